@@ -1,0 +1,122 @@
+"""The `edition` command: a thin layer over the toolkit's Python API."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import ConfigError, load_config
+from .diagnostics import FORMATTERS
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _fail(message: str, code: int = EXIT_USAGE):
+    click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
+    sys.exit(code)
+
+
+def _config(ctx, start: Path | None = None):
+    try:
+        return load_config(ctx.obj.get("config_path"), start=start)
+    except ConfigError as e:
+        _fail(str(e))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="edition")
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="edition.toml to use (default: found in this folder or a parent).")
+@click.pass_context
+def main(ctx, config_path):
+    """Validate and publish TEI P5 scholarly editions."""
+    ctx.ensure_object(dict)
+    ctx.obj["config_path"] = config_path
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--staged", is_flag=True, help="Only the XML files staged in git (references still "
+              "resolve against the whole edition).")
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text",
+              show_default=True, help="Output format.")
+@click.option("--schema", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="RELAX NG schema (.rng) to use instead of the configured one.")
+@click.option("--schematron", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Schematron (.sch, or .rng with embedded rules); repeatable.")
+@click.option("--authority", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Extra authority file for resolving references; repeatable.")
+@click.option("--color/--no-color", default=None, help="Colour (default: only on a terminal).")
+@click.pass_context
+def validate(ctx, paths, staged, fmt, schema, schematron, authority, color):
+    """Check TEI files: well-formedness, RELAX NG, Schematron, cross-file references.
+
+    PATHS are files or folders; default is the whole edition. Exit status: 0 no errors,
+    1 errors found, 2 usage error.
+    """
+    from .validate.validator import UsageError, validate as run_validate
+
+    if staged and paths:
+        _fail("give either PATHS or --staged, not both")
+    cfg = _config(ctx)
+    interactive = sys.stderr.isatty() and fmt == "text"
+    progress = None
+    bar = None
+    if interactive:
+        from rich.progress import Progress
+        bar = Progress(transient=True, console=None)
+        task = None
+
+        def progress(i, n, name):
+            nonlocal task
+            if task is None:
+                bar.start()
+                task = bar.add_task("validating", total=n)
+            bar.update(task, completed=i, description=f"validating {name}")
+    try:
+        report = run_validate(cfg, list(paths) or None, staged=staged, schema=schema,
+                              schematron=list(schematron) or None, authority=list(authority),
+                              progress=progress)
+    except UsageError as e:
+        _fail(str(e))
+    finally:
+        if bar is not None:
+            bar.stop()
+    use_color = sys.stdout.isatty() if color is None else color
+    if fmt == "text":
+        out = FORMATTERS[fmt](report.diagnostics, report.files, color=use_color)
+    else:
+        out = FORMATTERS[fmt](report.diagnostics, report.files)
+    click.echo(out)
+    sys.exit(EXIT_ERRORS if report.errors else EXIT_OK)
+
+
+@main.group()
+def hooks():
+    """Commit integration (git hooks)."""
+
+
+@hooks.command("install")
+@click.option("--force", is_flag=True, help="Replace an existing pre-commit hook.")
+def hooks_install(force):
+    """Install a git pre-commit hook running `edition validate --staged`."""
+    from .hooks import HookError, install_hook
+    try:
+        target = install_hook(Path.cwd(), force=force)
+    except HookError as e:
+        _fail(str(e))
+    click.echo(f"installed {target}")
+
+
+def run():  # console-script entry point that never shows a traceback for bad input
+    try:
+        main(obj={})
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()

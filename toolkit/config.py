@@ -1,0 +1,130 @@
+"""edition.toml → Config, with defaults so a plain folder of TEI needs no configuration."""
+from __future__ import annotations
+
+import glob
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CONFIG_NAME = "edition.toml"
+
+
+class ConfigError(Exception):
+    """edition.toml is unreadable or names something that is not there."""
+
+
+@dataclass
+class Config:
+    root: Path                      # folder holding edition.toml (or the folder given)
+    title: str = "TEI edition"
+    sources: list[str] = field(default_factory=lambda: ["tei/**/*.xml"])
+    authority: list[str] = field(default_factory=list)   # empty: recognised by listPerson/…
+    edition_file: str | None = None
+    schema: str | None = None        # RELAX NG; None: from each file's <?xml-model?>
+    schematron: list[str] = field(default_factory=list)  # None/empty: from <?xml-model?>
+    schema_map: dict[str, str] = field(default_factory=dict)  # remote URL → local file
+    catalogs: list[str] = field(default_factory=list)         # OASIS XML catalogs
+    references: str = "auto"         # cross-file pointer check: auto | on | off
+    output: str = "output"
+    language: str = "en"
+    extra: dict = field(default_factory=dict)           # other tables, for build/import
+    path: Path | None = None         # the edition.toml read, if any
+
+    def resolve(self, rel: str | None) -> Path | None:
+        if rel is None:
+            return None
+        p = Path(rel).expanduser()
+        return p if p.is_absolute() else (self.root / p)
+
+    def source_files(self) -> list[Path]:
+        """Every TEI file of the edition (documents, authority files, edition file), sorted."""
+        out: set[Path] = set()
+        for pattern in self.sources + self.authority + ([self.edition_file] if self.edition_file else []):
+            full = self.resolve(pattern)
+            matches = glob.glob(str(full), recursive=True) if glob.has_magic(str(full)) else [str(full)]
+            for m in matches:
+                p = Path(m)
+                if p.is_dir():
+                    out.update(q for q in p.rglob("*.xml"))
+                else:
+                    out.add(p)
+        outdir = self.resolve(self.output).resolve()
+        return sorted(p for p in out if outdir not in p.resolve().parents)
+
+    def authority_files(self) -> list[Path]:
+        return [self.resolve(a) for a in self.authority]
+
+    @property
+    def output_dir(self) -> Path:
+        return self.resolve(self.output)
+
+
+def find_config(start: Path) -> Path | None:
+    """edition.toml in start or its parents (like git finds .git)."""
+    start = start.resolve()
+    for folder in [start, *start.parents]:
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+_KNOWN = {"title", "sources", "authority", "edition_file", "schema", "schematron", "output",
+          "language", "references"}
+
+
+def load_config(path: Path | None = None, start: Path | None = None) -> Config:
+    """Read edition.toml (given, or found from start upwards); defaults when there is none."""
+    if path is None:
+        path = find_config(start or Path.cwd())
+        if path is None:
+            return Config(root=(start or Path.cwd()).resolve())
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: {e}") from None
+    ed = data.get("edition", {})
+    unknown = set(ed) - _KNOWN
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) in [edition]: {', '.join(sorted(unknown))}; "
+                          f"known: {', '.join(sorted(_KNOWN))}")
+
+    def as_list(v, key):
+        if v is None:
+            return []
+        if isinstance(v, str):
+            return [v]
+        if isinstance(v, list) and all(isinstance(x, str) for x in v):
+            return v
+        raise ConfigError(f"{path}: [edition] {key} must be a string or a list of strings")
+
+    cfg = Config(root=path.parent.resolve(), path=path)
+    if "title" in ed:
+        cfg.title = str(ed["title"])
+    if "sources" in ed:
+        cfg.sources = as_list(ed["sources"], "sources")
+    cfg.authority = as_list(ed.get("authority"), "authority")
+    cfg.edition_file = ed.get("edition_file")
+    cfg.schema = ed.get("schema")
+    cfg.schematron = as_list(ed.get("schematron"), "schematron")
+    cfg.output = ed.get("output", cfg.output)
+    cfg.language = ed.get("language", cfg.language)
+    cfg.references = ed.get("references", cfg.references)
+    if cfg.references not in ("auto", "on", "off"):
+        raise ConfigError(f"{path}: [edition] references must be auto, on or off")
+    schemas = data.get("schemas", {})
+    cfg.catalogs = as_list(schemas.get("catalogs"), "catalogs")
+    cfg.schema_map = {k: v for k, v in schemas.get("map", {}).items()}
+    cfg.extra = {k: v for k, v in data.items() if k not in ("edition", "schemas")}
+    for key in ("schema",):
+        value = getattr(cfg, key)
+        if value and not cfg.resolve(value).exists():
+            raise ConfigError(f"{path}: [edition] {key} = '{value}' does not exist")
+    for s in cfg.schematron:
+        if not cfg.resolve(s).exists():
+            raise ConfigError(f"{path}: [edition] schematron '{s}' does not exist")
+    return cfg

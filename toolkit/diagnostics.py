@@ -1,0 +1,111 @@
+"""Diagnostics: one small value per finding, and the formatters that print them.
+
+Every check yields Diagnostic values; nothing prints from deep inside. Formatters turn a
+sorted list into text (optionally coloured), JSON or GitHub workflow annotations.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+_SEVERITY_ORDER = {ERROR: 0, WARNING: 1}
+
+
+@dataclass(frozen=True, order=False)
+class Diagnostic:
+    path: str
+    line: int
+    column: int
+    severity: str
+    message: str
+    rule: str
+    hint: str = field(default="", compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def sort_key(self):
+        return (self.path, self.line, self.column, _SEVERITY_ORDER.get(self.severity, 9),
+                self.rule, self.message)
+
+
+def display_path(path: str | Path, root: Path | None = None) -> str:
+    """A path relative to root (or the working directory) when it lies below it."""
+    p = Path(path)
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return p.resolve().relative_to(base.resolve()).as_posix()
+        except (ValueError, OSError):
+            continue
+    return p.as_posix()
+
+
+def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    # one finding per place and rule: the Schematron and the model-based checks may both see it
+    unique = {(d.path, d.line, d.column, d.severity, d.rule): d for d in diags}
+    return sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+def summary_line(diags: list[Diagnostic], files: int) -> str:
+    errors = sum(d.is_error for d in diags)
+    warnings = len(diags) - errors
+    noun = "file" if files == 1 else "files"
+    if not diags:
+        return f"{files} {noun} checked: no problems."
+    return (f"{files} {noun} checked: {errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}.")
+
+
+def format_text(diags: list[Diagnostic], files: int, color: bool = False) -> str:
+    out = []
+    for d in diags:
+        sev = d.severity
+        if color:
+            sev = f"\x1b[1;31m{sev}\x1b[0m" if d.is_error else f"\x1b[1;33m{sev}\x1b[0m"
+            loc = f"\x1b[1m{d.path}:{d.line}:{d.column}:\x1b[0m"
+        else:
+            loc = f"{d.path}:{d.line}:{d.column}:"
+        line = f"{loc} {sev}: {d.message} [{d.rule}]"
+        if d.hint:
+            line += f"\n    hint: {d.hint}"
+        out.append(line)
+    out.append(summary_line(diags, files))
+    return "\n".join(out)
+
+
+def format_json(diags: list[Diagnostic], files: int) -> str:
+    return json.dumps({
+        "files": files,
+        "errors": sum(d.is_error for d in diags),
+        "warnings": sum(not d.is_error for d in diags),
+        "diagnostics": [asdict(d) for d in diags],
+    }, ensure_ascii=False, indent=2)
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def format_github(diags: list[Diagnostic], files: int) -> str:
+    """GitHub Actions workflow commands: one ::error/::warning annotation per diagnostic."""
+    out = []
+    for d in diags:
+        kind = "error" if d.is_error else "warning"
+        msg = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        out.append(f"::{kind} file={_gh_escape(d.path, True)},line={d.line},col={d.column},"
+                   f"title={_gh_escape(d.rule, True)}::{_gh_escape(msg)}")
+    out.append(summary_line(diags, files))
+    return "\n".join(out)
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}

@@ -1,0 +1,353 @@
+"""The Edition model: every document, entity, identifier and mention, read once.
+
+Validation, HTML, PDF and import all work from this model (and the trees it holds); none of them
+re-reads authority files. `context_document()` renders it as one small XML document that every
+stylesheet (and the compiled Schematron) receives as a parameter.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from .config import Config
+from .xmlsafe import TEI_NS, XML_NS, SourceFile, parse_file
+
+T = "{%s}" % TEI_NS
+XML_ID = "{%s}id" % XML_NS
+ENTITY_KINDS = {"person": "person", "personGrp": "person", "place": "place", "org": "org"}
+NAME_OF_KIND = {"person": "persName", "place": "placeName", "org": "orgName"}
+KIND_OF_NAME = {"persName": "person", "placeName": "place", "orgName": "org"}
+LIST_ELEMENTS = {"listPerson", "listPlace", "listOrg", "listBibl", "listEvent", "listNym",
+                 "listObject", "listRelation"}
+POINTER_ATTRS = ("ref", "hand", "corresp", "target", "who", "scribeRef", "sameAs")
+
+
+def local(tag) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def norm_space(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def text_of(el) -> str:
+    """The reading text of an element: regularised alternatives, no notes."""
+    if el is None:
+        return ""
+    parts: list[str] = []
+
+    def walk(e):
+        name = local(e.tag)
+        if name in ("note", "orig", "sic", "abbr", "del", "gap", "figDesc"):
+            pass
+        elif isinstance(e.tag, str):
+            if e.text:
+                parts.append(e.text)
+            for c in e:
+                walk(c)
+                if c.tail:
+                    parts.append(c.tail)
+            return
+        # skipped element: its tail is added by the caller
+    walk(el)
+    return norm_space("".join(parts))
+
+
+@dataclass
+class Entity:
+    id: str
+    kind: str                    # person | place | org
+    file: Path
+    element: etree._Element = field(repr=False)
+    preferred: str = ""
+    variants: list[str] = field(default_factory=list)
+    note: str = ""
+    geo: tuple[float, float] | None = None
+    line: int = 0
+
+
+@dataclass
+class Mention:
+    entity_id: str | None        # None when the pointer resolves to nothing
+    pointer: str
+    element: str                 # persName, placeName, …
+    file: Path
+    line: int
+    node: etree._Element = field(repr=False, default=None)
+
+
+@dataclass
+class Document:
+    id: str
+    file: Path
+    href: str
+    title: str
+    when: str = ""
+    date_label: str = ""
+    summary: str = ""
+    transcribed: bool = True
+
+
+class Edition:
+    """All files of an edition, parsed once, with what the checks and transforms need."""
+
+    def __init__(self, config: Config, files: list[SourceFile], authority: set[Path],
+                 edition_file: Path | None, base: Path):
+        self.config = config
+        self.base = base
+        self.files: dict[Path, SourceFile] = {f.path.resolve(): f for f in files}
+        self.authority_paths = {p.resolve() for p in authority}
+        self.edition_path = edition_file.resolve() if edition_file else None
+        self.ids: dict[Path, dict[str, etree._Element]] = {}
+        self.entities: dict[str, Entity] = {}
+        self.documents: list[Document] = []
+        self.mentions: list[Mention] = []
+        self._index()
+
+    # -- loading ---------------------------------------------------------------------------
+    @classmethod
+    def load(cls, config: Config, extra_files: list[Path] | None = None,
+             authority: list[Path] | None = None, parsed: dict[Path, SourceFile] | None = None
+             ) -> "Edition":
+        paths = list(dict.fromkeys([*(config.source_files()), *(extra_files or []),
+                                    *(authority or [])]))
+        parsed = parsed or {}
+        files = []
+        for p in paths:
+            rp = p.resolve()
+            files.append(parsed.get(rp) or parse_file(p, display=display_name(p, config.root)))
+        auth = set(config.authority_files()) | set(authority or [])
+        if not config.authority:
+            auth |= {f.path for f in files if f.ok and is_authority_tree(f.tree)}
+        edition_file = config.resolve(config.edition_file) if config.edition_file else None
+        base = config.resolve(config.sources[0]).parent if config.sources else config.root
+        while glob_magic(str(base)):
+            base = base.parent
+        return cls(config, files, auth, edition_file, base)
+
+    def role(self, path: Path) -> str:
+        path = path.resolve()
+        if path == self.edition_path:
+            return "edition"
+        if path in self.authority_paths:
+            return "authority"
+        return "document"
+
+    def href(self, path: Path) -> str:
+        """Path of a file relative to the edition's TEI folder (posix), for links and ids."""
+        try:
+            return path.resolve().relative_to(self.base.resolve()).as_posix()
+        except ValueError:
+            return path.name
+
+    # -- indexing --------------------------------------------------------------------------
+    def _index(self):
+        for path, src in self.files.items():
+            if not src.ok:
+                continue
+            ids = {}
+            for el in src.root.iter():
+                if isinstance(el.tag, str):
+                    i = el.get(XML_ID)
+                    if i is not None and i not in ids:
+                        ids[i] = el
+            self.ids[path] = ids
+        for path in sorted(self.authority_paths):
+            src = self.files.get(path)
+            if src is None or not src.ok:
+                continue
+            for el in src.root.iter(*(T + k for k in ENTITY_KINDS)):
+                eid = el.get(XML_ID)
+                if not eid:
+                    continue
+                kind = ENTITY_KINDS[local(el.tag)]
+                self.entities.setdefault(eid, self._entity(eid, kind, path, el))
+        for path, src in sorted(self.files.items()):
+            if not src.ok or self.role(path) != "document" or src.root.tag != T + "TEI":
+                continue
+            self.documents.append(self._document(path, src))
+            for el in src.root.iter(T + "persName", T + "placeName", T + "orgName", T + "name",
+                                    T + "rs"):
+                ref = el.get("ref")
+                if not ref:
+                    continue
+                for pointer in ref.split():
+                    target = self.resolve(pointer, path)
+                    eid = target[1] if target and target[1] in self.entities else None
+                    self.mentions.append(Mention(eid, pointer, local(el.tag), path,
+                                                 el.sourceline or 0, el))
+        self.documents.sort(key=lambda d: (d.when or "9999", d.title, d.id))
+
+    def _entity(self, eid, kind, path, el) -> Entity:
+        name_tag = NAME_OF_KIND.get(kind, "persName")
+        names = [n for n in el if local(n.tag) in (name_tag, "name", "persName", "placeName",
+                                                   "orgName", "geogName")]
+        preferred = next((n for n in names if n.get("type") in ("preferred", "pref", "main",
+                                                                 "reg")), names[0] if names else None)
+        def name_text(n):
+            parts = [norm_space(x.text_content() if hasattr(x, "text_content") else "".join(x.itertext()))
+                     for x in n if local(x.tag) in ("forename", "surname", "roleName", "addName", "nameLink")]
+            return " ".join(p for p in parts if p) if parts else norm_space("".join(n.itertext()))
+        pref_text = name_text(preferred) if preferred is not None else eid
+        if preferred is not None and local(preferred.tag) == "persName":
+            sur = preferred.find(T + "surname")
+            fore = preferred.find(T + "forename")
+            if sur is not None and fore is not None and not (preferred.text or "").strip():
+                pref_text = norm_space(f"{''.join(fore.itertext())} {''.join(sur.itertext())}")
+        variants = []
+        for n in names:
+            t = name_text(n)
+            if n is not preferred and t and t != pref_text and t not in variants:
+                variants.append(t)
+        note_el = el.find(T + "note")
+        geo = None
+        g = el.find(f"{T}location/{T}geo")
+        if g is not None and g.text:
+            nums = re.findall(r"-?\d+(?:\.\d+)?", g.text)
+            if len(nums) >= 2:
+                geo = (float(nums[0]), float(nums[1]))
+        return Entity(eid, kind, path, el, pref_text or eid, variants,
+                      norm_space("".join(note_el.itertext())) if note_el is not None else "",
+                      geo, el.sourceline or 0)
+
+    def _document(self, path: Path, src: SourceFile) -> Document:
+        root = src.root
+        header = root.find(T + "teiHeader")
+        titles = root.findall(f"{T}teiHeader/{T}fileDesc/{T}titleStmt/{T}title")
+        title_el = next((t for t in titles if t.get("type") == "main"),
+                        next((t for t in titles if t.get("level") not in ("s", "j", "m")
+                              and t.get("type") not in ("sub", "alt", "short")),
+                             titles[0] if titles else None))
+        title = text_of(title_el) or path.stem
+        date_el = None
+        for xp in ("tei:teiHeader/tei:profileDesc/tei:creation//tei:date",
+                   "tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:date",
+                   "tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:date",
+                   "tei:text//tei:dateline//tei:date"):
+            found = root.xpath(xp, namespaces={"tei": TEI_NS})
+            found = [d for d in found if d.get("when") or d.get("notBefore") or d.get("from")]
+            if found:
+                date_el = found[0]
+                break
+        when = ""
+        label = ""
+        if date_el is not None:
+            when = date_el.get("when") or date_el.get("notBefore") or date_el.get("from") or ""
+            label = norm_space("".join(date_el.itertext()))
+        abstract = header.find(f"{T}profileDesc/{T}abstract") if header is not None else None
+        summary = text_of(abstract) if abstract is not None else ""
+        body = root.find(f"{T}text/{T}body")
+        transcribed = not (body is not None and body.find(f"{T}gap[@reason='not-transcribed']") is not None)
+        doc_id = root.get(XML_ID) or path.stem
+        return Document(doc_id, path, self.href(path), title, when, label, summary, transcribed)
+
+    # -- pointers --------------------------------------------------------------------------
+    def resolve(self, pointer: str, from_file: Path) -> tuple[Path, str] | None:
+        """(file, id) a pointer designates, if that id exists; None otherwise.
+
+        "persons.xml#x" is relative to the pointing file; "#x" is looked up in the same file,
+        then anywhere in the edition (projects often keep entities elsewhere).
+        """
+        pointer = pointer.strip()
+        if "#" not in pointer:
+            # Some projects write bare ids ("pmb429"); accept them when they name an entity.
+            return (self.entities[pointer].file, pointer) if pointer in self.entities else None
+        file_part, frag = pointer.split("#", 1)
+        frag = unquote(frag)
+        if not file_part:
+            here = from_file.resolve()
+            if frag in self.ids.get(here, {}):
+                return (here, frag)
+            if frag in self.entities:
+                return (self.entities[frag].file, frag)
+            for path, ids in self.ids.items():
+                if frag in ids:
+                    return (path, frag)
+            return None
+        if urlsplit(file_part).scheme:
+            return None
+        target = (from_file.resolve().parent / unquote(file_part)).resolve()
+        if frag in self.ids.get(target, {}):
+            return (target, frag)
+        return None
+
+    def element_for(self, pointer: str, from_file: Path):
+        target = self.resolve(pointer, from_file)
+        return self.ids[target[0]][target[1]] if target else None
+
+    def mentions_of(self, entity_id: str) -> list[Mention]:
+        return [m for m in self.mentions if m.entity_id == entity_id]
+
+    def document_for(self, path: Path) -> Document | None:
+        path = path.resolve()
+        return next((d for d in self.documents if d.file.resolve() == path), None)
+
+    # -- the context document passed to stylesheets ----------------------------------------
+    def context_document(self) -> etree._ElementTree:
+        root = etree.Element("edition", title=self.config.title)
+        for path, src in sorted(self.files.items()):
+            if not src.ok:
+                continue
+            f = etree.SubElement(root, "file", href=self.href(path), uri=path.as_uri(),
+                                 role=self.role(path))
+            for i, el in self.ids.get(path, {}).items():
+                etree.SubElement(f, "id", value=i, element=local(el.tag))
+        for d in self.documents:
+            e = etree.SubElement(root, "document", id=d.id, href=d.href, uri=d.file.resolve().as_uri(),
+                                 when=d.when, title=d.title, transcribed=str(d.transcribed).lower())
+            etree.SubElement(e, "date").text = d.date_label
+            etree.SubElement(e, "summary").text = d.summary
+        counts: dict[str, dict[str, int]] = {}
+        for m in self.mentions:
+            if m.entity_id:
+                doc = self.document_for(m.file)
+                if doc:
+                    counts.setdefault(m.entity_id, {}).setdefault(doc.id, 0)
+                    counts[m.entity_id][doc.id] += 1
+        for eid, ent in sorted(self.entities.items()):
+            e = etree.SubElement(root, "entity", id=eid, kind=ent.kind, href=self.href(ent.file),
+                                 uri=ent.file.resolve().as_uri())
+            etree.SubElement(e, "name", type="preferred").text = ent.preferred
+            for v in ent.variants:
+                etree.SubElement(e, "name", type="variant").text = v
+            if ent.note:
+                etree.SubElement(e, "note").text = ent.note
+            if ent.geo:
+                etree.SubElement(e, "geo", lat=str(ent.geo[0]), long=str(ent.geo[1]))
+            for doc_id, n in sorted(counts.get(eid, {}).items()):
+                etree.SubElement(e, "mentioned", doc=doc_id, count=str(n))
+        for m in self.mentions:
+            target = self.resolve(m.pointer, m.file)
+            etree.SubElement(root, "mention", ref=m.pointer, element=m.element,
+                             **{"file-uri": m.file.resolve().as_uri(),
+                                "target-uri": target[0].as_uri() if target else "",
+                                "target-id": target[1] if target else ""})
+        return etree.ElementTree(root)
+
+
+def glob_magic(s: str) -> bool:
+    return any(c in s for c in "*?[")
+
+
+def display_name(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def is_authority_tree(tree) -> bool:
+    """A file whose body holds only lists (of persons, places, …) and headings is an authority file."""
+    root = tree.getroot()
+    body = root.find(f"{T}text/{T}body")
+    if body is None:
+        return local(root.tag) in LIST_ELEMENTS
+    kids = [local(c.tag) for c in body if isinstance(c.tag, str)]
+    while kids == ["div"]:  # lists wrapped in a single div
+        body = body.find(T + "div")
+        kids = [local(c.tag) for c in body if isinstance(c.tag, str)]
+    return any(k in LIST_ELEMENTS for k in kids) and all(k in LIST_ELEMENTS or k == "head" for k in kids)

@@ -1,0 +1,85 @@
+"""Cross-file references, checked from the Edition model (for editions without our Schematron).
+
+The bundled edition's Schematron does the same checks inside XML editors; this module gives any
+other edition (say, a corpus whose entities live in indices/) the same safety net.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from ..diagnostics import ERROR, Diagnostic
+from ..model import KIND_OF_NAME, XML_ID, Edition, local
+
+EXPECTED = {**{k: {v} for k, v in KIND_OF_NAME.items()}}
+HAND_TARGETS = {"handNote", "hand"}
+
+
+def _pointers(value: str):
+    for p in value.split():
+        parts = urlsplit(p)
+        if parts.scheme and parts.scheme not in ("file",):
+            continue  # an external URI (https:, a prefix such as pmb:) is not ours to check
+        if "#" in p:
+            yield p
+
+
+def check_file(edition: Edition, path: Path) -> list[Diagnostic]:
+    src = edition.files.get(path.resolve())
+    if src is None or not src.ok:
+        return []
+    out: list[Diagnostic] = []
+    for el in src.root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        name = local(el.tag)
+        for attr in ("ref", "hand", "corresp", "target", "scribeRef"):
+            value = el.get(attr)
+            if not value:
+                continue
+            for pointer in _pointers(value):
+                target = edition.resolve(pointer, path)
+                line, col = src.position(el)
+                if target is None:
+                    file_part, frag = pointer.split("#", 1)
+                    where = f"in {file_part}" if file_part else "in this file or the edition"
+                    out.append(Diagnostic(src.display, line, col, ERROR,
+                                          f"{name}/@{attr} '{pointer}' points to nothing: "
+                                          f"no xml:id '{frag}' {where}", "ref.resolves"))
+                    continue
+                target_el = edition.ids[target[0]][target[1]]
+                tname = local(target_el.tag)
+                want = EXPECTED.get(name) if attr == "ref" else (HAND_TARGETS if attr == "hand" else None)
+                if want and tname not in want and not (name == "persName" and tname == "personGrp"):
+                    out.append(Diagnostic(
+                        src.display, line, col, ERROR,
+                        f"{name}/@{attr} '{pointer}' points to a <{tname}>, "
+                        f"but a <{name}> must point to a <{'> or <'.join(sorted(want))}>",
+                        "ref.kind"))
+    return out
+
+
+def duplicate_ids(edition: Edition, paths: list[Path]) -> list[Diagnostic]:
+    """xml:ids used in more than one file of the edition (reported in the files checked)."""
+    owners: dict[str, list[Path]] = {}
+    for p, ids in edition.ids.items():
+        for i in ids:
+            owners.setdefault(i, []).append(p)
+    wanted = {p.resolve() for p in paths}
+    out = []
+    for i, files in owners.items():
+        if len(files) < 2:
+            continue
+        for p in files:
+            if p not in wanted:
+                continue
+            src = edition.files[p]
+            el = edition.ids[p][i]
+            line, col = src.position(el)
+            others = ", ".join(edition.files[o].display for o in files if o != p)
+            out.append(Diagnostic(src.display, line, col, ERROR,
+                                  f"xml:id '{i}' is also used in {others}; ids must be unique "
+                                  f"across the edition", "id.unique"))
+    return out

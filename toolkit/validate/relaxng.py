@@ -1,0 +1,327 @@
+"""RELAX NG validation (lxml/libxml2) with messages a new user understands.
+
+libxml2 reports "Did not expect element foo there" with a line and no column. We find the element
+in the tree for an exact line and column, and add what the schema allows at that point, computed
+from the grammar itself (allowed child elements and attributes of the parent element).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+from ..diagnostics import ERROR, Diagnostic
+from ..xmlsafe import SourceFile
+
+RNG_NS = "http://relaxng.org/ns/structure/1.0"
+R = "{%s}" % RNG_NS
+_lock = threading.Lock()
+_cache: dict[tuple[str, float], "CompiledSchema"] = {}
+
+
+class SchemaError(Exception):
+    """The schema itself is broken; the message names the schema file."""
+
+
+def _qname_label(tag: str) -> str:
+    return etree.QName(tag).localname if tag.startswith("{") else tag
+
+
+class Grammar:
+    """Just enough of a RELAX NG grammar to say which elements and attributes an element allows."""
+
+    def __init__(self, tree: etree._ElementTree, path: Path):
+        self.path = path
+        self.defines: dict[str, list[etree._Element]] = {}
+        self._starts = list(tree.getroot().iter(R + "start"))
+        self._collect(tree.getroot(), path, set())
+        self.elements: dict[str, list[etree._Element]] = {}
+        for el in tree.getroot().iter(R + "element"):
+            for name in self._names(el):
+                self.elements.setdefault(name, []).append(el)
+        for defs in self.defines.values():
+            for d in defs:
+                for el in d.iter(R + "element"):
+                    for name in self._names(el):
+                        if el not in self.elements.setdefault(name, []):
+                            self.elements[name].append(el)
+
+    def _collect(self, root, path: Path, seen: set):
+        if path in seen:
+            return
+        seen.add(path)
+        for d in root.iter(R + "define"):
+            self.defines.setdefault(d.get("name"), []).append(d)
+        for inc in root.iter(R + "include", R + "externalRef"):
+            href = inc.get("href")
+            if href and "://" not in href:
+                sub = (path.parent / href)
+                if sub.exists():
+                    try:
+                        t = etree.parse(str(sub), etree.XMLParser(no_network=True, resolve_entities=False))
+                        self._collect(t.getroot(), sub, seen)
+                    except etree.XMLSyntaxError:
+                        pass
+
+    @staticmethod
+    def _names(el) -> list[str]:
+        if el.get("name"):
+            n = el.get("name")
+            return [n.split(":")[-1]]
+        name = el.find(R + "name")
+        if name is not None and name.text:
+            return [name.text.strip().split(":")[-1]]
+        ch = el.find(R + "choice")
+        if ch is not None:
+            return [n.text.strip().split(":")[-1] for n in ch.findall(R + "name") if n.text]
+        return []
+
+    def _walk(self, node, elems: set, attrs: set, seen: set):
+        for child in node:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            if tag == R + "element":
+                names = self._names(child)
+                elems.update(names or ["(any element)"])
+            elif tag == R + "attribute":
+                n = child.get("name")
+                if n is None:
+                    nm = child.find(R + "name")
+                    n = nm.text.strip() if nm is not None and nm.text else "(any attribute)"
+                attrs.add(n)
+            elif tag == R + "ref" or tag == R + "parentRef":
+                name = child.get("name")
+                if name not in seen:
+                    seen.add(name)
+                    for d in self.defines.get(name, []):
+                        self._walk(d, elems, attrs, seen)
+            elif tag in (R + "name", R + "anyName", R + "nsName", R + "data", R + "value",
+                         R + "param", R + "except"):
+                continue
+            else:
+                self._walk(child, elems, attrs, seen)
+
+    def start_names(self) -> tuple[str, ...]:
+        """Element names the grammar accepts as the document's root."""
+        elems: set[str] = set()
+        for st in self._starts:
+            self._walk(list(st), elems, set(), set())
+        return tuple(sorted(elems))
+
+    @lru_cache(maxsize=4096)
+    def allowed(self, element: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(child element names, attribute names) the grammar allows inside `element`."""
+        elems: set[str] = set()
+        attrs: set[str] = set()
+        for el in self.elements.get(element, []):
+            # the first child of a nameless <element> is its name class, not content
+            content = list(el) if el.get("name") else list(el)[1:]
+            for c in content:
+                self._walk([c], elems, attrs, set())
+        return (tuple(sorted(elems, key=str.lower)), tuple(sorted(attrs, key=str.lower)))
+
+
+class CompiledSchema:
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            tree = etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False))
+        except (etree.XMLSyntaxError, OSError) as e:
+            raise SchemaError(f"{path}: the schema is not well-formed XML: {e}") from None
+        try:
+            self.rng = etree.RelaxNG(tree)
+        except etree.RelaxNGParseError as e:
+            raise SchemaError(f"{path}: the schema does not compile: {e}") from None
+        self.grammar = Grammar(tree, path)
+
+
+def load_schema(path: Path) -> CompiledSchema:
+    """Compiled once per process (libxml2 compiles tei_all in seconds; edition.rng in ms)."""
+    path = path.resolve()
+    key = (str(path), path.stat().st_mtime)
+    with _lock:
+        s = _cache.get(key)
+    if s is None:
+        s = CompiledSchema(path)
+        with _lock:
+            _cache[key] = s
+    return s
+
+
+def _fmt_list(names, limit=14) -> str:
+    names = [n for n in names if n]
+    if not names:
+        return "nothing"
+    shown = ", ".join(f"<{n}>" if not n.startswith("(") else n for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _fmt_attrs(names, limit=14) -> str:
+    names = [n for n in names if n]
+    if not names:
+        return "none"
+    shown = ", ".join(f"@{n}" if not n.startswith("(") else n for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _find_element(src: SourceFile, line: int, name: str | None):
+    """The element a libxml2 message is about: by name on that line, else the first on it."""
+    candidates = []
+    for el in src.root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.sourceline == line:
+            candidates.append(el)
+        elif el.sourceline and el.sourceline > line and candidates:
+            break
+    if name:
+        named = [c for c in candidates if etree.QName(c).localname == name]
+        if named:
+            return named[0]
+    return candidates[0] if candidates else None
+
+
+_MESSAGES = [
+    (re.compile(r"Did not expect element (\S+) there"), "unexpected"),
+    (re.compile(r"Element (\S+) has extra content: (\S+)"), "extra"),
+    (re.compile(r"Expecting element (\S+), got (\S+)"), "expecting"),
+    (re.compile(r"Expecting an element (\S+), got nothing"), "missing"),
+    (re.compile(r"Expecting an element , got nothing"), "missing-any"),
+    (re.compile(r"Element (\S+) failed to validate attributes"), "attributes"),
+    (re.compile(r"Invalid attribute (\S+) for element (\S+)"), "bad-attr"),
+    (re.compile(r"Element (\S+) failed to validate content"), "content"),
+    (re.compile(r"Type (\S+) doesn't allow value '(.*)'"), "datatype"),
+    (re.compile(r"Error validating datatype (\S+)"), "datatype2"),
+    (re.compile(r"Element (\S+) Error validating value"), "value"),
+    (re.compile(r"Expecting a namespace for element (\S+)"), "namespace"),
+    (re.compile(r"Element (\S+) has wrong namespace: expecting (\S+)"), "wrong-ns"),
+    (re.compile(r"Expecting no namespace for element (\S+)"), "no-ns"),
+    (re.compile(r"Extra element (\S+) in interleave"), "unexpected"),
+    (re.compile(r"Invalid sequence in interleave"), "interleave"),
+]
+
+
+def validate(src: SourceFile, schema_path: Path, rule: str = "rng") -> list[Diagnostic]:
+    """RELAX NG diagnostics for one parsed file."""
+    schema = load_schema(schema_path)
+    with _lock:  # a libxml2 RelaxNG object keeps its error log: one validation at a time
+        ok = schema.rng.validate(src.tree)
+        entries = [(e.line, e.message, e.type_name) for e in schema.rng.error_log]
+    if ok:
+        return []
+    out: list[Diagnostic] = []
+    reported_unexpected: set[tuple[int, str]] = set()
+    parsed = []
+    for line, message, type_name in entries:
+        kind, m = "other", None
+        for rx, k in _MESSAGES:
+            m = rx.search(message)
+            if m:
+                kind = k
+                break
+        parsed.append((line, message, kind, m))
+    for line, message, kind, m in parsed:
+        if kind == "unexpected":
+            reported_unexpected.add((line, m.group(1)))
+    attr_elements_done: set = set()
+    for line, message, kind, m in parsed:
+        g = schema.grammar
+        hint = ""
+        name = m.group(1) if m and m.groups() else None
+        el = _find_element(src, line, name if kind not in ("extra",) else name)
+        text = message
+        if kind == "unexpected" and el is not None and el.getparent() is None:
+            text = f"the root element <{name}> is not one this schema accepts"
+            hint = f"expected: {_fmt_list(g.start_names())}"
+        elif kind == "unexpected" and el is not None:
+            parent = el.getparent()
+            pname = etree.QName(parent).localname if parent is not None else "(document)"
+            allowed = g.allowed(pname)[0] if parent is not None else ()
+            if name in allowed:
+                text = (f"element <{name}> is not allowed at this position inside <{pname}> "
+                        f"(wrong order or too many)")
+                hint = f"<{pname}> may contain: {_fmt_list(allowed)}"
+            else:
+                text = f"element <{name}> is not allowed inside <{pname}>"
+                close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
+                hint = (f"did you mean <{close[0]}>? " if close else "") + \
+                    f"allowed here: {_fmt_list(allowed)}"
+        elif kind == "extra":
+            if any(ln >= line and n == m.group(2) for ln, n in reported_unexpected) or reported_unexpected:
+                continue  # the "did not expect" message already says it, with position
+            el = _find_element(src, line, m.group(1))
+            text = f"element <{m.group(1)}> contains <{m.group(2)}>, which is not allowed there"
+            hint = f"<{m.group(1)}> may contain: {_fmt_list(g.allowed(m.group(1))[0])}"
+        elif kind == "expecting":
+            want, got = m.group(1), m.group(2)
+            parent = el.getparent() if el is not None else None
+            pname = etree.QName(parent).localname if parent is not None else "?"
+            text = f"element <{got}> found where <{want}> is required (inside <{pname}>)"
+            hint = f"add <{want}> before <{got}>, or check the order of the children of <{pname}>"
+        elif kind in ("missing", "missing-any"):
+            want = m.group(1) if kind == "missing" else None
+            text = (f"element <{want}> is required here but missing" if want else
+                    "a required child element is missing")
+            if el is not None:
+                text += f" (inside <{etree.QName(el).localname}>)"
+                allowed = g.allowed(etree.QName(el).localname)[0]
+                hint = f"<{etree.QName(el).localname}> may contain: {_fmt_list(allowed)}"
+        elif kind in ("attributes", "bad-attr"):
+            ename = m.group(1) if kind == "attributes" else m.group(2)
+            el = _find_element(src, line, ename)
+            if el is None or el in attr_elements_done:
+                continue
+            attr_elements_done.add(el)
+            allowed = g.allowed(ename)[1]
+            wrong = []
+            for a in el.attrib:
+                q = etree.QName(a)
+                label = f"xml:{q.localname}" if q.namespace == "http://www.w3.org/XML/1998/namespace" else q.localname
+                if label not in allowed and q.localname not in allowed and "(any attribute)" not in allowed:
+                    wrong.append(label)
+            if kind == "bad-attr" and not wrong:
+                attr = m.group(1)
+                val = el.get(attr, "")
+                text = f"attribute @{attr}=\"{val}\" on <{ename}> has a value the schema does not allow"
+                hint = "check the value's format (dates: YYYY, YYYY-MM or YYYY-MM-DD)" \
+                    if attr in ("when", "from", "to", "notBefore", "notAfter") else ""
+            elif wrong:
+                text = (f"attribute{'s' if len(wrong) > 1 else ''} "
+                        f"{', '.join('@' + w for w in wrong)} not allowed on <{ename}>")
+                close = difflib.get_close_matches(wrong[0], allowed, n=1, cutoff=0.75)
+                hint = (f"did you mean @{close[0]}? " if close else "") + \
+                    f"<{ename}> allows: {_fmt_attrs(allowed)}"
+            else:
+                required = []
+                text = f"<{ename}> lacks a required attribute or has an invalid attribute value"
+                hint = f"<{ename}> allows: {_fmt_attrs(allowed)}"
+        elif kind == "content":
+            # a summary libxml2 adds after the precise message; keep only when alone
+            if any(p[0] >= line and p[2] in ("unexpected", "missing", "expecting", "datatype",
+                                            "value", "datatype2") for p in parsed if p is not None):
+                continue
+            ename = m.group(1)
+            el = _find_element(src, line, ename)
+            text = f"the content of <{ename}> does not match the schema"
+            hint = f"<{ename}> may contain: {_fmt_list(g.allowed(ename)[0])}"
+        elif kind in ("datatype", "datatype2", "value"):
+            text = f"invalid value: {message}"
+            if el is not None and el.text and el.text.strip():
+                text = f"the text \"{el.text.strip()[:40]}\" of <{etree.QName(el).localname}> is not a valid value ({message})"
+        elif kind in ("namespace", "wrong-ns", "no-ns"):
+            text = message
+            hint = "TEI elements must be in the namespace http://www.tei-c.org/ns/1.0 " \
+                   "(xmlns=\"http://www.tei-c.org/ns/1.0\" on the root element)"
+        elif kind == "interleave":
+            continue
+        line_col = src.position(el) if el is not None else (line or 1, 1)
+        out.append(Diagnostic(src.display, line_col[0], line_col[1], ERROR, text, rule, hint))
+    if not out and parsed:
+        line, message = parsed[0][0], parsed[0][1]
+        out.append(Diagnostic(src.display, line or 1, 1, ERROR, message, rule))
+    return out

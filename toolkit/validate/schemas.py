@@ -1,0 +1,137 @@
+"""Which RELAX NG and Schematron apply to a file, and where they are on this machine.
+
+Order: command line, then edition.toml, then the file's own <?xml-model?> processing
+instructions. Remote schema URLs are mapped to local copies through edition.toml's
+[schemas.map] or OASIS XML catalogs; nothing is ever fetched from the network.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from ..config import Config
+from ..xmlsafe import SourceFile, xml_model_pis
+
+RNG_NS = "http://relaxng.org/ns/structure/1.0"
+SCH_NS = ("http://purl.oclc.org/dsdl/schematron", "http://www.ascc.net/xml/schematron")
+CATALOG_NS = "urn:oasis:names:tc:entity:xmlns:xml:catalog"
+
+
+@dataclass
+class SchemaRef:
+    kind: str            # rng | sch
+    location: str        # as written (URL or path)
+    path: Path | None    # local file, when found
+    line: int = 1        # line of the xml-model PI (1 for configured schemas)
+    origin: str = "xml-model"   # xml-model | config | cli
+
+
+class Catalog:
+    """OASIS XML catalog entries (uri, system, rewriteURI, rewriteSystem) from the given files."""
+
+    def __init__(self, files: list[Path]):
+        self.exact: dict[str, Path] = {}
+        self.prefixes: list[tuple[str, Path]] = []
+        for f in files:
+            self._load(f, set())
+
+    def _load(self, f: Path, seen: set):
+        if f in seen or not f.exists():
+            return
+        seen.add(f)
+        try:
+            root = etree.parse(str(f), etree.XMLParser(no_network=True, resolve_entities=False,
+                                                       load_dtd=False)).getroot()
+        except etree.XMLSyntaxError:
+            return
+        base = f.parent
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            name = etree.QName(el).localname
+            if name == "uri" and el.get("name") and el.get("uri"):
+                self.exact[el.get("name")] = _local(base, el.get("uri"))
+            elif name == "system" and el.get("systemId") and el.get("uri"):
+                self.exact[el.get("systemId")] = _local(base, el.get("uri"))
+            elif name in ("rewriteURI", "rewriteSystem"):
+                start = el.get("uriStartString") or el.get("systemIdStartString")
+                if start and el.get("rewritePrefix"):
+                    self.prefixes.append((start, _local(base, el.get("rewritePrefix"))))
+            elif name == "nextCatalog" and el.get("catalog"):
+                self._load(_local(base, el.get("catalog")), seen)
+
+    def lookup(self, url: str) -> Path | None:
+        if url in self.exact:
+            return self.exact[url]
+        for start, prefix in sorted(self.prefixes, key=lambda x: -len(x[0])):
+            if url.startswith(start):
+                return Path(str(prefix).rstrip("/") + "/" + url[len(start):].lstrip("/"))
+        return None
+
+
+def _local(base: Path, ref: str) -> Path:
+    parts = urlsplit(ref)
+    if parts.scheme == "file":
+        return Path(unquote(parts.path))
+    return (base / unquote(ref)).resolve()
+
+
+class SchemaResolver:
+    def __init__(self, config: Config, cli_rng: Path | None = None, cli_sch: list[Path] | None = None):
+        self.config = config
+        self.cli_rng = cli_rng
+        self.cli_sch = cli_sch or []
+        self.catalog = Catalog([config.resolve(c) for c in config.catalogs])
+
+    def locate(self, href: str, from_file: Path) -> Path | None:
+        """A local file for an xml-model href: mapped, catalogued, or relative to the file."""
+        if href in self.config.schema_map:
+            return self.config.resolve(self.config.schema_map[href])
+        found = self.catalog.lookup(href)
+        if found is not None:
+            return found
+        parts = urlsplit(href)
+        if parts.scheme in ("http", "https", "ftp"):
+            return None
+        if parts.scheme == "file":
+            return Path(unquote(parts.path))
+        return (from_file.parent / unquote(href)).resolve()
+
+    def for_file(self, src: SourceFile) -> list[SchemaRef]:
+        refs: list[SchemaRef] = []
+        if self.cli_rng:
+            refs.append(SchemaRef("rng", str(self.cli_rng), self.cli_rng, origin="cli"))
+        elif self.config.schema:
+            p = self.config.resolve(self.config.schema)
+            refs.append(SchemaRef("rng", self.config.schema, p, origin="config"))
+        if self.cli_sch:
+            refs += [SchemaRef("sch", str(p), p, origin="cli") for p in self.cli_sch]
+        elif self.config.schematron:
+            refs += [SchemaRef("sch", s, self.config.resolve(s), origin="config")
+                     for s in self.config.schematron]
+        have_rng = any(r.kind == "rng" for r in refs)
+        have_sch = any(r.kind == "sch" for r in refs)
+        if src.tree is None:
+            return refs
+        for pi in xml_model_pis(src.tree):
+            href = pi.get("href")
+            if not href:
+                continue
+            ns = pi.get("schematypens", "")
+            typ = pi.get("type", "")
+            lower = href.lower().split("#")[0]
+            if ns in SCH_NS or (not ns and lower.endswith(".sch")):
+                kind = "sch"
+            elif ns == RNG_NS or (not ns and lower.endswith(".rng")) or typ == "application/relax-ng+xml":
+                kind = "rng"
+            elif lower.endswith(".rnc") or "compact" in typ:
+                kind = "rnc"
+            else:
+                continue
+            if (kind == "rng" and have_rng) or (kind == "sch" and have_sch):
+                continue
+            refs.append(SchemaRef(kind, href, self.locate(href, src.path), int(pi["_line"])))
+        return refs

@@ -1,0 +1,150 @@
+"""`edition validate`: well-formedness, RELAX NG, Schematron and cross-file references.
+
+One pass: parse every file of the edition once (the model needs them all to resolve pointers),
+then check the requested files and return sorted diagnostics. Nothing is printed here.
+"""
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config
+from ..diagnostics import ERROR, WARNING, Diagnostic, sort_diagnostics
+from ..model import Edition, display_name
+from ..xmlsafe import SourceFile, parse_file
+from . import references
+from .relaxng import SchemaError, validate as rng_validate
+from .schemas import SchemaRef, SchemaResolver
+
+
+class UsageError(Exception):
+    """Bad arguments (not bad input): exit code 2."""
+
+
+@dataclass
+class Report:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(d.is_error for d in self.diagnostics)
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(q for q in p.rglob("*.xml") if not any(part.startswith(".") for part in q.parts))
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
+
+
+def staged_files(root: Path) -> list[Path]:
+    """XML files added, copied, modified or renamed in git's index."""
+    try:
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, check=True,
+                             capture_output=True, text=True).stdout.strip()
+        names = subprocess.run(["git", "diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z"],
+                               cwd=root, check=True, capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise UsageError(f"--staged needs a git repository: {getattr(e, 'stderr', '') or e}".strip()) from None
+    return [Path(top) / n for n in names.split("\0") if n.endswith(".xml")]
+
+
+def _check_schematron(src: SourceFile, ref: SchemaRef, context, display_root: Path) -> list[Diagnostic]:
+    from . import schematron  # imported lazily: Saxon starts only when Schematron is needed
+    return schematron.check(src, ref.path, context_node=context)
+
+
+def validate(config: Config, paths: list[Path] | None = None, staged: bool = False,
+             schema: Path | None = None, schematron: list[Path] | None = None,
+             authority: list[Path] | None = None, progress=None) -> Report:
+    """Validate the given files (default: the whole edition) against everything that applies."""
+    if staged:
+        targets = staged_files(config.root)
+    elif paths:
+        for p in paths:
+            if not p.exists():
+                # a missing file is bad input, reported like any other file problem
+                pass
+        targets = expand_paths(paths)
+    else:
+        targets = config.source_files()
+    report = Report(files=len(targets))
+    if not targets:
+        return report
+
+    parsed: dict[Path, SourceFile] = {}
+    for p in targets:
+        parsed[p.resolve()] = parse_file(p, display=display_name(p, Path.cwd()))
+    edition_files = config.source_files()
+    for p in edition_files:
+        if p.resolve() not in parsed:
+            parsed[p.resolve()] = parse_file(p, display=display_name(p, Path.cwd()))
+    edition = Edition.load(config, extra_files=[p for p in targets if p.exists()],
+                           authority=authority or [], parsed=parsed)
+
+    diags: list[Diagnostic] = []
+    resolver = SchemaResolver(config, schema, schematron)
+    remote_warned: set[str] = set()
+    context = None
+    target_set = {p.resolve() for p in targets}
+    for i, p in enumerate(targets):
+        src = parsed[p.resolve()]
+        diags += src.diagnostics
+        if progress:
+            progress(i + 1, len(targets), src.display)
+        if not src.ok:
+            continue
+        refs = resolver.for_file(src)
+        has_sch = False
+        for ref in refs:
+            if ref.path is None:
+                if ref.location not in remote_warned:
+                    remote_warned.add(ref.location)
+                    diags.append(Diagnostic(
+                        src.display, ref.line, 1, WARNING,
+                        f"the {'RELAX NG' if ref.kind == 'rng' else 'Schematron'} schema "
+                        f"'{ref.location}' is remote and no local copy is configured, so it was "
+                        f"not checked (the toolkit never downloads schemas)", "schema.remote",
+                        "map it to a local file in edition.toml: [schemas.map] "
+                        f"\"{ref.location}\" = \"path/to/local/copy\" (or use an XML catalog)"))
+                continue
+            if not ref.path.exists():
+                diags.append(Diagnostic(src.display, ref.line, 1, ERROR,
+                                        f"schema '{ref.location}' not found (looked for {ref.path})",
+                                        "schema.missing"))
+                continue
+            if ref.kind == "rnc":
+                diags.append(Diagnostic(src.display, ref.line, 1, WARNING,
+                                        f"'{ref.location}' is RELAX NG compact syntax, which is not "
+                                        f"supported; it was not checked", "schema.rnc",
+                                        "convert it to the XML syntax (.rng), e.g. with trang"))
+                continue
+            try:
+                if ref.kind == "rng":
+                    diags += rng_validate(src, ref.path)
+                elif ref.kind == "sch":
+                    has_sch = True
+                    if context is None:
+                        from ..saxon import to_xdm
+                        context = to_xdm(edition.context_document())
+                    diags += _check_schematron(src, ref, context, config.root)
+            except SchemaError as e:
+                key = f"schema-error:{ref.path}"
+                if key not in remote_warned:
+                    remote_warned.add(key)
+                    diags.append(Diagnostic(display_name(ref.path, Path.cwd()), 1, 1, ERROR, str(e),
+                                            "schema.invalid"))
+        refs_on = config.references == "on" or (config.references == "auto" and not has_sch)
+        if refs_on and edition.role(p) != "authority":
+            diags += references.check_file(edition, p)
+    if config.references != "off":
+        # Duplicate ids across files: Schematron sees one file at a time, so this lives here.
+        diags += [d for d in references.duplicate_ids(edition, [p for p in targets])
+                  if d.rule == "id.unique"]
+    report.diagnostics = sort_diagnostics(d for d in diags)
+    return report

@@ -1,0 +1,234 @@
+"""The one safe XML parser of the toolkit, and source-position helpers.
+
+Untrusted TEI is parsed here with lxml: no network, no DTD loading, no external entities,
+libxml2's limits against entity-expansion bombs and absurd nesting. Only trees that pass are
+handed on (to RELAX NG, to the model, serialised to Saxon), so Saxon never sees a DOCTYPE
+or an entity declaration.
+"""
+from __future__ import annotations
+
+import re
+import xml.parsers.expat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .diagnostics import ERROR, WARNING, Diagnostic
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NS = {"tei": TEI_NS}
+
+# Files larger than this are refused outright: no edition document is anywhere near it and the
+# limit keeps a mistaken path (a disk image, a log) from being read into memory.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+def _parser(resolve_entities) -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=resolve_entities, no_network=True, load_dtd=False,
+                           dtd_validation=False, huge_tree=False, remove_blank_text=False,
+                           collect_ids=False)
+
+
+@dataclass
+class SourceFile:
+    """A parsed file: its bytes, its lxml tree (None when unusable) and parse diagnostics."""
+
+    path: Path
+    display: str
+    data: bytes = b""
+    tree: etree._ElementTree | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _positions: dict | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.tree is not None
+
+    @property
+    def root(self) -> etree._Element:
+        assert self.tree is not None
+        return self.tree.getroot()
+
+    def position(self, node) -> tuple[int, int]:
+        """(line, column) of an element's start tag, both 1-based.
+
+        lxml knows lines but not columns; a lazy expat pass over the same bytes records the exact
+        position of every start tag, matched to lxml's elements by document order.
+        """
+        if node is None:
+            return (1, 1)
+        if isinstance(node, etree._ElementUnicodeResult):  # an attribute or text result
+            node = node.getparent()
+            if node is None:
+                return (1, 1)
+        if self._positions is None:
+            self._positions = self._index_positions()
+        pos = self._positions.get(node)
+        if pos:
+            return pos
+        return (getattr(node, "sourceline", None) or 1, 1)
+
+    def _index_positions(self) -> dict:
+        if self.tree is None:
+            return {}
+        starts: list[tuple[int, int]] = []
+        p = xml.parsers.expat.ParserCreate()
+        p.StartElementHandler = lambda name, attrs: starts.append(
+            (p.CurrentLineNumber, p.CurrentColumnNumber + 1))
+        p.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        try:
+            p.Parse(self.data, True)
+        except xml.parsers.expat.ExpatError:
+            return {}
+        elements = [e for e in self.tree.getroot().iter() if isinstance(e.tag, str)]
+        if len(elements) != len(starts):  # entity-made elements: fall back to lxml's lines
+            return {}
+        return dict(zip(elements, starts))
+
+
+def _line_col_of(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+_EXTERNAL_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s>]+)\s+(SYSTEM|PUBLIC)\b", re.S)
+
+
+def _friendly_syntax_message(msg: str) -> tuple[str, str]:
+    """libxml2's message, reworded where it is cryptic; plus a hint."""
+    msg = re.sub(r",? line \d+, column \d+$", "", msg.strip())
+    if "amplification factor" in msg or "entity reference loop" in msg.lower():
+        return ("entity expansion is too large (an entity-expansion bomb such as "
+                "'billion laughs'); the file was not read",
+                "remove the nested entity declarations from the DOCTYPE")
+    if "Excessive depth" in msg or "depth" in msg and "exceed" in msg:
+        return ("elements are nested too deeply (over 256 levels); the file was not read", "")
+    if "not proper UTF-8" in msg or "Invalid bytes in character encoding" in msg \
+            or "encoding" in msg.lower() and "error" in msg.lower():
+        return (f"the bytes do not match the file's character encoding: {msg}",
+                "save the file as UTF-8, or declare its real encoding in the XML declaration, "
+                "e.g. <?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>")
+    m = re.match(r"Entity '([^']+)' not defined", msg)
+    if m:
+        return (f"the entity '&{m.group(1)};' is not defined",
+                "entities from external DTDs are never loaded; write the character itself "
+                "(UTF-8) or a numeric reference such as &#x2014;")
+    m = re.match(r"Opening and ending tag mismatch: ([^\s,]+) line (\d+) and ([^\s,]+)", msg)
+    if m:
+        return (f"end tag </{m.group(3)}> does not match the start tag <{m.group(1)}> "
+                f"opened on line {m.group(2)}", "close the elements in the reverse order they were opened")
+    if "Premature end of data" in msg or "EndTag: '</' not found" in msg:
+        return (f"the file ends before all elements are closed ({msg})", "")
+    if "Document is empty" in msg or "Start tag expected" in msg:
+        return ("the file is empty or does not start with an XML element", "")
+    return (msg, "")
+
+
+def parse_file(path: str | Path, display: str | None = None) -> SourceFile:
+    """Parse one file safely; never raises for bad input, returns diagnostics instead."""
+    path = Path(path)
+    src = SourceFile(path=path, display=display or path.as_posix())
+
+    def fail(line: int, col: int, msg: str, rule: str, hint: str = "", sev: str = ERROR):
+        src.diagnostics.append(Diagnostic(src.display, line, col, sev, msg, rule, hint))
+
+    try:
+        if path.is_dir():
+            fail(1, 1, "is a folder, not an XML file", "file.unreadable")
+            return src
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            fail(1, 1, f"file is too large ({size // 1048576} MB; the limit is "
+                       f"{MAX_FILE_BYTES // 1048576} MB)", "file.too-large")
+            return src
+        src.data = path.read_bytes()
+    except FileNotFoundError:
+        fail(1, 1, "file not found", "file.missing")
+        return src
+    except OSError as e:
+        fail(1, 1, f"cannot read the file: {e.strerror or e}", "file.unreadable")
+        return src
+
+    data = src.data
+    head = data[:65536]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        # External entities are refused before any parse that could expand them.
+        found = False
+        for m in _EXTERNAL_ENTITY.finditer(data):
+            found = True
+            line, col = _line_col_of(data, m.start())
+            kind = "parameter entity" if m.group(1) else "entity"
+            fail(line, col, f"external {kind} declaration '{m.group(2).decode('utf-8', 'replace')}' "
+                            f"is not allowed: the toolkit never reads other files or URLs "
+                            f"through entities", "xml.external-entity",
+                 "replace the entity by the text it stands for")
+        if found:
+            return src
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, _parser("internal"),
+                                                  base_url=path.resolve().as_uri()))
+    except etree.XMLSyntaxError as e:
+        line, col = (e.position if e.position else (e.lineno or 1, 1))
+        msg, hint = _friendly_syntax_message(e.msg or str(e))
+        if "bomb" in msg:  # libxml2 reports the document start; point at the declarations
+            m = re.search(rb"<!ENTITY", data)
+            if m:
+                line, col = _line_col_of(data, m.start())
+        fail(max(line, 1), max(col, 1), msg, "xml.well-formed", hint)
+        return src
+    except ValueError as e:  # e.g. a unicode string with an encoding declaration
+        fail(1, 1, f"cannot parse the file: {e}", "xml.well-formed")
+        return src
+    doctype_url = tree.docinfo.system_url
+    if doctype_url:
+        m = re.search(rb"<!DOCTYPE", data)
+        line, col = _line_col_of(data, m.start()) if m else (1, 1)
+        local = (path.parent / doctype_url)
+        exists = "://" not in doctype_url and local.exists()
+        fail(line, col,
+             f"the DOCTYPE refers to the DTD '{doctype_url}'"
+             + ("" if exists else ", which does not exist here")
+             + "; DTDs are never loaded, so the file is read without it",
+             "xml.doctype", "remove the DOCTYPE line; TEI P5 is validated with RELAX NG",
+             sev=WARNING)
+    src.tree = tree
+    return src
+
+
+def parse_bytes(data: bytes, display: str = "<input>") -> SourceFile:
+    """Parse in-memory XML with the same protections (used for generated drafts and tests)."""
+    src = SourceFile(path=Path(display), display=display, data=data)
+    try:
+        if _EXTERNAL_ENTITY.search(data):
+            raise etree.XMLSyntaxError("external entity declarations are not allowed", 0, 1, 1)
+        src.tree = etree.ElementTree(etree.fromstring(data, _parser("internal")))
+    except etree.XMLSyntaxError as e:
+        line, col = (e.position if e.position else (e.lineno or 1, 1))
+        msg, hint = _friendly_syntax_message(e.msg or str(e))
+        src.diagnostics.append(Diagnostic(display, max(line, 1), max(col, 1), ERROR, msg,
+                                          "xml.well-formed", hint))
+    return src
+
+
+def xml_model_pis(tree: etree._ElementTree) -> list[dict[str, str]]:
+    """The pseudo-attributes of every <?xml-model?> processing instruction before the root."""
+    out = []
+    node = tree.getroot().getprevious()
+    pis = []
+    while node is not None:
+        if isinstance(node, etree._ProcessingInstruction) and node.target == "xml-model":
+            pis.append(node)
+        node = node.getprevious()
+    for pi in reversed(pis):
+        attrs = dict(re.findall(r'([\w:-]+)\s*=\s*["\']([^"\']*)["\']', pi.text or ""))
+        attrs["_line"] = str(pi.sourceline or 1)
+        out.append(attrs)
+    return out
+
+
+def serialize_for_saxon(tree: etree._ElementTree) -> str:
+    """The document as text without DOCTYPE: safe for Saxon, which would expand entities."""
+    return etree.tostring(tree.getroot(), encoding="unicode")
