@@ -93,6 +93,54 @@ def validate(ctx, paths, staged, fmt, schema, schematron, authority, color):
     sys.exit(EXIT_ERRORS if report.errors else EXIT_OK)
 
 
+def _build_options(f):
+    f = click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))(f)
+    f = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                     help="Output folder (default: the edition's output/<format>).")(f)
+    f = click.option("--authority", multiple=True,
+                     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Authority file (listPerson/listPlace/listOrg); repeatable.")(f)
+    f = click.option("--full", is_flag=True, help="Rebuild everything, ignoring what is up to date.")(f)
+    return f
+
+
+def _run_build(ctx, fmt, paths, out, authority, full):
+    from .build.runner import BuildError, build
+    cfg = _config(ctx)
+    try:
+        results = build(cfg, formats=fmt, paths=list(paths), out=out, authority=list(authority),
+                        full=full, interactive=sys.stderr.isatty())
+    except BuildError as e:
+        _fail(str(e), EXIT_ERRORS)
+    for r in results:
+        click.echo(r.summary())
+    sys.exit(EXIT_ERRORS if any(not r.ok for r in results) else EXIT_OK)
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+def build(ctx):
+    """Build the edition: `edition build` makes every output; `html` or `pdf` one of them."""
+    if ctx.invoked_subcommand is None:
+        _run_build(ctx, ["html", "pdf"], (), None, (), False)
+
+
+@build.command("html")
+@_build_options
+@click.pass_context
+def build_html(ctx, paths, out, authority, full):
+    """Static HTML site (output/html). PATHS: build any TEI files or folders ad hoc (with --out)."""
+    _run_build(ctx, ["html"], paths, out, authority, full)
+
+
+@build.command("pdf")
+@_build_options
+@click.pass_context
+def build_pdf(ctx, paths, out, authority, full):
+    """Typeset PDF volume and per-document PDFs (output/pdf). PATHS: ad hoc, as for html."""
+    _run_build(ctx, ["pdf"], paths, out, authority, full)
+
+
 @main.group()
 def hooks():
     """Commit integration (git hooks)."""
