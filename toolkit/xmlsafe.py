@@ -94,6 +94,22 @@ def _line_col_of(data: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
+_DOCTYPE_EXTERNAL_ID = re.compile(
+    rb"<!DOCTYPE\s+[^\s\[>]+\s+(SYSTEM\s*(\"[^\"]*\"|'[^']*')|PUBLIC\s*(\"[^\"]*\"|'[^']*')\s*(\"[^\"]*\"|'[^']*')?)")
+
+
+def _blank_external_dtd(data: bytes) -> tuple[bytes, str | None, int]:
+    """Blank out a DOCTYPE's external identifier (same length, newlines kept) so libxml2 never
+    tries to open the DTD; return the DTD's system id and the DOCTYPE's offset."""
+    m = _DOCTYPE_EXTERNAL_ID.search(data[:65536])
+    if not m:
+        return data, None, -1
+    start, end = m.span(1)
+    system = m.group(2) if m.group(2) else (m.group(4) or m.group(3))
+    blank = bytes(b if b in b"\r\n" else 32 for b in data[start:end])
+    return data[:start] + blank + data[end:], system[1:-1].decode("utf-8", "replace"), m.start()
+
+
 _EXTERNAL_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s>]+)\s+(SYSTEM|PUBLIC)\b", re.S)
 
 
@@ -167,12 +183,19 @@ def parse_file(path: str | Path, display: str | None = None) -> SourceFile:
                  "replace the entity by the text it stands for")
         if found:
             return src
+    data, doctype_url, doctype_at = _blank_external_dtd(data)
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser("internal"),
                                                   base_url=path.resolve().as_uri()))
     except etree.XMLSyntaxError as e:
         line, col = (e.position if e.position else (e.lineno or 1, 1))
         msg, hint = _friendly_syntax_message(e.msg or str(e))
+        m_ent = re.match(r"Entity '([^']+)' not defined", e.msg or "")
+        if m_ent and line >= 1:  # libxml2 points after the reference; point at its '&'
+            text = data.split(b"\n")[line - 1] if line <= data.count(b"\n") + 1 else b""
+            at = text.rfind(b"&" + m_ent.group(1).encode() + b";", 0, max(col, 1))
+            if at >= 0:
+                col = len(text[:at].decode("utf-8", "replace")) + 1
         if "bomb" in msg:  # libxml2 reports the document start; point at the declarations
             m = re.search(rb"<!ENTITY", data)
             if m:
@@ -182,10 +205,8 @@ def parse_file(path: str | Path, display: str | None = None) -> SourceFile:
     except ValueError as e:  # e.g. a unicode string with an encoding declaration
         fail(1, 1, f"cannot parse the file: {e}", "xml.well-formed")
         return src
-    doctype_url = tree.docinfo.system_url
     if doctype_url:
-        m = re.search(rb"<!DOCTYPE", data)
-        line, col = _line_col_of(data, m.start()) if m else (1, 1)
+        line, col = _line_col_of(data, doctype_at)
         local = (path.parent / doctype_url)
         exists = "://" not in doctype_url and local.exists()
         fail(line, col,

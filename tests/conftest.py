@@ -1,0 +1,33 @@
+"""Shared test helpers: paths, the shared/ corpora (skipped with a reason when absent), CLI runs."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+TEI = REPO / "tei"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or skip the test when that folder is absent."""
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared is absent ({SHARED}): corpus/schema data not available")
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"{p} is absent from ../shared")
+    return p
+
+
+def run_cli(*args: str, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+    """Run the real `edition` command in a subprocess (exit codes, stderr, no tracebacks)."""
+    return subprocess.run([sys.executable, "-m", "toolkit.cli", *args], cwd=cwd or REPO,
+                          capture_output=True, text=True, input=input, timeout=600)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
