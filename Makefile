@@ -1,0 +1,31 @@
+# The two commands a newcomer needs (see README):
+#   make build   install the toolkit and build the bundled edition into output/
+#   make test    install the toolkit, its test tools and system packages, run the tests
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: build test install install-test system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+build: install
+	$(BIN)/edition validate
+	$(BIN)/edition build
+
+test: system-deps install-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf output/html output/pdf $(VENV)

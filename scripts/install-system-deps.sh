@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# System packages the test suite needs beyond pip: Debian's Chromium (browser tests through
+# Playwright), poppler-utils (pdftoppm/pdftotext for looking at PDFs), a JRE for the Nu HTML
+# checker and jing, and the npm packages vnu-jar and axe-core (installed under tests/.node).
+# Idempotent: installs only what is missing. Needs root (or sudo) for apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+[ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      echo "install-system-deps: need root to install: ${need[*]}" >&2; exit 1
+    fi
+  fi
+  echo "install-system-deps: installing ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ ! -f tests/.node/node_modules/vnu-jar/build/dist/vnu.jar ] || [ ! -f tests/.node/node_modules/axe-core/axe.min.js ]; then
+  mkdir -p tests/.node
+  (cd tests/.node && [ -f package.json ] || echo '{"private": true}' > package.json
+   npm install --silent --no-audit --no-fund vnu-jar axe-core >/dev/null)
+fi
+echo "install-system-deps: ok"

@@ -1,0 +1,58 @@
+"""Atomic publication: build into a staging folder, then swap it in place of the old output.
+
+A build that fails or is interrupted leaves the previous output untouched: the staging folder is
+removed and the old folder never moved. The swap is two renames on the same filesystem.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def staged_output(target: Path, seed_from_previous: bool = False):
+    """Yield a fresh staging folder beside `target`; on success it replaces `target`.
+
+    With seed_from_previous, the staging folder starts as a copy of the current output (hard links
+    where possible, so it is cheap) — incremental builds then rewrite only what changed.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    try:
+        if seed_from_previous and target.is_dir():
+            shutil.rmtree(staging)
+            _link_copy(target, staging)
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _link_copy(src: Path, dst: Path):
+    """Copy a tree using hard links for files (new files are written, never modified in place)."""
+    def link(s, d):
+        try:
+            os.link(s, d)
+        except OSError:
+            shutil.copy2(s, d)
+    shutil.copytree(src, dst, copy_function=link)
+
+
+def write_file(path: Path, data: str | bytes):
+    """Write a file in the staging tree, replacing (not modifying) any hard-linked old copy."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    if isinstance(data, str):
+        tmp.write_text(data, encoding="utf-8")
+    else:
+        tmp.write_bytes(data)
+    os.replace(tmp, path)

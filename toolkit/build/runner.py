@@ -1,0 +1,75 @@
+"""`edition build`: load the edition once, then run each requested output's builder."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config
+from ..model import Edition
+
+
+class BuildError(Exception):
+    """The build could not run (bad input, broken stylesheet); previous output is intact."""
+
+
+@dataclass
+class BuildResult:
+    format: str
+    out: Path
+    written: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    ok: bool = True
+    messages: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        state = "built" if self.ok else "FAILED"
+        extra = f", {self.skipped} up to date" if self.skipped else ""
+        lines = [f"{self.format}: {state} {self.written} file{'s' if self.written != 1 else ''}"
+                 f"{extra} in {self.seconds:.2f} s → {self.out}"]
+        return "\n".join(lines + [f"  {m}" for m in self.messages])
+
+
+def load_for_build(config: Config, paths: list[Path], authority: list[Path]) -> Edition:
+    """The edition, or an ad hoc one made of the given files/folders and authority files."""
+    if paths:
+        from ..validate.validator import expand_paths
+        files = expand_paths(paths)
+        adhoc = Config(root=Path.cwd().resolve(), title=config.title if config.path else "TEI documents",
+                       sources=[str(p.resolve()) for p in files],
+                       authority=[str(a.resolve()) for a in authority])
+        return Edition.load(adhoc)
+    return Edition.load(config, authority=authority)
+
+
+def build(config: Config, formats: list[str], paths: list[Path] | None = None, out: Path | None = None,
+          authority: list[Path] | None = None, full: bool = False, interactive: bool = False
+          ) -> list[BuildResult]:
+    paths = paths or []
+    if paths and out is None and len(formats) == 1:
+        raise BuildError("building files ad hoc needs --out DIR (the edition's output/ is kept "
+                         "for the edition itself)")
+    edition = load_for_build(config, paths, authority or [])
+    bad = [d for f in edition.files.values() for d in f.diagnostics if d.is_error]
+    if bad and not edition.documents:
+        d = bad[0]
+        raise BuildError(f"{d.path}:{d.line}:{d.column}: {d.message}")
+    results = []
+    for fmt in formats:
+        target = out if (out and len(formats) == 1) else (out / fmt if out else config.output_dir / fmt)
+        start = time.perf_counter()
+        if fmt == "html":
+            from .html import build_html as builder
+        elif fmt == "pdf":
+            from .pdf import build_pdf as builder
+        else:
+            raise BuildError(f"unknown output format '{fmt}'")
+        result = builder(edition, target, full=full, interactive=interactive)
+        result.seconds = time.perf_counter() - start
+        for f in edition.files.values():
+            for d in f.diagnostics:
+                if d.is_error:
+                    result.messages.append(f"skipped {d.path}:{d.line}:{d.column}: {d.message}")
+        results.append(result)
+    return results
