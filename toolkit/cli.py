@@ -89,7 +89,7 @@ def validate(ctx, paths, staged, fmt, schema, schematron, authority, color):
         out = FORMATTERS[fmt](report.diagnostics, report.files, color=use_color)
     else:
         out = FORMATTERS[fmt](report.diagnostics, report.files)
-    click.echo(out)
+    click.echo(out, color=use_color)  # click strips ANSI codes when piped unless told
     sys.exit(EXIT_ERRORS if report.errors else EXIT_OK)
 
 

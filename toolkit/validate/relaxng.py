@@ -169,8 +169,9 @@ def _fmt_attrs(names, limit=14) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def _find_element(src: SourceFile, line: int, name: str | None):
-    """The element a libxml2 message is about: by name on that line, else the first on it."""
+def _find_element(src: SourceFile, line: int, name: str | None, prefer=None):
+    """The element a libxml2 message is about: by name on that line, else the first on it.
+    `prefer` picks among several same-named elements on one line (e.g. the misplaced one)."""
     candidates = []
     for el in src.root.iter():
         if not isinstance(el.tag, str):
@@ -181,6 +182,9 @@ def _find_element(src: SourceFile, line: int, name: str | None):
             break
     if name:
         named = [c for c in candidates if etree.QName(c).localname == name]
+        if prefer is not None:
+            preferred = [c for c in named if prefer(c)]
+            named = preferred or named
         if named:
             return named[0]
     return candidates[0] if candidates else None
@@ -233,7 +237,10 @@ def validate(src: SourceFile, schema_path: Path, rule: str = "rng") -> list[Diag
         g = schema.grammar
         hint = ""
         name = m.group(1) if m and m.groups() else None
-        el = _find_element(src, line, name if kind not in ("extra",) else name)
+        def misplaced(c, g=g):
+            parent = c.getparent()
+            return parent is None or etree.QName(c).localname not in g.allowed(etree.QName(parent).localname)[0]
+        el = _find_element(src, line, name, misplaced if kind == "unexpected" else None)
         text = message
         if kind == "unexpected" and el is not None and el.getparent() is None:
             text = f"the root element <{name}> is not one this schema accepts"

@@ -1,0 +1,104 @@
+"""`edition validate` end to end: output formats, exit codes, --staged, the git hook."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+
+MINI = Path(__file__).parent / "fixtures" / "rng" / "mini.rng"
+
+
+def make_edition(tmp_path: Path) -> Path:
+    """A tiny edition: config, schema, two documents (one broken), all in tmp_path."""
+    ed = tmp_path / "ed"
+    (ed / "tei").mkdir(parents=True)
+    shutil.copy(MINI, ed / "mini.rng")
+    (ed / "edition.toml").write_text('[edition]\ntitle = "Mini"\nsources = ["tei/*.xml"]\n'
+                                     'schema = "mini.rng"\nreferences = "on"\n')
+    head = '<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<teiHeader><title>t</title></teiHeader>\n<text><body>\n'
+    (ed / "tei" / "a.xml").write_text(head + '<p>ok <persName ref="#b1">B</persName></p>\n</body></text>\n</TEI>\n')
+    (ed / "tei" / "b.xml").write_text(head + '<listPerson><person xml:id="b1">B</person></listPerson>\n<p>bad <date when="June">J</date></p>\n'
+                                      '<p>dangling <persName ref="#nobody">N</persName></p>\n</body></text>\n</TEI>\n')
+    return ed
+
+
+def test_text_output_sorted_with_summary_and_exit_1(tmp_path):
+    ed = make_edition(tmp_path)
+    res = run_cli("validate", cwd=ed)
+    assert res.returncode == 1, res.stdout + res.stderr
+    lines = res.stdout.splitlines()
+    diag_lines = [l for l in lines if l.startswith("tei/")]
+    assert diag_lines == sorted(diag_lines, key=lambda l: (l.split(":")[0], int(l.split(":")[1]), int(l.split(":")[2])))
+    assert any(l.startswith("tei/b.xml:5:8: error: attribute @when=\"June\"") for l in diag_lines)
+    assert "tei/b.xml:6:13: error: persName/@ref '#nobody' points to nothing: no xml:id 'nobody' in this file or the edition [ref.resolves]" in lines
+    assert not any(l.startswith("tei/a.xml") for l in diag_lines)  # '#b1' resolves across files
+    assert lines[-1].startswith("2 files checked:") and "error" in lines[-1]
+    assert "\x1b[" not in res.stdout  # piped: no colour
+
+
+def test_json_and_github_formats(tmp_path):
+    ed = make_edition(tmp_path)
+    res = run_cli("validate", "--format", "json", cwd=ed)
+    assert res.returncode == 1
+    data = json.loads(res.stdout)
+    assert data["files"] == 2 and data["errors"] == len([d for d in data["diagnostics"] if d["severity"] == "error"])
+    ref = next(d for d in data["diagnostics"] if d["rule"] == "ref.resolves")
+    assert (ref["path"], ref["line"], ref["column"]) == ("tei/b.xml", 6, 13)
+    res = run_cli("validate", "--format", "github", cwd=ed)
+    ann = [l for l in res.stdout.splitlines() if l.startswith("::error ")]
+    assert "::error file=tei/b.xml,line=6,col=13,title=ref.resolves::persName/@ref '#nobody' points to nothing" in "\n".join(ann)
+
+
+def test_clean_files_exit_0_and_colour_can_be_forced(tmp_path):
+    ed = make_edition(tmp_path)
+    res = run_cli("validate", "tei/a.xml", cwd=ed)
+    assert res.returncode == 0 and res.stdout.strip() == "1 file checked: no problems."
+    res = run_cli("validate", "--color", cwd=ed)
+    assert "\x1b[1;31merror\x1b[0m" in res.stdout
+
+
+def _git(cwd, *args):
+    subprocess.run(["git", "-c", "user.email=t@t", "-c", "user.name=t", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+def test_staged_checks_only_staged_files_but_resolves_against_the_edition(tmp_path):
+    ed = make_edition(tmp_path)
+    _git(ed, "init", "-q")
+    _git(ed, "add", "-A")
+    _git(ed, "commit", "-qm", "init")
+    a = ed / "tei" / "a.xml"
+    a.write_text(a.read_text().replace("ok <persName", 'ok <persName ref="#b1">B</persName> <persName ref="#gone">G</persName> <persName'))
+    _git(ed, "add", "tei/a.xml")
+    res = run_cli("validate", "--staged", cwd=ed)
+    assert res.returncode == 1
+    diag_lines = [l for l in res.stdout.splitlines() if l.startswith("tei/")]
+    assert len(diag_lines) == 1 and diag_lines[0].startswith("tei/a.xml:4:") and "'#gone'" in diag_lines[0]
+    assert res.stdout.splitlines()[-1].startswith("1 file checked")
+
+
+def test_hook_install_writes_a_pre_commit_hook_that_blocks_bad_commits(tmp_path):
+    ed = make_edition(tmp_path)
+    _git(ed, "init", "-q")
+    res = run_cli("hooks", "install", cwd=ed)
+    assert res.returncode == 0, res.stderr
+    hook = ed / ".git" / "hooks" / "pre-commit"
+    assert "edition validate --staged" in hook.read_text() and hook.stat().st_mode & 0o111
+    # a foreign hook is not overwritten without --force
+    hook.write_text("#!/bin/sh\necho mine\n")
+    res = run_cli("hooks", "install", cwd=ed)
+    assert res.returncode == 2 and "--force" in res.stderr
+    assert hook.read_text() == "#!/bin/sh\necho mine\n"
+
+
+def test_validation_never_modifies_its_input(tmp_path):
+    ed = make_edition(tmp_path)
+    before = {p: p.read_bytes() for p in ed.rglob("*") if p.is_file()}
+    run_cli("validate", "--format", "json", cwd=ed)
+    after = {p: p.read_bytes() for p in ed.rglob("*") if p.is_file()}
+    assert before == after
