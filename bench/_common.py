@@ -1,0 +1,62 @@
+"""Shared helpers for the benchmarks: paths, timing, peak memory, the replicated edition."""
+from __future__ import annotations
+
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+ELTEC = SHARED / "corpora" / "eltec" / "ELTeC-eng" / "level1"
+
+
+def need_shared():
+    if not SHARED.is_dir():
+        sys.exit(f"benchmark needs ../shared beside the repository ({SHARED} is absent)")
+
+
+def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Wall time, peak RSS of the child (MB) and the completed process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    res = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) // 1024, res
+
+
+def replicate_edition(dest: Path, n_docs: int = 1000) -> Path:
+    """A copy of the bundled edition grown to n_docs documents by replicating the documents
+    with fresh xml:ids and file names (authority files and schemas shared)."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    (dest / "tei").mkdir(parents=True)
+    shutil.copytree(REPO / "schema", dest / "schema")
+    shutil.copy(REPO / "edition.toml", dest / "edition.toml")
+    for name in ("persons.xml", "places.xml", "orgs.xml", "edition.xml"):
+        shutil.copy(REPO / "tei" / name, dest / "tei" / name)
+    docs = sorted((REPO / "tei").glob("doc-*.xml"))
+    i = 0
+    while i < n_docs:
+        for d in docs:
+            if i >= n_docs:
+                break
+            text = d.read_text(encoding="utf-8")
+            old_id = d.stem
+            new_id = f"{old_id}-r{i:04d}"
+            # every xml:id in the document gets the same suffix, so ids stay unique edition-wide
+            text = re.sub(r'xml:id="([^"]+)"', lambda m: f'xml:id="{m.group(1)}-r{i:04d}"', text)
+            text = re.sub(r'(hand|target|corresp)="#([^"]+)"', lambda m: f'{m.group(1)}="#{m.group(2)}-r{i:04d}"', text)
+            (dest / "tei" / f"{new_id}.xml").write_text(text, encoding="utf-8")
+            i += 1
+    return dest
+
+
+def row(label: str, ours: float, peer: float | None, peer_name: str, extra: str = "") -> str:
+    ratio = f"{peer / ours:5.1f}× faster" if peer and ours else ""
+    peer_s = f"{peer:8.2f} s" if peer is not None else "       n/a"
+    return f"{label:<44} {ours:8.2f} s   {peer_name} {peer_s}   {ratio} {extra}"
