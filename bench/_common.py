@@ -47,9 +47,11 @@ def replicate_edition(dest: Path, n_docs: int = 1000) -> Path:
                 break
             text = d.read_text(encoding="utf-8")
             old_id = d.stem
-            new_id = f"{old_id}-r{i:04d}"
+            # the schema wants document ids shaped doc-YYYY-MM[-DD]: a fictitious year keeps them unique
+            new_id = f"doc-{1000 + i:04d}{old_id[8:]}"
             # every xml:id in the document gets the same suffix, so ids stay unique edition-wide
-            text = re.sub(r'xml:id="([^"]+)"', lambda m: f'xml:id="{m.group(1)}-r{i:04d}"', text)
+            text = text.replace(f'xml:id="{old_id}"', f'xml:id="{new_id}"')
+            text = re.sub(r'xml:id="((?!doc-)[^"]+)"', lambda m: f'xml:id="{m.group(1)}-r{i:04d}"', text)
             text = re.sub(r'(hand|target|corresp)="#([^"]+)"', lambda m: f'{m.group(1)}="#{m.group(2)}-r{i:04d}"', text)
             (dest / "tei" / f"{new_id}.xml").write_text(text, encoding="utf-8")
             i += 1

@@ -6,8 +6,10 @@ stylesheet (and the compiled Schematron) receives as a parameter.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -99,13 +101,13 @@ class Edition:
                  edition_file: Path | None, base: Path):
         self.config = config
         self.base = base
-        self.files: dict[Path, SourceFile] = {f.path.resolve(): f for f in files}
-        self.authority_paths = {p.resolve() for p in authority}
-        self.edition_path = edition_file.resolve() if edition_file else None
+        self.files: dict[Path, SourceFile] = {canon(f.path): f for f in files}
+        self.authority_paths = {canon(p) for p in authority}
+        self.edition_path = canon(edition_file) if edition_file else None
         self.ids: dict[Path, dict[str, etree._Element]] = {}
         self.entities: dict[str, Entity] = {}
-        self.documents: list[Document] = []
-        self.mentions: list[Mention] = []
+        self._documents: list[Document] | None = None
+        self._mentions: list[Mention] | None = None
         self._index()
 
     # -- loading ---------------------------------------------------------------------------
@@ -118,7 +120,7 @@ class Edition:
         parsed = parsed or {}
         files = []
         for p in paths:
-            rp = p.resolve()
+            rp = canon(p)
             files.append(parsed.get(rp) or parse_file(p, display=display_name(p, config.root)))
         auth = set(config.authority_files()) | set(authority or [])
         if not config.authority:
@@ -130,7 +132,7 @@ class Edition:
         return cls(config, files, auth, edition_file, base)
 
     def role(self, path: Path) -> str:
-        path = path.resolve()
+        path = canon(path)
         if path == self.edition_path:
             return "edition"
         if path in self.authority_paths:
@@ -140,7 +142,7 @@ class Edition:
     def href(self, path: Path) -> str:
         """Path of a file relative to the edition's TEI folder (posix), for links and ids."""
         try:
-            return path.resolve().relative_to(self.base.resolve()).as_posix()
+            return canon(path).relative_to(canon(self.base)).as_posix()
         except ValueError:
             return path.name
 
@@ -150,11 +152,10 @@ class Edition:
             if not src.ok:
                 continue
             ids = {}
-            for el in src.root.iter():
-                if isinstance(el.tag, str):
-                    i = el.get(XML_ID)
-                    if i is not None and i not in ids:
-                        ids[i] = el
+            for el in _with_xml_id(src.root):
+                i = el.get(XML_ID)
+                if i not in ids:
+                    ids[i] = el
             self.ids[path] = ids
         for path in sorted(self.authority_paths):
             src = self.files.get(path)
@@ -166,21 +167,37 @@ class Edition:
                     continue
                 kind = ENTITY_KINDS[local(el.tag)]
                 self.entities.setdefault(eid, self._entity(eid, kind, path, el))
+
+    def _document_files(self):
         for path, src in sorted(self.files.items()):
-            if not src.ok or self.role(path) != "document" or src.root.tag != T + "TEI":
-                continue
-            self.documents.append(self._document(path, src))
-            for el in src.root.iter(T + "persName", T + "placeName", T + "orgName", T + "name",
-                                    T + "rs"):
-                ref = el.get("ref")
-                if not ref:
-                    continue
-                for pointer in ref.split():
-                    target = self.resolve(pointer, path)
-                    eid = target[1] if target and target[1] in self.entities else None
-                    self.mentions.append(Mention(eid, pointer, local(el.tag), path,
-                                                 el.sourceline or 0, el))
-        self.documents.sort(key=lambda d: (d.when or "9999", d.title, d.id))
+            if src.ok and self.role(path) == "document" and src.root.tag == T + "TEI":
+                yield path, src
+
+    # Documents and mentions are computed on first use: validating one staged file needs only
+    # the ids and entities of the rest of the edition.
+    @property
+    def documents(self) -> list[Document]:
+        if self._documents is None:
+            docs = [self._document(path, src) for path, src in self._document_files()]
+            self._documents = sorted(docs, key=lambda d: (d.when or "9999", d.title, d.id))
+        return self._documents
+
+    @property
+    def mentions(self) -> list[Mention]:
+        if self._mentions is None:
+            self._mentions = []
+            for path, src in self._document_files():
+                for el in src.root.iter(T + "persName", T + "placeName", T + "orgName",
+                                        T + "name", T + "rs"):
+                    ref = el.get("ref")
+                    if not ref:
+                        continue
+                    for pointer in ref.split():
+                        target = self.resolve(pointer, path)
+                        eid = target[1] if target and target[1] in self.entities else None
+                        self._mentions.append(Mention(eid, pointer, local(el.tag), path,
+                                                      el.sourceline or 0, el))
+        return self._mentions
 
     def _entity(self, eid, kind, path, el) -> Entity:
         name_tag = NAME_OF_KIND.get(kind, "persName")
@@ -247,6 +264,10 @@ class Edition:
 
     # -- pointers --------------------------------------------------------------------------
     def resolve(self, pointer: str, from_file: Path) -> tuple[Path, str] | None:
+        return self._resolve(pointer, canon(from_file))
+
+    @lru_cache(maxsize=None)
+    def _resolve(self, pointer: str, from_file: Path) -> tuple[Path, str] | None:
         """(file, id) a pointer designates, if that id exists; None otherwise.
 
         "persons.xml#x" is relative to the pointing file; "#x" is looked up in the same file,
@@ -259,7 +280,7 @@ class Edition:
         file_part, frag = pointer.split("#", 1)
         frag = unquote(frag)
         if not file_part:
-            here = from_file.resolve()
+            here = canon(from_file)
             if frag in self.ids.get(here, {}):
                 return (here, frag)
             if frag in self.entities:
@@ -270,7 +291,7 @@ class Edition:
             return None
         if urlsplit(file_part).scheme:
             return None
-        target = (from_file.resolve().parent / unquote(file_part)).resolve()
+        target = canon(Path(os.path.normpath(canon(from_file).parent / unquote(file_part))))
         if frag in self.ids.get(target, {}):
             return (target, frag)
         return None
@@ -283,11 +304,14 @@ class Edition:
         return [m for m in self.mentions if m.entity_id == entity_id]
 
     def document_for(self, path: Path) -> Document | None:
-        path = path.resolve()
-        return next((d for d in self.documents if d.file.resolve() == path), None)
+        if not hasattr(self, "_doc_by_path"):
+            self._doc_by_path = {canon(d.file): d for d in self.documents}
+        return self._doc_by_path.get(canon(path))
 
     # -- the context document passed to stylesheets ----------------------------------------
-    def context_document(self) -> etree._ElementTree:
+    def context_document(self, lean: bool = False) -> etree._ElementTree:
+        """The model as XML for stylesheets. `lean` leaves out documents and mentions (what
+        validating a few files needs: ids and entities), which keeps --staged fast."""
         root = etree.Element("edition", title=self.config.title)
         for path, src in sorted(self.files.items()):
             if not src.ok:
@@ -296,13 +320,13 @@ class Edition:
                                  role=self.role(path))
             for i, el in self.ids.get(path, {}).items():
                 etree.SubElement(f, "id", value=i, element=local(el.tag))
-        for d in self.documents:
-            e = etree.SubElement(root, "document", id=d.id, href=d.href, uri=d.file.resolve().as_uri(),
+        for d in ([] if lean else self.documents):
+            e = etree.SubElement(root, "document", id=d.id, href=d.href, uri=canon(d.file).as_uri(),
                                  when=d.when, title=d.title, transcribed=str(d.transcribed).lower())
             etree.SubElement(e, "date").text = d.date_label
             etree.SubElement(e, "summary").text = d.summary
         counts: dict[str, dict[str, int]] = {}
-        for m in self.mentions:
+        for m in ([] if lean else self.mentions):
             if m.entity_id:
                 doc = self.document_for(m.file)
                 if doc:
@@ -310,7 +334,7 @@ class Edition:
                     counts[m.entity_id][doc.id] += 1
         for eid, ent in sorted(self.entities.items()):
             e = etree.SubElement(root, "entity", id=eid, kind=ent.kind, href=self.href(ent.file),
-                                 uri=ent.file.resolve().as_uri())
+                                 uri=canon(ent.file).as_uri())
             etree.SubElement(e, "name", type="preferred").text = ent.preferred
             for v in ent.variants:
                 etree.SubElement(e, "name", type="variant").text = v
@@ -320,13 +344,22 @@ class Edition:
                 etree.SubElement(e, "geo", lat=str(ent.geo[0]), long=str(ent.geo[1]))
             for doc_id, n in sorted(counts.get(eid, {}).items()):
                 etree.SubElement(e, "mentioned", doc=doc_id, count=str(n))
-        for m in self.mentions:
+        for m in ([] if lean else self.mentions):
             target = self.resolve(m.pointer, m.file)
             etree.SubElement(root, "mention", ref=m.pointer, element=m.element,
-                             **{"file-uri": m.file.resolve().as_uri(),
+                             **{"file-uri": canon(m.file).as_uri(),
                                 "target-uri": target[0].as_uri() if target else "",
                                 "target-id": target[1] if target else ""})
         return etree.ElementTree(root)
+
+
+_with_xml_id = etree.XPath("descendant-or-self::*[@xml:id]")
+
+
+@lru_cache(maxsize=65536)
+def canon(path: Path) -> Path:
+    """An absolute, symlink-free path, computed once per distinct path (resolve() is syscalls)."""
+    return Path(path).resolve()
 
 
 def glob_magic(s: str) -> bool:
@@ -335,7 +368,7 @@ def glob_magic(s: str) -> bool:
 
 def display_name(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return canon(path).relative_to(canon(root)).as_posix()
     except ValueError:
         return path.as_posix()
 

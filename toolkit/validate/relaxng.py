@@ -293,7 +293,11 @@ def validate(src: SourceFile, schema_path: Path, rule: str = "rng") -> list[Diag
                     wrong.append(label)
             if kind == "bad-attr" and not wrong:
                 attr = m.group(1)
-                val = el.get(attr, "")
+                val = el.get(attr)
+                if val is None and el.get("{http://www.w3.org/XML/1998/namespace}" + attr) is not None:
+                    attr = "xml:" + attr
+                    val = el.get("{http://www.w3.org/XML/1998/namespace}" + attr[4:])
+                val = val or ""
                 text = f"attribute @{attr}=\"{val}\" on <{ename}> has a value the schema does not allow"
                 hint = "check the value's format (dates: YYYY, YYYY-MM or YYYY-MM-DD)" \
                     if attr in ("when", "from", "to", "notBefore", "notAfter") else ""
