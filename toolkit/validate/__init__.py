@@ -1,0 +1,1 @@
+"""Validation: well-formedness, RELAX NG, Schematron and cross-file references."""

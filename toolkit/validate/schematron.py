@@ -1,0 +1,455 @@
+"""Schematron: compile ISO Schematron (or rules embedded in RELAX NG) once, report SVRL as Diagnostics.
+
+    compiled = compile_schematron("schema/edition.sch")         # once per process (cached)
+    diags = check(source_file, "schema/edition.sch", context_node=ctx)
+
+The schema is parsed with the safe parser and compiled to XSLT 3.0 by
+xslt/schematron/compile.xsl; the generated stylesheet is compiled by Saxon once and reused for
+every file. Each validated file is handed to Saxon as the lxml tree already parsed (never by
+path), with its file URI as base URI, and the edition context document in the parameter
+$edition-context. The SVRL is read back with lxml: each svrl:failed-assert and
+svrl:successful-report becomes a Diagnostic, its @location (an EQName path such as
+/Q{ns}TEI[1]/Q{ns}text[1]/@Q{}ref) evaluated on the lxml tree for the line and column.
+
+A schema that is not well-formed, does not compile, or fails while running gives Diagnostics
+naming the schema file (and, where the compiler can tell, the line of the offending rule) instead
+of an exception.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import url2pathname
+
+from lxml import etree
+
+from .. import saxon
+from ..diagnostics import ERROR, WARNING, Diagnostic, display_path
+from ..xmlsafe import TEI_NS, XML_NS, SourceFile, parse_file
+
+COMPILER = saxon.XSLT_DIR / "schematron" / "compile.xsl"
+SCH_NS = "http://purl.oclc.org/dsdl/schematron"
+SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
+SCHX_NS = "urn:x-toolkit:schematron"
+CONTEXT_PARAM = "edition-context"
+
+_ERROR_ROLES = {"error", "fatal", "missing", "critical"}
+_WARNING_ROLES = {"warning", "warn", "info", "information", "informational", "nonfatal", "hint"}
+
+
+class SchematronError(Exception):
+    """The schema cannot be used; `diagnostics` say where and why (they name the schema file)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+        super().__init__("; ".join(f"{d.path}:{d.line}:{d.column}: {d.message}" for d in diagnostics))
+
+
+@dataclass
+class CompiledSchematron:
+    """A schema compiled for one phase: the generated XSLT and its Saxon executable."""
+
+    path: Path
+    phase: str
+    xslt: str
+    executable: object = field(repr=False)
+    uses_context: bool = False
+    dependencies: tuple[tuple[Path, float], ...] = ()
+
+    def fresh(self) -> bool:
+        try:
+            return all(p.stat().st_mtime == m for p, m in self.dependencies)
+        except OSError:
+            return False
+
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, str], CompiledSchematron | SchematronError] = {}
+
+
+# ------------------------------------------------------------------------------ running XSLT
+
+def _run(executable, node, params: dict) -> str:
+    """Run a compiled stylesheet on an XdmNode with parameters.
+
+    (saxon.transform takes the module lock and then converts parameter values, which asks for
+    the processor under the same lock; with parameters it would wait forever. The values are
+    converted first here, and only the run itself holds the lock.)
+    """
+    values = {k: saxon._value(v) for k, v in params.items() if v is not None}
+    with saxon._lock:
+        executable.clear_parameters()
+        for k, v in values.items():
+            executable.set_parameter(k, v)
+        try:
+            return executable.transform_to_string(xdm_node=node) or ""
+        except Exception as e:  # PySaxonApiError: Saxon's own message
+            raise saxon.XsltError(str(e).strip()) from None
+
+
+# ------------------------------------------------------------------------------ locations
+
+_STEP = re.compile(r"""/(?:
+      Q\{(?P<ns>[^}]*)\}(?P<local>[^\[/]+)\[(?P<n>\d+)\]   # element
+    | @[^/]+                                               # attribute
+    | (?:text|comment|node)\(\)\[\d+\]                     # text, comment
+    | processing-instruction\([^)]*\)\[\d+\]
+    | namespace::[^/]*
+    )""", re.X)
+
+
+def locate(tree: etree._ElementTree | etree._Element, location: str):
+    """The element an SVRL @location designates (an attribute's or text's parent element).
+
+    Reads the EQName paths compile.xsl writes; any other XPath is tried with lxml. Returns the
+    deepest element reached, or None when not even the root matches.
+    """
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    location = (location or "").strip()
+    if location in ("", "/"):
+        return root
+    pos, node, found = 0, None, None
+    for m in _STEP.finditer(location):
+        if m.start() != pos:
+            break
+        pos = m.end()
+        if m.group("local") is None:  # attribute, text, ...: stop at the element
+            return found
+        tag = f"{{{m.group('ns')}}}{m.group('local')}" if m.group("ns") else m.group("local")
+        n = int(m.group("n"))
+        if node is None:
+            candidates = [root] if root.tag == tag else []
+        else:
+            candidates = [c for c in node if c.tag == tag]
+        if len(candidates) < n:
+            return found
+        node = found = candidates[n - 1]
+    if pos == len(location):
+        return found
+    try:  # an XPath in another notation
+        result = root.xpath(location)
+    except etree.XPathError:
+        return found
+    for r in result if isinstance(result, list) else []:
+        if isinstance(r, etree._Element):
+            return r
+        if hasattr(r, "getparent") and r.getparent() is not None:
+            return r.getparent()
+    return found
+
+
+# ------------------------------------------------------------------------------ compiling
+
+def _severity(role: str | None) -> str:
+    r = (role or "").strip().lower()
+    if r in _WARNING_ROLES:
+        return WARNING
+    return ERROR
+
+
+def _origin_position(origin: str) -> tuple[str, int, int] | None:
+    """(display path, line, column) of a schema element named "file-URI#location"."""
+    uri, _, loc = origin.partition("#")
+    parts = urlsplit(uri)
+    if parts.scheme not in ("file", ""):
+        return None
+    path = Path(url2pathname(unquote(parts.path)))
+    src = parse_file(path, display=display_path(path))
+    if not src.ok:
+        return None
+    node = locate(src.tree, loc)
+    line, col = src.position(node)
+    return src.display, line, col
+
+
+def _clean_saxon_message(msg: str) -> str:
+    """Saxon's text without its file/line boilerplate about the generated stylesheet."""
+    lines = [ln.strip() for ln in msg.strip().splitlines() if ln.strip()]
+    keep = []
+    for ln in lines:
+        if ln.startswith(("In template rule", "In function", "at template", "at xsl:", "In named template")):
+            continue
+        ln = re.sub(r"\s*(?:on line \d+ column \d+ |on line \d+ |at line \d+ )?(?:of|in) file:\S*:?", "", ln)
+        ln = re.sub(r"^Error\s*:?\s*$", "", ln)
+        if ln:
+            keep.append(ln)
+    text = " ".join(keep)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"^Error\s+", "", text)
+    return text or msg.strip()
+
+
+def _schema_error(path: Path, display: str, message: str, rule: str) -> SchematronError:
+    """A Diagnostic for a schema problem, positioned at the Schematron element when known."""
+    pos = None
+    m = re.search(r"\[at (\S+#/\S*)\]", message)
+    if m:
+        pos = _origin_position(m.group(1))
+        message = (message[:m.start()] + message[m.end():]).strip()
+    where = pos or (display, 1, 1)
+    return SchematronError([Diagnostic(where[0], where[1], where[2], ERROR, message, rule)])
+
+
+def _origin_for_line(xslt: str, line: int) -> str | None:
+    """The schx:origin of the generated element whose start tag ends on a line of the XSLT.
+
+    Saxon reports the line where an element's start tag ends; the tag may span several lines
+    (long attributes are wrapped), so look back to where it starts, and no further.
+    """
+    lines = xslt.splitlines()
+    for ln in reversed(lines[:max(line, 1)]):
+        m = re.search(r'schx:origin="([^"]+)"', ln)
+        if m:
+            return m.group(1).replace("&amp;", "&").replace("&quot;", '"').replace("&lt;", "<")
+        if re.search(r"<[A-Za-z]", ln):
+            return None
+    return None
+
+
+def generate_xslt(schema_path: str | Path, phase: str | None = None) -> str:
+    """The XSLT 3.0 that compile.xsl generates for a .sch (or a RELAX NG with embedded rules)."""
+    path = Path(schema_path).resolve()
+    display = display_path(path)
+    src = parse_file(path, display=display)
+    if not src.ok:
+        raise SchematronError(src.diagnostics)
+    root = src.root
+    if root.tag != f"{{{SCH_NS}}}schema" and root.find(f".//{{{SCH_NS}}}pattern") is None \
+            and root.find(f".//{{{SCH_NS}}}rule") is None:
+        raise SchematronError([Diagnostic(display, 1, 1, ERROR,
+                                          "no Schematron rules found: expected a sch:schema root "
+                                          f"({SCH_NS}) or embedded sch:pattern elements",
+                                          "schematron.schema")])
+    try:
+        compiler = saxon.compile_stylesheet(COMPILER)
+    except saxon.XsltError as e:
+        raise SchematronError([Diagnostic(display_path(COMPILER), 1, 1, ERROR, str(e),
+                                          "schematron.compiler")]) from None
+    node = saxon.to_xdm(src.tree, base_uri=path.as_uri())
+    try:
+        return _run(compiler, node, {"phase": phase or ""})
+    except saxon.XsltError as e:
+        raise _schema_error(path, display, f"{display}: " + _clean_saxon_message(str(e)),
+                            "schematron.schema") from None
+
+
+def compile_schematron(schema_path: str | Path, phase: str | None = None) -> CompiledSchematron:
+    """Compile a Schematron schema for a phase (None: the default phase), cached per process.
+
+    The cache is keyed by path and phase and checked against the modification times of the
+    schema and every file it includes. Raises SchematronError (with Diagnostics) when the schema
+    cannot be used; the failure is cached too, until the file changes.
+    """
+    path = Path(schema_path).resolve()
+    key = (str(path), phase or "")
+    with _lock:
+        hit = _cache.get(key)
+    if hit is not None:
+        if isinstance(hit, SchematronError):
+            if _stat(path) == getattr(hit, "mtime", None):
+                raise hit
+        elif hit.fresh():
+            return hit
+    mtime = _stat(path)
+    if mtime is None:
+        raise SchematronError([Diagnostic(display_path(path), 1, 1, ERROR,
+                                          "Schematron file not found", "schematron.missing")])
+    try:
+        compiled = _compile(path, phase)
+    except SchematronError as e:
+        e.mtime = mtime
+        with _lock:
+            _cache[key] = e
+        raise
+    with _lock:
+        _cache[key] = compiled
+    return compiled
+
+
+def _stat(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+def _compile(path: Path, phase: str | None) -> CompiledSchematron:
+    display = display_path(path)
+    mtime = _stat(path)
+    xslt = generate_xslt(path, phase)
+    head = etree.fromstring(xslt.encode("utf-8"), etree.XMLParser(resolve_entities=False,
+                                                                  no_network=True))
+    deps: list[tuple[Path, float]] = [(path, mtime)]
+    for uri in (head.get(f"{{{SCHX_NS}}}dependencies") or "").split():
+        p = urlsplit(uri)
+        if p.scheme == "file":
+            dep = Path(url2pathname(unquote(p.path)))
+            m = _stat(dep)
+            if m is not None and dep.resolve() != path:
+                deps.append((dep, m))
+    digest = hashlib.sha1(xslt.encode("utf-8")).hexdigest()
+    try:
+        exe = saxon.compile_stylesheet_text(xslt, cache_key=f"schematron:{path.name}:{digest}")
+    except saxon.XsltError as e:
+        msg = str(e)
+        m = re.search(r"line (\d+)(?: column (\d+))?", msg)
+        origin = _origin_for_line(xslt, int(m.group(1))) if m else None
+        detail = _clean_saxon_message(msg.split("does not compile:", 1)[-1])
+        if origin:
+            raise _schema_error(path, display, f"rule does not compile: {detail} [at {origin}]",
+                                "schematron.compile") from None
+        raise SchematronError([Diagnostic(display, 1, 1, ERROR, f"{display}: the generated "
+                                          f"XSLT does not compile: {detail}",
+                                          "schematron.compile")]) from None
+    return CompiledSchematron(path=path, phase=head.get(f"{{{SCHX_NS}}}phase") or "#ALL",
+                              xslt=xslt, executable=exe,
+                              uses_context=head.get(f"{{{SCHX_NS}}}uses-edition-context") == "true",
+                              dependencies=tuple(deps))
+
+
+# ------------------------------------------------------------------------------ the context
+
+_ctx_lock = threading.Lock()
+_last_context: tuple[object, object] | None = None
+_folder_cache: dict[str, tuple[tuple, object]] = {}
+
+
+def _context_xdm(context_node):
+    """An XdmNode for the context (lxml tree or element, XML text, or already an XdmNode)."""
+    global _last_context
+    if context_node is None:
+        return None
+    if not isinstance(context_node, (etree._ElementTree, etree._Element, str)):
+        return context_node  # an XdmNode already
+    with _ctx_lock:
+        if _last_context is not None and _last_context[0] is context_node:
+            return _last_context[1]
+    xdm = saxon.to_xdm(context_node)
+    with _ctx_lock:
+        _last_context = (context_node, xdm)
+    return xdm
+
+
+def folder_context(folder: str | Path) -> etree._Element:
+    """The edition context document for the *.xml files of one folder (see schema/edition.sch).
+
+    What check() uses when it is given no context: the files next to the validated one, parsed
+    with the safe parser, so Saxon never has to open them. The toolkit proper passes the context
+    built by toolkit.model. Roles: a file whose body holds listPerson/listPlace/listOrg is an
+    authority file, edition.xml the edition file, any other TEI a document. Mentions: every
+    pointer token of @ref, @corresp, @target and @hand.
+    """
+    folder = Path(folder).resolve()
+    files = []
+    for p in sorted(folder.glob("*.xml")):
+        src = parse_file(p)
+        if src.ok:
+            files.append((p, src))
+    root = etree.Element("edition")
+    ids_by_uri: dict[str, dict[str, str]] = {}
+    for p, src in files:
+        uri = p.as_uri()
+        body = src.root.find(f"{{{TEI_NS}}}text/{{{TEI_NS}}}body")
+        lists = body is not None and any(body.find(f"{{{TEI_NS}}}{k}") is not None
+                                         for k in ("listPerson", "listPlace", "listOrg"))
+        role = "authority" if lists else "edition" if p.name == "edition.xml" else "document"
+        f = etree.SubElement(root, "file", href=p.name, uri=uri, role=role)
+        ids = ids_by_uri.setdefault(uri, {})
+        for el in src.root.iter():
+            i = el.get(f"{{{XML_NS}}}id") if isinstance(el.tag, str) else None
+            if i:
+                etree.SubElement(f, "id", value=i, element=etree.QName(el).localname)
+                ids.setdefault(i, etree.QName(el).localname)
+    for p, src in files:
+        uri = p.as_uri()
+        for el in src.root.iter():
+            if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{TEI_NS}}}"):
+                continue
+            for attr in ("ref", "corresp", "target", "hand"):
+                for tok in (el.get(attr) or "").split():
+                    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", tok):
+                        continue
+                    file_part, _, frag = tok.partition("#")
+                    target = urljoin(uri, file_part) if file_part else uri
+                    if not file_part and frag not in ids_by_uri.get(uri, {}):
+                        target = next((u for u, ids in ids_by_uri.items() if frag in ids), uri)
+                    etree.SubElement(root, "mention", ref=tok, element=etree.QName(el).localname,
+                                     **{"file-uri": uri, "target-uri": target, "target-id": frag})
+    return root
+
+
+def _folder_context_xdm(folder: Path):
+    state = tuple((p.name, p.stat().st_mtime, p.stat().st_size) for p in sorted(folder.glob("*.xml")))
+    key = str(folder)
+    with _ctx_lock:
+        hit = _folder_cache.get(key)
+    if hit and hit[0] == state:
+        return hit[1]
+    xdm = saxon.to_xdm(folder_context(folder))
+    with _ctx_lock:
+        _folder_cache[key] = (state, xdm)
+    return xdm
+
+
+# ------------------------------------------------------------------------------ checking
+
+def run_svrl(source_file: SourceFile, compiled: CompiledSchematron, context_node=None) -> str:
+    """The SVRL report of one file (context_node: lxml tree/element, XML text or XdmNode)."""
+    node = saxon.to_xdm(source_file.tree, base_uri=source_file.path.resolve().as_uri())
+    return _run(compiled.executable, node, {CONTEXT_PARAM: _context_xdm(context_node)})
+
+
+def svrl_diagnostics(svrl: str | bytes, source_file: SourceFile) -> list[Diagnostic]:
+    """Diagnostics for the failed asserts and successful reports of an SVRL report."""
+    data = svrl.encode("utf-8") if isinstance(svrl, str) else svrl
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True,
+                                                  huge_tree=True))
+    out = []
+    for el in root.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
+        text_el = el.find(f"{{{SVRL_NS}}}text")
+        message = " ".join("".join(text_el.itertext()).split()) if text_el is not None else ""
+        if not message:
+            message = ("assertion failed: " if el.tag.endswith("failed-assert") else "report: ") \
+                + (el.get("test") or "")
+        hints = []
+        for ref in el.iter(f"{{{SVRL_NS}}}diagnostic-reference"):
+            h = " ".join("".join(ref.itertext()).split())
+            if h:
+                hints.append(h)
+        rule = el.get("id") or el.get(f"{{{SCHX_NS}}}rule") or el.get(f"{{{SCHX_NS}}}pattern") \
+            or "schematron"
+        node = locate(source_file.tree, el.get("location") or "/")
+        line, col = source_file.position(node if node is not None else source_file.root)
+        out.append(Diagnostic(source_file.display, line, col, _severity(el.get("role")), message,
+                              rule, " ".join(hints)))
+    return out
+
+
+def check(source_file: SourceFile, schematron_path: str | Path, context_node=None,
+          phase: str | None = None) -> list[Diagnostic]:
+    """Validate one parsed file against a Schematron schema (or a RELAX NG with embedded rules).
+
+    context_node: the edition context document (lxml tree or element, XML text, or an XdmNode
+    already converted, which is fastest when checking many files). When None and the schema
+    reads $edition-context, a context is built from the *.xml files in the file's folder.
+    Problems with the schema itself come back as Diagnostics naming the schema.
+    """
+    if not source_file.ok:
+        return []
+    try:
+        compiled = compile_schematron(schematron_path, phase)
+    except SchematronError as e:
+        return list(e.diagnostics)
+    if context_node is None and compiled.uses_context:
+        context_node = _folder_context_xdm(source_file.path.resolve().parent)
+    try:
+        svrl = run_svrl(source_file, compiled, context_node)
+    except saxon.XsltError as e:
+        return [Diagnostic(source_file.display, 1, 1, ERROR,
+                           f"the Schematron rules of {display_path(compiled.path)} failed on this "
+                           f"file: {_clean_saxon_message(str(e))}", "schematron.runtime")]
+    return svrl_diagnostics(svrl, source_file)

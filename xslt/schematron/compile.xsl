@@ -1,0 +1,606 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  compile.xsl - ISO Schematron to XSLT 3.0 compiler.
+
+  Input   an ISO Schematron schema (http://purl.oclc.org/dsdl/schematron), queryBinding xslt2,
+          xslt3 or xpath31 (all are compiled as XPath 3.1 / XSLT 3.0); or any other document,
+          typically a RELAX NG schema generated from a TEI ODD, whose embedded sch:ns, sch:let,
+          sch:pattern (and stray sch:rule) elements are gathered into one schema.
+  Output  an XSLT 3.0 stylesheet. Run on a document, it writes SVRL
+          (http://purl.oclc.org/dsdl/svrl): svrl:active-pattern, optionally svrl:fired-rule, and
+          svrl:failed-assert / svrl:successful-report with @id, @role, @flag, @test, @location
+          and svrl:text (plus svrl:diagnostic-reference / svrl:property-reference).
+          Each failed-assert / successful-report also carries @schx:rule and @schx:pattern, the
+          ids of its rule and pattern (namespace urn:x-toolkit:schematron), so that a caller can
+          name the rule without reading the schema again.
+
+  Parameters
+    phase        the phase to run: '' (default) or '#DEFAULT' = the schema's @defaultPhase or
+                 '#ALL' when it has none; '#ALL' = every pattern; otherwise a phase id.
+    fired-rules  true() to write svrl:fired-rule for every rule that fires (off by default: it
+                 makes the SVRL large and the toolkit does not need it).
+
+  Every generated stylesheet declares the global parameter
+    <xsl:param name="edition-context" as="document-node()?" select="()"/>
+  through which the toolkit hands over its edition context document. A schema may declare a
+  schema-level <sch:let name="edition-context" value="()"/> of its own, so that other
+  Schematron processors (an XML editor) see the variable too; this compiler drops that let in
+  favour of the parameter.
+
+  Semantics implemented
+    sch:ns (prefixes for all queries), sch:let at schema level (global xsl:param, overridable),
+    in the active phase (global xsl:variable), in a pattern (evaluated once per document, with
+    the document node as context, and tunnelled to the pattern's rules) and in a rule (local
+    xsl:variable, in document order before the assertions); sch:pattern, sch:rule with the
+    first-matching-rule-per-pattern semantics (each pattern is a mode; its rules become template
+    rules with descending priorities); sch:assert / sch:report with @id, @role, @flag,
+    @subject, @diagnostics, @properties (a rule's @role, @flag and @subject apply to its
+    assertions that have none); messages with sch:value-of, sch:name, sch:emph, sch:dir,
+    sch:span; sch:phase / sch:active; abstract rules and sch:extends (@rule, or @href naming an
+    external rule); abstract patterns instantiated by @is-a with sch:param; sch:include
+    (recursively, with an optional #fragment naming an element by @id / @xml:id; including a
+    whole sch:schema includes its patterns, lets, phases, diagnostics and functions);
+    sch:diagnostics / sch:diagnostic; sch:properties / sch:property; foreign top-level
+    xsl:function, xsl:key, xsl:include and xsl:import elements are copied into the output (the
+    last two with absolute @href).
+
+  Not implemented: pattern/@documents (rules always apply to the validated document).
+
+  Source positions: every Schematron element is annotated with @c:origin = "document-URI#path"
+  while it is gathered; the generated elements that hold its queries carry the same value as
+  @schx:origin, so an XPath compile error reported for a line of the generated stylesheet can be
+  traced back to the Schematron element (see toolkit/validate/schematron.py).
+  The generated xsl:stylesheet also carries @schx:dependencies (the URIs of every schema file
+  read, for cache invalidation) and @schx:uses-edition-context ('true' when any query mentions
+  $edition-context).
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:axsl="urn:x-toolkit:schematron:generated-xsl"
+    xmlns:sch="http://purl.oclc.org/dsdl/schematron"
+    xmlns:svrl="http://purl.oclc.org/dsdl/svrl"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:c="urn:x-toolkit:schematron:compiler"
+    xmlns:schx="urn:x-toolkit:schematron"
+    exclude-result-prefixes="c xs">
+
+  <xsl:namespace-alias stylesheet-prefix="axsl" result-prefix="xsl"/>
+  <xsl:output method="xml" indent="yes" encoding="UTF-8"/>
+
+  <xsl:param name="phase" as="xs:string" select="''"/>
+  <xsl:param name="fired-rules" as="xs:boolean" select="false()"/>
+
+  <xsl:variable name="SCH" select="'http://purl.oclc.org/dsdl/schematron'"/>
+  <xsl:variable name="XSL" select="'http://www.w3.org/1999/XSL/Transform'"/>
+  <xsl:variable name="CONTEXT-PARAM" select="'edition-context'"/>
+  <!-- Namespaces every generated stylesheet binds itself; sch:ns may not rebind them. -->
+  <xsl:variable name="reserved-ns" as="map(xs:string, xs:string)" select="map{
+      'xsl': 'http://www.w3.org/1999/XSL/Transform',
+      'xs': 'http://www.w3.org/2001/XMLSchema',
+      'svrl': 'http://purl.oclc.org/dsdl/svrl',
+      'sch': 'http://purl.oclc.org/dsdl/schematron',
+      'schx': 'urn:x-toolkit:schematron'}"/>
+
+  <!-- ================================================================== entry -->
+
+  <xsl:template match="/">
+    <xsl:variable name="gathered" as="element(sch:schema)">
+      <xsl:apply-templates select="*" mode="c:gather"/>
+    </xsl:variable>
+    <xsl:variable name="normal" as="element(sch:schema)">
+      <xsl:apply-templates select="$gathered" mode="c:normalize"/>
+    </xsl:variable>
+    <xsl:apply-templates select="$normal" mode="c:generate"/>
+  </xsl:template>
+
+  <!-- ================================================================== helpers -->
+
+  <xsl:function name="c:fail" as="empty-sequence()">
+    <xsl:param name="where" as="node()?"/>
+    <xsl:param name="message" as="xs:string"/>
+    <xsl:variable name="origin" select="$where/ancestor-or-self::*[@c:origin][1]/@c:origin"/>
+    <xsl:sequence select="error(QName('urn:x-toolkit:schematron:compiler', 'c:schema-error'),
+        $message || (if ($origin) then ' [at ' || $origin || ']' else ''))"/>
+  </xsl:function>
+
+  <!-- An XPath to a node of a Schematron file, in the same notation as schx:location. -->
+  <xsl:function name="c:path" as="xs:string">
+    <xsl:param name="n" as="node()"/>
+    <xsl:sequence select="string-join(
+        for $a in $n/ancestor-or-self::*
+        return '/Q{' || namespace-uri($a) || '}' || local-name($a) || '['
+               || count($a/preceding-sibling::*[node-name(.) eq node-name($a)]) + 1 || ']', '')"/>
+  </xsl:function>
+
+  <xsl:function name="c:origin" as="xs:string">
+    <xsl:param name="n" as="element()"/>
+    <xsl:variable name="doc" select="root($n)"/>
+    <xsl:sequence select="string((document-uri($doc), base-uri($doc), base-uri($n))[1]) || '#' || c:path($n)"/>
+  </xsl:function>
+
+  <!-- A constant for an attribute of a literal result element of the generated stylesheet,
+       where braces would start an attribute value template. -->
+  <xsl:function name="c:avt" as="xs:string">
+    <xsl:param name="s" as="xs:string?"/>
+    <xsl:sequence select="replace(replace(string($s), '\{', '{{'), '\}', '}}')"/>
+  </xsl:function>
+
+  <!-- The element a reference such as "other.sch#p1", "other.sch" or "#p1" names. -->
+  <xsl:function name="c:load" as="element()?">
+    <xsl:param name="href" as="xs:string"/>
+    <xsl:param name="from" as="element()"/>
+    <xsl:variable name="file" select="if (contains($href, '#')) then substring-before($href, '#') else $href"/>
+    <xsl:variable name="frag" select="substring-after($href, '#')"/>
+    <xsl:variable name="uri" as="xs:string?"
+        select="if ($file = '') then () else string(resolve-uri($file, base-uri($from)))"/>
+    <xsl:variable name="doc" as="document-node()?">
+      <xsl:choose>
+        <xsl:when test="empty($uri)">
+          <xsl:sequence select="root($from)[. instance of document-node()]"/>
+        </xsl:when>
+        <xsl:when test="doc-available($uri)">
+          <xsl:sequence select="doc($uri)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:sequence select="c:fail($from, 'sch:' || local-name($from) || ' href=&quot;' || $href
+              || '&quot;: cannot read ' || $uri || ' (missing file or not well-formed XML)')"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="target" select="if ($frag) then ($doc//*[@id = $frag or @xml:id = $frag])[1] else $doc/*"/>
+    <xsl:sequence select="if ($target) then $target else c:fail($from, 'sch:' || local-name($from)
+        || ' href=&quot;' || $href || '&quot;: no element with id &quot;' || $frag || '&quot; in '
+        || ($uri, 'this schema')[1])"/>
+  </xsl:function>
+
+  <!-- Replace $name by the value of the abstract pattern's parameter of that name. -->
+  <xsl:function name="c:substitute" as="xs:string">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:param name="params" as="element(sch:param)*"/>
+    <xsl:variable name="parts" as="xs:string*">
+      <xsl:analyze-string select="$text" regex="\$([\i-[:]][\c-[:]]*)">
+        <xsl:matching-substring>
+          <xsl:variable name="p" select="$params[@name = regex-group(1)][1]"/>
+          <xsl:sequence select="if ($p) then string($p/@value) else ."/>
+        </xsl:matching-substring>
+        <xsl:non-matching-substring>
+          <xsl:sequence select="."/>
+        </xsl:non-matching-substring>
+      </xsl:analyze-string>
+    </xsl:variable>
+    <xsl:sequence select="string-join($parts, '')"/>
+  </xsl:function>
+
+  <!-- ================================================================== 1. gather
+       Result: one sch:schema with includes resolved and every Schematron element annotated
+       with @c:origin. -->
+
+  <xsl:template match="sch:schema" mode="c:gather">
+    <xsl:copy>
+      <xsl:apply-templates select="@*" mode="c:include"/>
+      <xsl:attribute name="c:origin" select="c:origin(.)"/>
+      <xsl:apply-templates select="node()" mode="c:include">
+        <xsl:with-param name="visited" tunnel="yes" select="string(base-uri(.))"/>
+      </xsl:apply-templates>
+    </xsl:copy>
+  </xsl:template>
+
+  <!-- Any other root: a host schema (RELAX NG, W3C XML Schema, ODD output) with embedded rules. -->
+  <xsl:template match="*" mode="c:gather">
+    <xsl:variable name="host" select="."/>
+    <sch:schema queryBinding="xslt3" c:origin="{c:origin(.)}" c:embedded="true">
+      <xsl:for-each-group select=".//sch:ns" group-by="@prefix">
+        <xsl:apply-templates select="current-group()[1]" mode="c:include"/>
+      </xsl:for-each-group>
+      <xsl:apply-templates mode="c:include" select=".//sch:let[not(ancestor::sch:pattern
+          or ancestor::sch:rule or ancestor::sch:phase)]"/>
+      <xsl:apply-templates mode="c:include" select=".//sch:phase | .//sch:diagnostics | .//sch:properties
+          | .//sch:pattern[not(ancestor::sch:pattern)]
+          | .//(xsl:function | xsl:key)[not(ancestor::xsl:*)]"/>
+      <xsl:for-each select=".//sch:rule[not(ancestor::sch:pattern)]">
+        <sch:pattern c:origin="{c:origin(.)}">
+          <xsl:apply-templates select="." mode="c:include"/>
+        </sch:pattern>
+      </xsl:for-each>
+      <xsl:for-each select=".//(sch:assert | sch:report)[not(ancestor::sch:rule)]">
+        <xsl:sequence select="c:fail(., 'sch:' || local-name() || ' outside any sch:rule: cannot tell where it applies')"/>
+      </xsl:for-each>
+    </sch:schema>
+  </xsl:template>
+
+  <xsl:mode name="c:include" on-no-match="shallow-copy"/>
+
+  <xsl:template match="sch:*" mode="c:include">
+    <xsl:copy>
+      <xsl:apply-templates select="@*" mode="c:include"/>
+      <xsl:attribute name="c:origin" select="c:origin(.)"/>
+      <xsl:apply-templates select="node()" mode="c:include"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="sch:include" mode="c:include">
+    <xsl:param name="visited" tunnel="yes" as="xs:string*"/>
+    <xsl:variable name="target" select="c:load(string(@href), .)"/>
+    <xsl:variable name="uri" select="string(base-uri($target))"/>
+    <xsl:if test="$uri = $visited and not(root($target) is root(.))">
+      <xsl:sequence select="c:fail(., 'sch:include href=&quot;' || @href || '&quot; includes itself (circular include)')"/>
+    </xsl:if>
+    <xsl:apply-templates mode="c:include" select="if ($target/self::sch:schema)
+        then $target/(* except (sch:title, sch:p))
+        else $target">
+      <xsl:with-param name="visited" tunnel="yes" select="($visited, $uri)"/>
+    </xsl:apply-templates>
+  </xsl:template>
+
+  <!-- extends/@href: the content of an external rule, as if it had been written here. -->
+  <xsl:template match="sch:extends[@href]" mode="c:include">
+    <xsl:param name="visited" tunnel="yes" as="xs:string*"/>
+    <xsl:variable name="target" select="c:load(string(@href), .)"/>
+    <xsl:if test="not($target/self::sch:rule)">
+      <xsl:sequence select="c:fail(., 'sch:extends href=&quot;' || @href || '&quot; does not name a sch:rule')"/>
+    </xsl:if>
+    <xsl:apply-templates mode="c:include" select="$target/(* except sch:title)">
+      <xsl:with-param name="visited" tunnel="yes" select="($visited, string(base-uri($target)))"/>
+    </xsl:apply-templates>
+  </xsl:template>
+
+  <xsl:template match="xsl:include/@href | xsl:import/@href" mode="c:include">
+    <xsl:attribute name="href" select="resolve-uri(., base-uri(..))"/>
+  </xsl:template>
+
+  <!-- ================================================================== 2. normalize
+       Result: sch:schema with only what the generator needs, in this order:
+       ns, schema lets, phase lets (c:phase-let), foreign xsl, diagnostics, properties, and the
+       active concrete patterns (abstract patterns instantiated, abstract rules expanded). -->
+
+  <xsl:key name="c:id" match="sch:*[@id]" use="@id"/>
+
+  <xsl:template match="sch:schema" mode="c:normalize">
+    <xsl:variable name="schema" select="."/>
+    <xsl:variable name="chosen" select="if ($phase = ('', '#DEFAULT')) then (@defaultPhase[. != ''], '#ALL')[1] else $phase"/>
+    <xsl:variable name="phase-el" select="sch:phase[@id = $chosen]"/>
+    <xsl:if test="$chosen != '#ALL' and empty($phase-el)">
+      <xsl:sequence select="c:fail(., 'phase &quot;' || $chosen || '&quot; is not defined in this schema'
+          || (if (sch:phase) then '; its phases are: ' || string-join(sch:phase/@id, ', ') || ', #ALL' else ' (it has no phases; use #ALL)'))"/>
+    </xsl:if>
+    <xsl:variable name="active-ids" as="xs:string*" select="$phase-el/sch:active/@pattern/tokenize(.)"/>
+    <xsl:for-each select="$active-ids[not(. = $schema/sch:pattern/@id)]">
+      <xsl:sequence select="c:fail($phase-el, 'phase &quot;' || $chosen || '&quot; activates pattern &quot;' || . || '&quot;, which does not exist')"/>
+    </xsl:for-each>
+    <xsl:copy>
+      <xsl:copy-of select="@*"/>
+      <xsl:attribute name="c:phase" select="$chosen"/>
+      <xsl:copy-of select="sch:title[1]"/>
+      <xsl:copy-of select="sch:ns"/>
+      <xsl:copy-of select="sch:let[not(@name = $CONTEXT-PARAM)]"/>
+      <xsl:for-each select="$phase-el/sch:let">
+        <xsl:copy>
+          <xsl:copy-of select="@*, node()"/>
+          <xsl:attribute name="c:phase-let" select="'true'"/>
+        </xsl:copy>
+      </xsl:for-each>
+      <xsl:copy-of select="xsl:import"/>
+      <xsl:copy-of select="(.//xsl:function | .//xsl:key | .//xsl:include)[not(ancestor::xsl:*)]"/>
+      <sch:diagnostics>
+        <xsl:copy-of select="sch:diagnostics/sch:diagnostic"/>
+      </sch:diagnostics>
+      <sch:properties>
+        <xsl:copy-of select="sch:properties/sch:property"/>
+      </sch:properties>
+      <xsl:apply-templates mode="c:normalize"
+          select="sch:pattern[not(@abstract = 'true')][$chosen = '#ALL' or @id = $active-ids]">
+        <xsl:with-param name="schema" tunnel="yes" select="$schema"/>
+      </xsl:apply-templates>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="sch:pattern[@is-a]" mode="c:normalize">
+    <xsl:param name="schema" tunnel="yes" as="element(sch:schema)"/>
+    <xsl:variable name="abstract" select="key('c:id', @is-a, $schema)[self::sch:pattern][@abstract = 'true']"/>
+    <xsl:if test="empty($abstract)">
+      <xsl:sequence select="c:fail(., 'sch:pattern is-a=&quot;' || @is-a || '&quot;: there is no abstract pattern with that id')"/>
+    </xsl:if>
+    <xsl:variable name="params" select="sch:param"/>
+    <xsl:for-each select="$abstract/sch:param">
+      <!-- (sch:param inside an abstract pattern only documents its parameters) -->
+      <xsl:if test="not(@name = $params/@name) and not(@value)">
+        <xsl:sequence select="c:fail(., 'pattern is-a=&quot;' || @is-a || '&quot; does not set parameter ' || @name)"/>
+      </xsl:if>
+    </xsl:for-each>
+    <xsl:variable name="instance" as="element(sch:pattern)">
+      <sch:pattern>
+        <xsl:copy-of select="$abstract/@* except $abstract/(@id, @abstract)"/>
+        <xsl:copy-of select="@* except @is-a"/>
+        <xsl:apply-templates select="$abstract/(node() except sch:param)" mode="c:substitute">
+          <xsl:with-param name="params" tunnel="yes" select="($params, $abstract/sch:param[@value])"/>
+        </xsl:apply-templates>
+      </sch:pattern>
+    </xsl:variable>
+    <xsl:apply-templates select="$instance" mode="c:concrete"/>
+  </xsl:template>
+
+  <xsl:template match="sch:pattern" mode="c:normalize">
+    <xsl:apply-templates select="." mode="c:concrete"/>
+  </xsl:template>
+
+  <xsl:mode name="c:substitute" on-no-match="shallow-copy"/>
+  <xsl:template match="sch:*/@*[not(namespace-uri())][not(local-name() = ('id', 'abstract', 'is-a'))]"
+      mode="c:substitute">
+    <xsl:param name="params" tunnel="yes" as="element(sch:param)*"/>
+    <xsl:attribute name="{local-name()}" select="c:substitute(., $params)"/>
+  </xsl:template>
+
+  <!-- A concrete pattern: abstract rules dropped, extends replaced by the rules' content. -->
+  <xsl:template match="sch:pattern" mode="c:concrete">
+    <xsl:copy>
+      <xsl:copy-of select="@*"/>
+      <xsl:copy-of select="sch:title[1], sch:let"/>
+      <xsl:apply-templates select="sch:rule[not(@abstract = 'true')]" mode="c:concrete"/>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="sch:rule" mode="c:concrete">
+    <xsl:if test="not(normalize-space(@context))">
+      <xsl:sequence select="c:fail(., 'sch:rule without @context (only abstract rules may omit it)')"/>
+    </xsl:if>
+    <xsl:copy>
+      <xsl:copy-of select="@*"/>
+      <xsl:apply-templates select="sch:let | sch:assert | sch:report | sch:extends" mode="c:extend">
+        <xsl:with-param name="chain" tunnel="yes" select="string(@id)"/>
+      </xsl:apply-templates>
+    </xsl:copy>
+  </xsl:template>
+
+  <xsl:template match="sch:let | sch:assert | sch:report" mode="c:extend">
+    <xsl:copy-of select="."/>
+  </xsl:template>
+
+  <xsl:template match="sch:extends" mode="c:extend">
+    <xsl:param name="schema" tunnel="yes" as="element(sch:schema)"/>
+    <xsl:param name="chain" tunnel="yes" as="xs:string*"/>
+    <xsl:variable name="id" select="string(@rule)"/>
+    <xsl:variable name="abstract" select="(ancestor::sch:pattern[1]//sch:rule[@abstract = 'true'][@id = $id],
+                                           key('c:id', $id, $schema)[self::sch:rule][@abstract = 'true'])[1]"/>
+    <xsl:if test="empty($abstract)">
+      <xsl:sequence select="c:fail(., 'sch:extends rule=&quot;' || $id || '&quot;: there is no abstract rule with that id')"/>
+    </xsl:if>
+    <xsl:if test="$id = $chain">
+      <xsl:sequence select="c:fail(., 'sch:extends rule=&quot;' || $id || '&quot;: the rule extends itself (circular extends)')"/>
+    </xsl:if>
+    <xsl:apply-templates select="$abstract/(sch:let | sch:assert | sch:report | sch:extends)" mode="c:extend">
+      <xsl:with-param name="chain" tunnel="yes" select="($chain, $id)"/>
+    </xsl:apply-templates>
+  </xsl:template>
+
+  <!-- ================================================================== 3. generate -->
+
+  <xsl:template match="sch:schema" mode="c:generate">
+    <xsl:variable name="schema" select="."/>
+    <xsl:for-each select="sch:ns">
+      <xsl:if test="map:contains($reserved-ns, string(@prefix)) and $reserved-ns(string(@prefix)) != @uri"
+          xmlns:map="http://www.w3.org/2005/xpath-functions/map">
+        <xsl:sequence select="c:fail(., 'sch:ns prefix=&quot;' || @prefix || '&quot; is reserved for ' || $reserved-ns(string(@prefix)))"/>
+      </xsl:if>
+    </xsl:for-each>
+    <axsl:stylesheet version="3.0">
+      <xsl:for-each select="map:keys($reserved-ns)[. != 'xsl']" xmlns:map="http://www.w3.org/2005/xpath-functions/map">
+        <xsl:namespace name="{.}" select="$reserved-ns(.)"/>
+      </xsl:for-each>
+      <xsl:for-each-group select="sch:ns[not(@prefix = ('xsl', 'xs', 'svrl', 'sch', 'schx'))]" group-by="@prefix">
+        <xsl:if test="count(distinct-values(current-group()/@uri)) gt 1">
+          <xsl:sequence select="c:fail(current-group()[2], 'sch:ns prefix=&quot;' || @prefix || '&quot; is bound to two namespaces: '
+              || string-join(distinct-values(current-group()/@uri), ' and '))"/>
+        </xsl:if>
+        <xsl:namespace name="{current-grouping-key()}" select="string(@uri)"/>
+      </xsl:for-each-group>
+      <xsl:attribute name="exclude-result-prefixes" select="'#all'"/>
+      <xsl:attribute name="schx:dependencies" select="string-join(distinct-values(
+          (.//@c:origin ! substring-before(., '#'))[. != '']), ' ')"/>
+      <xsl:attribute name="schx:uses-edition-context"
+          select="exists(.//@*[contains(., '$' || $CONTEXT-PARAM)])"/>
+      <xsl:attribute name="schx:phase" select="@c:phase"/>
+
+      <xsl:copy-of select="xsl:import"/>
+      <axsl:output method="xml" indent="no" encoding="UTF-8"/>
+
+      <axsl:param name="{$CONTEXT-PARAM}" as="document-node()?" select="()"/>
+      <xsl:apply-templates select="sch:let" mode="c:global"/>
+      <xsl:copy-of select="xsl:function | xsl:key | xsl:include" copy-namespaces="yes"/>
+      <xsl:copy-of select="doc(resolve-uri('runtime.xsl', static-base-uri()))/*/xsl:function"/>
+
+      <!-- the driver: one pass per pattern -->
+      <axsl:template match="/">
+        <svrl:schematron-output schemaVersion="{c:avt(@schemaVersion)}" phase="{c:avt(@c:phase)}">
+          <xsl:if test="sch:title">
+            <xsl:attribute name="title" select="c:avt(normalize-space(sch:title[1]))"/>
+          </xsl:if>
+          <xsl:for-each select="sch:ns">
+            <svrl:ns-prefix-in-attribute-values prefix="{c:avt(@prefix)}" uri="{c:avt(@uri)}"/>
+          </xsl:for-each>
+          <xsl:for-each select="sch:pattern">
+            <svrl:active-pattern>
+              <xsl:if test="@id">
+                <xsl:attribute name="id" select="c:avt(@id)"/>
+              </xsl:if>
+              <xsl:if test="sch:title">
+                <xsl:attribute name="name" select="c:avt(normalize-space(sch:title[1]))"/>
+              </xsl:if>
+            </svrl:active-pattern>
+            <axsl:call-template name="schx:pattern-{position()}"/>
+          </xsl:for-each>
+        </svrl:schematron-output>
+      </axsl:template>
+
+      <xsl:apply-templates select="sch:pattern" mode="c:generate"/>
+    </axsl:stylesheet>
+  </xsl:template>
+
+  <!-- schema-level lets are overridable global parameters; phase lets global variables -->
+  <xsl:template match="sch:let" mode="c:global">
+    <xsl:element name="{if (@c:phase-let) then 'xsl:variable' else 'xsl:param'}" namespace="{$XSL}">
+      <xsl:call-template name="c:let-body"/>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template name="c:let-body">
+    <xsl:attribute name="name" select="@name"/>
+    <xsl:copy-of select="@as"/>
+    <xsl:attribute name="schx:origin" select="@c:origin"/>
+    <xsl:choose>
+      <xsl:when test="@value">
+        <xsl:attribute name="select" select="@value"/>
+      </xsl:when>
+      <xsl:when test="*">
+        <xsl:copy-of select="node()"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:attribute name="select" select="string(.)"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Which nodes a pattern's traversal must visit below each node. -->
+  <xsl:function name="c:children" as="xs:string">
+    <xsl:param name="pattern" as="element(sch:pattern)"/>
+    <xsl:variable name="contexts" select="string-join($pattern/sch:rule/@context, ' ')"/>
+    <xsl:variable name="attrs" select="matches($contexts, '@|attribute\s*\(')"/>
+    <xsl:variable name="others" select="matches($contexts, '(text|node|comment|processing-instruction)\s*\(')"/>
+    <xsl:sequence select="(if ($attrs) then '@*, ' else '') || (if ($others) then 'node()' else '*')"/>
+  </xsl:function>
+
+  <xsl:template match="sch:pattern" mode="c:generate">
+    <xsl:variable name="n" select="position()"/>
+    <xsl:variable name="mode" select="'schx:p' || $n"/>
+    <xsl:variable name="children" select="c:children(.)"/>
+    <xsl:variable name="lets" select="sch:let"/>
+
+    <axsl:template name="schx:pattern-{$n}" schx:origin="{c:avt(@c:origin)}">
+      <xsl:for-each select="$lets">
+        <axsl:variable>
+          <xsl:call-template name="c:let-body"/>
+        </axsl:variable>
+      </xsl:for-each>
+      <axsl:apply-templates select="." mode="{$mode}">
+        <xsl:for-each select="$lets">
+          <axsl:with-param name="{@name}" tunnel="yes" select="${@name}"/>
+        </xsl:for-each>
+      </axsl:apply-templates>
+    </axsl:template>
+
+    <axsl:mode name="{$mode}" on-no-match="deep-skip"/>
+    <axsl:template match="document-node() | element()" mode="{$mode}" priority="-1000">
+      <axsl:apply-templates select="{$children}" mode="#current"/>
+    </axsl:template>
+
+    <xsl:variable name="rules" select="sch:rule"/>
+    <xsl:for-each select="$rules">
+      <axsl:template match="{@context}" mode="{$mode}" priority="{count($rules) - position() + 1}"
+          schx:origin="{c:avt(@c:origin)}">
+        <xsl:for-each select="$lets">
+          <axsl:param name="{@name}" tunnel="yes"/>
+        </xsl:for-each>
+        <xsl:if test="$fired-rules">
+          <svrl:fired-rule context="{c:avt(@context)}">
+            <xsl:copy-of select="@id, @role, @flag"/>
+          </svrl:fired-rule>
+        </xsl:if>
+        <xsl:apply-templates select="sch:let | sch:assert | sch:report" mode="c:generate"/>
+        <axsl:apply-templates select="{$children}" mode="#current"/>
+      </axsl:template>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:template match="sch:rule/sch:let" mode="c:generate">
+    <axsl:variable>
+      <xsl:call-template name="c:let-body"/>
+    </axsl:variable>
+  </xsl:template>
+
+  <xsl:template match="sch:assert | sch:report" mode="c:generate">
+    <xsl:variable name="rule" select=".."/>
+    <xsl:variable name="pattern" select="../.."/>
+    <xsl:variable name="subject" select="(@subject, $rule/@subject)[1]"/>
+    <xsl:if test="not(@test)">
+      <xsl:sequence select="c:fail(., 'sch:' || local-name() || ' without @test')"/>
+    </xsl:if>
+    <axsl:if test="{if (self::sch:assert) then 'not((' || @test || '))' else @test}"
+        schx:origin="{c:avt(@c:origin)}">
+      <xsl:element name="svrl:{if (self::sch:assert) then 'failed-assert' else 'successful-report'}"
+          namespace="http://purl.oclc.org/dsdl/svrl">
+        <xsl:attribute name="test" select="c:avt(@test)"/>
+        <xsl:for-each select="(@id, (@role, $rule/@role)[1], (@flag, $rule/@flag)[1], @see, @icon, @fpi)">
+          <xsl:attribute name="{local-name()}" select="c:avt(.)"/>
+        </xsl:for-each>
+        <xsl:if test="$rule/@id">
+          <xsl:attribute name="schx:rule" select="c:avt($rule/@id)"/>
+        </xsl:if>
+        <xsl:if test="$pattern/@id">
+          <xsl:attribute name="schx:pattern" select="c:avt($pattern/@id)"/>
+        </xsl:if>
+        <axsl:attribute name="location"
+            select="schx:location({if ($subject) then '((' || $subject || '), .)[1]' else '.'})"/>
+        <svrl:text>
+          <xsl:apply-templates select="node()" mode="c:message"/>
+        </svrl:text>
+        <xsl:variable name="here" select="."/>
+        <xsl:for-each select="tokenize(@diagnostics)">
+          <xsl:variable name="d" select="$here/ancestor::sch:schema/sch:diagnostics/sch:diagnostic[@id = current()]"/>
+          <xsl:if test="empty($d)">
+            <xsl:sequence select="c:fail($here, 'diagnostics=&quot;' || . || '&quot;: there is no sch:diagnostic with that id')"/>
+          </xsl:if>
+          <svrl:diagnostic-reference diagnostic="{c:avt(.)}">
+            <svrl:text>
+              <xsl:apply-templates select="$d[1]/node()" mode="c:message"/>
+            </svrl:text>
+          </svrl:diagnostic-reference>
+        </xsl:for-each>
+        <xsl:for-each select="tokenize(@properties)">
+          <xsl:variable name="p" select="$here/ancestor::sch:schema/sch:properties/sch:property[@id = current()]"/>
+          <xsl:if test="empty($p)">
+            <xsl:sequence select="c:fail($here, 'properties=&quot;' || . || '&quot;: there is no sch:property with that id')"/>
+          </xsl:if>
+          <svrl:property-reference property="{c:avt(.)}">
+            <xsl:for-each select="$p[1]/(@role, @scheme)">
+              <xsl:attribute name="{local-name()}" select="c:avt(.)"/>
+            </xsl:for-each>
+            <svrl:text>
+              <xsl:apply-templates select="$p[1]/node()" mode="c:message"/>
+            </svrl:text>
+          </svrl:property-reference>
+        </xsl:for-each>
+      </xsl:element>
+    </axsl:if>
+  </xsl:template>
+
+  <!-- ================================================================== messages -->
+
+  <xsl:template match="text()" mode="c:message">
+    <axsl:text><xsl:value-of select="."/></axsl:text>
+  </xsl:template>
+
+  <xsl:template match="sch:value-of" mode="c:message">
+    <axsl:value-of select="{@select}" schx:origin="{c:avt(@c:origin)}"/>
+  </xsl:template>
+
+  <xsl:template match="sch:name" mode="c:message">
+    <axsl:value-of select="{if (@path) then 'name((' || @path || ')[1])' else 'name(.)'}"
+        schx:origin="{c:avt(@c:origin)}"/>
+  </xsl:template>
+
+  <xsl:template match="sch:emph | sch:dir | sch:span" mode="c:message">
+    <xsl:element name="sch:{local-name()}" namespace="{$SCH}">
+      <xsl:for-each select="@*[not(namespace-uri())]">
+        <xsl:attribute name="{local-name()}" select="c:avt(.)"/>
+      </xsl:for-each>
+      <xsl:apply-templates select="node()" mode="c:message"/>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- foreign markup in a message: its text only -->
+  <xsl:template match="*" mode="c:message">
+    <xsl:apply-templates select="node()" mode="c:message"/>
+  </xsl:template>
+
+  <xsl:template match="comment() | processing-instruction()" mode="c:message"/>
+
+</xsl:stylesheet>
