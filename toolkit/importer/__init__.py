@@ -1,0 +1,167 @@
+"""`edition import`: a plain-text transcription (a translated document page with the
+translator's bracketed remarks) → a TEI draft in the edition, plus a report.
+
+Data flows one way:
+
+    reader (bytes → blocks) → structure (page parts) → markup (names, dates, remarks)
+    → writer (TEI tree) → file → validate → report
+
+`import_file` is the API; the CLI only formats its report. Bad input raises `ImportFailure`
+carrying a Diagnostic (file, line, column); nothing here prints.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from ..config import Config
+from ..diagnostics import ERROR, Diagnostic
+from ..model import Edition, canon, norm_space
+from ..xmlsafe import TEI_NS
+from . import reader, structure
+from .entities import Gazetteer
+from .markup import Marker
+from .reader import ImportFailure
+from .report import FORMATS, ImportReport, display
+from .writer import Context, Writer, serialize
+
+__all__ = ["import_file", "ImportFailure", "ImportReport", "FORMATS", "REPOSITORIES"]
+
+# Archives whose citations the importer can split into an msDesc: where they are and the
+# language of their documents (for textLang, "inferred from the archival citation"). Extend or
+# override in edition.toml:  [import.repositories.NAME]  settlement = "…"  language = "ru"
+REPOSITORIES = {
+    "RGASPI": {"settlement": "Moscow", "language": "ru"},
+    "GARF": {"settlement": "Moscow", "language": "ru"},
+    "RGANI": {"settlement": "Moscow", "language": "ru"},
+    "RGVA": {"settlement": "Moscow", "language": "ru"},
+    "RGAE": {"settlement": "Moscow", "language": "ru"},
+    "APRF": {"settlement": "Moscow", "language": "ru"},
+    "AVP RF": {"settlement": "Moscow", "language": "ru"},
+    "AVPRF": {"settlement": "Moscow", "language": "ru"},
+}
+_DOC_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+
+def _fail(path: str, message: str, rule: str, hint: str = ""):
+    raise ImportFailure(Diagnostic(path, 1, 1, ERROR, message, rule, hint))
+
+
+def _repositories(config: Config) -> dict[str, dict]:
+    repos = dict(REPOSITORIES)
+    extra = config.extra.get("import", {}).get("repositories", {})
+    if isinstance(extra, dict):
+        repos.update({k: v for k, v in extra.items() if isinstance(v, dict)})
+    return repos
+
+
+def _rights(edition: Edition) -> tuple[str | None, str | None, str | None]:
+    """(availability xml:id, its text, licence target) of the edition file, if any."""
+    if edition.edition_path is None or edition.edition_path not in edition.files:
+        return None, None, None
+    src = edition.files[edition.edition_path]
+    if not src.ok:
+        return None, None, None
+    ns = {"t": TEI_NS}
+    av = src.root.xpath("//t:publicationStmt/t:availability[@xml:id]", namespaces=ns)
+    lic = src.root.xpath("//t:publicationStmt//t:licence/@target", namespaces=ns)
+    rid = av[0].get("{http://www.w3.org/XML/1998/namespace}id") if av else None
+    text = norm_space(" ".join("".join(p.itertext()) for p in av[0].findall(f"{{{TEI_NS}}}p"))) if av else None
+    return rid, text, (str(lic[0]) if lic else None)
+
+
+def default_folder(edition: Edition) -> Path:
+    """Where documents live: the folder of the edition's document sources (tei/)."""
+    return edition.base
+
+
+def import_file(config: Config, source: Path, output: Path | None = None, force: bool = False,
+                encoding: str | None = None, validate: bool = True,
+                edition: Edition | None = None) -> ImportReport:
+    """Import `source` into the edition described by `config`; return the report.
+
+    The draft goes to `output`, or to the edition's document folder as doc-<date>.xml. An
+    existing file is never overwritten unless `force`; the input is never written.
+    """
+    src = reader.read(source, display(source), encoding)
+    page = structure.parse(reader.blocks(src))
+    report = ImportReport(display(source))
+    for w in src.warnings + page.warnings:
+        report.warn(w)
+
+    edition = edition or Edition.load(config)
+    if output is None:
+        if page.date is None:
+            _fail(report.input, "no document date found at the top of the page, so no file name "
+                                "can be derived", "import.no-date", "give the output file with -o")
+        output = default_folder(edition) / f"doc-{page.date[0]}.xml"
+    output = Path(output)
+    report.output = display(output)
+    if output.exists() and output.is_dir():
+        _fail(report.output, "the output is a folder; give a file name", "import.output")
+    if canon(output) == canon(source):
+        _fail(report.output, "the output would overwrite the input file", "import.output")
+    if output.exists() and not force:
+        _fail(report.output, "the file exists already; it is not overwritten", "import.exists",
+              "use --force to replace it, or -o to write elsewhere")
+    if not output.parent.is_dir():
+        _fail(report.output, f"the folder {output.parent} does not exist", "import.output")
+
+    doc_id = output.stem if _DOC_ID.fullmatch(output.stem) else f"doc-{page.date[0] if page.date else 'undated'}"
+    folder = canon(output.parent)
+    hrefs = {eid: f"{Path(os.path.relpath(canon(ent.file), folder)).as_posix()}#{eid}"
+             for eid, ent in edition.entities.items()}
+    rights_id, rights_text, licence = _rights(edition)
+    edition_href = (Path(os.path.relpath(edition.edition_path, folder)).as_posix()
+                    if edition.edition_path else "edition.xml")
+    schema = config.resolve(config.schema) if config.schema else config.root / "schema" / "edition.rng"
+    schema_href = Path(os.path.relpath(canon(schema).parent, folder)).as_posix()
+    ctx = Context(doc_id, page.date[0] if page.date else None, hrefs, config.title, edition_href,
+                  rights_id, rights_text, licence, schema_href, _repositories(config))
+
+    import datetime as dt
+    ref_date = None
+    if page.date:
+        iso = page.date[0]
+        ref_date = dt.date.fromisoformat(iso if len(iso) == 10 else (iso + "-15" if len(iso) == 7 else iso + "-07-01"))
+    marker = Marker(Gazetteer(edition.entities.values()), ref_date, report)
+    tree = Writer(page, marker, ctx, report).build()
+    data = serialize(tree)
+    _write(output, data, force)
+    report.written = True
+
+    if edition.edition_path is not None:
+        report.todo.append(f"add {output.name} to the document list in "
+                           f"{display(edition.edition_path)} (not changed by the importer)")
+    if report.unknown:
+        report.todo.append("add the unknown names that are names to the authority files, then "
+                           "re-import with --force (or tag them by hand)")
+    if validate:
+        from ..validate.validator import validate as run_validate
+        report.validation = run_validate(config, [output]).diagnostics
+    return report
+
+
+def _write(path: Path, data: bytes, force: bool):
+    """Create the file (never replacing one unless force); replace atomically when forced."""
+    if not force:
+        try:
+            with open(path, "xb") as f:
+                f.write(data)
+        except FileExistsError:
+            _fail(display(path), "the file exists already; it is not overwritten", "import.exists",
+                  "use --force to replace it")
+        except OSError as e:
+            _fail(display(path), f"cannot write the file: {e.strerror or e}", "import.output")
+        return
+    fd, tmp = tempfile.mkstemp(prefix=".import-", suffix=".xml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        _fail(display(path), f"cannot write the file: {e.strerror or e}", "import.output")

@@ -1,0 +1,245 @@
+"""Read a plain-text transcription: bytes → checked text → blocks (paragraphs) with positions.
+
+Every later step works on `Block`s and asks them where a character came from (input line and
+column), so warnings always point into the input file. Bad input raises `ImportFailure` with a
+`Diagnostic`; nothing here prints.
+"""
+from __future__ import annotations
+
+import bisect
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import ERROR, WARNING, Diagnostic
+
+# A translated document page is a few kB to a few hundred kB; anything far larger is not one
+# document (a log, a whole archive dump, a disk image) and is refused before it is read.
+MAX_INPUT_BYTES = 2 * 1024 * 1024
+
+# Characters XML 1.0 cannot carry. Form feeds (page breaks from PDF extraction) and vertical
+# tabs become line breaks; the others are removed with a warning.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
+_BLANK = re.compile(r"^[ \t\u00a0]*$")
+
+
+class ImportFailure(Exception):
+    """The input cannot be imported; carries the diagnostic to show (file, line, column)."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+@dataclass
+class Source:
+    """The decoded input: text with normalised line ends, and where each line starts."""
+
+    display: str
+    text: str
+    warnings: list[Diagnostic] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self):
+        self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, column), both 1-based, of a character offset in `text`."""
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return i + 1, offset - self._starts[i] + 1
+
+    def lines(self) -> list[tuple[int, int, str]]:
+        """(line number, start offset, text) of every line."""
+        out = []
+        for i, start in enumerate(self._starts):
+            end = self._starts[i + 1] - 1 if i + 1 < len(self._starts) else len(self.text)
+            out.append((i + 1, start, self.text[start:end]))
+        return out
+
+    def diag(self, offset: int, message: str, rule: str, hint: str = "",
+             severity: str = WARNING) -> Diagnostic:
+        line, col = self.position(offset)
+        return Diagnostic(self.display, line, col, severity, message, rule, hint)
+
+
+@dataclass
+class Block:
+    """A paragraph of the input: its lines joined with single spaces.
+
+    `segs` maps positions in `text` back to offsets in the source: (index in text, source
+    offset) at the start of each joined line.
+    """
+
+    text: str
+    segs: list[tuple[int, int]]
+    source: Source = field(repr=False)
+
+    def offset(self, i: int) -> int:
+        k = bisect.bisect_right([s[0] for s in self.segs], i) - 1
+        k = max(k, 0)
+        return self.segs[k][1] + (i - self.segs[k][0])
+
+    def position(self, i: int = 0) -> tuple[int, int]:
+        return self.source.position(self.offset(i))
+
+    @property
+    def line(self) -> int:
+        return self.position(0)[0]
+
+    def diag(self, i: int, message: str, rule: str, hint: str = "",
+             severity: str = WARNING) -> Diagnostic:
+        return self.source.diag(self.offset(i), message, rule, hint, severity)
+
+    def slice(self, start: int, end: int) -> "Block":
+        """The part [start, end) of this block, still mapped to the source, stripped."""
+        sub = self.text[start:end]
+        lead = len(sub) - len(sub.lstrip())
+        sub = sub.strip()
+        start += lead
+        segs = [(0, self.offset(start))]
+        for idx, off in self.segs:
+            if start < idx < start + len(sub):
+                segs.append((idx - start, off))
+        return Block(sub, segs, self.source)
+
+
+def _fail(display: str, line: int, col: int, message: str, rule: str, hint: str = ""):
+    raise ImportFailure(Diagnostic(display, line, col, ERROR, message, rule, hint))
+
+
+def _too_large(display: str, size: int):
+    _fail(display, 1, 1, f"file is too large for one document ({size / 1048576:.1f} MB; "
+                         f"the limit is {MAX_INPUT_BYTES // 1048576} MB)", "import.too-large",
+          "import one document page at a time")
+
+
+def decode(data: bytes, display: str, encoding: str | None = None) -> Source:
+    """Bytes → Source, or ImportFailure for empty, binary, oversized or mis-encoded input."""
+    if len(data) > MAX_INPUT_BYTES:
+        _too_large(display, len(data))
+    bom_encoding = None
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+                      (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            bom_encoding = name
+            break
+    if encoding is None and bom_encoding is None and b"\x00" in data:
+        at = data.index(b"\x00")
+        line = data.count(b"\n", 0, at) + 1
+        col = at - (data.rfind(b"\n", 0, at) + 1) + 1
+        _fail(display, line, col, "this is a binary file, not a plain-text transcription "
+                                  "(it contains NUL bytes)", "import.binary",
+              "save the translation as plain text (UTF-8)")
+    enc = encoding or bom_encoding or "utf-8"
+    try:
+        codecs.lookup(enc)
+    except LookupError:
+        _fail(display, 1, 1, f"unknown character encoding '{enc}'", "import.encoding")
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = len(data[data.rfind(b"\n", 0, e.start) + 1:e.start].decode(enc, "replace")) + 1
+        _fail(display, line, col,
+              f"the file is not valid {enc.upper()}: byte 0x{data[e.start]:02X} cannot be decoded",
+              "import.encoding",
+              "save the file as UTF-8, or name its encoding with --encoding (e.g. cp1252)")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\f", "\n").replace("\v", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    src = Source(display, text)
+    bad = list(_XML_ILLEGAL.finditer(text))
+    if bad:
+        if len(bad) > max(20, len(text) // 100):
+            m = bad[0]
+            line, col = src.position(m.start())
+            _fail(display, line, col, f"this is not a plain-text transcription: it contains "
+                                      f"{len(bad)} control characters", "import.binary")
+        for m in bad[:20]:
+            src.warnings.append(src.diag(m.start(), f"control character U+{ord(m.group()):04X} "
+                                         f"removed (XML cannot contain it)", "import.control-char"))
+        text = _XML_ILLEGAL.sub("", text)
+        # positions were reported against the original; the removed characters are so rare that
+        # the rest of the warnings may be off by a column on those lines only
+        src = Source(display, text, src.warnings)
+    if not text.strip():
+        _fail(display, 1, 1, "the file is empty (nothing to import)", "import.empty")
+    return src
+
+
+def read(path: Path, display: str | None = None, encoding: str | None = None) -> Source:
+    display = display or path.as_posix()
+    try:
+        if path.is_dir():
+            _fail(display, 1, 1, "is a folder, not a text file", "import.unreadable")
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            _too_large(display, size)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        _fail(display, 1, 1, "file not found", "import.missing")
+    except OSError as e:
+        _fail(display, 1, 1, f"cannot read the file: {e.strerror or e}", "import.unreadable")
+    return decode(data, display, encoding)
+
+
+def blocks(src: Source, max_bracket_merge: int = 4) -> list[Block]:
+    """Paragraphs (runs of non-blank lines). A bracket left open at the end of a paragraph
+    continues into the next ones (the translator's remarks may span blank lines), up to
+    `max_bracket_merge` paragraphs; if it never closes, paragraphs are kept apart and the open
+    bracket is reported later as not understood."""
+    paras: list[Block] = []
+    cur_text: list[str] = []
+    cur_segs: list[tuple[int, int]] = []
+    length = 0
+    for _no, start, line in src.lines():
+        if _BLANK.match(line):
+            if cur_text:
+                paras.append(Block(" ".join(cur_text), cur_segs, src))
+                cur_text, cur_segs, length = [], [], 0
+            continue
+        lead = len(line) - len(line.lstrip())
+        stripped = line.strip()
+        if cur_text:
+            length += 1  # the joining space
+        cur_segs.append((length, start + lead))
+        cur_text.append(stripped)
+        length += len(stripped)
+    if cur_text:
+        paras.append(Block(" ".join(cur_text), cur_segs, src))
+
+    out: list[Block] = []
+    i = 0
+    while i < len(paras):
+        b = paras[i]
+        depth = _depth(b.text)
+        if depth > 0:
+            j = i + 1
+            acc = depth
+            while j < len(paras) and j - i <= max_bracket_merge and acc > 0:
+                acc += _depth(paras[j].text)
+                j += 1
+            if acc == 0:
+                b = _join(paras[i:j])
+                i = j
+                out.append(b)
+                continue
+        out.append(b)
+        i += 1
+    return out
+
+
+def _depth(text: str) -> int:
+    return text.count("[") - text.count("]")
+
+
+def _join(parts: list[Block]) -> Block:
+    text, segs = "", []
+    for p in parts:
+        if text:
+            text += " "
+        base = len(text)
+        segs += [(base + i, off) for i, off in p.segs]
+        text += p.text
+    return Block(text, segs, parts[0].source)
