@@ -21,6 +21,7 @@ import hashlib
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
@@ -151,6 +152,7 @@ def _severity(role: str | None) -> str:
     return ERROR
 
 
+@lru_cache(maxsize=256)
 def _origin_position(origin: str) -> tuple[str, int, int] | None:
     """(display path, line, column) of a schema element named "file-URI#location"."""
     uri, _, loc = origin.partition("#")
@@ -409,7 +411,19 @@ def svrl_diagnostics(svrl: str | bytes, source_file: SourceFile) -> list[Diagnos
     root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True,
                                                   huge_tree=True))
     out = []
-    for el in root.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
+    for el in root.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report",
+                        f"{{{SCHX_NS}}}error"):
+        node = locate(source_file.tree, el.get("location") or "/")
+        line, col = source_file.position(node if node is not None else source_file.root)
+        if el.tag == f"{{{SCHX_NS}}}error":  # a query failed (caught by the generated xsl:try)
+            pos = _origin_position(el.get("origin") or "")
+            where = f"{pos[0]}:{pos[1]}:{pos[2]}" if pos else "the schema"
+            detail = " ".join("".join(el.itertext()).split())
+            out.append(Diagnostic(source_file.display, line, col, ERROR,
+                                  f"the Schematron rule at {where} failed on this element: "
+                                  f"{el.get('code') or 'error'} {detail}".strip(),
+                                  "schematron.runtime"))
+            continue
         text_el = el.find(f"{{{SVRL_NS}}}text")
         message = " ".join("".join(text_el.itertext()).split()) if text_el is not None else ""
         if not message:
@@ -422,8 +436,6 @@ def svrl_diagnostics(svrl: str | bytes, source_file: SourceFile) -> list[Diagnos
                 hints.append(h)
         rule = el.get("id") or el.get(f"{{{SCHX_NS}}}rule") or el.get(f"{{{SCHX_NS}}}pattern") \
             or "schematron"
-        node = locate(source_file.tree, el.get("location") or "/")
-        line, col = source_file.position(node if node is not None else source_file.root)
         out.append(Diagnostic(source_file.display, line, col, _severity(el.get("role")), message,
                               rule, " ".join(hints)))
     return out

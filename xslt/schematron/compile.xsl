@@ -79,18 +79,20 @@
       'xs': 'http://www.w3.org/2001/XMLSchema',
       'svrl': 'http://purl.oclc.org/dsdl/svrl',
       'sch': 'http://purl.oclc.org/dsdl/schematron',
-      'schx': 'urn:x-toolkit:schematron'}"/>
+      'schx': 'urn:x-toolkit:schematron',
+      'err': 'http://www.w3.org/2005/xqt-errors'}"/>
 
   <!-- ================================================================== entry -->
 
   <xsl:template match="/">
-    <xsl:variable name="gathered" as="element(sch:schema)">
+    <!-- (temporary documents, not bare elements: key() needs a document root) -->
+    <xsl:variable name="gathered">
       <xsl:apply-templates select="*" mode="c:gather"/>
     </xsl:variable>
-    <xsl:variable name="normal" as="element(sch:schema)">
-      <xsl:apply-templates select="$gathered" mode="c:normalize"/>
+    <xsl:variable name="normal">
+      <xsl:apply-templates select="$gathered/sch:schema" mode="c:normalize"/>
     </xsl:variable>
-    <xsl:apply-templates select="$normal" mode="c:generate"/>
+    <xsl:apply-templates select="$normal/sch:schema" mode="c:generate"/>
   </xsl:template>
 
   <!-- ================================================================== helpers -->
@@ -98,7 +100,9 @@
   <xsl:function name="c:fail" as="empty-sequence()">
     <xsl:param name="where" as="node()?"/>
     <xsl:param name="message" as="xs:string"/>
-    <xsl:variable name="origin" select="$where/ancestor-or-self::*[@c:origin][1]/@c:origin"/>
+    <!-- a gathered copy knows its origin; a node of a schema file has one -->
+    <xsl:variable name="origin" select="($where/ancestor-or-self::*[@c:origin][1]/@c:origin,
+        $where[root(.) instance of document-node()][base-uri(root(.))] ! c:origin(.))[1]"/>
     <xsl:sequence select="error(QName('urn:x-toolkit:schematron:compiler', 'c:schema-error'),
         $message || (if ($origin) then ' [at ' || $origin || ']' else ''))"/>
   </xsl:function>
@@ -386,7 +390,8 @@
       <xsl:for-each select="map:keys($reserved-ns)[. != 'xsl']" xmlns:map="http://www.w3.org/2005/xpath-functions/map">
         <xsl:namespace name="{.}" select="$reserved-ns(.)"/>
       </xsl:for-each>
-      <xsl:for-each-group select="sch:ns[not(@prefix = ('xsl', 'xs', 'svrl', 'sch', 'schx'))]" group-by="@prefix">
+      <xsl:for-each-group select="sch:ns[not(map:contains($reserved-ns, string(@prefix)))]" group-by="@prefix"
+          xmlns:map="http://www.w3.org/2005/xpath-functions/map">
         <xsl:if test="count(distinct-values(current-group()/@uri)) gt 1">
           <xsl:sequence select="c:fail(current-group()[2], 'sch:ns prefix=&quot;' || @prefix || '&quot; is bound to two namespaces: '
               || string-join(distinct-values(current-group()/@uri), ' and '))"/>
@@ -474,7 +479,7 @@
     <xsl:variable name="children" select="c:children(.)"/>
     <xsl:variable name="lets" select="sch:let"/>
 
-    <axsl:template name="schx:pattern-{$n}" schx:origin="{c:avt(@c:origin)}">
+    <axsl:template name="schx:pattern-{$n}" schx:origin="{@c:origin}">
       <xsl:for-each select="$lets">
         <axsl:variable>
           <xsl:call-template name="c:let-body"/>
@@ -495,7 +500,7 @@
     <xsl:variable name="rules" select="sch:rule"/>
     <xsl:for-each select="$rules">
       <axsl:template match="{@context}" mode="{$mode}" priority="{count($rules) - position() + 1}"
-          schx:origin="{c:avt(@c:origin)}">
+          schx:origin="{@c:origin}">
         <xsl:for-each select="$lets">
           <axsl:param name="{@name}" tunnel="yes"/>
         </xsl:for-each>
@@ -523,8 +528,11 @@
     <xsl:if test="not(@test)">
       <xsl:sequence select="c:fail(., 'sch:' || local-name() || ' without @test')"/>
     </xsl:if>
+    <!-- A dynamic error in a query (a bad cast, say) becomes a schx:error in the SVRL instead
+         of ending the whole run: the caller reports it with the document and schema positions. -->
+    <axsl:try>
     <axsl:if test="{if (self::sch:assert) then 'not((' || @test || '))' else @test}"
-        schx:origin="{c:avt(@c:origin)}">
+        schx:origin="{@c:origin}">
       <xsl:element name="svrl:{if (self::sch:assert) then 'failed-assert' else 'successful-report'}"
           namespace="http://purl.oclc.org/dsdl/svrl">
         <xsl:attribute name="test" select="c:avt(@test)"/>
@@ -570,6 +578,14 @@
         </xsl:for-each>
       </xsl:element>
     </axsl:if>
+      <axsl:catch>
+        <schx:error origin="{c:avt(@c:origin)}">
+          <axsl:attribute name="location" select="schx:location(.)"/>
+          <axsl:attribute name="code" select="local-name-from-QName($err:code)"/>
+          <axsl:value-of select="$err:description"/>
+        </schx:error>
+      </axsl:catch>
+    </axsl:try>
   </xsl:template>
 
   <!-- ================================================================== messages -->
@@ -579,12 +595,12 @@
   </xsl:template>
 
   <xsl:template match="sch:value-of" mode="c:message">
-    <axsl:value-of select="{@select}" schx:origin="{c:avt(@c:origin)}"/>
+    <axsl:value-of select="{@select}" schx:origin="{@c:origin}"/>
   </xsl:template>
 
   <xsl:template match="sch:name" mode="c:message">
     <axsl:value-of select="{if (@path) then 'name((' || @path || ')[1])' else 'name(.)'}"
-        schx:origin="{c:avt(@c:origin)}"/>
+        schx:origin="{@c:origin}"/>
   </xsl:template>
 
   <xsl:template match="sch:emph | sch:dir | sch:span" mode="c:message">
