@@ -141,6 +141,39 @@ def build_pdf(ctx, paths, out, authority, full):
     _run_build(ctx, ["pdf"], paths, out, authority, full)
 
 
+@main.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the draft (default: the edition's document folder, "
+                   "doc-<date>.xml).")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("--encoding", help="Character encoding of SOURCE (default: UTF-8, or its BOM).")
+@click.option("--no-validate", is_flag=True, help="Do not validate the draft after writing it.")
+@click.pass_context
+def import_(ctx, source, output, force, fmt, encoding, no_validate):
+    """Import a plain-text transcription (SOURCE) as a TEI draft, with a report.
+
+    Exit status: 0 draft written and valid, 1 bad input or a draft with validation errors,
+    2 usage error.
+    """
+    from .diagnostics import format_text
+    from .importer import FORMATS as IMPORT_FORMATS, ImportFailure, import_file
+
+    cfg = _config(ctx)
+    try:
+        report = import_file(cfg, source, output=output, force=force, encoding=encoding,
+                             validate=not no_validate)
+    except ImportFailure as e:
+        click.echo(format_text([e.diagnostic], 1).splitlines()[0], err=False)
+        if e.diagnostic.hint:
+            click.echo(f"    hint: {e.diagnostic.hint}")
+        sys.exit(EXIT_ERRORS)
+    click.echo(IMPORT_FORMATS[fmt](report))
+    sys.exit(EXIT_ERRORS if report.validation_errors else EXIT_OK)
+
+
 @main.group()
 def hooks():
     """Commit integration (git hooks)."""
@@ -159,11 +192,19 @@ def hooks_install(force):
 
 
 def run():  # console-script entry point that never shows a traceback for bad input
+    import os
     try:
         main(obj={})
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as e:  # a bug, not bad input: say so briefly; EDITION_DEBUG=1 shows where
+        if os.environ.get("EDITION_DEBUG"):
+            raise
+        click.echo(click.style("internal error: ", fg="red", bold=True) +
+                   f"{type(e).__name__}: {e}\n(please report it; run with EDITION_DEBUG=1 "
+                   "for the traceback)", err=True)
+        sys.exit(3)
 
 
 if __name__ == "__main__":
