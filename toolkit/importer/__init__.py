@@ -110,7 +110,10 @@ def import_file(config: Config, source: Path, output: Path | None = None, force:
         _fail(report.output, f"the folder {output.parent} does not exist", "import.output")
 
     doc_id = output.stem if _DOC_ID.fullmatch(output.stem) else f"doc-{page.date[0] if page.date else 'undated'}"
-    folder = canon(output.parent)
+    # Links are written as seen from the edition's document folder, where the draft belongs; a
+    # draft written elsewhere (-o) becomes valid once moved there.
+    folder = canon(default_folder(edition))
+    inside = canon(output.parent) == folder
     hrefs = {eid: f"{Path(os.path.relpath(canon(ent.file), folder)).as_posix()}#{eid}"
              for eid, ent in edition.entities.items()}
     rights_id, rights_text, licence = _rights(edition)
@@ -118,8 +121,13 @@ def import_file(config: Config, source: Path, output: Path | None = None, force:
                     if edition.edition_path else "edition.xml")
     schema = config.resolve(config.schema) if config.schema else config.root / "schema" / "edition.rng"
     schema_href = Path(os.path.relpath(canon(schema).parent, folder)).as_posix()
+    # ids are unique across the edition: the hands get a suffix when another document has them
+    taken = {i for path, ids in edition.ids.items() if path != canon(output) for i in ids}
+    suffix = doc_id[4:] if doc_id.startswith("doc-") else doc_id
+    hand_ids = {k: (f"hand-{k}" if f"hand-{k}" not in taken else f"hand-{k}-{suffix}")
+                for k in ("archive", "signature")}
     ctx = Context(doc_id, page.date[0] if page.date else None, hrefs, config.title, edition_href,
-                  rights_id, rights_text, licence, schema_href, _repositories(config))
+                  rights_id, rights_text, licence, schema_href, _repositories(config), hand_ids)
 
     import datetime as dt
     ref_date = None
@@ -138,7 +146,10 @@ def import_file(config: Config, source: Path, output: Path | None = None, force:
     if report.unknown:
         report.todo.append("add the unknown names that are names to the authority files, then "
                            "re-import with --force (or tag them by hand)")
-    if validate:
+    if not inside:
+        report.todo.append(f"move the draft into {display(folder)}/: its links and schema references "
+                           f"are written as from there; then run `edition validate` on it")
+    elif validate:
         from ..validate.validator import validate as run_validate
         report.validation = run_validate(config, [output]).diagnostics
     return report

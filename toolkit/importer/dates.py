@@ -2,7 +2,7 @@
 
 Recognised: "15 July 1936", "June 14, 1937", "June 1937", "4 and 6 June" (each day its own
 date), "17 April - 15 June 1937" (a range), "14 June" (year from the document date when the
-nearest such day lies within half a year of it; otherwise left untagged and reported).
+day lies within two months of it; otherwise left untagged and reported).
 """
 from __future__ import annotations
 
@@ -74,9 +74,14 @@ def _iso(y: int, m: int, d: int | None = None) -> str | None:
         return None
 
 
+# A day and month without a year is dated only this close to the document's date ("4 and 6
+# June" in a decision of 14 June); further away it may be the past or the future.
+NEAR_DAYS = 62
+
+
 def _infer_year(m: int, d: int, ref: dt.date | None) -> int | None:
-    """The year of a day-month without year: the one nearest the document date, if within half
-    a year of it and clearly nearer than any other ("20 December" in a decision of 14 June is
+    """The year of a day-month without year: the one nearest the document date, if within
+    NEAR_DAYS of it and clearly nearer than any other ("20 December" in a decision of 3 March is
     either past or future: left alone)."""
     if ref is None:
         return None
@@ -87,7 +92,7 @@ def _infer_year(m: int, d: int, ref: dt.date | None) -> int | None:
         except ValueError:
             continue
     dists.sort()
-    if not dists or dists[0][0] > 183:
+    if not dists or dists[0][0] > NEAR_DAYS:
         return None
     if len(dists) > 1 and dists[1][0] < 2 * dists[0][0]:
         return None

@@ -78,7 +78,7 @@ class Gazetteer:
         self.names: dict[tuple[str, ...], set[EntityRef]] = {}
         self.lowercase_ok: set[tuple[str, ...]] = set()
         self.prefixes: set[tuple[str, ...]] = set()
-        self.name_words: set[str] = set()
+        self.name_words: dict[str, set[str]] = {}   # word → ids of the entities using it
         # coordination: shared tail → {distinguishing prefix → entities}
         self.tails: dict[tuple[str, ...], dict[tuple[str, ...], set[EntityRef]]] = {}
         self.by_id: dict[str, EntityRef] = {}
@@ -97,7 +97,9 @@ class Gazetteer:
             self.lowercase_ok.add(key)
         for i in range(1, len(key) + 1):
             self.prefixes.add(key[:i])
-        self.name_words.update(k for k in key if k[:1].isalnum())
+        for k in key:
+            if k[:1].isalnum():
+                self.name_words.setdefault(k, set()).add(ref.id)
         words = [k for k in key]
         if len(words) >= 2 and all(w[:1].isalnum() for w in words):
             for k in range(1, len(words)):
@@ -306,8 +308,8 @@ def candidates(gaz: Gazetteer, stream: list[Token], covered, titled_only: bool =
                 keep = False
             elif len(words) == 1 and (sentence_start and not after_title):
                 keep = False
-            elif len(words) == 1 and first in gaz.name_words and not after_title:
-                keep = False   # "Soviet" of "Soviet Union" used as an adjective
+            elif len(words) == 1 and len(gaz.name_words.get(first, ())) > 1 and not after_title:
+                keep = False   # "Soviet" of "Soviet Union", "Soviet government": an adjective
             elif all(w.text.isupper() and len(w.text) > 1 for w in words) and len(words) > 1:
                 keep = False   # headings and role words in capitals
         if keep:

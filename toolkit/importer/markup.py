@@ -3,6 +3,7 @@ writer turns into TEI. Everything found or left unresolved is recorded in the re
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from . import remarks as rmk
@@ -178,10 +179,20 @@ class Marker:
         return Name(m.ref.kind, m.ref.id, parts)
 
     def signatory(self, block: Block, section: str = "text") -> Name | None:
-        """The whole signatory as one person ("I. Stalin"), or None."""
+        """The whole signatory as one person ("I. Stalin"), or None. A known surname with other
+        initials ("V. Molotov" for "V. M. Molotov") is accepted with a warning."""
         refs = {r for r in self.gaz.lookup(block.text) if r.kind == "person"}
         if len(refs) != 1:
-            return None
+            stream = tokenize(block.text)
+            found = [m for m in find_names(self.gaz, stream)
+                     if not m.ambiguous and m.ref.kind == "person"]
+            rest = block.text[:found[0].start] + block.text[found[0].end:] if len(found) == 1 else "x"
+            if len(found) != 1 or not re.fullmatch(r"(?:\s*[A-Z]\.\s*)*", rest):
+                return None
+            refs = found[0].refs
+            self.report.warn(block.diag(0, f"signatory “{block.text}” taken to be "
+                                           f"“{found[0].ref.preferred}” ({found[0].ref.id}) by the "
+                                           f"surname; check", "import.closer.signatory-guess"))
         ref = next(iter(refs))
         self.report.tag("person", ref.id, block.text, block.line, section)
         return Name("person", ref.id, [block.text])

@@ -121,7 +121,9 @@ def format_text(report: ImportReport) -> str:
     if report.todo:
         out.append("to do:")
         out += [f"  {t}" for t in report.todo]
-    if report.validation is not None:
+    if report.validation is None:
+        out.append("validation of the draft: not run")
+    else:
         errs = report.validation_errors
         warns = len(report.validation) - errs
         out.append(f"validation of the draft: {errs} error{'s' if errs != 1 else ''}, "

@@ -43,6 +43,8 @@ class Context:
     licence: str | None                   # licence/@target of the edition
     schema_href: str                      # "../schema"
     repositories: dict[str, dict] = field(default_factory=dict)
+    hand_ids: dict[str, str] = field(default_factory=lambda: {"archive": "hand-archive",
+                                                               "signature": "hand-signature"})
 
 
 def el(parent, tag, text=None, **attrs):
@@ -287,12 +289,12 @@ class Writer:
         hands = []
         if self.hand_phrases:
             phrases = ", ".join(f"“handwritten {p}”" if p else "“handwritten”" for p in self.hand_phrases)
-            hands.append(("hand-archive", f"Handwritten notes reported by the translator in square brackets "
+            hands.append((self.ctx.hand_ids["archive"], f"Handwritten notes reported by the translator in square brackets "
                                           f"({phrases}). The source does not say who wrote them or whether "
                                           f"they are in one hand."))
         closer = self.page.closer
         if closer is not None and closer.signatory is not None:
-            hands.append(("hand-signature", f"The signature reported by the translator as "
+            hands.append((self.ctx.hand_ids["signature"], f"The signature reported by the translator as "
                                             f"“[{closer.signed_phrase}]” before the name "
                                             f"“{closer.signatory.text}”."))
         if hands:
@@ -304,7 +306,8 @@ class Writer:
     def body(self, body):
         page = self.page
         head = el(body, "head", type="minutes")
-        for k, b in enumerate(page.heading):
+        lines = [line for b in page.heading for line in _lines(b)]
+        for k, b in enumerate(lines):
             if k:
                 el(head, "lb")
             self.inline(head, b, report_unknown=False)
@@ -357,7 +360,7 @@ class Writer:
         line = hn.text.line
         if hn.phrase not in self.hand_phrases:
             self.hand_phrases.append(hn.phrase)
-        note = el(div, "note", type="handwritten", place=hn.place, hand="#hand-archive")
+        note = el(div, "note", type="handwritten", place=hn.place, hand="#" + self.ctx.hand_ids["archive"])
         self.inline(note, hn.text)
         self.report.remark("handwritten", f"{hn.phrase}: {hn.text.text}", line)
 
@@ -375,7 +378,7 @@ class Writer:
         if c.signatory is None:
             return
         if self.msdesc_possible:
-            signed.set("hand", "#hand-signature")
+            signed.set("hand", "#" + self.ctx.hand_ids["signature"])
         name = self.marker.signatory(c.signatory)
         self.report.remark("signed", c.signatory.text, c.signatory.line)
         if name is not None:
@@ -389,6 +392,12 @@ class Writer:
 
 
 _FIELD_NOUNS = {"original uploaded date": "upload date", "uploaded date": "upload date"}
+
+
+def _lines(b: Block) -> list[Block]:
+    """The input lines of a block (a heading keeps its line breaks as lb)."""
+    cuts = [i for i, _ in b.segs] + [len(b.text)]
+    return [b.slice(x, y) for x, y in zip(cuts, cuts[1:]) if b.text[x:y].strip()]
 
 
 def _same_text(a: str, b: str) -> bool:
