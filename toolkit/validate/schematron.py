@@ -17,6 +17,7 @@ of an exception.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 import threading
@@ -34,6 +35,7 @@ from ..xmlsafe import TEI_NS, XML_NS, SourceFile, parse_file
 
 COMPILER = saxon.XSLT_DIR / "schematron" / "compile.xsl"
 SCH_NS = "http://purl.oclc.org/dsdl/schematron"
+ASCC_NS = "http://www.ascc.net/xml/schematron"  # Schematron 1.5: read as ISO Schematron
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
 SCHX_NS = "urn:x-toolkit:schematron"
 CONTEXT_PARAM = "edition-context"
@@ -153,8 +155,8 @@ def _severity(role: str | None) -> str:
 
 
 @lru_cache(maxsize=256)
-def _origin_position(origin: str) -> tuple[str, int, int] | None:
-    """(display path, line, column) of a schema element named "file-URI#location"."""
+def _origin(origin: str):
+    """(parsed schema file, element) of a schema element named "file-URI#location", or None."""
     uri, _, loc = origin.partition("#")
     parts = urlsplit(uri)
     if parts.scheme not in ("file", ""):
@@ -163,9 +165,41 @@ def _origin_position(origin: str) -> tuple[str, int, int] | None:
     src = parse_file(path, display=display_path(path))
     if not src.ok:
         return None
-    node = locate(src.tree, loc)
+    return src, locate(src.tree, loc)
+
+
+def _origin_position(origin: str) -> tuple[str, int, int] | None:
+    """(display path, line, column) of a schema element named "file-URI#location"."""
+    found = _origin(origin)
+    if found is None:
+        return None
+    src, node = found
     line, col = src.position(node)
     return src.display, line, col
+
+
+# The attribute of the generated XSLT that holds each Schematron query.
+_QUERY_ATTRIBUTES = {"xsl:if/@test": "test", "xsl:template/@match": "context",
+                     "xsl:param/@select": "value", "xsl:variable/@select": "value",
+                     "xsl:attribute/@select": "subject"}
+
+
+def _compile_error_message(origin: str, saxon_message: str) -> str:
+    """'assert/@test "@kind = " is not a valid XPath expression: XPST0003 …' from Saxon's text."""
+    detail = _clean_saxon_message(saxon_message)
+    m = re.search(r"(?:in \{.*?\} )?(?:at char \d+ )?in (xsl:[\w-]+/@[\w-]+)\s*", detail)
+    found = _origin(origin)
+    if not m or found is None or found[1] is None:
+        return f"rule does not compile: {detail}"
+    element = found[1]
+    name = etree.QName(element).localname
+    attr = _QUERY_ATTRIBUTES.get(m.group(1))
+    if m.group(1) == "xsl:value-of/@select":
+        attr = "path" if name == "name" else "select"
+    rest = (detail[:m.start()] + detail[m.end():]).strip()
+    if attr is None or element.get(attr) is None:
+        return f"{name} does not compile: {rest}"
+    return f'{name}/@{attr} "{element.get(attr)}" does not compile: {rest}'
 
 
 def _clean_saxon_message(msg: str) -> str:
@@ -193,7 +227,11 @@ def _schema_error(path: Path, display: str, message: str, rule: str) -> Schematr
         pos = _origin_position(m.group(1))
         message = (message[:m.start()] + message[m.end():]).strip()
     where = pos or (display, 1, 1)
-    return SchematronError([Diagnostic(where[0], where[1], where[2], ERROR, message, rule)])
+    hint = ""
+    prefix = re.search(r"XPST0081 Namespace prefix '([^']+)'", message)
+    if prefix:
+        hint = f'declare it in the schema: <sch:ns prefix="{prefix.group(1)}" uri="…"/>'
+    return SchematronError([Diagnostic(where[0], where[1], where[2], ERROR, message, rule, hint)])
 
 
 def _origin_for_line(xslt: str, line: int) -> str | None:
@@ -212,6 +250,16 @@ def _origin_for_line(xslt: str, line: int) -> str | None:
     return None
 
 
+def _ascc_to_iso(tree: etree._ElementTree) -> etree._ElementTree:
+    """A copy of a Schematron 1.5 schema with its elements in the ISO namespace."""
+    root = copy.deepcopy(tree.getroot())
+    for e in root.iter():
+        if isinstance(e.tag, str) and e.tag.startswith(f"{{{ASCC_NS}}}"):
+            e.tag = f"{{{SCH_NS}}}{etree.QName(e).localname}"
+    etree.cleanup_namespaces(root)
+    return etree.ElementTree(root)
+
+
 def generate_xslt(schema_path: str | Path, phase: str | None = None) -> str:
     """The XSLT 3.0 that compile.xsl generates for a .sch (or a RELAX NG with embedded rules)."""
     path = Path(schema_path).resolve()
@@ -219,7 +267,10 @@ def generate_xslt(schema_path: str | Path, phase: str | None = None) -> str:
     src = parse_file(path, display=display)
     if not src.ok:
         raise SchematronError(src.diagnostics)
-    root = src.root
+    tree = src.tree
+    if any(isinstance(e.tag, str) and e.tag.startswith(f"{{{ASCC_NS}}}") for e in tree.iter()):
+        tree = _ascc_to_iso(tree)
+    root = tree.getroot()
     if root.tag != f"{{{SCH_NS}}}schema" and root.find(f".//{{{SCH_NS}}}pattern") is None \
             and root.find(f".//{{{SCH_NS}}}rule") is None:
         raise SchematronError([Diagnostic(display, 1, 1, ERROR,
@@ -231,11 +282,11 @@ def generate_xslt(schema_path: str | Path, phase: str | None = None) -> str:
     except saxon.XsltError as e:
         raise SchematronError([Diagnostic(display_path(COMPILER), 1, 1, ERROR, str(e),
                                           "schematron.compiler")]) from None
-    node = saxon.to_xdm(src.tree, base_uri=path.as_uri())
+    node = saxon.to_xdm(tree, base_uri=path.as_uri())
     try:
         return _run(compiler, node, {"phase": phase or ""})
     except saxon.XsltError as e:
-        raise _schema_error(path, display, f"{display}: " + _clean_saxon_message(str(e)),
+        raise _schema_error(path, display, _clean_saxon_message(str(e)),
                             "schematron.schema") from None
 
 
@@ -300,9 +351,10 @@ def _compile(path: Path, phase: str | None) -> CompiledSchematron:
         msg = str(e)
         m = re.search(r"line (\d+)(?: column (\d+))?", msg)
         origin = _origin_for_line(xslt, int(m.group(1))) if m else None
-        detail = _clean_saxon_message(msg.split("does not compile:", 1)[-1])
+        raw = msg.split("does not compile:", 1)[-1]
+        detail = _clean_saxon_message(raw)
         if origin:
-            raise _schema_error(path, display, f"rule does not compile: {detail} [at {origin}]",
+            raise _schema_error(path, display, f"{_compile_error_message(origin, raw)} [at {origin}]",
                                 "schematron.compile") from None
         raise SchematronError([Diagnostic(display, 1, 1, ERROR, f"{display}: the generated "
                                           f"XSLT does not compile: {detail}",
