@@ -40,7 +40,9 @@ def replicate_edition(dest: Path, n_docs: int = 1000) -> Path:
     for name in ("persons.xml", "places.xml", "orgs.xml", "edition.xml"):
         shutil.copy(REPO / "tei" / name, dest / "tei" / name)
     docs = sorted((REPO / "tei").glob("doc-*.xml"))
-    i = 0
+    for d in docs:  # the originals stay (authority notes link to them); replicas fill up the rest
+        shutil.copy(d, dest / "tei" / d.name)
+    i = len(docs)
     while i < n_docs:
         for d in docs:
             if i >= n_docs:

@@ -102,3 +102,30 @@ def test_validation_never_modifies_its_input(tmp_path):
     run_cli("validate", "--format", "json", cwd=ed)
     after = {p: p.read_bytes() for p in ed.rglob("*") if p.is_file()}
     assert before == after
+
+
+def test_staged_in_the_bundled_edition_reports_schematron_findings_at_their_lines(tmp_path):
+    ed = tmp_path / "ed"
+    shutil.copytree(REPO / "tei", ed / "tei")
+    shutil.copytree(REPO / "schema", ed / "schema")
+    shutil.copy(REPO / "edition.toml", ed / "edition.toml")
+    _git(ed, "init", "-q")
+    _git(ed, "add", "-A")
+    _git(ed, "commit", "-qm", "init")
+    doc = ed / "tei" / "doc-1937-06-14.xml"
+    lines = doc.read_text(encoding="utf-8").splitlines(keepends=True)
+    i = next(n for n, l in enumerate(lines) if 'ref="persons.xml#smirnov"' in l)
+    lines[i] = lines[i].replace('ref="persons.xml#smirnov"', 'ref="persons.xml#smirnof"', 1)
+    j = next(n for n, l in enumerate(lines) if 'ref="places.xml#kashgar"' in l and n != i)
+    lines[j] = lines[j].replace('<placeName ref="places.xml#kashgar"', '<placeName ref="persons.xml#stalin"', 1)
+    doc.write_text("".join(lines), encoding="utf-8")
+    _git(ed, "add", "tei/doc-1937-06-14.xml")
+    res = run_cli("validate", "--staged", "--format", "json", cwd=ed)
+    data = json.loads(res.stdout)
+    assert res.returncode == 1 and data["files"] == 1
+    found = {(d["line"], d["rule"]) for d in data["diagnostics"] if d["severity"] == "error"}
+    assert (i + 1, "ref.resolves") in found, data["diagnostics"]
+    assert any(line == j + 1 and rule in ("ref.kind", "rng") for line, rule in found), data["diagnostics"]
+    smirnof = next(d for d in data["diagnostics"] if d["line"] == i + 1 and d["rule"] == "ref.resolves")
+    assert "smirnof" in smirnof["message"]
+    assert smirnof["column"] == lines[i].index("<persName ref=\"persons.xml#smirnof\"") + 1

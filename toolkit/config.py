@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import glob
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ class Config:
     language: str = "en"
     extra: dict = field(default_factory=dict)           # other tables, for build/import
     path: Path | None = None         # the edition.toml read, if any
+    _files_cache: list[Path] | None = field(default=None, repr=False, compare=False)
 
     def resolve(self, rel: str | None) -> Path | None:
         if rel is None:
@@ -38,6 +40,11 @@ class Config:
 
     def source_files(self) -> list[Path]:
         """Every TEI file of the edition (documents, authority files, edition file), sorted."""
+        if self._files_cache is None:
+            self._files_cache = self._find_source_files()
+        return list(self._files_cache)
+
+    def _find_source_files(self) -> list[Path]:
         out: set[Path] = set()
         for pattern in self.sources + self.authority + ([self.edition_file] if self.edition_file else []):
             full = self.resolve(pattern)
@@ -48,8 +55,10 @@ class Config:
                     out.update(q for q in p.rglob("*.xml"))
                 else:
                     out.add(p)
-        outdir = self.resolve(self.output).resolve()
-        return sorted(p for p in out if outdir not in p.resolve().parents)
+        # absolute, normalised paths (no symlink resolution: it costs a syscall per file)
+        outdir = os.path.normpath(os.path.abspath(self.resolve(self.output))) + os.sep
+        files = {Path(os.path.normpath(os.path.abspath(p))) for p in out}
+        return sorted(p for p in files if not str(p).startswith(outdir))
 
     def authority_files(self) -> list[Path]:
         return [self.resolve(a) for a in self.authority]

@@ -171,6 +171,9 @@ class Edition:
     def _document_files(self):
         for path, src in sorted(self.files.items()):
             if src.ok and self.role(path) == "document" and src.root.tag == T + "TEI":
+                if src.light:
+                    raise RuntimeError(f"{path}: indexed by ids only; documents and mentions "
+                                       f"need every file parsed")
                 yield path, src
 
     # Documents and mentions are computed on first use: validating one staged file needs only
@@ -358,8 +361,9 @@ _with_xml_id = etree.XPath("descendant-or-self::*[@xml:id]")
 
 @lru_cache(maxsize=65536)
 def canon(path: Path) -> Path:
-    """An absolute, symlink-free path, computed once per distinct path (resolve() is syscalls)."""
-    return Path(path).resolve()
+    """The absolute, normalised form of a path: the key under which the model knows a file.
+    (Not Path.resolve(): following symlinks costs syscalls per file, and editions don't need it.)"""
+    return Path(os.path.normpath(os.path.abspath(path)))
 
 
 def glob_magic(s: str) -> bool:
@@ -367,10 +371,9 @@ def glob_magic(s: str) -> bool:
 
 
 def display_name(path: Path, root: Path) -> str:
-    try:
-        return canon(path).relative_to(canon(root)).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The path as the user should see it: relative to root when below it."""
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return Path(path).as_posix() if rel.startswith("..") else Path(rel).as_posix()
 
 
 def is_authority_tree(tree) -> bool:

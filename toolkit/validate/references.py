@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from ..diagnostics import ERROR, Diagnostic
-from ..model import KIND_OF_NAME, XML_ID, Edition, local
+from ..model import KIND_OF_NAME, XML_ID, Edition, canon, local
 
 EXPECTED = {**{k: {v} for k, v in KIND_OF_NAME.items()}}
 HAND_TARGETS = {"handNote", "hand"}
@@ -27,7 +27,7 @@ def _pointers(value: str):
 
 
 def check_file(edition: Edition, path: Path) -> list[Diagnostic]:
-    src = edition.files.get(path.resolve())
+    src = edition.files.get(canon(path))
     if src is None or not src.ok:
         return []
     out: list[Diagnostic] = []
@@ -67,7 +67,7 @@ def duplicate_ids(edition: Edition, paths: list[Path]) -> list[Diagnostic]:
     for p, ids in edition.ids.items():
         for i in ids:
             owners.setdefault(i, []).append(p)
-    wanted = {p.resolve() for p in paths}
+    wanted = {canon(p) for p in paths}
     out = []
     for i, files in owners.items():
         if len(files) < 2:

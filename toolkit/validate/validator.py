@@ -11,8 +11,8 @@ from pathlib import Path
 
 from ..config import Config
 from ..diagnostics import ERROR, WARNING, Diagnostic, sort_diagnostics
-from ..model import Edition, display_name
-from ..xmlsafe import SourceFile, parse_file
+from ..model import Edition, canon, display_name
+from ..xmlsafe import SourceFile, index_ids_only, parse_file
 from . import references
 from .relaxng import SchemaError, validate as rng_validate
 from .schemas import SchemaRef, SchemaResolver
@@ -79,11 +79,20 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
 
     parsed: dict[Path, SourceFile] = {}
     for p in targets:
-        parsed[p.resolve()] = parse_file(p, display=display_name(p, Path.cwd()))
+        parsed[canon(p)] = parse_file(p, display=display_name(p, Path.cwd()))
     edition_files = config.source_files()
+    auth_files = {canon(a) for a in config.authority_files() + list(authority or [])}
+    # When only some files are checked and none of them is an authority file, the rest of the
+    # edition is needed only for its ids (pointer targets): scan those instead of parsing them.
+    light = (bool(config.authority) and len(targets) < len(edition_files)
+             and not {canon(t) for t in targets} & auth_files)
     for p in edition_files:
-        if p.resolve() not in parsed:
-            parsed[p.resolve()] = parse_file(p, display=display_name(p, Path.cwd()))
+        key = canon(p)
+        if key not in parsed:
+            if light and key not in auth_files:
+                parsed[key] = index_ids_only(p, display=display_name(p, Path.cwd()))
+            else:
+                parsed[key] = parse_file(p, display=display_name(p, Path.cwd()))
     edition = Edition.load(config, extra_files=[p for p in targets if p.exists()],
                            authority=authority or [], parsed=parsed)
 
@@ -91,9 +100,9 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
     resolver = SchemaResolver(config, schema, schematron)
     remote_warned: set[str] = set()
     context = None
-    target_set = {p.resolve() for p in targets}
+    target_set = {canon(p) for p in targets}
     for i, p in enumerate(targets):
-        src = parsed[p.resolve()]
+        src = parsed[canon(p)]
         diags += src.diagnostics
         if progress:
             progress(i + 1, len(targets), src.display)
@@ -133,7 +142,7 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
                         from ..saxon import to_xdm
                         # documents and mentions only matter when an authority file is checked
                         # (unused-entry warnings); leaving them out keeps --staged fast
-                        lean = not any(edition.role(t) == "authority" for t in targets)
+                        lean = light or not any(edition.role(t) == "authority" for t in targets)
                         context = to_xdm(edition.context_document(lean=lean))
                     diags += _check_schematron(src, ref, context, config.root)
             except SchemaError as e:
