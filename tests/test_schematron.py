@@ -409,6 +409,12 @@ def test_namespaces_and_attribute_contexts(tmp_path):
     assert brief(diags) == [(5, 3, "error", "ref.seen", "@ref on x:thing is r1")]
 
 
+def test_prefixes_declared_on_the_schema_element_are_accepted(tmp_path):
+    schema = sch('<pattern><rule context="y:thing"><report test="true()" id="y">found</report></rule></pattern>',
+                 extra_ns='xmlns:y="urn:x"')
+    assert [(d.rule, d.line) for d in run_schema(tmp_path, schema, DOC_A)] == [("y", 5)]
+
+
 def test_location_and_subject(tmp_path):
     schema = sch("""
   <pattern><rule context="root">

@@ -398,6 +398,15 @@
         </xsl:if>
         <xsl:namespace name="{current-grouping-key()}" select="string(@uri)"/>
       </xsl:for-each-group>
+      <!-- Leniency: prefixes declared on the schema element but not with sch:ns (not ISO, yet
+           common, and other processors accept it) are bound too, unless that would clash. -->
+      <xsl:for-each select="in-scope-prefixes(.)[. != ''][not($schema/@c:embedded)]
+          [not(map:contains($reserved-ns, .))][not(. = $schema/sch:ns/@prefix)]
+          [not(namespace-uri-for-prefix(., $schema) = ('urn:x-toolkit:schematron:compiler',
+               'urn:x-toolkit:schematron:generated-xsl'))]"
+          xmlns:map="http://www.w3.org/2005/xpath-functions/map">
+        <xsl:namespace name="{.}" select="namespace-uri-for-prefix(., $schema)"/>
+      </xsl:for-each>
       <xsl:attribute name="exclude-result-prefixes" select="'#all'"/>
       <xsl:attribute name="schx:dependencies" select="string-join(distinct-values(
           (.//@c:origin ! substring-before(., '#'))[. != '']), ' ')"/>
