@@ -653,6 +653,23 @@ def test_eltec_embedded_rules_are_extracted():
     assert xslt.nsmap.get("tei") == "http://www.tei-c.org/ns/1.0"  # from the embedded sch:ns
 
 
+def test_eltec_rules_extracted_as_a_schematron_schema(tmp_path):
+    rng, novel = _eltec()
+    schema = etree.fromstring(S.extract_schematron(rng).encode())
+    ns = {"sch": S.SCH_NS}
+    assert schema.tag == f"{{{S.SCH_NS}}}schema"
+    source = etree.parse(str(rng))
+    assert len(schema.xpath("sch:pattern", namespaces=ns)) == len(source.xpath("//sch:pattern", namespaces=ns))
+    assert schema.xpath("sch:ns[@prefix = 'tei']/@uri", namespaces=ns) == ["http://www.tei-c.org/ns/1.0"]
+    assert not schema.xpath("//@*[namespace-uri() = 'urn:x-toolkit:schematron:compiler']")
+    # the extracted schema is itself a schema the compiler accepts, with the same rules
+    extracted = tmp_path / "eltec-1.sch"
+    extracted.write_bytes(etree.tostring(schema))
+    compiled = S.compile_schematron(extracted)
+    assert compiled.xslt.count("<xsl:template match=") == S.compile_schematron(rng).xslt.count("<xsl:template match=")
+    assert [d for d in S.check(parse_file(novel), extracted) if d.is_error] == []
+
+
 def test_eltec_file_and_a_broken_copy(tmp_path):
     rng, novel = _eltec()
     src = parse_file(novel, display=novel.name)

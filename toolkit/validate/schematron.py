@@ -154,7 +154,6 @@ def _severity(role: str | None) -> str:
     return ERROR
 
 
-@lru_cache(maxsize=256)
 def _origin(origin: str):
     """(parsed schema file, element) of a schema element named "file-URI#location", or None."""
     uri, _, loc = origin.partition("#")
@@ -162,6 +161,11 @@ def _origin(origin: str):
     if parts.scheme not in ("file", ""):
         return None
     path = Path(url2pathname(unquote(parts.path)))
+    return _origin_in(path, _stat(path), loc)
+
+
+@lru_cache(maxsize=256)
+def _origin_in(path: Path, mtime: float | None, loc: str):
     src = parse_file(path, display=display_path(path))
     if not src.ok:
         return None
@@ -185,7 +189,7 @@ _QUERY_ATTRIBUTES = {"xsl:if/@test": "test", "xsl:template/@match": "context",
 
 
 def _compile_error_message(origin: str, saxon_message: str) -> str:
-    """'assert/@test "@kind = " is not a valid XPath expression: XPST0003 …' from Saxon's text."""
+    """'assert/@test "@kind = " does not compile: XPST0003 …' from Saxon's text."""
     detail = _clean_saxon_message(saxon_message)
     m = re.search(r"(?:in \{.*?\} )?(?:at char \d+ )?in (xsl:[\w-]+/@[\w-]+)\s*", detail)
     found = _origin(origin)
@@ -262,6 +266,16 @@ def _ascc_to_iso(tree: etree._ElementTree) -> etree._ElementTree:
 
 def generate_xslt(schema_path: str | Path, phase: str | None = None) -> str:
     """The XSLT 3.0 that compile.xsl generates for a .sch (or a RELAX NG with embedded rules)."""
+    return _run_compiler(schema_path, {"phase": phase or ""})
+
+
+def extract_schematron(schema_path: str | Path) -> str:
+    """The rules embedded in a RELAX NG (or any host) schema as one ISO Schematron schema;
+    for a .sch, the schema with its includes resolved."""
+    return _run_compiler(schema_path, {"output": "schematron"})
+
+
+def _run_compiler(schema_path: str | Path, params: dict) -> str:
     path = Path(schema_path).resolve()
     display = display_path(path)
     src = parse_file(path, display=display)
@@ -284,7 +298,7 @@ def generate_xslt(schema_path: str | Path, phase: str | None = None) -> str:
                                           "schematron.compiler")]) from None
     node = saxon.to_xdm(tree, base_uri=path.as_uri())
     try:
-        return _run(compiler, node, {"phase": phase or ""})
+        return _run(compiler, node, params)
     except saxon.XsltError as e:
         raise _schema_error(path, display, _clean_saxon_message(str(e)),
                             "schematron.schema") from None

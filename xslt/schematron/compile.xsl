@@ -19,6 +19,9 @@
                  '#ALL' when it has none; '#ALL' = every pattern; otherwise a phase id.
     fired-rules  true() to write svrl:fired-rule for every rule that fires (off by default: it
                  makes the SVRL large and the toolkit does not need it).
+    output       'xslt' (default): the validating stylesheet; 'schematron': only the gathered
+                 schema - the rules embedded in a RELAX NG schema extracted as one ISO
+                 Schematron schema, includes resolved (toolkit: schematron.extract_schematron).
 
   Every generated stylesheet declares the global parameter
     <xsl:param name="edition-context" as="document-node()?" select="()"/>
@@ -69,6 +72,7 @@
 
   <xsl:param name="phase" as="xs:string" select="''"/>
   <xsl:param name="fired-rules" as="xs:boolean" select="false()"/>
+  <xsl:param name="output" as="xs:string" select="'xslt'"/>
 
   <xsl:variable name="SCH" select="'http://purl.oclc.org/dsdl/schematron'"/>
   <xsl:variable name="XSL" select="'http://www.w3.org/1999/XSL/Transform'"/>
@@ -89,10 +93,29 @@
     <xsl:variable name="gathered">
       <xsl:apply-templates select="*" mode="c:gather"/>
     </xsl:variable>
-    <xsl:variable name="normal">
-      <xsl:apply-templates select="$gathered/sch:schema" mode="c:normalize"/>
-    </xsl:variable>
-    <xsl:apply-templates select="$normal/sch:schema" mode="c:generate"/>
+    <xsl:choose>
+      <xsl:when test="$output = 'schematron'">
+        <xsl:apply-templates select="$gathered" mode="c:strip"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="normal">
+          <xsl:apply-templates select="$gathered/sch:schema" mode="c:normalize"/>
+        </xsl:variable>
+        <xsl:apply-templates select="$normal/sch:schema" mode="c:generate"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- the gathered schema without the compiler's annotations -->
+  <xsl:mode name="c:strip" on-no-match="shallow-copy"/>
+  <xsl:template match="@c:*" mode="c:strip"/>
+  <xsl:template match="*" mode="c:strip">
+    <xsl:copy copy-namespaces="no">
+      <xsl:for-each select="namespace::*[not(. = 'urn:x-toolkit:schematron:compiler')]">
+        <xsl:copy/>
+      </xsl:for-each>
+      <xsl:apply-templates select="@*, node()" mode="c:strip"/>
+    </xsl:copy>
   </xsl:template>
 
   <!-- ================================================================== helpers -->
