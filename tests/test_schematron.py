@@ -223,6 +223,16 @@ def test_external_pointers_are_not_checked(tmp_path):
     assert check_folder(folder) == []
 
 
+def test_files_reached_through_a_symlinked_folder(tmp_path):
+    real = tmp_path / "real"
+    shutil.copytree(FIX / "ref.resolves", real)
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    for kind in ("folder", "model"):
+        diags = check_folder(link, kind)
+        assert [(d.path, d.rule, d.line) for d in diags] == [(DOC, "ref.resolves", 29)], kind
+
+
 def test_phases_of_edition_sch():
     folder = FIX / "date.iso"
     src = parse_file(folder / DOC, display=DOC)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -381,6 +382,15 @@ def _compile(path: Path, phase: str | None) -> CompiledSchematron:
 
 # ------------------------------------------------------------------------------ the context
 
+def file_uri(path: str | Path) -> str:
+    """The URI under which a file is handed to Saxon and named in the context document.
+
+    Absolute and normalised but with symlinks kept, as toolkit.model.canon() does: the rules
+    compare these strings, so both sides must spell a file the same way.
+    """
+    return Path(os.path.normpath(os.path.abspath(path))).as_uri()
+
+
 _ctx_lock = threading.Lock()
 _last_context: tuple[object, object] | None = None
 _folder_cache: dict[str, tuple[tuple, object]] = {}
@@ -411,7 +421,7 @@ def folder_context(folder: str | Path) -> etree._Element:
     authority file, edition.xml the edition file, any other TEI a document. Mentions: every
     pointer token of @ref, @corresp, @target and @hand.
     """
-    folder = Path(folder).resolve()
+    folder = Path(os.path.normpath(os.path.abspath(folder)))
     files = []
     for p in sorted(folder.glob("*.xml")):
         src = parse_file(p)
@@ -420,7 +430,7 @@ def folder_context(folder: str | Path) -> etree._Element:
     root = etree.Element("edition")
     ids_by_uri: dict[str, dict[str, str]] = {}
     for p, src in files:
-        uri = p.as_uri()
+        uri = file_uri(p)
         body = src.root.find(f"{{{TEI_NS}}}text/{{{TEI_NS}}}body")
         lists = body is not None and any(body.find(f"{{{TEI_NS}}}{k}") is not None
                                          for k in ("listPerson", "listPlace", "listOrg"))
@@ -433,7 +443,7 @@ def folder_context(folder: str | Path) -> etree._Element:
                 etree.SubElement(f, "id", value=i, element=etree.QName(el).localname)
                 ids.setdefault(i, etree.QName(el).localname)
     for p, src in files:
-        uri = p.as_uri()
+        uri = file_uri(p)
         for el in src.root.iter():
             if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{TEI_NS}}}"):
                 continue
@@ -467,7 +477,7 @@ def _folder_context_xdm(folder: Path):
 
 def run_svrl(source_file: SourceFile, compiled: CompiledSchematron, context_node=None) -> str:
     """The SVRL report of one file (context_node: lxml tree/element, XML text or XdmNode)."""
-    node = saxon.to_xdm(source_file.tree, base_uri=source_file.path.resolve().as_uri())
+    node = saxon.to_xdm(source_file.tree, base_uri=file_uri(source_file.path))
     return _run(compiled.executable, node, {CONTEXT_PARAM: _context_xdm(context_node)})
 
 
@@ -523,7 +533,7 @@ def check(source_file: SourceFile, schematron_path: str | Path, context_node=Non
     except SchematronError as e:
         return list(e.diagnostics)
     if context_node is None and compiled.uses_context:
-        context_node = _folder_context_xdm(source_file.path.resolve().parent)
+        context_node = _folder_context_xdm(Path(os.path.normpath(os.path.abspath(source_file.path))).parent)
     try:
         svrl = run_svrl(source_file, compiled, context_node)
     except saxon.XsltError as e:
