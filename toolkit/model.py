@@ -347,16 +347,26 @@ class Edition:
                 etree.SubElement(e, "geo", lat=str(ent.geo[0]), long=str(ent.geo[1]))
             for doc_id, n in sorted(counts.get(eid, {}).items()):
                 etree.SubElement(e, "mentioned", doc=doc_id, count=str(n))
-        for m in ([] if lean else self.mentions):
-            target = self.resolve(m.pointer, m.file)
-            etree.SubElement(root, "mention", ref=m.pointer, element=m.element,
-                             **{"file-uri": canon(m.file).as_uri(),
-                                "target-uri": target[0].as_uri() if target else "",
-                                "target-id": target[1] if target else ""})
+        # Every pointer in every file (not only entity mentions in documents): the Schematron
+        # warns about authority entries nothing points to, wherever the pointer stands.
+        for path, src in ([] if lean else sorted(self.files.items())):
+            if not src.ok or src.light:
+                continue
+            for el in _with_pointer(src.root):
+                for attr in POINTER_ATTRS:
+                    for pointer in (el.get(attr) or "").split():
+                        target = self.resolve(pointer, path)
+                        etree.SubElement(root, "mention", ref=pointer, element=local(el.tag),
+                                         attribute=attr,
+                                         **{"file-uri": path.as_uri(),
+                                            "target-uri": target[0].as_uri() if target else "",
+                                            "target-id": target[1] if target else ""})
         return etree.ElementTree(root)
 
 
 _with_xml_id = etree.XPath("descendant-or-self::*[@xml:id]")
+_with_pointer = etree.XPath("descendant-or-self::*[@ref or @hand or @corresp or @target or @who "
+                            "or @scribeRef or @sameAs]")
 
 
 @lru_cache(maxsize=65536)

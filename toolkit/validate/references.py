@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..diagnostics import ERROR, Diagnostic
+from ..diagnostics import ERROR, WARNING, Diagnostic
 from ..model import KIND_OF_NAME, XML_ID, Edition, canon, local
 
 EXPECTED = {**{k: {v} for k, v in KIND_OF_NAME.items()}}
@@ -44,6 +44,15 @@ def check_file(edition: Edition, path: Path) -> list[Diagnostic]:
                 line, col = src.position(el)
                 if target is None:
                     file_part, frag = pointer.split("#", 1)
+                    target_file = canon(path.parent / file_part) if file_part else None
+                    if target_file is not None and target_file not in edition.files \
+                            and edition.config.path is None:
+                        # ad hoc files: the pointed-to file is simply not among those given
+                        out.append(Diagnostic(src.display, line, col, WARNING,
+                                              f"{name}/@{attr} '{pointer}' points into "
+                                              f"'{file_part}', which is not among the files "
+                                              f"checked", "ref.external"))
+                        continue
                     where = f"in {file_part}" if file_part else "in this file or the edition"
                     out.append(Diagnostic(src.display, line, col, ERROR,
                                           f"{name}/@{attr} '{pointer}' points to nothing: "

@@ -173,13 +173,18 @@ def _find_element(src: SourceFile, line: int, name: str | None, prefer=None):
     """The element a libxml2 message is about: by name on that line, else the first on it.
     `prefer` picks among several same-named elements on one line (e.g. the misplaced one)."""
     candidates = []
+    later = []  # libxml2 sometimes reports the line before the element: look a little further
     for el in src.root.iter():
         if not isinstance(el.tag, str):
             continue
         if el.sourceline == line:
             candidates.append(el)
-        elif el.sourceline and el.sourceline > line and candidates:
+        elif el.sourceline and line < el.sourceline <= line + 3:
+            later.append(el)
+        elif el.sourceline and el.sourceline > line + 3:
             break
+    if name and not any(etree.QName(c).localname == name for c in candidates):
+        candidates += [c for c in later if etree.QName(c).localname == name][:1]
     if name:
         named = [c for c in candidates if etree.QName(c).localname == name]
         if prefer is not None:

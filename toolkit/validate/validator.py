@@ -54,6 +54,12 @@ def staged_files(root: Path) -> list[Path]:
     return [Path(top) / n for n in names.split("\0") if n.endswith(".xml")]
 
 
+def paths_outside(config: Config, targets: list[Path]) -> bool:
+    """True when some checked file is not part of the configured edition."""
+    edition = {canon(p) for p in config.source_files()}
+    return any(canon(t) not in edition for t in targets)
+
+
 def _check_schematron(src: SourceFile, ref: SchemaRef, context, display_root: Path) -> list[Diagnostic]:
     from . import schematron  # imported lazily: Saxon starts only when Schematron is needed
     return schematron.check(src, ref.path, context_node=context)
@@ -154,8 +160,9 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
         refs_on = config.references == "on" or (config.references == "auto" and not has_sch)
         if refs_on and edition.role(p) != "authority":
             diags += references.check_file(edition, p)
-    if config.references != "off":
-        # Duplicate ids across files: Schematron sees one file at a time, so this lives here.
+    if config.references != "off" and config.path is not None and not paths_outside(config, targets):
+        # Duplicate ids across the files of an edition (one with edition.toml): an ad hoc set of
+        # files is not an edition, and corpora often repeat ids from file to file by design.
         diags += [d for d in references.duplicate_ids(edition, [p for p in targets])
                   if d.rule == "id.unique"]
     report.diagnostics = sort_diagnostics(d for d in diags)
