@@ -98,10 +98,11 @@ def transform(stylesheet, source, params: dict | None = None, base_uri: str | No
     exe = compile_stylesheet(stylesheet) if isinstance(stylesheet, (str, Path)) else stylesheet
     node = source if not isinstance(source, (etree._ElementTree, etree._Element, str)) \
         else to_xdm(source, base_uri)
+    values = {k: _value(v) for k, v in (params or {}).items()}  # before the lock: _value needs it
     with _lock:  # an executable keeps parameters as state: one run at a time per executable
         exe.clear_parameters()
-        for k, v in (params or {}).items():
-            exe.set_parameter(k, _value(v))
+        for k, v in values.items():
+            exe.set_parameter(k, v)
         try:
             result = exe.transform_to_string(xdm_node=node)
         except Exception as e:
