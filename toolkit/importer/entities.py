@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*|[^\s]")
@@ -35,6 +36,7 @@ ORG_WORDS = {"division", "army", "regiment", "regiments", "brigade", "committee"
 SENTENCE_BREAKS = {".", ":", ";", "!", "?", ")", "(", "“", "\"", "‘", "—"}
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case- and diacritics-insensitive key: 'Ürümqi' → 'urumqi', '’' → '\''."""
     text = text.replace("’", "'").replace("‘", "'").replace("ʼ", "'")

@@ -174,14 +174,13 @@ def parse(blocks: list[Block]) -> Page:
         # closer: a block with a seal or [signed], with adjacent role lines in capitals
         if _closer_kinds(b) or (_caps_line(b) and i + 1 < len(blocks) and _closer_kinds(blocks[i + 1])
                                 and not _NUMBERED.match(b.text)):
-            j = i
-            parts = []
-            while j < len(blocks) and (_closer_kinds(blocks[j]) or _caps_line(blocks[j])) \
+            parts = [b]
+            j = i + 1
+            while "signed" not in _closer_kinds(parts[-1]) and j < len(blocks) \
+                    and (_closer_kinds(blocks[j]) or _caps_line(blocks[j])) \
                     and not _NUMBERED.match(blocks[j].text):
                 parts.append(blocks[j])
                 j += 1
-                if "signed" in _closer_kinds(parts[-1]):
-                    break
             page.closer = _parse_closer(_join(parts), page)
             after_closer = True
             i = j

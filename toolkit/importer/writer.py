@@ -422,9 +422,11 @@ def _indent(root, level: int = 0):
     for child in root:
         if (child.tail or "").strip():
             return
-    for i, child in enumerate(root):
-        child.tail = pad if i < len(root) - 1 else "\n" + "  " * level
+    children = list(root)
+    for child in children:
+        child.tail = pad
         _indent(child, level + 1)
+    children[-1].tail = "\n" + "  " * level
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
