@@ -1,0 +1,338 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  TEI text → Typst markup (mode #default): the transcription, notes, names, alternatives,
+  closers. Each element becomes a call of a function of the house-style template edition.typ
+  (ed-…); how it looks is decided there. Any element without a rule here prints its content
+  (ed-unknown), so nothing vanishes.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:f="urn:x-tei-edition:functions"
+  xmlns:ty="urn:x-tei-edition:typst"
+  xmlns:ln="urn:x-tei-edition:line"
+  exclude-result-prefixes="#all">
+
+  <!-- Elements laid out as blocks when they stand between blocks. -->
+  <xsl:variable name="ty:containers" as="xs:string*"
+    select="('body', 'front', 'back', 'div', 'div1', 'div2', 'div3', 'div4', 'div5', 'div6',
+             'div7', 'group', 'text', 'lg', 'sp', 'list', 'listBibl', 'closer', 'opener',
+             'titlePage', 'floatingText', 'figure', 'postscript', 'argument', 'epigraph',
+             'trailer', 'table', 'row')"/>
+
+  <!-- Every element: a source-line marker, and a language switch where xml:lang says so. -->
+  <xsl:template match="*" priority="100">
+    <xsl:value-of select="ty:mark(.)"/>
+    <xsl:variable name="lang" select="if (@xml:lang and not(self::tei:text)) then ty:lang(@xml:lang) else ''"/>
+    <xsl:choose>
+      <xsl:when test="$lang != ''">
+        <xsl:value-of select="concat('#ed-lang(', ty:lit($lang), ')[')"/>
+        <xsl:next-match/>
+        <xsl:text>]</xsl:text>
+      </xsl:when>
+      <xsl:otherwise><xsl:next-match/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="text()">
+    <xsl:value-of select="ty:run(.)"/>
+  </xsl:template>
+  <xsl:template match="comment() | processing-instruction()"/>
+
+  <!-- Fallback: an element without a rule prints its content. -->
+  <xsl:template match="*">
+    <xsl:value-of select="concat('#ed-unknown(', ty:lit(local-name()), ')[')"/>
+    <xsl:apply-templates/>
+    <xsl:text>]</xsl:text>
+  </xsl:template>
+
+  <xsl:template name="ty:call">
+    <xsl:param name="fn" as="xs:string"/>
+    <xsl:param name="args" as="xs:string" select="''"/>
+    <xsl:param name="content" as="item()*" select="node()"/>
+    <xsl:value-of select="concat('#', $fn, if ($args != '') then concat('(', $args, ')') else '', '[')"/>
+    <xsl:apply-templates select="$content"/>
+    <xsl:text>]</xsl:text>
+  </xsl:template>
+
+  <!-- Structure -->
+  <xsl:template match="tei:text | tei:body | tei:front | tei:back | tei:group | tei:div | tei:div1
+                       | tei:div2 | tei:div3 | tei:div4 | tei:div5 | tei:div6 | tei:div7
+                       | tei:titlePage | tei:docTitle | tei:argument | tei:epigraph">
+    <xsl:apply-templates/>
+  </xsl:template>
+  <xsl:template match="tei:teiHeader | tei:facsimile | tei:standOff | tei:sourceDoc"/>
+
+  <xsl:template match="tei:p | tei:ab | tei:trailer | tei:byline | tei:docImprint | tei:docAuthor
+                       | tei:titlePart | tei:docDate | tei:postscript | tei:address">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-p'"/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:head[@type = 'minutes']">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-minutes'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:head">
+    <xsl:variable name="depth" select="count(ancestor::*[local-name() = ('div', 'div1', 'div2',
+      'div3', 'div4', 'div5', 'div6', 'div7', 'lg', 'list', 'figure', 'table', 'listBibl', 'sp')])"/>
+    <xsl:call-template name="ty:call">
+      <xsl:with-param name="fn" select="if (parent::tei:figure or parent::tei:table or parent::tei:list
+                                            or parent::tei:lg) then 'ed-label-head' else 'ed-head'"/>
+      <xsl:with-param name="args" select="concat('level: ', min((max((2, $depth + 1)), 6)))"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:list | tei:listBibl">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-list'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:item | tei:bibl[parent::tei:listBibl]">
+    <xsl:call-template name="ty:call">
+      <xsl:with-param name="fn" select="'ed-item'"/>
+      <xsl:with-param name="args" select="if (contains(lower-case(string(../@rend)), 'bullet'))
+                                          then 'bullet: true' else ''"/>
+    </xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:label">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-label'"/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:lg">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-lg'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:l">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-l'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:sp">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-sp'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:speaker">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-speaker'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:stage | tei:castList | tei:castItem | tei:set">
+    <xsl:call-template name="ty:call">
+      <xsl:with-param name="fn" select="if (local-name(..) = $ty:containers) then 'ed-stage-block' else 'ed-stage'"/>
+    </xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:quote | tei:cit">
+    <xsl:call-template name="ty:call">
+      <xsl:with-param name="fn" select="if (local-name(..) = $ty:containers) then 'ed-quote' else 'ed-inline-quote'"/>
+    </xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:q | tei:said | tei:soCalled">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-q'"/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:table">
+    <xsl:variable name="cols" select="max((1, for $r in tei:row return
+                                      sum(for $c in $r/tei:cell return
+                                      (if (@cols castable as xs:integer) then xs:integer(@cols) else 1))))"/>
+    <xsl:value-of select="concat('#ed-table(columns: ', $cols, ', (')"/>
+    <xsl:for-each select="tei:row/tei:cell">
+      <xsl:value-of select="ty:mark(.)"/>
+      <xsl:text>[</xsl:text><xsl:apply-templates/><xsl:text>], </xsl:text>
+    </xsl:for-each>
+    <xsl:text>))</xsl:text>
+    <xsl:if test="tei:head | *[not(self::tei:row or self::tei:head)]">
+      <xsl:apply-templates select="tei:head | *[not(self::tei:row or self::tei:head)]"/>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="tei:figure">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-figure'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:figDesc">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-figdesc'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:graphic | tei:media">
+    <xsl:value-of select="concat('#ed-graphic(', ty:lit(@url), ')')"/>
+  </xsl:template>
+  <xsl:template match="tei:formula">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-code'"/></xsl:call-template>
+  </xsl:template>
+
+  <!-- Letters and documents: opener, closer, seal, signature -->
+  <xsl:template match="tei:closer | tei:opener">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-closer'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:stamp">
+    <xsl:call-template name="ty:call">
+      <xsl:with-param name="fn" select="if (local-name(..) = $ty:containers) then 'ed-seal' else 'ed-stamp'"/>
+      <xsl:with-param name="args" select="concat('type: ', ty:lit(@type))"/>
+    </xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:roleName[parent::tei:closer or parent::tei:opener]">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-role'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:signed">
+    <xsl:call-template name="ty:call">
+      <xsl:with-param name="fn" select="'ed-signed'"/>
+      <xsl:with-param name="args" select="concat('hand: ', ty:lit(ty:hand-label(@hand, .)))"/>
+    </xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:salute">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-salute'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:dateline">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-dateline'"/></xsl:call-template>
+  </xsl:template>
+
+  <!-- Hands: letters A, B, … in the order the document's handNotes declare them. -->
+  <xsl:function name="ty:hand-label" as="xs:string">
+    <xsl:param name="pointer" as="xs:string?"/>
+    <xsl:param name="from" as="node()"/>
+    <xsl:variable name="id" select="substring-after(normalize-space($pointer), '#')"/>
+    <xsl:variable name="hands" select="root($from)//tei:handNote/@xml:id/string()"/>
+    <xsl:variable name="i" select="index-of($hands, $id)[1]"/>
+    <xsl:sequence select="if (empty($i)) then (if ($id) then $id else '')
+                          else if ($i le 26) then codepoints-to-string(64 + $i) else string($i)"/>
+  </xsl:function>
+
+  <!-- Notes: handwritten ones in the outer margin, the others numbered footnotes; a note
+       inside a note or a margin note stays in the text. -->
+  <xsl:template match="tei:note[@type = 'handwritten' or (@hand and @place)]">
+    <xsl:for-each select=".//(tei:persName | tei:placeName | tei:orgName | tei:name | tei:rs | tei:geogName)">
+      <xsl:value-of select="ty:ix(.)"/>
+    </xsl:for-each>
+    <xsl:variable name="fn" select="if (local-name(..) = $ty:containers or not(../text()[normalize-space()]))
+                                    then 'ed-margin-block' else 'ed-margin'"/>
+    <xsl:value-of select="concat('#', $fn, '(hand: ', ty:lit(ty:hand-label(@hand, .)),
+                                 ', where: ', ty:lit(@place), ')[')"/>
+    <xsl:apply-templates mode="ty:margin"/>
+    <xsl:text>]</xsl:text>
+  </xsl:template>
+  <xsl:template match="tei:note">
+    <xsl:call-template name="ty:call">
+      <xsl:with-param name="fn" select="if (ancestor::tei:note) then 'ed-inline-note' else 'ed-note'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- Inside a margin note: the same rules, except that names print without index markers
+       (the anchor carries them) and notes stay inline. -->
+  <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:name | tei:rs | tei:geogName"
+                mode="ty:margin">
+    <xsl:apply-templates mode="ty:margin"/>
+  </xsl:template>
+  <xsl:template match="tei:note" mode="ty:margin">
+    <xsl:text>#ed-inline-note[</xsl:text><xsl:apply-templates mode="ty:margin"/><xsl:text>]</xsl:text>
+  </xsl:template>
+  <xsl:template match="text()" mode="ty:margin"><xsl:value-of select="ty:run(.)"/></xsl:template>
+  <xsl:template match="*" mode="ty:margin"><xsl:apply-templates select="."/></xsl:template>
+
+  <!-- Names: an invisible index marker, then the name. -->
+  <xsl:function name="ty:name-kind" as="xs:string">
+    <xsl:param name="n" as="element()"/>
+    <xsl:variable name="e" select="f:entity(($n/@ref, $n/@key)[1], $n)"/>
+    <xsl:variable name="t" select="lower-case(string($n/@type))"/>
+    <xsl:sequence select="if ($e) then string($e/@kind)
+      else if ($n/self::tei:persName) then 'person'
+      else if ($n/self::tei:placeName or $n/self::tei:geogName) then 'place'
+      else if ($n/self::tei:orgName) then 'org'
+      else if ($t = ('person', 'persname', 'pers')) then 'person'
+      else if ($t = ('place', 'placename', 'geog', 'country', 'settlement')) then 'place'
+      else if ($t = ('org', 'orgname', 'organisation', 'organization')) then 'org'
+      else 'name'"/>
+  </xsl:function>
+
+  <xsl:function name="ty:ix" as="xs:string">
+    <xsl:param name="n" as="element()"/>
+    <xsl:variable name="e" select="f:entity(($n/@ref, $n/@key)[1], $n)"/>
+    <xsl:variable name="text" select="ty:plain($n)"/>
+    <xsl:sequence select="if ($e) then concat('#ed-ix(', ty:lit(ty:name-kind($n)), ', ', ty:lit($e/@id), ')')
+                          else if ($text = '') then ''
+                          else concat('#ed-ix(', ty:lit(ty:name-kind($n)), ', ', ty:lit(concat('txt:', $text)),
+                                      ', name: ', ty:lit($text), ')')"/>
+  </xsl:function>
+
+  <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:name | tei:rs | tei:geogName">
+    <xsl:value-of select="ty:ix(.)"/>
+    <xsl:choose>
+      <xsl:when test="ancestor::tei:persName | ancestor::tei:placeName | ancestor::tei:orgName
+                      | ancestor::tei:name | ancestor::tei:rs | ancestor::tei:geogName">
+        <xsl:apply-templates/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-nm'"/></xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Alternatives: the reading form in the text, the other form in a footnote. -->
+  <xsl:template match="tei:choice">
+    <xsl:variable name="reading" select="(tei:reg, tei:corr, tei:expan, tei:unclear, *)[1]"/>
+    <xsl:variable name="others" select="* except $reading"/>
+    <xsl:variable name="kind" select="if (tei:sic) then 'sic' else if (tei:abbr) then 'abbr' else 'orig'"/>
+    <xsl:value-of select="concat('#ed-choice(kind: ', ty:lit($kind), ', [')"/>
+    <xsl:apply-templates select="$reading/node()"/>
+    <xsl:text>], [</xsl:text>
+    <xsl:for-each select="$others">
+      <xsl:if test="position() gt 1"><xsl:text> | </xsl:text></xsl:if>
+      <xsl:apply-templates select="node()" mode="ty:margin"/>
+    </xsl:for-each>
+    <xsl:text>])</xsl:text>
+  </xsl:template>
+  <xsl:template match="tei:app">
+    <xsl:variable name="lem" select="(tei:lem, tei:rdg)[1]"/>
+    <xsl:value-of select="concat('#ed-choice(kind: ', ty:lit('rdg'), ', [')"/>
+    <xsl:apply-templates select="$lem/node()"/>
+    <xsl:text>], [</xsl:text>
+    <xsl:for-each select="(tei:rdg | tei:rdgGrp//tei:rdg) except $lem">
+      <xsl:if test="position() gt 1"><xsl:text>; </xsl:text></xsl:if>
+      <xsl:apply-templates select="node()" mode="ty:margin"/>
+      <xsl:if test="@wit"><xsl:value-of select="concat(' ', ty:text(normalize-space(translate(@wit, '#', ''))))"/></xsl:if>
+    </xsl:for-each>
+    <xsl:text>])</xsl:text>
+    <xsl:apply-templates select="tei:note"/>
+  </xsl:template>
+  <xsl:template match="tei:sic | tei:orig | tei:abbr | tei:corr | tei:reg | tei:expan | tei:lem | tei:rdg">
+    <xsl:apply-templates/>
+  </xsl:template>
+
+  <!-- Inline renditions and editorial marks -->
+  <xsl:template match="tei:hi">
+    <xsl:call-template name="ty:call">
+      <xsl:with-param name="fn" select="'ed-hi'"/>
+      <xsl:with-param name="args" select="ty:lit(string-join((@rend, @rendition, @style), ' '))"/>
+    </xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:emph | tei:foreign | tei:mentioned | tei:term[@rend = 'italic']">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-emph'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:title">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-title'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:code | tei:eg | tei:tag | tei:gi | tei:att | tei:val | tei:ident">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-code'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:supplied">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-supplied'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:unclear">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-unclear'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:del | tei:surplus">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-del'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:add">
+    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-add'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:gap">
+    <xsl:value-of select="concat('#ed-gap(reason: ', ty:lit(@reason), ')')"/>
+    <xsl:apply-templates/>
+  </xsl:template>
+  <xsl:template match="tei:space">#ed-space()</xsl:template>
+  <xsl:template match="tei:lb">
+    <xsl:if test="not(@break = 'no') and preceding-sibling::node()[normalize-space() or self::*]">#ed-lb()</xsl:if>
+  </xsl:template>
+  <xsl:template match="tei:pb">
+    <xsl:value-of select="concat('#ed-pb(n: ', ty:lit(@n), ')')"/>
+  </xsl:template>
+  <xsl:template match="tei:cb | tei:milestone | tei:handShift | tei:anchor | tei:index | tei:fw[@type = ('catch', 'sig')]"/>
+  <xsl:template match="tei:ref[f:safe-url(@target) and matches(@target, '^(https?|mailto):')]">
+    <xsl:value-of select="concat('#ed-link(', ty:lit(f:safe-url(@target)), ')[')"/>
+    <xsl:apply-templates/>
+    <xsl:text>]</xsl:text>
+  </xsl:template>
+  <xsl:template match="tei:ptr">
+    <xsl:value-of select="ty:text(string(@target))"/>
+  </xsl:template>
+</xsl:stylesheet>
