@@ -93,6 +93,8 @@ class Marker:
                 used_alts.update(m.skipped + m.consumed + ([m.trailing] if m.trailing is not None else []))
                 spans.append((m.start, end, name))
                 self.report.tag(m.ref.kind, m.ref.id, text[m.start:end], block.position(m.start)[0], section)
+        if kinds:
+            spans += self._named_by_alternative(block, stream, alts, used_alts, spans, kinds, section)
         for k, r in alts.items():
             if k not in used_alts:
                 others.append(r)
@@ -148,6 +150,40 @@ class Marker:
         if pos < len(text):
             nodes.append(text[pos:])
         return nodes
+
+    def _named_by_alternative(self, block, stream, alts, used_alts, spans, kinds, section) -> list:
+        """"Khotan [Hetian]" where only the bracketed form is known: the capitalised word before
+        the bracket is that entity's name in another spelling (tagged, and reported so the
+        spelling can be added as a variant)."""
+        out = []
+        text = block.text
+        for k, r in alts.items():
+            if k in used_alts:
+                continue
+            refs = {x for x in self.gaz.lookup(r.content.strip()) if x.kind in kinds}
+            first = next((i for i, t in enumerate(stream) if t.bracket == k), None)
+            if len(refs) != 1 or first is None:
+                continue
+            run = []
+            i = first - 1
+            while i >= 0 and not run and stream[i].bracket is None and stream[i].is_word \
+                    and stream[i].capitalised and not any(a <= stream[i].start < b for a, b, _ in spans + out):
+                run.insert(0, stream[i])
+                i -= 1
+            if not run or text[run[-1].end:r.start].strip():
+                continue
+            ref = next(iter(refs))
+            orig = text[run[0].start:run[-1].end]
+            out.append((run[0].start, r.end, Name(ref.kind, ref.id, [Choice(orig, r.content.strip())])))
+            used_alts.add(k)
+            line = block.position(r.start)[0]
+            self.report.tag(ref.kind, ref.id, text[run[0].start:r.end], line, section)
+            self.report.remark("alternative", f"{orig} [{r.content.strip()}]", line)
+            self.report.warn(block.diag(run[0].start, f"“{orig}” tagged as “{ref.preferred}” ({ref.id}) "
+                                                      f"through the bracketed “{r.content.strip()}”; add "
+                                                      f"“{orig}” to the authority file if it is a variant",
+                                        "import.name.variant"))
+        return out
 
     def _name(self, block: Block, m: NameMatch, alts: dict[int, rmk.Remark], end: int) -> Name:
         text = block.text

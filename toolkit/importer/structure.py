@@ -251,7 +251,8 @@ def parse(blocks: list[Block]) -> Page:
         else:
             page.unplaced.append(b)
             page.warnings.append(b.diag(0, "paragraph before the first numbered point: the schema has no "
-                                           "place for it; not in the draft", "import.structure.unplaced"))
+                                           "place for it; kept as a line of the minutes heading, move it",
+                                        "import.structure.unplaced"))
         i += 1
 
     if pending or pending_verbatim:
@@ -278,6 +279,10 @@ def parse(blocks: list[Block]) -> Page:
         if at is not None:
             page.warnings.append(at.diag(0, "no numbered points (“539. Concerning …”) found: the "
                                             "draft's body will not validate", "import.structure.no-points"))
+    for p in page.points:
+        if not p.items:
+            page.warnings.append(p.head.diag(0, f"point {p.n} has no numbered items (“1. …”): the schema "
+                                                f"requires at least one", "import.structure.no-items"))
     if not page.heading and page.points:
         page.warnings.append(page.points[0].head.diag(0, "no heading of the minutes (“MINUTES Nº …”) "
                                                          "before the first point", "import.structure.no-heading"))

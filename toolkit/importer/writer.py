@@ -306,7 +306,7 @@ class Writer:
     def body(self, body):
         page = self.page
         head = el(body, "head", type="minutes")
-        lines = [line for b in page.heading for line in _lines(b)]
+        lines = [line for b in page.heading for line in _lines(b)] + page.unplaced
         for k, b in enumerate(lines):
             if k:
                 el(head, "lb")
