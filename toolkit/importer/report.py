@@ -101,7 +101,7 @@ def format_text(report: ImportReport) -> str:
     out = [f"{report.input} → {report.output}" + ("" if report.written else " (not written)")]
     header = sum(1 for t in report.tagged if t.section == "header")
     out.append(f"tagged: {c['person']} persons, {c['place']} places, {c['org']} organisations, "
-               f"{c['date']} dates ({header} of them in the header)")
+               f"{c['date']} dates ({len(report.tagged) - header} in the text, {header} in the header)")
     kinds = Counter(e.kind for e in report.remarks)
     if kinds:
         out.append("remarks encoded: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
