@@ -477,7 +477,7 @@ def _folder_context_xdm(folder: Path):
 
 def run_svrl(source_file: SourceFile, compiled: CompiledSchematron, context_node=None) -> str:
     """The SVRL report of one file (context_node: lxml tree/element, XML text or XdmNode)."""
-    node = saxon.to_xdm(source_file.tree, base_uri=file_uri(source_file.path))
+    node = saxon.source_to_xdm(source_file, base_uri=file_uri(source_file.path))
     return _run(compiled.executable, node, {CONTEXT_PARAM: _context_xdm(context_node)})
 
 

@@ -65,6 +65,10 @@ def _check_schematron(src: SourceFile, ref: SchemaRef, context, display_root: Pa
     return schematron.check(src, ref.path, context_node=context)
 
 
+# Large jobs are split across processes; below this many bytes the start-up is not worth it.
+PARALLEL_MIN_BYTES = 16 * 1024 * 1024
+
+
 def validate(config: Config, paths: list[Path] | None = None, staged: bool = False,
              schema: Path | None = None, schematron: list[Path] | None = None,
              authority: list[Path] | None = None, progress=None) -> Report:
@@ -72,17 +76,57 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
     if staged:
         targets = staged_files(config.root)
     elif paths:
-        for p in paths:
-            if not p.exists():
-                # a missing file is bad input, reported like any other file problem
-                pass
         targets = expand_paths(paths)
     else:
         targets = config.source_files()
     report = Report(files=len(targets))
     if not targets:
         return report
+    auth = {canon(a) for a in config.authority_files() + list(authority or [])}
+    # authority files need every document parsed (unused-entry warnings): no split then
+    chunks = [targets] if {canon(t) for t in targets} & auth else _chunks_for_processes(targets)
+    if len(chunks) == 1:
+        diags = _check(config, targets, targets, schema, schematron, authority, progress, False)
+    else:
+        import multiprocessing
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(len(chunks) - 1) as pool:
+            others = [pool.apply_async(_check, (config, chunk, targets, schema, schematron,
+                                                authority, None, True)) for chunk in chunks[1:]]
+            diags = _check(config, chunks[0], targets, schema, schematron, authority, progress, True)
+            for r in others:
+                diags += r.get()
+        seen: set[str] = set()  # each chunk warns once about a remote schema: keep the first
+        diags = [d for d in sort_diagnostics(diags) if d.rule != "schema.remote"
+                 or not (d.message in seen or seen.add(d.message))]
+    report.diagnostics = sort_diagnostics(diags)
+    return report
 
+
+def _chunks_for_processes(targets: list[Path]) -> list[list[Path]]:
+    """One chunk per core, balanced by size, when the job is big enough and forking is safe
+    (Saxon not yet started in this process: a forked GraalVM isolate is not usable)."""
+    import os
+    from .. import saxon
+    cores = min(os.cpu_count() or 1, 4)
+    if cores < 2 or len(targets) < 4 or saxon._processor is not None or os.name != "posix":
+        return [targets]
+    sizes = {t: (t.stat().st_size if t.is_file() else 0) for t in targets}
+    if sum(sizes.values()) < PARALLEL_MIN_BYTES:
+        return [targets]
+    chunks: list[list[Path]] = [[] for _ in range(cores)]
+    load = [0] * cores
+    for t in sorted(targets, key=lambda t: -sizes[t]):
+        i = load.index(min(load))
+        chunks[i].append(t)
+        load[i] += sizes[t]
+    return [sorted(c) for c in chunks if c]
+
+
+def _check(config: Config, targets: list[Path], all_targets: list[Path], schema, schematron,
+           authority, progress, split: bool) -> list[Diagnostic]:
+    """Diagnostics for `targets`; the rest of the edition (and, when the job is split across
+    processes, the other chunks' files) is read only as far as pointers need it."""
     parsed: dict[Path, SourceFile] = {}
     for p in targets:
         parsed[canon(p)] = parse_file(p, display=display_name(p, Path.cwd()))
@@ -92,21 +136,20 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
     # edition is needed only for its ids (pointer targets): scan those instead of parsing them.
     light = (bool(config.authority) and len(targets) < len(edition_files)
              and not {canon(t) for t in targets} & auth_files)
-    for p in edition_files:
+    for p in edition_files + [t for t in all_targets if split]:
         key = canon(p)
         if key not in parsed:
-            if light and key not in auth_files:
+            if (light or split) and key not in auth_files:
                 parsed[key] = index_ids_only(p, display=display_name(p, Path.cwd()))
             else:
                 parsed[key] = parse_file(p, display=display_name(p, Path.cwd()))
-    edition = Edition.load(config, extra_files=[p for p in targets if p.exists()],
+    edition = Edition.load(config, extra_files=[p for p in all_targets if p.exists()],
                            authority=authority or [], parsed=parsed)
 
     diags: list[Diagnostic] = []
     resolver = SchemaResolver(config, schema, schematron)
     remote_warned: set[str] = set()
-    context = None
-    target_set = {canon(p) for p in targets}
+    contexts: dict[bool, object] = {}
     for i, p in enumerate(targets):
         src = parsed[canon(p)]
         diags += src.diagnostics
@@ -144,13 +187,13 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
                     diags += rng_validate(src, ref.path)
                 elif ref.kind == "sch":
                     has_sch = True
-                    if context is None:
+                    # Documents and mentions only matter for authority files (unused-entry
+                    # warnings); other files get the lean context, which is much faster to use.
+                    lean = light or split or edition.role(p) != "authority"
+                    if lean not in contexts:
                         from ..saxon import to_xdm
-                        # documents and mentions only matter when an authority file is checked
-                        # (unused-entry warnings); leaving them out keeps --staged fast
-                        lean = light or not any(edition.role(t) == "authority" for t in targets)
-                        context = to_xdm(edition.context_document(lean=lean))
-                    diags += _check_schematron(src, ref, context, config.root)
+                        contexts[lean] = to_xdm(edition.context_document(lean=lean))
+                    diags += _check_schematron(src, ref, contexts[lean], config.root)
             except SchemaError as e:
                 key = f"schema-error:{ref.path}"
                 if key not in remote_warned:
@@ -163,7 +206,5 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
     if config.references != "off" and config.path is not None and not paths_outside(config, targets):
         # Duplicate ids across the files of an edition (one with edition.toml): an ad hoc set of
         # files is not an edition, and corpora often repeat ids from file to file by design.
-        diags += [d for d in references.duplicate_ids(edition, [p for p in targets])
-                  if d.rule == "id.unique"]
-    report.diagnostics = sort_diagnostics(d for d in diags)
-    return report
+        diags += references.duplicate_ids(edition, targets)
+    return diags
