@@ -188,12 +188,16 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                 elif ref.kind == "sch":
                     has_sch = True
                     # Documents and mentions only matter for authority files (unused-entry
-                    # warnings); other files get the lean context, which is much faster to use.
-                    lean = light or split or edition.role(p) != "authority"
-                    if lean not in contexts:
-                        from ..saxon import to_xdm
-                        contexts[lean] = to_xdm(edition.context_document(lean=lean))
-                    diags += _check_schematron(src, ref, contexts[lean], config.root)
+                    # warnings); any other file gets the slice of the context it can need,
+                    # which Saxon indexes far faster than the whole edition.
+                    from ..saxon import to_xdm
+                    if light or split or edition.role(p) != "authority":
+                        context = to_xdm(edition.context_slice(p))
+                    else:
+                        if "full" not in contexts:
+                            contexts["full"] = to_xdm(edition.context_document())
+                        context = contexts["full"]
+                    diags += _check_schematron(src, ref, context, config.root)
             except SchemaError as e:
                 key = f"schema-error:{ref.path}"
                 if key not in remote_warned:
