@@ -312,36 +312,41 @@ class Edition:
         return self._doc_by_path.get(canon(path))
 
     # -- the context document passed to stylesheets ----------------------------------------
-    def context_slice(self, path: Path) -> etree._ElementTree:
-        """The lean context cut down to what checking one file can need: that file, the
-        authority and edition files, the files its pointers lead to, and the files that reuse
-        one of its ids. Saxon indexes a context anew for every run, so small is fast."""
+    def context_slice(self, path: Path) -> str:
+        """The lean context cut down to what checking one file can need, as XML text: that
+        file, the authority and edition files, the files its pointers lead to, and the files
+        that reuse one of its ids. Saxon indexes a context anew for every run, so small is fast."""
         path = canon(path)
-        if not hasattr(self, "_id_owners"):
+        if not hasattr(self, "_slice_parts"):
             owners: dict[str, list[Path]] = {}
+            parts: dict[Path, str] = {}
             for p, ids in self.ids.items():
                 for i in ids:
                     owners.setdefault(i, []).append(p)
-            self._id_owners = owners
+                f = etree.Element("file", href=self.href(p), uri=p.as_uri(), role=self.role(p))
+                for i, el in ids.items():
+                    etree.SubElement(f, "id", value=i, element=local(el.tag))
+                parts[p] = etree.tostring(f, encoding="unicode")
+            self._id_owners, self._slice_parts = owners, parts
+        owners = self._id_owners
         keep = {path} | self.authority_paths | ({self.edition_path} if self.edition_path else set())
         src = self.files.get(path)
         if src is not None and src.ok:
+            folder = str(path.parent)
             for el in _with_pointer(src.root):
                 for attr in POINTER_ATTRS:
                     for pointer in (el.get(attr) or "").split():
                         file_part = pointer.split("#", 1)[0]
                         if file_part and "://" not in file_part:
-                            keep.add(canon(Path(os.path.normpath(path.parent / unquote(file_part)))))
+                            keep.add(Path(os.path.normpath(os.path.join(folder, unquote(file_part)))))
                         elif not file_part:
-                            keep.update(self._id_owners.get(unquote(pointer[1:]), ()))
+                            keep.update(owners.get(unquote(pointer[1:]), ()))
             for i in self.ids.get(path, {}):
-                keep.update(self._id_owners.get(i, ()))
-        root = etree.Element("edition", title=self.config.title)
-        for p in sorted(k for k in keep if k in self.files and self.files[k].ok):
-            f = etree.SubElement(root, "file", href=self.href(p), uri=p.as_uri(), role=self.role(p))
-            for i, el in self.ids.get(p, {}).items():
-                etree.SubElement(f, "id", value=i, element=local(el.tag))
-        return etree.ElementTree(root)
+                keep.update(owners.get(i, ()))
+        title = etree.Element("edition", title=self.config.title)
+        head = etree.tostring(title, encoding="unicode")[:-2] + ">"
+        return head + "".join(self._slice_parts[k] for k in sorted(keep) if k in self._slice_parts) \
+            + "</edition>"
 
     def context_document(self, lean: bool = False) -> etree._ElementTree:
         """The model as XML for stylesheets. `lean` leaves out documents and mentions (what
