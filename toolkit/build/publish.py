@@ -22,6 +22,9 @@ def staged_output(target: Path, seed_from_previous: bool = False):
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes 0700; a published site must be readable
     try:
         if seed_from_previous and target.is_dir():
             shutil.rmtree(staging)
