@@ -8,7 +8,7 @@ from lxml import etree
 
 from .xmlsafe import serialize_for_saxon
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: transform() holds it while _value() asks for the processor
 _processor = None
 _compiled: dict[tuple[str, float], object] = {}
 

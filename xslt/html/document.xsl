@@ -1,0 +1,154 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Driver: one TEI document → its HTML page (doc/<id>.html).
+  Parameters: $edition-context (the edition model; documents carry @page and @source, entities
+  @page), $edition-file (edition.xml), $root (relative prefix to the site root).
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:f="urn:x-tei-edition:functions"
+  xmlns:fp="urn:x-tei-edition:private"
+  xmlns:m="urn:x-tei-edition:modes"
+  exclude-result-prefixes="#all">
+
+  <xsl:import href="text.xsl"/>
+  <xsl:import href="layout.xsl"/>
+  <xsl:import href="pages/document-info.xsl"/>
+
+  <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
+  <xsl:mode use-accumulators="#all"/>
+  <xsl:mode name="m:text" use-accumulators="#all"/>
+
+  <xsl:template match="/">
+    <xsl:variable name="tei" select="(/tei:TEI, /tei:teiCorpus, /*)[1]"/>
+    <xsl:variable name="doc" select="f:document($tei)"/>
+    <xsl:variable name="header" select="($tei/tei:teiHeader, $tei/tei:TEI/tei:teiHeader)[1]"/>
+    <xsl:variable name="title-el" select="fp:title-element($header)"/>
+    <xsl:variable name="title" select="($doc/@title[normalize-space()], normalize-space(string-join($title-el//text()[not(ancestor::tei:note)], '')), string($tei/@xml:id), 'Untitled document')[normalize-space()][1]"/>
+    <xsl:variable name="texts" select="$tei//tei:text[not(ancestor::tei:text)]"/>
+    <xsl:variable name="has-views" select="exists($texts//(tei:choice | tei:del | tei:lb | tei:surplus))"/>
+    <xsl:variable name="mentioned" as="element(entity)*">
+      <xsl:for-each-group select="($header, $texts)//*[@ref or @key]/f:entities-of(.)" group-by="@id">
+        <xsl:sequence select="current-group()[1]"/>
+      </xsl:for-each-group>
+    </xsl:variable>
+    <xsl:variable name="when" select="string(($doc/@when, $header/tei:profileDesc/tei:creation//tei:date/@when)[1])"/>
+    <xsl:variable name="date-label" select="($doc/date[normalize-space()], f:date-label($when))[normalize-space()][1]"/>
+    <xsl:call-template name="f:page">
+      <xsl:with-param name="title" select="$title"/>
+      <xsl:with-param name="root" select="$root"/>
+      <xsl:with-param name="section" select="'documents'"/>
+      <xsl:with-param name="page-class" select="'page-document'"/>
+      <xsl:with-param name="content">
+        <article class="document" id="{f:slug(($doc/@id, $tei/@xml:id, 'document')[1])}" data-pagefind-body="">
+          <header class="doc-header">
+            <h1 id="title" data-pagefind-meta="title">
+              <xsl:choose>
+                <xsl:when test="exists($title-el)">
+                  <xsl:apply-templates select="$title-el/node()" mode="m:text">
+                    <xsl:with-param name="inline" tunnel="yes" select="true()"/>
+                  </xsl:apply-templates>
+                </xsl:when>
+                <xsl:otherwise><xsl:value-of select="$title"/></xsl:otherwise>
+              </xsl:choose>
+            </h1>
+            <xsl:if test="normalize-space($date-label)">
+              <p class="doc-date">
+                <xsl:choose>
+                  <xsl:when test="$when castable as xs:date or $when castable as xs:gYearMonth or $when castable as xs:gYear">
+                    <time datetime="{$when}" data-pagefind-meta="date"><xsl:value-of select="$date-label"/></time>
+                  </xsl:when>
+                  <xsl:otherwise><xsl:value-of select="$date-label"/></xsl:otherwise>
+                </xsl:choose>
+              </p>
+            </xsl:if>
+            <span data-pagefind-filter="type" hidden="hidden">Document</span>
+            <ul class="doc-tools" data-pagefind-ignore="">
+              <xsl:if test="$doc/@source">
+                <li><a href="{$root}{$doc/@source}" download="" type="application/xml">Download the TEI source</a></li>
+              </xsl:if>
+              <li><a href="#citation">Suggested citation</a></li>
+              <li><a href="#doc-info">Document information</a></li>
+            </ul>
+          </header>
+
+          <xsl:variable name="abstract" select="$header/tei:profileDesc/tei:abstract"/>
+          <xsl:if test="exists($abstract) and normalize-space(string($abstract))">
+            <section class="summary" id="summary" aria-labelledby="summary-heading">
+              <h2 id="summary-heading">Summary</h2>
+              <xsl:apply-templates select="$abstract/node()" mode="m:text"/>
+            </section>
+          </xsl:if>
+
+          <section class="text-section" aria-labelledby="text-heading">
+            <div class="text-heading-row">
+              <h2 id="text-heading">Text</h2>
+              <xsl:if test="$has-views">
+                <div class="view-switch" role="group" aria-label="Text view" hidden="hidden" data-pagefind-ignore="">
+                  <button type="button" data-set-view="reading" aria-pressed="true">Reading view</button>
+                  <button type="button" data-set-view="diplomatic" aria-pressed="false">Diplomatic view</button>
+                </div>
+              </xsl:if>
+            </div>
+            <xsl:if test="$has-views">
+              <p class="view-help" data-pagefind-ignore="">Reading view: regularised forms and corrections. Diplomatic view: the text as written.</p>
+            </xsl:if>
+            <div class="text">
+              <xsl:variable name="lang" select="($texts[1]/@xml:lang, $tei/@xml:lang)[1]"/>
+              <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+              <xsl:apply-templates select="$texts" mode="m:text"/>
+            </div>
+          </section>
+
+          <xsl:call-template name="f:note-list">
+            <xsl:with-param name="notes" select="$texts//tei:note[not(fp:is-marginal(.))]"/>
+          </xsl:call-template>
+
+          <xsl:call-template name="f:document-info">
+            <xsl:with-param name="header" select="$header"/>
+            <xsl:with-param name="doc" select="$doc"/>
+            <xsl:with-param name="tei" select="$tei"/>
+          </xsl:call-template>
+
+          <section class="citation" id="citation" aria-labelledby="citation-heading" data-pagefind-ignore="">
+            <h2 id="citation-heading">Suggested citation</h2>
+            <p class="cite-text">“<xsl:value-of select="$title"/>”<xsl:if test="normalize-space($date-label)">, <xsl:value-of select="$date-label"/></xsl:if>.
+              In <cite><xsl:value-of select="$f:site-title"/></cite>.
+              Document <code><xsl:value-of select="($doc/@id, $tei/@xml:id)[1]"/></code>.
+              <span class="cite-url"><xsl:value-of select="$doc/@page"/></span></p>
+            <p class="cite-help">Passages can be cited by their anchors: every paragraph and note has a stable id (for example <code>#p-1</code>, <code>#note-1</code>).</p>
+          </section>
+        </article>
+
+        <xsl:if test="exists($doc)">
+          <xsl:variable name="prev" select="$doc/preceding-sibling::document[1]"/>
+          <xsl:variable name="next" select="$doc/following-sibling::document[1]"/>
+          <nav class="prev-next" aria-label="Previous and next document" data-pagefind-ignore="">
+            <ul>
+              <xsl:if test="$prev">
+                <li class="prev"><a href="{$root}{$prev/@page}" rel="prev"><span class="pn-label">Previous: </span>
+                  <xsl:value-of select="string-join(($prev/date[normalize-space()], $prev/@title), ' — ')"/></a></li>
+              </xsl:if>
+              <xsl:if test="$next">
+                <li class="next"><a href="{$root}{$next/@page}" rel="next"><span class="pn-label">Next: </span>
+                  <xsl:value-of select="string-join(($next/date[normalize-space()], $next/@title), ' — ')"/></a></li>
+              </xsl:if>
+            </ul>
+          </nav>
+        </xsl:if>
+
+        <xsl:call-template name="f:popovers">
+          <xsl:with-param name="entities" select="$mentioned"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:function name="fp:title-element" as="element()?">
+    <xsl:param name="header" as="element()?"/>
+    <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
+    <xsl:sequence select="($titles[@type = 'main'], $titles[not(@level = ('s', 'j', 'm')) and not(@type = ('sub', 'alt', 'short'))], $titles)[1]"/>
+  </xsl:function>
+</xsl:stylesheet>

@@ -1,0 +1,79 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- The page shell shared by every page: head, banner with site navigation, main, footer. -->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:f="urn:x-tei-edition:functions"
+  xmlns:fp="urn:x-tei-edition:private"
+  exclude-result-prefixes="#all">
+
+  <!-- edition.xml (when the edition has one), parsed safely by the toolkit -->
+  <xsl:param name="edition-file" as="document-node()?" select="()"/>
+
+  <xsl:variable name="f:site-title" as="xs:string"
+    select="normalize-space((($edition-file//tei:titleStmt/tei:title[@type = 'main'])[1], $edition-context/edition/@title, 'TEI edition')[1])"/>
+
+  <xsl:variable name="fp:nav" as="element(item)*">
+    <item key="documents" href="documents.html">Documents</item>
+    <item key="persons" href="persons.html">Persons</item>
+    <item key="places" href="places.html">Places</item>
+    <item key="orgs" href="orgs.html">Organisations</item>
+    <item key="map" href="map.html">Map</item>
+    <item key="chronology" href="chronology.html">Chronology</item>
+    <item key="search" href="search.html">Search</item>
+  </xsl:variable>
+
+  <xsl:function name="fp:ucfirst" as="xs:string">
+    <xsl:param name="s" as="xs:string?"/>
+    <xsl:variable name="t" select="normalize-space($s)"/>
+    <xsl:sequence select="concat(upper-case(substring($t, 1, 1)), substring($t, 2))"/>
+  </xsl:function>
+
+  <xsl:template name="f:page">
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:param name="root" as="xs:string" select="''"/>
+    <xsl:param name="section" as="xs:string" select="''"/>
+    <xsl:param name="page-class" as="xs:string" select="''"/>
+    <xsl:param name="content" as="node()*"/>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title><xsl:value-of select="if ($title = $f:site-title) then $title else concat($title, ' · ', $f:site-title)"/></title>
+        <link rel="stylesheet" href="{$root}assets/edition.css"/>
+        <script src="{$root}assets/edition.js" defer="defer"></script>
+      </head>
+      <body class="{normalize-space(concat('page ', $page-class))}" data-view="reading" data-root="{$root}">
+        <a class="skip-link" href="#main">Skip to content</a>
+        <header class="site-header">
+          <p class="site-title"><a href="{$root}index.html"><xsl:value-of select="$f:site-title"/></a></p>
+          <nav class="site-nav" aria-label="Site">
+            <ul>
+              <xsl:for-each select="$fp:nav">
+                <li>
+                  <a href="{$root}{@href}">
+                    <xsl:if test="@key = $section"><xsl:attribute name="aria-current" select="'page'"/></xsl:if>
+                    <xsl:value-of select="."/>
+                  </a>
+                </li>
+              </xsl:for-each>
+            </ul>
+          </nav>
+        </header>
+        <main id="main" tabindex="-1">
+          <xsl:sequence select="$content"/>
+        </main>
+        <footer class="site-footer">
+          <p><xsl:value-of select="$f:site-title"/>.
+            <xsl:if test="$edition-file//tei:licence">
+              <xsl:text> </xsl:text>
+              <xsl:value-of select="f:shorten(($edition-file//tei:licence)[1], 160)"/>
+            </xsl:if>
+          </p>
+          <p class="generator">Static edition: works offline, without a server (search needs one: <code>edition serve</code> or any web server).</p>
+        </footer>
+      </body>
+    </html>
+  </xsl:template>
+</xsl:stylesheet>

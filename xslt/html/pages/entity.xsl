@@ -1,0 +1,125 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Indices of persons, places, organisations, and one page per entity with every passage
+     that mentions it. -->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:f="urn:x-tei-edition:functions"
+  xmlns:fp="urn:x-tei-edition:private"
+  xmlns:m="urn:x-tei-edition:modes"
+  exclude-result-prefixes="#all">
+
+  <xsl:variable name="fp:index-title" select="map{'person': 'Persons', 'place': 'Places', 'org': 'Organisations'}"/>
+  <xsl:variable name="fp:index-href" select="map{'person': 'persons.html', 'place': 'places.html', 'org': 'orgs.html'}"/>
+
+  <xsl:template match="page[@kind = 'index']" mode="m:page">
+    <xsl:variable name="root" select="string(@root)"/>
+    <xsl:variable name="kind" select="string(@entity-kind)"/>
+    <xsl:call-template name="f:page">
+      <xsl:with-param name="title" select="$fp:index-title($kind)"/>
+      <xsl:with-param name="root" select="$root"/>
+      <xsl:with-param name="section" select="substring-before($fp:index-href($kind), '.html')"/>
+      <xsl:with-param name="page-class" select="'page-index'"/>
+      <xsl:with-param name="content">
+        <h1><xsl:value-of select="$fp:index-title($kind)"/></h1>
+        <xsl:choose>
+          <xsl:when test="entity">
+            <p class="result-count"><xsl:value-of select="count(entity)"/> entries</p>
+            <xsl:for-each-group select="entity" group-by="upper-case(substring(normalize-unicode(@name, 'NFKD'), 1, 1))">
+              <section class="index-group" aria-labelledby="letter-{position()}">
+                <h2 id="letter-{position()}"><xsl:value-of select="current-grouping-key()"/></h2>
+                <ul class="entity-list">
+                  <xsl:for-each select="current-group()">
+                    <li>
+                      <a href="{$root}{@page}"><xsl:value-of select="@name"/></a>
+                      <xsl:if test="variant"><span class="variants"> (<xsl:value-of select="string-join(variant, '; ')"/>)</span></xsl:if>
+                      <span class="count"> — <xsl:value-of select="@documents"/> document<xsl:if test="@documents != '1'">s</xsl:if></span>
+                    </li>
+                  </xsl:for-each>
+                </ul>
+              </section>
+            </xsl:for-each-group>
+          </xsl:when>
+          <xsl:otherwise><p>None in this edition.</p></xsl:otherwise>
+        </xsl:choose>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="page[@kind = 'entity']" mode="m:page">
+    <xsl:variable name="root" select="string(@root)"/>
+    <xsl:variable name="kind" select="string(@entity-kind)"/>
+    <xsl:variable name="tei" select="tei/*[1]"/>
+    <xsl:call-template name="f:page">
+      <xsl:with-param name="title" select="string(@name)"/>
+      <xsl:with-param name="root" select="$root"/>
+      <xsl:with-param name="section" select="substring-before($fp:index-href($kind), '.html')"/>
+      <xsl:with-param name="page-class" select="'page-entity'"/>
+      <xsl:with-param name="content">
+        <article class="entity-page" data-pagefind-body="">
+          <p class="kicker"><a href="{$root}{$fp:index-href($kind)}"><xsl:value-of select="$fp:index-title($kind)"/></a></p>
+          <h1 data-pagefind-meta="title"><xsl:value-of select="@name"/></h1>
+          <span data-pagefind-filter="type" hidden="hidden"><xsl:value-of select="f:kind-label($kind)"/></span>
+          <dl class="info-list">
+            <div class="info-row"><dt>Kind</dt><dd><xsl:value-of select="f:kind-label($kind)"/></dd></div>
+            <xsl:if test="variant">
+              <div class="info-row"><dt>Other names</dt><dd><xsl:value-of select="string-join(variant, '; ')"/></dd></div>
+            </xsl:if>
+            <xsl:if test="geo">
+              <div class="info-row"><dt>Coordinates</dt><dd><xsl:value-of select="concat(geo/@lat, ', ', geo/@long)"/> (<a href="{$root}map.html#place-{f:slug(@id)}">on the map</a>)</dd></div>
+            </xsl:if>
+            <xsl:for-each select="$tei/(tei:birth | tei:death | tei:occupation | tei:floruit)">
+              <div class="info-row"><dt><xsl:value-of select="fp:ucfirst(local-name())"/></dt>
+                <dd><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></dd></div>
+            </xsl:for-each>
+            <xsl:for-each select="$tei/tei:idno[f:safe-url(.) and matches(., '^https?:')]">
+              <div class="info-row"><dt>Identifier<xsl:if test="@type"> (<xsl:value-of select="@type"/>)</xsl:if></dt>
+                <dd><a href="{f:safe-url(.)}" rel="noopener noreferrer"><xsl:value-of select="normalize-space(.)"/></a></dd></div>
+            </xsl:for-each>
+          </dl>
+          <xsl:for-each select="$tei/tei:note">
+            <div class="entity-note">
+              <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="false()"/></xsl:apply-templates>
+            </div>
+          </xsl:for-each>
+          <section class="mentions" aria-labelledby="mentions-heading">
+            <h2 id="mentions-heading">Mentioned in</h2>
+            <xsl:choose>
+              <xsl:when test="doc">
+                <p class="result-count"><xsl:value-of select="count(doc)"/> document<xsl:if test="count(doc) != 1">s</xsl:if>,
+                  <xsl:value-of select="count(doc/passage)"/> passage<xsl:if test="count(doc/passage) != 1">s</xsl:if></p>
+                <ol class="mention-list">
+                  <xsl:for-each select="doc">
+                    <li>
+                      <p class="doc-item-title"><a href="{$root}{@page}"><xsl:value-of select="@title"/></a>
+                        <xsl:text> </xsl:text><span class="doc-item-date">(<xsl:call-template name="fp:time"/>)</span></p>
+                      <ul class="passages">
+                        <xsl:for-each select="passage">
+                          <li><a class="passage-link" href="{$root}{../@page}#{encode-for-uri(@id)}"><xsl:value-of select="fp:passage-label(@id)"/></a>
+                            <xsl:if test="normalize-space()"><xsl:text>: </xsl:text><q class="snippet"><xsl:value-of select="."/></q></xsl:if></li>
+                        </xsl:for-each>
+                      </ul>
+                    </li>
+                  </xsl:for-each>
+                </ol>
+              </xsl:when>
+              <xsl:otherwise><p>Not mentioned in the documents of this edition.</p></xsl:otherwise>
+            </xsl:choose>
+          </section>
+        </article>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:function name="fp:passage-label" as="xs:string">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:variable name="kind" select="replace($id, '-\d+$', '')"/>
+    <xsl:variable name="n" select="if (matches($id, '-\d+$')) then replace($id, '^.*-(\d+)$', '$1') else ''"/>
+    <xsl:variable name="label" select="map{'title': 'Title', 'summary': 'Summary', 'doc-info': 'Document information',
+      'p': 'Paragraph', 'ab': 'Block', 'head': 'Heading', 'item': 'Item', 'l': 'Line', 'note': 'Note',
+      'signed': 'Signature', 'salute': 'Salutation', 'dateline': 'Dateline', 'postscript': 'Postscript',
+      'div': 'Section', 'closer': 'Closing', 'opener': 'Opening', 'main': 'Text'}($kind)"/>
+    <xsl:sequence select="if (exists($label)) then normalize-space(concat($label, ' ', $n)) else concat('§ ', $id)"/>
+  </xsl:function>
+</xsl:stylesheet>

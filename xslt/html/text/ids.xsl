@@ -1,0 +1,55 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Stable ids for citable passages (see docs/html.md, "Stable ids").
+  An element keeps its @xml:id; otherwise a citable element of the text gets "<name>-<n>", n counting
+  the elements of that name inside tei:text in document order (p-1, p-2, note-1, div-3 …).
+  toolkit/build/html.py computes the same ids (CITABLE there) to link passages from entity pages.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:f="urn:x-tei-edition:functions"
+  xmlns:fp="urn:x-tei-edition:private"
+  exclude-result-prefixes="#all">
+
+  <xsl:variable name="fp:citable" as="xs:string+"
+    select="('div', 'p', 'ab', 'head', 'item', 'l', 'lg', 'sp', 'note', 'closer', 'opener',
+             'list', 'table', 'quote', 'signed', 'salute', 'dateline', 'postscript', 'figure')"/>
+
+  <!-- One map per node: element name → how many of that name so far (inside tei:text). -->
+  <xsl:accumulator name="fp:counts" as="map(xs:string, xs:integer)" initial-value="map{}">
+    <!-- footnote-style notes also count under '#fn', the running number of their labels -->
+    <xsl:accumulator-rule match="tei:text//tei:*[local-name() = $fp:citable]"
+      select="let $v := map:put($value, local-name(), (($value(local-name()), 0)[1]) + 1)
+              return if (self::tei:note and not(fp:is-marginal(.)))
+                     then map:put($v, '#fn', (($v('#fn'), 0)[1]) + 1) else $v"/>
+  </xsl:accumulator>
+
+  <!-- The id of a rendered element: its xml:id, or the generated one for citable elements. -->
+  <xsl:function name="f:cite-id" as="xs:string?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:choose>
+      <xsl:when test="$e/@xml:id"><xsl:sequence select="string($e/@xml:id)"/></xsl:when>
+      <xsl:when test="$e/self::tei:* and local-name($e) = $fp:citable and $e/ancestor::tei:text">
+        <xsl:sequence select="concat(local-name($e), '-', $e/accumulator-before('fp:counts')(local-name($e)))"/>
+      </xsl:when>
+    </xsl:choose>
+  </xsl:function>
+
+  <xsl:function name="f:footnote-number" as="xs:integer">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="($note/accumulator-before('fp:counts')('#fn'), 0)[1]"/>
+  </xsl:function>
+
+  <!-- Notes shown beside the text (handwritten, or placed in a margin / on the page) rather than
+       as numbered notes at the end. -->
+  <xsl:function name="fp:is-marginal" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="$note/@type = ('handwritten', 'marginal', 'gloss') or exists($note/@hand)
+      or tokenize(string($note/@place), '\s+') = ('margin', 'left', 'right', 'top', 'bottom',
+         'margin-left', 'margin-right', 'margin-top', 'margin-bottom', 'marginLeft', 'marginRight',
+         'marginTop', 'marginBottom', 'before-entry', 'above', 'below', 'opposite', 'overleaf')"/>
+  </xsl:function>
+</xsl:stylesheet>

@@ -1,0 +1,154 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Names and links: persons, places, organisations (and rs/name) link to their entity page and
+  carry aria-describedby to the page's popover for that entity; dates; ref/ptr.
+  No URL reaches an href without f:safe-url; no nested links ($in-link tunnel parameter).
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:f="urn:x-tei-edition:functions"
+  xmlns:fp="urn:x-tei-edition:private"
+  xmlns:m="urn:x-tei-edition:modes"
+  exclude-result-prefixes="#all">
+
+  <!-- relative prefix from the current page to the site root ("../" for doc/ and entity/) -->
+  <xsl:param name="root" as="xs:string" select="'../'"/>
+
+  <xsl:function name="f:entity-href" as="xs:string?">
+    <xsl:param name="entity" as="element(entity)?"/>
+    <xsl:sequence select="if ($entity/@page) then concat($root, $entity/@page) else ()"/>
+  </xsl:function>
+
+  <xsl:function name="f:popover-id" as="xs:string">
+    <xsl:param name="entity" as="element(entity)"/>
+    <xsl:sequence select="concat('pop-', f:slug($entity/@id))"/>
+  </xsl:function>
+
+  <!-- Entities a name element designates (every pointer of @ref / @key that resolves). -->
+  <xsl:function name="f:entities-of" as="element(entity)*">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="for $p in tokenize(normalize-space(string(($e/@ref, $e/@key)[1])), ' ') return f:entity($p, $e)"/>
+  </xsl:function>
+
+  <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:rs | tei:name | tei:geogName
+                       | tei:settlement[@ref] | tei:country[@ref] | tei:region[@ref] | tei:bibl[@ref] | tei:title[@ref]"
+                mode="m:text" priority="1">
+    <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:variable name="ents" select="f:entities-of(.)"/>
+    <xsl:variable name="ent" select="$ents[1]"/>
+    <xsl:variable name="kind" select="($ent/@kind, if (@type = ('person', 'place', 'org')) then string(@type) else (), f:entity-kind(.))[1]"/>
+    <xsl:variable name="class" select="string-join(('entity', concat('entity-', $kind), concat('tei-', local-name()),
+      if (exists(@ref | @key) and empty($ent)) then 'entity-unresolved' else ()), ' ')"/>
+    <xsl:choose>
+      <xsl:when test="exists($ent) and not($in-link) and exists(f:entity-href($ent))">
+        <a href="{f:entity-href($ent)}" class="{$class}" data-entity="{$ent/@id}" aria-describedby="{f:popover-id($ent)}">
+          <xsl:apply-templates mode="m:text">
+            <xsl:with-param name="in-link" tunnel="yes" select="true()"/>
+          </xsl:apply-templates>
+        </a>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="{$class}">
+          <xsl:if test="@ref and empty($ent)"><xsl:attribute name="data-ref" select="@ref"/></xsl:if>
+          <xsl:apply-templates mode="m:text"/>
+        </span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:date | tei:time" mode="m:text">
+    <xsl:variable name="iso" select="(@when, @when-iso)[1]"/>
+    <xsl:choose>
+      <xsl:when test="$iso castable as xs:date or $iso castable as xs:gYearMonth or $iso castable as xs:gYear or $iso castable as xs:dateTime">
+        <time class="tei-{local-name()}" datetime="{$iso}"><xsl:apply-templates mode="m:text"/></time>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="tei-{local-name()}">
+          <xsl:if test="@from and @to"><xsl:attribute name="title" select="concat(f:date-label(@from), ' – ', f:date-label(@to))"/></xsl:if>
+          <xsl:apply-templates mode="m:text"/>
+        </span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Where a pointer leads on the site: a document page (+ fragment), an entity page, an id on
+       this page, or an outside http(s)/mailto URL; () when it leads nowhere safe. -->
+  <xsl:function name="f:link-target" as="xs:string?">
+    <xsl:param name="pointer" as="xs:string?"/>
+    <xsl:param name="from" as="node()"/>
+    <xsl:variable name="p" select="normalize-space(tokenize(normalize-space($pointer), ' ')[1])"/>
+    <xsl:variable name="file" select="if (contains($p, '#')) then substring-before($p, '#') else $p"/>
+    <xsl:variable name="frag" select="substring-after($p, '#')"/>
+    <xsl:variable name="ent" select="if ($frag != '') then f:entity($p, $from) else ()"/>
+    <xsl:variable name="base" select="base-uri($from)"/>
+    <xsl:variable name="doc" select="if ($file != '' and exists($edition-context) and not(matches($file, '^[a-zA-Z][a-zA-Z0-9+.-]*:'))
+      and exists($base))
+      then key('fp:document-by-uri', string(resolve-uri($file, $base)), $edition-context)[1] else ()"/>
+    <xsl:choose>
+      <xsl:when test="$p = ''"/>
+      <xsl:when test="exists($ent) and $ent/@page"><xsl:sequence select="f:entity-href($ent)"/></xsl:when>
+      <xsl:when test="exists($doc) and $doc/@page">
+        <xsl:sequence select="concat($root, $doc/@page, if ($frag != '') then concat('#', encode-for-uri($frag)) else '')"/>
+      </xsl:when>
+      <xsl:when test="$file = '' and $frag != ''"><xsl:sequence select="concat('#', encode-for-uri($frag))"/></xsl:when>
+      <xsl:when test="matches($p, '^(https?|mailto):', 'i')"><xsl:sequence select="f:safe-url($p)"/></xsl:when>
+    </xsl:choose>
+  </xsl:function>
+
+  <xsl:template match="tei:ref | tei:ptr | tei:licence[@target]" mode="m:text">
+    <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:variable name="href" select="f:link-target(@target, .)"/>
+    <xsl:choose>
+      <xsl:when test="exists($href) and not($in-link)">
+        <a href="{$href}" class="tei-{local-name()}">
+          <xsl:if test="starts-with($href, 'http')"><xsl:attribute name="rel" select="'noopener noreferrer'"/></xsl:if>
+          <xsl:choose>
+            <xsl:when test="self::tei:ptr"><xsl:value-of select="@target"/></xsl:when>
+            <xsl:otherwise>
+              <xsl:apply-templates mode="m:text"><xsl:with-param name="in-link" tunnel="yes" select="true()"/></xsl:apply-templates>
+            </xsl:otherwise>
+          </xsl:choose>
+        </a>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="tei-{local-name()}"><xsl:apply-templates mode="m:text"/></span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Popovers: one hidden tooltip per entity mentioned on the page. -->
+  <xsl:template name="f:popovers">
+    <xsl:param name="entities" as="element(entity)*"/>
+    <xsl:if test="exists($entities)">
+      <div class="popovers">
+        <xsl:for-each select="$entities">
+          <div class="popover" role="tooltip" id="{f:popover-id(.)}" hidden="hidden">
+            <span class="popover-name"><xsl:value-of select="name[@type = 'preferred'][1]"/></span>
+            <span class="popover-kind"><xsl:value-of select="f:kind-label(@kind)"/></span>
+            <xsl:if test="name[@type = 'variant']">
+              <span class="popover-variants">Also: <xsl:value-of select="string-join(name[@type = 'variant'], '; ')"/></span>
+            </xsl:if>
+            <xsl:if test="normalize-space(note)">
+              <span class="popover-note"><xsl:value-of select="f:shorten(note, 280)"/></span>
+            </xsl:if>
+          </div>
+        </xsl:for-each>
+      </div>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:function name="f:kind-label" as="xs:string">
+    <xsl:param name="kind" as="xs:string?"/>
+    <xsl:sequence select="(map{'person': 'Person', 'place': 'Place', 'org': 'Organisation'}($kind), 'Name')[1]"/>
+  </xsl:function>
+
+  <xsl:function name="f:shorten" as="xs:string">
+    <xsl:param name="s" as="xs:string?"/>
+    <xsl:param name="max" as="xs:integer"/>
+    <xsl:variable name="t" select="normalize-space($s)"/>
+    <xsl:sequence select="if (string-length($t) le $max) then $t
+      else concat(replace(substring($t, 1, $max), '\s+\S*$', ''), ' …')"/>
+  </xsl:function>
+</xsl:stylesheet>

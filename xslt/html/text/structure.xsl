@@ -1,0 +1,263 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Structure: divisions, headings, paragraphs, lists, tables, verse, drama, letters' openers and
+  closers, figures. Every template respects the tunnel parameter $inline: inside an HTML phrasing
+  element (p, h*, span) a block becomes a <span> styled as a block, so any TEI nesting gives
+  valid HTML5.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:f="urn:x-tei-edition:functions"
+  xmlns:fp="urn:x-tei-edition:private"
+  xmlns:m="urn:x-tei-edition:modes"
+  exclude-result-prefixes="#all">
+
+  <!-- A block element: $name when allowed here, else a span marked "as-block". -->
+  <xsl:template name="fp:block">
+    <xsl:param name="name" as="xs:string"/>
+    <xsl:param name="class" as="xs:string" select="''"/>
+    <xsl:param name="inline-content" as="xs:boolean" select="false()"/>
+    <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:element name="{if ($inline) then 'span' else $name}">
+      <xsl:call-template name="fp:common-attributes">
+        <xsl:with-param name="class" select="string-join((concat('tei-', local-name()), $class,
+          if ($inline) then 'as-block' else ()), ' ')"/>
+      </xsl:call-template>
+      <xsl:apply-templates mode="m:text">
+        <xsl:with-param name="inline" tunnel="yes" select="$inline or $inline-content"/>
+      </xsl:apply-templates>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- id, lang, rendition classes: attributes every rendered element may carry. -->
+  <xsl:template name="fp:common-attributes">
+    <xsl:param name="class" as="xs:string" select="concat('tei-', local-name())"/>
+    <xsl:variable name="id" select="f:cite-id(.)"/>
+    <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
+    <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
+    <xsl:attribute name="class" select="normalize-space(string-join(($class, fp:rend-classes(.)), ' '))"/>
+  </xsl:template>
+
+  <xsl:function name="fp:rend-classes" as="xs:string*">
+    <xsl:param name="e" as="element()"/>
+    <xsl:for-each select="tokenize(normalize-space(string($e/@rend)), ' ')[. != '']">
+      <xsl:sequence select="concat('rend-', f:slug(.))"/>
+    </xsl:for-each>
+    <xsl:if test="$e/@type"><xsl:sequence select="concat('type-', f:slug($e/@type))"/></xsl:if>
+  </xsl:function>
+
+  <xsl:function name="fp:heading-level" as="xs:integer">
+    <xsl:param name="head" as="element()"/>
+    <xsl:sequence select="min((6, 3 + count($head/ancestor::tei:*[self::tei:div or starts-with(local-name(), 'div')]
+      [tei:head][not(. is $head/..)]) + count($head/ancestor::tei:floatingText)))"/>
+  </xsl:function>
+
+  <xsl:template match="tei:text" mode="m:text">
+    <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:choose>
+      <xsl:when test="$inline"><xsl:call-template name="fp:block"><xsl:with-param name="name" select="'div'"/></xsl:call-template></xsl:when>
+      <xsl:otherwise><xsl:apply-templates mode="m:text"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:front | tei:body | tei:back | tei:group | tei:floatingText" mode="m:text">
+    <xsl:call-template name="fp:block">
+      <xsl:with-param name="name" select="'div'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:div | tei:div1 | tei:div2 | tei:div3 | tei:div4 | tei:div5 | tei:div6 | tei:div7" mode="m:text">
+    <xsl:call-template name="fp:block">
+      <xsl:with-param name="name" select="if (tei:head) then 'section' else 'div'"/>
+      <xsl:with-param name="class" select="'div'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:head" mode="m:text">
+    <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:choose>
+      <xsl:when test="parent::tei:list or parent::tei:table or parent::tei:figure or parent::tei:lg or parent::tei:listPerson
+                      or parent::tei:listPlace or parent::tei:listOrg or parent::tei:listBibl">
+        <xsl:call-template name="fp:block">
+          <xsl:with-param name="name" select="'p'"/>
+          <xsl:with-param name="inline-content" select="true()"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="fp:block">
+          <xsl:with-param name="name" select="concat('h', fp:heading-level(.))"/>
+          <xsl:with-param name="inline-content" select="true()"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:p | tei:ab | tei:salute | tei:dateline | tei:byline | tei:docAuthor | tei:docDate
+                       | tei:trailer | tei:argument/tei:p | tei:epigraph/tei:p | tei:signed | tei:label[not(parent::tei:list)]"
+                mode="m:text" priority="0">
+    <xsl:call-template name="fp:block">
+      <xsl:with-param name="name" select="'p'"/>
+      <xsl:with-param name="inline-content" select="true()"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:opener | tei:closer | tei:postscript | tei:argument | tei:epigraph | tei:address
+                       | tei:titlePage | tei:docTitle | tei:docImprint | tei:sp | tei:castList | tei:spGrp" mode="m:text">
+    <xsl:call-template name="fp:block">
+      <xsl:with-param name="name" select="'div'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:addrLine | tei:titlePart | tei:speaker | tei:stage[not(ancestor::tei:p or ancestor::tei:l)]
+                       | tei:castItem | tei:role | tei:roleDesc" mode="m:text">
+    <xsl:call-template name="fp:block">
+      <xsl:with-param name="name" select="'p'"/>
+      <xsl:with-param name="inline-content" select="true()"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:quote[not(ancestor::tei:p or ancestor::tei:l or ancestor::tei:ab or ancestor::tei:head
+                       or ancestor::tei:item or ancestor::tei:note)] | tei:cit[not(ancestor::tei:p or ancestor::tei:ab)]" mode="m:text">
+    <xsl:call-template name="fp:block">
+      <xsl:with-param name="name" select="'blockquote'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:quote | tei:cit" mode="m:text" priority="-1">
+    <span class="tei-{local-name()}">
+      <xsl:variable name="id" select="f:cite-id(.)"/>
+      <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
+      <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
+      <xsl:apply-templates mode="m:text"/>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="tei:lg" mode="m:text">
+    <xsl:call-template name="fp:block"><xsl:with-param name="name" select="'div'"/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:l" mode="m:text">
+    <xsl:call-template name="fp:block">
+      <xsl:with-param name="name" select="'p'"/>
+      <xsl:with-param name="inline-content" select="true()"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- Lists: items keep the numbers and letters the text prints; none are generated. -->
+  <xsl:template match="tei:list | tei:listBibl | tei:listPerson | tei:listPlace | tei:listOrg | tei:listEvent" mode="m:text">
+    <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:apply-templates select="tei:head" mode="m:text"/>
+    <xsl:choose>
+      <xsl:when test="tei:label and not($inline)">
+        <dl>
+          <xsl:call-template name="fp:common-attributes"/>
+          <xsl:for-each select="* except tei:head">
+            <xsl:element name="{if (self::tei:label) then 'dt' else 'dd'}">
+              <xsl:attribute name="class" select="concat('tei-', local-name())"/>
+              <xsl:apply-templates mode="m:text">
+                <xsl:with-param name="inline" tunnel="yes" select="false()"/>
+              </xsl:apply-templates>
+            </xsl:element>
+          </xsl:for-each>
+        </dl>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:element name="{if ($inline) then 'span' else 'ul'}">
+          <xsl:call-template name="fp:common-attributes">
+            <xsl:with-param name="class" select="string-join((concat('tei-', local-name()), 'plain-list', if ($inline) then 'as-block' else ()), ' ')"/>
+          </xsl:call-template>
+          <xsl:for-each select="node() except tei:head">
+            <xsl:choose>
+              <xsl:when test="$inline or self::tei:item or self::tei:person or self::tei:place or self::tei:org
+                              or self::tei:bibl or self::tei:event or self::text()">
+                <xsl:apply-templates select="." mode="m:text"/>
+              </xsl:when>
+              <xsl:when test="self::*"><li class="list-other"><xsl:apply-templates select="." mode="m:text"/></li></xsl:when>
+            </xsl:choose>
+          </xsl:for-each>
+        </xsl:element>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="tei:item | tei:person | tei:place | tei:org | tei:bibl[parent::tei:listBibl] | tei:event[parent::tei:listEvent]" mode="m:text">
+    <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:element name="{if ($inline) then 'span' else 'li'}">
+      <xsl:call-template name="fp:common-attributes">
+        <xsl:with-param name="class" select="string-join((concat('tei-', local-name()), if ($inline) then 'as-block' else ()), ' ')"/>
+      </xsl:call-template>
+      <xsl:apply-templates mode="m:text"/>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- text nodes directly inside a list (between items) would be invalid in <ul> -->
+  <xsl:template match="tei:list/text()" mode="m:text">
+    <xsl:if test="normalize-space()"><xsl:value-of select="."/></xsl:if>
+  </xsl:template>
+  <xsl:template match="tei:list/text()[normalize-space()]" mode="m:text" priority="1">
+    <li class="list-text"><xsl:value-of select="."/></li>
+  </xsl:template>
+
+  <xsl:template match="tei:table" mode="m:text">
+    <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:choose>
+      <xsl:when test="$inline">
+        <xsl:call-template name="fp:block"><xsl:with-param name="name" select="'span'"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <div class="table-wrap">
+          <table>
+            <xsl:call-template name="fp:common-attributes"/>
+            <xsl:if test="tei:head">
+              <caption><xsl:apply-templates select="tei:head/node()" mode="m:text">
+                <xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></caption>
+            </xsl:if>
+            <tbody>
+              <xsl:for-each select="tei:row">
+                <tr>
+                  <xsl:for-each select="tei:cell">
+                    <xsl:element name="{if (@role = 'label' or ../@role = 'label') then 'th' else 'td'}">
+                      <xsl:if test="@cols castable as xs:integer and xs:integer(@cols) gt 1"><xsl:attribute name="colspan" select="xs:integer(@cols)"/></xsl:if>
+                      <xsl:if test="@rows castable as xs:integer and xs:integer(@rows) gt 1"><xsl:attribute name="rowspan" select="xs:integer(@rows)"/></xsl:if>
+                      <xsl:apply-templates mode="m:text"/>
+                    </xsl:element>
+                  </xsl:for-each>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </div>
+        <xsl:apply-templates select="* except (tei:head, tei:row)" mode="m:text"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+  <xsl:template match="tei:row" mode="m:text">
+    <xsl:call-template name="fp:block"><xsl:with-param name="name" select="'span'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:cell" mode="m:text">
+    <span class="tei-cell"><xsl:apply-templates mode="m:text"/><xsl:text> </xsl:text></span>
+  </xsl:template>
+
+  <!-- Figures: the description is shown; a graphic is linked (never loaded from elsewhere). -->
+  <xsl:template match="tei:figure" mode="m:text">
+    <xsl:call-template name="fp:block"><xsl:with-param name="name" select="'figure'"/></xsl:call-template>
+  </xsl:template>
+  <xsl:template match="tei:figDesc" mode="m:text">
+    <span class="tei-figDesc"><xsl:apply-templates mode="m:text"/></span>
+  </xsl:template>
+  <xsl:template match="tei:graphic | tei:media" mode="m:text">
+    <xsl:variable name="url" select="f:safe-url(@url)"/>
+    <xsl:choose>
+      <xsl:when test="exists($url)"><a class="tei-graphic" href="{$url}">[image: <xsl:value-of select="tokenize($url, '/')[last()]"/>]</a></xsl:when>
+      <xsl:otherwise><span class="tei-graphic">[image]</span></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Source-description elements met inside a text (letters' <back> lists) stay readable. -->
+  <xsl:template match="tei:text//tei:persName[parent::tei:person] | tei:text//tei:placeName[parent::tei:place]
+                       | tei:text//tei:orgName[parent::tei:org]" mode="m:text" priority="2">
+    <span class="tei-{local-name()} entry-name"><xsl:apply-templates mode="m:text"/><xsl:text> </xsl:text></span>
+  </xsl:template>
+</xsl:stylesheet>
