@@ -116,7 +116,7 @@
     <xsl:param name="date" tunnel="yes" as="xs:string"/>
     <xsl:param name="doc-key" as="xs:string" select="$doc-key"/>
     <xsl:variable name="sd" select="tei:fileDesc/tei:sourceDesc"/>
-    <xsl:variable name="ms" select="$sd//tei:msDesc[1]"/>
+    <xsl:variable name="ms" select="($sd//tei:msDesc)[1]"/>
     <xsl:variable name="citation" select="if ($ms) then ty:citation($ms)
                                           else ty:plain(($sd/(* except tei:msDesc))[1])"/>
     <xsl:value-of select="concat('#ed-src(kind: ', ty:lit(if ($ms) then 'archival' else 'other'),

@@ -47,11 +47,32 @@
     <xsl:text>]</xsl:text>
   </xsl:template>
 
+  <!-- Elements the template lays out as paragraphs; inside them, blocks become inline. -->
+  <xsl:variable name="ty:par-names" as="xs:string*"
+    select="('p', 'ab', 'head', 'trailer', 'byline', 'docImprint', 'docAuthor', 'titlePart',
+             'docDate', 'postscript', 'address', 'l', 'speaker', 'label', 'salute', 'dateline',
+             'signed', 'stamp', 'roleName', 'figDesc', 'bibl')"/>
+  <xsl:variable name="ty:block-fns" as="xs:string*"
+    select="('ed-p', 'ed-head', 'ed-minutes', 'ed-list', 'ed-item', 'ed-lg', 'ed-l', 'ed-sp',
+             'ed-speaker', 'ed-stage-block', 'ed-quote', 'ed-figure', 'ed-closer', 'ed-seal',
+             'ed-role', 'ed-signed', 'ed-salute', 'ed-dateline', 'ed-label-head')"/>
+
+  <!-- Whether an element stands inside a paragraph of the output (notes, cells and figures
+       start a flow of their own). -->
+  <xsl:function name="ty:inline" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="par" select="$e/ancestor::*[local-name() = $ty:par-names][1]"/>
+    <xsl:variable name="sep" select="$e/ancestor::*[self::tei:note or self::tei:cell or self::tei:figure][1]"/>
+    <xsl:sequence select="exists($par) and (empty($sep) or $par &gt;&gt; $sep)"/>
+  </xsl:function>
+
   <xsl:template name="ty:call">
     <xsl:param name="fn" as="xs:string"/>
     <xsl:param name="args" as="xs:string" select="''"/>
     <xsl:param name="content" as="item()*" select="node()"/>
-    <xsl:value-of select="concat('#', $fn, if ($args != '') then concat('(', $args, ')') else '', '[')"/>
+    <xsl:value-of select="if ($fn = $ty:block-fns and ty:inline(.))
+                          then concat('#ed-inline-block(', ty:lit($fn), ')[')
+                          else concat('#', $fn, if ($args != '') then concat('(', $args, ')') else '', '[')"/>
     <xsl:apply-templates select="$content"/>
     <xsl:text>]</xsl:text>
   </xsl:template>
@@ -193,8 +214,8 @@
     <xsl:for-each select=".//(tei:persName | tei:placeName | tei:orgName | tei:name | tei:rs | tei:geogName)">
       <xsl:value-of select="ty:ix(.)"/>
     </xsl:for-each>
-    <xsl:variable name="fn" select="if (local-name(..) = $ty:containers or not(../text()[normalize-space()]))
-                                    then 'ed-margin-block' else 'ed-margin'"/>
+    <xsl:variable name="fn" select="if (ty:inline(.) or ../text()[normalize-space()])
+                                    then 'ed-margin' else 'ed-margin-block'"/>
     <xsl:value-of select="concat('#', $fn, '(hand: ', ty:lit(ty:hand-label(@hand, .)),
                                  ', where: ', ty:lit(@place), ')[')"/>
     <xsl:apply-templates mode="ty:margin"/>
