@@ -96,7 +96,7 @@
               <p class="view-help" data-pagefind-ignore="">Reading view: regularised forms and corrections. Diplomatic view: the text as written.</p>
             </xsl:if>
             <div class="text">
-              <xsl:variable name="lang" select="($texts[1]/@xml:lang, $tei/@xml:lang)[1]"/>
+              <xsl:variable name="lang" select="fp:lang(($texts[1]/@xml:lang, $tei/@xml:lang)[1])"/>
               <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
               <xsl:apply-templates select="$texts" mode="m:text"/>
             </div>

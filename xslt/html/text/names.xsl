@@ -85,7 +85,7 @@
     <xsl:variable name="base" select="base-uri($from)"/>
     <xsl:variable name="doc" select="if ($file != '' and exists($edition-context) and not(matches($file, '^[a-zA-Z][a-zA-Z0-9+.-]*:'))
       and exists($base))
-      then key('fp:document-by-uri', string(resolve-uri($file, $base)), $edition-context)[1] else ()"/>
+      then key('fp:document-by-uri', replace(string(resolve-uri($file, $base)), '^file:/+', 'file:///'), $edition-context)[1] else ()"/>
     <xsl:choose>
       <xsl:when test="$p = ''"/>
       <xsl:when test="exists($ent) and $ent/@page"><xsl:sequence select="f:entity-href($ent)"/></xsl:when>

@@ -36,9 +36,15 @@
     <xsl:param name="class" as="xs:string" select="concat('tei-', local-name())"/>
     <xsl:variable name="id" select="f:cite-id(.)"/>
     <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-    <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
+    <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
     <xsl:attribute name="class" select="normalize-space(string-join(($class, fp:rend-classes(.)), ' '))"/>
   </xsl:template>
+
+  <!-- a well-formed BCP 47 tag, or nothing -->
+  <xsl:function name="fp:lang" as="xs:string?">
+    <xsl:param name="lang" as="xs:string?"/>
+    <xsl:sequence select="normalize-space($lang)[matches(., '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$')]"/>
+  </xsl:function>
 
   <xsl:function name="fp:rend-classes" as="xs:string*">
     <xsl:param name="e" as="element()"/>
@@ -129,7 +135,7 @@
     <span class="tei-{local-name()}">
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-      <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
+      <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
       <xsl:apply-templates mode="m:text"/>
     </span>
   </xsl:template>

@@ -54,7 +54,7 @@
   </xsl:template>
   <xsl:template match="tei:subst | tei:mod | tei:restore | tei:handShift[node()] | tei:damage | tei:seg | tei:w | tei:pc | tei:c | tei:g | tei:num | tei:measure | tei:foreign | tei:term | tei:mentioned | tei:soCalled | tei:distinct | tei:gloss | tei:q | tei:said | tei:emph | tei:title | tei:roleName | tei:forename | tei:surname | tei:addName | tei:genName | tei:nameLink | tei:affiliation | tei:email | tei:idno " mode="m:text" priority="-1">
     <span class="tei-{local-name()}{if (self::tei:emph or self::tei:foreign or self::tei:title[@level = ('m', 'j', 's')] or self::tei:mentioned or self::tei:term) then ' italic' else ''}">
-      <xsl:if test="@xml:lang"><xsl:attribute name="lang" select="@xml:lang"/></xsl:if>
+      <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
       <xsl:if test="self::tei:q or self::tei:said or self::tei:quote or self::tei:soCalled">“</xsl:if>
@@ -115,7 +115,7 @@
     <xsl:variable name="name" select="if (matches($rend, 'sup')) then 'sup' else if (matches($rend, '(^|\s)sub')) then 'sub' else 'span'"/>
     <xsl:element name="{$name}">
       <xsl:attribute name="class" select="normalize-space(string-join(('tei-hi', fp:rend-classes(.),
-        if (matches($rend, 'italic|ital|it\b')) then 'italic' else (),
+        if (matches($rend, 'italic|ital|(^|\s)it(\s|$)')) then 'italic' else (),
         if (matches($rend, 'bold|strong')) then 'bold' else (),
         if (matches($rend, 'underline')) then 'underline' else (),
         if (matches($rend, 'small-?caps|smcap')) then 'smallcaps' else (),

@@ -1,0 +1,312 @@
+"""The HTML edition, checked on real output: the bundled edition's pages parsed with lxml."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import html as lhtml
+
+from toolkit.config import load_config
+from toolkit.build.runner import build
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures" / "html"
+
+
+def build_edition(out: Path, root: Path = REPO, full: bool = False):
+    cfg = load_config(root / "edition.toml")
+    [result] = build(cfg, ["html"], out=out, full=full)
+    return result
+
+
+def page(site: Path, rel: str):
+    return lhtml.parse(str(site / rel)).getroot()
+
+
+_COMPOUND = re.compile(r"([a-zA-Z][\w-]*|\*)?((?:[#.][\w-]+|\[[^\]]+\])*)")
+
+
+def css(selector: str) -> str:
+    """XPath for the simple CSS selectors these tests use (descendant combinators, tag, #id,
+    .class, [attr], [attr=value]); keeps the tests free of the cssselect package."""
+    steps = []
+    for part in selector.split():
+        m = _COMPOUND.fullmatch(part)
+        assert m, selector
+        conds = []
+        for tok in re.findall(r"[#.][\w-]+|\[[^\]]+\]", m.group(2) or ""):
+            if tok[0] == "#":
+                conds.append(f"@id='{tok[1:]}'")
+            elif tok[0] == ".":
+                conds.append(f"contains(concat(' ', normalize-space(@class), ' '), ' {tok[1:]} ')")
+            else:
+                name, eq, value = tok[1:-1].partition("=")
+                conds.append(f"@{name}='{value.strip(chr(39) + chr(34))}'" if eq else f"@{name}")
+        steps.append((m.group(1) or "*") + "".join(f"[{c}]" for c in conds))
+    return "descendant::" + "/descendant::".join(steps)
+
+
+def sel(el, selector: str) -> list:
+    return el.xpath(css(selector))
+
+
+def text(el) -> str:
+    return re.sub(r"\s+", " ", el.text_content()).strip()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("html") / "site"
+    result = build_edition(out)
+    assert result.ok and result.written > 50
+    return out
+
+
+# -- collection listing ----------------------------------------------------------------------
+def test_listing_pages_ten_per_page_in_date_order(site):
+    p1 = page(site, "documents.html")
+    assert text(sel(p1, ".result-count")[0]) == "1 - 10 of 11"
+    items = sel(p1, ".listing-static .doc-item")
+    assert len(items) == 10
+    dates = [sel(i, "time")[0].get("datetime") for i in items]
+    assert dates == sorted(dates) and dates[0] == "1935-09-13"
+    assert text(sel(items[0], ".doc-item-title")[0]).startswith("Politburo Decisions of 13 September 1935")
+    assert "Politburo directs manpower" in text(sel(items[0], ".doc-item-summary")[0])
+    pager = [a.get("href") for a in sel(p1, "nav.pager a")]
+    assert "documents-2.html" in pager
+    p2 = page(site, "documents-2.html")
+    assert text(sel(p2, ".result-count")[0]) == "11 - 11 of 11"
+    assert "Report from Cde. Yegnarov to Cde. Beria" in text(sel(p2, ".doc-item")[0])
+
+
+def test_listing_sorted_by_title_and_facets(site):
+    t1 = page(site, "documents-by-title.html")
+    titles = [text(a) for a in sel(t1, ".listing-static .doc-item-title a")]
+    assert titles == sorted(titles, key=str.lower) and len(titles) == 10
+    facets = {s.get("data-facet"): [o.get("value") for o in sel(s, "option")] for s in sel(t1, "select")}
+    assert set(facets) == {"person", "place", "org"}
+    assert "stalin" in facets["person"] and "kashgar" in facets["place"] and "nkvd" in facets["org"]
+    data = (site / "assets" / "data.js").read_text()
+    assert data.startswith("window.EDITION_DOCUMENTS = [") and '"doc-1937-06-14"' in data
+
+
+# -- the 14 June 1937 document -----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def doc1937(site):
+    return page(site, "doc/doc-1937-06-14.html")
+
+
+def test_document_title_date_summary(doc1937):
+    assert text(sel(doc1937, "h1")[0]) == "Concerning the 36th Division of the NRA's Appeals to the Soviet Government"
+    assert sel(doc1937, ".doc-date time")[0].get("datetime") == "1937-06-14"
+    assert "the Politburo resolves that it will provide assistance" in text(sel(doc1937, "#summary")[0])
+    assert doc1937.get("lang") == "en"
+
+
+def test_entity_links_resolve_and_have_popovers(site, doc1937):
+    links = sel(doc1937, ".text a.entity")
+    assert len(links) > 40
+    for a in links:
+        target = (site / "doc" / a.get("href")).resolve()
+        assert target.is_file(), a.get("href")
+        pop = doc1937.get_element_by_id(a.get("aria-describedby"))
+        assert pop.get("role") == "tooltip"
+    stalin = doc1937.get_element_by_id("pop-stalin")
+    assert text(sel(stalin, ".popover-name")[0]) == "I. V. Stalin"
+    assert "I. Stalin" in text(sel(stalin, ".popover-variants")[0])
+    assert "Signs the Politburo decisions" in text(sel(stalin, ".popover-note")[0])
+
+
+def test_marginalia_seal_signature(doc1937):
+    notes = sel(doc1937, "aside.marginal")
+    assert len(notes) == 3
+    assert "at the top of the page" in text(sel(notes[0], ".marginal-label")[0])
+    assert "hand: archive" in text(sel(notes[0], ".marginal-label")[0])
+    assert text(sel(notes[0], ".marginal-body")[0]) == "point 539 is in classified storage"
+    assert "before the previous entry" in text(notes[1])
+    seal = sel(doc1937, ".tei-stamp.set-apart")[0]
+    assert text(seal) == "Seal CC seal"
+    sig = sel(doc1937, ".tei-signed.set-apart")[0]
+    assert "Signature (hand: signature)" in text(sig) and "I. Stalin" in text(sig)
+
+
+def test_views_and_interventions(doc1937):
+    choice = sel(doc1937, ".tei-choice")[0]
+    assert text(sel(choice, ".dipl")[0]) == "Hotan"
+    assert text(sel(choice, ".read")[0]) == "Hetian"
+    assert sel(doc1937, ".view-switch button[data-set-view='diplomatic']")
+    assert text(sel(doc1937, ".tei-supplied")[0]) == "[District]"
+    body = sel(doc1937, "body")[0]
+    assert body.get("data-view") == "reading"
+
+
+def test_document_information_citation_download(site, doc1937):
+    info = {text(sel(r, "dt")[0]): text(sel(r, "dd")[0]) for r in sel(doc1937, "#doc-info .info-row")}
+    assert info["Archival source"] == "RGASPI f. 17, op. 162, d. 20, l. 62-63"
+    assert info["Obtained by"] == "Jamil Hasanli"
+    assert info["Translated by"] == "Gary Goldberg"
+    assert "welcomes reuse of Digital Archive materials" in info["Rights"]
+    assert "CC BY 4.0" in info["Rights"]
+    assert info["Record ID"] == "Not given in the source"
+    assert info["Original classification"] == "Not given in the source"
+    cite = text(sel(doc1937, "#citation .cite-text")[0])
+    assert "Concerning the 36th Division" in cite and "Soviet Decisions on Xinjiang" in cite
+    dl = sel(doc1937, "a[download]")[0].get("href")
+    assert (site / "doc" / dl).read_bytes() == (REPO / "tei" / "doc-1937-06-14.xml").read_bytes()
+
+
+def test_stable_ids_and_prev_next(doc1937):
+    ids = {e.get("id") for e in doc1937.iter() if e.get("id")}
+    assert {"doc-1937-06-14", "p-1", "p-2", "note-1", "note-2", "head-1", "title", "summary"} <= ids
+    assert sel(doc1937, "a[rel=prev]")[0].get("href") == "../doc/doc-1936-02-07.html"
+    assert sel(doc1937, "a[rel=next]")[0].get("href") == "../doc/doc-1937-11-10.html"
+    # the editorial note is a numbered note with a link back
+    assert sel(doc1937, "#note-1 a.backlink")[0].get("href") == "#note-1-ref"
+
+
+def test_untranscribed_document(site):
+    d = page(site, "doc/doc-1945-07.html")
+    assert "not transcribed" in text(sel(d, ".text")[0])
+    assert sel(d, ".doc-date time")[0].get("datetime") == "1945-07"
+
+
+# -- indices, entities, map, chronology ------------------------------------------------------
+def test_indices_and_entity_pages(site):
+    persons = page(site, "persons.html")
+    names = [text(a) for a in sel(persons, ".entity-list a")]
+    assert "I. V. Stalin" in names and "Ma Zhongying" in names
+    stalin = page(site, "entity/stalin.html")
+    assert text(sel(stalin, "h1")[0]) == "I. V. Stalin"
+    assert "I. Stalin" in text(sel(stalin, ".info-list")[0])
+    note_links = [a.get("href") for a in sel(stalin, ".entity-note a")]
+    assert "../doc/doc-1937-06-14.html" in note_links
+    passages = sel(stalin, "a.passage-link")
+    assert passages
+    for a in passages:  # every passage link leads to an id that exists on the document page
+        href, frag = a.get("href").split("#")
+        target = page(site, "entity/" + href)
+        assert target.get_element_by_id(frag) is not None, a.get("href")
+    kashgar = page(site, "entity/kashgar.html")
+    assert any("doc-1937-06-14.html#p-1" in a.get("href") for a in sel(kashgar, "a.passage-link"))
+
+
+def test_map_and_chronology(site):
+    m = page(site, "map.html")
+    labels = [text(t) for t in m.iter("{http://www.w3.org/2000/svg}text", "text") if "map-label" in (t.get("class") or "")]
+    assert {"Kashgar", "Urumqi", "Hotan"} <= set(labels)
+    assert not sel(m, "img") and not sel(m, "iframe")
+    c = page(site, "chronology.html")
+    years = [text(h) for h in sel(c, "section.year h2")]
+    assert years == ["1935", "1936", "1937", "1939", "1945"]
+
+
+# -- security, unknown elements -----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def adhoc(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("adhoc") / "site"
+    cfg = load_config(REPO / "edition.toml")
+    [r] = build(cfg, ["html"], paths=[FIXTURES / "hostile.xml", FIXTURES / "unknown.xml"], out=out)
+    assert r.ok
+    return out
+
+
+def test_hostile_input_cannot_inject(adhoc):
+    for f in adhoc.rglob("*.html"):
+        if "pagefind" in f.parts:
+            continue
+        root = page(adhoc, f.relative_to(adhoc).as_posix())
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            assert el.tag not in ("iframe", "object", "embed", "style", "img"), f
+            if el.tag == "script":
+                assert el.get("src", "").endswith(("assets/edition.js", "assets/data.js")) and not text(el), f
+            for name, value in el.attrib.items():
+                assert not name.lower().startswith("on"), (f, name)
+                assert name.lower() not in ("style", "srcdoc", "formaction"), (f, name)
+                if name.lower() in ("href", "src", "action", "xlink:href", "data"):
+                    v = re.sub(r"[\s\x00-\x1f]", "", value).lower()
+                    assert not v.startswith(("javascript:", "data:", "vbscript:")), (f, value)
+    doc = page(adhoc, "doc/hostile.html")
+    assert "<script>alert(15)</script>" in text(sel(doc, ".text")[0])
+    assert sel(doc, "a[href='https://example.org/ok']")
+
+
+def test_unknown_elements_are_kept_and_marked(adhoc):
+    doc = page(adhoc, "doc/unknown-elements.html")
+    widget = sel(doc, "[data-tei='x:widget']")[0]
+    assert widget.tag == "span" and "tei-unknown" in widget.get("class")
+    assert text(widget) == "custom inline content"
+    block = sel(doc, "[data-tei='madeUpBlock']")[0]
+    assert "paragraph inside a made-up block" in text(block) and "item in a made-up block" in text(block)
+    body = text(sel(doc, ".text")[0])
+    for s in ("nested list item", "cell text", "verse line", "custom title text", "made-up phrase"):
+        assert s in body
+    assert text(sel(doc, ".tei-abbr.dipl")[0]) == "Dr" and text(sel(doc, ".tei-expan.read")[0]) == "Doctor"
+
+
+# -- incremental and atomic builds -----------------------------------------------------------------
+@pytest.fixture
+def edition_copy(tmp_path) -> Path:
+    root = tmp_path / "ed"
+    shutil.copytree(REPO / "tei", root / "tei")
+    shutil.copytree(REPO / "schema", root / "schema")
+    shutil.copy(REPO / "edition.toml", root / "edition.toml")
+    return root
+
+
+def test_incremental_rebuilds_only_what_changed(edition_copy):
+    out = edition_copy / "output" / "html"
+    first = build_edition(out, edition_copy)
+    assert first.written > 50
+    again = build_edition(out, edition_copy)
+    assert again.written == 0
+    # a text edit inside one paragraph: that page and the entity pages whose passages changed
+    doc = edition_copy / "tei" / "doc-1937-06-14.xml"
+    doc.write_text(doc.read_text().replace("Decline the governor's suggestion", "Decline the governor's proposal"))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.html") if "pagefind" not in p.parts}
+    edited = build_edition(out, edition_copy)
+    changed = {p.relative_to(out).as_posix() for p in out.rglob("*.html")
+               if "pagefind" not in p.parts and p.stat().st_mtime_ns != before.get(p)}
+    assert changed == {"doc/doc-1937-06-14.html"}
+    assert edited.written == 2  # the page and its TEI download
+    assert "Decline the governor's proposal" in text(page(out, "doc/doc-1937-06-14.html"))
+    # an authority edit: the entity page and the documents naming it
+    persons = edition_copy / "tei" / "persons.xml"
+    persons.write_text(persons.read_text().replace(">Kruchinkin</persName>", ">Kruchinkin (edited)</persName>", 1))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.html") if "pagefind" not in p.parts}
+    build_edition(out, edition_copy)
+    changed = {p.relative_to(out).as_posix() for p in out.rglob("*.html")
+               if "pagefind" not in p.parts and p.stat().st_mtime_ns != before.get(p)}
+    assert {"entity/kruchinkin.html", "doc/doc-1937-06-14.html", "persons.html"} <= changed
+    assert "doc/doc-1945-07-09.html" not in changed and "entity/stalin.html" not in changed
+    pop = page(out, "doc/doc-1937-06-14.html").get_element_by_id("pop-kruchinkin")
+    assert "Kruchinkin (edited)" in text(pop)
+
+
+def test_failed_build_leaves_previous_output(edition_copy, monkeypatch):
+    out = edition_copy / "output" / "html"
+    build_edition(out, edition_copy)
+    before = (out / "doc" / "doc-1937-06-14.html").read_bytes()
+    doc = edition_copy / "tei" / "doc-1937-06-14.xml"
+    doc.write_text(doc.read_text().replace("Decline the governor's", "Refuse the governor's"))
+    from toolkit.build import html as html_build
+
+    def boom(*a, **k):
+        raise RuntimeError("interrupted")
+    monkeypatch.setattr(html_build.HtmlBuild, "build_site", boom)
+    with pytest.raises(RuntimeError):
+        build_edition(out, edition_copy)
+    assert (out / "doc" / "doc-1937-06-14.html").read_bytes() == before
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".html.staging")]
+
+
+def test_cli_bad_input_message(tmp_path, cli):
+    bad = tmp_path / "bad.xml"
+    bad.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>unclosed</body></text></TEI>')
+    r = cli("build", "html", str(bad), "--out", str(tmp_path / "out"))
+    assert r.returncode == 1
+    assert "bad.xml:1:" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "out").exists()
