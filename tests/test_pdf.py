@@ -440,11 +440,13 @@ def corpus(*parts) -> Path:
                                    ("frus-history",)])
 def test_corpora_typeset(parts, tmp_path):
     src = corpus(*parts)
-    [res] = adhoc([src], tmp_path / "out")
+    files = [src] if src.is_file() else sorted(src.glob("*.xml"))
+    if parts == ("frus-history",):  # 63 memos make a 676-page volume: a dozen keep the test quick
+        files = files[::5]
+    [res] = adhoc(files, tmp_path / "out")
     assert res.ok
     pdfs = list((tmp_path / "out").glob("*.pdf"))
-    files = [src] if src.is_file() else list(src.glob("*.xml"))
-    assert len(pdfs) >= 2 and len(pdfs) >= min(len(files), 2)
+    assert len(pdfs) >= 2
     text = "".join(pages_text(tmp_path / "out" / "edition.pdf"))
     assert len(text) > 200
 
