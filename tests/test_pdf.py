@@ -152,9 +152,6 @@ def test_title_page_contents_and_editorial_note(volume):
     for s in ("Jamil Hasanli", "Gary Goldberg", "Published by", "CC BY 4.0"):
         assert squash(s) in squash(volume[0]), s
     assert volume[1].lstrip().startswith("Contents")
-    # contents lists every document with the page where it starts
-    for when, doc_id, root in bundled_documents():
-        label = re.sub(r"^0", "", "")  # noqa: keep simple
     note = page_of(volume, "Editorial note", 2)
     assert "Handwritten notes stand in the outer margin" in flat(volume[note])
 

@@ -94,8 +94,9 @@
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-minutes'"/></xsl:call-template>
   </xsl:template>
   <xsl:template match="tei:head">
+    <!-- only divisions that have a heading count: PDF/UA forbids skipped heading levels -->
     <xsl:variable name="depth" select="count(ancestor::*[local-name() = ('div', 'div1', 'div2',
-      'div3', 'div4', 'div5', 'div6', 'div7', 'lg', 'list', 'figure', 'table', 'listBibl', 'sp')])"/>
+      'div3', 'div4', 'div5', 'div6', 'div7')][tei:head[not(@type = 'minutes')]])"/>
     <xsl:call-template name="ty:call">
       <xsl:with-param name="fn" select="if (parent::tei:figure or parent::tei:table or parent::tei:list
                                             or parent::tei:lg) then 'ed-label-head' else 'ed-head'"/>
