@@ -1,8 +1,10 @@
 """RELAX NG validation (lxml/libxml2) with messages a new user understands.
 
-libxml2 reports "Did not expect element foo there" with a line and no column. We find the element
-in the tree for an exact line and column, and add what the schema allows at that point, computed
-from the grammar itself (allowed child elements and attributes of the parent element).
+libxml2 decides whether a file is valid. For an invalid file, rng_derivative (a validator by
+derivatives) finds each error where it really is and what the schema expected there; its
+problems are phrased here. libxml2's own messages ("Did not expect element foo there", a line, no
+column) are the fallback: we find the element for an exact line and column and add what the
+schema allows, computed from the grammar itself.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from lxml import etree
 
 from ..diagnostics import ERROR, Diagnostic
 from ..xmlsafe import SourceFile
+from . import rng_derivative
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 R = "{%s}" % RNG_NS
@@ -216,13 +219,132 @@ _MESSAGES = [
 
 
 def validate(src: SourceFile, schema_path: Path, rule: str = "rng") -> list[Diagnostic]:
-    """RELAX NG diagnostics for one parsed file."""
+    """RELAX NG diagnostics for one parsed file.
+
+    libxml2 decides (fast); when it finds the file invalid, the derivative validator
+    (rng_derivative) says precisely where and what, since libxml2's messages point at the wrong
+    place whenever the schema has a choice. If that validator cannot help (finds nothing or
+    fails), libxml2's own messages are rewritten instead.
+    """
     schema = load_schema(schema_path)
     with _lock:  # a libxml2 RelaxNG object keeps its error log: one validation at a time
         ok = schema.rng.validate(src.tree)
         entries = [(e.line, e.message, e.type_name) for e in schema.rng.error_log]
     if ok:
         return []
+    try:
+        problems = rng_derivative.diagnose(src.tree, schema.path)
+    except Exception:  # noqa: BLE001 - any failure there: libxml2's messages still serve
+        problems = []
+    if problems:
+        return _from_problems(src, schema.grammar, problems, rule)
+    return _from_libxml2(src, schema, entries, rule)
+
+
+_DATE_ATTRS = ("when", "from", "to", "notBefore", "notAfter", "when-iso", "from-iso", "to-iso",
+               "notBefore-iso", "notAfter-iso")
+
+
+def _or_list(items, limit=8) -> str:
+    items = list(items)
+    shown = items[:limit]
+    more = f" (and {len(items) - limit} more)" if len(items) > limit else ""
+    if len(shown) <= 1:
+        return "".join(shown) + more
+    return ", ".join(shown[:-1]) + " or " + shown[-1] + more
+
+
+def _from_problems(src: SourceFile, g: Grammar, problems, rule: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    merged: dict = {}   # (element, kind) -> problems, for several bad attributes on one element
+    for p in problems:
+        if p.kind == rng_derivative.ATTRIBUTE_NOT_ALLOWED:
+            merged.setdefault(p.node, []).append(p)
+    done_attr: set = set()
+    for p in problems:
+        el = p.node
+        name = etree.QName(el).localname
+        parent = el.getparent()
+        pname = etree.QName(parent).localname if parent is not None else None
+        hint = ""
+        if p.kind == rng_derivative.ELEMENT_NOT_ALLOWED:
+            if parent is None:
+                text = f"the root element <{name}> is not one this schema accepts"
+                hint = f"expected: {_fmt_list(p.expected)}"
+            elif p.missing:
+                text = (f"element <{name}> is not allowed yet inside <{pname}>: "
+                        f"a required element is missing before it")
+                hint = f"expected first: {_fmt_list(p.missing)}"
+            elif not p.anywhere and name in g.allowed(pname)[0]:
+                text = (f"element <{name}> is not allowed at this position inside <{pname}> "
+                        f"(wrong order or too many)")
+                hint = f"allowed at this position: {_fmt_list(p.expected)}"
+                if p.end_allowed:
+                    hint += f" (or nothing more: <{pname}> may end here)" if p.expected else \
+                        f" (<{pname}> must end here)"
+            else:
+                text = f"element <{name}> is not allowed inside <{pname}>"
+                close = difflib.get_close_matches(name, p.expected, n=1, cutoff=0.75)
+                hint = (f"did you mean <{close[0]}>? " if close else "") + \
+                    f"allowed here: {_fmt_list(p.expected)}"
+        elif p.kind == rng_derivative.ELEMENT_INCOMPLETE:
+            if len(p.expected) == 1:
+                text = f"element <{p.expected[0]}> is required here but missing (inside <{name}>)"
+            else:
+                text = f"a required child element is missing (inside <{name}>)"
+            hint = f"expected {'one of ' if len(p.expected) > 1 else ''}{_fmt_list(p.expected)}" + \
+                (" or text" if p.text_allowed else "") + f" before the end of <{name}>"
+        elif p.kind == rng_derivative.ATTRIBUTE_NOT_ALLOWED:
+            if el in done_attr:
+                continue
+            done_attr.add(el)
+            wrong = [q.attribute for q in merged[el]]
+            allowed = p.expected
+            text = (f"attribute{'s' if len(wrong) > 1 else ''} "
+                    f"{', '.join('@' + w for w in wrong)} not allowed on <{name}>")
+            close = difflib.get_close_matches(wrong[0], allowed, n=1, cutoff=0.75)
+            hint = (f"did you mean @{close[0]}? " if close else "") + \
+                f"<{name}> allows: {_fmt_attrs(allowed)}"
+        elif p.kind == rng_derivative.ATTRIBUTE_MISSING:
+            req = p.expected
+            if len(req) == 1:
+                text = f"<{name}> lacks the required attribute @{req[0]}"
+            else:
+                text = f"<{name}> lacks a required attribute"
+            hint = f"add {_or_list(['@' + r for r in req])}" if req else \
+                f"<{name}> allows: {_fmt_attrs(g.allowed(name)[1])}"
+        elif p.kind == rng_derivative.ATTRIBUTE_VALUE:
+            text = f"attribute @{p.attribute}=\"{p.value}\" on <{name}> has a value the schema does not allow"
+            allowed = f"allowed: {_or_list(p.expected)}" if p.expected else ""
+            if p.attribute in _DATE_ATTRS:
+                hint = ("check the value's format (dates: YYYY, YYYY-MM or YYYY-MM-DD) "
+                        "and that it is a real calendar date")
+                if re.fullmatch(r"-?\d{4}-\d{2}(-\d{2})?", p.value or ""):
+                    text = (f"attribute @{p.attribute}=\"{p.value}\" on <{name}> is not a real "
+                            f"calendar date (or not a form the schema allows)")
+                hint += f"; {allowed}" if allowed else ""
+            else:
+                hint = allowed
+        elif p.kind == rng_derivative.TEXT_VALUE:
+            v = (p.value or "").strip()
+            if v:
+                text = f"the text \"{v[:40]}\" of <{name}> is not a value the schema allows"
+            else:
+                text = f"<{name}> must not be empty"
+            hint = f"allowed: {_or_list(p.expected)}" if p.expected else ""
+        elif p.kind == rng_derivative.TEXT_NOT_ALLOWED:
+            v = " ".join((p.value or "").split())
+            text = f"text is not allowed inside <{name}> (\"{v[:40]}{'…' if len(v) > 40 else ''}\")"
+            hint = f"<{name}> may contain only elements here: {_fmt_list(p.expected)}"
+        else:
+            text = p.detail or p.kind
+        line, col = src.position(p.at if p.at is not None else el)
+        out.append(Diagnostic(src.display, line, col, ERROR, text, rule, hint))
+    return out
+
+
+def _from_libxml2(src: SourceFile, schema: "CompiledSchema", entries, rule: str) -> list[Diagnostic]:
+    """Diagnostics from libxml2's messages (the fallback)."""
     out: list[Diagnostic] = []
     reported_unexpected: set[tuple[int, str]] = set()
     parsed = []

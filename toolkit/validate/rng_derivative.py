@@ -58,6 +58,8 @@ class Problem:
     end_allowed: bool = False       # element-not-allowed: the element could end here
     missing: list[str] = field(default_factory=list)  # element-not-allowed: required before it
     anywhere: bool = False          # element-not-allowed: the schema defines no element of that name
+    at: etree._Element | None = None  # text problems: the element just after the text (where jing
+    #                                   reports it), None when the text ends the element
 
 
 # ============================================================================================
@@ -539,7 +541,11 @@ def describe_value_patterns(pats, ps: Patterns, depth=0) -> list[str]:
         elif k == DATA:
             lib, typ, params, exc = p.info
             pat = [v for n, v in params if n == "pattern"]
-            out.append(typ + (f" matching {pat[0]}" if pat else ""))
+            label = _TYPE_LABELS.get(typ) if lib == XSD_LIB else None
+            if label and (typ in _DATE_TYPES or not pat):
+                out.append(label)     # (patterns on dates only restate the format)
+            else:
+                out.append((label or typ) + (f" matching {pat[0]}" if pat else ""))
         elif k == TEXT:
             out.append("any text")
         elif k == EMPTY:
@@ -555,6 +561,21 @@ def describe_value_patterns(pats, ps: Patterns, depth=0) -> list[str]:
             if f[1]:
                 out.append("any text")
     return list(dict.fromkeys(out))
+
+
+_TYPE_LABELS = {
+    "date": "a date YYYY-MM-DD", "gYearMonth": "a year and month YYYY-MM", "gYear": "a year YYYY",
+    "dateTime": "a date and time YYYY-MM-DDThh:mm:ss", "time": "a time hh:mm:ss",
+    "gMonth": "a month --MM", "gDay": "a day ---DD", "gMonthDay": "a month and day --MM-DD",
+    "duration": "a duration (P1Y2M3D, PT4H)", "boolean": "true or false",
+    "integer": "a whole number", "nonNegativeInteger": "a whole number (0 or more)",
+    "positiveInteger": "a whole number (1 or more)", "decimal": "a decimal number",
+    "double": "a number", "float": "a number", "anyURI": "a URI", "language": "a language code (en, de-AT)",
+    "NCName": "a name (no spaces or colons)", "Name": "an XML name", "ID": "an identifier (an XML name)",
+    "IDREF": "a reference to an identifier", "IDREFS": "references to identifiers",
+    "NMTOKEN": "a single token (no spaces)", "NMTOKENS": "tokens separated by spaces",
+    "token": "text", "string": "text", "normalizedString": "text",
+}
 
 
 def _sort_key(p: P):
@@ -928,11 +949,9 @@ class _Run:
         if defs:
             self._inside(ps.choice_of([ps.after(d.b, ps.empty) for d in defs]), el, local)
             return
-        if prob is None:
-            prob = Problem(el, None, ELEMENT_NOT_ALLOWED, [])
-            self.problems.append(prob)
-        prob.anywhere = True
-        prob.detail = f"element {local!r} not allowed anywhere in the schema"
+        if prob is not None:   # (unknown elements inside an unknown element: reported once)
+            prob.anywhere = True
+            prob.detail = f"element {local!r} not allowed anywhere in the schema"
         for c in el:
             if isinstance(c.tag, str):
                 self._lenient(c, *_split(c.tag))
@@ -945,6 +964,9 @@ class _Run:
             q = ps.att_deriv(p, ans, alocal, value)
             if q.kind == NA:
                 label = _label(ans, alocal, True)
+                if ans and ans != XML_NS:
+                    prefix = next((k for k, v in el.nsmap.items() if v == ans and k), None)
+                    label = f"{prefix}:{alocal}" if prefix else label
                 q = ps.att_deriv(p, ans, alocal, None)
                 if q.kind == NA:
                     allowed = sorted({n for a in ps.attributes(opened) for n in nc_labels(a.a, True)},
@@ -975,13 +997,13 @@ class _Run:
             else:
                 p = q
         else:
-            for it in items:
+            for i, it in enumerate(items):
                 if isinstance(it, str):
                     if _is_ws(it):
                         continue
                     q = ps.text_deriv(p, it)
                     if q.kind == NA:
-                        self._text_problem(p, el, it)
+                        self._text_problem(p, el, it, items[i + 1] if i + 1 < len(items) else None)
                     else:
                         p = q
                 else:
@@ -999,16 +1021,16 @@ class _Run:
             q = ps.end(p, lenient=True)
         return q
 
-    def _text_problem(self, p: P, el, text: str):
+    def _text_problem(self, p: P, el, text: str, following=None):
         els, text_ok, data = self.ps.firsts(p)
         if data:
             exp = describe_value_patterns(data, self.ps)
             self.problems.append(Problem(el, None, TEXT_VALUE, exp, text.strip(),
-                                         "character content is invalid"))
+                                         "character content is invalid", at=following))
         else:
             names, _ = self._elem_names(p)
             self.problems.append(Problem(el, None, TEXT_NOT_ALLOWED, names, text.strip(),
-                                         "text not allowed here"))
+                                         "text not allowed here", at=following))
 
 
 def diagnose(tree, schema_path: Path) -> list[Problem]:
