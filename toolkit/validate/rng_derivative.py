@@ -987,6 +987,7 @@ class _Run:
             q = ps.stcd(p, lenient=True)
         p = q
         items = _items(el)
+        reported = False
         if not any(not isinstance(i, str) for i in items):
             text = items[0] if items else ""
             q = ps.text_deriv(p, text)
@@ -994,6 +995,7 @@ class _Run:
                 q = ps.choice(p, q)
             if q.kind == NA:
                 self._text_problem(p, el, text)
+                reported = True
             else:
                 p = q
         else:
@@ -1009,7 +1011,7 @@ class _Run:
                 else:
                     p = self.element(p, it)
         q = ps.end(p)
-        if q.kind == NA:
+        if q.kind == NA and not reported:
             els, text_ok, data = ps.firsts(p)
             if data and not els:
                 self._text_problem(p, el, el.text or "")
@@ -1018,6 +1020,7 @@ class _Run:
                 self.problems.append(Problem(el, None, ELEMENT_INCOMPLETE, names,
                                              detail=f"element {local!r} incomplete",
                                              text_allowed=text_ok))
+        if q.kind == NA:
             q = ps.end(p, lenient=True)
         return q
 

@@ -1,0 +1,277 @@
+"""The derivative RELAX NG validator: agrees with jing on validity, and reports each error where
+jing does (same line), with what was expected, even below a <choice> in the schema."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from toolkit.validate import relaxng, rng_derivative as rd
+from toolkit.validate.relaxng import validate
+from toolkit.xmlsafe import parse_file
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+EDITION_RNG = REPO / "schema" / "edition.rng"
+FIX = Path(__file__).parent / "fixtures" / "rng_derivative"
+MINI = Path(__file__).parent / "fixtures" / "rng" / "mini.rng"
+PYJING = Path(sys.executable).parent / "pyjing"
+PARSER = etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=False)
+
+
+def shared(*parts: str) -> Path:
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"{p} is absent")
+    return p
+
+
+def jing_lines(schema: Path, doc: Path) -> list[int] | None:
+    """Lines of jing's errors, or None when jing cannot run here."""
+    if not PYJING.exists() or shutil.which("java") is None:
+        return None
+    r = subprocess.run([str(PYJING), str(schema), str(doc)], capture_output=True, text=True,
+                       timeout=300)
+    return [int(m.group(1)) for m in re.finditer(r":(\d+):\d+: error:", r.stdout)]
+
+
+def diagnose_file(doc: Path, schema: Path):
+    return rd.diagnose(etree.parse(str(doc), PARSER), schema)
+
+
+# ---- (1) valid files are valid -------------------------------------------------------------
+
+@pytest.mark.parametrize("doc", sorted((REPO / "tei").glob("*.xml")), ids=lambda p: p.name)
+def test_edition_files_are_valid(doc):
+    assert diagnose_file(doc, EDITION_RNG) == []
+
+
+@pytest.mark.parametrize("schema,doc", [
+    ("schemas/tei_all.rng", "corpora/teic/testall.xml"),
+    ("schemas/tei_all.rng", "corpora/teic/testnames.xml"),
+    ("schemas/tei_all.rng", "corpora/teic/testtranscr.xml"),
+    ("schemas/tei_all.rng", "corpora/teic/testapp2.xml"),
+    ("schemas/tei_all.rng", "corpora/letters/indices/listcorrespondence.xml"),
+    ("schemas/tei_all.rng", "corpora/letters/indices/listevent.xml"),
+    ("corpora/eltec/Schemas/eltec-1.rng", "corpora/eltec/ELTeC-eng/level1/ENG18400_Trollope.xml"),
+    ("corpora/eltec/Schemas/eltec-1.rng", "corpora/eltec/ELTeC-eng/level1/ENG18471_Bronte.xml"),
+])
+def test_corpus_files_jing_accepts_are_valid(schema, doc):
+    schema, doc = shared(*schema.split("/")), shared(*doc.split("/"))
+    assert diagnose_file(doc, schema) == []
+    lines = jing_lines(schema, doc)
+    assert lines in (None, [])
+
+
+def test_invalid_corpus_files_agree_with_jing_line_by_line():
+    schema = shared("schemas", "tei_all.rng")
+    for doc in (shared("corpora", "teic", "testms.xml"), shared("corpora", "teic", "testplace.xml")):
+        ours = [p.node.sourceline for p in diagnose_file(doc, schema)]
+        assert ours
+        lines = jing_lines(schema, doc)
+        if lines is not None:
+            assert sorted(ours) == sorted(lines)
+
+
+def test_tei_all_is_fast_enough():
+    schema = shared("schemas", "tei_all.rng")
+    doc = shared("corpora", "teic", "testms.xml")    # 2,200 elements, 128 errors
+    tree = etree.parse(str(doc), PARSER)
+    t = time.perf_counter()
+    compiled = rd.Schema(schema.resolve())           # uncached: the full compile
+    compile_s = time.perf_counter() - t
+    rd._cache[(str(schema.resolve()), schema.resolve().stat().st_mtime)] = compiled
+    t = time.perf_counter()
+    problems = rd.diagnose(tree, schema)
+    first_s = time.perf_counter() - t
+    t = time.perf_counter()
+    rd.diagnose(tree, schema)
+    again_s = time.perf_counter() - t
+    assert len(problems) == 128
+    assert compile_s < 2.0 and first_s < 2.0 and again_s < 1.0, (compile_s, first_s, again_s)
+
+
+def test_schema_is_cached_per_process():
+    assert rd.load(EDITION_RNG) is rd.load(EDITION_RNG)
+
+
+# ---- (2) broken fixtures: the right element, line and column, as jing -------------------------
+
+CASES = [
+    # fixture, kind, element, attribute, (line, column), message
+    ("bad-date.xml", rd.ATTRIBUTE_VALUE, "date", "when", (166, 58),
+     'attribute @when="1936-02-30" on <date> is not a real calendar date'),
+    ("unknown-element.xml", rd.ELEMENT_NOT_ALLOWED, "placename", None, (46, 18),
+     "element <placename> is not allowed inside <p>"),
+    ("missing-element.xml", rd.ELEMENT_NOT_ALLOWED, "notesStmt", None, (11, 7),
+     "element <notesStmt> is not allowed yet inside <fileDesc>: a required element is missing before it"),
+    ("incomplete.xml", rd.ELEMENT_INCOMPLETE, "availability", None, (13, 9),
+     "a required child element is missing (inside <availability>)"),
+    ("wrong-order.xml", rd.ELEMENT_NOT_ALLOWED, "notesStmt", None, (11, 7),
+     "element <notesStmt> is not allowed yet inside <fileDesc>: a required element is missing before it"),
+    ("bad-attribute.xml", rd.ATTRIBUTE_NOT_ALLOWED, "bibl", "rend", (27, 9),
+     "attribute @rend not allowed on <bibl>"),
+    ("bad-attribute-value.xml", rd.ATTRIBUTE_VALUE, "gap", "reason", (55, 7),
+     'attribute @reason="lost" on <gap> has a value the schema does not allow'),
+    ("missing-attribute.xml", rd.ATTRIBUTE_MISSING, "bibl", "type", (27, 9),
+     "<bibl> lacks the required attribute @type"),
+    ("text-not-allowed.xml", rd.TEXT_NOT_ALLOWED, "body", None, (56, 7),
+     'text is not allowed inside <body> ("stray text")'),
+    ("wrong-parent.xml", rd.ELEMENT_NOT_ALLOWED, "gap", None, (38, 9),
+     "element <gap> is not allowed inside <langUsage>"),
+]
+
+
+@pytest.mark.parametrize("name,kind,element,attribute,pos,message", CASES, ids=[c[0] for c in CASES])
+def test_broken_fixture(tmp_path, name, kind, element, attribute, pos, message):
+    doc = tmp_path / name
+    doc.write_bytes((FIX / name).read_bytes())
+    problems = diagnose_file(doc, EDITION_RNG)
+    first = problems[0]
+    assert (first.kind, etree.QName(first.node).localname, first.attribute) == (kind, element, attribute)
+    diags = validate(parse_file(doc, display=name), EDITION_RNG)
+    assert len(diags) == len(problems)
+    assert (diags[0].line, diags[0].column) == pos
+    assert diags[0].message.startswith(message)
+    assert diags[0].rule == "rng" and diags[0].hint
+    lines = jing_lines(EDITION_RNG, doc)
+    if lines is not None:
+        assert [d.line for d in diags] == lines
+
+
+def test_wrong_order_gives_both_misplaced_elements(tmp_path):
+    diags = validate(parse_file(FIX / "wrong-order.xml", display="x.xml"), EDITION_RNG)
+    assert [(d.line, d.column) for d in diags] == [(11, 7), (17, 7)]
+    assert diags[1].message == ("element <publicationStmt> is not allowed at this position inside "
+                                "<fileDesc> (wrong order or too many)")
+    assert diags[1].hint == "allowed at this position: <sourceDesc>"
+
+
+def test_hints_say_what_is_expected():
+    def first(name):
+        return validate(parse_file(FIX / name, display=name), EDITION_RNG)[0]
+    assert first("unknown-element.xml").hint.startswith("did you mean <placeName>? allowed here: ")
+    assert first("missing-element.xml").hint == "expected first: <publicationStmt>"
+    assert first("incomplete.xml").hint == \
+        "expected one of <licence>, <p> before the end of <availability>"
+    assert first("bad-attribute.xml").hint == "<bibl> allows: @type"
+    assert first("bad-attribute-value.xml").hint == 'allowed: "not-transcribed"'
+    assert first("missing-attribute.xml").hint == "add @type"
+    assert "YYYY-MM-DD" in first("bad-date.xml").hint
+
+
+# ---- the loader: include/override, combine, div, externalRef, nested grammar, datatypes -------
+
+FEATURES = FIX / "features.rng"
+OK = ('<doc kind="b" xmlns:x="urn:x" x:flag="true" xmlns:o="urn:o" o:any="1"><num>3</num>'
+      '<code>abc</code><when>2024-02-29</when><tokens>a b c</tokens><ext len="ab"/>'
+      '<nested>t <num>10</num> t</nested></doc>')
+BAD = ('<doc kind="c" xmlns:x="urn:x" x:flag="maybe" other="1"><num>11</num><code>12x</code>'
+       '<when>2023-02-29</when><tokens>a bad c</tokens><ext len="abcd"/><nested>t <code>a</code>'
+       '</nested></doc>')
+
+
+def test_schema_features_valid():
+    assert rd.diagnose(etree.ElementTree(etree.fromstring(OK)), FEATURES) == []
+
+
+def test_schema_features_each_error_once():
+    got = [(p.kind, etree.QName(p.node).localname, p.attribute, p.value)
+           for p in rd.diagnose(etree.ElementTree(etree.fromstring(BAD)), FEATURES)]
+    assert got == [
+        (rd.ATTRIBUTE_VALUE, "doc", "kind", "c"),
+        (rd.ATTRIBUTE_VALUE, "doc", "x:flag", "maybe"),
+        (rd.ATTRIBUTE_NOT_ALLOWED, "doc", "other", "1"),
+        (rd.TEXT_VALUE, "num", None, "11"),              # integer, maxInclusive 10
+        (rd.TEXT_VALUE, "code", None, "12x"),            # the include's override: NCName
+        (rd.TEXT_VALUE, "when", None, "2023-02-29"),     # not a leap year
+        (rd.TEXT_VALUE, "tokens", None, "a bad c"),      # data except value
+        (rd.ATTRIBUTE_VALUE, "ext", "len", "abcd"),      # maxLength 3
+        (rd.ELEMENT_NOT_ALLOWED, "code", None, None),    # parentRef sees only "item"
+    ]
+    if (lines := jing_lines(FEATURES, _write(BAD))) is not None:
+        assert len(lines) == len(got)
+
+
+def _write(text: str) -> Path:
+    import tempfile
+    f = Path(tempfile.mkdtemp()) / "doc.xml"
+    f.write_text(text)
+    return f
+
+
+@pytest.mark.parametrize("typ,value,ok", [
+    ("date", "1936-02-29", True), ("date", "1936-02-30", False), ("date", "1900-02-29", False),
+    ("date", "2000-02-29", True), ("date", "1937-06-14Z", True), ("date", "1937-6-14", False),
+    ("gYearMonth", "1937-13", False), ("gYearMonth", "1937-12", True), ("gYear", "-0044", True),
+    ("dateTime", "1937-06-14T24:00:00", True), ("dateTime", "1937-06-14T25:00:00", False),
+    ("time", "12:30:00.5+01:00", True), ("gMonthDay", "--02-29", True), ("gMonthDay", "--04-31", False),
+    ("gDay", "---31", True), ("gMonth", "--13", False), ("duration", "P1Y2M", True),
+    ("duration", "P", False), ("duration", "PT", False), ("boolean", "1", True), ("boolean", "yes", False),
+    ("nonNegativeInteger", "0", True), ("nonNegativeInteger", "-1", False),
+    ("positiveInteger", "0", False), ("decimal", " 1.50 ", True), ("double", "1e-3", True),
+    ("double", "INF", True), ("double", "x", False), ("NCName", "a:b", False), ("Name", "a:b", True),
+    ("NMTOKENS", " a  b ", True), ("NMTOKENS", "", False), ("language", "de-AT", True),
+    ("language", "toolonglanguage", False), ("anyURI", "persons.xml#x", True),
+    ("ID", "1abc", False), ("someUnknownType", "whatever", True),
+])
+def test_xsd_datatypes(typ, value, ok):
+    assert rd.datatype_allows(rd.XSD_LIB, typ, (), value) is ok
+
+
+@pytest.mark.parametrize("pattern,value,ok", [
+    (r"[^\p{C}\p{Z}]+", "abc", True), (r"[^\p{C}\p{Z}]+", "a b", False),
+    (r"\S+", "a\u00a0b", True), (r"\i\c*", "a-1", True), (r"\i\c*", "1a", False),
+    (r"\d{4}", "1937", True), (r"\d{4}", "19370", False),   # anchored on the whole value
+    (r"a$b", "a$b", True),                                  # ^ and $ are plain characters
+    (r"[a-z-[aeiou]]+", "bcd", True), (r"[a-z-[aeiou]]+", "bad", False),
+    (r"\p{Lu}\p{Ll}+", "Émile", True), (r"(\-?[\d]+/\-?[\d]+)", "-1/2", True),
+])
+def test_xsd_patterns(pattern, value, ok):
+    assert rd.datatype_allows(rd.XSD_LIB, "string", (("pattern", pattern),), value) is ok
+
+
+# ---- (3) the reported reproduction, through the real command ----------------------------------
+
+def test_bad_date_below_choices_reported_where_it_is(tmp_path):
+    for part in ("tei", "schema"):
+        shutil.copytree(REPO / part, tmp_path / part)
+    shutil.copy(REPO / "edition.toml", tmp_path / "edition.toml")
+    doc = tmp_path / "tei" / "doc-1937-06-14.xml"
+    text = doc.read_text()
+    assert text.count('when="1936-07-15"') == 2
+    doc.write_text(text.replace('when="1936-07-15"', 'when="1936-02-30"'))
+    r = subprocess.run([sys.executable, "-m", "toolkit.cli", "validate", "--schema",
+                        "schema/edition.rng", "tei/doc-1937-06-14.xml"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    rng = [line for line in r.stdout.splitlines() if line.endswith("[rng]")]
+    assert rng == [
+        'tei/doc-1937-06-14.xml:141:93: error: attribute @when="1936-02-30" on <date> is not a real '
+        'calendar date (or not a form the schema allows) [rng]',
+        'tei/doc-1937-06-14.xml:166:58: error: attribute @when="1936-02-30" on <date> is not a real '
+        'calendar date (or not a form the schema allows) [rng]',
+    ]
+    assert "profileDesc" not in r.stdout and "<head>" not in r.stdout and "@xml:id" not in r.stdout
+    lines = jing_lines(tmp_path / "schema" / "edition.rng", doc)
+    if lines is not None:
+        # jing reports at the end of the start tag: the first <date> tag spans lines 141-142
+        assert lines == [142, 166]
+
+
+def test_falls_back_to_libxml2_messages_when_diagnose_fails(tmp_path, monkeypatch):
+    f = tmp_path / "doc.xml"
+    f.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<teiHeader><title>t</title></teiHeader>\n'
+                 '<text><body>\n<p>Hello <persname ref="#x">X</persname></p>\n</body></text>\n</TEI>\n')
+
+    def boom(*a, **k):
+        raise RuntimeError("no")
+    monkeypatch.setattr(relaxng.rng_derivative, "diagnose", boom)
+    [d] = validate(parse_file(f, display="doc.xml"), MINI)
+    assert (d.line, d.column) == (4, 10)
+    assert d.message == "element <persname> is not allowed inside <p>"
