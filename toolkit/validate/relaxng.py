@@ -261,6 +261,7 @@ def _from_problems(src: SourceFile, g: Grammar, problems, rule: str) -> list[Dia
         if p.kind == rng_derivative.ATTRIBUTE_NOT_ALLOWED:
             merged.setdefault(p.node, []).append(p)
     done_attr: set = set()
+    ends = None
     for p in problems:
         el = p.node
         name = etree.QName(el).localname
@@ -338,9 +339,33 @@ def _from_problems(src: SourceFile, g: Grammar, problems, rule: str) -> list[Dia
             hint = f"<{name}> may contain only elements here: {_fmt_list(p.expected)}"
         else:
             text = p.detail or p.kind
-        line, col = src.position(p.at if p.at is not None else el)
+        if p.kind == rng_derivative.ELEMENT_INCOMPLETE:
+            # where the missing child was due: at the end tag (as jing reports it)
+            if ends is None:
+                ends = _end_tag_positions(src)
+            line, col = ends.get(el) or src.position(el)
+        else:
+            line, col = src.position(p.at if p.at is not None else el)
         out.append(Diagnostic(src.display, line, col, ERROR, text, rule, hint))
     return out
+
+
+def _end_tag_positions(src: SourceFile) -> dict:
+    """(line, column) of every element's end tag (of the start tag for an empty-element tag),
+    from an expat pass over the file's bytes matched to lxml's elements in document order."""
+    import xml.parsers.expat
+    ends: list[tuple[int, int]] = []
+    p = xml.parsers.expat.ParserCreate()
+    p.EndElementHandler = lambda name: ends.append((p.CurrentLineNumber, p.CurrentColumnNumber + 1))
+    p.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        p.Parse(src.data, True)
+    except xml.parsers.expat.ExpatError:
+        return {}
+    elements = [e for _, e in etree.iterwalk(src.root, events=("end",)) if isinstance(e.tag, str)]
+    if len(elements) != len(ends):
+        return {}
+    return dict(zip(elements, ends))
 
 
 def _from_libxml2(src: SourceFile, schema: "CompiledSchema", entries, rule: str) -> list[Diagnostic]:
