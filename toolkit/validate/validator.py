@@ -5,6 +5,7 @@ then check the requested files and return sorted diagnostics. Nothing is printed
 """
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,8 +100,27 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
         seen: set[str] = set()  # each chunk warns once about a remote schema: keep the first
         diags = [d for d in sort_diagnostics(diags) if d.rule != "schema.remote"
                  or not (d.message in seen or seen.add(d.message))]
-    report.diagnostics = sort_diagnostics(diags)
+    report.diagnostics = sort_diagnostics(_drop_restatements(diags))
     return report
+
+
+def _drop_restatements(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """A RELAX NG error that a Schematron rule states more precisely at the same place about
+    the same attribute (a bad @when: "not a real date: February 1936 has 29 days") says
+    nothing new: keep the precise one."""
+    by_place: dict[tuple, list[Diagnostic]] = {}
+    for d in diags:
+        by_place.setdefault((d.path, d.line, d.column), []).append(d)
+    out = []
+    for d in diags:
+        if d.rule == "rng":
+            attrs = set(re.findall(r"@([\w:.-]+)", d.message))
+            if attrs and any(o.rule != "rng" and o.severity == d.severity
+                             and any(f"@{a}" in o.message for a in attrs)
+                             for o in by_place[(d.path, d.line, d.column)]):
+                continue
+        out.append(d)
+    return out
 
 
 def _chunks_for_processes(targets: list[Path]) -> list[list[Path]]:
