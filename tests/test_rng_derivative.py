@@ -251,13 +251,11 @@ def test_bad_date_below_choices_reported_where_it_is(tmp_path):
     r = subprocess.run([sys.executable, "-m", "toolkit.cli", "validate", "--schema",
                         "schema/edition.rng", "tei/doc-1937-06-14.xml"],
                        cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    rng = [line for line in r.stdout.splitlines() if line.endswith("[rng]")]
-    assert rng == [
-        'tei/doc-1937-06-14.xml:141:93: error: attribute @when="1936-02-30" on <date> is not a real '
-        'calendar date (or not a form the schema allows) [rng]',
-        'tei/doc-1937-06-14.xml:166:58: error: attribute @when="1936-02-30" on <date> is not a real '
-        'calendar date (or not a form the schema allows) [rng]',
-    ]
+    errors = [line for line in r.stdout.splitlines() if ": error: " in line]
+    # one error per bad date, where it is: the RELAX NG finding, or the Schematron rule that
+    # says the same more precisely (the validator keeps only the precise one)
+    assert [tuple(e.split(":")[1:3]) for e in errors] == [("141", "93"), ("166", "58")], errors
+    assert all("1936-02-30" in e and ("[rng]" in e or "[date.iso]" in e) for e in errors)
     assert "profileDesc" not in r.stdout and "<head>" not in r.stdout and "@xml:id" not in r.stdout
     lines = jing_lines(tmp_path / "schema" / "edition.rng", doc)
     if lines is not None:
