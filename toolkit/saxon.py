@@ -12,7 +12,10 @@ _lock = threading.RLock()  # re-entrant: transform() holds it while _value() ask
 _processor = None
 _compiled: dict[tuple[str, float], object] = {}
 
-XSLT_DIR = Path(__file__).resolve().parent.parent / "xslt"
+# The source checkout's xslt/ (editable installs, development); a wheel ships it as toolkit/xslt.
+XSLT_DIR = next((d for d in (Path(__file__).resolve().parent.parent / "xslt",
+                             Path(__file__).resolve().parent / "xslt") if d.is_dir()),
+                Path(__file__).resolve().parent.parent / "xslt")
 
 
 class XsltError(Exception):
