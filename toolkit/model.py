@@ -432,4 +432,7 @@ def is_authority_tree(tree) -> bool:
     while kids == ["div"]:  # lists wrapped in a single div
         body = body.find(T + "div")
         kids = [local(c.tag) for c in body if isinstance(c.tag, str)]
-    return any(k in LIST_ELEMENTS for k in kids) and all(k in LIST_ELEMENTS or k == "head" for k in kids)
+    # recognised by their listPerson/listPlace/listOrg: a body of only listBibl (a catalogue of
+    # manuscripts, a bibliography) is a document to publish, not an authority file
+    return any(k in ("listPerson", "listPlace", "listOrg") for k in kids) \
+        and all(k in LIST_ELEMENTS or k == "head" for k in kids)

@@ -31,6 +31,9 @@ DOCUMENT_XSL = XSLT_HTML / "document.xsl"
 SITE_XSL = XSLT_HTML / "site.xsl"
 ASSETS = XSLT_HTML / "assets"
 PER_PAGE = 10
+# Authority files with more entries than this (a project-wide register) get pages only for the
+# entities the documents mention; smaller ones get a page for every entry.
+ALL_ENTITY_PAGES_UP_TO = 500
 
 # The same rule as xslt/html/text/ids.xsl: elements that get a stable id inside tei:text.
 CITABLE = ("div", "p", "ab", "head", "item", "l", "lg", "sp", "note", "closer", "opener", "list",
@@ -111,7 +114,11 @@ class HtmlBuild:
             self.doc_source[d.id] = f"tei/{src}"
         self.ent_page: dict[str, str] = {}
         used = set()
-        for eid in sorted(self.ed.entities):
+        entities = self.ed.entities
+        if len(entities) > ALL_ENTITY_PAGES_UP_TO:
+            mentioned = {m.entity_id for m in self.ed.mentions if m.entity_id}
+            entities = {e: v for e, v in entities.items() if e in mentioned}
+        for eid in sorted(entities):
             name = safe_name(eid)
             while name.lower() in used:
                 name += "-x"
@@ -125,7 +132,8 @@ class HtmlBuild:
             d.set("page", self.doc_page[d.get("id")])
             d.set("source", self.doc_source[d.get("id")])
         for e in root.iter("entity"):
-            e.set("page", self.ent_page[e.get("id")])
+            if e.get("id") in self.ent_page:
+                e.set("page", self.ent_page[e.get("id")])
         return ctx
 
     # passages -------------------------------------------------------------------------------
@@ -154,7 +162,7 @@ class HtmlBuild:
     # fingerprints ---------------------------------------------------------------------------
     def entity_record(self, eid: str) -> str:
         e = self.ed.entities[eid]
-        return "\x1f".join([eid, e.kind, self.ent_page[eid], e.preferred, *e.variants, "|", e.note])
+        return "\x1f".join([eid, e.kind, self.ent_page.get(eid, ""), e.preferred, *e.variants, "|", e.note])
 
     def run(self) -> BuildResult:
         t0 = time.perf_counter()
@@ -340,9 +348,9 @@ class HtmlBuild:
                                     transcribed=str(d.transcribed).lower())
 
         # the home page and the search page
-        home = page("home", "index.html", documents=str(len(docs)), entities=str(len(ed.entities)))
+        home = page("home", "index.html", documents=str(len(docs)), entities=str(len(self.ent_page)))
         for kind in ("person", "place", "org"):
-            home.set(kind + "s", str(sum(1 for e in ed.entities.values() if e.kind == kind)))
+            home.set(kind + "s", str(sum(1 for e in self.ent_page if ed.entities[e].kind == kind)))
         page("search", "search.html")
 
         # listings: by date (the model's order) and by title; 10 per page
@@ -381,13 +389,15 @@ class HtmlBuild:
         for kind, href in (("person", "persons.html"), ("place", "places.html"), ("org", "orgs.html")):
             idx = page("index", href, **{"entity-kind": kind})
             for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].preferred.lower(), kv[0])):
-                if e.kind != kind:
+                if e.kind != kind or eid not in self.ent_page:
                     continue
                 x = etree.SubElement(idx, "entity", id=eid, page=self.ent_page[eid], name=e.preferred,
                                      documents=str(len(ent_docs.get(eid, ()))))
                 for v in e.variants:
                     etree.SubElement(x, "variant").text = v
         for eid, e in sorted(ed.entities.items()):
+            if eid not in self.ent_page:
+                continue
             el = page("entity", self.ent_page[eid], id=eid, name=e.preferred, **{"entity-kind": e.kind})
             for v in e.variants:
                 etree.SubElement(el, "variant").text = v
@@ -410,7 +420,7 @@ class HtmlBuild:
         # map and chronology
         mp = page("map", "map.html")
         for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].preferred.lower(), kv[0])):
-            geo = entity_geo(e.element) if e.kind == "place" else None
+            geo = entity_geo(e.element) if e.kind == "place" and eid in self.ent_page else None
             if geo:
                 etree.SubElement(mp, "place", id=eid, page=self.ent_page[eid], name=e.preferred,
                                  lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}",

@@ -30,7 +30,7 @@
     <xsl:variable name="texts" select="$tei//tei:text[not(ancestor::tei:text)]"/>
     <xsl:variable name="has-views" select="exists($texts//(tei:choice | tei:del | tei:lb | tei:surplus))"/>
     <xsl:variable name="mentioned" as="element(entity)*">
-      <xsl:for-each-group select="($header, $texts)//*[@ref or @key]/f:entities-of(.)" group-by="@id">
+      <xsl:for-each-group select="($header, $texts)//*[@ref or @key]/f:entities-of(.)[@page]" group-by="@id">
         <xsl:sequence select="current-group()[1]"/>
       </xsl:for-each-group>
     </xsl:variable>
