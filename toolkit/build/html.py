@@ -171,6 +171,10 @@ class HtmlBuild:
         if not ed.documents:
             raise BuildError("no TEI documents to build (authority files alone make no site)")
         self.assign_pages()
+        from . import search
+        self.searchable = [self.doc_page[d.id] for d in ed.documents] + sorted(self.ent_page.values())
+        self.shards = search.shard_count(len(self.searchable),
+                                         sum(len(ed.files[canon(d.file)].data) for d in ed.documents))
         styles = tree_digest(XSLT_HTML, saxon.XSLT_DIR / "lib" / "common.xsl")
         edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
         edition_bytes = edition_src.data if edition_src is not None and edition_src.ok else b""
@@ -209,9 +213,18 @@ class HtmlBuild:
         asset_files = sorted(p for p in ASSETS.rglob("*") if p.is_file())
         todo_assets = [p for p in asset_files
                        if self.plan.add("assets/" + p.relative_to(ASSETS).as_posix(), digest(p.read_bytes()))]
+        by_shard: dict[int, list[str]] = {}
+        for rel in self.searchable:
+            by_shard.setdefault(search.shard_of(rel, self.shards), []).append(rel)
+        todo_shards = {}
+        for k in range(self.shards):
+            pages_k = sorted(by_shard.get(k, []))
+            sig = digest(*(f"{rel}\x1f{self.plan.current[rel]}" for rel in pages_k))
+            if self.plan.add(f"pagefind/shard-{k}/pagefind-entry.json", sig):
+                todo_shards[k] = pages_k
         stale = self.plan.stale()
         changed_pages = len(todo_docs) + len(todo_site)
-        if not (changed_pages or todo_assets or stale) and (self.target / MANIFEST).exists():
+        if not (changed_pages or todo_assets or stale or todo_shards) and (self.target / MANIFEST).exists():
             result.skipped = len(self.plan.current)
             result.seconds = time.perf_counter() - t0
             return result
@@ -220,10 +233,18 @@ class HtmlBuild:
         try:
             with staged_output(self.target, seed_from_previous=not self.full) as stage:
                 for rel in stale:
+                    if rel.startswith("pagefind/"):
+                        shutil.rmtree((stage / rel).parent, ignore_errors=True)
+                        continue
                     try:
                         (stage / rel).unlink()
                     except FileNotFoundError:
                         pass
+                if (stage / "pagefind").is_dir():  # anything but the current shards is stale
+                    keep = {f"shard-{k}" for k in range(self.shards)}
+                    for old in (stage / "pagefind").iterdir():
+                        if old.name not in keep:
+                            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
                 self._progress_start(len([d for d in todo_docs if not isinstance(d, tuple)]) + 2)
                 written = self.build_documents(stage, ctx, todo_docs, edition_src)
                 written += self.build_site(stage, ctx, todo_site, edition_src)
@@ -233,11 +254,10 @@ class HtmlBuild:
                     write_file(dest, p.read_bytes())
                     written += 1
                 self._progress_step("search index")
-                if changed_pages or stale or not (stage / "pagefind").is_dir():
-                    from .search import SearchIndexError, index_site
+                if todo_shards:
                     try:
-                        index_site(stage, ed.config.language)
-                    except SearchIndexError as e:
+                        search.index_shards(stage, todo_shards, ed.config.language)
+                    except search.SearchIndexError as e:
                         result.messages.append(f"search: {e}")
                 write_file(stage / MANIFEST, self.plan.manifest())
         finally:
@@ -351,7 +371,8 @@ class HtmlBuild:
         home = page("home", "index.html", documents=str(len(docs)), entities=str(len(self.ent_page)))
         for kind in ("person", "place", "org"):
             home.set(kind + "s", str(sum(1 for e in self.ent_page if ed.entities[e].kind == kind)))
-        page("search", "search.html")
+        from .search import bundles
+        page("search", "search.html", bundles=" ".join(bundles(self.shards)))
 
         # listings: by date (the model's order) and by title; 10 per page
         facets = etree.Element("facets")

@@ -120,8 +120,13 @@
         pf = Promise.reject(new Error("file"));
       } else {
         var rootUrl = new URL(body.getAttribute("data-root") || "./", location.href);
-        pf = import(new URL("pagefind/pagefind.js", rootUrl).href).then(function (m) {
-          return Promise.resolve(m.options({ baseUrl: rootUrl.pathname })).then(function () { return m; });
+        var bundles = (searchForm.getAttribute("data-bundles") || "pagefind").split(/\s+/).filter(Boolean);
+        pf = import(new URL(bundles[0] + "/pagefind.js", rootUrl).href).then(function (m) {
+          return Promise.resolve(m.options({ baseUrl: rootUrl.pathname })).then(function () {
+            return Promise.all(bundles.slice(1).map(function (b) {
+              return m.mergeIndex(new URL(b + "/", rootUrl).href, { baseUrl: rootUrl.pathname });
+            }));
+          }).then(function () { return m; });
         });
       }
       return pf;

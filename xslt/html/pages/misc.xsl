@@ -99,7 +99,7 @@
       <xsl:with-param name="page-class" select="'page-search'"/>
       <xsl:with-param name="content">
         <h1>Search</h1>
-        <form class="search-form" role="search" action="search.html" method="get">
+        <form class="search-form" role="search" action="search.html" method="get" data-bundles="{@bundles}">
           <label for="search-input">Search documents, persons, places and organisations</label>
           <input type="search" id="search-input" name="q" autocomplete="off"/>
           <button type="submit">Search</button>
