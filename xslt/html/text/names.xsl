@@ -46,13 +46,14 @@
         <a href="{f:entity-href($ent)}" class="{$class}" data-entity="{$ent/@id}" aria-describedby="{f:popover-id($ent)}">
           <xsl:apply-templates mode="m:text">
             <xsl:with-param name="in-link" tunnel="yes" select="true()"/>
+            <xsl:with-param name="inline" tunnel="yes" select="true()"/>
           </xsl:apply-templates>
         </a>
       </xsl:when>
       <xsl:otherwise>
         <span class="{$class}">
           <xsl:if test="@ref and empty($ent)"><xsl:attribute name="data-ref" select="@ref"/></xsl:if>
-          <xsl:apply-templates mode="m:text"/>
+          <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
       </xsl:otherwise>
     </xsl:choose>
@@ -62,12 +63,12 @@
     <xsl:variable name="iso" select="(@when, @when-iso)[1]"/>
     <xsl:choose>
       <xsl:when test="$iso castable as xs:date or $iso castable as xs:gYearMonth or $iso castable as xs:gYear or $iso castable as xs:dateTime">
-        <time class="tei-{local-name()}" datetime="{$iso}"><xsl:apply-templates mode="m:text"/></time>
+        <time class="tei-{local-name()}" datetime="{$iso}"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></time>
       </xsl:when>
       <xsl:otherwise>
         <span class="tei-{local-name()}">
           <xsl:if test="@from and @to"><xsl:attribute name="title" select="concat(f:date-label(@from), ' – ', f:date-label(@to))"/></xsl:if>
-          <xsl:apply-templates mode="m:text"/>
+          <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
       </xsl:otherwise>
     </xsl:choose>
@@ -107,13 +108,14 @@
           <xsl:choose>
             <xsl:when test="self::tei:ptr"><xsl:value-of select="@target"/></xsl:when>
             <xsl:otherwise>
-              <xsl:apply-templates mode="m:text"><xsl:with-param name="in-link" tunnel="yes" select="true()"/></xsl:apply-templates>
+              <xsl:apply-templates mode="m:text"><xsl:with-param name="in-link" tunnel="yes" select="true()"/>
+            <xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
             </xsl:otherwise>
           </xsl:choose>
         </a>
       </xsl:when>
       <xsl:otherwise>
-        <span class="tei-{local-name()}"><xsl:apply-templates mode="m:text"/></span>
+        <span class="tei-{local-name()}"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>

@@ -40,10 +40,23 @@
     <xsl:attribute name="class" select="normalize-space(string-join(($class, fp:rend-classes(.)), ' '))"/>
   </xsl:template>
 
-  <!-- a well-formed BCP 47 tag, or nothing -->
+  <!-- A language tag the HTML checker accepts (ISO 639-1 code, 3-letter codes mapped to it;
+       region subtags dropped), or nothing: TEI files often carry ISO 639-2 codes ("fra", "ger"). -->
+  <xsl:variable name="fp:iso639-1" as="xs:string+" select="tokenize('aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu')"/>
+  <xsl:variable name="fp:iso639-3to1" as="map(xs:string, xs:string)" select="map{
+    'eng': 'en', 'deu': 'de', 'ger': 'de', 'fra': 'fr', 'fre': 'fr', 'ita': 'it', 'spa': 'es', 'lat': 'la',
+    'rus': 'ru', 'pol': 'pl', 'ces': 'cs', 'cze': 'cs', 'hun': 'hu', 'nld': 'nl', 'dut': 'nl', 'por': 'pt',
+    'ell': 'el', 'gre': 'el', 'heb': 'he', 'ara': 'ar', 'zho': 'zh', 'chi': 'zh', 'jpn': 'ja', 'swe': 'sv',
+    'dan': 'da', 'nor': 'no', 'fin': 'fi', 'tur': 'tr', 'ukr': 'uk', 'slk': 'sk', 'slo': 'sk', 'slv': 'sl',
+    'hrv': 'hr', 'srp': 'sr', 'bul': 'bg', 'ron': 'ro', 'rum': 'ro', 'yid': 'yi', 'gle': 'ga', 'cym': 'cy',
+    'wel': 'cy', 'isl': 'is', 'ice': 'is', 'fas': 'fa', 'per': 'fa', 'san': 'sa', 'hin': 'hi', 'kor': 'ko'}"/>
+  <xsl:variable name="fp:iso639-3-only" as="xs:string+" select="('grc', 'ang', 'enm', 'fro', 'frm', 'gmh', 'goh', 'non', 'sga', 'osx', 'got', 'syc', 'arc', 'chu', 'lad')"/>
   <xsl:function name="fp:lang" as="xs:string?">
     <xsl:param name="lang" as="xs:string?"/>
-    <xsl:sequence select="normalize-space($lang)[matches(., '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$')]"/>
+    <xsl:variable name="parts" select="tokenize(normalize-space($lang), '[-_]')"/>
+    <xsl:variable name="primary" select="lower-case($parts[1])"/>
+    <xsl:variable name="code" select="if (string-length($primary) = 3) then ($fp:iso639-3to1($primary), $primary[. = $fp:iso639-3-only])[1] else $primary[. = $fp:iso639-1]"/>
+    <xsl:sequence select="if (exists($code)) then $code else ()"/>
   </xsl:function>
 
   <xsl:function name="fp:rend-classes" as="xs:string*">
@@ -136,7 +149,7 @@
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
       <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
-      <xsl:apply-templates mode="m:text"/>
+      <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </span>
   </xsl:template>
 
@@ -176,8 +189,9 @@
           </xsl:call-template>
           <xsl:for-each select="node() except tei:head">
             <xsl:choose>
-              <xsl:when test="$inline or self::tei:item or self::tei:person or self::tei:place or self::tei:org
-                              or self::tei:bibl or self::tei:event or self::text()">
+              <xsl:when test="$inline or self::tei:item or self::text()
+                              or (self::tei:person | self::tei:personGrp)[parent::tei:listPerson] or self::tei:place[parent::tei:listPlace]
+                              or self::tei:org[parent::tei:listOrg] or self::tei:bibl[parent::tei:listBibl] or self::tei:event[parent::tei:listEvent]">
                 <xsl:apply-templates select="." mode="m:text"/>
               </xsl:when>
               <xsl:when test="self::*"><li class="list-other"><xsl:apply-templates select="." mode="m:text"/></li></xsl:when>
@@ -188,7 +202,8 @@
     </xsl:choose>
   </xsl:template>
 
-  <xsl:template match="tei:item | tei:person | tei:place | tei:org | tei:bibl[parent::tei:listBibl] | tei:event[parent::tei:listEvent]" mode="m:text">
+  <xsl:template match="tei:item | tei:person[parent::tei:listPerson] | tei:personGrp[parent::tei:listPerson] | tei:place[parent::tei:listPlace]
+                       | tei:org[parent::tei:listOrg] | tei:bibl[parent::tei:listBibl] | tei:event[parent::tei:listEvent]" mode="m:text">
     <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
     <xsl:element name="{if ($inline) then 'span' else 'li'}">
       <xsl:call-template name="fp:common-attributes">
@@ -243,7 +258,7 @@
     <xsl:call-template name="fp:block"><xsl:with-param name="name" select="'span'"/></xsl:call-template>
   </xsl:template>
   <xsl:template match="tei:cell" mode="m:text">
-    <span class="tei-cell"><xsl:apply-templates mode="m:text"/><xsl:text> </xsl:text></span>
+    <span class="tei-cell"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></span>
   </xsl:template>
 
   <!-- Figures: the description is shown; a graphic is linked (never loaded from elsewhere). -->
@@ -251,7 +266,7 @@
     <xsl:call-template name="fp:block"><xsl:with-param name="name" select="'figure'"/></xsl:call-template>
   </xsl:template>
   <xsl:template match="tei:figDesc" mode="m:text">
-    <span class="tei-figDesc"><xsl:apply-templates mode="m:text"/></span>
+    <span class="tei-figDesc"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
   <xsl:template match="tei:graphic | tei:media" mode="m:text">
     <xsl:variable name="url" select="f:safe-url(@url)"/>
@@ -264,6 +279,6 @@
   <!-- Source-description elements met inside a text (letters' <back> lists) stay readable. -->
   <xsl:template match="tei:text//tei:persName[parent::tei:person] | tei:text//tei:placeName[parent::tei:place]
                        | tei:text//tei:orgName[parent::tei:org]" mode="m:text" priority="2">
-    <span class="tei-{local-name()} entry-name"><xsl:apply-templates mode="m:text"/><xsl:text> </xsl:text></span>
+    <span class="tei-{local-name()} entry-name"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></span>
   </xsl:template>
 </xsl:stylesheet>

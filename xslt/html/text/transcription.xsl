@@ -16,12 +16,12 @@
   exclude-result-prefixes="#all">
 
   <xsl:template match="tei:choice" mode="m:text">
-    <span class="tei-choice"><xsl:apply-templates select="*" mode="m:text"/></span>
+    <span class="tei-choice"><xsl:apply-templates select="*" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
 
   <!-- inside a choice: one view each -->
   <xsl:template match="tei:choice/tei:orig | tei:choice/tei:sic | tei:choice/tei:abbr" mode="m:text">
-    <span class="tei-{local-name()} dipl"><xsl:apply-templates mode="m:text"/></span>
+    <span class="tei-{local-name()} dipl"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
   <xsl:template match="tei:choice/tei:reg | tei:choice/tei:corr | tei:choice/tei:expan" mode="m:text">
     <xsl:variable name="other" select="../(tei:orig, tei:sic, tei:abbr)[1]"/>
@@ -31,26 +31,26 @@
           if (self::tei:corr) then 'corrected; the source has: ' else if (self::tei:expan) then 'expanded; the source has: ' else 'regularised; the source has: ',
           normalize-space(string-join($other//text(), '')))"/>
       </xsl:if>
-      <xsl:apply-templates mode="m:text"/>
+      <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </span>
   </xsl:template>
   <xsl:template match="tei:choice/tei:seg | tei:choice/tei:unclear" mode="m:text">
-    <span class="tei-{local-name()} {if (position() = 1) then 'dipl' else 'read'}"><xsl:apply-templates mode="m:text"/></span>
+    <span class="tei-{local-name()} {if (position() = 1) then 'dipl' else 'read'}"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
 
   <!-- standalone: shown in both views, marked -->
   <xsl:template match="tei:sic" mode="m:text">
-    <span class="tei-sic intervention" title="sic: so in the source"><xsl:apply-templates mode="m:text"/><span class="read"> [sic]</span></span>
+    <span class="tei-sic intervention" title="sic: so in the source"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><span class="read"> [sic]</span></span>
   </xsl:template>
   <xsl:template match="tei:corr | tei:reg | tei:expan | tei:orig | tei:abbr | tei:ex" mode="m:text">
-    <span class="tei-{local-name()} intervention"><xsl:apply-templates mode="m:text"/></span>
+    <span class="tei-{local-name()} intervention"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
 
   <xsl:template match="tei:add" mode="m:text">
-    <span class="tei-add intervention" title="added{if (@place) then concat(' (', @place, ')') else ''}"><xsl:apply-templates mode="m:text"/></span>
+    <span class="tei-add intervention" title="added{if (@place) then concat(' (', @place, ')') else ''}"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
   <xsl:template match="tei:del | tei:surplus" mode="m:text">
-    <del class="tei-{local-name()} dipl"><xsl:apply-templates mode="m:text"/></del>
+    <del class="tei-{local-name()} dipl"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></del>
   </xsl:template>
   <xsl:template match="tei:subst | tei:mod | tei:restore | tei:handShift[node()] | tei:damage | tei:seg | tei:w | tei:pc | tei:c | tei:g | tei:num | tei:measure | tei:foreign | tei:term | tei:mentioned | tei:soCalled | tei:distinct | tei:gloss | tei:q | tei:said | tei:emph | tei:title | tei:roleName | tei:forename | tei:surname | tei:addName | tei:genName | tei:nameLink | tei:affiliation | tei:email | tei:idno " mode="m:text" priority="-1">
     <span class="tei-{local-name()}{if (self::tei:emph or self::tei:foreign or self::tei:title[@level = ('m', 'j', 's')] or self::tei:mentioned or self::tei:term) then ' italic' else ''}">
@@ -58,7 +58,7 @@
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
       <xsl:if test="self::tei:q or self::tei:said or self::tei:quote or self::tei:soCalled">“</xsl:if>
-      <xsl:apply-templates mode="m:text"/>
+      <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
       <xsl:if test="self::tei:q or self::tei:said or self::tei:quote or self::tei:soCalled">”</xsl:if>
     </span>
   </xsl:template>
@@ -70,10 +70,10 @@
   </xsl:template>
 
   <xsl:template match="tei:supplied" mode="m:text">
-    <span class="tei-supplied intervention" title="supplied{if (@reason) then concat(' (', @reason, ')') else ''}"><span class="bracket">[</span><xsl:apply-templates mode="m:text"/><span class="bracket">]</span></span>
+    <span class="tei-supplied intervention" title="supplied{if (@reason) then concat(' (', @reason, ')') else ''}"><span class="bracket">[</span><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><span class="bracket">]</span></span>
   </xsl:template>
   <xsl:template match="tei:unclear" mode="m:text">
-    <span class="tei-unclear intervention" title="unclear{if (@reason) then concat(' (', @reason, ')') else ''}"><xsl:apply-templates mode="m:text"/></span>
+    <span class="tei-unclear intervention" title="unclear{if (@reason) then concat(' (', @reason, ')') else ''}"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
   <xsl:template match="tei:gap" mode="m:text">
     <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
@@ -121,7 +121,7 @@
         if (matches($rend, 'small-?caps|smcap')) then 'smallcaps' else (),
         if (matches($rend, 'latintype|antiqua')) then 'latintype' else (),
         if (matches($rend, 'spaced|gesperrt|letterspace')) then 'spaced' else ()), ' '))"/>
-      <xsl:apply-templates mode="m:text"/>
+      <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </xsl:element>
   </xsl:template>
 
@@ -130,7 +130,7 @@
     <span class="tei-stamp set-apart{if (@type) then concat(' type-', f:slug(@type)) else ''}">
       <span class="set-apart-label"><xsl:value-of select="if (@type = 'seal') then 'Seal' else 'Stamp'"/></span>
       <xsl:text> </xsl:text>
-      <span class="set-apart-body"><xsl:apply-templates mode="m:text"/></span>
+      <span class="set-apart-body"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
     </span>
   </xsl:template>
   <xsl:template match="tei:signed" mode="m:text" priority="1">
