@@ -41,6 +41,7 @@
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title><xsl:value-of select="if ($title = $f:site-title) then $title else concat($title, ' · ', $f:site-title)"/></title>
+        <link rel="icon" href="{$root}assets/favicon.svg" type="image/svg+xml"/>
         <link rel="stylesheet" href="{$root}assets/edition.css"/>
         <script src="{$root}assets/edition.js" defer="defer"></script>
       </head>

@@ -70,7 +70,7 @@
               </svg>
               <figcaption id="map-caption">Places with coordinates, plotted by latitude and longitude (equirectangular; no base map).</figcaption>
             </figure>
-            <table class="places-table">
+            <div class="table-wrap"><table class="places-table">
               <caption>Places on the map</caption>
               <thead><tr><th scope="col">Place</th><th scope="col">Latitude</th><th scope="col">Longitude</th><th scope="col">Documents</th></tr></thead>
               <tbody>
@@ -78,7 +78,7 @@
                   <tr><td><a href="{$root}{@page}"><xsl:value-of select="@name"/></a></td><td><xsl:value-of select="@lat"/></td><td><xsl:value-of select="@long"/></td><td><xsl:value-of select="@documents"/></td></tr>
                 </xsl:for-each>
               </tbody>
-            </table>
+            </table></div>
           </xsl:otherwise>
         </xsl:choose>
       </xsl:with-param>

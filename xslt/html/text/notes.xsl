@@ -31,7 +31,7 @@
       <xsl:call-template name="fp:common-attributes">
         <xsl:with-param name="class" select="string-join(('tei-note', 'marginal', if ($inline) then 'as-block' else ()), ' ')"/>
       </xsl:call-template>
-      <xsl:if test="not($inline)"><xsl:attribute name="aria-label" select="$kind"/></xsl:if>
+      <xsl:attribute name="role" select="'note'"/>
       <span class="marginal-label">
         <xsl:value-of select="string-join(($kind, fp:place-label(@place)), ', ')"/>
         <xsl:if test="@hand">
