@@ -174,6 +174,32 @@ def import_(ctx, source, output, force, fmt, encoding, no_validate):
     sys.exit(EXIT_ERRORS if report.validation_errors else EXIT_OK)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: the edition's output/html).")
+@click.option("--authority", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Authority file (listPerson/listPlace/listOrg); repeatable.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port (0: any free port).")
+@click.option("--no-watch", is_flag=True, help="Serve only; do not rebuild on change.")
+@click.pass_context
+def serve(ctx, paths, out, authority, host, port, no_watch):
+    """Serve the HTML edition on localhost; rebuild on change and reload the browser."""
+    from .serve import serve as run_serve
+    cfg = _config(ctx)
+    if paths and out is None:
+        _fail("serving files ad hoc needs --out DIR")
+    target = out or cfg.output_dir / "html"
+    try:
+        run_serve(cfg, target, list(paths), list(authority), host=host, port=port,
+                  watch=not no_watch, echo=click.echo)
+    except OSError as e:
+        _fail(f"cannot serve on {host}:{port}: {e.strerror or e}")
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
 @main.group()
 def hooks():
     """Commit integration (git hooks)."""
