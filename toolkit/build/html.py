@@ -8,6 +8,7 @@ page that changed) → static assets → Pagefind index → manifest → atomic 
 """
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import re
@@ -41,6 +42,8 @@ CITABLE = ("div", "p", "ab", "head", "item", "l", "lg", "sp", "note", "closer", 
 # The passage a mention belongs to: its nearest ancestor among these (else any citable one).
 PASSAGE = ("p", "ab", "head", "item", "l", "note", "signed", "salute", "dateline", "postscript")
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+NAME_TAGS = tuple(T + n for n in ("persName", "placeName", "orgName", "name", "rs"))  # as the model's mentions
+CACHE = ".edition-cache.json"
 
 # Documents are transformed in worker processes when there is enough work to pay for them.
 PARALLEL_MIN_DOCS = 12
@@ -94,6 +97,14 @@ class HtmlBuild:
         self.interactive = interactive
         self.plan = Plan.load(self.target, full)
         self.progress = None
+        self.cache: dict[str, list] = {}
+        self.cache_prev: dict[str, list] = {}
+        if not full:
+            try:
+                self.cache_prev = json.loads((self.target / CACHE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.cache_prev = {}
+        self.entities_key = digest(*(f"{eid}@{e.file}" for eid, e in sorted(edition.entities.items())))
 
     # addresses ------------------------------------------------------------------------------
     def assign_pages(self):
@@ -116,7 +127,7 @@ class HtmlBuild:
         used = set()
         entities = self.ed.entities
         if len(entities) > ALL_ENTITY_PAGES_UP_TO:
-            mentioned = {m.entity_id for m in self.ed.mentions if m.entity_id}
+            mentioned = {eid for d in self.ed.documents for eid, _, _ in self.doc_mentions(d)}
             entities = {e: v for e, v in entities.items() if e in mentioned}
         for eid in sorted(entities):
             name = safe_name(eid)
@@ -126,37 +137,62 @@ class HtmlBuild:
             self.ent_page[eid] = f"entity/{name}.html"
 
     def context(self) -> etree._ElementTree:
-        ctx = self.ed.context_document()
+        """The model's context document (lean: files, ids, entities) plus the documents with
+        their page addresses; mentions are not needed by the stylesheets."""
+        ctx = self.ed.context_document(lean=True)
         root = ctx.getroot()
-        for d in root.iter("document"):
-            d.set("page", self.doc_page[d.get("id")])
-            d.set("source", self.doc_source[d.get("id")])
+        first_entity = root.find("entity")
+        for d in self.ed.documents:
+            e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
+                              title=d.title, transcribed=str(d.transcribed).lower(),
+                              page=self.doc_page[d.id], source=self.doc_source[d.id])
+            etree.SubElement(e, "date").text = d.date_label
+            etree.SubElement(e, "summary").text = d.summary
+            if first_entity is not None:
+                first_entity.addprevious(e)
+            else:
+                root.append(e)
         for e in root.iter("entity"):
             if e.get("id") in self.ent_page:
                 e.set("page", self.ent_page[e.get("id")])
         return ctx
 
-    # passages -------------------------------------------------------------------------------
+    def doc_mentions(self, d) -> list[tuple[str, str, str]]:
+        """[(entity id, passage id, snippet)] for one document, in document order, once per
+        entity and passage. Cached across builds by the document's bytes and the entity ids."""
+        if d.id in self.cache:
+            return [tuple(x) for x in self.cache[d.id][1]]
+        src = self.ed.files[canon(d.file)]
+        key = digest(src.data, self.entities_key)
+        hit = self.cache_prev.get(d.id)
+        if hit and hit[0] == key:
+            self.cache[d.id] = hit
+            return [tuple(x) for x in hit[1]]
+        ids = cite_ids(src.root)
+        texts: dict = {}
+        out, seen = [], set()
+        for el in src.root.iter(*NAME_TAGS):
+            for pointer in (el.get("ref") or "").split():
+                target = self.ed.resolve(pointer, d.file)
+                eid = target[1] if target and target[1] in self.ed.entities else None
+                if eid is None:
+                    continue
+                pid, passage = passage_of(el, ids)
+                if (eid, pid) in seen:
+                    continue
+                seen.add((eid, pid))
+                if passage is not None and passage not in texts:
+                    texts[passage] = text_of(passage)
+                out.append((eid, pid, snippet(texts.get(passage, ""), el)))
+        self.cache[d.id] = [key, out]
+        return out
+
     def passages(self) -> dict[str, list[tuple[str, str, str]]]:
         """entity id → [(document id, passage id, snippet)], in document order."""
-        ids_cache: dict[Path, dict] = {}
         out: dict[str, list[tuple[str, str, str]]] = {}
-        seen: set[tuple[str, str, str]] = set()
-        for m in self.ed.mentions:
-            if not m.entity_id or m.node is None:
-                continue
-            doc = self.ed.document_for(m.file)
-            if doc is None:
-                continue
-            ids = ids_cache.get(m.file)
-            if ids is None:
-                ids = ids_cache[m.file] = cite_ids(self.ed.files[canon(m.file)].root)
-            pid, passage = passage_of(m.node, ids)
-            key = (m.entity_id, doc.id, pid)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.setdefault(m.entity_id, []).append((doc.id, pid, snippet(passage, m.node)))
+        for d in self.ed.documents:
+            for eid, pid, snip in self.doc_mentions(d):
+                out.setdefault(eid, []).append((d.id, pid, snip))
         return out
 
     # fingerprints ---------------------------------------------------------------------------
@@ -225,6 +261,8 @@ class HtmlBuild:
         stale = self.plan.stale()
         changed_pages = len(todo_docs) + len(todo_site)
         if not (changed_pages or todo_assets or stale or todo_shards) and (self.target / MANIFEST).exists():
+            if self.cache != self.cache_prev:  # derived data only: no page depends on the file
+                write_file(self.target / CACHE, json.dumps(self.cache, ensure_ascii=False))
             result.skipped = len(self.plan.current)
             result.seconds = time.perf_counter() - t0
             return result
@@ -259,6 +297,7 @@ class HtmlBuild:
                         search.index_shards(stage, todo_shards, ed.config.language)
                     except search.SearchIndexError as e:
                         result.messages.append(f"search: {e}")
+                write_file(stage / CACHE, json.dumps(self.cache, ensure_ascii=False))
                 write_file(stage / MANIFEST, self.plan.manifest())
         finally:
             self._progress_stop()
@@ -351,12 +390,7 @@ class HtmlBuild:
             pages.append(el)
             return el
 
-        doc_ents: dict[str, set[str]] = {}
-        for m in ed.mentions:
-            if m.entity_id:
-                d = ed.document_for(m.file)
-                if d is not None:
-                    doc_ents.setdefault(d.id, set()).add(m.entity_id)
+        doc_ents: dict[str, set[str]] = {d.id: {eid for eid, _, _ in self.doc_mentions(d)} for d in docs}
         ent_docs: dict[str, set[str]] = {}
         for did, ents in doc_ents.items():
             for e in ents:
@@ -532,8 +566,7 @@ def passage_of(node: etree._Element, ids: dict) -> tuple[str, etree._Element | N
     return "main", None
 
 
-def snippet(passage, node, width: int = 220) -> str:
-    text = text_of(passage) if passage is not None else ""
+def snippet(text: str, node, width: int = 220) -> str:
     if len(text) <= width:
         return text
     name = text_of(node)
