@@ -85,3 +85,29 @@ def test_teic_files_all_parse_and_old_doctype_is_a_warning(tmp_path):
     assert wf == []
     doctype = [d for d in data["diagnostics"] if d["rule"] == "xml.doctype"]
     assert len(doctype) == 1 and doctype[0]["path"].endswith("testdrama.xml") and doctype[0]["line"] == 2
+
+
+def test_remote_schema_mapped_through_an_xml_catalog(tmp_path):
+    frus = shared_path("corpora", "frus-history")
+    tei_all = shared_path("schemas", "tei_all.rng")
+    f = sorted(frus.glob("*.xml"))[0]
+    broken = f.read_text(encoding="utf-8").replace("</body>", "<notATeiElement/></body>", 1)
+    (tmp_path / "doc.xml").write_text(broken, encoding="utf-8")
+    (tmp_path / "schemas").mkdir()
+    shutil.copy(tei_all, tmp_path / "schemas" / "tei_all.rng")
+    (tmp_path / "catalog.xml").write_text(
+        '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n'
+        '  <rewriteURI uriStartString="http://www.tei-c.org/release/xml/tei/custom/schema/relaxng/" rewritePrefix="schemas/"/>\n'
+        '</catalog>\n')
+    (tmp_path / "edition.toml").write_text('[edition]\nsources = ["*.xml"]\n\n[schemas]\ncatalogs = ["catalog.xml"]\n')
+    data = _json(run_cli("validate", "--format", "json", "doc.xml", cwd=tmp_path))
+    assert [d for d in data["diagnostics"] if d["rule"] == "rng" and "notATeiElement" in d["message"]]
+    assert not [d for d in data["diagnostics"] if d["rule"] in ("schema.remote", "schema.missing")]
+
+
+def test_missing_local_schema_is_an_error_at_the_processing_instruction(tmp_path):
+    (tmp_path / "a.xml").write_text('<?xml version="1.0"?>\n<?xml-model href="nowhere.rng" '
+                                    'schematypens="http://relaxng.org/ns/structure/1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"/>\n')
+    res = run_cli("validate", "a.xml", cwd=tmp_path)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert res.stdout.startswith("a.xml:2:1: error: schema 'nowhere.rng' not found")
