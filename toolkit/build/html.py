@@ -284,8 +284,12 @@ class HtmlBuild:
                         if old.name not in keep:
                             shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
                 self._progress_start(len([d for d in todo_docs if not isinstance(d, tuple)]) + 2)
-                written = self.build_documents(stage, ctx, todo_docs, edition_src)
-                written += self.build_site(stage, ctx, todo_site, edition_src)
+                # site pages are written by the main process while the workers transform documents
+                site_written = []
+                written = self.build_documents(
+                    stage, ctx, todo_docs, edition_src,
+                    during=lambda: site_written.append(self.build_site(stage, ctx, todo_site, edition_src)))
+                written += sum(site_written)
                 for p in todo_assets:
                     dest = stage / "assets" / p.relative_to(ASSETS)
                     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -295,6 +299,7 @@ class HtmlBuild:
                 if todo_shards:
                     try:
                         search.index_shards(stage, todo_shards, ed.config.language)
+                        written += len(todo_shards)
                     except search.SearchIndexError as e:
                         result.messages.append(f"search: {e}")
                 write_file(stage / CACHE, json.dumps(self.cache, ensure_ascii=False))
@@ -326,7 +331,7 @@ class HtmlBuild:
             self.progress = None
 
     # documents ------------------------------------------------------------------------------
-    def build_documents(self, stage: Path, ctx, todo, edition_src) -> int:
+    def build_documents(self, stage: Path, ctx, todo, edition_src, during=lambda: None) -> int:
         written = 0
         jobs: list[DocJob] = []
         for item in todo:
@@ -339,6 +344,7 @@ class HtmlBuild:
             jobs.append(DocJob(item.file, self.doc_page[item.id], serialize_for_saxon(src.tree),
                                canon(item.file).as_uri()))
         if not jobs:
+            during()
             return written
         ctx_uri = (self.target / "context.xml").resolve().as_uri()
         ed_uri = canon(edition_src.path).as_uri() if edition_src is not None and edition_src.ok else None
@@ -352,8 +358,10 @@ class HtmlBuild:
             # biggest first, so one large file does not finish last
             order = sorted(jobs, key=lambda j: -len(j.text))
             with mp.Pool(workers, initializer=_worker_init, initargs=(ctx_xml, ed_xml, (ctx_uri, ed_uri))) as pool:
-                for out, err in pool.imap_unordered(
-                        _worker_run, [(str(stage / j.page), j.text, j.uri) for j in order], chunksize=1):
+                results = pool.imap_unordered(
+                    _worker_run, [(str(stage / j.page), j.text, j.uri) for j in order], chunksize=1)
+                during()
+                for out, err in results:
                     if err:
                         pool.terminate()
                         raise BuildError(f"{self._display(by_out[out].path)}: cannot render the page: {err}")
@@ -373,6 +381,7 @@ class HtmlBuild:
             write_file(stage / j.page, html)
             written += 1
             self._progress_step(Path(j.page).name)
+        during()
         return written
 
     def _display(self, path: Path) -> str:
