@@ -271,7 +271,7 @@ def test_incremental_rebuilds_only_what_changed(edition_copy):
     changed = {p.relative_to(out).as_posix() for p in out.rglob("*.html")
                if "pagefind" not in p.parts and p.stat().st_mtime_ns != before.get(p)}
     assert changed == {"doc/doc-1937-06-14.html"}
-    assert edited.written == 2  # the page and its TEI download
+    assert edited.written == 3  # the page, its TEI download and its search shard
     assert "Decline the governor's proposal" in text(page(out, "doc/doc-1937-06-14.html"))
     # an authority edit: the entity page and the documents naming it
     persons = edition_copy / "tei" / "persons.xml"
