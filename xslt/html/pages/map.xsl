@@ -57,15 +57,23 @@
                   <line x1="0" x2="{$W}" y1="{$y($v)}" y2="{$y($v)}" class="graticule"/>
                   <text x="4" y="{$y($v) - 4}" class="graticule-label"><xsl:value-of select="concat(abs($v), if ($v lt 0) then '°S' else '°N')"/></text>
                 </xsl:for-each>
-                <xsl:for-each select="$places">
-                  <xsl:variable name="px" select="$x(xs:double(@long))"/>
-                  <xsl:variable name="py" select="$y(xs:double(@lat))"/>
-                  <a href="{$root}{@page}" id="place-{f:slug(@id)}" class="map-place">
-                    <title><xsl:value-of select="concat(@name, ' (', @lat, ', ', @long, ')')"/></title>
-                    <circle cx="{$px}" cy="{$py}" r="6" class="map-dot"/>
-                    <text x="{if ($px gt $W - 140) then $px - 10 else $px + 10}" y="{$py + 5}"
-                          text-anchor="{if ($px gt $W - 140) then 'end' else 'start'}" class="map-label"><xsl:value-of select="@name"/></text>
-                  </a>
+                <!-- labels of places close to an earlier one move down a line, so none overlap -->
+                <xsl:variable name="pts" as="map(*)*" select="for $p in $places return
+                  map{'p': $p, 'x': $x(xs:double($p/@long)), 'y': $y(xs:double($p/@lat))}"/>
+                <xsl:for-each select="1 to count($pts)">
+                  <xsl:variable name="i" select="."/>
+                  <xsl:variable name="pt" select="$pts[$i]"/>
+                  <xsl:variable name="px" select="$pt?x"/>
+                  <xsl:variable name="py" select="$pt?y"/>
+                  <xsl:variable name="near" select="count($pts[position() lt $i][abs(?x - $px) lt 150 and abs(?y - $py) lt 22])"/>
+                  <xsl:for-each select="$pt?p">
+                    <a href="{$root}{@page}" id="place-{f:slug(@id)}" class="map-place">
+                      <title><xsl:value-of select="concat(@name, ' (', @lat, ', ', @long, ')')"/></title>
+                      <circle cx="{$px}" cy="{$py}" r="6" class="map-dot"/>
+                      <text x="{if ($px gt $W - 140) then $px - 10 else $px + 10}" y="{$py + 5 + 22 * $near}"
+                            text-anchor="{if ($px gt $W - 140) then 'end' else 'start'}" class="map-label"><xsl:value-of select="@name"/></text>
+                    </a>
+                  </xsl:for-each>
                 </xsl:for-each>
               </svg>
               <figcaption id="map-caption">Places with coordinates, plotted by latitude and longitude (equirectangular; no base map).</figcaption>
