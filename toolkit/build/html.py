@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from xml.sax.saxutils import quoteattr
+
 from lxml import etree
 
 from .. import saxon
@@ -61,25 +63,27 @@ class DocJob:
     page: str
     text: str          # the safely parsed tree, serialised for Saxon (no DOCTYPE)
     uri: str
+    context: str       # this page's slice of the context (see HtmlBuild.context_slice)
 
 
 # -- worker processes --------------------------------------------------------------------------
 _worker = {}
 
 
-def _worker_init(context_xml: str, edition_xml: str | None, base_uris: tuple[str, str | None]):
+def _worker_init(edition_xml: str | None, base_uris: tuple[str, str | None]):
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     exe = saxon.compile_stylesheet(DOCUMENT_XSL)
-    exe.set_parameter("edition-context", saxon.to_xdm(context_xml, base_uris[0]))
     if edition_xml is not None:
         exe.set_parameter("edition-file", saxon.to_xdm(edition_xml, base_uris[1]))
+    _worker["ctx_uri"] = base_uris[0]
     exe.set_parameter("root", saxon.processor().make_string_value("../"))
     _worker["exe"] = exe
 
 
-def _worker_run(job: tuple[str, str, str]) -> tuple[str, str | None]:
-    out, text, uri = job
+def _worker_run(job: tuple[str, str, str, str]) -> tuple[str, str | None]:
+    out, text, uri, context = job
     try:
+        _worker["exe"].set_parameter("edition-context", saxon.to_xdm(context, _worker["ctx_uri"]))
         node = saxon.to_xdm(text, uri)
         html = _worker["exe"].transform_to_string(xdm_node=node)
         write_file(Path(out), html or "")
@@ -157,6 +161,30 @@ class HtmlBuild:
                 e.set("page", self.ent_page[e.get("id")])
         return ctx
 
+    def context_slice(self, ctx_root, d) -> str:
+        """What document.xsl needs of the context for one document: the document and its
+        neighbours (as siblings, in date order), the documents it points to (in <refs>) and the
+        entities it names. Saxon indexes a context anew for every transform, so a small slice
+        keeps each transform independent of the edition's size."""
+        if not hasattr(self, "_ctx_parts"):
+            self._ctx_docs = {e.get("id"): etree.tostring(e, encoding="unicode") for e in ctx_root.iter("document")}
+            self._ctx_ents = {e.get("id"): etree.tostring(e, encoding="unicode") for e in ctx_root.iter("entity")}
+            self._doc_index = {x.id: i for i, x in enumerate(self.ed.documents)}
+            self._doc_by_name: dict[str, list[str]] = {}
+            for x in self.ed.documents:
+                self._doc_by_name.setdefault(x.file.name, []).append(x.id)
+            self._ctx_head = "<edition" + "".join(f" {k}={quoteattr(v)}" for k, v in ctx_root.attrib.items()) + ">"
+            self._ctx_parts = True
+        docs = self.ed.documents
+        i = self._doc_index[d.id]
+        near = [docs[n].id for n in (i - 1, i, i + 1) if 0 <= n < len(docs)]
+        refs, files = self.doc_refs.get(d.id, (set(), set()))
+        linked = sorted({o for f in files for o in self._doc_by_name.get(f, ())} - set(near))
+        parts = [self._ctx_head, *(self._ctx_docs[x] for x in near), "<refs>",
+                 *(self._ctx_docs[x] for x in linked), "</refs>",
+                 *(self._ctx_ents[r] for r in sorted(refs) if r in self._ctx_ents), "</edition>"]
+        return "".join(parts)
+
     def doc_mentions(self, d) -> list[tuple[str, str, str]]:
         """[(entity id, passage id, snippet)] for one document, in document order, once per
         entity and passage. Cached across builds by the document's bytes and the entity ids."""
@@ -207,6 +235,7 @@ class HtmlBuild:
         if not ed.documents:
             raise BuildError("no TEI documents to build (authority files alone make no site)")
         self.assign_pages()
+        self.doc_refs: dict[str, tuple[set, set]] = {}
         from . import search
         self.searchable = [self.doc_page[d.id] for d in ed.documents] + sorted(self.ent_page.values())
         self.shards = search.shard_count(len(self.searchable),
@@ -224,10 +253,14 @@ class HtmlBuild:
         todo_docs = []
         for i, d in enumerate(docs):
             src = ed.files[canon(d.file)]
-            refs = set()
-            for v in src.root.xpath("//@ref | //@key"):
+            refs, files = set(), set()
+            for v in src.root.xpath("//@ref | //@key | //@target | //@corresp"):
                 for tok in str(v).split():
                     refs.add(tok.rsplit("#", 1)[-1])
+                    f = tok.split("#", 1)[0].rsplit("/", 1)[-1]
+                    if f.endswith(".xml"):
+                        files.add(f)
+            self.doc_refs[d.id] = (refs, files)
             ents = [self.entity_record(r) for r in sorted(refs) if r in ed.entities]
             prev_next = [f"{n.id}\x1f{n.title}\x1f{n.date_label}\x1f{n.when}"
                          for n in (docs[i - 1] if i > 0 else None, docs[i + 1] if i + 1 < len(docs) else None)
@@ -342,7 +375,7 @@ class HtmlBuild:
                 continue
             src = self.ed.files[canon(item.file)]
             jobs.append(DocJob(item.file, self.doc_page[item.id], serialize_for_saxon(src.tree),
-                               canon(item.file).as_uri()))
+                               canon(item.file).as_uri(), self.context_slice(ctx.getroot(), item)))
         if not jobs:
             during()
             return written
@@ -351,15 +384,14 @@ class HtmlBuild:
         total_bytes = sum(len(j.text) for j in jobs)
         workers = min(os.cpu_count() or 1, len(jobs))
         if workers > 1 and (len(jobs) >= PARALLEL_MIN_DOCS or total_bytes >= PARALLEL_MIN_BYTES):
-            ctx_xml = etree.tostring(ctx.getroot(), encoding="unicode")
             ed_xml = serialize_for_saxon(edition_src.tree) if ed_uri else None
             mp = multiprocessing.get_context("spawn")
             by_out = {str(stage / j.page): j for j in jobs}
             # biggest first, so one large file does not finish last
             order = sorted(jobs, key=lambda j: -len(j.text))
-            with mp.Pool(workers, initializer=_worker_init, initargs=(ctx_xml, ed_xml, (ctx_uri, ed_uri))) as pool:
+            with mp.Pool(workers, initializer=_worker_init, initargs=(ed_xml, (ctx_uri, ed_uri))) as pool:
                 results = pool.imap_unordered(
-                    _worker_run, [(str(stage / j.page), j.text, j.uri) for j in order], chunksize=1)
+                    _worker_run, [(str(stage / j.page), j.text, j.uri, j.context) for j in order], chunksize=1)
                 during()
                 for out, err in results:
                     if err:
@@ -369,11 +401,11 @@ class HtmlBuild:
                     self._progress_step(Path(out).name)
             return written
         exe = compile_or_fail(DOCUMENT_XSL)
-        params = {"edition-context": saxon.to_xdm(etree.tostring(ctx.getroot(), encoding="unicode"), ctx_uri),
-                  "root": "../"}
+        params = {"root": "../"}
         if ed_uri:
             params["edition-file"] = saxon.to_xdm(edition_src.tree, ed_uri)
         for j in jobs:
+            params["edition-context"] = saxon.to_xdm(j.context, ctx_uri)
             try:
                 html = saxon.transform(exe, saxon.to_xdm(j.text, j.uri), params)
             except saxon.XsltError as e:
