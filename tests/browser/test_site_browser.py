@@ -33,9 +33,16 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 def site(tmp_path_factory):
     from toolkit.build.runner import build
     from toolkit.config import load_config
+    from toolkit.build import search
     out = tmp_path_factory.mktemp("browser") / "site"
-    [r] = build(load_config(REPO / "edition.toml"), ["html"], out=out)
+    saved = search.PAGES_PER_SHARD
+    search.PAGES_PER_SHARD = 8  # many small search shards: the search page must merge them
+    try:
+        [r] = build(load_config(REPO / "edition.toml"), ["html"], out=out)
+    finally:
+        search.PAGES_PER_SHARD = saved
     assert r.ok
+    assert len(list((out / "pagefind").iterdir())) > 5
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(out)))
     t = threading.Thread(target=server.serve_forever, daemon=True)
     t.start()
@@ -107,6 +114,7 @@ def test_search_finds_kashgar(site, page):
     page.wait_for_selector("#search-results li a", timeout=15000)
     hrefs = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
     assert any("doc/doc-1937-06-14.html" in h for h in hrefs), hrefs
+    assert any("entity/kashgar.html" in h for h in hrefs), hrefs  # entity pages, other shards
     assert "result" in page.inner_text("#search-status")
     target = [h for h in hrefs if "doc-1937-06-14" in h][0]
     page.goto(url.rstrip("/") + target if target.startswith("/") else url + target)

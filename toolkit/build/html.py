@@ -240,6 +240,9 @@ class HtmlBuild:
         self.searchable = [self.doc_page[d.id] for d in ed.documents] + sorted(self.ent_page.values())
         self.shards = search.shard_count(len(self.searchable),
                                          sum(len(ed.files[canon(d.file)].data) for d in ed.documents))
+        self.by_shard: dict[int, list[str]] = {}
+        for rel in self.searchable:
+            self.by_shard.setdefault(search.shard_of(rel, self.shards), []).append(rel)
         styles = tree_digest(XSLT_HTML, saxon.XSLT_DIR / "lib" / "common.xsl")
         edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
         edition_bytes = edition_src.data if edition_src is not None and edition_src.ok else b""
@@ -282,12 +285,9 @@ class HtmlBuild:
         asset_files = sorted(p for p in ASSETS.rglob("*") if p.is_file())
         todo_assets = [p for p in asset_files
                        if self.plan.add("assets/" + p.relative_to(ASSETS).as_posix(), digest(p.read_bytes()))]
-        by_shard: dict[int, list[str]] = {}
-        for rel in self.searchable:
-            by_shard.setdefault(search.shard_of(rel, self.shards), []).append(rel)
         todo_shards = {}
-        for k in range(self.shards):
-            pages_k = sorted(by_shard.get(k, []))
+        for k in sorted(self.by_shard):  # empty shards are not made
+            pages_k = sorted(self.by_shard[k])
             sig = digest(*(f"{rel}\x1f{self.plan.current[rel]}" for rel in pages_k))
             if self.plan.add(f"pagefind/shard-{k}/pagefind-entry.json", sig):
                 todo_shards[k] = pages_k
@@ -312,7 +312,7 @@ class HtmlBuild:
                     except FileNotFoundError:
                         pass
                 if (stage / "pagefind").is_dir():  # anything but the current shards is stale
-                    keep = {f"shard-{k}" for k in range(self.shards)}
+                    keep = {f"shard-{k}" for k in self.by_shard}
                     for old in (stage / "pagefind").iterdir():
                         if old.name not in keep:
                             shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
@@ -334,7 +334,7 @@ class HtmlBuild:
                         search.index_shards(stage, todo_shards, ed.config.language)
                         written += len(todo_shards)
                     except search.SearchIndexError as e:
-                        result.messages.append(f"search: {e}")
+                        raise BuildError(f"search index: {e}") from None
                 write_file(stage / CACHE, json.dumps(self.cache, ensure_ascii=False))
                 write_file(stage / MANIFEST, self.plan.manifest())
         finally:
@@ -446,8 +446,7 @@ class HtmlBuild:
         home = page("home", "index.html", documents=str(len(docs)), entities=str(len(self.ent_page)))
         for kind in ("person", "place", "org"):
             home.set(kind + "s", str(sum(1 for e in self.ent_page if ed.entities[e].kind == kind)))
-        from .search import bundles
-        page("search", "search.html", bundles=" ".join(bundles(self.shards)))
+        page("search", "search.html", bundles=" ".join(f"pagefind/shard-{k}" for k in sorted(self.by_shard)))
 
         # listings: by date (the model's order) and by title; 10 per page
         facets = etree.Element("facets")

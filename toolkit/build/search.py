@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 PAGES_PER_SHARD = 48
-BYTES_PER_SHARD = 6 * 1024 * 1024
+BYTES_PER_SHARD = 2 * 1024 * 1024
 MAX_SHARDS = 32
 
 
@@ -35,10 +35,6 @@ def shard_count(pages: int, total_bytes: int) -> int:
 
 def shard_of(page: str, shards: int) -> int:
     return int.from_bytes(hashlib.blake2b(page.encode(), digest_size=4).digest(), "little") % shards
-
-
-def bundles(shards: int) -> list[str]:
-    return [f"pagefind/shard-{k}" for k in range(shards)]
 
 
 def _binary() -> list[str]:
