@@ -227,9 +227,7 @@ class Edition:
         geo = None
         g = el.find(f"{T}location/{T}geo")
         if g is not None and g.text:
-            nums = re.findall(r"-?\d+(?:\.\d+)?", g.text)
-            if len(nums) >= 2:
-                geo = (float(nums[0]), float(nums[1]))
+            geo = parse_geo(g.text)
         return Entity(eid, kind, path, el, pref_text or eid, variants,
                       norm_space("".join(note_el.itertext())) if note_el is not None else "",
                       geo, el.sourceline or 0)
@@ -420,6 +418,19 @@ def display_name(path: Path, root: Path) -> str:
     """The path as the user should see it: relative to root when below it."""
     rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
     return Path(path).as_posix() if rel.startswith("..") else Path(rel).as_posix()
+
+
+def parse_geo(text: str) -> tuple[float, float] | None:
+    """'lat long' as TEI writes it; also '48,3 14,28333' (decimal commas) and '48.3, 14.2'."""
+    parts = text.split()
+    if len(parts) == 2 and all(re.fullmatch(r"-?\d+(?:,\d+)?", p) for p in parts):
+        parts = [p.replace(",", ".") for p in parts]
+    else:
+        parts = re.findall(r"-?\d+(?:\.\d+)?", text)
+    if len(parts) < 2:
+        return None
+    lat, long = float(parts[0]), float(parts[1])
+    return (lat, long) if -90 <= lat <= 90 and -180 <= long <= 180 else None
 
 
 def is_authority_tree(tree) -> bool:

@@ -40,11 +40,17 @@
           <xsl:sequence select="$candidates[1]"/>
         </xsl:when>
         <xsl:otherwise>
-          <xsl:variable name="target" select="string(resolve-uri($file, base-uri($from)))"/>
-          <xsl:sequence select="($candidates[@uri = $target], $candidates)[1]"/>
+          <!-- the model writes file:///path, resolve-uri() gives file:/path: compare both as file:/ -->
+          <xsl:variable name="target" select="fp:file-uri(string(resolve-uri($file, base-uri($from))))"/>
+          <xsl:sequence select="($candidates[fp:file-uri(@uri) = $target], $candidates)[1]"/>
         </xsl:otherwise>
       </xsl:choose>
     </xsl:if>
+  </xsl:function>
+
+  <xsl:function name="fp:file-uri" as="xs:string">
+    <xsl:param name="uri" as="xs:string?"/>
+    <xsl:sequence select="replace(string($uri), '^file:/+', 'file:/')"/>
   </xsl:function>
 
   <xsl:function name="f:preferred-name" as="xs:string?">
