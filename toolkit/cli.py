@@ -84,6 +84,10 @@ def validate(ctx, paths, staged, fmt, schema, schematron, authority, color):
     finally:
         if bar is not None:
             bar.stop()
+    if report.files == 0 and not staged and not paths:
+        where = cfg.path or "no edition.toml here or above"
+        click.echo(f"note: no TEI files found (sources {', '.join(cfg.sources)}; {where}); "
+                   "give files or folders, or set [edition] sources in edition.toml", err=True)
     use_color = sys.stdout.isatty() if color is None else color
     if fmt == "text":
         out = FORMATTERS[fmt](report.diagnostics, report.files, color=use_color)
