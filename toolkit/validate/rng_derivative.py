@@ -23,6 +23,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import groupby
 from pathlib import Path
 
 from lxml import etree
@@ -1272,18 +1273,17 @@ def _category_ranges(cat: str) -> list[tuple[int, int]]:
     """Code point ranges of a Unicode general category ('L', 'Lu', 'C', ...)."""
     with _cat_lock:
         if not _cat_ranges:
-            cats = list(map(unicodedata.category, map(chr, range(0x110000))))
+            # runs of one category, found by C-level iteration (a few thousand runs)
             start = 0
-            for i in range(1, 0x110001):
-                if i == 0x110000 or cats[i] != cats[start]:
-                    c = cats[start]
-                    for key in (c, c[0]):
-                        lst = _cat_ranges.setdefault(key, [])
-                        if lst and lst[-1][1] == start - 1:
-                            lst[-1] = (lst[-1][0], i - 1)
-                        else:
-                            lst.append((start, i - 1))
-                    start = i
+            for c, run in groupby(map(unicodedata.category, map(chr, range(0x110000)))):
+                end = start + len(list(run))
+                for key in (c, c[0]):
+                    lst = _cat_ranges.setdefault(key, [])
+                    if lst and lst[-1][1] == start - 1:
+                        lst[-1] = (lst[-1][0], end - 1)
+                    else:
+                        lst.append((start, end - 1))
+                start = end
     return _cat_ranges.get(cat, [])
 
 

@@ -338,6 +338,16 @@ def compile_schematron(schema_path: str | Path, phase: str | None = None) -> Com
     return compiled
 
 
+def uses_edition_context(schema_path: str | Path, phase: str | None = None) -> bool:
+    """Whether the compiled schema reads $edition-context, so that a caller need not build a
+    context for it. False when the schema cannot be compiled (check() reports why, and reads
+    no context)."""
+    try:
+        return compile_schematron(schema_path, phase).uses_context
+    except SchematronError:
+        return False
+
+
 def _stat(path: Path) -> float | None:
     try:
         return path.stat().st_mtime

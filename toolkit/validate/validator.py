@@ -211,7 +211,10 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                     # warnings); any other file gets the slice of the context it can need,
                     # which Saxon indexes far faster than the whole edition.
                     from ..saxon import to_xdm
-                    if light or split or edition.role(p) != "authority":
+                    from .schematron import uses_edition_context
+                    if not uses_edition_context(ref.path):
+                        context = None  # the rules never read it: building it is wasted work
+                    elif light or split or edition.role(p) != "authority":
                         context = to_xdm(edition.context_slice(p))
                     else:
                         if "full" not in contexts:

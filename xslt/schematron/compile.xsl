@@ -445,8 +445,32 @@
       <xsl:copy-of select="xsl:function | xsl:key | xsl:include" copy-namespaces="yes"/>
       <xsl:copy-of select="doc(resolve-uri('runtime.xsl', static-base-uri()))/*/xsl:function"/>
 
-      <!-- the driver: one pass per pattern -->
+      <!-- The driver: one walk over the document. At each node it hands the node to every
+           pattern's mode (one template rule per sch:rule, so the first matching rule of each
+           pattern fires), skipping a pattern when a test derived from its rule contexts shows
+           that none can match; the pattern modes do not recurse. Their output is tagged with
+           the pattern's number and regrouped by pattern, so that the SVRL is the same as from
+           one pass per pattern. -->
+      <xsl:variable name="patterns" select="sch:pattern"/>
+      <!-- the prefixes the generated stylesheet binds (as above) -->
+      <xsl:variable name="bound" as="xs:string*" select="'xml', map:keys($reserved-ns), sch:ns/@prefix,
+          in-scope-prefixes(.)[not($schema/@c:embedded)]" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+      <xsl:variable name="kinds" as="xs:string*" select="$patterns ! c:visits(.)"/>
+      <xsl:variable name="walk-children" select="(if ($kinds = 'attributes') then '@*, ' else '')
+          || (if ($kinds = 'others') then 'node()' else '*')"/>
       <axsl:template match="/">
+        <xsl:for-each select="$patterns[sch:let]">
+          <axsl:variable name="schx:pattern-{c:index(.)}" as="map(*)">
+            <axsl:call-template name="schx:pattern-{c:index(.)}"/>
+          </axsl:variable>
+        </xsl:for-each>
+        <axsl:variable name="schx:results" as="element()*">
+          <axsl:apply-templates select="." mode="schx:walk">
+            <xsl:for-each select="$patterns[sch:let]">
+              <axsl:with-param name="schx:pattern-{c:index(.)}" tunnel="yes" select="$schx:pattern-{c:index(.)}"/>
+            </xsl:for-each>
+          </axsl:apply-templates>
+        </axsl:variable>
         <svrl:schematron-output schemaVersion="{c:avt(@schemaVersion)}" phase="{c:avt(@c:phase)}">
           <xsl:if test="sch:title">
             <xsl:attribute name="title" select="c:avt(normalize-space(sch:title[1]))"/>
@@ -454,7 +478,7 @@
           <xsl:for-each select="sch:ns">
             <svrl:ns-prefix-in-attribute-values prefix="{c:avt(@prefix)}" uri="{c:avt(@uri)}"/>
           </xsl:for-each>
-          <xsl:for-each select="sch:pattern">
+          <xsl:for-each select="$patterns">
             <svrl:active-pattern>
               <xsl:if test="@id">
                 <xsl:attribute name="id" select="c:avt(@id)"/>
@@ -463,10 +487,61 @@
                 <xsl:attribute name="name" select="c:avt(normalize-space(sch:title[1]))"/>
               </xsl:if>
             </svrl:active-pattern>
-            <axsl:call-template name="schx:pattern-{position()}"/>
+            <axsl:apply-templates select="$schx:results[@schx:in-pattern eq '{position()}']" mode="schx:untag"/>
           </xsl:for-each>
         </svrl:schematron-output>
       </axsl:template>
+
+      <axsl:template match="*" mode="schx:untag">
+        <axsl:copy copy-namespaces="no">
+          <axsl:copy-of select="@* except @schx:in-pattern, node()" copy-namespaces="no"/>
+        </axsl:copy>
+      </axsl:template>
+
+      <axsl:mode name="schx:walk" on-no-match="deep-skip"/>
+      <axsl:template match="document-node()" mode="schx:walk">
+        <xsl:for-each select="$patterns">
+          <!-- (a context the compiler understands matches elements only) -->
+          <xsl:if test="not(sch:rule) or (some $c in sch:rule/@context satisfies not(c:simple($c)))">
+            <axsl:apply-templates select="." mode="schx:p{position()}"/>
+          </xsl:if>
+        </xsl:for-each>
+        <axsl:apply-templates select="{$walk-children}" mode="schx:walk"/>
+      </axsl:template>
+      <axsl:template match="element()" mode="schx:walk">
+        <xsl:for-each select="$patterns">
+          <xsl:variable name="guard" select="c:element-guard(., $bound)"/>
+          <xsl:choose>
+            <xsl:when test="$guard">
+              <axsl:if test="{$guard}">
+                <axsl:apply-templates select="." mode="schx:p{position()}"/>
+              </axsl:if>
+            </xsl:when>
+            <xsl:otherwise>
+              <axsl:apply-templates select="." mode="schx:p{position()}"/>
+            </xsl:otherwise>
+          </xsl:choose>
+        </xsl:for-each>
+        <axsl:apply-templates select="{$walk-children}" mode="schx:walk"/>
+      </axsl:template>
+      <xsl:if test="$kinds = 'attributes'">
+        <axsl:template match="attribute()" mode="schx:walk">
+          <xsl:for-each select="$patterns">
+            <xsl:if test="c:visits(.) = 'attributes'">
+              <axsl:apply-templates select="." mode="schx:p{position()}"/>
+            </xsl:if>
+          </xsl:for-each>
+        </axsl:template>
+      </xsl:if>
+      <xsl:if test="$kinds = 'others'">
+        <axsl:template match="text() | comment() | processing-instruction()" mode="schx:walk">
+          <xsl:for-each select="$patterns">
+            <xsl:if test="c:visits(.) = 'others'">
+              <axsl:apply-templates select="." mode="schx:p{position()}"/>
+            </xsl:if>
+          </xsl:for-each>
+        </axsl:template>
+      </xsl:if>
 
       <xsl:apply-templates select="sch:pattern" mode="c:generate"/>
     </axsl:stylesheet>
@@ -496,53 +571,114 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- Which nodes a pattern's traversal must visit below each node. -->
-  <xsl:function name="c:children" as="xs:string">
+  <!-- The position of a pattern among the schema's patterns (its mode is schx:p{n}). -->
+  <xsl:function name="c:index" as="xs:integer">
     <xsl:param name="pattern" as="element(sch:pattern)"/>
-    <xsl:variable name="contexts" select="string-join($pattern/sch:rule/@context, ' ')"/>
-    <xsl:variable name="attrs" select="matches($contexts, '@|attribute\s*\(')"/>
-    <xsl:variable name="others" select="matches($contexts, '(text|node|comment|processing-instruction)\s*\(')"/>
-    <xsl:sequence select="(if ($attrs) then '@*, ' else '') || (if ($others) then 'node()' else '*')"/>
+    <xsl:sequence select="count($pattern/preceding-sibling::sch:pattern) + 1"/>
+  </xsl:function>
+
+  <!-- Rule contexts the compiler understands: alternatives of paths of child steps with an
+       element name test (name, prefix:name, prefix:*, *) and predicates. Such a context can
+       only match an element, and only one that passes the name test of its last step. -->
+  <xsl:variable name="c:nc" select="'[\i-[:]][\c-[:]]*'"/>
+  <xsl:variable name="c:nametest" select="'(?:' || $c:nc || ':\*|(?:' || $c:nc || ':)?' || $c:nc || '|\*)'"/>
+  <xsl:variable name="c:pred" select="'\[(?:[^\[\]''&quot;]|''[^'']*''|&quot;[^&quot;]*&quot;)*\]'"/>
+  <xsl:variable name="c:step" select="'(?:child::)?' || $c:nametest || '(?:\s*' || $c:pred || ')*'"/>
+  <xsl:variable name="c:path" select="'(?:/{1,2})?(?:' || $c:step || '\s*/{1,2}\s*)*(?:child::)?('
+      || $c:nametest || ')((?:\s*' || $c:pred || ')*)'"/>
+  <xsl:variable name="c:simple-context" select="'^\s*' || $c:path || '(?:\s*\|\s*' || $c:path || ')*\s*$'"/>
+
+  <xsl:function name="c:simple" as="xs:boolean">
+    <xsl:param name="context" as="xs:string"/>
+    <xsl:sequence select="matches($context, $c:simple-context)"/>
+  </xsl:function>
+
+  <!-- A test, with the element as context item, that is true whenever some rule of the pattern
+       can match the element: the name tests of the contexts' last steps, with their predicates
+       when all of them only ask for an attribute. '' when there is no such test (always visit). -->
+  <xsl:function name="c:element-guard" as="xs:string">
+    <xsl:param name="pattern" as="element(sch:pattern)"/>
+    <xsl:param name="bound" as="xs:string*"/>
+    <xsl:variable name="contexts" select="$pattern/sch:rule/string(@context)"/>
+    <xsl:choose>
+      <xsl:when test="empty($contexts) or (some $c in $contexts satisfies not(c:simple($c)))">
+        <xsl:sequence select="''"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="tests" as="xs:string*">
+          <xsl:for-each select="$contexts">
+            <xsl:analyze-string select="." regex="{$c:path}">
+              <xsl:matching-substring>
+                <xsl:variable name="preds" select="normalize-space(regex-group(2))"/>
+                <xsl:sequence select="if (regex-group(1) = '*') then '*' else 'self::' || regex-group(1)
+                    || (if (matches($preds, '^(\[\s*@(' || $c:nc || ':)?' || $c:nc || '\s*\]\s*)+$'))
+                        then $preds else '')"/>
+              </xsl:matching-substring>
+            </xsl:analyze-string>
+          </xsl:for-each>
+        </xsl:variable>
+        <!-- (a prefix the stylesheet does not bind: no test, the rule's match reports it) -->
+        <xsl:variable name="prefixes" as="xs:string*">
+          <xsl:analyze-string select="string-join($tests, ' ') => replace('self::', ' ')" regex="({$c:nc}):">
+            <xsl:matching-substring>
+              <xsl:sequence select="regex-group(1)"/>
+            </xsl:matching-substring>
+          </xsl:analyze-string>
+        </xsl:variable>
+        <xsl:sequence select="if (empty($tests) or $tests = '*' or not(every $p in $prefixes satisfies $p = $bound))
+                              then '' else string-join(distinct-values($tests), ' or ')"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
+  <!-- Which kinds of node other than elements and the document node the walk must hand to a
+       pattern: 'attributes', 'others' (text, comments, processing instructions). A context the
+       compiler does not understand is judged by the words in it. -->
+  <xsl:function name="c:visits" as="xs:string*">
+    <xsl:param name="pattern" as="element(sch:pattern)"/>
+    <xsl:variable name="contexts" select="string-join($pattern/sch:rule/@context[not(c:simple(.))], ' ')"/>
+    <xsl:sequence select="('attributes'[matches($contexts, '@|attribute\s*\(')],
+        'others'[matches($contexts, '(text|node|comment|processing-instruction)\s*\(')])"/>
   </xsl:function>
 
   <xsl:template match="sch:pattern" mode="c:generate">
     <xsl:variable name="n" select="position()"/>
     <xsl:variable name="mode" select="'schx:p' || $n"/>
-    <xsl:variable name="children" select="c:children(.)"/>
     <xsl:variable name="lets" select="sch:let"/>
 
-    <axsl:template name="schx:pattern-{$n}" schx:origin="{@c:origin}">
+    <!-- the pattern's lets, evaluated once with the document node as context, as a map -->
+    <axsl:template name="schx:pattern-{$n}" as="map(*)" schx:origin="{@c:origin}">
       <xsl:for-each select="$lets">
         <axsl:variable>
           <xsl:call-template name="c:let-body"/>
         </axsl:variable>
       </xsl:for-each>
-      <axsl:apply-templates select="." mode="{$mode}">
-        <xsl:for-each select="$lets">
-          <axsl:with-param name="{@name}" tunnel="yes" select="${@name}"/>
-        </xsl:for-each>
-      </axsl:apply-templates>
+      <axsl:sequence select="map{{{string-join($lets ! ('''' || replace(@name, '''', '''''') || ''': $' || @name), ', ')}}}"/>
     </axsl:template>
 
+    <!-- no recursion: the walk visits the nodes (deep-skip alone would descend from the
+         document node) -->
     <axsl:mode name="{$mode}" on-no-match="deep-skip"/>
-    <axsl:template match="document-node() | element()" mode="{$mode}" priority="-1000">
-      <axsl:apply-templates select="{$children}" mode="#current"/>
-    </axsl:template>
+    <axsl:template match="document-node()" mode="{$mode}" priority="-1000"/>
 
     <xsl:variable name="rules" select="sch:rule"/>
     <xsl:for-each select="$rules">
       <axsl:template match="{@context}" mode="{$mode}" priority="{count($rules) - position() + 1}"
           schx:origin="{@c:origin}">
+        <xsl:if test="$lets">
+          <axsl:param name="schx:pattern-{$n}" tunnel="yes" as="map(*)"/>
+        </xsl:if>
         <xsl:for-each select="$lets">
-          <axsl:param name="{@name}" tunnel="yes"/>
+          <axsl:variable name="{@name}" select="$schx:pattern-{$n}('{replace(@name, '''', '''''')}')"/>
         </xsl:for-each>
         <xsl:if test="$fired-rules">
-          <svrl:fired-rule context="{c:avt(@context)}">
+          <svrl:fired-rule schx:in-pattern="{$n}" context="{c:avt(@context)}">
             <xsl:copy-of select="@id, @role, @flag"/>
           </svrl:fired-rule>
         </xsl:if>
-        <xsl:apply-templates select="sch:let | sch:assert | sch:report" mode="c:generate"/>
-        <axsl:apply-templates select="{$children}" mode="#current"/>
+        <xsl:apply-templates select="sch:let | sch:assert | sch:report" mode="c:generate">
+          <xsl:with-param name="n" select="$n"/>
+        </xsl:apply-templates>
       </axsl:template>
     </xsl:for-each>
   </xsl:template>
@@ -554,6 +690,7 @@
   </xsl:template>
 
   <xsl:template match="sch:assert | sch:report" mode="c:generate">
+    <xsl:param name="n" as="xs:integer"/>
     <xsl:variable name="rule" select=".."/>
     <xsl:variable name="pattern" select="../.."/>
     <xsl:variable name="subject" select="(@subject, $rule/@subject)[1]"/>
@@ -567,6 +704,7 @@
         schx:origin="{@c:origin}">
       <xsl:element name="svrl:{if (self::sch:assert) then 'failed-assert' else 'successful-report'}"
           namespace="http://purl.oclc.org/dsdl/svrl">
+        <xsl:attribute name="schx:in-pattern" select="$n"/>
         <xsl:attribute name="test" select="c:avt(@test)"/>
         <xsl:for-each select="(@id, (@role, $rule/@role)[1], (@flag, $rule/@flag)[1], @see, @icon, @fpi)">
           <xsl:attribute name="{local-name()}" select="c:avt(.)"/>
@@ -611,7 +749,7 @@
       </xsl:element>
     </axsl:if>
       <axsl:catch>
-        <schx:error origin="{c:avt(@c:origin)}">
+        <schx:error schx:in-pattern="{$n}" origin="{c:avt(@c:origin)}">
           <axsl:attribute name="location" select="schx:location(.)"/>
           <axsl:attribute name="code" select="local-name-from-QName($err:code)"/>
           <axsl:value-of select="$err:description"/>
