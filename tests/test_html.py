@@ -310,3 +310,57 @@ def test_cli_bad_input_message(tmp_path, cli):
     assert r.returncode == 1
     assert "bad.xml:1:" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+def _site_files(out: Path) -> dict[str, bytes]:
+    """Every file of a built site but the derived-data cache and the search index; of each
+    search shard, how many pages it indexes (Pagefind itself names its files differently from
+    one run to the next over the same pages)."""
+    import json
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+             if p.is_file() and p.name != ".edition-cache.json" and "pagefind" not in p.relative_to(out).parts}
+    for entry in sorted(out.glob("pagefind/*/pagefind-entry.json")):
+        langs = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+        files[entry.parent.name] = repr(sorted((k, v["page_count"]) for k, v in langs.items())).encode()
+    return files
+
+
+def test_incremental_build_equals_full_build(edition_copy, tmp_path):
+    """After each kind of edit, the incremental build (unchanged files not even parsed: their
+    facts come from the previous build's cache) gives the very same site, byte for byte and
+    manifest included, as a fresh full build of the same sources."""
+    out = edition_copy / "output" / "html"
+    build_edition(out, edition_copy)
+    tei = edition_copy / "tei"
+
+    def edit(name, old, new, count=1):
+        f = tei / name
+        s = f.read_text(encoding="utf-8")
+        assert old in s, (name, old)
+        f.write_text(s.replace(old, new, count), encoding="utf-8")
+
+    steps = [
+        ("text", lambda: edit("doc-1937-06-14.xml", "Decline the governor's suggestion",
+                              "Decline the governor's proposal")),
+        ("title", lambda: edit("doc-1937-06-14.xml", "Concerning the <orgName", "About the <orgName")),
+        ("date", lambda: edit("doc-1937-06-14.xml", '<date when="1937-06-14">June 14, 1937</date>',
+                              '<date when="1938-01-02">January 2, 1938</date>')),
+        ("mention", lambda: edit("doc-1945-07-09.xml", "</p>",
+                                 ' <orgName ref="orgs.xml#politburo">Politburo</orgName></p>')),
+        ("authority", lambda: edit("persons.xml", ">Kruchinkin</persName>", ">Kruchinkin (edited)</persName>")),
+        ("new document", lambda: (tei / "doc-1950-01-01.xml").write_text(
+            (tei / "doc-1945-07-18.xml").read_text(encoding="utf-8").replace(
+                'xml:id="doc-1945-07-18"', 'xml:id="doc-1950-01-01"'), encoding="utf-8")),
+        ("removed document", lambda: (tei / "doc-1936-02-07.xml").unlink()),
+    ]
+    for i, (what, step) in enumerate(steps):
+        step()
+        incremental = build_edition(out, edition_copy)
+        assert incremental.ok, what
+        fresh = tmp_path / f"fresh-{i}"
+        build_edition(fresh, edition_copy, full=True)
+        a, b = _site_files(out), _site_files(fresh)
+        assert sorted(a) == sorted(b), what
+        differ = [rel for rel in a if a[rel] != b[rel]]
+        assert not differ, (what, differ[:10])
+        assert build_edition(out, edition_copy).written == 0, what

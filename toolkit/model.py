@@ -98,8 +98,13 @@ class Edition:
     """All files of an edition, parsed once, with what the checks and transforms need."""
 
     def __init__(self, config: Config, files: list[SourceFile], authority: set[Path],
-                 edition_file: Path | None, base: Path):
+                 edition_file: Path | None, base: Path,
+                 known_documents: dict[Path, tuple] | None = None):
         self.config = config
+        # Documents whose facts a caller already knows (the HTML build's cache, keyed by the
+        # file's bytes): (id, title, when, date label, summary, transcribed) per canonical path.
+        # Their SourceFile may then be an id-only stand-in (light); see `documents`.
+        self.known_documents: dict[Path, tuple] = dict(known_documents or {})
         self.base = base
         self.files: dict[Path, SourceFile] = {canon(f.path): f for f in files}
         self.authority_paths = {canon(p) for p in authority}
@@ -113,8 +118,8 @@ class Edition:
     # -- loading ---------------------------------------------------------------------------
     @classmethod
     def load(cls, config: Config, extra_files: list[Path] | None = None,
-             authority: list[Path] | None = None, parsed: dict[Path, SourceFile] | None = None
-             ) -> "Edition":
+             authority: list[Path] | None = None, parsed: dict[Path, SourceFile] | None = None,
+             known_documents: dict[Path, tuple] | None = None) -> "Edition":
         paths = list(dict.fromkeys([*(config.source_files()), *(extra_files or []),
                                     *(authority or [])]))
         parsed = parsed or {}
@@ -129,7 +134,7 @@ class Edition:
         base = config.resolve(config.sources[0]).parent if config.sources else config.root
         while glob_magic(str(base)):
             base = base.parent
-        return cls(config, files, auth, edition_file, base)
+        return cls(config, files, auth, edition_file, base, known_documents=known_documents)
 
     def role(self, path: Path) -> str:
         path = canon(path)
@@ -168,10 +173,10 @@ class Edition:
                 kind = ENTITY_KINDS[local(el.tag)]
                 self.entities.setdefault(eid, self._entity(eid, kind, path, el))
 
-    def _document_files(self):
+    def _document_files(self, allow_known: bool = False):
         for path, src in sorted(self.files.items()):
             if src.ok and self.role(path) == "document" and src.root.tag == T + "TEI":
-                if src.light:
+                if src.light and not (allow_known and path in self.known_documents):
                     raise RuntimeError(f"{path}: indexed by ids only; documents and mentions "
                                        f"need every file parsed")
                 yield path, src
@@ -181,7 +186,8 @@ class Edition:
     @property
     def documents(self) -> list[Document]:
         if self._documents is None:
-            docs = [self._document(path, src) for path, src in self._document_files()]
+            docs = [Document(k[0], path, self.href(path), *k[1:]) if (k := self.known_documents.get(path))
+                    else self._document(path, src) for path, src in self._document_files(allow_known=True)]
             self._documents = sorted(docs, key=lambda d: (d.when or "9999", d.title, d.id))
         return self._documents
 
@@ -346,11 +352,12 @@ class Edition:
         return head + "".join(self._slice_parts[k] for k in sorted(keep) if k in self._slice_parts) \
             + "</edition>"
 
-    def context_document(self, lean: bool = False) -> etree._ElementTree:
+    def context_document(self, lean: bool = False, files: bool = True) -> etree._ElementTree:
         """The model as XML for stylesheets. `lean` leaves out documents and mentions (what
-        validating a few files needs: ids and entities), which keeps --staged fast."""
+        validating a few files needs: ids and entities), which keeps --staged fast; `files=False`
+        also leaves out the files and their ids (what a page that only needs entities needs)."""
         root = etree.Element("edition", title=self.config.title)
-        for path, src in sorted(self.files.items()):
+        for path, src in (sorted(self.files.items()) if files else []):
             if not src.ok:
                 continue
             f = etree.SubElement(root, "file", href=self.href(path), uri=path.as_uri(),

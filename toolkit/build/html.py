@@ -18,13 +18,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from xml.sax.saxutils import quoteattr
-
 from lxml import etree
 
 from .. import saxon
 from ..model import Edition, T, XML_ID, canon, local, norm_space, text_of
-from ..xmlsafe import TEI_NS, serialize_for_saxon
+from ..xmlsafe import TEI_NS, SourceFile, parse_file, serialize_for_saxon
 from .plan import MANIFEST, Plan, digest, tree_digest
 from .publish import staged_output, write_file
 from .runner import BuildError, BuildResult
@@ -46,10 +44,22 @@ PASSAGE = ("p", "ab", "head", "item", "l", "note", "signed", "salute", "dateline
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 NAME_TAGS = tuple(T + n for n in ("persName", "placeName", "orgName", "name", "rs"))  # as the model's mentions
 CACHE = ".edition-cache.json"
+CACHE_FORMAT = 2  # bump when what is cached (or how the model derives document facts) changes
 
 # Documents are transformed in worker processes when there is enough work to pay for them.
 PARALLEL_MIN_DOCS = 12
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+
+
+def quoteattr(data: str) -> str:
+    """xml.sax.saxutils.quoteattr, without importing it (it imports urllib.request: 15 ms)."""
+    data = data.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    data = data.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' in data:
+        if "'" in data:
+            return '"%s"' % data.replace('"', "&quot;")
+        return "'%s'" % data
+    return '"%s"' % data
 
 
 def safe_name(s: str) -> str:
@@ -66,6 +76,64 @@ class DocJob:
     context: str       # this page's slice of the context (see HtmlBuild.context_slice)
 
 
+# -- facts of unchanged files (the cache of the previous build) -----------------------------------
+_cache_read: dict = {}
+
+
+def _read_cache(target: Path) -> dict:
+    path = Path(target) / CACHE
+    try:
+        st = path.stat()
+        key = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+        if _cache_read.get("key") == key:  # read once per build (runner, then the builder)
+            return _cache_read["data"]
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    data = data if isinstance(data, dict) and data.get("format") == CACHE_FORMAT else {}
+    _cache_read.update(key=key, data=data)
+    return data
+
+
+def load_known(target: Path) -> dict:
+    """canonical path → facts of each document file of the previous build (its bytes' hash, its
+    xml:ids, its document facts, what it points to), for runner.load_for_build."""
+    return _read_cache(target).get("files", {})
+
+
+def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
+    """Id-only stand-ins (no parse) for the document files whose bytes are those of the previous
+    build, and their document facts: ({path: SourceFile}, {path: facts}) for Edition.load."""
+    from ..model import display_name
+    skip = {canon(Path(p)) for p in config.authority_files()} | {canon(Path(a)) for a in authority}
+    if config.edition_file:
+        skip.add(canon(config.resolve(config.edition_file)))
+    parsed, docs = {}, {}
+    root_dir = config.root
+    root_s = os.path.abspath(root_dir) + os.sep
+    for name, f in known.items():  # Edition.load takes those of its files that are here
+        p = Path(name)
+        rp = canon(p)
+        if rp in skip:
+            continue
+        try:
+            with open(name, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            continue
+        if digest(data) != f["hash"]:
+            continue
+        root = etree.Element(T + "TEI")
+        for tag, i in f["ids"]:
+            etree.SubElement(root, tag, {XML_ID: i})
+        # display_name's answer, without its path arithmetic, for a file below the root
+        display = name[len(root_s):] if name.startswith(root_s) and os.sep == "/" else display_name(p, root_dir)
+        parsed[rp] = SourceFile(path=p, display=display, data=data,
+                                tree=etree.ElementTree(root), light=True)
+        docs[rp] = tuple(f["doc"])
+    return parsed, docs
+
+
 # -- worker processes --------------------------------------------------------------------------
 _worker = {}
 
@@ -80,8 +148,11 @@ def _worker_init(edition_xml: str | None, base_uris: tuple[str, str | None]):
     _worker["exe"] = exe
 
 
-def _worker_run(job: tuple[str, str, str, str]) -> tuple[str, str | None]:
-    out, text, uri, context = job
+_fork_jobs: list = []  # a forked worker's jobs, inherited from the parent (no pickling)
+
+
+def _worker_run(job) -> tuple[str, str | None]:
+    out, text, uri, context = _fork_jobs[job] if isinstance(job, int) else job
     try:
         _worker["exe"].set_parameter("edition-context", saxon.to_xdm(context, _worker["ctx_uri"]))
         node = saxon.to_xdm(text, uri)
@@ -103,11 +174,17 @@ class HtmlBuild:
         self.progress = None
         self.cache: dict[str, list] = {}
         self.cache_prev: dict[str, list] = {}
+        self.files_cache: dict[str, dict] = {}
+        self.files_prev: dict[str, dict] = {}
+        self.site_prev: dict = {}
+        self.site_cache: dict = {}
+        self._full_trees: dict[Path, etree._ElementTree] = {}
+        self._hashes: dict[Path, str] = {}
         if not full:
-            try:
-                self.cache_prev = json.loads((self.target / CACHE).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                self.cache_prev = {}
+            prev = _read_cache(self.target)
+            self.cache_prev = prev.get("mentions", {})
+            self.files_prev = prev.get("files", {})
+            self.site_prev = prev.get("site", {})
         self.entities_key = digest(*(f"{eid}@{e.file}" for eid, e in sorted(edition.entities.items())))
 
     # addresses ------------------------------------------------------------------------------
@@ -147,11 +224,7 @@ class HtmlBuild:
         root = ctx.getroot()
         first_entity = root.find("entity")
         for d in self.ed.documents:
-            e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
-                              title=d.title, transcribed=str(d.transcribed).lower(),
-                              page=self.doc_page[d.id], source=self.doc_source[d.id])
-            etree.SubElement(e, "date").text = d.date_label
-            etree.SubElement(e, "summary").text = d.summary
+            e = self._doc_ctx_el(d)
             if first_entity is not None:
                 first_entity.addprevious(e)
             else:
@@ -161,15 +234,31 @@ class HtmlBuild:
                 e.set("page", self.ent_page[e.get("id")])
         return ctx
 
+    def _doc_ctx_el(self, d) -> etree._Element:
+        e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
+                          title=d.title, transcribed=str(d.transcribed).lower(),
+                          page=self.doc_page[d.id], source=self.doc_source[d.id])
+        etree.SubElement(e, "date").text = d.date_label
+        etree.SubElement(e, "summary").text = d.summary
+        return e
+
     def context_slice(self, ctx_root, d) -> str:
         """What document.xsl needs of the context for one document: the document and its
         neighbours (as siblings, in date order), the documents it points to (in <refs>) and the
         entities it names. Saxon indexes a context anew for every transform, so a small slice
         keeps each transform independent of the edition's size."""
         if not hasattr(self, "_ctx_parts"):
-            self._ctx_docs = {e.get("id"): etree.tostring(e, encoding="unicode") for e in ctx_root.iter("document")}
+            if ctx_root is None:  # no whole context needed: the same parts, made directly
+                ctx_root = self.ed.context_document(lean=True, files=False).getroot()
+                for e in ctx_root.iter("entity"):
+                    if e.get("id") in self.ent_page:
+                        e.set("page", self.ent_page[e.get("id")])
+                self._ctx_docs = {}
+            else:
+                self._ctx_docs = {e.get("id"): etree.tostring(e, encoding="unicode") for e in ctx_root.iter("document")}
             self._ctx_ents = {e.get("id"): etree.tostring(e, encoding="unicode") for e in ctx_root.iter("entity")}
             self._doc_index = {x.id: i for i, x in enumerate(self.ed.documents)}
+            self._docs_by_id = {x.id: x for x in self.ed.documents}
             self._doc_by_name: dict[str, list[str]] = {}
             for x in self.ed.documents:
                 self._doc_by_name.setdefault(x.file.name, []).append(x.id)
@@ -180,6 +269,9 @@ class HtmlBuild:
         near = [docs[n].id for n in (i - 1, i, i + 1) if 0 <= n < len(docs)]
         refs, files = self.doc_refs.get(d.id, (set(), set()))
         linked = sorted({o for f in files for o in self._doc_by_name.get(f, ())} - set(near))
+        for x in (*near, *linked):
+            if x not in self._ctx_docs:
+                self._ctx_docs[x] = etree.tostring(self._doc_ctx_el(self._docs_by_id[x]), encoding="unicode")
         parts = [self._ctx_head, *(self._ctx_docs[x] for x in near), "<refs>",
                  *(self._ctx_docs[x] for x in linked), "</refs>",
                  *(self._ctx_ents[r] for r in sorted(refs) if r in self._ctx_ents), "</edition>"]
@@ -188,18 +280,22 @@ class HtmlBuild:
     def doc_mentions(self, d) -> list[tuple[str, str, str]]:
         """[(entity id, passage id, snippet)] for one document, in document order, once per
         entity and passage. Cached across builds by the document's bytes and the entity ids."""
+        return [tuple(x) for x in self._mentions_raw(d)]
+
+    def _mentions_raw(self, d) -> list:
         if d.id in self.cache:
-            return [tuple(x) for x in self.cache[d.id][1]]
+            return self.cache[d.id][1]
         src = self.ed.files[canon(d.file)]
-        key = digest(src.data, self.entities_key)
+        key = digest(self.data_hash(d), self.entities_key)
         hit = self.cache_prev.get(d.id)
         if hit and hit[0] == key:
             self.cache[d.id] = hit
-            return [tuple(x) for x in hit[1]]
-        ids = cite_ids(src.root)
+            return hit[1]
+        root = self.full_tree(d).getroot()
+        ids = cite_ids(root)
         texts: dict = {}
         out, seen = [], set()
-        for el in src.root.iter(*NAME_TAGS):
+        for el in root.iter(*NAME_TAGS):
             for pointer in (el.get("ref") or "").split():
                 target = self.ed.resolve(pointer, d.file)
                 eid = target[1] if target and target[1] in self.ed.entities else None
@@ -214,6 +310,49 @@ class HtmlBuild:
                 out.append((eid, pid, snippet(texts.get(passage, ""), el)))
         self.cache[d.id] = [key, out]
         return out
+
+    def data_hash(self, d) -> str:
+        """The hash of a document file's bytes (computed once per build)."""
+        path = canon(d.file)
+        h = self._hashes.get(path)
+        if h is None:
+            src = self.ed.files[path]
+            prev = self.files_prev.get(str(path)) if src.light else None  # verified by stand_ins
+            h = self._hashes[path] = prev["hash"] if prev else digest(src.data)
+        return h
+
+    def full_tree(self, d) -> etree._ElementTree:
+        """The parsed tree of a document, parsing it now if the model holds an id-only stand-in
+        (its bytes were unchanged since the last build)."""
+        src = self.ed.files[canon(d.file)]
+        if not src.light:
+            return src.tree
+        path = canon(d.file)
+        if path not in self._full_trees:
+            full = parse_file(src.path, src.display)
+            if not full.ok:
+                raise BuildError(f"{src.display}: changed while building")
+            self._full_trees[path] = full.tree
+        return self._full_trees[path]
+
+    def file_facts(self, d) -> dict | None:
+        """What the next build needs to know of this document's file without parsing it."""
+        path = canon(d.file)
+        src = self.ed.files[path]
+        if src.light:
+            return self.files_prev.get(str(path))
+        if src.diagnostics:
+            return None
+        refs, files = set(), set()
+        for v in src.root.xpath("//@ref | //@key | //@target | //@corresp"):
+            for tok in str(v).split():
+                refs.add(tok.rsplit("#", 1)[-1])
+                f = tok.split("#", 1)[0].rsplit("/", 1)[-1]
+                if f.endswith(".xml"):
+                    files.add(f)
+        return {"hash": self.data_hash(d), "ids": [[el.tag, i] for i, el in self.ed.ids.get(path, {}).items()],
+                "doc": [d.id, d.title, d.when, d.date_label, d.summary, d.transcribed],
+                "refs": sorted(refs), "files": sorted(files)}
 
     def passages(self) -> dict[str, list[tuple[str, str, str]]]:
         """entity id → [(document id, passage id, snippet)], in document order."""
@@ -256,32 +395,47 @@ class HtmlBuild:
         todo_docs = []
         for i, d in enumerate(docs):
             src = ed.files[canon(d.file)]
-            refs, files = set(), set()
-            for v in src.root.xpath("//@ref | //@key | //@target | //@corresp"):
-                for tok in str(v).split():
-                    refs.add(tok.rsplit("#", 1)[-1])
-                    f = tok.split("#", 1)[0].rsplit("/", 1)[-1]
-                    if f.endswith(".xml"):
-                        files.add(f)
+            facts = self.file_facts(d)
+            if facts is not None:
+                self.files_cache[str(canon(d.file))] = facts
+                refs, files = set(facts["refs"]), set(facts["files"])
+            else:
+                refs, files = set(), set()
+                for v in src.root.xpath("//@ref | //@key | //@target | //@corresp"):
+                    for tok in str(v).split():
+                        refs.add(tok.rsplit("#", 1)[-1])
+                        f = tok.split("#", 1)[0].rsplit("/", 1)[-1]
+                        if f.endswith(".xml"):
+                            files.add(f)
             self.doc_refs[d.id] = (refs, files)
             ents = [self.entity_record(r) for r in sorted(refs) if r in ed.entities]
             prev_next = [f"{n.id}\x1f{n.title}\x1f{n.date_label}\x1f{n.when}"
                          for n in (docs[i - 1] if i > 0 else None, docs[i + 1] if i + 1 < len(docs) else None)
                          if n is not None]
-            fp = digest(base, src.data, d.id, d.title, d.when, d.date_label, *ents, "|", *prev_next)
+            fp = digest(base, self.data_hash(d), d.id, d.title, d.when, d.date_label, *ents, "|", *prev_next)
             page = self.doc_page[d.id]
             if self.plan.add(page, fp):
                 todo_docs.append(d)
             source = self.doc_source[d.id]
-            if self.plan.add(source, digest(src.data)):
+            if self.plan.add(source, self.data_hash(d)):
                 todo_docs.append(("source", d))
 
         # site pages: built as XML slices; each slice's bytes are its fingerprint
-        site_pages = self.site_pages()
         todo_site = []
-        for el in site_pages:
-            if self.plan.add(el.get("href"), digest(base, etree.tostring(el))):
-                todo_site.append(el)
+        site_key = self.site_key(base)
+        prev_site = self.site_prev
+        if prev_site.get("key") == site_key and all(h in self.plan.previous for h in prev_site.get("pages", ())):
+            # nothing any site page shows changed: their fingerprints are the previous ones
+            for href in prev_site["pages"]:
+                self.plan.add(href, self.plan.previous[href])
+            self.site_cache = prev_site
+        else:
+            hrefs = []
+            for href, key, make in self.site_pages():
+                hrefs.append(href)
+                if self.plan.add(href, digest(base, key)):
+                    todo_site.append(make() if callable(make) else make)
+            self.site_cache = {"key": site_key, "pages": hrefs}
         asset_files = sorted(p for p in ASSETS.rglob("*") if p.is_file())
         todo_assets = [p for p in asset_files
                        if self.plan.add("assets/" + p.relative_to(ASSETS).as_posix(), digest(p.read_bytes()))]
@@ -294,13 +448,15 @@ class HtmlBuild:
         stale = self.plan.stale()
         changed_pages = len(todo_docs) + len(todo_site)
         if not (changed_pages or todo_assets or stale or todo_shards) and (self.target / MANIFEST).exists():
-            if self.cache != self.cache_prev:  # derived data only: no page depends on the file
-                write_file(self.target / CACHE, json.dumps(self.cache, ensure_ascii=False))
+            if self.cache != self.cache_prev or self.files_cache != self.files_prev \
+                    or self.site_cache != self.site_prev:
+                # derived data only: no page depends on the file
+                write_file(self.target / CACHE, self.cache_json())
             result.skipped = len(self.plan.current)
             result.seconds = time.perf_counter() - t0
             return result
 
-        ctx = self.context()
+        ctx = self.context() if todo_site else None  # the whole context only for the site pages
         try:
             with staged_output(self.target, seed_from_previous=not self.full) as stage:
                 for rel in stale:
@@ -329,20 +485,28 @@ class HtmlBuild:
                     write_file(dest, p.read_bytes())
                     written += 1
                 self._progress_step("search index")
+                def bookkeeping():
+                    write_file(stage / CACHE, self.cache_json())
+                    write_file(stage / MANIFEST, self.plan.manifest())
                 if todo_shards:
-                    try:
-                        search.index_shards(stage, todo_shards, ed.config.language)
+                    try:  # the cache and manifest are written while Pagefind runs
+                        search.index_shards(stage, todo_shards, ed.config.language, during=bookkeeping)
                         written += len(todo_shards)
                     except search.SearchIndexError as e:
                         raise BuildError(f"search index: {e}") from None
-                write_file(stage / CACHE, json.dumps(self.cache, ensure_ascii=False))
-                write_file(stage / MANIFEST, self.plan.manifest())
+                else:
+                    bookkeeping()
         finally:
             self._progress_stop()
         result.written = written
         result.skipped = len(self.plan.current) - written
         result.seconds = time.perf_counter() - t0
         return result
+
+    def cache_json(self) -> str:
+        return json.dumps({"format": CACHE_FORMAT, "mentions": self.cache, "files": self.files_cache,
+                           "site": self.site_cache},
+                          ensure_ascii=False)
 
     # progress ---------------------------------------------------------------------------
     def _progress_start(self, total: int):
@@ -374,8 +538,9 @@ class HtmlBuild:
                 written += 1
                 continue
             src = self.ed.files[canon(item.file)]
-            jobs.append(DocJob(item.file, self.doc_page[item.id], serialize_for_saxon(src.tree),
-                               canon(item.file).as_uri(), self.context_slice(ctx.getroot(), item)))
+            jobs.append(DocJob(item.file, self.doc_page[item.id], serialize_for_saxon(self.full_tree(item)),
+                               canon(item.file).as_uri(),
+                               self.context_slice(ctx.getroot() if ctx is not None else None, item)))
         if not jobs:
             during()
             return written
@@ -385,13 +550,20 @@ class HtmlBuild:
         workers = min(os.cpu_count() or 1, len(jobs))
         if workers > 1 and (len(jobs) >= PARALLEL_MIN_DOCS or total_bytes >= PARALLEL_MIN_BYTES):
             ed_xml = serialize_for_saxon(edition_src.tree) if ed_uri else None
-            mp = multiprocessing.get_context("spawn")
+            # fork (cheap: no new interpreter, no imports, the jobs inherited) while Saxon has not
+            # started in this process — a forked GraalVM isolate is unusable — and no progress
+            # thread runs; otherwise spawn
+            fork = saxon._processor is None and self.progress is None and os.name == "posix"
+            mp = multiprocessing.get_context("fork" if fork else "spawn")
             by_out = {str(stage / j.page): j for j in jobs}
             # biggest first, so one large file does not finish last
             order = sorted(jobs, key=lambda j: -len(j.text))
+            args = [(str(stage / j.page), j.text, j.uri, j.context) for j in order]
+            global _fork_jobs
+            _fork_jobs = args if fork else []
             with mp.Pool(workers, initializer=_worker_init, initargs=(ed_xml, (ctx_uri, ed_uri))) as pool:
                 results = pool.imap_unordered(
-                    _worker_run, [(str(stage / j.page), j.text, j.uri, j.context) for j in order], chunksize=1)
+                    _worker_run, range(len(args)) if fork else args, chunksize=1)
                 during()
                 for out, err in results:
                     if err:
@@ -399,6 +571,7 @@ class HtmlBuild:
                         raise BuildError(f"{self._display(by_out[out].path)}: cannot render the page: {err}")
                     written += 1
                     self._progress_step(Path(out).name)
+            _fork_jobs = []
             return written
         exe = compile_or_fail(DOCUMENT_XSL)
         params = {"root": "../"}
@@ -421,13 +594,34 @@ class HtmlBuild:
         return src.display if src is not None else str(path)
 
     # site pages -----------------------------------------------------------------------------
-    def site_pages(self) -> list[etree._Element]:
+    def site_key(self, base: str) -> str:
+        """One hash of everything site_pages reads (the documents' facts and order, their
+        mentions, the entities with pages, the search bundles), so an edit that changes none of
+        it needs no site page made, not even to compute its fingerprint."""
+        ed = self.ed
+        docs = [[d.id, self.doc_page[d.id], d.when, d.date_label, d.title, d.summary, d.transcribed,
+                 self._mentions_raw(d)] for d in ed.documents]
+        ents = [[eid, page, ed.entities[eid].preferred, ed.entities[eid].kind, ed.entities[eid].variants,
+                 canon(ed.entities[eid].file).as_uri(),
+                 etree.tostring(ed.entities[eid].element, encoding="unicode", with_tail=False)]
+                for eid, page in sorted(self.ent_page.items())]
+        return digest(base, str(PER_PAGE), json.dumps([docs, ents, sorted(self.by_shard)], ensure_ascii=False))
+
+    def site_pages(self) -> list[tuple]:
+        """[(address, fingerprint data, page)]: a page is the <page> element site.xsl renders, or
+        a function making it (entity pages: only those to be rebuilt are made). The listing
+        pages share one <facets> (self.facets, put once into the site document); it is part of
+        their fingerprint data."""
         ed = self.ed
         docs = ed.documents
         pages: list[etree._Element] = []
+        lazy: list[tuple] = []
+
+        def new_page(kind, href, **attrs):
+            return etree.Element("page", kind=kind, href=href, root="../" * href.count("/"), **attrs)
 
         def page(kind, href, **attrs):
-            el = etree.Element("page", kind=kind, href=href, root="../" * href.count("/"), **attrs)
+            el = new_page(kind, href, **attrs)
             pages.append(el)
             return el
 
@@ -437,10 +631,13 @@ class HtmlBuild:
             for e in ents:
                 ent_docs.setdefault(e, set()).add(did)
 
+        doc_attrs = {d.id: {"id": d.id, "page": self.doc_page[d.id], "when": d.when, "date": d.date_label,
+                            "title": d.title, "summary": d.summary,
+                            "transcribed": str(d.transcribed).lower()} for d in docs}
+        doc_order = {d.id: i for i, d in enumerate(docs)}
+
         def doc_el(parent, d, tag="doc"):
-            return etree.SubElement(parent, tag, id=d.id, page=self.doc_page[d.id], when=d.when,
-                                    date=d.date_label, title=d.title, summary=d.summary,
-                                    transcribed=str(d.transcribed).lower())
+            return etree.SubElement(parent, tag, doc_attrs[d.id])
 
         # the home page and the search page
         home = page("home", "index.html", documents=str(len(docs)), entities=str(len(self.ent_page)))
@@ -471,7 +668,8 @@ class HtmlBuild:
                                  href="documents-by-title.html" if sort == "date" else "documents.html")
                 for d in chunk:
                     doc_el(el, d)
-                el.append(etree.fromstring(etree.tostring(facets)))
+        self.facets = facets
+        facets_key = etree.tostring(facets)
 
         # facet data for the listing's filters (assets/data.js)
         data = page("data", "assets/data.js")
@@ -490,27 +688,37 @@ class HtmlBuild:
                                      documents=str(len(ent_docs.get(eid, ()))))
                 for v in e.variants:
                     etree.SubElement(x, "variant").text = v
-        for eid, e in sorted(ed.entities.items()):
-            if eid not in self.ent_page:
-                continue
-            el = page("entity", self.ent_page[eid], id=eid, name=e.preferred, **{"entity-kind": e.kind})
+        def entity_page(eid, e, geo, grouped):
+            el = new_page("entity", self.ent_page[eid], id=eid, name=e.preferred, **{"entity-kind": e.kind})
             for v in e.variants:
                 etree.SubElement(el, "variant").text = v
-            geo = entity_geo(e.element)
             if geo:
                 etree.SubElement(el, "geo", lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}")
             tei = etree.SubElement(el, "tei")
             copy = etree.fromstring(etree.tostring(e.element))
             copy.set(XML_BASE, canon(e.file).as_uri())
             tei.append(copy)
-            grouped: dict[str, list] = {}
+            for did, items in grouped:
+                x = doc_el(el, doc_by_id[did])
+                for pid, snip in items:
+                    etree.SubElement(x, "passage", id=pid).text = snip
+            return el
+
+        for eid, e in sorted(ed.entities.items()):
+            if eid not in self.ent_page:
+                continue
+            geo = entity_geo(e.element)
+            by_doc: dict[str, list] = {}
             for did, pid, snip in passages.get(eid, []):
-                grouped.setdefault(did, []).append((pid, snip))
-            for d in docs:
-                if d.id in grouped:
-                    x = doc_el(el, d)
-                    for pid, snip in grouped[d.id]:
-                        etree.SubElement(x, "passage", id=pid).text = snip
+                by_doc.setdefault(did, []).append((pid, snip))
+            grouped = [(did, by_doc[did]) for did in sorted(by_doc, key=doc_order.__getitem__)]
+            # the fingerprint data: exactly what entity_page puts into the element
+            key = json.dumps(["entity", eid, self.ent_page[eid], e.preferred, e.kind, e.variants,
+                              geo and [f"{geo[0]:.5g}", f"{geo[1]:.5g}"], canon(e.file).as_uri(),
+                              etree.tostring(e.element, encoding="unicode", with_tail=False),
+                              [(doc_attrs[did], items) for did, items in grouped]], ensure_ascii=False)
+            lazy.append((self.ent_page[eid], key,
+                         lambda eid=eid, e=e, geo=geo, grouped=grouped: entity_page(eid, e, geo, grouped)))
 
         # map and chronology
         mp = page("map", "map.html")
@@ -523,14 +731,19 @@ class HtmlBuild:
         chron = page("chronology", "chronology.html")
         for d in docs:
             doc_el(chron, d)
-        _ = doc_by_id
-        return pages
+        out = []
+        for el in pages:
+            key = etree.tostring(el)
+            out.append((el.get("href"), key + facets_key if el.get("kind") == "listing" else key, el))
+        return out + lazy
 
     def build_site(self, stage: Path, ctx, todo: list[etree._Element], edition_src) -> int:
         if not todo:
             self._progress_step("site pages")
             return 0
         site = etree.Element("site")
+        if any(el.get("kind") == "listing" for el in todo):
+            site.append(self.facets)
         for el in todo:
             site.append(el)
         exe = compile_or_fail(SITE_XSL)

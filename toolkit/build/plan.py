@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST = ".edition-build.json"
-FORMAT = 3  # bump when the builder's own logic changes what pages contain
+FORMAT = 4  # bump when the builder's own logic changes what pages contain
 
 
 def digest(*parts: str | bytes) -> str:
@@ -56,7 +57,9 @@ class Plan:
             try:
                 data = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
                 if data.get("format") == FORMAT:
-                    prev = {k: v for k, v in data.get("pages", {}).items() if (target / k).exists()}
+                    t = str(target)
+                    prev = {k: v for k, v in data.get("pages", {}).items()
+                            if os.path.exists(os.path.join(t, k))}
             except (OSError, ValueError):
                 prev = {}
         return cls(prev)

@@ -31,16 +31,25 @@ class BuildResult:
         return "\n".join(lines + [f"  {m}" for m in self.messages])
 
 
-def load_for_build(config: Config, paths: list[Path], authority: list[Path]) -> Edition:
-    """The edition, or an ad hoc one made of the given files/folders and authority files."""
+def load_for_build(config: Config, paths: list[Path], authority: list[Path],
+                   known: dict | None = None) -> Edition:
+    """The edition, or an ad hoc one made of the given files/folders and authority files.
+
+    `known` (the HTML build's file facts from its previous build, see html.load_known) lets
+    documents whose bytes are unchanged skip the parse: they get an id-only stand-in built from
+    the ids the previous build recorded, and their document facts come from the same record."""
     if paths:
         from ..validate.validator import expand_paths
         files = expand_paths(paths)
-        adhoc = Config(root=Path.cwd().resolve(), title=config.title if config.path else "TEI documents",
-                       sources=[str(p.resolve()) for p in files],
-                       authority=[str(a.resolve()) for a in authority])
-        return Edition.load(adhoc)
-    return Edition.load(config, authority=authority)
+        config = Config(root=Path.cwd().resolve(), title=config.title if config.path else "TEI documents",
+                        sources=[str(p.resolve()) for p in files],
+                        authority=[str(a.resolve()) for a in authority])
+        authority = []
+    if not known:
+        return Edition.load(config, authority=authority)
+    from .html import stand_ins
+    parsed, docs = stand_ins(config, authority, known)
+    return Edition.load(config, authority=authority, parsed=parsed, known_documents=docs)
 
 
 def build(config: Config, formats: list[str], paths: list[Path] | None = None, out: Path | None = None,
@@ -50,7 +59,11 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
     if paths and out is None and len(formats) == 1:
         raise BuildError("building files ad hoc needs --out DIR (the edition's output/ is kept "
                          "for the edition itself)")
-    edition = load_for_build(config, paths, authority or [])
+    known = None
+    if formats == ["html"] and not full:
+        from .html import load_known
+        known = load_known(out if out else config.output_dir / "html")
+    edition = load_for_build(config, paths, authority or [], known)
     bad = [d for f in edition.files.values() for d in f.diagnostics if d.is_error]
     if bad and not edition.documents:
         d = bad[0]

@@ -49,8 +49,9 @@ def _binary() -> list[str]:
     return [sys.executable, "-m", "pagefind_bin"]
 
 
-def index_shards(site: Path, shards: dict[int, list[str]], language: str = "en") -> None:
-    """(Re)write pagefind/shard-K for each K given, from the listed pages (paths under site)."""
+def index_shards(site: Path, shards: dict[int, list[str]], language: str = "en", during=None) -> None:
+    """(Re)write pagefind/shard-K for each K given, from the listed pages (paths under site).
+    `during` (optional) is called once the first Pagefind processes run, to overlap other work."""
     work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site))
     try:
         jobs = []
@@ -81,6 +82,11 @@ def index_shards(site: Path, shards: dict[int, list[str]], language: str = "en")
                 while len(running) >= limit:
                     reap(running.pop(0))
                 running.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+                if during is not None and len(running) >= min(limit, len(jobs)):
+                    during()
+                    during = None
+            if during is not None:
+                during()
             while running:
                 reap(running.pop(0))
         except FileNotFoundError:

@@ -83,7 +83,7 @@
               <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="false()"/></xsl:apply-templates>
             </div>
           </xsl:for-each>
-          <section class="mentions" aria-labelledby="mentions-heading">
+          <section class="mentions" aria-labelledby="mentions-heading" data-pagefind-ignore="all">
             <h2 id="mentions-heading">Mentioned in</h2>
             <xsl:choose>
               <xsl:when test="doc">

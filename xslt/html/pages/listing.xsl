@@ -26,7 +26,7 @@
             </xsl:choose>
           </p>
           <form class="facets" hidden="hidden" aria-label="Filter documents">
-            <xsl:for-each select="facets/facet[option]">
+            <xsl:for-each select="(facets, ../facets)[1]/facet[option]">
               <xsl:variable name="label" select="map{'person': 'Person', 'place': 'Place', 'org': 'Organisation'}(@kind)"/>
               <p class="facet">
                 <label for="facet-{@kind}"><xsl:value-of select="$label"/></label>
