@@ -143,6 +143,26 @@ def _chunks_for_processes(targets: list[Path]) -> list[list[Path]]:
     return [sorted(c) for c in chunks if c]
 
 
+def _pointers_needed(config: Config, resolver: SchemaResolver, sources: list[SourceFile]) -> bool:
+    """Whether checking these files may look into other files: cross-file references, duplicate
+    ids, or Schematron rules that read $edition-context (judged as _check does, erring on yes)."""
+    if config.references != "off" and config.path is not None:
+        return True
+    from .schematron import uses_edition_context
+    for src in sources:
+        if not src.ok:
+            continue
+        has_sch = False
+        for ref in resolver.for_file(src):
+            if ref.kind == "sch" and ref.path is not None and ref.path.exists():
+                has_sch = True
+                if uses_edition_context(ref.path):
+                    return True
+        if config.references == "on" or (config.references == "auto" and not has_sch):
+            return True
+    return False
+
+
 def _check(config: Config, targets: list[Path], all_targets: list[Path], schema, schematron,
            authority, progress, split: bool) -> list[Diagnostic]:
     """Diagnostics for `targets`; the rest of the edition (and, when the job is split across
@@ -156,18 +176,23 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     # edition is needed only for its ids (pointer targets): scan those instead of parsing them.
     light = (bool(config.authority) and len(targets) < len(edition_files)
              and not {canon(t) for t in targets} & auth_files)
-    for p in edition_files + [t for t in all_targets if split]:
+    resolver = SchemaResolver(config, schema, schematron)
+    # The other chunks' files are read only for what points into them (references, the
+    # Schematron context, duplicate ids): not at all when nothing checked here reads them.
+    extra = all_targets
+    if split and not _pointers_needed(config, resolver, [parsed[canon(p)] for p in targets]):
+        extra = targets
+    for p in edition_files + [t for t in extra if split]:
         key = canon(p)
         if key not in parsed:
             if (light or split) and key not in auth_files:
                 parsed[key] = index_ids_only(p, display=display_name(p, Path.cwd()))
             else:
                 parsed[key] = parse_file(p, display=display_name(p, Path.cwd()))
-    edition = Edition.load(config, extra_files=[p for p in all_targets if p.exists()],
+    edition = Edition.load(config, extra_files=[p for p in extra if p.exists()],
                            authority=authority or [], parsed=parsed)
 
     diags: list[Diagnostic] = []
-    resolver = SchemaResolver(config, schema, schematron)
     remote_warned: set[str] = set()
     contexts: dict[bool, object] = {}
     for i, p in enumerate(targets):
