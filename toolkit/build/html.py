@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import signal
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -420,78 +421,102 @@ class HtmlBuild:
             if self.plan.add(source, self.data_hash(d)):
                 todo_docs.append(("source", d))
 
-        # site pages: built as XML slices; each slice's bytes are its fingerprint
-        todo_site = []
-        site_key = self.site_key(base)
-        prev_site = self.site_prev
-        if prev_site.get("key") == site_key and all(h in self.plan.previous for h in prev_site.get("pages", ())):
-            # nothing any site page shows changed: their fingerprints are the previous ones
-            for href in prev_site["pages"]:
-                self.plan.add(href, self.plan.previous[href])
-            self.site_cache = prev_site
-        else:
-            hrefs = []
-            for href, key, make in self.site_pages():
-                hrefs.append(href)
-                if self.plan.add(href, digest(base, key)):
-                    todo_site.append(make() if callable(make) else make)
-            self.site_cache = {"key": site_key, "pages": hrefs}
-        asset_files = sorted(p for p in ASSETS.rglob("*") if p.is_file())
-        todo_assets = [p for p in asset_files
-                       if self.plan.add("assets/" + p.relative_to(ASSETS).as_posix(), digest(p.read_bytes()))]
-        todo_shards = {}
-        for k in sorted(self.by_shard):  # empty shards are not made
-            pages_k = sorted(self.by_shard[k])
-            sig = digest(*(f"{rel}\x1f{self.plan.current[rel]}" for rel in pages_k))
-            if self.plan.add(f"pagefind/shard-{k}/pagefind-entry.json", sig):
-                todo_shards[k] = pages_k
-        stale = self.plan.stale()
-        changed_pages = len(todo_docs) + len(todo_site)
-        if not (changed_pages or todo_assets or stale or todo_shards) and (self.target / MANIFEST).exists():
-            if self.cache != self.cache_prev or self.files_cache != self.files_prev \
-                    or self.site_cache != self.site_prev:
-                # derived data only: no page depends on the file
-                write_file(self.target / CACHE, self.cache_json())
-            result.skipped = len(self.plan.current)
-            result.seconds = time.perf_counter() - t0
-            return result
+        # The rest of the plan (site pages, assets, search shards, stale pages). When document
+        # pages are to be made, it is worked out while the workers transform them (the staging
+        # folder is needed anyway); otherwise first, since it decides whether anything is written.
+        rest: dict = {}
 
-        ctx = self.context() if todo_site else None  # the whole context only for the site pages
+        def plan_rest():
+            if rest:
+                return rest
+            todo_site = []
+            site_key = self.site_key(base)
+            prev_site = self.site_prev
+            if prev_site.get("key") == site_key and all(h in self.plan.previous for h in prev_site.get("pages", ())):
+                # nothing any site page shows changed: their fingerprints are the previous ones
+                for href in prev_site["pages"]:
+                    self.plan.add(href, self.plan.previous[href])
+                self.site_cache = prev_site
+            else:
+                hrefs = []
+                for href, key, make in self.site_pages():
+                    hrefs.append(href)
+                    if self.plan.add(href, digest(base, key)):
+                        todo_site.append(make() if callable(make) else make)
+                self.site_cache = {"key": site_key, "pages": hrefs}
+            asset_files = sorted(p for p in ASSETS.rglob("*") if p.is_file())
+            todo_assets = [p for p in asset_files
+                           if self.plan.add("assets/" + p.relative_to(ASSETS).as_posix(), digest(p.read_bytes()))]
+            todo_shards = {}
+            for k in sorted(self.by_shard):  # empty shards are not made
+                pages_k = sorted(self.by_shard[k])
+                sig = digest(*(f"{rel}\x1f{self.plan.current[rel]}" for rel in pages_k))
+                if self.plan.add(f"pagefind/shard-{k}/pagefind-entry.json", sig):
+                    todo_shards[k] = pages_k
+            rest.update(site=todo_site, assets=todo_assets, shards=todo_shards, stale=self.plan.stale())
+            return rest
+
+        doc_pages = [d for d in todo_docs if not isinstance(d, tuple)]
+        if doc_pages and len(doc_pages) < PARALLEL_MIN_DOCS \
+                and 2 * sum(len(ed.files[canon(d.file)].data) for d in doc_pages) < PARALLEL_MIN_BYTES:
+            # surely transformed in this process (no worker pool to fork): start Saxon and compile
+            # document.xsl in a thread — saxonche lets Python run meanwhile — while the staging
+            # folder is made and the rest is planned
+            self._precompile = threading.Thread(target=self._compile_document_xsl, daemon=True)
+            self._precompile.start()
+        if not doc_pages:
+            plan_rest()
+            if not (todo_docs or rest["site"] or rest["assets"] or rest["stale"] or rest["shards"]) \
+                    and (self.target / MANIFEST).exists():
+                if self.cache != self.cache_prev or self.files_cache != self.files_prev \
+                        or self.site_cache != self.site_prev:
+                    # derived data only: no page depends on the file
+                    write_file(self.target / CACHE, self.cache_json())
+                result.skipped = len(self.plan.current)
+                result.seconds = time.perf_counter() - t0
+                return result
+
         try:
             with staged_output(self.target, seed_from_previous=not self.full) as stage:
-                for rel in stale:
-                    if rel.startswith("pagefind/"):
-                        shutil.rmtree((stage / rel).parent, ignore_errors=True)
-                        continue
-                    try:
-                        (stage / rel).unlink()
-                    except FileNotFoundError:
-                        pass
-                if (stage / "pagefind").is_dir():  # anything but the current shards is stale
-                    keep = {f"shard-{k}" for k in self.by_shard}
-                    for old in (stage / "pagefind").iterdir():
-                        if old.name not in keep:
-                            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
-                self._progress_start(len([d for d in todo_docs if not isinstance(d, tuple)]) + 2)
-                # site pages are written by the main process while the workers transform documents
+                self._progress_start(len(doc_pages) + 2)
                 site_written = []
-                written = self.build_documents(
-                    stage, ctx, todo_docs, edition_src,
-                    during=lambda: site_written.append(self.build_site(stage, ctx, todo_site, edition_src)))
+
+                def during():
+                    # in the main process while the workers transform documents: the rest of the
+                    # plan, stale pages removed, the site pages written
+                    plan_rest()
+                    for rel in rest["stale"]:
+                        if rel.startswith("pagefind/"):
+                            shutil.rmtree((stage / rel).parent, ignore_errors=True)
+                            continue
+                        try:
+                            (stage / rel).unlink()
+                        except FileNotFoundError:
+                            pass
+                    if (stage / "pagefind").is_dir():  # anything but the current shards is stale
+                        keep = {f"shard-{k}" for k in self.by_shard}
+                        for old in (stage / "pagefind").iterdir():
+                            if old.name not in keep:
+                                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
+                    ctx = self.context() if rest["site"] else None  # the whole context only for site pages
+                    site_written.append(self.build_site(stage, ctx, rest["site"], edition_src))
+
+                written = self.build_documents(stage, None, todo_docs, edition_src, during=during)
                 written += sum(site_written)
-                for p in todo_assets:
+                for p in rest["assets"]:
                     dest = stage / "assets" / p.relative_to(ASSETS)
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     write_file(dest, p.read_bytes())
                     written += 1
                 self._progress_step("search index")
+
                 def bookkeeping():
                     write_file(stage / CACHE, self.cache_json())
                     write_file(stage / MANIFEST, self.plan.manifest())
-                if todo_shards:
+                if rest["shards"]:
                     try:  # the cache and manifest are written while Pagefind runs
-                        search.index_shards(stage, todo_shards, ed.config.language, during=bookkeeping)
-                        written += len(todo_shards)
+                        search.index_shards(stage, rest["shards"], ed.config.language, during=bookkeeping)
+                        written += len(rest["shards"])
                     except search.SearchIndexError as e:
                         raise BuildError(f"search index: {e}") from None
                 else:
@@ -573,6 +598,8 @@ class HtmlBuild:
                     self._progress_step(Path(out).name)
             _fork_jobs = []
             return written
+        if self._precompile is not None:
+            self._precompile.join()
         exe = compile_or_fail(DOCUMENT_XSL)
         params = {"root": "../"}
         if ed_uri:
@@ -588,6 +615,14 @@ class HtmlBuild:
             self._progress_step(Path(j.page).name)
         during()
         return written
+
+    _precompile = None
+
+    def _compile_document_xsl(self):
+        try:
+            saxon.compile_stylesheet(DOCUMENT_XSL)
+        except Exception:
+            pass  # compile_or_fail reports it
 
     def _display(self, path: Path) -> str:
         src = self.ed.files.get(canon(path))
@@ -688,6 +723,10 @@ class HtmlBuild:
                                      documents=str(len(ent_docs.get(eid, ()))))
                 for v in e.variants:
                     etree.SubElement(x, "variant").text = v
+        def entity_doc_attrs(did):
+            a = doc_attrs[did]
+            return {k: a[k] for k in ("id", "page", "when", "date", "title")}
+
         def entity_page(eid, e, geo, grouped):
             el = new_page("entity", self.ent_page[eid], id=eid, name=e.preferred, **{"entity-kind": e.kind})
             for v in e.variants:
@@ -698,8 +737,8 @@ class HtmlBuild:
             copy = etree.fromstring(etree.tostring(e.element))
             copy.set(XML_BASE, canon(e.file).as_uri())
             tei.append(copy)
-            for did, items in grouped:
-                x = doc_el(el, doc_by_id[did])
+            for did, items in grouped:  # entity.xsl shows each document's title, date, address
+                x = etree.SubElement(el, "doc", entity_doc_attrs(did))
                 for pid, snip in items:
                     etree.SubElement(x, "passage", id=pid).text = snip
             return el
@@ -716,7 +755,7 @@ class HtmlBuild:
             key = json.dumps(["entity", eid, self.ent_page[eid], e.preferred, e.kind, e.variants,
                               geo and [f"{geo[0]:.5g}", f"{geo[1]:.5g}"], canon(e.file).as_uri(),
                               etree.tostring(e.element, encoding="unicode", with_tail=False),
-                              [(doc_attrs[did], items) for did, items in grouped]], ensure_ascii=False)
+                              [(entity_doc_attrs(did), items) for did, items in grouped]], ensure_ascii=False)
             lazy.append((self.ent_page[eid], key,
                          lambda eid=eid, e=e, geo=geo, grouped=grouped: entity_page(eid, e, geo, grouped)))
 

@@ -112,14 +112,18 @@
     </xsl:call-template>
   </xsl:template>
 
-  <xsl:function name="fp:passage-label" as="xs:string">
-    <xsl:param name="id" as="xs:string"/>
-    <xsl:variable name="kind" select="replace($id, '-\d+$', '')"/>
-    <xsl:variable name="n" select="if (matches($id, '-\d+$')) then replace($id, '^.*-(\d+)$', '$1') else ''"/>
-    <xsl:variable name="label" select="map{'title': 'Title', 'summary': 'Summary', 'doc-info': 'Document information',
+  <xsl:variable name="fp:passage-labels" select="map{'title': 'Title', 'summary': 'Summary', 'doc-info': 'Document information',
       'p': 'Paragraph', 'ab': 'Block', 'head': 'Heading', 'item': 'Item', 'l': 'Line', 'note': 'Note',
       'signed': 'Signature', 'salute': 'Salutation', 'dateline': 'Dateline', 'postscript': 'Postscript',
-      'div': 'Section', 'closer': 'Closing', 'opener': 'Opening', 'main': 'Text'}($kind)"/>
+      'div': 'Section', 'closer': 'Closing', 'opener': 'Opening', 'main': 'Text'}"/>
+
+  <!-- "p-3" → "Paragraph 3" (one regular expression test per passage: there are thousands) -->
+  <xsl:function name="fp:passage-label" as="xs:string">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:variable name="numbered" select="matches($id, '-\d+$')"/>
+    <xsl:variable name="kind" select="if ($numbered) then replace($id, '-\d+$', '') else $id"/>
+    <xsl:variable name="n" select="if ($numbered) then replace($id, '^.*-', '') else ''"/>
+    <xsl:variable name="label" select="$fp:passage-labels($kind)"/>
     <xsl:sequence select="if (exists($label)) then normalize-space(concat($label, ' ', $n)) else concat('§ ', $id)"/>
   </xsl:function>
 </xsl:stylesheet>
