@@ -706,3 +706,79 @@ def test_eltec_file_and_a_broken_copy(tmp_path):
     t = by_rule["eltec-1-title-noEmptyTitle-constraint-assert-9"]
     written = etree.parse(str(path)).find(f"{tei}teiHeader/{tei}fileDesc/{tei}titleStmt/{tei}title")
     assert "provide a title" in t.message and t.line == written.sourceline
+
+
+# ================================================================= one walk for all patterns
+
+def _svrl(tmp_path: Path, schema: str, doc: str, fired: bool = False) -> etree._Element:
+    (tmp_path / "walk.sch").write_text(schema, encoding="utf-8")
+    (tmp_path / "walk.xml").write_text(doc, encoding="utf-8")
+    src = parse_file(tmp_path / "walk.xml")
+    if fired:
+        from toolkit import saxon
+        xslt = S._run_compiler(tmp_path / "walk.sch", {"fired-rules": True})
+        exe = saxon.compile_stylesheet_text(xslt, f"walk-test:{xslt.__hash__()}")
+        return etree.fromstring(S._run(exe, saxon.source_to_xdm(src), {}).encode())
+    return etree.fromstring(S.run_svrl(src, S.compile_schematron(tmp_path / "walk.sch")).encode())
+
+
+def _results(svrl: etree._Element) -> list[tuple[str, str]]:
+    """(kind, text or location) of the SVRL children in order."""
+    out = []
+    for el in svrl:
+        kind = etree.QName(el).localname
+        if kind == "active-pattern":
+            out.append((kind, el.get("id") or ""))
+        elif kind in ("failed-assert", "successful-report"):
+            out.append((kind, "".join(el.itertext()).strip() + " @ " + el.get("location")))
+        elif kind == "fired-rule":
+            out.append((kind, el.get("context")))
+    return out
+
+
+def test_walk_keeps_svrl_grouped_by_pattern_in_document_order(tmp_path):
+    schema = sch("""
+  <pattern id="a"><rule context="item"><report test="true()">a<value-of select="@n"/></report></rule></pattern>
+  <pattern id="b"><rule context="item[@kind]"><report test="true()">b<value-of select="@n"/></report></rule>
+                  <rule context="item"><report test="true()">b-other<value-of select="@n"/></report></rule></pattern>
+  <pattern id="c"><rule context="@kind"><report test="true()">c<value-of select="."/></report></rule></pattern>
+  <pattern id="d"><rule context="/"><report test="true()">d</report></rule></pattern>
+  <pattern id="e"><rule context="text()[normalize-space()]"><report test="true()">e<value-of select="."/></report></rule></pattern>""")
+    got = _results(_svrl(tmp_path, schema, DOC_A))
+    texts = [t.split(" @ ")[0] for k, t in got if k != "active-pattern"]
+    assert [t for k, t in got if k == "active-pattern"] == ["a", "b", "c", "d", "e"]
+    # each pattern's results follow its svrl:active-pattern, in document order; first rule wins
+    assert texts == ["a1", "a2", "a3", "b1", "b-other2", "b3", "ca", "cb", "d", "eone", "etwo", "ethree"]
+    assert [k for k, _ in got][:4] == ["active-pattern", "successful-report", "successful-report",
+                                       "successful-report"]
+
+
+def test_walk_fired_rules_stay_with_their_pattern(tmp_path):
+    schema = sch("""
+  <pattern id="a"><rule context="x:thing"><assert test="false()">t</assert></rule></pattern>
+  <pattern id="b"><rule context="root"/><rule context="item"/></pattern>""", 'xmlns:x="urn:x"')
+    got = _results(_svrl(tmp_path, schema, DOC_A, fired=True))
+    assert got == [("active-pattern", "a"), ("fired-rule", "x:thing"),
+                   ("failed-assert", "t @ /Q{}root[1]/Q{urn:x}thing[1]"),
+                   ("active-pattern", "b"), ("fired-rule", "root"), ("fired-rule", "item"),
+                   ("fired-rule", "item"), ("fired-rule", "item")]
+
+
+def test_pattern_lets_of_the_same_name_stay_apart(tmp_path):
+    schema = sch("""
+  <pattern id="a"><let name="v" value="'A'"/><let name="w" value="$v || count(//item)"/>
+    <rule context="root"><report test="true()"><value-of select="$w"/></report></rule></pattern>
+  <pattern id="b"><let name="v" value="'B'"/>
+    <rule context="root"><report test="true()"><value-of select="$v"/></report></rule></pattern>""")
+    assert [d.message for d in run_schema(tmp_path, schema, DOC_A)] == ["A3", "B"]
+
+
+def test_walk_name_guards_see_through_prefixes(tmp_path):
+    # two prefixes for one namespace, a wildcard and a name, predicates and paths
+    schema = sch("""
+  <ns prefix="p" uri="urn:x"/><ns prefix="q" uri="urn:x"/>
+  <pattern id="w"><rule context="p:*[@ref]"><report test="true()">w</report></rule></pattern>
+  <pattern id="n"><rule context="q:thing"><report test="true()">n</report></rule></pattern>
+  <pattern id="path"><rule context="root//item[@kind = 'b'] | /root/q:thing[1]"><report test="true()">path</report></rule></pattern>
+  <pattern id="none"><rule context="p:nothing"><report test="true()">none</report></rule></pattern>""")
+    assert sorted(d.message for d in run_schema(tmp_path, schema, DOC_A)) == ["n", "path", "path", "w"]

@@ -453,8 +453,26 @@
            one pass per pattern. -->
       <xsl:variable name="patterns" select="sch:pattern"/>
       <!-- the prefixes the generated stylesheet binds (as above) -->
-      <xsl:variable name="bound" as="xs:string*" select="'xml', map:keys($reserved-ns), sch:ns/@prefix,
-          in-scope-prefixes(.)[not($schema/@c:embedded)]" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+      <xsl:variable name="ns-map" as="map(xs:string, xs:string)" xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+          select="map:merge((map{'xml': 'http://www.w3.org/XML/1998/namespace'},
+              in-scope-prefixes(.)[. != ''][not($schema/@c:embedded)]
+                  [not(map:contains($reserved-ns, .))][not(. = $schema/sch:ns/@prefix)]
+                  [not(namespace-uri-for-prefix(., $schema) = ('urn:x-toolkit:schematron:compiler',
+                       'urn:x-toolkit:schematron:generated-xsl'))]
+                  ! map{.: string(namespace-uri-for-prefix(., $schema))},
+              sch:ns ! map{string(@prefix): string(@uri)}, $reserved-ns), map{'duplicates': 'use-last'})"/>
+      <xsl:variable name="bound" as="xs:string*" select="map:keys($ns-map)"
+          xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+      <!-- per pattern: the test an element must pass to be handed to it ('' = every element),
+           and the expanded names ({uri}local, {uri}*) its rule contexts can match -->
+      <xsl:variable name="guards" as="xs:string*" select="$patterns ! c:element-guard(., $bound)"/>
+      <xsl:variable name="tests" as="array(*)" xmlns:array="http://www.w3.org/2005/xpath-functions/array"
+          select="array:join($patterns ! [c:name-tests(., $ns-map)])"/>
+      <xsl:variable name="all-tests" as="xs:string*" select="distinct-values(
+          for $i in 1 to count($patterns) return (if ($guards[$i]) then $tests($i) else ()))"/>
+      <!-- the walk has a template for each such name, which hands an element only to the
+           patterns that can match it (no grouping when a namespace URI holds braces) -->
+      <xsl:variable name="grouped" select="not(some $t in $all-tests satisfies matches($t, '^\{.*[{}].*\}'))"/>
       <xsl:variable name="kinds" as="xs:string*" select="$patterns ! c:visits(.)"/>
       <xsl:variable name="walk-children" select="(if ($kinds = 'attributes') then '@*, ' else '')
           || (if ($kinds = 'others') then 'node()' else '*')"/>
@@ -508,19 +526,33 @@
         </xsl:for-each>
         <axsl:apply-templates select="{$walk-children}" mode="schx:walk"/>
       </axsl:template>
+      <xsl:if test="$grouped">
+        <xsl:for-each select="$all-tests">
+          <xsl:variable name="name" select="."/>
+          <xsl:variable name="wildcard" select="replace($name, '\}.*$', '}*')"/>
+          <axsl:template match="Q{$name}" mode="schx:walk" priority="{if ($name = $wildcard) then 1 else 2}">
+            <xsl:for-each select="1 to count($patterns)">
+              <xsl:variable name="i" select="."/>
+              <xsl:if test="not($guards[$i]) or $tests($i) = ($name, $wildcard)">
+                <xsl:call-template name="c:dispatch">
+                  <xsl:with-param name="i" select="$i"/>
+                  <xsl:with-param name="guard" select="$guards[$i]"/>
+                </xsl:call-template>
+              </xsl:if>
+            </xsl:for-each>
+            <axsl:apply-templates select="{$walk-children}" mode="schx:walk"/>
+          </axsl:template>
+        </xsl:for-each>
+      </xsl:if>
       <axsl:template match="element()" mode="schx:walk">
-        <xsl:for-each select="$patterns">
-          <xsl:variable name="guard" select="c:element-guard(., $bound)"/>
-          <xsl:choose>
-            <xsl:when test="$guard">
-              <axsl:if test="{$guard}">
-                <axsl:apply-templates select="." mode="schx:p{position()}"/>
-              </axsl:if>
-            </xsl:when>
-            <xsl:otherwise>
-              <axsl:apply-templates select="." mode="schx:p{position()}"/>
-            </xsl:otherwise>
-          </xsl:choose>
+        <xsl:for-each select="1 to count($patterns)">
+          <xsl:variable name="i" select="."/>
+          <xsl:if test="not($grouped and $guards[$i])">
+            <xsl:call-template name="c:dispatch">
+              <xsl:with-param name="i" select="$i"/>
+              <xsl:with-param name="guard" select="$guards[$i]"/>
+            </xsl:call-template>
+          </xsl:if>
         </xsl:for-each>
         <axsl:apply-templates select="{$walk-children}" mode="schx:walk"/>
       </axsl:template>
@@ -629,6 +661,40 @@
                               then '' else string-join(distinct-values($tests), ' or ')"/>
       </xsl:otherwise>
     </xsl:choose>
+  </xsl:function>
+
+  <!-- The walk hands the element to pattern $i, if it passes the pattern's test. -->
+  <xsl:template name="c:dispatch">
+    <xsl:param name="i" as="xs:integer"/>
+    <xsl:param name="guard" as="xs:string"/>
+    <xsl:choose>
+      <xsl:when test="$guard">
+        <axsl:if test="{$guard}">
+          <axsl:apply-templates select="." mode="schx:p{$i}"/>
+        </axsl:if>
+      </xsl:when>
+      <xsl:otherwise>
+        <axsl:apply-templates select="." mode="schx:p{$i}"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The expanded names of the name tests that end a pattern's rule contexts: {uri}local or
+       {uri}* ('*' for any element). Only for patterns that have an element guard. -->
+  <xsl:function name="c:name-tests" as="xs:string*">
+    <xsl:param name="pattern" as="element(sch:pattern)"/>
+    <xsl:param name="ns-map" as="map(xs:string, xs:string)"/>
+    <xsl:for-each select="$pattern/sch:rule/string(@context)[c:simple(.)]">
+      <xsl:analyze-string select="." regex="{$c:path}">
+        <xsl:matching-substring>
+          <xsl:variable name="nt" select="regex-group(1)"/>
+          <xsl:sequence select="if ($nt = '*') then '*'
+              else if (contains($nt, ':'))
+              then '{' || ($ns-map(substring-before($nt, ':')), '?')[1] || '}' || substring-after($nt, ':')
+              else '{}' || $nt"/>
+        </xsl:matching-substring>
+      </xsl:analyze-string>
+    </xsl:for-each>
   </xsl:function>
 
   <!-- Which kinds of node other than elements and the document node the walk must hand to a
