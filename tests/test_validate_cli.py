@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,61 @@ def test_staged_in_the_bundled_edition_reports_schematron_findings_at_their_line
     smirnof = next(d for d in data["diagnostics"] if d["line"] == i + 1 and d["rule"] == "ref.resolves")
     assert "smirnof" in smirnof["message"]
     assert smirnof["column"] == lines[i].index("<persName ref=\"persons.xml#smirnof\"") + 1
+
+
+_SPLIT_RUN = """
+import json, sys
+from pathlib import Path
+from toolkit.config import load_config
+from toolkit.validate import validator
+validator.PARALLEL_MIN_BYTES = 0
+if sys.argv[1] == "one":
+    validator._chunks_for_processes = lambda targets: [targets]
+files = [Path(p) for p in sys.argv[2:]]
+report = validator.validate(load_config(start=Path.cwd()), files)
+print(json.dumps([[d.path, d.line, d.column, d.severity, d.message, d.rule, d.hint]
+                  for d in report.diagnostics]))
+"""
+
+
+def test_a_job_split_across_processes_reports_what_one_process_reports(tmp_path):
+    # files with a local RELAX NG and a Schematron that reads no context: the processes take
+    # each other's files when done with their own; plus a broken file, a remote and a missing
+    # schema, and pointers
+    ed = tmp_path / "split"
+    ed.mkdir()
+    shutil.copy(MINI, ed / "mini.rng")
+    (ed / "rules.sch").write_text(
+        '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt3">'
+        '<ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/>'
+        '<pattern><rule context="tei:p"><report test="contains(., \'bad\')">bad p</report></rule></pattern>'
+        '</schema>')
+    pis = ('<?xml-model href="mini.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+           '<?xml-model href="rules.sch" schematypens="http://purl.oclc.org/dsdl/schematron"?>\n')
+    body = '<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<teiHeader><title>t</title></teiHeader>\n<text><body>\n'
+    files = []
+    for i in range(24):
+        text = pis + body + "".join(f'<p>{"bad " if i % 3 == 0 else ""}text {j}</p>\n' for j in range(40 * (i + 1)))
+        if i % 5 == 0:
+            text += '<p>x <date when="June">J</date></p>\n'
+        if i == 7:
+            text = text.replace("mini.rng", "http://example.org/mini.rng")
+        if i == 8:
+            text = text.replace("rules.sch", "missing.sch")
+        if i == 9:
+            text += "<p>unclosed\n"
+        if i == 10:
+            text += '<p>to <persName ref="#nobody">N</persName></p>\n'
+        f = ed / f"d{i:02d}.xml"
+        f.write_text(text + "</body></text>\n</TEI>\n")
+        files.append(str(f))
+    runs = {}
+    for mode in ("one", "split"):
+        res = subprocess.run([str(Path(sys.executable)), "-c", _SPLIT_RUN, mode, *files],
+                             capture_output=True, text=True, cwd=ed)
+        assert res.returncode == 0, res.stderr
+        runs[mode] = json.loads(res.stdout)
+    assert runs["one"] and runs["split"] == runs["one"]
+    rules = {d[5] for d in runs["one"]}
+    assert {"schema.remote", "schema.missing", "xml.well-formed", "rng"} <= rules
+    assert any(d[4] == "bad p" for d in runs["one"])

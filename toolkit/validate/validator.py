@@ -90,13 +90,19 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
         diags = _check(config, targets, targets, schema, schematron, authority, progress, False)
     else:
         import multiprocessing
+        global _claims
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(len(chunks) - 1) as pool:
-            others = [pool.apply_async(_check, (config, chunk, targets, schema, schematron,
-                                                authority, None, True)) for chunk in chunks[1:]]
-            diags = _check(config, chunks[0], targets, schema, schematron, authority, progress, True)
-            for r in others:
-                diags += r.get()
+        _claims = ctx.Array("b", len(targets))  # inherited by the forked workers
+        try:
+            with ctx.Pool(len(chunks) - 1) as pool:
+                others = [pool.apply_async(_check, (config, chunk, targets, schema, schematron,
+                                                    authority, None, True)) for chunk in chunks[1:]]
+                diags = _check(config, chunks[0], targets, schema, schematron, authority, progress,
+                               True)
+                for r in others:
+                    diags += r.get()
+        finally:
+            _claims = None
         seen: set[str] = set()  # each chunk warns once about a remote schema: keep the first
         diags = [d for d in sort_diagnostics(diags) if d.rule != "schema.remote"
                  or not (d.message in seen or seen.add(d.message))]
@@ -141,6 +147,20 @@ def _chunks_for_processes(targets: list[Path]) -> list[list[Path]]:
         chunks[i].append(t)
         load[i] += sizes[t]
     return [sorted(c) for c in chunks if c]
+
+
+# Files of a split job, one flag each: set by the process that checks the file. Each process
+# checks its own chunk and then takes files the others have not reached (see _check).
+_claims = None
+
+
+def _claim(index: int) -> bool:
+    """Take a file of a split job; False when another process has it."""
+    with _claims.get_lock():
+        if _claims[index]:
+            return False
+        _claims[index] = 1
+        return True
 
 
 def _pointers_needed(config: Config, resolver: SchemaResolver, sources: list[SourceFile]) -> bool:
@@ -195,13 +215,16 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     diags: list[Diagnostic] = []
     remote_warned: set[str] = set()
     contexts: dict[bool, object] = {}
-    for i, p in enumerate(targets):
-        src = parsed[canon(p)]
+    claims = _claims if split else None
+    index = {canon(t): n for n, t in enumerate(all_targets)} if claims is not None else {}
+    good_rng: set[Path] = set()  # RELAX NG schemas this process has used without error
+    checked: list[Path] = []
+
+    def check_one(p: Path, src: SourceFile):
+        nonlocal diags
         diags += src.diagnostics
-        if progress:
-            progress(i + 1, len(targets), src.display)
         if not src.ok:
-            continue
+            return
         refs = resolver.for_file(src)
         has_sch = False
         for ref in refs:
@@ -255,6 +278,37 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         refs_on = config.references == "on" or (config.references == "auto" and not has_sch)
         if refs_on and edition.role(p) != "authority":
             diags += references.check_file(edition, p)
+        checked.append(p)
+        for ref in refs:
+            if ref.kind == "rng" and ref.path is not None and f"schema-error:{ref.path}" not in remote_warned:
+                good_rng.add(ref.path)
+
+    for i, p in enumerate(targets):
+        if claims is not None and not _claim(index[canon(p)]):
+            continue  # another process, done with its own files, has taken this one
+        src = parsed[canon(p)]
+        if progress:
+            progress(i + 1, len(targets), src.display)
+        check_one(p, src)
+    if claims is not None and extra is targets:
+        # Done with this chunk: take files the other processes have not reached, last first.
+        # Only files that look nowhere else, whose schemas are local and already in use here
+        # (so that no schema-level message depends on which process checked a file).
+        own = {canon(t) for t in targets}
+        for p in reversed(all_targets):
+            n = index[canon(p)]
+            if canon(p) in own or claims[n]:
+                continue
+            src = parse_file(p, display=display_name(p, Path.cwd()))
+            if src.ok:
+                refs = resolver.for_file(src)
+                if not refs or any(r.path is None or r.kind not in ("rng", "sch") or not r.path.exists()
+                                   or (r.kind == "rng" and r.path not in good_rng) for r in refs) \
+                        or _pointers_needed(config, resolver, [src]):
+                    continue
+            if not _claim(n):
+                continue
+            check_one(p, src)
     if config.references != "off" and config.path is not None and not paths_outside(config, targets):
         # Duplicate ids across the files of an edition (one with edition.toml): an ad hoc set of
         # files is not an edition, and corpora often repeat ids from file to file by design.
