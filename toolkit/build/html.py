@@ -91,9 +91,18 @@ def _read_cache(target: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    data = data if isinstance(data, dict) and data.get("format") == CACHE_FORMAT else {}
+    # facts derived by code that has changed since (the model, this module) are not reused
+    data = data if isinstance(data, dict) and data.get("format") == CACHE_FORMAT \
+        and data.get("code") == _code_key() else {}
     _cache_read.update(key=key, data=data)
     return data
+
+
+def _code_key() -> str:
+    from .. import model, xmlsafe
+    if "code" not in _cache_read:
+        _cache_read["code"] = digest(*(Path(f).read_bytes() for f in (model.__file__, xmlsafe.__file__, __file__)))
+    return _cache_read["code"]
 
 
 def load_known(target: Path) -> dict:
@@ -529,7 +538,7 @@ class HtmlBuild:
         return result
 
     def cache_json(self) -> str:
-        return json.dumps({"format": CACHE_FORMAT, "mentions": self.cache, "files": self.files_cache,
+        return json.dumps({"format": CACHE_FORMAT, "code": _code_key(), "mentions": self.cache, "files": self.files_cache,
                            "site": self.site_cache},
                           ensure_ascii=False)
 
