@@ -782,3 +782,27 @@ def test_walk_name_guards_see_through_prefixes(tmp_path):
   <pattern id="path"><rule context="root//item[@kind = 'b'] | /root/q:thing[1]"><report test="true()">path</report></rule></pattern>
   <pattern id="none"><rule context="p:nothing"><report test="true()">none</report></rule></pattern>""")
     assert sorted(d.message for d in run_schema(tmp_path, schema, DOC_A)) == ["n", "path", "path", "w"]
+
+
+def test_generated_xslt_is_kept_on_disk_until_a_schema_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    inc = tmp_path / "inc.sch"
+    inc.write_text('<pattern xmlns="http://purl.oclc.org/dsdl/schematron" id="p">'
+                   '<rule context="item"><report test="@kind">k1</report></rule></pattern>')
+    main = tmp_path / "main.sch"
+    main.write_text(sch('<include href="inc.sch"/>'))
+    doc = tmp_path / "doc.xml"
+    doc.write_text(DOC_A)
+    src = parse_file(doc)
+    assert [d.message for d in S.check(src, main)] == ["k1", "k1"]
+    assert list((tmp_path / "cache").rglob("*.json"))
+    S._cache.clear()  # a new process: only the disk cache is left
+    real = S.generate_xslt
+    monkeypatch.setattr(S, "generate_xslt", lambda *a, **k: pytest.fail("compiled again"))
+    assert [d.message for d in S.check(src, main)] == ["k1", "k1"]
+    S._cache.clear()
+    inc.write_text(inc.read_text().replace("k1", "k2"))  # an included file changes
+    calls = []
+    monkeypatch.setattr(S, "generate_xslt", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert [d.message for d in S.check(src, main)] == ["k2", "k2"]
+    assert calls == [1]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import os
 import re
 import threading
@@ -355,10 +356,65 @@ def _stat(path: Path) -> float | None:
         return None
 
 
+# The generated XSLT of each schema is also kept on disk, so that a new process (every run of
+# the command line, each process of a split job) need not compile and run compile.xsl again.
+# An entry names the compiler it came from and every schema file read, each by a hash of its
+# content; it is used only while all of them are unchanged. Any problem: no cache, same result.
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tei-edition-toolkit" / "schematron"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def _xslt_cache_file(path: Path, phase: str | None) -> Path:
+    key = hashlib.sha1("\0".join([_digest(COMPILER), _digest(COMPILER.parent / "runtime.xsl"),
+                                   str(path), phase or ""]).encode("utf-8")).hexdigest()
+    return _cache_dir() / f"{key}.json"
+
+
+def _dependency_paths(xslt_head: etree._Element) -> list[Path]:
+    out = []
+    for uri in (xslt_head.get(f"{{{SCHX_NS}}}dependencies") or "").split():
+        p = urlsplit(uri)
+        if p.scheme == "file":
+            out.append(Path(url2pathname(unquote(p.path))))
+    return out
+
+
+def _cached_xslt(path: Path, phase: str | None) -> str | None:
+    try:
+        entry = json.loads(_xslt_cache_file(path, phase).read_text(encoding="utf-8"))
+        if all(_digest(Path(p)) == h for p, h in entry["dependencies"]):
+            return entry["xslt"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def _store_xslt(path: Path, phase: str | None, xslt: str, head: etree._Element) -> None:
+    try:
+        deps = list(dict.fromkeys([path, *_dependency_paths(head)]))
+        entry = {"dependencies": [[str(p), _digest(p)] for p in deps], "xslt": xslt}
+        target = _xslt_cache_file(path, phase)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{target.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps(entry), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass
+
+
 def _compile(path: Path, phase: str | None) -> CompiledSchematron:
     display = display_path(path)
     mtime = _stat(path)
-    xslt = generate_xslt(path, phase)
+    xslt = _cached_xslt(path, phase)
+    generated = xslt is None
+    if generated:
+        xslt = generate_xslt(path, phase)
     head = etree.fromstring(xslt.encode("utf-8"), etree.XMLParser(resolve_entities=False,
                                                                   no_network=True))
     deps: list[tuple[Path, float]] = [(path, mtime)]
@@ -384,6 +440,8 @@ def _compile(path: Path, phase: str | None) -> CompiledSchematron:
         raise SchematronError([Diagnostic(display, 1, 1, ERROR, f"{display}: the generated "
                                           f"XSLT does not compile: {detail}",
                                           "schematron.compile")]) from None
+    if generated:
+        _store_xslt(path, phase, xslt, head)
     return CompiledSchematron(path=path, phase=head.get(f"{{{SCHX_NS}}}phase") or "#ALL",
                               xslt=xslt, executable=exe,
                               uses_context=head.get(f"{{{SCHX_NS}}}uses-edition-context") == "true",
