@@ -585,9 +585,10 @@ class HtmlBuild:
         if workers > 1 and (len(jobs) >= PARALLEL_MIN_DOCS or total_bytes >= PARALLEL_MIN_BYTES):
             ed_xml = serialize_for_saxon(edition_src.tree) if ed_uri else None
             # fork (cheap: no new interpreter, no imports, the jobs inherited) while Saxon has not
-            # started in this process — a forked GraalVM isolate is unusable — and no progress
-            # thread runs; otherwise spawn
-            fork = saxon._processor is None and self.progress is None and os.name == "posix"
+            # started in this process — a forked GraalVM isolate is unusable — and no other
+            # thread runs (progress bar, server); otherwise spawn
+            fork = saxon._processor is None and self.progress is None and os.name == "posix" \
+                and threading.active_count() == 1
             mp = multiprocessing.get_context("fork" if fork else "spawn")
             by_out = {str(stage / j.page): j for j in jobs}
             # biggest first, so one large file does not finish last
