@@ -209,8 +209,14 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                 parsed[key] = index_ids_only(p, display=display_name(p, Path.cwd()))
             else:
                 parsed[key] = parse_file(p, display=display_name(p, Path.cwd()))
-    edition = Edition.load(config, extra_files=[p for p in extra if p.exists()],
-                           authority=authority or [], parsed=parsed)
+    loaded: list[Edition] = []
+
+    def edition() -> Edition:
+        """The model, made when first needed (checks that look at no other file never need it)."""
+        if not loaded:
+            loaded.append(Edition.load(config, extra_files=[p for p in extra if p.exists()],
+                                       authority=authority or [], parsed=parsed))
+        return loaded[0]
 
     diags: list[Diagnostic] = []
     remote_warned: set[str] = set()
@@ -262,11 +268,11 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                     from .schematron import uses_edition_context
                     if not uses_edition_context(ref.path):
                         context = None  # the rules never read it: building it is wasted work
-                    elif light or split or edition.role(p) != "authority":
-                        context = to_xdm(edition.context_slice(p))
+                    elif light or split or edition().role(p) != "authority":
+                        context = to_xdm(edition().context_slice(p))
                     else:
                         if "full" not in contexts:
-                            contexts["full"] = to_xdm(edition.context_document())
+                            contexts["full"] = to_xdm(edition().context_document())
                         context = contexts["full"]
                     diags += _check_schematron(src, ref, context, config.root)
             except SchemaError as e:
@@ -276,8 +282,8 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                     diags.append(Diagnostic(display_name(ref.path, Path.cwd()), 1, 1, ERROR, str(e),
                                             "schema.invalid"))
         refs_on = config.references == "on" or (config.references == "auto" and not has_sch)
-        if refs_on and edition.role(p) != "authority":
-            diags += references.check_file(edition, p)
+        if refs_on and edition().role(p) != "authority":
+            diags += references.check_file(edition(), p)
         checked.append(p)
         for ref in refs:
             if ref.kind == "rng" and ref.path is not None and f"schema-error:{ref.path}" not in remote_warned:
@@ -312,5 +318,5 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     if config.references != "off" and config.path is not None and not paths_outside(config, targets):
         # Duplicate ids across the files of an edition (one with edition.toml): an ad hoc set of
         # files is not an edition, and corpora often repeat ids from file to file by design.
-        diags += references.duplicate_ids(edition, targets)
+        diags += references.duplicate_ids(edition(), targets)
     return diags
