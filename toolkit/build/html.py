@@ -353,13 +353,7 @@ class HtmlBuild:
             return self.files_prev.get(str(path))
         if src.diagnostics:
             return None
-        refs, files = set(), set()
-        for v in src.root.xpath("//@ref | //@key | //@target | //@corresp"):
-            for tok in str(v).split():
-                refs.add(tok.rsplit("#", 1)[-1])
-                f = tok.split("#", 1)[0].rsplit("/", 1)[-1]
-                if f.endswith(".xml"):
-                    files.add(f)
+        refs, files = pointed_to(src.root)
         return {"hash": self.data_hash(d), "ids": [[el.tag, i] for i, el in self.ed.ids.get(path, {}).items()],
                 "doc": [d.id, d.title, d.when, d.date_label, d.summary, d.transcribed],
                 "refs": sorted(refs), "files": sorted(files)}
@@ -410,13 +404,7 @@ class HtmlBuild:
                 self.files_cache[str(canon(d.file))] = facts
                 refs, files = set(facts["refs"]), set(facts["files"])
             else:
-                refs, files = set(), set()
-                for v in src.root.xpath("//@ref | //@key | //@target | //@corresp"):
-                    for tok in str(v).split():
-                        refs.add(tok.rsplit("#", 1)[-1])
-                        f = tok.split("#", 1)[0].rsplit("/", 1)[-1]
-                        if f.endswith(".xml"):
-                            files.add(f)
+                refs, files = pointed_to(src.root)
             self.doc_refs[d.id] = (refs, files)
             ents = [self.entity_record(r) for r in sorted(refs) if r in ed.entities]
             prev_next = [f"{n.id}\x1f{n.title}\x1f{n.date_label}\x1f{n.when}"
@@ -899,3 +887,17 @@ def entity_geo(el) -> tuple[float, float] | None:
 
 def build_html(edition: Edition, target: Path, full: bool = False, interactive: bool = False) -> BuildResult:
     return HtmlBuild(edition, target, full, interactive).run()
+
+
+def pointed_to(root) -> tuple[set[str], set[str]]:
+    """The ids and the file names a document's pointers (@ref, @key, @target, @corresp) name:
+    what its page depends on."""
+    refs: set[str] = set()
+    files: set[str] = set()
+    for v in root.xpath("//@ref | //@key | //@target | //@corresp"):
+        for tok in str(v).split():
+            refs.add(tok.rsplit("#", 1)[-1])
+            f = tok.split("#", 1)[0].rsplit("/", 1)[-1]
+            if f.endswith(".xml"):
+                files.add(f)
+    return refs, files
