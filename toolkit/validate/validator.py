@@ -61,7 +61,7 @@ def paths_outside(config: Config, targets: list[Path]) -> bool:
     return any(canon(t) not in edition for t in targets)
 
 
-def _check_schematron(src: SourceFile, ref: SchemaRef, context, display_root: Path) -> list[Diagnostic]:
+def _check_schematron(src: SourceFile, ref: SchemaRef, context) -> list[Diagnostic]:
     from . import schematron  # imported lazily: Saxon starts only when Schematron is needed
     return schematron.check(src, ref.path, context_node=context)
 
@@ -274,7 +274,7 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                         if "full" not in contexts:
                             contexts["full"] = to_xdm(edition().context_document())
                         context = contexts["full"]
-                    diags += _check_schematron(src, ref, context, config.root)
+                    diags += _check_schematron(src, ref, context)
             except SchemaError as e:
                 key = f"schema-error:{ref.path}"
                 if key not in remote_warned:
