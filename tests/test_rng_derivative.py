@@ -274,3 +274,61 @@ def test_falls_back_to_libxml2_messages_when_diagnose_fails(tmp_path, monkeypatc
     [d] = validate(parse_file(f, display="doc.xml"), MINI)
     assert (d.line, d.column) == (4, 10)
     assert d.message == "element <persname> is not allowed inside <p>"
+
+
+# ---- (3) the fast check decides validity: same verdicts as libxml2 and as diagnose() ----------
+
+def _corpus_pairs():
+    """(schema, files): every corpus file this suite can check against a schema it uses."""
+    if not SHARED.is_dir():
+        return []
+    tei_all = SHARED / "schemas" / "tei_all.rng"
+    eltec = SHARED / "corpora" / "eltec"
+    pairs = [(eltec / "Schemas" / "eltec-1.rng", sorted(eltec.rglob("ENG*.xml")))]
+    pairs.append((tei_all, sorted((SHARED / "corpora" / "teic").glob("*.xml"))
+                  + sorted((SHARED / "corpora" / "frus-history").glob("*.xml"))
+                  + sorted((SHARED / "corpora" / "letters" / "editions").glob("*.xml"))))
+    return pairs
+
+
+def test_fast_check_agrees_with_libxml2_and_diagnose_on_every_corpus_file():
+    pairs = _corpus_pairs()
+    if not pairs:
+        pytest.skip(f"{SHARED} is absent (the corpora come from ../shared)")
+    checked = invalid = 0
+    for schema, files in pairs:
+        lib = etree.RelaxNG(etree.parse(str(schema)))
+        for f in files:
+            src = parse_file(f)
+            if not src.ok:
+                continue
+            fast = rd.is_valid(src.tree, schema)
+            assert fast == lib.validate(src.tree), f"{f.name}: fast {fast}, libxml2 {not fast}"
+            assert fast == (rd.diagnose(src.tree, schema) == []), f.name
+            checked += 1
+            invalid += not fast
+    assert checked > 150 and 0 < invalid < checked, (checked, invalid)
+
+
+def test_valid_files_never_compile_the_schema_with_libxml2(monkeypatch):
+    """libxml2 needs seconds to compile tei_all; valid files are decided without it."""
+    schema = shared("schemas", "tei_all.rng")
+    doc = shared("corpora", "teic", "testnames.xml")
+
+    def no_libxml2(path):
+        raise AssertionError("libxml2 compile was not needed")
+    monkeypatch.setattr(relaxng, "load_schema", no_libxml2)
+    assert validate(parse_file(doc), schema) == []
+
+
+def test_unicode_category_table_is_cached(tmp_path, monkeypatch):
+    """\\p{..} in an XSD pattern needs a table of the whole code space; it is made once and then
+    read from the cache folder by later processes, with the same ranges."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(rd, "_cat_ranges", {})
+    made = rd._category_ranges("Lu")
+    [stored] = (tmp_path / "tei-edition-toolkit").glob("unicode-categories-*.json")
+    monkeypatch.setattr(rd, "_cat_ranges", {})
+    monkeypatch.setattr(rd.unicodedata, "category", lambda c: pytest.fail("table not read back"))
+    assert rd._category_ranges("Lu") == made and (ord("A"), ord("Z")) in made
+    assert stored.stat().st_size > 10_000

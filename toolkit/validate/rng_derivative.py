@@ -1,6 +1,6 @@
-"""RELAX NG validation by derivatives, for precise diagnostics.
+"""RELAX NG validation by derivatives: the toolkit's validator, with precise diagnostics.
 
-libxml2 validates fast but, whenever the schema has a <choice> between patterns, it reports the
+libxml2 validates too but, whenever the schema has a <choice> between patterns, it reports the
 failure of the *last* alternative it tried, far from the real error. This module implements the
 derivative algorithm described by James Clark ("An algorithm for RELAX NG validation", 2002):
 the state of validation is a pattern, and every event (start tag, attribute, end of start tag,
@@ -8,9 +8,10 @@ text, end tag) turns it into the pattern that the rest of the document must matc
 alternatives of a choice advance together, so an error is found exactly where no alternative
 can go on, and the state at that point says what would have been allowed.
 
-It is used only on files libxml2 already found invalid: `diagnose(tree, schema_path)` returns
-the problems with their elements, what the schema expected there, and recovers after each one so
-that later independent errors are found too.
+`is_valid(tree, schema_path)` decides validity (the path most files take: no problems are
+collected, transitions are memoized by tag and by attribute value); for an invalid file,
+`diagnose(tree, schema_path)` returns the problems with their elements, what the schema expected
+there, and recovers after each one so that later independent errors are found too.
 
 Patterns are interned (structurally equal patterns are the same object), so derivatives,
 nullability and the "what is expected here" sets are memoized per pattern.
@@ -158,12 +159,14 @@ class Patterns:
         self._m_atts: dict = {}
         self._m_skip: dict = {}
         self._m_req: dict = {}
+        self._m_tag: dict = {}      # (pattern, Clark tag) -> startTagOpenDeriv (the fast check)
+        self._m_attv: dict = {}     # (pattern, Clark name, value) -> attDeriv (the fast check)
 
     def clear_memos_if_large(self, limit=400_000):
         if len(self.table) > limit * 2 or len(self._m_text) + len(self._m_vmatch) > limit:
             for m in (self._m_stod, self._m_att, self._m_attmatch, self._m_vmatch, self._m_stcd,
                       self._m_stcd_l, self._m_end, self._m_end_l, self._m_text, self._m_firsts,
-                      self._m_atts, self._m_skip, self._m_req):
+                      self._m_atts, self._m_skip, self._m_req, self._m_tag, self._m_attv):
                 m.clear()
             # keep the patterns reachable from the schema: the table is rebuilt lazily
             self.table = {k: v for k, v in self.table.items() if k[0] in ("data", "value", "attr")}
@@ -1051,7 +1054,68 @@ def diagnose(tree, schema_path: Path) -> list[Problem]:
 
 
 def is_valid(tree, schema_path: Path) -> bool:
-    return not diagnose(tree, schema_path)
+    """Whether the document matches the schema: the same verdict as `not diagnose(...)`, reached
+    without collecting problems (most files are valid, so this is the path that runs)."""
+    schema = load(schema_path)
+    root = tree.getroot() if hasattr(tree, "getroot") else tree
+    with schema.lock:
+        ps = schema.ps
+        ok = _valid_element(ps, schema.start, root, ps._m_tag, ps._m_attv) is not None
+        ps.clear_memos_if_large()
+    return ok
+
+
+def _valid_element(ps: Patterns, state: P, el, m_tag: dict, m_attv: dict):
+    """The pattern after `el` (None when it does not match): _Run.element and _inside without
+    the diagnostics, with transitions memoized by Clark name so that no name is split twice."""
+    tag = el.tag
+    p = m_tag.get((state, tag))
+    if p is None:
+        p = ps.stod(state, *_split(tag))
+        m_tag[(state, tag)] = p
+    if p.kind == NA:
+        return None
+    if len(el.attrib):
+        for name, value in el.items():
+            key = (p, name, value)
+            q = m_attv.get(key)
+            if q is None:
+                q = ps.att_deriv(p, *_split(name), value)
+                if len(value) < 80:
+                    m_attv[key] = q
+            if q.kind == NA:
+                return None
+            p = q
+    p = ps.stcd(p)
+    if p.kind == NA:
+        return None
+    buf = el.text   # text since the last child element, merged across comments and PIs
+    has_elements = False
+    for c in el:
+        if isinstance(c.tag, str):
+            if buf and not _is_ws(buf):
+                p = ps.text_deriv(p, buf)
+                if p.kind == NA:
+                    return None
+            p = _valid_element(ps, p, c, m_tag, m_attv)
+            if p is None:
+                return None
+            has_elements = True
+            buf = c.tail
+        elif c.tail:
+            buf = (buf or "") + c.tail
+    if not has_elements:
+        text = buf or ""
+        q = ps.text_deriv(p, text)
+        if _is_ws(text):
+            q = ps.choice(p, q)
+        p = q
+    elif buf and not _is_ws(buf):
+        p = ps.text_deriv(p, buf)
+    if p.kind == NA:
+        return None
+    p = ps.end(p)
+    return None if p.kind == NA else p
 
 
 # ============================================================================================
@@ -1273,6 +1337,14 @@ def _category_ranges(cat: str) -> list[tuple[int, int]]:
     """Code point ranges of a Unicode general category ('L', 'Lu', 'C', ...)."""
     with _cat_lock:
         if not _cat_ranges:
+            # The table takes 0.15 s to make, in every process that meets \p{..}: it is kept in
+            # the cache folder, keyed by the Unicode version of this Python.
+            from ..cache import cache_dir, read_json, write_json
+            stored = cache_dir() / f"unicode-categories-{unicodedata.unidata_version}.json"
+            table = read_json(stored)
+            if isinstance(table, dict) and table.get("L"):
+                _cat_ranges.update({k: [tuple(r) for r in v] for k, v in table.items()})
+                return _cat_ranges.get(cat, [])
             # runs of one category, found by C-level iteration (a few thousand runs)
             start = 0
             for c, run in groupby(map(unicodedata.category, map(chr, range(0x110000)))):
@@ -1284,6 +1356,7 @@ def _category_ranges(cat: str) -> list[tuple[int, int]]:
                     else:
                         lst.append((start, end - 1))
                 start = end
+            write_json(stored, _cat_ranges)
     return _cat_ranges.get(cat, [])
 
 

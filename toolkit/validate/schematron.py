@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import os
 import re
 import threading
@@ -32,6 +31,7 @@ from urllib.request import url2pathname
 from lxml import etree
 
 from .. import saxon
+from ..cache import cache_dir, read_json, write_json
 from ..diagnostics import ERROR, WARNING, Diagnostic, display_path
 from ..xmlsafe import TEI_NS, XML_NS, SourceFile, parse_file
 
@@ -362,8 +362,7 @@ def _stat(path: Path) -> float | None:
 # content; it is used only while all of them are unchanged. Any problem: no cache, same result.
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "tei-edition-toolkit" / "schematron"
+    return cache_dir("schematron")
 
 
 def _digest(path: Path) -> str:
@@ -387,7 +386,7 @@ def _dependency_paths(xslt_head: etree._Element) -> list[Path]:
 
 def _cached_xslt(path: Path, phase: str | None) -> str | None:
     try:
-        entry = json.loads(_xslt_cache_file(path, phase).read_text(encoding="utf-8"))
+        entry = read_json(_xslt_cache_file(path, phase))
         if all(_digest(Path(p)) == h for p, h in entry["dependencies"]):
             return entry["xslt"]
     except (OSError, ValueError, KeyError, TypeError):
@@ -398,12 +397,8 @@ def _cached_xslt(path: Path, phase: str | None) -> str | None:
 def _store_xslt(path: Path, phase: str | None, xslt: str, head: etree._Element) -> None:
     try:
         deps = list(dict.fromkeys([path, *_dependency_paths(head)]))
-        entry = {"dependencies": [[str(p), _digest(p)] for p in deps], "xslt": xslt}
-        target = _xslt_cache_file(path, phase)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f"{target.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(json.dumps(entry), encoding="utf-8")
-        os.replace(tmp, target)
+        write_json(_xslt_cache_file(path, phase),
+                   {"dependencies": [[str(p), _digest(p)] for p in deps], "xslt": xslt})
     except OSError:
         pass
 

@@ -1,0 +1,37 @@
+"""The toolkit's one cache folder, `$XDG_CACHE_HOME/tei-edition-toolkit/` (default ~/.cache).
+
+It holds derived data that is slow to make and the same from run to run: the XSLT generated from
+each Schematron schema, and the Unicode category table that XML Schema regular expressions need.
+Every entry is checked or keyed so that a stale one is never used; any problem reading or
+writing it means no cache, with the same result.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+
+def cache_dir(*parts: str) -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base, "tei-edition-toolkit", *parts)
+
+
+def read_json(path: Path):
+    """The JSON value stored at path, or None."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_json(path: Path, value) -> None:
+    """Store a JSON value atomically (a reader never sees half a file); errors are ignored."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps(value), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
