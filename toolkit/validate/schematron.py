@@ -343,6 +343,10 @@ def uses_edition_context(schema_path: str | Path, phase: str | None = None) -> b
     """Whether the compiled schema reads $edition-context, so that a caller need not build a
     context for it. False when the schema cannot be compiled (check() reports why, and reads
     no context)."""
+    if phase is None:
+        from . import schematron_lite
+        if schematron_lite.plan(schema_path) is not None:
+            return False  # such a plan never reads a variable it does not define
     try:
         return compile_schematron(schema_path, phase).uses_context
     except SchematronError:
@@ -591,6 +595,15 @@ def check(source_file: SourceFile, schematron_path: str | Path, context_node=Non
     """
     if not source_file.ok:
         return []
+    if phase is None:
+        # rules in the XPath both engines read alike run on lxml's tree: no second parse
+        from . import schematron_lite
+        lite = schematron_lite.plan(schematron_path)
+        if lite is not None:
+            try:
+                return lite.check(source_file)
+            except schematron_lite.Fallback:
+                pass
     try:
         compiled = compile_schematron(schematron_path, phase)
     except SchematronError as e:
