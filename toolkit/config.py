@@ -45,20 +45,27 @@ class Config:
         return list(self._files_cache)
 
     def _find_source_files(self) -> list[Path]:
-        out: set[Path] = set()
+        # strings until the end: a Path per file and step costs more than the scan itself
+        out: set[str] = set()
         for pattern in self.sources + self.authority + ([self.edition_file] if self.edition_file else []):
-            full = self.resolve(pattern)
-            matches = glob.glob(str(full), recursive=True) if glob.has_magic(str(full)) else [str(full)]
+            full = str(self.resolve(pattern))
+            matches = glob.glob(full, recursive=True) if glob.has_magic(full) else [full]
             for m in matches:
-                p = Path(m)
-                if p.is_dir():
-                    out.update(q for q in p.rglob("*.xml"))
+                if os.path.isdir(m):
+                    seen = set()  # symlinked folders are followed, each real folder once
+                    for folder, subs, names in os.walk(m, followlinks=True):
+                        real = os.path.realpath(folder)
+                        if real in seen:
+                            subs[:] = []
+                            continue
+                        seen.add(real)
+                        out.update(os.path.join(folder, n) for n in names if n.endswith(".xml"))
                 else:
-                    out.add(p)
+                    out.add(m)
         # absolute, normalised paths (no symlink resolution: it costs a syscall per file)
         outdir = os.path.normpath(os.path.abspath(self.resolve(self.output))) + os.sep
-        files = {Path(os.path.normpath(os.path.abspath(p))) for p in out}
-        return sorted(p for p in files if not str(p).startswith(outdir))
+        files = {os.path.normpath(os.path.abspath(p)) for p in out}
+        return sorted(Path(p) for p in files if not p.startswith(outdir))
 
     def authority_files(self) -> list[Path]:
         return [self.resolve(a) for a in self.authority]
