@@ -364,3 +364,80 @@ def test_incremental_build_equals_full_build(edition_copy, tmp_path):
         differ = [rel for rel in a if a[rel] != b[rel]]
         assert not differ, (what, differ[:10])
         assert build_edition(out, edition_copy).written == 0, what
+
+
+# -- search index ----------------------------------------------------------------------------------
+def _fragments(bundle: Path) -> dict[str, dict]:
+    """Pagefind's record of each page (url, content, word count, filters, metadata, anchors),
+    read back from the bundle's gzipped fragment files."""
+    import gzip
+    import json
+    out = {}
+    for f in bundle.glob("fragment/*.pf_fragment"):
+        data = gzip.decompress(f.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        rec = json.loads(data[len(b"pagefind_dcd"):])
+        out[rec["url"]] = rec
+    return out
+
+
+def test_search_copy_indexes_like_the_page(site, tmp_path):
+    """Pagefind reads a cut-down copy of each page (search.search_copy). Indexing the copies
+    records the same words, word counts, excerpts' content, filters and metadata as indexing the
+    pages themselves; only the anchors of block elements (paragraphs, divisions …) are gone,
+    which our search page does not use; headings (Pagefind's sub-results) keep theirs."""
+    import subprocess
+    from toolkit.build import search
+    pages = ["doc/doc-1937-06-14.html", "doc/doc-1945-07-09.html", "entity/kruchinkin.html",
+             "entity/kashgar.html"]
+    pages = [p for p in pages if (site / p).exists()]
+    assert len(pages) >= 3
+    for name, make in (("pages", lambda h: h), ("copies", search.search_copy)):
+        for rel in pages:
+            dest = tmp_path / name / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(make((site / rel).read_text(encoding="utf-8")), encoding="utf-8")
+        subprocess.run([*search._binary(), "--site", str(tmp_path / name), "--output-path",
+                        str(tmp_path / f"{name}-index"), "--silent", "--force-language", "en"], check=True)
+    whole, cut = _fragments(tmp_path / "pages-index"), _fragments(tmp_path / "copies-index")
+    assert sorted(whole) == sorted(cut) and len(whole) == len(pages)
+    blocks = set(search._BLOCKS.split("|"))
+    for url, rec in whole.items():
+        expected = dict(rec, anchors=[a for a in rec["anchors"] if a["element"] not in blocks])
+        assert cut[url] == expected, url
+        if url.startswith("/doc/"):  # paragraphs' anchors were left out, headings' kept
+            assert any(a["element"] in blocks for a in rec["anchors"])
+            assert any(a["element"] == "h1" for a in cut[url]["anchors"])
+    # the copy is much smaller than the page for an entity page (its passages are not indexed)
+    ent = next(p for p in pages if p.startswith("entity/"))
+    assert len((tmp_path / "copies" / ent).read_bytes()) < len((site / ent).read_bytes()) / 2
+
+
+def test_search_copy_keeps_pages_it_cannot_cut():
+    from toolkit.build import search
+    plain = "<html><body><p id='x'>no body marker</p></body></html>"
+    assert search.search_copy(plain) == plain
+    broken = '<html><body><div data-pagefind-body=""><p id="p-1">unclosed'
+    assert search.search_copy(broken) == broken
+    two = ('<html lang="en"><head><title>t</title></head><body><nav id="n">skip</nav>'
+           '<div data-pagefind-body=""><p id="p-1" class="a">one <a id="r1" href="#x">1</a></p>'
+           '<section data-pagefind-ignore="all"><h2 id="h">x</h2><div><p>gone</p></div></section>'
+           '<h2 id="keep">Head</h2></div><footer>skip</footer></body></html>')
+    assert search.search_copy(two) == (
+        '<html lang="en"><head><title>t</title></head><body><div data-pagefind-body="">'
+        '<p class="a">one <a id="r1" href="#x">1</a></p><h2 id="keep">Head</h2></div></body></html>\n')
+
+
+def test_no_search_build_then_search_build(edition_copy):
+    """--no-search leaves the index out and says so on the search page; the next ordinary
+    build indexes every page (and equals a full build)."""
+    cfg = load_config(edition_copy / "edition.toml")
+    out = edition_copy / "output" / "html"
+    [r] = build(cfg, ["html"], out=out, search_index=False)
+    assert r.ok and not (out / "pagefind").exists()
+    assert "no search index" in text(page(out, "search.html"))
+    [r] = build(cfg, ["html"], out=out)
+    shards = sorted(out.glob("pagefind/shard-*/pagefind-entry.json"))
+    assert shards and r.written >= len(shards)
+    assert "no search index" not in text(page(out, "search.html"))
+    assert (page(out, "search.html").xpath("//form/@data-bundles") or [""])[0].strip()

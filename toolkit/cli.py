@@ -108,12 +108,12 @@ def _build_options(f):
     return f
 
 
-def _run_build(ctx, fmt, paths, out, authority, full):
+def _run_build(ctx, fmt, paths, out, authority, full, search_index=True):
     from .build.runner import BuildError, build
     cfg = _config(ctx)
     try:
         results = build(cfg, formats=fmt, paths=list(paths), out=out, authority=list(authority),
-                        full=full, interactive=sys.stderr.isatty())
+                        full=full, interactive=sys.stderr.isatty(), search_index=search_index)
     except BuildError as e:
         _fail(str(e), EXIT_ERRORS)
     for r in results:
@@ -131,10 +131,12 @@ def build(ctx):
 
 @build.command("html")
 @_build_options
+@click.option("--no-search", is_flag=True, help="Leave out the search index (a quicker preview: "
+              "the search page then says so; the next build without this flag indexes every page).")
 @click.pass_context
-def build_html(ctx, paths, out, authority, full):
+def build_html(ctx, paths, out, authority, full, no_search):
     """Static HTML site (output/html). PATHS: build any TEI files or folders ad hoc (with --out)."""
-    _run_build(ctx, ["html"], paths, out, authority, full)
+    _run_build(ctx, ["html"], paths, out, authority, full, search_index=not no_search)
 
 
 @build.command("pdf")

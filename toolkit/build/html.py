@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import signal
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from .. import saxon
+from . import search
 from ..model import Edition, T, XML_ID, canon, local, norm_space, text_of
 from ..xmlsafe import TEI_NS, SourceFile, parse_file, serialize_for_saxon
 from .plan import MANIFEST, Plan, digest, tree_digest
@@ -75,6 +77,7 @@ class DocJob:
     text: str          # the safely parsed tree, serialised for Saxon (no DOCTYPE)
     uri: str
     context: str       # this page's slice of the context (see HtmlBuild.context_slice)
+    search_out: str | None = None  # where the page's search copy goes (search.write_search_copy)
 
 
 # -- facts of unchanged files (the cache of the previous build) -----------------------------------
@@ -162,12 +165,15 @@ _fork_jobs: list = []  # a forked worker's jobs, inherited from the parent (no p
 
 
 def _worker_run(job) -> tuple[str, str | None]:
-    out, text, uri, context = _fork_jobs[job] if isinstance(job, int) else job
+    out, text, uri, context, search_out = _fork_jobs[job] if isinstance(job, int) else job
     try:
         _worker["exe"].set_parameter("edition-context", saxon.to_xdm(context, _worker["ctx_uri"]))
         node = saxon.to_xdm(text, uri)
-        html = _worker["exe"].transform_to_string(xdm_node=node)
-        write_file(Path(out), html or "")
+        html = _worker["exe"].transform_to_string(xdm_node=node) or ""
+        write_file(Path(out), html)
+        if search_out:
+            from .search import write_search_copy
+            write_search_copy(html, Path(search_out))
         return out, None
     except Exception as e:  # reported by the parent with the file name
         return out, str(e) or type(e).__name__
@@ -175,11 +181,14 @@ def _worker_run(job) -> tuple[str, str | None]:
 
 # -- the builder -------------------------------------------------------------------------------
 class HtmlBuild:
-    def __init__(self, edition: Edition, target: Path, full: bool, interactive: bool):
+    def __init__(self, edition: Edition, target: Path, full: bool, interactive: bool,
+                 search_index: bool = True):
         self.ed = edition
         self.target = Path(target)
         self.full = full
         self.interactive = interactive
+        self.search_index = search_index  # False: --no-search, the site without the Pagefind index
+        self.search_work: Path | None = None  # search copies written by the document workers
         self.plan = Plan.load(self.target, full)
         self.progress = None
         self.cache: dict[str, list] = {}
@@ -307,8 +316,7 @@ class HtmlBuild:
         out, seen = [], set()
         for el in root.iter(*NAME_TAGS):
             for pointer in (el.get("ref") or "").split():
-                target = self.ed.resolve(pointer, d.file)
-                eid = target[1] if target and target[1] in self.ed.entities else None
+                eid = self._entity_of(pointer, d.file)
                 if eid is None:
                     continue
                 pid, passage = passage_of(el, ids)
@@ -320,6 +328,19 @@ class HtmlBuild:
                 out.append((eid, pid, snippet(texts.get(passage, ""), el)))
         self.cache[d.id] = [key, out]
         return out
+
+    def _entity_of(self, pointer: str, file: Path) -> str | None:
+        """The entity id a pointer in `file` designates (Edition.resolve), remembered per folder
+        for pointers with a file part ("persons.xml#x" means the same in every file of a folder)
+        and per file for the others."""
+        if not hasattr(self, "_resolved"):
+            self._resolved: dict[tuple, str | None] = {}
+        file_part = pointer.strip().split("#", 1)[0] if "#" in pointer else None
+        key = (pointer, file.parent if file_part else file)
+        if key not in self._resolved:
+            target = self.ed.resolve(pointer, file)
+            self._resolved[key] = target[1] if target and target[1] in self.ed.entities else None
+        return self._resolved[key]
 
     def data_hash(self, d) -> str:
         """The hash of a document file's bytes (computed once per build)."""
@@ -379,12 +400,11 @@ class HtmlBuild:
             raise BuildError("no TEI documents to build (authority files alone make no site)")
         self.assign_pages()
         self.doc_refs: dict[str, tuple[set, set]] = {}
-        from . import search
         self.searchable = [self.doc_page[d.id] for d in ed.documents] + sorted(self.ent_page.values())
         self.shards = search.shard_count(len(self.searchable),
                                          sum(len(ed.files[canon(d.file)].data) for d in ed.documents))
         self.by_shard: dict[int, list[str]] = {}
-        for rel in self.searchable:
+        for rel in (self.searchable if self.search_index else ()):
             self.by_shard.setdefault(search.shard_of(rel, self.shards), []).append(rel)
         styles = tree_digest(XSLT_HTML, saxon.XSLT_DIR / "lib" / "common.xsl")
         edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
@@ -475,6 +495,8 @@ class HtmlBuild:
 
         try:
             with staged_output(self.target, seed_from_previous=not self.full) as stage:
+                if self.by_shard and doc_pages:  # the workers write the pages' search copies here
+                    self.search_work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=stage))
                 self._progress_start(len(doc_pages) + 2)
                 site_written = []
 
@@ -512,11 +534,14 @@ class HtmlBuild:
                     write_file(stage / MANIFEST, self.plan.manifest())
                 if rest["shards"]:
                     try:  # the cache and manifest are written while Pagefind runs
-                        search.index_shards(stage, rest["shards"], ed.config.language, during=bookkeeping)
+                        search.index_shards(stage, rest["shards"], ed.config.language, during=bookkeeping,
+                                            work=self.search_work)
                         written += len(rest["shards"])
                     except search.SearchIndexError as e:
                         raise BuildError(f"search index: {e}") from None
                 else:
+                    if self.search_work is not None:
+                        shutil.rmtree(self.search_work, ignore_errors=True)
                     bookkeeping()
         finally:
             self._progress_stop()
@@ -560,9 +585,14 @@ class HtmlBuild:
                 written += 1
                 continue
             src = self.ed.files[canon(item.file)]
-            jobs.append(DocJob(item.file, self.doc_page[item.id], serialize_for_saxon(self.full_tree(item)),
+            page = self.doc_page[item.id]
+            search_out = None
+            if self.search_work is not None:  # its shard is re-indexed: its fingerprint changed
+                search_out = str(self.search_work / f"shard-{search.shard_of(page, self.shards)}" / page)
+            jobs.append(DocJob(item.file, page, serialize_for_saxon(self.full_tree(item)),
                                canon(item.file).as_uri(),
-                               self.context_slice(ctx.getroot() if ctx is not None else None, item)))
+                               self.context_slice(ctx.getroot() if ctx is not None else None, item),
+                               search_out))
         if not jobs:
             during()
             return written
@@ -581,7 +611,7 @@ class HtmlBuild:
             by_out = {str(stage / j.page): j for j in jobs}
             # biggest first, so one large file does not finish last
             order = sorted(jobs, key=lambda j: -len(j.text))
-            args = [(str(stage / j.page), j.text, j.uri, j.context) for j in order]
+            args = [(str(stage / j.page), j.text, j.uri, j.context, j.search_out) for j in order]
             global _fork_jobs
             _fork_jobs = args if fork else []
             with mp.Pool(workers, initializer=_worker_init, initargs=(ed_xml, (ctx_uri, ed_uri))) as pool:
@@ -609,6 +639,8 @@ class HtmlBuild:
             except saxon.XsltError as e:
                 raise BuildError(f"{self._display(j.path)}: cannot render the page: {e}") from None
             write_file(stage / j.page, html)
+            if j.search_out:
+                search.write_search_copy(html, Path(j.search_out))
             written += 1
             self._progress_step(Path(j.page).name)
         during()
@@ -885,8 +917,9 @@ def entity_geo(el) -> tuple[float, float] | None:
     return lat, lon
 
 
-def build_html(edition: Edition, target: Path, full: bool = False, interactive: bool = False) -> BuildResult:
-    return HtmlBuild(edition, target, full, interactive).run()
+def build_html(edition: Edition, target: Path, full: bool = False, interactive: bool = False,
+               search_index: bool = True) -> BuildResult:
+    return HtmlBuild(edition, target, full, interactive, search_index).run()
 
 
 def pointed_to(root) -> tuple[set[str], set[str]]:

@@ -53,8 +53,10 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
 
 
 def build(config: Config, formats: list[str], paths: list[Path] | None = None, out: Path | None = None,
-          authority: list[Path] | None = None, full: bool = False, interactive: bool = False
-          ) -> list[BuildResult]:
+          authority: list[Path] | None = None, full: bool = False, interactive: bool = False,
+          search_index: bool = True) -> list[BuildResult]:
+    """Build each format. search_index=False (--no-search) leaves the HTML site's Pagefind
+    index out (a quicker preview; the next build with it indexes every page)."""
     paths = paths or []
     if paths and out is None and len(formats) == 1:
         raise BuildError("building files ad hoc needs --out DIR (the edition's output/ is kept "
@@ -78,7 +80,8 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
             from .pdf import build_pdf as builder
         else:
             raise BuildError(f"unknown output format '{fmt}'")
-        result = builder(edition, target, full=full, interactive=interactive)
+        extra = {"search_index": False} if fmt == "html" and not search_index else {}
+        result = builder(edition, target, full=full, interactive=interactive, **extra)
         result.seconds = time.perf_counter() - start
         for f in edition.files.values():
             for d in f.diagnostics:

@@ -114,9 +114,12 @@
     var results = document.getElementById("search-results");
     var searchForm = input.form;
     var pf = null;
+    var noIndex = searchForm.hasAttribute("data-bundles") && !searchForm.getAttribute("data-bundles").trim();
     var load = function () {
       if (pf) return pf;
-      if (location.protocol === "file:") {
+      if (noIndex) {
+        pf = Promise.reject(new Error("no index"));
+      } else if (location.protocol === "file:") {
         pf = Promise.reject(new Error("file"));
       } else {
         var rootUrl = new URL(body.getAttribute("data-root") || "./", location.href);
@@ -153,8 +156,9 @@
             });
           });
         });
-      }).catch(function () {
-        status.textContent = "Search is not available when the edition is opened from disk: serve the folder (for example with “edition serve”) and open it over http.";
+      }).catch(function (e) {
+        status.textContent = noIndex ? "This build of the edition has no search index (it was made with “edition build html --no-search”)."
+          : "Search is not available when the edition is opened from disk: serve the folder (for example with “edition serve”) and open it over http.";
       });
     };
     searchForm.addEventListener("submit", function (ev) {

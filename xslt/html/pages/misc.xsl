@@ -104,7 +104,7 @@
           <input type="search" id="search-input" name="q" autocomplete="off"/>
           <button type="submit">Search</button>
         </form>
-        <p class="search-status" id="search-status" aria-live="polite"></p>
+        <p class="search-status" id="search-status" aria-live="polite"><xsl:if test="not(normalize-space(@bundles))">This build of the edition has no search index (it was made with <code>edition build html --no-search</code>).</xsl:if></p>
         <ol class="search-results" id="search-results"></ol>
         <noscript><p>Search needs JavaScript. The <a href="{$root}documents.html">documents</a> and the indices can be browsed without it.</p></noscript>
       </xsl:with-param>
