@@ -24,6 +24,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 
@@ -1153,9 +1154,16 @@ _NAME_START = (":A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u03
                "\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD"
                "\U00010000-\U000EFFFF")
 _NAME_CHAR = _NAME_START + r"\-.0-9\u00B7\u0300-\u036F\u203F-\u2040"
-_NAME_RX = re.compile(f"[{_NAME_START}][{_NAME_CHAR}]*")
-_NCNAME_RX = re.compile(f"[{_NAME_START.replace(':', '')}][{_NAME_CHAR.replace(':', '')}]*")
-_NMTOKEN_RX = re.compile(f"[{_NAME_CHAR}]+")
+_NAME_PATTERNS = {  # compiled when first needed: together they take 20 ms to compile
+    "Name": f"[{_NAME_START}][{_NAME_CHAR}]*",
+    "NCName": f"[{_NAME_START.replace(':', '')}][{_NAME_CHAR.replace(':', '')}]*",
+    "NMTOKEN": f"[{_NAME_CHAR}]+",
+}
+
+
+@lru_cache(maxsize=None)
+def _name_rx(kind: str) -> re.Pattern:
+    return re.compile(_NAME_PATTERNS[kind])
 _INT_RANGES = {
     "nonNegativeInteger": (0, None), "positiveInteger": (1, None),
     "nonPositiveInteger": (None, 0), "negativeInteger": (None, -1),
@@ -1194,14 +1202,14 @@ def _lexical_ok(typ: str, v: str) -> bool:
     if typ in ("string", "normalizedString", "token", "anyURI"):
         return True
     if typ in ("Name",):
-        return bool(_NAME_RX.fullmatch(v))
+        return bool(_name_rx("Name").fullmatch(v))
     if typ in ("NCName", "ID", "IDREF", "ENTITY"):
-        return bool(_NCNAME_RX.fullmatch(v))
+        return bool(_name_rx("NCName").fullmatch(v))
     if typ == "QName":
         parts = v.split(":")
-        return 1 <= len(parts) <= 2 and all(_NCNAME_RX.fullmatch(x) for x in parts)
+        return 1 <= len(parts) <= 2 and all(_name_rx("NCName").fullmatch(x) for x in parts)
     if typ == "NMTOKEN":
-        return bool(_NMTOKEN_RX.fullmatch(v))
+        return bool(_name_rx("NMTOKEN").fullmatch(v))
     if typ in _LIST_TYPES:
         items = v.split()
         return bool(items) and all(_lexical_ok(_LIST_TYPES[typ], x) for x in items)
