@@ -290,6 +290,10 @@ class Plan:
 
     def check(self, src: SourceFile) -> list[Diagnostic]:
         """The diagnostics the Saxon path would give for this file (or Fallback)."""
+        with _run_lock:  # compiled lxml XPath objects are not documented as thread-safe
+            return self._check(src)
+
+    def _check(self, src: SourceFile) -> list[Diagnostic]:
         from .schematron import _severity
         tree = src.tree
         root = tree.getroot()
@@ -386,6 +390,7 @@ _SIMPLE_CONTEXT = re.compile(
 _ALLOWED = {"schema", "ns", "pattern", "rule", "assert", "report", "let", "name", "value-of",
             "emph", "dir", "span", "title", "p"}
 _lock = threading.Lock()
+_run_lock = threading.Lock()
 _plans: dict[tuple[str, float], Plan | None] = {}
 
 
