@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import signal
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -335,8 +334,10 @@ class HtmlBuild:
         and per file for the others."""
         if not hasattr(self, "_resolved"):
             self._resolved: dict[tuple, str | None] = {}
-        file_part = pointer.strip().split("#", 1)[0] if "#" in pointer else None
-        key = (pointer, file.parent if file_part else file)
+        where = str(file)
+        if "#" in pointer and pointer.strip().split("#", 1)[0]:
+            where = os.path.dirname(where)
+        key = (pointer, where)
         if key not in self._resolved:
             target = self.ed.resolve(pointer, file)
             self._resolved[key] = target[1] if target and target[1] in self.ed.entities else None
@@ -401,8 +402,8 @@ class HtmlBuild:
         self.assign_pages()
         self.doc_refs: dict[str, tuple[set, set]] = {}
         self.searchable = [self.doc_page[d.id] for d in ed.documents] + sorted(self.ent_page.values())
-        self.shards = search.shard_count(len(self.searchable),
-                                         sum(len(ed.files[canon(d.file)].data) for d in ed.documents))
+        self.source_bytes = sum(len(ed.files[canon(d.file)].data) for d in ed.documents)
+        self.shards = search.shard_count(len(self.searchable), self.source_bytes)
         self.by_shard: dict[int, list[str]] = {}
         for rel in (self.searchable if self.search_index else ()):
             self.by_shard.setdefault(search.shard_of(rel, self.shards), []).append(rel)
@@ -496,7 +497,7 @@ class HtmlBuild:
         try:
             with staged_output(self.target, seed_from_previous=not self.full) as stage:
                 if self.by_shard and doc_pages:  # the workers write the pages' search copies here
-                    self.search_work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=stage))
+                    self.search_work = search.work_folder(stage, 4 * self.source_bytes)
                 self._progress_start(len(doc_pages) + 2)
                 site_written = []
 

@@ -32,6 +32,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+# Pagefind writes its ready-made search interfaces into every bundle; the search page uses its
+# own (xslt/html/assets/edition.js, through pagefind.js), so these are removed from the site.
+UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+             "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 PAGES_PER_SHARD = 48
 BYTES_PER_SHARD = 2 * 1024 * 1024
 MAX_SHARDS = 32
@@ -100,6 +104,19 @@ def search_copy(html: str) -> str:
     return html[:body.end()] + "\n".join(parts) + "</body></html>\n"
 
 
+def work_folder(site: Path, estimate: int) -> Path:
+    """A new folder for the search copies: in /dev/shm (memory) when it has room for them —
+    they are written once and read once, and creating thousands of small files costs far more
+    on a journalled disk —, else beside the site. `estimate`: an upper bound of their bytes."""
+    shm = Path("/dev/shm")
+    try:
+        if shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > 2 * estimate + (64 << 20):
+            return Path(tempfile.mkdtemp(prefix="edition-pagefind-", dir=shm))
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site))
+
+
 def write_search_copy(html: str, dest: Path) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(search_copy(html), encoding="utf-8")
@@ -124,7 +141,9 @@ def index_shards(site: Path, shards: dict[int, list[str]], language: str = "en",
     others are made here, shard by shard, each shard's Pagefind starting as soon as its copies
     are there. `during` (optional) is called once the first Pagefind processes run, to overlap
     other work."""
-    work = work or Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site))
+    if work is None:
+        estimate = sum((site / rel).stat().st_size for pages in shards.values() for rel in pages)
+        work = work_folder(site, estimate)
     try:
         running: list[subprocess.Popen] = []
         limit = max(1, os.cpu_count() or 1)
@@ -158,6 +177,12 @@ def index_shards(site: Path, shards: dict[int, list[str]], language: str = "en",
                 during()
             while running:
                 reap(running.pop(0))
+            for k in shards:
+                for name in UNUSED_UI:
+                    try:
+                        os.unlink(site / "pagefind" / f"shard-{k}" / name)
+                    except FileNotFoundError:
+                        pass
         except FileNotFoundError:
             raise SearchIndexError("pagefind is not installed (pip install 'pagefind[bin]')") from None
         except subprocess.TimeoutExpired:

@@ -36,7 +36,8 @@
       <xsl:variable name="file" select="substring-before($p, '#')"/>
       <xsl:variable name="candidates" select="key('fp:entity-by-id', $id, $edition-context)"/>
       <xsl:choose>
-        <xsl:when test="$file = '' or empty(base-uri($from))">
+        <!-- one candidate (or none): it is the answer whichever file the pointer names -->
+        <xsl:when test="$file = '' or empty($candidates[2]) or empty(base-uri($from))">
           <xsl:sequence select="$candidates[1]"/>
         </xsl:when>
         <xsl:otherwise>
@@ -87,9 +88,15 @@
   <!-- A stable, URL- and id-safe token from any string (for file names and anchors). -->
   <xsl:function name="f:slug" as="xs:string">
     <xsl:param name="s" as="xs:string?"/>
-    <xsl:variable name="t" select="lower-case(replace(normalize-unicode(string($s), 'NFKD'), '\p{Mn}', ''))"/>
-    <xsl:variable name="t2" select="replace(replace($t, '[^a-z0-9._-]+', '-'), '^-+|-+$', '')"/>
-    <xsl:sequence select="if ($t2 = '') then 'x' else $t2"/>
+    <xsl:choose>
+      <!-- already a slug (the usual case: xml:ids): itself -->
+      <xsl:when test="matches($s, '^[a-z0-9._]([a-z0-9._-]*[a-z0-9._])?$')"><xsl:sequence select="string($s)"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="t" select="lower-case(replace(normalize-unicode(string($s), 'NFKD'), '\p{Mn}', ''))"/>
+        <xsl:variable name="t2" select="replace(replace($t, '[^a-z0-9._-]+', '-'), '^-+|-+$', '')"/>
+        <xsl:sequence select="if ($t2 = '') then 'x' else $t2"/>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:function>
 
   <!-- Only http(s), mailto and relative URLs survive; javascript:, data:, vbscript: etc. do not. -->
