@@ -806,3 +806,18 @@ def test_generated_xslt_is_kept_on_disk_until_a_schema_file_changes(tmp_path, mo
     monkeypatch.setattr(S, "generate_xslt", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert [d.message for d in S.check(src, main)] == ["k2", "k2"]
     assert calls == [1]
+
+
+def test_cache_folder_keeps_its_newest_entries(tmp_path, monkeypatch):
+    """Entries of schemas that moved or were deleted are dropped, oldest first."""
+    import os
+    from toolkit import cache
+    monkeypatch.setattr(cache, "KEEP", 5)
+    folder = tmp_path / "c"
+    for i in range(8):
+        cache.write_json(folder / f"e{i}.json", {"i": i})
+        os.utime(folder / f"e{i}.json", (1000 + i, 1000 + i))
+    cache.write_json(folder / "last.json", {"i": 99})
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["e4.json", "e5.json", "e6.json", "e7.json", "last.json"]
+    assert cache.read_json(folder / "last.json") == {"i": 99}

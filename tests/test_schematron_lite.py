@@ -169,3 +169,4 @@ def test_every_eltec_novel_alike():
     for novel in sorted((ELTEC / "ELTeC-eng" / "level1").glob("*.xml"))[::9]:
         src = parse_file(novel)
         assert by_lxml(src, schema) == by_saxon(src, schema), novel.name
+

@@ -26,6 +26,11 @@ def read_json(path: Path):
         return None
 
 
+# Entries of schemas that were moved or deleted are never read again: a folder keeps its most
+# recently written entries only.
+KEEP = 256
+
+
 def write_json(path: Path, value) -> None:
     """Store a JSON value atomically (a reader never sees half a file); errors are ignored."""
     try:
@@ -33,5 +38,20 @@ def write_json(path: Path, value) -> None:
         tmp = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(json.dumps(value), encoding="utf-8")
         os.replace(tmp, path)
+        _prune(path.parent)
     except OSError:
         pass
+
+
+def _prune(folder: Path) -> None:
+    entries = []
+    with os.scandir(folder) as it:
+        for e in it:
+            if e.name.endswith(".json") and e.is_file():
+                entries.append((e.stat().st_mtime, e.path))
+    if len(entries) > KEEP:
+        for _, old in sorted(entries)[:len(entries) - KEEP]:
+            try:
+                os.unlink(old)
+            except OSError:
+                pass
