@@ -97,7 +97,8 @@ def peer(src: Path, out: Path, ctx: Path):
                  f"+edition-context={ctx}"], before=fresh)
     from toolkit.build.search import _binary
     index = out.parent / (out.name + "-pagefind")
-    pf = timed([*_binary(), "--site", str(out), "--output-path", str(index), "--silent",
+    # the peer names its pages after the sources (*.xml): Pagefind is told to read those
+    pf = timed([*_binary(), "--site", str(out), "--glob", "**/*.xml", "--output-path", str(index), "--silent",
                 "--force-language", "en"], before=lambda: shutil.rmtree(index, ignore_errors=True))
     return run, pf
 
