@@ -114,7 +114,7 @@ def report(label: str, runs: dict, peer_runs):
     for name, r in (("full build", full), ("no-change rebuild", nochange), ("one-edit rebuild", edit),
                     ("full, --no-search", nosearch)):
         print(f"  {name:<24}{r[0]:8.2f} s   cpu {r.cpu:6.2f} s   peak {r[1]:5d} MB   exit {r[2].returncode}   "
-              f"{_last_line(r[2])}")
+              f"{_last_line(r[2]) if r[2].returncode == 0 else r[2].stderr.strip().splitlines()[0]}")
     if p_run is None:
         print("  Saxon-HE/Java (peer): not available (apt-get install libsaxonhe-java default-jre-headless)")
         return
@@ -125,7 +125,8 @@ def report(label: str, runs: dict, peer_runs):
           f"exit {pf_run[2].returncode}")
     print(f"  → full build vs peer:                  {p_wall / full[0]:4.1f}× the peer's speed (target ≥ 3×: "
           f"{'met' if p_wall / full[0] >= 3 else 'NOT met'})")
-    print(f"  → full build without the search index: {p_wall / nosearch[0]:4.1f}× the peer's speed")
+    if nosearch[2].returncode == 0:
+        print(f"  → full build without the search index: {p_wall / nosearch[0]:4.1f}× the peer's speed")
     both = p_wall + pf_run[0]
     print(f"  → full build vs peer + Pagefind ({both:.2f} s): {both / full[0]:4.1f}× the speed")
     print(f"  → one-edit rebuild {edit[0]:.2f} s (target < 0.5 s: {'met' if edit[0] < 0.5 else 'NOT met'})")
