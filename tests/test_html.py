@@ -297,10 +297,14 @@ def test_failed_build_leaves_previous_output(edition_copy, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("interrupted")
     monkeypatch.setattr(html_build.HtmlBuild, "build_site", boom)
+    shm = Path("/dev/shm")
+    copies_before = set(shm.glob("edition-pagefind-*")) if shm.is_dir() else set()
     with pytest.raises(RuntimeError):
         build_edition(out, edition_copy)
     assert (out / "doc" / "doc-1937-06-14.html").read_bytes() == before
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".html.staging")]
+    # the search copies' folder is gone too (it may be in /dev/shm, outside the staging folder)
+    assert (set(shm.glob("edition-pagefind-*")) if shm.is_dir() else set()) <= copies_before
 
 
 def test_cli_bad_input_message(tmp_path, cli):

@@ -546,6 +546,8 @@ class HtmlBuild:
                     bookkeeping()
         finally:
             self._progress_stop()
+            if self.search_work is not None:  # (in /dev/shm it is not removed with the staging)
+                shutil.rmtree(self.search_work, ignore_errors=True)
         result.written = written
         result.skipped = len(self.plan.current) - written
         result.seconds = time.perf_counter() - t0
