@@ -430,6 +430,14 @@ def test_search_copy_keeps_pages_it_cannot_cut():
     assert search.search_copy(two) == (
         '<html lang="en"><head><title>t</title></head><body><div data-pagefind-body="">'
         '<p class="a">one <a id="r1" href="#x">1</a></p><h2 id="keep">Head</h2></div></body></html>\n')
+    # markup-like text and attribute values are not taken for tags or attributes
+    tricky = ('<html><head></head><body><p>text: data-pagefind-body and data-pagefind-ignore="all"</p>'
+              '<div class="x" data-pagefind-body=""><p id="p-1" title="a <div b">one '
+              'data-pagefind-ignore="all"</p><div><span title="</div>">two</span></div></div>'
+              '<div>after</div></body></html>')
+    assert search.search_copy(tricky) == (
+        '<html><head></head><body><div class="x" data-pagefind-body=""><p title="a <div b">one '
+        'data-pagefind-ignore="all"</p><div><span title="</div>">two</span></div></div></body></html>\n')
 
 
 def test_no_search_build_then_search_build(edition_copy):

@@ -61,17 +61,24 @@ _BLOCKS = ("p|div|section|aside|article|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoo
 _BLOCK_ID = re.compile(r'(<(?:%s)(?=[\s/>]))([^<>]*?)\s+id="[^"]*"' % _BLOCKS)
 _TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
 _BODY_TAG = re.compile(r"<body(?=[\s>])[^>]*>")
-_IGNORE_ALL = re.compile(r"\sdata-pagefind-ignore=\"all\"")
+# The attributes inside a start tag (text content cannot match: its "<" is always escaped, and
+# no "<" or ">" stands between a tag's name and its attributes in Saxon's serialisation).
+_BODY_ATTR = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*\s[^<>]*?data-pagefind-body(?=[\s=/>])")
+_IGNORE_ALL = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*\s[^<>]*?data-pagefind-ignore=\"all\"")
 
 
-def _element_span(html: str, inside_tag: int) -> tuple[int, int] | None:
-    """(start, end) of the element whose start tag contains position `inside_tag`."""
-    start = html.rfind("<", 0, inside_tag)
-    m = _TAG_NAME.match(html, start) if start >= 0 else None
+def _element_span(html: str, start: int) -> tuple[int, int] | None:
+    """(start, end) of the element whose start tag begins at `start`; None when unsure. A
+    "<name" inside an attribute value (the HTML serialisation leaves "<" unescaped there) is
+    not taken for a tag: the last "<" or ">" before a real tag is a ">"."""
+    m = _TAG_NAME.match(html, start)
     if m is None:
         return None
     depth = 0
     for t in re.finditer(r"<(/?)%s(?=[\s/>])" % re.escape(m.group(1)), html[start:]):
+        at = start + t.start()
+        if at > start and html[max(html.rfind("<", 0, at), html.rfind(">", 0, at))] != ">":
+            continue  # inside another tag's attribute value
         depth += -1 if t.group(1) else 1
         if depth == 0:
             end = html.find(">", start + t.end())
@@ -87,9 +94,9 @@ def search_copy(html: str) -> str:
         return html
     parts = []
     pos = body.end()
-    while (at := html.find("data-pagefind-body", pos)) >= 0:
-        span = _element_span(html, at)
-        if span is None or span[0] < pos:
+    while (b := _BODY_ATTR.search(html, pos)) is not None:
+        span = _element_span(html, b.start())
+        if span is None:
             return html
         part = html[span[0]:span[1]]
         while (m := _IGNORE_ALL.search(part)) is not None:
