@@ -26,7 +26,7 @@ from . import search
 from ..model import Edition, T, XML_ID, canon, local, norm_space, text_of
 from ..xmlsafe import TEI_NS, SourceFile, parse_file, serialize_for_saxon
 from .plan import MANIFEST, Plan, digest, tree_digest
-from .publish import staged_output, write_file
+from .publish import staged_output, start_seed, write_file
 from .runner import BuildError, BuildResult
 
 XSLT_HTML = saxon.XSLT_DIR / "html"
@@ -393,12 +393,25 @@ class HtmlBuild:
         e = self.ed.entities[eid]
         return "\x1f".join([eid, e.kind, self.ent_page.get(eid, ""), e.preferred, *e.variants, "|", e.note])
 
+    seed = None
+
     def run(self) -> BuildResult:
+        try:
+            return self._run()
+        except BaseException:
+            if self.seed is not None:  # not used, or already removed: either way, gone
+                self.seed.cancel()
+            raise
+
+    def _run(self) -> BuildResult:
         t0 = time.perf_counter()
         result = BuildResult("html", self.target)
         ed = self.ed
         if not ed.documents:
             raise BuildError("no TEI documents to build (authority files alone make no site)")
+        # an incremental build starts copying the current output (hard links) at once, beside
+        # the planning below
+        self.seed = start_seed(self.target) if not self.full and (self.target / MANIFEST).exists() else None
         self.assign_pages()
         self.doc_refs: dict[str, tuple[set, set]] = {}
         self.searchable = [self.doc_page[d.id] for d in ed.documents] + sorted(self.ent_page.values())
@@ -486,6 +499,8 @@ class HtmlBuild:
             plan_rest()
             if not (todo_docs or rest["site"] or rest["assets"] or rest["stale"] or rest["shards"]) \
                     and (self.target / MANIFEST).exists():
+                if self.seed is not None:
+                    self.seed.cancel()
                 if self.cache != self.cache_prev or self.files_cache != self.files_prev \
                         or self.site_cache != self.site_prev:
                     # derived data only: no page depends on the file
@@ -495,7 +510,7 @@ class HtmlBuild:
                 return result
 
         try:
-            with staged_output(self.target, seed_from_previous=not self.full) as stage:
+            with staged_output(self.target, seed=self.seed) as stage:
                 if self.by_shard and doc_pages:  # the workers write the pages' search copies here
                     self.search_work = search.work_folder(stage, 4 * self.source_bytes)
                 self._progress_start(len(doc_pages) + 2)
