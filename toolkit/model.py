@@ -424,7 +424,9 @@ def glob_magic(s: str) -> bool:
 def display_name(path: Path, root: Path) -> str:
     """The path as the user should see it: relative to root when below it."""
     rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
-    return Path(path).as_posix() if rel.startswith("..") else Path(rel).as_posix()
+    if rel.startswith(".."):
+        return Path(path).as_posix()
+    return rel if os.sep == "/" else rel.replace(os.sep, "/")  # relpath's result is normalised
 
 
 def parse_geo(text: str) -> tuple[float, float] | None:

@@ -188,8 +188,9 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     """Diagnostics for `targets`; the rest of the edition (and, when the job is split across
     processes, the other chunks' files) is read only as far as pointers need it."""
     parsed: dict[Path, SourceFile] = {}
+    cwd = Path.cwd()  # (once: a large edition names thousands of files)
     for p in targets:
-        parsed[canon(p)] = parse_file(p, display=display_name(p, Path.cwd()))
+        parsed[canon(p)] = parse_file(p, display=display_name(p, cwd))
     edition_files = config.source_files()
     auth_files = {canon(a) for a in config.authority_files() + list(authority or [])}
     # When only some files are checked and none of them is an authority file, the rest of the
@@ -206,9 +207,9 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         key = canon(p)
         if key not in parsed:
             if (light or split) and key not in auth_files:
-                parsed[key] = index_ids_only(p, display=display_name(p, Path.cwd()))
+                parsed[key] = index_ids_only(p, display=display_name(p, cwd))
             else:
-                parsed[key] = parse_file(p, display=display_name(p, Path.cwd()))
+                parsed[key] = parse_file(p, display=display_name(p, cwd))
     loaded: list[Edition] = []
 
     def edition() -> Edition:
@@ -305,7 +306,7 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
             n = index[canon(p)]
             if canon(p) in own or claims[n]:
                 continue
-            src = parse_file(p, display=display_name(p, Path.cwd()))
+            src = parse_file(p, display=display_name(p, cwd))
             if src.ok:
                 refs = resolver.for_file(src)
                 if not refs or any(r.path is None or r.kind not in ("rng", "sch") or not r.path.exists()
