@@ -333,8 +333,10 @@ class Plan:
                         line, col = src.position(node)
                         out.append(Diagnostic(src.display, line, col, _severity(a.role), message,
                                               a.rule_id, ""))
-        except etree.XPathError as e:
-            raise Fallback(str(e)) from None
+        except Fallback:
+            raise
+        except Exception as e:  # noqa: BLE001 - whatever lxml could not answer, Saxon will
+            raise Fallback(f"{type(e).__name__}: {e}") from None
         return out
 
 
