@@ -78,6 +78,12 @@ def _tokens(expr: str) -> list[tuple[str, str]]:
             raise _Reject(expr)
         text = m.group()
         out.append((text if kind == "op" else kind, text))
+    # current() is the rule's context node: the variable the plan binds to it
+    i = 0
+    while i + 2 < len(out):
+        if out[i] == ("name", "current") and out[i + 1][0] == "(" and out[i + 2][0] == ")":
+            out[i:i + 3] = [("var", f"${CURRENT}")]
+        i += 1
     return out
 
 
@@ -105,16 +111,6 @@ def translate(expr: str, prefixes: set[str], variables: set[str]) -> str:
         emit = text
         if kind == "name":
             if nxt == "(":
-                if text == "current" and i + 2 < len(toks) and toks[i + 2][0] == ")":
-                    emit, i = f"${CURRENT}", i + 2
-                    kind = "var"
-                    toks_for_args = ("var", f"${CURRENT}")
-                    if stack:
-                        stack[-1][2][-1].append(toks_for_args)
-                    out.append(emit)
-                    prev = "var"
-                    i += 1
-                    continue
                 if text not in _STRING_FUNCS | _ANY_ARG_FUNCS | _NO_ARG_FUNCS | _NODE_TESTS:
                     raise _Reject(text)
             elif nxt == "::":
@@ -139,7 +135,7 @@ def translate(expr: str, prefixes: set[str], variables: set[str]) -> str:
             emit = f"*[local-name()='{text[2:]}']"
             kind = "name"
         elif kind == "var":
-            if text[1:] not in variables:
+            if text[1:] not in variables and text[1:] != CURRENT:
                 raise _Reject(text)
         elif kind in ("<", ">", "<=", ">=", "+", "-"):
             raise _Reject(text)
