@@ -453,3 +453,23 @@ def test_no_search_build_then_search_build(edition_copy):
     assert shards and r.written >= len(shards)
     assert "no search index" not in text(page(out, "search.html"))
     assert (page(out, "search.html").xpath("//form/@data-bundles") or [""])[0].strip()
+
+
+def test_site_pages_written_by_the_workers_equal_those_of_one_transform(tmp_path, monkeypatch, cli):
+    """With enough documents the workers write the site pages too, in shares: the pages are
+    byte for byte those that one site.xsl run in the main process writes."""
+    import sys
+    sys.path.insert(0, str(REPO / "bench"))
+    from _common import replicate_edition
+    from toolkit.build import html as html_build
+    ed = replicate_edition(tmp_path / "ed", 40)
+    r = cli("build", "html", "--no-search", cwd=ed)  # a fresh process: forked workers
+    assert r.returncode == 0, r.stderr
+    shared = ed / "output" / "html"
+    monkeypatch.setattr(html_build, "PARALLEL_MIN_SITE_PAGES", 10 ** 9)  # all in one transform
+    cfg = load_config(ed / "edition.toml")
+    [res] = build(cfg, ["html"], out=tmp_path / "one", full=True, search_index=False)
+    assert res.ok
+    pages = sorted(p.relative_to(shared) for p in shared.rglob("*.html") if "doc" not in p.parts)
+    assert len(pages) > 60 and Path("entity") in {p.parent for p in pages}
+    assert [p for p in pages if (shared / p).read_bytes() != (tmp_path / "one" / p).read_bytes()] == []

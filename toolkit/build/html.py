@@ -50,6 +50,7 @@ CACHE_FORMAT = 2  # bump when what is cached (or how the model derives document 
 
 # Documents are transformed in worker processes when there is enough work to pay for them.
 PARALLEL_MIN_DOCS = 12
+PARALLEL_MIN_SITE_PAGES = 24  # fewer site pages are written in the main process
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
 
@@ -153,8 +154,9 @@ _worker = {}
 def _worker_init(edition_xml: str | None, base_uris: tuple[str, str | None]):
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     exe = saxon.compile_stylesheet(DOCUMENT_XSL)
-    if edition_xml is not None:
-        exe.set_parameter("edition-file", saxon.to_xdm(edition_xml, base_uris[1]))
+    _worker["edition"] = saxon.to_xdm(edition_xml, base_uris[1]) if edition_xml is not None else None
+    if _worker["edition"] is not None:
+        exe.set_parameter("edition-file", _worker["edition"])
     _worker["ctx_uri"] = base_uris[0]
     exe.set_parameter("root", saxon.processor().make_string_value("../"))
     _worker["exe"] = exe
@@ -176,6 +178,24 @@ def _worker_run(job) -> tuple[str, str | None]:
         return out, None
     except Exception as e:  # reported by the parent with the file name
         return out, str(e) or type(e).__name__
+
+
+def _site_run(job) -> tuple[str, str | None]:
+    """Write a share of the site pages (site.xsl, compiled once per worker)."""
+    site_xml, ctx_xml, base_out = job
+    try:
+        exe = _worker.get("site")
+        if exe is None:
+            exe = saxon.compile_stylesheet(SITE_XSL)
+            if _worker.get("edition") is not None:
+                exe.set_parameter("edition-file", _worker["edition"])
+            _worker["site"] = exe
+        exe.set_parameter("edition-context", saxon.to_xdm(ctx_xml, _worker["ctx_uri"]))
+        exe.set_base_output_uri(base_out)
+        exe.transform_to_string(xdm_node=saxon.to_xdm(site_xml, base_out + "site.xml"))
+        return "site pages", None
+    except Exception as e:  # reported by the parent
+        return "site pages", str(e) or type(e).__name__
 
 
 # -- the builder -------------------------------------------------------------------------------
@@ -516,9 +536,10 @@ class HtmlBuild:
                 self._progress_start(len(doc_pages) + 2)
                 site_written = []
 
-                def during():
+                def during(pool=None):
                     # in the main process while the workers transform documents: the rest of the
-                    # plan, stale pages removed, the site pages written
+                    # plan, stale pages removed, the site pages written (by the workers too, when
+                    # there are workers: queued after the documents, in one share per worker)
                     plan_rest()
                     for rel in rest["stale"]:
                         if rel.startswith("pagefind/"):
@@ -534,7 +555,10 @@ class HtmlBuild:
                             if old.name not in keep:
                                 shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
                     ctx = self.context() if rest["site"] else None  # the whole context only for site pages
-                    site_written.append(self.build_site(stage, ctx, rest["site"], edition_src))
+                    if pool is not None and len(rest["site"]) >= PARALLEL_MIN_SITE_PAGES:
+                        site_written.append(self.queue_site(pool, stage, ctx, rest["site"]))
+                    else:
+                        site_written.append(self.build_site(stage, ctx, rest["site"], edition_src))
 
                 written = self.build_documents(stage, None, todo_docs, edition_src, during=during)
                 written += sum(site_written)
@@ -635,13 +659,21 @@ class HtmlBuild:
             with mp.Pool(workers, initializer=_worker_init, initargs=(ed_xml, (ctx_uri, ed_uri))) as pool:
                 results = pool.imap_unordered(
                     _worker_run, range(len(args)) if fork else args, chunksize=1)
-                during()
+                self._site_async = []
+                during(pool)
                 for out, err in results:
                     if err:
                         pool.terminate()
                         raise BuildError(f"{self._display(by_out[out].path)}: cannot render the page: {err}")
                     written += 1
                     self._progress_step(Path(out).name)
+                for r in self._site_async:
+                    _, err = r.get()
+                    if err:
+                        pool.terminate()
+                        raise BuildError(f"site pages: {err}")
+                if self._site_async:
+                    self._progress_step("site pages")
             _fork_jobs = []
             return written
         if self._precompile is not None:
@@ -824,6 +856,35 @@ class HtmlBuild:
             out.append((el.get("href"), key + facets_key if el.get("kind") == "listing" else key, el))
         return out + lazy
 
+    _site_async: list = []
+
+    def queue_site(self, pool, stage: Path, ctx, todo: list[etree._Element]) -> int:
+        """Hand the site pages to the worker pool, one share per worker (pages are independent;
+        a share with listing pages carries the facets they show)."""
+        self._unlink_old(stage, todo)
+        shares = max(1, min(getattr(pool, "_processes", 2) or 2, len(todo)))
+        ctx_xml = etree.tostring(ctx.getroot(), encoding="unicode")
+        base_out = stage.resolve().as_uri() + "/"
+        facets = etree.tostring(self.facets, encoding="unicode")
+        for k in range(shares):
+            part = todo[k::shares]
+            body = "".join(etree.tostring(el, encoding="unicode") for el in part)
+            if any(el.get("kind") == "listing" for el in part):
+                body = facets + body
+            self._site_async.append(pool.apply_async(_site_run, ((f"<site>{body}</site>", ctx_xml, base_out),)))
+        return len(todo)
+
+    @staticmethod
+    def _unlink_old(stage: Path, todo: list[etree._Element]) -> None:
+        # Saxon writes the pages itself (xsl:result-document, serialised by each page's
+        # xsl:output); old hard-linked copies are unlinked first so the previous output is
+        # never modified in place.
+        for el in todo:
+            try:
+                (stage / el.get("href")).unlink()
+            except FileNotFoundError:
+                pass
+
     def build_site(self, stage: Path, ctx, todo: list[etree._Element], edition_src) -> int:
         if not todo:
             self._progress_step("site pages")
@@ -838,14 +899,7 @@ class HtmlBuild:
         params = {"edition-context": saxon.to_xdm(etree.tostring(ctx.getroot(), encoding="unicode"), ctx_uri)}
         if edition_src is not None and edition_src.ok:
             params["edition-file"] = saxon.to_xdm(edition_src.tree, canon(edition_src.path).as_uri())
-        # Saxon writes the pages itself (xsl:result-document, serialised by each page's
-        # xsl:output); old hard-linked copies are unlinked first so the previous output is
-        # never modified in place.
-        for el in todo:
-            try:
-                (stage / el.get("href")).unlink()
-            except FileNotFoundError:
-                pass
+        self._unlink_old(stage, todo)
         base_out = stage.resolve().as_uri() + "/"
         proc = saxon.processor()
         exe.clear_parameters()
