@@ -162,11 +162,17 @@ def _worker_init(edition_xml: str | None, base_uris: tuple[str, str | None]):
     _worker["exe"] = exe
 
 
-_fork_jobs: list = []  # a forked worker's jobs, inherited from the parent (no pickling)
+# A forked worker's jobs, inherited from the parent (no pickling): each a function that makes
+# the job's arguments, so that serialising the document and slicing the context happen in the
+# workers, side by side, instead of in the parent before any worker starts.
+_fork_jobs: list = []
 
 
 def _worker_run(job) -> tuple[str, str | None]:
-    out, text, uri, context, search_out = _fork_jobs[job] if isinstance(job, int) else job
+    try:
+        out, text, uri, context, search_out = _fork_jobs[job]() if isinstance(job, int) else job
+    except Exception as e:  # reported by the parent with the file name
+        return (_fork_jobs[job].out if isinstance(job, int) else job[0]), str(e) or type(e).__name__
     try:
         _worker["exe"].set_parameter("edition-context", saxon.to_xdm(context, _worker["ctx_uri"]))
         node = saxon.to_xdm(text, uri)
@@ -196,6 +202,18 @@ def _site_run(job) -> tuple[str, str | None]:
         return "site pages", None
     except Exception as e:  # reported by the parent
         return "site pages", str(e) or type(e).__name__
+
+
+class _LazyJob:
+    """A forked worker's job: made in the worker, from the builder it inherited."""
+
+    def __init__(self, builder, stage: Path, ctx, d):
+        self.builder, self.stage, self.ctx, self.d = builder, stage, ctx, d
+        self.out = str(stage / builder.doc_page[d.id])
+
+    def __call__(self):
+        j = self.builder._doc_job(self.stage, self.ctx, self.d)
+        return self.out, j.text, j.uri, j.context, j.search_out
 
 
 # -- the builder -------------------------------------------------------------------------------
@@ -617,32 +635,32 @@ class HtmlBuild:
             self.progress = None
 
     # documents ------------------------------------------------------------------------------
+    def _doc_job(self, stage: Path, ctx, d) -> DocJob:
+        page = self.doc_page[d.id]
+        search_out = None
+        if self.search_work is not None:  # its shard is re-indexed: its fingerprint changed
+            search_out = str(self.search_work / f"shard-{search.shard_of(page, self.shards)}" / page)
+        return DocJob(d.file, page, serialize_for_saxon(self.full_tree(d)), canon(d.file).as_uri(),
+                      self.context_slice(ctx.getroot() if ctx is not None else None, d), search_out)
+
     def build_documents(self, stage: Path, ctx, todo, edition_src, during=lambda: None) -> int:
         written = 0
-        jobs: list[DocJob] = []
-        for item in todo:
-            if isinstance(item, tuple):  # the TEI source offered for download: the file's own bytes
-                d = item[1]
+        sources = [item[1] for item in todo if isinstance(item, tuple)]  # TEI offered for download
+        docs = [item for item in todo if not isinstance(item, tuple)]
+
+        def write_sources():  # the file's own bytes
+            for d in sources:
                 write_file(stage / self.doc_source[d.id], self.ed.files[canon(d.file)].data)
-                written += 1
-                continue
-            src = self.ed.files[canon(item.file)]
-            page = self.doc_page[item.id]
-            search_out = None
-            if self.search_work is not None:  # its shard is re-indexed: its fingerprint changed
-                search_out = str(self.search_work / f"shard-{search.shard_of(page, self.shards)}" / page)
-            jobs.append(DocJob(item.file, page, serialize_for_saxon(self.full_tree(item)),
-                               canon(item.file).as_uri(),
-                               self.context_slice(ctx.getroot() if ctx is not None else None, item),
-                               search_out))
-        if not jobs:
+            return len(sources)
+        if not docs:
+            written += write_sources()
             during()
             return written
         ctx_uri = (self.target / "context.xml").resolve().as_uri()
         ed_uri = canon(edition_src.path).as_uri() if edition_src is not None and edition_src.ok else None
-        total_bytes = sum(len(j.text) for j in jobs)
-        workers = min(os.cpu_count() or 1, len(jobs))
-        if workers > 1 and (len(jobs) >= PARALLEL_MIN_DOCS or total_bytes >= PARALLEL_MIN_BYTES):
+        size = {d.id: len(self.ed.files[canon(d.file)].data) for d in docs}
+        workers = min(os.cpu_count() or 1, len(docs))
+        if workers > 1 and (len(docs) >= PARALLEL_MIN_DOCS or 2 * sum(size.values()) >= PARALLEL_MIN_BYTES):
             ed_xml = serialize_for_saxon(edition_src.tree) if ed_uri else None
             # fork (cheap: no new interpreter, no imports, the jobs inherited) while Saxon has not
             # started in this process — a forked GraalVM isolate is unusable — and no other
@@ -650,21 +668,28 @@ class HtmlBuild:
             fork = saxon._processor is None and self.progress is None and os.name == "posix" \
                 and threading.active_count() == 1
             mp = multiprocessing.get_context("fork" if fork else "spawn")
-            by_out = {str(stage / j.page): j for j in jobs}
             # biggest first, so one large file does not finish last
-            order = sorted(jobs, key=lambda j: -len(j.text))
-            args = [(str(stage / j.page), j.text, j.uri, j.context, j.search_out) for j in order]
+            order = sorted(docs, key=lambda d: -size[d.id])
+            by_out = {str(stage / self.doc_page[d.id]): d for d in order}
             global _fork_jobs
-            _fork_jobs = args if fork else []
+            if fork:  # each worker makes its jobs from what it inherited
+                _fork_jobs = [_LazyJob(self, stage, ctx, d) for d in order]
+                args = range(len(order))
+            else:
+                _fork_jobs = []
+                args = []
+                for d in order:
+                    j = self._doc_job(stage, ctx, d)
+                    args.append((str(stage / j.page), j.text, j.uri, j.context, j.search_out))
             with mp.Pool(workers, initializer=_worker_init, initargs=(ed_xml, (ctx_uri, ed_uri))) as pool:
-                results = pool.imap_unordered(
-                    _worker_run, range(len(args)) if fork else args, chunksize=1)
+                results = pool.imap_unordered(_worker_run, args, chunksize=1)
                 self._site_async = []
+                written += write_sources()  # file creation, while the workers transform
                 during(pool)
                 for out, err in results:
                     if err:
                         pool.terminate()
-                        raise BuildError(f"{self._display(by_out[out].path)}: cannot render the page: {err}")
+                        raise BuildError(f"{self._display(by_out[out].file)}: cannot render the page: {err}")
                     written += 1
                     self._progress_step(Path(out).name)
                 for r in self._site_async:
@@ -676,6 +701,8 @@ class HtmlBuild:
                     self._progress_step("site pages")
             _fork_jobs = []
             return written
+        written += write_sources()
+        jobs = [self._doc_job(stage, ctx, d) for d in docs]
         if self._precompile is not None:
             self._precompile.join()
         exe = compile_or_fail(DOCUMENT_XSL)
