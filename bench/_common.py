@@ -42,21 +42,26 @@ def replicate_edition(dest: Path, n_docs: int = 1000) -> Path:
     docs = sorted((REPO / "tei").glob("doc-*.xml"))
     for d in docs:  # the originals stay (authority notes link to them); replicas fill up the rest
         shutil.copy(d, dest / "tei" / d.name)
-    i = len(docs)
-    while i < n_docs:
+    i = made = len(docs)
+    while made < n_docs:
         for d in docs:
-            if i >= n_docs:
+            if made >= n_docs:
                 break
             text = d.read_text(encoding="utf-8")
             old_id = d.stem
-            # the schema wants document ids shaped doc-YYYY-MM[-DD]: a fictitious year keeps them unique
+            # the schema wants document ids shaped doc-YYYY-MM[-DD]: a fictitious year keeps them
+            # unique, except where it meets a real one (1935-1945): that number is skipped
             new_id = f"doc-{1000 + i:04d}{old_id[8:]}"
+            if (dest / "tei" / f"{new_id}.xml").exists():
+                i += 1
+                continue
             # every xml:id in the document gets the same suffix, so ids stay unique edition-wide
             text = text.replace(f'xml:id="{old_id}"', f'xml:id="{new_id}"')
             text = re.sub(r'xml:id="((?!doc-)[^"]+)"', lambda m: f'xml:id="{m.group(1)}-r{i:04d}"', text)
             text = re.sub(r'(hand|target|corresp)="#([^"]+)"', lambda m: f'{m.group(1)}="#{m.group(2)}-r{i:04d}"', text)
             (dest / "tei" / f"{new_id}.xml").write_text(text, encoding="utf-8")
             i += 1
+            made += 1
     return dest
 
 
