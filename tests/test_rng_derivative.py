@@ -332,3 +332,21 @@ def test_unicode_category_table_is_cached(tmp_path, monkeypatch):
     monkeypatch.setattr(rd.unicodedata, "category", lambda c: pytest.fail("table not read back"))
     assert rd._category_ranges("Lu") == made and (ord("A"), ord("Z")) in made
     assert stored.stat().st_size > 10_000
+
+
+def test_a_schema_it_cannot_load_is_read_once(tmp_path, monkeypatch):
+    """Such a schema goes to libxml2 for every file; the failed load is remembered, not redone."""
+    schema = tmp_path / "remote.rng"
+    schema.write_text('<grammar xmlns="http://relaxng.org/ns/structure/1.0">'
+                      '<include href="http://example.org/x.rng"/><start><empty/></start></grammar>')
+    made = []
+    real = rd.Schema
+
+    def counting(path):
+        made.append(path)
+        return real(path)
+    monkeypatch.setattr(rd, "Schema", counting)
+    for _ in range(3):
+        with pytest.raises(rd.RngSchemaError, match="only relative local hrefs"):
+            rd.load(schema)
+    assert len(made) == 1

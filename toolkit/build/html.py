@@ -179,8 +179,7 @@ def _worker_run(job) -> tuple[str, str | None]:
         html = _worker["exe"].transform_to_string(xdm_node=node) or ""
         write_file(Path(out), html)
         if search_out:
-            from .search import write_search_copy
-            write_search_copy(html, Path(search_out))
+            search.write_search_copy(html, Path(search_out))
         return out, None
     except Exception as e:  # reported by the parent with the file name
         return out, str(e) or type(e).__name__
@@ -226,6 +225,8 @@ class HtmlBuild:
         self.interactive = interactive
         self.search_index = search_index  # False: --no-search, the site without the Pagefind index
         self.search_work: Path | None = None  # search copies written by the document workers
+        self._site_async: list = []  # site page shares queued to the worker pool (queue_site)
+        self._pool_workers = 1
         self.plan = Plan.load(self.target, full)
         self.progress = None
         self.cache: dict[str, list] = {}
@@ -598,8 +599,6 @@ class HtmlBuild:
                     except search.SearchIndexError as e:
                         raise BuildError(f"search index: {e}") from None
                 else:
-                    if self.search_work is not None:
-                        shutil.rmtree(self.search_work, ignore_errors=True)
                     bookkeeping()
         finally:
             self._progress_stop()
@@ -683,7 +682,7 @@ class HtmlBuild:
                     args.append((str(stage / j.page), j.text, j.uri, j.context, j.search_out))
             with mp.Pool(workers, initializer=_worker_init, initargs=(ed_xml, (ctx_uri, ed_uri))) as pool:
                 results = pool.imap_unordered(_worker_run, args, chunksize=1)
-                self._site_async = []
+                self._site_async, self._pool_workers = [], workers
                 written += write_sources()  # file creation, while the workers transform
                 during(pool)
                 for out, err in results:
@@ -883,13 +882,12 @@ class HtmlBuild:
             out.append((el.get("href"), key + facets_key if el.get("kind") == "listing" else key, el))
         return out + lazy
 
-    _site_async: list = []
-
     def queue_site(self, pool, stage: Path, ctx, todo: list[etree._Element]) -> int:
         """Hand the site pages to the worker pool, one share per worker (pages are independent;
-        a share with listing pages carries the facets they show)."""
+        a share with listing pages carries the facets they show); build_documents collects
+        the results from self._site_async."""
         self._unlink_old(stage, todo)
-        shares = max(1, min(getattr(pool, "_processes", 2) or 2, len(todo)))
+        shares = max(1, min(self._pool_workers, len(todo)))
         ctx_xml = etree.tostring(ctx.getroot(), encoding="unicode")
         base_out = stage.resolve().as_uri() + "/"
         facets = etree.tostring(self.facets, encoding="unicode")

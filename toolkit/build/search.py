@@ -162,7 +162,7 @@ def index_shards(site: Path, shards: dict[int, list[str]], language: str = "en",
                 failures.append((err or "").strip().splitlines()[-1:] or [f"exit {p.returncode}"])
         try:
             items = sorted(shards.items())
-            for n, (k, pages) in enumerate(items):
+            for k, pages in items:
                 src = work / f"shard-{k}"
                 for rel in pages:
                     dest = src / rel

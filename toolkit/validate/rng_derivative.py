@@ -863,6 +863,7 @@ class Schema:
 
 _cache: dict[tuple[str, float], Schema] = {}
 _cache_lock = threading.Lock()
+_failed: dict[tuple[str, float], RngSchemaError] = {}
 
 
 def load(schema_path: Path) -> Schema:
@@ -872,9 +873,15 @@ def load(schema_path: Path) -> Schema:
     with _cache_lock:
         s = _cache.get(key)
         if s is None:
+            if key in _failed:  # (a schema this validator cannot load is not read again per file)
+                raise _failed[key]
             old = sys.getrecursionlimit()
             sys.setrecursionlimit(max(old, 20000))
-            s = Schema(path)
+            try:
+                s = Schema(path)
+            except RngSchemaError as e:
+                _failed[key] = e
+                raise
             _cache[key] = s
     return s
 
