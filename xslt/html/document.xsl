@@ -26,9 +26,15 @@
     <xsl:variable name="doc" select="f:document($tei)"/>
     <xsl:variable name="header" select="($tei/tei:teiHeader, $tei/tei:TEI/tei:teiHeader)[1]"/>
     <xsl:variable name="title-el" select="fp:title-element($header)"/>
-    <xsl:variable name="title" select="($doc/@title[normalize-space()], normalize-space(string-join($title-el//text()[not(ancestor::tei:note)], '')), string($tei/@xml:id), 'Untitled document')[normalize-space()][1]"/>
+    <xsl:variable name="title" select="($doc/@title[normalize-space()], fp:reading-text($title-el), string($tei/@xml:id), 'Untitled document')[normalize-space()][1]"/>
     <xsl:variable name="texts" select="$tei//tei:text[not(ancestor::tei:text)]"/>
-    <xsl:variable name="has-views" select="exists($texts//(tei:choice | tei:del | tei:lb | tei:surplus))"/>
+    <xsl:variable name="abstract" select="$header/tei:profileDesc/tei:abstract[normalize-space()]"/>
+    <!-- the switch is offered when anything shown in two readings is on the page: the text, the
+         title or the summary -->
+    <xsl:variable name="has-views" select="exists(($texts, $title-el, $abstract)//(tei:choice | tei:del | tei:lb | tei:surplus))"/>
+    <!-- the text's language: its own, the document's, else the header's first langUsage language -->
+    <xsl:variable name="lang" select="fp:lang(($texts[1]/@xml:lang, $tei/@xml:lang, $header/tei:profileDesc/tei:langUsage/tei:language[1]/@ident)[normalize-space()][1])"/>
+    <xsl:variable name="backs" select="$texts/tei:back[normalize-space() or *]"/>
     <xsl:variable name="mentioned" as="element(entity)*">
       <xsl:for-each-group select="($header, $texts)//*[@ref or @key]/f:entities-of(.)[@page]" group-by="@id">
         <xsl:sequence select="current-group()[1]"/>
@@ -42,9 +48,11 @@
       <xsl:with-param name="section" select="'documents'"/>
       <xsl:with-param name="page-class" select="'page-document'"/>
       <xsl:with-param name="content">
-        <article class="document" id="{f:slug(($doc/@id, $tei/@xml:id, 'document')[1])}" data-pagefind-body="">
+        <article class="document" id="{fp:article-id(string(($doc/@id, $tei/@xml:id, 'document')[1]))}" data-pagefind-body="">
           <header class="doc-header">
-            <h1 id="title" data-pagefind-meta="title">
+            <!-- the search result's title: the reading view's plain title, the page's <title> (the h1
+                 holds both readings) -->
+            <h1 id="title" data-pagefind-meta="title[data-title]" data-title="{$title}">
               <xsl:choose>
                 <xsl:when test="exists($title-el)">
                   <xsl:apply-templates select="$title-el/node()" mode="m:text">
@@ -74,11 +82,10 @@
             </ul>
           </header>
 
-          <xsl:variable name="abstract" select="$header/tei:profileDesc/tei:abstract"/>
-          <xsl:if test="exists($abstract) and normalize-space(string($abstract))">
+          <xsl:if test="exists($abstract)">
             <section class="summary" id="summary" aria-labelledby="summary-heading">
               <h2 id="summary-heading">Summary</h2>
-              <xsl:apply-templates select="$abstract/node()" mode="m:text"/>
+              <xsl:apply-templates select="$abstract[1]/node()" mode="m:text"/>
             </section>
           </xsl:if>
 
@@ -96,11 +103,23 @@
               <p class="view-help" data-pagefind-ignore="">Reading view: regularised forms and corrections. Diplomatic view: the text as written.</p>
             </xsl:if>
             <div class="text">
-              <xsl:variable name="lang" select="fp:lang(($texts[1]/@xml:lang, $tei/@xml:lang)[1])"/>
               <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
               <xsl:apply-templates select="$texts" mode="m:text"/>
             </div>
           </section>
+
+          <!-- the text's back (lists of names, appendices): after the text, not inside it -->
+          <xsl:if test="exists($backs)">
+            <section class="back-section" aria-labelledby="back-heading">
+              <h2 id="back-heading">Back matter</h2>
+              <div class="text back-matter">
+                <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+                <xsl:apply-templates select="$backs" mode="m:text">
+                  <xsl:with-param name="back-matter" tunnel="yes" select="true()"/>
+                </xsl:apply-templates>
+              </div>
+            </section>
+          </xsl:if>
 
           <xsl:call-template name="f:note-list">
             <xsl:with-param name="notes" select="$texts//tei:note[not(fp:is-marginal(.))]"/>
@@ -145,6 +164,29 @@
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
+
+  <!-- The plain text of a TEI element as the reading view shows it: regularised, corrected and
+       expanded forms, no deletions, line breaks as spaces, no notes. -->
+  <xsl:function name="fp:reading-text" as="xs:string">
+    <xsl:param name="e" as="element()?"/>
+    <xsl:sequence select="normalize-space(string-join(
+      for $n in $e//(text() | tei:lb)[not(ancestor::tei:note)]
+        [not(ancestor::*[self::tei:del or self::tei:surplus
+                         or self::tei:orig[parent::tei:choice] or self::tei:sic[parent::tei:choice]
+                         or self::tei:abbr[parent::tei:choice]
+                         or ((self::tei:seg or self::tei:unclear) and parent::tei:choice and empty(preceding-sibling::*))])]
+      return if ($n instance of element()) then (if ($n/@break = 'no') then '' else ' ') else string($n), ''))"/>
+  </xsl:function>
+
+  <!-- The article's id: the document's id as written (L02669 stays L02669) when it is a valid
+       HTML id that no other element of the page uses, else a slug of it. -->
+  <xsl:function name="fp:article-id" as="xs:string">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:sequence select="if (matches($id, '^[^\s]+$') and not(matches($id, '^[a-zA-Z]+-\d+(-ref)?$'))
+      and not($id = ('main', 'title', 'summary', 'summary-heading', 'text-heading', 'back-heading', 'notes-heading',
+                     'doc-info', 'doc-info-heading', 'citation', 'citation-heading')) and not(starts-with($id, 'pop-')))
+      then $id else concat('document-', f:slug($id))"/>
+  </xsl:function>
 
   <xsl:function name="fp:title-element" as="element()?">
     <xsl:param name="header" as="element()?"/>

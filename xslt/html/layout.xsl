@@ -64,6 +64,19 @@
         </header>
         <main id="main" tabindex="-1">
           <xsl:sequence select="$content"/>
+          <!-- every aria-describedby of an entity link names a popover on this page: those the
+               page has not made itself (site pages, a name in a header) are made here -->
+          <xsl:variable name="have" select="$content/descendant-or-self::*[@role = 'tooltip']/@id"/>
+          <xsl:variable name="missing" as="element(entity)*">
+            <xsl:for-each-group select="$content/descendant-or-self::*[@data-entity][@aria-describedby][not(@aria-describedby = $have)]"
+              group-by="@aria-describedby">
+              <xsl:sequence select="if (empty($edition-context)) then () else (key('fp:entity-by-id', string(@data-entity), $edition-context)
+                [f:popover-id(.) = current-grouping-key()])[1]"/>
+            </xsl:for-each-group>
+          </xsl:variable>
+          <xsl:call-template name="f:popovers">
+            <xsl:with-param name="entities" select="$missing"/>
+          </xsl:call-template>
         </main>
         <footer class="site-footer">
           <p><xsl:value-of select="$f:site-title"/>.

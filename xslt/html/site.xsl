@@ -35,7 +35,11 @@
         </xsl:when>
         <xsl:otherwise>
           <xsl:result-document href="{@href}" format="page">
-            <xsl:apply-templates select="." mode="m:page"/>
+            <!-- the page's own prefix to the site root ('' for root-level pages, '../' in
+                 entity/) reaches the TEI templates' links as a tunnel parameter -->
+            <xsl:apply-templates select="." mode="m:page">
+              <xsl:with-param name="page-root" tunnel="yes" select="string(@root)"/>
+            </xsl:apply-templates>
           </xsl:result-document>
         </xsl:otherwise>
       </xsl:choose>

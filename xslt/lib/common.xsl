@@ -37,15 +37,31 @@
       <xsl:variable name="candidates" select="key('fp:entity-by-id', $id, $edition-context)"/>
       <xsl:choose>
         <!-- one candidate (or none): it is the answer whichever file the pointer names -->
-        <xsl:when test="$file = '' or empty($candidates[2]) or empty(base-uri($from))">
+        <xsl:when test="$file = '' or empty($candidates[2])">
           <xsl:sequence select="$candidates[1]"/>
         </xsl:when>
         <xsl:otherwise>
           <!-- the model writes file:///path, resolve-uri() gives file:/path: compare both as file:/ -->
-          <xsl:variable name="target" select="fp:file-uri(string(resolve-uri($file, base-uri($from))))"/>
-          <xsl:sequence select="($candidates[fp:file-uri(@uri) = $target], $candidates)[1]"/>
+          <xsl:variable name="resolved" select="f:resolve-uri($file, $from)"/>
+          <xsl:variable name="target" select="if (exists($resolved)) then fp:file-uri($resolved) else ''"/>
+          <xsl:sequence select="($candidates[$target != '' and fp:file-uri(@uri) = $target], $candidates)[1]"/>
         </xsl:otherwise>
       </xsl:choose>
+    </xsl:if>
+  </xsl:function>
+
+  <!-- resolve-uri() on TEI data, never an error: a relative reference that is not a valid URI
+       (braces, spaces, a leading no-break space …) or an unusable base gives () instead of
+       FORG0002 / FORG0009, so a bad @target leaves a link out, never the whole build. -->
+  <xsl:function name="f:resolve-uri" as="xs:string?">
+    <xsl:param name="relative" as="xs:string?"/>
+    <xsl:param name="from" as="node()"/>
+    <xsl:if test="exists($relative) and not(matches($relative, '[\s\p{Z}\p{C}{}&lt;&gt;&quot;\\^`|]'))">
+      <xsl:try>
+        <xsl:variable name="base" select="base-uri($from)"/>
+        <xsl:sequence select="if (exists($base)) then string(resolve-uri($relative, string($base))) else ()"/>
+        <xsl:catch select="()"/>
+      </xsl:try>
     </xsl:if>
   </xsl:function>
 

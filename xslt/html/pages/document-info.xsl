@@ -14,9 +14,25 @@
     <xsl:param name="value" as="item()*"/>
     <xsl:param name="class" as="xs:string" select="f:slug($label)"/>
     <div class="info-row info-{$class}">
-      <dt><xsl:value-of select="$label"/></dt>
-      <dd><xsl:sequence select="$value"/></dd>
+      <!-- the trailing spaces keep label and value apart in the search index (Pagefind
+           does not separate the words of adjacent dt and dd) -->
+      <dt><xsl:value-of select="$label"/><xsl:text> </xsl:text></dt>
+      <dd><xsl:sequence select="$value"/><xsl:text> </xsl:text></dd>
     </div>
+  </xsl:template>
+
+  <!-- one respStmt (the context item) as a row: its resp as the label, the rest as the value -->
+  <xsl:template name="fp:resp-row">
+    <xsl:call-template name="fp:info-row">
+      <xsl:with-param name="label" select="fp:ucfirst(string-join(tei:resp, '; '))"/>
+      <xsl:with-param name="class" select="'resp'"/>
+      <xsl:with-param name="value">
+        <xsl:for-each select="* except tei:resp">
+          <xsl:if test="position() gt 1">; </xsl:if>
+          <xsl:sequence select="fp:inline(.)"/>
+        </xsl:for-each>
+      </xsl:with-param>
+    </xsl:call-template>
   </xsl:template>
 
   <xsl:function name="fp:inline" as="node()*">
@@ -76,17 +92,28 @@
             <xsl:with-param name="value" select="fp:inline(node())"/>
           </xsl:call-template>
         </xsl:for-each>
-        <xsl:for-each select="$fd/tei:titleStmt/tei:respStmt | $fd/tei:editionStmt/tei:respStmt">
-          <xsl:call-template name="fp:info-row">
-            <xsl:with-param name="label" select="fp:ucfirst(string-join(tei:resp, '; '))"/>
-            <xsl:with-param name="class" select="'resp'"/>
-            <xsl:with-param name="value">
-              <xsl:for-each select="* except tei:resp">
-                <xsl:if test="position() gt 1">; </xsl:if>
-                <xsl:sequence select="fp:inline(.)"/>
-              </xsl:for-each>
-            </xsl:with-param>
-          </xsl:call-template>
+        <!-- responsibilities: "Obtained by" and "Translated by" always (the archive's fields;
+             "Not given in the source" when the header has no such respStmt), then any other -->
+        <xsl:variable name="resps" select="$fd/tei:titleStmt/tei:respStmt | $fd/tei:editionStmt/tei:respStmt"/>
+        <xsl:for-each select="('obtain', 'translat')">
+          <xsl:variable name="key" select="."/>
+          <xsl:variable name="these" select="$resps[some $r in tei:resp satisfies starts-with(lower-case(normalize-space($r)), $key)]"/>
+          <xsl:choose>
+            <xsl:when test="exists($these)">
+              <xsl:for-each select="$these"><xsl:call-template name="fp:resp-row"/></xsl:for-each>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:call-template name="fp:info-row">
+                <xsl:with-param name="label" select="if ($key = 'obtain') then 'Obtained by' else 'Translated by'"/>
+                <xsl:with-param name="class" select="'resp'"/>
+                <xsl:with-param name="value" select="$not-given"/>
+              </xsl:call-template>
+            </xsl:otherwise>
+          </xsl:choose>
+        </xsl:for-each>
+        <xsl:for-each select="$resps[not(some $r in tei:resp satisfies (starts-with(lower-case(normalize-space($r)), 'obtain')
+                                  or starts-with(lower-case(normalize-space($r)), 'translat')))]">
+          <xsl:call-template name="fp:resp-row"/>
         </xsl:for-each>
         <xsl:if test="$fd/tei:publicationStmt/(tei:availability | tei:licence)">
           <xsl:call-template name="fp:info-row">

@@ -18,7 +18,13 @@
 
   <xsl:function name="f:entity-href" as="xs:string?">
     <xsl:param name="entity" as="element(entity)?"/>
-    <xsl:sequence select="if ($entity/@page) then concat($root, $entity/@page) else ()"/>
+    <xsl:sequence select="f:entity-href($entity, $root)"/>
+  </xsl:function>
+  <!-- the same, from a page whose prefix to the site root is $prefix ('' on root-level pages) -->
+  <xsl:function name="f:entity-href" as="xs:string?">
+    <xsl:param name="entity" as="element(entity)?"/>
+    <xsl:param name="prefix" as="xs:string"/>
+    <xsl:sequence select="if ($entity/@page) then concat($prefix, $entity/@page) else ()"/>
   </xsl:function>
 
   <xsl:function name="f:popover-id" as="xs:string">
@@ -36,14 +42,17 @@
                        | tei:settlement[@ref] | tei:country[@ref] | tei:region[@ref] | tei:bibl[@ref] | tei:title[@ref]"
                 mode="m:text" priority="1">
     <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
+    <!-- site pages pass their own prefix (site.xsl); document pages use the global $root -->
+    <xsl:param name="page-root" tunnel="yes" as="xs:string?" select="()"/>
+    <xsl:variable name="prefix" select="($page-root, $root)[1]"/>
     <xsl:variable name="ents" select="f:entities-of(.)"/>
     <xsl:variable name="ent" select="$ents[1]"/>
     <xsl:variable name="kind" select="($ent/@kind, if (@type = ('person', 'place', 'org')) then string(@type) else (), f:entity-kind(.))[1]"/>
     <xsl:variable name="class" select="string-join(('entity', concat('entity-', $kind), concat('tei-', local-name()),
       if (exists(@ref | @key) and empty($ent)) then 'entity-unresolved' else ()), ' ')"/>
     <xsl:choose>
-      <xsl:when test="exists($ent) and not($in-link) and exists(f:entity-href($ent))">
-        <a href="{f:entity-href($ent)}" class="{$class}" data-entity="{$ent/@id}" aria-describedby="{f:popover-id($ent)}">
+      <xsl:when test="exists($ent) and not($in-link) and exists(f:entity-href($ent, $prefix))">
+        <a href="{f:entity-href($ent, $prefix)}" class="{$class}" data-entity="{$ent/@id}" aria-describedby="{f:popover-id($ent)}">
           <xsl:apply-templates mode="m:text">
             <xsl:with-param name="in-link" tunnel="yes" select="true()"/>
             <xsl:with-param name="inline" tunnel="yes" select="true()"/>
@@ -79,19 +88,26 @@
   <xsl:function name="f:link-target" as="xs:string?">
     <xsl:param name="pointer" as="xs:string?"/>
     <xsl:param name="from" as="node()"/>
+    <xsl:sequence select="f:link-target($pointer, $from, $root)"/>
+  </xsl:function>
+  <xsl:function name="f:link-target" as="xs:string?">
+    <xsl:param name="pointer" as="xs:string?"/>
+    <xsl:param name="from" as="node()"/>
+    <xsl:param name="prefix" as="xs:string"/>
     <xsl:variable name="p" select="normalize-space(tokenize(normalize-space($pointer), ' ')[1])"/>
     <xsl:variable name="file" select="if (contains($p, '#')) then substring-before($p, '#') else $p"/>
     <xsl:variable name="frag" select="substring-after($p, '#')"/>
     <xsl:variable name="ent" select="if ($frag != '') then f:entity($p, $from) else ()"/>
-    <xsl:variable name="base" select="base-uri($from)"/>
-    <xsl:variable name="doc" select="if ($file != '' and exists($edition-context) and not(matches($file, '^[a-zA-Z][a-zA-Z0-9+.-]*:'))
-      and exists($base))
-      then key('fp:document-by-uri', replace(string(resolve-uri($file, $base)), '^file:/+', 'file:///'), $edition-context)[1] else ()"/>
+    <!-- f:resolve-uri: a target that is no valid URI resolves to nothing (the ref stays text) -->
+    <xsl:variable name="resolved" select="if ($file != '' and exists($edition-context) and not(matches($file, '^[a-zA-Z][a-zA-Z0-9+.-]*:')))
+      then f:resolve-uri($file, $from) else ()"/>
+    <xsl:variable name="doc" select="if (exists($resolved))
+      then key('fp:document-by-uri', replace($resolved, '^file:/+', 'file:///'), $edition-context)[1] else ()"/>
     <xsl:choose>
       <xsl:when test="$p = ''"/>
-      <xsl:when test="exists($ent) and $ent/@page"><xsl:sequence select="f:entity-href($ent)"/></xsl:when>
+      <xsl:when test="exists($ent) and $ent/@page"><xsl:sequence select="f:entity-href($ent, $prefix)"/></xsl:when>
       <xsl:when test="exists($doc) and $doc/@page">
-        <xsl:sequence select="concat($root, $doc/@page, if ($frag != '') then concat('#', encode-for-uri($frag)) else '')"/>
+        <xsl:sequence select="concat($prefix, $doc/@page, if ($frag != '') then concat('#', encode-for-uri($frag)) else '')"/>
       </xsl:when>
       <xsl:when test="$file = '' and $frag != ''"><xsl:sequence select="concat('#', encode-for-uri($frag))"/></xsl:when>
       <xsl:when test="matches($p, '^(https?|mailto):', 'i')"><xsl:sequence select="f:safe-url($p)"/></xsl:when>
@@ -100,13 +116,16 @@
 
   <xsl:template match="tei:ref | tei:ptr | tei:licence[@target]" mode="m:text">
     <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
-    <xsl:variable name="href" select="f:link-target(@target, .)"/>
+    <xsl:param name="page-root" tunnel="yes" as="xs:string?" select="()"/>
+    <xsl:variable name="href" select="f:link-target(@target, ., ($page-root, $root)[1])"/>
+    <!-- a pointer without content (ptr, an empty ref) shows its target as its text -->
+    <xsl:variable name="empty" select="self::tei:ptr or not(normalize-space(.) or *)"/>
     <xsl:choose>
       <xsl:when test="exists($href) and not($in-link)">
         <a href="{$href}" class="tei-{local-name()}">
           <xsl:if test="starts-with($href, 'http')"><xsl:attribute name="rel" select="'noopener noreferrer'"/></xsl:if>
           <xsl:choose>
-            <xsl:when test="self::tei:ptr"><xsl:value-of select="@target"/></xsl:when>
+            <xsl:when test="$empty"><xsl:value-of select="fp:target-label(@target)"/></xsl:when>
             <xsl:otherwise>
               <xsl:apply-templates mode="m:text"><xsl:with-param name="in-link" tunnel="yes" select="true()"/>
             <xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
@@ -115,10 +134,21 @@
         </a>
       </xsl:when>
       <xsl:otherwise>
-        <span class="tei-{local-name()}"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
+        <span class="tei-{local-name()}">
+          <xsl:choose>
+            <xsl:when test="$empty"><xsl:value-of select="fp:target-label(@target)"/></xsl:when>
+            <xsl:otherwise><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></xsl:otherwise>
+          </xsl:choose>
+        </span>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- the text shown for a pointer without content: its target(s), as text (never markup) -->
+  <xsl:function name="fp:target-label" as="xs:string">
+    <xsl:param name="target" as="attribute()?"/>
+    <xsl:sequence select="normalize-space(replace(string($target), '[\p{Cc}]', ''))"/>
+  </xsl:function>
 
   <!-- Popovers: one hidden tooltip per entity mentioned on the page. -->
   <xsl:template name="f:popovers">

@@ -81,6 +81,18 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- The back of the document's text (the letters' lists of the persons and places they
+       name, appendices …) is not part of the text: document.xsl renders it in its own section
+       ("Back matter") after the text, with $back-matter set. -->
+  <xsl:template match="tei:text[not(ancestor::tei:text)]/tei:back" mode="m:text" priority="1">
+    <xsl:param name="back-matter" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:if test="$back-matter">
+      <xsl:call-template name="fp:block">
+        <xsl:with-param name="name" select="'div'"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
   <xsl:template match="tei:front | tei:body | tei:back | tei:group | tei:floatingText" mode="m:text">
     <xsl:call-template name="fp:block">
       <xsl:with-param name="name" select="'div'"/>
@@ -120,6 +132,21 @@
       <xsl:with-param name="name" select="'p'"/>
       <xsl:with-param name="inline-content" select="true()"/>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- segs that are lines of a letterhead or of an opener/closer: one block each (else
+       "Dr. Paul Goldmann" and "Correspondant …" run together); a trailing space keeps the words
+       apart for search and copied text. -->
+  <xsl:template match="tei:opener/tei:seg | tei:closer/tei:seg | tei:seg[@type = 'letterhead']
+                       | tei:*[@type = 'letterhead']/tei:seg" mode="m:text" priority="0.5">
+    <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:element name="{if ($inline) then 'span' else 'p'}">
+      <xsl:call-template name="fp:common-attributes">
+        <xsl:with-param name="class" select="string-join(('tei-seg', 'seg-line', if ($inline) then 'as-block' else ()), ' ')"/>
+      </xsl:call-template>
+      <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+      <xsl:text> </xsl:text>
+    </xsl:element>
   </xsl:template>
 
   <xsl:template match="tei:opener | tei:closer | tei:postscript | tei:argument | tei:epigraph | tei:address

@@ -21,7 +21,7 @@
 
   <!-- inside a choice: one view each -->
   <xsl:template match="tei:choice/tei:orig | tei:choice/tei:sic | tei:choice/tei:abbr" mode="m:text">
-    <span class="tei-{local-name()} dipl"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
+    <span class="tei-{local-name()} dipl" data-pagefind-ignore=""><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
   <xsl:template match="tei:choice/tei:reg | tei:choice/tei:corr | tei:choice/tei:expan" mode="m:text">
     <xsl:variable name="other" select="../(tei:orig, tei:sic, tei:abbr)[1]"/>
@@ -35,7 +35,7 @@
     </span>
   </xsl:template>
   <xsl:template match="tei:choice/tei:seg | tei:choice/tei:unclear" mode="m:text">
-    <span class="tei-{local-name()} {if (position() = 1) then 'dipl' else 'read'}"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
+    <span class="tei-{local-name()} {if (position() = 1) then 'dipl' else 'read'}"><xsl:if test="position() = 1"><xsl:attribute name="data-pagefind-ignore" select="''"/></xsl:if><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
 
   <!-- standalone: shown in both views, marked -->
@@ -50,7 +50,7 @@
     <span class="tei-add intervention" title="added{if (@place) then concat(' (', @place, ')') else ''}"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
   <xsl:template match="tei:del | tei:surplus" mode="m:text">
-    <del class="tei-{local-name()} dipl"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></del>
+    <del class="tei-{local-name()} dipl" data-pagefind-ignore=""><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></del>
   </xsl:template>
   <xsl:template match="tei:subst | tei:mod | tei:restore | tei:handShift[node()] | tei:damage | tei:seg | tei:w | tei:pc | tei:c | tei:g | tei:num | tei:measure | tei:foreign | tei:term | tei:mentioned | tei:soCalled | tei:distinct | tei:gloss | tei:q | tei:said | tei:emph | tei:title | tei:roleName | tei:forename | tei:surname | tei:addName | tei:genName | tei:nameLink | tei:affiliation | tei:email | tei:idno " mode="m:text" priority="-1">
     <span class="tei-{local-name()}{if (self::tei:emph or self::tei:foreign or self::tei:title[@level = ('m', 'j', 's')] or self::tei:mentioned or self::tei:term) then ' italic' else ''}">
@@ -62,11 +62,28 @@
       <xsl:if test="self::tei:q or self::tei:said or self::tei:quote or self::tei:soCalled">”</xsl:if>
     </span>
   </xsl:template>
+  <!-- empty by definition in TEI, but projects put text inside (the letters' postscripts are an
+       anchor with content): an empty one is only its id, one with content keeps the content -->
   <xsl:template match="tei:handShift[not(node())] | tei:anchor | tei:milestone[not(@unit = ('section', 'chapter'))] | tei:caesura" mode="m:text">
-    <xsl:if test="@xml:id"><span class="tei-{local-name()}" id="{@xml:id}"></span></xsl:if>
+    <xsl:choose>
+      <xsl:when test="node()">
+        <span class="tei-{local-name()}">
+          <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
+          <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+          <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+        </span>
+      </xsl:when>
+      <xsl:when test="@xml:id"><span class="tei-{local-name()}" id="{@xml:id}"></span></xsl:when>
+    </xsl:choose>
   </xsl:template>
   <xsl:template match="tei:milestone" mode="m:text" priority="-0.5">
     <span class="tei-milestone" aria-hidden="true"> * </span>
+    <xsl:if test="node() or @xml:id">
+      <span class="tei-milestone-content">
+        <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
+        <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+      </span>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template match="tei:supplied" mode="m:text">
