@@ -36,26 +36,61 @@ def norm_space(text: str | None) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
-def text_of(el) -> str:
-    """The reading text of an element: regularised alternatives, no notes."""
+# Elements whose content is not part of the reading text (a note's text is, when the note itself
+# is asked for: see text_of).
+SKIPPED_IN_TEXT = frozenset(("note", "orig", "sic", "abbr", "del", "gap", "figDesc"))
+# Empty elements that stand between words: a space in the reading text, unless break="no" says
+# the word goes on (lb, pb, cb, gb, milestone carry att.breaking; space is a space).
+WORD_BREAKS = frozenset(("lb", "pb", "cb", "gb", "milestone", "space"))
+# Block and line elements never continue a word: a space before and after them (an <address> of
+# <addrLine>s, a <closer> of <salute> and <signed>, a list of items, lines of verse).
+BLOCK_BREAKS = frozenset(("p", "ab", "l", "lg", "head", "item", "list", "div", "addrLine",
+                          "address", "row", "cell", "table", "salute", "signed", "dateline",
+                          "opener", "closer", "postscript", "byline", "docTitle", "titlePart",
+                          "docImprint", "argument", "epigraph", "trailer", "sp", "speaker", "figure"))
+
+
+def text_of(el, fields: bool = False) -> str:
+    """The reading text of an element: regularised alternatives, no notes (but a note asked for
+    itself gives its own text, without the notes inside it), a space where an empty element such
+    as <lb/>, <pb/>, <cb/> or <space/> separates words (not where break="no") and around blocks
+    and lines (BLOCK_BREAKS).
+
+    fields=True also separates the children of element-only content (whitespace there is not
+    text: <correspAction><persName>…</persName><settlement>…</settlement>) — for header
+    elements, whose children are fields rather than running text."""
     if el is None:
         return ""
     parts: list[str] = []
 
-    def walk(e):
+    def walk(e, top=False, fields=fields):
+        if not isinstance(e.tag, str):
+            return  # comment, processing instruction: its tail is added by the caller
         name = local(e.tag)
-        if name in ("note", "orig", "sic", "abbr", "del", "gap", "figDesc"):
-            pass
-        elif isinstance(e.tag, str):
-            if e.text:
-                parts.append(e.text)
-            for c in e:
-                walk(c)
-                if c.tail:
-                    parts.append(c.tail)
+        if name in WORD_BREAKS:
+            if name == "space" or e.get("break") not in ("no", "false"):
+                parts.append(" ")
             return
-        # skipped element: its tail is added by the caller
-    walk(el)
+        if name in SKIPPED_IN_TEXT and not top:
+            return  # skipped element: its tail is added by the caller
+        block = name in BLOCK_BREAKS and not top
+        if block:
+            parts.append(" ")
+        if e.text:
+            parts.append(e.text)
+        # fields: only in element-only content, and never below mixed content (a <choice> in a
+        # word) nor between alternatives
+        fields = fields and not (e.text or "").strip() and not any((c.tail or "").strip() for c in e)
+        sep = fields and len(e) > 1 and name not in ("choice", "subst", "app")
+        for c in e:
+            walk(c, fields=fields)
+            if sep:
+                parts.append(" ")
+            if c.tail:
+                parts.append(c.tail)
+        if block:
+            parts.append(" ")
+    walk(el, top=True)
     return norm_space("".join(parts))
 
 
@@ -242,26 +277,8 @@ class Edition:
         root = src.root
         header = root.find(T + "teiHeader")
         titles = root.findall(f"{T}teiHeader/{T}fileDesc/{T}titleStmt/{T}title")
-        title_el = next((t for t in titles if t.get("type") == "main"),
-                        next((t for t in titles if t.get("level") not in ("s", "j", "m")
-                              and t.get("type") not in ("sub", "alt", "short")),
-                             titles[0] if titles else None))
-        title = text_of(title_el) or path.stem
-        date_el = None
-        for xp in ("tei:teiHeader/tei:profileDesc/tei:creation//tei:date",
-                   "tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:date",
-                   "tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:date",
-                   "tei:text//tei:dateline//tei:date"):
-            found = root.xpath(xp, namespaces={"tei": TEI_NS})
-            found = [d for d in found if d.get("when") or d.get("notBefore") or d.get("from")]
-            if found:
-                date_el = found[0]
-                break
-        when = ""
-        label = ""
-        if date_el is not None:
-            when = date_el.get("when") or date_el.get("notBefore") or date_el.get("from") or ""
-            label = norm_space("".join(date_el.itertext()))
+        title = text_of(title_element(titles)) or path.stem
+        when, label = document_date(root)
         abstract = header.find(f"{T}profileDesc/{T}abstract") if header is not None else None
         summary = text_of(abstract) if abstract is not None else ""
         body = root.find(f"{T}text/{T}body")
@@ -403,6 +420,59 @@ class Edition:
                                             "target-uri": target[0].as_uri() if target else "",
                                             "target-id": target[1] if target else ""})
         return etree.ElementTree(root)
+
+
+# Titles that only date a document (the letters' <title type="iso-date">1894-07-20</title>): never
+# the document's title when it has another one.
+DATE_TITLE_TYPES = frozenset(("iso-date", "isodate", "date", "when", "dating"))
+_ISO_DATE = re.compile(r"-?\d{4}(?:-\d{2}(?:-\d{2})?)?(?:\s*(?:/|–|-{1,2})\s*-?\d{4}(?:-\d{2}(?:-\d{2})?)?)?")
+
+
+def title_element(titles: list) -> etree._Element | None:
+    """The document's title among the <title>s of its titleStmt: the main title (@type='main'),
+    else the analytic one (@level='a'), else the first that is not a series/journal/monograph
+    title nor a subtitle, alternative or short title, else the first. Titles that are only a date
+    (a date-ish @type, or text that is only an ISO date) and empty titles are left out when any
+    other title exists. (xslt/html/document.xsl, fp:title-element, should follow the same rule.)"""
+    if not titles:
+        return None
+    def dated(t):
+        return (t.get("type") or "").lower() in DATE_TITLE_TYPES or bool(_ISO_DATE.fullmatch(text_of(t)))
+    real = [t for t in titles if text_of(t) and not dated(t)] or [t for t in titles if text_of(t)] or titles
+    return next((t for t in real if t.get("type") == "main"),
+                next((t for t in real if t.get("level") == "a"),
+                     next((t for t in real if t.get("level") not in ("s", "j", "m")
+                           and t.get("type") not in ("sub", "alt", "short")), real[0])))
+
+
+# Where a document's date is looked for, in this order; the first <date> with @when (or
+# @notBefore, @from, or their -iso forms) wins:
+#  1. the creation date (profileDesc/creation);
+#  2. a letter's date of sending (correspDesc/correspAction[@type='sent']);
+#  3. a date in the header's publicationStmt typed as the document's creation (@type 'created' or
+#     'origin': FRUS); an untyped or other date there is when the *edition* was published;
+#  4. the date in a dateline of the text;
+#  5. any other date of the correspDesc (received, …: a letter with no sent action);
+#  6. a date in the sourceDesc (the source's date, e.g. a novel's first edition).
+_DATE_PLACES = tuple(etree.XPath(xp, namespaces={"tei": TEI_NS}) for xp in (
+    "tei:teiHeader/tei:profileDesc/tei:creation//tei:date",
+    "tei:teiHeader/tei:profileDesc/tei:correspDesc/tei:correspAction[@type='sent']//tei:date",
+    "tei:teiHeader/tei:fileDesc/tei:publicationStmt//tei:date[@type='created' or @type='origin']",
+    "tei:text//tei:dateline//tei:date",
+    "tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:date",
+    "tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:date"))
+_DATE_ATTRS = ("when", "when-iso", "notBefore", "notBefore-iso", "from", "from-iso")
+
+
+def document_date(root) -> tuple[str, str]:
+    """(ISO date, date as written) of a document, from the first place of _DATE_PLACES that has a
+    dated <date>; ("", "") when none has."""
+    for find in _DATE_PLACES:
+        for d in find(root):
+            when = next((d.get(a) for a in _DATE_ATTRS if (d.get(a) or "").strip()), None)
+            if when:
+                return when.strip(), norm_space("".join(d.itertext()))
+    return "", ""
 
 
 _with_xml_id = etree.XPath("descendant-or-self::*[@xml:id]")

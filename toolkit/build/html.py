@@ -23,7 +23,8 @@ from lxml import etree
 
 from .. import saxon
 from . import search
-from ..model import Edition, T, XML_ID, canon, local, norm_space, text_of
+from ..diagnostics import ERROR, Diagnostic
+from ..model import SKIPPED_IN_TEXT, WORD_BREAKS, Edition, T, XML_ID, canon, local, norm_space, text_of
 from ..xmlsafe import TEI_NS, SourceFile, parse_file, serialize_for_saxon
 from .plan import MANIFEST, Plan, digest, tree_digest
 from .publish import staged_output, start_seed, write_file
@@ -46,7 +47,7 @@ PASSAGE = ("p", "ab", "head", "item", "l", "note", "signed", "salute", "dateline
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 NAME_TAGS = tuple(T + n for n in ("persName", "placeName", "orgName", "name", "rs"))  # as the model's mentions
 CACHE = ".edition-cache.json"
-CACHE_FORMAT = 2  # bump when what is cached (or how the model derives document facts) changes
+CACHE_FORMAT = 3  # bump when what is cached (or how the model derives document facts) changes
 
 # Documents are transformed in worker processes when there is enough work to pay for them.
 PARALLEL_MIN_DOCS = 12
@@ -218,8 +219,10 @@ class _LazyJob:
 # -- the builder -------------------------------------------------------------------------------
 class HtmlBuild:
     def __init__(self, edition: Edition, target: Path, full: bool, interactive: bool,
-                 search_index: bool = True):
+                 search_index: bool = True, report=None):
         self.ed = edition
+        self.report = report  # called with the diagnostics of pages that could not be rendered
+        self.render_failed: dict[str, Diagnostic] = {}  # page → why the stylesheet failed on it
         self.target = Path(target)
         self.full = full
         self.interactive = interactive
@@ -362,7 +365,7 @@ class HtmlBuild:
                     continue
                 seen.add((eid, pid))
                 if passage is not None and passage not in texts:
-                    texts[passage] = text_of(passage)
+                    texts[passage] = passage_text(passage)
                 out.append((eid, pid, snippet(texts.get(passage, ""), el)))
         self.cache[d.id] = [key, out]
         return out
@@ -589,6 +592,7 @@ class HtmlBuild:
                 self._progress_step("search index")
 
                 def bookkeeping():
+                    self._forget_failed()
                     write_file(stage / CACHE, self.cache_json())
                     write_file(stage / MANIFEST, self.plan.manifest())
                 if rest["shards"]:
@@ -606,6 +610,9 @@ class HtmlBuild:
                 shutil.rmtree(self.search_work, ignore_errors=True)
         result.written = written
         result.skipped = len(self.plan.current) - written
+        for page, diag in self.render_failed.items():
+            result.diagnostics.append(diag)
+            result.messages.append(f"plain-text page {page} for {diag.path}: the stylesheet failed on it")
         result.seconds = time.perf_counter() - t0
         return result
 
@@ -634,13 +641,47 @@ class HtmlBuild:
             self.progress = None
 
     # documents ------------------------------------------------------------------------------
+    def _search_out(self, page: str) -> str | None:
+        if self.search_work is None:  # else its shard is re-indexed: its fingerprint changed
+            return None
+        return str(self.search_work / f"shard-{search.shard_of(page, self.shards)}" / page)
+
     def _doc_job(self, stage: Path, ctx, d) -> DocJob:
         page = self.doc_page[d.id]
-        search_out = None
-        if self.search_work is not None:  # its shard is re-indexed: its fingerprint changed
-            search_out = str(self.search_work / f"shard-{search.shard_of(page, self.shards)}" / page)
         return DocJob(d.file, page, serialize_for_saxon(self.full_tree(d)), canon(d.file).as_uri(),
-                      self.context_slice(ctx.getroot() if ctx is not None else None, d), search_out)
+                      self.context_slice(ctx.getroot() if ctx is not None else None, d),
+                      self._search_out(page))
+
+    def _render_failed(self, stage: Path, d, err: str) -> int:
+        """A document the stylesheet fails on (a Saxon dynamic error in a well-formed file) does
+        not stop the build: its page is a plain one with the document's text (plain_page), the
+        file and the error are reported, and the page is made again by the next build."""
+        page = self.doc_page[d.id]
+        err = norm_space(err) or "unknown error"
+        display = self._display(d.file)
+        diag = Diagnostic(display, 0, 0, ERROR, f"cannot render the page: {err}", "build.render",
+                          f"{page} shows the document's text only, without its markup")
+        self.render_failed[page] = diag
+        if self.report:
+            self.report([diag])
+        try:
+            tree = self.full_tree(d)
+        except BuildError:
+            tree = None
+        html = plain_page(tree, d, self.ed.config.title, self.doc_source[d.id])
+        write_file(stage / page, html)
+        if (out := self._search_out(page)) is not None:
+            search.write_search_copy(html, Path(out))
+        return 1
+
+    def _forget_failed(self) -> None:
+        """Pages that stand in for a failed rendering are not remembered as done: the next build
+        makes them again (and says why), and re-indexes their search shard."""
+        for page in self.render_failed:
+            self.plan.current[page] = "render-failed"
+            entry = f"pagefind/shard-{search.shard_of(page, self.shards)}/pagefind-entry.json"
+            if entry in self.plan.current:
+                self.plan.current[entry] = "render-failed"
 
     def build_documents(self, stage: Path, ctx, todo, edition_src, during=lambda: None) -> int:
         written = 0
@@ -687,8 +728,7 @@ class HtmlBuild:
                 during(pool)
                 for out, err in results:
                     if err:
-                        pool.terminate()
-                        raise BuildError(f"{self._display(by_out[out].file)}: cannot render the page: {err}")
+                        self._render_failed(stage, by_out[out], err)
                     written += 1
                     self._progress_step(Path(out).name)
                 for r in self._site_async:
@@ -708,12 +748,14 @@ class HtmlBuild:
         params = {"root": "../"}
         if ed_uri:
             params["edition-file"] = saxon.to_xdm(edition_src.tree, ed_uri)
-        for j in jobs:
+        for d, j in zip(docs, jobs):
             params["edition-context"] = saxon.to_xdm(j.context, ctx_uri)
             try:
                 html = saxon.transform(exe, saxon.to_xdm(j.text, j.uri), params)
             except saxon.XsltError as e:
-                raise BuildError(f"{self._display(j.path)}: cannot render the page: {e}") from None
+                written += self._render_failed(stage, d, str(e))
+                self._progress_step(Path(j.page).name)
+                continue
             write_file(stage / j.page, html)
             if j.search_out:
                 search.write_search_copy(html, Path(j.search_out))
@@ -966,26 +1008,91 @@ def cite_ids(root: etree._Element) -> dict:
     return ids
 
 
+# In the teiHeader, the element whose text is a mention's snippet: the nearest of these (the
+# page's anchor stays #title, #summary or #doc-info), never the whole header.
+HEADER_PASSAGE = frozenset(("title", "p", "ab", "note", "item", "head", "l", "quote", "desc", "bibl",
+                            "biblStruct", "msItem", "msIdentifier", "correspAction", "respStmt",
+                            "change", "handNote", "catDesc", "term", "person", "place", "org",
+                            "event", "abstract"))
+# Inline elements whose templates do not render their xml:id as an HTML id (names, dates,
+# pointers): never a mention's passage.
+INLINE_NO_ID = frozenset(("persName", "placeName", "orgName", "name", "rs", "date", "time", "ref",
+                          "ptr", "hi", "foreign", "term", "title", "num", "measure", "choice",
+                          "geogName", "forename", "surname", "roleName", "addName", "settlement",
+                          "country", "region", "district", "bloc", "location", "w", "c", "pc", "seg"))
+# Parts of a TEI file the page does not render (xslt/html/text/fallback.xsl): no anchors there.
+NOT_RENDERED = frozenset(("fw", "facsimile", "sourceDoc", "standOff", "linkGrp", "interpGrp",
+                          "spanGrp", "altGrp", "joinGrp", "timeline", "fs", "fLib", "fvLib"))
+
+
 def passage_of(node: etree._Element, ids: dict) -> tuple[str, etree._Element | None]:
+    """(passage id, element whose text is the snippet) of a mention.
+
+    In the text: the nearest citable passage (PASSAGE), else the nearest citable element, else
+    (lists in <back> or <front>: the letters' registers) the nearest element with an xml:id that
+    the page renders as its id (a register entry), else the whole text ("main", snippet from the
+    nearest element with more text than the name). In the header: #title, #summary or #doc-info,
+    with the nearest meaningful element (HEADER_PASSAGE) as snippet."""
     fallback = None
+    with_id = None
     for a in node.iterancestors():
+        name = local(a.tag)
         if a in ids:
-            if local(a.tag) in PASSAGE:
+            if name in PASSAGE:
                 return ids[a], a
             fallback = fallback if fallback is not None else a
-        name = local(a.tag)
-        if name == "abstract":
-            return "summary", a
-        if name == "titleStmt":
-            return "title", a
+        elif with_id is None and fallback is None and a.get(XML_ID) and a.tag.startswith(T) \
+                and name not in INLINE_NO_ID:
+            with_id = a
+        if name in NOT_RENDERED:
+            with_id = None  # its ids are not on the page
         if name == "teiHeader":
-            return "doc-info", a
+            return _header_passage(node, a)
     if fallback is not None:
         return ids[fallback], fallback
-    return "main", None
+    if with_id is not None and any(x.tag == T + "text" for x in with_id.iterancestors()):
+        return with_id.get(XML_ID), with_id
+    return "main", _wordier_ancestor(node)
+
+
+def _header_passage(node, header) -> tuple[str, etree._Element]:
+    pid, el = "doc-info", None
+    for a in node.iterancestors():
+        if a is header:
+            break
+        name = local(a.tag)
+        if el is None and name in HEADER_PASSAGE:
+            el = a
+        if name == "abstract":
+            pid = "summary"
+        elif name == "titleStmt":
+            pid = "title"
+    return pid, el if el is not None else _wordier_ancestor(node, stop=header)
+
+
+def _wordier_ancestor(node, stop=None):
+    """The nearest ancestor (below `stop`) with more text than the name itself: some context."""
+    own = len(text_of(node))
+    for a in node.iterancestors():
+        if a is stop or local(a.tag) in ("teiHeader", "text", "TEI"):
+            break
+        if len(text_of(a, fields=True)) > own:
+            return a
+    return node
+
+
+def passage_text(passage: etree._Element | None) -> str:
+    """The snippet text of a passage: header elements and register entries are fields, not
+    running text (<correspAction><persName/><settlement/><date/>), so their children are kept
+    apart; text passages are read as the reading text."""
+    if passage is None:
+        return ""
+    in_text = any(a.tag == T + "text" for a in passage.iterancestors()) or passage.tag == T + "text"
+    return text_of(passage, fields=not in_text or local(passage.tag) not in CITABLE)
 
 
 def snippet(text: str, node, width: int = 220) -> str:
+    text = norm_space(text)
     if len(text) <= width:
         return text
     name = text_of(node)
@@ -1015,8 +1122,77 @@ def entity_geo(el) -> tuple[float, float] | None:
 
 
 def build_html(edition: Edition, target: Path, full: bool = False, interactive: bool = False,
-               search_index: bool = True) -> BuildResult:
-    return HtmlBuild(edition, target, full, interactive, search_index).run()
+               search_index: bool = True, report=None) -> BuildResult:
+    return HtmlBuild(edition, target, full, interactive, search_index, report).run()
+
+
+def plain_page(tree, d, site_title: str, source: str) -> str:
+    """The page of a document the stylesheet could not render: its title, date and text (the
+    reading text, without markup), with the citable elements' ids of xslt/html/text/ids.xsl
+    (and the xml:ids passage_of may link to), so that links to its passages still land."""
+    from lxml.html import builder as E
+    root = tree.getroot() if tree is not None else None
+    texts = [t for t in root.iter(T + "text") if not any(a.tag == T + "text" for a in t.iterancestors())] \
+        if root is not None else []
+    ids = cite_ids(root) if root is not None else {}
+    body = E.DIV(E.CLASS("text"))
+
+    def is_block(e) -> bool:
+        return e in ids or (bool(e.get(XML_ID)) and e.tag.startswith(T) and local(e.tag) not in INLINE_NO_ID)
+
+    def fill(el, box, top=False):
+        buf: list[str] = []
+
+        def flush():
+            t = norm_space("".join(buf))
+            buf.clear()
+            if t:
+                etree.SubElement(box, "p").text = t
+
+        def inline(e, top=False):
+            if not isinstance(e.tag, str):
+                return
+            name = local(e.tag)
+            if name in WORD_BREAKS:
+                if name == "space" or e.get("break") not in ("no", "false"):
+                    buf.append(" ")
+                return
+            if (name in SKIPPED_IN_TEXT and not top) or name in NOT_RENDERED:
+                return
+            if e.text:
+                buf.append(e.text)
+            for c in e:
+                if isinstance(c.tag, str) and is_block(c) and local(c.tag) not in NOT_RENDERED:
+                    flush()
+                    block = etree.SubElement(box, "div", {"class": "tei-" + safe_name(local(c.tag))})
+                    if c in ids or c.get(XML_ID):
+                        block.set("id", ids.get(c) or c.get(XML_ID))
+                    fill(c, block, top=True)
+                else:
+                    inline(c)
+                if c.tail:
+                    buf.append(c.tail)
+        inline(el, top=top)
+        flush()
+
+    for t in texts:
+        fill(t, body)
+    title = d.title or d.id
+    page = E.HTML(
+        E.HEAD(E.META(charset="utf-8"),
+               E.META(name="viewport", content="width=device-width, initial-scale=1"),
+               E.TITLE(f"{title} – {site_title}"),
+               E.LINK(rel="stylesheet", href="../assets/edition.css")),
+        E.BODY(
+            E.HEADER(E.P(E.A(site_title, href="../index.html"), E.CLASS("site-title")), E.CLASS("site-header")),
+            E.MAIN(E.ARTICLE(
+                E.H1(title, id="title"),
+                *([E.P(d.date_label or d.when, E.CLASS("doc-date"))] if (d.date_label or d.when) else []),
+                E.P("This page shows the document's text without its markup: the full page could "
+                    "not be made. ", E.A("TEI source", href="../" + source), E.CLASS("render-failed")),
+                body, E.CLASS("document"), **{"data-pagefind-body": ""}), id="main")),
+        lang="en")
+    return "<!DOCTYPE html>\n" + etree.tostring(page, method="html", encoding="unicode")
 
 
 def pointed_to(root) -> tuple[set[str], set[str]]:

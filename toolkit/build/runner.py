@@ -1,12 +1,14 @@
 """`edition build`: load the edition once, then run each requested output's builder."""
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config
-from ..model import Edition
+from ..diagnostics import WARNING, Diagnostic
+from ..model import ENTITY_KINDS, XML_ID, Edition, T, canon
 
 
 class BuildError(Exception):
@@ -22,6 +24,9 @@ class BuildResult:
     seconds: float = 0.0
     ok: bool = True
     messages: list[str] = field(default_factory=list)
+    # findings about single files that did not stop the build (a page the stylesheet could not
+    # render); build() reports them on stderr as they come
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def summary(self) -> str:
         state = "built" if self.ok else "FAILED"
@@ -52,11 +57,51 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
     return Edition.load(config, authority=authority, parsed=parsed, known_documents=docs)
 
 
+def format_diagnostic(d: Diagnostic) -> str:
+    where = f"{d.path}:{d.line}:{d.column}" if d.line else d.path
+    return f"{where}: {d.severity}: {d.message} [{d.rule}]" + (f"\n    hint: {d.hint}" if d.hint else "")
+
+
+def print_diagnostics(diags) -> None:
+    """The default `report` of build(): each finding on stderr, one line (and a hint) each."""
+    for d in diags:
+        print(format_diagnostic(d), file=sys.stderr, flush=True)
+
+
+ENTITY_LISTS = ("listPerson", "listPlace", "listOrg")
+
+
+def authority_warnings(edition: Edition, given: list[Path]) -> list[Diagnostic]:
+    """A warning for each authority file that can give the edition no entity: one with no
+    listPerson, listPlace or listOrg (a file of another kind given with --authority, such as the
+    letters' indices/siglen.xml), or whose lists have no entry with an xml:id. Unreadable files
+    are reported (and skipped) like any malformed file."""
+    out = []
+    for p in dict.fromkeys(canon(Path(x)) for x in given):
+        src = edition.files.get(p)
+        if src is None or not src.ok:
+            continue
+        if next(src.root.iter(*(T + k for k in ENTITY_LISTS)), None) is None:
+            msg = "an authority file with no listPerson, listPlace or listOrg: no entity is taken from it"
+            hint = "give --authority only files that list persons, places or organisations"
+        elif not any(e.get(XML_ID) for e in src.root.iter(*(T + k for k in ENTITY_KINDS))):
+            msg = "an authority file whose lists have no person, place or organisation with an xml:id"
+            hint = "entities are found by their xml:id; entries without one cannot be pointed to"
+        else:
+            continue
+        out.append(Diagnostic(src.display, 0, 0, WARNING, msg, "build.authority", hint))
+    return out
+
+
 def build(config: Config, formats: list[str], paths: list[Path] | None = None, out: Path | None = None,
           authority: list[Path] | None = None, full: bool = False, interactive: bool = False,
-          search_index: bool = True) -> list[BuildResult]:
+          search_index: bool = True, report=print_diagnostics) -> list[BuildResult]:
     """Build each format. search_index=False (--no-search) leaves the HTML site's Pagefind
-    index out (a quicker preview; the next build with it indexes every page)."""
+    index out (a quicker preview; the next build with it indexes every page).
+
+    `report` receives the findings that do not stop the build (an authority file that gives no
+    entity, a page the stylesheet could not render) as they are known: on stderr by default.
+    They are also in each result's `diagnostics`."""
     paths = paths or []
     if paths and out is None and len(formats) == 1:
         raise BuildError("building files ad hoc needs --out DIR (the edition's output/ is kept "
@@ -66,6 +111,10 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
         from .html import load_known
         known = load_known(out if out else config.output_dir / "html")
     edition = load_for_build(config, paths, authority or [], known)
+    given = [*(authority or []), *(config.authority_files() if not paths else [])]
+    warnings = authority_warnings(edition, given)
+    if warnings and report:
+        report(warnings)
     bad = [d for f in edition.files.values() for d in f.diagnostics if d.is_error]
     if bad and not edition.documents:
         d = bad[0]
@@ -81,7 +130,10 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
         else:
             raise BuildError(f"unknown output format '{fmt}'")
         extra = {"search_index": False} if fmt == "html" and not search_index else {}
+        if fmt == "html" and report:
+            extra["report"] = report
         result = builder(edition, target, full=full, interactive=interactive, **extra)
+        result.diagnostics[:0] = warnings
         result.seconds = time.perf_counter() - start
         for f in edition.files.values():
             for d in f.diagnostics:
