@@ -273,3 +273,40 @@ def test_letters_back_lists_outside_the_text(letters):
 def test_fixture_pages_are_valid_html(bad_uri):
     from test_html_corpora import vnu_errors
     assert vnu_errors(bad_uri) == []
+
+
+@pytest.fixture(scope="module")
+def inpage(tmp_path_factory) -> Path:
+    return _build(tmp_path_factory.mktemp("inpage") / "site", [CASES / "inpage.xml"])
+
+
+def test_date_only_title_is_not_the_page_title(inpage):
+    """The page's heading and <title> follow the model's title rule (toolkit/model.py,
+    title_element): a title that is only a date gives way to the analytic title."""
+    page = _page(inpage / "doc" / "InPage01.html")
+    assert _text(page.find(".//h1")) == "A letter about Zion"
+    assert page.findtext(".//title").startswith("A letter about Zion")
+    listing = _page(inpage / "documents.html")
+    assert "A letter about Zion" in _text(listing.find(".//main"))
+
+
+def test_pointer_to_an_element_of_the_same_text_is_an_in_page_link(inpage):
+    page = _page(inpage / "doc" / "InPage01.html")
+    [link] = page.xpath("//a[contains(concat(' ', @class, ' '), ' entity-in-page ')]")
+    assert link.get("href") == "#zion" and _text(link) == "Zion"
+    assert "entity-unresolved" not in _classes(link)
+    assert page.xpath("//*[@id='zion']"), "the target is on the page"
+    [lost] = page.xpath("//span[contains(concat(' ', @class, ' '), ' entity-unresolved ')]")
+    assert _text(lost) == "Atlantis" and lost.get("data-ref") == "#nowhere"
+
+
+def test_adhoc_title(tmp_path):
+    from toolkit.build.runner import adhoc_title
+    from toolkit.config import Config
+    inside = REPO / "tei"
+    edition = load_config(REPO / "edition.toml")
+    assert adhoc_title(edition, [inside]) == edition.title
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    assert adhoc_title(edition, [folder]) == "letters"  # another corpus: not the edition's title
+    assert adhoc_title(Config(root=tmp_path), [folder, CASES / "cases.xml"]) == "TEI documents"

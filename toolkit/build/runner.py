@@ -46,7 +46,7 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
     if paths:
         from ..validate.validator import expand_paths
         files = expand_paths(paths)
-        config = Config(root=Path.cwd().resolve(), title=config.title if config.path else "TEI documents",
+        config = Config(root=Path.cwd().resolve(), title=adhoc_title(config, paths),
                         sources=[str(p.resolve()) for p in files],
                         authority=[str(a.resolve()) for a in authority])
         authority = []
@@ -55,6 +55,19 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
     from .html import stand_ins
     parsed, docs = stand_ins(config, authority, known)
     return Edition.load(config, authority=authority, parsed=parsed, known_documents=docs)
+
+
+def adhoc_title(config: Config, paths: list[Path]) -> str:
+    """The site title of an ad hoc build: the edition's, when every path given lies inside the
+    edition found (edition.toml here or above); else the folder's name when one folder is given
+    (the letters corpus: "letters"); else "TEI documents". (An edition's title on another
+    corpus, built from inside the edition's folder, would mislabel every page.)"""
+    resolved = [Path(p).resolve() for p in paths]
+    if config.path and all(p.is_relative_to(config.root) for p in resolved):
+        return config.title
+    if len(resolved) == 1 and resolved[0].is_dir():
+        return resolved[0].name
+    return "TEI documents"
 
 
 def format_diagnostic(d: Diagnostic) -> str:

@@ -59,6 +59,18 @@
           </xsl:apply-templates>
         </a>
       </xsl:when>
+      <!-- no entity, but "#id" names an element of this document's text (an embedded listPlace,
+           a note …): an in-page link, on the document's own page (site pages quoting the
+           document pass $page-root and do not show that element) -->
+      <xsl:when test="empty($ent) and not($in-link) and empty($page-root)
+                      and exists(fp:in-page-target(., string((@ref, @key)[1])))">
+        <a href="#{fp:in-page-target(., string((@ref, @key)[1]))}" class="{replace($class, ' entity-unresolved', '')} entity-in-page">
+          <xsl:apply-templates mode="m:text">
+            <xsl:with-param name="in-link" tunnel="yes" select="true()"/>
+            <xsl:with-param name="inline" tunnel="yes" select="true()"/>
+          </xsl:apply-templates>
+        </a>
+      </xsl:when>
       <xsl:otherwise>
         <span class="{$class}">
           <xsl:if test="@ref and empty($ent)"><xsl:attribute name="data-ref" select="@ref"/></xsl:if>
@@ -67,6 +79,18 @@
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
+
+  <!-- The xml:id a "#id" pointer names when an element of the same document's text has it (and
+       the id is a plain NCName, so the href needs no escaping). -->
+  <xsl:function name="fp:in-page-target" as="xs:string?">
+    <xsl:param name="from" as="element()"/>
+    <xsl:param name="pointer" as="xs:string"/>
+    <xsl:variable name="p" select="normalize-space(tokenize(normalize-space($pointer), ' ')[1])"/>
+    <xsl:if test="starts-with($p, '#') and substring($p, 2) castable as xs:NCName">
+      <xsl:variable name="id" select="substring($p, 2)"/>
+      <xsl:sequence select="(root($from)//tei:text//*[@xml:id = $id])[1]/string(@xml:id)"/>
+    </xsl:if>
+  </xsl:function>
 
   <xsl:template match="tei:date | tei:time" mode="m:text">
     <xsl:variable name="iso" select="(@when, @when-iso)[1]"/>
