@@ -86,6 +86,73 @@ def _element_span(html: str, start: int) -> tuple[int, int] | None:
     return None
 
 
+# Pagefind ends a word (and a sentence) at these elements' tags only: <p>, <div>, <section>, <li>,
+# <td>, <h1>-<h6>, <ul>, <article> (and at <br>, and around the elements it does not index). At
+# the tags of other elements a browser shows as blocks or cells (<dt>/<dd>, <th>, <caption>,
+# <blockquote>, <ol>, <table> …), and of the spans edition.css shows as blocks, it runs the text
+# of both sides together: "<dt>Kind</dt><dd>Place</dd>" was the one word "KindPlace". The search
+# copy gets a space there (only where a word would otherwise be glued to the next).
+_GLUE = ("address|aside|blockquote|caption|dd|details|dialog|dl|dt|fieldset|figcaption|figure|"
+         "header|hgroup|hr|legend|main|menu|ol|pre|search|summary|table|tbody|tfoot|thead|tr|th")
+_GLUE_CLASSES = ("as-block", "marginal", "marginal-label", "set-apart", "set-apart-label", "rights-p")
+_GLUE_TAG = re.compile(r"</?(?:%s)(?=[\s/>])[^<>]*>" % _GLUE)
+_GLUE_CLASS_TAG = re.compile(r'<[a-zA-Z][a-zA-Z0-9-]*\s[^<>]*?class="(?:[^"]*\s)?(?:%s)(?=[\s"])[^<>]*>'
+                             % "|".join(map(re.escape, _GLUE_CLASSES)))
+_SEPARATING_TAG = re.compile(r"</?(?:p|div|section|li|td|h[1-6]|ul|article|br|script|style|template|svg|"
+                             r"math|noscript|iframe|nav|footer|form|label)(?=[\s/>])", re.I)
+_NBSP = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;")
+
+
+def _separate_words(part: str) -> str:
+    """The part with a space after every run of tags that Pagefind would read as no break at all
+    but that contains a tag of a block (see _GLUE), between two characters of text."""
+    def in_text(at: int) -> bool:  # not inside another tag's attribute value
+        prev = max(part.rfind("<", 0, at), part.rfind(">", 0, at))
+        return prev < 0 or part[prev] == ">"
+    tags = [m.span() for m in _GLUE_TAG.finditer(part) if in_text(m.start())]
+    for m in _GLUE_CLASS_TAG.finditer(part):
+        if not in_text(m.start()):
+            continue
+        tags.append(m.span())
+        span = _element_span(part, m.start())
+        if span is not None:
+            end_tag = part.rfind("<", m.end(), span[1])
+            if end_tag >= m.end():
+                tags.append((end_tag, span[1]))
+    if not tags:
+        return part
+    inserts = set()
+    for a, b in tags:
+        # the whole run of tags around this one (a run ends where text begins)
+        while a > 0 and part[a - 1] == ">":
+            lt = part.rfind("<", 0, a - 1)
+            if lt < 0:
+                break
+            a = lt
+        while b < len(part) and part[b] == "<":
+            gt = part.find(">", b)
+            if gt < 0:
+                break
+            b = gt + 1
+        if a == 0 or b >= len(part) or b in inserts:
+            continue
+        before, after = part[a - 1], part[b]
+        if before.isspace() or after.isspace() or after == "<" or part.startswith(_NBSP, b) \
+                or any(part.endswith(n, 0, a) for n in _NBSP):
+            continue
+        if _SEPARATING_TAG.search(part, a, b):
+            continue
+        inserts.add(b)
+    if not inserts:
+        return part
+    out, last = [], 0
+    for at in sorted(inserts):
+        out += [part[last:at], " "]
+        last = at
+    out.append(part[last:])
+    return "".join(out)
+
+
 def search_copy(html: str) -> str:
     """What Pagefind reads for a page (see the module's docstring); the page itself when it has
     no data-pagefind-body element or cannot be cut safely."""
@@ -104,7 +171,7 @@ def search_copy(html: str) -> str:
             if cut is None:
                 return html
             part = part[:cut[0]] + part[cut[1]:]
-        parts.append(_BLOCK_ID.sub(r"\1\2", part))
+        parts.append(_separate_words(_BLOCK_ID.sub(r"\1\2", part)))
         pos = span[1]
     if not parts:
         return html

@@ -25,70 +25,143 @@
     if (saved === "diplomatic" || saved === "reading") setView(saved);
   }
 
-  /* popovers: one tooltip per entity, shown beside the focused or hovered link */
-  var current = null;
+  /* popovers: one tooltip per entity, shown beside the focused or hovered link. It stays open
+     while the pointer is over the link or over the popover itself (WCAG 1.4.13: hoverable), with a
+     short grace period for the way between them; Escape closes it; focus opens it too. */
+  var current = null, currentLink = null, hideTimer = null, GRACE = 300;
+  function cancelHide() { if (hideTimer) { clearTimeout(hideTimer); hideTimer = null; } }
   function hide() {
-    if (current) { current.hidden = true; current.classList.remove("open"); current = null; }
+    cancelHide();
+    if (current) { current.hidden = true; current.classList.remove("open"); current = null; currentLink = null; }
   }
+  function hideLater() { cancelHide(); hideTimer = setTimeout(hide, GRACE); }
   function show(link) {
     var id = link.getAttribute("aria-describedby");
     var pop = id && document.getElementById(id);
     if (!pop) return;
+    cancelHide();
+    if (current === pop && currentLink === link) return;
     hide();
     pop.hidden = false;
     pop.classList.add("open");
     var r = link.getBoundingClientRect();
-    var top = window.scrollY + r.bottom + 6;
+    var top = window.scrollY + r.bottom + 4;
+    if (r.bottom + 4 + pop.offsetHeight > window.innerHeight && r.top - 4 - pop.offsetHeight >= 0) {
+      top = window.scrollY + r.top - 4 - pop.offsetHeight;  /* no room below: above the link */
+    }
     var left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - pop.offsetWidth - 8));
     pop.style.top = top + "px";
     pop.style.left = left + "px";
-    current = pop;
+    current = pop; currentLink = link;
   }
+  function entityLink(t) { return t && t.closest ? t.closest("a.entity[aria-describedby]") : null; }
+  function inPopover(t) { return !!(current && t && t.nodeType === 1 && current.contains(t)); }
   document.addEventListener("focusin", function (ev) {
-    var a = ev.target.closest && ev.target.closest("a.entity[aria-describedby]");
-    if (a) show(a); else hide();
+    var a = entityLink(ev.target);
+    if (a) show(a); else if (!inPopover(ev.target)) hide();
   });
   document.addEventListener("focusout", function (ev) {
-    if (ev.target.closest && ev.target.closest("a.entity[aria-describedby]")) hide();
+    if (entityLink(ev.target) && !(currentLink && currentLink.matches(":hover")) && !(current && current.matches(":hover"))) hide();
   });
   document.addEventListener("mouseover", function (ev) {
-    var a = ev.target.closest && ev.target.closest("a.entity[aria-describedby]");
-    if (a) show(a);
+    var a = entityLink(ev.target);
+    if (a) show(a); else if (inPopover(ev.target)) cancelHide();
   });
   document.addEventListener("mouseout", function (ev) {
-    var a = ev.target.closest && ev.target.closest("a.entity[aria-describedby]");
-    if (a && !a.contains(ev.relatedTarget) && document.activeElement !== a) hide();
+    if (!current) return;
+    var from = ev.target, to = ev.relatedTarget;
+    var fromOurs = (currentLink && currentLink.contains(from)) || current.contains(from);
+    var toOurs = to && ((currentLink && currentLink.contains(to)) || current.contains(to));
+    if (fromOurs && !toOurs && document.activeElement !== currentLink) hideLater();
   });
-  document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") hide(); });
+  document.addEventListener("keydown", function (ev) { if (ev.key === "Escape" || ev.key === "Esc") hide(); });
 
   /* suggested citation: the page's own address */
   document.querySelectorAll(".cite-url").forEach(function (el) {
     el.textContent = window.location.href.split("#")[0];
   });
 
-  /* listing filters (data from assets/data.js) */
+  /* listing filters (data from assets/data.js). The filter and the page of filtered results are
+     kept in the address (documents.html?person=stalin&page=2), so a filtered listing can be
+     bookmarked, shared, reloaded and reached again with Back; 10 documents a page, as without
+     filters. */
   var form = document.querySelector("form.facets");
   if (form) {
     var start = function () {
       var docs = window.EDITION_DOCUMENTS;
       if (!docs) return;
       form.hidden = false;
+      var PER_PAGE = 10;
       var root = body.getAttribute("data-root") || "";
       var staticPart = document.querySelector(".listing-static");
       var filtered = document.querySelector(".listing-filtered");
       var list = filtered.querySelector(".filtered-list");
       var count = filtered.querySelector(".filtered-count");
+      var selects = Array.prototype.slice.call(form.querySelectorAll("select[name]"));
+      var sortLinks = Array.prototype.slice.call(document.querySelectorAll(".sort-links a"));
+      sortLinks.forEach(function (a) { a.setAttribute("data-base-href", a.getAttribute("href")); });
       var sortTitle = !!document.querySelector(".sort-links strong") &&
         document.querySelector(".sort-links strong").textContent === "title";
+      var pager = document.createElement("nav");
+      pager.className = "pager filtered-pager";
+      pager.setAttribute("aria-label", "Pages of the filtered documents");
+      filtered.appendChild(pager);
+      count.tabIndex = -1;
       function p(cls, text) { var e = document.createElement("p"); e.className = cls; e.textContent = text; return e; }
-      function update() {
-        var want = Array.prototype.map.call(form.querySelectorAll("select"), function (s) { return s.value; })
-          .filter(function (v) { return v; });
+      /* the state in the address: one parameter per facet, and page */
+      function readState() {
+        var params = new URL(location.href).searchParams;
+        var state = { page: parseInt(params.get("page"), 10) || 1 };
+        selects.forEach(function (s) {
+          var v = params.get(s.name) || "";
+          var ok = v && Array.prototype.some.call(s.options, function (o) { return o.value === v; });
+          state[s.name] = ok ? v : "";
+        });
+        return state;
+      }
+      function formState(page) {
+        var state = { page: page || 1 };
+        selects.forEach(function (s) { state[s.name] = s.value; });
+        return state;
+      }
+      function address(state) {
+        var u = new URL(location.href);
+        u.hash = "";
+        selects.forEach(function (s) { if (state[s.name]) u.searchParams.set(s.name, state[s.name]); else u.searchParams.delete(s.name); });
+        var any = selects.some(function (s) { return state[s.name]; });
+        if (any && state.page > 1) u.searchParams.set("page", String(state.page)); else u.searchParams.delete("page");
+        return u;
+      }
+      function pageLink(state, n, label, rel) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        var u = address({ page: n }); /* facets below */
+        selects.forEach(function (s) { if (state[s.name]) u.searchParams.set(s.name, state[s.name]); });
+        if (n > 1) u.searchParams.set("page", String(n)); else u.searchParams.delete("page");
+        a.href = u.pathname.split("/").pop() + u.search;
+        a.textContent = label;
+        a.setAttribute("data-page", String(n));
+        if (rel) a.rel = rel;
+        if (!rel && n === state.page) a.setAttribute("aria-current", "page");
+        li.appendChild(a);
+        return li;
+      }
+      function render(state) {
+        selects.forEach(function (s) { s.value = state[s.name] || ""; });
+        var want = selects.map(function (s) { return state[s.name]; }).filter(function (v) { return v; });
+        var search = address(state).search;
+        sortLinks.forEach(function (a) { a.setAttribute("href", a.getAttribute("data-base-href") + search); });
         if (!want.length) { staticPart.hidden = false; filtered.hidden = true; return; }
         var hits = docs.filter(function (d) { return want.every(function (w) { return d.entities.indexOf(w) >= 0; }); });
         if (sortTitle) hits = hits.slice().sort(function (a, b) { return a.title.localeCompare(b.title); });
+        var pages = Math.max(1, Math.ceil(hits.length / PER_PAGE));
+        var page = Math.min(Math.max(1, state.page), pages);
+        state.page = page;
+        var first = (page - 1) * PER_PAGE;
+        var shown = hits.slice(first, first + PER_PAGE);
         list.textContent = "";
-        hits.forEach(function (d) {
+        list.start = first + 1;
+        shown.forEach(function (d) {
           var li = document.createElement("li"); li.className = "doc-item";
           li.appendChild(p("doc-item-date", d.date || "Undated"));
           var t = p("doc-item-title", ""); var a = document.createElement("a");
@@ -96,15 +169,137 @@
           if (d.summary) li.appendChild(p("doc-item-summary", d.summary));
           list.appendChild(li);
         });
-        count.textContent = hits.length + " of " + docs.length + " documents match the filters";
+        count.textContent = hits.length ? (first + 1) + " - " + (first + shown.length) + " of " + hits.length
+          : "No document matches the filters";
+        pager.textContent = "";
+        pager.hidden = pages < 2;
+        if (pages > 1) {
+          var ul = document.createElement("ul");
+          if (page > 1) ul.appendChild(pageLink(state, page - 1, "Previous", "prev"));
+          for (var n = 1; n <= pages; n++) ul.appendChild(pageLink(state, n, String(n)));
+          if (page < pages) ul.appendChild(pageLink(state, page + 1, "Next", "next"));
+          pager.appendChild(ul);
+        }
         staticPart.hidden = true; filtered.hidden = false;
       }
-      form.addEventListener("change", update);
-      form.addEventListener("reset", function () { setTimeout(update, 0); });
+      function go(state, push) {
+        render(state);
+        var u = address(state);
+        if (u.href !== location.href) {
+          if (push) history.pushState(null, "", u); else history.replaceState(null, "", u);
+        }
+      }
+      form.addEventListener("change", function () { go(formState(1), true); });
+      form.addEventListener("reset", function () { setTimeout(function () { go(formState(1), true); }, 0); });
       form.addEventListener("submit", function (ev) { ev.preventDefault(); });
-      update();
+      pager.addEventListener("click", function (ev) {
+        var a = ev.target.closest && ev.target.closest("a[data-page]");
+        if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey || ev.button) return;
+        ev.preventDefault();
+        go(formState(parseInt(a.getAttribute("data-page"), 10)), true);
+        count.focus();
+      });
+      window.addEventListener("popstate", function () { render(readState()); });
+      go(readState(), false);
     };
     if (window.EDITION_DOCUMENTS) start(); else window.addEventListener("load", start);
+  }
+
+  /* map: labels of one size on screen (13 px) whatever the map's scale, placed where they fit
+     inside the plot without covering another label or dot (right of, left of, above or below the
+     dot; the places come most-mentioned first); the others show, on top of everything, while their
+     dot is hovered or focused. The table below the map lists every place. */
+  var mapSvg = document.querySelector("svg.map-svg");
+  if (mapSvg && mapSvg.viewBox && mapSvg.viewBox.baseVal) {
+    var NS = "http://www.w3.org/2000/svg", LABEL_PX = 13, DOT_PX = 6, GAP_PX = 4;
+    var vb = mapSvg.viewBox.baseVal;
+    var mapPlaces = Array.prototype.slice.call(mapSvg.querySelectorAll("a.map-place"));
+    var hoverLabel = document.createElementNS(NS, "text");
+    hoverLabel.setAttribute("class", "map-label map-label-hover");
+    hoverLabel.setAttribute("aria-hidden", "true");
+    hoverLabel.setAttribute("hidden", "");
+    mapSvg.appendChild(hoverLabel);
+    var mapState = null;
+    var overlap = function (a, b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; };
+    var candidates = function (x, y, w, fs, g) {
+      return [
+        { tx: x + g, ty: y + 0.35 * fs, anchor: "start", x0: x + g, x1: x + g + w, y0: y - 0.5 * fs, y1: y + 0.55 * fs },
+        { tx: x - g, ty: y + 0.35 * fs, anchor: "end", x0: x - g - w, x1: x - g, y0: y - 0.5 * fs, y1: y + 0.55 * fs },
+        { tx: x, ty: y - g - 0.25 * fs, anchor: "middle", x0: x - w / 2, x1: x + w / 2, y0: y - g - 1.05 * fs, y1: y - g },
+        { tx: x, ty: y + g + 0.8 * fs, anchor: "middle", x0: x - w / 2, x1: x + w / 2, y0: y + g, y1: y + g + 1.05 * fs }
+      ];
+    };
+    var layoutMap = function () {
+      var box = mapSvg.getBoundingClientRect();
+      if (!box.width || !box.height) return;
+      var k = Math.min(box.width / vb.width, box.height / vb.height);
+      var u = 1 / k;
+      mapSvg.style.setProperty("--u", u.toFixed(4));
+      mapSvg.classList.add("map-js");
+      var fs = LABEL_PX * u, g = (DOT_PX + GAP_PX) * u, pad = 2 * u, dr = (DOT_PX + 1) * u;
+      var items = mapPlaces.map(function (a) {
+        var c = a.querySelector("circle"), t = a.querySelector("text.map-label");
+        return { a: a, t: t, x: c.cx.baseVal.value, y: c.cy.baseVal.value };
+      });
+      items.forEach(function (it) { it.t.style.fontSize = fs + "px"; });
+      items.forEach(function (it) { it.w = it.t.getComputedTextLength() + 2 * u; });
+      var dots = items.map(function (it) { return { it: it, x0: it.x - dr, x1: it.x + dr, y0: it.y - dr, y1: it.y + dr }; });
+      var placed = [];
+      items.forEach(function (it) {
+        var cands = candidates(it.x, it.y, it.w, fs, g);
+        var inside = cands.filter(function (c) { return c.x0 >= pad && c.x1 <= vb.width - pad && c.y0 >= pad && c.y1 <= vb.height - pad; });
+        var free = inside.filter(function (c) {
+          return placed.every(function (q) { return !overlap(c, q); }) &&
+            dots.every(function (d) { return d.it === it || !overlap(c, d); });
+        })[0];
+        var pos = free || inside[0] || cands[0];
+        it.pos = pos;
+        it.t.setAttribute("x", pos.tx.toFixed(1));
+        it.t.setAttribute("y", pos.ty.toFixed(1));
+        it.t.setAttribute("text-anchor", pos.anchor);
+        it.t.classList.toggle("map-label-on", !!free);
+        if (free) placed.push(free);
+      });
+      hoverLabel.style.fontSize = fs + "px";
+      mapState = items;
+      /* graticule labels that would run over the plot's edge at this size are left out */
+      Array.prototype.forEach.call(mapSvg.querySelectorAll(".graticule-label"), function (t) {
+        t.style.visibility = "";
+        var b = t.getBBox();
+        if (b.x < 0 || b.y < 0 || b.x + b.width > vb.width || b.y + b.height > vb.height) t.style.visibility = "hidden";
+      });
+    };
+    var activePlace = null;
+    var showPlaceLabel = function (a) {
+      if (activePlace && activePlace !== a) activePlace.classList.remove("active");
+      activePlace = a;
+      a.classList.add("active");
+      var it = mapState && mapState.filter(function (i) { return i.a === a; })[0];
+      if (!it || it.t.classList.contains("map-label-on")) { hoverLabel.setAttribute("hidden", ""); return; }
+      hoverLabel.textContent = it.t.textContent;
+      hoverLabel.setAttribute("x", it.pos.tx.toFixed(1));
+      hoverLabel.setAttribute("y", it.pos.ty.toFixed(1));
+      hoverLabel.setAttribute("text-anchor", it.pos.anchor);
+      hoverLabel.removeAttribute("hidden");
+    };
+    var hidePlaceLabel = function (a) {
+      if (activePlace !== a) return;
+      a.classList.remove("active");
+      activePlace = null;
+      hoverLabel.setAttribute("hidden", "");
+    };
+    mapPlaces.forEach(function (a) {
+      a.addEventListener("mouseenter", function () { showPlaceLabel(a); });
+      a.addEventListener("focus", function () { showPlaceLabel(a); });
+      a.addEventListener("mouseleave", function () { if (document.activeElement !== a) hidePlaceLabel(a); });
+      a.addEventListener("blur", function () { hidePlaceLabel(a); });
+    });
+    layoutMap();
+    var relayout = null;
+    window.addEventListener("resize", function () {
+      if (relayout) cancelAnimationFrame(relayout);
+      relayout = requestAnimationFrame(function () { relayout = null; layoutMap(); if (activePlace) showPlaceLabel(activePlace); });
+    });
   }
 
   /* search page (Pagefind; needs http(s): browsers refuse modules from file://) */
@@ -134,29 +329,65 @@
       }
       return pf;
     };
+    /* results come PAGE at a time: a count of all of them, then "Show more results" */
+    var PAGE = 20, more = null, runId = 0;
+    var removeMore = function () { if (more) { more.remove(); more = null; } };
     var run = function () {
       var q = input.value.trim();
+      var id = ++runId;
       results.textContent = "";
+      removeMore();
       if (!q) { status.textContent = ""; return; }
       status.textContent = "Searching…";
       load().then(function (pagefind) {
         return pagefind.search(q).then(function (res) {
-          return Promise.all(res.results.slice(0, 30).map(function (r) { return r.data(); })).then(function (data) {
-            status.textContent = res.results.length + " result" + (res.results.length === 1 ? "" : "s") + " for “" + q + "”";
-            data.forEach(function (d) {
-              var li = document.createElement("li");
-              var a = document.createElement("a");
-              a.href = d.url; a.textContent = (d.meta && d.meta.title) || d.url;
-              var h = document.createElement("p"); h.className = "result-title"; h.appendChild(a);
-              li.appendChild(h);
-              var ex = document.createElement("p"); ex.className = "result-excerpt";
-              ex.textContent = (d.excerpt || "").replace(/<[^>]*>/g, "");
-              li.appendChild(ex);
-              results.appendChild(li);
+          if (id !== runId) return;
+          var all = res.results, shown = 0;
+          var n = all.length;
+          var summary = function () {
+            return n + " result" + (n === 1 ? "" : "s") + " for “" + q + "”" +
+              (shown < n ? " (showing 1 – " + shown + ")" : "");
+          };
+          var showNext = function (focusFirst) {
+            var batch = all.slice(shown, shown + PAGE);
+            return Promise.all(batch.map(function (r) { return r.data(); })).then(function (data) {
+              if (id !== runId) return;
+              var first = null;
+              data.forEach(function (d, i) {
+                var li = document.createElement("li");
+                var a = document.createElement("a");
+                a.href = d.url; a.textContent = (d.meta && d.meta.title) || d.url;
+                var h = document.createElement("p"); h.className = "result-title"; h.appendChild(a);
+                li.appendChild(h);
+                var ex = document.createElement("p"); ex.className = "result-excerpt";
+                ex.textContent = (d.excerpt || "").replace(/<[^>]*>/g, "");
+                li.appendChild(ex);
+                results.appendChild(li);
+                if (i === 0) first = a;
+              });
+              shown += batch.length;
+              status.textContent = summary();
+              if (shown < n) {
+                if (!more) {
+                  more = document.createElement("button");
+                  more.type = "button"; more.className = "search-more";
+                  more.addEventListener("click", function () {
+                    more.disabled = true;
+                    showNext(true).then(function () { if (more) more.disabled = false; });
+                  });
+                  results.parentNode.insertBefore(more, results.nextSibling);
+                }
+                more.textContent = "Show more results (" + Math.min(PAGE, n - shown) + " of " + (n - shown) + " more)";
+              } else {
+                removeMore();
+              }
+              if (focusFirst && first) first.focus();
             });
-          });
+          };
+          return showNext(false);
         });
       }).catch(function (e) {
+        if (id !== runId) return;
         status.textContent = noIndex ? "This build of the edition has no search index (it was made with “edition build html --no-search”)."
           : "Search is not available when the edition is opened from disk: serve the folder (for example with “edition serve”) and open it over http.";
       });

@@ -1,10 +1,12 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- The map: an SVG plot of the places with coordinates (equirectangular, fitted to the
-     places, with a graticule and labels; no tiles, no network), and the same places as a table. -->
+     places, with a graticule, dots that link to the places' pages and labels that do not overlap; no
+     tiles, no network), and the same places as a table (the accessible alternative). -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:math="http://www.w3.org/2005/xpath-functions/math"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   xmlns:svg="http://www.w3.org/2000/svg"
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:fp="urn:x-tei-edition:private"
@@ -14,6 +16,48 @@
   <xsl:function name="fp:step" as="xs:double">
     <xsl:param name="span" as="xs:double"/>
     <xsl:sequence select="(for $s in (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30, 45, 90) return $s[$span div $s le 8], 90)[1]"/>
+  </xsl:function>
+
+  <!-- Label placement (the same rule as edition.js, for a font of 15 units and dots of radius 6):
+       for each place in turn, the first of four positions (right, left, above, below the dot) whose
+       box lies inside the plot and overlaps no label placed before and no other dot; 'on' is false
+       when none does (the label then shows on hover and focus only, at the first position inside
+       the plot). -->
+  <xsl:function name="fp:label-candidates" as="map(*)*">
+    <xsl:param name="pt" as="map(*)"/>
+    <xsl:variable name="fs" select="15"/>
+    <xsl:variable name="g" select="6 + 4"/>
+    <xsl:variable name="x" select="$pt?x"/>
+    <xsl:variable name="y" select="$pt?y"/>
+    <xsl:variable name="w" select="$pt?w"/>
+    <xsl:sequence select="(
+      map{'tx': $x + $g, 'ty': $y + 0.35 * $fs, 'anchor': 'start', 'x0': $x + $g, 'x1': $x + $g + $w, 'y0': $y - 0.5 * $fs, 'y1': $y + 0.55 * $fs},
+      map{'tx': $x - $g, 'ty': $y + 0.35 * $fs, 'anchor': 'end', 'x0': $x - $g - $w, 'x1': $x - $g, 'y0': $y - 0.5 * $fs, 'y1': $y + 0.55 * $fs},
+      map{'tx': $x, 'ty': $y - $g - 0.25 * $fs, 'anchor': 'middle', 'x0': $x - $w div 2, 'x1': $x + $w div 2, 'y0': $y - $g - 1.05 * $fs, 'y1': $y - $g},
+      map{'tx': $x, 'ty': $y + $g + 0.8 * $fs, 'anchor': 'middle', 'x0': $x - $w div 2, 'x1': $x + $w div 2, 'y0': $y + $g, 'y1': $y + $g + 1.05 * $fs})"/>
+  </xsl:function>
+
+  <xsl:function name="fp:place-labels" as="map(*)*">
+    <xsl:param name="pts" as="map(*)*"/>
+    <xsl:param name="W" as="xs:double"/>
+    <xsl:param name="H" as="xs:double"/>
+    <xsl:variable name="dots" select="for $i in 1 to count($pts) return
+      map{'i': $i, 'x0': $pts[$i]?x - 7, 'x1': $pts[$i]?x + 7, 'y0': $pts[$i]?y - 7, 'y1': $pts[$i]?y + 7}"/>
+    <xsl:sequence select="fold-left(1 to count($pts), (), function($done, $i) {
+      let $cands := fp:label-candidates($pts[$i]),
+          $inside := $cands[?x0 ge 2 and ?x1 le $W - 2 and ?y0 ge 2 and ?y1 le $H - 2],
+          $free := $inside[
+            (every $q in $done[?on] satisfies not(fp:overlap(., $q)))
+            and (every $d in $dots[?i ne $i] satisfies not(fp:overlap(., $d)))][1]
+      return ($done, if (exists($free)) then map:put($free, 'on', true())
+                     else map:put(($inside, $cands)[1], 'on', false()))
+    })"/>
+  </xsl:function>
+
+  <xsl:function name="fp:overlap" as="xs:boolean">
+    <xsl:param name="a" as="map(*)"/>
+    <xsl:param name="b" as="map(*)"/>
+    <xsl:sequence select="$a?x0 lt $b?x1 and $b?x0 lt $a?x1 and $a?y0 lt $b?y1 and $b?y0 lt $a?y1"/>
   </xsl:function>
 
   <xsl:template match="page[@kind = 'map']" mode="m:page">
@@ -42,6 +86,7 @@
             <xsl:variable name="H" select="max((240, min((900, round($W * ($lat1 - $lat0) div (($lon1 - $lon0) * $k))))))"/>
             <xsl:variable name="x" select="function($lon) { round(($lon - $lon0) div ($lon1 - $lon0) * $W * 10) div 10 }"/>
             <xsl:variable name="y" select="function($lat) { round(($lat1 - $lat) div ($lat1 - $lat0) * $H * 10) div 10 }"/>
+            <p class="map-skip"><a href="#places-table">Skip the map: the places as a table</a></p>
             <figure class="map">
               <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} {$H}" class="map-svg" role="group" aria-labelledby="map-caption">
                 <rect x="0" y="0" width="{$W}" height="{$H}" class="map-bg"/>
@@ -49,36 +94,48 @@
                 <xsl:for-each select="xs:integer(ceiling($lon0 div $ls)) to xs:integer(floor($lon1 div $ls))">
                   <xsl:variable name="v" select=". * $ls"/>
                   <line x1="{$x($v)}" x2="{$x($v)}" y1="0" y2="{$H}" class="graticule"/>
-                  <text x="{$x($v) + 3}" y="{$H - 6}" class="graticule-label"><xsl:value-of select="concat(abs($v), if ($v lt 0) then '°W' else '°E')"/></text>
+                  <xsl:if test="$x($v) + 48 lt $W">
+                    <text x="{$x($v) + 3}" y="{$H - 6}" class="graticule-label"><xsl:value-of select="concat(abs($v), if ($v lt 0) then '°W' else '°E')"/></text>
+                  </xsl:if>
                 </xsl:for-each>
                 <xsl:variable name="as" select="fp:step($lat1 - $lat0)"/>
                 <xsl:for-each select="xs:integer(ceiling($lat0 div $as)) to xs:integer(floor($lat1 div $as))">
                   <xsl:variable name="v" select=". * $as"/>
                   <line x1="0" x2="{$W}" y1="{$y($v)}" y2="{$y($v)}" class="graticule"/>
-                  <text x="4" y="{$y($v) - 4}" class="graticule-label"><xsl:value-of select="concat(abs($v), if ($v lt 0) then '°S' else '°N')"/></text>
+                  <xsl:if test="$y($v) gt 20">
+                    <text x="4" y="{$y($v) - 4}" class="graticule-label"><xsl:value-of select="concat(abs($v), if ($v lt 0) then '°S' else '°N')"/></text>
+                  </xsl:if>
                 </xsl:for-each>
-                <!-- labels of places close to an earlier one move down a line, so none overlap -->
-                <xsl:variable name="pts" as="map(*)*" select="for $p in $places return
-                  map{'p': $p, 'x': $x(xs:double($p/@long)), 'y': $y(xs:double($p/@lat))}"/>
+                <!-- Places, most mentioned first (their labels are placed first). Each dot is a link
+                     named by its <title>. A label is drawn only where it fits inside the plot without
+                     covering another label or dot (beside, left of, above or below its dot); the other
+                     labels show on hover and focus. edition.js redoes this placement for the size the
+                     map is shown at, with labels of a constant size on screen; this one is for a map
+                     about 900 px wide and for readers without JavaScript. -->
+                <xsl:variable name="pts" as="map(*)*">
+                  <xsl:for-each select="$places">
+                    <xsl:sort select="xs:integer((@documents[. castable as xs:integer], 0)[1])" order="descending"/>
+                    <xsl:sort select="lower-case(@name)"/>
+                    <xsl:sequence select="map{'p': ., 'x': $x(xs:double(@long)), 'y': $y(xs:double(@lat)),
+                      'w': string-length(@name) * 9.2 + 2}"/>
+                  </xsl:for-each>
+                </xsl:variable>
+                <xsl:variable name="labels" select="fp:place-labels($pts, $W, $H)"/>
                 <xsl:for-each select="1 to count($pts)">
-                  <xsl:variable name="i" select="."/>
-                  <xsl:variable name="pt" select="$pts[$i]"/>
-                  <xsl:variable name="px" select="$pt?x"/>
-                  <xsl:variable name="py" select="$pt?y"/>
-                  <xsl:variable name="near" select="count($pts[position() lt $i][abs(?x - $px) lt 150 and abs(?y - $py) lt 22])"/>
+                  <xsl:variable name="pt" select="$pts[current()]"/>
+                  <xsl:variable name="l" select="$labels[current()]"/>
                   <xsl:for-each select="$pt?p">
                     <a href="{$root}{@page}" id="place-{f:slug(@id)}" class="map-place">
                       <title><xsl:value-of select="concat(@name, ' (', @lat, ', ', @long, ')')"/></title>
-                      <circle cx="{$px}" cy="{$py}" r="6" class="map-dot"/>
-                      <text x="{if ($px gt $W - 140) then $px - 10 else $px + 10}" y="{$py + 5 + 22 * $near}"
-                            text-anchor="{if ($px gt $W - 140) then 'end' else 'start'}" class="map-label"><xsl:value-of select="@name"/></text>
+                      <circle cx="{$pt?x}" cy="{$pt?y}" r="6" class="map-dot"/>
+                      <text x="{$l?tx}" y="{$l?ty}" text-anchor="{$l?anchor}" class="map-label{if ($l?on) then ' map-label-on' else ''}"><xsl:value-of select="@name"/></text>
                     </a>
                   </xsl:for-each>
                 </xsl:for-each>
               </svg>
               <figcaption id="map-caption">Places with coordinates, plotted by latitude and longitude (equirectangular; no base map).</figcaption>
             </figure>
-            <div class="table-wrap"><table class="places-table">
+            <div class="table-wrap" id="places-table" tabindex="-1"><table class="places-table">
               <caption>Places on the map</caption>
               <thead><tr><th scope="col">Place</th><th scope="col">Latitude</th><th scope="col">Longitude</th><th scope="col">Documents</th></tr></thead>
               <tbody>
