@@ -16,10 +16,12 @@ passages) and without the `id` attributes of block elements (paragraphs, divisio
 …). Pagefind turns every element with an id into an "anchor" that repeats the element's text
 in the index; our search page uses none of them (it shows title, address and excerpt), and the
 ids of headings, which Pagefind's sub-results are made from, are kept, as are the ids of inline
-elements (Pagefind breaks words at them). The words, their positions, the excerpts, the
-filters and the metadata Pagefind records are those of the page itself
-(`tests/test_html.py::test_search_copy_indexes_like_the_page` compares them); Pagefind has less
-to read (a third of the bytes for the bundled edition) and less to write.
+elements (Pagefind breaks words at them). The copy also gets a space wherever Pagefind would run
+the words of two adjacent blocks together (`_separate_words`: it breaks words only at a few
+elements, not at `<dt>`/`<dd>`, `<th>`, `<blockquote>`, spans shown as blocks …). Apart from those
+words, the words, their positions, the excerpts, the filters and the metadata Pagefind records are
+those of the page itself (`tests/test_html.py::test_search_copy_indexes_like_the_page` compares
+them); Pagefind has less to read (a third of the bytes for the bundled edition) and less to write.
 """
 from __future__ import annotations
 
@@ -75,13 +77,13 @@ def _element_span(html: str, start: int) -> tuple[int, int] | None:
     if m is None:
         return None
     depth = 0
-    for t in re.finditer(r"<(/?)%s(?=[\s/>])" % re.escape(m.group(1)), html[start:]):
-        at = start + t.start()
+    for t in re.compile(r"<(/?)%s(?=[\s/>])" % re.escape(m.group(1))).finditer(html, start):
+        at = t.start()
         if at > start and html[max(html.rfind("<", 0, at), html.rfind(">", 0, at))] != ">":
             continue  # inside another tag's attribute value
         depth += -1 if t.group(1) else 1
         if depth == 0:
-            end = html.find(">", start + t.end())
+            end = html.find(">", t.end())
             return (start, end + 1) if end >= 0 else None
     return None
 
@@ -95,9 +97,8 @@ def _element_span(html: str, start: int) -> tuple[int, int] | None:
 _GLUE = ("address|aside|blockquote|caption|dd|details|dialog|dl|dt|fieldset|figcaption|figure|"
          "header|hgroup|hr|legend|main|menu|ol|pre|search|summary|table|tbody|tfoot|thead|tr|th")
 _GLUE_CLASSES = ("as-block", "marginal", "marginal-label", "set-apart", "set-apart-label", "rights-p")
-_GLUE_TAG = re.compile(r"</?(?:%s)(?=[\s/>])[^<>]*>" % _GLUE)
-_GLUE_CLASS_TAG = re.compile(r'<[a-zA-Z][a-zA-Z0-9-]*\s[^<>]*?class="(?:[^"]*\s)?(?:%s)(?=[\s"])[^<>]*>'
-                             % "|".join(map(re.escape, _GLUE_CLASSES)))
+_GLUE_TAG = re.compile(r"<(/?)(?:%s)(?=[\s/>])" % _GLUE)
+_GLUE_CLASS = re.compile(r'class="(?:[^"]*\s)?(?:%s)[\s"]' % "|".join(map(re.escape, _GLUE_CLASSES)))
 _SEPARATING_TAG = re.compile(r"</?(?:p|div|section|li|td|h[1-6]|ul|article|br|script|style|template|svg|"
                              r"math|noscript|iframe|nav|footer|form|label)(?=[\s/>])", re.I)
 _NBSP = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;")
@@ -106,18 +107,27 @@ _NBSP = ("&nbsp;", "&#160;", "&#xa0;", "&#xA0;")
 def _separate_words(part: str) -> str:
     """The part with a space after every run of tags that Pagefind would read as no break at all
     but that contains a tag of a block (see _GLUE), between two characters of text."""
-    def in_text(at: int) -> bool:  # not inside another tag's attribute value
-        prev = max(part.rfind("<", 0, at), part.rfind(">", 0, at))
-        return prev < 0 or part[prev] == ">"
-    tags = [m.span() for m in _GLUE_TAG.finditer(part) if in_text(m.start())]
-    for m in _GLUE_CLASS_TAG.finditer(part):
-        if not in_text(m.start()):
+    tags = []
+    for m in _GLUE_TAG.finditer(part):
+        if part.rfind(">", 0, m.start()) < part.rfind("<", 0, m.start()):
+            continue  # inside another tag's attribute value
+        end = part.find(">", m.end())
+        if end >= 0:
+            tags.append((m.start(), end + 1))
+    for m in _GLUE_CLASS.finditer(part):
+        lt = part.rfind("<", 0, m.start())
+        gt = part.rfind(">", 0, m.start())
+        # a class attribute: inside the start tag that begins at the last "<" before it
+        if lt < 0 or gt > lt or _TAG_NAME.match(part, lt) is None:
             continue
-        tags.append(m.span())
-        span = _element_span(part, m.start())
+        end = part.find(">", m.end() - 1)
+        if end < 0:
+            continue
+        tags.append((lt, end + 1))
+        span = _element_span(part, lt)
         if span is not None:
-            end_tag = part.rfind("<", m.end(), span[1])
-            if end_tag >= m.end():
+            end_tag = part.rfind("<", end + 1, span[1])
+            if end_tag > end:
                 tags.append((end_tag, span[1]))
     if not tags:
         return part
