@@ -249,6 +249,7 @@ def test_filtered_listing_is_paged_and_kept_in_the_address(big, page):
     page.wait_for_selector(".listing-filtered", state="visible")
     assert page.inner_text(".filtered-count") == f"21 - {N_DOCS} of {N_DOCS}"
     assert page.locator(".filtered-list > li").count() == N_DOCS - 20
+    assert axe_violations(page) == []  # with the filtered pager shown
     # a filter with fewer than 11 documents: one page, no pager; the sort links keep the filter
     page.select_option("#facet-place", "pl1")
     assert re.fullmatch(r"1 - \d of \d", page.inner_text(".filtered-count"))
