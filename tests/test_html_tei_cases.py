@@ -310,3 +310,13 @@ def test_adhoc_title(tmp_path):
     folder.mkdir()
     assert adhoc_title(edition, [folder]) == "letters"  # another corpus: not the edition's title
     assert adhoc_title(Config(root=tmp_path), [folder, CASES / "cases.xml"]) == "TEI documents"
+
+
+def test_phrase_elements_carry_their_rend_classes(inpage):
+    """<seg rend="superscript"> (and any phrase-level element) gets rend-* classes, which
+    edition.css styles; before, only hi and block elements had them."""
+    page = _page(inpage / "doc" / "InPage01.html")
+    [sup] = page.xpath("//span[contains(concat(' ', @class, ' '), ' tei-seg ')]")
+    assert "rend-superscript" in _classes(sup) and _text(sup) == "3"
+    css = (REPO / "xslt" / "html" / "assets" / "edition.css").read_text(encoding="utf-8")
+    assert re.search(r"\.rend-superscript\b[^{]*\{[^}]*vertical-align:\s*super", css)

@@ -123,7 +123,7 @@
                 <xsl:variable name="ref" select="replace(normalize-space(@corresp), '^.*#', '')"/>
                 <xsl:if test="$ref and exists($edition-file)">
                   <xsl:for-each select="$edition-file//*[@xml:id = $ref]">
-                    <xsl:for-each select="tei:p | tei:licence"><span class="rights-p"><xsl:sequence select="fp:inline(node())"/></span></xsl:for-each>
+                    <xsl:for-each select="tei:p | tei:licence"><span class="rights-p"><xsl:sequence select="fp:inline(node())"/></span><xsl:text> </xsl:text></xsl:for-each>
                   </xsl:for-each>
                 </xsl:if>
                 <xsl:for-each select="tei:p | tei:licence">
@@ -135,6 +135,8 @@
                       <xsl:otherwise><xsl:sequence select="fp:inline(node())"/></xsl:otherwise>
                     </xsl:choose>
                   </span>
+                  <!-- the statements are blocks: a space keeps their words apart for search -->
+                  <xsl:text> </xsl:text>
                 </xsl:for-each>
                 <xsl:if test="not(tei:p | tei:licence) and normalize-space()"><span class="rights-p"><xsl:value-of select="normalize-space()"/></span></xsl:if>
               </xsl:for-each>
