@@ -352,6 +352,14 @@ def test_incremental_build_equals_full_build(edition_copy, tmp_path):
         ("mention", lambda: edit("doc-1945-07-09.xml", "</p>",
                                  ' <orgName ref="orgs.xml#politburo">Politburo</orgName></p>')),
         ("authority", lambda: edit("persons.xml", ">Kruchinkin</persName>", ">Kruchinkin (edited)</persName>")),
+        # an entity named in another entity's note, and one named on the home page (edition.xml):
+        # their popovers are on those pages too
+        ("name in a note", lambda: edit("persons.xml", "in coordination with the NKID",
+                                        'in coordination with the NKID in <placeName ref="places.xml#kashgar">Kashgar</placeName>')),
+        ("entity named in a note", lambda: edit("places.xml", "Seat of the Soviet (acting) consul general",
+                                                "Seat of the Soviet consul general")),
+        ("entity named on the home page", lambda: edit("orgs.xml", "Publishes the Digital Archive",
+                                                       "Runs the Digital Archive")),
         ("new document", lambda: (tei / "doc-1950-01-01.xml").write_text(
             (tei / "doc-1945-07-18.xml").read_text(encoding="utf-8").replace(
                 'xml:id="doc-1945-07-18"', 'xml:id="doc-1950-01-01"'), encoding="utf-8")),

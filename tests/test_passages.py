@@ -230,7 +230,9 @@ def test_render_failure_in_workers_from_the_command_line(tmp_path):
     conv = run_cli("build", "html", *map(str, DOCS), str(bad), "--authority", str(AUTHORITY[0]),
                    "--out", str(tmp_path / "site2"), "--no-search")
     assert "malformed.xml" in conv.stdout + conv.stderr
-    assert r.returncode == conv.returncode, (r.returncode, conv.returncode)
+    assert r.returncode == conv.returncode == 1, (r.returncode, conv.returncode)  # bad input: status 1
+    assert "built with errors" in r.stdout and "built with errors" in conv.stdout
+    assert (out / "index.html").is_file() and (tmp_path / "site2" / "index.html").is_file()  # published
 
 
 # -- authority files that give no entity ---------------------------------------------------------
@@ -270,3 +272,53 @@ def test_authority_with_lists_but_no_ids_is_named_too(tmp_path):
     assert d.path == "unnamed.xml" and "xml:id" in d.message
     fine = Edition.load(Config(root=FIXTURES, title="t", sources=[], authority=[str(AUTHORITY[0])]))
     assert authority_warnings(fine, AUTHORITY) == []
+
+
+def test_a_page_that_cannot_be_written_stops_the_build(tmp_path, monkeypatch):
+    """Only Saxon's errors on a document give a plain page; any other failure while making a
+    page (here: writing it, as on a full disk) stops the build with the file's name."""
+    from toolkit.build.runner import BuildError
+    real = html_build.write_file
+
+    def failing(path, data):
+        if Path(path).parent.name == "doc":  # every document page
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+    monkeypatch.setattr(html_build, "write_file", failing)
+    monkeypatch.setattr(html_build, "PARALLEL_MIN_DOCS", 10**6)  # this process
+    monkeypatch.setattr(html_build, "PARALLEL_MIN_BYTES", 10**12)
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "old.html").write_text("previous output")
+    with pytest.raises(BuildError, match=r"\.xml: cannot write its page: .*No space left"):
+        adhoc(out)
+    assert (out / "old.html").read_text() == "previous output"  # the previous output is intact
+
+
+WRITE_FAILS_SCRIPT = """
+import sys
+from pathlib import Path
+import toolkit.build.html as h
+real = h.write_file
+def failing(path, data):
+    if Path(path).parent.name == "doc":
+        raise OSError(28, "No space left on device")
+    return real(path, data)
+h.write_file = failing
+h.PARALLEL_MIN_DOCS = 1  # worker processes, forked: they inherit the failing write
+sys.argv = ["edition", *sys.argv[1:]]
+from toolkit.cli import run
+run()
+"""
+
+
+def test_a_page_that_cannot_be_written_in_a_worker_stops_the_build(tmp_path):
+    """The same in the worker processes (forked by a fresh command): not a plain page."""
+    out = tmp_path / "site"
+    args = ["build", "html", *map(str, DOCS), "--authority", str(AUTHORITY[0]), "--out", str(out), "--no-search"]
+    r = subprocess.run([sys.executable, "-c", WRITE_FAILS_SCRIPT, *args], cwd=REPO,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert re.search(r"\.xml: cannot make its page: .*No space left on device", r.stderr), r.stderr
+    assert "cannot render the page" not in r.stderr
+    assert not out.exists()  # nothing published

@@ -118,7 +118,8 @@ def _run_build(ctx, fmt, paths, out, authority, full, search_index=True):
         _fail(str(e), EXIT_ERRORS)
     for r in results:
         click.echo(r.summary())
-    sys.exit(EXIT_ERRORS if any(not r.ok for r in results) else EXIT_OK)
+    # bad input gives a non-zero status even though the rest of the site is published
+    sys.exit(EXIT_ERRORS if any(not r.ok or r.has_errors for r in results) else EXIT_OK)
 
 
 @main.group(invoke_without_command=True)

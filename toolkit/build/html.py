@@ -169,21 +169,27 @@ def _worker_init(edition_xml: str | None, base_uris: tuple[str, str | None]):
 _fork_jobs: list = []
 
 
-def _worker_run(job) -> tuple[str, str | None]:
+def _worker_run(job) -> tuple[str, str | None, str]:
+    """(page path, error or None, kind): kind "render" for Saxon's errors on the document (the
+    parent makes a plain page instead, as the single-process path does), "build" for anything
+    else (a bug, a full disk): those stop the build."""
     try:
         out, text, uri, context, search_out = _fork_jobs[job]() if isinstance(job, int) else job
     except Exception as e:  # reported by the parent with the file name
-        return (_fork_jobs[job].out if isinstance(job, int) else job[0]), str(e) or type(e).__name__
+        return (_fork_jobs[job].out if isinstance(job, int) else job[0]), str(e) or type(e).__name__, "build"
     try:
         _worker["exe"].set_parameter("edition-context", saxon.to_xdm(context, _worker["ctx_uri"]))
         node = saxon.to_xdm(text, uri)
         html = _worker["exe"].transform_to_string(xdm_node=node) or ""
+    except Exception as e:  # saxonche's errors: reported by the parent with the file name
+        return out, str(e) or type(e).__name__, "render"
+    try:
         write_file(Path(out), html)
         if search_out:
             search.write_search_copy(html, Path(search_out))
-        return out, None
-    except Exception as e:  # reported by the parent with the file name
-        return out, str(e) or type(e).__name__
+        return out, None, ""
+    except Exception as e:
+        return out, str(e) or type(e).__name__, "build"
 
 
 def _site_run(job) -> tuple[str, str | None]:
@@ -726,7 +732,10 @@ class HtmlBuild:
                 self._site_async, self._pool_workers = [], workers
                 written += write_sources()  # file creation, while the workers transform
                 during(pool)
-                for out, err in results:
+                for out, err, kind in results:
+                    if err and kind != "render":
+                        pool.terminate()
+                        raise BuildError(f"{self._display(by_out[out].file)}: cannot make its page: {err}")
                     if err:
                         self._render_failed(stage, by_out[out], err)
                     written += 1
@@ -756,9 +765,12 @@ class HtmlBuild:
                 written += self._render_failed(stage, d, str(e))
                 self._progress_step(Path(j.page).name)
                 continue
-            write_file(stage / j.page, html)
-            if j.search_out:
-                search.write_search_copy(html, Path(j.search_out))
+            try:
+                write_file(stage / j.page, html)
+                if j.search_out:
+                    search.write_search_copy(html, Path(j.search_out))
+            except OSError as e:  # a full disk, a read-only folder: the build stops, as in the workers
+                raise BuildError(f"{self._display(j.path)}: cannot write its page: {e}") from None
             written += 1
             self._progress_step(Path(j.page).name)
         during()
@@ -899,11 +911,13 @@ class HtmlBuild:
             for did, pid, snip in passages.get(eid, []):
                 by_doc.setdefault(did, []).append((pid, snip))
             grouped = [(did, by_doc[did]) for did in sorted(by_doc, key=doc_order.__getitem__)]
-            # the fingerprint data: exactly what entity_page puts into the element
+            # the fingerprint data: exactly what entity_page puts into the element, and the
+            # records of the entities its own TEI names (their popovers are on the page)
             key = json.dumps(["entity", eid, self.ent_page[eid], e.preferred, e.kind, e.variants,
                               geo and [f"{geo[0]:.5g}", f"{geo[1]:.5g}"], canon(e.file).as_uri(),
                               etree.tostring(e.element, encoding="unicode", with_tail=False),
-                              [(entity_doc_attrs(did), items) for did, items in grouped]], ensure_ascii=False)
+                              [(entity_doc_attrs(did), items) for did, items in grouped],
+                              self.named_records(e.element)], ensure_ascii=False)
             lazy.append((self.ent_page[eid], key,
                          lambda eid=eid, e=e, geo=geo, grouped=grouped: entity_page(eid, e, geo, grouped)))
 
@@ -918,11 +932,26 @@ class HtmlBuild:
         chron = page("chronology", "chronology.html")
         for d in docs:
             doc_el(chron, d)
+        # the home page shows edition.xml's texts, whose names get popovers: their records
+        edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
+        home_names = self.named_records(edition_src.root) if edition_src is not None and edition_src.ok else []
         out = []
         for el in pages:
             key = etree.tostring(el)
-            out.append((el.get("href"), key + facets_key if el.get("kind") == "listing" else key, el))
+            if el.get("kind") == "listing":
+                key += facets_key
+            elif el.get("kind") == "home":
+                key += json.dumps(home_names, ensure_ascii=False).encode()
+            out.append((el.get("href"), key, el))
         return out + lazy
+
+    def named_records(self, el) -> list[str]:
+        """The records (entity_record) of the entities the pointers in an element and its
+        descendants name: a page that renders the element shows their popovers."""
+        refs = {tok.rsplit("#", 1)[-1] for v in el.xpath("descendant-or-self::*/@*[local-name() = 'ref' or "
+                                                         "local-name() = 'key' or local-name() = 'corresp']")
+                for tok in str(v).split()}
+        return [self.entity_record(r) for r in sorted(refs) if r in self.ed.entities]
 
     def queue_site(self, pool, stage: Path, ctx, todo: list[etree._Element]) -> int:
         """Hand the site pages to the worker pool, one share per worker (pages are independent;

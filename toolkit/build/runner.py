@@ -28,8 +28,14 @@ class BuildResult:
     # render); build() reports them on stderr as they come
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    @property
+    def has_errors(self) -> bool:
+        """A file was skipped (malformed) or a page made without its markup (the stylesheet
+        failed on it): the rest is published, and the command exits with status 1."""
+        return any(d.is_error for d in self.diagnostics) or any(m.startswith("skipped ") for m in self.messages)
+
     def summary(self) -> str:
-        state = "built" if self.ok else "FAILED"
+        state = ("built with errors" if self.has_errors else "built") if self.ok else "FAILED"
         extra = f", {self.skipped} up to date" if self.skipped else ""
         lines = [f"{self.format}: {state} {self.written} file{'s' if self.written != 1 else ''}"
                  f"{extra} in {self.seconds:.2f} s → {self.out}"]

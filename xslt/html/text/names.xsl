@@ -48,6 +48,8 @@
     <xsl:variable name="ents" select="f:entities-of(.)"/>
     <xsl:variable name="ent" select="$ents[1]"/>
     <xsl:variable name="kind" select="($ent/@kind, if (@type = ('person', 'place', 'org')) then string(@type) else (), f:entity-kind(.))[1]"/>
+    <xsl:variable name="in-page" select="if (empty($ent) and not($in-link) and empty($page-root) and exists(@ref | @key))
+                                         then fp:in-page-target(., string((@ref, @key)[1])) else ()"/>
     <xsl:variable name="class" select="string-join(('entity', concat('entity-', $kind), concat('tei-', local-name()),
       if (exists(@ref | @key) and empty($ent)) then 'entity-unresolved' else ()), ' ')"/>
     <xsl:choose>
@@ -62,9 +64,8 @@
       <!-- no entity, but "#id" names an element of this document's text (an embedded listPlace,
            a note …): an in-page link, on the document's own page (site pages quoting the
            document pass $page-root and do not show that element) -->
-      <xsl:when test="empty($ent) and not($in-link) and empty($page-root)
-                      and exists(fp:in-page-target(., string((@ref, @key)[1])))">
-        <a href="#{fp:in-page-target(., string((@ref, @key)[1]))}" class="{replace($class, ' entity-unresolved', '')} entity-in-page">
+      <xsl:when test="exists($in-page)">
+        <a href="#{$in-page}" class="{replace($class, ' entity-unresolved', '')} entity-in-page">
           <xsl:apply-templates mode="m:text">
             <xsl:with-param name="in-link" tunnel="yes" select="true()"/>
             <xsl:with-param name="inline" tunnel="yes" select="true()"/>
@@ -80,15 +81,27 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- The xml:id a "#id" pointer names when an element of the same document's text has it (and
-       the id is a plain NCName, so the href needs no escaping). -->
+  <!-- The xml:id a "#id" pointer names when an element of the same document's text has it and
+       the page writes it as an HTML id (not a name, date, choice part … whose template keeps no
+       id, nor anything in a part the page leaves out: the same lists as toolkit/build/html.py,
+       INLINE_NO_ID and NOT_RENDERED); the id is a plain NCName, so the href needs no escaping. -->
+  <xsl:key name="fp:text-id" match="tei:text//*[@xml:id]" use="string(@xml:id)"/>
+  <xsl:variable name="fp:no-anchor" as="xs:string+" select="('persName', 'placeName', 'orgName', 'name',
+    'rs', 'date', 'time', 'ref', 'ptr', 'hi', 'foreign', 'term', 'title', 'num', 'measure', 'choice',
+    'geogName', 'forename', 'surname', 'roleName', 'addName', 'settlement', 'country', 'region',
+    'district', 'bloc', 'location', 'w', 'c', 'pc', 'seg', 'sic', 'corr', 'orig', 'reg', 'abbr', 'expan')"/>
+  <xsl:variable name="fp:not-rendered" as="xs:string+" select="('fw', 'facsimile', 'sourceDoc', 'standOff',
+    'linkGrp', 'interpGrp', 'spanGrp', 'altGrp', 'joinGrp', 'timeline', 'fs', 'fLib', 'fvLib')"/>
   <xsl:function name="fp:in-page-target" as="xs:string?">
     <xsl:param name="from" as="element()"/>
     <xsl:param name="pointer" as="xs:string"/>
     <xsl:variable name="p" select="normalize-space(tokenize(normalize-space($pointer), ' ')[1])"/>
-    <xsl:if test="starts-with($p, '#') and substring($p, 2) castable as xs:NCName">
-      <xsl:variable name="id" select="substring($p, 2)"/>
-      <xsl:sequence select="(root($from)//tei:text//*[@xml:id = $id])[1]/string(@xml:id)"/>
+    <xsl:if test="starts-with($p, '#') and substring($p, 2) castable as xs:NCName and root($from) instance of document-node()">
+      <xsl:variable name="target" select="key('fp:text-id', substring($p, 2), root($from))[1]"/>
+      <xsl:if test="exists($target) and not(local-name($target) = $fp:no-anchor)
+                    and empty($target/ancestor-or-self::*[local-name() = $fp:not-rendered])">
+        <xsl:sequence select="string($target/@xml:id)"/>
+      </xsl:if>
     </xsl:if>
   </xsl:function>
 
