@@ -322,3 +322,16 @@ def test_a_page_that_cannot_be_written_in_a_worker_stops_the_build(tmp_path):
     assert re.search(r"\.xml: cannot make its page: .*No space left on device", r.stderr), r.stderr
     assert "cannot render the page" not in r.stderr
     assert not out.exists()  # nothing published
+
+
+def test_authority_file_without_a_list_but_with_entities_gets_no_warning(tmp_path):
+    """The model takes person/place/org entries with an xml:id anywhere in an authority file
+    (<particDesc><person xml:id>): such a file gives entities, so no warning says it gives none."""
+    auth = tmp_path / "partic.xml"
+    auth.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>P</title>'
+                    '</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc>'
+                    '</fileDesc><profileDesc><particDesc><person xml:id="pp1"><persName>Anna</persName></person>'
+                    '</particDesc></profileDesc></teiHeader><text><body><p>x</p></body></text></TEI>', encoding="utf-8")
+    r, diags = adhoc(tmp_path / "site", DOCS, [auth])
+    assert r.ok and not [d for d in diags if "partic.xml" in d.path], diags
+    assert (tmp_path / "site" / "entity").is_dir()

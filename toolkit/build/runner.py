@@ -100,14 +100,17 @@ def authority_warnings(edition: Edition, given: list[Path]) -> list[Diagnostic]:
         src = edition.files.get(p)
         if src is None or not src.ok:
             continue
+        if any(canon(Path(e.file)) == p for e in edition.entities.values()):
+            continue  # it gives entities (also without a list: <particDesc><person xml:id>)
         if next(src.root.iter(*(T + k for k in ENTITY_LISTS)), None) is None:
             msg = "an authority file with no listPerson, listPlace or listOrg: no entity is taken from it"
             hint = "give --authority only files that list persons, places or organisations"
         elif not any(e.get(XML_ID) for e in src.root.iter(*(T + k for k in ENTITY_KINDS))):
             msg = "an authority file whose lists have no person, place or organisation with an xml:id"
             hint = "entities are found by their xml:id; entries without one cannot be pointed to"
-        else:
-            continue
+        else:  # entries with ids, none taken (each id already given by another file)
+            msg = "an authority file that gives no entity: its ids are those of entries found elsewhere"
+            hint = "an id names one entity across the edition's authority files"
         out.append(Diagnostic(src.display, 0, 0, WARNING, msg, "build.authority", hint))
     return out
 

@@ -25,7 +25,7 @@
     <xsl:variable name="tei" select="(/tei:TEI, /tei:teiCorpus, /*)[1]"/>
     <xsl:variable name="doc" select="f:document($tei)"/>
     <xsl:variable name="header" select="($tei/tei:teiHeader, $tei/tei:TEI/tei:teiHeader)[1]"/>
-    <xsl:variable name="title-el" select="fp:title-element($header)"/>
+    <xsl:variable name="title-el" select="f:title-element($header)"/>
     <xsl:variable name="title" select="($doc/@title[normalize-space()], fp:reading-text($title-el), string($tei/@xml:id), 'Untitled document')[normalize-space()][1]"/>
     <xsl:variable name="texts" select="$tei//tei:text[not(ancestor::tei:text)]"/>
     <xsl:variable name="abstract" select="$header/tei:profileDesc/tei:abstract[normalize-space()]"/>
@@ -33,7 +33,8 @@
          title or the summary -->
     <xsl:variable name="has-views" select="exists(($texts, $title-el, $abstract)//(tei:choice | tei:del | tei:lb | tei:surplus))"/>
     <!-- the text's language: its own, the document's, else the header's first langUsage language -->
-    <xsl:variable name="lang" select="fp:lang(($texts[1]/@xml:lang, $tei/@xml:lang, $header/tei:profileDesc/tei:langUsage/tei:language[1]/@ident)[normalize-space()][1])"/>
+    <!-- the first of them HTML can use ("und" or "x-foo" falls through to the next) -->
+    <xsl:variable name="lang" select="(for $l in ($texts[1]/@xml:lang, $tei/@xml:lang, $header/tei:profileDesc/tei:langUsage/tei:language/@ident) return fp:lang($l))[1]"/>
     <xsl:variable name="backs" select="$texts/tei:back[normalize-space() or *]"/>
     <xsl:variable name="mentioned" as="element(entity)*">
       <xsl:for-each-group select="($header, $texts)//*[@ref or @key]/f:entities-of(.)[@page]" group-by="@id">
@@ -188,16 +189,4 @@
       then $id else concat('document-', f:slug($id))"/>
   </xsl:function>
 
-  <xsl:function name="fp:title-element" as="element()?">
-    <xsl:param name="header" as="element()?"/>
-    <!-- the model's rule (toolkit/model.py, title_element): titles that are only a date, and empty
-         ones, only when there is no other; then the main title, the analytic one, the first that
-         is not a series/journal/monograph title nor a subtitle, alternative or short title -->
-    <xsl:variable name="all" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
-    <xsl:variable name="named" select="$all[normalize-space()]"/>
-    <xsl:variable name="undated" select="$named[not(lower-case(@type) = ('iso-date', 'isodate', 'date', 'when', 'dating'))
-      and not(matches(normalize-space(), '^-?\d{4}(-\d{2}(-\d{2})?)?(\s*(/|–|-{1,2})\s*-?\d{4}(-\d{2}(-\d{2})?)?)?$'))]"/>
-    <xsl:variable name="titles" select="if (exists($undated)) then $undated else if (exists($named)) then $named else $all"/>
-    <xsl:sequence select="($titles[@type = 'main'], $titles[@level = 'a'], $titles[not(@level = ('s', 'j', 'm')) and not(@type = ('sub', 'alt', 'short'))], $titles)[1]"/>
-  </xsl:function>
 </xsl:stylesheet>

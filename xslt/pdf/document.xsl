@@ -33,7 +33,7 @@
   <xsl:template match="*" mode="ty:document">
     <xsl:variable name="doc" select="f:document(.)"/>
     <xsl:variable name="header" select="tei:teiHeader"/>
-    <xsl:variable name="title-el" select="ty:title-element($header)"/>
+    <xsl:variable name="title-el" select="f:title-element($header)"/>
     <xsl:variable name="title" select="if ($title-el) then ty:plain($title-el)
                                        else if ($doc/@title) then string($doc/@title)
                                        else $doc-key"/>

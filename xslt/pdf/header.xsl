@@ -11,14 +11,6 @@
   xmlns:ty="urn:x-tei-edition:typst"
   exclude-result-prefixes="#all">
 
-  <xsl:function name="ty:title-element" as="element()?">
-    <xsl:param name="header" as="element()?"/>
-    <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
-    <xsl:sequence select="($titles[@type = 'main'],
-                           $titles[not(@level = ('s', 'j', 'm')) and not(@type = ('sub', 'alt', 'short'))],
-                           $titles)[1]"/>
-  </xsl:function>
-
   <!-- The archival citation of a msDesc, as the edition writes it. -->
   <xsl:function name="ty:citation" as="xs:string">
     <xsl:param name="ms" as="element(tei:msDesc)"/>
