@@ -90,6 +90,27 @@
             </section>
           </xsl:if>
 
+          <!-- a table of contents when the text has three or more headed top-level divisions -->
+          <xsl:variable name="toc" select="fp:toc-divisions($texts)"/>
+          <xsl:if test="count($toc) ge 3">
+            <nav class="toc" aria-labelledby="toc-heading" data-pagefind-ignore="">
+              <h2 id="toc-heading">Contents</h2>
+              <ol>
+                <xsl:for-each select="$toc">
+                  <li>
+                    <xsl:call-template name="fp:toc-link"/>
+                    <xsl:variable name="subs" select="fp:headed-divisions(.)"/>
+                    <xsl:if test="exists($subs)">
+                      <ol>
+                        <xsl:for-each select="$subs"><li><xsl:call-template name="fp:toc-link"/></li></xsl:for-each>
+                      </ol>
+                    </xsl:if>
+                  </li>
+                </xsl:for-each>
+              </ol>
+            </nav>
+          </xsl:if>
+
           <section class="text-section" aria-labelledby="text-heading">
             <div class="text-heading-row">
               <h2 id="text-heading">Text</h2>
@@ -167,17 +188,46 @@
   </xsl:template>
 
   <!-- The plain text of a TEI element as the reading view shows it: regularised, corrected and
-       expanded forms, no deletions, line breaks as spaces, no notes. -->
+       expanded forms, no deletions, line breaks as spaces, no notes, an apparatus's lemma only. -->
   <xsl:function name="fp:reading-text" as="xs:string">
     <xsl:param name="e" as="element()?"/>
     <xsl:sequence select="normalize-space(string-join(
       for $n in $e//(text() | tei:lb)[not(ancestor::tei:note)]
         [not(ancestor::*[self::tei:del or self::tei:surplus
                          or self::tei:orig[parent::tei:choice] or self::tei:sic[parent::tei:choice]
-                         or self::tei:abbr[parent::tei:choice]
+                         or self::tei:abbr[parent::tei:choice] or self::tei:witDetail
+                         or self::tei:rdg[parent::tei:app][../tei:lem or preceding-sibling::tei:rdg]
                          or ((self::tei:seg or self::tei:unclear) and parent::tei:choice and empty(preceding-sibling::*))])]
       return if ($n instance of element()) then (if ($n/@break = 'no') then '' else ' ') else string($n), ''))"/>
   </xsl:function>
+
+  <!-- The headed divisions (div, div1 … div7 with a head) among an element's children. -->
+  <xsl:function name="fp:headed-divisions" as="element()*">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="$e/*[self::tei:div or matches(local-name(), '^div[1-7]$')][tei:head[normalize-space()]]"/>
+  </xsl:function>
+
+  <!-- The top-level divisions of the texts for the table of contents: the headed divisions
+       directly in front, body and back, or in a wrapper division of theirs (a single wrapper,
+       or wrappers without a head: ELTeC's volumes, div type="group"). -->
+  <xsl:function name="fp:toc-divisions" as="element()*">
+    <xsl:param name="texts" as="element()*"/>
+    <xsl:for-each select="$texts/(tei:front | tei:body | tei:back)">
+      <xsl:variable name="divs" select="*[self::tei:div or self::tei:div1]"/>
+      <xsl:sequence select="if (count($divs) = 1 and exists(fp:headed-divisions($divs))) then fp:headed-divisions($divs)
+        else for $d in $divs return (if ($d/tei:head[normalize-space()]) then $d else fp:headed-divisions($d))"/>
+    </xsl:for-each>
+  </xsl:function>
+
+  <!-- One entry: a link to the division (its id, else its head's) with the head's reading text. -->
+  <xsl:template name="fp:toc-link">
+    <xsl:variable name="target" select="(f:cite-id(.), f:cite-id(tei:head[normalize-space()][1]))[1]"/>
+    <xsl:variable name="label" select="(fp:reading-text(tei:head[normalize-space()][1])[normalize-space()], 'Untitled')[1]"/>
+    <xsl:choose>
+      <xsl:when test="exists($target)"><a href="#{encode-for-uri($target)}"><xsl:value-of select="$label"/></a></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$label"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
 
   <!-- The article's id: the document's id as written (L02669 stays L02669) when it is a valid
        HTML id that no other element of the page uses, else a slug of it. -->
@@ -185,7 +235,7 @@
     <xsl:param name="id" as="xs:string"/>
     <xsl:sequence select="if (matches($id, '^[^\s]+$') and not(matches($id, '^[a-zA-Z]+-\d+(-ref)?$'))
       and not($id = ('main', 'title', 'summary', 'summary-heading', 'text-heading', 'back-heading', 'notes-heading',
-                     'doc-info', 'doc-info-heading', 'citation', 'citation-heading')) and not(starts-with($id, 'pop-')))
+                     'doc-info', 'doc-info-heading', 'citation', 'citation-heading', 'toc-heading')) and not(starts-with($id, 'pop-')))
       then $id else concat('document-', f:slug($id))"/>
   </xsl:function>
 

@@ -50,11 +50,13 @@
     <xsl:variable name="kind" select="($ent/@kind, if (@type = ('person', 'place', 'org')) then string(@type) else (), f:entity-kind(.))[1]"/>
     <xsl:variable name="in-page" select="if (empty($ent) and not($in-link) and empty($page-root) and exists(@ref | @key))
                                          then fp:in-page-target(., string((@ref, @key)[1])) else ()"/>
+    <xsl:variable name="lang" select="fp:lang(@xml:lang)"/>
     <xsl:variable name="class" select="string-join(('entity', concat('entity-', $kind), concat('tei-', local-name()),
       if (exists(@ref | @key) and empty($ent)) then 'entity-unresolved' else ()), ' ')"/>
     <xsl:choose>
       <xsl:when test="exists($ent) and not($in-link) and exists(f:entity-href($ent, $prefix))">
         <a href="{f:entity-href($ent, $prefix)}" class="{$class}" data-entity="{$ent/@id}" aria-describedby="{f:popover-id($ent)}">
+          <xsl:if test="exists($lang)"><xsl:attribute name="lang" select="$lang"/></xsl:if>
           <xsl:apply-templates mode="m:text">
             <xsl:with-param name="in-link" tunnel="yes" select="true()"/>
             <xsl:with-param name="inline" tunnel="yes" select="true()"/>
@@ -66,6 +68,7 @@
            document pass $page-root and do not show that element) -->
       <xsl:when test="exists($in-page)">
         <a href="#{$in-page}" class="{replace($class, ' entity-unresolved', '')} entity-in-page">
+          <xsl:if test="exists($lang)"><xsl:attribute name="lang" select="$lang"/></xsl:if>
           <xsl:apply-templates mode="m:text">
             <xsl:with-param name="in-link" tunnel="yes" select="true()"/>
             <xsl:with-param name="inline" tunnel="yes" select="true()"/>
@@ -74,6 +77,7 @@
       </xsl:when>
       <xsl:otherwise>
         <span class="{$class}">
+          <xsl:if test="exists($lang)"><xsl:attribute name="lang" select="$lang"/></xsl:if>
           <xsl:if test="@ref and empty($ent)"><xsl:attribute name="data-ref" select="@ref"/></xsl:if>
           <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
@@ -146,7 +150,12 @@
       <xsl:when test="exists($doc) and $doc/@page">
         <xsl:sequence select="concat($prefix, $doc/@page, if ($frag != '') then concat('#', encode-for-uri($frag)) else '')"/>
       </xsl:when>
-      <xsl:when test="$file = '' and $frag != ''"><xsl:sequence select="concat('#', encode-for-uri($frag))"/></xsl:when>
+      <!-- "#id": a link only when an element of this document's text has that xml:id and the
+           page writes it (fp:in-page-target); else the pointer leads nowhere (text) -->
+      <xsl:when test="$file = '' and $frag != ''">
+        <xsl:variable name="in-page" select="if ($from instance of element()) then fp:in-page-target($from, $p) else ()"/>
+        <xsl:if test="exists($in-page)"><xsl:sequence select="concat('#', $in-page)"/></xsl:if>
+      </xsl:when>
       <xsl:when test="matches($p, '^(https?|mailto):', 'i')"><xsl:sequence select="f:safe-url($p)"/></xsl:when>
     </xsl:choose>
   </xsl:function>
@@ -154,7 +163,8 @@
   <xsl:template match="tei:ref | tei:ptr | tei:licence[@target]" mode="m:text">
     <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
     <xsl:param name="page-root" tunnel="yes" as="xs:string?" select="()"/>
-    <xsl:variable name="href" select="f:link-target(@target, ., ($page-root, $root)[1])"/>
+    <!-- an in-page target is on the document's own page, not on a site page quoting the text -->
+    <xsl:variable name="href" select="f:link-target(@target, ., ($page-root, $root)[1])[not(exists($page-root) and starts-with(., '#'))]"/>
     <!-- a pointer without content (ptr, an empty ref) shows its target as its text -->
     <xsl:variable name="empty" select="self::tei:ptr or not(normalize-space(.) or *)"/>
     <xsl:choose>
@@ -171,7 +181,7 @@
         </a>
       </xsl:when>
       <xsl:otherwise>
-        <span class="tei-{local-name()}">
+        <span class="tei-{local-name()}{if (empty($href) and normalize-space(@target)) then ' ref-unresolved' else ''}">
           <xsl:choose>
             <xsl:when test="$empty"><xsl:value-of select="fp:target-label(@target)"/></xsl:when>
             <xsl:otherwise><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></xsl:otherwise>

@@ -180,6 +180,38 @@
     </span>
   </xsl:template>
 
+  <!-- Bibliographic phrases (a bibl and its parts): inline where they stand in phrasing
+       content (inside a p, a note, or beside text), so a note's reference and the sentence that
+       follows it stay one sentence; a bibl standing alone among blocks stays a block (fallback). -->
+  <xsl:template match="tei:bibl | tei:author | tei:editor | tei:biblScope | tei:publisher | tei:pubPlace
+                       | tei:edition | tei:series | tei:respStmt | tei:resp | tei:extent | tei:citedRange" mode="m:text" priority="-2">
+    <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:choose>
+      <xsl:when test="$inline or parent::tei:note or parent::*/text()[normalize-space()]">
+        <span>
+          <xsl:call-template name="fp:common-attributes"/>
+          <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+        </span>
+      </xsl:when>
+      <xsl:otherwise><xsl:next-match/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Registers in the back matter (the letters' lists of the persons and places they name):
+       shown, but kept out of the search index, which would otherwise find every place in every
+       letter's list; back matter prose (appendices) stays searchable. -->
+  <xsl:template match="tei:back//*[self::tei:listPerson or self::tei:listPlace or self::tei:listOrg or self::tei:listBibl
+                       or self::tei:listEvent or self::tei:listNym or self::tei:listObject]
+                       [not(ancestor::*[self::tei:listPerson or self::tei:listPlace or self::tei:listOrg or self::tei:listBibl
+                            or self::tei:listEvent or self::tei:listNym or self::tei:listObject])]" mode="m:text" priority="3">
+    <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:element name="{if ($inline) then 'span' else 'div'}">
+      <xsl:attribute name="class" select="string-join(('register', if ($inline) then 'as-block' else ()), ' ')"/>
+      <xsl:attribute name="data-pagefind-ignore" select="''"/>
+      <xsl:next-match/>
+    </xsl:element>
+  </xsl:template>
+
   <xsl:template match="tei:lg" mode="m:text">
     <xsl:call-template name="fp:block"><xsl:with-param name="name" select="'div'"/></xsl:call-template>
   </xsl:template>
@@ -306,6 +338,6 @@
   <!-- Source-description elements met inside a text (letters' <back> lists) stay readable. -->
   <xsl:template match="tei:text//tei:persName[parent::tei:person] | tei:text//tei:placeName[parent::tei:place]
                        | tei:text//tei:orgName[parent::tei:org]" mode="m:text" priority="2">
-    <span class="tei-{local-name()} entry-name"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></span>
+    <span class="tei-{local-name()} entry-name"><xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></span>
   </xsl:template>
 </xsl:stylesheet>

@@ -52,7 +52,7 @@
   <xsl:template match="tei:del | tei:surplus" mode="m:text">
     <del class="tei-{local-name()} dipl" data-pagefind-ignore=""><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></del>
   </xsl:template>
-  <xsl:template match="tei:subst | tei:mod | tei:restore | tei:handShift[node()] | tei:damage | tei:seg | tei:w | tei:pc | tei:c | tei:g | tei:num | tei:measure | tei:foreign | tei:term | tei:mentioned | tei:soCalled | tei:distinct | tei:gloss | tei:q | tei:said | tei:emph | tei:title | tei:roleName | tei:forename | tei:surname | tei:addName | tei:genName | tei:nameLink | tei:affiliation | tei:email | tei:idno " mode="m:text" priority="-1">
+  <xsl:template match="tei:subst | tei:mod | tei:restore | tei:damage | tei:seg | tei:w | tei:pc | tei:c | tei:g | tei:num | tei:measure | tei:foreign | tei:term | tei:mentioned | tei:soCalled | tei:distinct | tei:gloss | tei:q | tei:said | tei:emph | tei:title | tei:roleName | tei:forename | tei:surname | tei:addName | tei:genName | tei:nameLink | tei:affiliation | tei:email | tei:idno " mode="m:text" priority="-1">
     <!-- @rend and @type become rend-*/type-* classes, styled in edition.css (rend="superscript" …) -->
     <span class="{string-join(('tei-' || local-name(), if (self::tei:emph or self::tei:foreign or self::tei:title[@level = ('m', 'j', 's')] or self::tei:mentioned or self::tei:term) then 'italic' else (), fp:rend-classes(.)), ' ')}">
       <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
@@ -65,7 +65,7 @@
   </xsl:template>
   <!-- empty by definition in TEI, but projects put text inside (the letters' postscripts are an
        anchor with content): an empty one is only its id, one with content keeps the content -->
-  <xsl:template match="tei:handShift[not(node())] | tei:anchor | tei:milestone[not(@unit = ('section', 'chapter'))] | tei:caesura" mode="m:text">
+  <xsl:template match="tei:anchor | tei:milestone[not(@unit = ('section', 'chapter'))] | tei:caesura" mode="m:text">
     <xsl:choose>
       <xsl:when test="node()">
         <span class="tei-{local-name()}">
@@ -141,6 +141,125 @@
         if (matches($rend, 'spaced|gesperrt|letterspace')) then 'spaced' else ()), ' '))"/>
       <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </xsl:element>
+  </xsl:template>
+
+  <!-- Critical apparatus: the lemma (lem, else the first rdg) inline, the other readings after it
+       in brackets with their witnesses ("butchery [bûchers fr]"), kept out of the search index;
+       an empty reading is "om.". Readings inside rdgGrp count as the app's own. -->
+  <xsl:template match="tei:app" mode="m:text">
+    <xsl:variable name="app" select="."/>
+    <xsl:variable name="readings" select="(.//tei:lem | .//tei:rdg)[ancestor::tei:app[1] is $app]"/>
+    <xsl:variable name="lem" select="($readings[self::tei:lem], $readings[self::tei:rdg])[1]"/>
+    <xsl:variable name="others" select="$readings except $lem"/>
+    <span class="app">
+      <xsl:variable name="id" select="f:cite-id(.)"/>
+      <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
+      <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+      <xsl:if test="exists($lem)">
+        <span class="lem">
+          <xsl:if test="$lem/@xml:id"><xsl:attribute name="id" select="$lem/@xml:id"/></xsl:if>
+          <xsl:if test="fp:lang($lem/@xml:lang)"><xsl:attribute name="lang" select="fp:lang($lem/@xml:lang)"/></xsl:if>
+          <xsl:apply-templates select="$lem/node()" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+        </span>
+      </xsl:if>
+      <xsl:if test="exists($others)">
+        <span class="app-readings" data-pagefind-ignore="">
+          <xsl:text> [</xsl:text>
+          <xsl:for-each select="$others">
+            <xsl:if test="position() gt 1"><xsl:text>; </xsl:text></xsl:if>
+            <span class="rdg">
+              <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
+              <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+              <xsl:choose>
+                <xsl:when test="normalize-space() or *">
+                  <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+                </xsl:when>
+                <xsl:otherwise><span class="om">om.</span></xsl:otherwise>
+              </xsl:choose>
+              <xsl:variable name="tokens" select="tokenize(normalize-space(@wit), ' ')"/>
+              <xsl:if test="exists($tokens)">
+                <xsl:variable name="rdg" select="."/>
+                <xsl:variable name="titles" select="for $t in $tokens return fp:witness-title($t, $rdg)"/>
+                <xsl:text> </xsl:text>
+                <span class="wit">
+                  <xsl:if test="exists($titles)"><xsl:attribute name="title" select="string-join($titles, '; ')"/></xsl:if>
+                  <xsl:value-of select="string-join(for $t in $tokens return fp:witness-siglum($t, $rdg), ' ')"/>
+                </span>
+              </xsl:if>
+            </span>
+          </xsl:for-each>
+          <xsl:text>]</xsl:text>
+        </span>
+      </xsl:if>
+      <!-- what else an app holds (notes …) besides its readings; witDetail is left out -->
+      <xsl:apply-templates select="* except (tei:lem, tei:rdg, tei:rdgGrp, tei:witDetail, tei:wit)" mode="m:text">
+        <xsl:with-param name="inline" tunnel="yes" select="true()"/>
+      </xsl:apply-templates>
+    </span>
+  </xsl:template>
+
+  <!-- lem, rdg, rdgGrp outside an app: their content, with their id -->
+  <xsl:template match="tei:lem | tei:rdg | tei:rdgGrp" mode="m:text">
+    <span class="{local-name()}">
+      <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
+      <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+      <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+    </span>
+  </xsl:template>
+
+  <!-- The witness a pointer of @wit names in the same document's listWit. -->
+  <xsl:key name="fp:witness-id" match="tei:witness[@xml:id]" use="string(@xml:id)"/>
+  <xsl:function name="fp:witness" as="element()?">
+    <xsl:param name="token" as="xs:string"/>
+    <xsl:param name="from" as="element()"/>
+    <xsl:variable name="id" select="substring-after($token, '#')"/>
+    <xsl:sequence select="if (starts-with($token, '#') and $id castable as xs:NCName and root($from) instance of document-node())
+      then key('fp:witness-id', $id, root($from))[1] else ()"/>
+  </xsl:function>
+
+  <!-- A witness's siglum: the resolved witness's @n, its abbr/idno/label of type siglum, or its
+       text when that is short; else the pointer without its "#" (as text, never markup). -->
+  <xsl:function name="fp:witness-siglum" as="xs:string">
+    <xsl:param name="token" as="xs:string"/>
+    <xsl:param name="from" as="element()"/>
+    <xsl:variable name="w" select="fp:witness($token, $from)"/>
+    <xsl:variable name="text" select="normalize-space($w)"/>
+    <xsl:sequence select="(normalize-space($w/@n)[. != ''],
+      normalize-space(($w/tei:abbr, $w/tei:idno, $w/tei:label)[@type = 'siglum'][1])[. != ''],
+      $text[. != '' and string-length(.) le 12],
+      replace($token, '^.*#', '')[. != ''], $token)[1]"/>
+  </xsl:function>
+
+  <!-- "A: Autograph, 1891, Vienna": the siglum and description of a resolved witness (a tooltip) -->
+  <xsl:function name="fp:witness-title" as="xs:string?">
+    <xsl:param name="token" as="xs:string"/>
+    <xsl:param name="from" as="element()"/>
+    <xsl:variable name="text" select="normalize-space(fp:witness($token, $from))"/>
+    <xsl:variable name="siglum" select="fp:witness-siglum($token, $from)"/>
+    <xsl:sequence select="if ($text != '' and $text != $siglum) then concat($siglum, ': ', $text) else ()"/>
+  </xsl:function>
+
+  <!-- A change of hand: a small visible marker "[hand: X]" (the handNote's label, the scribe, the
+       pointer or the medium), outside the search index; content inside (not TEI, but met) is kept. -->
+  <xsl:template match="tei:handShift" mode="m:text" priority="1">
+    <xsl:variable name="note" select="if (@new) then root()//tei:handNote[@xml:id = replace(normalize-space(current()/@new), '^.*#', '')][1] else ()"/>
+    <xsl:variable name="scribe" select="if (@scribe) then f:entity(@scribe, .) else ()"/>
+    <xsl:variable name="label" select="(
+      if (normalize-space(@new)) then f:hand-label(@new, .) else (),
+      f:preferred-name($scribe),
+      replace(normalize-space(@scribe), '^.*#', ''),
+      normalize-space(@medium))[normalize-space()][1]"/>
+    <span class="tei-handShift hand-shift" data-pagefind-ignore="">
+      <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
+      <xsl:if test="normalize-space($note)"><xsl:attribute name="title" select="normalize-space($note)"/></xsl:if>
+      <xsl:value-of select="if ($label) then concat('[hand: ', $label, ']') else '[hand change]'"/>
+    </span>
+    <xsl:if test="node()">
+      <span class="tei-handShift-content">
+        <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+        <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+      </span>
+    </xsl:if>
   </xsl:template>
 
   <!-- Seals, stamps and signatures: set apart, labelled, with their hand. -->
