@@ -205,81 +205,193 @@
     if (window.EDITION_DOCUMENTS) start(); else window.addEventListener("load", start);
   }
 
+  /* a table wider than its box scrolls inside it (edition.css): such a box is made reachable
+     with Tab (a named region), so that keyboard users can scroll it too; checked again after a
+     resize */
+  var scrollBoxes = function () {
+    document.querySelectorAll("main .table-wrap, main table").forEach(function (el) {
+      if (el.tagName === "TABLE" && el.parentNode.classList && el.parentNode.classList.contains("table-wrap")) return;
+      var scrolls = el.scrollWidth > el.clientWidth + 1;
+      var ours = el.hasAttribute("data-scroll-box");
+      if (scrolls && !ours && el.getAttribute("tabindex") !== "0") {
+        el.setAttribute("data-scroll-box", el.getAttribute("tabindex") || "");
+        el.setAttribute("tabindex", "0");
+        if (el.tagName !== "TABLE" && !el.hasAttribute("role")) {
+          var cap = el.querySelector("caption");
+          el.setAttribute("role", "region");
+          el.setAttribute("aria-label", (cap && cap.textContent.trim()) || "Table");
+          el.setAttribute("data-scroll-role", "");
+        }
+      } else if (!scrolls && ours) {
+        var was = el.getAttribute("data-scroll-box");
+        if (was) el.setAttribute("tabindex", was); else el.removeAttribute("tabindex");
+        el.removeAttribute("data-scroll-box");
+        if (el.hasAttribute("data-scroll-role")) {
+          el.removeAttribute("role"); el.removeAttribute("aria-label"); el.removeAttribute("data-scroll-role");
+        }
+      }
+    });
+  };
+  scrollBoxes();
+  var boxTimer = null;
+  window.addEventListener("resize", function () {
+    if (boxTimer) clearTimeout(boxTimer);
+    boxTimer = setTimeout(function () { boxTimer = null; scrollBoxes(); }, 200);
+  });
+
   /* map: labels of one size on screen (13 px) whatever the map's scale, placed where they fit
      inside the plot without covering another label or dot (right of, left of, above or below the
      dot; the places come most-mentioned first); the others show, on top of everything, while their
-     dot is hovered or focused. The table below the map lists every place. */
+     dot is hovered or focused. The table below the map lists every place. Placed labels and dots
+     are kept in a coarse grid (cells of a few label heights), so each candidate position is
+     compared with the boxes of its neighbouring cells only; the labels' boxes are measured once
+     (they scale with the font size). A map of many places (class map-hover-labels, from map.xsl)
+     has no static labels: each shows on hover and focus only, measured and placed when shown. While the
+     window is resized only the scale (--u) follows; the labels are placed again once it stops. */
   var mapSvg = document.querySelector("svg.map-svg");
   if (mapSvg && mapSvg.viewBox && mapSvg.viewBox.baseVal) {
-    var NS = "http://www.w3.org/2000/svg", LABEL_PX = 13, DOT_PX = 6, GAP_PX = 4;
+    var NS = "http://www.w3.org/2000/svg", LABEL_PX = 13, DOT_PX = 6, GAP_PX = 4, SETTLE_MS = 200;
     var vb = mapSvg.viewBox.baseVal;
+    var hoverOnly = mapSvg.classList.contains("map-hover-labels");
     var mapPlaces = Array.prototype.slice.call(mapSvg.querySelectorAll("a.map-place"));
     var hoverLabel = document.createElementNS(NS, "text");
     hoverLabel.setAttribute("class", "map-label map-label-hover");
     hoverLabel.setAttribute("aria-hidden", "true");
     hoverLabel.setAttribute("hidden", "");
     mapSvg.appendChild(hoverLabel);
-    var mapState = null;
+    var itemOf = new Map();
+    var items = mapPlaces.map(function (a) {
+      var c = a.querySelector("circle"), t = a.querySelector("text.map-label");
+      var it = { a: a, t: t, x: c.cx.baseVal.value, y: c.cy.baseVal.value, wr: null, pos: null };
+      itemOf.set(a, it);
+      return it;
+    });
     var overlap = function (a, b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; };
+    /* the text's box above and below its baseline, per unit of font size: measured with the
+       widths (the estimate until then is map.xsl's) */
+    var ASC = 0.85, DESC = 0.2;
     var candidates = function (x, y, w, fs, g) {
+      var a = ASC * fs, d = DESC * fs, mid = y + (a - d) / 2;
       return [
-        { tx: x + g, ty: y + 0.35 * fs, anchor: "start", x0: x + g, x1: x + g + w, y0: y - 0.5 * fs, y1: y + 0.55 * fs },
-        { tx: x - g, ty: y + 0.35 * fs, anchor: "end", x0: x - g - w, x1: x - g, y0: y - 0.5 * fs, y1: y + 0.55 * fs },
-        { tx: x, ty: y - g - 0.25 * fs, anchor: "middle", x0: x - w / 2, x1: x + w / 2, y0: y - g - 1.05 * fs, y1: y - g },
-        { tx: x, ty: y + g + 0.8 * fs, anchor: "middle", x0: x - w / 2, x1: x + w / 2, y0: y + g, y1: y + g + 1.05 * fs }
+        { tx: x + g, ty: mid, anchor: "start", x0: x + g, x1: x + g + w, y0: mid - a, y1: mid + d },
+        { tx: x - g, ty: mid, anchor: "end", x0: x - g - w, x1: x - g, y0: mid - a, y1: mid + d },
+        { tx: x, ty: y - g - d, anchor: "middle", x0: x - w / 2, x1: x + w / 2, y0: y - g - a - d, y1: y - g },
+        { tx: x, ty: y + g + a, anchor: "middle", x0: x - w / 2, x1: x + w / 2, y0: y + g, y1: y + g + a + d }
       ];
     };
-    var layoutMap = function () {
+    /* measure texts (one layout for all): their widths per unit of font size, and the largest
+       extent above and below the baseline */
+    var measure = function (list, texts, fs) {
+      var boxes = texts.map(function (t) { return { b: t.getBBox(), ty: parseFloat(t.getAttribute("y")) || 0 }; });
+      var asc = 0, desc = 0;
+      boxes.forEach(function (x, i) {
+        if (list) list[i].wr = x.b.width / fs;
+        if (x.b.height > 0) { asc = Math.max(asc, (x.ty - x.b.y) / fs); desc = Math.max(desc, (x.b.y + x.b.height - x.ty) / fs); }
+      });
+      if (asc > 0) { ASC = asc; DESC = desc; }
+      return boxes.length ? boxes[boxes.length - 1].b.width : 0;
+    };
+    /* the grid: cell key → boxes touching that cell; a box's "it" is the place it belongs to */
+    var Grid = function (size) { this.size = size; this.cells = new Map(); };
+    Grid.prototype.each = function (b, fn) {
+      var s = this.size;
+      for (var cx = Math.floor(b.x0 / s), cx1 = Math.floor(b.x1 / s); cx <= cx1; cx++) {
+        for (var cy = Math.floor(b.y0 / s), cy1 = Math.floor(b.y1 / s); cy <= cy1; cy++) {
+          if (fn(cx + "," + cy)) return true;
+        }
+      }
+      return false;
+    };
+    Grid.prototype.add = function (b) {
+      var cells = this.cells;
+      this.each(b, function (k) { var l = cells.get(k); if (l) l.push(b); else cells.set(k, [b]); return false; });
+    };
+    Grid.prototype.hits = function (b, self) {
+      var cells = this.cells;
+      return this.each(b, function (k) {
+        var l = cells.get(k);
+        if (!l) return false;
+        for (var i = 0; i < l.length; i++) if (l[i].it !== self && overlap(b, l[i])) return true;
+        return false;
+      });
+    };
+    var mapState = null;  /* the scale the labels were last placed for */
+    var scale = function () {
       var box = mapSvg.getBoundingClientRect();
-      if (!box.width || !box.height) return;
-      var k = Math.min(box.width / vb.width, box.height / vb.height);
-      var u = 1 / k;
+      if (!box.width || !box.height) return null;
+      var u = 1 / Math.min(box.width / vb.width, box.height / vb.height);
       mapSvg.style.setProperty("--u", u.toFixed(4));
       mapSvg.classList.add("map-js");
-      var fs = LABEL_PX * u, g = (DOT_PX + GAP_PX) * u, pad = 2 * u, dr = (DOT_PX + 1) * u;
-      var items = mapPlaces.map(function (a) {
-        var c = a.querySelector("circle"), t = a.querySelector("text.map-label");
-        return { a: a, t: t, x: c.cx.baseVal.value, y: c.cy.baseVal.value };
-      });
-      items.forEach(function (it) { it.t.style.fontSize = fs + "px"; });
-      items.forEach(function (it) { it.w = it.t.getComputedTextLength() + 2 * u; });
-      var dots = items.map(function (it) { return { it: it, x0: it.x - dr, x1: it.x + dr, y0: it.y - dr, y1: it.y + dr }; });
-      var placed = [];
-      items.forEach(function (it) {
-        var cands = candidates(it.x, it.y, it.w, fs, g);
-        var inside = cands.filter(function (c) { return c.x0 >= pad && c.x1 <= vb.width - pad && c.y0 >= pad && c.y1 <= vb.height - pad; });
-        var free = inside.filter(function (c) {
-          return placed.every(function (q) { return !overlap(c, q); }) &&
-            dots.every(function (d) { return d.it === it || !overlap(c, d); });
-        })[0];
-        var pos = free || inside[0] || cands[0];
-        it.pos = pos;
-        it.t.setAttribute("x", pos.tx.toFixed(1));
-        it.t.setAttribute("y", pos.ty.toFixed(1));
-        it.t.setAttribute("text-anchor", pos.anchor);
-        it.t.classList.toggle("map-label-on", !!free);
-        if (free) placed.push(free);
-      });
-      hoverLabel.style.fontSize = fs + "px";
-      mapState = items;
+      return u;
+    };
+    var geometry = function (u) {
+      return { u: u, fs: LABEL_PX * u, g: (DOT_PX + GAP_PX) * u, pad: 2 * u, dr: (DOT_PX + 1) * u };
+    };
+    var dotGrid = function (m) {
+      var grid = new Grid(5 * m.fs);
+      items.forEach(function (it) { grid.add({ it: it, x0: it.x - m.dr, x1: it.x + m.dr, y0: it.y - m.dr, y1: it.y + m.dr }); });
+      return grid;
+    };
+    var insidePlot = function (m) {
+      return function (c) { return c.x0 >= m.pad && c.x1 <= vb.width - m.pad && c.y0 >= m.pad && c.y1 <= vb.height - m.pad; };
+    };
+    var layoutMap = function () {
+      var u = scale();
+      if (u === null) return;
+      if (mapState && Math.abs(mapState.u - u) < 1e-4) return;  /* same scale: same placement */
+      var m = geometry(u);
+      var grid = dotGrid(m);
+      m.grid = grid;
+      if (!hoverOnly) {
+        /* measured once (the font size is --u times 13 px; the boxes scale with it) */
+        if (items.length && items[0].wr === null) measure(items, items.map(function (it) { return it.t; }), m.fs);
+        var inside = insidePlot(m);
+        items.forEach(function (it) {
+          var cands = candidates(it.x, it.y, it.wr * m.fs + 2 * u, m.fs, m.g);
+          var ok = cands.filter(inside);
+          var free = null;
+          for (var i = 0; i < ok.length && !free; i++) if (!grid.hits(ok[i], it)) free = ok[i];
+          it.pos = free || ok[0] || cands[0];
+          it.on = !!free;
+          if (free) { free.it = it; grid.add(free); }
+        });
+        items.forEach(function (it) {
+          it.t.setAttribute("x", it.pos.tx.toFixed(1));
+          it.t.setAttribute("y", it.pos.ty.toFixed(1));
+          it.t.setAttribute("text-anchor", it.pos.anchor);
+          it.t.classList.toggle("map-label-on", it.on);
+        });
+      }
+      mapState = m;
       /* graticule labels that would run over the plot's edge at this size are left out */
-      Array.prototype.forEach.call(mapSvg.querySelectorAll(".graticule-label"), function (t) {
-        t.style.visibility = "";
-        var b = t.getBBox();
-        if (b.x < 0 || b.y < 0 || b.x + b.width > vb.width || b.y + b.height > vb.height) t.style.visibility = "hidden";
+      var grat = Array.prototype.slice.call(mapSvg.querySelectorAll(".graticule-label"));
+      grat.forEach(function (t) { t.style.visibility = ""; });
+      grat.map(function (t) { return t.getBBox(); }).forEach(function (b, i) {
+        if (b.x < 0 || b.y < 0 || b.x + b.width > vb.width || b.y + b.height > vb.height) grat[i].style.visibility = "hidden";
       });
+    };
+    /* a label shown on hover or focus: where it was placed, or (map-hover-labels) at the first
+       position inside the plot that covers no other dot, else the first inside the plot */
+    var hoverPosition = function (it) {
+      var m = mapState;
+      hoverLabel.removeAttribute("hidden");
+      var w = measure(null, [hoverLabel], m.fs) + 2 * m.u;
+      var cands = candidates(it.x, it.y, w, m.fs, m.g);
+      var ok = cands.filter(insidePlot(m));
+      return ok.filter(function (c) { return !m.grid.hits(c, it); })[0] || ok[0] || cands[0];
     };
     var activePlace = null;
     var showPlaceLabel = function (a) {
       if (activePlace && activePlace !== a) activePlace.classList.remove("active");
       activePlace = a;
       a.classList.add("active");
-      var it = mapState && mapState.filter(function (i) { return i.a === a; })[0];
-      if (!it || it.t.classList.contains("map-label-on")) { hoverLabel.setAttribute("hidden", ""); return; }
+      var it = itemOf.get(a);
+      if (!it || !mapState || (!hoverOnly && it.on)) { hoverLabel.setAttribute("hidden", ""); return; }
       hoverLabel.textContent = it.t.textContent;
-      hoverLabel.setAttribute("x", it.pos.tx.toFixed(1));
-      hoverLabel.setAttribute("y", it.pos.ty.toFixed(1));
-      hoverLabel.setAttribute("text-anchor", it.pos.anchor);
+      var pos = hoverOnly ? hoverPosition(it) : it.pos;
+      hoverLabel.setAttribute("x", pos.tx.toFixed(1));
+      hoverLabel.setAttribute("y", pos.ty.toFixed(1));
+      hoverLabel.setAttribute("text-anchor", pos.anchor);
       hoverLabel.removeAttribute("hidden");
     };
     var hidePlaceLabel = function (a) {
@@ -295,10 +407,15 @@
       a.addEventListener("blur", function () { hidePlaceLabel(a); });
     });
     layoutMap();
-    var relayout = null;
+    var frame = null, settle = null;
     window.addEventListener("resize", function () {
-      if (relayout) cancelAnimationFrame(relayout);
-      relayout = requestAnimationFrame(function () { relayout = null; layoutMap(); if (activePlace) showPlaceLabel(activePlace); });
+      if (!frame) frame = requestAnimationFrame(function () { frame = null; scale(); });
+      if (settle) clearTimeout(settle);
+      settle = setTimeout(function () {
+        settle = null;
+        layoutMap();
+        if (activePlace) showPlaceLabel(activePlace);
+      }, SETTLE_MS);
     });
   }
 

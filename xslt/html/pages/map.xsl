@@ -22,7 +22,14 @@
        for each place in turn, the first of four positions (right, left, above, below the dot) whose
        box lies inside the plot and overlaps no label placed before and no other dot; 'on' is false
        when none does (the label then shows on hover and focus only, at the first position inside
-       the plot). -->
+       the plot). Boxes are kept in a coarse grid (a map from cell to the boxes that touch it), so
+       a candidate is compared only with the boxes in the cells it touches: near-linear time.
+       Maps of more than $fp:max-static-labels places get no static labels at all (on such a map
+       only a few per cent of them fit, and the table lists them all): every label shows on hover
+       and focus only. -->
+  <xsl:variable name="fp:max-static-labels" as="xs:integer" select="400"/>
+  <xsl:variable name="fp:cell" as="xs:double" select="64"/>
+
   <xsl:function name="fp:label-candidates" as="map(*)*">
     <xsl:param name="pt" as="map(*)"/>
     <xsl:variable name="fs" select="15"/>
@@ -37,21 +44,52 @@
       map{'tx': $x, 'ty': $y + $g + 0.8 * $fs, 'anchor': 'middle', 'x0': $x - $w div 2, 'x1': $x + $w div 2, 'y0': $y + $g, 'y1': $y + $g + 1.05 * $fs})"/>
   </xsl:function>
 
+  <!-- the grid cells a box touches (cells of $fp:cell units; keys are integers) -->
+  <xsl:function name="fp:cells" as="xs:integer*">
+    <xsl:param name="b" as="map(*)"/>
+    <xsl:sequence select="for $cx in xs:integer(floor($b?x0 div $fp:cell)) to xs:integer(floor($b?x1 div $fp:cell)),
+                              $cy in xs:integer(floor($b?y0 div $fp:cell)) to xs:integer(floor($b?y1 div $fp:cell))
+                          return ($cx + 64) * 65536 + ($cy + 64)"/>
+  </xsl:function>
+
+  <xsl:function name="fp:grid-add" as="map(*)">
+    <xsl:param name="grid" as="map(*)"/>
+    <xsl:param name="b" as="map(*)"/>
+    <xsl:sequence select="fold-left(fp:cells($b), $grid, function($g, $k) { map:put($g, $k, ($g($k), $b)) })"/>
+  </xsl:function>
+
   <xsl:function name="fp:place-labels" as="map(*)*">
     <xsl:param name="pts" as="map(*)*"/>
     <xsl:param name="W" as="xs:double"/>
     <xsl:param name="H" as="xs:double"/>
-    <xsl:variable name="dots" select="for $i in 1 to count($pts) return
-      map{'i': $i, 'x0': $pts[$i]?x - 7, 'x1': $pts[$i]?x + 7, 'y0': $pts[$i]?y - 7, 'y1': $pts[$i]?y + 7}"/>
-    <xsl:sequence select="fold-left(1 to count($pts), (), function($done, $i) {
-      let $cands := fp:label-candidates($pts[$i]),
-          $inside := $cands[?x0 ge 2 and ?x1 le $W - 2 and ?y0 ge 2 and ?y1 le $H - 2],
-          $free := $inside[
-            (every $q in $done[?on] satisfies not(fp:overlap(., $q)))
-            and (every $d in $dots[?i ne $i] satisfies not(fp:overlap(., $d)))][1]
-      return ($done, if (exists($free)) then map:put($free, 'on', true())
-                     else map:put(($inside, $cands)[1], 'on', false()))
-    })"/>
+    <xsl:variable name="n" select="count($pts)"/>
+    <xsl:choose>
+      <xsl:when test="$n gt $fp:max-static-labels">
+        <xsl:sequence select="for $pt in $pts return
+          let $cands := fp:label-candidates($pt)
+          return map:put(($cands[?x0 ge 2 and ?x1 le $W - 2 and ?y0 ge 2 and ?y1 le $H - 2], $cands)[1], 'on', false())"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="dots" select="map:merge(for $i in 1 to $n return
+          let $d := map{'i': $i, 'x0': $pts[$i]?x - 7, 'x1': $pts[$i]?x + 7, 'y0': $pts[$i]?y - 7, 'y1': $pts[$i]?y + 7}
+          return for $k in fp:cells($d) return map{$k: $d}, map{'duplicates': 'combine'})"/>
+        <xsl:iterate select="1 to $n">
+          <xsl:param name="placed" as="map(*)" select="map{}"/>
+          <xsl:variable name="i" select="."/>
+          <xsl:variable name="cands" select="fp:label-candidates($pts[$i])"/>
+          <xsl:variable name="inside" select="$cands[?x0 ge 2 and ?x1 le $W - 2 and ?y0 ge 2 and ?y1 le $H - 2]"/>
+          <xsl:variable name="free" select="$inside[
+            let $c := ., $ks := fp:cells($c)
+            return (every $k in $ks satisfies (every $q in $placed($k) satisfies not(fp:overlap($c, $q))))
+               and (every $k in $ks satisfies (every $d in $dots($k)[?i ne $i] satisfies not(fp:overlap($c, $d))))][1]"/>
+          <xsl:sequence select="if (exists($free)) then map:put($free, 'on', true())
+                                else map:put(($inside, $cands)[1], 'on', false())"/>
+          <xsl:next-iteration>
+            <xsl:with-param name="placed" select="if (exists($free)) then fp:grid-add($placed, $free) else $placed"/>
+          </xsl:next-iteration>
+        </xsl:iterate>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:function>
 
   <xsl:function name="fp:overlap" as="xs:boolean">
@@ -88,7 +126,7 @@
             <xsl:variable name="y" select="function($lat) { round(($lat1 - $lat) div ($lat1 - $lat0) * $H * 10) div 10 }"/>
             <p class="map-skip"><a href="#places-table">Skip the map: the places as a table</a></p>
             <figure class="map">
-              <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} {$H}" class="map-svg" role="group" aria-labelledby="map-caption">
+              <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} {$H}" class="map-svg{if (count($places) gt $fp:max-static-labels) then ' map-hover-labels' else ''}" role="group" aria-labelledby="map-caption">
                 <rect x="0" y="0" width="{$W}" height="{$H}" class="map-bg"/>
                 <xsl:variable name="ls" select="fp:step($lon1 - $lon0)"/>
                 <xsl:for-each select="xs:integer(ceiling($lon0 div $ls)) to xs:integer(floor($lon1 div $ls))">
