@@ -217,7 +217,7 @@ def corpora(tmp_path_factory) -> Path:
 def letters(tmp_path_factory) -> Path:
     corpus = shared_path("corpora", "letters")
     auth = [corpus / "indices" / n for n in ("listperson.xml", "listplace.xml", "listorg.xml")]
-    files = [corpus / "editions" / n for n in ("L02669.xml", "L02406.xml")]
+    files = [corpus / "editions" / n for n in ("L02669.xml", "L02406.xml", "L00844.xml")]
     return _build(tmp_path_factory.mktemp("letters2") / "site", files, auth)
 
 
@@ -268,3 +268,6 @@ def test_letters_note_bibl_and_registers(letters):
     assert "Wien" in " ".join(_text(r) for r in registers)
     marks = _page(letters / "doc" / "L02406.html").xpath(f"//span[{_cls('hand-shift')}]")
     assert [_text(m) for m in marks] == ["[hand change]", "[hand: typewriter]", "[hand change]"]
+    # handShift scribe="#pmb11740": the scribe's name from the authority file
+    marks = _page(letters / "doc" / "L00844.html").xpath(f"//span[{_cls('hand-shift')}]")
+    assert [_text(m) for m in marks] == ["[hand: Hugo von Hofmannsthal]", "[hand: Richard Beer-Hofmann]"]
