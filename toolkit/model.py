@@ -50,6 +50,21 @@ BLOCK_BREAKS = frozenset(("p", "ab", "l", "lg", "head", "item", "list", "div", "
                           "docImprint", "argument", "epigraph", "trailer", "sp", "speaker", "figure"))
 
 
+# Pointers that show their @target as their text when they have no content (xslt/html/text/
+# names.xsl: a ptr, an empty ref, an empty licence).
+POINTERS_SHOWING_TARGET = frozenset(("ref", "ptr", "licence"))
+_LETTERHEAD_PARENTS = frozenset(("opener", "closer"))
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _seg_is_line(e) -> bool:
+    """A seg that is a line of its own (xslt/html/text/structure.xsl): in an opener or closer, a
+    letterhead, or a seg of a letterhead."""
+    parent = e.getparent()
+    return e.get("type") == "letterhead" or (parent is not None and (
+        local(parent.tag) in _LETTERHEAD_PARENTS or parent.get("type") == "letterhead"))
+
+
 def text_of(el, fields: bool = False) -> str:
     """The reading text of an element: regularised alternatives, no notes (but a note asked for
     itself gives its own text, without the notes inside it), a space where an empty element such
@@ -73,11 +88,17 @@ def text_of(el, fields: bool = False) -> str:
             return
         if name in SKIPPED_IN_TEXT and not top:
             return  # skipped element: its tail is added by the caller
-        block = name in BLOCK_BREAKS and not top
+        block = (name in BLOCK_BREAKS or (name == "seg" and _seg_is_line(e))) and not top
         if block:
             parts.append(" ")
         if e.text:
             parts.append(e.text)
+        if name in POINTERS_SHOWING_TARGET and e.get("target") is not None \
+                and (name == "ptr" or (not (e.text or "").strip() and not any(isinstance(c.tag, str) for c in e))):
+            # a pointer without content shows its target on the page (names.xsl,
+            # fp:target-label): the same text here
+            parts.append(norm_space(_CONTROL.sub("", e.get("target"))))
+            return  # a ptr's content (none in TEI) is not shown either
         # fields: only in element-only content, and never below mixed content (a <choice> in a
         # word) nor between alternatives
         fields = fields and not (e.text or "").strip() and not any((c.tail or "").strip() for c in e)
@@ -127,6 +148,10 @@ class Document:
     date_label: str = ""
     summary: str = ""
     transcribed: bool = True
+    # which of the archive's optional fields (INFO_FIELDS) the header gives, space-separated:
+    # "Document information" shows a field's "Not given in the source" row only in editions
+    # where some document gives it
+    fields: str = ""
 
 
 class Edition:
@@ -137,7 +162,7 @@ class Edition:
                  known_documents: dict[Path, tuple] | None = None):
         self.config = config
         # Documents whose facts a caller already knows (the HTML build's cache, keyed by the
-        # file's bytes): (id, title, when, date label, summary, transcribed) per canonical path.
+        # file's bytes): (id, title, when, date label, summary, transcribed, fields) per canonical path.
         # Their SourceFile may then be an id-only stand-in (light); see `documents`.
         self.known_documents: dict[Path, tuple] = dict(known_documents or {})
         self.base = base
@@ -284,7 +309,15 @@ class Edition:
         body = root.find(f"{T}text/{T}body")
         transcribed = not (body is not None and body.find(f"{T}gap[@reason='not-transcribed']") is not None)
         doc_id = root.get(XML_ID) or path.stem
-        return Document(doc_id, path, self.href(path), title, when, label, summary, transcribed)
+        return Document(doc_id, path, self.href(path), title, when, label, summary, transcribed,
+                        info_fields(header))
+
+    def info_fields(self) -> str:
+        """The optional fields of "Document information" that some document of the edition
+        gives (INFO_FIELDS order, space-separated): only these get a "Not given in the source"
+        row on the pages of the documents that lack them."""
+        present = {f for d in self.documents for f in d.fields.split()}
+        return " ".join(f for f in INFO_FIELDS if f in present)
 
     # -- pointers --------------------------------------------------------------------------
     def resolve(self, pointer: str, from_file: Path) -> tuple[Path, str] | None:
@@ -422,6 +455,35 @@ class Edition:
         return etree.ElementTree(root)
 
 
+# Optional fields of "Document information" (xslt/html/pages/document-info.xsl, which looks for
+# them the same way): a respStmt whose resp starts with "obtain" or "translat" (titleStmt,
+# editionStmt), a record idno, an original classification.
+INFO_FIELDS = ("obtained", "translated", "record", "classification")
+_RESP_FIELDS = etree.XPath("tei:fileDesc/tei:titleStmt/tei:respStmt/tei:resp | "
+                           "tei:fileDesc/tei:editionStmt/tei:respStmt/tei:resp", namespaces={"tei": TEI_NS})
+_RECORD_FIELD = etree.XPath(".//tei:idno[@type = 'record' or @type = 'recordId' or @type = 'record-id' "
+                            "or @type = 'RecordID']", namespaces={"tei": TEI_NS})
+_CLASS_FIELD = etree.XPath(".//tei:note[@type = 'classification' or @type = 'original-classification'] | "
+                           ".//tei:classCode | .//tei:term[@type = 'classification']", namespaces={"tei": TEI_NS})
+# A header whose source names the archive's fields, even without values (this edition's
+# notesStmt/note[@type='source-fields'], docs/encoding.md), has all of them.
+_SOURCE_FIELDS = etree.XPath("tei:fileDesc/tei:notesStmt/tei:note[@type = 'source-fields']",
+                             namespaces={"tei": TEI_NS})
+
+
+def info_fields(header) -> str:
+    """Which INFO_FIELDS a teiHeader gives (space-separated)."""
+    if header is None:
+        return ""
+    if _SOURCE_FIELDS(header):
+        return " ".join(INFO_FIELDS)
+    resps = [norm_space("".join(r.itertext())).lower() for r in _RESP_FIELDS(header)]
+    have = {"obtained": any(r.startswith("obtain") for r in resps),
+            "translated": any(r.startswith("translat") for r in resps),
+            "record": bool(_RECORD_FIELD(header)), "classification": bool(_CLASS_FIELD(header))}
+    return " ".join(f for f in INFO_FIELDS if have[f])
+
+
 # Titles that only date a document (the letters' <title type="iso-date">1894-07-20</title>): never
 # the document's title when it has another one.
 DATE_TITLE_TYPES = frozenset(("iso-date", "isodate", "date", "when", "dating"))
@@ -453,15 +515,41 @@ def title_element(titles: list) -> etree._Element | None:
 #     'origin': FRUS); an untyped or other date there is when the *edition* was published;
 #  4. the date in a dateline of the text;
 #  5. any other date of the correspDesc (received, …: a letter with no sent action);
-#  6. a date in the sourceDesc (the source's date, e.g. a novel's first edition).
+#  6. a date in the sourceDesc (the source's date): that of a first edition (ELTeC's
+#     bibl[@type='firstEdition']) first, those of a digital copy (bibl[@type='digitalSource'],
+#     dated when it was digitised) last.
+# A <date> is dated by @when (or @notBefore, @from, or their -iso forms), else by its text when
+# that is only a year or an ISO date (ELTeC's <date>1847</date>; "[1897]" too).
 _DATE_PLACES = tuple(etree.XPath(xp, namespaces={"tei": TEI_NS}) for xp in (
     "tei:teiHeader/tei:profileDesc/tei:creation//tei:date",
     "tei:teiHeader/tei:profileDesc/tei:correspDesc/tei:correspAction[@type='sent']//tei:date",
     "tei:teiHeader/tei:fileDesc/tei:publicationStmt//tei:date[@type='created' or @type='origin']",
     "tei:text//tei:dateline//tei:date",
     "tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:date",
+    "tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:date[ancestor::tei:bibl[@type = 'firstEdition' "
+    "or @type = 'first-edition']]",
+    "tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:date[not(ancestor::tei:bibl[starts-with(@type, 'digital')])]",
     "tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:date"))
 _DATE_ATTRS = ("when", "when-iso", "notBefore", "notBefore-iso", "from", "from-iso")
+_DATE_TEXT = re.compile(r"\[?(\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?)\]?")
+
+
+# Where a date's text says nothing of the document's date: works cited in a bibliography, the
+# description of a manuscript's items (TEI-C's testms.xml: <listBibl><bibl>…<date>1821</date>).
+_NOT_THE_SOURCE = frozenset((T + "listBibl", T + "msDesc"))
+
+
+def date_value(d) -> str:
+    """The ISO date a <date> gives: its @when (or …, _DATE_ATTRS), else its text when that is
+    only a year or an ISO date (optionally in square brackets) and it is not in a bibliography
+    or manuscript description (_NOT_THE_SOURCE); "" when it gives none."""
+    when = next((d.get(a) for a in _DATE_ATTRS if (d.get(a) or "").strip()), None)
+    if when:
+        return when.strip()
+    m = _DATE_TEXT.fullmatch(norm_space("".join(d.itertext())))
+    if not m or any(a.tag in _NOT_THE_SOURCE for a in d.iterancestors()):
+        return ""
+    return m.group(1)
 
 
 def document_date(root) -> tuple[str, str]:
@@ -469,9 +557,9 @@ def document_date(root) -> tuple[str, str]:
     dated <date>; ("", "") when none has."""
     for find in _DATE_PLACES:
         for d in find(root):
-            when = next((d.get(a) for a in _DATE_ATTRS if (d.get(a) or "").strip()), None)
+            when = date_value(d)
             if when:
-                return when.strip(), norm_space("".join(d.itertext()))
+                return when, norm_space("".join(d.itertext()))
     return "", ""
 
 

@@ -24,7 +24,7 @@ from lxml import etree
 from .. import saxon
 from . import search
 from ..diagnostics import ERROR, Diagnostic
-from ..model import SKIPPED_IN_TEXT, WORD_BREAKS, Edition, T, XML_ID, canon, local, norm_space, text_of
+from ..model import LIST_ELEMENTS, SKIPPED_IN_TEXT, WORD_BREAKS, Edition, T, XML_ID, canon, local, norm_space, text_of
 from ..xmlsafe import TEI_NS, SourceFile, parse_file, serialize_for_saxon
 from .plan import MANIFEST, Plan, digest, tree_digest
 from .publish import staged_output, start_seed, write_file
@@ -47,7 +47,7 @@ PASSAGE = ("p", "ab", "head", "item", "l", "note", "signed", "salute", "dateline
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 NAME_TAGS = tuple(T + n for n in ("persName", "placeName", "orgName", "name", "rs"))  # as the model's mentions
 CACHE = ".edition-cache.json"
-CACHE_FORMAT = 3  # bump when what is cached (or how the model derives document facts) changes
+CACHE_FORMAT = 4  # bump when what is cached (or how the model derives document facts) changes
 
 # Documents are transformed in worker processes when there is enough work to pay for them.
 PARALLEL_MIN_DOCS = 12
@@ -274,7 +274,9 @@ class HtmlBuild:
         used = set()
         entities = self.ed.entities
         if len(entities) > ALL_ENTITY_PAGES_UP_TO:
-            mentioned = {eid for d in self.ed.documents for eid, _, _ in self.doc_mentions(d)}
+            # those its registers name too: the register entries of its page link to them
+            mentioned = {eid for d in self.ed.documents for eid, _, _ in self.doc_mentions(d)} \
+                | {eid for d in self.ed.documents for eid in self.doc_registered(d)}
             entities = {e: v for e, v in entities.items() if e in mentioned}
         for eid in sorted(entities):
             name = safe_name(eid)
@@ -288,6 +290,7 @@ class HtmlBuild:
         their page addresses; mentions are not needed by the stylesheets."""
         ctx = self.ed.context_document(lean=True)
         root = ctx.getroot()
+        self._edition_attrs(root)
         first_entity = root.find("entity")
         for d in self.ed.documents:
             e = self._doc_ctx_el(d)
@@ -299,6 +302,12 @@ class HtmlBuild:
             if e.get("id") in self.ent_page:
                 e.set("page", self.ent_page[e.get("id")])
         return ctx
+
+    def _edition_attrs(self, root) -> None:
+        """Facts of the whole edition that document pages show, as attributes of <edition>:
+        info-fields, the optional fields of "Document information" some document gives
+        (Edition.info_fields; part of every document page's fingerprint)."""
+        root.set("info-fields", self.info_fields)
 
     def _doc_ctx_el(self, d) -> etree._Element:
         e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
@@ -316,6 +325,7 @@ class HtmlBuild:
         if not hasattr(self, "_ctx_parts"):
             if ctx_root is None:  # no whole context needed: the same parts, made directly
                 ctx_root = self.ed.context_document(lean=True, files=False).getroot()
+                self._edition_attrs(ctx_root)
                 for e in ctx_root.iter("entity"):
                     if e.get("id") in self.ent_page:
                         e.set("page", self.ent_page[e.get("id")])
@@ -334,7 +344,9 @@ class HtmlBuild:
         i = self._doc_index[d.id]
         near = [docs[n].id for n in (i - 1, i, i + 1) if 0 <= n < len(docs)]
         refs, files = self.doc_refs.get(d.id, (set(), set()))
-        linked = sorted({o for f in files for o in self._doc_by_name.get(f, ())} - set(near))
+        # documents it points to by file name, or by id (a letter's correspContext/ref)
+        linked = sorted(({o for f in files for o in self._doc_by_name.get(f, ())}
+                         | {r for r in refs if r in self._docs_by_id}) - set(near))
         for x in (*near, *linked):
             if x not in self._ctx_docs:
                 self._ctx_docs[x] = etree.tostring(self._doc_ctx_el(self._docs_by_id[x]), encoding="unicode")
@@ -354,17 +366,22 @@ class HtmlBuild:
         src = self.ed.files[canon(d.file)]
         key = digest(self.data_hash(d), self.entities_key)
         hit = self.cache_prev.get(d.id)
-        if hit and hit[0] == key:
+        if hit and hit[0] == key and len(hit) == 3:
             self.cache[d.id] = hit
             return hit[1]
         root = self.full_tree(d).getroot()
         ids = cite_ids(root)
         texts: dict = {}
         out, seen = [], set()
+        registered: set[str] = set()
         for el in root.iter(*NAME_TAGS):
+            register = in_register(el)
             for pointer in (el.get("ref") or "").split():
                 eid = self._entity_of(pointer, d.file)
                 if eid is None:
+                    continue
+                if register:  # a register entry of the back matter describes, it does not mention
+                    registered.add(eid)
                     continue
                 pid, passage = passage_of(el, ids)
                 if (eid, pid) in seen:
@@ -373,8 +390,13 @@ class HtmlBuild:
                 if passage is not None and passage not in texts:
                     texts[passage] = passage_text(passage)
                 out.append((eid, pid, snippet(texts.get(passage, ""), el)))
-        self.cache[d.id] = [key, out]
+        self.cache[d.id] = [key, out, sorted(registered)]
         return out
+
+    def doc_registered(self, d) -> list[str]:
+        """The entities a document's back-matter registers name (no passages: in_register)."""
+        self._mentions_raw(d)
+        return self.cache[d.id][2]
 
     def _entity_of(self, pointer: str, file: Path) -> str | None:
         """The entity id a pointer in `file` designates (Edition.resolve), remembered per folder
@@ -425,7 +447,7 @@ class HtmlBuild:
             return None
         refs, files = pointed_to(src.root)
         return {"hash": self.data_hash(d), "ids": [[el.tag, i] for i, el in self.ed.ids.get(path, {}).items()],
-                "doc": [d.id, d.title, d.when, d.date_label, d.summary, d.transcribed],
+                "doc": [d.id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields],
                 "refs": sorted(refs), "files": sorted(files)}
 
     def passages(self) -> dict[str, list[tuple[str, str, str]]]:
@@ -475,6 +497,7 @@ class HtmlBuild:
         docmap = digest(*(f"{d.id}\x1f{self.doc_page[d.id]}\x1f{canon(d.file).as_uri()}"
                           for d in ed.documents))
         base = digest(site_hash, docmap)
+        self.info_fields = ed.info_fields()
 
         # document pages
         docs = ed.documents
@@ -492,7 +515,8 @@ class HtmlBuild:
             prev_next = [f"{n.id}\x1f{n.title}\x1f{n.date_label}\x1f{n.when}"
                          for n in (docs[i - 1] if i > 0 else None, docs[i + 1] if i + 1 < len(docs) else None)
                          if n is not None]
-            fp = digest(base, self.data_hash(d), d.id, d.title, d.when, d.date_label, *ents, "|", *prev_next)
+            fp = digest(base, self.data_hash(d), d.id, d.title, d.when, d.date_label, *ents, "|", *prev_next,
+                        "|", self.info_fields)
             page = self.doc_page[d.id]
             if self.plan.add(page, fp):
                 todo_docs.append(d)
@@ -892,7 +916,9 @@ class HtmlBuild:
             for v in e.variants:
                 etree.SubElement(el, "variant").text = v
             if geo:
-                etree.SubElement(el, "geo", lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}")
+                g = etree.SubElement(el, "geo", lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}")
+                if e.kind == "place":  # the map plots places only (site_pages: map)
+                    g.set("on-map", "true")
             tei = etree.SubElement(el, "tei")
             copy = etree.fromstring(etree.tostring(e.element))
             copy.set(XML_BASE, canon(e.file).as_uri())
@@ -914,7 +940,7 @@ class HtmlBuild:
             # the fingerprint data: exactly what entity_page puts into the element, and the
             # records of the entities its own TEI names (their popovers are on the page)
             key = json.dumps(["entity", eid, self.ent_page[eid], e.preferred, e.kind, e.variants,
-                              geo and [f"{geo[0]:.5g}", f"{geo[1]:.5g}"], canon(e.file).as_uri(),
+                              geo and [f"{geo[0]:.5g}", f"{geo[1]:.5g}", e.kind == "place"], canon(e.file).as_uri(),
                               etree.tostring(e.element, encoding="unicode", with_tail=False),
                               [(entity_doc_attrs(did), items) for did, items in grouped],
                               self.named_records(e.element)], ensure_ascii=False)
@@ -1054,13 +1080,32 @@ NOT_RENDERED = frozenset(("fw", "facsimile", "sourceDoc", "standOff", "linkGrp",
                           "spanGrp", "altGrp", "joinGrp", "timeline", "fs", "fLib", "fvLib"))
 
 
+_REGISTER_LISTS = tuple(T + n for n in LIST_ELEMENTS)
+
+
+def in_register(node: etree._Element) -> bool:
+    """Whether a name stands in a register of the text's back matter (a letter's listPerson,
+    listPlace … repeating the entities it names, with their dates, places, coordinates): such
+    names are not mentions of the document, and their entries are not passages."""
+    lists = False
+    for a in node.iterancestors():
+        if a.tag in _REGISTER_LISTS:
+            lists = True
+        elif a.tag == T + "back":
+            return lists
+        elif a.tag == T + "text" or a.tag == T + "teiHeader":
+            return False
+    return False
+
+
 def passage_of(node: etree._Element, ids: dict) -> tuple[str, etree._Element | None]:
     """(passage id, element whose text is the snippet) of a mention.
 
     In the text: the nearest citable passage (PASSAGE), else the nearest citable element, else
-    (lists in <back> or <front>: the letters' registers) the nearest element with an xml:id that
-    the page renders as its id (a register entry), else the whole text ("main", snippet from the
-    nearest element with more text than the name). In the header: #title, #summary or #doc-info,
+    (lists in <front>, or in <body> as in TEI-C's testplace.xml; those of <back> are registers,
+    not passages: in_register) the nearest element with an xml:id that the page renders as its
+    id, else the whole text ("main", snippet from the nearest element with more text than the
+    name). In the header: #title, #summary or #doc-info,
     with the nearest meaningful element (HEADER_PASSAGE) as snippet."""
     fallback = None
     with_id = None

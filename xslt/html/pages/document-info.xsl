@@ -7,6 +7,7 @@
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:fp="urn:x-tei-edition:private"
   xmlns:m="urn:x-tei-edition:modes"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all">
 
   <xsl:template name="fp:info-row">
@@ -43,6 +44,150 @@
   </xsl:function>
 
 
+  <!-- Whether some document of the edition gives an optional field ('obtained', 'translated',
+       'record', 'classification'): the edition context's @info-fields (toolkit/model.py,
+       info_fields). A context without the attribute: every field, as before. -->
+  <xsl:function name="fp:edition-has-field" as="xs:boolean">
+    <xsl:param name="field" as="xs:string"/>
+    <xsl:variable name="given" select="$edition-context/edition/@info-fields"/>
+    <xsl:sequence select="empty($given) or $field = tokenize($given)"/>
+  </xsl:function>
+
+  <!-- A bibliographic description as a value: mixed content as written; element-only content
+       (ELTeC's <bibl><title/><author/><publisher/><date/></bibl>) with its parts apart, ", ". -->
+  <xsl:function name="fp:bibl-parts" as="node()*">
+    <xsl:param name="bibl" as="element()?"/>
+    <xsl:choose>
+      <xsl:when test="empty($bibl)"/>
+      <xsl:when test="exists($bibl/*) and not($bibl/text()[normalize-space()])">
+        <xsl:for-each select="$bibl/*[normalize-space() or @target]">
+          <xsl:if test="position() gt 1">, </xsl:if>
+          <xsl:sequence select="fp:inline(.)"/>
+        </xsl:for-each>
+      </xsl:when>
+      <xsl:otherwise><xsl:sequence select="fp:inline($bibl/node())"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
+  <!-- A language of langUsage: its text, else a name for its @ident (common codes), else the
+       ident itself -->
+  <xsl:variable name="fp:language-names" as="map(xs:string, xs:string)" select="map{
+      'en': 'English', 'eng': 'English', 'de': 'German', 'deu': 'German', 'ger': 'German',
+      'fr': 'French', 'fra': 'French', 'fre': 'French', 'it': 'Italian', 'ita': 'Italian',
+      'es': 'Spanish', 'spa': 'Spanish', 'pt': 'Portuguese', 'por': 'Portuguese',
+      'nl': 'Dutch', 'nld': 'Dutch', 'dut': 'Dutch', 'ru': 'Russian', 'rus': 'Russian',
+      'pl': 'Polish', 'pol': 'Polish', 'cs': 'Czech', 'ces': 'Czech', 'cze': 'Czech',
+      'hu': 'Hungarian', 'hun': 'Hungarian', 'sv': 'Swedish', 'swe': 'Swedish',
+      'da': 'Danish', 'dan': 'Danish', 'no': 'Norwegian', 'nor': 'Norwegian',
+      'el': 'Greek', 'ell': 'Greek', 'grc': 'Ancient Greek', 'la': 'Latin', 'lat': 'Latin',
+      'he': 'Hebrew', 'heb': 'Hebrew', 'yi': 'Yiddish', 'yid': 'Yiddish', 'ar': 'Arabic', 'ara': 'Arabic',
+      'tr': 'Turkish', 'tur': 'Turkish', 'zh': 'Chinese', 'zho': 'Chinese', 'chi': 'Chinese',
+      'ja': 'Japanese', 'jpn': 'Japanese', 'uk': 'Ukrainian', 'ukr': 'Ukrainian',
+      'ro': 'Romanian', 'ron': 'Romanian', 'sl': 'Slovenian', 'slv': 'Slovenian',
+      'hr': 'Croatian', 'hrv': 'Croatian', 'sr': 'Serbian', 'srp': 'Serbian',
+      'fi': 'Finnish', 'fin': 'Finnish', 'ga': 'Irish', 'gle': 'Irish', 'cy': 'Welsh', 'cym': 'Welsh',
+      'ug': 'Uyghur', 'uig': 'Uyghur', 'kk': 'Kazakh', 'kaz': 'Kazakh', 'mn': 'Mongolian', 'mon': 'Mongolian'}"/>
+  <xsl:function name="fp:language-name" as="xs:string">
+    <xsl:param name="language" as="element()"/>
+    <xsl:variable name="ident" select="normalize-space($language/@ident)"/>
+    <xsl:variable name="primary" select="lower-case(tokenize($ident, '-')[1])"/>
+    <xsl:sequence select="if (normalize-space($language)) then normalize-space($language)
+      else if ($primary != '' and map:contains($fp:language-names, $primary))
+        then (if ($ident = $primary) then $fp:language-names($primary)
+              else concat($fp:language-names($primary), ' (', $ident, ')'))
+      else $ident"/>
+  </xsl:function>
+
+  <!-- A letter's correspDesc: for each correspAction who sent / received it (names linked to
+       their entity pages, as in the text), where and when; then the previous and next letter
+       of correspContext. Rows of class info-corresp. -->
+  <xsl:variable name="fp:corresp-labels" select="map{
+      'sent': ('Sent by', 'Sent from', 'Date sent'),
+      'received': ('Received by', 'Received at', 'Date received'),
+      'forwarded': ('Forwarded by', 'Forwarded from', 'Date forwarded'),
+      'redirected': ('Redirected by', 'Redirected from', 'Date redirected'),
+      'transmitted': ('Transmitted by', 'Transmitted from', 'Date transmitted')}"/>
+  <xsl:template name="fp:corresp-rows">
+    <xsl:param name="corresp" as="element()*"/>
+    <xsl:for-each select="$corresp/tei:correspAction">
+      <xsl:variable name="labels" select="($fp:corresp-labels(string(@type)), 'Correspondent', 'Place', 'Date')[position() le 3]"/>
+      <xsl:variable name="fields" select="(
+        *[self::tei:persName or self::tei:orgName or ((self::tei:name or self::tei:rs) and not(@type = ('place', 'settlement')))][normalize-space()],
+        *[self::tei:placeName or self::tei:settlement or ((self::tei:name or self::tei:rs) and @type = ('place', 'settlement'))][normalize-space()],
+        tei:date[normalize-space() or @when])"/>
+      <xsl:for-each-group select="$fields" group-by="if (self::tei:date) then 3
+          else if (self::tei:placeName or self::tei:settlement or @type = ('place', 'settlement')) then 2 else 1">
+        <xsl:sort select="current-grouping-key()"/>
+        <xsl:call-template name="fp:info-row">
+          <xsl:with-param name="label" select="$labels[current-grouping-key()]"/>
+          <xsl:with-param name="class" select="'corresp'"/>
+          <xsl:with-param name="value">
+            <xsl:for-each select="current-group()">
+              <xsl:if test="position() gt 1">; </xsl:if>
+              <xsl:choose>
+                <xsl:when test="self::tei:date and not(normalize-space())"><xsl:value-of select="f:date-label(@when)"/></xsl:when>
+                <xsl:otherwise><xsl:sequence select="fp:inline(.)"/></xsl:otherwise>
+              </xsl:choose>
+            </xsl:for-each>
+          </xsl:with-param>
+        </xsl:call-template>
+      </xsl:for-each-group>
+    </xsl:for-each>
+    <!-- the TEI's ref[@type = 'prev' | 'next']; also the letters' @subtype previous_letter /
+         next_letter, within the correspondence or the collection (@type) -->
+    <xsl:for-each select="$corresp/tei:correspContext/tei:ref[@type = ('prev', 'next')
+                            or @subtype = ('previous_letter', 'next_letter')]">
+      <xsl:variable name="next" select="@type = 'next' or @subtype = 'next_letter'"/>
+      <xsl:variable name="doc" select="fp:document-target(.)"/>
+      <xsl:call-template name="fp:info-row">
+        <xsl:with-param name="label" select="concat(if ($next) then 'Next letter' else 'Previous letter',
+          if (@type = 'withinCorrespondence') then ' in this correspondence'
+          else if (@type = 'withinCollection') then ' in the collection' else '')"/>
+        <xsl:with-param name="class" select="'corresp'"/>
+        <xsl:with-param name="value">
+          <xsl:variable name="label" as="node()*">
+            <xsl:choose>
+              <xsl:when test="normalize-space() or *">
+                <xsl:apply-templates mode="m:text">
+                  <xsl:with-param name="inline" tunnel="yes" select="true()"/>
+                  <xsl:with-param name="in-link" tunnel="yes" select="exists($doc)"/>
+                </xsl:apply-templates>
+              </xsl:when>
+              <xsl:when test="exists($doc)"><xsl:value-of select="string-join(($doc/date[normalize-space()], $doc/@title), ' — ')"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="fp:target-label(@target)"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:variable>
+          <xsl:choose>
+            <xsl:when test="exists($doc)"><a href="{$root}{$doc/@page}"><xsl:sequence select="$label"/></a></xsl:when>
+            <xsl:otherwise><span class="tei-ref"><xsl:sequence select="$label"/></span></xsl:otherwise>
+          </xsl:choose>
+        </xsl:with-param>
+      </xsl:call-template>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- The document of the site a pointer designates: "#id" or a bare id (a document's xml:id),
+       or a file ("L00358.xml", relative to the pointing file); () for anything else. -->
+  <xsl:function name="fp:document-target" as="element(document)?">
+    <xsl:param name="ref" as="element()"/>
+    <xsl:variable name="p" select="string(tokenize(normalize-space($ref/@target), ' ')[1])"/>
+    <xsl:variable name="file" select="if (contains($p, '#')) then substring-before($p, '#') else $p"/>
+    <xsl:variable name="frag" select="substring-after($p, '#')"/>
+    <xsl:variable name="found" as="element(document)*">
+      <xsl:choose>
+        <xsl:when test="$p = '' or empty($edition-context)"/>
+        <xsl:when test="$file = ''"><xsl:sequence select="key('fp:document-by-id', $frag, $edition-context)"/></xsl:when>
+        <xsl:when test="matches($file, '^[a-zA-Z][a-zA-Z0-9+.-]*:')"/>
+        <xsl:otherwise>
+          <xsl:variable name="resolved" select="f:resolve-uri($file, $ref)"/>
+          <xsl:sequence select="if (exists($resolved)) then key('fp:document-by-uri', replace($resolved, '^file:/+', 'file:///'), $edition-context) else ()"/>
+          <xsl:if test="not(contains($p, '#'))"><xsl:sequence select="key('fp:document-by-id', $p, $edition-context)"/></xsl:if>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:sequence select="$found[@page][1]"/>
+  </xsl:function>
+
   <xsl:template name="f:document-info">
     <xsl:param name="header" as="element()?"/>
     <xsl:param name="doc" as="element(document)?"/>
@@ -65,6 +210,9 @@
             <xsl:with-param name="value" select="fp:inline(node())"/>
           </xsl:call-template>
         </xsl:for-each>
+        <xsl:call-template name="fp:corresp-rows">
+          <xsl:with-param name="corresp" select="$header/tei:profileDesc/tei:correspDesc"/>
+        </xsl:call-template>
         <!-- archival source: the citation, else the identifier's parts, else the source description -->
         <xsl:call-template name="fp:info-row">
           <xsl:with-param name="label" select="'Archival source'"/>
@@ -80,7 +228,7 @@
                 </xsl:for-each>
               </xsl:when>
               <xsl:when test="$fd/tei:sourceDesc/tei:bibl[not(@type = ('digital-archive', 'listing'))] | $fd/tei:sourceDesc/tei:biblStruct | $fd/tei:sourceDesc/tei:biblFull | $fd/tei:sourceDesc/tei:p">
-                <xsl:sequence select="fp:inline(($fd/tei:sourceDesc/tei:bibl[not(@type = ('digital-archive', 'listing'))], $fd/tei:sourceDesc/tei:biblStruct, $fd/tei:sourceDesc/tei:biblFull, $fd/tei:sourceDesc/tei:p)[1]/node())"/>
+                <xsl:sequence select="fp:bibl-parts(($fd/tei:sourceDesc/tei:bibl[not(@type = ('digital-archive', 'listing'))], $fd/tei:sourceDesc/tei:biblStruct, $fd/tei:sourceDesc/tei:biblFull, $fd/tei:sourceDesc/tei:p)[1])"/>
               </xsl:when>
               <xsl:otherwise><xsl:sequence select="$not-given"/></xsl:otherwise>
             </xsl:choose>
@@ -92,8 +240,9 @@
             <xsl:with-param name="value" select="fp:inline(node())"/>
           </xsl:call-template>
         </xsl:for-each>
-        <!-- responsibilities: "Obtained by" and "Translated by" always (the archive's fields;
-             "Not given in the source" when the header has no such respStmt), then any other -->
+        <!-- responsibilities: "Obtained by" and "Translated by" (the archive's fields; "Not
+             given in the source" when the header has no such respStmt but the edition has the
+             field: fp:edition-has-field), then any other -->
         <xsl:variable name="resps" select="$fd/tei:titleStmt/tei:respStmt | $fd/tei:editionStmt/tei:respStmt"/>
         <xsl:for-each select="('obtain', 'translat')">
           <xsl:variable name="key" select="."/>
@@ -102,6 +251,7 @@
             <xsl:when test="exists($these)">
               <xsl:for-each select="$these"><xsl:call-template name="fp:resp-row"/></xsl:for-each>
             </xsl:when>
+            <xsl:when test="not(fp:edition-has-field(if ($key = 'obtain') then 'obtained' else 'translated'))"/>
             <xsl:otherwise>
               <xsl:call-template name="fp:info-row">
                 <xsl:with-param name="label" select="if ($key = 'obtain') then 'Obtained by' else 'Translated by'"/>
@@ -130,7 +280,8 @@
                   <span class="rights-p">
                     <xsl:choose>
                       <xsl:when test="self::tei:licence and f:safe-url(@target)">
-                        <a href="{f:safe-url(@target)}" rel="license noopener"><xsl:value-of select="normalize-space(.)"/></a>
+                        <!-- a licence given only by its address (ELTeC): the address as the link text -->
+                        <a href="{f:safe-url(@target)}" rel="license noopener"><xsl:value-of select="(normalize-space(.)[. != ''], fp:target-label(@target))[1]"/></a>
                       </xsl:when>
                       <xsl:otherwise><xsl:sequence select="fp:inline(node())"/></xsl:otherwise>
                     </xsl:choose>
@@ -143,31 +294,37 @@
             </xsl:with-param>
           </xsl:call-template>
         </xsl:if>
-        <xsl:call-template name="fp:info-row">
-          <xsl:with-param name="label" select="'Record ID'"/>
-          <xsl:with-param name="value">
-            <xsl:variable name="rec" select="($header//tei:idno[@type = ('record', 'recordId', 'record-id', 'RecordID')])[1]"/>
-            <xsl:choose>
-              <xsl:when test="$rec"><xsl:value-of select="normalize-space($rec)"/></xsl:when>
-              <xsl:otherwise><xsl:sequence select="$not-given"/></xsl:otherwise>
-            </xsl:choose>
-          </xsl:with-param>
-        </xsl:call-template>
-        <xsl:call-template name="fp:info-row">
-          <xsl:with-param name="label" select="'Original classification'"/>
-          <xsl:with-param name="value">
-            <xsl:variable name="cls" select="($header//tei:note[@type = ('classification', 'original-classification')],
-              $header//tei:classCode, $header//tei:term[@type = 'classification'])[1]"/>
-            <xsl:choose>
-              <xsl:when test="$cls"><xsl:value-of select="normalize-space($cls)"/></xsl:when>
-              <xsl:otherwise><xsl:sequence select="$not-given"/></xsl:otherwise>
-            </xsl:choose>
-          </xsl:with-param>
-        </xsl:call-template>
+        <!-- record id and original classification, found as toolkit/model.py's info_fields finds
+             them; the placeholder row only in editions where some document gives the field -->
+        <xsl:variable name="rec" select="($header//tei:idno[@type = ('record', 'recordId', 'record-id', 'RecordID')])[1]"/>
+        <xsl:if test="$rec or fp:edition-has-field('record')">
+          <xsl:call-template name="fp:info-row">
+            <xsl:with-param name="label" select="'Record ID'"/>
+            <xsl:with-param name="value">
+              <xsl:choose>
+                <xsl:when test="$rec"><xsl:value-of select="normalize-space($rec)"/></xsl:when>
+                <xsl:otherwise><xsl:sequence select="$not-given"/></xsl:otherwise>
+              </xsl:choose>
+            </xsl:with-param>
+          </xsl:call-template>
+        </xsl:if>
+        <xsl:variable name="cls" select="($header//tei:note[@type = ('classification', 'original-classification')],
+          $header//tei:classCode, $header//tei:term[@type = 'classification'])[1]"/>
+        <xsl:if test="$cls or fp:edition-has-field('classification')">
+          <xsl:call-template name="fp:info-row">
+            <xsl:with-param name="label" select="'Original classification'"/>
+            <xsl:with-param name="value">
+              <xsl:choose>
+                <xsl:when test="$cls"><xsl:value-of select="normalize-space($cls)"/></xsl:when>
+                <xsl:otherwise><xsl:sequence select="$not-given"/></xsl:otherwise>
+              </xsl:choose>
+            </xsl:with-param>
+          </xsl:call-template>
+        </xsl:if>
         <xsl:if test="$header/tei:profileDesc/tei:langUsage/tei:language">
           <xsl:call-template name="fp:info-row">
             <xsl:with-param name="label" select="'Languages'"/>
-            <xsl:with-param name="value" select="string-join($header/tei:profileDesc/tei:langUsage/tei:language/normalize-space(), '; ')"/>
+            <xsl:with-param name="value" select="string-join($header/tei:profileDesc/tei:langUsage/tei:language/fp:language-name(.)[. != ''], '; ')"/>
           </xsl:call-template>
         </xsl:if>
         <xsl:for-each select="$fd/tei:notesStmt/tei:note">
