@@ -80,11 +80,12 @@ def test_words_apart_at_space_and_line_breaks(site):
     assert snip == "Hier sind wir in Wien, und morgen fahren wir weiter."
 
 
-def test_mention_in_back_has_its_own_passage(site):
+def test_register_entry_in_back_is_not_a_passage(site):
+    """A letter's back-matter register (listPlace …) lists the places it names; an entry there
+    is not a passage that mentions the place (nor is it linked as "Text", #main)."""
     items = passages(site, "vienna")
-    back = [x for x in items if x[0] == "../doc/letter-1.html#vienna-entry"]
-    assert back and back[0][2] == "Wien 48.2 16.37", items
-    assert not [x for x in items if x[0].endswith("#main")]
+    assert items, "the place is mentioned elsewhere"
+    assert not [x for x in items if x[0].endswith("#vienna-entry") or x[0].endswith("#main")], items
 
 
 def test_header_mentions_get_the_nearest_meaningful_element(site):
