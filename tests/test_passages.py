@@ -336,3 +336,12 @@ def test_authority_file_without_a_list_but_with_entities_gets_no_warning(tmp_pat
     r, diags = adhoc(tmp_path / "site", DOCS, [auth])
     assert r.ok and not [d for d in diags if "partic.xml" in d.path], diags
     assert (tmp_path / "site" / "entity").is_dir()
+
+
+def test_authority_warning_for_a_file_given_through_a_symlink(tmp_path):
+    """An ad hoc build knows its files by their resolved paths; a file given through a
+    symlinked folder (../shared linked beside a clone) still gets its warning."""
+    link = tmp_path / "linked"
+    link.symlink_to(FIXTURES, target_is_directory=True)
+    r, diags = adhoc(tmp_path / "site", [link / d.name for d in DOCS], [*AUTHORITY, link / "sigla.xml"])
+    assert [Path(d.path).name for d in diags] == ["sigla.xml"], diags

@@ -96,7 +96,12 @@ def authority_warnings(edition: Edition, given: list[Path]) -> list[Diagnostic]:
     letters' indices/siglen.xml), or whose lists have no entry with an xml:id. Unreadable files
     are reported (and skipped) like any malformed file."""
     out = []
-    for p in dict.fromkeys(canon(Path(x)) for x in given):
+    for x in dict.fromkeys(given):
+        # an ad hoc build knows its files by their resolved paths (load_for_build), an
+        # edition's by the configured ones: a path given through a symlink is found either way
+        p = canon(Path(x))
+        if p not in edition.files:
+            p = canon(Path(x).resolve())
         src = edition.files.get(p)
         if src is None or not src.ok:
             continue
