@@ -8,6 +8,7 @@ page that changed) → static assets → Pagefind index → manifest → atomic 
 """
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -303,6 +304,11 @@ class HtmlBuild:
                 e.set("page", self.ent_page[e.get("id")])
         return ctx
 
+    @functools.cached_property
+    def info_fields(self) -> str:
+        """The optional information fields some document of the edition has (Edition.info_fields)."""
+        return self.ed.info_fields()
+
     def _edition_attrs(self, root) -> None:
         """Facts of the whole edition that document pages show, as attributes of <edition>:
         info-fields, the optional fields of "Document information" some document gives
@@ -497,7 +503,6 @@ class HtmlBuild:
         docmap = digest(*(f"{d.id}\x1f{self.doc_page[d.id]}\x1f{canon(d.file).as_uri()}"
                           for d in ed.documents))
         base = digest(site_hash, docmap)
-        self.info_fields = ed.info_fields()
 
         # document pages
         docs = ed.documents
