@@ -289,3 +289,16 @@ def test_text_of_letterhead_segs():
 def test_text_of_empty_pointers():
     assert t("<p>on <ref target='1895-09-08'/>, see <ptr target='#n1'/> and <ref target='x'>this</ref></p>") \
         == "on 1895-09-08, see #n1 and this"
+
+
+def test_context_is_made_without_a_build(tmp_path):
+    """bench/build.py writes the context for the peer without running a build."""
+    from toolkit.build.html import HtmlBuild
+    from toolkit.build.runner import load_for_build
+    from toolkit.config import load_config
+    from conftest import REPO
+    ed = load_for_build(load_config(REPO / "edition.toml"), [], [])
+    b = HtmlBuild(ed, tmp_path / "unused", False, False)
+    b.assign_pages()
+    root = b.context().getroot()
+    assert root.get("info-fields") is not None and root.find("document") is not None
