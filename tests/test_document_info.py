@@ -174,6 +174,20 @@ def test_fields_change_rebuilds_the_other_pages(tmp_path):
     adhoc(out, names, src)
     assert "Translated by" not in info(page(out, "doc/letter-a.html"))
     same_as_full("field removed")
+    # a letter that letter-a links by id (not its neighbour in date order), by an empty ref
+    # (the row then shows that letter's date and title), gets a new title: letter-a's page
+    # is rebuilt
+    letter_a = src / "letter-a.xml"
+    letter_a.write_text(letter_a.read_text(encoding="utf-8").replace(
+        'target="letter-d">Anna to Ben, 1 June 1894</ref>', 'target="letter-d"/>'), encoding="utf-8")
+    adhoc(out, names, src)
+    assert "Anna to Ben, 1 June 1894" in page(out, "doc/letter-a.html").text_content()
+    letter_d = src / "letter-d.xml"
+    letter_d.write_text(letter_d.read_text(encoding="utf-8").replace(
+        "<title>Anna to Ben, 1 June 1894</title>", "<title>Anna to Ben, first of June 1894</title>"), encoding="utf-8")
+    adhoc(out, names, src)
+    assert "first of June" in page(out, "doc/letter-a.html").text_content()
+    same_as_full("linked letter retitled")
 
 
 def test_bundled_edition_keeps_its_rows(tmp_path):
@@ -301,4 +315,4 @@ def test_context_is_made_without_a_build(tmp_path):
     b = HtmlBuild(ed, tmp_path / "unused", False, False)
     b.assign_pages()
     root = b.context().getroot()
-    assert root.get("info-fields") is not None and root.find("document") is not None
+    assert root.get("info-fields") == ed.info_fields() and root.find("document") is not None

@@ -271,3 +271,22 @@ def test_letters_note_bibl_and_registers(letters):
     # handShift scribe="#pmb11740": the scribe's name from the authority file
     marks = _page(letters / "doc" / "L00844.html").xpath(f"//span[{_cls('hand-shift')}]")
     assert [_text(m) for m in marks] == ["[hand: Hugo von Hofmannsthal]", "[hand: Richard Beer-Hofmann]"]
+
+
+def test_apparatus_reads_as_its_lemma_in_titles_and_contents(tmp_path):
+    """The model's title (toolkit/model.py, text_of) and the stylesheet's reading text
+    (fp:reading-text: the page title, the contents) take an apparatus's lemma, else its first
+    reading — also when the other readings are grouped in rdgGrp."""
+    from lxml import html as lhtml
+    from toolkit.build.runner import build
+    from toolkit.config import load_config
+    fixture = Path(__file__).resolve().parent / "fixtures" / "tei_cases2" / "app-reading.xml"
+    [r] = build(load_config(Path(__file__).resolve().parents[1] / "edition.toml"), ["html"],
+                paths=[fixture], out=tmp_path / "site", search_index=False)
+    assert r.ok, r.summary()
+    page = lhtml.parse(str(tmp_path / "site" / "doc" / "AppReading.html")).getroot()
+    assert page.findtext(".//title").startswith("Edge café title ·")
+    toc = [" ".join(a.text_content().split()) for a in page.xpath("//nav[contains(@class, 'toc')]//a")]
+    assert toc == ["One x", "Two first", "Three"], toc
+    listing = lhtml.parse(str(tmp_path / "site" / "documents.html")).getroot()
+    assert "Edge café title" in listing.text_content() and "kaffee" not in listing.text_content()

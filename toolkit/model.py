@@ -88,6 +88,15 @@ def text_of(el, fields: bool = False) -> str:
             return
         if name in SKIPPED_IN_TEXT and not top:
             return  # skipped element: its tail is added by the caller
+        if name == "app" and not top:
+            # an apparatus reads as its lemma, else its first reading (the page shows the other
+            # readings apart, in brackets, and keeps them out of search: transcription.xsl)
+            reading = next(e.iter(T + "lem"), None)
+            if reading is None:
+                reading = next(e.iter(T + "rdg"), None)
+            if reading is not None:
+                walk(reading, fields=fields)
+            return  # its tail is added by the caller
         block = (name in BLOCK_BREAKS or (name == "seg" and _seg_is_line(e))) and not top
         if block:
             parts.append(" ")

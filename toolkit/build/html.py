@@ -506,6 +506,10 @@ class HtmlBuild:
 
         # document pages
         docs = ed.documents
+        by_id = {x.id: x for x in docs}
+        by_name: dict[str, list[str]] = {}
+        for x in docs:
+            by_name.setdefault(x.file.name, []).append(x.id)
         todo_docs = []
         for i, d in enumerate(docs):
             src = ed.files[canon(d.file)]
@@ -520,8 +524,13 @@ class HtmlBuild:
             prev_next = [f"{n.id}\x1f{n.title}\x1f{n.date_label}\x1f{n.when}"
                          for n in (docs[i - 1] if i > 0 else None, docs[i + 1] if i + 1 < len(docs) else None)
                          if n is not None]
+            # documents it links by file name or by id (a letter's previous/next letter): the page
+            # shows their titles and dates (as context_slice gives them)
+            linked = sorted(({o for f in files for o in by_name.get(f, ())}
+                             | {r for r in refs if r in by_id}) - {d.id})
+            linked_facts = [f"{x}\x1f{by_id[x].title}\x1f{by_id[x].date_label}\x1f{by_id[x].when}" for x in linked]
             fp = digest(base, self.data_hash(d), d.id, d.title, d.when, d.date_label, *ents, "|", *prev_next,
-                        "|", self.info_fields)
+                        "|", self.info_fields, "|", *linked_facts)
             page = self.doc_page[d.id]
             if self.plan.add(page, fp):
                 todo_docs.append(d)

@@ -96,6 +96,7 @@ def authority_warnings(edition: Edition, given: list[Path]) -> list[Diagnostic]:
     letters' indices/siglen.xml), or whose lists have no entry with an xml:id. Unreadable files
     are reported (and skipped) like any malformed file."""
     out = []
+    giving = {canon(Path(e.file)) for e in edition.entities.values()}  # files that gave entities
     for x in dict.fromkeys(given):
         # an ad hoc build knows its files by their resolved paths (load_for_build), an
         # edition's by the configured ones: a path given through a symlink is found either way
@@ -105,7 +106,7 @@ def authority_warnings(edition: Edition, given: list[Path]) -> list[Diagnostic]:
         src = edition.files.get(p)
         if src is None or not src.ok:
             continue
-        if any(canon(Path(e.file)) == p for e in edition.entities.values()):
+        if p in giving:
             continue  # it gives entities (also without a list: <particDesc><person xml:id>)
         if next(src.root.iter(*(T + k for k in ENTITY_LISTS)), None) is None:
             msg = "an authority file with no listPerson, listPlace or listOrg: no entity is taken from it"

@@ -196,7 +196,7 @@
         [not(ancestor::*[self::tei:del or self::tei:surplus
                          or self::tei:orig[parent::tei:choice] or self::tei:sic[parent::tei:choice]
                          or self::tei:abbr[parent::tei:choice] or self::tei:witDetail
-                         or self::tei:rdg[parent::tei:app][../tei:lem or preceding-sibling::tei:rdg]
+                         or self::tei:rdg[not(. is (ancestor::tei:app[1]//tei:lem, ancestor::tei:app[1]//tei:rdg)[1])]
                          or ((self::tei:seg or self::tei:unclear) and parent::tei:choice and empty(preceding-sibling::*))])]
       return if ($n instance of element()) then (if ($n/@break = 'no') then '' else ' ') else string($n), ''))"/>
   </xsl:function>

@@ -36,7 +36,7 @@
         <xsl:value-of select="string-join(($kind, fp:place-label(@place)), ', ')"/>
         <xsl:if test="@hand">
           <xsl:text> · hand: </xsl:text>
-          <span class="hand" title="{normalize-space(root()//tei:handNote[@xml:id = replace(normalize-space(current()/@hand), '^.*#', '')][1])}">
+          <span class="hand" title="{normalize-space(f:hand-note(@hand, .))}">
             <xsl:value-of select="f:hand-label(@hand, .)"/>
           </span>
         </xsl:if>
