@@ -504,7 +504,7 @@ def title_element(titles: list) -> etree._Element | None:
     else the analytic one (@level='a'), else the first that is not a series/journal/monograph
     title nor a subtitle, alternative or short title, else the first. Titles that are only a date
     (a date-ish @type, or text that is only an ISO date) and empty titles are left out when any
-    other title exists. (xslt/html/document.xsl, fp:title-element, should follow the same rule.)"""
+    other title exists. (xslt/lib/common.xsl, f:title-element, follows the same rule.)"""
     if not titles:
         return None
     def dated(t):
