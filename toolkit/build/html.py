@@ -1061,6 +1061,22 @@ def compile_or_fail(path: Path):
 
 
 # -- helpers shared with tests ------------------------------------------------------------------
+# The ids the document page writes itself (xslt/html/text/ids.xsl, f:reserved-ids): a TEI xml:id
+# equal to one of them, starting with a prefix the page uses ("wit-", "pop-") or with "tei-", or
+# no valid HTML id (empty, with white space) gets "tei-" + it on the page.
+RESERVED_PAGE_IDS = frozenset(("main", "title", "summary", "summary-heading", "toc-heading", "text-heading",
+                               "back-heading", "notes-heading", "doc-info", "doc-info-heading", "citation",
+                               "citation-heading", "witnesses", "witnesses-heading"))
+_NEEDS_PREFIX = re.compile(r"^(wit|pop|tei)-")
+
+
+def page_id(xml_id: str) -> str:
+    """The HTML id of a TEI xml:id on the document page, exactly as f:html-id in ids.xsl."""
+    if xml_id in RESERVED_PAGE_IDS or _NEEDS_PREFIX.match(xml_id) or not re.fullmatch(r"\S+", xml_id):
+        return "tei-" + re.sub(r"\s", "_", xml_id)
+    return xml_id
+
+
 def cite_ids(root: etree._Element) -> dict:
     """element → stable id, exactly as xslt/html/text/ids.xsl computes them."""
     ids = {}
@@ -1073,7 +1089,8 @@ def cite_ids(root: etree._Element) -> dict:
             name = el.tag[len(T):]
             if name in CITABLE:
                 counts[name] = counts.get(name, 0) + 1
-                ids[el] = el.get(XML_ID) or f"{name}-{counts[name]}"
+                xid = el.get(XML_ID)
+                ids[el] = page_id(xid) if xid is not None else f"{name}-{counts[name]}"
     return ids
 
 
@@ -1139,7 +1156,7 @@ def passage_of(node: etree._Element, ids: dict) -> tuple[str, etree._Element | N
     if fallback is not None:
         return ids[fallback], fallback
     if with_id is not None and any(x.tag == T + "text" for x in with_id.iterancestors()):
-        return with_id.get(XML_ID), with_id
+        return page_id(with_id.get(XML_ID)), with_id
     return "main", _wordier_ancestor(node)
 
 
@@ -1254,7 +1271,7 @@ def plain_page(tree, d, site_title: str, source: str) -> str:
                     flush()
                     block = etree.SubElement(box, "div", {"class": "tei-" + safe_name(local(c.tag))})
                     if c in ids or c.get(XML_ID):
-                        block.set("id", ids.get(c) or c.get(XML_ID))
+                        block.set("id", ids.get(c) or page_id(c.get(XML_ID)))
                     fill(c, block, top=True)
                 else:
                     inline(c)

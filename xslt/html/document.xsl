@@ -147,6 +147,10 @@
             <xsl:with-param name="notes" select="$texts//tei:note[not(fp:is-marginal(.))]"/>
           </xsl:call-template>
 
+          <xsl:call-template name="f:witness-list">
+            <xsl:with-param name="witnesses" select="root($tei)//tei:witness"/>
+          </xsl:call-template>
+
           <xsl:call-template name="f:document-info">
             <xsl:with-param name="header" select="$header"/>
             <xsl:with-param name="doc" select="$doc"/>
@@ -235,7 +239,8 @@
     <xsl:param name="id" as="xs:string"/>
     <xsl:sequence select="if (matches($id, '^[^\s]+$') and not(matches($id, '^[a-zA-Z]+-\d+(-ref)?$'))
       and not($id = ('main', 'title', 'summary', 'summary-heading', 'text-heading', 'back-heading', 'notes-heading',
-                     'doc-info', 'doc-info-heading', 'citation', 'citation-heading', 'toc-heading')) and not(starts-with($id, 'pop-')))
+                     'doc-info', 'doc-info-heading', 'citation', 'citation-heading', 'toc-heading',
+                     'witnesses', 'witnesses-heading')) and not(matches($id, '^(pop|wit|tei)-')))
       then $id else concat('document-', f:slug($id))"/>
   </xsl:function>
 

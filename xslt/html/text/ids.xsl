@@ -27,11 +27,27 @@
                      then map:put($v, '#fn', (($v('#fn'), 0)[1]) + 1) else $v"/>
   </xsl:accumulator>
 
-  <!-- The id of a rendered element: its xml:id, or the generated one for citable elements. -->
+  <!-- The ids the page itself writes (document.xsl, layout.xsl, pages/document-info.xsl,
+       notes.xsl, the witnesses' "wit-…" and the popovers' "pop-…"): a TEI xml:id never takes them. -->
+  <xsl:variable name="f:reserved-ids" as="xs:string+" select="('main', 'title', 'summary', 'summary-heading',
+    'toc-heading', 'text-heading', 'back-heading', 'notes-heading', 'doc-info', 'doc-info-heading',
+    'citation', 'citation-heading', 'witnesses', 'witnesses-heading')"/>
+
+  <!-- The HTML id of a TEI xml:id: itself, unless it is one of the page's own ids, starts with a
+       prefix the page uses for its own ids ("wit-", "pop-") or with "tei-", or is no valid HTML id
+       (empty, with white space): then "tei-" + it (white space as "_"). One-to-one, so two
+       xml:ids never share an HTML id; toolkit/build/html.py (page_id) has the same rule. -->
+  <xsl:function name="f:html-id" as="xs:string">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:sequence select="if ($id = $f:reserved-ids or matches($id, '^(wit|pop|tei)-') or not(matches($id, '^\S+$')))
+      then concat('tei-', replace($id, '\s', '_')) else $id"/>
+  </xsl:function>
+
+  <!-- The id of a rendered element: its xml:id (f:html-id), or the generated one for citable elements. -->
   <xsl:function name="f:cite-id" as="xs:string?">
     <xsl:param name="e" as="element()"/>
     <xsl:choose>
-      <xsl:when test="$e/@xml:id"><xsl:sequence select="string($e/@xml:id)"/></xsl:when>
+      <xsl:when test="$e/@xml:id"><xsl:sequence select="f:html-id(string($e/@xml:id))"/></xsl:when>
       <xsl:when test="$e/self::tei:* and local-name($e) = $fp:citable and $e/ancestor::tei:text">
         <xsl:sequence select="concat(local-name($e), '-', $e/accumulator-before('fp:counts')(local-name($e)))"/>
       </xsl:when>

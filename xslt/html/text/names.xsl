@@ -104,7 +104,7 @@
       <xsl:variable name="target" select="key('fp:text-id', substring($p, 2), root($from))[1]"/>
       <xsl:if test="exists($target) and not(local-name($target) = $fp:no-anchor)
                     and empty($target/ancestor-or-self::*[local-name() = $fp:not-rendered])">
-        <xsl:sequence select="string($target/@xml:id)"/>
+        <xsl:sequence select="f:html-id(string($target/@xml:id))"/>
       </xsl:if>
     </xsl:if>
   </xsl:function>

@@ -69,19 +69,19 @@
     <xsl:choose>
       <xsl:when test="node()">
         <span class="tei-{local-name()}">
-          <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
+          <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
           <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
           <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
       </xsl:when>
-      <xsl:when test="@xml:id"><span class="tei-{local-name()}" id="{@xml:id}"></span></xsl:when>
+      <xsl:when test="@xml:id"><span class="tei-{local-name()}" id="{f:html-id(@xml:id)}"></span></xsl:when>
     </xsl:choose>
   </xsl:template>
   <xsl:template match="tei:milestone" mode="m:text" priority="-0.5">
     <span class="tei-milestone" aria-hidden="true"> * </span>
     <xsl:if test="node() or @xml:id">
       <span class="tei-milestone-content">
-        <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
+        <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
         <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
       </span>
     </xsl:if>
@@ -147,6 +147,9 @@
        in brackets with their witnesses ("butchery [bûchers fr]"), kept out of the search index;
        an empty reading is "om.". Readings inside rdgGrp count as the app's own. -->
   <xsl:template match="tei:app" mode="m:text">
+    <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
+    <!-- set on site pages quoting TEI text: the list of witnesses is on the document's page -->
+    <xsl:param name="page-root" tunnel="yes" as="xs:string?" select="()"/>
     <xsl:variable name="app" select="."/>
     <xsl:variable name="readings" select="(.//tei:lem | .//tei:rdg)[ancestor::tei:app[1] is $app]"/>
     <xsl:variable name="lem" select="($readings[self::tei:lem], $readings[self::tei:rdg])[1]"/>
@@ -157,7 +160,7 @@
       <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
       <xsl:if test="exists($lem)">
         <span class="lem">
-          <xsl:if test="$lem/@xml:id"><xsl:attribute name="id" select="$lem/@xml:id"/></xsl:if>
+          <xsl:if test="$lem/@xml:id"><xsl:attribute name="id" select="f:html-id($lem/@xml:id)"/></xsl:if>
           <xsl:if test="fp:lang($lem/@xml:lang)"><xsl:attribute name="lang" select="fp:lang($lem/@xml:lang)"/></xsl:if>
           <xsl:apply-templates select="$lem/node()" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
@@ -168,7 +171,7 @@
           <xsl:for-each select="$others">
             <xsl:if test="position() gt 1"><xsl:text>; </xsl:text></xsl:if>
             <span class="rdg">
-              <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
+              <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
               <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
               <xsl:choose>
                 <xsl:when test="normalize-space() or *">
@@ -181,9 +184,20 @@
                 <xsl:variable name="rdg" select="."/>
                 <xsl:variable name="titles" select="for $t in $tokens return fp:witness-title($t, $rdg)"/>
                 <xsl:text> </xsl:text>
+                <!-- each siglum of a witness the page lists (f:witness-list) links to its entry;
+                   the tooltip is an extra for pointer users -->
                 <span class="wit">
                   <xsl:if test="exists($titles)"><xsl:attribute name="title" select="string-join($titles, '; ')"/></xsl:if>
-                  <xsl:value-of select="string-join(for $t in $tokens return fp:witness-siglum($t, $rdg), ' ')"/>
+                  <xsl:for-each select="$tokens">
+                    <xsl:if test="position() gt 1"><xsl:text> </xsl:text></xsl:if>
+                    <xsl:variable name="anchor" select="fp:witness-anchor(fp:witness(., $rdg))"/>
+                    <xsl:choose>
+                      <xsl:when test="exists($anchor) and not($in-link) and empty($page-root)">
+                        <a class="wit" href="#{$anchor}"><xsl:value-of select="fp:witness-siglum(., $rdg)"/></a>
+                      </xsl:when>
+                      <xsl:otherwise><xsl:value-of select="fp:witness-siglum(., $rdg)"/></xsl:otherwise>
+                    </xsl:choose>
+                  </xsl:for-each>
                 </span>
               </xsl:if>
             </span>
@@ -201,7 +215,7 @@
   <!-- lem, rdg, rdgGrp outside an app: their content, with their id -->
   <xsl:template match="tei:lem | tei:rdg | tei:rdgGrp" mode="m:text">
     <span class="{local-name()}">
-      <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
+      <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
       <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
       <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </span>
@@ -222,19 +236,78 @@
   <xsl:function name="fp:witness-siglum" as="xs:string">
     <xsl:param name="token" as="xs:string"/>
     <xsl:param name="from" as="element()"/>
-    <xsl:variable name="w" select="fp:witness($token, $from)"/>
+    <xsl:sequence select="(fp:own-siglum(fp:witness($token, $from)), replace($token, '^.*#', '')[. != ''], $token)[1]"/>
+  </xsl:function>
+
+  <!-- The siglum a witness gives itself: @n, its abbr/idno/label of type siglum, or its text when
+       that is short. -->
+  <xsl:function name="fp:own-siglum" as="xs:string?">
+    <xsl:param name="w" as="element()?"/>
     <xsl:variable name="text" select="normalize-space($w)"/>
     <xsl:sequence select="(normalize-space($w/@n)[. != ''],
       normalize-space(($w/tei:abbr, $w/tei:idno, $w/tei:label)[@type = 'siglum'][1])[. != ''],
-      $text[. != '' and string-length(.) le 12],
-      replace($token, '^.*#', '')[. != ''], $token)[1]"/>
+      $text[. != '' and string-length(.) le 12])[1]"/>
   </xsl:function>
 
-  <!-- "A: Autograph, 1891, Vienna": the siglum and description of a resolved witness (a tooltip) -->
+  <!-- The id of a witness's entry in the page's list of witnesses: "wit-" + the slug of its
+       xml:id ("-2", "-3" … after it when an earlier witness's xml:id has the same slug); none for
+       a witness without xml:id (nothing points at it). -->
+  <xsl:function name="fp:witness-anchor" as="xs:string?">
+    <xsl:param name="w" as="element()?"/>
+    <xsl:if test="$w/@xml:id">
+      <xsl:variable name="slug" select="f:slug($w/@xml:id)"/>
+      <xsl:variable name="n" select="count($w/preceding::tei:witness[@xml:id][f:slug(@xml:id) = $slug])"/>
+      <xsl:sequence select="concat('wit-', $slug, if ($n gt 0) then concat('-', $n + 1) else '')"/>
+    </xsl:if>
+  </xsl:function>
+
+  <!-- A witness's description: its text without its siglum element. -->
+  <xsl:function name="fp:witness-description" as="xs:string">
+    <xsl:param name="w" as="element()"/>
+    <xsl:variable name="siglum-els" select="$w/(tei:abbr, tei:idno, tei:label)[@type = 'siglum']"/>
+    <xsl:sequence select="normalize-space(string-join($w//text()[not(ancestor::* intersect $siglum-els)], ''))"/>
+  </xsl:function>
+
+  <!-- The page's list of witnesses (every witness of the document, in document order): its
+       siglum (dt, the target of the apparatus's links) and its description (dd), so keyboard,
+       touch and screen-reader users reach what the sigla's tooltips say. -->
+  <xsl:template name="f:witness-list">
+    <xsl:param name="witnesses" as="element()*"/>
+    <xsl:if test="exists($witnesses)">
+      <section class="witnesses" id="witnesses" aria-labelledby="witnesses-heading" data-pagefind-ignore="">
+        <h2 id="witnesses-heading">Witnesses</h2>
+        <dl class="witness-list">
+          <xsl:for-each select="$witnesses">
+            <xsl:variable name="siglum" select="(fp:own-siglum(.), normalize-space(@xml:id)[. != ''], 'Witness ' || position())[1]"/>
+            <xsl:variable name="desc" select="fp:witness-description(.)"/>
+            <dt>
+              <xsl:variable name="anchor" select="fp:witness-anchor(.)"/>
+              <xsl:if test="exists($anchor)"><xsl:attribute name="id" select="$anchor"/></xsl:if>
+              <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+              <xsl:value-of select="$siglum"/>
+            </dt>
+            <dd>
+              <xsl:choose>
+                <xsl:when test="$desc != '' and $desc != $siglum">
+                  <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+                  <xsl:value-of select="$desc"/>
+                </xsl:when>
+                <xsl:otherwise><span class="witness-undescribed">No description given.</span></xsl:otherwise>
+              </xsl:choose>
+            </dd>
+          </xsl:for-each>
+        </dl>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- "A: Autograph, 1891, Vienna": the siglum and description of a resolved witness (a tooltip,
+       an extra: the page's list of witnesses says the same to everyone) -->
   <xsl:function name="fp:witness-title" as="xs:string?">
     <xsl:param name="token" as="xs:string"/>
     <xsl:param name="from" as="element()"/>
-    <xsl:variable name="text" select="normalize-space(fp:witness($token, $from))"/>
+    <xsl:variable name="w" select="fp:witness($token, $from)"/>
+    <xsl:variable name="text" select="if (exists($w)) then fp:witness-description($w) else ''"/>
     <xsl:variable name="siglum" select="fp:witness-siglum($token, $from)"/>
     <xsl:sequence select="if ($text != '' and $text != $siglum) then concat($siglum, ': ', $text) else ()"/>
   </xsl:function>
@@ -250,7 +323,7 @@
       replace(normalize-space(@scribe), '^.*#', ''),
       normalize-space(@medium))[normalize-space()][1]"/>
     <span class="tei-handShift hand-shift" data-pagefind-ignore="">
-      <xsl:if test="@xml:id"><xsl:attribute name="id" select="@xml:id"/></xsl:if>
+      <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
       <xsl:if test="normalize-space($note)"><xsl:attribute name="title" select="normalize-space($note)"/></xsl:if>
       <xsl:value-of select="if ($label) then concat('[hand: ', $label, ']') else '[hand change]'"/>
     </span>
