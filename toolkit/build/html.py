@@ -9,16 +9,19 @@ page that changed) → static assets → Pagefind index → manifest → atomic 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import multiprocessing
 import os
 import re
 import shutil
 import signal
+import stat
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
@@ -48,12 +51,19 @@ PASSAGE = ("p", "ab", "head", "item", "l", "note", "signed", "salute", "dateline
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 NAME_TAGS = tuple(T + n for n in ("persName", "placeName", "orgName", "name", "rs"))  # as the model's mentions
 CACHE = ".edition-cache.json"
-CACHE_FORMAT = 4  # bump when what is cached (or how the model derives document facts) changes
+CACHE_FORMAT = 5  # bump when what is cached (or how the model derives document facts) changes
 
 # Documents are transformed in worker processes when there is enough work to pay for them.
 PARALLEL_MIN_DOCS = 12
 PARALLEL_MIN_SITE_PAGES = 24  # fewer site pages are written in the main process
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+
+# Local images a graphic/media @url points to are copied into the site (media/<hash>-<name>) when
+# they are of a type browsers show in <img> and not larger than this (HtmlBuild.media_of).
+MEDIA_TYPES = frozenset((".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif"))
+MEDIA_MAX_BYTES = 50 * 1024 * 1024
+GRAPHIC_TAGS = (T + "graphic", T + "media")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 def quoteattr(data: str) -> str:
@@ -247,11 +257,16 @@ class HtmlBuild:
         self.site_cache: dict = {}
         self._full_trees: dict[Path, etree._ElementTree] = {}
         self._hashes: dict[Path, str] = {}
+        self.media_prev: dict[str, list] = {}   # image path → [size, mtime, ctime, inode, hashed at, hash]
+        self.media_cache: dict[str, list] = {}
+        self.doc_media: dict[str, list[tuple[str, str, str]]] = {}  # document id → [(url, bases, href)]
+        self.media_files: dict[str, tuple[str, str]] = {}  # media/<name> → (image path, content hash)
         if not full:
             prev = _read_cache(self.target)
             self.cache_prev = prev.get("mentions", {})
             self.files_prev = prev.get("files", {})
             self.site_prev = prev.get("site", {})
+            self.media_prev = prev.get("media", {})
         self.entities_key = digest(*(f"{eid}@{e.file}" for eid, e in sorted(edition.entities.items())))
 
     # addresses ------------------------------------------------------------------------------
@@ -356,7 +371,12 @@ class HtmlBuild:
         for x in (*near, *linked):
             if x not in self._ctx_docs:
                 self._ctx_docs[x] = etree.tostring(self._doc_ctx_el(self._docs_by_id[x]), encoding="unicode")
-        parts = [self._ctx_head, *(self._ctx_docs[x] for x in near), "<refs>",
+        own = self._ctx_docs[d.id]
+        if self.doc_media.get(d.id):  # its copied images (structure.xsl shows them)
+            cut = own.rindex("</document>")
+            own = own[:cut] + "".join(f"<media src={quoteattr(u)} base={quoteattr(b)} href={quoteattr(h)}/>"
+                                      for u, b, h in self.doc_media[d.id]) + own[cut:]
+        parts = [self._ctx_head, *(own if x == d.id else self._ctx_docs[x] for x in near), "<refs>",
                  *(self._ctx_docs[x] for x in linked), "</refs>",
                  *(self._ctx_ents[r] for r in sorted(refs) if r in self._ctx_ents), "</edition>"]
         return "".join(parts)
@@ -454,7 +474,68 @@ class HtmlBuild:
         refs, files = pointed_to(src.root)
         return {"hash": self.data_hash(d), "ids": [[el.tag, i] for i, el in self.ed.ids.get(path, {}).items()],
                 "doc": [d.id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields],
-                "refs": sorted(refs), "files": sorted(files)}
+                "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root)}
+
+    # local images ---------------------------------------------------------------------------
+    def media_of(self, d, graphics: list) -> list[tuple[str, str, str]]:
+        """[(url, bases, href)]: the graphics of a document whose image the site gets a copy of,
+        href its address in the site (media/<12 hex of the content hash>-<safe name>); each copy
+        is registered in the plan (so a changed image is copied anew and a removed one deleted).
+        An image qualifies when its @url is relative, it resolves (against the file and the
+        xml:base in effect) to a regular file inside the edition's root folder (an ad hoc build:
+        inside the TEI file's folder), symbolic links followed, with an extension in MEDIA_TYPES,
+        of at most MEDIA_MAX_BYTES. Any other graphic keeps its link (structure.xsl)."""
+        out = []
+        if not graphics:
+            return out
+        file_uri = canon(d.file).as_uri()
+        cfg = self.ed.config
+        top = os.path.realpath(cfg.root if cfg.path is not None else canon(d.file).parent)
+        for url, bases in graphics:
+            real = _local_image(file_uri, bases, url, top)
+            if real is None:
+                continue
+            try:
+                st = os.stat(real)
+            except (OSError, ValueError):
+                continue
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MEDIA_MAX_BYTES:
+                continue
+            try:
+                h = self._media_hash(real, st)
+            except OSError:
+                continue
+            href = f"media/{h[:12]}-{safe_name(os.path.basename(real))}"
+            if href not in self.media_files:
+                self.media_files[href] = (real, h)
+                self.plan.add(href, h)
+            out.append((url, bases, href))
+        return out
+
+    def _media_hash(self, real: str, st) -> str:
+        """The SHA-256 of an image, from the previous build's cache when the file's size, times
+        and inode are those recorded and it had not changed for two seconds before it was hashed
+        (a write in the same clock tick as the hashing would not change its times)."""
+        key = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        hit = self.media_prev.get(real)
+        if hit and len(hit) == 6 and hit[:4] == key and hit[4] - max(st.st_mtime_ns, st.st_ctime_ns) > 2_000_000_000:
+            self.media_cache[real] = hit
+            return hit[5]
+        at = time.time_ns()
+        h = hashlib.sha256()
+        with open(real, "rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+        self.media_cache[real] = [*key, at, h.hexdigest()]
+        return h.hexdigest()
+
+    def copy_media(self, stage: Path, href: str) -> None:
+        """Copy an image into the staging folder (a copy, never a link to the editor's file)."""
+        real, h = self.media_files[href]
+        data = Path(real).read_bytes()
+        if hashlib.sha256(data).hexdigest() != h:
+            raise BuildError(f"{real}: changed while building")
+        write_file(stage / href, data)
 
     def passages(self) -> dict[str, list[tuple[str, str, str]]]:
         """entity id → [(document id, passage id, snippet)], in document order."""
@@ -520,6 +601,10 @@ class HtmlBuild:
             else:
                 refs, files = pointed_to(src.root)
             self.doc_refs[d.id] = (refs, files)
+            graphics = facts.get("graphics") if facts is not None else None
+            if graphics is None:
+                graphics = graphic_refs(self.full_tree(d).getroot())
+            media = self.doc_media[d.id] = self.media_of(d, graphics)
             ents = [self.entity_record(r) for r in sorted(refs) if r in ed.entities]
             prev_next = [f"{n.id}\x1f{n.title}\x1f{n.date_label}\x1f{n.when}"
                          for n in (docs[i - 1] if i > 0 else None, docs[i + 1] if i + 1 < len(docs) else None)
@@ -530,7 +615,7 @@ class HtmlBuild:
                              | {r for r in refs if r in by_id}) - {d.id})
             linked_facts = [f"{x}\x1f{by_id[x].title}\x1f{by_id[x].date_label}\x1f{by_id[x].when}" for x in linked]
             fp = digest(base, self.data_hash(d), d.id, d.title, d.when, d.date_label, *ents, "|", *prev_next,
-                        "|", self.info_fields, "|", *linked_facts)
+                        "|", self.info_fields, "|", *linked_facts, "|", *("\x1f".join(m) for m in media))
             page = self.doc_page[d.id]
             if self.plan.add(page, fp):
                 todo_docs.append(d)
@@ -570,7 +655,10 @@ class HtmlBuild:
                 sig = digest(*(f"{rel}\x1f{self.plan.current[rel]}" for rel in pages_k))
                 if self.plan.add(f"pagefind/shard-{k}/pagefind-entry.json", sig):
                     todo_shards[k] = pages_k
-            rest.update(site=todo_site, assets=todo_assets, shards=todo_shards, stale=self.plan.stale())
+            todo_media = [href for href, (_, h) in sorted(self.media_files.items())
+                          if self.plan.previous.get(href) != h]
+            rest.update(site=todo_site, assets=todo_assets, shards=todo_shards, media=todo_media,
+                        stale=self.plan.stale())
             return rest
 
         doc_pages = [d for d in todo_docs if not isinstance(d, tuple)]
@@ -583,12 +671,12 @@ class HtmlBuild:
             self._precompile.start()
         if not doc_pages:
             plan_rest()
-            if not (todo_docs or rest["site"] or rest["assets"] or rest["stale"] or rest["shards"]) \
+            if not (todo_docs or rest["site"] or rest["assets"] or rest["stale"] or rest["shards"] or rest["media"]) \
                     and (self.target / MANIFEST).exists():
                 if self.seed is not None:
                     self.seed.cancel()
                 if self.cache != self.cache_prev or self.files_cache != self.files_prev \
-                        or self.site_cache != self.site_prev:
+                        or self.site_cache != self.site_prev or self.media_cache != self.media_prev:
                     # derived data only: no page depends on the file
                     write_file(self.target / CACHE, self.cache_json())
                 result.skipped = len(self.plan.current)
@@ -633,6 +721,13 @@ class HtmlBuild:
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     write_file(dest, p.read_bytes())
                     written += 1
+                for href in rest["media"]:
+                    self.copy_media(stage, href)
+                    written += 1
+                try:  # no image left: no folder either (as in a full build)
+                    (stage / "media").rmdir()
+                except OSError:
+                    pass
                 self._progress_step("search index")
 
                 def bookkeeping():
@@ -662,7 +757,7 @@ class HtmlBuild:
 
     def cache_json(self) -> str:
         return json.dumps({"format": CACHE_FORMAT, "code": _code_key(), "mentions": self.cache, "files": self.files_cache,
-                           "site": self.site_cache},
+                           "site": self.site_cache, "media": self.media_cache},
                           ensure_ascii=False)
 
     # progress ---------------------------------------------------------------------------
@@ -1298,6 +1393,54 @@ def plain_page(tree, d, site_title: str, source: str) -> str:
                 body, E.CLASS("document"), **{"data-pagefind-body": ""}), id="main")),
         lang="en")
     return "<!DOCTYPE html>\n" + etree.tostring(page, method="html", encoding="unicode")
+
+
+def graphic_refs(root) -> list[list[str]]:
+    """[[url, bases]] of the graphic and media elements with a relative @url, once each, in
+    document order (not those of parts the page does not render, NOT_RENDERED): bases is the
+    xml:base values in effect, outermost first, joined by spaces, as structure.xsl computes it
+    (string-join(ancestor-or-self::*/@xml:base, ' ')) to find the element's copy."""
+    out, seen = [], set()
+    for el in root.iter(*GRAPHIC_TAGS):
+        url = el.get("url")
+        if not url or not url.strip() or _SCHEME.match(url.strip()) or url.strip().startswith(("/", "\\")):
+            continue
+        chain = [a for a in (*reversed(list(el.iterancestors())), el)]
+        if any(local(a.tag) in NOT_RENDERED for a in chain if isinstance(a.tag, str)):
+            continue
+        bases = [a.get(XML_BASE) for a in chain if a.get(XML_BASE) is not None]
+        if any(re.search(r"\s", b) for b in bases):  # no URI: the join would be ambiguous
+            continue
+        key = (url, " ".join(bases))
+        if key not in seen:
+            seen.add(key)
+            out.append(list(key))
+    return out
+
+
+def _local_image(file_uri: str, bases: str, url: str, top: str) -> str | None:
+    """The real path of the image a relative @url designates (resolved against the TEI file's
+    URI and the xml:base values in effect, symbolic links followed), when it lies inside the
+    folder `top` and has an image extension a browser shows; else None."""
+    base = file_uri
+    for b in bases.split():
+        base = urljoin(base, b)
+    target = urljoin(base, url.strip().split("#", 1)[0])
+    parts = urlsplit(target)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost") or parts.query:
+        return None
+    path = unquote(parts.path)
+    if not path or "\x00" in path:
+        return None
+    try:
+        real = os.path.realpath(path)
+    except (OSError, ValueError):
+        return None
+    if os.path.commonpath([real, top]) != top or real == top:
+        return None
+    if os.path.splitext(real)[1].lower() not in MEDIA_TYPES:
+        return None
+    return real
 
 
 def pointed_to(root) -> tuple[set[str], set[str]]:

@@ -320,7 +320,11 @@
     <span class="tei-cell"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></span>
   </xsl:template>
 
-  <!-- Figures: the description is shown; a graphic is linked (never loaded from elsewhere). -->
+  <!-- Figures: the description is shown; a graphic is linked (never loaded from elsewhere),
+       except a local image the build copied into the site (toolkit/build/html.py, media_of):
+       the document's context element lists those as <media src="@url" base="xml:bases"
+       href="media/…"/>, and that copy is shown as an image. An <img> never runs the scripts
+       an SVG may hold; the copy is never linked. -->
   <xsl:template match="tei:figure" mode="m:text">
     <xsl:call-template name="fp:block"><xsl:with-param name="name" select="'figure'"/></xsl:call-template>
   </xsl:template>
@@ -328,8 +332,17 @@
     <span class="tei-figDesc"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
   <xsl:template match="tei:graphic | tei:media" mode="m:text">
+    <xsl:param name="page-root" tunnel="yes" as="xs:string?" select="()"/>
     <xsl:variable name="url" select="f:safe-url(@url)"/>
+    <xsl:variable name="bases" select="string-join(ancestor-or-self::*/@xml:base, ' ')"/>
+    <xsl:variable name="copy" select="if (exists(@url)) then f:document(.)/media[@src = current()/@url and string(@base) = $bases][1] else ()"/>
     <xsl:choose>
+      <xsl:when test="exists($copy)">
+        <xsl:variable name="desc" select="normalize-space(string-join((tei:desc, parent::tei:figure/tei:figDesc)[1]//text()[not(ancestor::tei:note)], ''))"/>
+        <img class="tei-graphic" src="{($page-root, $root)[1]}{$copy/@href}" loading="lazy" decoding="async"
+             alt="{if ($desc) then $desc else concat('image: ', tokenize($url, '/')[last()])}"
+             style="max-width: 100%; height: auto"/>
+      </xsl:when>
       <xsl:when test="exists($url)"><a class="tei-graphic" href="{$url}">[image: <xsl:value-of select="tokenize($url, '/')[last()]"/>]</a></xsl:when>
       <xsl:otherwise><span class="tei-graphic">[image]</span></xsl:otherwise>
     </xsl:choose>
