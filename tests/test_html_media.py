@@ -30,7 +30,8 @@ def png(rgb: tuple[int, int, int], size: int = 4) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script><rect width="10" height="10"/></svg>'
+GIF = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
 JPG = b"\xff\xd8\xff\xe0" + b"not really a jpeg, but a file with the extension" + b"\xff\xd9"
 
 
@@ -41,7 +42,8 @@ def edition(tmp_path) -> Path:
     img = root / "tei" / "img"
     img.mkdir()
     (img / "pic.png").write_bytes(png((255, 0, 0)))
-    (img / "drawing.svg").write_bytes(SVG)
+    (img / "drawing.gif").write_bytes(GIF)
+    (img / "vector.svg").write_bytes(SVG)  # never copied: a script in it would run on the site
     (img / "based.jpg").write_bytes(JPG)
     (img / "notes.txt").write_text("not an image")
     (img / "facs.png").write_bytes(png((0, 0, 255)))  # inside <facsimile>: not on the page
@@ -83,23 +85,28 @@ def test_local_images_are_copied_and_shown(edition):
     out = edition / "output" / "html"
     _build(edition, out)
     media = sorted(p.name for p in (out / "media").iterdir())
-    pic, svg, jpg, shared = (edition / "tei" / "img" / "pic.png").read_bytes(), SVG, JPG, \
+    pic, gif, jpg, shared = (edition / "tei" / "img" / "pic.png").read_bytes(), GIF, JPG, \
         (edition / "shared.png").read_bytes()
     # one copy per image, however many pages and elements show it
-    assert media == sorted([f"{_sha(pic)[:12]}-pic.png", f"{_sha(svg)[:12]}-drawing.svg",
+    assert media == sorted([f"{_sha(pic)[:12]}-pic.png", f"{_sha(gif)[:12]}-drawing.gif",
                             f"{_sha(jpg)[:12]}-based.jpg", f"{_sha(shared)[:12]}-shared.png"])
     images = _images(out, "doc/pictures.html")
     assert set(images) == {f"../media/{n}" for n in media}
     for src, target in images.items():
         assert target.is_file() and target.parent == (out / "media").resolve()
     by_name = {t.name.split("-", 1)[1]: t.read_bytes() for t in images.values()}
-    assert by_name == {"pic.png": pic, "drawing.svg": svg, "based.jpg": jpg, "shared.png": shared}
+    assert by_name == {"pic.png": pic, "drawing.gif": gif, "based.jpg": jpg, "shared.png": shared}
     doc = _page(out, "doc/pictures.html")
     assert len(doc.xpath("//img[contains(@src, '-pic.png')]")) == 2
     assert doc.xpath("//img[contains(@src, '-pic.png')]/@alt")[0] == "A red square"  # the figDesc
     assert doc.xpath("//img[contains(@src, '-based.jpg')]/@alt") == ["A photograph"]  # xml:base resolved
-    # the SVG only ever as an image: never linked, never inline
-    assert not doc.xpath("//a[contains(@href, 'media/')]") and not doc.xpath("//svg[.//*[local-name()='rect']]")
+    # copies are only ever images, never linked; an SVG is not copied at all (opened by its
+    # address, a script in it would run on the site): it stays a link to its relative URL
+    assert not doc.xpath("//a[contains(@href, 'media/')]")
+    assert not doc.get_element_by_id("p-svg").xpath(".//img")
+    assert doc.get_element_by_id("p-svg").xpath(".//a/@href") == ["img/vector.svg"]
+    assert not any(p.suffix == ".svg" for p in (out / "media").iterdir())
+    assert _sha(SVG) not in {_sha(b) for b in _files(out).values()}
     # the same copy on the second page
     assert set(_images(out, "doc/second.html")) == {f"../media/{_sha(pic)[:12]}-pic.png"}
     # not copied: traversal out of the edition (also through a symbolic link), a text file, a
@@ -120,7 +127,7 @@ def test_adhoc_build_keeps_to_the_files_folder(edition, tmp_path):
     out = tmp_path / "adhoc"
     _build(edition, out, paths=[edition / "tei" / "pictures.xml"])
     names = sorted(p.name.split("-", 1)[1] for p in (out / "media").iterdir())
-    assert names == ["based.jpg", "drawing.svg", "pic.png"]  # not ../shared.png
+    assert names == ["based.jpg", "drawing.gif", "pic.png"]  # not ../shared.png
     images = _images(out, "doc/pictures.html")
     assert all(t.is_file() for t in images.values()) and len(images) == 3  # pic twice, one src
     assert len(_page(out, "doc/pictures.html").xpath("//img")) == 4
@@ -136,8 +143,8 @@ def test_changed_and_removed_images_incrementally(edition, tmp_path):
     steps = [
         ("image changed", lambda: pic.write_bytes(png((0, 128, 0)))),
         ("image changed again, same size", lambda: pic.write_bytes(png((0, 129, 0)))),
-        ("image removed", lambda: (edition / "tei" / "img" / "drawing.svg").unlink()),
-        ("image added back under another name", lambda: (edition / "tei" / "img" / "drawing.svg").write_bytes(SVG + b" ")),
+        ("image removed", lambda: (edition / "tei" / "img" / "drawing.gif").unlink()),
+        ("image added back under another name", lambda: (edition / "tei" / "img" / "drawing.gif").write_bytes(GIF + b" ")),
         ("document changed", lambda: (edition / "tei" / "second.xml").write_text(
             (edition / "tei" / "second.xml").read_text().replace("img/pic.png", "../shared.png"))),
     ]
@@ -164,6 +171,6 @@ def test_changed_and_removed_images_incrementally(edition, tmp_path):
         if i == 1:
             assert f"../media/{_sha(pic.read_bytes())[:12]}-pic.png" in _images(out, "doc/pictures.html")
         if i == 2:
-            assert not [p for p in (out / "media").iterdir() if p.name.endswith("drawing.svg")]
-            fig = _page(out, "doc/pictures.html").get_element_by_id("fig-svg")
-            assert not fig.xpath(".//img") and fig.xpath(".//a[@href='img/drawing.svg']")
+            assert not [p for p in (out / "media").iterdir() if p.name.endswith("drawing.gif")]
+            fig = _page(out, "doc/pictures.html").get_element_by_id("fig-gif")
+            assert not fig.xpath(".//img") and fig.xpath(".//a[@href='img/drawing.gif']")

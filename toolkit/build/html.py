@@ -60,7 +60,8 @@ PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
 # Local images a graphic/media @url points to are copied into the site (media/<hash>-<name>) when
 # they are of a type browsers show in <img> and not larger than this (HtmlBuild.media_of).
-MEDIA_TYPES = frozenset((".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif"))
+# (Not SVG: a copy opened by its own address would run any script in it, on the site's origin.)
+MEDIA_TYPES = frozenset((".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"))
 MEDIA_MAX_BYTES = 50 * 1024 * 1024
 GRAPHIC_TAGS = (T + "graphic", T + "media")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")

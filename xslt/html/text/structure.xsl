@@ -340,8 +340,7 @@
       <xsl:when test="exists($copy)">
         <xsl:variable name="desc" select="normalize-space(string-join((tei:desc, parent::tei:figure/tei:figDesc)[1]//text()[not(ancestor::tei:note)], ''))"/>
         <img class="tei-graphic" src="{($page-root, $root)[1]}{$copy/@href}" loading="lazy" decoding="async"
-             alt="{if ($desc) then $desc else concat('image: ', tokenize($url, '/')[last()])}"
-             style="max-width: 100%; height: auto"/>
+             alt="{if ($desc) then $desc else concat('image: ', tokenize($url, '/')[last()])}"/>
       </xsl:when>
       <xsl:when test="exists($url)"><a class="tei-graphic" href="{$url}">[image: <xsl:value-of select="tokenize($url, '/')[last()]"/>]</a></xsl:when>
       <xsl:otherwise><span class="tei-graphic">[image]</span></xsl:otherwise>
