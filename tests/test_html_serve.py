@@ -63,3 +63,19 @@ def test_serve_rebuilds_and_reloads(tmp_path):
     assert results == {"injected": True, "css": 200, "event": "data: reload", "rebuilt": True}
     # the files on disk stay static: nothing injected into them
     assert "__edition" not in (out / "doc" / "doc-1937-06-14.html").read_text()
+
+
+def test_serve_watches_the_images_beside_the_tei_files(tmp_path):
+    """Pages show local images copied from beside the TEI files: serve rebuilds when one changes."""
+    from toolkit.config import Config
+    from toolkit.serve import watched_files
+    (tmp_path / "tei" / "img").mkdir(parents=True)
+    (tmp_path / "tei" / "a.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"/>')
+    (tmp_path / "tei" / "img" / "pic.png").write_bytes(b"\x89PNG")
+    (tmp_path / "tei" / "notes.txt").write_text("x")
+    (tmp_path / "output" / "html" / "media").mkdir(parents=True)
+    (tmp_path / "output" / "html" / "media" / "copy.png").write_bytes(b"\x89PNG")
+    files = {p.relative_to(tmp_path).as_posix() for p in watched_files(Config(root=tmp_path), [], [])
+             if tmp_path in p.parents}
+    assert "tei/img/pic.png" in files and "tei/a.xml" in files
+    assert "tei/notes.txt" not in files and not any(f.startswith("output/") for f in files)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 import time
 from pathlib import Path
@@ -101,6 +102,17 @@ def watched_files(config, paths: list[Path], authority: list[Path]) -> list[Path
     else:
         files += config.source_files()
     files += list(authority)
+    # images the pages show are copied from beside the TEI files (html.MEDIA_TYPES): an edited
+    # picture rebuilds too
+    from .build.html import MEDIA_TYPES
+    out_dir = os.path.abspath(config.output_dir) + os.sep
+    for folder in sorted({os.path.dirname(os.path.abspath(f)) for f in files}):
+        for dirpath, subs, names in os.walk(folder):
+            if (dirpath + os.sep).startswith(out_dir):
+                subs[:] = []
+                continue
+            files += [Path(dirpath, n) for n in names if os.path.splitext(n)[1].lower() in MEDIA_TYPES]
+    files = list(dict.fromkeys(files))
     if config.path:
         files.append(config.path)
     files += [p for p in (XSLT_DIR / "html").rglob("*") if p.is_file()]
