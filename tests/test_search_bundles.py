@@ -51,7 +51,33 @@ def test_built_site_has_no_unused_interfaces(tmp_path):
         names = {p.name for p in shard.iterdir()}
         assert not names & set(search.UNUSED_UI), shard
         assert {"pagefind.js", "pagefind-entry.json", "fragment", "index"} <= names, shard
+
+
+def _pages(site: Path, n: int) -> list[str]:
+    rels = []
+    for i in range(n):
+        rel = f"doc/p{i}.html"
+        (site / "doc").mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(f'<!DOCTYPE html><html lang="en"><head><title>P{i}</title></head><body>'
+                                f'<main data-pagefind-body=""><h1>Page {i}</h1><p>word{i} text</p></main></body></html>',
+                                encoding="utf-8")
+        rels.append(rel)
+    return rels
+
+
+def test_many_shards_are_placed_from_memory_with_shared_runtime(tmp_path):
+    """Three or more shards to index: Pagefind writes them in memory (when /dev/shm has room)
+    and they are placed without the interfaces, the runtime files linked across shards; one or
+    two shards (an incremental rebuild) are written in place, also without the interfaces."""
+    site = tmp_path / "site"
+    rels = _pages(site, 6)
     shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK):  # bundles written in memory, then placed
-        assert len(shards) > 1
-        assert len({os.stat(s / "wasm.en.pagefind").st_ino for s in shards}) == 1
+    for shards in ({0: rels[:2], 1: rels[2:4], 2: rels[4:]}, {3: rels[:3]}):
+        search.index_shards(site, shards, work=search.work_folder(site, 10_000))
+        dirs = [site / "pagefind" / f"shard-{k}" for k in shards]
+        for d in dirs:
+            names = {p.name for p in d.iterdir()}
+            assert not names & set(search.UNUSED_UI), d
+            assert {"pagefind.js", "pagefind-entry.json", "wasm.en.pagefind", "fragment"} <= names, d
+        if len(shards) > 2 and shm.is_dir() and os.access(shm, os.W_OK):
+            assert len({os.stat(d / "wasm.en.pagefind").st_ino for d in dirs}) == 1

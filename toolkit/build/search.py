@@ -265,7 +265,9 @@ def index_shards(site: Path, shards: dict[int, list[str]], language: str = "en",
         # and the bundle is then placed in the site without the interfaces Pagefind adds to
         # every bundle and with its runtime files hard-linked to the first shard's: two thirds
         # of what Pagefind writes per shard are those (≈ 600 KB), written to disk and deleted.
-        in_memory = work.parent == Path("/dev/shm")
+        # (A rebuild re-indexing a shard or two writes it in place: copying it costs more than
+        # the interfaces' few files.)
+        in_memory = work.parent == Path("/dev/shm") and len(shards) > 2
         placed: dict = {}
         bundle_of: dict = {}
 
