@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import time
 import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,9 @@ class SourceFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     light: bool = False      # an id-only stand-in (see index_ids_only), not the real tree
     _positions: dict | None = field(default=None, repr=False)
+    # (size, mtime ns, ctime ns, inode, when read ns) of the file as parse_file read it: lets a
+    # later build know the file unchanged without reading it (html.stand_ins)
+    read_stat: tuple | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -165,6 +169,7 @@ def parse_file(path: str | Path, display: str | None = None) -> SourceFile:
                        f"{MAX_FILE_BYTES // 1048576} MB)", "file.too-large")
             return src
         src.data = path.read_bytes()
+        src.read_stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, time.time_ns())
     except FileNotFoundError:
         fail(1, 1, "file not found", "file.missing")
         return src

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -127,6 +126,32 @@ def load_known(target: Path) -> dict:
     return _read_cache(target).get("files", {})
 
 
+class LazySourceFile(SourceFile):
+    """An id-only stand-in whose file is known unchanged by its size, times and inode: its bytes
+    are read only if asked for (the TEI copy offered for download, when that must be written)."""
+    known_size = 0
+
+    @property
+    def data(self) -> bytes:
+        if self.__dict__.get("_bytes") is None:
+            self.__dict__["_bytes"] = Path(self.path).read_bytes()
+        return self.__dict__["_bytes"]
+
+    @data.setter
+    def data(self, value: bytes) -> None:
+        self.__dict__["_bytes"] = value or None
+
+
+def file_size(src) -> int:
+    """A document file's size, without reading a LazySourceFile's bytes."""
+    return src.known_size if isinstance(src, LazySourceFile) else len(src.data)
+
+
+# A file modified less than this before it was read might change again within the same tick of
+# a coarse clock: its size and times are not trusted to stand for its bytes (git's "racy" rule).
+RACY_NS = 2_000_000_000
+
+
 def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
     """Id-only stand-ins (no parse) for the document files whose bytes are those of the previous
     build, and their document facts: ({path: SourceFile}, {path: facts}) for Edition.load."""
@@ -142,20 +167,36 @@ def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
         rp = canon(p)
         if rp in skip:
             continue
-        try:
-            with open(name, "rb") as fh:
-                data = fh.read()
-        except OSError:
-            continue
-        if digest(data) != f["hash"]:
-            continue
+        # the file as recorded (size, times, inode: file_facts) is not even read: its bytes are
+        # read when asked for (LazySourceFile); else read, and taken when its hash is the same
+        src_kw: dict = {}
+        stat_rec = f.get("stat")
+        if stat_rec:
+            try:
+                st = os.stat(name)
+            except OSError:
+                continue
+            if [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino] == stat_rec:
+                src_kw = {"known_size": st.st_size}
+        if not src_kw:
+            try:
+                with open(name, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                continue
+            if digest(data) != f["hash"]:
+                continue
         root = etree.Element(T + "TEI")
         for tag, i in f["ids"]:
             etree.SubElement(root, tag, {XML_ID: i})
         # display_name's answer, without its path arithmetic, for a file below the root
         display = name[len(root_s):] if name.startswith(root_s) and os.sep == "/" else display_name(p, root_dir)
-        parsed[rp] = SourceFile(path=p, display=display, data=data,
-                                tree=etree.ElementTree(root), light=True)
+        if src_kw:
+            src = LazySourceFile(path=p, display=display, tree=etree.ElementTree(root), light=True)
+            src.known_size = src_kw["known_size"]
+        else:
+            src = SourceFile(path=p, display=display, data=data, tree=etree.ElementTree(root), light=True)
+        parsed[rp] = src
         docs[rp] = tuple(f["doc"])
     return parsed, docs
 
@@ -473,9 +514,13 @@ class HtmlBuild:
         if src.diagnostics:
             return None
         refs, files = pointed_to(src.root)
-        return {"hash": self.data_hash(d), "ids": [[el.tag, i] for i, el in self.ed.ids.get(path, {}).items()],
+        facts = {"hash": self.data_hash(d), "ids": [[el.tag, i] for i, el in self.ed.ids.get(path, {}).items()],
                 "doc": [d.id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields],
                 "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root)}
+        rs = src.read_stat  # (size, mtime, ctime, inode, read at): see stand_ins and RACY_NS
+        if rs and rs[1] < rs[4] - RACY_NS:  # (git's rule: the modification time)
+            facts["stat"] = list(rs[:4])
+        return facts
 
     # local images ---------------------------------------------------------------------------
     def media_of(self, d, graphics: list) -> list[tuple[str, str, str]]:
@@ -573,7 +618,7 @@ class HtmlBuild:
         self.assign_pages()
         self.doc_refs: dict[str, tuple[set, set]] = {}
         self.searchable = [self.doc_page[d.id] for d in ed.documents] + sorted(self.ent_page.values())
-        self.source_bytes = sum(len(ed.files[canon(d.file)].data) for d in ed.documents)
+        self.source_bytes = sum(file_size(ed.files[canon(d.file)]) for d in ed.documents)
         self.shards = search.shard_count(len(self.searchable), self.source_bytes)
         self.by_shard: dict[int, list[str]] = {}
         for rel in (self.searchable if self.search_index else ()):
@@ -664,7 +709,7 @@ class HtmlBuild:
 
         doc_pages = [d for d in todo_docs if not isinstance(d, tuple)]
         if doc_pages and len(doc_pages) < PARALLEL_MIN_DOCS \
-                and 2 * sum(len(ed.files[canon(d.file)].data) for d in doc_pages) < PARALLEL_MIN_BYTES:
+                and 2 * sum(file_size(ed.files[canon(d.file)]) for d in doc_pages) < PARALLEL_MIN_BYTES:
             # surely transformed in this process (no worker pool to fork): start Saxon and compile
             # document.xsl in a thread — saxonche lets Python run meanwhile — while the staging
             # folder is made and the rest is planned
@@ -838,7 +883,7 @@ class HtmlBuild:
             return written
         ctx_uri = (self.target / "context.xml").resolve().as_uri()
         ed_uri = canon(edition_src.path).as_uri() if edition_src is not None and edition_src.ok else None
-        size = {d.id: len(self.ed.files[canon(d.file)].data) for d in docs}
+        size = {d.id: file_size(self.ed.files[canon(d.file)]) for d in docs}
         workers = min(os.cpu_count() or 1, len(docs))
         if workers > 1 and (len(docs) >= PARALLEL_MIN_DOCS or 2 * sum(size.values()) >= PARALLEL_MIN_BYTES):
             ed_xml = serialize_for_saxon(edition_src.tree) if ed_uri else None
@@ -847,6 +892,7 @@ class HtmlBuild:
             # thread runs (progress bar, server); otherwise spawn
             fork = saxon._processor is None and self.progress is None and os.name == "posix" \
                 and threading.active_count() == 1
+            import multiprocessing  # here: 9 ms of imports a rebuild of a few pages does without
             mp = multiprocessing.get_context("fork" if fork else "spawn")
             # biggest first, so one large file does not finish last
             order = sorted(docs, key=lambda d: -size[d.id])
