@@ -65,15 +65,22 @@ def _pages(site: Path, n: int) -> list[str]:
     return rels
 
 
-def test_many_shards_are_placed_from_memory_with_shared_runtime(tmp_path):
+def test_many_shards_are_placed_from_memory_with_shared_runtime(tmp_path, monkeypatch):
     """Three or more shards to index: Pagefind writes them in memory (when /dev/shm has room)
     and they are placed without the interfaces, the runtime files linked across shards; one or
     two shards (an incremental rebuild) are written in place, also without the interfaces."""
     site = tmp_path / "site"
     rels = _pages(site, 6)
     shm = Path("/dev/shm")
+    placed = []
+    real_place = search._place_bundle
+    monkeypatch.setattr(search, "_place_bundle", lambda *a: (placed.append(a[1].name), real_place(*a)))
     for shards in ({0: rels[:2], 1: rels[2:4], 2: rels[4:]}, {3: rels[:3]}):
-        search.index_shards(site, shards, work=search.work_folder(site, 10_000))
+        placed.clear()
+        work = search.work_folder(site, 10_000)
+        search.index_shards(site, shards, work=work)
+        in_memory = work.parent == shm and len(shards) > 2
+        assert sorted(placed) == (sorted(f"shard-{k}" for k in shards) if in_memory else [])
         dirs = [site / "pagefind" / f"shard-{k}" for k in shards]
         for d in dirs:
             names = {p.name for p in d.iterdir()}

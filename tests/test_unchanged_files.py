@@ -1,7 +1,8 @@
-"""Incremental builds know a document file unchanged by its size, modification and change times
-and inode, as recorded when it was last read (html.file_facts, "stat"), without reading it
-(html.stand_ins, LazySourceFile); a file modified less than RACY_NS before it was read is not
-trusted that way. Any edit changes the file's times, so it is seen, same size or not."""
+"""Incremental builds know a document file unchanged by its size, modification and change times,
+inode and device, as recorded when it was last read (html.file_facts, "stat"), without reading
+it (html.stand_ins, LazySourceFile); a file modified or changed less than RACY_NS before it was
+read is not trusted that way. Any edit changes the file's times, so it is seen, same size or not.
+(Copies made by the tests have a fresh change time, so most tests set RACY_NS to 0.)"""
 from __future__ import annotations
 
 import builtins
@@ -40,11 +41,12 @@ def _facts(root: Path) -> dict:
 
 
 def test_unchanged_files_are_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(html_build, "RACY_NS", 0)
     root = _edition(tmp_path)
     _build(root)
     facts = _facts(root)
     docs = [k for k in facts if Path(k).name.startswith("doc-")]
-    assert docs and all(len(facts[k]["stat"]) == 4 for k in docs)
+    assert docs and all(len(facts[k]["stat"]) == 5 for k in docs)  # size, mtime, ctime, inode, device
     reads = []
     real_open = builtins.open
 
@@ -52,12 +54,24 @@ def test_unchanged_files_are_not_read(tmp_path, monkeypatch):
         if str(file).endswith(".xml") and "/tei/doc-" in str(file):
             reads.append(str(file))
         return real_open(file, *a, **kw)
+    real_read_with_stat, real_read_bytes = html_build.read_with_stat, Path.read_bytes
+
+    def counting_read_with_stat(path):
+        counting_open(path)
+        return real_read_with_stat(path)
+
+    def counting_read_bytes(self):
+        counting_open(self)
+        return real_read_bytes(self)
     monkeypatch.setattr(html_build, "open", counting_open, raising=False)
+    monkeypatch.setattr(html_build, "read_with_stat", counting_read_with_stat)
+    monkeypatch.setattr(Path, "read_bytes", counting_read_bytes)
     r = _build(root)
     assert r.written == 0 and reads == []  # no document file read, nothing rebuilt
 
 
-def test_an_edit_of_the_same_size_is_seen(tmp_path):
+def test_an_edit_of_the_same_size_is_seen(tmp_path, monkeypatch):
+    monkeypatch.setattr(html_build, "RACY_NS", 0)
     root = _edition(tmp_path)
     _build(root)
     doc = root / "tei" / "doc-1937-06-14.xml"
@@ -75,12 +89,41 @@ def test_an_edit_of_the_same_size_is_seen(tmp_path):
     assert (fresh / "doc" / "doc-1937-06-14.html").read_text(encoding="utf-8") == page
 
 
-def test_a_file_modified_just_before_it_was_read_is_not_trusted_by_its_times(tmp_path):
+def test_racy_rule():
+    """A stat stands for the bytes only when the file's modification and change times are both
+    RACY_NS older than the read (and not on Windows)."""
+    t0 = 10 * html_build.RACY_NS
+    old = t0 - 2 * html_build.RACY_NS
+    assert html_build.trusted_stat((5, old, old, 7, 9, t0)) == ([5, old, old, 7, 9] if html_build.TRUST_STAT else None)
+    assert html_build.trusted_stat((5, t0 - 1, old, 7, 9, t0)) is None  # modified just before the read
+    assert html_build.trusted_stat((5, old, t0 - 1, 7, 9, t0)) is None  # its status changed just before
+    assert html_build.trusted_stat(None) is None  # the file changed during the read
+
+
+def test_a_file_read_in_the_racy_window_gets_its_stat_on_a_later_build(tmp_path, monkeypatch):
     root = _edition(tmp_path)
-    now = time.time()
-    young = root / "tei" / "doc-1935-09-13.xml"
-    os.utime(young, (now, now))  # changed "just now": the same tick could hide another change
+    monkeypatch.setattr(html_build, "RACY_NS", 10**18)  # every file "just changed"
     _build(root)
+    assert not any("stat" in f for f in _facts(root).values())
+    monkeypatch.setattr(html_build, "RACY_NS", 0)  # later: the files are read again, and recorded
+    r = _build(root)
+    assert r.written == 0
     facts = _facts(root)
-    assert "stat" not in facts[str(young)]
-    assert "stat" in facts[str(root / "tei" / "doc-1937-06-14.xml")]
+    assert all("stat" in facts[k] for k in facts if Path(k).name.startswith("doc-"))
+
+
+def test_a_lazily_read_file_that_changed_stops_the_build(tmp_path):
+    from toolkit.build.runner import BuildError
+    f = tmp_path / "a.xml"
+    f.write_bytes(b"<TEI/>")
+    src = html_build.LazySourceFile(path=f, display="a.xml", light=True)
+    src.expected_hash = html_build.digest(b"<TEI/>")
+    assert src.data == b"<TEI/>"
+    changed = html_build.LazySourceFile(path=f, display="a.xml", light=True)
+    changed.expected_hash = html_build.digest(b"<TEI>other</TEI>")
+    try:
+        changed.data
+    except BuildError as e:
+        assert "a.xml: changed while building" in str(e)
+    else:
+        raise AssertionError("no error for a file that changed")

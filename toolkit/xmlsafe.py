@@ -45,8 +45,9 @@ class SourceFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     light: bool = False      # an id-only stand-in (see index_ids_only), not the real tree
     _positions: dict | None = field(default=None, repr=False)
-    # (size, mtime ns, ctime ns, inode, when read ns) of the file as parse_file read it: lets a
-    # later build know the file unchanged without reading it (html.stand_ins)
+    # (size, mtime ns, ctime ns, inode, device, ns before the read) of the file as parse_file
+    # read it — its stat the same before and after the read —: lets a later build know the file
+    # unchanged without reading it (html.stand_ins)
     read_stat: tuple | None = field(default=None, repr=False)
 
     @property
@@ -150,6 +151,22 @@ def _friendly_syntax_message(msg: str) -> tuple[str, str]:
     return (msg, "")
 
 
+def stat_key(st) -> tuple:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def read_with_stat(path) -> tuple[bytes, tuple | None]:
+    """The file's bytes, and its stat_key plus the time just before it was read when the file's
+    stat was the same before and after the read (else None: it changed meanwhile)."""
+    t0 = time.time_ns()
+    with open(path, "rb") as fh:
+        before = os.fstat(fh.fileno())
+        data = fh.read()
+        after = os.fstat(fh.fileno())
+    same = stat_key(before) == stat_key(after) and before.st_size == len(data)
+    return data, (*stat_key(before), t0) if same else None
+
+
 def parse_file(path: str | Path, display: str | None = None) -> SourceFile:
     """Parse one file safely; never raises for bad input, returns diagnostics instead."""
     path = Path(path)
@@ -168,8 +185,7 @@ def parse_file(path: str | Path, display: str | None = None) -> SourceFile:
             fail(1, 1, f"file is too large ({size // 1048576} MB; the limit is "
                        f"{MAX_FILE_BYTES // 1048576} MB)", "file.too-large")
             return src
-        src.data = path.read_bytes()
-        src.read_stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, time.time_ns())
+        src.data, src.read_stat = read_with_stat(path)
     except FileNotFoundError:
         fail(1, 1, "file not found", "file.missing")
         return src

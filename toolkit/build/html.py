@@ -28,7 +28,7 @@ from .. import saxon
 from . import search
 from ..diagnostics import ERROR, Diagnostic
 from ..model import LIST_ELEMENTS, SKIPPED_IN_TEXT, WORD_BREAKS, Edition, T, XML_ID, canon, local, norm_space, text_of
-from ..xmlsafe import TEI_NS, SourceFile, parse_file, serialize_for_saxon
+from ..xmlsafe import TEI_NS, SourceFile, parse_file, read_with_stat, serialize_for_saxon, stat_key
 from .plan import MANIFEST, Plan, digest, tree_digest
 from .publish import staged_output, start_seed, write_file
 from .runner import BuildError, BuildResult
@@ -127,14 +127,19 @@ def load_known(target: Path) -> dict:
 
 
 class LazySourceFile(SourceFile):
-    """An id-only stand-in whose file is known unchanged by its size, times and inode: its bytes
-    are read only if asked for (the TEI copy offered for download, when that must be written)."""
+    """An id-only stand-in whose file is known unchanged by its size, times, inode and device:
+    its bytes are read only if asked for (the TEI copy offered for download, when that must be
+    written), and must still be those the previous build recorded."""
     known_size = 0
+    expected_hash = ""
 
     @property
     def data(self) -> bytes:
         if self.__dict__.get("_bytes") is None:
-            self.__dict__["_bytes"] = Path(self.path).read_bytes()
+            data = Path(self.path).read_bytes()
+            if digest(data) != self.expected_hash:
+                raise BuildError(f"{self.display}: changed while building")
+            self.__dict__["_bytes"] = data
         return self.__dict__["_bytes"]
 
     @data.setter
@@ -147,9 +152,22 @@ def file_size(src) -> int:
     return src.known_size if isinstance(src, LazySourceFile) else len(src.data)
 
 
-# A file modified less than this before it was read might change again within the same tick of
-# a coarse clock: its size and times are not trusted to stand for its bytes (git's "racy" rule).
+# A file modified (or its status changed) less than this before it was read might change again
+# within the same tick of a coarse clock: its size and times are not trusted to stand for its
+# bytes (git's "racy" rule). Nor are they on Windows, whose st_ctime is the creation time.
 RACY_NS = 2_000_000_000
+TRUST_STAT = os.name != "nt"
+# Files whose record got a (fresh) stat while this process read them (stand_ins): the cache is
+# written even by a build that changes nothing else.
+_stat_refreshed: set[str] = set()
+
+
+def trusted_stat(read_stat: tuple | None) -> list | None:
+    """The stat key (xmlsafe.stat_key) of a file as read, when it can stand for its bytes."""
+    if not TRUST_STAT or read_stat is None:
+        return None
+    *key, t0 = read_stat
+    return list(key) if max(key[1], key[2]) < t0 - RACY_NS else None
 
 
 def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
@@ -171,21 +189,24 @@ def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
         # read when asked for (LazySourceFile); else read, and taken when its hash is the same
         src_kw: dict = {}
         stat_rec = f.get("stat")
-        if stat_rec:
+        if stat_rec and TRUST_STAT:
             try:
                 st = os.stat(name)
             except OSError:
                 continue
-            if [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino] == stat_rec:
+            if list(stat_key(st)) == stat_rec:
                 src_kw = {"known_size": st.st_size}
         if not src_kw:
             try:
-                with open(name, "rb") as fh:
-                    data = fh.read()
+                data, read_stat = read_with_stat(name)
             except OSError:
                 continue
             if digest(data) != f["hash"]:
                 continue
+            fresh = trusted_stat(read_stat)  # (a file saved just before its last read, touched …)
+            if fresh is not None and fresh != stat_rec:
+                f["stat"] = fresh
+                _stat_refreshed.add(name)
         root = etree.Element(T + "TEI")
         for tag, i in f["ids"]:
             etree.SubElement(root, tag, {XML_ID: i})
@@ -193,7 +214,7 @@ def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
         display = name[len(root_s):] if name.startswith(root_s) and os.sep == "/" else display_name(p, root_dir)
         if src_kw:
             src = LazySourceFile(path=p, display=display, tree=etree.ElementTree(root), light=True)
-            src.known_size = src_kw["known_size"]
+            src.known_size, src.expected_hash = src_kw["known_size"], f["hash"]
         else:
             src = SourceFile(path=p, display=display, data=data, tree=etree.ElementTree(root), light=True)
         parsed[rp] = src
@@ -500,7 +521,8 @@ class HtmlBuild:
         path = canon(d.file)
         if path not in self._full_trees:
             full = parse_file(src.path, src.display)
-            if not full.ok:
+            prev = self.files_prev.get(str(path))
+            if not full.ok or (prev is not None and digest(full.data) != prev["hash"]):
                 raise BuildError(f"{src.display}: changed while building")
             self._full_trees[path] = full.tree
         return self._full_trees[path]
@@ -517,9 +539,9 @@ class HtmlBuild:
         facts = {"hash": self.data_hash(d), "ids": [[el.tag, i] for i, el in self.ed.ids.get(path, {}).items()],
                 "doc": [d.id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields],
                 "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root)}
-        rs = src.read_stat  # (size, mtime, ctime, inode, read at): see stand_ins and RACY_NS
-        if rs and rs[1] < rs[4] - RACY_NS:  # (git's rule: the modification time)
-            facts["stat"] = list(rs[:4])
+        stat = trusted_stat(src.read_stat)  # see stand_ins and RACY_NS
+        if stat is not None:
+            facts["stat"] = stat
         return facts
 
     # local images ---------------------------------------------------------------------------
@@ -722,7 +744,8 @@ class HtmlBuild:
                 if self.seed is not None:
                     self.seed.cancel()
                 if self.cache != self.cache_prev or self.files_cache != self.files_prev \
-                        or self.site_cache != self.site_prev or self.media_cache != self.media_prev:
+                        or self.site_cache != self.site_prev or self.media_cache != self.media_prev \
+                        or _stat_refreshed:
                     # derived data only: no page depends on the file
                     write_file(self.target / CACHE, self.cache_json())
                 result.skipped = len(self.plan.current)
@@ -1214,8 +1237,9 @@ _NEEDS_PREFIX = re.compile(r"^(wit|pop|tei)-")
 
 def page_id(xml_id: str) -> str:
     """The HTML id of a TEI xml:id on the document page, exactly as f:html-id in ids.xsl."""
-    if xml_id in RESERVED_PAGE_IDS or _NEEDS_PREFIX.match(xml_id) or not re.fullmatch(r"\S+", xml_id):
-        return "tei-" + re.sub(r"\s", "_", xml_id)
+    # XPath's \s is space, tab, CR and LF only (not Python's Unicode white space)
+    if xml_id in RESERVED_PAGE_IDS or _NEEDS_PREFIX.match(xml_id) or not re.fullmatch(r"[^ \t\n\r]+", xml_id):
+        return "tei-" + re.sub(r"[ \t\n\r]", "_", xml_id)
     return xml_id
 
 

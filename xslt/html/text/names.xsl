@@ -148,7 +148,7 @@
       <xsl:when test="$p = ''"/>
       <xsl:when test="exists($ent) and $ent/@page"><xsl:sequence select="f:entity-href($ent, $prefix)"/></xsl:when>
       <xsl:when test="exists($doc) and $doc/@page">
-        <xsl:sequence select="concat($prefix, $doc/@page, if ($frag != '') then concat('#', encode-for-uri($frag)) else '')"/>
+        <xsl:sequence select="concat($prefix, $doc/@page, if ($frag != '') then concat('#', encode-for-uri(f:html-id($frag))) else '')"/>
       </xsl:when>
       <!-- "#id": a link only when an element of this document's text has that xml:id and the
            page writes it (fp:in-page-target); else the pointer leads nowhere (text) -->
