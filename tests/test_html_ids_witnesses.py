@@ -206,3 +206,25 @@ def test_teic_apparatus_sigla_link_to_the_witnesses(tmp_path):
     hrefs = page2.xpath("//a[@class='wit']/@href")
     assert len(hrefs) >= 50 and all(h[1:] in ids for h in hrefs)
     assert [_text(dt) for dt in page2.xpath("//section[@id='witnesses']/dl/dt")] == ["Pt4", "F2", "J2", "M1"]
+
+
+def test_link_to_a_fragment_of_another_document_follows_the_id_rule(tmp_path):
+    """'a.xml#summary' names the TEI element with xml:id 'summary', which page a shows as
+    'tei-summary' (the page's own #summary is its summary block): the link goes there."""
+    from lxml import html as lhtml
+    from toolkit.build.runner import build
+    from toolkit.config import Config
+    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{id}"><teiHeader><fileDesc><titleStmt>'
+            '<title>{id}</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p>'
+            '</sourceDesc></fileDesc></teiHeader><text><body>{body}</body></text></TEI>')
+    (tmp_path / "a.xml").write_text(head.format(id="a", body='<p xml:id="summary">The part.</p>'), encoding="utf-8")
+    (tmp_path / "b.xml").write_text(head.format(id="b", body='<p>See <ref target="a.xml#summary">there</ref>.</p>'),
+                                    encoding="utf-8")
+    [r] = build(Config(root=tmp_path), ["html"], paths=[tmp_path / "a.xml", tmp_path / "b.xml"],
+                out=tmp_path / "site", search_index=False)
+    assert r.ok, r.summary()
+    b = lhtml.parse(str(tmp_path / "site" / "doc" / "b.html")).getroot()
+    [link] = [a for a in b.iter("a") if a.text_content() == "there"]
+    assert link.get("href") == "../doc/a.html#tei-summary"
+    a = lhtml.parse(str(tmp_path / "site" / "doc" / "a.html")).getroot()
+    assert a.get_element_by_id("tei-summary").text_content().strip() == "The part."
