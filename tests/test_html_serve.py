@@ -65,17 +65,34 @@ def test_serve_rebuilds_and_reloads(tmp_path):
     assert "__edition" not in (out / "doc" / "doc-1937-06-14.html").read_text()
 
 
-def test_serve_watches_the_images_beside_the_tei_files(tmp_path):
-    """Pages show local images copied from beside the TEI files: serve rebuilds when one changes."""
-    from toolkit.config import Config
+def test_serve_watches_the_images_the_site_copied(tmp_path):
+    """Pages show copies of local images, wherever they lie in the edition (../images/): serve
+    watches the ones the last build copied (its cache lists them) and walks no folder for them."""
+    import struct
+    import zlib
+
+    from toolkit.build.runner import build
+    from toolkit.config import load_config
     from toolkit.serve import watched_files
-    (tmp_path / "tei" / "img").mkdir(parents=True)
-    (tmp_path / "tei" / "a.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"/>')
-    (tmp_path / "tei" / "img" / "pic.png").write_bytes(b"\x89PNG")
-    (tmp_path / "tei" / "notes.txt").write_text("x")
-    (tmp_path / "output" / "html" / "media").mkdir(parents=True)
-    (tmp_path / "output" / "html" / "media" / "copy.png").write_bytes(b"\x89PNG")
-    files = {p.relative_to(tmp_path).as_posix() for p in watched_files(Config(root=tmp_path), [], [])
-             if tmp_path in p.parents}
-    assert "tei/img/pic.png" in files and "tei/a.xml" in files
-    assert "tei/notes.txt" not in files and not any(f.startswith("output/") for f in files)
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+    (tmp_path / "tei").mkdir()
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "pic.png").write_bytes(png)
+    (tmp_path / "images" / "unused.png").write_bytes(png)
+    (tmp_path / "tei" / "a.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="a"><teiHeader><fileDesc><titleStmt><title>A</title>'
+        '</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>'
+        '</teiHeader><text><body><p><graphic url="../images/pic.png"/></p></body></text></TEI>', encoding="utf-8")
+    (tmp_path / "edition.toml").write_text('[edition]\ntitle = "Pictures"\n', encoding="utf-8")
+    cfg = load_config(tmp_path / "edition.toml")
+    out = tmp_path / "output" / "html"
+    [r] = build(cfg, ["html"], out=out, search_index=False)
+    assert r.ok and list((out / "media").iterdir())
+    files = {p.resolve().relative_to(tmp_path.resolve()).as_posix() for p in watched_files(cfg, [], [], out)
+             if tmp_path.resolve() in p.resolve().parents}
+    assert {"images/pic.png", "tei/a.xml"} <= files
+    assert "images/unused.png" not in files and not any(f.startswith("output/") for f in files)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import threading
 import time
 from pathlib import Path
@@ -93,7 +92,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
 
 
-def watched_files(config, paths: list[Path], authority: list[Path]) -> list[Path]:
+def watched_files(config, paths: list[Path], authority: list[Path], out: Path | None = None) -> list[Path]:
+    """The files whose change rebuilds the site: the TEI files, the configuration, the
+    stylesheets and assets, and the images the last build copied into the site (the build's
+    cache lists them, wherever they are: no folder is walked for them)."""
     from .saxon import XSLT_DIR
     files: list[Path] = []
     if paths:
@@ -102,17 +104,9 @@ def watched_files(config, paths: list[Path], authority: list[Path]) -> list[Path
     else:
         files += config.source_files()
     files += list(authority)
-    # images the pages show are copied from beside the TEI files (html.MEDIA_TYPES): an edited
-    # picture rebuilds too
-    from .build.html import MEDIA_TYPES
-    out_dir = os.path.abspath(config.output_dir) + os.sep
-    for folder in sorted({os.path.dirname(os.path.abspath(f)) for f in files}):
-        for dirpath, subs, names in os.walk(folder):
-            if (dirpath + os.sep).startswith(out_dir):
-                subs[:] = []
-                continue
-            files += [Path(dirpath, n) for n in names if os.path.splitext(n)[1].lower() in MEDIA_TYPES]
-    files = list(dict.fromkeys(files))
+    if out is not None:
+        from .build.html import _read_cache
+        files += [Path(p) for p in sorted(_read_cache(Path(out)).get("media", {}))]
     if config.path:
         files.append(config.path)
     files += [p for p in (XSLT_DIR / "html").rglob("*") if p.is_file()]
@@ -158,12 +152,12 @@ def serve(config, out: Path, paths: list[Path], authority: list[Path], host: str
     echo(f"serving {out} at http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
     stop = stop or threading.Event()
     try:
-        files = watched_files(config, paths, authority)
+        files = watched_files(config, paths, authority, out)
         seen = snapshot(files)
         while not stop.wait(interval):
             if not watch:
                 continue
-            files = watched_files(config, paths, authority)
+            files = watched_files(config, paths, authority, out)
             now = snapshot(files)
             if now != seen:
                 time.sleep(0.1)  # let an editor finish writing
