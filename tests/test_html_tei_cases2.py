@@ -252,8 +252,13 @@ def test_teic_place_name_language(corpora):
 def test_eltec_table_of_contents(corpora):
     page = _page(corpora / "doc" / "ENG18471.html")
     [toc] = page.xpath("//nav[@class='toc']")
-    entries = toc.xpath("./ol/li/a")
+    # the novel's two volumes (div type="group", no head) are groups of its chapters, whose
+    # numbers start again in the second: "Part 1", "Part 2"
+    groups = toc.xpath("./ol/li")
+    assert [_text(li.xpath("./span[@class='toc-group']")[0]) for li in groups] == ["Part 1", "Part 2"]
+    entries = toc.xpath("./ol/li/ol/li/a")
     assert len(entries) == 34 and _text(entries[0]) == "CHAPTER I."
+    assert [_text(li.xpath("./ol/li/a")[0]) for li in groups] == ["CHAPTER I.", "CHAPTER I."]
     ids = set(page.xpath("//@id"))
     assert all(a.get("href")[1:] in ids for a in entries)
 

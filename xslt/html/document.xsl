@@ -92,14 +92,21 @@
 
           <!-- a table of contents when the text has three or more headed top-level divisions -->
           <xsl:variable name="toc" select="fp:toc-divisions($texts)"/>
-          <xsl:if test="count($toc) ge 3">
+          <xsl:if test="count($toc[tei:head[normalize-space()]]) + count($toc[not(tei:head[normalize-space()])]/fp:headed-divisions(.)) ge 3">
             <nav class="toc" aria-labelledby="toc-heading" data-pagefind-ignore="">
               <h2 id="toc-heading">Contents</h2>
               <ol>
                 <xsl:for-each select="$toc">
+                  <xsl:variable name="subs" select="fp:headed-divisions(.)"/>
                   <li>
-                    <xsl:call-template name="fp:toc-link"/>
-                    <xsl:variable name="subs" select="fp:headed-divisions(.)"/>
+                    <xsl:choose>
+                      <!-- a division without a head that groups headed ones (ELTeC's volumes:
+                           div type="group"): a label, its divisions below it -->
+                      <xsl:when test="not(tei:head[normalize-space()])">
+                        <span class="toc-group"><xsl:value-of select="fp:group-label(., $toc)"/></span>
+                      </xsl:when>
+                      <xsl:otherwise><xsl:call-template name="fp:toc-link"/></xsl:otherwise>
+                    </xsl:choose>
                     <xsl:if test="exists($subs)">
                       <ol>
                         <xsl:for-each select="$subs"><li><xsl:call-template name="fp:toc-link"/></li></xsl:for-each>
@@ -216,11 +223,24 @@
        or wrappers without a head: ELTeC's volumes, div type="group"). -->
   <xsl:function name="fp:toc-divisions" as="element()*">
     <xsl:param name="texts" as="element()*"/>
+    <!-- per part of the text: its headed divisions; a lone wrapper without a head is looked
+         through; several wrappers without heads (volumes) stay, as groups of their divisions -->
     <xsl:for-each select="$texts/(tei:front | tei:body | tei:back)">
       <xsl:variable name="divs" select="*[self::tei:div or self::tei:div1]"/>
       <xsl:sequence select="if (count($divs) = 1 and exists(fp:headed-divisions($divs))) then fp:headed-divisions($divs)
-        else for $d in $divs return (if ($d/tei:head[normalize-space()]) then $d else fp:headed-divisions($d))"/>
+        else $divs[tei:head[normalize-space()] or exists(fp:headed-divisions(.))]"/>
     </xsl:for-each>
+  </xsl:function>
+
+  <!-- "Volume 2", "Part 1": a group's label from its @n, else its place among the groups. -->
+  <xsl:function name="fp:group-label" as="xs:string">
+    <xsl:param name="div" as="element()"/>
+    <xsl:param name="toc" as="element()*"/>
+    <xsl:variable name="kind" select="(map{'volume': 'Volume', 'book': 'Book', 'part': 'Part', 'chapter': 'Chapter',
+      'section': 'Section'}(lower-case(string($div/@type))), 'Part')[1]"/>
+    <xsl:variable name="groups" select="$toc[not(tei:head[normalize-space()])]"/>
+    <xsl:sequence select="concat($kind, ' ', (normalize-space($div/@n)[. != ''],
+      string(count($groups[. &lt;&lt; $div]) + 1))[1])"/>
   </xsl:function>
 
   <!-- One entry: a link to the division (its id, else its head's) with the head's reading text. -->
