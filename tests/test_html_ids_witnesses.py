@@ -228,3 +228,29 @@ def test_link_to_a_fragment_of_another_document_follows_the_id_rule(tmp_path):
     assert link.get("href") == "../doc/a.html#tei-summary"
     a = lhtml.parse(str(tmp_path / "site" / "doc" / "a.html")).getroot()
     assert a.get_element_by_id("tei-summary").text_content().strip() == "The part."
+
+
+def test_generated_id_gives_way_to_an_xml_id(tmp_path):
+    """The second paragraph would be #p-2, but the third has xml:id="p-2": the generated one
+    becomes #p-2-n, on the page and in the entity page's passage link (html.cite_ids)."""
+    from lxml import html as lhtml
+    from toolkit.build.runner import build
+    from toolkit.config import Config
+    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{id}"><teiHeader><fileDesc><titleStmt>'
+            '<title>{id}</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p>'
+            '</sourceDesc></fileDesc></teiHeader><text><body>{body}</body></text></TEI>')
+    (tmp_path / "doc.xml").write_text(head.format(id="GenId", body=(
+        '<p>First.</p><p>Second, naming <persName ref="persons.xml#anna">Anna</persName>.</p>'
+        '<p xml:id="p-2">Third, whose own id is p-2.</p>')), encoding="utf-8")
+    (tmp_path / "persons.xml").write_text(head.format(id="persons", body=(
+        '<listPerson><person xml:id="anna"><persName>Anna</persName></person></listPerson>')), encoding="utf-8")
+    [r] = build(Config(root=tmp_path), ["html"], paths=[tmp_path / "doc.xml"], authority=[tmp_path / "persons.xml"],
+                out=tmp_path / "site", search_index=False)
+    assert r.ok, r.summary()
+    page = lhtml.parse(str(tmp_path / "site" / "doc" / "GenId.html")).getroot()
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    assert page.get_element_by_id("p-2").text_content().startswith("Third")
+    assert page.get_element_by_id("p-2-n").text_content().startswith("Second")
+    ent = lhtml.parse(str(tmp_path / "site" / "entity" / "anna.html")).getroot()
+    assert [a.get("href") for a in ent.xpath("//a[contains(@class, 'passage-link')]")] == ["../doc/GenId.html#p-2-n"]

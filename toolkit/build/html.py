@@ -1247,6 +1247,8 @@ def cite_ids(root: etree._Element) -> dict:
     """element → stable id, exactly as xslt/html/text/ids.xsl computes them."""
     ids = {}
     counts: dict[str, int] = {}
+    # a generated id that an element's own xml:id already gives on the page gets "-n"
+    taken = {page_id(x) for x in root.xpath("//@xml:id")}
     texts = [t for t in root.iter(T + "text") if not any(a.tag == T + "text" for a in t.iterancestors())]
     for t in texts:
         for el in t.iterdescendants():
@@ -1256,7 +1258,11 @@ def cite_ids(root: etree._Element) -> dict:
             if name in CITABLE:
                 counts[name] = counts.get(name, 0) + 1
                 xid = el.get(XML_ID)
-                ids[el] = page_id(xid) if xid is not None else f"{name}-{counts[name]}"
+                if xid is not None:
+                    ids[el] = page_id(xid)
+                else:
+                    gen = f"{name}-{counts[name]}"
+                    ids[el] = gen + "-n" if gen in taken else gen
     return ids
 
 

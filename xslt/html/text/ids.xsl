@@ -37,6 +37,8 @@
        prefix the page uses for its own ids ("wit-", "pop-") or with "tei-", or is no valid HTML id
        (empty, with white space): then "tei-" + it (white space as "_"). One-to-one, so two
        xml:ids never share an HTML id; toolkit/build/html.py (page_id) has the same rule. -->
+  <xsl:key name="fp:page-xml-id" match="*[@xml:id]" use="f:html-id(string(@xml:id))"/>
+
   <xsl:function name="f:html-id" as="xs:string">
     <xsl:param name="id" as="xs:string"/>
     <xsl:sequence select="if ($id = $f:reserved-ids or matches($id, '^(wit|pop|tei)-') or not(matches($id, '^\S+$')))
@@ -49,7 +51,11 @@
     <xsl:choose>
       <xsl:when test="$e/@xml:id"><xsl:sequence select="f:html-id(string($e/@xml:id))"/></xsl:when>
       <xsl:when test="$e/self::tei:* and local-name($e) = $fp:citable and $e/ancestor::tei:text">
-        <xsl:sequence select="concat(local-name($e), '-', $e/accumulator-before('fp:counts')(local-name($e)))"/>
+        <!-- a generated id that an element's own xml:id already gives on the page gets "-n"
+             (toolkit/build/html.py, cite_ids, the same) -->
+        <xsl:variable name="gen" select="concat(local-name($e), '-', $e/accumulator-before('fp:counts')(local-name($e)))"/>
+        <xsl:sequence select="if (root($e) instance of document-node() and exists(key('fp:page-xml-id', $gen, root($e))))
+                              then concat($gen, '-n') else $gen"/>
       </xsl:when>
     </xsl:choose>
   </xsl:function>
