@@ -37,7 +37,10 @@
        prefix the page uses for its own ids ("wit-", "pop-") or with "tei-", or is no valid HTML id
        (empty, with white space): then "tei-" + it (white space as "_"). One-to-one, so two
        xml:ids never share an HTML id; toolkit/build/html.py (page_id) has the same rule. -->
-  <xsl:key name="fp:page-xml-id" match="*[@xml:id]" use="f:html-id(string(@xml:id))"/>
+  <!-- The xml:ids of the page's document that look like generated ids (name-number), as page
+       ids: computed once per page (usually none), so that f:cite-id stays a cheap test. -->
+  <xsl:variable name="fp:generated-like-ids" as="xs:string*"
+    select="if (. instance of node()) then distinct-values(//@xml:id[matches(., '^[a-zA-Z]+-\d+$')]/f:html-id(string(.))) else ()"/>
 
   <xsl:function name="f:html-id" as="xs:string">
     <xsl:param name="id" as="xs:string"/>
@@ -54,8 +57,7 @@
         <!-- a generated id that an element's own xml:id already gives on the page gets "-n"
              (toolkit/build/html.py, cite_ids, the same) -->
         <xsl:variable name="gen" select="concat(local-name($e), '-', $e/accumulator-before('fp:counts')(local-name($e)))"/>
-        <xsl:sequence select="if (root($e) instance of document-node() and exists(key('fp:page-xml-id', $gen, root($e))))
-                              then concat($gen, '-n') else $gen"/>
+        <xsl:sequence select="if ($gen = $fp:generated-like-ids) then concat($gen, '-n') else $gen"/>
       </xsl:when>
     </xsl:choose>
   </xsl:function>
