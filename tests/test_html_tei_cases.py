@@ -326,3 +326,17 @@ def test_phrase_elements_carry_their_rend_classes(inpage):
     assert "rend-superscript" in _classes(sup) and _text(sup) == "3"
     css = (REPO / "xslt" / "html" / "assets" / "edition.css").read_text(encoding="utf-8")
     assert re.search(r"\.rend-superscript\b[^{]*\{[^}]*vertical-align:\s*super", css)
+
+
+def test_title_in_another_language_is_marked(tmp_path):
+    """A German letter's heading carries lang="de" (the site around it is English); an English
+    title carries none."""
+    head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{id}"><teiHeader><fileDesc><titleStmt><title>{t}</title>'
+            '</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>'
+            '<profileDesc><langUsage><language ident="{lang}"/></langUsage></profileDesc></teiHeader>'
+            '<text><body><p>{t}</p></body></text></TEI>')
+    (tmp_path / "de.xml").write_text(head.format(id="De", t="Hermann Bahr an Arthur Schnitzler", lang="de-AT"), encoding="utf-8")
+    (tmp_path / "en.xml").write_text(head.format(id="En", t="A letter", lang="en"), encoding="utf-8")
+    site = _build(tmp_path / "site", [tmp_path / "de.xml", tmp_path / "en.xml"])
+    assert _page(site / "doc" / "De.html").find(".//h1").get("lang") == "de"
+    assert _page(site / "doc" / "En.html").find(".//h1").get("lang") is None

@@ -54,6 +54,12 @@
             <!-- the search result's title: the reading view's plain title, the page's <title> (the h1
                  holds both readings) -->
             <h1 id="title" data-pagefind-meta="title[data-title]" data-title="{$title}">
+              <!-- the title's language (its own, the header's, else the text's) when it is not the
+                   site's English (the letters' German titles) -->
+              <xsl:variable name="title-lang" select="(for $l in ($title-el/@xml:lang, $header/@xml:lang, $lang) return fp:lang($l))[1]"/>
+              <xsl:if test="exists($title-el) and $title-lang and $title-lang != 'en'">
+                <xsl:attribute name="lang" select="$title-lang"/>
+              </xsl:if>
               <xsl:choose>
                 <xsl:when test="exists($title-el)">
                   <xsl:apply-templates select="$title-el/node()" mode="m:text">
