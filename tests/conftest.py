@@ -45,3 +45,30 @@ def pytest_runtest_makereport(item, call):
         if "shared" not in reason:
             rep.outcome = "failed"
             rep.longrepr = f"skipped in CI, where the test set-up must be complete: {reason}"
+
+
+# -- built pages (HTML tests) --------------------------------------------------------------------
+def build_site(out: Path, paths=None, authority=(), search: bool = True) -> Path:
+    """Build the HTML site of the bundled edition, or of the given files ad hoc (with the given
+    authority files), into `out`; fails the test unless the build is ok."""
+    from toolkit.build.runner import build
+    from toolkit.config import load_config
+    kw = {"paths": list(paths), "authority": list(authority)} if paths else {}
+    [r] = build(load_config(REPO / "edition.toml"), ["html"], out=out, search_index=search, **kw)
+    assert r.ok, r.summary()
+    return out
+
+
+def html_page(path: Path):
+    """A built page, parsed (lxml.html root element)."""
+    from lxml import html as lhtml
+    return lhtml.parse(str(path)).getroot()
+
+
+def norm_text(el) -> str:
+    """An element's text, white space collapsed."""
+    return " ".join(el.text_content().split())
+
+
+def classes(el) -> set[str]:
+    return set((el.get("class") or "").split())

@@ -6,7 +6,6 @@ tests/fixtures/ids_witnesses/; the TEI-C apparatus files from ../shared when pre
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from collections import Counter
@@ -14,33 +13,20 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from lxml import html as lhtml
 
 from conftest import REPO, SHARED, shared_path
+from conftest import build_site, html_page as _page, norm_text as _text
 from toolkit.build.html import RESERVED_PAGE_IDS, cite_ids, page_id
-from toolkit.build.runner import build
-from toolkit.config import load_config
-from toolkit.xmlsafe import TEI_NS
+
+
+def _build(out: Path, paths, authority=()) -> Path:
+    return build_site(out, paths, authority, search=False)
+
 
 CASES = REPO / "tests" / "fixtures" / "ids_witnesses"
 VNU = REPO / "tests" / ".node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is absent: the corpora are not available")
-
-
-def _build(out: Path, paths, authority=()) -> Path:
-    cfg = load_config(REPO / "edition.toml")
-    [r] = build(cfg, ["html"], paths=list(paths), out=out, authority=list(authority), search_index=False)
-    assert r.ok, r.summary()
-    return out
-
-
-def _page(path: Path):
-    return lhtml.parse(str(path)).getroot()
-
-
-def _text(el) -> str:
-    return re.sub(r"\s+", " ", el.text_content()).strip()
 
 
 @pytest.fixture(scope="module")

@@ -174,3 +174,28 @@ def test_changed_and_removed_images_incrementally(edition, tmp_path):
             assert not [p for p in (out / "media").iterdir() if p.name.endswith("drawing.gif")]
             fig = _page(out, "doc/pictures.html").get_element_by_id("fig-gif")
             assert not fig.xpath(".//img") and fig.xpath(".//a[@href='img/drawing.gif']")
+
+
+def test_unchanged_images_are_not_hashed_again(edition, monkeypatch):
+    """An image whose recorded stat is unchanged is not read again (the rule of the document
+    files: toolkit/build/html.py, trusted_stat); the test's images are fresh, so RACY_NS is 0."""
+    import builtins
+
+    from toolkit.build import html as html_build
+    monkeypatch.setattr(html_build, "RACY_NS", 0)
+    out = edition / "output" / "html"
+    _build(edition, out)
+    reads = []
+    real_open = builtins.open
+
+    def counting_open(file, *a, **kw):
+        if str(file).endswith((".png", ".jpg", ".gif")):
+            reads.append(str(file))
+        return real_open(file, *a, **kw)
+    monkeypatch.setattr(html_build, "open", counting_open, raising=False)
+    assert _build(edition, out).written == 0
+    assert reads == []
+    pic = edition / "tei" / "img" / "pic.png"
+    pic.write_bytes(png((1, 1, 1)))  # changed: read and copied again
+    assert _build(edition, out).written > 0
+    assert any(r.endswith("pic.png") for r in reads)

@@ -11,34 +11,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from lxml import html as lhtml
 
 from conftest import REPO, SHARED, shared_path
-from toolkit.build.runner import build
+from conftest import build_site as _build, classes as _classes, html_page as _page, norm_text as _text
 from toolkit.config import load_config
 
 CASES = REPO / "tests" / "fixtures" / "tei_cases"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is absent: the letters corpus is not available")
-
-
-def _build(out: Path, paths=None, authority=()):
-    cfg = load_config(REPO / "edition.toml")
-    kw = {"paths": list(paths), "authority": list(authority)} if paths else {}
-    [r] = build(cfg, ["html"], out=out, **kw)
-    assert r.ok, r.summary()
-    return out
-
-
-def _page(path: Path):
-    return lhtml.parse(str(path)).getroot()
-
-
-def _text(el) -> str:
-    return re.sub(r"\s+", " ", el.text_content()).strip()
-
-
-def _classes(el) -> set[str]:
-    return set((el.get("class") or "").split())
 
 
 @pytest.fixture(scope="module")

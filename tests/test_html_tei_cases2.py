@@ -14,30 +14,15 @@ import pytest
 from lxml import html as lhtml
 
 from conftest import REPO, SHARED, shared_path
-from toolkit.build.runner import build
-from toolkit.config import load_config
-
-CASES = REPO / "tests" / "fixtures" / "tei_cases2"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is absent: the corpora are not available")
+from conftest import build_site, classes as _classes, html_page as _page, norm_text as _text
 
 
 def _build(out: Path, paths, authority=(), search=False) -> Path:
-    cfg = load_config(REPO / "edition.toml")
-    [r] = build(cfg, ["html"], paths=list(paths), out=out, authority=list(authority), search_index=search)
-    assert r.ok, r.summary()
-    return out
+    return build_site(out, paths, authority, search)
 
 
-def _page(path: Path):
-    return lhtml.parse(str(path)).getroot()
-
-
-def _text(el) -> str:
-    return re.sub(r"\s+", " ", el.text_content()).strip()
-
-
-def _classes(el) -> set[str]:
-    return set((el.get("class") or "").split())
+CASES = REPO / "tests" / "fixtures" / "tei_cases2"
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is absent: the corpora are not available")
 
 
 def _cls(name: str) -> str:

@@ -12,43 +12,18 @@ Debian's Chromium and axe-core, as in test_audit_ui.py), on editions generated a
 Timing belongs in no test here (see the benchmark figures in the commit that added this file)."""
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = REPO / "tests" / ".node" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium missing (apt-get install chromium)")
-
-class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript"}
-
-    def log_message(self, *args):
-        pass
+from browser_support import CHROMIUM, NO_CHROMIUM, REPO, axe_violations, serve  # noqa: E402
+from browser_support import browser, page  # noqa: E402,F401,F811 (the fixtures, by import)
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
 
-def serve(folder: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-def axe_violations(page) -> list[str]:
-    if not AXE.is_file():
-        return []
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
-    return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]]
 
 
 TEI = "http://www.tei-c.org/ns/1.0"
@@ -143,25 +118,6 @@ def mid(tmp_path_factory):
     server, url = serve(out)
     yield out, url
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context()
-    pg = ctx.new_page()
-    pg.errors = []
-    pg.on("console", lambda m: pg.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(f"page error: {e}"))
-    yield pg
-    ctx.close()
 
 
 # The labels drawn (visible) on the map, as boxes on screen, and the pairs of them that overlap

@@ -4,29 +4,16 @@ search, the listing's pages and filters, console errors on every page, axe-core 
 responsive layout and print styles."""
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = REPO / "tests" / ".node" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium missing (apt-get install chromium)")
+from browser_support import AXE, CHROMIUM, NO_CHROMIUM, REPO, serve  # noqa: E402
+from browser_support import browser, page  # noqa: E402,F401,F811 (the fixtures, by import)
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
-
-class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json"}
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -43,30 +30,9 @@ def site(tmp_path_factory):
         search.PAGES_PER_SHARD = saved
     assert r.ok
     assert len(list((out / "pagefind").iterdir())) > 5
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(out)))
-    t = threading.Thread(target=server.serve_forever, daemon=True)
-    t.start()
-    yield out, f"http://127.0.0.1:{server.server_address[1]}/"
+    server, url = serve(out)
+    yield out, url
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_sync.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context()
-    pg = ctx.new_page()
-    pg.errors = []
-    pg.on("console", lambda m: pg.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(f"page error: {e}"))
-    yield pg
-    ctx.close()
 
 
 def test_popover_on_keyboard_focus(site, page):

@@ -320,7 +320,7 @@ class HtmlBuild:
         self.site_cache: dict = {}
         self._full_trees: dict[Path, etree._ElementTree] = {}
         self._hashes: dict[Path, str] = {}
-        self.media_prev: dict[str, list] = {}   # image path → [size, mtime, ctime, inode, hashed at, hash]
+        self.media_prev: dict[str, list] = {}   # image path → [stat key or None (trusted_stat), hash]
         self.media_cache: dict[str, list] = {}
         self.doc_media: dict[str, list[tuple[str, str, str]]] = {}  # document id → [(url, bases, href)]
         self.media_files: dict[str, tuple[str, str]] = {}  # media/<name> → (image path, content hash)
@@ -581,20 +581,20 @@ class HtmlBuild:
         return out
 
     def _media_hash(self, real: str, st) -> str:
-        """The SHA-256 of an image, from the previous build's cache when the file's size, times
-        and inode are those recorded and it had not changed for two seconds before it was hashed
-        (a write in the same clock tick as the hashing would not change its times)."""
-        key = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        """The SHA-256 of an image, from the previous build's cache when the file's stat is the
+        one recorded — recorded only when it could stand for the bytes (trusted_stat, the rule
+        of the document files) —, else read and hashed."""
+        key = list(stat_key(st))
         hit = self.media_prev.get(real)
-        if hit and len(hit) == 6 and hit[:4] == key and hit[4] - max(st.st_mtime_ns, st.st_ctime_ns) > 2_000_000_000:
+        if TRUST_STAT and hit and len(hit) == 2 and hit[0] == key:
             self.media_cache[real] = hit
-            return hit[5]
-        at = time.time_ns()
+            return hit[1]
+        t0 = time.time_ns()
         h = hashlib.sha256()
         with open(real, "rb") as f:
             while chunk := f.read(1 << 20):
                 h.update(chunk)
-        self.media_cache[real] = [*key, at, h.hexdigest()]
+        self.media_cache[real] = [trusted_stat((*key, t0)), h.hexdigest()]
         return h.hexdigest()
 
     def copy_media(self, stage: Path, href: str) -> None:

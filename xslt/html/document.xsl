@@ -264,9 +264,7 @@
   <xsl:function name="fp:article-id" as="xs:string">
     <xsl:param name="id" as="xs:string"/>
     <xsl:sequence select="if (matches($id, '^[^\s]+$') and not(matches($id, '^[a-zA-Z]+-\d+(-ref)?$'))
-      and not($id = ('main', 'title', 'summary', 'summary-heading', 'text-heading', 'back-heading', 'notes-heading',
-                     'doc-info', 'doc-info-heading', 'citation', 'citation-heading', 'toc-heading',
-                     'witnesses', 'witnesses-heading')) and not(matches($id, '^(pop|wit|tei)-')))
+      and not($id = $f:reserved-ids) and not(matches($id, '^(pop|wit|tei)-')))
       then $id else concat('document-', f:slug($id))"/>
   </xsl:function>
 
