@@ -33,6 +33,20 @@ def cli():
     return run_cli
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder(tmp_path_factory):
+    """The toolkit's cache folder (build state, compiled Schematron) in the session's tmp folder:
+    the tests neither read the user's nor leave hundreds of build states in it."""
+    import os
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI, a test may skip only because ../shared is absent: a missing tool (chromium, vnu,

@@ -18,6 +18,8 @@ def make_site(root: Path) -> Path:
     (site / "doc" / "deep" / "b.html").write_text("b")
     os.chmod(site / "doc", 0o750)
     (site / "latest.html").symlink_to("index.html")
+    publish.write_manifest(site, {"index.html": "", "doc/a.html": "", "doc/deep/b.html": "",
+                                  "latest.html": ""})
     return site
 
 

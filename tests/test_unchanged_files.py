@@ -15,6 +15,7 @@ from pathlib import Path
 from conftest import REPO
 from toolkit.build import html as html_build
 from toolkit.build.runner import build
+from toolkit.build.state import state_file
 from toolkit.config import load_config
 
 
@@ -37,7 +38,7 @@ def _build(root: Path, full: bool = False):
 
 
 def _facts(root: Path) -> dict:
-    return json.loads((root / "output" / "html" / html_build.CACHE).read_text(encoding="utf-8"))["files"]
+    return json.loads(state_file(root / "output" / "html", html_build.CACHE).read_text(encoding="utf-8"))["files"]
 
 
 def test_unchanged_files_are_not_read(tmp_path, monkeypatch):

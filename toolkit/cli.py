@@ -109,11 +109,13 @@ def _build_options(f):
 
 
 def _run_build(ctx, fmt, paths, out, authority, full, search_index=True):
-    from .build.runner import BuildError, build
+    from .build.runner import BuildError, OutputError, build
     cfg = _config(ctx)
     try:
         results = build(cfg, formats=fmt, paths=list(paths), out=out, authority=list(authority),
                         full=full, interactive=sys.stderr.isatty(), search_index=search_index)
+    except OutputError as e:
+        _fail(str(e), EXIT_USAGE)
     except BuildError as e:
         _fail(str(e), EXIT_ERRORS)
     for r in results:

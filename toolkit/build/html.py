@@ -31,6 +31,7 @@ from ..model import LIST_ELEMENTS, SKIPPED_IN_TEXT, WORD_BREAKS, Edition, T, XML
 from ..xmlsafe import TEI_NS, SourceFile, parse_file, read_with_stat, serialize_for_saxon, stat_key
 from .plan import MANIFEST, Plan, digest, tree_digest
 from .publish import staged_output, start_seed, write_file
+from .state import state_file, write_state
 from .runner import BuildError, BuildResult
 
 XSLT_HTML = saxon.XSLT_DIR / "html"
@@ -49,7 +50,7 @@ CITABLE = ("div", "p", "ab", "head", "item", "l", "lg", "sp", "note", "closer", 
 PASSAGE = ("p", "ab", "head", "item", "l", "note", "signed", "salute", "dateline", "postscript")
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 NAME_TAGS = tuple(T + n for n in ("persName", "placeName", "orgName", "name", "rs"))  # as the model's mentions
-CACHE = ".edition-cache.json"
+CACHE = "html.json"  # the build's state (toolkit/build/state.py), outside the site
 CACHE_FORMAT = 5  # bump when what is cached (or how the model derives document facts) changes
 
 # Documents are transformed in worker processes when there is enough work to pay for them.
@@ -97,7 +98,7 @@ _cache_read: dict = {}
 
 
 def _read_cache(target: Path) -> dict:
-    path = Path(target) / CACHE
+    path = state_file(target, CACHE)
     try:
         st = path.stat()
         key = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
@@ -747,7 +748,7 @@ class HtmlBuild:
                         or self.site_cache != self.site_prev or self.media_cache != self.media_prev \
                         or _stat_refreshed:
                     # derived data only: no page depends on the file
-                    write_file(self.target / CACHE, self.cache_json())
+                    write_state(self.target, CACHE, self.cache_json())
                 result.skipped = len(self.plan.current)
                 result.seconds = time.perf_counter() - t0
                 return result
@@ -801,7 +802,7 @@ class HtmlBuild:
 
                 def bookkeeping():
                     self._forget_failed()
-                    write_file(stage / CACHE, self.cache_json())
+                    write_state(self.target, CACHE, self.cache_json())
                     write_file(stage / MANIFEST, self.plan.manifest())
                 if rest["shards"]:
                     try:  # the cache and manifest are written while Pagefind runs

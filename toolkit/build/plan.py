@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MANIFEST = ".edition-build.json"
+from .publish import MANIFEST
 FORMAT = 4  # bump when the builder's own logic changes what pages contain
 
 
@@ -74,5 +74,6 @@ class Plan:
         return sorted(set(self.previous) - set(self.current))
 
     def manifest(self) -> str:
-        return json.dumps({"format": FORMAT, "pages": dict(sorted(self.current.items()))},
-                          indent=0, ensure_ascii=False)
+        # pagefind/ is the builder's own folder: every file in it is the toolkit's (publish.py)
+        return json.dumps({"format": FORMAT, "builder": "html", "folders": ["pagefind"],
+                           "pages": dict(sorted(self.current.items()))}, indent=0, ensure_ascii=False)

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..config import Config
 from ..diagnostics import WARNING, Diagnostic
 from ..model import ENTITY_KINDS, XML_ID, Edition, T, canon
+from .publish import OutputError, check_output
 
 
 class BuildError(Exception):
@@ -61,6 +62,17 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
     from .html import stand_ins
     parsed, docs = stand_ins(config, authority, known)
     return Edition.load(config, authority=authority, parsed=parsed, known_documents=docs)
+
+
+def _protected(config: Config, paths: list[Path], authority: list[Path]) -> list[Path]:
+    """What no output folder may contain: the edition's root and its source folders (or the
+    files and folders given for an ad hoc build), and the authority files."""
+    if paths:
+        out = list(paths)
+    else:
+        out = [config.root] if config.path is not None else []
+        out += sorted({p.parent for p in config.source_files()})
+    return out + [Path(a) for a in authority]
 
 
 def adhoc_title(config: Config, paths: list[Path]) -> str:
@@ -134,6 +146,11 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
     if paths and out is None and len(formats) == 1:
         raise BuildError("building files ad hoc needs --out DIR (the edition's output/ is kept "
                          "for the edition itself)")
+    targets = {fmt: (out if (out and len(formats) == 1) else (out / fmt if out else config.output_dir / fmt))
+               for fmt in formats}
+    protect = _protected(config, paths, authority or [])
+    for fmt in formats:  # before any work: a folder that is not ours is refused, nothing touched
+        targets[fmt] = check_output(targets[fmt], protect)
     known = None
     if formats == ["html"] and not full:
         from .html import load_known
@@ -149,7 +166,7 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
         raise BuildError(f"{d.path}:{d.line}:{d.column}: {d.message}")
     results = []
     for fmt in formats:
-        target = out if (out and len(formats) == 1) else (out / fmt if out else config.output_dir / fmt)
+        target = targets[fmt]
         start = time.perf_counter()
         if fmt == "html":
             from .html import build_html as builder

@@ -194,11 +194,26 @@ def work_folder(site: Path, estimate: int) -> Path:
     on a journalled disk —, else beside the site. `estimate`: an upper bound of their bytes."""
     shm = Path("/dev/shm")
     try:
-        if shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > 2 * estimate + (64 << 20):
-            return Path(tempfile.mkdtemp(prefix="edition-pagefind-", dir=shm))
+        if shm.is_dir() and os.access(shm, os.W_OK):
+            _remove_abandoned(shm)
+            if shutil.disk_usage(shm).free > 2 * estimate + (64 << 20):
+                # the pid in the name lets a later build remove the folder of a killed build
+                return Path(tempfile.mkdtemp(prefix=f"edition-pagefind-{os.getpid()}-", dir=shm))
     except OSError:
         pass
     return Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site))
+
+
+_WORK = re.compile(r"edition-pagefind-(\d+)-")
+
+
+def _remove_abandoned(shm: Path) -> None:
+    """Remove the search copies that killed builds left in memory (their process is gone)."""
+    from .publish import _alive
+    for name in os.listdir(shm):
+        m = _WORK.match(name)
+        if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+            shutil.rmtree(shm / name, ignore_errors=True)
 
 
 def write_search_copy(html: str, dest: Path) -> None:
