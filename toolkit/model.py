@@ -161,6 +161,12 @@ class Document:
     # "Document information" shows a field's "Not given in the source" row only in editions
     # where some document gives it
     fields: str = ""
+    # the id the file gives (its root's xml:id, else its name); `id` differs only where several
+    # documents give the same one (Edition.documents makes ids unique)
+    source_id: str = ""
+
+    def __post_init__(self):
+        self.source_id = self.source_id or self.id
 
 
 class Edition:
@@ -182,28 +188,48 @@ class Edition:
         self.entities: dict[str, Entity] = {}
         self._documents: list[Document] | None = None
         self._mentions: list[Mention] | None = None
+        # documents that several files give the same id: [(id, [paths])] (see documents)
+        self.id_clashes: list[tuple[str, list[Path]]] = []
+        # document files that could not be read this time and stand in with the facts of their
+        # last good version (Edition.load's `recover`): path → why they could not be read
+        self.stale: dict[Path, list] = {}
         self._index()
 
     # -- loading ---------------------------------------------------------------------------
     @classmethod
     def load(cls, config: Config, extra_files: list[Path] | None = None,
              authority: list[Path] | None = None, parsed: dict[Path, SourceFile] | None = None,
-             known_documents: dict[Path, tuple] | None = None) -> "Edition":
+             known_documents: dict[Path, tuple] | None = None, recover=None) -> "Edition":
+        """`recover(path, failed SourceFile)`, when given, may return (stand-in SourceFile,
+        document facts) for a document file that cannot be read: the last good version's ids
+        and facts (the HTML build's state), so that an editor's typo does not unpublish the
+        document; the edition lists such files in `stale`."""
         paths = list(dict.fromkeys([*(config.source_files()), *(extra_files or []),
                                     *(authority or [])]))
         parsed = parsed or {}
+        known_documents = dict(known_documents or {})
         files = []
+        stale: dict[Path, list] = {}
+        auth = set(config.authority_files()) | set(authority or [])
+        edition_file = config.resolve(config.edition_file) if config.edition_file else None
+        not_documents = {canon(a) for a in auth} | ({canon(edition_file)} if edition_file else set())
         for p in paths:
             rp = canon(p)
-            files.append(parsed.get(rp) or parse_file(p, display=display_name(p, config.root)))
-        auth = set(config.authority_files()) | set(authority or [])
+            src = parsed.get(rp) or parse_file(p, display=display_name(p, config.root))
+            if not src.ok and recover is not None and rp not in not_documents:
+                found = recover(rp, src)
+                if found is not None:
+                    stale[rp] = src.diagnostics
+                    src, known_documents[rp] = found
+            files.append(src)
         if not config.authority:
             auth |= {f.path for f in files if f.ok and is_authority_tree(f.tree)}
-        edition_file = config.resolve(config.edition_file) if config.edition_file else None
         base = config.resolve(config.sources[0]).parent if config.sources else config.root
         while glob_magic(str(base)):
             base = base.parent
-        return cls(config, files, auth, edition_file, base, known_documents=known_documents)
+        ed = cls(config, files, auth, edition_file, base, known_documents=known_documents)
+        ed.stale = stale
+        return ed
 
     def role(self, path: Path) -> str:
         path = canon(path)
@@ -257,6 +283,7 @@ class Edition:
         if self._documents is None:
             docs = [Document(k[0], path, self.href(path), *k[1:]) if (k := self.known_documents.get(path))
                     else self._document(path, src) for path, src in self._document_files(allow_known=True)]
+            self.id_clashes = _unique_ids(docs)
             self._documents = sorted(docs, key=lambda d: (d.when or "9999", d.title, d.id))
         return self._documents
 
@@ -478,6 +505,34 @@ _CLASS_FIELD = etree.XPath(".//tei:note[@type = 'classification' or @type = 'ori
 # notesStmt/note[@type='source-fields'], docs/encoding.md), has all of them.
 _SOURCE_FIELDS = etree.XPath("tei:fileDesc/tei:notesStmt/tei:note[@type = 'source-fields']",
                              namespaces={"tei": TEI_NS})
+
+
+def _unique_ids(docs: list[Document]) -> list[tuple[str, list[Path]]]:
+    """Give every document an id of its own: documents whose files give the same id (all
+    Russian ELTeC novels are "R1") each take their file's name instead (its path below the TEI
+    folder where names repeat, then a number), so that none replaces another's page. Decided by
+    the files alone, not by their order: adding a file never renames another unless it clashes.
+    Returns the clashes [(id, [paths])] for a warning."""
+    groups: dict[str, list[Document]] = {}
+    for d in docs:
+        groups.setdefault(d.id, []).append(d)
+    clashes = [(i, sorted(g, key=lambda d: d.href)) for i, g in groups.items() if len(g) > 1]
+    if not clashes:
+        return []
+    taken = {i for i, g in groups.items() if len(g) == 1}
+    renamed = [d for _, g in clashes for d in g]
+    stems: dict[str, int] = {}
+    for d in renamed:
+        stems[d.file.stem] = stems.get(d.file.stem, 0) + 1
+    for d in sorted(renamed, key=lambda d: d.href):
+        name = d.file.stem if stems[d.file.stem] == 1 else d.href.rsplit(".", 1)[0].replace("/", "-")
+        candidate, n = name, 2
+        while candidate in taken:
+            candidate = f"{name}-{n}"
+            n += 1
+        taken.add(candidate)
+        d.id = candidate
+    return [(i, [d.file for d in g]) for i, g in clashes]
 
 
 def info_fields(header) -> str:

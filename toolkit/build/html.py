@@ -51,7 +51,7 @@ PASSAGE = ("p", "ab", "head", "item", "l", "note", "signed", "salute", "dateline
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 NAME_TAGS = tuple(T + n for n in ("persName", "placeName", "orgName", "name", "rs"))  # as the model's mentions
 CACHE = "html.json"  # the build's state (toolkit/build/state.py), outside the site
-CACHE_FORMAT = 5  # bump when what is cached (or how the model derives document facts) changes
+CACHE_FORMAT = 6  # bump when what is cached (or how the model derives document facts) changes
 
 # Documents are transformed in worker processes when there is enough work to pay for them.
 PARALLEL_MIN_DOCS = 12
@@ -223,6 +223,26 @@ def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
     return parsed, docs
 
 
+def recover_from(target: Path, known: dict):
+    """Edition.load's `recover` for an output folder: a document file that cannot be read now,
+    whose last good version this output published (the build state records its ids, facts and
+    page, and the page is still there), stands in with that version's ids and facts; its page
+    and TEI copy stay as they are (HtmlBuild._keep_stale). Its bytes are never read again."""
+    from ..model import display_name
+
+    def recover(path: Path, failed: SourceFile):
+        f = known.get(str(path))
+        if not f or not f.get("page") or not f.get("doc") or not os.path.isfile(os.path.join(target, f["page"])):
+            return None
+        root = etree.Element(T + "TEI")
+        for tag, i in f["ids"]:
+            etree.SubElement(root, tag, {XML_ID: i})
+        src = LazySourceFile(path=path, display=failed.display, tree=etree.ElementTree(root), light=True)
+        src.known_size, src.expected_hash = 0, f["hash"]
+        return src, tuple(f["doc"])
+    return recover
+
+
 # -- worker processes --------------------------------------------------------------------------
 _worker = {}
 
@@ -331,6 +351,11 @@ class HtmlBuild:
             self.files_prev = prev.get("files", {})
             self.site_prev = prev.get("site", {})
             self.media_prev = prev.get("media", {})
+        elif edition.stale:  # a full build still keeps what it knew of documents it cannot read
+            prev = _read_cache(self.target)
+            stale_ids = {d.id for d in edition.documents if canon(d.file) in edition.stale}
+            self.files_prev = {k: v for k, v in prev.get("files", {}).items() if Path(k) in edition.stale}
+            self.cache_prev = {k: v for k, v in prev.get("mentions", {}).items() if k in stale_ids}
         self.entities_key = digest(*(f"{eid}@{e.file}" for eid, e in sorted(edition.entities.items())))
 
     # addresses ------------------------------------------------------------------------------
@@ -456,9 +481,12 @@ class HtmlBuild:
         src = self.ed.files[canon(d.file)]
         key = digest(self.data_hash(d), self.entities_key)
         hit = self.cache_prev.get(d.id)
-        if hit and hit[0] == key and len(hit) == 3:
-            self.cache[d.id] = hit
+        if hit and len(hit) == 3 and (hit[0] == key or canon(d.file) in self.ed.stale):
+            self.cache[d.id] = hit  # (a stale document's last good mentions, whatever changed)
             return hit[1]
+        if canon(d.file) in self.ed.stale:
+            self.cache[d.id] = [key, [], []]
+            return []
         root = self.full_tree(d).getroot()
         ids = cite_ids(root)
         texts: dict = {}
@@ -533,13 +561,17 @@ class HtmlBuild:
         path = canon(d.file)
         src = self.ed.files[path]
         if src.light:
-            return self.files_prev.get(str(path))
+            prev = self.files_prev.get(str(path))
+            if prev is not None and path not in self.ed.stale:
+                prev = {**prev, "page": self.doc_page[d.id], "source": self.doc_source[d.id]}
+            return prev
         if src.diagnostics:
             return None
         refs, files = pointed_to(src.root)
         facts = {"hash": self.data_hash(d), "ids": [[el.tag, i] for i, el in self.ed.ids.get(path, {}).items()],
-                "doc": [d.id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields],
-                "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root)}
+                "doc": [d.source_id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields],
+                "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root),
+                "page": self.doc_page[d.id], "source": self.doc_source[d.id]}
         stat = trusted_stat(src.read_stat)  # see stand_ins and RACY_NS
         if stat is not None:
             facts["stat"] = stat
@@ -661,8 +693,12 @@ class HtmlBuild:
         for x in docs:
             by_name.setdefault(x.file.name, []).append(x.id)
         todo_docs = []
+        self.stale_pages: list[tuple[str, str, object]] = []  # (old page, new page, document) kept
         for i, d in enumerate(docs):
             src = ed.files[canon(d.file)]
+            if canon(d.file) in ed.stale:
+                self._plan_stale(d)
+                continue
             facts = self.file_facts(d)
             if facts is not None:
                 self.files_cache[str(canon(d.file))] = facts
@@ -755,6 +791,7 @@ class HtmlBuild:
 
         try:
             with staged_output(self.target, seed=self.seed) as stage:
+                self._keep_stale(stage)
                 if self.by_shard and doc_pages:  # the workers write the pages' search copies here
                     self.search_work = search.work_folder(stage, 4 * self.source_bytes)
                 self._progress_start(len(doc_pages) + 2)
@@ -824,6 +861,35 @@ class HtmlBuild:
             result.messages.append(f"plain-text page {page} for {diag.path}: the stylesheet failed on it")
         result.seconds = time.perf_counter() - t0
         return result
+
+    def _plan_stale(self, d) -> None:
+        """A document whose file cannot be read now keeps the page and TEI copy of its last good
+        version (recover_from): they are carried into the new output as they are, under its
+        current addresses, and stay in the state, so the next build keeps them too until the
+        file is mended."""
+        path = canon(d.file)
+        prev = self.files_prev.get(str(path)) or {}
+        self.files_cache[str(path)] = prev
+        self.doc_refs[d.id] = (set(prev.get("refs", ())), set(prev.get("files", ())))
+        self.doc_media[d.id] = []
+        page, source = self.doc_page[d.id], self.doc_source[d.id]
+        for old, new in ((prev.get("page"), page), (prev.get("source"), source)):
+            if old:
+                self.stale_pages.append((old, new, d))
+                self.plan.add(new, (self.plan.previous.get(old) if old == new else None) or f"stale:{old}")
+
+    def _keep_stale(self, stage: Path) -> None:
+        """Put the kept pages of stale documents into the staging folder (it may start empty, or
+        as a copy of the old output in which the addresses have changed)."""
+        for old, new, d in self.stale_pages:
+            src, dest = self.target / old, stage / new
+            if old == new and dest.exists():
+                continue
+            try:
+                data = src.read_bytes()
+            except OSError:
+                continue  # no longer there: the page goes (reported as not built)
+            write_file(dest, data)
 
     def cache_json(self) -> str:
         return json.dumps({"format": CACHE_FORMAT, "code": _code_key(), "mentions": self.cache, "files": self.files_cache,

@@ -31,9 +31,10 @@ class BuildResult:
 
     @property
     def has_errors(self) -> bool:
-        """A file was skipped (malformed) or a page made without its markup (the stylesheet
-        failed on it): the rest is published, and the command exits with status 1."""
-        return any(d.is_error for d in self.diagnostics) or any(m.startswith("skipped ") for m in self.messages)
+        """A file was skipped or kept stale (malformed), or a page made without its markup (the
+        stylesheet failed on it): the rest is published, and the command exits with status 1."""
+        return any(d.is_error for d in self.diagnostics) or \
+            any(m.startswith(("skipped ", "stale ")) for m in self.messages)
 
     def summary(self) -> str:
         state = ("built with errors" if self.has_errors else "built") if self.ok else "FAILED"
@@ -44,12 +45,15 @@ class BuildResult:
 
 
 def load_for_build(config: Config, paths: list[Path], authority: list[Path],
-                   known: dict | None = None) -> Edition:
+                   known: dict | None = None, html_target: Path | None = None,
+                   reuse: bool = True) -> Edition:
     """The edition, or an ad hoc one made of the given files/folders and authority files.
 
     `known` (the HTML build's file facts from its previous build, see html.load_known) lets
-    documents whose bytes are unchanged skip the parse: they get an id-only stand-in built from
-    the ids the previous build recorded, and their document facts come from the same record."""
+    documents whose bytes are unchanged skip the parse (with `reuse`): they get an id-only
+    stand-in built from the ids the previous build recorded, and their document facts come from
+    the same record. A document file that cannot be read now keeps the facts of its last good
+    version that `html_target` published (html.recover_from; Edition.stale lists it)."""
     if paths:
         from ..validate.validator import expand_paths
         files = expand_paths(paths)
@@ -57,11 +61,16 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
                         sources=[str(p.resolve()) for p in files],
                         authority=[str(a.resolve()) for a in authority])
         authority = []
-    if not known:
-        return Edition.load(config, authority=authority)
+    recover = None
+    if known and html_target is not None:
+        from .html import recover_from
+        recover = recover_from(html_target, known)
+    if not known or not reuse:
+        return Edition.load(config, authority=authority, recover=recover)
     from .html import stand_ins
     parsed, docs = stand_ins(config, authority, known)
-    return Edition.load(config, authority=authority, parsed=parsed, known_documents=docs)
+    return Edition.load(config, authority=authority, parsed=parsed, known_documents=docs,
+                        recover=recover)
 
 
 def _protected(config: Config, paths: list[Path], authority: list[Path]) -> list[Path]:
@@ -133,6 +142,20 @@ def authority_warnings(edition: Edition, given: list[Path]) -> list[Diagnostic]:
     return out
 
 
+def id_clash_warnings(edition: Edition) -> list[Diagnostic]:
+    """A warning for each id that several documents give (Edition.documents renames them)."""
+    out = []
+    by_path = {canon(d.file): d for d in edition.documents}
+    for i, paths in edition.id_clashes:
+        names = [f"{edition.files[canon(p)].display} → {by_path[canon(p)].id}" for p in paths]
+        first = edition.files[canon(paths[0])].display
+        out.append(Diagnostic(first, 0, 0, WARNING,
+                              f"{len(paths)} documents have the id '{i}' ({'; '.join(names)}): each "
+                              f"is published under its file's name", "build.duplicate-id",
+                              "give each document's TEI root an xml:id of its own"))
+    return out
+
+
 def build(config: Config, formats: list[str], paths: list[Path] | None = None, out: Path | None = None,
           authority: list[Path] | None = None, full: bool = False, interactive: bool = False,
           search_index: bool = True, report=print_diagnostics) -> list[BuildResult]:
@@ -151,13 +174,15 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
     protect = _protected(config, paths, authority or [])
     for fmt in formats:  # before any work: a folder that is not ours is refused, nothing touched
         targets[fmt] = check_output(targets[fmt], protect)
-    known = None
-    if formats == ["html"] and not full:
-        from .html import load_known
-        known = load_known(out if out else config.output_dir / "html")
-    edition = load_for_build(config, paths, authority or [], known)
+    # the HTML build's state: facts of unchanged files (an HTML-only build need not parse them)
+    # and of the last good version of each document (one that cannot be read now keeps its page)
+    html_target = targets.get("html", out if out else config.output_dir / "html")
+    from .html import load_known
+    known = load_known(html_target) if html_target.is_dir() else {}
+    edition = load_for_build(config, paths, authority or [], known, html_target,
+                             reuse=formats == ["html"] and not full)
     given = [*(authority or []), *(config.authority_files() if not paths else [])]
-    warnings = authority_warnings(edition, given)
+    warnings = authority_warnings(edition, given) + id_clash_warnings(edition)
     if warnings and report:
         report(warnings)
     bad = [d for f in edition.files.values() for d in f.diagnostics if d.is_error]
@@ -183,6 +208,12 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
         for f in edition.files.values():
             for d in f.diagnostics:
                 if d.is_error:
-                    result.messages.append(f"skipped {d.path}:{d.line}:{d.column}: {d.message}")
+                    result.messages.append(f"skipped {d.path}:{d.line}:{d.column}: {d.message} "
+                                           f"(no earlier version published: no page)")
+        for path, diags in edition.stale.items():
+            for d in diags:
+                if d.is_error:
+                    result.messages.append(f"stale {d.path}:{d.line}:{d.column}: {d.message} "
+                                           f"(its last good version stays published)")
         results.append(result)
     return results
