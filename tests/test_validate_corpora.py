@@ -38,12 +38,31 @@ def test_remote_schema_mapped_in_edition_toml_is_used(tmp_path):
     # one invented element so we can see RELAX NG really ran
     broken = text.replace("</body>", "<notATeiElement>x</notATeiElement></body>", 1)
     (tmp_path / "doc.xml").write_text(broken, encoding="utf-8")
-    (tmp_path / "edition.toml").write_text(f'[edition]\nsources = ["*.xml"]\n\n[schemas.map]\n"{TEI_ALL_URL}" = "{tei_all}"\n')
+    (tmp_path / "schema").mkdir()
+    shutil.copy(tei_all, tmp_path / "schema" / "tei_all.rng")  # the local copy lies in the edition
+    (tmp_path / "edition.toml").write_text(f'[edition]\nsources = ["*.xml"]\n\n[schemas.map]\n"{TEI_ALL_URL}" = "schema/tei_all.rng"\n')
     data = _json(run_cli("validate", "--format", "json", "doc.xml", cwd=tmp_path))
     rng = [d for d in data["diagnostics"] if d["rule"] == "rng" and "notATeiElement" in d["message"]]
     line = next(i for i, l in enumerate(broken.splitlines(), 1) if "notATeiElement" in l)
     assert [d["line"] for d in rng] == [line]
     assert not [d for d in data["diagnostics"] if d["rule"] == "schema.remote"]
+
+
+def test_a_schema_mapped_outside_the_edition_is_not_read(tmp_path):
+    """edition.toml is untrusted input too (a pull request may change it): a map to a file
+    outside the edition is refused with a clear error at the xml-model line."""
+    frus = shared_path("corpora", "frus-history")
+    tei_all = shared_path("schemas", "tei_all.rng")
+    f = sorted(frus.glob("*.xml"))[0]
+    ed = tmp_path / "ed"
+    ed.mkdir()
+    (ed / "doc.xml").write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    (ed / "edition.toml").write_text(f'[edition]\nsources = ["*.xml"]\n\n[schemas.map]\n"{TEI_ALL_URL}" = "{tei_all}"\n')
+    res = run_cli("validate", "--format", "json", cwd=ed)
+    data = _json(res)
+    refused = [d for d in data["diagnostics"] if d["rule"] == "schema.refused"]
+    assert refused and refused[0]["line"] == 2 and "outside the edition" in refused[0]["message"]
+    assert res.returncode == 1
 
 
 def test_eltec_novel_validates_against_its_own_schema_and_embedded_rules(tmp_path):

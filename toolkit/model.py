@@ -222,6 +222,8 @@ class Edition:
                     stale[rp] = src.diagnostics
                     src, known_documents[rp] = found
             files.append(src)
+        for d in config.refused_diagnostics():  # links out of the edition: reported, never read
+            files.append(SourceFile(path=config.resolve(d.path), display=d.path, diagnostics=[d]))
         if not config.authority:
             auth |= {f.path for f in files if f.ok and is_authority_tree(f.tree)}
         base = config.resolve(config.sources[0]).parent if config.sources else config.root

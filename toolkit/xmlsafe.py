@@ -29,9 +29,11 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 
 
 def _parser(resolve_entities) -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=resolve_entities, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, remove_blank_text=False,
-                           collect_ids=False)
+    parser = etree.XMLParser(resolve_entities=resolve_entities, no_network=True, load_dtd=False,
+                             dtd_validation=False, huge_tree=False, remove_blank_text=False,
+                             collect_ids=False)
+    parser.resolvers.add(_NothingExternal())
+    return parser
 
 
 @dataclass
@@ -102,20 +104,17 @@ def _line_col_of(data: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
-_DOCTYPE_EXTERNAL_ID = re.compile(
-    rb"<!DOCTYPE\s+[^\s\[>]+\s+(SYSTEM\s*(\"[^\"]*\"|'[^']*')|PUBLIC\s*(\"[^\"]*\"|'[^']*')\s*(\"[^\"]*\"|'[^']*')?)")
+class _NothingExternal(etree.Resolver):
+    """Answers every request libxml2 makes for an external resource — a DTD named by a DOCTYPE,
+    an external entity, wherever it stands in the file and whatever the file's encoding — with
+    nothing: no file or URL is ever opened while parsing. (lxml's resolve_entities='internal'
+    still loads a DOCTYPE's external DTD.)"""
+
+    def resolve(self, url, pubid, context):
+        return self.resolve_string("", context)
 
 
-def _blank_external_dtd(data: bytes) -> tuple[bytes, str | None, int]:
-    """Blank out a DOCTYPE's external identifier (same length, newlines kept) so libxml2 never
-    tries to open the DTD; return the DTD's system id and the DOCTYPE's offset."""
-    m = _DOCTYPE_EXTERNAL_ID.search(data[:65536])
-    if not m:
-        return data, None, -1
-    start, end = m.span(1)
-    system = m.group(2) if m.group(2) else (m.group(4) or m.group(3))
-    blank = bytes(b if b in b"\r\n" else 32 for b in data[start:end])
-    return data[:start] + blank + data[end:], system[1:-1].decode("utf-8", "replace"), m.start()
+_DOCTYPE = re.compile(rb"<\x00?!\x00?D\x00?O\x00?C\x00?T\x00?Y\x00?P\x00?E|\x00<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E")
 
 
 _EXTERNAL_ENTITY = re.compile(rb"<!ENTITY\s+(%\s+)?([^\s>]+)\s+(SYSTEM|PUBLIC)\b", re.S)
@@ -167,6 +166,87 @@ def read_with_stat(path) -> tuple[bytes, tuple | None]:
     return data, (*stat_key(before), t0) if same else None
 
 
+class UnreadableFile(OSError):
+    """A path that is not read: not a regular file, too large, outside the edition. `rule` is
+    the diagnostic's rule name; str() says why in words."""
+
+    def __init__(self, message: str, rule: str):
+        super().__init__(message)
+        self.rule = rule
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def read_regular(path, cap: int = MAX_FILE_BYTES) -> tuple[bytes, tuple | None]:
+    """The bytes of a regular file (symbolic links followed), at most `cap` of them, and its
+    read stat (read_with_stat). A device (/dev/zero), a FIFO, a socket or a folder is refused
+    before it is read, and the cap is enforced while reading, so a file that grows or lies
+    about its size is never read beyond it: UnreadableFile. Other OSErrors pass through."""
+    t0 = time.time_ns()
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise
+    if stat.S_ISDIR(st.st_mode):
+        raise UnreadableFile("is a folder, not an XML file", "file.unreadable")
+    if not stat.S_ISREG(st.st_mode):
+        raise UnreadableFile("is not a regular file (a device, FIFO or socket): not read", "file.not-regular")
+    if st.st_size > cap:
+        raise UnreadableFile(f"file is too large ({st.st_size // 1048576} MB; the limit is "
+                             f"{cap // 1048576} MB)", "file.too-large")
+    # O_NONBLOCK: had the file been swapped for a FIFO since the stat, opening it must not hang
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb", closefd=True) as fh:
+        before = os.fstat(fh.fileno())
+        if not stat.S_ISREG(before.st_mode):
+            raise UnreadableFile("is not a regular file (a device, FIFO or socket): not read", "file.not-regular")
+        data = fh.read(cap + 1)
+        after = os.fstat(fh.fileno())
+    if len(data) > cap:
+        raise UnreadableFile(f"file is too large (over {cap // 1048576} MB)", "file.too-large")
+    same = stat_key(before) == stat_key(after) and before.st_size == len(data)
+    return data, (*stat_key(before), t0) if same else None
+
+
+# Folders whose files the toolkit may read (set_read_roots), besides its own resources and cache
+# folder; None: no limit (a library caller, an ad hoc run on files the user named).
+_read_roots: tuple[str, ...] | None = None
+
+
+def set_read_roots(roots) -> None:
+    """Confine what schemas and included files may be read from to these folders (the edition's
+    root), or lift the limit with None. The toolkit's own resources (stylesheets, bundled
+    schemas) and its cache folder are always readable."""
+    global _read_roots
+    _read_roots = None if roots is None else tuple(os.path.realpath(r) for r in roots)
+
+
+def outside_roots(path) -> str | None:
+    """The real path of `path` when the read roots exclude it (symbolic links resolved), else None."""
+    if _read_roots is None:
+        return None
+    real = os.path.realpath(path)
+    from .cache import cache_dir
+    toolkit = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # the checkout / site-packages dir
+    own = (os.path.join(toolkit, "xslt"), os.path.join(toolkit, "toolkit"), os.path.realpath(cache_dir()))
+    for root in (*_read_roots, *own):
+        if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+            return None
+    return real
+
+
+def parse_schema_file(path, parser: etree.XMLParser) -> etree._ElementTree:
+    """A schema (or a file a schema includes, a catalog) parsed with `parser`: only a regular
+    file inside the read roots (set_read_roots), read with the size cap. Raises OSError
+    (UnreadableFile says why) or etree.XMLSyntaxError."""
+    real = outside_roots(path)
+    if real is not None:
+        raise UnreadableFile(f"{path} lies outside the edition ({real}): not read", "schema.outside")
+    data, _ = read_regular(path)
+    return etree.ElementTree(etree.fromstring(data, parser, base_url=Path(os.path.abspath(path)).as_uri()))
+
+
 def parse_file(path: str | Path, display: str | None = None) -> SourceFile:
     """Parse one file safely; never raises for bad input, returns diagnostics instead."""
     path = Path(path)
@@ -176,39 +256,23 @@ def parse_file(path: str | Path, display: str | None = None) -> SourceFile:
         src.diagnostics.append(Diagnostic(src.display, line, col, sev, msg, rule, hint))
 
     try:
-        st = os.stat(path)
-        if stat.S_ISDIR(st.st_mode):
-            fail(1, 1, "is a folder, not an XML file", "file.unreadable")
-            return src
-        size = st.st_size
-        if size > MAX_FILE_BYTES:
-            fail(1, 1, f"file is too large ({size // 1048576} MB; the limit is "
-                       f"{MAX_FILE_BYTES // 1048576} MB)", "file.too-large")
-            return src
-        src.data, src.read_stat = read_with_stat(path)
+        src.data, src.read_stat = read_regular(path)
     except FileNotFoundError:
         fail(1, 1, "file not found", "file.missing")
+        return src
+    except UnreadableFile as e:
+        fail(1, 1, str(e), e.rule)
         return src
     except OSError as e:
         fail(1, 1, f"cannot read the file: {e.strerror or e}", "file.unreadable")
         return src
 
     data = src.data
-    head = data[:65536]
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        # External entities are refused before any parse that could expand them.
-        found = False
-        for m in _EXTERNAL_ENTITY.finditer(data):
-            found = True
-            line, col = _line_col_of(data, m.start())
-            kind = "parameter entity" if m.group(1) else "entity"
-            fail(line, col, f"external {kind} declaration '{m.group(2).decode('utf-8', 'replace')}' "
-                            f"is not allowed: the toolkit never reads other files or URLs "
-                            f"through entities", "xml.external-entity",
-                 "replace the entity by the text it stands for")
-        if found:
+    if b"<!ENTITY" in data:
+        # External entities are refused before any parse (positions read off the bytes of an
+        # ASCII-compatible encoding; in others, the parse below finds them all the same).
+        if _refuse_external_entities(data, fail):
             return src
-    data, doctype_url, doctype_at = _blank_external_dtd(data)
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser("internal"),
                                                   base_url=Path(os.path.abspath(path)).as_uri()))
@@ -230,18 +294,38 @@ def parse_file(path: str | Path, display: str | None = None) -> SourceFile:
     except ValueError as e:  # e.g. a unicode string with an encoding declaration
         fail(1, 1, f"cannot parse the file: {e}", "xml.well-formed")
         return src
+    dtd = tree.docinfo.internalDTD
+    external = [e for e in dtd.iterentities() if e.system_url] if dtd is not None else []
+    if external:  # declared in an encoding the byte scan above cannot read (UTF-16 …)
+        for e in external:
+            fail(1, 1, f"external entity declaration '{e.name}' is not allowed: the toolkit never "
+                       f"reads other files or URLs through entities", "xml.external-entity",
+                 "replace the entity by the text it stands for")
+        return src
+    doctype_url = tree.docinfo.system_url or tree.docinfo.public_id
     if doctype_url:
-        line, col = _line_col_of(data, doctype_at)
-        local = (path.parent / doctype_url)
-        exists = "://" not in doctype_url and local.exists()
+        m = _DOCTYPE.search(data)
+        line, col = _line_col_of(data, m.start()) if m and data[:1] != b"\x00" and b"\x00" not in data[:4] else (1, 1)
+        exists = "://" not in doctype_url and (path.parent / doctype_url).exists()  # (a stat, no read)
         fail(line, col,
-             f"the DOCTYPE refers to the DTD '{doctype_url}'"
-             + ("" if exists else ", which does not exist here")
+             f"the DOCTYPE refers to the DTD '{doctype_url}'" + ("" if exists else ", which does not exist here")
              + "; DTDs are never loaded, so the file is read without it",
-             "xml.doctype", "remove the DOCTYPE line; TEI P5 is validated with RELAX NG",
-             sev=WARNING)
+             "xml.doctype", "remove the DOCTYPE line; TEI P5 is validated with RELAX NG", sev=WARNING)
     src.tree = tree
     return src
+
+
+def _refuse_external_entities(data: bytes, fail) -> bool:
+    found = False
+    for m in _EXTERNAL_ENTITY.finditer(data):
+        found = True
+        line, col = _line_col_of(data, m.start())
+        kind = "parameter entity" if m.group(1) else "entity"
+        fail(line, col, f"external {kind} declaration '{m.group(2).decode('utf-8', 'replace')}' "
+                        f"is not allowed: the toolkit never reads other files or URLs "
+                        f"through entities", "xml.external-entity",
+             "replace the entity by the text it stands for")
+    return found
 
 
 _ID_BEARING_TAG = re.compile(
@@ -258,7 +342,7 @@ def index_ids_only(path: str | Path, display: str | None = None) -> SourceFile:
     path = Path(path)
     src = SourceFile(path=path, display=display or path.as_posix(), light=True)
     try:
-        data = path.read_bytes()
+        data, _ = read_regular(path)
     except OSError:
         return parse_file(path, display)  # let the real parser report the problem
     root = etree.Element(f"{{{TEI_NS}}}TEI")

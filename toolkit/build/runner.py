@@ -56,10 +56,13 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
     version that `html_target` published (html.recover_from; Edition.stale lists it)."""
     if paths:
         from ..validate.validator import expand_paths
-        files = expand_paths(paths)
+        refused: dict = {}
+        files = expand_paths(paths, refused)
         config = Config(root=Path.cwd().resolve(), title=adhoc_title(config, paths),
                         sources=[str(p.resolve()) for p in files],
                         authority=[str(a.resolve()) for a in authority])
+        config.source_files()
+        config._refused.update(refused)  # links out of a given folder: reported, never read
         authority = []
     recover = None
     if known and html_target is not None:

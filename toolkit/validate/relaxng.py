@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..diagnostics import ERROR, Diagnostic
-from ..xmlsafe import SourceFile
+from ..xmlsafe import SourceFile, UnreadableFile, parse_schema_file
 from . import rng_derivative
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
@@ -66,9 +66,9 @@ class Grammar:
                 sub = (path.parent / href)
                 if sub.exists():
                     try:
-                        t = etree.parse(str(sub), etree.XMLParser(no_network=True, resolve_entities=False))
+                        t = parse_schema_file(sub, etree.XMLParser(no_network=True, resolve_entities=False))
                         self._collect(t.getroot(), sub, seen)
-                    except etree.XMLSyntaxError:
+                    except (etree.XMLSyntaxError, OSError):
                         pass
 
     @staticmethod
@@ -134,7 +134,9 @@ class CompiledSchema:
     def __init__(self, path: Path):
         self.path = path
         try:
-            tree = etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False))
+            tree = parse_schema_file(path, etree.XMLParser(no_network=True, resolve_entities=False))
+        except UnreadableFile as e:
+            raise SchemaError(f"{path}: {e}") from None
         except (etree.XMLSyntaxError, OSError) as e:
             raise SchemaError(f"{path}: the schema is not well-formed XML: {e}") from None
         try:
@@ -152,7 +154,9 @@ def load_grammar(path: Path) -> Grammar:
         g = _cache.get(key)
     if g is None:
         try:
-            tree = etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False))
+            tree = parse_schema_file(path, etree.XMLParser(no_network=True, resolve_entities=False))
+        except UnreadableFile as e:
+            raise SchemaError(f"{path}: {e}") from None
         except (etree.XMLSyntaxError, OSError) as e:
             raise SchemaError(f"{path}: the schema is not well-formed XML: {e}") from None
         g = Grammar(tree, path)

@@ -30,6 +30,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..xmlsafe import parse_schema_file
+
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 XSD_LIB = "http://www.w3.org/2001/XMLSchema-datatypes"
@@ -606,8 +608,8 @@ class _Scope:
 
 def _parse_xml(path: Path) -> etree._ElementTree:
     try:
-        return etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False,
-                                                      remove_comments=True, remove_pis=True))
+        return parse_schema_file(path, etree.XMLParser(no_network=True, resolve_entities=False,
+                                                       remove_comments=True, remove_pis=True))
     except (OSError, etree.XMLSyntaxError) as e:
         raise RngSchemaError(f"{path}: cannot read schema: {e}") from None
 

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..config import Config
-from ..xmlsafe import SourceFile, xml_model_pis
+from ..xmlsafe import SourceFile, outside_roots, parse_schema_file, xml_model_pis
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 SCH_NS = ("http://purl.oclc.org/dsdl/schematron", "http://www.ascc.net/xml/schematron")
@@ -27,6 +27,7 @@ class SchemaRef:
     path: Path | None    # local file, when found
     line: int = 1        # line of the xml-model PI (1 for configured schemas)
     origin: str = "xml-model"   # xml-model | config | cli
+    refused: str = ""    # why the local file is not read (outside the edition, not a regular file)
 
 
 class Catalog:
@@ -43,9 +44,9 @@ class Catalog:
             return
         seen.add(f)
         try:
-            root = etree.parse(str(f), etree.XMLParser(no_network=True, resolve_entities=False,
-                                                       load_dtd=False)).getroot()
-        except etree.XMLSyntaxError:
+            root = parse_schema_file(f, etree.XMLParser(no_network=True, resolve_entities=False,
+                                                        load_dtd=False)).getroot()
+        except (etree.XMLSyntaxError, OSError):
             return
         base = f.parent
         for el in root.iter():
@@ -134,4 +135,25 @@ class SchemaResolver:
             if (kind == "rng" and have_rng) or (kind == "sch" and have_sch):
                 continue
             refs.append(SchemaRef(kind, href, self.locate(href, src.path), int(pi["_line"])))
+        for r in refs:
+            if r.origin != "cli" and r.path is not None:  # (a schema named on the command line is the user's choice)
+                r.refused = refusal(r.path)
         return refs
+
+
+def refusal(path: Path) -> str:
+    """Why a schema file is not read, or "": it must be a regular file inside the edition (or
+    the toolkit's own resources) — an xml-model in an untrusted file may name /dev/zero or a
+    file of the user's."""
+    import os
+    import stat as st_
+    real = outside_roots(path)
+    if real is not None:
+        return f"it lies outside the edition ({real}), and the toolkit reads no file there"
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return ""  # missing: reported as such
+    if not st_.S_ISREG(mode):
+        return "it is not a regular file (a device, FIFO, socket or folder)"
+    return ""

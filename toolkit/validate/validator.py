@@ -33,11 +33,18 @@ class Report:
         return sum(d.is_error for d in self.diagnostics)
 
 
-def expand_paths(paths: list[Path]) -> list[Path]:
+def expand_paths(paths: list[Path], refused: dict | None = None) -> list[Path]:
+    """The XML files of the given files and folders: a folder's files below it, symbolic links
+    followed only while they stay inside it (config.walk_xml; those leading out are noted in
+    `refused`), hidden ones left out; a file named is taken as named."""
+    import os
+    from ..config import walk_xml
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(q for q in p.rglob("*.xml") if not any(part.startswith(".") for part in q.parts))
+            found = walk_xml(str(p), os.path.realpath(p), refused)
+            out += sorted(Path(q) for q in found
+                          if not any(part.startswith(".") for part in Path(q).relative_to(p).parts))
         else:
             out.append(p)
     return list(dict.fromkeys(out))
@@ -74,6 +81,7 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
              schema: Path | None = None, schematron: list[Path] | None = None,
              authority: list[Path] | None = None, progress=None) -> Report:
     """Validate the given files (default: the whole edition) against everything that applies."""
+    confine_reads(config, paths)
     if staged:
         targets = staged_files(config.root)
     elif paths:
@@ -81,7 +89,9 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
     else:
         targets = config.source_files()
     report = Report(files=len(targets))
+    refused = config.refused_diagnostics(Path.cwd()) if not paths else []
     if not targets:
+        report.diagnostics = refused
         return report
     auth = {canon(a) for a in config.authority_files() + list(authority or [])}
     # authority files need every document parsed (unused-entry warnings): no split then
@@ -106,8 +116,21 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
         seen: set[str] = set()  # each chunk warns once about a remote schema: keep the first
         diags = [d for d in sort_diagnostics(diags) if d.rule != "schema.remote"
                  or not (d.message in seen or seen.add(d.message))]
-    report.diagnostics = sort_diagnostics(_drop_restatements(diags))
+    report.diagnostics = sort_diagnostics(_drop_restatements(diags) + refused)
     return report
+
+
+def confine_reads(config: Config, paths: list[Path] | None) -> None:
+    """Schemas and the files they include are read only inside the edition's folder (and the
+    toolkit's own): an xml-model in a pull request must not make CI read /dev/zero or a file
+    of the machine's. Files named on the command line outside the edition are the user's own
+    choice, and so are their schemas: no limit then (docs/security.md)."""
+    from ..xmlsafe import set_read_roots
+    root = config.root
+    if paths and not all(canon(p).is_relative_to(canon(root)) for p in paths):
+        set_read_roots(None)
+    else:
+        set_read_roots([root])
 
 
 def _drop_restatements(diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -235,6 +258,11 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         refs = resolver.for_file(src)
         has_sch = False
         for ref in refs:
+            if ref.refused:
+                diags.append(Diagnostic(src.display, ref.line, 1, ERROR,
+                                        f"schema '{ref.location}' is not read: {ref.refused}",
+                                        "schema.refused", "keep the edition's schemas inside its folder"))
+                continue
             if ref.path is None:
                 if ref.location not in remote_warned:
                     remote_warned.add(ref.location)
@@ -309,7 +337,7 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
             src = parse_file(p, display=display_name(p, cwd))
             if src.ok:
                 refs = resolver.for_file(src)
-                if not refs or any(r.path is None or r.kind not in ("rng", "sch") or not r.path.exists()
+                if not refs or any(r.path is None or r.refused or r.kind not in ("rng", "sch") or not r.path.exists()
                                    or (r.kind == "rng" and r.path not in good_rng) for r in refs) \
                         or _pointers_needed(config, resolver, [src]):
                     continue
