@@ -243,16 +243,57 @@ def _exit_now(code) -> None:
     os._exit(code)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main process like Ctrl-C, so that every `finally` and context
+    manager cleans up (staging folders, search copies in /dev/shm, worker pools)."""
+
+
+_MAIN_PID = None
+
+
+def _on_sigterm(signum, frame):
+    import os
+    if os.getpid() != _MAIN_PID:  # a forked worker: just go (its parent cleans up)
+        os._exit(128 + signum)
+    raise Terminated()
+
+
 def run():  # console-script entry point that never shows a traceback for bad input
     import os
+    import signal
+    global _MAIN_PID
+    _MAIN_PID = os.getpid()
     try:
-        main(obj={})
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):  # not the main thread (an embedding program): leave it
+        pass
+    try:
+        # click's main() would turn Ctrl-C into "Aborted!" and exit status 1: the context is
+        # made and invoked here instead, the rest of click's handling below
+        with main.make_context("edition", sys.argv[1:], obj={}) as ctx:
+            main.invoke(ctx)
+        sys.exit(0)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_ERRORS)
     except SystemExit as e:
         _exit_now(0 if e.code is None else e.code)
         raise
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as e:
+        # one line, and the shell's convention: 128 + the signal's number
+        terminated = isinstance(e, Terminated)
+        try:
+            click.echo("terminated" if terminated else "interrupted", err=True)
+        except Exception:
+            pass
+        code = 143 if terminated else 130
+        _exit_now(code)
+        sys.exit(code)
     except Exception as e:  # a bug, not bad input: say so briefly; EDITION_DEBUG=1 shows where
         if os.environ.get("EDITION_DEBUG"):
             raise
