@@ -219,8 +219,71 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-_KNOWN = {"title", "sources", "authority", "edition_file", "schema", "schematron", "output",
-          "language", "references"}
+# The tables and keys edition.toml may hold, with the type each value must have: a key or table
+# not listed (a typo such as [htlm]) or a value of another type is a configuration error that
+# names the file, line and key. ("str|list": a string or a list of strings.)
+SCHEMA: dict[str, dict[str, str]] = {
+    "edition": {"title": "str", "sources": "str|list", "authority": "str|list", "edition_file": "str",
+                "schema": "str", "schematron": "str|list", "output": "str", "language": "str",
+                "references": "str"},
+    "schemas": {"catalogs": "str|list", "map": "table:str"},
+    "validate": {"exclude": "str|list"},
+    "pdf": {"standards": "str|list", "font_paths": "str|list", "max_volume_pages": "int>0"},
+    "import": {"repositories": "table"},
+}
+_TYPE_WORDS = {"str": "a string", "str|list": "a string or a list of strings", "int>0": "a whole number above 0",
+               "table": "a table", "table:str": "a table of strings"}
+
+
+def _type_ok(value, kind: str) -> bool:
+    if kind == "str":
+        return isinstance(value, str)
+    if kind == "str|list":
+        return isinstance(value, str) or (isinstance(value, list) and all(isinstance(x, str) for x in value))
+    if kind == "int>0":
+        return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    if kind == "table":
+        return isinstance(value, dict)
+    if kind == "table:str":
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    return True
+
+
+def _line_of(text: str, table: str, key: str | None = None) -> int:
+    """The line of `[table]` (or of `key = ` inside it) in a TOML text, 0 when not found."""
+    current = None
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        m = re.match(r"^\[\s*([^\]\s]+)\s*\]", stripped)
+        if m:
+            current = m.group(1).strip('"')
+            if key is None and (current == table or current.startswith(table + ".")):
+                return n
+            continue
+        if key is not None and current == table and re.match(rf"^{re.escape(key)}\s*=", stripped):
+            return n
+    return 0
+
+
+def check_types(path: Path, data: dict, text: str) -> None:
+    """ConfigError for the first unknown table or key, or value of the wrong type."""
+    def where(table, key=None):
+        line = _line_of(text, table, key)
+        return f"{path}:{line}" if line else f"{path}"
+    for table, value in data.items():
+        if table not in SCHEMA:
+            raise ConfigError(f"{where(table)}: unknown table [{table}]; known: "
+                              f"{', '.join(f'[{t}]' for t in SCHEMA)}")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where(table)}: {table} must be a table ([{table}])")
+        keys = SCHEMA[table]
+        for key, v in value.items():
+            if key not in keys:
+                raise ConfigError(f"{where(table, key)}: unknown key(s) in [{table}]: {key}; "
+                                  f"known: {', '.join(sorted(keys))}")
+            if not _type_ok(v, keys[key]):
+                raise ConfigError(f"{where(table, key)}: [{table}] {key} must be {_TYPE_WORDS[keys[key]]} "
+                                  f"(it is {v!r})")
 
 
 def load_config(path: Path | None = None, start: Path | None = None) -> Config:
@@ -231,26 +294,24 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
             return Config(root=(start or Path.cwd()).resolve())
     path = Path(path)
     try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigError(f"{path}: configuration file not found") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read it: {e.strerror or e}") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: {e}") from None
+    check_types(path, data, text)
     ed = data.get("edition", {})
-    unknown = set(ed) - _KNOWN
-    if unknown:
-        raise ConfigError(f"{path}: unknown key(s) in [edition]: {', '.join(sorted(unknown))}; "
-                          f"known: {', '.join(sorted(_KNOWN))}")
 
     def as_list(v, key):
         if v is None:
             return []
-        if isinstance(v, str):
-            return [v]
-        if isinstance(v, list) and all(isinstance(x, str) for x in v):
-            return v
-        raise ConfigError(f"{path}: [edition] {key} must be a string or a list of strings")
+        return [v] if isinstance(v, str) else v
 
     cfg = Config(root=path.parent.resolve(), path=path)
     if "title" in ed:
@@ -262,10 +323,13 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     cfg.schema = ed.get("schema")
     cfg.schematron = as_list(ed.get("schematron"), "schematron")
     cfg.output = ed.get("output", cfg.output)
+    if not cfg.output.strip():
+        raise ConfigError(f"{path}:{_line_of(text, 'edition', 'output')}: [edition] output must name a folder")
     cfg.language = ed.get("language", cfg.language)
     cfg.references = ed.get("references", cfg.references)
     if cfg.references not in ("auto", "on", "off"):
-        raise ConfigError(f"{path}: [edition] references must be auto, on or off")
+        raise ConfigError(f"{path}:{_line_of(text, 'edition', 'references')}: [edition] references must be "
+                          f"auto, on or off")
     schemas = data.get("schemas", {})
     cfg.catalogs = as_list(schemas.get("catalogs"), "catalogs")
     cfg.schema_map = {k: v for k, v in schemas.get("map", {}).items()}
@@ -273,8 +337,9 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     for key in ("schema",):
         value = getattr(cfg, key)
         if value and not cfg.resolve(value).exists():
-            raise ConfigError(f"{path}: [edition] {key} = '{value}' does not exist")
+            raise ConfigError(f"{path}:{_line_of(text, 'edition', key)}: [edition] {key} = '{value}' does not exist")
     for s in cfg.schematron:
         if not cfg.resolve(s).exists():
-            raise ConfigError(f"{path}: [edition] schematron '{s}' does not exist")
+            raise ConfigError(f"{path}:{_line_of(text, 'edition', 'schematron')}: [edition] schematron "
+                              f"'{s}' does not exist")
     return cfg

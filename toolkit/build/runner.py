@@ -145,6 +145,23 @@ def authority_warnings(edition: Edition, given: list[Path]) -> list[Diagnostic]:
     return out
 
 
+def _os_error(e: OSError, target: Path) -> str:
+    """A failure of the file system while building, in words: what could not be done, where,
+    and what to do; the previous output is intact (publish.staged_output)."""
+    import errno
+    where = e.filename or target
+    why = e.strerror or str(e)
+    advice = {errno.ENOSPC: "free some space on that disk, or build elsewhere with --out",
+              errno.EDQUOT: "free some space (disk quota), or build elsewhere with --out",
+              errno.EFBIG: "a file is larger than this system allows (ulimit -f)",
+              errno.EROFS: "the folder is on a read-only file system: build elsewhere with --out",
+              errno.EACCES: "the folder is not writable for you: build elsewhere with --out",
+              errno.EPERM: "the folder (or the one holding it) may not be changed: build elsewhere "
+                           "with --out"}.get(e.errno, "")
+    return (f"cannot write the output {target}: {why} ({where}); the previous output is unchanged"
+            + (f"\n    hint: {advice}" if advice else ""))
+
+
 def id_clash_warnings(edition: Edition) -> list[Diagnostic]:
     """A warning for each id that several documents give (Edition.documents renames them)."""
     out = []
@@ -205,7 +222,10 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
         extra = {"search_index": False} if fmt == "html" and not search_index else {}
         if fmt == "html" and report:
             extra["report"] = report
-        result = builder(edition, target, full=full, interactive=interactive, **extra)
+        try:
+            result = builder(edition, target, full=full, interactive=interactive, **extra)
+        except OSError as e:  # the machine, not the edition: a read-only folder, a full disk
+            raise BuildError(_os_error(e, target)) from None
         result.diagnostics[:0] = warnings
         result.seconds = time.perf_counter() - start
         for f in edition.files.values():
