@@ -2,9 +2,10 @@
 
 The site itself stays static: the only server-side additions are made on the fly while
 serving — a small script injected into HTML responses that listens on /__edition/events
-(server-sent events) and reloads the page after each successful rebuild. Builds run in the
-calling thread (one Saxon processor, as always); the HTTP server answers from a fixed pool of
-worker threads and always reads the current output folder, so it picks up each atomic swap.
+(server-sent events) and reloads the page after each rebuild, and, while the last rebuild has
+problems, a banner naming them. Builds run in the calling thread (one Saxon processor, as
+always); the HTTP server answers from a fixed pool of worker threads and always reads the
+current output folder, so it picks up each atomic swap.
 
 What is served is the output folder's files and nothing else: no dotfiles (the build's state),
 no directory listings, nothing whose real path lies outside the folder, and only to requests
@@ -12,8 +13,10 @@ naming localhost or an IP address (a page elsewhere cannot rebind its DNS name t
 """
 from __future__ import annotations
 
+import html
 import ipaddress
 import mimetypes
+import os
 import queue
 import re
 import select
@@ -33,6 +36,10 @@ IDLE_TIMEOUT = 10       # seconds a connection may stay silent before it is drop
 PING_SECONDS = 15       # comment line on each idle event stream (keeps proxies and browsers content)
 
 RELOAD_JS = b"""(function () {
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[data-edition-dismiss]");
+    if (b) b.parentNode.remove();
+  });
   if (!window.EventSource) return;
   var es = new EventSource("/__edition/events");
   es.onmessage = function (e) { if (e.data === "reload") location.reload(); };
@@ -48,12 +55,13 @@ TYPES = {".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8"
 
 class _State:
     """What the server threads share with the build loop: the rebuild count (event streams
-    wait on it), the event-stream slots and the closing flag."""
+    wait on it), the current problems' banner, the event-stream slots and the closing flag."""
 
     def __init__(self, max_streams: int = MAX_EVENT_STREAMS):
         self.version = 0
         self.cond = threading.Condition()
         self.closed = False
+        self.banner = b""  # replaced whole, so readers never see half of one
         self.streams = threading.BoundedSemaphore(max_streams)
 
     def bump(self):
@@ -65,6 +73,44 @@ class _State:
         with self.cond:
             self.closed = True
             self.cond.notify_all()
+
+    def set_problems(self, problems: list[str]):
+        self.banner = banner_html(problems)
+
+
+def banner_html(problems: list[str]) -> bytes:
+    """A fixed, dismissible alert listing the problems (escaped: they quote file content)."""
+    if not problems:
+        return b""
+    items = "".join(f'<li style="margin:.2em 0">{html.escape(p)}</li>' for p in problems)
+    many = "s" if len(problems) > 1 else ""
+    return (
+        '<div id="edition-serve-problems" role="alert" style="position:fixed;top:0;left:0;right:0;'
+        "z-index:2147483647;box-sizing:border-box;max-height:45vh;overflow:auto;margin:0;"
+        "padding:.7em 6.5em .7em 1em;background:#fff4f4;color:#4a0000;border-bottom:3px solid #b00020;"
+        'box-shadow:0 2px 8px rgba(0,0,0,.3);font:15px/1.45 system-ui,sans-serif;text-align:left">'
+        f'<strong style="font-weight:700">edition serve: the last rebuild had {len(problems)} '
+        f"problem{many}:</strong>"
+        '<ul style="margin:.3em 0 0;padding-left:1.3em;white-space:pre-wrap;overflow-wrap:anywhere;'
+        f'font-family:ui-monospace,monospace;font-size:14px">{items}</ul>'
+        '<button type="button" data-edition-dismiss style="position:absolute;top:.5em;right:.7em;'
+        "font:inherit;font-size:14px;padding:.2em .7em;color:#4a0000;background:#fff;"
+        'border:1px solid #4a0000;border-radius:3px;cursor:pointer">Dismiss</button></div>'
+    ).encode("utf-8")
+
+
+def build_problems(results) -> list[str]:
+    """The problems of a build the banner shows: each error-level finding (a page made without
+    its markup) and each file skipped or kept at its last good version (malformed), as
+    file:line:col: message."""
+    out = []
+    for r in results:
+        for d in r.diagnostics:
+            if d.is_error:
+                where = f"{d.path}:{d.line}:{d.column}" if d.line else d.path
+                out.append(f"{where}: {d.message}")
+        out += [m for m in r.messages if m.startswith(("skipped ", "stale "))]
+    return out
 
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -168,9 +214,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if not allowed:
             return self._text(403, "refused: this server answers requests for localhost or an IP address", body)
         segments = request_segments(self.path)
+        if segments == 404:
+            return self._not_found(body)
         if isinstance(segments, int):
-            return self._text(segments, {400: "bad request", 404: "not found", 414: "path too long"}[segments],
-                              body)
+            return self._text(segments, "path too long" if segments == 414 else "bad request", body)
         if segments == ["__edition", "reload.js"]:
             return self._send(200, "text/javascript", RELOAD_JS, body)
         if segments == ["__edition", "events"]:
@@ -188,12 +235,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             inside = real.is_relative_to(root) and not any(p.startswith(".")
                                                            for p in real.relative_to(root).parts)
             if not inside or not real.is_file():
-                return self._text(404, "not found", body)
+                return self._not_found(body)
             if folder and not self.path.split("?", 1)[0].endswith("/"):  # relative links need the slash
                 return self._redirect("/" + "/".join(urllib.parse.quote(s) for s in segments) + "/")
             f = real.open("rb")
         except (OSError, RuntimeError, ValueError):  # missing, too long, a symlink loop
-            return self._text(404, "not found", body)
+            return self._not_found(body)
         with f:
             ctype = (TYPES.get(real.suffix.lower()) or mimetypes.guess_type(real.name)[0]
                      or "application/octet-stream")
@@ -207,9 +254,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 shutil.copyfileobj(f, self.wfile)
 
     def _with_additions(self, data: bytes) -> bytes:
-        """The page with the reload script before </body>."""
+        """The page with the reload script before </body> and the current banner (if any)
+        right after <body ...>, so a screen reader meets it first."""
         i = data.rfind(b"</body>")
-        return data[:i] + RELOAD_TAG + data[i:] if i >= 0 else data + RELOAD_TAG
+        data = data[:i] + RELOAD_TAG + data[i:] if i >= 0 else data + RELOAD_TAG
+        banner = self.server.state.banner
+        if banner:
+            m = re.search(rb"<body\b[^>]*>", data)
+            at = m.end() if m else 0
+            data = data[:at] + banner + data[at:]
+        return data
 
     def _send(self, code: int, ctype: str, data: bytes, body: bool = True):
         self.send_response(code)
@@ -222,6 +276,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _text(self, code: int, message: str, body: bool = True):
         self.close_connection = True
         self._send(code, "text/plain; charset=utf-8", (message + "\n").encode(), body)
+
+    def _not_found(self, body: bool):
+        """404; while there are build problems, a page with the banner and the reload script (the
+        page asked for may be missing because its source is broken: it comes back by itself)."""
+        if not self.server.state.banner:
+            return self._text(404, "not found", body)
+        page = (b'<!doctype html><html lang="en"><meta charset="utf-8"><title>Not found</title>'
+                b"<body><p>Not found.</p></body></html>")
+        self._send(404, "text/html; charset=utf-8", self._with_additions(page), body)
 
     def _redirect(self, location: str):
         self.send_response(301)
@@ -361,6 +424,24 @@ def watched_files(config, paths: list[Path], authority: list[Path], out: Path | 
     return files
 
 
+def source_folders(config, paths: list[Path], out: Path) -> list[Path]:
+    """The folders whose change (a file added, removed or renamed) may change the edition's list
+    of files: the edition's folder, those holding its files, and their subfolders (not the
+    output's, which change with each build). Ad hoc paths are walked on each look anyway."""
+    if paths:
+        return []
+    folders = {config.root, *(f.parent for f in config.source_files())}
+    skip = {Path(out).resolve(), Path(out).resolve().parent, config.output_dir.resolve()}
+    for d in list(folders):
+        try:
+            with os.scandir(d) as entries:
+                subs = [Path(e.path) for e in entries if not e.name.startswith(".") and e.is_dir()]
+        except OSError:
+            continue
+        folders.update(s for s in subs if s.resolve() not in skip)
+    return sorted(folders)
+
+
 def snapshot(files: list[Path]) -> dict[Path, tuple[int, int]]:
     out = {}
     for f in files:
@@ -372,25 +453,42 @@ def snapshot(files: list[Path]) -> dict[Path, tuple[int, int]]:
     return out
 
 
+def current_config(config):
+    """The edition's configuration as it is now (a document added while serving, an edited
+    edition.toml), and the error that keeps the old one (a half-written edition.toml). Without
+    an edition.toml, the one given (its file list as first found)."""
+    from .config import ConfigError, load_config
+    if config.path is None:
+        return config, None
+    try:
+        return load_config(config.path, start=config.root), None
+    except ConfigError as e:
+        return config, str(e)
+
+
 def serve(config, out: Path, paths: list[Path], authority: list[Path], host: str = "127.0.0.1",
           port: int = 8000, watch: bool = True, echo=print, interval: float = 0.5,
           stop: threading.Event | None = None):
     """Build, serve, and (with watch) rebuild on change until interrupted or `stop` is set."""
     from .build.runner import BuildError, build
+    state = _State()
 
-    def rebuild() -> bool:
+    def rebuild(config, config_error=None):
+        if config_error:
+            echo(f"configuration error (still serving the previous site): {config_error}")
+            return state.set_problems([f"configuration error (the previous site is still served): "
+                                       f"{config_error}"])
         try:
             results = build(config, ["html"], paths=paths, out=out, authority=authority)
         except BuildError as e:
             echo(f"build failed (still serving the previous site): {e}")
-            return False
+            return state.set_problems([f"build failed (the previous site is still served): {e}"])
         for r in results:
             echo(r.summary())
-        return all(r.ok for r in results)
+        state.set_problems(build_problems(results))
 
-    rebuild()
+    rebuild(config)
     out.mkdir(parents=True, exist_ok=True)
-    state = _State()
     server = make_server(out, host, port, state, report=echo)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -398,18 +496,25 @@ def serve(config, out: Path, paths: list[Path], authority: list[Path], host: str
     echo(f"serving {out} at http://{shown}:{server.server_address[1]}/ (Ctrl-C to stop)")
     stop = stop or threading.Event()
     try:
-        files = watched_files(config, paths, authority, out)
-        seen = snapshot(files)
+        seen = snapshot(watched_files(config, paths, authority, out))
+        folders = source_folders(config, paths, out)
+        seen_folders = snapshot(folders)
+        look = config
         while not stop.wait(interval):
             if not watch:
                 continue
-            files = watched_files(config, paths, authority, out)
-            now = snapshot(files)
+            if snapshot(folders) != seen_folders:  # files added or removed: find the list again
+                look = current_config(config)[0]
+                folders = source_folders(look, paths, out)
+                seen_folders = snapshot(folders)
+            now = snapshot(watched_files(look, paths, authority, out))
             if now != seen:
                 time.sleep(0.1)  # let an editor finish writing
-                seen = snapshot(files)
-                if rebuild():
-                    state.bump()
+                config, error = current_config(config)
+                look = config
+                seen = snapshot(watched_files(config, paths, authority, out))
+                rebuild(config, error)
+                state.bump()  # also after errors: the reloaded page shows (or drops) the banner
     finally:
         server.shutdown()
         server.server_close()
