@@ -216,7 +216,6 @@ def test_serve_shows_a_failed_build_in_a_banner(tmp_path):
         assert "build failed" in banner.text_content() and "no TEI documents" in banner.text_content()
 
 
-@pytest.mark.xfail(reason="needs the builder to keep a broken document's last good page (lead)", strict=True)
 def test_serve_keeps_serving_a_broken_documents_last_good_page(tmp_path):
     root = bundled_edition(tmp_path)
     doc = root / "tei" / f"{DOC}.xml"
