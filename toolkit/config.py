@@ -70,7 +70,13 @@ class Config:
         # absolute, normalised paths (no symlink resolution: it costs a syscall per file)
         outdir = os.path.normpath(os.path.abspath(self.resolve(self.output))) + os.sep
         files = {os.path.normpath(os.path.abspath(p)) for p in out}
-        return sorted(Path(p) for p in files if not p.startswith(outdir))
+        # sorted as Paths sort (part by part), but on strings: sorting 5,000 Paths took 0.18 s
+        return [Path(p) for p in sorted((p for p in files if not p.startswith(outdir)),
+                                        key=lambda p: p.split(os.sep))]
+
+    def rescan(self) -> None:
+        """Find the edition's files anew on next use (a file was added or removed)."""
+        self._files_cache = None
 
     def refused_files(self) -> dict[str, str]:
         """Files the sources name that are symbolic links leading out of the edition (or lie in

@@ -456,9 +456,10 @@ def snapshot(files: list[Path]) -> dict[Path, tuple[int, int]]:
 def current_config(config):
     """The edition's configuration as it is now (a document added while serving, an edited
     edition.toml), and the error that keeps the old one (a half-written edition.toml). Without
-    an edition.toml, the one given (its file list as first found)."""
+    an edition.toml, the one given, its files found anew."""
     from .config import ConfigError, load_config
     if config.path is None:
+        config.rescan()  # the default sources, found anew
         return config, None
     try:
         return load_config(config.path, start=config.root), None
