@@ -29,6 +29,7 @@ class Config:
     output: str = "output"
     language: str = "en"
     extra: dict = field(default_factory=dict)           # other tables, for build/import
+    validate_exclude: list[str] = field(default_factory=list)  # [validate] exclude: globs
     path: Path | None = None         # the edition.toml read, if any
     _files_cache: list[Path] | None = field(default=None, repr=False, compare=False)
 
@@ -109,14 +110,14 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         raise ConfigError(f"{path}: unknown key(s) in [edition]: {', '.join(sorted(unknown))}; "
                           f"known: {', '.join(sorted(_KNOWN))}")
 
-    def as_list(v, key):
+    def as_list(v, key, table="edition"):
         if v is None:
             return []
         if isinstance(v, str):
             return [v]
         if isinstance(v, list) and all(isinstance(x, str) for x in v):
             return v
-        raise ConfigError(f"{path}: [edition] {key} must be a string or a list of strings")
+        raise ConfigError(f"{path}: [{table}] {key} must be a string or a list of strings")
 
     cfg = Config(root=path.parent.resolve(), path=path)
     if "title" in ed:
@@ -136,6 +137,10 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     cfg.catalogs = as_list(schemas.get("catalogs"), "catalogs")
     cfg.schema_map = {k: v for k, v in schemas.get("map", {}).items()}
     cfg.extra = {k: v for k, v in data.items() if k not in ("edition", "schemas")}
+    val = data.get("validate", {})
+    if not isinstance(val, dict) or set(val) - {"exclude"}:
+        raise ConfigError(f"{path}: [validate] knows one key: exclude (a list of globs)")
+    cfg.validate_exclude = as_list(val.get("exclude"), "exclude", "validate")
     for key in ("schema",):
         value = getattr(cfg, key)
         if value and not cfg.resolve(value).exists():
