@@ -220,15 +220,25 @@ def hooks():
 
 
 @hooks.command("install")
-@click.option("--force", is_flag=True, help="Replace an existing pre-commit hook.")
+@click.option("--force", is_flag=True, help="Do not run the pre-commit hook that is there "
+              "already (it is still kept, renamed).")
 def hooks_install(force):
-    """Install a git pre-commit hook running `edition validate --staged`."""
+    """Install a git pre-commit hook running `edition validate --staged`.
+
+    The hook records this Python (not a bare `edition` on PATH). A pre-commit hook already
+    there is kept as pre-commit.local (or .local.1, …) and runs first; its failure stops the
+    commit. A symlink there is never written through.
+    """
     from .hooks import HookError, install_hook
     try:
-        target = install_hook(Path.cwd(), force=force)
-    except HookError as e:
+        done = install_hook(Path.cwd(), force=force)
+    except (HookError, OSError) as e:
         _fail(str(e))
-    click.echo(f"installed {target}")
+    click.echo(f"installed {done.path}")
+    if done.kept is not None:
+        click.echo(f"kept the hook that was there as {done.kept}" +
+                   ("; it runs first, and if it fails the commit stops" if done.chained
+                    else "; it no longer runs (--force)"))
 
 
 def _exit_now(code) -> None:
