@@ -4,6 +4,7 @@ never writes through a symlink, respects core.hooksPath."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import REPO, run_cli
 from staged_support import bundled_edition, doc, git, init_repo, make_edition, write
 from toolkit.hooks import MARKER, hook_script
 
@@ -202,3 +203,30 @@ def test_python_dash_m_toolkit_is_the_edition_command(tmp_path):
     res = subprocess.run([sys.executable, "-I", "-m", "toolkit", "--version"], cwd=tmp_path,
                          capture_output=True, text=True)
     assert res.returncode == 0 and res.stdout.startswith("edition, version ")
+
+
+# -- the pre-commit framework's entry -------------------------------------------------------------
+
+def _hook_entry() -> dict[str, str]:
+    """The edition-validate entry of .pre-commit-hooks.yaml (flat keys: no YAML library needed)."""
+    text = (REPO / ".pre-commit-hooks.yaml").read_text()
+    block = text[text.index("- id: edition-validate"):]
+    return dict(re.findall(r"^\s*-?\s*(\w+):\s*(.+?)\s*$", block, re.M))
+
+
+def test_the_pre_commit_entry_checks_what_is_staged_in_any_layout(tmp_path):
+    entry = _hook_entry()
+    # the framework passes the staged file names (not deletions) and runs only when one matches
+    # `files`: the entry takes none and always runs, so that a deletion or a rename is checked
+    assert entry["entry"] == "edition validate --staged"
+    assert entry["pass_filenames"] == "false" and entry["always_run"] == "true"
+    assert entry["language"] == "python"
+    top = tmp_path / "repo"
+    bundled_edition(top / "edition")
+    init_repo(top)
+    git(top, "rm", "-q", "edition/tei/persons.xml")
+    args = shlex.split(entry["entry"])
+    assert args[0] == "edition"
+    res = run_cli(*args[1:], cwd=top)  # from the top, as the framework runs it
+    assert res.returncode == 1
+    assert res.stdout.splitlines()[-1] == "11 files checked: 71 errors, 0 warnings."
