@@ -230,3 +230,24 @@ def test_the_pre_commit_entry_checks_what_is_staged_in_any_layout(tmp_path):
     res = run_cli(*args[1:], cwd=top)  # from the top, as the framework runs it
     assert res.returncode == 1
     assert res.stdout.splitlines()[-1] == "11 files checked: 71 errors, 0 warnings."
+
+
+def test_commit_a_and_a_partial_commit_check_what_those_commits_hold(ed):
+    """git commit -a and git commit PATH hand the hook an index of their own (GIT_INDEX_FILE)."""
+    assert install(ed).returncode == 0
+    env = {**BARE_ENV, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+
+    def run(*args):
+        return subprocess.run(["git", "commit", "-q", *args], cwd=ed, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, env=env)
+    write(ed / "tei" / "a.xml", doc('<persName ref="#nobody">N</persName>'))  # not staged
+    res = run("-am", "all")
+    assert res.returncode != 0 and "tei/a.xml:4:4: error" in res.stdout
+    # b.xml staged broken, but only a.xml (fixed) is committed: b.xml is not part of it
+    write(ed / "tei" / "b.xml", "<TEI>")
+    git(ed, "add", "tei/b.xml")
+    write(ed / "tei" / "a.xml", doc('<persName ref="#anna">A</persName>'))
+    res = run("-m", "only a", "tei/a.xml")
+    assert res.returncode == 0, res.stdout
+    assert git(ed, "show", "--stat", "--format=", "HEAD").stdout.split()[0] == "tei/a.xml"
