@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from staged_support import (bundled_edition, doc, found, git, init_repo, make_edition, persons,
+from staged_support import (bundled_edition, found, git, init_repo, make_edition, persons,
                             staged, write)
 from toolkit.validate.dependents import FileChange, changed_ids, dependents, pointer_tokens
 
@@ -105,6 +105,11 @@ def test_a_schema_named_only_by_xml_model_outside_the_edition_folder(tmp_path):
     code, data, _ = staged(top)
     assert code == 1 and data["files"] == 4
     assert {p for p, _, _ in found(data)} == {"ed/tei/a.xml", "ed/tei/b.xml", "ed/tei/c.xml"}
+    # that edition alone: its snapshot must hold the schema, though it is outside its folder
+    res = run_cli("-c", "ed/edition.toml", "validate", "--staged", "--format", "json", cwd=top)
+    data = json.loads(res.stdout)
+    assert res.returncode == 1 and data["files"] == 4
+    assert {(p, r) for p, _, r in found(data)} == {(f"ed/tei/{n}.xml", "rng") for n in "abc"}
 
 
 # -- the scan itself ------------------------------------------------------------------------------

@@ -31,7 +31,6 @@ import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..config import CONFIG_NAME, Config, ConfigError, load_config
 from ..diagnostics import Diagnostic, sort_diagnostics
@@ -216,9 +215,17 @@ class Snapshot:
 
     def schema_path(self, path: Path) -> Path:
         """Where to read a schema named from inside the snapshot: there when it lies inside the
-        repository (the index's version), in place when outside (git has no version of it)."""
+        repository (the index's version, laid out now if it was not), in place when outside
+        (git has no version of it)."""
         real = self.real(path)
-        return real if real is not None and _rel(real, self.repo.top) is None else path
+        if real is None:
+            return path
+        rel = _rel(real, self.repo.top)
+        if rel is None:
+            return real
+        if rel in self.repo.index and not os.path.lexists(path):
+            self._lay_out([rel])
+        return path
 
     def real_text(self, text: str) -> str:
         """A text with every snapshot path (plain or as a file: URI) made the real one."""
@@ -278,11 +285,22 @@ class Snapshot:
         if any(_under(folder, d) for d in self.done):
             return
         self.done.add(folder)
+        self._lay_out([p for p in self.repo.index if _under(p, folder)])
+
+    def add_schemas(self):
+        """Every schema file of the index, wherever it is: what a schema includes, or what a
+        file's <?xml-model?> names, may lie outside the folders laid out."""
+        self._lay_out([p for p in self.repo.index if os.path.splitext(p)[1].lower() in SCHEMA_SUFFIXES])
+
+    def _lay_out(self, paths: list[str]):
+        """Index entries into the snapshot: hard links to the working copies that are the
+        index's, the others from their blobs."""
         top, base = str(self.repo.top), str(self._slot())
         from_blobs = []
-        for path, (mode, sha) in self.repo.index.items():
-            if not _under(path, folder) or mode == "160000":  # (a submodule: another repository)
-                continue
+        for path in paths:
+            mode, sha = self.repo.index[path]
+            if mode == "160000":
+                continue  # a submodule: another repository
             dest = self._dest(base, top, path)
             if mode == "120000" or path in self.repo.dirty:
                 from_blobs.append((mode, sha, dest))
@@ -290,16 +308,19 @@ class Snapshot:
             try:
                 os.link(os.path.join(top, path), dest, follow_symlinks=False)
             except FileExistsError:
-                pass
+                pass  # laid out already
             except OSError:  # another file system, a file we may not link: its blob then
                 from_blobs.append((mode, sha, dest))
         blobs = self.repo.blobs(sha for _, sha, _ in from_blobs)
         for mode, sha, dest in from_blobs:
-            if mode == "120000":  # a symlink is committed as the name of its target
-                os.symlink(os.fsdecode(blobs.get(sha, b"")), dest)
-            else:
-                with open(dest, "xb") as fh:
-                    fh.write(blobs.get(sha, b""))
+            try:
+                if mode == "120000":  # a symlink is committed as the name of its target
+                    os.symlink(os.fsdecode(blobs[sha]), dest)
+                else:
+                    with open(dest, "xb") as fh:
+                        fh.write(blobs[sha])
+            except (FileExistsError, KeyError):
+                pass  # laid out already
 
     def add_outside(self, real: Path):
         """A file outside the repository that the edition names: as it is on disk."""
@@ -524,6 +545,7 @@ def _check_edition(repo: Repo, snap: Snapshot, e: _Edition, cwd: Path,
     snap.add_folder(e.root)
     for folder in sorted(e.folders):
         snap.add_folder(folder)
+    snap.add_schemas()
     for f in e.outside:
         snap.add_outside(f)
     return _check_in(repo, snap, e, cwd, options)
