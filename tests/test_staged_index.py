@@ -197,3 +197,19 @@ def test_a_tracked_schema_outside_the_edition_folder_is_read_from_the_index(tmp_
     code, data, _ = staged(top)
     assert code == 1 and data["files"] == 4
     assert {p for p, _, _ in found(data)} == {"ed/tei/a.xml", "ed/tei/b.xml", "ed/tei/c.xml"}
+
+
+def test_files_git_is_told_not_to_look_at_are_read_from_the_index(ed):
+    write(ed / "tei" / "more.xml", persons("clara"))
+    git(ed, "add", "tei/more.xml")
+    git(ed, "commit", "-qm", "more")
+    # assume-unchanged: git does not see the edit on disk, the commit holds the index's copy
+    git(ed, "update-index", "--assume-unchanged", "tei/persons.xml")
+    write(ed / "tei" / "persons.xml", persons("anna"))  # boris gone, on disk only
+    # skip-worktree (a sparse checkout): not on disk at all, but committed
+    git(ed, "update-index", "--skip-worktree", "tei/more.xml")
+    (ed / "tei" / "more.xml").unlink()
+    write(ed / "tei" / "d.xml", doc('<persName ref="#boris">B</persName>', '<persName ref="#clara">C</persName>'))
+    git(ed, "add", "tei/d.xml")
+    code, data, _ = staged(ed)
+    assert (code, data["files"], data["diagnostics"]) == (0, 1, [])

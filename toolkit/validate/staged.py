@@ -75,21 +75,23 @@ class Repo:
         try:
             where, listing, status = _git_all(
                 start, ["rev-parse", "--show-toplevel", "--absolute-git-dir"],
-                ["ls-files", "-s", "-z", "--full-name", ":/"],
+                ["ls-files", "-s", "-v", "-z", "--full-name", ":/"],
                 ["status", "--porcelain=v2", "-z", "--no-renames", "-uno", "--ignore-submodules=all"],
                 env={"GIT_OPTIONAL_LOCKS": "0"})
         except BaseException:
             _stop(cat)
             raise
         top, git_dir = os.fsdecode(where).splitlines()
-        index = {}
+        index, dirty = {}, set()
         for entry in listing.split(b"\0"):
             if entry:
                 meta, path = entry.split(b"\t", 1)
-                mode, sha, stage = meta.decode().split()
+                tag, mode, sha, stage = meta.decode().split()
                 if stage == "0":
                     index[os.fsdecode(path)] = (mode, sha)
-        changes, dirty = {}, set()
+                    if tag != "H":  # skip-worktree, assume-unchanged: the working copy may differ
+                        dirty.add(os.fsdecode(path))
+        changes = {}
         for entry in status.split(b"\0"):
             if not entry.startswith(b"1 "):
                 continue  # unmerged (u): git commit refuses those before any hook runs
