@@ -43,6 +43,7 @@ from .validator import Report, UsageError, validate, without_excluded
 # include. One staged in an edition's folder, or beside a schema the edition uses, re-checks
 # the whole edition.
 SCHEMA_SUFFIXES = frozenset((".rng", ".rnc", ".sch", ".isosch", ".xsd", ".xsl", ".xslt", ".dtd"))
+_READ_SUFFIXES = SCHEMA_SUFFIXES | {".xml"}
 SNAPSHOT_DIR = "tei-edition-staged"
 _NO_BLOB = re.compile(r"0+")
 
@@ -554,13 +555,14 @@ def _check_edition(repo: Repo, snap: Snapshot, e: _Edition, cwd: Path,
 
 
 def _worktree_may_do(repo: Repo, e: _Edition) -> bool:
-    """What the working tree can tell before the check: its edition.toml is the index's, and no
-    XML file of the index is missing from it. (Untracked or edited sources, and schemas, are
-    looked at in _check_in.)"""
+    """What can be told before looking at the working tree: its edition.toml is the index's, and
+    so is every XML or schema file in the edition's folders (one that differs is almost always
+    read: better go to the snapshot at once). Untracked sources and schemas used elsewhere are
+    looked at in _check_in."""
     if e.has_config and e.config_path in repo.dirty:
         return False
-    return not any(d.endswith(".xml") and any(_under(d, f) for f in (e.root, *e.folders))
-                   and not os.path.lexists(repo.top / d) for d in repo.dirty)
+    return not any(os.path.splitext(d)[1].lower() in _READ_SUFFIXES
+                   and any(_under(d, f) for f in (e.root, *e.folders)) for d in repo.dirty)
 
 
 def _check_in(repo: Repo, place, e: _Edition, cwd: Path,
@@ -589,7 +591,7 @@ def _check_in(repo: Repo, place, e: _Edition, cwd: Path,
         targets = sorted(checked)
     else:
         _fill_changed_ids(repo, e, changes, where)
-        targets += dependents(sorted(checked - set(targets)), changes)
+        targets += dependents(list(checked - set(targets)), changes)  # (order: none needed)
     done = {path for path, w in where.items() if w in checked and e.changes[path].status != "D"}
     if not targets:
         return Report(), done
