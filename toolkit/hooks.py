@@ -118,7 +118,7 @@ def _keep(hook: Path) -> Path:
             os.link(hook, dest, follow_symlinks=False)  # fails if dest appeared meanwhile
         except FileExistsError:
             continue
-        except OSError:  # no hard links here: rename, having checked just above
+        except (OSError, NotImplementedError):  # no hard links here: rename (dest was free)
             os.rename(hook, dest)
             return dest
         os.unlink(hook)

@@ -312,8 +312,8 @@ class Snapshot:
                 os.link(os.path.join(top, path), dest, follow_symlinks=False)
             except FileExistsError:
                 pass  # laid out already
-            except OSError:  # another file system, a file we may not link: its blob then
-                from_blobs.append((mode, sha, dest))
+            except (OSError, NotImplementedError):  # another file system, a file we may
+                from_blobs.append((mode, sha, dest))  # not link, no linkat(): its blob then
         blobs = self.repo.blobs(sha for _, sha, _ in from_blobs)
         for mode, sha, dest in from_blobs:
             try:
