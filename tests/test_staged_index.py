@@ -213,3 +213,14 @@ def test_files_git_is_told_not_to_look_at_are_read_from_the_index(ed):
     git(ed, "add", "tei/d.xml")
     code, data, _ = staged(ed)
     assert (code, data["files"], data["diagnostics"]) == (0, 1, [])
+
+
+def test_a_snapshot_that_cannot_be_made_is_a_clear_usage_error(ed):
+    a = ed / "tei" / "a.xml"
+    write(a, doc("edited"))
+    git(ed, "add", "tei/a.xml")
+    write(a, "not staged")  # so that the snapshot is needed
+    write(ed / ".git" / "tei-edition-staged", "a file of someone else's, in the way")
+    code, data, err = staged(ed)
+    assert code == 2 and f"cannot make a snapshot of git's index in {ed / '.git' / 'tei-edition-staged'}" in err
+    assert (ed / ".git" / "tei-edition-staged").read_text() == "a file of someone else's, in the way"

@@ -239,19 +239,24 @@ class Snapshot:
     # making and removing it ------------------------------------------------------------
     def _slot(self) -> Path:
         if self.slot is None:
-            self.home.mkdir(exist_ok=True)
-            self._remove_stale()
-            for name in ("main", f"run-{os.getpid()}"):
-                try:
-                    (self.home / name).mkdir()
-                except FileExistsError:
-                    continue  # another run has it (a check by hand while a commit runs)
-                self.slot = self.home / name
-                (self.slot / ".owner").write_text(str(os.getpid()))
-                break
-            else:
-                raise UsageError(f"{self.home / f'run-{os.getpid()}'} is in the way; remove it")
+            try:
+                self.slot = self._make_slot()
+            except OSError as e:
+                raise UsageError(f"--staged: cannot make a snapshot of git's index in "
+                                 f"{self.home}: {e.strerror or e}") from None
         return self.slot
+
+    def _make_slot(self) -> Path:
+        self.home.mkdir(exist_ok=True)
+        self._remove_stale()
+        for name in ("main", f"run-{os.getpid()}"):
+            try:
+                (self.home / name).mkdir()
+            except FileExistsError:
+                continue  # another run has it (a check by hand while a commit runs)
+            (self.home / name / ".owner").write_text(str(os.getpid()))
+            return self.home / name
+        raise FileExistsError(f"{self.home / f'run-{os.getpid()}'} is in the way; remove it")
 
     def remove(self):
         if self.slot is None:
