@@ -89,12 +89,12 @@ def test_hook_install_writes_a_pre_commit_hook_that_blocks_bad_commits(tmp_path)
     res = run_cli("hooks", "install", cwd=ed)
     assert res.returncode == 0, res.stderr
     hook = ed / ".git" / "hooks" / "pre-commit"
-    assert "edition validate --staged" in hook.read_text() and hook.stat().st_mode & 0o111
-    # a foreign hook is not overwritten without --force
+    assert "-m toolkit validate --staged" in hook.read_text() and hook.stat().st_mode & 0o111
+    # a foreign hook is never overwritten: it is kept, renamed, and runs first (tests/test_hooks.py)
     hook.write_text("#!/bin/sh\necho mine\n")
     res = run_cli("hooks", "install", cwd=ed)
-    assert res.returncode == 2 and "--force" in res.stderr
-    assert hook.read_text() == "#!/bin/sh\necho mine\n"
+    assert res.returncode == 0 and "kept the hook that was there" in res.stdout
+    assert (hook.parent / "pre-commit.local").read_text() == "#!/bin/sh\necho mine\n"
 
 
 def test_validation_never_modifies_its_input(tmp_path):

@@ -38,8 +38,9 @@ def main(ctx, config_path):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--staged", is_flag=True, help="Only the XML files staged in git (references still "
-              "resolve against the whole edition).")
+@click.option("--staged", is_flag=True, help="What the next commit holds (git's index, not the "
+              "working tree): the staged files, the files whose pointers reach them, the whole "
+              "edition when edition.toml or a schema is staged.")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text",
               show_default=True, help="Output format.")
 @click.option("--schema", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -60,7 +61,7 @@ def validate(ctx, paths, staged, fmt, schema, schematron, authority, color):
 
     if staged and paths:
         _fail("give either PATHS or --staged, not both")
-    cfg = _config(ctx)
+    cfg = None if staged else _config(ctx)  # --staged reads each edition.toml from git's index
     interactive = sys.stderr.isatty() and fmt == "text"
     progress = None
     bar = None
@@ -75,10 +76,14 @@ def validate(ctx, paths, staged, fmt, schema, schematron, authority, color):
                 bar.start()
                 task = bar.add_task("validating", total=n)
             bar.update(task, completed=i, description=f"validating {name}")
+    options = dict(schema=schema, schematron=list(schematron) or None, authority=list(authority),
+                   progress=progress)
     try:
-        report = run_validate(cfg, list(paths) or None, staged=staged, schema=schema,
-                              schematron=list(schematron) or None, authority=list(authority),
-                              progress=progress)
+        if staged:
+            from .validate.staged import validate_staged
+            report = validate_staged(Path.cwd(), config_path=ctx.obj.get("config_path"), **options)
+        else:
+            report = run_validate(cfg, list(paths) or None, **options)
     except UsageError as e:
         _fail(str(e))
     finally:
@@ -88,6 +93,8 @@ def validate(ctx, paths, staged, fmt, schema, schematron, authority, color):
         where = cfg.path or "no edition.toml here or above"
         click.echo(f"note: no TEI files found (sources {', '.join(cfg.sources)}; {where}); "
                    "give files or folders, or set [edition] sources in edition.toml", err=True)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     use_color = sys.stdout.isatty() if color is None else color
     if fmt == "text":
         out = FORMATTERS[fmt](report.diagnostics, report.files, color=use_color)
@@ -215,15 +222,25 @@ def hooks():
 
 
 @hooks.command("install")
-@click.option("--force", is_flag=True, help="Replace an existing pre-commit hook.")
+@click.option("--force", is_flag=True, help="Do not run the pre-commit hook that is there "
+              "already (it is still kept, renamed).")
 def hooks_install(force):
-    """Install a git pre-commit hook running `edition validate --staged`."""
+    """Install a git pre-commit hook running `edition validate --staged`.
+
+    The hook records this Python (not a bare `edition` on PATH). A pre-commit hook already
+    there is kept as pre-commit.local (or .local.1, …) and runs first; its failure stops the
+    commit. A symlink there is never written through.
+    """
     from .hooks import HookError, install_hook
     try:
-        target = install_hook(Path.cwd(), force=force)
-    except HookError as e:
+        done = install_hook(Path.cwd(), force=force)
+    except (HookError, OSError) as e:
         _fail(str(e))
-    click.echo(f"installed {target}")
+    click.echo(f"installed {done.path}")
+    if done.kept is not None:
+        click.echo(f"kept the hook that was there as {done.kept}" +
+                   ("; it runs first, and if it fails the commit stops" if done.chained
+                    else "; it no longer runs (--force)"))
 
 
 def _exit_now(code) -> None:

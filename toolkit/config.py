@@ -30,6 +30,7 @@ class Config:
     output: str = "output"
     language: str = "en"
     extra: dict = field(default_factory=dict)           # other tables, for build/import
+    validate_exclude: list[str] = field(default_factory=list)  # [validate] exclude: globs
     path: Path | None = None         # the edition.toml read, if any
     _files_cache: list[Path] | None = field(default=None, repr=False, compare=False)
     _refused: dict = field(default_factory=dict, repr=False, compare=False)
@@ -50,7 +51,8 @@ class Config:
         # strings until the end: a Path per file and step costs more than the scan itself
         out: set[str] = set()
         self._refused = {}
-        top = os.path.realpath(self.root)
+        # links may lead anywhere in the edition's folder or the git repository holding it
+        top = (os.path.realpath(self.root), *(os.path.realpath(r) for r in repository_top(self.root)))
         for pattern in self.sources + self.authority + ([self.edition_file] if self.edition_file else []):
             full = str(self.resolve(pattern))
             matches = _glob(full, top, self._refused) if glob.has_magic(full) else [full]
@@ -61,7 +63,7 @@ class Config:
                     out.add(m)
         # a file (or a folder on the way to it) that is a symbolic link leading out of the edition
         # is not read: the edition's files are untrusted input (tei/x.xml -> /etc/passwd); nor is
-        # a file an edition.toml names outside its folder
+        # a file an edition.toml names outside its folder and its git repository
         links = [p for p in out if _leaves(p, self.root, top)
                  or (self.path is not None and not _inside(os.path.realpath(p), top))]
         for p in links:
@@ -109,7 +111,20 @@ class Config:
         return self.resolve(self.output)
 
 
-def _inside(real: str, top: str) -> bool:
+def repository_top(folder: Path) -> list[Path]:
+    """The git repository holding the edition's folder, if any: its files come with the
+    edition's (an authority file or a schema shared by editions in subfolders); nothing outside
+    it does."""
+    for d in (folder, *folder.parents):
+        if (d / ".git").exists():
+            return [d]
+    return []
+
+
+def _inside(real: str, top) -> bool:
+    """Whether a real path lies in the folder `top` (or in one of several)."""
+    if not isinstance(top, str):
+        return any(_inside(real, t) for t in top)
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
@@ -314,7 +329,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     check_types(path, data, text)
     ed = data.get("edition", {})
 
-    def as_list(v, key):
+    def as_list(v, key, table="edition"):
         if v is None:
             return []
         return [v] if isinstance(v, str) else v
@@ -340,6 +355,7 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
     cfg.catalogs = as_list(schemas.get("catalogs"), "catalogs")
     cfg.schema_map = {k: v for k, v in schemas.get("map", {}).items()}
     cfg.extra = {k: v for k, v in data.items() if k not in ("edition", "schemas")}
+    cfg.validate_exclude = as_list(data.get("validate", {}).get("exclude"), "exclude", "validate")
     for key in ("schema",):
         value = getattr(cfg, key)
         if value and not cfg.resolve(value).exists():

@@ -57,7 +57,7 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
     if paths:
         from ..validate.validator import expand_paths
         refused: dict = {}
-        files = expand_paths(paths, refused)
+        files = expand_paths(paths, refused=refused)
         config = Config(root=Path.cwd().resolve(), title=adhoc_title(config, paths),
                         sources=[str(p.resolve()) for p in files],
                         authority=[str(a.resolve()) for a in authority])

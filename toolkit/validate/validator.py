@@ -5,9 +5,9 @@ then check the requested files and return sorted diagnostics. Nothing is printed
 """
 from __future__ import annotations
 
+import os
 import re
-import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..config import Config
@@ -27,39 +27,76 @@ class UsageError(Exception):
 class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
+    notes: list[str] = field(default_factory=list)  # said once, apart from the diagnostics
 
     @property
     def errors(self) -> int:
         return sum(d.is_error for d in self.diagnostics)
 
 
-def expand_paths(paths: list[Path], refused: dict | None = None) -> list[Path]:
+def expand_paths(paths: list[Path], config: Config | None = None, refused: dict | None = None) -> list[Path]:
     """The XML files of the given files and folders: a folder's files below it, symbolic links
     followed only while they stay inside it (config.walk_xml; those leading out are noted in
-    `refused`), hidden ones left out; a file named is taken as named."""
+    `refused`), hidden ones and those [validate] exclude names left out; a file named on the
+    command line is taken as named (and always checked)."""
     import os
     from ..config import walk_xml
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
             found = walk_xml(str(p), os.path.realpath(p), refused)
-            out += sorted(Path(q) for q in found
-                          if not any(part.startswith(".") for part in Path(q).relative_to(p).parts))
+            found = sorted(Path(q) for q in found
+                           if not any(part.startswith(".") for part in Path(q).relative_to(p).parts))
+            out += without_excluded(config, found) if config is not None else found
         else:
             out.append(p)
     return list(dict.fromkeys(out))
 
 
-def staged_files(root: Path) -> list[Path]:
-    """XML files added, copied, modified or renamed in git's index."""
-    try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, check=True,
-                             capture_output=True, text=True).stdout.strip()
-        names = subprocess.run(["git", "diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z"],
-                               cwd=root, check=True, capture_output=True, text=True).stdout
-    except (OSError, subprocess.CalledProcessError) as e:
-        raise UsageError(f"--staged needs a git repository: {getattr(e, 'stderr', '') or e}".strip()) from None
-    return [Path(top) / n for n in names.split("\0") if n.endswith(".xml")]
+def _glob_regex(pattern: str) -> re.Pattern:
+    """A glob as glob.glob(recursive=True) reads it ('**' any folders, '*' and '?' within a
+    name, [...] a class), matched against a whole relative path; a folder also stands for
+    everything below it."""
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]*/)*")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[" and "]" in pattern[i + 2:]:
+            end = pattern.index("]", i + 2)
+            body = pattern[i + 1:end]
+            body = "^" + body[1:] if body[:1] == "!" else body
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = end + 1
+            continue
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return re.compile("".join(out).rstrip("/") + "(?:/.*)?")
+
+
+def without_excluded(config: Config, files: list[Path]) -> list[Path]:
+    """files less those that [validate] exclude names (globs relative to the edition's root)."""
+    if not config.validate_exclude:
+        return files
+    rules = [_glob_regex(os.path.normpath(g).replace(os.sep, "/")) for g in config.validate_exclude]
+    root = canon(config.root)
+    keep = []
+    for f in files:
+        rel = os.path.relpath(canon(f), root).replace(os.sep, "/")
+        if not any(r.fullmatch(rel) for r in rules):
+            keep.append(f)
+    return keep
 
 
 def paths_outside(config: Config, targets: list[Path]) -> bool:
@@ -79,15 +116,21 @@ PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 
 def validate(config: Config, paths: list[Path] | None = None, staged: bool = False,
              schema: Path | None = None, schematron: list[Path] | None = None,
-             authority: list[Path] | None = None, progress=None) -> Report:
-    """Validate the given files (default: the whole edition) against everything that applies."""
+             authority: list[Path] | None = None, progress=None,
+             schema_paths=None) -> Report:
+    """Validate the given files (default: the whole edition, less [validate] exclude) against
+    everything that applies. staged=True: what git's index holds for the next commit
+    (toolkit.validate.staged). schema_paths, when given, maps the path of every schema a file
+    names to the one to read (the staged check reads schemas outside the repository in place)."""
+    if staged:  # (validate_staged calls validate on what the index holds: confined there)
+        from .staged import validate_staged
+        return validate_staged(config.root, config_path=config.path, schema=schema,
+                               schematron=schematron, authority=authority, progress=progress)
     confine_reads(config, paths)
-    if staged:
-        targets = staged_files(config.root)
-    elif paths:
-        targets = expand_paths(paths)
+    if paths:
+        targets = expand_paths(paths, config)
     else:
-        targets = config.source_files()
+        targets = without_excluded(config, config.source_files())
     report = Report(files=len(targets))
     refused = config.refused_diagnostics(Path.cwd()) if not paths else []
     if not targets:
@@ -97,7 +140,8 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
     # authority files need every document parsed (unused-entry warnings): no split then
     chunks = [targets] if {canon(t) for t in targets} & auth else _chunks_for_processes(targets)
     if len(chunks) == 1:
-        diags = _check(config, targets, targets, schema, schematron, authority, progress, False)
+        diags = _check(config, targets, targets, schema, schematron, authority, progress, False,
+                       schema_paths)
     else:
         import multiprocessing
         global _claims
@@ -106,9 +150,10 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
         try:
             with ctx.Pool(len(chunks) - 1) as pool:
                 others = [pool.apply_async(_check, (config, chunk, targets, schema, schematron,
-                                                    authority, None, True)) for chunk in chunks[1:]]
+                                                    authority, None, True, schema_paths))
+                          for chunk in chunks[1:]]
                 diags = _check(config, chunks[0], targets, schema, schematron, authority, progress,
-                               True)
+                               True, schema_paths)
                 for r in others:
                     diags += r.get()
         finally:
@@ -121,16 +166,19 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
 
 
 def confine_reads(config: Config, paths: list[Path] | None) -> None:
-    """Schemas and the files they include are read only inside the edition's folder (and the
-    toolkit's own): an xml-model in a pull request must not make CI read /dev/zero or a file
-    of the machine's. Files named on the command line outside the edition are the user's own
+    """Schemas and the files they include are read only inside the edition's folder, or the git
+    repository holding it (and the toolkit's own): an xml-model in a pull request must not make
+    CI read /dev/zero or a file of the machine's. Files named on the command line outside the edition are the user's own
     choice, and so are their schemas: no limit then (docs/security.md)."""
     from ..xmlsafe import set_read_roots
     root = config.root
     if paths and not all(canon(p).is_relative_to(canon(root)) for p in paths):
         set_read_roots(None)
     else:
-        set_read_roots([root])
+        from ..config import repository_top
+        set_read_roots([root, *repository_top(root)])
+
+
 
 
 def _drop_restatements(diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -186,6 +234,31 @@ def _claim(index: int) -> bool:
         return True
 
 
+def _display_names(cwd: Path):
+    """display_name(path, cwd) for the thousands of files of an edition: a file below cwd (the
+    usual case) needs no relpath, only its canonical form (cached) cut."""
+    below = os.path.join(str(canon(cwd)), "")
+
+    def shown(path: Path) -> str:
+        s = str(canon(path))
+        if s.startswith(below):
+            rel = s[len(below):]
+            return rel if os.sep == "/" else rel.replace(os.sep, "/")
+        return display_name(path, cwd)
+    return shown
+
+
+class _MappedResolver:
+    """A SchemaResolver whose schema paths go through a mapping (see validate's schema_paths)."""
+
+    def __init__(self, resolver: SchemaResolver, mapping):
+        self.resolver, self.mapping = resolver, mapping
+
+    def for_file(self, src: SourceFile) -> list[SchemaRef]:
+        return [replace(r, path=self.mapping(r.path)) if r.path is not None else r
+                for r in self.resolver.for_file(src)]
+
+
 def _pointers_needed(config: Config, resolver: SchemaResolver, sources: list[SourceFile]) -> bool:
     """Whether checking these files may look into other files: cross-file references, duplicate
     ids, or Schematron rules that read $edition-context (judged as _check does, erring on yes)."""
@@ -207,13 +280,13 @@ def _pointers_needed(config: Config, resolver: SchemaResolver, sources: list[Sou
 
 
 def _check(config: Config, targets: list[Path], all_targets: list[Path], schema, schematron,
-           authority, progress, split: bool) -> list[Diagnostic]:
+           authority, progress, split: bool, schema_paths=None) -> list[Diagnostic]:
     """Diagnostics for `targets`; the rest of the edition (and, when the job is split across
     processes, the other chunks' files) is read only as far as pointers need it."""
     parsed: dict[Path, SourceFile] = {}
-    cwd = Path.cwd()  # (once: a large edition names thousands of files)
+    shown = _display_names(Path.cwd())
     for p in targets:
-        parsed[canon(p)] = parse_file(p, display=display_name(p, cwd))
+        parsed[canon(p)] = parse_file(p, display=shown(p))
     edition_files = config.source_files()
     auth_files = {canon(a) for a in config.authority_files() + list(authority or [])}
     # When only some files are checked and none of them is an authority file, the rest of the
@@ -221,6 +294,8 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     light = (bool(config.authority) and len(targets) < len(edition_files)
              and not {canon(t) for t in targets} & auth_files)
     resolver = SchemaResolver(config, schema, schematron)
+    if schema_paths is not None:
+        resolver = _MappedResolver(resolver, schema_paths)
     # The other chunks' files are read only for what points into them (references, the
     # Schematron context, duplicate ids): not at all when nothing checked here reads them.
     extra = all_targets
@@ -230,9 +305,9 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         key = canon(p)
         if key not in parsed:
             if (light or split) and key not in auth_files:
-                parsed[key] = index_ids_only(p, display=display_name(p, cwd))
+                parsed[key] = index_ids_only(p, display=shown(p))
             else:
-                parsed[key] = parse_file(p, display=display_name(p, cwd))
+                parsed[key] = parse_file(p, display=shown(p))
     loaded: list[Edition] = []
 
     def edition() -> Edition:
@@ -334,7 +409,7 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
             n = index[canon(p)]
             if canon(p) in own or claims[n]:
                 continue
-            src = parse_file(p, display=display_name(p, cwd))
+            src = parse_file(p, display=shown(p))
             if src.ok:
                 refs = resolver.for_file(src)
                 if not refs or any(r.path is None or r.refused or r.kind not in ("rng", "sch") or not r.path.exists()
