@@ -33,11 +33,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..diagnostics import ERROR, Diagnostic
+from ..diagnostics import ERROR, WARNING, Diagnostic
 from ..model import Document, Edition, T, canon
 from ..saxon import XSLT_DIR, XsltError, compile_stylesheet, processor, to_xdm, transform
 from ..xmlsafe import SourceFile
-from . import pdf_chars
+from . import pdf_chars, pdf_tables
 from .publish import staged_output, write_file
 from .runner import BuildError, BuildResult, print_diagnostics
 
@@ -61,6 +61,7 @@ MAX_VOLUME_PAGES = 2000
 # Configurable: [pdf] max_document_pages.
 MAX_DOCUMENT_PAGES = 1000
 CHARS_PER_PAGE = 2600
+MAX_TABLE_WARNINGS = 20   # a file's warnings about bounded table spans; then how many more
 
 _MARK = re.compile(r"/\*@([LF])(\d+)\*/")
 _LOC = re.compile(r"┌─ (\S+?):(\d+):(\d+)")
@@ -147,12 +148,14 @@ def _edition_tree(edition: Edition):
 # ----------------------------------------------------------------------------------------------
 # TEI → Typst
 
-def _with_lines(root: etree._Element) -> etree._Element:
-    """A copy of the tree whose elements carry their source line (the input is never changed)."""
+def _with_lines(root: etree._Element, warn=None) -> etree._Element:
+    """A copy of the tree whose elements carry their source line, and whose tables their
+    layout (pdf_tables; `warn` receives the bounds used). The input is never changed."""
     tree = copy.deepcopy(root)
     for el in tree.iter():
         if isinstance(el.tag, str) and el.sourceline:
             el.set(_LN, str(el.sourceline))
+    pdf_tables.annotate(root, tree, warn)
     return tree
 
 
@@ -181,23 +184,24 @@ def _document_keys(edition: Edition) -> list[str]:
     return keys
 
 
-def document_typst(edition: Edition, context, src: SourceFile, key: str) -> str:
+def document_typst(edition: Edition, context, src: SourceFile, key: str, warn=None) -> str:
     """The Typst fragment of one document; XsltError when Saxon fails on it."""
     from saxonche import PySaxonApiError
     exe = compile_stylesheet(DOCUMENT_XSL)
     try:
-        tree = to_xdm(etree.ElementTree(_with_lines(src.root)), src.path.as_uri())
+        tree = to_xdm(etree.ElementTree(_with_lines(src.root, warn)), src.path.as_uri())
     except PySaxonApiError as e:  # Saxon's own parser refuses it (a limit of its own)
         raise XsltError(" ".join(str(e).split())) from None
     return transform(exe, tree, _params(edition_context=context, doc_key=key,
                                         default_lang=edition.config.language or "en"))
 
 
-def volume_part(edition: Edition, context, part: str, build_date: str, pdf_title: str = "") -> str:
+def volume_part(edition: Edition, context, part: str, build_date: str, pdf_title: str = "",
+                warn=None) -> str:
     exe = compile_stylesheet(VOLUME_XSL)
     root = _edition_tree(edition)
     if root is not None:
-        source = to_xdm(etree.ElementTree(_with_lines(root)), edition.edition_path.as_uri())
+        source = to_xdm(etree.ElementTree(_with_lines(root, warn)), edition.edition_path.as_uri())
     else:
         source = to_xdm('<TEI xmlns="http://www.tei-c.org/ns/1.0"/>')
     try:
@@ -475,11 +479,12 @@ class PdfBuild:
         src = ed.files.get(ed.edition_path) if ed.edition_path else None
         display = src.display if src is not None and src.ok else "edition"
 
-        def part(name: str) -> Fragment:
+        def part(name: str, warn=None) -> Fragment:
             return Fragment(None, "edition", display, ed.edition_path,
-                            volume_part(ed, self.context, name, self.build_date),
+                            volume_part(ed, self.context, name, self.build_date, warn=warn),
                             src if src is not None and src.ok else None)
-        return Volume(part("preamble"), part("front"), part("back"))
+        # (the front matter is the part with the edition file's text: its tables are told once)
+        return Volume(part("preamble"), part("front", self._table_warner(src)), part("back"))
 
     def _fragment(self, doc: Document, key: str) -> Fragment | None:
         src = self.edition.files[canon(doc.file)]
@@ -500,7 +505,7 @@ class PdfBuild:
             if deep is not None:
                 raise XsltError(f"elements nested more than {SAXON_MAX_DEPTH} deep, more than "
                                 f"the XML parser of the PDF stylesheet reads")
-            frag.typst = document_typst(self.edition, self.context, src, key)
+            frag.typst = document_typst(self.edition, self.context, src, key, self._table_warner(src))
         except XsltError as e:
             reason = " ".join(str(e).split()) or "unknown error"
             line, col = src.position(deep) if deep is not None else (0, 0)
@@ -521,6 +526,23 @@ class PdfBuild:
     def _estimated_pages(src: SourceFile) -> int:
         """Pages a document would make, from the length of its text (before any XSLT work)."""
         return sum(len(s) for s in src.root.itertext()) // CHARS_PER_PAGE + 4
+
+    def _table_warner(self, src: SourceFile | None):
+        """The `warn` of pdf_tables.annotate for a file: a warning per bound table span, at most
+        MAX_TABLE_WARNINGS, then one saying how many more."""
+        if src is None:
+            return None
+        count = [0]
+
+        def warn(el, message: str, hint: str) -> None:
+            count[0] += 1
+            if count[0] <= MAX_TABLE_WARNINGS:
+                line, col = src.position(el)
+                self.problem(src.display, line, col, message, "pdf.table", hint, severity=WARNING)
+            elif count[0] == MAX_TABLE_WARNINGS + 1:
+                self.problem(src.display, 0, 0, "more table spans bounded in this file (only the "
+                             f"first {MAX_TABLE_WARNINGS} are listed)", "pdf.table", severity=WARNING)
+        return warn
 
     # -- characters --------------------------------------------------------------------------
     def _classify(self, chars: set[str]) -> None:
