@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from lxml import etree
 from pypdf import PdfReader
 
