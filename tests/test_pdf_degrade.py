@@ -229,6 +229,39 @@ def test_glyph_missed_by_the_probe_is_caught_when_typesetting(tmp_path, monkeypa
     assert (tmp_path / "out" / "edition.pdf").exists()
 
 
+def test_a_missing_cluster_never_blames_its_ascii_base():
+    """Typst names the whole cluster it has no glyph for ("a" + a combining mark): the base
+    letter, which every font has, must not become a placeholder everywhere."""
+    job = pdfmod.PdfBuild.__new__(pdfmod.PdfBuild)
+    job.bad = {}
+    job.setter = type("Setter", (), {"uncovered": lambda self, chars: set()})()
+    assert job._missed(("a\u0301",)) == {"\u0301"}
+    job.setter = type("Setter", (), {"uncovered": lambda self, chars: {c for c in chars if c == "\u0710"}})()
+    assert job._missed(("\u0710\u0301", "x")) == {"\u0710"}
+
+
+def test_characters_of_authority_files_are_reported_there(tmp_path):
+    persons = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Persons</title></titleStmt>
+<publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader>
+<text><body><listPerson>
+  <person xml:id="p1"><persName type="preferred">Ivan\u0090Petrov</persName></person>
+</listPerson></body></text></TEI>
+"""
+    doc = tei("withname", '<p>A letter to <persName ref="persons.xml#p1">Petrov</persName>.</p>')
+    cfg = edition_with(tmp_path, "", {"withname.xml": doc})
+    write(tmp_path / "tei", "persons.xml", persons)
+    text = (tmp_path / "edition.toml").read_text().replace('sources = ["tei/*.xml"]',
+                                                          'sources = ["tei/*.xml"]\nauthority = ["tei/persons.xml"]')
+    (tmp_path / "edition.toml").write_text(text)
+    result, diags = build_adhoc([], tmp_path / "out", config=load_config(tmp_path / "edition.toml"))
+    [d] = diags
+    assert (Path(d.path).name, d.line, d.column, d.rule) == ("persons.xml", *place(persons, "\u0090"),
+                                                           "pdf.control-char")
+    assert re.search(r"Ivan ?U\+0090 ?Petrov", text_of(tmp_path / "out" / "edition.pdf"))  # the index
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["edition.pdf", "withname.pdf"]
+
+
 # -- documents the stylesheet or Typst fails on ---------------------------------------------------
 
 def test_typst_failure_gives_a_plain_text_pdf(mixed):

@@ -88,8 +88,9 @@ class TypesetError(Exception):
     """Typst failed; the message names the TEI file and line."""
 
     def __init__(self, display: str, line: int, text: str, part: int | None = None,
-                 glyphs: frozenset = frozenset()):
-        # text: Typst's reason; part: the index of the file (/*@F<n>*/) the error is in, if known
+                 glyphs: tuple[str, ...] = ()):
+        # text: Typst's reason; part: the index of the file (/*@F<n>*/) the error is in, if
+        # known; glyphs: the texts PDF/A found no glyph for (a cluster each)
         super().__init__(f"{display}:{line or 1}:1: {'' if glyphs else 'typesetting failed: '}{text}")
         self.display, self.line, self.text, self.part, self.glyphs = display, line, text, part, glyphs
 
@@ -351,7 +352,7 @@ class Typesetter:
     def explain(self, e, source: str, parts: list[Fragment]) -> TypesetError:
         message = getattr(e, "message", str(e))
         hints = list(getattr(e, "hints", []) or [])
-        glyphs = frozenset(c for t in _glyph_texts(e) for c in t if not c.isspace())
+        glyphs = tuple(_glyph_texts(e))
         diag = getattr(e, "diagnostic", "") or ""
         where = None
         lines = source.split("\n")
@@ -361,8 +362,8 @@ class Typesetter:
                 if where:
                     break
         if glyphs:
-            text = (f"no font of the PDF edition can show "
-                    f"{', '.join(pdf_chars.describe(c) for c in sorted(glyphs))}")
+            chars = sorted(c for c in set("".join(glyphs)) if not c.isspace())
+            text = f"no font of the PDF edition can show {', '.join(map(pdf_chars.describe, chars))}"
         else:
             text = message + (f" ({'; '.join(hints)})" if hints else "")
             inside = next(((Path(n).name, l, c) for n, l, c in _LOC.findall(diag)
@@ -600,7 +601,7 @@ class PdfBuild:
             try:
                 return self.setter.compile(source, mapping)
             except TypesetError as e:
-                new = {c for c in e.glyphs if c not in self.bad}
+                new = self._missed(e.glyphs)
                 if not new:
                     raise
                 last = e
@@ -610,6 +611,15 @@ class PdfBuild:
                     self._clean(p, new)
                 self._substitute(preamble)
         raise last
+
+    def _missed(self, clusters: tuple[str, ...]) -> set[str]:
+        """The characters to blame for glyphs the compile found missing: in each cluster, those
+        no font has alone, else its non-ASCII ones (a mark a font lacks after its base)."""
+        blamed = set()
+        for cluster in clusters:
+            chars = {c for c in cluster if not c.isspace() and c not in self.bad}
+            blamed |= self.setter.uncovered(chars) or {c for c in chars if ord(c) > 127}
+        return blamed
 
     def _substitute(self, frag: Fragment) -> None:
         """Placeholders for the bad characters of a part already reported (a preamble)."""
