@@ -2,7 +2,8 @@
 
 (a) the bundled edition: `edition build pdf` (volume + 11 per-document PDFs), whole command;
 (b) a ~300-page volume made by replicating the bundled documents: the volume alone (XSLT for
-    every document + one Typst compile), measured in a fresh process; then the whole command
+    every document and the check of its characters + one Typst compile), measured in a fresh
+    process; then the whole command
     (volume + every per-document PDF);
 (c) optionally (--eltec) all 93 ELTeC novels ad hoc: per-document PDFs (the volume would be far
     over the page limit and is skipped by design).
@@ -33,22 +34,15 @@ def volume_only(edition_dir: str) -> dict:
     from toolkit.build import pdf
     from toolkit.config import load_config
     from toolkit.model import Edition
-    from toolkit.saxon import to_xdm
 
     t0 = time.perf_counter()
     ed = Edition.load(load_config(Path(edition_dir) / "edition.toml"))
     _ = ed.documents, ed.mentions
     t1 = time.perf_counter()
-    ctx = to_xdm(ed.context_document())
-    frags = pdf.document_fragments(ed, ctx)
-    parts = [pdf.volume_part(ed, ctx, p, "2025-01-01") for p in ("preamble", "front", "back")]
+    job = pdf.PdfBuild(ed)
+    volume, frags = job.prepare()   # XSLT, the characters' check, the Typst compiler made
     t2 = time.perf_counter()
-    s = pdf._settings(ed)
-    setter = pdf.Typesetter(s["font_paths"], s["standards"], 0)
-    ed_part = pdf.Fragment(None, "edition", "edition.xml", ed.edition_path, "")
-    source = pdf.assemble(parts[0], [(0, parts[1])] + [(i + 1, f.typst) for i, f in enumerate(frags)]
-                          + [(0, parts[2])])
-    data = setter.compile(source, [ed_part] + frags)
+    data = job.typeset_volume(volume, frags)
     t3 = time.perf_counter()
     out = Path(edition_dir) / "volume.pdf"
     out.write_bytes(data)
@@ -81,7 +75,7 @@ def main():
             n = int(n * 300 / max(stats["pages"], 1)) + 5
         ok = "OK" if stats["typst"] + stats["xslt"] < 5 and stats["peak_mb"] < 1024 else "OVER TARGET"
         print(f"(b) volume of {stats['pages']} pages ({stats['documents']} documents): "
-              f"{stats['total']:.2f} s [load {stats['load']:.2f}, XSLT {stats['xslt']:.2f}, "
+              f"{stats['total']:.2f} s [load {stats['load']:.2f}, XSLT+chars {stats['xslt']:.2f}, "
               f"Typst {stats['typst']:.2f}], peak {stats['peak_mb']} MB — target < 5 s, < 1 GB: {ok}")
         wall, mem, res = timed(EDITION + ["build", "pdf", "--out", str(Path(tmp) / "big-out")], cwd=ed)
         print(f"    whole command (volume + {stats['documents']} per-document PDFs): {wall:.2f} s wall, "

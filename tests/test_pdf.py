@@ -383,14 +383,17 @@ def run_cli(*args):
                           capture_output=True, text=True, timeout=300)
 
 
-def test_missing_glyph_is_a_clear_error(tmp_path):
+def test_missing_glyph_is_a_placeholder_and_an_error(tmp_path):
     r = run_cli("build", "pdf", str(FIX / "missing-glyph.xml"), "--out", str(tmp_path / "o"))
     assert r.returncode == 1
     assert "Traceback" not in r.stderr
-    assert "missing-glyph.xml:13:34" in r.stderr
-    assert "U+13000" in r.stderr and "EGYPTIAN HIEROGLYPH A001" in r.stderr
-    assert "document missing-glyph" in r.stderr
-    assert not (tmp_path / "o").exists()
+    assert "missing-glyph.xml:13:34: error:" in r.stderr
+    assert "U+13000 EGYPTIAN HIEROGLYPH A001" in r.stderr and "[pdf.glyph]" in r.stderr
+    assert "install a font covering Egyptian hieroglyphs" in r.stderr
+    # the PDFs are made, the character drawn as its code point
+    text = flat("\n".join(pages_text(tmp_path / "o" / "missing-glyph.pdf")))
+    assert re.search(r"An Egyptian hieroglyph: U\+13000 ?here", text)
+    assert (tmp_path / "o" / "edition.pdf").exists()
 
 
 def test_typst_errors_point_at_the_tei_line(tmp_path):

@@ -2,17 +2,24 @@
 
 Writes `edition.pdf` (the volume: title page, contents, editorial note, the documents in date
 order, indices, list of sources) and `<document-id>.pdf` for each document, into a staging
-folder that replaces the output folder only when everything typeset.
+folder that replaces the output folder when the build is done.
 
 How it fits together:
 - xslt/pdf/document.xsl turns one TEI document into a Typst fragment (a call of ed-document);
   xslt/pdf/volume.xsl makes the preamble, front and back matter from tei/edition.xml and the
   edition context. All look is in xslt/pdf/edition.typ, the house-style template.
-- The fragments are compiled once per PDF by one typst.Compiler (fonts loaded once), with
-  PDF/A-2b + PDF/UA-1 by default. Indices, contents and running heads are computed by Typst
-  itself from invisible markers, in the same compile.
+- The fragments are compiled by one typst.Compiler (fonts loaded once), with PDF/A-2b +
+  PDF/UA-1 by default: each document alone, then the volume. Indices, contents and running heads
+  are computed by Typst itself from invisible markers, in the same compile.
 - Every element of the TEI copy given to Saxon carries its source line; the stylesheets write it
   as /*@L<line>*/ markers, so a Typst error is reported against the TEI file and line.
+
+A bad document does not stop the others (see PdfBuild): characters the PDF cannot show become
+visible placeholders (pdf_chars), a document the stylesheet or Typst fails on is typeset as
+plain text, one too large for the page bound is left out; each is reported as an error
+diagnostic with its place in the TEI. `strict` turns any of them into a failed build that
+writes nothing. A failure that is no document's fault (a broken house style, a full disk)
+stops the build.
 """
 from __future__ import annotations
 
@@ -20,17 +27,19 @@ import copy
 import os
 import re
 import time
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from lxml import etree
 
-from ..model import Document, Edition, canon
+from ..diagnostics import ERROR, WARNING, Diagnostic
+from ..model import Document, Edition, T, canon
 from ..saxon import XSLT_DIR, XsltError, compile_stylesheet, processor, to_xdm, transform
+from ..xmlsafe import SourceFile
+from . import pdf_chars, pdf_tables
 from .publish import staged_output, write_file
-from .runner import BuildError, BuildResult
+from .runner import BuildError, BuildResult, print_diagnostics
 
 PDF_DIR = XSLT_DIR / "pdf"
 DOCUMENT_XSL = PDF_DIR / "document.xsl"
@@ -47,11 +56,19 @@ DEFAULT_STANDARDS = ["a-2b", "ua-1"]
 # A volume estimated above this many pages is not built (Typst holds ~2.4 MB per page while
 # laying out); the per-document PDFs still are. Configurable: [pdf] max_volume_pages.
 MAX_VOLUME_PAGES = 2000
+# A document estimated above this many pages gets no PDF and stays out of the volume (a 9 M
+# character paragraph would take minutes and gigabytes). The longest ELTeC novel makes ~700.
+# Configurable: [pdf] max_document_pages.
+MAX_DOCUMENT_PAGES = 1000
 CHARS_PER_PAGE = 2600
+MAX_TABLE_WARNINGS = 20   # a file's warnings about bounded table spans; then how many more
 
 _MARK = re.compile(r"/\*@([LF])(\d+)\*/")
 _LOC = re.compile(r"┌─ (\S+?):(\d+):(\d+)")
 _GLYPH = re.compile(r'the text `"(.*?)"` could not be displayed with font `"([^"]*)"`', re.S)
+_PROBE_HEAD = '#import "/edition.typ": style\n#set text(font: style.font)\n'
+# After the preamble of a PDF with placeholders: edition.typ's show rule that draws them.
+PLACEHOLDERS = "#show: ed-placeholders\n"
 
 
 @dataclass
@@ -61,14 +78,32 @@ class Fragment:
     display: str               # the TEI file as the user named it
     path: Path | None
     typst: str
+    source: SourceFile | None = None   # the parsed TEI (for the place of a character)
+    degraded: str = ""         # why the document is shown as plain text ("" when it is not)
+    chars: set[str] = field(default_factory=set)   # its distinct characters worth a look
+    replaced: set[str] = field(default_factory=set)  # characters shown as placeholder boxes
 
 
 class TypesetError(Exception):
     """Typst failed; the message names the TEI file and line."""
 
+    def __init__(self, display: str, line: int, text: str, part: int | None = None,
+                 glyphs: tuple[str, ...] = ()):
+        # text: Typst's reason; part: the index of the file (/*@F<n>*/) the error is in, if
+        # known; glyphs: the texts PDF/A found no glyph for (a cluster each)
+        super().__init__(f"{display}:{line or 1}:1: {'' if glyphs else 'typesetting failed: '}{text}")
+        self.display, self.line, self.text, self.part, self.glyphs = display, line, text, part, glyphs
+
 
 # ----------------------------------------------------------------------------------------------
 # settings
+
+def _int_setting(cfg: dict, name: str, default: int) -> int:
+    value = cfg.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise BuildError(f"edition.toml: [pdf] {name} must be a whole number above 0, not {value!r}")
+    return value
+
 
 def _settings(edition: Edition) -> dict:
     cfg = dict(edition.config.extra.get("pdf", {}) or {})
@@ -79,7 +114,8 @@ def _settings(edition: Edition) -> dict:
     return {
         "standards": [s for s in standards if s],
         "font_paths": fonts + [d for d in FONT_DIRS if Path(d).is_dir()],
-        "max_volume_pages": int(cfg.get("max_volume_pages", MAX_VOLUME_PAGES)),
+        "max_volume_pages": _int_setting(cfg, "max_volume_pages", MAX_VOLUME_PAGES),
+        "max_document_pages": _int_setting(cfg, "max_document_pages", MAX_DOCUMENT_PAGES),
     }
 
 
@@ -113,12 +149,14 @@ def _edition_tree(edition: Edition):
 # ----------------------------------------------------------------------------------------------
 # TEI → Typst
 
-def _with_lines(root: etree._Element) -> etree._Element:
-    """A copy of the tree whose elements carry their source line (the input is never changed)."""
+def _with_lines(root: etree._Element, warn=None) -> etree._Element:
+    """A copy of the tree whose elements carry their source line, and whose tables their
+    layout (pdf_tables; `warn` receives the bounds used). The input is never changed."""
     tree = copy.deepcopy(root)
     for el in tree.iter():
         if isinstance(el.tag, str) and el.sourceline:
             el.set(_LN, str(el.sourceline))
+    pdf_tables.annotate(root, tree, warn)
     return tree
 
 
@@ -133,34 +171,38 @@ def _params(**kw) -> dict:
             for k, v in kw.items()}
 
 
-def document_fragments(edition: Edition, context) -> list[Fragment]:
-    exe = compile_stylesheet(DOCUMENT_XSL)
-    frags: list[Fragment] = []
-    used: set[str] = set()
+def _document_keys(edition: Edition) -> list[str]:
+    """A key per document (its id, made safe for labels and file names; unique)."""
+    keys, used = [], set()
     for doc in edition.documents:
-        src = edition.files[canon(doc.file)]
-        key = _safe_name(doc.id)
-        base = key
+        key = base = _safe_name(doc.id)
         n = 2
         while key in used:
             key = f"{base}-{n}"
             n += 1
         used.add(key)
-        try:
-            text = transform(exe, to_xdm(etree.ElementTree(_with_lines(src.root)), doc.file.as_uri()),
-                             _params(edition_context=context, doc_key=key,
-                                     default_lang=edition.config.language or "en"))
-        except XsltError as e:
-            raise BuildError(f"{src.display}: the PDF stylesheet failed: {e}") from None
-        frags.append(Fragment(doc, key, src.display, doc.file, text))
-    return frags
+        keys.append(key)
+    return keys
 
 
-def volume_part(edition: Edition, context, part: str, build_date: str, pdf_title: str = "") -> str:
+def document_typst(edition: Edition, context, src: SourceFile, key: str, warn=None) -> str:
+    """The Typst fragment of one document; XsltError when Saxon fails on it."""
+    from saxonche import PySaxonApiError
+    exe = compile_stylesheet(DOCUMENT_XSL)
+    try:
+        tree = to_xdm(etree.ElementTree(_with_lines(src.root, warn)), src.path.as_uri())
+    except PySaxonApiError as e:  # Saxon's own parser refuses it (a limit of its own)
+        raise XsltError(" ".join(str(e).split())) from None
+    return transform(exe, tree, _params(edition_context=context, doc_key=key,
+                                        default_lang=edition.config.language or "en"))
+
+
+def volume_part(edition: Edition, context, part: str, build_date: str, pdf_title: str = "",
+                warn=None) -> str:
     exe = compile_stylesheet(VOLUME_XSL)
     root = _edition_tree(edition)
     if root is not None:
-        source = to_xdm(etree.ElementTree(_with_lines(root)), edition.edition_path.as_uri())
+        source = to_xdm(etree.ElementTree(_with_lines(root, warn)), edition.edition_path.as_uri())
     else:
         source = to_xdm('<TEI xmlns="http://www.tei-c.org/ns/1.0"/>')
     try:
@@ -169,6 +211,69 @@ def volume_part(edition: Edition, context, part: str, build_date: str, pdf_title
                                               default_lang=edition.config.language or "en"))
     except XsltError as e:
         raise BuildError(f"the PDF stylesheet volume.xsl failed: {e}") from None
+
+
+# Saxon's XML parser refuses elements nested deeper (jdk.xml.maxElementDepth).
+SAXON_MAX_DEPTH = 100
+
+
+def _too_deep(root: etree._Element):
+    """The first element nested deeper than Saxon reads, or None (one XPath step a level)."""
+    found = root.xpath("/*" * (SAXON_MAX_DEPTH + 1))
+    return found[0] if found else None
+
+
+# Elements whose text makes a paragraph of their own in a plain-text rendering.
+_PLAIN_BLOCKS = {"p", "ab", "head", "l", "item", "label", "note", "cell", "salute", "signed",
+                 "dateline", "closer", "opener", "trailer", "byline", "docAuthor", "docDate",
+                 "titlePart", "speaker", "stage", "quote", "bibl", "figDesc", "postscript",
+                 "address", "lg", "sp", "list", "table", "row", "figure"}
+
+
+def _plain_paragraphs(root: etree._Element) -> list[str]:
+    """The reading text of a document's <text>, a paragraph per block element (a block inside a
+    block makes its own), without any markup."""
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush():
+        t = " ".join("".join(buf).split())
+        buf.clear()
+        if t:
+            out.append(t)
+
+    def walk(el: etree._Element):
+        block = isinstance(el.tag, str) and etree.QName(el).localname in _PLAIN_BLOCKS
+        if block:
+            flush()
+        if isinstance(el.tag, str) and el.tag != T + "teiHeader":
+            buf.append(el.text or "")
+            for child in el:
+                walk(child)
+                buf.append(child.tail or "")
+        if block:
+            flush()
+
+    texts = [t for t in root.iter(T + "text") if not any(a.tag == T + "text" for a in t.iterancestors())]
+    for t in texts or [root]:
+        walk(t)
+    flush()
+    return out
+
+
+def plain_typst(frag: Fragment, lang: str) -> str:
+    """A document's fragment without its markup: heading data, a notice why, then its text as
+    plain paragraphs (the stand-in when the stylesheet or Typst fails on the document)."""
+    doc = frag.doc
+    title = doc.title if doc else frag.key
+    date = (doc.date_label or doc.when) if doc else ""
+    short = title if len(title) <= 70 else title[:68].rsplit(" ", 1)[0] + " …"
+    lit = pdf_chars.typst_string
+    head = (f"#ed-document(key: {lit(frag.key)}, date: {lit(date)}, title: {lit(title)}, "
+            f"short: {lit(short)}, lang: {lit(lang)}, transcribed: true)[\n"
+            f"#ed-degraded({lit(frag.degraded)})\n")
+    paras = _plain_paragraphs(frag.source.root) if frag.source is not None and frag.source.ok else []
+    return head + "".join(f"#ed-p[#{lit(p)};]\n" for p in paras) + "]\n"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -185,6 +290,7 @@ class Typesetter:
         self.standards = standards
         self.timestamp = timestamp
         self.warnings: list[str] = []
+        self._covered: dict[str, bool] = {}
 
     def compile(self, source: str, parts: list[Fragment]) -> bytes:
         try:
@@ -194,29 +300,59 @@ class Typesetter:
             pdf, warnings = self.compiler.compile_with_warnings(input=source.encode("utf-8"),
                                                                 **kwargs)
         except self._typst.TypstError as e:
-            raise TypesetError(self.explain(e, source, parts)) from None
+            raise self.explain(e, source, parts) from None
         for w in warnings or []:
             msg = getattr(w, "message", str(w))
             if msg not in self.warnings:
                 self.warnings.append(msg)
         return pdf
 
+    def uncovered(self, chars) -> set[str]:
+        """The characters no font of the house style can show. One probe compile for all
+        characters not asked about before (PDF/A-2b names every glyph it misses)."""
+        chars = set(chars)
+        new = sorted(c for c in chars if c not in self._covered)
+        if new:
+            missing = self._probe(new)
+            for c in new:
+                self._covered[c] = c not in missing
+        return {c for c in chars if not self._covered[c]}
+
     def covered(self, ch: str) -> bool:
         """Whether some font of the house style can show the character."""
-        probe = f'#import "/edition.typ": style\n#set text(font: style.font)\n#"{_typst_escape(ch)}";\n'
+        return not self.uncovered({ch})
+
+    def _probe(self, chars: list[str]) -> set[str]:
+        body = "".join(f'#"\\u{{{ord(c):x}}}";\n' for c in chars)
         try:
-            self.compiler.compile(input=probe.encode("utf-8"), pdf_standards=["a-2b"])
-            return True
-        except self._typst.TypstError:
-            return False
+            self.compiler.compile(input=(_PROBE_HEAD + body).encode("utf-8"), pdf_standards=["a-2b"])
+            return set()
+        except self._typst.TypstError as e:
+            texts = _glyph_texts(e)
+            if not texts:  # not a font question: the house style itself is broken
+                raise BuildError(f"the PDF house style {TEMPLATE} does not typeset: "
+                                 f"{self._style_error(e)}") from None
+        asked, missing = set(chars), set()
+        for text in texts:
+            found = [c for c in text if c in asked]
+            if len(found) == 1:
+                missing.add(found[0])
+            else:  # a run of several: ask one by one
+                missing.update(c for c in found if self._probe([c]))
+        return missing
+
+    def _style_error(self, e) -> str:
+        diag = getattr(e, "diagnostic", "") or ""
+        where = next(((n, l, c) for n, l, c in _LOC.findall(diag) if n.endswith(".typ")
+                      and not n.endswith("__typst_py_bytes__.typ")), None)
+        message = getattr(e, "message", str(e))
+        return f"{TEMPLATE.name}:{where[1]}:{where[2]}: {message}" if where else message
 
     # -- errors mapped back to TEI -------------------------------------------------------------
-    def explain(self, e, source: str, parts: list[Fragment]) -> str:
+    def explain(self, e, source: str, parts: list[Fragment]) -> TypesetError:
         message = getattr(e, "message", str(e))
         hints = list(getattr(e, "hints", []) or [])
-        m = _GLYPH.search(message)
-        if m:
-            return self._missing_glyph(m.group(1), m.group(2), parts)
+        glyphs = tuple(_glyph_texts(e))
         diag = getattr(e, "diagnostic", "") or ""
         where = None
         lines = source.split("\n")
@@ -225,36 +361,33 @@ class Typesetter:
                 where = _map_back(lines, int(line), int(col), parts)
                 if where:
                     break
-        text = f"typesetting failed: {message}" + (f" ({'; '.join(hints)})" if hints else "")
+        if glyphs:
+            chars = sorted(c for c in set("".join(glyphs)) if not c.isspace())
+            text = f"no font of the PDF edition can show {', '.join(map(pdf_chars.describe, chars))}"
+        else:
+            text = message + (f" ({'; '.join(hints)})" if hints else "")
+            inside = next(((Path(n).name, l, c) for n, l, c in _LOC.findall(diag)
+                           if not n.endswith("__typst_py_bytes__.typ")), None)
+            if inside:  # raised inside the house style: say where
+                text += f" (at {inside[0]}:{inside[1]}:{inside[2]})"
         if where:
-            display, tei_line = where
-            return f"{display}:{tei_line}:1: {text}"
-        return f"{parts[0].display if parts else 'PDF'}:1:1: {text}"
+            index, tei_line = where
+            return TypesetError(parts[index].display, tei_line, text, index, glyphs)
+        return TypesetError(parts[0].display if parts else "PDF", 0, text, None, glyphs)
 
-    def _missing_glyph(self, text: str, font: str, parts: list[Fragment]) -> str:
+
+def _glyph_texts(e) -> list[str]:
+    """The texts of every 'could not be displayed' error of a Typst failure, unescaped."""
+    diag = (getattr(e, "diagnostic", "") or "") + "\n" + (getattr(e, "message", "") or "")
+    out = []
+    for text, _font in _GLYPH.findall(diag):
         text = re.sub(r"\\u\{([0-9a-fA-F]+)\}", lambda m: chr(int(m.group(1), 16)), text)
-        text = text.replace('\\"', '"').replace("\\\\", "\\")
-        candidates = [c for c in dict.fromkeys(text) if not c.isspace()]
-        missing = next((c for c in candidates if ord(c) > 127 and not self.covered(c)),
-                       candidates[0] if candidates else "?")
-        name = unicodedata.name(missing, "unnamed character")
-        where = _find_char(missing, parts)
-        what = (f"the character '{missing}' (U+{ord(missing):04X} {name}) cannot be shown by any "
-                f"font of the PDF edition (tried {font} and the fallbacks)")
-        hint = ("install a font that covers it (for Chinese/Japanese/Korean: the Debian package "
-                "fonts-noto-cjk) or list its folder in edition.toml [pdf] font_paths")
-        if where:
-            display, line, col, doc_id = where
-            return f"{display}:{line}:{col}: {what}, in document {doc_id}; {hint}"
-        return f"{what}; {hint}"
-
-
-def _typst_escape(s: str) -> str:
-    return s.replace("\\", "\\\\").replace('"', '\\"')
+        out.append(text.replace('\\"', '"').replace("\\\\", "\\"))
+    return out
 
 
 def _map_back(lines: list[str], line: int, col: int, parts: list[Fragment]):
-    """(TEI display path, TEI line) of the generated Typst position, from the nearest markers."""
+    """(part index, TEI line) of the generated Typst position, from the nearest markers."""
     upto = "\n".join(lines[:line - 1] + [lines[line - 1][:max(col, 1)] if line - 1 < len(lines) else ""])
     tei_line = file_index = None
     for kind, num in _MARK.findall(upto):
@@ -264,29 +397,7 @@ def _map_back(lines: list[str], line: int, col: int, parts: list[Fragment]):
             tei_line = int(num)
     if file_index is None or file_index >= len(parts):
         return None
-    return parts[file_index].display, tei_line or 1
-
-
-def _find_char(ch: str, parts: list[Fragment]):
-    """File, line, column where a character first occurs in the TEI sources of a PDF."""
-    pats = [ch.encode("utf-8"), f"&#x{ord(ch):x};".encode(), f"&#x{ord(ch):X};".encode(),
-            f"&#{ord(ch)};".encode()]
-    for part in parts:
-        if part.path is None:
-            continue
-        try:
-            data = part.path.read_bytes()
-        except OSError:
-            continue
-        for p in pats:
-            i = data.find(p)
-            if i < 0 and p.startswith(b"&#x"):
-                i = data.lower().find(p.lower())
-            if i >= 0:
-                line = data.count(b"\n", 0, i) + 1
-                col = len(data[data.rfind(b"\n", 0, i) + 1:i].decode("utf-8", "replace")) + 1
-                return part.display, line, col, (part.doc.id if part.doc else part.key)
-    return None
+    return file_index, tei_line or 0
 
 
 def assemble(preamble: str, parts: list[tuple[int, str]]) -> str:
@@ -300,58 +411,360 @@ def assemble(preamble: str, parts: list[tuple[int, str]]) -> str:
 # ----------------------------------------------------------------------------------------------
 # the builder
 
-def build_pdf(edition: Edition, target: Path, full: bool = False, interactive: bool = False) -> BuildResult:
+@dataclass
+class Volume:
+    """The edition file's parts of the volume (file 0 of its markers)."""
+    preamble: Fragment
+    front: Fragment
+    back: Fragment
+
+
+@dataclass
+class Outcome:
+    outputs: dict[str, bytes] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)      # previous files kept for failed ones
+    notes: list[str] = field(default_factory=list)      # summary lines
+
+
+class PdfBuild:
+    """One `edition build pdf`: the fragments, their characters and their typesetting, with the
+    findings about single documents collected as diagnostics."""
+
+    def __init__(self, edition: Edition, report=None):
+        self.edition = edition
+        self.report = report
+        self.settings = _settings(edition)
+        self.timestamp = _timestamp(edition)
+        self.build_date = datetime.fromtimestamp(self.timestamp, timezone.utc).strftime("%Y-%m-%d")
+        self.lang = edition.config.language or "en"
+        self.diagnostics: list[Diagnostic] = []
+        self.bad: dict[str, str] = {}          # character → rule, for the whole build
+        self._reported: set[tuple[str, str]] = set()   # (file, character) already reported
+        self._style_ok = False
+        self.setter: Typesetter | None = None
+        self.left_out: list[str] = []          # keys of documents too large to typeset
+
+    # -- findings ----------------------------------------------------------------------------
+    def problem(self, display: str, line: int, col: int, message: str, rule: str, hint: str = "",
+                severity: str = ERROR) -> None:
+        d = Diagnostic(display, line, col if line else 0, severity, message, rule, hint)
+        self.diagnostics.append(d)
+        if self.report:
+            self.report([d])
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    # -- preparing ---------------------------------------------------------------------------
+    def prepare(self) -> tuple[Volume, list[Fragment]]:
+        """The volume's parts and every document's fragment (XSLT), bounded in size, with the
+        characters the PDF cannot show replaced and reported."""
+        if not self.edition.documents:
+            raise BuildError("no TEI documents to typeset")
+        self.context = to_xdm(self.edition.context_document())
+        self.setter = Typesetter(self.settings["font_paths"], self.settings["standards"], self.timestamp)
+        volume = self._volume_parts()
+        frags = [f for f in (self._fragment(doc, key) for doc, key in
+                             zip(self.edition.documents, _document_keys(self.edition))) if f]
+        parts = [p for p in (volume.preamble, volume.front, volume.back, *frags) if not p.chars]
+        for p in parts:
+            p.chars = pdf_chars.candidates(p.typst)
+        self._classify(set().union(*(p.chars for p in parts)))
+        for p in parts:
+            self._clean(p)
+        return volume, frags
+
+    def _volume_parts(self) -> Volume:
+        ed = self.edition
+        src = ed.files.get(ed.edition_path) if ed.edition_path else None
+        display = src.display if src is not None and src.ok else "edition"
+
+        def part(name: str, warn=None) -> Fragment:
+            return Fragment(None, "edition", display, ed.edition_path,
+                            volume_part(ed, self.context, name, self.build_date, warn=warn),
+                            src if src is not None and src.ok else None)
+        # (the front matter is the part with the edition file's text: its tables are told once)
+        return Volume(part("preamble"), part("front", self._table_warner(src)), part("back"))
+
+    def _fragment(self, doc: Document, key: str) -> Fragment | None:
+        src = self.edition.files[canon(doc.file)]
+        limit = self.settings["max_document_pages"]
+        pages = self._estimated_pages(src)
+        if pages > limit:
+            self.problem(src.display, 0, 0,
+                         f"not typeset: the document would make about {pages} pages, more than "
+                         f"the limit of {limit} pages per document", "pdf.too-large",
+                         f"it is left out of the volume and {key}.pdf is not made (a previous "
+                         f"build's is kept); if the machine has the memory (Typst needs about "
+                         f"1 MB a page), raise [pdf] max_document_pages in edition.toml")
+            self.left_out.append(key)
+            return None
+        frag = Fragment(doc, key, src.display, doc.file, "", src)
+        deep = _too_deep(src.root)
+        try:
+            if deep is not None:
+                raise XsltError(f"elements nested more than {SAXON_MAX_DEPTH} deep, more than "
+                                f"the XML parser of the PDF stylesheet reads")
+            frag.typst = document_typst(self.edition, self.context, src, key, self._table_warner(src))
+        except XsltError as e:
+            reason = " ".join(str(e).split()) or "unknown error"
+            line, col = src.position(deep) if deep is not None else (0, 0)
+            self.problem(src.display, line, col, f"the PDF stylesheet failed on the document: {reason}",
+                         "pdf.transform", f"{key}.pdf and the volume show its text without markup")
+            self._make_plain(frag, "the PDF stylesheet failed on this document")
+        return frag
+
+    def _make_plain(self, frag: Fragment, reason: str) -> None:
+        """Turn the fragment into its plain-text stand-in, its characters checked."""
+        frag.degraded = reason
+        frag.typst = plain_typst(frag, self.lang)
+        frag.chars = pdf_chars.candidates(frag.typst)
+        self._classify(frag.chars)
+        self._clean(frag)
+
+    @staticmethod
+    def _estimated_pages(src: SourceFile) -> int:
+        """Pages a document would make, from the length of its text (before any XSLT work)."""
+        return sum(len(s) for s in src.root.itertext()) // CHARS_PER_PAGE + 4
+
+    def _table_warner(self, src: SourceFile | None):
+        """The `warn` of pdf_tables.annotate for a file: a warning per bound table span, at most
+        MAX_TABLE_WARNINGS, then one saying how many more."""
+        if src is None:
+            return None
+        count = [0]
+
+        def warn(el, message: str, hint: str) -> None:
+            count[0] += 1
+            if count[0] <= MAX_TABLE_WARNINGS:
+                line, col = src.position(el)
+                self.problem(src.display, line, col, message, "pdf.table", hint, severity=WARNING)
+            elif count[0] == MAX_TABLE_WARNINGS + 1:
+                self.problem(src.display, 0, 0, "more table spans bounded in this file (only the "
+                             f"first {MAX_TABLE_WARNINGS} are listed)", "pdf.table", severity=WARNING)
+        return warn
+
+    # -- characters --------------------------------------------------------------------------
+    def _classify(self, chars: set[str]) -> None:
+        """Decide every character not decided yet: an intrinsic problem, else a font's."""
+        fresh = {c for c in chars if c not in self.bad}
+        for c in fresh:
+            rule = pdf_chars.intrinsic(c)
+            if rule:
+                self.bad[c] = rule
+        for c in self.setter.uncovered(c for c in fresh if c not in self.bad):
+            self.bad[c] = pdf_chars.GLYPH
+
+    def _clean(self, frag: Fragment, only: set[str] | None = None) -> None:
+        """Replace the fragment's bad characters by placeholders and report each once per file,
+        in the order they first appear."""
+        present = [c for c in (only if only is not None else frag.chars) if c in self.bad
+                   and (only is None or c in frag.typst)]
+        if not present:
+            return
+        present.sort(key=frag.typst.find)
+        for ch in present:
+            self._report_char(ch, frag)
+        frag.typst = pdf_chars.substitute(frag.typst, present)
+        frag.replaced.update(present)
+
+    def _report_char(self, ch: str, frag: Fragment) -> None:
+        sources = [frag.source] if frag.source is not None else []
+        if frag.doc is None:  # the volume's parts: the edition file, then the authority files
+            sources += [s for p, s in sorted(self.edition.files.items())
+                        if p in self.edition.authority_paths and s.ok]
+        line = col = 0
+        display = frag.display
+        for src in sources:
+            line, col = pdf_chars.locate(ch, frag.typst, src.data or b"")
+            if line:
+                display = src.display
+                break
+        if (display, ch) in self._reported:
+            return
+        self._reported.add((display, ch))
+        rule = self.bad[ch]
+        message, hint = pdf_chars.advice(ch, rule, self.settings["font_paths"])
+        self.problem(display, line, col, message, rule, hint)
+
+    # -- typesetting -------------------------------------------------------------------------
+    def compile(self, preamble: Fragment, parts: list[tuple[int, Fragment]],
+                mapping: list[Fragment]) -> bytes:
+        """Typeset; a character the probe missed (a glyph lost only in context) is replaced and
+        reported, and the compile tried again."""
+        last = None
+        for _ in range(3):
+            shows = preamble.replaced or any(p.replaced for _, p in parts)
+            source = assemble(preamble.typst + (PLACEHOLDERS if shows else ""),
+                              [(i, p.typst) for i, p in parts])
+            try:
+                return self.setter.compile(source, mapping)
+            except TypesetError as e:
+                new = self._missed(e.glyphs)
+                if not new:
+                    raise
+                last = e
+                for c in new:
+                    self.bad[c] = pdf_chars.intrinsic(c) or pdf_chars.GLYPH
+                for _, p in parts:
+                    self._clean(p, new)
+                self._substitute(preamble)
+        raise last
+
+    def _missed(self, clusters: tuple[str, ...]) -> set[str]:
+        """The characters to blame for glyphs the compile found missing: in each cluster, those
+        no font has alone, else its non-ASCII ones (a mark a font lacks after its base)."""
+        blamed = set()
+        for cluster in clusters:
+            chars = {c for c in cluster if not c.isspace() and c not in self.bad}
+            blamed |= self.setter.uncovered(chars) or {c for c in chars if ord(c) > 127}
+        return blamed
+
+    def _substitute(self, frag: Fragment) -> None:
+        """Placeholders for the bad characters of a part already reported (a preamble)."""
+        text = pdf_chars.substitute(frag.typst, self.bad)
+        if text != frag.typst:
+            frag.replaced.update(c for c in self.bad if c in frag.typst)
+            frag.typst = text
+
+    def check_style(self, volume: Volume) -> None:
+        """After a document failed: is it the document, or the house style? A minimal document
+        must typeset, else the build stops."""
+        if self._style_ok:
+            return
+        canary = Fragment(None, "canary", TEMPLATE.name, None,
+                          '#ed-document(key: "ed-canary", title: "Canary")[#ed-p[#"Text";]]\n')
+        try:
+            self.compile(volume.preamble, [(0, canary)], [canary])
+        except TypesetError as e:
+            raise BuildError(f"the PDF house style {TEMPLATE} does not typeset: {e.text}") from None
+        self._style_ok = True
+
+    def typeset_document(self, volume: Volume, frag: Fragment) -> bytes | None:
+        """The document's own PDF; as plain text when Typst fails on it; None when that fails
+        too (the document is then left out of the volume)."""
+        doc = frag.doc
+        title = f"{doc.date_label or doc.when}: {doc.title}" if (doc.date_label or doc.when) else doc.title
+        pre = Fragment(None, "preamble", volume.preamble.display, None,
+                       volume_part(self.edition, self.context, "preamble", self.build_date, pdf_title=title))
+        self._classify(pdf_chars.candidates(pre.typst))
+        self._substitute(pre)
+        try:
+            return self.compile(pre, [(0, frag)], [frag])
+        except TypesetError as e:
+            first = e
+        self.check_style(volume)
+        if not frag.degraded:
+            self._make_plain(frag, "Typst could not typeset this document")
+            try:
+                pdf = self.compile(pre, [(0, frag)], [frag])
+                self.problem(frag.display, first.line, 1, f"the document could not be typeset: "
+                             f"{first.text}", "pdf.typeset",
+                             f"{frag.key}.pdf and the volume show its text without markup")
+                return pdf
+            except TypesetError:
+                pass
+        self.problem(frag.display, first.line, 1, f"the document could not be typeset: {first.text}",
+                     "pdf.typeset", f"it is left out of the volume; {frag.key}.pdf is not made "
+                     f"(a previous build's is kept)")
+        return None
+
+    def typeset_volume(self, volume: Volume, frags: list[Fragment]) -> bytes | None:
+        """The volume of the documents that typeset; a document the volume alone fails on is
+        left out of it (reported), and the volume made again."""
+        frags = list(frags)
+        while frags:
+            mapping = [volume.front, *frags]
+            parts = [(0, volume.front), *((i + 1, f) for i, f in enumerate(frags)), (0, volume.back)]
+            try:
+                return self.compile(volume.preamble, parts, mapping)
+            except TypesetError as e:
+                if not e.part:  # the edition file's parts, or nowhere: not one document's fault
+                    self.check_style(volume)
+                    self.problem(e.display, e.line, 1, f"the volume could not be typeset: {e.text}",
+                                 "pdf.typeset", "edition.pdf is not made (a previous build's is kept)")
+                    return None
+                bad = frags.pop(e.part - 1)
+                self.problem(bad.display, e.line, 1, f"the volume could not be typeset with this "
+                             f"document: {e.text}", "pdf.typeset", "it is left out of the volume")
+        return None
+
+    def typeset(self, volume: Volume, frags: list[Fragment]) -> Outcome:
+        out = Outcome(kept=[f"{key}.pdf" for key in self.left_out])
+        done = []
+        for f in frags:
+            pdf = self.typeset_document(volume, f)
+            if pdf is None:
+                out.kept.append(f"{f.key}.pdf")
+            else:
+                out.outputs[f"{f.key}.pdf"] = pdf
+                done.append(f)
+            if f.degraded and pdf is not None:
+                out.notes.append(f"plain-text {f.key}.pdf for {f.display}: {f.degraded}")
+            elif f.replaced and pdf is not None:
+                n = len(f.replaced)
+                out.notes.append(f"placeholders in {f.key}.pdf for {n} character{'s' if n != 1 else ''} "
+                                 f"of {f.display}")
+        est_pages = sum(len(f.typst) for f in done) // CHARS_PER_PAGE + 4 * len(done)
+        limit = self.settings["max_volume_pages"]
+        if not done:
+            out.notes.append("edition.pdf not built: no document could be typeset")
+        elif est_pages > limit:
+            out.notes.append(
+                f"edition.pdf not built: the volume would have about {est_pages} pages, more than "
+                f"the limit of {limit} ([pdf] max_volume_pages in edition.toml); "
+                f"the per-document PDFs are built")
+        else:
+            pdf = self.typeset_volume(volume, done)
+            if pdf is None:
+                out.kept.append("edition.pdf")
+            else:
+                out.outputs["edition.pdf"] = pdf
+        return out
+
+
+def _publish(target: Path, out: Outcome) -> None:
+    """Write the PDFs; a PDF that could not be made keeps the previous build's file, if any."""
+    try:
+        with staged_output(target) as stage:
+            for name, data in out.outputs.items():
+                write_file(stage / name, data)
+            for name in out.kept:
+                old = target / name
+                if old.is_file() and not old.is_symlink():
+                    try:
+                        os.link(old, stage / name)
+                    except OSError:
+                        write_file(stage / name, old.read_bytes())
+                    out.notes.append(f"kept the previous build's {name}")
+    except OSError as e:
+        raise BuildError(f"cannot write the PDFs to {target}: {e.strerror or e}") from None
+
+
+def _strict_failure(build: PdfBuild) -> BuildError:
+    n = len(build.errors)
+    return BuildError(f"--strict: {n} problem{'s' if n != 1 else ''} in the sources (listed above) "
+                      f"would degrade the PDFs; nothing written")
+
+
+def build_pdf(edition: Edition, target: Path, full: bool = False, interactive: bool = False,
+              strict: bool = False, report=print_diagnostics) -> BuildResult:
+    """Build the PDFs. Findings about single documents are in the result's diagnostics (and
+    given to `report` as they come); with `strict`, any error among them fails the build before
+    anything is written."""
     result = BuildResult("pdf", Path(target))
-    settings = _settings(edition)
-    timestamp = _timestamp(edition)
-    build_date = datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d")
-    if not edition.documents:
-        raise BuildError("no TEI documents to typeset")
-    context = to_xdm(edition.context_document())
-    frags = document_fragments(edition, context)
-    ed_root = _edition_tree(edition)
-    ed_part = Fragment(None, "edition", edition.files[edition.edition_path].display
-                       if ed_root is not None else "edition", edition.edition_path, "")
-    preamble = volume_part(edition, context, "preamble", build_date)
-    front = volume_part(edition, context, "front", build_date)
-    back = volume_part(edition, context, "back", build_date)
-
-    setter = Typesetter(settings["font_paths"], settings["standards"], timestamp)
-    errors: list[str] = []
-    outputs: dict[str, bytes] = {}
-
-    # the volume: edition file parts are file 0, documents 1…n
-    est_pages = sum(len(f.typst) for f in frags) // CHARS_PER_PAGE + 4 * len(frags)
-    if est_pages > settings["max_volume_pages"]:
-        result.messages.append(
-            f"edition.pdf not built: the volume would have about {est_pages} pages, more than "
-            f"the limit of {settings['max_volume_pages']} ([pdf] max_volume_pages in edition.toml); "
-            f"the per-document PDFs are built")
-    else:
-        parts = [ed_part] + frags
-        source = assemble(preamble, [(0, front)] + [(i + 1, f.typst) for i, f in enumerate(frags)]
-                          + [(0, back)])
-        try:
-            outputs["edition.pdf"] = setter.compile(source, parts)
-        except TypesetError as e:
-            errors.append(str(e))
-
-    for f in frags:
-        title = f"{f.doc.date_label or f.doc.when}: {f.doc.title}" if (f.doc.date_label or f.doc.when) \
-            else f.doc.title
-        pre = volume_part(edition, context, "preamble", build_date, pdf_title=title)
-        try:
-            outputs[f"{f.key}.pdf"] = setter.compile(assemble(pre, [(0, f.typst)]), [f])
-        except TypesetError as e:
-            if str(e) not in errors:
-                errors.append(str(e))
-    if errors:
-        raise BuildError("\n".join(errors))
-
-    with staged_output(Path(target)) as stage:
-        for name, data in outputs.items():
-            write_file(stage / name, data)
-    result.written = len(outputs)
-    for w in setter.warnings:
+    job = PdfBuild(edition, report)
+    volume, frags = job.prepare()
+    if strict and job.errors:
+        raise _strict_failure(job)
+    out = job.typeset(volume, frags)
+    if strict and job.errors:
+        raise _strict_failure(job)
+    _publish(Path(target), out)
+    result.written = len(out.outputs)
+    result.diagnostics.extend(job.diagnostics)
+    result.messages.extend(out.notes)
+    for w in job.setter.warnings:
         result.messages.append(f"typst warning: {w}")
     return result

@@ -144,13 +144,28 @@
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-q'"/></xsl:call-template>
   </xsl:template>
 
+  <!-- Tables: the toolkit lays each table out (toolkit/build/pdf_tables.py) and gives the
+       number of columns (@ln:columns) and every cell's place and spans (@ln:x, @ln:y,
+       @ln:colspan, @ln:rowspan), honouring the cells' @cols and @rows within bounds. Without
+       them (the stylesheet run on its own) the cells flow row by row, one grid cell each. The
+       table's own @cols and @rows are not read: its cells say what they span. -->
+  <xsl:function name="ty:int" as="xs:string?">
+    <xsl:param name="a" as="attribute()?"/>
+    <xsl:sequence select="if ($a castable as xs:integer and xs:integer($a) ge 0
+                              and xs:integer($a) lt 1000000) then string(xs:integer($a)) else ()"/>
+  </xsl:function>
+
   <xsl:template match="tei:table">
-    <xsl:variable name="cols" select="max((1, for $r in tei:row return
-                                      sum(for $c in $r/tei:cell return
-                                      (if (@cols castable as xs:integer) then xs:integer(@cols) else 1))))"/>
-    <xsl:value-of select="concat('#ed-table(columns: ', $cols, ', (')"/>
+    <xsl:variable name="columns" select="(ty:int(@ln:columns),
+                                          string(min((64, max((1, for $r in tei:row return count($r/tei:cell)))))))[1]"/>
+    <xsl:value-of select="concat('#ed-table(columns: ', $columns, ', (')"/>
     <xsl:for-each select="tei:row/tei:cell">
       <xsl:value-of select="ty:mark(.)"/>
+      <xsl:if test="ty:int(@ln:x) and ty:int(@ln:y)">
+        <xsl:value-of select="concat('ed-cell(x: ', ty:int(@ln:x), ', y: ', ty:int(@ln:y),
+                                     ', colspan: ', (ty:int(@ln:colspan), '1')[1],
+                                     ', rowspan: ', (ty:int(@ln:rowspan), '1')[1], ')')"/>
+      </xsl:if>
       <xsl:text>[</xsl:text><xsl:apply-templates/><xsl:text>], </xsl:text>
     </xsl:for-each>
     <xsl:text>))</xsl:text>

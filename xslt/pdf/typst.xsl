@@ -18,15 +18,15 @@
 
   <!-- The body of a Typst string literal (without quotes). Besides \ and ", the characters
        Typst counts as line breaks are escaped (they would shift the line map), and "/*" so that
-       TEI text can never imitate a line marker. -->
+       TEI text can never imitate a line marker. (U+0085, a control character, is left as it is:
+       the toolkit replaces every control character by a placeholder before Typst reads it.) -->
   <xsl:function name="ty:escape" as="xs:string">
     <xsl:param name="s" as="xs:string?"/>
     <xsl:variable name="a" select="replace(string($s), '\\', '\\\\')"/>
     <xsl:variable name="b" select="replace($a, '&quot;', '\\&quot;')"/>
     <xsl:variable name="c" select="replace($b, '&#xA;', '\\n')"/>
     <xsl:variable name="d" select="replace($c, '&#xD;', '\\r')"/>
-    <xsl:variable name="e" select="replace($d, '&#x85;', '\\u{85}')"/>
-    <xsl:variable name="f" select="replace($e, '&#x2028;', '\\u{2028}')"/>
+    <xsl:variable name="f" select="replace($d, '&#x2028;', '\\u{2028}')"/>
     <xsl:variable name="g" select="replace($f, '&#x2029;', '\\u{2029}')"/>
     <xsl:sequence select="replace($g, '/\*', '/\\u{2a}')"/>
   </xsl:function>
