@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from toolkit.build.publish import write_manifest
 from pypdf import PdfReader
 
 from toolkit.build import pdf as pdfmod
@@ -333,12 +335,13 @@ def test_strict_turns_degradations_into_a_failure(mixed, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "previous.pdf").write_bytes(b"%PDF- previous build")
+    write_manifest(out, {"previous.pdf": ""})  # a previous build's output
     diags = []
     edition = load_for_build(Config(root=REPO), mixed["paths"], [])
     with pytest.raises(BuildError) as e:
         build_pdf(edition, out, strict=True, report=diags.extend)
     assert "--strict" in str(e.value) and "nothing written" in str(e.value)
-    assert [p.name for p in out.iterdir()] == ["previous.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [".edition-build.json", "previous.pdf"]
     assert {d.rule for d in diags} >= {"pdf.control-char", "pdf.noncharacter", "pdf.glyph",
                                        "pdf.transform"}
 
@@ -386,6 +389,7 @@ def test_a_9m_character_paragraph_does_not_stop_the_others(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "huge.pdf").write_bytes(b"%PDF- the previous build's huge.pdf")
+    write_manifest(out, {"huge.pdf": ""})  # a previous build's output
     r = subprocess.run([sys.executable, "-c", HUGE_SCRIPT, str(out), *map(str, paths)], cwd=REPO,
                        capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-2000:]
@@ -421,7 +425,7 @@ def test_max_document_pages_leaves_a_long_document_out(tmp_path):
 
 
 def test_a_bad_page_limit_is_a_clear_error(tmp_path):
-    cfg = edition_with(tmp_path, 'max_document_pages = "many"', {"short.xml": tei("short", GOOD)})
-    with pytest.raises(BuildError) as e:
-        build_adhoc([], tmp_path / "out", config=cfg)
-    assert "[pdf] max_document_pages must be a whole number above 0, not 'many'" in str(e.value)
+    from toolkit.config import ConfigError
+    with pytest.raises(ConfigError) as e:  # (edition.toml's values are checked when it is read)
+        edition_with(tmp_path, 'max_document_pages = "many"', {"short.xml": tei("short", GOOD)})
+    assert "[pdf] max_document_pages must be a whole number above 0 (it is 'many')" in str(e.value)

@@ -113,3 +113,33 @@ def test_documents_sharing_an_id_each_get_a_page_and_a_warning(tmp_path):
     assert r.returncode == 0, r.stderr
     pdfs = sorted(p.name for p in (ed / "output" / "pdf").glob("doc-1937-06-14*.pdf"))
     assert pdfs == ["doc-1937-06-14-copy.pdf", "doc-1937-06-14.pdf"]
+
+
+def test_a_broken_document_keeps_its_last_good_pdf(tmp_path):
+    ed = edition_copy(tmp_path)
+    r = edition(ed, "build")  # html (whose state knows the last good version) and pdf
+    assert r.returncode == 0, r.stderr
+    pdf = ed / "output" / "pdf" / f"{DOC}.pdf"
+    before = pdf.read_bytes()
+    break_file(ed / "tei" / f"{DOC}.xml")
+    r = edition(ed, "build")
+    assert r.returncode == 1, r.stderr
+    assert pdf.read_bytes() == before
+    assert re.search(rf"stale tei/{DOC}\.xml:\d+:\d+:", r.stdout), r.stdout
+    assert "edition.pdf leaves out 1 document" in r.stdout
+    assert (ed / "output" / "pdf" / "edition.pdf").is_file()
+    assert (ed / "output" / "html" / "doc" / f"{DOC}.html").is_file()
+
+
+def test_strict_pdf_build_writes_nothing_when_a_pdf_would_degrade(tmp_path):
+    ed = edition_copy(tmp_path)
+    doc = ed / "tei" / f"{DOC}.xml"
+    doc.write_text(doc.read_text().replace("Politburo", "Polit&#x90;buro", 1))
+    r = edition(ed, "build", "pdf", "--strict")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "--strict" in r.stderr and "pdf.control-char" in r.stderr
+    assert not (ed / "output" / "pdf").exists()
+    r = edition(ed, "build", "--strict")
+    assert r.returncode == 1 and not (ed / "output" / "pdf").exists()
+    r = edition(ed, "build", "pdf")  # without --strict: built, with the problem reported
+    assert r.returncode == 1 and (ed / "output" / "pdf" / f"{DOC}.pdf").is_file()

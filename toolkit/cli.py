@@ -115,12 +115,13 @@ def _build_options(f):
     return f
 
 
-def _run_build(ctx, fmt, paths, out, authority, full, search_index=True):
+def _run_build(ctx, fmt, paths, out, authority, full, search_index=True, strict=False):
     from .build.runner import BuildError, OutputError, build
     cfg = _config(ctx)
     try:
         results = build(cfg, formats=fmt, paths=list(paths), out=out, authority=list(authority),
-                        full=full, interactive=sys.stderr.isatty(), search_index=search_index)
+                        full=full, interactive=sys.stderr.isatty(), search_index=search_index,
+                        strict=strict)
     except OutputError as e:
         _fail(str(e), EXIT_USAGE)
     except BuildError as e:
@@ -131,12 +132,18 @@ def _run_build(ctx, fmt, paths, out, authority, full, search_index=True):
     sys.exit(EXIT_ERRORS if any(not r.ok or r.has_errors for r in results) else EXIT_OK)
 
 
+_STRICT_HELP = ("Fail, writing nothing, when a PDF would be degraded (a character no font has, "
+                "a document the stylesheet or Typst fails on).")
+
+
 @main.group(invoke_without_command=True)
+@click.option("--strict", is_flag=True, help=_STRICT_HELP)
 @click.pass_context
-def build(ctx):
+def build(ctx, strict):
     """Build the edition: `edition build` makes every output; `html` or `pdf` one of them."""
+    ctx.obj["strict"] = strict
     if ctx.invoked_subcommand is None:
-        _run_build(ctx, ["html", "pdf"], (), None, (), False)
+        _run_build(ctx, ["html", "pdf"], (), None, (), False, strict=strict)
 
 
 @build.command("html")
@@ -151,10 +158,11 @@ def build_html(ctx, paths, out, authority, full, no_search):
 
 @build.command("pdf")
 @_build_options
+@click.option("--strict", is_flag=True, help=_STRICT_HELP)
 @click.pass_context
-def build_pdf(ctx, paths, out, authority, full):
+def build_pdf(ctx, paths, out, authority, full, strict):
     """Typeset PDF volume and per-document PDFs (output/pdf). PATHS: ad hoc, as for html."""
-    _run_build(ctx, ["pdf"], paths, out, authority, full)
+    _run_build(ctx, ["pdf"], paths, out, authority, full, strict=strict or ctx.obj.get("strict", False))
 
 
 @main.command("import")

@@ -249,7 +249,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                 "references": "str"},
     "schemas": {"catalogs": "str|list", "map": "table:str"},
     "validate": {"exclude": "str|list"},
-    "pdf": {"standards": "str|list", "font_paths": "str|list", "max_volume_pages": "int>0"},
+    "pdf": {"standards": "str|list", "font_paths": "str|list", "max_volume_pages": "int>0",
+            "max_document_pages": "int>0"},
     "import": {"repositories": "table"},
 }
 _TYPE_WORDS = {"str": "a string", "str|list": "a string or a list of strings", "int>0": "a whole number above 0",

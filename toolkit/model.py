@@ -274,6 +274,8 @@ class Edition:
         for path, src in sorted(self.files.items()):
             if src.ok and self.role(path) == "document" and src.root.tag == T + "TEI":
                 if src.light and not (allow_known and path in self.known_documents):
+                    if path in self.stale:
+                        continue  # unreadable now: its mentions are those of its last good page
                     raise RuntimeError(f"{path}: indexed by ids only; documents and mentions "
                                        f"need every file parsed")
                 yield path, src

@@ -34,6 +34,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..diagnostics import ERROR, WARNING, Diagnostic
+from ..config import repository_top
 from ..model import Document, Edition, T, canon
 from ..saxon import XSLT_DIR, XsltError, compile_stylesheet, processor, to_xdm, transform
 from ..xmlsafe import SourceFile
@@ -105,12 +106,22 @@ def _int_setting(cfg: dict, name: str, default: int) -> int:
     return value
 
 
+def _as_list(v) -> list:
+    return [v] if isinstance(v, str) else list(v)
+
+
 def _settings(edition: Edition) -> dict:
     cfg = dict(edition.config.extra.get("pdf", {}) or {})
     standards = cfg.get("standards", DEFAULT_STANDARDS)
     if isinstance(standards, str):
         standards = [standards]
-    fonts = [str(edition.config.resolve(p)) for p in cfg.get("font_paths", [])]
+    fonts = [str(edition.config.resolve(p)) for p in _as_list(cfg.get("font_paths", []))]
+    allowed = [os.path.realpath(edition.config.root), *map(os.path.realpath, repository_top(edition.config.root))]
+    for f in fonts:  # an untrusted edition.toml must not make Typst read (or scan) other folders
+        real = os.path.realpath(f)
+        if not any(real == a or real.startswith(a.rstrip(os.sep) + os.sep) for a in allowed):
+            raise BuildError(f"edition.toml: [pdf] font_paths names {f}, outside the edition's folder; "
+                             f"fonts are read from the edition's folders and the system's font packages only")
     return {
         "standards": [s for s in standards if s],
         "font_paths": fonts + [d for d in FONT_DIRS if Path(d).is_dir()],
@@ -442,7 +453,8 @@ class PdfBuild:
         self._reported: set[tuple[str, str]] = set()   # (file, character) already reported
         self._style_ok = False
         self.setter: Typesetter | None = None
-        self.left_out: list[str] = []          # keys of documents too large to typeset
+        self.left_out: list[str] = []          # keys of documents not typeset (too large, stale)
+        self.stale: list[str] = []             # keys of documents whose file cannot be read now
 
     # -- findings ----------------------------------------------------------------------------
     def problem(self, display: str, line: int, col: int, message: str, rule: str, hint: str = "",
@@ -465,8 +477,17 @@ class PdfBuild:
         self.context = to_xdm(self.edition.context_document())
         self.setter = Typesetter(self.settings["font_paths"], self.settings["standards"], self.timestamp)
         volume = self._volume_parts()
-        frags = [f for f in (self._fragment(doc, key) for doc, key in
-                             zip(self.edition.documents, _document_keys(self.edition))) if f]
+        frags = []
+        for doc, key in zip(self.edition.documents, _document_keys(self.edition)):
+            if canon(doc.file) in self.edition.stale:
+                # its file cannot be read now (the runner reports it): its last good PDF is kept,
+                # and the volume goes without it until the file is mended
+                self.left_out.append(key)
+                self.stale.append(key)
+                continue
+            f = self._fragment(doc, key)
+            if f:
+                frags.append(f)
         parts = [p for p in (volume.preamble, volume.front, volume.back, *frags) if not p.chars]
         for p in parts:
             p.chars = pdf_chars.candidates(p.typst)
@@ -692,6 +713,10 @@ class PdfBuild:
 
     def typeset(self, volume: Volume, frags: list[Fragment]) -> Outcome:
         out = Outcome(kept=[f"{key}.pdf" for key in self.left_out])
+        if self.stale:
+            out.notes.append(f"edition.pdf leaves out {len(self.stale)} document"
+                             f"{'s' if len(self.stale) != 1 else ''} whose source cannot be read now "
+                             f"({', '.join(self.stale)}); their previous PDFs are kept")
         done = []
         for f in frags:
             pdf = self.typeset_document(volume, f)

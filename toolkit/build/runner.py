@@ -178,9 +178,11 @@ def id_clash_warnings(edition: Edition) -> list[Diagnostic]:
 
 def build(config: Config, formats: list[str], paths: list[Path] | None = None, out: Path | None = None,
           authority: list[Path] | None = None, full: bool = False, interactive: bool = False,
-          search_index: bool = True, report=print_diagnostics) -> list[BuildResult]:
+          search_index: bool = True, report=print_diagnostics, strict: bool = False) -> list[BuildResult]:
     """Build each format. search_index=False (--no-search) leaves the HTML site's Pagefind
-    index out (a quicker preview; the next build with it indexes every page).
+    index out (a quicker preview; the next build with it indexes every page). strict=True makes
+    a PDF that would be degraded (a character no font has, a document Typst fails on) a
+    failure: nothing is written.
 
     `report` receives the findings that do not stop the build (an authority file that gives no
     entity, a page the stylesheet could not render) as they are known: on stderr by default.
@@ -220,8 +222,10 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
         else:
             raise BuildError(f"unknown output format '{fmt}'")
         extra = {"search_index": False} if fmt == "html" and not search_index else {}
-        if fmt == "html" and report:
+        if report:
             extra["report"] = report
+        if fmt == "pdf":
+            extra["strict"] = strict
         try:
             result = builder(edition, target, full=full, interactive=interactive, **extra)
         except OSError as e:  # the machine, not the edition: a read-only folder, a full disk
