@@ -68,16 +68,20 @@ class Block:
     """A paragraph of the input: its lines joined with single spaces.
 
     `segs` maps positions in `text` back to offsets in the source: (index in text, source
-    offset) at the start of each joined line.
+    offset) at the start of each joined line, in order. Lookups bisect them, so a block of
+    many lines costs log(lines) per position, never a pass over all its lines.
     """
 
     text: str
     segs: list[tuple[int, int]]
     source: Source = field(repr=False)
+    _keys: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self):
+        self._keys = [s[0] for s in self.segs]
 
     def offset(self, i: int) -> int:
-        k = bisect.bisect_right([s[0] for s in self.segs], i) - 1
-        k = max(k, 0)
+        k = max(bisect.bisect_right(self._keys, i) - 1, 0)
         return self.segs[k][1] + (i - self.segs[k][0])
 
     def position(self, i: int = 0) -> tuple[int, int]:
@@ -97,10 +101,10 @@ class Block:
         lead = len(sub) - len(sub.lstrip())
         sub = sub.strip()
         start += lead
-        segs = [(0, self.offset(start))]
-        for idx, off in self.segs:
-            if start < idx < start + len(sub):
-                segs.append((idx - start, off))
+        # the line starts strictly inside the part, found by bisection
+        lo = bisect.bisect_right(self._keys, start)
+        hi = bisect.bisect_left(self._keys, start + len(sub))
+        segs = [(0, self.offset(start))] + [(idx - start, off) for idx, off in self.segs[lo:hi]]
         return Block(sub, segs, self.source)
 
 
@@ -235,11 +239,11 @@ def _depth(text: str) -> int:
 
 
 def _join(parts: list[Block]) -> Block:
-    text, segs = "", []
+    texts, segs, base = [], [], 0
     for p in parts:
-        if text:
-            text += " "
-        base = len(text)
+        if texts:
+            base += 1          # the joining space
         segs += [(base + i, off) for i, off in p.segs]
-        text += p.text
-    return Block(text, segs, parts[0].source)
+        texts.append(p.text)
+        base += len(p.text)
+    return Block(" ".join(texts), segs, parts[0].source)

@@ -44,6 +44,7 @@ class ImportReport:
     warnings: list[Diagnostic] = field(default_factory=list)
     validation: list[Diagnostic] | None = None
     todo: list[str] = field(default_factory=list)
+    _candidate_lines: set = field(default_factory=set, repr=False, compare=False)
 
     # -- collecting ------------------------------------------------------------------------
     def tag(self, kind: str, target: str, text: str, line: int, section: str):
@@ -55,7 +56,8 @@ class ImportReport:
     def candidate(self, text: str, kind: str, line: int):
         text = " ".join(text.split())
         u = self.unknown.setdefault(text, Unknown(text, kind))
-        if line not in u.lines:
+        if (text, line) not in self._candidate_lines:     # a set: a name on many lines stays linear
+            self._candidate_lines.add((text, line))
             u.lines.append(line)
         if u.kind == "unknown" and kind != "unknown":
             u.kind = kind
