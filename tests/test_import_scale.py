@@ -13,7 +13,7 @@ Nothing here is timed. Work is counted instead, which is the same on every machi
 bench/import_scale.py shows the same in seconds (10k, 50k remarks and the cap, before/after).
 
 Text that made regular expressions backtrack (quadratically, or exponentially) is imported
-through the command.
+through the command; a flood of stray brackets gives a short report.
 """
 from __future__ import annotations
 
@@ -317,3 +317,19 @@ def test_hostile_text_is_imported_in_linear_time(tmp_path, case):
     report = json.loads(res.stdout)
     assert report["written"], res.stdout[:2000]
     assert holds(report, etree.parse(str(tmp_path / "draft.xml"))), json.dumps(report["counts"])
+
+
+def test_a_flood_of_stray_brackets_is_summarised(tmp_path):
+    """Every stray bracket is a warning, but the report lists the first 100 of a rule and
+    counts the rest, instead of printing a line per bracket."""
+    ed = edition_copy(tmp_path)
+    src = tmp_path / "page.txt"
+    src.write_text(page("stray brackets", 5000), encoding="utf-8")
+    res = cli_import(ed, str(src), "-o", str(tmp_path / "draft.xml"), "--no-validate")
+    lines = res.stdout.splitlines()
+    assert sum("[import.remark.unpaired]" in line for line in lines) == 101
+    assert "  … and 4900 more [import.remark.unpaired] (the first 100 are listed)" in lines
+    res = cli_import(ed, str(src), "-o", str(tmp_path / "draft.xml"), "--force", "--format", "json", "--no-validate")
+    report = json.loads(res.stdout)
+    assert report["warnings_omitted"] == {"import.remark.unpaired": 4900}
+    assert sum(w["rule"] == "import.remark.unpaired" for w in report["warnings"]) == 100
