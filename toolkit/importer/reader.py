@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -172,20 +174,72 @@ def decode(data: bytes, display: str, encoding: str | None = None) -> Source:
     return src
 
 
-def read(path: Path, display: str | None = None, encoding: str | None = None) -> Source:
-    display = display or path.as_posix()
+_NOT_A_FILE = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"),
+               (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+               (stat.S_ISSOCK, "a socket"))
+
+
+def _kind_problem(mode: int, path: Path | None = None) -> str | None:
+    """Why a file of this mode is not read (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    what = next((name for test, name in _NOT_A_FILE if test(mode)), "a special file")
+    link = "a symbolic link to " if path is not None and os.path.islink(path) else ""
+    return f"is {link}{what}, not a text file: only regular files are read"
+
+
+def read_capped(path: Path, display: str) -> bytes:
+    """The bytes of a regular file, at most MAX_INPUT_BYTES of them.
+
+    The path is checked with stat before it is opened (a device, FIFO, socket or folder is never
+    opened: opening a FIFO blocks, reading /dev/zero never ends); a symbolic link is followed only
+    to a regular file. The open file is checked again (it may have been swapped since), and at
+    most cap + 1 bytes are read, so a file that grows while it is read is refused too.
+    """
     try:
-        if path.is_dir():
-            _fail(display, 1, 1, "is a folder, not a text file", "import.unreadable")
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            _too_large(display, size)
-        data = path.read_bytes()
+        st = os.stat(path)
     except FileNotFoundError:
+        if os.path.islink(path):
+            _fail(display, 1, 1, "is a symbolic link to a file that does not exist", "import.missing")
         _fail(display, 1, 1, "file not found", "import.missing")
     except OSError as e:
         _fail(display, 1, 1, f"cannot read the file: {e.strerror or e}", "import.unreadable")
-    return decode(data, display, encoding)
+    problem = _kind_problem(st.st_mode, path)
+    if problem:
+        _fail(display, 1, 1, problem, "import.not-a-file",
+              "give the transcription as a plain-text file")
+    if st.st_size > MAX_INPUT_BYTES:
+        _too_large(display, st.st_size)
+    try:
+        # O_NONBLOCK: should the path have become a FIFO since the stat, opening it must not wait
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        _fail(display, 1, 1, f"cannot read the file: {e.strerror or e}", "import.unreadable")
+    with os.fdopen(fd, "rb", buffering=0) as f:
+        try:
+            problem = _kind_problem(os.fstat(fd).st_mode)
+            if problem:
+                _fail(display, 1, 1, problem, "import.not-a-file",
+                      "give the transcription as a plain-text file")
+            chunks, size = [], 0
+            while size <= MAX_INPUT_BYTES:
+                chunk = f.read(MAX_INPUT_BYTES + 1 - size)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        except OSError as e:
+            _fail(display, 1, 1, f"cannot read the file: {e.strerror or e}", "import.unreadable")
+    if size > MAX_INPUT_BYTES:
+        _fail(display, 1, 1, f"file is too large for one document (over "
+                             f"{MAX_INPUT_BYTES // 1048576} MB; it grew while it was read)",
+              "import.too-large", "import one document page at a time")
+    return b"".join(chunks)
+
+
+def read(path: Path, display: str | None = None, encoding: str | None = None) -> Source:
+    display = display or path.as_posix()
+    return decode(read_capped(path, display), display, encoding)
 
 
 def blocks(src: Source, max_bracket_merge: int = 4) -> list[Block]:

@@ -1,0 +1,98 @@
+"""`edition import` and files (issue #10): only regular files are read, never more than the cap;
+a replaced draft keeps its mode and is written atomically, a new one gets the umask's mode;
+odd encodings give a clear error or a warning, never a traceback.
+
+Everything runs through the real command (run_cli) in a throw-away copy of the edition.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import run_cli
+from test_import import FIXTURES, edition_copy
+
+from toolkit.importer import ImportFailure, reader
+
+PAGE = FIXTURES / "ili-minutes.txt"
+DRAFT = "doc-1945-08-02.xml"           # the name the fixture's date gives
+
+
+def imp(ed: Path, *args: str):
+    res = run_cli("import", *args, cwd=ed)
+    assert "Traceback" not in res.stdout + res.stderr, res.stdout + res.stderr
+    assert "internal error" not in res.stdout + res.stderr, res.stdout + res.stderr
+    return res
+
+
+def mode(p: Path) -> int:
+    return stat.S_IMODE(os.lstat(p).st_mode)
+
+
+# -- 3. only regular files are read, and never beyond the cap --------------------------------
+def special_files(tmp_path: Path) -> dict[str, tuple[str, str]]:
+    """name → (path, what the error says)."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    (tmp_path / "folder.txt").mkdir()
+    return {"/dev/zero": ("/dev/zero", "is a character device, not a text file"),
+            "a FIFO": (str(fifo), "is a named pipe (FIFO), not a text file"),
+            "a folder": (str(tmp_path / "folder.txt"), "is a folder, not a text file"),
+            "a link to /dev/zero": (str(tmp_path / "zero.txt"),
+                                    "is a symbolic link to a character device, not a text file")}
+
+
+@pytest.mark.parametrize("kind", ["/dev/zero", "a FIFO", "a folder", "a link to /dev/zero"])
+def test_special_files_are_refused_before_they_are_opened(tmp_path, kind):
+    ed = edition_copy(tmp_path)
+    path, message = special_files(tmp_path)[kind]
+    before = sorted(p.name for p in (ed / "tei").iterdir())
+    res = imp(ed, path)
+    assert res.returncode == 1
+    first = res.stdout.splitlines()[0]
+    assert first.startswith(f"{path}:1:1: error: {message}") and "[import.not-a-file]" in first, first
+    assert sorted(p.name for p in (ed / "tei").iterdir()) == before
+
+
+def test_a_link_to_a_regular_file_is_read(tmp_path):
+    ed = edition_copy(tmp_path)
+    link = tmp_path / "page.txt"
+    link.symlink_to(PAGE)
+    res = imp(ed, str(link), "--no-validate")
+    assert res.returncode == 0, res.stdout
+    assert (ed / "tei" / DRAFT).exists()
+
+
+def test_a_dangling_link_is_named_as_such(tmp_path):
+    ed = edition_copy(tmp_path)
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    res = imp(ed, str(tmp_path / "gone.txt"))
+    assert res.returncode == 1 and "symbolic link to a file that does not exist" in res.stdout
+
+
+def test_the_cap_holds_while_reading_even_an_endless_file(monkeypatch):
+    """Were the type check passed (a file swapped after the stat, a file that grows), reading
+    still stops after cap + 1 bytes: /dev/zero, which never ends, gives 'too large'."""
+    monkeypatch.setattr(reader, "_kind_problem", lambda mode, path=None: None)
+    with pytest.raises(ImportFailure) as e:
+        reader.read_capped(Path("/dev/zero"), "zero")
+    d = e.value.diagnostic
+    assert d.rule == "import.too-large" and "grew while it was read" in d.message
+
+
+def test_a_file_at_the_cap_is_read_and_one_byte_more_is_not(tmp_path):
+    p = tmp_path / "page.txt"
+    text = PAGE.read_bytes()
+    p.write_bytes(text + b" " * (reader.MAX_INPUT_BYTES - len(text)))
+    assert len(reader.read_capped(p, "page.txt")) == reader.MAX_INPUT_BYTES
+    with p.open("ab") as f:
+        f.write(b" ")
+    with pytest.raises(ImportFailure) as e:
+        reader.read_capped(p, "page.txt")
+    assert e.value.diagnostic.rule == "import.too-large"
