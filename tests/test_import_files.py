@@ -96,3 +96,62 @@ def test_a_file_at_the_cap_is_read_and_one_byte_more_is_not(tmp_path):
     with pytest.raises(ImportFailure) as e:
         reader.read_capped(p, "page.txt")
     assert e.value.diagnostic.rule == "import.too-large"
+
+
+# -- 2. modes and atomic replacement ----------------------------------------------------------
+@pytest.fixture
+def umask():
+    """Set the umask for the commands a test runs (they inherit it); restored afterwards."""
+    old = os.umask(0o022)
+    yield os.umask
+    os.umask(old)
+
+
+@pytest.mark.parametrize("mask,expected", [(0o022, 0o644), (0o027, 0o640)], ids=["022", "027"])
+def test_a_new_draft_gets_the_mode_of_the_umask(tmp_path, umask, mask, expected):
+    ed = edition_copy(tmp_path)
+    umask(mask)
+    assert imp(ed, str(PAGE), "--no-validate").returncode == 0
+    assert mode(ed / "tei" / DRAFT) == expected
+    out = tmp_path / "forced.xml"                     # --force with nothing to replace
+    assert imp(ed, str(PAGE), "-o", str(out), "--force", "--no-validate").returncode == 0
+    assert mode(out) == expected
+
+
+@pytest.mark.parametrize("kept", [0o640, 0o664, 0o444], ids=["640", "664", "444"])
+def test_force_keeps_the_mode_of_the_replaced_draft(tmp_path, umask, kept):
+    ed = edition_copy(tmp_path)
+    target = ed / "tei" / DRAFT
+    target.write_text("an editor's old draft\n")
+    target.chmod(kept)
+    held = target.open()                              # a reader of the old draft
+    res = imp(ed, str(PAGE), "--force", "--no-validate")
+    assert res.returncode == 0, res.stdout
+    assert mode(target) == kept
+    assert etree.parse(str(target)).getroot().get("{http://www.w3.org/XML/1998/namespace}id") == "doc-1945-08-02"
+    # replaced, not rewritten in place: the old file is whole for whoever had it open
+    assert held.read() == "an editor's old draft\n"
+    held.close()
+    assert not [p.name for p in (ed / "tei").iterdir() if p.name.startswith(".")], "temporary file left"
+
+
+def test_force_does_not_replace_a_symbolic_link(tmp_path):
+    ed = edition_copy(tmp_path)
+    elsewhere = tmp_path / "elsewhere.xml"
+    elsewhere.write_text("not the importer's\n")
+    link = ed / "tei" / DRAFT
+    link.symlink_to(elsewhere)
+    res = imp(ed, str(PAGE), "--force", "--no-validate")
+    assert res.returncode == 1 and "is a symbolic link; it is not replaced" in res.stdout
+    assert link.is_symlink() and elsewhere.read_text() == "not the importer's\n"
+
+
+def test_force_never_replaces_the_input_reached_by_another_path(tmp_path):
+    ed = edition_copy(tmp_path)
+    src = tmp_path / "in" / "page.txt"
+    src.parent.mkdir()
+    src.write_bytes(PAGE.read_bytes())
+    (tmp_path / "alias").symlink_to(src.parent)       # alias/page.txt is the input itself
+    res = imp(ed, str(src), "-o", str(tmp_path / "alias" / "page.txt"), "--force", "--no-validate")
+    assert res.returncode == 1 and "would overwrite the input file" in res.stdout
+    assert src.read_bytes() == PAGE.read_bytes()
