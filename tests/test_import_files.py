@@ -155,3 +155,55 @@ def test_force_never_replaces_the_input_reached_by_another_path(tmp_path):
     res = imp(ed, str(src), "-o", str(tmp_path / "alias" / "page.txt"), "--force", "--no-validate")
     assert res.returncode == 1 and "would overwrite the input file" in res.stdout
     assert src.read_bytes() == PAGE.read_bytes()
+
+
+# -- 4. odd encodings ----------------------------------------------------------
+def _page(tmp_path: Path, data: bytes, name: str = "page.txt") -> Path:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+@pytest.mark.parametrize("codec,message", [("rot13", "'rot13' is not a character encoding of text"),
+                                           ("base64", "'base64' is not a character encoding of text"),
+                                           ("nonesuch", "'nonesuch' is an unknown character encoding")])
+def test_an_encoding_that_does_not_decode_text_is_a_clear_error(tmp_path, codec, message):
+    ed = edition_copy(tmp_path)
+    res = imp(ed, str(PAGE), "--encoding", codec)
+    assert res.returncode == 1 and f"ili-minutes.txt:1:1: error: {message}" in res.stdout
+
+
+def test_lone_surrogates_are_removed_with_a_warning(tmp_path):
+    """unicode_escape turns '\\ud800' into a lone surrogate, which XML (and UTF-8) cannot hold."""
+    ed = edition_copy(tmp_path)
+    text = PAGE.read_text(encoding="utf-8").replace("113. An NKVT issue.", "113. An NKVT \\ud800 issue.")
+    src = _page(tmp_path, text.encode("ascii", "backslashreplace"))
+    res = imp(ed, str(src), "--encoding", "unicode_escape", "--format", "json", "--no-validate")
+    assert res.returncode == 0, res.stdout
+    [w] = [w for w in json.loads(res.stdout)["warnings"] if w["rule"] == "import.control-char"]
+    assert (w["line"], w["column"]) == (46, 14) and "U+D800" in w["message"]
+    assert ">NKVT</orgName>  issue." in (ed / "tei" / DRAFT).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("encode,encoding", [
+    (lambda t: b"\xef\xbb\xbf" + t.encode("utf-8").replace(b"NKVT issue", b"NKVT \xe9ssue"), "UTF-8-SIG"),
+    (lambda t: t.replace("NKVT issue", "NKVT XX issue").encode("utf-16").replace(
+        "XX".encode("utf-16-le"), b"\x00\xd8A\x00"), "UTF-16"),
+])
+def test_a_bad_byte_is_placed_by_characters_in_any_encoding(tmp_path, encode, encoding):
+    """Line and column of the first undecodable byte, counted in characters (after a
+    byte-order mark, in two-byte units)."""
+    ed = edition_copy(tmp_path)
+    src = _page(tmp_path, encode(PAGE.read_text(encoding="utf-8")))
+    res = imp(ed, str(src))
+    assert res.returncode == 1
+    assert res.stdout.startswith(f"{src}:46:14: error: the file is not valid {encoding}"), res.stdout
+
+
+def test_utf16_without_byte_order_mark_is_named_in_the_hint(tmp_path):
+    ed = edition_copy(tmp_path)
+    src = _page(tmp_path, PAGE.read_text(encoding="utf-8").encode("utf-16-le"))
+    res = imp(ed, str(src))
+    assert res.returncode == 1 and "NUL bytes" in res.stdout and "--encoding utf-16" in res.stdout
+    res = imp(ed, str(src), "--encoding", "utf-16-le", "--no-validate")
+    assert res.returncode == 0, res.stdout

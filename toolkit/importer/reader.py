@@ -21,8 +21,9 @@ from ..diagnostics import ERROR, WARNING, Diagnostic
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 
 # Characters XML 1.0 cannot carry. Form feeds (page breaks from PDF extraction) and vertical
-# tabs become line breaks; the others are removed with a warning.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
+# tabs become line breaks; the others are removed with a warning. Lone surrogates (which some
+# codecs, such as unicode_escape, can produce) are not characters either.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _BLANK = re.compile(r"^[ \t\u00a0]*$")
 
 
@@ -120,6 +121,29 @@ def _too_large(display: str, size: int):
           "import one document page at a time")
 
 
+def _is_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+        return True
+    except (LookupError, ValueError):
+        return False
+
+
+def _bad_byte(e: UnicodeDecodeError, enc: str, display: str):
+    """Fail at the line and column of the first byte that cannot be decoded, counted in the text
+    decoded before it (right for UTF-16 too). e.object is what the codec saw (utf-8-sig: the
+    bytes after the byte-order mark)."""
+    obj = e.object if isinstance(e.object, (bytes, bytearray)) else b""
+    before = bytes(obj[:e.start]).decode(enc, "replace").replace("\r\n", "\n").replace("\r", "\n")
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    bad = bytes(obj[e.start:min(e.end, e.start + 4)])
+    what = ("byte" if len(bad) == 1 else "bytes") + " " + " ".join(f"0x{b:02X}" for b in bad) \
+        if bad else "the end of the file"
+    _fail(display, line, col, f"the file is not valid {enc.upper()}: {what} cannot be decoded",
+          "import.encoding", "save the file as UTF-8, or name its encoding with --encoding (e.g. cp1252)")
+
+
 def decode(data: bytes, display: str, encoding: str | None = None) -> Source:
     """Bytes → Source, or ImportFailure for empty, binary, oversized or mis-encoded input."""
     if len(data) > MAX_INPUT_BYTES:
@@ -137,21 +161,20 @@ def decode(data: bytes, display: str, encoding: str | None = None) -> Source:
         col = at - (data.rfind(b"\n", 0, at) + 1) + 1
         _fail(display, line, col, "this is a binary file, not a plain-text transcription "
                                   "(it contains NUL bytes)", "import.binary",
-              "save the translation as plain text (UTF-8)")
+              "save the translation as plain text (UTF-8); a UTF-16 file without a byte-order "
+              "mark needs --encoding utf-16")
     enc = encoding or bom_encoding or "utf-8"
-    try:
-        codecs.lookup(enc)
-    except LookupError:
-        _fail(display, 1, 1, f"unknown character encoding '{enc}'", "import.encoding")
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        col = len(data[data.rfind(b"\n", 0, e.start) + 1:e.start].decode(enc, "replace")) + 1
-        _fail(display, line, col,
-              f"the file is not valid {enc.upper()}: byte 0x{data[e.start]:02X} cannot be decoded",
-              "import.encoding",
+        _bad_byte(e, enc, display)
+    except UnicodeError as e:          # codecs that fail without a position (idna, punycode)
+        _fail(display, 1, 1, f"the file cannot be read as {enc}: {e}", "import.encoding",
               "save the file as UTF-8, or name its encoding with --encoding (e.g. cp1252)")
+    except (LookupError, ValueError):  # unknown, or not a text encoding (base64, rot13, zlib)
+        what = "not a character encoding of text" if _is_codec(enc) else "an unknown character encoding"
+        _fail(display, 1, 1, f"'{enc}' is {what}", "import.encoding",
+              "name a text encoding, such as utf-8, cp1252, latin-1 or utf-16")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\f", "\n").replace("\v", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     src = Source(display, text)
@@ -163,7 +186,7 @@ def decode(data: bytes, display: str, encoding: str | None = None) -> Source:
             _fail(display, line, col, f"this is not a plain-text transcription: it contains "
                                       f"{len(bad)} control characters", "import.binary")
         for m in bad[:20]:
-            src.warnings.append(src.diag(m.start(), f"control character U+{ord(m.group()):04X} "
+            src.warnings.append(src.diag(m.start(), f"character U+{ord(m.group()):04X} "
                                          f"removed (XML cannot contain it)", "import.control-char"))
         text = _XML_ILLEGAL.sub("", text)
         # positions were reported against the original; the removed characters are so rare that
