@@ -11,9 +11,11 @@ carrying a Diagnostic (file, line, column); nothing here prints.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 
 from ..config import Config
@@ -99,15 +101,7 @@ def import_file(config: Config, source: Path, output: Path | None = None, force:
         output = default_folder(edition) / f"doc-{page.date[0]}.xml"
     output = Path(output)
     report.output = display(output)
-    if output.exists() and output.is_dir():
-        _fail(report.output, "the output is a folder; give a file name", "import.output")
-    if canon(output) == canon(source):
-        _fail(report.output, "the output would overwrite the input file", "import.output")
-    if output.exists() and not force:
-        _fail(report.output, "the file exists already; it is not overwritten", "import.exists",
-              "use --force to replace it, or -o to write elsewhere")
-    if not output.parent.is_dir():
-        _fail(report.output, f"the folder {output.parent} does not exist", "import.output")
+    _check_output(output, source, force, report.output)
 
     doc_id = output.stem if _DOC_ID.fullmatch(output.stem) else f"doc-{page.date[0] if page.date else 'undated'}"
     # Links are written as seen from the edition's document folder, where the draft belongs; a
@@ -155,24 +149,105 @@ def import_file(config: Config, source: Path, output: Path | None = None, force:
     return report
 
 
-def _write(path: Path, data: bytes, force: bool):
-    """Create the file (never replacing one unless force); replace atomically when forced."""
-    if not force:
-        try:
-            with open(path, "xb") as f:
-                f.write(data)
-        except FileExistsError:
-            _fail(display(path), "the file exists already; it is not overwritten", "import.exists",
-                  "use --force to replace it")
-        except OSError as e:
-            _fail(display(path), f"cannot write the file: {e.strerror or e}", "import.output")
-        return
-    fd, tmp = tempfile.mkstemp(prefix=".import-", suffix=".xml", dir=path.parent)
+def _check_output(output: Path, source: Path, force: bool, shown: str):
+    """Refuse, before any work, an output that is a folder, the input itself (by any path), an
+    existing file without --force, or anything but a regular file with it (a symbolic link, a
+    device): --force replaces a draft, never what a link points to or a special file."""
     try:
+        st = os.lstat(output)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        _fail(shown, f"cannot use the output: {e.strerror or e}", "import.output")
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        _fail(shown, "the output is a folder; give a file name", "import.output")
+    if canon(output) == canon(source) or (st is not None and _same_file(output, source)):
+        _fail(shown, "the output would overwrite the input file", "import.output")
+    if st is not None and not force:
+        _fail(shown, "the file exists already; it is not overwritten", "import.exists",
+              "use --force to replace it, or -o to write elsewhere")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        what = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
+        _fail(shown, f"the output is {what}; it is not replaced, even with --force", "import.output",
+              "give the path of a regular file with -o")
+    if not output.parent.is_dir():
+        _fail(shown, f"the folder {output.parent} does not exist", "import.output")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _write(path: Path, data: bytes, force: bool):
+    """Write the draft through a temporary file in the same folder, so that no reader ever sees
+    half a draft. A new file gets the mode the user's umask gives (0644 with umask 022); a file
+    replaced with --force keeps its mode (and, where allowed, its owner and group). Without
+    --force the temporary file is hard-linked into place, which fails if the name is taken."""
+    shown = display(path)
+    existing = None
+    if force:
+        try:
+            existing = os.lstat(path)
+        except FileNotFoundError:
+            pass
+        except OSError as e:
+            _fail(shown, f"cannot write the file: {e.strerror or e}", "import.output")
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            _fail(shown, "the output is not a regular file; it is not replaced", "import.output")
+    tmp = None
+    try:
+        fd, tmp = _temp_beside(path)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.replace(tmp, path)
+            f.flush()
+            if existing is not None:
+                _keep_mode(f.fileno(), existing)
+            os.fsync(f.fileno())
+        if force:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path, data, shown)
+    except FileExistsError:
+        _fail(shown, "the file exists already; it is not overwritten", "import.exists",
+              "use --force to replace it")
     except OSError as e:
-        if os.path.exists(tmp):
+        _fail(shown, f"cannot write the file: {e.strerror or e}", "import.output")
+    finally:
+        if tmp is not None and os.path.lexists(tmp):
             os.unlink(tmp)
-        _fail(display(path), f"cannot write the file: {e.strerror or e}", "import.output")
+
+
+def _temp_beside(path: Path) -> tuple[int, str]:
+    """A new, empty temporary file next to `path`, created with mode 0666 so that the umask
+    decides (mkstemp would make it 0600, and the draft would keep that)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(path.parent))
+
+
+def _keep_mode(fd: int, st: os.stat_result):
+    try:
+        os.fchown(fd, st.st_uid, st.st_gid)   # first: a change of owner clears set-id bits
+    except PermissionError:
+        pass          # only root may give a file away; the mode is kept all the same
+    os.fchmod(fd, stat.S_IMODE(st.st_mode))
+
+
+def _link_new(tmp: str, path: Path, data: bytes, shown: str):
+    """Put the finished temporary file at `path` unless something is there already."""
+    try:
+        os.link(tmp, path)
+    except OSError as e:
+        if e.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV, errno.EMLINK):
+            raise
+        # no hard links on this file system: create exclusively and write in place
+        with open(path, "xb") as f:
+            f.write(data)

@@ -33,11 +33,13 @@ def _y(name):
     return _YEAR.format(name)
 
 
-# order matters: longest forms first
+# order matters: longest forms first. A list of days is bounded (a month has 31) and possessive
+# (giving back a day can never let "and" match): unbounded, it was retried from every number of
+# a long "1, 2, 3, …" to its end (quadratic).
 PATTERNS = [
     ("range", re.compile(rf"\b{_d('d1')}(?:\s+{_m('m1')}(?:\s+{_y('y1')})?)?{_DASH}{_d('d2')}\s+{_m('m2')}(?:,?\s+{_y('y2')})?\b", re.I)),
     ("us_range", re.compile(rf"\b{_m('m1')}\s+{_d('d1')}(?:,\s+{_y('y1')})?{_DASH}(?:{_m('m2')}\s+)?{_d('d2')},\s+{_y('y2')}\b", re.I)),
-    ("list", re.compile(rf"\b(?P<days>[0-3]?\d(?:\s*,\s*[0-3]?\d)*)\s*,?\s+and\s+{_d('d2')}\s+{_m('m2')}(?:,?\s+{_y('y2')})?\b", re.I)),
+    ("list", re.compile(rf"\b(?P<days>[0-3]?\d(?:\s*,\s*[0-3]?\d){{0,31}}+)\s*,?\s+and\s+{_d('d2')}\s+{_m('m2')}(?:,?\s+{_y('y2')})?\b", re.I)),
     ("dmy", re.compile(rf"\b{_d('d')}\s+{_m('m')}(?:,?\s+{_y('y')})?\b", re.I)),
     ("mdy", re.compile(rf"\b{_m('m')}\s+{_d('d')}(?:st|nd|rd|th)?(?:,\s+{_y('y')})?\b(?!\s*(?:-|–))", re.I)),
     ("my", re.compile(rf"\b{_m('m')}\s+{_y('y')}\b", re.I)),

@@ -89,6 +89,9 @@ class Gazetteer:
             self.by_id[ent.id] = ref
             for surface in [ent.preferred, *ent.variants]:
                 self._add(surface, ref)
+        # coordination looks tails up by length at each "and", in the order they were added
+        self.tail_rank = {tail: n for n, tail in enumerate(self.tails)}
+        self.tail_lengths = sorted({len(tail) for tail in self.tails})
 
     def _add(self, surface: str, ref: EntityRef):
         key = tuple(t.key for t in tokenize(surface))
@@ -145,14 +148,16 @@ def longest_at(gaz: Gazetteer, stream: list[Token], i: int) -> NameMatch | None:
     if stream[i].bracket is not None or not stream[i].is_word:
         return None
     best: NameMatch | None = None
+    best_at: list[int] = []          # stream indices of best's tokens
 
-    def walk(j: int, key: tuple[str, ...], used: list[Token], skipped: list[int], consumed: list[int]):
-        nonlocal best
-        if key and key in gaz.names and _starts_ok(gaz, used[0], key):
-            end = used[-1].end
+    def walk(j: int, key: tuple[str, ...], used: list[int], skipped: list[int], consumed: list[int]):
+        nonlocal best, best_at
+        if key and key in gaz.names and _starts_ok(gaz, stream[used[0]], key):
+            end = stream[used[-1]].end
             if best is None or end > best.end:
-                best = NameMatch(used[0].start, end, gaz.names[key], list(used), list(skipped),
-                                 sorted(set(consumed)))
+                best = NameMatch(stream[used[0]].start, end, gaz.names[key], [stream[u] for u in used],
+                                 list(skipped), sorted(set(consumed)))
+                best_at = used
         if j >= len(stream):
             return
         t = stream[j]
@@ -165,14 +170,21 @@ def longest_at(gaz: Gazetteer, stream: list[Token], i: int) -> NameMatch | None:
                 walk(k, key, used, skipped + [t.bracket], consumed)
         nk = key + (t.key,)
         if nk in gaz.prefixes:
-            walk(j + 1, nk, used + [t], skipped, consumed + ([t.bracket] if t.bracket is not None else []))
+            walk(j + 1, nk, used + [j], skipped, consumed + ([t.bracket] if t.bracket is not None else []))
 
     walk(i, (), [], [], [])
-    if best is not None:
-        # a bracket holding part of the name must be complete, or the name is cut mid-bracket
+    if best is not None and best.consumed:
+        # a bracket holding part of the name must be complete, or the name is cut mid-bracket.
+        # A bracket's tokens are contiguous in the stream: look around the name, not at all of it.
+        taken = set(best_at)
         for b in best.consumed:
-            inside = [t for t in stream if t.bracket == b]
-            if any(t not in best.tokens for t in inside):
+            at = next(u for u in best_at if stream[u].bracket == b)
+            lo, hi = at, at
+            while lo > 0 and stream[lo - 1].bracket == b:
+                lo -= 1
+            while hi + 1 < len(stream) and stream[hi + 1].bracket == b:
+                hi += 1
+            if not taken.issuperset(range(lo, hi + 1)):
                 return None
     return best
 
@@ -192,8 +204,10 @@ def coordinated(gaz: Gazetteer, stream: list[Token]) -> list[NameMatch]:
             if len(p2) < l2:
                 continue
             rest = j + 1 + l2
-            for tail, prefixes in gaz.tails.items():
-                if tuple(keys[rest:rest + len(tail)]) != tail or p2 not in prefixes:
+            here = {tuple(keys[rest:rest + length]) for length in gaz.tail_lengths}
+            for tail in sorted(here & gaz.tails.keys(), key=gaz.tail_rank.__getitem__):
+                prefixes = gaz.tails[tail]
+                if p2 not in prefixes:
                     continue
                 for l1 in (3, 2, 1):
                     p1 = tuple(keys[max(j - l1, 0):j])

@@ -46,6 +46,14 @@ class Note:
 
 
 ALL_KINDS = frozenset({"person", "place", "org"})
+_INITIAL = re.compile(r"[A-Z]\.")
+
+
+def _only_initials(text: str) -> bool:
+    """Nothing but initials ("V. M."), white space allowed around each. One regex with a space
+    on both sides of each initial backtracked exponentially when the test failed."""
+    words = [w for w in re.split(r"(?<=\.)|\s+", text) if w]
+    return (bool(words) or not text) and all(_INITIAL.fullmatch(w) for w in words)
 
 
 class Marker:
@@ -157,17 +165,24 @@ class Marker:
         spelling can be added as a variant)."""
         out = []
         text = block.text
+        first_token = {}                      # alternative bracket → index of its first token
+        for i, t in enumerate(stream):
+            if t.bracket is not None:
+                first_token.setdefault(t.bracket, i)
+        taken = bytearray(len(text) + 1)      # characters already inside a name
+        for a, b, _ in spans:
+            taken[a:b] = b"\x01" * (b - a)
         for k, r in alts.items():
             if k in used_alts:
                 continue
             refs = {x for x in self.gaz.lookup(r.content.strip()) if x.kind in kinds}
-            first = next((i for i, t in enumerate(stream) if t.bracket == k), None)
+            first = first_token.get(k)
             if len(refs) != 1 or first is None:
                 continue
             run = []
             i = first - 1
             while i >= 0 and not run and stream[i].bracket is None and stream[i].is_word \
-                    and stream[i].capitalised and not any(a <= stream[i].start < b for a, b, _ in spans + out):
+                    and stream[i].capitalised and not taken[stream[i].start]:
                 run.insert(0, stream[i])
                 i -= 1
             if not run or text[run[-1].end:r.start].strip():
@@ -175,6 +190,7 @@ class Marker:
             ref = next(iter(refs))
             orig = text[run[0].start:run[-1].end]
             out.append((run[0].start, r.end, Name(ref.kind, ref.id, [Choice(orig, r.content.strip())])))
+            taken[run[0].start:r.end] = b"\x01" * (r.end - run[0].start)
             used_alts.add(k)
             line = block.position(r.start)[0]
             self.report.tag(ref.kind, ref.id, text[run[0].start:r.end], line, section)
@@ -223,7 +239,7 @@ class Marker:
             found = [m for m in find_names(self.gaz, stream)
                      if not m.ambiguous and m.ref.kind == "person"]
             rest = block.text[:found[0].start] + block.text[found[0].end:] if len(found) == 1 else "x"
-            if len(found) != 1 or not re.fullmatch(r"(?:\s*[A-Z]\.\s*)*", rest):
+            if len(found) != 1 or not _only_initials(rest):
                 return None
             refs = found[0].refs
             self.report.warn(block.diag(0, f"signatory “{block.text}” taken to be "

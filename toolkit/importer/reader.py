@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +21,9 @@ from ..diagnostics import ERROR, WARNING, Diagnostic
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 
 # Characters XML 1.0 cannot carry. Form feeds (page breaks from PDF extraction) and vertical
-# tabs become line breaks; the others are removed with a warning.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffe\uffff]")
+# tabs become line breaks; the others are removed with a warning. Lone surrogates (which some
+# codecs, such as unicode_escape, can produce) are not characters either.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _BLANK = re.compile(r"^[ \t\u00a0]*$")
 
 
@@ -68,16 +71,20 @@ class Block:
     """A paragraph of the input: its lines joined with single spaces.
 
     `segs` maps positions in `text` back to offsets in the source: (index in text, source
-    offset) at the start of each joined line.
+    offset) at the start of each joined line, in order. Lookups bisect them, so a block of
+    many lines costs log(lines) per position, never a pass over all its lines.
     """
 
     text: str
     segs: list[tuple[int, int]]
     source: Source = field(repr=False)
+    _keys: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self):
+        self._keys = [s[0] for s in self.segs]
 
     def offset(self, i: int) -> int:
-        k = bisect.bisect_right([s[0] for s in self.segs], i) - 1
-        k = max(k, 0)
+        k = max(bisect.bisect_right(self._keys, i) - 1, 0)
         return self.segs[k][1] + (i - self.segs[k][0])
 
     def position(self, i: int = 0) -> tuple[int, int]:
@@ -97,10 +104,10 @@ class Block:
         lead = len(sub) - len(sub.lstrip())
         sub = sub.strip()
         start += lead
-        segs = [(0, self.offset(start))]
-        for idx, off in self.segs:
-            if start < idx < start + len(sub):
-                segs.append((idx - start, off))
+        # the line starts strictly inside the part, found by bisection
+        lo = bisect.bisect_right(self._keys, start)
+        hi = bisect.bisect_left(self._keys, start + len(sub))
+        segs = [(0, self.offset(start))] + [(idx - start, off) for idx, off in self.segs[lo:hi]]
         return Block(sub, segs, self.source)
 
 
@@ -112,6 +119,29 @@ def _too_large(display: str, size: int):
     _fail(display, 1, 1, f"file is too large for one document ({size / 1048576:.1f} MB; "
                          f"the limit is {MAX_INPUT_BYTES // 1048576} MB)", "import.too-large",
           "import one document page at a time")
+
+
+def _is_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+        return True
+    except (LookupError, ValueError):
+        return False
+
+
+def _bad_byte(e: UnicodeDecodeError, enc: str, display: str):
+    """Fail at the line and column of the first byte that cannot be decoded, counted in the text
+    decoded before it (right for UTF-16 too). e.object is what the codec saw (utf-8-sig: the
+    bytes after the byte-order mark)."""
+    obj = e.object if isinstance(e.object, (bytes, bytearray)) else b""
+    before = bytes(obj[:e.start]).decode(enc, "replace").replace("\r\n", "\n").replace("\r", "\n")
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    bad = bytes(obj[e.start:min(e.end, e.start + 4)])
+    what = ("byte" if len(bad) == 1 else "bytes") + " " + " ".join(f"0x{b:02X}" for b in bad) \
+        if bad else "the end of the file"
+    _fail(display, line, col, f"the file is not valid {enc.upper()}: {what} cannot be decoded",
+          "import.encoding", "save the file as UTF-8, or name its encoding with --encoding (e.g. cp1252)")
 
 
 def decode(data: bytes, display: str, encoding: str | None = None) -> Source:
@@ -131,21 +161,20 @@ def decode(data: bytes, display: str, encoding: str | None = None) -> Source:
         col = at - (data.rfind(b"\n", 0, at) + 1) + 1
         _fail(display, line, col, "this is a binary file, not a plain-text transcription "
                                   "(it contains NUL bytes)", "import.binary",
-              "save the translation as plain text (UTF-8)")
+              "save the translation as plain text (UTF-8); a UTF-16 file without a byte-order "
+              "mark needs --encoding utf-16")
     enc = encoding or bom_encoding or "utf-8"
-    try:
-        codecs.lookup(enc)
-    except LookupError:
-        _fail(display, 1, 1, f"unknown character encoding '{enc}'", "import.encoding")
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        col = len(data[data.rfind(b"\n", 0, e.start) + 1:e.start].decode(enc, "replace")) + 1
-        _fail(display, line, col,
-              f"the file is not valid {enc.upper()}: byte 0x{data[e.start]:02X} cannot be decoded",
-              "import.encoding",
+        _bad_byte(e, enc, display)
+    except UnicodeError as e:          # codecs that fail without a position (idna, punycode)
+        _fail(display, 1, 1, f"the file cannot be read as {enc}: {e}", "import.encoding",
               "save the file as UTF-8, or name its encoding with --encoding (e.g. cp1252)")
+    except (LookupError, ValueError):  # unknown, or not a text encoding (base64, rot13, zlib)
+        what = "not a character encoding of text" if _is_codec(enc) else "an unknown character encoding"
+        _fail(display, 1, 1, f"'{enc}' is {what}", "import.encoding",
+              "name a text encoding, such as utf-8, cp1252, latin-1 or utf-16")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\f", "\n").replace("\v", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     src = Source(display, text)
@@ -157,7 +186,7 @@ def decode(data: bytes, display: str, encoding: str | None = None) -> Source:
             _fail(display, line, col, f"this is not a plain-text transcription: it contains "
                                       f"{len(bad)} control characters", "import.binary")
         for m in bad[:20]:
-            src.warnings.append(src.diag(m.start(), f"control character U+{ord(m.group()):04X} "
+            src.warnings.append(src.diag(m.start(), f"character U+{ord(m.group()):04X} "
                                          f"removed (XML cannot contain it)", "import.control-char"))
         text = _XML_ILLEGAL.sub("", text)
         # positions were reported against the original; the removed characters are so rare that
@@ -168,20 +197,72 @@ def decode(data: bytes, display: str, encoding: str | None = None) -> Source:
     return src
 
 
-def read(path: Path, display: str | None = None, encoding: str | None = None) -> Source:
-    display = display or path.as_posix()
+_NOT_A_FILE = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"),
+               (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+               (stat.S_ISSOCK, "a socket"))
+
+
+def _kind_problem(mode: int, path: Path | None = None) -> str | None:
+    """Why a file of this mode is not read (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    what = next((name for test, name in _NOT_A_FILE if test(mode)), "a special file")
+    link = "a symbolic link to " if path is not None and os.path.islink(path) else ""
+    return f"is {link}{what}, not a text file: only regular files are read"
+
+
+def read_capped(path: Path, display: str) -> bytes:
+    """The bytes of a regular file, at most MAX_INPUT_BYTES of them.
+
+    The path is checked with stat before it is opened (a device, FIFO, socket or folder is never
+    opened: opening a FIFO blocks, reading /dev/zero never ends); a symbolic link is followed only
+    to a regular file. The open file is checked again (it may have been swapped since), and at
+    most cap + 1 bytes are read, so a file that grows while it is read is refused too.
+    """
     try:
-        if path.is_dir():
-            _fail(display, 1, 1, "is a folder, not a text file", "import.unreadable")
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            _too_large(display, size)
-        data = path.read_bytes()
+        st = os.stat(path)
     except FileNotFoundError:
+        if os.path.islink(path):
+            _fail(display, 1, 1, "is a symbolic link to a file that does not exist", "import.missing")
         _fail(display, 1, 1, "file not found", "import.missing")
     except OSError as e:
         _fail(display, 1, 1, f"cannot read the file: {e.strerror or e}", "import.unreadable")
-    return decode(data, display, encoding)
+    problem = _kind_problem(st.st_mode, path)
+    if problem:
+        _fail(display, 1, 1, problem, "import.not-a-file",
+              "give the transcription as a plain-text file")
+    if st.st_size > MAX_INPUT_BYTES:
+        _too_large(display, st.st_size)
+    try:
+        # O_NONBLOCK: should the path have become a FIFO since the stat, opening it must not wait
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        _fail(display, 1, 1, f"cannot read the file: {e.strerror or e}", "import.unreadable")
+    with os.fdopen(fd, "rb", buffering=0) as f:
+        try:
+            problem = _kind_problem(os.fstat(fd).st_mode)
+            if problem:
+                _fail(display, 1, 1, problem, "import.not-a-file",
+                      "give the transcription as a plain-text file")
+            chunks, size = [], 0
+            while size <= MAX_INPUT_BYTES:
+                chunk = f.read(MAX_INPUT_BYTES + 1 - size)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        except OSError as e:
+            _fail(display, 1, 1, f"cannot read the file: {e.strerror or e}", "import.unreadable")
+    if size > MAX_INPUT_BYTES:
+        _fail(display, 1, 1, f"file is too large for one document (over "
+                             f"{MAX_INPUT_BYTES // 1048576} MB; it grew while it was read)",
+              "import.too-large", "import one document page at a time")
+    return b"".join(chunks)
+
+
+def read(path: Path, display: str | None = None, encoding: str | None = None) -> Source:
+    display = display or path.as_posix()
+    return decode(read_capped(path, display), display, encoding)
 
 
 def blocks(src: Source, max_bracket_merge: int = 4) -> list[Block]:
@@ -235,11 +316,11 @@ def _depth(text: str) -> int:
 
 
 def _join(parts: list[Block]) -> Block:
-    text, segs = "", []
+    texts, segs, base = [], [], 0
     for p in parts:
-        if text:
-            text += " "
-        base = len(text)
+        if texts:
+            base += 1          # the joining space
         segs += [(base + i, off) for i, off in p.segs]
-        text += p.text
-    return Block(text, segs, parts[0].source)
+        texts.append(p.text)
+        base += len(p.text)
+    return Block(" ".join(texts), segs, parts[0].source)

@@ -24,6 +24,8 @@ _HAND = re.compile(r"(?:^|;\s*)handwritten\b(?P<where>[^:;\]]*):\s*", re.I)
 _ALT = re.compile(r"^[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}$")
 _SEAL = re.compile(r"\bseal\b", re.I)
 _SIGNED = re.compile(r"^\s*(?:signed|signature)\s*$", re.I)
+# "word [" or "word[": a word character right before the bracket, with at most one space between
+_WORD_BEFORE = re.compile(r"\w\s?$")
 
 
 @dataclass
@@ -88,8 +90,9 @@ def _classify(text: str, start: int, end: int) -> Remark:
         return Remark(start, end, content, "signed")
     if _SEAL.search(stripped) and len(stripped.split()) <= 6:
         return Remark(start, end, content, "seal")
-    before = text[:start]
-    if _ALT.match(stripped) and re.search(r"\w\s?$", before):
+    # only the last three characters can take part in the match ($ may stand before a final
+    # newline): looking at the whole text before the bracket made many remarks quadratic
+    if _ALT.match(stripped) and _WORD_BEFORE.search(text, max(start - 3, 0), start):
         return Remark(start, end, content, "alternative")
     return Remark(start, end, content, "editorial")
 

@@ -10,6 +10,10 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, sort_diagnostics
 
 
+# Warnings listed per rule; the others of that rule are counted.
+WARNINGS_PER_RULE = 100
+
+
 @dataclass
 class Tagged:
     kind: str            # person | place | org | date
@@ -44,6 +48,8 @@ class ImportReport:
     warnings: list[Diagnostic] = field(default_factory=list)
     validation: list[Diagnostic] | None = None
     todo: list[str] = field(default_factory=list)
+    _candidate_lines: set = field(default_factory=set, repr=False, compare=False)
+    warned: Counter = field(default_factory=Counter)     # rule → warnings found (listed or not)
 
     # -- collecting ------------------------------------------------------------------------
     def tag(self, kind: str, target: str, text: str, line: int, section: str):
@@ -55,14 +61,25 @@ class ImportReport:
     def candidate(self, text: str, kind: str, line: int):
         text = " ".join(text.split())
         u = self.unknown.setdefault(text, Unknown(text, kind))
-        if line not in u.lines:
+        if (text, line) not in self._candidate_lines:     # a set: a name on many lines stays linear
+            self._candidate_lines.add((text, line))
             u.lines.append(line)
         if u.kind == "unknown" and kind != "unknown":
             u.kind = kind
 
     def warn(self, d: Diagnostic | None):
-        if d is not None:
+        """Keep the first WARNINGS_PER_RULE warnings of each rule; count the rest (a page with a
+        hundred thousand stray brackets needs one line saying so, not a hundred thousand)."""
+        if d is None:
+            return
+        self.warned[d.rule] += 1
+        if self.warned[d.rule] <= WARNINGS_PER_RULE:
             self.warnings.append(d)
+
+    @property
+    def omitted(self) -> dict[str, int]:
+        """rule → warnings found but not listed."""
+        return {r: n - WARNINGS_PER_RULE for r, n in sorted(self.warned.items()) if n > WARNINGS_PER_RULE}
 
     # -- reading ---------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -84,6 +101,7 @@ class ImportReport:
             "remarks": [asdict(e) for e in self.remarks],
             "unknown_names": [asdict(u) for u in sorted(self.unknown.values(), key=lambda u: u.lines[0])],
             "warnings": [asdict(d) for d in sort_diagnostics(self.warnings)],
+            "warnings_omitted": self.omitted,
             "validation": None if self.validation is None else {
                 "errors": self.validation_errors,
                 "warnings": sum(not d.is_error for d in self.validation),
@@ -115,9 +133,11 @@ def format_text(report: ImportReport) -> str:
                        f"{', '.join(map(str, u.lines))}")
     warnings = sort_diagnostics(report.warnings)
     if warnings:
-        out.append(f"needs a human ({len(warnings)}):")
+        out.append(f"needs a human ({sum(report.warned.values())}):")
         for d in warnings:
             out.append(f"  {d.path}:{d.line}:{d.column}: {d.severity}: {d.message} [{d.rule}]")
+        for rule, n in report.omitted.items():
+            out.append(f"  … and {n} more [{rule}] (the first {WARNINGS_PER_RULE} are listed)")
     if report.todo:
         out.append("to do:")
         out += [f"  {t}" for t in report.todo]

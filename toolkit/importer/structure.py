@@ -17,7 +17,10 @@ CHROME = {"skip to content", "skip to main content", "skip to navigation", "menu
           "back to top", "print", "share"}
 _NUMBERED = re.compile(r"^(?P<n>\d{1,4})\.\s+\S")
 _LETTERED = re.compile(r"^\(?(?P<n>[a-z])\)\s+\S")
-_DISTRIBUTION = re.compile(r"^(?:Excerpts?|Extracts?|Copies)\b[^.:]*\bsent\b[^.:]*:", re.I)
+# "Excerpts have been sent:" — the colon is found first, then "sent" before it: one regex with
+# two open runs ([^.:]* sent [^.:]*:) backtracked quadratically over "Excerpts sent sent sent …"
+_DISTRIBUTION_HEAD = re.compile(r"(?:Excerpts?|Extracts?|Copies)\b[^.:]*:", re.I)
+_SENT = re.compile(r"\bsent\b", re.I)
 _HEADING_WORD = re.compile(r"^[A-ZА-Я][A-ZА-Я]+\b")
 _POINT_HEAD = re.compile(r"^(?:Concerning|On|About|Regarding|Question|Issue|An?|The)\b")
 
@@ -92,12 +95,29 @@ def _split_leading_remarks(blocks: list[Block]) -> list[Block]:
             out.append(b)
             continue
         cuts = sorted({0, len(b.text)} | {x for r in hand if r.start == 0 or r.end == len(b.text)
-                                          or b.text[r.end:].lstrip()[:1].isdigit()
+                                          or _digit_follows(b.text, r.end)
                                           for x in (r.start, r.end)})
         for a, z in zip(cuts, cuts[1:]):
             if b.text[a:z].strip():
                 out.append(b.slice(a, z))
     return out
+
+
+def _digit_follows(text: str, pos: int) -> bool:
+    """Whether the first non-blank character from pos on is a digit (looking no further: a copy
+    of the rest of the block per remark was quadratic)."""
+    n = len(text)
+    while pos < n and text[pos].isspace():
+        pos += 1
+    return pos < n and text[pos].isdigit()
+
+
+def _distribution(text: str) -> int | None:
+    """End of an "Excerpts have been sent:" head at the start of `text`, or None."""
+    m = _DISTRIBUTION_HEAD.match(text)
+    if m and _SENT.search(text, 0, m.end()):
+        return m.end()
+    return None
 
 
 def _is_heading(b: Block) -> bool:
@@ -226,14 +246,13 @@ def parse(blocks: list[Block]) -> Page:
             item.content[-1].items.append((lm.group("n"), b))
             i += 1
             continue
-        dm = _DISTRIBUTION.match(b.text)
-        if dm and point is not None:
-            head = b.slice(0, dm.end())
+        dm = _distribution(b.text)
+        if dm is not None and point is not None:
+            head = b.slice(0, dm)
             distribution = Distribution(head)
             point.distribution = distribution
-            rest = b.text[dm.end():].strip()
-            if rest:
-                distribution.paras.append(b.slice(dm.end(), len(b.text)))
+            if b.text[dm:].strip():
+                distribution.paras.append(b.slice(dm, len(b.text)))
             i += 1
             continue
         # a plain paragraph

@@ -57,17 +57,26 @@ def el(parent, tag, text=None, **attrs):
 def _append_text(parent, s: str):
     if not s:
         return
-    if len(parent):
-        parent[-1].tail = (parent[-1].tail or "") + s
-    else:
+    # parent[-1] is found from the end; len(parent) counts every child, which made a paragraph
+    # of many notes quadratic
+    try:
+        last = parent[-1]
+    except IndexError:
         parent.text = (parent.text or "") + s
+        return
+    last.tail = (last.tail or "") + s
 
 
 def add_inline(parent, nodes: list, ctx: Context):
-    for n in nodes:
+    pending: list[str] = []      # adjacent strings are joined and appended once: lxml copies
+    for n in nodes:              # the whole text on every append (quadratic when done per piece)
         if isinstance(n, str):
-            _append_text(parent, n)
-        elif isinstance(n, Name):
+            pending.append(n)
+            continue
+        if pending:
+            _append_text(parent, "".join(pending))
+            pending = []
+        if isinstance(n, Name):
             e = el(parent, NAME_TAG[n.kind], ref=ctx.hrefs[n.ref])
             for p in n.parts:
                 if isinstance(p, str):
@@ -85,6 +94,8 @@ def add_inline(parent, nodes: list, ctx: Context):
         elif isinstance(n, Note):
             e = el(parent, "note", type=n.type)
             add_inline(e, n.content, ctx)
+    if pending:
+        _append_text(parent, "".join(pending))
 
 
 class Writer:
@@ -93,7 +104,7 @@ class Writer:
         self.marker = marker
         self.ctx = ctx
         self.report = report
-        self.hand_phrases: list[str] = []
+        self.hand_phrases: dict[str, None] = {}   # distinct phrases, in order of appearance
         self.msdesc_possible = self._repository() is not None
 
     # -- helpers ---------------------------------------------------------------------------
@@ -222,7 +233,7 @@ class Writer:
 
     def _archive_name(self) -> str | None:
         rights = " ".join(b.text for b in self.page.info.rights)
-        m = re.search(r"\bThe ([A-Z][\w ]+?) welcomes reuse of (Digital Archive)\b", rights)
+        m = _ARCHIVE.search(rights)
         return f"{m.group(1)} {m.group(2)}" if m else None
 
     def _bibl_tail(self) -> str:
@@ -358,8 +369,7 @@ class Writer:
 
     def hand_note(self, div, hn: HandNote):
         line = hn.text.line
-        if hn.phrase not in self.hand_phrases:
-            self.hand_phrases.append(hn.phrase)
+        self.hand_phrases.setdefault(hn.phrase)
         note = el(div, "note", type="handwritten", place=hn.place, hand="#" + self.ctx.hand_ids["archive"])
         self.inline(note, hn.text)
         self.report.remark("handwritten", f"{hn.phrase}: {hn.text.text}", line)
@@ -391,6 +401,9 @@ class Writer:
                                               "import.closer.signatory"))
 
 
+# "The History and Public Policy Program welcomes reuse of Digital Archive …". The name is
+# bounded: an open lazy run was tried from every "The" to the end of the text (quadratic).
+_ARCHIVE = re.compile(r"\bThe ([A-Z][\w ]{1,200}?) welcomes reuse of (Digital Archive)\b")
 _FIELD_NOUNS = {"original uploaded date": "upload date", "uploaded date": "upload date"}
 
 
