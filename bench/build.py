@@ -80,8 +80,8 @@ SAXON_JARS = [Path("/usr/share/java/Saxon-HE.jar"), *sorted(Path("/usr/share/jav
 def context_file(config_path: Path | None, paths: list[Path], dest: Path) -> Path:
     """The $edition-context our build passes to document.xsl, written out for the peer."""
     sys.path.insert(0, str(REPO))
-    from toolkit.build.html import HtmlBuild
-    from toolkit.build.runner import load_for_build
+    from toolkit.outputs.html import HtmlBuild
+    from toolkit.outputs.runner import load_for_build
     from toolkit.config import Config, load_config
     cfg = load_config(config_path) if config_path else Config(root=Path.cwd())
     ed = load_for_build(cfg, paths, [])
@@ -103,7 +103,7 @@ def peer(src: Path, out: Path, ctx: Path):
     run = timed(["java", "-cp", str(jar), "net.sf.saxon.Transform", f"-s:{src}",
                  f"-xsl:{REPO / 'xslt' / 'html' / 'document.xsl'}", f"-o:{out}",
                  f"+edition-context={ctx}"], before=fresh)
-    from toolkit.build.search import _binary
+    from toolkit.outputs.search import _binary
     index = out.parent / (out.name + "-pagefind")
     # the peer names its pages after the sources (*.xml): Pagefind is told to read those
     pf = timed([*_binary(), "--site", str(out), "--glob", "**/*.xml", "--output-path", str(index), "--silent",
@@ -117,7 +117,7 @@ def pagefind_floor(site: Path, work: Path, only: list[Path] | None = None) -> Ru
     remove, since Pagefind can only read pages once they are made. `only`: just these pages
     (the edited page of a one-edit rebuild)."""
     sys.path.insert(0, str(REPO))
-    from toolkit.build.search import _binary, search_copy
+    from toolkit.outputs.search import _binary, search_copy
     copies = work / "copies"
     shutil.rmtree(copies, ignore_errors=True)
     for page in (only if only is not None else site.rglob("*.html")):

@@ -31,7 +31,7 @@ def volume_only(edition_dir: str) -> dict:
     """In this (fresh) process: build only the volume and report the phases."""
     sys.path.insert(0, str(REPO))
     from pypdf import PdfReader
-    from toolkit.build import pdf
+    from toolkit.outputs import pdf
     from toolkit.config import load_config
     from toolkit.model import Edition
 

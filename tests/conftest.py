@@ -65,7 +65,7 @@ def pytest_runtest_makereport(item, call):
 def build_site(out: Path, paths=None, authority=(), search: bool = True) -> Path:
     """Build the HTML site of the bundled edition, or of the given files ad hoc (with the given
     authority files), into `out`; fails the test unless the build is ok."""
-    from toolkit.build.runner import build
+    from toolkit.outputs.runner import build
     from toolkit.config import load_config
     kw = {"paths": list(paths), "authority": list(authority)} if paths else {}
     [r] = build(load_config(REPO / "edition.toml"), ["html"], out=out, search_index=search, **kw)

@@ -62,8 +62,8 @@ def test_a_bad_configuration_value_is_a_clear_error(tmp_path, change, command, w
 
 
 def test_an_unwritable_output_is_a_clear_error(tmp_path, monkeypatch):
-    from toolkit.build import publish
-    from toolkit.build.runner import BuildError, build
+    from toolkit.outputs import publish
+    from toolkit.outputs.runner import BuildError, build
     from toolkit.config import load_config
     ed = edition_copy(tmp_path)
 

@@ -14,7 +14,7 @@ from lxml import etree
 from lxml import html as lhtml
 
 from conftest import REPO
-from toolkit.build.runner import build
+from toolkit.outputs.runner import build
 from toolkit.config import load_config
 from toolkit import model
 from toolkit.xmlsafe import TEI_NS
@@ -307,8 +307,8 @@ def test_text_of_empty_pointers():
 
 def test_context_is_made_without_a_build(tmp_path):
     """bench/build.py writes the context for the peer without running a build."""
-    from toolkit.build.html import HtmlBuild
-    from toolkit.build.runner import load_for_build
+    from toolkit.outputs.html import HtmlBuild
+    from toolkit.outputs.runner import load_for_build
     from toolkit.config import load_config
     from conftest import REPO
     ed = load_for_build(load_config(REPO / "edition.toml"), [], [])

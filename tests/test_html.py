@@ -9,7 +9,7 @@ import pytest
 from lxml import html as lhtml
 
 from toolkit.config import load_config
-from toolkit.build.runner import build
+from toolkit.outputs.runner import build
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "html"
@@ -292,7 +292,7 @@ def test_failed_build_leaves_previous_output(edition_copy, monkeypatch):
     before = (out / "doc" / "doc-1937-06-14.html").read_bytes()
     doc = edition_copy / "tei" / "doc-1937-06-14.xml"
     doc.write_text(doc.read_text().replace("Decline the governor's", "Refuse the governor's"))
-    from toolkit.build import html as html_build
+    from toolkit.outputs import html as html_build
 
     def boom(*a, **k):
         raise RuntimeError("interrupted")
@@ -399,7 +399,7 @@ def test_search_copy_indexes_like_the_page(site, tmp_path):
     pages themselves; only the anchors of block elements (paragraphs, divisions …) are gone,
     which our search page does not use; headings (Pagefind's sub-results) keep theirs."""
     import subprocess
-    from toolkit.build import search
+    from toolkit.outputs import search
     pages = ["doc/doc-1937-06-14.html", "doc/doc-1945-07-09.html", "entity/kruchinkin.html",
              "entity/kashgar.html"]
     pages = [p for p in pages if (site / p).exists()]
@@ -426,7 +426,7 @@ def test_search_copy_indexes_like_the_page(site, tmp_path):
 
 
 def test_search_copy_keeps_pages_it_cannot_cut():
-    from toolkit.build import search
+    from toolkit.outputs import search
     plain = "<html><body><p id='x'>no body marker</p></body></html>"
     assert search.search_copy(plain) == plain
     broken = '<html><body><div data-pagefind-body=""><p id="p-1">unclosed'
@@ -469,7 +469,7 @@ def test_site_pages_written_by_the_workers_equal_those_of_one_transform(tmp_path
     import sys
     sys.path.insert(0, str(REPO / "bench"))
     from _common import replicate_edition
-    from toolkit.build import html as html_build
+    from toolkit.outputs import html as html_build
     ed = replicate_edition(tmp_path / "ed", 40)
     r = cli("build", "html", "--no-search", cwd=ed)  # a fresh process: forked workers
     assert r.returncode == 0, r.stderr

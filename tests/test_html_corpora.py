@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lhtml
 
-from toolkit.build.runner import build
+from toolkit.outputs.runner import build
 from toolkit.config import load_config
 from toolkit.model import text_of
 from toolkit.xmlsafe import TEI_NS, parse_file

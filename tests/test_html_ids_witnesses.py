@@ -16,7 +16,7 @@ from lxml import etree
 
 from conftest import REPO, SHARED, shared_path
 from conftest import build_site, html_page as _page, norm_text as _text
-from toolkit.build.html import RESERVED_PAGE_IDS, cite_ids, page_id
+from toolkit.outputs.html import RESERVED_PAGE_IDS, cite_ids, page_id
 
 
 def _build(out: Path, paths, authority=()) -> Path:
@@ -198,7 +198,7 @@ def test_link_to_a_fragment_of_another_document_follows_the_id_rule(tmp_path):
     """'a.xml#summary' names the TEI element with xml:id 'summary', which page a shows as
     'tei-summary' (the page's own #summary is its summary block): the link goes there."""
     from lxml import html as lhtml
-    from toolkit.build.runner import build
+    from toolkit.outputs.runner import build
     from toolkit.config import Config
     head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{id}"><teiHeader><fileDesc><titleStmt>'
             '<title>{id}</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p>'
@@ -220,7 +220,7 @@ def test_generated_id_gives_way_to_an_xml_id(tmp_path):
     """The second paragraph would be #p-2, but the third has xml:id="p-2": the generated one
     becomes #p-2-n, on the page and in the entity page's passage link (html.cite_ids)."""
     from lxml import html as lhtml
-    from toolkit.build.runner import build
+    from toolkit.outputs.runner import build
     from toolkit.config import Config
     head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{id}"><teiHeader><fileDesc><titleStmt>'
             '<title>{id}</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p>'

@@ -15,7 +15,7 @@ import pytest
 from lxml import html as lhtml
 
 from conftest import REPO
-from toolkit.build.runner import build
+from toolkit.outputs.runner import build
 from toolkit.config import load_config
 
 FIXTURE = REPO / "tests" / "fixtures" / "media"
@@ -178,10 +178,10 @@ def test_changed_and_removed_images_incrementally(edition, tmp_path):
 
 def test_unchanged_images_are_not_hashed_again(edition, monkeypatch):
     """An image whose recorded stat is unchanged is not read again (the rule of the document
-    files: toolkit/build/html.py, trusted_stat); the test's images are fresh, so RACY_NS is 0."""
+    files: toolkit/outputs/html.py, trusted_stat); the test's images are fresh, so RACY_NS is 0."""
     import builtins
 
-    from toolkit.build import html as html_build
+    from toolkit.outputs import html as html_build
     monkeypatch.setattr(html_build, "RACY_NS", 0)
     out = edition / "output" / "html"
     _build(edition, out)

@@ -131,7 +131,7 @@ def test_serve_watches_the_images_the_site_copied(tmp_path):
     import struct
     import zlib
 
-    from toolkit.build.runner import build
+    from toolkit.outputs.runner import build
     from toolkit.config import load_config
     from toolkit.serve import watched_files
 

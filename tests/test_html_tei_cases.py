@@ -286,7 +286,7 @@ def test_pointer_to_an_element_of_the_same_text_is_an_in_page_link(inpage):
 
 
 def test_adhoc_title(tmp_path):
-    from toolkit.build.runner import adhoc_title
+    from toolkit.outputs.runner import adhoc_title
     from toolkit.config import Config
     inside = REPO / "tei"
     edition = load_config(REPO / "edition.toml")

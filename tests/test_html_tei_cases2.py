@@ -268,7 +268,7 @@ def test_apparatus_reads_as_its_lemma_in_titles_and_contents(tmp_path):
     (fp:reading-text: the page title, the contents) take an apparatus's lemma, else its first
     reading — also when the other readings are grouped in rdgGrp."""
     from lxml import html as lhtml
-    from toolkit.build.runner import build
+    from toolkit.outputs.runner import build
     from toolkit.config import load_config
     fixture = Path(__file__).resolve().parent / "fixtures" / "tei_cases2" / "app-reading.xml"
     [r] = build(load_config(Path(__file__).resolve().parents[1] / "edition.toml"), ["html"],

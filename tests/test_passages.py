@@ -1,4 +1,4 @@
-"""Entity pages' passages (toolkit/build/html.py: passage_of, snippet), a document the stylesheet
+"""Entity pages' passages (toolkit/outputs/html.py: passage_of, snippet), a document the stylesheet
 cannot render, and authority files that give no entity."""
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from lxml import etree
 from lxml import html as lhtml
 
 from conftest import REPO, run_cli, shared_path
-from toolkit.build import html as html_build
-from toolkit.build.html import cite_ids, passage_of, passage_text, snippet
-from toolkit.build.runner import build
+from toolkit.outputs import html as html_build
+from toolkit.outputs.html import cite_ids, passage_of, passage_text, snippet
+from toolkit.outputs.runner import build
 from toolkit.config import load_config
 from toolkit.model import text_of
 from toolkit.xmlsafe import TEI_NS
@@ -204,7 +204,7 @@ def test_render_failure_gives_a_plain_page_and_a_diagnostic(tmp_path, monkeypatc
 CLI_SCRIPT = """
 import sys
 from pathlib import Path
-import toolkit.build.html as h
+import toolkit.outputs.html as h
 h.DOCUMENT_XSL = Path(sys.argv[1])
 h.PARALLEL_MIN_DOCS = 1  # worker processes, forked: they inherit the stylesheet's path
 sys.argv = ["edition", *sys.argv[2:]]
@@ -262,7 +262,7 @@ def test_letters_siglen_is_named_in_a_warning(tmp_path):
 
 
 def test_authority_with_lists_but_no_ids_is_named_too(tmp_path):
-    from toolkit.build.runner import authority_warnings
+    from toolkit.outputs.runner import authority_warnings
     from toolkit.config import Config
     from toolkit.model import Edition
     f = tmp_path / "unnamed.xml"
@@ -278,7 +278,7 @@ def test_authority_with_lists_but_no_ids_is_named_too(tmp_path):
 def test_a_page_that_cannot_be_written_stops_the_build(tmp_path, monkeypatch):
     """Only Saxon's errors on a document give a plain page; any other failure while making a
     page (here: writing it, as on a full disk) stops the build with the file's name."""
-    from toolkit.build.runner import BuildError
+    from toolkit.outputs.runner import BuildError
     real = html_build.write_file
 
     def failing(path, data):
@@ -291,7 +291,7 @@ def test_a_page_that_cannot_be_written_stops_the_build(tmp_path, monkeypatch):
     out = tmp_path / "site"
     out.mkdir()
     (out / "old.html").write_text("previous output")
-    from toolkit.build.publish import write_manifest
+    from toolkit.outputs.publish import write_manifest
     write_manifest(out, {"old.html": ""})  # a previous build's output
     with pytest.raises(BuildError, match=r"\.xml: cannot write its page: .*No space left"):
         adhoc(out)
@@ -301,7 +301,7 @@ def test_a_page_that_cannot_be_written_stops_the_build(tmp_path, monkeypatch):
 WRITE_FAILS_SCRIPT = """
 import sys
 from pathlib import Path
-import toolkit.build.html as h
+import toolkit.outputs.html as h
 real = h.write_file
 def failing(path, data):
     if Path(path).parent.name == "doc":

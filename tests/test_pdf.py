@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from toolkit.build.runner import build
+from toolkit.outputs.runner import build
 from toolkit.config import Config, load_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -397,7 +397,7 @@ def test_missing_glyph_is_a_placeholder_and_an_error(tmp_path):
 
 
 def test_typst_errors_point_at_the_tei_line(tmp_path):
-    from toolkit.build.pdf import Fragment, Typesetter, TypesetError, assemble, FONT_DIRS
+    from toolkit.outputs.pdf import Fragment, Typesetter, TypesetError, assemble, FONT_DIRS
     frag = Fragment(None, "x", "some/file.xml", None,
                     '#ed-document(key: "x", title: "T")[/*@L7*/#ed-p[#"fine";]/*@L42*/#ed-p[#ed-no-such-function()]]')
     setter = Typesetter([d for d in FONT_DIRS if Path(d).is_dir()], [])

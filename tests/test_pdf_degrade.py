@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.build.publish import write_manifest
+from toolkit.outputs.publish import write_manifest
 from pypdf import PdfReader
 
-from toolkit.build import pdf as pdfmod
-from toolkit.build import pdf_chars
-from toolkit.build.pdf import build_pdf
-from toolkit.build.runner import BuildError, load_for_build
+from toolkit.outputs import pdf as pdfmod
+from toolkit.outputs import pdf_chars
+from toolkit.outputs.pdf import build_pdf
+from toolkit.outputs.runner import BuildError, load_for_build
 from toolkit.config import Config, load_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -368,8 +368,8 @@ PEAK_MB = "int(next(l for l in open('/proc/self/status') if l.startswith('VmHWM'
 HUGE_SCRIPT = """
 import sys, time
 from pathlib import Path
-from toolkit.build.pdf import build_pdf
-from toolkit.build.runner import load_for_build
+from toolkit.outputs.pdf import build_pdf
+from toolkit.outputs.runner import load_for_build
 from toolkit.config import Config
 t = time.perf_counter()
 ed = load_for_build(Config(root=Path.cwd()), [Path(p) for p in sys.argv[2:]], [])

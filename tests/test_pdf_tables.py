@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import etree
 from pypdf import PdfReader
 
-from toolkit.build.runner import build
+from toolkit.outputs.runner import build
 from toolkit.config import Config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -137,7 +137,7 @@ HOSTILE = """<table cols="100000000" rows="100000000">
 
 def test_hostile_spans_are_bounded_and_warned(tmp_path):
     script = ("import sys, time; from pathlib import Path\n"
-              "from toolkit.build.runner import build; from toolkit.config import Config\n"
+              "from toolkit.outputs.runner import build; from toolkit.config import Config\n"
               "t = time.perf_counter()\n"
               "[r] = build(Config(root=Path.cwd()), ['pdf'], paths=[Path(sys.argv[1])], out=Path(sys.argv[2]), report=None)\n"
               # the child's own peak (ru_maxrss would include the pytest process it was forked from)
@@ -186,7 +186,7 @@ def table(xml: str):
 
 
 def layout(xml: str):
-    from toolkit.build.pdf_tables import lay_out
+    from toolkit.outputs.pdf_tables import lay_out
     t = table(xml)
     columns, placed, notes = lay_out(t)
     cells = [c for c in t.iter(f"{{{TEI_NS}}}cell")]

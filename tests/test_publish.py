@@ -1,4 +1,4 @@
-"""Atomic publication (toolkit/build/publish.py): seeded staging folders and background removal."""
+"""Atomic publication (toolkit/outputs/publish.py): seeded staging folders and background removal."""
 from __future__ import annotations
 
 import os
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.build import publish
+from toolkit.outputs import publish
 
 
 def make_site(root: Path) -> Path:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from toolkit.build import search
+from toolkit.outputs import search
 
 
 def _bundle(folder, entry: str, runtime: bytes):
@@ -41,7 +41,7 @@ def test_bundles_placed_without_interfaces_and_with_shared_runtime(tmp_path):
 
 def test_built_site_has_no_unused_interfaces(tmp_path):
     from conftest import REPO
-    from toolkit.build.runner import build
+    from toolkit.outputs.runner import build
     from toolkit.config import load_config
     [r] = build(load_config(REPO / "edition.toml"), ["html"], out=tmp_path / "site")
     assert r.ok, r.summary()

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 from conftest import REPO
-from toolkit.build import html as html_build
-from toolkit.build.runner import build
-from toolkit.build.state import state_file
+from toolkit.outputs import html as html_build
+from toolkit.outputs.runner import build
+from toolkit.outputs.state import state_file
 from toolkit.config import load_config
 
 
@@ -114,7 +114,7 @@ def test_a_file_read_in_the_racy_window_gets_its_stat_on_a_later_build(tmp_path,
 
 
 def test_a_lazily_read_file_that_changed_stops_the_build(tmp_path):
-    from toolkit.build.runner import BuildError
+    from toolkit.outputs.runner import BuildError
     f = tmp_path / "a.xml"
     f.write_bytes(b"<TEI/>")
     src = html_build.LazySourceFile(path=f, display="a.xml", light=True)

@@ -415,7 +415,7 @@ def watched_files(config, paths: list[Path], authority: list[Path], out: Path | 
         files += config.source_files()
     files += list(authority)
     if out is not None:
-        from .build.html import _read_cache
+        from .outputs.html import _read_cache
         files += [Path(p) for p in sorted(_read_cache(Path(out)).get("media", {}))]
     if config.path:
         files.append(config.path)
@@ -471,7 +471,7 @@ def serve(config, out: Path, paths: list[Path], authority: list[Path], host: str
           port: int = 8000, watch: bool = True, echo=print, interval: float = 0.5,
           stop: threading.Event | None = None):
     """Build, serve, and (with watch) rebuild on change until interrupted or `stop` is set."""
-    from .build.runner import BuildError, build
+    from .outputs.runner import BuildError, build
     state = _State()
 
     def rebuild(config, config_error=None):

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from toolkit.build.runner import build
+    from toolkit.outputs.runner import build
     from toolkit.config import load_config
     out = tmp_path_factory.mktemp("audit") / "site"
     [r] = build(load_config(REPO / "edition.toml"), ["html"], out=out)
@@ -68,7 +68,7 @@ def _doc_xml(n: int) -> str:
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
-    from toolkit.build.runner import build
+    from toolkit.outputs.runner import build
     from toolkit.config import load_config
     src = tmp_path_factory.mktemp("big-src")
     (src / "places.xml").write_text(_places_xml(), encoding="utf-8")

@@ -89,7 +89,7 @@ def _long_doc() -> str:
 
 
 def _build(out: Path, paths: list[Path], authority: list[Path]):
-    from toolkit.build.runner import build
+    from toolkit.outputs.runner import build
     from toolkit.config import load_config
     [r] = build(load_config(REPO / "edition.toml"), ["html"], paths=paths, authority=authority, out=out,
                 search_index=False)

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from toolkit.build.runner import build
+    from toolkit.outputs.runner import build
     from toolkit.config import load_config
-    from toolkit.build import search
+    from toolkit.outputs import search
     out = tmp_path_factory.mktemp("browser") / "site"
     saved = search.PAGES_PER_SHARD
     search.PAGES_PER_SHARD = 8  # many small search shards: the search page must merge them

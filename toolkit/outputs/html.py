@@ -1,7 +1,7 @@
 """The HTML edition: a static site from XSLT 3.0 (xslt/html/), orchestrated here.
 
 Flow (docs/html.md): the Edition model → the context document (plus page addresses) → a plan
-(fingerprints, toolkit/build/plan.py) → document pages (xslt/html/document.xsl, in parallel
+(fingerprints, toolkit/outputs/plan.py) → document pages (xslt/html/document.xsl, in parallel
 worker processes when there are many) → site pages (xslt/html/site.xsl: listings, indices,
 entity pages, map, chronology, search, home, data for the facets; one transform writing every
 page that changed) → static assets → Pagefind index → manifest → atomic swap of output/html.
@@ -50,7 +50,7 @@ CITABLE = ("div", "p", "ab", "head", "item", "l", "lg", "sp", "note", "closer", 
 PASSAGE = ("p", "ab", "head", "item", "l", "note", "signed", "salute", "dateline", "postscript")
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 NAME_TAGS = tuple(T + n for n in ("persName", "placeName", "orgName", "name", "rs"))  # as the model's mentions
-CACHE = "html.json"  # the build's state (toolkit/build/state.py), outside the site
+CACHE = "html.json"  # the build's state (toolkit/outputs/state.py), outside the site
 CACHE_FORMAT = 6  # bump when what is cached (or how the model derives document facts) changes
 
 # Documents are transformed in worker processes when there is enough work to pay for them.
