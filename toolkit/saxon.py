@@ -1,8 +1,31 @@
-"""Saxon (saxonche): one processor per process, each stylesheet compiled once and reused."""
+"""Saxon (saxonche): one confined processor per process, each stylesheet compiled once and reused.
+
+What XSLT and XPath run by the toolkit may reach is decided by the processor, not by reading the
+stylesheets (docs/validation.md, "What XSLT may read"):
+
+- No file and no network. Feature allowedProtocols is "data" from the processor's first moment
+  (Saxon only ever narrows it), so doc(), document(), unparsed-text(), unparsed-text-lines(),
+  json-doc(), collection(), xsl:source-document, fn:transform and xsl:include/xsl:import of a
+  file or URL are refused by Saxon itself. The modules a stylesheet includes are read here, by
+  Python, confined to folders the caller names (the toolkit's xslt/; for a Schematron schema also
+  the edition's folder), and handed to Saxon as data: URIs, which hold their content and reach
+  nothing.
+- No environment variables. Saxon copies the process environment when the processor is made
+  (once per process; later changes are not seen), so it is made while os.environ is empty, and
+  `available-environment-variables()` is checked to be empty before anything runs.
+- No Java system properties and no xsl:result-document: feature allow-external-functions is
+  false, except while one of the toolkit's own stylesheets compiles (site.xsl writes its pages
+  with xsl:result-document); a stylesheet compiled from text (generated from a Schematron schema)
+  also has its result documents captured in memory, never written.
+"""
 from __future__ import annotations
 
+import base64
+import os
+import re
 import threading
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
@@ -17,9 +40,22 @@ XSLT_DIR = next((d for d in (Path(__file__).resolve().parent.parent / "xslt",
                              Path(__file__).resolve().parent / "xslt") if d.is_dir()),
                 Path(__file__).resolve().parent.parent / "xslt")
 
+XSL_NS = "http://www.w3.org/1999/XSL/Transform"
+_FEATURE = "http://saxon.sf.net/feature/"
+
 
 class XsltError(Exception):
     """A stylesheet failed to compile or to run; message says which and why."""
+
+
+class RefusedError(XsltError):
+    """A file that XSLT may not have: outside the allowed folders, not a file, missing or not
+    well-formed. `reason` says why; `path` and `line`: the module whose include named it."""
+
+    def __init__(self, reason: str, path: Path | None = None, line: int = 1, uri: str = "",
+                 href: str | None = None):
+        super().__init__((f'href="{href}": ' if href is not None else "") + reason)
+        self.reason, self.path, self.line, self.uri = reason, path, line, uri
 
 
 def processor():
@@ -27,51 +63,232 @@ def processor():
     global _processor
     with _lock:
         if _processor is None:
-            from saxonche import PySaxonProcessor
-            _processor = PySaxonProcessor(license=False)
+            _processor = _confined_processor()
         return _processor
 
 
+def _confined_processor():
+    import locale
+    from saxonche import PySaxonProcessor
+    saved, saved_locale = dict(os.environ), locale.setlocale(locale.LC_ALL)
+    os.environ.clear()  # Saxon takes its copy of the environment now (measured: ≈ 4 ms)
+    try:
+        proc = PySaxonProcessor(license=False)
+    finally:
+        os.environ.update(saved)
+        # the JVM's start sets the process locale from the (now empty) environment: Python's
+        # own (open() without encoding=, say) is put back
+        locale.setlocale(locale.LC_ALL, saved_locale)
+    proc.set_configuration_property(_FEATURE + "allowedProtocols", "data")
+    proc.set_configuration_property(_FEATURE + "allow-external-functions", "false")
+    # fail closed: a processor that could read the environment (one made elsewhere in this
+    # process before ours shares its copy) is never used
+    seen = proc.new_xpath_processor().evaluate_single("count(available-environment-variables())")
+    if seen is None or str(seen) != "0":
+        raise XsltError("refusing to run XSLT: Saxon can read this process's environment variables")
+    return proc
+
+
+def _allow_extensions(on: bool) -> None:
+    processor().set_configuration_property(_FEATURE + "allow-external-functions",
+                                           "true" if on else "false")
+
+
+# ------------------------------------------------------------------------------ modules
+
+def uri_to_path(uri: str) -> Path | None:
+    """The local path of a file: URI, or None for any other scheme."""
+    parts = urlsplit(uri)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    if os.name == "nt":
+        from nturl2path import url2pathname
+        return Path(url2pathname(parts.path))
+    return Path(unquote(parts.path))
+
+
+def confined(path: Path, roots) -> bool:
+    """Whether a file (symbolic links followed) lies inside one of the folders."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(real.is_relative_to(Path(r).resolve()) for r in roots)
+
+
+def _data_uri(text: str) -> str:
+    return "data:application/xml;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+# the start tag of an include or import (any prefix) and its href, for a rewrite in place that
+# keeps every line where it was (Saxon's messages give lines)
+_MODULE_TAG = re.compile(r"""<(?:[\w.-]+:)?(?:include|import)\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_HREF = re.compile(r"""(\shref\s*=\s*)(?:"[^"]*"|'[^']*')""")
+_readable: dict[str, str] = {}  # data: URI -> the file it holds, for messages
+
+
+def module_refs(root: etree._Element) -> list[etree._Element]:
+    """The xsl:include and xsl:import declarations of a stylesheet module."""
+    return [c for c in root if c.tag in (f"{{{XSL_NS}}}include", f"{{{XSL_NS}}}import")]
+
+
+def resolve_module(href: str, base: str, roots, where: Path | None = None, line: int = 1) -> Path:
+    """The file an include/import href names, if it lies inside the allowed folders."""
+    uri = urljoin(base, href.strip())
+    path = uri_to_path(uri)
+    if path is None or not confined(path, roots):
+        raise RefusedError(f"refused to read {uri}: XSLT may read only files inside "
+                           f"{_folders(roots)}", where, line, uri=uri, href=href)
+    return path
+
+
+def _folders(roots) -> str:
+    own = Path(XSLT_DIR).resolve()
+    names = [str(r) for r in roots if Path(r).resolve() != own]
+    if len(names) < len(roots):
+        names.append("the toolkit's own xslt/")
+    return " and ".join(names)
+
+
+def module_data_uri(path: Path, roots, files: list[Path] | None = None, _stack: tuple = ()) -> str:
+    """A stylesheet module as a data: URI, its own includes and imports (confined to `roots`)
+    turned into data: URIs too, recursively. `files` collects every module read."""
+    uri = _data_uri(module_text(path, roots, files, _stack))
+    _readable[uri] = Path(path).name
+    return uri
+
+
+def module_text(path: Path, roots, files: list[Path] | None = None, _stack: tuple = ()) -> str:
+    """A stylesheet module's text with its includes and imports replaced by data: URIs."""
+    from .xmlsafe import parse_file
+    path = Path(os.path.normpath(os.path.abspath(path)))
+    if path in _stack:
+        raise RefusedError(f"{path.name} includes itself (circular xsl:include/xsl:import)", path,
+                           uri=path.as_uri())
+    src = parse_file(path, display=str(path))
+    if not src.ok:
+        d = src.diagnostics[0] if src.diagnostics else None
+        raise RefusedError(f"cannot read {path.as_uri()}"
+                           + (f" (line {d.line}: {d.message})" if d else ""), uri=path.as_uri())
+    if files is not None:
+        files.append(path)
+    base = path.as_uri()
+    refs = module_refs(src.root)
+    uris = []
+    for el in refs:
+        line = src.position(el)[0]
+        target = resolve_module(el.get("href") or "", base, roots, path, line)
+        try:
+            uris.append(module_data_uri(target, roots, files, _stack + (path,)))
+        except RefusedError as e:
+            if e.path is None:  # the module itself could not be read: say who names it
+                raise RefusedError(e.reason, path, line, e.uri, el.get("href")) from None
+            raise
+    text = src.data.decode(src.tree.docinfo.encoding or "utf-8")
+    text = re.sub(r"^<\?xml[^>]*\?>", "", text.lstrip("\ufeff"))  # (given to Saxon as text)
+    # a DOCTYPE stays with lxml (Saxon would expand its entities), as does markup the rewrite
+    # in place cannot follow: the tree is serialised instead (lines may move)
+    out = None if src.tree.docinfo.doctype else _rewrite_in_place(text, uris) if uris else text
+    if out is None:
+        for el, uri in zip(refs, uris):
+            el.set("href", uri)
+        out = serialize_for_saxon(src.tree)
+    return out
+
+
+def _rewrite_in_place(text: str, uris: list[str]) -> str | None:
+    """The text with the href of each include/import replaced, or None when what was replaced
+    is not exactly the module's includes and imports (say, one inside a comment)."""
+    queue = list(uris)
+    pieces, pos = [], 0
+    for m in _MODULE_TAG.finditer(text):
+        h = _HREF.search(m.group())
+        if h is None or not queue:
+            continue
+        pieces += [text[pos:m.start() + h.start()], h.group(1), '"', queue.pop(0), '"']
+        pos = m.start() + h.end()
+    out = "".join(pieces) + text[pos:]
+    try:
+        root = etree.fromstring(out.encode("utf-8"), etree.XMLParser(resolve_entities=False,
+                                                                     no_network=True, load_dtd=False))
+    except etree.XMLSyntaxError:
+        return None
+    return out if [el.get("href") for el in module_refs(root)] == uris else None
+
+
+def readable(message: str) -> str:
+    """Saxon's message with the data: URIs of modules named by their files."""
+    for uri, name in _readable.items():
+        if uri in message:
+            message = message.replace(uri, name)
+        short = uri[len("data:"):]  # (Saxon abbreviates a location to what follows the last "/")
+        tail = short.rsplit("/", 1)[-1]
+        if len(tail) >= 8 and tail in message:
+            message = message.replace(tail, name)
+    return message
+
+
+# ------------------------------------------------------------------------------ compiling
+
 def compile_stylesheet(path: str | Path):
-    """The compiled executable for a stylesheet file, cached by path and modification time."""
+    """The compiled executable for one of the toolkit's own stylesheets (in xslt/), cached by
+    path and modification time. Its modules are read from xslt/ only."""
     path = Path(path).resolve()
     key = (str(path), path.stat().st_mtime)
     with _lock:
         exe = _compiled.get(key)
     if exe is not None:
         return exe
+    if not confined(path, (XSLT_DIR,)):
+        raise XsltError(f"{path}: not one of the toolkit's stylesheets (in {XSLT_DIR})")
     proc = processor()
-    xp = proc.new_xslt30_processor()
     try:
-        exe = xp.compile_stylesheet(stylesheet_file=str(path))
-    except Exception as e:  # saxonche raises PySaxonApiError with Saxon's message
+        text = module_text(path, (XSLT_DIR,))
+        builder = proc.new_document_builder()
+        builder.set_base_uri(path.as_uri())
+        builder.set_line_numbering(True)
+        node = builder.parse_xml(xml_text=text)
+    except RefusedError as e:
         raise XsltError(f"{path.name}: stylesheet does not compile: {e}") from None
-    if exe is None:
-        raise XsltError(f"{path.name}: stylesheet does not compile")
+    except Exception as e:  # saxonche raises PySaxonApiError with Saxon's message
+        raise XsltError(f"{path.name}: stylesheet does not compile: {readable(str(e))}") from None
     with _lock:
+        _allow_extensions(True)  # (trusted: site.xsl writes its pages with xsl:result-document)
+        try:
+            exe = proc.new_xslt30_processor().compile_stylesheet(stylesheet_node=node)
+        except Exception as e:
+            raise XsltError(f"{path.name}: stylesheet does not compile: {readable(str(e))}") from None
+        finally:
+            _allow_extensions(False)
+        if exe is None:
+            raise XsltError(f"{path.name}: stylesheet does not compile")
         _compiled[key] = exe
     return exe
 
 
 def compile_stylesheet_text(text: str, cache_key: str):
-    """Compile a stylesheet held in memory (e.g. generated from Schematron), cached by key."""
+    """Compile a stylesheet held in memory that the toolkit did not write (generated from a
+    Schematron schema), cached by key. Its includes must already be data: URIs."""
     key = (cache_key, 0.0)
     with _lock:
         exe = _compiled.get(key)
     if exe is not None:
         return exe
     xp = processor().new_xslt30_processor()
-    try:
-        exe = xp.compile_stylesheet(stylesheet_text=text)
-    except Exception as e:
-        raise XsltError(f"generated stylesheet {cache_key} does not compile: {e}") from None
-    with _lock:
+    with _lock:  # (never while a trusted compile has allowed extensions)
+        try:
+            exe = xp.compile_stylesheet(stylesheet_text=text)
+        except Exception as e:
+            raise XsltError(f"generated stylesheet {cache_key} does not compile: {readable(str(e))}") from None
+        exe.set_capture_result_documents(True)  # a second guard: nothing is ever written
         _compiled[key] = exe
     return exe
 
 
+# ------------------------------------------------------------------------------ documents
+
 def to_xdm(tree: etree._ElementTree | etree._Element | str, base_uri: str | None = None):
-    """An XdmNode for an lxml tree (already safely parsed) or for trusted XML text."""
+    """An XdmNode for an lxml tree (already safely parsed) or for XML text made from one."""
     proc = processor()
     if isinstance(tree, str):
         text = tree
@@ -125,5 +342,5 @@ def transform(stylesheet, source, params: dict | None = None, base_uri: str | No
         try:
             result = exe.transform_to_string(xdm_node=node)
         except Exception as e:
-            raise XsltError(str(e)) from None
+            raise XsltError(readable(str(e))) from None
     return result or ""

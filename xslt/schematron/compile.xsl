@@ -22,6 +22,15 @@
     output       'xslt' (default): the validating stylesheet; 'schematron': only the gathered
                  schema - the rules embedded in a RELAX NG schema extracted as one ISO
                  Schematron schema, includes resolved (toolkit: schematron.extract_schematron).
+    documents    the documents of the files that sch:include and sch:extends/@href name: the
+                 compiler reads no file (Saxon runs it with file access refused). The caller
+                 resolves each href, within the folders it allows, and marks the element with
+                 @c:document (that file's position in this sequence) or @c:refused (why not);
+                 it also replaces the href of each xsl:include / xsl:import by a data: URI that
+                 holds the module, or marks it @c:refused.
+    runtime      the document of runtime.xsl, whose functions every generated stylesheet gets.
+    module-files the file URIs of the XSLT modules so inlined (space-separated), added to
+                 @schx:dependencies.
 
   Every generated stylesheet declares the global parameter
     <xsl:param name="edition-context" as="document-node()?" select="()"/>
@@ -45,7 +54,7 @@
     whole sch:schema includes its patterns, lets, phases, diagnostics and functions);
     sch:diagnostics / sch:diagnostic; sch:properties / sch:property; foreign top-level
     xsl:function, xsl:key, xsl:include and xsl:import elements are copied into the output (the
-    last two with absolute @href).
+    last two with the data: URI the caller put in @href).
 
   Not implemented: pattern/@documents (rules always apply to the validated document).
 
@@ -73,6 +82,11 @@
   <xsl:param name="phase" as="xs:string" select="''"/>
   <xsl:param name="fired-rules" as="xs:boolean" select="false()"/>
   <xsl:param name="output" as="xs:string" select="'xslt'"/>
+  <!-- what the caller has read for the compiler, which reads no file itself (see c:load) -->
+  <xsl:param name="documents" as="document-node()*" select="()"/>
+  <xsl:param name="runtime" as="document-node()?" select="()"/>
+  <xsl:param name="module-files" as="xs:string" select="''"/>
+
 
   <xsl:variable name="SCH" select="'http://purl.oclc.org/dsdl/schematron'"/>
   <xsl:variable name="XSL" select="'http://www.w3.org/1999/XSL/Transform'"/>
@@ -152,32 +166,36 @@
     <xsl:sequence select="replace(replace(string($s), '\{', '{{'), '\}', '}}')"/>
   </xsl:function>
 
-  <!-- The element a reference such as "other.sch#p1", "other.sch" or "#p1" names. -->
+  <!-- The element a reference such as "other.sch#p1", "other.sch" or "#p1" names. The compiler
+       reads no file: the caller has resolved every href to a file (confined to the folders it
+       allows) and marked the referring element with @c:document, the position of that file's
+       document in $documents, or with @c:refused, why it was not read. -->
   <xsl:function name="c:load" as="element()?">
     <xsl:param name="href" as="xs:string"/>
     <xsl:param name="from" as="element()"/>
-    <xsl:variable name="file" select="if (contains($href, '#')) then substring-before($href, '#') else $href"/>
     <xsl:variable name="frag" select="substring-after($href, '#')"/>
-    <xsl:variable name="uri" as="xs:string?"
-        select="if ($file = '') then () else string(resolve-uri($file, base-uri($from)))"/>
     <xsl:variable name="doc" as="document-node()?">
       <xsl:choose>
-        <xsl:when test="empty($uri)">
-          <xsl:sequence select="root($from)[. instance of document-node()]"/>
+        <xsl:when test="$from/@c:refused">
+          <xsl:sequence select="c:fail($from, 'sch:' || local-name($from) || ' href=&quot;' || $href
+              || '&quot;: ' || $from/@c:refused)"/>
         </xsl:when>
-        <xsl:when test="doc-available($uri)">
-          <xsl:sequence select="doc($uri)"/>
+        <xsl:when test="$from/@c:document">
+          <xsl:sequence select="$documents[position() = xs:integer($from/@c:document)]"/>
+        </xsl:when>
+        <xsl:when test="substring-before($href || '#', '#') = ''">
+          <xsl:sequence select="root($from)[. instance of document-node()]"/>
         </xsl:when>
         <xsl:otherwise>
           <xsl:sequence select="c:fail($from, 'sch:' || local-name($from) || ' href=&quot;' || $href
-              || '&quot;: cannot read ' || $uri || ' (missing file or not well-formed XML)')"/>
+              || '&quot;: the file was not read')"/>
         </xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
     <xsl:variable name="target" select="if ($frag) then ($doc//*[@id = $frag or @xml:id = $frag])[1] else $doc/*"/>
     <xsl:sequence select="if ($target) then $target else c:fail($from, 'sch:' || local-name($from)
         || ' href=&quot;' || $href || '&quot;: no element with id &quot;' || $frag || '&quot; in '
-        || ($uri, 'this schema')[1])"/>
+        || (if ($from/@c:document) then string(base-uri($doc)) else 'this schema'))"/>
   </xsl:function>
 
   <!-- Replace $name by the value of the abstract pattern's parameter of that name. -->
@@ -271,9 +289,14 @@
     </xsl:apply-templates>
   </xsl:template>
 
+  <!-- (the caller has replaced the href of each module it read by a data: URI holding it) -->
   <xsl:template match="xsl:include/@href | xsl:import/@href" mode="c:include">
-    <xsl:attribute name="href" select="resolve-uri(., base-uri(..))"/>
+    <xsl:if test="../@c:refused">
+      <xsl:sequence select="c:fail(.., name(..) || ' href=&quot;' || . || '&quot;: ' || ../@c:refused)"/>
+    </xsl:if>
+    <xsl:copy/>
   </xsl:template>
+  <xsl:template match="xsl:*/@c:*" mode="c:include"/>
 
   <!-- ================================================================== 2. normalize
        Result: sch:schema with only what the generator needs, in this order:
@@ -432,7 +455,7 @@
       </xsl:for-each>
       <xsl:attribute name="exclude-result-prefixes" select="'#all'"/>
       <xsl:attribute name="schx:dependencies" select="string-join(distinct-values(
-          (.//@c:origin ! substring-before(., '#'))[. != '']), ' ')"/>
+          ((.//@c:origin ! substring-before(., '#'))[. != ''], tokenize($module-files))), ' ')"/>
       <xsl:attribute name="schx:uses-edition-context"
           select="exists(.//@*[contains(., '$' || $CONTEXT-PARAM)])"/>
       <xsl:attribute name="schx:phase" select="@c:phase"/>
@@ -443,7 +466,7 @@
       <axsl:param name="{$CONTEXT-PARAM}" as="document-node()?" select="()"/>
       <xsl:apply-templates select="sch:let" mode="c:global"/>
       <xsl:copy-of select="xsl:function | xsl:key | xsl:include" copy-namespaces="yes"/>
-      <xsl:copy-of select="doc(resolve-uri('runtime.xsl', static-base-uri()))/*/xsl:function"/>
+      <xsl:copy-of select="$runtime/*/xsl:function"/>
 
       <!-- The driver: one walk over the document. At each node it hands the node to every
            pattern's mode (one template rule per sch:rule, so the first matching rule of each
