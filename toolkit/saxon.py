@@ -288,7 +288,10 @@ def compile_stylesheet_text(text: str, cache_key: str):
 # ------------------------------------------------------------------------------ documents
 
 def to_xdm(tree: etree._ElementTree | etree._Element | str, base_uri: str | None = None):
-    """An XdmNode for an lxml tree (already safely parsed) or for XML text made from one."""
+    """An XdmNode for an lxml tree (already safely parsed) or for XML text made from one.
+
+    Raises XsltError when Saxon's parser refuses the text (it should accept whatever lxml did).
+    """
     proc = processor()
     if isinstance(tree, str):
         text = tree
@@ -299,23 +302,21 @@ def to_xdm(tree: etree._ElementTree | etree._Element | str, base_uri: str | None
     builder = proc.new_document_builder()
     if base_uri:
         builder.set_base_uri(base_uri)
-    return builder.parse_xml(xml_text=text)
+    try:
+        return builder.parse_xml(xml_text=text)
+    except Exception as e:
+        raise XsltError(f"Saxon cannot read the document: {_parser_message(str(e))}") from None
+
+
+def _parser_message(msg: str) -> str:
+    msg = " ".join(msg.split())
+    return re.sub(r"^.*?(?:Error reported by XML parser: )", "", msg)
 
 
 def source_to_xdm(src, base_uri: str | None = None):
-    """An XdmNode for a parsed SourceFile. When the file has no DOCTYPE and no entity
-    declaration (lxml has just checked it), Saxon may read the file itself, which is faster
-    than handing it serialised text; otherwise it gets the tree lxml made, without DOCTYPE."""
-    head = src.data[:65536] if src.data else b""
-    if (not getattr(src, "light", False) and src.data and b"<!DOCTYPE" not in head
-            and b"<!ENTITY" not in head and src.path.is_file()):
-        builder = processor().new_document_builder()
-        builder.set_base_uri(base_uri or src.path.absolute().as_uri())
-        try:
-            return builder.parse_xml(xml_file_name=str(src.path))
-        except Exception:
-            pass  # fall back to the lxml tree
-    return to_xdm(src.tree, base_uri)
+    """An XdmNode for a parsed SourceFile: always the tree the safe parser made (serialised,
+    without DOCTYPE), never the file, so Saxon's parser is never the only guard."""
+    return to_xdm(src.tree, base_uri or src.path.absolute().as_uri())
 
 
 def _value(v):
