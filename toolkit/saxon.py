@@ -17,6 +17,8 @@ stylesheets (docs/validation.md, "What XSLT may read"):
   false, except while one of the toolkit's own stylesheets compiles (site.xsl writes its pages
   with xsl:result-document); a stylesheet compiled from text (generated from a Schematron schema)
   also has its result documents captured in memory, never written.
+- The XML parser's limits (element depth, attributes per element, name length) are raised to
+  lxml's, since Saxon only parses text that the safe parser has already accepted.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import os
 import re
 import threading
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from lxml import etree
 
@@ -41,7 +43,12 @@ XSLT_DIR = next((d for d in (Path(__file__).resolve().parent.parent / "xslt",
                 Path(__file__).resolve().parent.parent / "xslt")
 
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
+# libxml2's nesting limit without XML_PARSE_HUGE, which toolkit.xmlsafe keeps: Saxon parses only
+# what lxml accepted, so it must accept as much (the JDK's own default is 100)
+MAX_DEPTH = 256
 _FEATURE = "http://saxon.sf.net/feature/"
+_JAXP = "http://www.oracle.com/xml/jaxp/properties/"
+_PARSER_LIMITS = {"maxElementDepth": MAX_DEPTH, "elementAttributeLimit": 0, "maxXMLNameLimit": 50000}
 
 
 class XsltError(Exception):
@@ -81,6 +88,9 @@ def _confined_processor():
         locale.setlocale(locale.LC_ALL, saved_locale)
     proc.set_configuration_property(_FEATURE + "allowedProtocols", "data")
     proc.set_configuration_property(_FEATURE + "allow-external-functions", "false")
+    for name, value in _PARSER_LIMITS.items():
+        proc.set_configuration_property(_FEATURE + "parserProperty?uri=" + quote(_JAXP + name, safe=""),
+                                        str(value))
     # fail closed: a processor that could read the environment (one made elsewhere in this
     # process before ours shares its copy) is never used
     seen = proc.new_xpath_processor().evaluate_single("count(available-environment-variables())")
