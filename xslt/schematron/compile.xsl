@@ -499,13 +499,30 @@
       <xsl:variable name="kinds" as="xs:string*" select="$patterns ! c:visits(.)"/>
       <xsl:variable name="walk-children" select="(if ($kinds = 'attributes') then '@*, ' else '')
           || (if ($kinds = 'others') then 'node()' else '*')"/>
+      <!-- A dynamic error (a bad cast, an odd value) never ends the whole run: it is reported as
+           a schx:error of the assertion, rule or pattern let it happened in, and every other
+           rule still runs; a pattern whose lets failed is reported once and skipped. (An error
+           while matching a rule context is no error in XSLT 3.0: the rule does not match.) -->
       <axsl:template match="/">
         <xsl:for-each select="$patterns[sch:let]">
           <axsl:variable name="schx:pattern-{c:index(.)}" as="map(*)">
-            <axsl:call-template name="schx:pattern-{c:index(.)}"/>
+            <axsl:try>
+              <axsl:call-template name="schx:pattern-{c:index(.)}"/>
+              <axsl:catch>
+                <axsl:variable name="schx:error" as="element()">
+                  <xsl:call-template name="c:error">
+                    <xsl:with-param name="n" select="c:index(.)"/>
+                  </xsl:call-template>
+                </axsl:variable>
+                <axsl:sequence select="map{{'#error': $schx:error}}"/>
+              </axsl:catch>
+            </axsl:try>
           </axsl:variable>
         </xsl:for-each>
         <axsl:variable name="schx:results" as="element()*">
+          <xsl:for-each select="$patterns[sch:let]">
+            <axsl:sequence select="$schx:pattern-{c:index(.)}('#error')"/>
+          </xsl:for-each>
           <axsl:apply-templates select="." mode="schx:walk">
             <xsl:for-each select="$patterns[sch:let]">
               <axsl:with-param name="schx:pattern-{c:index(.)}" tunnel="yes" select="$schx:pattern-{c:index(.)}"/>
@@ -702,6 +719,17 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- The schx:error a catch writes for the Schematron element in hand (an assertion, a rule, a
+       pattern): the failing node's location, the error code and text. -->
+  <xsl:template name="c:error">
+    <xsl:param name="n" as="xs:integer"/>
+    <schx:error schx:in-pattern="{$n}" origin="{c:avt(@c:origin)}">
+      <axsl:attribute name="location" select="schx:location(.)"/>
+      <axsl:attribute name="code" select="local-name-from-QName($err:code)"/>
+      <axsl:value-of select="$err:description"/>
+    </schx:error>
+  </xsl:template>
+
   <!-- The expanded names of the name tests that end a pattern's rule contexts: {uri}local or
        {uri}* ('*' for any element). Only for patterns that have an element guard. -->
   <xsl:function name="c:name-tests" as="xs:string*">
@@ -757,17 +785,38 @@
         <xsl:if test="$lets">
           <axsl:param name="schx:pattern-{$n}" tunnel="yes" as="map(*)"/>
         </xsl:if>
-        <xsl:for-each select="$lets">
-          <axsl:variable name="{@name}" select="$schx:pattern-{$n}('{replace(@name, '''', '''''')}')"/>
-        </xsl:for-each>
-        <xsl:if test="$fired-rules">
-          <svrl:fired-rule schx:in-pattern="{$n}" context="{c:avt(@context)}">
-            <xsl:copy-of select="@id, @role, @flag"/>
-          </svrl:fired-rule>
-        </xsl:if>
-        <xsl:apply-templates select="sch:let | sch:assert | sch:report" mode="c:generate">
-          <xsl:with-param name="n" select="$n"/>
-        </xsl:apply-templates>
+        <xsl:variable name="body">
+          <xsl:for-each select="$lets">
+            <axsl:variable name="{@name}" select="$schx:pattern-{$n}('{replace(@name, '''', '''''')}')"/>
+          </xsl:for-each>
+          <xsl:if test="$fired-rules">
+            <svrl:fired-rule schx:in-pattern="{$n}" context="{c:avt(@context)}">
+              <xsl:copy-of select="@id, @role, @flag"/>
+            </svrl:fired-rule>
+          </xsl:if>
+          <xsl:apply-templates select="sch:let | sch:assert | sch:report" mode="c:generate">
+            <xsl:with-param name="n" select="$n"/>
+          </xsl:apply-templates>
+        </xsl:variable>
+        <!-- (a let that fails ends this rule on this node only; a pattern whose lets failed
+             was reported once and is skipped) -->
+        <axsl:try>
+          <xsl:choose>
+            <xsl:when test="$lets">
+              <axsl:if test="empty($schx:pattern-{$n}('#error'))">
+                <xsl:sequence select="$body/node()"/>
+              </axsl:if>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:sequence select="$body/node()"/>
+            </xsl:otherwise>
+          </xsl:choose>
+          <axsl:catch>
+            <xsl:call-template name="c:error">
+              <xsl:with-param name="n" select="$n"/>
+            </xsl:call-template>
+          </axsl:catch>
+        </axsl:try>
       </axsl:template>
     </xsl:for-each>
   </xsl:template>
@@ -838,11 +887,9 @@
       </xsl:element>
     </axsl:if>
       <axsl:catch>
-        <schx:error schx:in-pattern="{$n}" origin="{c:avt(@c:origin)}">
-          <axsl:attribute name="location" select="schx:location(.)"/>
-          <axsl:attribute name="code" select="local-name-from-QName($err:code)"/>
-          <axsl:value-of select="$err:description"/>
-        </schx:error>
+        <xsl:call-template name="c:error">
+          <xsl:with-param name="n" select="$n"/>
+        </xsl:call-template>
       </axsl:catch>
     </axsl:try>
   </xsl:template>
