@@ -116,40 +116,64 @@ def locate(tree: etree._ElementTree | etree._Element, location: str):
     """The element an SVRL @location designates (an attribute's or text's parent element).
 
     Reads the EQName paths compile.xsl writes; any other XPath is tried with lxml. Returns the
-    deepest element reached, or None when not even the root matches.
+    deepest element reached, or None when not even the root matches. (For many locations in
+    one tree, use a Locator.)
     """
-    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
-    location = (location or "").strip()
-    if location in ("", "/"):
-        return root
-    pos, node, found = 0, None, None
-    for m in _STEP.finditer(location):
-        if m.start() != pos:
-            break
-        pos = m.end()
-        if m.group("local") is None:  # attribute, text, ...: stop at the element
+    return Locator(tree)(location)
+
+
+class Locator:
+    """locate() for the many locations of one report: each parent's children are grouped by
+    name once, so that a step costs the same for the 50,000th entry of a list as for the first
+    (grouping them again for every location made a long authority file quadratic)."""
+
+    def __init__(self, tree: etree._ElementTree | etree._Element):
+        self.root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+        self._groups: dict = {}
+
+    def _named(self, parent, tag: str) -> list:
+        groups = self._groups.get(parent)
+        if groups is None:
+            groups = {}
+            for child in parent:
+                if isinstance(child.tag, str):
+                    groups.setdefault(child.tag, []).append(child)
+            self._groups[parent] = groups
+        return groups.get(tag, [])
+
+    def __call__(self, location: str):
+        root = self.root
+        location = (location or "").strip()
+        if location in ("", "/"):
+            return root
+        pos, node, found = 0, None, None
+        for m in _STEP.finditer(location):
+            if m.start() != pos:
+                break
+            pos = m.end()
+            if m.group("local") is None:  # attribute, text, ...: stop at the element
+                return found
+            tag = f"{{{m.group('ns')}}}{m.group('local')}" if m.group("ns") else m.group("local")
+            n = int(m.group("n"))
+            if node is None:
+                candidates = [root] if root.tag == tag else []
+            else:
+                candidates = self._named(node, tag)
+            if len(candidates) < n:
+                return found
+            node = found = candidates[n - 1]
+        if pos == len(location):
             return found
-        tag = f"{{{m.group('ns')}}}{m.group('local')}" if m.group("ns") else m.group("local")
-        n = int(m.group("n"))
-        if node is None:
-            candidates = [root] if root.tag == tag else []
-        else:
-            candidates = [c for c in node if c.tag == tag]
-        if len(candidates) < n:
+        try:  # an XPath in another notation
+            result = root.xpath(location)
+        except etree.XPathError:
             return found
-        node = found = candidates[n - 1]
-    if pos == len(location):
+        for r in result if isinstance(result, list) else []:
+            if isinstance(r, etree._Element):
+                return r
+            if hasattr(r, "getparent") and r.getparent() is not None:
+                return r.getparent()
         return found
-    try:  # an XPath in another notation
-        result = root.xpath(location)
-    except etree.XPathError:
-        return found
-    for r in result if isinstance(result, list) else []:
-        if isinstance(r, etree._Element):
-            return r
-        if hasattr(r, "getparent") and r.getparent() is not None:
-            return r.getparent()
-    return found
 
 
 # ------------------------------------------------------------------------------ compiling
@@ -669,9 +693,10 @@ def svrl_diagnostics(svrl: str | bytes, source_file: SourceFile) -> list[Diagnos
     root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True,
                                                   huge_tree=True))
     out = []
+    locate_in_source = Locator(source_file.tree)
     for el in root.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report",
                         f"{{{SCHX_NS}}}error"):
-        node = locate(source_file.tree, el.get("location") or "/")
+        node = locate_in_source(el.get("location") or "/")
         line, col = source_file.position(node if node is not None else source_file.root)
         if el.tag == f"{{{SCHX_NS}}}error":  # a query failed (caught by the generated xsl:try)
             pos = _origin_position(el.get("origin") or "")

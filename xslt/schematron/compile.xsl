@@ -28,7 +28,8 @@
                  @c:document (that file's position in this sequence) or @c:refused (why not);
                  it also replaces the href of each xsl:include / xsl:import by a data: URI that
                  holds the module, or marks it @c:refused.
-    runtime      the document of runtime.xsl, whose functions every generated stylesheet gets.
+    runtime      the document of runtime.xsl, whose declarations every generated stylesheet
+                 gets.
     module-files the file URIs of the XSLT modules so inlined (space-separated), added to
                  @schx:dependencies.
 
@@ -466,7 +467,7 @@
       <axsl:param name="{$CONTEXT-PARAM}" as="document-node()?" select="()"/>
       <xsl:apply-templates select="sch:let" mode="c:global"/>
       <xsl:copy-of select="xsl:function | xsl:key | xsl:include" copy-namespaces="yes"/>
-      <xsl:copy-of select="$runtime/*/xsl:function"/>
+      <xsl:copy-of select="$runtime/*/xsl:*"/>
 
       <!-- The driver: one walk over the document. At each node it hands the node to every
            pattern's mode (one template rule per sch:rule, so the first matching rule of each
