@@ -265,6 +265,25 @@ def test_includes_inside_the_edition_still_work(place, spy):
         ("included", "included pattern"), ("leak", "LEAK[from lib and more]")]
 
 
+def test_a_module_whose_markup_the_rewrite_cannot_follow_still_works(place, spy):
+    """An include inside a comment, another with single quotes, a DOCTYPE: the module is then
+    serialised by lxml instead of rewritten in place."""
+    ed, outside = place
+    (ed / "lib.xsl").write_text(
+        '<!DOCTYPE xsl:stylesheet [<!ENTITY word "from lib">]>\n'
+        '<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:e="urn:e">\n'
+        f'<!-- <xsl:include href="{outside}/evil.xsl"/> -->\n'
+        "<xsl:include href='more.xsl'/>\n"
+        '<xsl:function name="e:f"><xsl:sequence select="\'&word; \' || e:g()"/></xsl:function></xsl:stylesheet>')
+    (ed / "more.xsl").write_text(
+        '<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:e="urn:e">'
+        '<xsl:function name="e:g"><xsl:sequence select="\'and more\'"/></xsl:function></xsl:stylesheet>')
+    (ed / "evil.sch").write_text(schema(leak("e:f()"), '<xsl:include href="lib.xsl"/>'))
+    res, data = validate(ed)
+    assert_nothing_leaked(res, spy[1])
+    assert [(d["rule"], d["message"]) for d in data["diagnostics"]] == [("leak", "LEAK[from lib and more]")]
+
+
 def test_doc_of_a_file_inside_the_edition_is_refused_too(place, spy):
     """Saxon's control is by protocol, not by folder: rules get the edition's files through
     $edition-context, and doc() on any file, even one of the edition, is refused (documented
