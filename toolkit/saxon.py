@@ -27,7 +27,6 @@ import os
 import re
 import threading
 from pathlib import Path
-from xml.sax.saxutils import escape
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from lxml import etree
@@ -229,7 +228,8 @@ def _rewrite_in_place(text: str, uris: list[str], base: str | None) -> str | Non
         m = re.compile(r"<[^\s/>]+").match(text, _PROLOG.match(text).end())
         if m is None:
             return None
-        text = f'{text[:m.end()]} xml:base="{escape(base, {chr(34): "&quot;"})}"{text[m.end():]}'
+        quoted = base.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+        text = f'{text[:m.end()]} xml:base="{quoted}"{text[m.end():]}'
     queue = list(uris)
     pieces, pos = [], 0
     for m in _MODULE_TAG.finditer(text):
