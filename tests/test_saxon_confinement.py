@@ -346,3 +346,14 @@ def test_the_toolkit_stylesheets_may_include_only_their_own_folder(tmp_path):
     (tmp_path / "x.xsl").write_text('<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"/>')
     with pytest.raises(saxon.XsltError, match="not one of the toolkit's stylesheets"):
         saxon.compile_stylesheet(tmp_path / "x.xsl")
+
+
+def test_a_processor_made_before_the_toolkits_is_refused(tmp_path):
+    """Saxon copies the environment once per process: had something else made a processor
+    first, the toolkit's would see the environment. It then refuses to run anything."""
+    code = ("import os; os.environ['EDITION_TEST_SECRET'] = 'x'\n"
+            "from saxonche import PySaxonProcessor; early = PySaxonProcessor(license=False)\n"
+            "from toolkit import saxon\n"
+            "try:\n    saxon.processor()\nexcept saxon.XsltError as e:\n    print('refused:', e)\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert res.stdout.startswith("refused: refusing to run XSLT: Saxon can read this process's environment"), res

@@ -3,20 +3,25 @@
 What XSLT and XPath run by the toolkit may reach is decided by the processor, not by reading the
 stylesheets (docs/validation.md, "What XSLT may read"):
 
-- No file and no network. Feature allowedProtocols is "data" from the processor's first moment
-  (Saxon only ever narrows it), so doc(), document(), unparsed-text(), unparsed-text-lines(),
-  json-doc(), collection(), xsl:source-document, fn:transform and xsl:include/xsl:import of a
-  file or URL are refused by Saxon itself. The modules a stylesheet includes are read here, by
-  Python, confined to folders the caller names (the toolkit's xslt/; for a Schematron schema also
-  the edition's folder), and handed to Saxon as data: URIs, which hold their content and reach
-  nothing.
-- No environment variables. Saxon copies the process environment when the processor is made
-  (once per process; later changes are not seen), so it is made while os.environ is empty, and
-  `available-environment-variables()` is checked to be empty before anything runs.
-- No Java system properties and no xsl:result-document: feature allow-external-functions is
-  false, except while one of the toolkit's own stylesheets compiles (site.xsl writes its pages
-  with xsl:result-document); a stylesheet compiled from text (generated from a Schematron schema)
-  also has its result documents captured in memory, never written.
+- No file and no network. Feature allowedProtocols is set to "data" (Saxon only ever narrows
+  it) before any document, parameter or stylesheet other than the toolkit's own reaches the
+  processor, so doc(), document(), unparsed-text(), unparsed-text-lines(), json-doc(),
+  collection(), xsl:source-document, fn:transform and xsl:include/xsl:import of a file or URL
+  are refused by Saxon itself. Until then, and only to compile the toolkit's own stylesheets
+  from xslt/, it reads files: the first such compile compiles the whole family the command
+  uses (html/: document.xsl and site.xsl; pdf/: document.xsl and volume.xsl) and then closes
+  the door. A stylesheet compiled later, and a schema's modules, are read here, by Python,
+  confined to the folders the caller names (xslt/; for a Schematron schema also the edition's
+  folder), and handed to Saxon as data: URIs, which hold their content and reach nothing.
+- No environment variables, twice over: Saxon copies the process environment when the first
+  processor of the process is made, so it is made while os.environ is empty (checked, when
+  another processor may have come first); and feature allow-external-functions, false, hides
+  the environment from XPath too.
+- No Java system properties and no xsl:result-document: allow-external-functions is false,
+  except while one of the toolkit's own stylesheets compiles (site.xsl writes its pages with
+  xsl:result-document), under the lock every run of a stylesheet it did not write holds; such a
+  stylesheet (generated from a Schematron schema) also has its result documents captured in
+  memory, never written.
 - The XML parser's limits (element depth, attributes per element, name length) are raised to
   lxml's, since Saxon only parses text that the safe parser has already accepted.
 """
@@ -35,6 +40,7 @@ from .xmlsafe import serialize_for_saxon
 
 _lock = threading.RLock()  # re-entrant: transform() holds it while _value() asks for the processor
 _processor = None
+_closed = False  # file and URL access switched off (see processor())
 _compiled: dict[tuple[str, float], object] = {}
 
 # The source checkout's xslt/ (editable installs, development); a wheel ships it as toolkit/xslt.
@@ -66,7 +72,15 @@ class RefusedError(XsltError):
 
 
 def processor():
-    """The process-wide PySaxonProcessor, created on first use (start-up stays fast)."""
+    """The process-wide PySaxonProcessor, created on first use (start-up stays fast), with file
+    and URL access off."""
+    with _lock:
+        proc = _raw_processor()
+        _close()
+        return proc
+
+
+def _raw_processor():
     global _processor
     with _lock:
         if _processor is None:
@@ -74,8 +88,19 @@ def processor():
         return _processor
 
 
+def _close() -> None:
+    """Switch file and URL access off, for good (Saxon never widens it again)."""
+    global _closed
+    with _lock:
+        if not _closed:
+            _raw_processor().set_configuration_property(_FEATURE + "allowedProtocols", "data")
+            _closed = True
+
+
 def _confined_processor():
     import locale
+    import sys
+    shared = "saxonche" in sys.modules  # imported before: a processor may exist, made elsewhere
     from saxonche import PySaxonProcessor
     saved, saved_locale = dict(os.environ), locale.setlocale(locale.LC_ALL)
     os.environ.clear()  # Saxon takes its copy of the environment now (measured: ≈ 4 ms)
@@ -86,22 +111,25 @@ def _confined_processor():
         # the JVM's start sets the process locale from the (now empty) environment: Python's
         # own (open() without encoding=, say) is put back
         locale.setlocale(locale.LC_ALL, saved_locale)
-    proc.set_configuration_property(_FEATURE + "allowedProtocols", "data")
     proc.set_configuration_property(_FEATURE + "allow-external-functions", "false")
     for name, value in _PARSER_LIMITS.items():
         proc.set_configuration_property(_FEATURE + "parserProperty?uri=" + quote(_JAXP + name, safe=""),
                                         str(value))
-    # fail closed: a processor that could read the environment (one made elsewhere in this
-    # process before ours shares its copy) is never used
-    seen = proc.new_xpath_processor().evaluate_single("count(available-environment-variables())")
-    if seen is None or str(seen) != "0":
-        raise XsltError("refusing to run XSLT: Saxon can read this process's environment variables")
+    # fail closed: a processor made elsewhere in this process before ours would have given Saxon
+    # the environment (they share one copy), so then check (17 ms: only then), with external
+    # functions allowed for the moment (they hide the environment too)
+    if shared:
+        proc.set_configuration_property(_FEATURE + "allow-external-functions", "true")
+        seen = str(proc.new_xpath_processor().evaluate_single("count(available-environment-variables())"))
+        proc.set_configuration_property(_FEATURE + "allow-external-functions", "false")
+        if seen != "0":
+            raise XsltError("refusing to run XSLT: Saxon can read this process's environment variables")
     return proc
 
 
 def _allow_extensions(on: bool) -> None:
-    processor().set_configuration_property(_FEATURE + "allow-external-functions",
-                                           "true" if on else "false")
+    _raw_processor().set_configuration_property(_FEATURE + "allow-external-functions",
+                                                "true" if on else "false")
 
 
 # ------------------------------------------------------------------------------ modules
@@ -262,6 +290,11 @@ def readable(message: str) -> str:
 
 # ------------------------------------------------------------------------------ compiling
 
+# The entry points the toolkit compiles, by folder: the first compile of one compiles all of its
+# folder's while Saxon may still read xslt/ (a command uses them together).
+_FAMILIES = {"html": ("document.xsl", "site.xsl"), "pdf": ("document.xsl", "volume.xsl")}
+
+
 def compile_stylesheet(path: str | Path):
     """The compiled executable for one of the toolkit's own stylesheets (in xslt/), cached by
     path and modification time. Its modules are read from xslt/ only."""
@@ -273,28 +306,52 @@ def compile_stylesheet(path: str | Path):
         return exe
     if not confined(path, (XSLT_DIR,)):
         raise XsltError(f"{path}: not one of the toolkit's stylesheets (in {XSLT_DIR})")
-    proc = processor()
-    try:
-        text = module_text(path, (XSLT_DIR,))
-        builder = proc.new_document_builder()
-        builder.set_base_uri(path.as_uri())
-        builder.set_line_numbering(True)
-        node = builder.parse_xml(xml_text=text)
-    except RefusedError as e:
-        raise XsltError(f"{path.name}: stylesheet does not compile: {e}") from None
-    except Exception as e:  # saxonche raises PySaxonApiError with Saxon's message
-        raise XsltError(f"{path.name}: stylesheet does not compile: {readable(str(e))}") from None
+    with _lock:
+        if not _closed:  # Saxon reads the modules itself (fast), then file access is switched off
+            family = [path] + [path.parent / name for name in _FAMILIES.get(path.parent.name, ())
+                               if path.parent / name != path and (path.parent / name).is_file()]
+            try:
+                for p in family:
+                    k = (str(p), p.stat().st_mtime)
+                    if k not in _compiled:
+                        _compiled[k] = _compile_trusted(p, file=True)
+            finally:
+                _close()
+            return _compiled[key]
+    exe = _compile_trusted(path, file=False)
+    with _lock:
+        _compiled[key] = exe
+    return exe
+
+
+def _compile_trusted(path: Path, file: bool):
+    """Compile a toolkit stylesheet: from its file (before file access is off) or from its text
+    with its modules as data: URIs (after)."""
+    proc = _raw_processor()
+    node = None
+    if not file:
+        try:
+            text = module_text(path, (XSLT_DIR,))
+            builder = proc.new_document_builder()
+            builder.set_base_uri(path.as_uri())
+            builder.set_line_numbering(True)
+            node = builder.parse_xml(xml_text=text)
+        except RefusedError as e:
+            raise XsltError(f"{path.name}: stylesheet does not compile: {e}") from None
+        except Exception as e:  # saxonche raises PySaxonApiError with Saxon's message
+            raise XsltError(f"{path.name}: stylesheet does not compile: {readable(str(e))}") from None
     with _lock:
         _allow_extensions(True)  # (trusted: site.xsl writes its pages with xsl:result-document)
         try:
-            exe = proc.new_xslt30_processor().compile_stylesheet(stylesheet_node=node)
+            xp = proc.new_xslt30_processor()
+            exe = xp.compile_stylesheet(stylesheet_file=str(path)) if file \
+                else xp.compile_stylesheet(stylesheet_node=node)
         except Exception as e:
             raise XsltError(f"{path.name}: stylesheet does not compile: {readable(str(e))}") from None
         finally:
             _allow_extensions(False)
-        if exe is None:
-            raise XsltError(f"{path.name}: stylesheet does not compile")
-        _compiled[key] = exe
+    if exe is None:
+        raise XsltError(f"{path.name}: stylesheet does not compile")
     return exe
 
 
