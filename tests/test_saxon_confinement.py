@@ -341,11 +341,27 @@ def test_the_processor_sees_no_environment_and_reads_nothing():
     assert str(xp.evaluate_single(f"unparsed-text-available('{(REPO / 'README.md').as_uri()}')")) == "false"
 
 
-def test_the_toolkit_stylesheets_may_include_only_their_own_folder(tmp_path):
+def test_a_stylesheet_compiled_once_saxon_is_closed_reads_its_modules_from_allowed_folders(tmp_path):
+    """(After the first document, Saxon reads no file: a toolkit stylesheet compiled then gets its
+    modules from Python, from its own folder and xslt/ only.)"""
     from toolkit import saxon
-    (tmp_path / "x.xsl").write_text('<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"/>')
-    with pytest.raises(saxon.XsltError, match="not one of the toolkit's stylesheets"):
-        saxon.compile_stylesheet(tmp_path / "x.xsl")
+    saxon.processor()  # closed from here on
+    (tmp_path / "own").mkdir()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "own" / "lib.xsl").write_text(
+        '<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:e="urn:e">'
+        '<xsl:function name="e:f"><xsl:sequence select="\'own\'"/></xsl:function></xsl:stylesheet>')
+    (tmp_path / "other" / "x.xsl").write_text('<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"/>')
+    good = tmp_path / "own" / "good.xsl"
+    good.write_text('<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:e="urn:e">'
+                    f'<xsl:import href="{(REPO / "xslt" / "lib" / "common.xsl").as_uri()}"/><xsl:include href="lib.xsl"/>'
+                    '<xsl:template match="/"><r><xsl:value-of select="e:f()"/></r></xsl:template></xsl:stylesheet>')
+    assert ">own</r>" in saxon.transform(good, "<a/>")
+    bad = tmp_path / "own" / "bad.xsl"
+    bad.write_text('<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+                   '<xsl:include href="../other/x.xsl"/></xsl:stylesheet>')
+    with pytest.raises(saxon.XsltError, match="bad.xsl: stylesheet does not compile: .*refused to read .*other/x.xsl"):
+        saxon.compile_stylesheet(bad)
 
 
 def test_a_processor_made_before_the_toolkits_is_refused(tmp_path):
