@@ -19,9 +19,9 @@ stylesheets (docs/validation.md, "What XSLT may read"):
   the environment from XPath too.
 - No Java system properties and no xsl:result-document: allow-external-functions is false,
   except while one of the toolkit's own stylesheets compiles (site.xsl writes its pages with
-  xsl:result-document), under the lock every run of a stylesheet it did not write holds; such a
-  stylesheet (generated from a Schematron schema) also has its result documents captured in
-  memory, never written.
+  xsl:result-document), which holds the lock that every run of a stylesheet the toolkit did not
+  write holds too. Such a stylesheet (generated from a Schematron schema) also has its result
+  documents captured in memory, never written.
 - The XML parser's limits (element depth, attributes per element, name length) are raised to
   lxml's, since Saxon only parses text that the safe parser has already accepted.
 """
@@ -228,7 +228,7 @@ def module_text(path: Path, roots, files: list[Path] | None = None, _stack: tupl
                 raise RefusedError(e.reason, path, line, e.uri, el.get("href")) from None
             raise
     text = src.data.decode(src.tree.docinfo.encoding or "utf-8")
-    text = re.sub(r"^<\?xml[^>]*\?>", "", text.lstrip("\ufeff"))  # (given to Saxon as text)
+    text = _XML_DECLARATION.sub("", text.lstrip("\ufeff"), count=1)  # (Saxon gets it as text)
     # a DOCTYPE stays with lxml (Saxon would expand its entities), as does markup the rewrite
     # in place cannot follow: the tree is serialised instead (lines may move)
     own = path.as_uri() if own_base else None
@@ -242,7 +242,9 @@ def module_text(path: Path, roots, files: list[Path] | None = None, _stack: tupl
     return out
 
 
+_XML_DECLARATION = re.compile(r"^<\?xml\s[^>]*\?>")
 _PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+_ROOT_NAME = re.compile(r"<[^\s/>]+")
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
@@ -253,7 +255,7 @@ def _rewrite_in_place(text: str, uris: list[str], base: str | None) -> str | Non
     if not uris and base is None:
         return text
     if base is not None:  # after the root's name
-        m = re.compile(r"<[^\s/>]+").match(text, _PROLOG.match(text).end())
+        m = _ROOT_NAME.match(text, _PROLOG.match(text).end())
         if m is None:
             return None
         quoted = base.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
