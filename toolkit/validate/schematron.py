@@ -5,7 +5,8 @@
 
 The schema is parsed with the safe parser and compiled to XSLT 3.0 by
 xslt/schematron/compile.xsl; the generated stylesheet is compiled by Saxon once and reused for
-every file. Each validated file is handed to Saxon as the lxml tree already parsed (never by
+every file. Saxon reads no file (toolkit/saxon.py): the files the schema includes are read here,
+from the edition's folder and xslt/ only, and handed over (see "what a schema reads"). Each validated file is handed to Saxon as the lxml tree already parsed (never by
 path), with its file URI as base URI, and the edition context document in the parameter
 $edition-context. The SVRL is read back with lxml: each svrl:failed-assert and
 svrl:successful-report becomes a Diagnostic, its @location (an EQName path such as
