@@ -6,10 +6,14 @@
 (c) one staged file in that edition (`edition validate --staged`: checked as the index has it,
     references resolved against the whole edition, the other files scanned for pointers into
     it); (c') the same with an unstaged edit in another file, so that the check runs in a
-    snapshot of git's index (hard links) instead of the working tree.
+    snapshot of git's index (hard links) instead of the working tree;
+(d) the bundled edition with an authority file of 50,000 persons that nothing mentions (one
+    authority.unused warning each: the cost of many diagnostics in one file); --persons sets
+    the number.
 Targets: (a) no slower than jing; (c) under 0.3 s wall including Schematron and references;
-(c') shows what the snapshot costs.
-Run: .venv/bin/python bench/validate.py [--only a|b|c ...] [--repeat N]  (N runs of (a), median shown)
+(c') shows what the snapshot costs; (d) linear in the number of entries.
+Run: .venv/bin/python bench/validate.py [--only a|b|c|d ...] [--repeat N] [--persons N]
+     (N runs of (a), median shown)
 """
 from __future__ import annotations
 
@@ -30,10 +34,12 @@ JING = [str(BIN / "pyjing")]
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", nargs="+", choices=["a", "b", "c"], default=["a", "b", "c"],
+    ap.add_argument("--only", nargs="+", choices=["a", "b", "c", "d"], default=["a", "b", "c", "d"],
                     help="run only these cases")
     ap.add_argument("--repeat", type=int, default=5,
                     help="runs of case (a), ours and jing alternating; the median is shown")
+    ap.add_argument("--persons", type=int, nargs="+", default=[50000],
+                    help="entries of the authority file in case (d)")
     args = ap.parse_args()
     need_shared()
     print(f"{'case':<44} {'ours':>10}   peer")
@@ -41,6 +47,9 @@ def main():
         case_a(args.repeat)
     if {"b", "c"} & set(args.only):
         cases_bc(args.only)
+    if "d" in args.only:
+        for n in args.persons:
+            case_d(n)
 
 
 def case_a(repeat: int):
@@ -90,6 +99,23 @@ def cases_bc(only):
         print(row("(c') the same, another file edited, unstaged", ours, None, "",
                   f"[median of 5, {min(r[0] for r in runs):.2f}-{max(r[0] for r in runs):.2f} s; in a snapshot; "
                   f"exit {res.returncode}: {res.stdout.strip().splitlines()[-1] if res.stdout.strip() else res.stderr[-200:]}]"))
+
+
+def case_d(n: int):
+    """A persons.xml of n entries that nothing mentions, in a copy of the bundled edition."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ed = replicate_edition(Path(tmp) / "ed", 0)
+        persons = ed / "tei" / "persons.xml"
+        entries = "".join(f'<person xml:id="bench-p{i:05d}"><persName type="preferred">Person {i}'
+                          f"</persName><note>An entry of the benchmark.</note></person>\n" for i in range(n))
+        persons.write_text(persons.read_text(encoding="utf-8").replace("<listPerson>", "<listPerson>\n" + entries, 1),
+                           encoding="utf-8")
+        ours, mem, res = timed(EDITION + ["validate", "--format", "json", "tei/persons.xml"], cwd=ed)
+        warnings = res.stdout.count('"authority.unused"')
+        peer, pmem, pres = timed(JING + [str(ed / "schema" / "edition.rng"), str(persons)])
+        print(row(f"(d) persons.xml with {n:,} entries", ours, peer, "jing",
+                  f"[{warnings:,} authority.unused warnings; ours peak {mem} MB, exit {res.returncode}; "
+                  f"jing RNG only]"), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,38 @@
-"""Saxon (saxonche): one processor per process, each stylesheet compiled once and reused."""
+"""Saxon (saxonche): one confined processor per process, each stylesheet compiled once and reused.
+
+What XSLT and XPath run by the toolkit may reach is decided by the processor, not by reading the
+stylesheets (docs/validation.md, "What XSLT may read"):
+
+- No file and no network. Feature allowedProtocols is set to "data" (Saxon only ever narrows
+  it) before any document, parameter or stylesheet other than the toolkit's own reaches the
+  processor, so doc(), document(), unparsed-text(), unparsed-text-lines(), json-doc(),
+  collection(), xsl:source-document, fn:transform and xsl:include/xsl:import of a file or URL
+  are refused by Saxon itself. Until then, and only to compile the toolkit's own stylesheets
+  from xslt/, it reads files: the first such compile compiles the whole family the command
+  uses (html/: document.xsl and site.xsl; pdf/: document.xsl and volume.xsl) and then closes
+  the door. A stylesheet compiled later, and a schema's modules, are read here, by Python,
+  confined to the folders the caller names (xslt/; for a Schematron schema also the edition's
+  folder), and handed to Saxon as data: URIs, which hold their content and reach nothing.
+- No environment variables, twice over: Saxon copies the process environment when the first
+  processor of the process is made, so it is made while os.environ is empty (checked, when
+  another processor may have come first); and feature allow-external-functions, false, hides
+  the environment from XPath too.
+- No Java system properties and no xsl:result-document: allow-external-functions is false,
+  except while one of the toolkit's own stylesheets compiles (site.xsl writes its pages with
+  xsl:result-document), which holds the lock that every run of a stylesheet the toolkit did not
+  write holds too. Such a stylesheet (generated from a Schematron schema) also has its result
+  documents captured in memory, never written.
+- The XML parser's limits (element depth, attributes per element, name length) are raised to
+  lxml's, since Saxon only parses text that the safe parser has already accepted.
+"""
 from __future__ import annotations
 
+import base64
+import os
+import re
 import threading
 from pathlib import Path
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from lxml import etree
 
@@ -10,6 +40,7 @@ from .xmlsafe import serialize_for_saxon
 
 _lock = threading.RLock()  # re-entrant: transform() holds it while _value() asks for the processor
 _processor = None
+_closed = False  # file and URL access switched off (see processor())
 _compiled: dict[tuple[str, float], object] = {}
 
 # The source checkout's xslt/ (editable installs, development); a wheel ships it as toolkit/xslt.
@@ -17,61 +48,341 @@ XSLT_DIR = next((d for d in (Path(__file__).resolve().parent.parent / "xslt",
                              Path(__file__).resolve().parent / "xslt") if d.is_dir()),
                 Path(__file__).resolve().parent.parent / "xslt")
 
+XSL_NS = "http://www.w3.org/1999/XSL/Transform"
+# libxml2's nesting limit without XML_PARSE_HUGE, which toolkit.xmlsafe keeps: Saxon parses only
+# what lxml accepted, so it must accept as much (the JDK's own default is 100)
+MAX_DEPTH = 256
+_FEATURE = "http://saxon.sf.net/feature/"
+_JAXP = "http://www.oracle.com/xml/jaxp/properties/"
+_PARSER_LIMITS = {"maxElementDepth": MAX_DEPTH, "elementAttributeLimit": 0, "maxXMLNameLimit": 50000}
+
 
 class XsltError(Exception):
     """A stylesheet failed to compile or to run; message says which and why."""
 
 
+class RefusedError(XsltError):
+    """A file that XSLT may not have: outside the allowed folders, not a file, missing or not
+    well-formed. `reason` says why; `path` and `line`: the module whose include named it."""
+
+    def __init__(self, reason: str, path: Path | None = None, line: int = 1, uri: str = "",
+                 href: str | None = None):
+        super().__init__((f'href="{href}": ' if href is not None else "") + reason)
+        self.reason, self.path, self.line, self.uri = reason, path, line, uri
+
+
 def processor():
-    """The process-wide PySaxonProcessor, created on first use (start-up stays fast)."""
+    """The process-wide PySaxonProcessor, created on first use (start-up stays fast), with file
+    and URL access off."""
+    with _lock:
+        proc = _raw_processor()
+        _close()
+        return proc
+
+
+def _raw_processor():
     global _processor
     with _lock:
         if _processor is None:
-            from saxonche import PySaxonProcessor
-            _processor = PySaxonProcessor(license=False)
+            _processor = _confined_processor()
         return _processor
 
 
+def _close() -> None:
+    """Switch file and URL access off, for good (Saxon never widens it again)."""
+    global _closed
+    with _lock:
+        if not _closed:
+            _raw_processor().set_configuration_property(_FEATURE + "allowedProtocols", "data")
+            _closed = True
+
+
+def _confined_processor():
+    import locale
+    import sys
+    shared = "saxonche" in sys.modules  # imported before: a processor may exist, made elsewhere
+    from saxonche import PySaxonProcessor
+    saved, saved_locale = dict(os.environ), locale.setlocale(locale.LC_ALL)
+    os.environ.clear()  # Saxon takes its copy of the environment now (measured: ≈ 4 ms)
+    try:
+        proc = PySaxonProcessor(license=False)
+    finally:
+        os.environ.update(saved)
+        # the JVM's start sets the process locale from the (now empty) environment: Python's
+        # own (open() without encoding=, say) is put back
+        locale.setlocale(locale.LC_ALL, saved_locale)
+    proc.set_configuration_property(_FEATURE + "allow-external-functions", "false")
+    for name, value in _PARSER_LIMITS.items():
+        proc.set_configuration_property(_FEATURE + "parserProperty?uri=" + quote(_JAXP + name, safe=""),
+                                        str(value))
+    # fail closed: a processor made elsewhere in this process before ours would have given Saxon
+    # the environment (they share one copy), so then check (17 ms: only then), with external
+    # functions allowed for the moment (they hide the environment too)
+    if shared:
+        proc.set_configuration_property(_FEATURE + "allow-external-functions", "true")
+        seen = str(proc.new_xpath_processor().evaluate_single("count(available-environment-variables())"))
+        proc.set_configuration_property(_FEATURE + "allow-external-functions", "false")
+        if seen != "0":
+            raise XsltError("refusing to run XSLT: Saxon can read this process's environment variables")
+    return proc
+
+
+def _allow_extensions(on: bool) -> None:
+    _raw_processor().set_configuration_property(_FEATURE + "allow-external-functions",
+                                                "true" if on else "false")
+
+
+# ------------------------------------------------------------------------------ modules
+
+def uri_to_path(uri: str) -> Path | None:
+    """The local path of a file: URI, or None for any other scheme."""
+    parts = urlsplit(uri)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    if os.name == "nt":
+        from nturl2path import url2pathname
+        return Path(url2pathname(parts.path))
+    return Path(unquote(parts.path))
+
+
+def confined(path: Path, roots) -> bool:
+    """Whether a file (symbolic links followed) lies inside one of the folders."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return any(real.is_relative_to(Path(r).resolve()) for r in roots)
+
+
+def _data_uri(text: str) -> str:
+    return "data:application/xml;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+# the start tag of an include or import (any prefix) and its href, for a rewrite in place that
+# keeps every line where it was (Saxon's messages give lines)
+_MODULE_TAG = re.compile(r"""<(?:[\w.-]+:)?(?:include|import)\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_HREF = re.compile(r"""(\shref\s*=\s*)(?:"[^"]*"|'[^']*')""")
+_readable: dict[str, str] = {}  # data: URI -> the file it holds, for messages
+
+
+def module_refs(root: etree._Element) -> list[etree._Element]:
+    """The xsl:include and xsl:import declarations of a stylesheet module."""
+    return [c for c in root if c.tag in (f"{{{XSL_NS}}}include", f"{{{XSL_NS}}}import")]
+
+
+def resolve_module(href: str, base: str, roots, where: Path | None = None, line: int = 1) -> Path:
+    """The file an include/import href names, if it lies inside the allowed folders."""
+    uri = urljoin(base, href.strip())
+    path = uri_to_path(uri)
+    if path is None or not confined(path, roots):
+        raise RefusedError(f"refused to read {uri}: XSLT may read only files inside "
+                           f"{_folders(roots)}", where, line, uri=uri, href=href)
+    return path
+
+
+def _folders(roots) -> str:
+    own = Path(XSLT_DIR).resolve()
+    names = [str(r) for r in roots if Path(r).resolve() != own]
+    if len(names) < len(roots):
+        names.append("the toolkit's own xslt/")
+    return " and ".join(names)
+
+
+def module_data_uri(path: Path, roots, files: list[Path] | None = None, _stack: tuple = ()) -> str:
+    """A stylesheet module as a data: URI, its own includes and imports (confined to `roots`)
+    turned into data: URIs too, recursively. `files` collects every module read."""
+    uri = _data_uri(module_text(path, roots, files, _stack, own_base=True))
+    _readable[uri] = Path(path).name
+    return uri
+
+
+def module_text(path: Path, roots, files: list[Path] | None = None, _stack: tuple = (),
+                own_base: bool = False) -> str:
+    """A stylesheet module's text with its includes and imports replaced by data: URIs.
+
+    own_base: give the root element xml:base, the file's URI. (A module read from a data: URI
+    has that URI as its base, and Saxon works out every element's base URI from it: as many
+    steps as the URI is long, for each element, which made compiling xslt/html 3x slower.)"""
+    from .xmlsafe import parse_file
+    path = Path(os.path.normpath(os.path.abspath(path)))
+    if path in _stack:
+        raise RefusedError(f"{path.name} includes itself (circular xsl:include/xsl:import)", path,
+                           uri=path.as_uri())
+    src = parse_file(path, display=str(path))
+    if not src.ok:
+        d = src.diagnostics[0] if src.diagnostics else None
+        raise RefusedError(f"cannot read {path.as_uri()}"
+                           + (f" (line {d.line}: {d.message})" if d else ""), uri=path.as_uri())
+    if files is not None:
+        files.append(path)
+    base = path.as_uri()
+    refs = module_refs(src.root)
+    uris = []
+    for el in refs:
+        line = src.position(el)[0]
+        target = resolve_module(el.get("href") or "", base, roots, path, line)
+        try:
+            uris.append(module_data_uri(target, roots, files, _stack + (path,)))
+        except RefusedError as e:
+            if e.path is None:  # the module itself could not be read: say who names it
+                raise RefusedError(e.reason, path, line, e.uri, el.get("href")) from None
+            raise
+    text = src.data.decode(src.tree.docinfo.encoding or "utf-8")
+    text = _XML_DECLARATION.sub("", text.lstrip("\ufeff"), count=1)  # (Saxon gets it as text)
+    # a DOCTYPE stays with lxml (Saxon would expand its entities), as does markup the rewrite
+    # in place cannot follow: the tree is serialised instead (lines may move)
+    own = path.as_uri() if own_base else None
+    out = None if src.tree.docinfo.doctype else _rewrite_in_place(text, uris, own)
+    if out is None:
+        for el, uri in zip(refs, uris):
+            el.set("href", uri)
+        if own:
+            src.root.set(_XML_BASE, own)
+        out = serialize_for_saxon(src.tree)
+    return out
+
+
+_XML_DECLARATION = re.compile(r"^<\?xml\s[^>]*\?>")
+_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+_ROOT_NAME = re.compile(r"<[^\s/>]+")
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+
+
+def _rewrite_in_place(text: str, uris: list[str], base: str | None) -> str | None:
+    """The text with the href of each include/import replaced (and xml:base on the root, when
+    given), or None when what was replaced is not exactly the module's includes and imports
+    (say, one inside a comment)."""
+    if not uris and base is None:
+        return text
+    if base is not None:  # after the root's name
+        m = _ROOT_NAME.match(text, _PROLOG.match(text).end())
+        if m is None:
+            return None
+        quoted = base.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+        text = f'{text[:m.end()]} xml:base="{quoted}"{text[m.end():]}'
+    queue = list(uris)
+    pieces, pos = [], 0
+    for m in _MODULE_TAG.finditer(text):
+        h = _HREF.search(m.group())
+        if h is None or not queue:
+            continue
+        pieces += [text[pos:m.start() + h.start()], h.group(1), '"', queue.pop(0), '"']
+        pos = m.start() + h.end()
+    out = "".join(pieces) + text[pos:]
+    try:
+        root = etree.fromstring(out.encode("utf-8"), etree.XMLParser(resolve_entities=False,
+                                                                     no_network=True, load_dtd=False))
+    except etree.XMLSyntaxError:
+        return None
+    same = [el.get("href") for el in module_refs(root)] == uris and root.get(_XML_BASE) == base
+    return out if same else None
+
+
+def readable(message: str) -> str:
+    """Saxon's message with the data: URIs of modules named by their files."""
+    for uri, name in _readable.items():
+        if uri in message:
+            message = message.replace(uri, name)
+        short = uri[len("data:"):]  # (Saxon abbreviates a location to what follows the last "/")
+        tail = short.rsplit("/", 1)[-1]
+        if len(tail) >= 8 and tail in message:
+            message = message.replace(tail, name)
+    return message
+
+
+# ------------------------------------------------------------------------------ compiling
+
+# The entry points the toolkit compiles, by folder: the first compile of one compiles all of its
+# folder's while Saxon may still read xslt/ (a command uses them together).
+_FAMILIES = {"html": ("document.xsl", "site.xsl"), "pdf": ("document.xsl", "volume.xsl")}
+
+
 def compile_stylesheet(path: str | Path):
-    """The compiled executable for a stylesheet file, cached by path and modification time."""
+    """The compiled executable for one of the toolkit's own stylesheets, cached by path and
+    modification time. Its modules are read from xslt/ (and, for a stylesheet elsewhere — a
+    test's variant of one —, its own folder) only."""
     path = Path(path).resolve()
     key = (str(path), path.stat().st_mtime)
     with _lock:
         exe = _compiled.get(key)
     if exe is not None:
         return exe
-    proc = processor()
-    xp = proc.new_xslt30_processor()
-    try:
-        exe = xp.compile_stylesheet(stylesheet_file=str(path))
-    except Exception as e:  # saxonche raises PySaxonApiError with Saxon's message
-        raise XsltError(f"{path.name}: stylesheet does not compile: {e}") from None
-    if exe is None:
-        raise XsltError(f"{path.name}: stylesheet does not compile")
+    with _lock:
+        if not _closed:  # Saxon reads the modules itself (fast), then file access is switched off
+            family = [path] + [path.parent / name for name in _FAMILIES.get(path.parent.name, ())
+                               if path.parent / name != path and (path.parent / name).is_file()]
+            try:
+                for p in family:
+                    k = (str(p), p.stat().st_mtime)
+                    if k not in _compiled:
+                        _compiled[k] = _compile_trusted(p, file=True)
+            finally:
+                _close()
+            return _compiled[key]
+    exe = _compile_trusted(path, file=False)
     with _lock:
         _compiled[key] = exe
     return exe
 
 
+def _compile_trusted(path: Path, file: bool):
+    """Compile a toolkit stylesheet: from its file (before file access is off) or from its text
+    with its modules as data: URIs (after)."""
+    proc = _raw_processor()
+    node = None
+    if not file:
+        roots = (XSLT_DIR,) if confined(path, (XSLT_DIR,)) else (path.parent, XSLT_DIR)
+        try:
+            text = module_text(path, roots)
+            builder = proc.new_document_builder()
+            builder.set_base_uri(path.as_uri())
+            builder.set_line_numbering(True)
+            node = builder.parse_xml(xml_text=text)
+        except RefusedError as e:
+            raise XsltError(f"{path.name}: stylesheet does not compile: {e}") from None
+        except Exception as e:  # saxonche raises PySaxonApiError with Saxon's message
+            raise XsltError(f"{path.name}: stylesheet does not compile: {readable(str(e))}") from None
+    with _lock:
+        _allow_extensions(True)  # (trusted: site.xsl writes its pages with xsl:result-document)
+        try:
+            xp = proc.new_xslt30_processor()
+            exe = xp.compile_stylesheet(stylesheet_file=str(path)) if file \
+                else xp.compile_stylesheet(stylesheet_node=node)
+        except Exception as e:
+            raise XsltError(f"{path.name}: stylesheet does not compile: {readable(str(e))}") from None
+        finally:
+            _allow_extensions(False)
+    if exe is None:
+        raise XsltError(f"{path.name}: stylesheet does not compile")
+    return exe
+
+
 def compile_stylesheet_text(text: str, cache_key: str):
-    """Compile a stylesheet held in memory (e.g. generated from Schematron), cached by key."""
+    """Compile a stylesheet held in memory that the toolkit did not write (generated from a
+    Schematron schema), cached by key. Its includes must already be data: URIs."""
     key = (cache_key, 0.0)
     with _lock:
         exe = _compiled.get(key)
     if exe is not None:
         return exe
     xp = processor().new_xslt30_processor()
-    try:
-        exe = xp.compile_stylesheet(stylesheet_text=text)
-    except Exception as e:
-        raise XsltError(f"generated stylesheet {cache_key} does not compile: {e}") from None
-    with _lock:
+    with _lock:  # (never while a trusted compile has allowed extensions)
+        try:
+            exe = xp.compile_stylesheet(stylesheet_text=text)
+        except Exception as e:
+            raise XsltError(f"generated stylesheet {cache_key} does not compile: {readable(str(e))}") from None
+        exe.set_capture_result_documents(True)  # a second guard: nothing is ever written
         _compiled[key] = exe
     return exe
 
 
+# ------------------------------------------------------------------------------ documents
+
 def to_xdm(tree: etree._ElementTree | etree._Element | str, base_uri: str | None = None):
-    """An XdmNode for an lxml tree (already safely parsed) or for trusted XML text."""
+    """An XdmNode for an lxml tree (already safely parsed) or for XML text made from one.
+
+    Raises XsltError when Saxon's parser refuses the text (it should accept whatever lxml did).
+    """
     proc = processor()
     if isinstance(tree, str):
         text = tree
@@ -82,23 +393,21 @@ def to_xdm(tree: etree._ElementTree | etree._Element | str, base_uri: str | None
     builder = proc.new_document_builder()
     if base_uri:
         builder.set_base_uri(base_uri)
-    return builder.parse_xml(xml_text=text)
+    try:
+        return builder.parse_xml(xml_text=text)
+    except Exception as e:
+        raise XsltError(f"Saxon cannot read the document: {_parser_message(str(e))}") from None
+
+
+def _parser_message(msg: str) -> str:
+    msg = " ".join(msg.split())
+    return re.sub(r"^.*?(?:Error reported by XML parser: )", "", msg)
 
 
 def source_to_xdm(src, base_uri: str | None = None):
-    """An XdmNode for a parsed SourceFile. When the file has no DOCTYPE and no entity
-    declaration (lxml has just checked it), Saxon may read the file itself, which is faster
-    than handing it serialised text; otherwise it gets the tree lxml made, without DOCTYPE."""
-    head = src.data[:65536] if src.data else b""
-    if (not getattr(src, "light", False) and src.data and b"<!DOCTYPE" not in head
-            and b"<!ENTITY" not in head and src.path.is_file()):
-        builder = processor().new_document_builder()
-        builder.set_base_uri(base_uri or src.path.absolute().as_uri())
-        try:
-            return builder.parse_xml(xml_file_name=str(src.path))
-        except Exception:
-            pass  # fall back to the lxml tree
-    return to_xdm(src.tree, base_uri)
+    """An XdmNode for a parsed SourceFile: always the tree the safe parser made (serialised,
+    without DOCTYPE), never the file, so Saxon's parser is never the only guard."""
+    return to_xdm(src.tree, base_uri or src.path.absolute().as_uri())
 
 
 def _value(v):
@@ -125,5 +434,5 @@ def transform(stylesheet, source, params: dict | None = None, base_uri: str | No
         try:
             result = exe.transform_to_string(xdm_node=node)
         except Exception as e:
-            raise XsltError(str(e)) from None
+            raise XsltError(readable(str(e))) from None
     return result or ""

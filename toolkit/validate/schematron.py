@@ -5,7 +5,8 @@
 
 The schema is parsed with the safe parser and compiled to XSLT 3.0 by
 xslt/schematron/compile.xsl; the generated stylesheet is compiled by Saxon once and reused for
-every file. Each validated file is handed to Saxon as the lxml tree already parsed (never by
+every file. Saxon reads no file (toolkit/saxon.py): the files the schema includes are read here,
+from the edition's folder and xslt/ only, and handed over (see "what a schema reads"). Each validated file is handed to Saxon as the lxml tree already parsed (never by
 path), with its file URI as base URI, and the edition context document in the parameter
 $edition-context. The SVRL is read back with lxml: each svrl:failed-assert and
 svrl:successful-report becomes a Diagnostic, its @location (an EQName path such as
@@ -40,6 +41,7 @@ from ..diagnostics import ERROR, WARNING, Diagnostic, display_path
 from ..xmlsafe import TEI_NS, XML_NS, SourceFile, parse_file
 
 COMPILER = saxon.XSLT_DIR / "schematron" / "compile.xsl"
+RUNTIME = saxon.XSLT_DIR / "schematron" / "runtime.xsl"
 SCH_NS = "http://purl.oclc.org/dsdl/schematron"
 ASCC_NS = "http://www.ascc.net/xml/schematron"  # Schematron 1.5: read as ISO Schematron
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
@@ -115,40 +117,64 @@ def locate(tree: etree._ElementTree | etree._Element, location: str):
     """The element an SVRL @location designates (an attribute's or text's parent element).
 
     Reads the EQName paths compile.xsl writes; any other XPath is tried with lxml. Returns the
-    deepest element reached, or None when not even the root matches.
+    deepest element reached, or None when not even the root matches. (For many locations in
+    one tree, use a Locator.)
     """
-    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
-    location = (location or "").strip()
-    if location in ("", "/"):
-        return root
-    pos, node, found = 0, None, None
-    for m in _STEP.finditer(location):
-        if m.start() != pos:
-            break
-        pos = m.end()
-        if m.group("local") is None:  # attribute, text, ...: stop at the element
+    return Locator(tree)(location)
+
+
+class Locator:
+    """locate() for the many locations of one report: each parent's children are grouped by
+    name once, so that a step costs the same for the 50,000th entry of a list as for the first
+    (grouping them again for every location made a long authority file quadratic)."""
+
+    def __init__(self, tree: etree._ElementTree | etree._Element):
+        self.root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+        self._groups: dict = {}
+
+    def _named(self, parent, tag: str) -> list:
+        groups = self._groups.get(parent)
+        if groups is None:
+            groups = {}
+            for child in parent:
+                if isinstance(child.tag, str):
+                    groups.setdefault(child.tag, []).append(child)
+            self._groups[parent] = groups
+        return groups.get(tag, [])
+
+    def __call__(self, location: str):
+        root = self.root
+        location = (location or "").strip()
+        if location in ("", "/"):
+            return root
+        pos, node, found = 0, None, None
+        for m in _STEP.finditer(location):
+            if m.start() != pos:
+                break
+            pos = m.end()
+            if m.group("local") is None:  # attribute, text, ...: stop at the element
+                return found
+            tag = f"{{{m.group('ns')}}}{m.group('local')}" if m.group("ns") else m.group("local")
+            n = int(m.group("n"))
+            if node is None:
+                candidates = [root] if root.tag == tag else []
+            else:
+                candidates = self._named(node, tag)
+            if len(candidates) < n:
+                return found
+            node = found = candidates[n - 1]
+        if pos == len(location):
             return found
-        tag = f"{{{m.group('ns')}}}{m.group('local')}" if m.group("ns") else m.group("local")
-        n = int(m.group("n"))
-        if node is None:
-            candidates = [root] if root.tag == tag else []
-        else:
-            candidates = [c for c in node if c.tag == tag]
-        if len(candidates) < n:
+        try:  # an XPath in another notation
+            result = root.xpath(location)
+        except etree.XPathError:
             return found
-        node = found = candidates[n - 1]
-    if pos == len(location):
+        for r in result if isinstance(result, list) else []:
+            if isinstance(r, etree._Element):
+                return r
+            if hasattr(r, "getparent") and r.getparent() is not None:
+                return r.getparent()
         return found
-    try:  # an XPath in another notation
-        result = root.xpath(location)
-    except etree.XPathError:
-        return found
-    for r in result if isinstance(result, list) else []:
-        if isinstance(r, etree._Element):
-            return r
-        if hasattr(r, "getparent") and r.getparent() is not None:
-            return r.getparent()
-    return found
 
 
 # ------------------------------------------------------------------------------ compiling
@@ -284,12 +310,7 @@ def extract_schematron(schema_path: str | Path) -> str:
 def _run_compiler(schema_path: str | Path, params: dict) -> str:
     path = Path(schema_path).resolve()
     display = display_path(path)
-    src = parse_file(path, display=display)
-    if not src.ok:
-        raise SchematronError(src.diagnostics)
-    tree = src.tree
-    if any(isinstance(e.tag, str) and e.tag.startswith(f"{{{ASCC_NS}}}") for e in tree.iter()):
-        tree = _ascc_to_iso(tree)
+    tree = _load_schema(path, display)
     root = tree.getroot()
     if root.tag != f"{{{SCH_NS}}}schema" and root.find(f".//{{{SCH_NS}}}pattern") is None \
             and root.find(f".//{{{SCH_NS}}}rule") is None:
@@ -297,17 +318,119 @@ def _run_compiler(schema_path: str | Path, params: dict) -> str:
                                           "no Schematron rules found: expected a sch:schema root "
                                           f"({SCH_NS}) or embedded sch:pattern elements",
                                           "schematron.schema")])
+    documents, modules = _resolve_references(path, tree, allowed_folders(path))
     try:
         compiler = saxon.compile_stylesheet(COMPILER)
+        values = {**params, "runtime": _runtime_xdm(),
+                  "module-files": " ".join(m.as_uri() for m in modules)}
+        if documents:
+            values["documents"] = _sequence([saxon.to_xdm(t, p.as_uri()) for p, t in documents])
+        node = saxon.to_xdm(tree, base_uri=path.as_uri())
     except saxon.XsltError as e:
         raise SchematronError([Diagnostic(display_path(COMPILER), 1, 1, ERROR, str(e),
                                           "schematron.compiler")]) from None
-    node = saxon.to_xdm(tree, base_uri=path.as_uri())
     try:
-        return _run(compiler, node, params)
+        return _run(compiler, node, values)
     except saxon.XsltError as e:
         raise _schema_error(path, display, _clean_saxon_message(str(e)),
                             "schematron.schema") from None
+
+
+# ------------------------------------------------------------------------------ what a schema reads
+# compile.xsl reads no file (Saxon refuses them all): the files a schema names — sch:include,
+# sch:extends/@href, xsl:include, xsl:import — are read here, with the safe parser, and only
+# inside the folders allowed_folders() gives. compile.xsl gets them as documents (sch:) or as
+# data: URIs (xsl:); a reference that may not be read is marked, and compile.xsl reports it
+# with the position of the referring element when (and only when) the schema uses it.
+
+C_NS = "urn:x-toolkit:schematron:compiler"
+_DOCUMENT = f"{{{C_NS}}}document"
+_REFUSED = f"{{{C_NS}}}refused"
+
+
+def allowed_folders(schema: Path) -> tuple[Path, Path]:
+    """Where a schema's includes may come from: the edition's folder (the nearest folder above
+    the schema holding edition.toml; for a schema in no edition, its own folder) and the
+    toolkit's xslt/."""
+    folder = next((d for d in schema.parents if (d / "edition.toml").is_file()), schema.parent)
+    return folder, saxon.XSLT_DIR
+
+
+def _load_schema(path: Path, display: str) -> etree._ElementTree:
+    src = parse_file(path, display=display)
+    if not src.ok:
+        raise SchematronError(src.diagnostics)
+    tree = src.tree
+    if any(isinstance(e.tag, str) and e.tag.startswith(f"{{{ASCC_NS}}}") for e in tree.iter()):
+        tree = _ascc_to_iso(tree)
+    return tree
+
+
+def _resolve_references(path: Path, tree: etree._ElementTree, folders) -> tuple[list, list[Path]]:
+    """Mark the references of a schema and of every file it includes (see above); returns the
+    included files' (path, tree), in the order @c:document counts them, and the XSLT modules
+    read."""
+    documents: list[tuple[Path, etree._ElementTree]] = []
+    numbers: dict[Path, int] = {}
+    modules: list[Path] = []
+    todo = [(path, tree)]
+    while todo:
+        here, t = todo.pop()
+        base = here.as_uri()
+        for el in t.iter(f"{{{SCH_NS}}}include", f"{{{SCH_NS}}}extends"):
+            file_part = (el.get("href") or "").split("#", 1)[0]
+            if not file_part.strip():
+                continue  # "#id" (or no href): this schema
+            try:
+                target = saxon.resolve_module(file_part, base, folders)
+            except saxon.RefusedError as e:
+                el.set(_REFUSED, e.reason)
+                continue
+            key = Path(os.path.normpath(target))
+            if key not in numbers:
+                src = parse_file(key, display=display_path(key))
+                if not src.ok:
+                    why = src.diagnostics[0].message if src.diagnostics else "not well-formed XML"
+                    el.set(_REFUSED, f"cannot read {key.as_uri()} ({why})")
+                    continue
+                sub = src.tree
+                if any(isinstance(e.tag, str) and e.tag.startswith(f"{{{ASCC_NS}}}") for e in sub.iter()):
+                    sub = _ascc_to_iso(sub)
+                documents.append((key, sub))
+                numbers[key] = len(documents)
+                todo.append((key, sub))
+            el.set(_DOCUMENT, str(numbers[key]))
+        for el in t.iter(f"{{{saxon.XSL_NS}}}include", f"{{{saxon.XSL_NS}}}import"):
+            if any(isinstance(a.tag, str) and a.tag.startswith(f"{{{saxon.XSL_NS}}}")
+                   for a in el.iterancestors()):
+                continue
+            try:
+                target = saxon.resolve_module(el.get("href") or "", base, folders)
+                el.set("href", saxon.module_data_uri(target, folders, modules))
+            except saxon.RefusedError as e:  # (e.path: a module that the included one names)
+                inner = f" (in {e.path.name}, line {e.line})" if e.path not in (None, here) else ""
+                el.set(_REFUSED, e.reason + inner)
+    return documents, list(dict.fromkeys(modules))
+
+
+_runtime_lock = threading.Lock()
+_runtime: list = []
+
+
+def _runtime_xdm():
+    """runtime.xsl as an XdmNode (read once per process)."""
+    with _runtime_lock:
+        if not _runtime:
+            src = parse_file(RUNTIME)
+            _runtime.append(saxon.to_xdm(src.tree, base_uri=RUNTIME.as_uri()))
+        return _runtime[0]
+
+
+def _sequence(items: list):
+    value = saxon.processor().empty_sequence()
+    for item in items:
+        value.add_xdm_item(item)
+    return value
 
 
 def compile_schematron(schema_path: str | Path, phase: str | None = None) -> CompiledSchematron:
@@ -378,8 +501,8 @@ def _digest(path: Path) -> str:
 
 
 def _xslt_cache_file(path: Path, phase: str | None) -> Path:
-    key = hashlib.sha1("\0".join([_digest(COMPILER), _digest(COMPILER.parent / "runtime.xsl"),
-                                   str(path), phase or ""]).encode("utf-8")).hexdigest()
+    key = hashlib.sha1("\0".join([_digest(COMPILER), _digest(RUNTIME), str(path), phase or "",
+                                   *map(str, allowed_folders(path))]).encode("utf-8")).hexdigest()
     return _cache_dir() / f"{key}.json"
 
 
@@ -552,20 +675,39 @@ def run_svrl(source_file: SourceFile, compiled: CompiledSchematron, context_node
     return _run(compiled.executable, node, {CONTEXT_PARAM: _context_xdm(context_node)})
 
 
+_REFUSED_ACCESS = re.compile(r"Access to URI (\S+) has been prohibited|URI scheme '([^']*)' has been disallowed")
+
+
+def refusal(saxon_message: str) -> str | None:
+    """'tried to read …, which was refused: …' when Saxon refused a file or URL, else None."""
+    m = _REFUSED_ACCESS.search(saxon_message)
+    if m is None:
+        return None
+    what = m.group(1) or f"a {m.group(2)}: URI"
+    return (f"tried to read {what}, which was refused: Schematron rules run by the toolkit may not "
+            "read files or URLs (the edition's files come to them in $edition-context)")
+
+
 def svrl_diagnostics(svrl: str | bytes, source_file: SourceFile) -> list[Diagnostic]:
     """Diagnostics for the failed asserts and successful reports of an SVRL report."""
     data = svrl.encode("utf-8") if isinstance(svrl, str) else svrl
     root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True,
                                                   huge_tree=True))
     out = []
+    locate_in_source = Locator(source_file.tree)
     for el in root.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report",
                         f"{{{SCHX_NS}}}error"):
-        node = locate(source_file.tree, el.get("location") or "/")
+        node = locate_in_source(el.get("location") or "/")
         line, col = source_file.position(node if node is not None else source_file.root)
         if el.tag == f"{{{SCHX_NS}}}error":  # a query failed (caught by the generated xsl:try)
             pos = _origin_position(el.get("origin") or "")
             where = f"{pos[0]}:{pos[1]}:{pos[2]}" if pos else "the schema"
             detail = " ".join("".join(el.itertext()).split())
+            refused = refusal(detail)
+            if refused is not None:
+                out.append(Diagnostic(source_file.display, line, col, ERROR,
+                                      f"the Schematron rule at {where} {refused}", "schematron.refused"))
+                continue
             out.append(Diagnostic(source_file.display, line, col, ERROR,
                                   f"the Schematron rule at {where} failed on this element: "
                                   f"{el.get('code') or 'error'} {detail}".strip(),
@@ -617,6 +759,10 @@ def check(source_file: SourceFile, schematron_path: str | Path, context_node=Non
     try:
         svrl = run_svrl(source_file, compiled, context_node)
     except saxon.XsltError as e:
+        refused = refusal(str(e))
+        if refused is not None:
+            return [Diagnostic(source_file.display, 1, 1, ERROR, f"the Schematron rules of "
+                               f"{display_path(compiled.path)} {refused}", "schematron.refused")]
         return [Diagnostic(source_file.display, 1, 1, ERROR,
                            f"the Schematron rules of {display_path(compiled.path)} failed on this "
                            f"file: {_clean_saxon_message(str(e))}", "schematron.runtime")]

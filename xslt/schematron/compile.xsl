@@ -22,6 +22,16 @@
     output       'xslt' (default): the validating stylesheet; 'schematron': only the gathered
                  schema - the rules embedded in a RELAX NG schema extracted as one ISO
                  Schematron schema, includes resolved (toolkit: schematron.extract_schematron).
+    documents    the documents of the files that sch:include and sch:extends/@href name: the
+                 compiler reads no file (Saxon runs it with file access refused). The caller
+                 resolves each href, within the folders it allows, and marks the element with
+                 @c:document (that file's position in this sequence) or @c:refused (why not);
+                 it also replaces the href of each xsl:include / xsl:import by a data: URI that
+                 holds the module, or marks it @c:refused.
+    runtime      the document of runtime.xsl, whose declarations every generated stylesheet
+                 gets.
+    module-files the file URIs of the XSLT modules so inlined (space-separated), added to
+                 @schx:dependencies.
 
   Every generated stylesheet declares the global parameter
     <xsl:param name="edition-context" as="document-node()?" select="()"/>
@@ -45,7 +55,7 @@
     whole sch:schema includes its patterns, lets, phases, diagnostics and functions);
     sch:diagnostics / sch:diagnostic; sch:properties / sch:property; foreign top-level
     xsl:function, xsl:key, xsl:include and xsl:import elements are copied into the output (the
-    last two with absolute @href).
+    last two with the data: URI the caller put in @href).
 
   Not implemented: pattern/@documents (rules always apply to the validated document).
 
@@ -73,6 +83,11 @@
   <xsl:param name="phase" as="xs:string" select="''"/>
   <xsl:param name="fired-rules" as="xs:boolean" select="false()"/>
   <xsl:param name="output" as="xs:string" select="'xslt'"/>
+  <!-- what the caller has read for the compiler, which reads no file itself (see c:load) -->
+  <xsl:param name="documents" as="document-node()*" select="()"/>
+  <xsl:param name="runtime" as="document-node()?" select="()"/>
+  <xsl:param name="module-files" as="xs:string" select="''"/>
+
 
   <xsl:variable name="SCH" select="'http://purl.oclc.org/dsdl/schematron'"/>
   <xsl:variable name="XSL" select="'http://www.w3.org/1999/XSL/Transform'"/>
@@ -152,32 +167,36 @@
     <xsl:sequence select="replace(replace(string($s), '\{', '{{'), '\}', '}}')"/>
   </xsl:function>
 
-  <!-- The element a reference such as "other.sch#p1", "other.sch" or "#p1" names. -->
+  <!-- The element a reference such as "other.sch#p1", "other.sch" or "#p1" names. The compiler
+       reads no file: the caller has resolved every href to a file (confined to the folders it
+       allows) and marked the referring element with @c:document, the position of that file's
+       document in $documents, or with @c:refused, why it was not read. -->
   <xsl:function name="c:load" as="element()?">
     <xsl:param name="href" as="xs:string"/>
     <xsl:param name="from" as="element()"/>
-    <xsl:variable name="file" select="if (contains($href, '#')) then substring-before($href, '#') else $href"/>
     <xsl:variable name="frag" select="substring-after($href, '#')"/>
-    <xsl:variable name="uri" as="xs:string?"
-        select="if ($file = '') then () else string(resolve-uri($file, base-uri($from)))"/>
     <xsl:variable name="doc" as="document-node()?">
       <xsl:choose>
-        <xsl:when test="empty($uri)">
-          <xsl:sequence select="root($from)[. instance of document-node()]"/>
+        <xsl:when test="$from/@c:refused">
+          <xsl:sequence select="c:fail($from, 'sch:' || local-name($from) || ' href=&quot;' || $href
+              || '&quot;: ' || $from/@c:refused)"/>
         </xsl:when>
-        <xsl:when test="doc-available($uri)">
-          <xsl:sequence select="doc($uri)"/>
+        <xsl:when test="$from/@c:document">
+          <xsl:sequence select="$documents[position() = xs:integer($from/@c:document)]"/>
+        </xsl:when>
+        <xsl:when test="substring-before($href || '#', '#') = ''">
+          <xsl:sequence select="root($from)[. instance of document-node()]"/>
         </xsl:when>
         <xsl:otherwise>
           <xsl:sequence select="c:fail($from, 'sch:' || local-name($from) || ' href=&quot;' || $href
-              || '&quot;: cannot read ' || $uri || ' (missing file or not well-formed XML)')"/>
+              || '&quot;: the file was not read')"/>
         </xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
     <xsl:variable name="target" select="if ($frag) then ($doc//*[@id = $frag or @xml:id = $frag])[1] else $doc/*"/>
     <xsl:sequence select="if ($target) then $target else c:fail($from, 'sch:' || local-name($from)
         || ' href=&quot;' || $href || '&quot;: no element with id &quot;' || $frag || '&quot; in '
-        || ($uri, 'this schema')[1])"/>
+        || (if ($from/@c:document) then string(base-uri($doc)) else 'this schema'))"/>
   </xsl:function>
 
   <!-- Replace $name by the value of the abstract pattern's parameter of that name. -->
@@ -271,9 +290,14 @@
     </xsl:apply-templates>
   </xsl:template>
 
+  <!-- (the caller has replaced the href of each module it read by a data: URI holding it) -->
   <xsl:template match="xsl:include/@href | xsl:import/@href" mode="c:include">
-    <xsl:attribute name="href" select="resolve-uri(., base-uri(..))"/>
+    <xsl:if test="../@c:refused">
+      <xsl:sequence select="c:fail(.., name(..) || ' href=&quot;' || . || '&quot;: ' || ../@c:refused)"/>
+    </xsl:if>
+    <xsl:copy/>
   </xsl:template>
+  <xsl:template match="xsl:*/@c:*" mode="c:include"/>
 
   <!-- ================================================================== 2. normalize
        Result: sch:schema with only what the generator needs, in this order:
@@ -432,7 +456,7 @@
       </xsl:for-each>
       <xsl:attribute name="exclude-result-prefixes" select="'#all'"/>
       <xsl:attribute name="schx:dependencies" select="string-join(distinct-values(
-          (.//@c:origin ! substring-before(., '#'))[. != '']), ' ')"/>
+          ((.//@c:origin ! substring-before(., '#'))[. != ''], tokenize($module-files))), ' ')"/>
       <xsl:attribute name="schx:uses-edition-context"
           select="exists(.//@*[contains(., '$' || $CONTEXT-PARAM)])"/>
       <xsl:attribute name="schx:phase" select="@c:phase"/>
@@ -443,7 +467,7 @@
       <axsl:param name="{$CONTEXT-PARAM}" as="document-node()?" select="()"/>
       <xsl:apply-templates select="sch:let" mode="c:global"/>
       <xsl:copy-of select="xsl:function | xsl:key | xsl:include" copy-namespaces="yes"/>
-      <xsl:copy-of select="doc(resolve-uri('runtime.xsl', static-base-uri()))/*/xsl:function"/>
+      <xsl:copy-of select="$runtime/*/xsl:*"/>
 
       <!-- The driver: one walk over the document. At each node it hands the node to every
            pattern's mode (one template rule per sch:rule, so the first matching rule of each
@@ -476,13 +500,30 @@
       <xsl:variable name="kinds" as="xs:string*" select="$patterns ! c:visits(.)"/>
       <xsl:variable name="walk-children" select="(if ($kinds = 'attributes') then '@*, ' else '')
           || (if ($kinds = 'others') then 'node()' else '*')"/>
+      <!-- A dynamic error (a bad cast, an odd value) never ends the whole run: it is reported as
+           a schx:error of the assertion, rule or pattern let it happened in, and every other
+           rule still runs; a pattern whose lets failed is reported once and skipped. (An error
+           while matching a rule context is no error in XSLT 3.0: the rule does not match.) -->
       <axsl:template match="/">
         <xsl:for-each select="$patterns[sch:let]">
           <axsl:variable name="schx:pattern-{c:index(.)}" as="map(*)">
-            <axsl:call-template name="schx:pattern-{c:index(.)}"/>
+            <axsl:try>
+              <axsl:call-template name="schx:pattern-{c:index(.)}"/>
+              <axsl:catch>
+                <axsl:variable name="schx:error" as="element()">
+                  <xsl:call-template name="c:error">
+                    <xsl:with-param name="n" select="c:index(.)"/>
+                  </xsl:call-template>
+                </axsl:variable>
+                <axsl:sequence select="map{{'#error': $schx:error}}"/>
+              </axsl:catch>
+            </axsl:try>
           </axsl:variable>
         </xsl:for-each>
         <axsl:variable name="schx:results" as="element()*">
+          <xsl:for-each select="$patterns[sch:let]">
+            <axsl:sequence select="$schx:pattern-{c:index(.)}('#error')"/>
+          </xsl:for-each>
           <axsl:apply-templates select="." mode="schx:walk">
             <xsl:for-each select="$patterns[sch:let]">
               <axsl:with-param name="schx:pattern-{c:index(.)}" tunnel="yes" select="$schx:pattern-{c:index(.)}"/>
@@ -679,6 +720,17 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- The schx:error a catch writes for the Schematron element in hand (an assertion, a rule, a
+       pattern): the failing node's location, the error code and text. -->
+  <xsl:template name="c:error">
+    <xsl:param name="n" as="xs:integer"/>
+    <schx:error schx:in-pattern="{$n}" origin="{c:avt(@c:origin)}">
+      <axsl:attribute name="location" select="schx:location(.)"/>
+      <axsl:attribute name="code" select="local-name-from-QName($err:code)"/>
+      <axsl:value-of select="$err:description"/>
+    </schx:error>
+  </xsl:template>
+
   <!-- The expanded names of the name tests that end a pattern's rule contexts: {uri}local or
        {uri}* ('*' for any element). Only for patterns that have an element guard. -->
   <xsl:function name="c:name-tests" as="xs:string*">
@@ -734,17 +786,38 @@
         <xsl:if test="$lets">
           <axsl:param name="schx:pattern-{$n}" tunnel="yes" as="map(*)"/>
         </xsl:if>
-        <xsl:for-each select="$lets">
-          <axsl:variable name="{@name}" select="$schx:pattern-{$n}('{replace(@name, '''', '''''')}')"/>
-        </xsl:for-each>
-        <xsl:if test="$fired-rules">
-          <svrl:fired-rule schx:in-pattern="{$n}" context="{c:avt(@context)}">
-            <xsl:copy-of select="@id, @role, @flag"/>
-          </svrl:fired-rule>
-        </xsl:if>
-        <xsl:apply-templates select="sch:let | sch:assert | sch:report" mode="c:generate">
-          <xsl:with-param name="n" select="$n"/>
-        </xsl:apply-templates>
+        <xsl:variable name="body">
+          <xsl:for-each select="$lets">
+            <axsl:variable name="{@name}" select="$schx:pattern-{$n}('{replace(@name, '''', '''''')}')"/>
+          </xsl:for-each>
+          <xsl:if test="$fired-rules">
+            <svrl:fired-rule schx:in-pattern="{$n}" context="{c:avt(@context)}">
+              <xsl:copy-of select="@id, @role, @flag"/>
+            </svrl:fired-rule>
+          </xsl:if>
+          <xsl:apply-templates select="sch:let | sch:assert | sch:report" mode="c:generate">
+            <xsl:with-param name="n" select="$n"/>
+          </xsl:apply-templates>
+        </xsl:variable>
+        <!-- (a let that fails ends this rule on this node only; a pattern whose lets failed
+             was reported once and is skipped) -->
+        <axsl:try>
+          <xsl:choose>
+            <xsl:when test="$lets">
+              <axsl:if test="empty($schx:pattern-{$n}('#error'))">
+                <xsl:sequence select="$body/node()"/>
+              </axsl:if>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:sequence select="$body/node()"/>
+            </xsl:otherwise>
+          </xsl:choose>
+          <axsl:catch>
+            <xsl:call-template name="c:error">
+              <xsl:with-param name="n" select="$n"/>
+            </xsl:call-template>
+          </axsl:catch>
+        </axsl:try>
       </axsl:template>
     </xsl:for-each>
   </xsl:template>
@@ -815,11 +888,9 @@
       </xsl:element>
     </axsl:if>
       <axsl:catch>
-        <schx:error schx:in-pattern="{$n}" origin="{c:avt(@c:origin)}">
-          <axsl:attribute name="location" select="schx:location(.)"/>
-          <axsl:attribute name="code" select="local-name-from-QName($err:code)"/>
-          <axsl:value-of select="$err:description"/>
-        </schx:error>
+        <xsl:call-template name="c:error">
+          <xsl:with-param name="n" select="$n"/>
+        </xsl:call-template>
       </axsl:catch>
     </axsl:try>
   </xsl:template>
