@@ -90,3 +90,41 @@ def test_an_immutable_output_folder_through_the_cli(tmp_path):
         subprocess.run(["chattr", "-i", str(ed / "output")])
     assert res.returncode == 1 and "internal error" not in res.stderr
     assert "cannot write the output" in res.stderr and "previous output is unchanged" in res.stderr
+
+
+BIG_PERSON = ('<person xml:id="bigperson"><persName>Big Person</persName><note>'
+              + "word " * 14000 + "</note></person>\n")
+
+
+def _with_big_person(ed: Path) -> None:
+    p = ed / "tei" / "persons.xml"
+    t = p.read_text()
+    i = t.index("</listPerson>")
+    p.write_text(t[:i] + BIG_PERSON + t[i:])
+
+
+def _limited(limit: int):
+    import resource
+    import signal
+
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.parametrize("docs", [11, 40], ids=["one process", "workers"])
+def test_a_site_page_the_disk_refuses_is_a_clear_error(tmp_path, docs):
+    """A write Saxon cannot make (here: past the file size limit, as on a full disk) names the
+    page and the cause in one message; Saxon's Java report never reaches the terminal."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from _common import replicate_edition
+    ed = replicate_edition(tmp_path / "ed", docs) if docs > 11 else edition_copy(tmp_path)
+    _with_big_person(ed)
+    res = subprocess.run([sys.executable, "-m", "toolkit.cli", "build", "html", "--no-search"], cwd=ed,
+                         capture_output=True, text=True, timeout=600, preexec_fn=_limited(60_000))
+    assert res.returncode == 1, res.stderr
+    assert "cannot write the site page entity/bigperson.html: File too large" in res.stderr, res.stderr
+    assert "previous output is unchanged" in res.stderr
+    for noise in ("java.", "Caused by", "xsl:", "Traceback", "internal error"):
+        assert noise not in res.stderr, res.stderr

@@ -30,6 +30,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -421,6 +422,62 @@ def _value(v):
     return v  # already an XdmValue / XdmNode
 
 
+class _Stderr:
+    """Saxon prints its own reports of an error (the Java exception, the template stack) to the
+    process's standard error, and no saxonche setting redirects them: during a run, file
+    descriptor 2 points at a file of our own, whose text is read only when the run failed and
+    gives the error message its cause ("Caused by java.io.IOException: No space left on
+    device"). Users see one clear line, never a Java trace."""
+
+    def __init__(self):
+        self.file = None
+
+    def __enter__(self):
+        import tempfile
+        try:
+            sys.stderr.flush()
+        except Exception:
+            pass
+        if self.file is None:
+            self.file = tempfile.TemporaryFile()
+        self.file.seek(0)
+        self.file.truncate()
+        self.saved = os.dup(2)
+        os.dup2(self.file.fileno(), 2)
+        return self
+
+    def __exit__(self, *exc):
+        os.dup2(self.saved, 2)
+        os.close(self.saved)
+        return False
+
+    def text(self) -> str:
+        self.file.seek(0)
+        return self.file.read(65536).decode("utf-8", "replace")
+
+
+_stderr = _Stderr()
+
+
+def cause(report: str) -> str:
+    """The root cause in Saxon's report of an error, in words: the message of its last
+    "Caused by" line (an I/O failure: a full disk, a file too large), else ""."""
+    causes = re.findall(r"Caused by [\w.$]+(?:Exception|Error):\s*(.+)", report)
+    return causes[-1].strip() if causes else ""
+
+
+def run(exe, **kw) -> str:
+    """exe.transform_to_string(**kw) with Saxon's own error report kept off the terminal; an
+    XsltError with the cause when it fails. Callers hold whatever lock the executable needs."""
+    with _lock, _stderr:
+        try:
+            return exe.transform_to_string(**kw) or ""
+        except Exception as e:
+            why = cause(_stderr.text())
+            msg = readable(str(e))
+            raise XsltError(f"{msg} ({why})" if why and why not in msg else msg) from None
+
+
 def transform(stylesheet, source, params: dict | None = None, base_uri: str | None = None) -> str:
     """Run a compiled stylesheet (or a path) on a source tree; returns the principal result."""
     exe = compile_stylesheet(stylesheet) if isinstance(stylesheet, (str, Path)) else stylesheet
@@ -431,8 +488,5 @@ def transform(stylesheet, source, params: dict | None = None, base_uri: str | No
         exe.clear_parameters()
         for k, v in values.items():
             exe.set_parameter(k, v)
-        try:
-            result = exe.transform_to_string(xdm_node=node)
-        except Exception as e:
-            raise XsltError(readable(str(e))) from None
-    return result or ""
+        result = run(exe, xdm_node=node)
+    return result

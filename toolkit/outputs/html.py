@@ -275,7 +275,7 @@ def _worker_run(job) -> tuple[str, str | None, str]:
     try:
         _worker["exe"].set_parameter("edition-context", saxon.to_xdm(context, _worker["ctx_uri"]))
         node = saxon.to_xdm(text, uri)
-        html = _worker["exe"].transform_to_string(xdm_node=node) or ""
+        html = saxon.run(_worker["exe"], xdm_node=node)
     except Exception as e:  # saxonche's errors: reported by the parent with the file name
         return out, str(e) or type(e).__name__, "render"
     try:
@@ -299,7 +299,7 @@ def _site_run(job) -> tuple[str, str | None]:
             _worker["site"] = exe
         exe.set_parameter("edition-context", saxon.to_xdm(ctx_xml, _worker["ctx_uri"]))
         exe.set_base_output_uri(base_out)
-        exe.transform_to_string(xdm_node=saxon.to_xdm(site_xml, base_out + "site.xml"))
+        saxon.run(exe, xdm_node=saxon.to_xdm(site_xml, base_out + "site.xml"))
         return "site pages", None
     except Exception as e:  # reported by the parent
         return "site pages", str(e) or type(e).__name__
@@ -1014,7 +1014,7 @@ class HtmlBuild:
                     _, err = r.get()
                     if err:
                         pool.terminate()
-                        raise BuildError(f"site pages: {err}")
+                        raise BuildError(site_error(err, stage))
                 if self._site_async:
                     self._progress_step("site pages")
             _fork_jobs = []
@@ -1275,14 +1275,39 @@ class HtmlBuild:
             exe.set_parameter(k, v)
         exe.set_base_output_uri(base_out)
         try:
-            exe.transform_to_string(xdm_node=saxon.to_xdm(etree.tostring(site, encoding="unicode"),
-                                                          base_out + "site.xml"))
-        except Exception as e:
-            raise BuildError(f"site pages: {e}") from None
+            saxon.run(exe, xdm_node=saxon.to_xdm(etree.tostring(site, encoding="unicode"), base_out + "site.xml"))
+        except saxon.XsltError as e:
+            raise BuildError(site_error(str(e), stage)) from None
         del proc
         written = len(todo)
         self._progress_step("site pages")
         return written
+
+
+_WRITE_FAILED = re.compile(r"Failure writing to (file:\S+?)(?:\s*\((.+)\))?\s*$")
+_DISK_ADVICE = (("No space left", "free some space on that disk, or build elsewhere with --out"),
+                ("Disk quota", "free some space (disk quota), or build elsewhere with --out"),
+                ("File too large", "a page is larger than this system allows (ulimit -f)"),
+                ("Read-only file system", "build elsewhere with --out"),
+                ("Permission denied", "the folder is not writable for you: build elsewhere with --out"))
+
+
+def site_error(message: str, stage: Path) -> str:
+    """Saxon's failure to write a site page, in words: which page, why, and what to do (the
+    previous output is unchanged); any other stylesheet error as it is."""
+    msg = norm_space(message)
+    m = _WRITE_FAILED.search(msg)
+    if not m:
+        return f"site pages: {msg}"
+    page = unquote(urlsplit(m.group(1)).path)
+    try:
+        page = Path(page).relative_to(stage.resolve()).as_posix()
+    except ValueError:
+        pass
+    why = m.group(2) or "the file system refused it"
+    advice = next((a for k, a in _DISK_ADVICE if k.lower() in why.lower()), "")
+    return (f"cannot write the site page {page}: {why}; the previous output is unchanged"
+            + (f"\n    hint: {advice}" if advice else ""))
 
 
 def compile_or_fail(path: Path):

@@ -96,10 +96,7 @@ def _run(executable, node, params: dict) -> str:
         executable.clear_parameters()
         for k, v in values.items():
             executable.set_parameter(k, v)
-        try:
-            return executable.transform_to_string(xdm_node=node) or ""
-        except Exception as e:  # PySaxonApiError: Saxon's own message
-            raise saxon.XsltError(str(e).strip()) from None
+        return saxon.run(executable, xdm_node=node)
 
 
 # ------------------------------------------------------------------------------ locations
