@@ -8,6 +8,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import Finder, inside
+
 CONFIG_NAME = "edition.toml"
 
 
@@ -53,19 +55,21 @@ class Config:
         self._refused = {}
         # links may lead anywhere in the edition's folder or the git repository holding it
         top = (os.path.realpath(self.root), *(os.path.realpath(r) for r in repository_top(self.root)))
+        finder = Finder(top, self._refused)
         for pattern in self.sources + self.authority + ([self.edition_file] if self.edition_file else []):
             full = str(self.resolve(pattern))
-            matches = _glob(full, top, self._refused) if glob.has_magic(full) else [full]
+            matches = finder.glob(full) if glob.has_magic(full) else [full]
             for m in matches:
                 if os.path.isdir(m):
-                    out.update(walk_xml(m, top, self._refused))
+                    out.update(finder.xml_files(m))
                 else:
                     out.add(m)
         # a file (or a folder on the way to it) that is a symbolic link leading out of the edition
         # is not read: the edition's files are untrusted input (tei/x.xml -> /etc/passwd); nor is
-        # a file an edition.toml names outside its folder and its git repository
-        links = [p for p in out if _leaves(p, self.root, top)
-                 or (self.path is not None and not _inside(os.path.realpath(p), top))]
+        # a file an edition.toml names outside its folder and its git repository. (Files found
+        # by listing folders were checked on the way.)
+        links = [p for p in out if p not in finder.checked
+                 and (_leaves(p, self.root, top) or (self.path is not None and not inside(os.path.realpath(p), top)))]
         for p in links:
             out.discard(p)
             self._refused[os.path.normpath(os.path.abspath(p))] = os.path.realpath(p)
@@ -121,113 +125,14 @@ def repository_top(folder: Path) -> list[Path]:
     return []
 
 
-def _inside(real: str, top) -> bool:
-    """Whether a real path lies in the folder `top` (or in one of several)."""
-    if not isinstance(top, str):
-        return any(_inside(real, t) for t in top)
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
-
-
-def _leaves(path: str, root: Path, top: str) -> bool:
+def _leaves(path: str, root: Path, top) -> bool:
     """Whether a file inside the edition's folder is reached through a symbolic link that leads
     out of it. (Files named outside the root, as an absolute source glob may, are the config's
     own choice and not checked here; links are the danger, not paths.)"""
     ap = os.path.abspath(path)
-    if not _inside(os.path.normpath(ap), os.path.normpath(os.path.abspath(root))):
+    if not inside(os.path.normpath(ap), os.path.normpath(os.path.abspath(root))):
         return False
-    return not _inside(os.path.realpath(ap), top)
-
-
-def _glob(pattern: str, top: str, refused: dict) -> list[str]:
-    """glob.glob(pattern, recursive=True), but folders are walked by walk_xml (symbolic links
-    followed only inside `top`): glob follows every link, so `tei/**` would walk / through a
-    committed link tei/root -> /."""
-    parts = pattern.split(os.sep)
-    fixed = []
-    for part in parts:
-        if glob.has_magic(part):
-            break
-        fixed.append(part)
-    base = os.sep.join(fixed) or os.sep
-    if "**" not in parts[len(fixed):]:
-        # one level per part: glob lists only the folders the pattern names (no deep walk)
-        return [m for m in glob.glob(pattern) if not os.path.islink(m) or _inside(os.path.realpath(m), top)
-                or not refused.setdefault(os.path.normpath(os.path.abspath(m)), os.path.realpath(m))]
-    rx = re.compile(_translate(parts[len(fixed):]))
-    out = []
-    if not os.path.isdir(base):
-        return out
-    for folder, subs, names in _walk(base, top, refused):
-        rel = os.path.relpath(folder, base)
-        rel = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        out += [os.path.join(folder, n) for n in names if rx.fullmatch(rel + n)]
-    return out
-
-
-def _translate(parts: list[str]) -> str:
-    """A regular expression for the path parts of a glob pattern below its fixed folder, with
-    `**` matching any number of folders (as glob.glob with recursive=True)."""
-    out = []
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        if part == "**":
-            out.append(".*" if last else "(?:[^/]*/)*")
-            continue
-        out.append(_translate_part(part) + ("" if last else "/"))
-    return "".join(out)
-
-
-def _translate_part(part: str) -> str:
-    """One path part of a glob pattern (*, ?, [...]) as a regular expression within a part."""
-    out, i = [], 0
-    while i < len(part):
-        c = part[i]
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[" and "]" in part[i + 2:] or c == "[" and part[i + 1:i + 2] == "]" and "]" in part[i + 2:]:
-            j = part.index("]", i + 2)
-            body = part[i + 1:j]
-            body = "^" + body[1:] if body.startswith("!") else body
-            out.append("[" + body.replace("\\", "\\\\") + "]")
-            i = j
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return "".join(out)
-
-
-def _walk(base: str, top: str, refused: dict | None):
-    """os.walk(followlinks=True), links followed only inside `top`, each real folder once."""
-    seen: set[str] = set()
-    for dirpath, subs, names in os.walk(base, followlinks=True):
-        real = os.path.realpath(dirpath)
-        inside = _inside(real, top) or not _inside(os.path.normpath(os.path.abspath(dirpath)), top)
-        if real in seen or not inside:
-            if not inside and refused is not None:
-                refused[os.path.normpath(os.path.abspath(dirpath))] = real
-            subs[:] = []
-            continue
-        seen.add(real)
-        yield dirpath, subs, names
-
-
-def walk_xml(folder: str, top: str, refused: dict | None = None) -> list[str]:
-    """The .xml files below a folder, symbolic links followed only while they stay inside `top`
-    (a real folder, symlinks resolved): a link to / or to a home folder is never walked, and
-    each real folder is walked once (link cycles). Links leading out are noted in `refused`."""
-    out: list[str] = []
-    for dirpath, subs, names in _walk(folder, top, refused):
-        for n in names:
-            if n.endswith(".xml"):
-                p = os.path.join(dirpath, n)
-                if os.path.islink(p) and not _inside(os.path.realpath(p), top):
-                    if refused is not None:
-                        refused[os.path.normpath(os.path.abspath(p))] = os.path.realpath(p)
-                    continue
-                out.append(p)
-    return out
+    return not inside(os.path.realpath(ap), top)
 
 
 def find_config(start: Path) -> Path | None:

@@ -40,7 +40,7 @@ def expand_paths(paths: list[Path], config: Config | None = None, refused: dict 
     `refused`), hidden ones and those [validate] exclude names left out; a file named on the
     command line is taken as named (and always checked)."""
     import os
-    from ..config import walk_xml
+    from ..files import walk_xml
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
@@ -54,35 +54,10 @@ def expand_paths(paths: list[Path], config: Config | None = None, refused: dict 
 
 
 def _glob_regex(pattern: str) -> re.Pattern:
-    """A glob as glob.glob(recursive=True) reads it ('**' any folders, '*' and '?' within a
-    name, [...] a class), matched against a whole relative path; a folder also stands for
-    everything below it."""
-    out, i = [], 0
-    while i < len(pattern):
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:[^/]*/)*")
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        if c == "*":
-            out.append("[^/]*")
-        elif c == "?":
-            out.append("[^/]")
-        elif c == "[" and "]" in pattern[i + 2:]:
-            end = pattern.index("]", i + 2)
-            body = pattern[i + 1:end]
-            body = "^" + body[1:] if body[:1] == "!" else body
-            out.append("[" + body.replace("\\", "\\\\") + "]")
-            i = end + 1
-            continue
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("".join(out).rstrip("/") + "(?:/.*)?")
+    """A glob as glob.glob(recursive=True) reads it (files.translate), matched against a whole
+    relative path; a folder also stands for everything below it."""
+    from ..files import translate
+    return re.compile(translate(pattern.rstrip("/").split("/")) + "(?:/.*)?")
 
 
 def without_excluded(config: Config, files: list[Path]) -> list[Path]:
