@@ -36,7 +36,7 @@ from lxml import etree
 from ..diagnostics import ERROR, WARNING, Diagnostic
 from ..config import repository_top
 from ..model import Document, Edition, T, canon
-from ..saxon import XSLT_DIR, XsltError, compile_stylesheet, processor, to_xdm, transform
+from ..saxon import MAX_DEPTH, XSLT_DIR, XsltError, compile_stylesheet, processor, to_xdm, transform
 from ..xmlsafe import SourceFile
 from . import pdf_chars, pdf_tables
 from .publish import staged_output, write_file
@@ -224,8 +224,8 @@ def volume_part(edition: Edition, context, part: str, build_date: str, pdf_title
         raise BuildError(f"the PDF stylesheet volume.xsl failed: {e}") from None
 
 
-# Saxon's XML parser refuses elements nested deeper (jdk.xml.maxElementDepth).
-SAXON_MAX_DEPTH = 100
+# Saxon's XML parser refuses elements nested deeper (saxon.MAX_DEPTH, lxml's own limit: a guard).
+SAXON_MAX_DEPTH = MAX_DEPTH
 
 
 def _too_deep(root: etree._Element):
