@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: build test install install-test system-deps clean
+.PHONY: build test lint install install-test system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,10 @@ build: install
 	$(BIN)/edition validate
 	$(BIN)/edition build
 
-test: system-deps install-test
+lint: install-test
+	$(BIN)/ruff check toolkit tests bench
+
+test: system-deps install-test lint
 	$(BIN)/python -m pytest
 
 clean:

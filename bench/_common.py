@@ -57,8 +57,8 @@ def replicate_edition(dest: Path, n_docs: int = 1000) -> Path:
                 continue
             # every xml:id in the document gets the same suffix, so ids stay unique edition-wide
             text = text.replace(f'xml:id="{old_id}"', f'xml:id="{new_id}"')
-            text = re.sub(r'xml:id="((?!doc-)[^"]+)"', lambda m: f'xml:id="{m.group(1)}-r{i:04d}"', text)
-            text = re.sub(r'(hand|target|corresp)="#([^"]+)"', lambda m: f'{m.group(1)}="#{m.group(2)}-r{i:04d}"', text)
+            text = re.sub(r'xml:id="((?!doc-)[^"]+)"', lambda m, i=i: f'xml:id="{m.group(1)}-r{i:04d}"', text)
+            text = re.sub(r'(hand|target|corresp)="#([^"]+)"', lambda m, i=i: f'{m.group(1)}="#{m.group(2)}-r{i:04d}"', text)
             (dest / "tei" / f"{new_id}.xml").write_text(text, encoding="utf-8")
             i += 1
             made += 1

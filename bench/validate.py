@@ -18,14 +18,13 @@ Run: .venv/bin/python bench/validate.py [--only a|b|c|d ...] [--repeat N] [--per
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ELTEC, REPO, need_shared, replicate_edition, row, timed  # noqa: E402
+from _common import ELTEC, need_shared, replicate_edition, row, timed  # noqa: E402
 
 BIN = Path(sys.executable).parent
 EDITION = [str(BIN / "edition")]

@@ -6,7 +6,6 @@ import http.server
 import threading
 from pathlib import Path
 
-import pytest
 
 from conftest import run_cli
 

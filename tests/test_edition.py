@@ -8,10 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from lxml import etree
 
-from conftest import REPO, TEI, run_cli, shared_path
+from conftest import TEI, run_cli, shared_path
 
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
 

@@ -92,7 +92,7 @@ def test_local_images_are_copied_and_shown(edition):
                             f"{_sha(jpg)[:12]}-based.jpg", f"{_sha(shared)[:12]}-shared.png"])
     images = _images(out, "doc/pictures.html")
     assert set(images) == {f"../media/{n}" for n in media}
-    for src, target in images.items():
+    for target in images.values():
         assert target.is_file() and target.parent == (out / "media").resolve()
     by_name = {t.name.split("-", 1)[1]: t.read_bytes() for t in images.values()}
     assert by_name == {"pic.png": pic, "drawing.gif": gif, "based.jpg": jpg, "shared.png": shared}

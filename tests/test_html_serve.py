@@ -11,7 +11,6 @@ import urllib.request
 from pathlib import Path
 
 import lxml.html
-import pytest
 
 from toolkit.config import load_config
 from toolkit.serve import serve

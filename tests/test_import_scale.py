@@ -96,7 +96,7 @@ def python_work(fn) -> int:
 def test_python_work_grows_linearly(edition, tmp_path, shape):
     """The work added by 200 → 400 remarks, and by 400 → 800: linear, the second is exactly
     twice the first (the fixed cost of the page cancels out); quadratic, up to four times."""
-    w = [python_work(lambda: run_import(edition, tmp_path, page(shape, n))) for n in (200, 400, 800)]
+    w = [python_work(lambda n=n: run_import(edition, tmp_path, page(shape, n))) for n in (200, 400, 800)]
     growth = (w[2] - w[1]) / (w[1] - w[0])
     assert growth < LINEAR, f"{shape}: {w} lines of Python for 200, 400, 800 remarks ({growth:.2f})"
 

@@ -4,7 +4,6 @@ right, left, above, below its dot that lies inside the plot and overlaps no labe
 and no other dot), recomputed here by brute force; above 400 places no static label is drawn."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest

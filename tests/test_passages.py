@@ -132,7 +132,7 @@ def test_letters_passages_resolve_and_have_snippets(tmp_path):
     assert not unresolved_passage_links(out)
     empty, main, whole_header = [], [], []
     for f in sorted(out.glob("entity/*.html")):
-        for href, label, snip in passages(out, f.stem):
+        for href, _label, snip in passages(out, f.stem):
             if not snip:
                 empty.append((f.name, href))
             if href.endswith("#main"):

@@ -158,7 +158,7 @@ def test_title_page_contents_and_editorial_note(volume):
 
 def test_documents_in_date_order_each_on_a_new_page(volume):
     starts = []
-    for when, doc_id, root in bundled_documents():
+    for _when, _id, root in bundled_documents():
         title = root.xpath("string(t:teiHeader/t:fileDesc/t:titleStmt/t:title)", namespaces=NS)
         i = page_of(volume, flat(title)[:40], 3)
         starts.append(i)
@@ -168,7 +168,7 @@ def test_documents_in_date_order_each_on_a_new_page(volume):
     assert starts == sorted(starts) and len(set(starts)) == len(starts)
     # the contents give those pages
     toc = flat(volume[1])
-    for (when, doc_id, root), i in zip(bundled_documents(), starts):
+    for (_when, _id, root), i in zip(bundled_documents(), starts):
         title = flat(root.xpath("string(t:teiHeader/t:fileDesc/t:titleStmt/t:title)", namespaces=NS))
         m = re.search(re.escape(title[:30]) + r".*?\.\s*(\d+)", toc)
         assert m and int(m.group(1)) == i + 1, (title, m and m.group(1), i + 1)
@@ -325,7 +325,7 @@ def test_fonts_are_embedded(bundled, fixtures_built):
     for pdf in (bundled / "edition.pdf", fixtures_built["scripts"] / "edition.pdf"):
         fonts = {}
         for page in PdfReader(str(pdf)).pages:
-            for name, font in (page["/Resources"].get("/Font") or {}).items():
+            for font in (page["/Resources"].get("/Font") or {}).values():
                 font = font.get_object()
                 for f in [font, *[d.get_object() for d in font.get("/DescendantFonts", [])]]:
                     desc = f.get("/FontDescriptor")

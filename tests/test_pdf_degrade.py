@@ -264,7 +264,7 @@ def test_characters_of_authority_files_are_reported_there(tmp_path):
 </listPerson></body></text></TEI>
 """
     doc = tei("withname", '<p>A letter to <persName ref="persons.xml#p1">Petrov</persName>.</p>')
-    cfg = edition_with(tmp_path, "", {"withname.xml": doc})
+    edition_with(tmp_path, "", {"withname.xml": doc})
     write(tmp_path / "tei", "persons.xml", persons)
     text = (tmp_path / "edition.toml").read_text().replace('sources = ["tei/*.xml"]',
                                                           'sources = ["tei/*.xml"]\nauthority = ["tei/persons.xml"]')

@@ -68,7 +68,7 @@ def test_a_broken_document_keeps_its_last_good_page(tmp_path):
         assert page.read_bytes() == before, extra
         assert (site / "tei" / f"{DOC}.xml").read_bytes() == tei_copy
         assert f"doc/{DOC}.html" in listed(site)
-        for name, text in entity_pages.items():  # its mentions stay on the entity pages
+        for name in entity_pages:  # its mentions stay on the entity pages
             assert f"doc/{DOC}.html" in (site / "entity" / name).read_text(), name
         assert not re.search(r"-\d+ up to date", out)
     # mended: built again from the file, exit 0

@@ -116,7 +116,8 @@ def _build_options(f):
 
 
 def _run_build(ctx, fmt, paths, out, authority, full, search_index=True, strict=False):
-    from .outputs.runner import BuildError, OutputError, build
+    from .outputs.publish import OutputError
+    from .outputs.runner import BuildError, build
     cfg = _config(ctx)
     try:
         results = build(cfg, formats=fmt, paths=list(paths), out=out, authority=list(authority),

@@ -193,6 +193,7 @@ class Edition:
         # document files that could not be read this time and stand in with the facts of their
         # last good version (Edition.load's `recover`): path → why they could not be read
         self.stale: dict[Path, list] = {}
+        self._resolved: dict[tuple, tuple[Path, str] | None] = {}
         self._index()
 
     # -- loading ---------------------------------------------------------------------------
@@ -361,9 +362,13 @@ class Edition:
 
     # -- pointers --------------------------------------------------------------------------
     def resolve(self, pointer: str, from_file: Path) -> tuple[Path, str] | None:
-        return self._resolve(pointer, canon(from_file))
+        # memoized per edition (a cache on the method would keep every Edition alive: serve makes
+        # one per rebuild)
+        key = (pointer, canon(from_file))
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(*key)
+        return self._resolved[key]
 
-    @lru_cache(maxsize=None)
     def _resolve(self, pointer: str, from_file: Path) -> tuple[Path, str] | None:
         """(file, id) a pointer designates, if that id exists; None otherwise.
 
@@ -392,13 +397,6 @@ class Edition:
         if frag in self.ids.get(target, {}):
             return (target, frag)
         return None
-
-    def element_for(self, pointer: str, from_file: Path):
-        target = self.resolve(pointer, from_file)
-        return self.ids[target[0]][target[1]] if target else None
-
-    def mentions_of(self, entity_id: str) -> list[Mention]:
-        return [m for m in self.mentions if m.entity_id == entity_id]
 
     def document_for(self, path: Path) -> Document | None:
         if not hasattr(self, "_doc_by_path"):

@@ -306,7 +306,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             last = time.monotonic()
             while True:
                 with state.cond:
-                    state.cond.wait_for(lambda: state.version != seen or state.closed, timeout=1)
+                    state.cond.wait_for(lambda seen=seen: state.version != seen or state.closed, timeout=1)
                 if state.closed or self._client_gone():
                     return
                 if state.version != seen:

@@ -27,7 +27,7 @@ NOT_NAMES = {"the", "a", "an", "and", "of", "in", "on", "to", "for", "with", "by
              "as", "it", "he", "she", "we", "they", "this", "that", "these", "those", "his", "her",
              "its", "our", "their", "if", "when", "while", "after", "before", "since", "not", "no",
              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "i",
-             "nº", "no", "mr", "point", "points", "item", "excerpts", "copies"}
+             "nº", "mr", "point", "points", "item", "excerpts", "copies"}
 PLACE_WORDS = {"district", "province", "region", "oblast", "krai", "river", "lake", "mountains",
                "county", "city", "town", "republic", "valley", "pass", "steppe", "desert"}
 ORG_WORDS = {"division", "army", "regiment", "regiments", "brigade", "committee", "government",
@@ -194,7 +194,6 @@ def coordinated(gaz: Gazetteer, stream: list[Token]) -> list[NameMatch]:
     regiment); the shared tail is left to ordinary matching. Both conjuncts must be known."""
     out: list[NameMatch] = []
     keys = [t.key for t in stream]
-    n = len(stream)
     for j, t in enumerate(stream):
         if t.key not in ("and", "&") or t.bracket is not None:
             continue

@@ -322,7 +322,6 @@ def _parse_closer(b: Block, page: Page) -> Closer:
             if between:
                 closer.role = b.slice(pos, r.start)
             closer.signed_phrase = r.content.strip()
-            rest = b.text[r.end:]
             nxt = next((x for x in rs if x.start >= r.end), None)
             stop = nxt.start if nxt else len(b.text)
             if b.text[r.end:stop].strip():

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..xmlsafe import TEI_NS, XML_NS
-from .markup import ALL_KINDS, Choice, Date, Marker, Name, Note, Supplied
+from .markup import Choice, Date, Marker, Name, Note, Supplied
 from .reader import Block
 from .report import ImportReport
 from .structure import HandNote, Lettered, Page

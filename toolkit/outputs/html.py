@@ -28,7 +28,7 @@ from .. import saxon
 from . import search
 from ..diagnostics import ERROR, Diagnostic
 from ..model import LIST_ELEMENTS, SKIPPED_IN_TEXT, WORD_BREAKS, Edition, T, XML_ID, canon, local, norm_space, text_of
-from ..xmlsafe import TEI_NS, SourceFile, parse_file, read_with_stat, serialize_for_saxon, stat_key
+from ..xmlsafe import SourceFile, parse_file, read_with_stat, serialize_for_saxon, stat_key
 from .plan import MANIFEST, Plan, digest, tree_digest
 from .publish import staged_output, start_seed, write_file
 from .state import state_file, write_state
@@ -228,7 +228,6 @@ def recover_from(target: Path, known: dict):
     whose last good version this output published (the build state records its ids, facts and
     page, and the page is still there), stands in with that version's ids and facts; its page
     and TEI copy stay as they are (HtmlBuild._keep_stale). Its bytes are never read again."""
-    from ..model import display_name
 
     def recover(path: Path, failed: SourceFile):
         f = known.get(str(path))
@@ -478,7 +477,6 @@ class HtmlBuild:
     def _mentions_raw(self, d) -> list:
         if d.id in self.cache:
             return self.cache[d.id][1]
-        src = self.ed.files[canon(d.file)]
         key = digest(self.data_hash(d), self.entities_key)
         hit = self.cache_prev.get(d.id)
         if hit and len(hit) == 3 and (hit[0] == key or canon(d.file) in self.ed.stale):
@@ -881,7 +879,7 @@ class HtmlBuild:
     def _keep_stale(self, stage: Path) -> None:
         """Put the kept pages of stale documents into the staging folder (it may start empty, or
         as a copy of the old output in which the addresses have changed)."""
-        for old, new, d in self.stale_pages:
+        for old, new, _ in self.stale_pages:
             src, dest = self.target / old, stage / new
             if old == new and dest.exists():
                 continue
@@ -1143,7 +1141,6 @@ class HtmlBuild:
 
         # indices and entity pages
         passages = self.passages()
-        doc_by_id = {d.id: d for d in docs}
         for kind, href in (("person", "persons.html"), ("place", "places.html"), ("org", "orgs.html")):
             idx = page("index", href, **{"entity-kind": kind})
             for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].preferred.lower(), kv[0])):

@@ -289,7 +289,7 @@ def staged_output(target: Path, seed_from_previous: bool = False, seed: Seed | N
 
 def _all_files(root: Path) -> list[str]:
     out = []
-    for folder, dirs, files in os.walk(root):
+    for folder, _, files in os.walk(root):
         rel_dir = os.path.relpath(folder, root)
         prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
         out += [prefix + f for f in files if prefix or not f.startswith(_OWN_PREFIX)]

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..config import Config
 from ..diagnostics import WARNING, Diagnostic
 from ..model import ENTITY_KINDS, XML_ID, Edition, T, canon
-from .publish import OutputError, check_output
+from .publish import check_output
 
 
 class BuildError(Exception):
@@ -237,7 +237,7 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
                 if d.is_error:
                     result.messages.append(f"skipped {d.path}:{d.line}:{d.column}: {d.message} "
                                            f"(no earlier version published: no page)")
-        for path, diags in edition.stale.items():
+        for diags in edition.stale.values():
             for d in diags:
                 if d.is_error:
                     result.messages.append(f"stale {d.path}:{d.line}:{d.column}: {d.message} "

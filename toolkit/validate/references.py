@@ -8,10 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from lxml import etree
 
 from ..diagnostics import ERROR, WARNING, Diagnostic
-from ..model import KIND_OF_NAME, XML_ID, Edition, canon, local
+from ..model import KIND_OF_NAME, Edition, canon, local
 
 EXPECTED = {**{k: {v} for k, v in KIND_OF_NAME.items()}}
 HAND_TARGETS = {"handNote", "hand"}

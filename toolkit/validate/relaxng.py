@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import re
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -40,6 +39,7 @@ class Grammar:
 
     def __init__(self, tree: etree._ElementTree, path: Path):
         self.path = path
+        self._allowed: dict[str, tuple] = {}  # memo of allowed(): per grammar, freed with it
         self.defines: dict[str, list[etree._Element]] = {}
         self._starts = list(tree.getroot().iter(R + "start"))
         self._collect(tree.getroot(), path, set())
@@ -117,9 +117,13 @@ class Grammar:
             self._walk(list(st), elems, set(), set())
         return tuple(sorted(elems))
 
-    @lru_cache(maxsize=4096)
     def allowed(self, element: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(child element names, attribute names) the grammar allows inside `element`."""
+        if element not in self._allowed:
+            self._allowed[element] = self._allowed_now(element)
+        return self._allowed[element]
+
+    def _allowed_now(self, element: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         elems: set[str] = set()
         attrs: set[str] = set()
         for el in self.elements.get(element, []):
@@ -399,7 +403,7 @@ def _from_libxml2(src: SourceFile, schema: "CompiledSchema", entries, rule: str)
     out: list[Diagnostic] = []
     reported_unexpected: set[tuple[int, str]] = set()
     parsed = []
-    for line, message, type_name in entries:
+    for line, message, _type in entries:
         kind, m = "other", None
         for rx, k in _MESSAGES:
             m = rx.search(message)
@@ -407,7 +411,7 @@ def _from_libxml2(src: SourceFile, schema: "CompiledSchema", entries, rule: str)
                 kind = k
                 break
         parsed.append((line, message, kind, m))
-    for line, message, kind, m in parsed:
+    for line, _message, kind, m in parsed:
         if kind == "unexpected":
             reported_unexpected.add((line, m.group(1)))
     attr_elements_done: set = set()
@@ -486,7 +490,6 @@ def _from_libxml2(src: SourceFile, schema: "CompiledSchema", entries, rule: str)
                 hint = (f"did you mean @{close[0]}? " if close else "") + \
                     f"<{ename}> allows: {_fmt_attrs(allowed)}"
             else:
-                required = []
                 text = f"<{ename}> lacks a required attribute or has an invalid attribute value"
                 hint = f"<{ename}> allows: {_fmt_attrs(allowed)}"
         elif kind == "content":

@@ -501,7 +501,7 @@ def _make(path: Path) -> Plan:
                         raise _Reject("no test")
                     rule.assertions.append(_Assertion(
                         local == "assert", compile_(c.get("test"), rvars),
-                        _message_parts(c, lambda x: compile_(x, rvars)), c.get("test"),
+                        _message_parts(c, lambda x, v=rvars: compile_(x, v)), c.get("test"),
                         c.get("role") if c.get("role") is not None else re_.get("role"),
                         c.get("id") or re_.get("id") or pe.get("id") or "schematron"))
                 elif local not in ("title", "p", None):
