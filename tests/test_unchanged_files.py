@@ -55,17 +55,20 @@ def test_unchanged_files_are_not_read(tmp_path, monkeypatch):
         if str(file).endswith(".xml") and "/tei/doc-" in str(file):
             reads.append(str(file))
         return real_open(file, *a, **kw)
-    real_read_with_stat, real_read_bytes = html_build.read_with_stat, Path.read_bytes
+    from toolkit import xmlsafe
+    real_read_regular, real_read_bytes = xmlsafe.read_regular, Path.read_bytes
 
-    def counting_read_with_stat(path):
+    def counting_read_regular(path, *a, **kw):
         counting_open(path)
-        return real_read_with_stat(path)
+        return real_read_regular(path, *a, **kw)
 
     def counting_read_bytes(self):
         counting_open(self)
         return real_read_bytes(self)
     monkeypatch.setattr(html_build, "open", counting_open, raising=False)
-    monkeypatch.setattr(html_build, "read_with_stat", counting_read_with_stat)
+    # every read of a source goes through read_regular (the builder's, and the parser's)
+    monkeypatch.setattr(html_build, "read_regular", counting_read_regular)
+    monkeypatch.setattr(xmlsafe, "read_regular", counting_read_regular)
     monkeypatch.setattr(Path, "read_bytes", counting_read_bytes)
     r = _build(root)
     assert r.written == 0 and reads == []  # no document file read, nothing rebuilt

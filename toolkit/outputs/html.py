@@ -28,7 +28,7 @@ from .. import saxon
 from . import search
 from ..diagnostics import ERROR, Diagnostic
 from ..model import LIST_ELEMENTS, SKIPPED_IN_TEXT, WORD_BREAKS, Edition, T, XML_ID, canon, local, norm_space, text_of
-from ..xmlsafe import SourceFile, parse_file, read_with_stat, serialize_for_saxon, stat_key
+from ..xmlsafe import SourceFile, parse_file, read_regular, serialize_for_saxon, stat_key
 from .plan import MANIFEST, Plan, digest, tree_digest
 from .publish import staged_output, start_seed, write_file
 from .state import state_file, write_state
@@ -199,7 +199,7 @@ def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
                 src_kw = {"known_size": st.st_size}
         if not src_kw:
             try:
-                data, read_stat = read_with_stat(name)
+                data, read_stat = read_regular(name)
             except OSError:
                 continue
             if digest(data) != f["hash"]:

@@ -580,10 +580,10 @@ def _check_in(repo: Repo, place, e: _Edition, cwd: Path,
         config = load_config(root / CONFIG_NAME) if e.has_config else Config(root=root)
     except ConfigError as err:
         raise UsageError(place.real_text(str(err))) from None
-    sources = {canon(p): p for p in config.source_files()}
+    sources = {p: p for p in config.source_files()}  # (already canonical: absolute, normalised)
     if here and not repo.all_clean(sources):
         return None  # an untracked or edited file among the sources
-    checked = {canon(p) for p in without_excluded(config, list(sources.values()))}
+    checked = set(without_excluded(config, list(sources.values())))  # (canonical, as sources)
     where = {path: canon(place.mirror(repo.top / path)) for path in e.changes}
     # the staged sources (a deleted one among them when edition.toml names it: "file not found")
     targets = [w for w in where.values() if w in checked]
