@@ -298,10 +298,12 @@ def readable(message: str) -> str:
 _FAMILIES = {"html": ("document.xsl", "site.xsl"), "pdf": ("document.xsl", "volume.xsl")}
 
 
-def compile_stylesheet(path: str | Path):
+def compile_stylesheet(path: str | Path, family: bool = True):
     """The compiled executable for one of the toolkit's own stylesheets, cached by path and
     modification time. Its modules are read from xslt/ (and, for a stylesheet elsewhere — a
-    test's variant of one —, its own folder) only."""
+    test's variant of one —, its own folder) only. family=False: not the rest of its family (a
+    rebuild of a few pages that may need no site page: compiling site.xsl costs 50-80 ms; were
+    it needed after all, it is compiled from its text)."""
     path = Path(path).resolve()
     key = (str(path), path.stat().st_mtime)
     with _lock:
@@ -311,7 +313,7 @@ def compile_stylesheet(path: str | Path):
     with _lock:
         if not _closed:  # Saxon reads the modules itself (fast), then file access is switched off
             family = [path] + [path.parent / name for name in _FAMILIES.get(path.parent.name, ())
-                               if path.parent / name != path and (path.parent / name).is_file()]
+                               if family and path.parent / name != path and (path.parent / name).is_file()]
             try:
                 for p in family:
                     k = (str(p), p.stat().st_mtime)

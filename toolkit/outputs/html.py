@@ -1047,8 +1047,8 @@ class HtmlBuild:
     _precompile = None
 
     def _compile_document_xsl(self):
-        try:
-            saxon.compile_stylesheet(DOCUMENT_XSL)
+        try:  # (a rebuild of a few pages: site.xsl, if needed at all, is compiled when it is)
+            saxon.compile_stylesheet(DOCUMENT_XSL, family=False)
         except Exception:
             pass  # compile_or_fail reports it
 
