@@ -90,6 +90,12 @@ class Config:
         self.source_files()
         return dict(self._refused)
 
+    def add_refused(self, refused: dict[str, str]) -> None:
+        """Count more files as refused (path → where its link leads): an ad hoc build's links
+        out of a folder it was given."""
+        self.source_files()
+        self._refused.update(refused)
+
     def refused_diagnostics(self, display_root: Path | None = None) -> list:
         """An error for each refused file (refused_files), named relative to `display_root`."""
         from .diagnostics import ERROR, Diagnostic

@@ -13,6 +13,14 @@ from typing import Iterable
 ERROR = "error"
 WARNING = "warning"
 _SEVERITY_ORDER = {ERROR: 0, WARNING: 1}
+# Schematron roles (@role of an assert or report) that make a finding a warning; any other role,
+# or none, makes it an error. Both Schematron engines (schematron, schematron_lite) read it here.
+WARNING_ROLES = frozenset(("warning", "warn", "info", "information", "informational", "nonfatal", "hint"))
+
+
+def severity_of_role(role: str | None) -> str:
+    """The severity of a Schematron finding with this @role."""
+    return WARNING if (role or "").strip().lower() in WARNING_ROLES else ERROR
 
 
 @dataclass(frozen=True, order=False)

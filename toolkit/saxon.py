@@ -81,6 +81,12 @@ def processor():
         return proc
 
 
+def processor_started() -> bool:
+    """Whether this process has started Saxon (a forked child could not use it: build in
+    worker processes forks only before)."""
+    return _processor is not None
+
+
 def _raw_processor():
     global _processor
     with _lock:

@@ -415,8 +415,8 @@ def watched_files(config, paths: list[Path], authority: list[Path], out: Path | 
         files += config.source_files()
     files += list(authority)
     if out is not None:
-        from .outputs.html import _read_cache
-        files += [Path(p) for p in sorted(_read_cache(Path(out)).get("media", {}))]
+        from .outputs.html import read_state
+        files += [Path(p) for p in sorted(read_state(Path(out)).get("media", {}))]
     if config.path:
         files.append(config.path)
     files += [p for p in (XSLT_DIR / "html").rglob("*") if p.is_file()]

@@ -32,7 +32,7 @@ from ..xmlsafe import SourceFile, parse_file, read_regular, serialize_for_saxon,
 from .plan import MANIFEST, Plan, digest, tree_digest
 from .publish import staged_output, start_seed, write_file
 from .state import state_file, write_state
-from .runner import BuildError, BuildResult
+from .base import BuildError, BuildResult
 
 XSLT_HTML = saxon.XSLT_DIR / "html"
 DOCUMENT_XSL = XSLT_HTML / "document.xsl"
@@ -97,7 +97,9 @@ class DocJob:
 _cache_read: dict = {}
 
 
-def _read_cache(target: Path) -> dict:
+def read_state(target: Path) -> dict:
+    """The state the last build of this output folder left (see cache_json), when the code that
+    derived it is this one; else {}."""
     path = state_file(target, CACHE)
     try:
         st = path.stat()
@@ -124,7 +126,7 @@ def _code_key() -> str:
 def load_known(target: Path) -> dict:
     """canonical path → facts of each document file of the previous build (its bytes' hash, its
     xml:ids, its document facts, what it points to), for runner.load_for_build."""
-    return _read_cache(target).get("files", {})
+    return read_state(target).get("files", {})
 
 
 class LazySourceFile(SourceFile):
@@ -345,13 +347,13 @@ class HtmlBuild:
         self.doc_media: dict[str, list[tuple[str, str, str]]] = {}  # document id → [(url, bases, href)]
         self.media_files: dict[str, tuple[str, str]] = {}  # media/<name> → (image path, content hash)
         if not full:
-            prev = _read_cache(self.target)
+            prev = read_state(self.target)
             self.cache_prev = prev.get("mentions", {})
             self.files_prev = prev.get("files", {})
             self.site_prev = prev.get("site", {})
             self.media_prev = prev.get("media", {})
         elif edition.stale:  # a full build still keeps what it knew of documents it cannot read
-            prev = _read_cache(self.target)
+            prev = read_state(self.target)
             stale_ids = {d.id for d in edition.documents if canon(d.file) in edition.stale}
             self.files_prev = {k: v for k, v in prev.get("files", {}).items() if Path(k) in edition.stale}
             self.cache_prev = {k: v for k, v in prev.get("mentions", {}).items() if k in stale_ids}
@@ -978,7 +980,7 @@ class HtmlBuild:
             # fork (cheap: no new interpreter, no imports, the jobs inherited) while Saxon has not
             # started in this process — a forked GraalVM isolate is unusable — and no other
             # thread runs (progress bar, server); otherwise spawn
-            fork = saxon._processor is None and self.progress is None and os.name == "posix" \
+            fork = not saxon.processor_started() and self.progress is None and os.name == "posix" \
                 and threading.active_count() == 1
             import multiprocessing  # here: 9 ms of imports a rebuild of a few pages does without
             mp = multiprocessing.get_context("fork" if fork else "spawn")

@@ -40,7 +40,7 @@ from ..saxon import MAX_DEPTH, XSLT_DIR, XsltError, compile_stylesheet, processo
 from ..xmlsafe import SourceFile
 from . import pdf_chars, pdf_tables
 from .publish import staged_output, write_file
-from .runner import BuildError, BuildResult, print_diagnostics
+from .base import BuildError, BuildResult, print_diagnostics
 
 PDF_DIR = XSLT_DIR / "pdf"
 DOCUMENT_XSL = PDF_DIR / "document.xsl"

@@ -164,7 +164,8 @@ def _new_staging(target: Path) -> Path:
     return staging
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether a process with this id runs (a build that left a staging folder or search copies)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -184,7 +185,7 @@ def _remove_abandoned(target: Path) -> None:
         return
     for name in names:
         m = pattern.match(name)
-        if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+        if m and int(m.group(1)) != os.getpid() and not alive(int(m.group(1))):
             remove_later(target.parent / name)
 
 

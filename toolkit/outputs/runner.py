@@ -1,47 +1,16 @@
 """`edition build`: load the edition once, then run each requested output's builder."""
 from __future__ import annotations
 
-import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config
 from ..diagnostics import WARNING, Diagnostic
 from ..model import ENTITY_KINDS, XML_ID, Edition, T, canon
+from .base import BuildError, BuildResult, print_diagnostics
 from .publish import check_output
 
-
-class BuildError(Exception):
-    """The build could not run (bad input, broken stylesheet); previous output is intact."""
-
-
-@dataclass
-class BuildResult:
-    format: str
-    out: Path
-    written: int = 0
-    skipped: int = 0
-    seconds: float = 0.0
-    ok: bool = True
-    messages: list[str] = field(default_factory=list)
-    # findings about single files that did not stop the build (a page the stylesheet could not
-    # render); build() reports them on stderr as they come
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def has_errors(self) -> bool:
-        """A file was skipped or kept stale (malformed), or a page made without its markup (the
-        stylesheet failed on it): the rest is published, and the command exits with status 1."""
-        return any(d.is_error for d in self.diagnostics) or \
-            any(m.startswith(("skipped ", "stale ")) for m in self.messages)
-
-    def summary(self) -> str:
-        state = ("built with errors" if self.has_errors else "built") if self.ok else "FAILED"
-        extra = f", {self.skipped} up to date" if self.skipped else ""
-        lines = [f"{self.format}: {state} {self.written} file{'s' if self.written != 1 else ''}"
-                 f"{extra} in {self.seconds:.2f} s → {self.out}"]
-        return "\n".join(lines + [f"  {m}" for m in self.messages])
+__all__ = ["BuildError", "BuildResult", "build", "load_for_build", "print_diagnostics"]
 
 
 def load_for_build(config: Config, paths: list[Path], authority: list[Path],
@@ -61,8 +30,7 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
         config = Config(root=Path.cwd().resolve(), title=adhoc_title(config, paths),
                         sources=[str(p.resolve()) for p in files],
                         authority=[str(a.resolve()) for a in authority])
-        config.source_files()
-        config._refused.update(refused)  # links out of a given folder: reported, never read
+        config.add_refused(refused)  # links out of a given folder: reported, never read
         authority = []
     recover = None
     if known and html_target is not None:
@@ -98,17 +66,6 @@ def adhoc_title(config: Config, paths: list[Path]) -> str:
     if len(resolved) == 1 and resolved[0].is_dir():
         return resolved[0].name
     return "TEI documents"
-
-
-def format_diagnostic(d: Diagnostic) -> str:
-    where = f"{d.path}:{d.line}:{d.column}" if d.line else d.path
-    return f"{where}: {d.severity}: {d.message} [{d.rule}]" + (f"\n    hint: {d.hint}" if d.hint else "")
-
-
-def print_diagnostics(diags) -> None:
-    """The default `report` of build(): each finding on stderr, one line (and a hint) each."""
-    for d in diags:
-        print(format_diagnostic(d), file=sys.stderr, flush=True)
 
 
 ENTITY_LISTS = ("listPerson", "listPlace", "listOrg")

@@ -209,10 +209,10 @@ _WORK = re.compile(r"edition-pagefind-(\d+)-")
 
 def _remove_abandoned(shm: Path) -> None:
     """Remove the search copies that killed builds left in memory (their process is gone)."""
-    from .publish import _alive
+    from .publish import alive
     for name in os.listdir(shm):
         m = _WORK.match(name)
-        if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+        if m and int(m.group(1)) != os.getpid() and not alive(int(m.group(1))):
             shutil.rmtree(shm / name, ignore_errors=True)
 
 

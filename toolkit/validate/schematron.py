@@ -37,7 +37,7 @@ else:  # what urllib.request does on POSIX, without importing it (with http.clie
 
 from .. import saxon
 from ..cache import cache_dir, read_json, write_json
-from ..diagnostics import ERROR, WARNING, Diagnostic, display_path
+from ..diagnostics import ERROR, Diagnostic, display_path, severity_of_role
 from ..xmlsafe import TEI_NS, XML_NS, SourceFile, parse_file
 
 COMPILER = saxon.XSLT_DIR / "schematron" / "compile.xsl"
@@ -47,9 +47,6 @@ ASCC_NS = "http://www.ascc.net/xml/schematron"  # Schematron 1.5: read as ISO Sc
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
 SCHX_NS = "urn:x-toolkit:schematron"
 CONTEXT_PARAM = "edition-context"
-
-_ERROR_ROLES = {"error", "fatal", "missing", "critical"}
-_WARNING_ROLES = {"warning", "warn", "info", "information", "informational", "nonfatal", "hint"}
 
 
 class SchematronError(Exception):
@@ -175,13 +172,6 @@ class Locator:
 
 
 # ------------------------------------------------------------------------------ compiling
-
-def _severity(role: str | None) -> str:
-    r = (role or "").strip().lower()
-    if r in _WARNING_ROLES:
-        return WARNING
-    return ERROR
-
 
 def _origin(origin: str):
     """(parsed schema file, element) of a schema element named "file-URI#location", or None."""
@@ -722,7 +712,7 @@ def svrl_diagnostics(svrl: str | bytes, source_file: SourceFile) -> list[Diagnos
                 hints.append(h)
         rule = el.get("id") or el.get(f"{{{SCHX_NS}}}rule") or el.get(f"{{{SCHX_NS}}}pattern") \
             or "schematron"
-        out.append(Diagnostic(source_file.display, line, col, _severity(el.get("role")), message,
+        out.append(Diagnostic(source_file.display, line, col, severity_of_role(el.get("role")), message,
                               rule, " ".join(hints)))
     return out
 

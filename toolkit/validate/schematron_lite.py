@@ -26,7 +26,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, severity_of_role
 from ..xmlsafe import SourceFile, parse_file
 
 SCH = "http://purl.oclc.org/dsdl/schematron"
@@ -290,7 +290,6 @@ class Plan:
             return self._check(src)
 
     def _check(self, src: SourceFile) -> list[Diagnostic]:
-        from .schematron import _severity
         tree = src.tree
         root = tree.getroot()
         out: list[Diagnostic] = []
@@ -327,7 +326,7 @@ class Plan:
                         if not message:
                             message = ("assertion failed: " if a.is_assert else "report: ") + a.test_text
                         line, col = src.position(node)
-                        out.append(Diagnostic(src.display, line, col, _severity(a.role), message,
+                        out.append(Diagnostic(src.display, line, col, severity_of_role(a.role), message,
                                               a.rule_id, ""))
         except Fallback:
             raise

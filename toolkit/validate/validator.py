@@ -181,7 +181,7 @@ def _chunks_for_processes(targets: list[Path]) -> list[list[Path]]:
     import os
     from .. import saxon
     cores = min(os.cpu_count() or 1, 4)
-    if cores < 2 or len(targets) < 4 or saxon._processor is not None or os.name != "posix":
+    if cores < 2 or len(targets) < 4 or saxon.processor_started() or os.name != "posix":
         return [targets]
     sizes = {t: (t.stat().st_size if t.is_file() else 0) for t in targets}
     if sum(sizes.values()) < PARALLEL_MIN_BYTES:
