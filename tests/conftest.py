@@ -47,6 +47,24 @@ def _own_cache_folder(tmp_path_factory):
         os.environ["XDG_CACHE_HOME"] = old
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _contexts_follow_their_schema():
+    """Every context document the toolkit makes in this session (in this process, and in the
+    worker processes it forks) is validated against xslt/lib/context.rng: a context that breaks
+    the schema fails the test that made it."""
+    from lxml import etree
+    from toolkit import context
+    schema = etree.RelaxNG(etree.parse(str(context.SCHEMA)))
+
+    def check(tree):
+        if not schema.validate(tree):
+            raise AssertionError(f"a context breaks {context.SCHEMA.name}: {schema.error_log}")
+    old = context.check
+    context.check = check
+    yield
+    context.check = old
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI, a test may skip only because ../shared is absent: a missing tool (chromium, vnu,

@@ -26,13 +26,14 @@ DOC = "doc-1937-06-14.xml"
 def model_context(folder: Path):
     """The edition context as toolkit.model builds it, or None when the model is unavailable."""
     try:
+        from toolkit import context
         from toolkit.config import Config
         from toolkit.model import Edition
     except ImportError:
         return None
     edition_file = "edition.xml" if (folder / "edition.xml").exists() else None
     cfg = Config(root=folder, sources=["*.xml"], edition_file=edition_file)
-    return Edition.load(cfg).context_document()
+    return context.full(Edition.load(cfg))
 
 
 def context_for(folder: Path, kind: str):

@@ -1,8 +1,8 @@
 """The Edition model: every document, entity, identifier and mention, read once.
 
 Validation, HTML, PDF and import all work from this model (and the trees it holds); none of them
-re-reads authority files. `context_document()` renders it as one small XML document that every
-stylesheet (and the compiled Schematron) receives as a parameter.
+re-reads authority files. toolkit/context.py renders it as the small XML documents that the
+stylesheets (and the compiled Schematron) receive as a parameter.
 """
 from __future__ import annotations
 
@@ -403,95 +403,6 @@ class Edition:
             self._doc_by_path = {canon(d.file): d for d in self.documents}
         return self._doc_by_path.get(canon(path))
 
-    # -- the context document passed to stylesheets ----------------------------------------
-    def context_slice(self, path: Path) -> str:
-        """The lean context cut down to what checking one file can need, as XML text: that
-        file, the authority and edition files, the files its pointers lead to, and the files
-        that reuse one of its ids. Saxon indexes a context anew for every run, so small is fast."""
-        path = canon(path)
-        if not hasattr(self, "_slice_parts"):
-            owners: dict[str, list[Path]] = {}
-            parts: dict[Path, str] = {}
-            for p, ids in self.ids.items():
-                for i in ids:
-                    owners.setdefault(i, []).append(p)
-                f = etree.Element("file", href=self.href(p), uri=p.as_uri(), role=self.role(p))
-                for i, el in ids.items():
-                    etree.SubElement(f, "id", value=i, element=local(el.tag))
-                parts[p] = etree.tostring(f, encoding="unicode")
-            self._id_owners, self._slice_parts = owners, parts
-        owners = self._id_owners
-        keep = {path} | self.authority_paths | ({self.edition_path} if self.edition_path else set())
-        src = self.files.get(path)
-        if src is not None and src.ok:
-            folder = str(path.parent)
-            for el in _with_pointer(src.root):
-                for attr in POINTER_ATTRS:
-                    for pointer in (el.get(attr) or "").split():
-                        file_part = pointer.split("#", 1)[0]
-                        if file_part and "://" not in file_part:
-                            keep.add(Path(os.path.normpath(os.path.join(folder, unquote(file_part)))))
-                        elif not file_part:
-                            keep.update(owners.get(unquote(pointer[1:]), ()))
-            for i in self.ids.get(path, {}):
-                keep.update(owners.get(i, ()))
-        title = etree.Element("edition", title=self.config.title)
-        head = etree.tostring(title, encoding="unicode")[:-2] + ">"
-        return head + "".join(self._slice_parts[k] for k in sorted(keep) if k in self._slice_parts) \
-            + "</edition>"
-
-    def context_document(self, lean: bool = False, files: bool = True) -> etree._ElementTree:
-        """The model as XML for stylesheets. `lean` leaves out documents and mentions (what
-        validating a few files needs: ids and entities), which keeps --staged fast; `files=False`
-        also leaves out the files and their ids (what a page that only needs entities needs)."""
-        root = etree.Element("edition", title=self.config.title)
-        for path, src in (sorted(self.files.items()) if files else []):
-            if not src.ok:
-                continue
-            f = etree.SubElement(root, "file", href=self.href(path), uri=path.as_uri(),
-                                 role=self.role(path))
-            for i, el in self.ids.get(path, {}).items():
-                etree.SubElement(f, "id", value=i, element=local(el.tag))
-        for d in ([] if lean else self.documents):
-            e = etree.SubElement(root, "document", id=d.id, href=d.href, uri=canon(d.file).as_uri(),
-                                 when=d.when, title=d.title, transcribed=str(d.transcribed).lower())
-            etree.SubElement(e, "date").text = d.date_label
-            etree.SubElement(e, "summary").text = d.summary
-        counts: dict[str, dict[str, int]] = {}
-        for m in ([] if lean else self.mentions):
-            if m.entity_id:
-                doc = self.document_for(m.file)
-                if doc:
-                    counts.setdefault(m.entity_id, {}).setdefault(doc.id, 0)
-                    counts[m.entity_id][doc.id] += 1
-        for eid, ent in sorted(self.entities.items()):
-            e = etree.SubElement(root, "entity", id=eid, kind=ent.kind, href=self.href(ent.file),
-                                 uri=canon(ent.file).as_uri())
-            etree.SubElement(e, "name", type="preferred").text = ent.preferred
-            for v in ent.variants:
-                etree.SubElement(e, "name", type="variant").text = v
-            if ent.note:
-                etree.SubElement(e, "note").text = ent.note
-            if ent.geo:
-                etree.SubElement(e, "geo", lat=str(ent.geo[0]), long=str(ent.geo[1]))
-            for doc_id, n in sorted(counts.get(eid, {}).items()):
-                etree.SubElement(e, "mentioned", doc=doc_id, count=str(n))
-        # Every pointer in every file (not only entity mentions in documents): the Schematron
-        # warns about authority entries nothing points to, wherever the pointer stands.
-        for path, src in ([] if lean else sorted(self.files.items())):
-            if not src.ok or src.light:
-                continue
-            for el in _with_pointer(src.root):
-                for attr in POINTER_ATTRS:
-                    for pointer in (el.get(attr) or "").split():
-                        target = self.resolve(pointer, path)
-                        etree.SubElement(root, "mention", ref=pointer, element=local(el.tag),
-                                         attribute=attr,
-                                         **{"file-uri": path.as_uri(),
-                                            "target-uri": target[0].as_uri() if target else "",
-                                            "target-id": target[1] if target else ""})
-        return etree.ElementTree(root)
-
 
 # Optional fields of "Document information" (xslt/html/pages/document-info.xsl, which looks for
 # them the same way): a respStmt whose resp starts with "obtain" or "translat" (titleStmt,
@@ -630,8 +541,6 @@ def document_date(root) -> tuple[str, str]:
 
 
 _with_xml_id = etree.XPath("descendant-or-self::*[@xml:id]")
-_with_pointer = etree.XPath("descendant-or-self::*[@ref or @hand or @corresp or @target or @who "
-                            "or @scribeRef or @sameAs]")
 
 
 @lru_cache(maxsize=65536)

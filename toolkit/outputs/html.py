@@ -24,7 +24,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from .. import saxon
+from .. import context, saxon
 from . import search
 from ..diagnostics import ERROR, Diagnostic
 from ..model import LIST_ELEMENTS, SKIPPED_IN_TEXT, WORD_BREAKS, Edition, T, XML_ID, canon, local, norm_space, text_of
@@ -65,17 +65,6 @@ MEDIA_TYPES = frozenset((".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"))
 MEDIA_MAX_BYTES = 50 * 1024 * 1024
 GRAPHIC_TAGS = (T + "graphic", T + "media")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-
-
-def quoteattr(data: str) -> str:
-    """xml.sax.saxutils.quoteattr, without importing it (it imports urllib.request: 15 ms)."""
-    data = data.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    data = data.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
-    if '"' in data:
-        if "'" in data:
-            return '"%s"' % data.replace('"', "&quot;")
-        return "'%s'" % data
-    return '"%s"' % data
 
 
 def safe_name(s: str) -> str:
@@ -357,6 +346,7 @@ class HtmlBuild:
             stale_ids = {d.id for d in edition.documents if canon(d.file) in edition.stale}
             self.files_prev = {k: v for k, v in prev.get("files", {}).items() if Path(k) in edition.stale}
             self.cache_prev = {k: v for k, v in prev.get("mentions", {}).items() if k in stale_ids}
+        self._page_contexts: context.PageContexts | None = None  # made by context_slice
         self.entities_key = digest(*(f"{eid}@{e.file}" for eid, e in sorted(edition.entities.items())))
 
     # addresses ------------------------------------------------------------------------------
@@ -392,65 +382,27 @@ class HtmlBuild:
             self.ent_page[eid] = f"entity/{name}.html"
 
     def context(self) -> etree._ElementTree:
-        """The model's context document (lean: files, ids, entities) plus the documents with
-        their page addresses; mentions are not needed by the stylesheets."""
-        ctx = self.ed.context_document(lean=True)
-        root = ctx.getroot()
-        self._edition_attrs(root)
-        first_entity = root.find("entity")
-        for d in self.ed.documents:
-            e = self._doc_ctx_el(d)
-            if first_entity is not None:
-                first_entity.addprevious(e)
-            else:
-                root.append(e)
-        for e in root.iter("entity"):
-            if e.get("id") in self.ent_page:
-                e.set("page", self.ent_page[e.get("id")])
-        return ctx
+        """The site pages' context (toolkit/context.py: site): documents and entities with their
+        page addresses; mentions are not needed by the stylesheets."""
+        return context.site(self.ed, self, self.info_fields)
 
     @functools.cached_property
     def info_fields(self) -> str:
         """The optional information fields some document of the edition has (Edition.info_fields)."""
         return self.ed.info_fields()
 
-    def _edition_attrs(self, root) -> None:
-        """Facts of the whole edition that document pages show, as attributes of <edition>:
-        info-fields, the optional fields of "Document information" some document gives
-        (Edition.info_fields; part of every document page's fingerprint)."""
-        root.set("info-fields", self.info_fields)
-
-    def _doc_ctx_el(self, d) -> etree._Element:
-        e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
-                          title=d.title, transcribed=str(d.transcribed).lower(),
-                          page=self.doc_page[d.id], source=self.doc_source[d.id])
-        etree.SubElement(e, "date").text = d.date_label
-        etree.SubElement(e, "summary").text = d.summary
-        return e
-
-    def context_slice(self, ctx_root, d) -> str:
-        """What document.xsl needs of the context for one document: the document and its
-        neighbours (as siblings, in date order), the documents it points to (in <refs>) and the
-        entities it names. Saxon indexes a context anew for every transform, so a small slice
-        keeps each transform independent of the edition's size."""
-        if not hasattr(self, "_ctx_parts"):
-            if ctx_root is None:  # no whole context needed: the same parts, made directly
-                ctx_root = self.ed.context_document(lean=True, files=False).getroot()
-                self._edition_attrs(ctx_root)
-                for e in ctx_root.iter("entity"):
-                    if e.get("id") in self.ent_page:
-                        e.set("page", self.ent_page[e.get("id")])
-                self._ctx_docs = {}
-            else:
-                self._ctx_docs = {e.get("id"): etree.tostring(e, encoding="unicode") for e in ctx_root.iter("document")}
-            self._ctx_ents = {e.get("id"): etree.tostring(e, encoding="unicode") for e in ctx_root.iter("entity")}
+    def context_slice(self, d) -> str:
+        """What document.xsl needs of the context for one document (context.PageContexts): the
+        document and its neighbours (as siblings, in date order), the documents it points to (in
+        <refs>) and the entities it names, serialised. Saxon indexes a context anew for every
+        transform, so a small slice keeps each transform independent of the edition's size."""
+        if self._page_contexts is None:
+            self._page_contexts = context.PageContexts(self.ed, self, self.info_fields)
             self._doc_index = {x.id: i for i, x in enumerate(self.ed.documents)}
             self._docs_by_id = {x.id: x for x in self.ed.documents}
             self._doc_by_name: dict[str, list[str]] = {}
             for x in self.ed.documents:
                 self._doc_by_name.setdefault(x.file.name, []).append(x.id)
-            self._ctx_head = "<edition" + "".join(f" {k}={quoteattr(v)}" for k, v in ctx_root.attrib.items()) + ">"
-            self._ctx_parts = True
         docs = self.ed.documents
         i = self._doc_index[d.id]
         near = [docs[n].id for n in (i - 1, i, i + 1) if 0 <= n < len(docs)]
@@ -458,18 +410,9 @@ class HtmlBuild:
         # documents it points to by file name, or by id (a letter's correspContext/ref)
         linked = sorted(({o for f in files for o in self._doc_by_name.get(f, ())}
                          | {r for r in refs if r in self._docs_by_id}) - set(near))
-        for x in (*near, *linked):
-            if x not in self._ctx_docs:
-                self._ctx_docs[x] = etree.tostring(self._doc_ctx_el(self._docs_by_id[x]), encoding="unicode")
-        own = self._ctx_docs[d.id]
-        if self.doc_media.get(d.id):  # its copied images (structure.xsl shows them)
-            cut = own.rindex("</document>")
-            own = own[:cut] + "".join(f"<media src={quoteattr(u)} base={quoteattr(b)} href={quoteattr(h)}/>"
-                                      for u, b, h in self.doc_media[d.id]) + own[cut:]
-        parts = [self._ctx_head, *(own if x == d.id else self._ctx_docs[x] for x in near), "<refs>",
-                 *(self._ctx_docs[x] for x in linked), "</refs>",
-                 *(self._ctx_ents[r] for r in sorted(refs) if r in self._ctx_ents), "</edition>"]
-        return "".join(parts)
+        entities = [r for r in sorted(refs) if r in self.ed.entities]
+        tree = self._page_contexts.page(d.id, near, linked, entities, self.doc_media.get(d.id, ()))
+        return etree.tostring(tree, encoding="unicode")
 
     def doc_mentions(self, d) -> list[tuple[str, str, str]]:
         """[(entity id, passage id, snippet)] for one document, in document order, once per
@@ -924,8 +867,7 @@ class HtmlBuild:
     def _doc_job(self, stage: Path, ctx, d) -> DocJob:
         page = self.doc_page[d.id]
         return DocJob(d.file, page, serialize_for_saxon(self.full_tree(d)), canon(d.file).as_uri(),
-                      self.context_slice(ctx.getroot() if ctx is not None else None, d),
-                      self._search_out(page))
+                      self.context_slice(d), self._search_out(page))
 
     def _render_failed(self, stage: Path, d, err: str) -> int:
         """A document the stylesheet fails on (a Saxon dynamic error in a well-formed file) does
@@ -1232,13 +1174,12 @@ class HtmlBuild:
         shares = max(1, min(self._pool_workers, len(todo)))
         ctx_xml = etree.tostring(ctx.getroot(), encoding="unicode")
         base_out = stage.resolve().as_uri() + "/"
-        facets = etree.tostring(self.facets, encoding="unicode")
         for k in range(shares):
             part = todo[k::shares]
-            body = "".join(etree.tostring(el, encoding="unicode") for el in part)
-            if any(el.get("kind") == "listing" for el in part):
-                body = facets + body
-            self._site_async.append(pool.apply_async(_site_run, ((f"<site>{body}</site>", ctx_xml, base_out),)))
+            listing = any(el.get("kind") == "listing" for el in part)
+            site = context.site_input(part, self.facets if listing else None)
+            site_xml = etree.tostring(site, encoding="unicode")
+            self._site_async.append(pool.apply_async(_site_run, ((site_xml, ctx_xml, base_out),)))
         return len(todo)
 
     @staticmethod
@@ -1256,11 +1197,7 @@ class HtmlBuild:
         if not todo:
             self._progress_step("site pages")
             return 0
-        site = etree.Element("site")
-        if any(el.get("kind") == "listing" for el in todo):
-            site.append(self.facets)
-        for el in todo:
-            site.append(el)
+        site = context.site_input(todo, self.facets if any(el.get("kind") == "listing" for el in todo) else None)
         exe = compile_or_fail(SITE_XSL)
         ctx_uri = (self.target / "context.xml").resolve().as_uri()
         params = {"edition-context": saxon.to_xdm(etree.tostring(ctx.getroot(), encoding="unicode"), ctx_uri)}

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..context import full as full_context
 from ..diagnostics import ERROR, WARNING, Diagnostic
 from ..config import repository_top
 from ..model import Document, Edition, T, canon
@@ -474,7 +475,7 @@ class PdfBuild:
         characters the PDF cannot show replaced and reported."""
         if not self.edition.documents:
             raise BuildError("no TEI documents to typeset")
-        self.context = to_xdm(self.edition.context_document())
+        self.context = to_xdm(full_context(self.edition))
         self.setter = Typesetter(self.settings["font_paths"], self.settings["standards"], self.timestamp)
         volume = self._volume_parts()
         frags = []

@@ -26,7 +26,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
@@ -38,7 +38,7 @@ else:  # what urllib.request does on POSIX, without importing it (with http.clie
 from .. import saxon
 from ..cache import cache_dir, read_json, write_json
 from ..diagnostics import ERROR, Diagnostic, display_path, severity_of_role
-from ..xmlsafe import TEI_NS, XML_NS, SourceFile, parse_file
+from ..xmlsafe import SourceFile, parse_file
 
 COMPILER = saxon.XSLT_DIR / "schematron" / "compile.xsl"
 RUNTIME = saxon.XSLT_DIR / "schematron" / "runtime.xsl"
@@ -593,52 +593,12 @@ def _context_xdm(context_node):
     return xdm
 
 
-def folder_context(folder: str | Path) -> etree._Element:
-    """The edition context document for the *.xml files of one folder (see schema/edition.sch).
-
-    What check() uses when it is given no context: the files next to the validated one, parsed
-    with the safe parser, so Saxon never has to open them. The toolkit proper passes the context
-    built by toolkit.model. Roles: a file whose body holds listPerson/listPlace/listOrg is an
-    authority file, edition.xml the edition file, any other TEI a document. Mentions: every
-    pointer token of @ref, @corresp, @target and @hand.
-    """
-    folder = Path(os.path.normpath(os.path.abspath(folder)))
-    files = []
-    for p in sorted(folder.glob("*.xml")):
-        src = parse_file(p)
-        if src.ok:
-            files.append((p, src))
-    root = etree.Element("edition")
-    ids_by_uri: dict[str, dict[str, str]] = {}
-    for p, src in files:
-        uri = file_uri(p)
-        body = src.root.find(f"{{{TEI_NS}}}text/{{{TEI_NS}}}body")
-        lists = body is not None and any(body.find(f"{{{TEI_NS}}}{k}") is not None
-                                         for k in ("listPerson", "listPlace", "listOrg"))
-        role = "authority" if lists else "edition" if p.name == "edition.xml" else "document"
-        f = etree.SubElement(root, "file", href=p.name, uri=uri, role=role)
-        ids = ids_by_uri.setdefault(uri, {})
-        for el in src.root.iter():
-            i = el.get(f"{{{XML_NS}}}id") if isinstance(el.tag, str) else None
-            if i:
-                etree.SubElement(f, "id", value=i, element=etree.QName(el).localname)
-                ids.setdefault(i, etree.QName(el).localname)
-    for p, src in files:
-        uri = file_uri(p)
-        for el in src.root.iter():
-            if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{TEI_NS}}}"):
-                continue
-            for attr in ("ref", "corresp", "target", "hand"):
-                for tok in (el.get(attr) or "").split():
-                    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", tok):
-                        continue
-                    file_part, _, frag = tok.partition("#")
-                    target = urljoin(uri, file_part) if file_part else uri
-                    if not file_part and frag not in ids_by_uri.get(uri, {}):
-                        target = next((u for u, ids in ids_by_uri.items() if frag in ids), uri)
-                    etree.SubElement(root, "mention", ref=tok, element=etree.QName(el).localname,
-                                     **{"file-uri": uri, "target-uri": target, "target-id": frag})
-    return root
+def folder_context(folder: str | Path) -> etree._ElementTree:
+    """The edition context document for the *.xml files of one folder (toolkit.context.folder):
+    what check() uses when it is given no context. The toolkit proper passes the context made
+    from its model (toolkit.context.for_file, full)."""
+    from ..context import folder as context_of_folder
+    return context_of_folder(folder)
 
 
 def _folder_context_xdm(folder: Path):

@@ -343,15 +343,16 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                     # Documents and mentions only matter for authority files (unused-entry
                     # warnings); any other file gets the slice of the context it can need,
                     # which Saxon indexes far faster than the whole edition.
+                    from .. import context as ctx
                     from ..saxon import to_xdm
                     from .schematron import uses_edition_context
                     if not uses_edition_context(ref.path):
                         context = None  # the rules never read it: building it is wasted work
                     elif light or split or edition().role(p) != "authority":
-                        context = to_xdm(edition().context_slice(p))
+                        context = to_xdm(ctx.for_file(edition(), p))
                     else:
                         if "full" not in contexts:
-                            contexts["full"] = to_xdm(edition().context_document())
+                            contexts["full"] = to_xdm(ctx.full(edition()))
                         context = contexts["full"]
                     diags += _check_schematron(src, ref, context)
             except SchemaError as e:

@@ -1,0 +1,103 @@
+"""The context documents (toolkit/context.py) against their schema, xslt/lib/context.rng: every
+kind of context made from the bundled edition, a folder and a site is valid, and a context that
+breaks the schema is caught (by the schema, and by the session's check in tests/conftest.py)."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+from lxml import etree
+
+from conftest import REPO, TEI
+from toolkit import context
+from toolkit.config import load_config
+from toolkit.model import Edition
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return etree.RelaxNG(etree.parse(str(context.SCHEMA)))
+
+
+@pytest.fixture(scope="module")
+def edition():
+    return Edition.load(load_config(REPO / "edition.toml"))
+
+
+class Addresses:
+    def __init__(self, ed):
+        self.doc_page = {d.id: f"doc/{d.id}.html" for d in ed.documents}
+        self.doc_source = {d.id: f"tei/{d.id}.xml" for d in ed.documents}
+        self.ent_page = {eid: f"entity/{eid}.html" for eid in sorted(ed.entities)[::2]}
+
+
+def contexts(ed):
+    """One context of each kind, made from the bundled edition."""
+    a = Addresses(ed)
+    docs = [d.id for d in ed.documents]
+    pages = context.PageContexts(ed, a, ed.info_fields())
+    return {
+        "full": context.full(ed),
+        "file": context.for_file(ed, ed.documents[0].file),
+        "site": context.site(ed, a, ed.info_fields()),
+        "page": pages.page(docs[1], docs[:3], docs[5:6], sorted(ed.entities)[:4],
+                           [("scan.png", "", "media/0123456789ab-scan.png")]),
+        "folder": context.folder(TEI),
+    }
+
+
+def test_every_kind_of_context_is_valid(edition, schema):
+    made = contexts(edition)
+    for kind, tree in made.items():
+        assert schema.validate(tree), (kind, schema.error_log)
+    full = made["full"].getroot()
+    assert [c.tag for c in full][:1] == ["file"] and full.find("mention") is not None
+    assert full.find("entity/mentioned") is not None
+    page = made["page"].getroot()
+    assert [c.tag for c in page][:4] == ["document"] * 3 + ["refs"]
+    assert page.find("document[2]/media").get("href") == "media/0123456789ab-scan.png"
+
+
+# each: (the kind of context, what is broken, how)
+BREAKS = [
+    ("full", "transcribed", lambda r: r.find("document").set("transcribed", "maybe")),
+    ("full", "no-preferred-name", lambda r: r.find("entity").remove(r.find("entity/name"))),
+    ("full", "mention-without-attribute", lambda r: r.find("mention").attrib.pop("attribute")),
+    ("file", "role", lambda r: r.find("file").set("role", "novel")),
+    ("site", "info-fields", lambda r: r.attrib.pop("info-fields")),
+    ("site", "document-without-page", lambda r: r.find("document").attrib.pop("page")),
+    ("page", "refs", lambda r: r.remove(r.find("refs"))),
+    ("page", "kind", lambda r: r.find("entity").set("kind", "ship")),
+    ("folder", "file-uri", lambda r: r.find("mention").set("file-uri", "/etc/passwd")),
+]
+
+
+@pytest.mark.parametrize("kind,what,breaking", BREAKS, ids=[f"{k}-{w}" for k, w, _ in BREAKS])
+def test_a_context_that_breaks_the_schema_is_refused(edition, schema, kind, what, breaking):
+    tree = copy.deepcopy(contexts(edition)[kind])
+    assert schema.validate(tree)
+    breaking(tree.getroot())
+    assert not schema.validate(tree)
+    assert "RELAXNG" in str(schema.error_log)
+
+
+def test_the_session_check_catches_a_bad_context_where_it_is_made(edition, monkeypatch):
+    """The hook tests/conftest.py sets: a context function making a bad tree fails at once."""
+    assert context.check is not None
+    real = context.document_element
+
+    def bad(*a, **k):
+        el = real(*a, **k)
+        el.set("transcribed", "perhaps")
+        return el
+    monkeypatch.setattr(context, "document_element", bad)
+    with pytest.raises(AssertionError, match="context.rng"):
+        context.full(edition)
+
+
+def test_the_site_input_is_valid_and_checked(schema):
+    page = etree.Element("page", kind="search", href="search.html", root="", bundles="pagefind/shard-0")
+    assert schema.validate(context.site_input([page]))
+    bad = etree.Element("page", kind="gallery", href="gallery.html", root="")
+    with pytest.raises(AssertionError, match="context.rng"):
+        context.site_input([bad])

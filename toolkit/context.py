@@ -1,0 +1,318 @@
+"""The context documents Python hands to the stylesheets (their $edition-context parameter, and the
+<site> input of site.xsl), every one made here as an lxml tree.
+
+One function per element kind (`file_element`, `document_element`, `entity_element`,
+`mention_element`): a fact added to the context is added there, and to xslt/lib/context.rng,
+which describes every context below. The contexts:
+
+- `full(edition)`: files with their ids, documents, entities (with where they are mentioned) and
+  every pointer (`mention`): the PDF, and the Schematron of authority files (unused entries).
+- `for_file(edition, path)`: the files checking one file can need (the Schematron of any other
+  file); small, because Saxon indexes a context anew for every run.
+- `site(edition, addresses, info_fields)`: the site pages' context (documents and entities with
+  their page addresses).
+- `PageContexts`: the context of one document page (document.xsl): the document, its
+  neighbours, the documents it links to and the entities it names.
+- `folder(folder)`: the context of a folder of files (the Schematron without an edition).
+- `site_input(pages, facets)`: the <site> document site.xsl renders.
+
+`check`, when set (tests/conftest.py sets it to the RELAX NG schema for the whole test session),
+is called with every tree made here.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import re
+import weakref
+from pathlib import Path
+from urllib.parse import unquote, urljoin
+
+from lxml import etree
+
+from .model import POINTER_ATTRS, canon, local
+from .saxon import XSLT_DIR
+from .xmlsafe import TEI_NS, XML_NS, parse_file
+
+SCHEMA = XSLT_DIR / "lib" / "context.rng"
+
+# Called with every context tree made here (tests validate each against SCHEMA); None: nothing.
+check = None
+
+_with_pointer = etree.XPath("descendant-or-self::*[" + " or ".join(f"@{a}" for a in POINTER_ATTRS) + "]")
+
+
+def _made(tree: etree._ElementTree) -> etree._ElementTree:
+    if check is not None:
+        check(tree)
+    return tree
+
+
+# -- one function per element kind ---------------------------------------------------------------
+def edition_element(edition, info_fields: str | None = None) -> etree._Element:
+    """The root: the edition's title, and for HTML pages the optional "Document information"
+    fields some document gives (Edition.info_fields)."""
+    root = etree.Element("edition", title=edition.config.title)
+    if info_fields is not None:
+        root.set("info-fields", info_fields)
+    return root
+
+
+def file_element(edition, path: Path) -> etree._Element:
+    """A file of the edition and the xml:ids it gives (with the element that carries each)."""
+    f = etree.Element("file", href=edition.href(path), uri=path.as_uri(), role=edition.role(path))
+    for i, el in edition.ids.get(path, {}).items():
+        etree.SubElement(f, "id", value=i, element=local(el.tag))
+    return f
+
+
+def document_element(edition, d, page: str | None = None, source: str | None = None,
+                     media=()) -> etree._Element:
+    """A document's facts (the model's: title, date, summary, transcription), with its page
+    and TEI copy in the HTML site when given, and the images of it that the site copies
+    ((url, xml:base values, address) each: structure.xsl shows them)."""
+    e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
+                      title=d.title, transcribed=str(d.transcribed).lower())
+    if page is not None:
+        e.set("page", page)
+    if source is not None:
+        e.set("source", source)
+    etree.SubElement(e, "date").text = d.date_label
+    etree.SubElement(e, "summary").text = d.summary
+    for url, bases, href in media:
+        etree.SubElement(e, "media", src=url, base=bases, href=href)
+    return e
+
+
+def entity_element(edition, eid: str, ent, page: str | None = None,
+                   mentioned: dict[str, int] | None = None) -> etree._Element:
+    """An entity: its names (the preferred first), note, coordinates, its page in the HTML site
+    when it has one, and how often each document mentions it (the PDF's indices)."""
+    e = etree.Element("entity", id=eid, kind=ent.kind, href=edition.href(ent.file), uri=canon(ent.file).as_uri())
+    if page is not None:
+        e.set("page", page)
+    etree.SubElement(e, "name", type="preferred").text = ent.preferred
+    for v in ent.variants:
+        etree.SubElement(e, "name", type="variant").text = v
+    if ent.note:
+        etree.SubElement(e, "note").text = ent.note
+    if ent.geo:
+        etree.SubElement(e, "geo", lat=str(ent.geo[0]), long=str(ent.geo[1]))
+    for doc_id, n in sorted((mentioned or {}).items()):
+        etree.SubElement(e, "mentioned", doc=doc_id, count=str(n))
+    return e
+
+
+def mention_element(ref: str, element: str, file_uri: str, target_uri: str, target_id: str,
+                    attribute: str | None = None) -> etree._Element:
+    """A pointer: its token, the element and attribute carrying it, its file, and what it
+    resolves to ("" when nothing)."""
+    attrs = {"ref": ref, "element": element}
+    if attribute is not None:
+        attrs["attribute"] = attribute
+    attrs.update({"file-uri": file_uri, "target-uri": target_uri, "target-id": target_id})
+    return etree.Element("mention", attrs)
+
+
+# -- the model's contexts ------------------------------------------------------------------------
+def full(edition) -> etree._ElementTree:
+    """Everything: files, documents, entities with their mentions per document, and every pointer
+    in every file (the Schematron warns about authority entries nothing points to, wherever the
+    pointer stands)."""
+    root = edition_element(edition)
+    _files(edition, root)
+    for d in edition.documents:
+        root.append(document_element(edition, d))
+    counts: dict[str, dict[str, int]] = {}
+    for m in edition.mentions:
+        if m.entity_id:
+            doc = edition.document_for(m.file)
+            if doc:
+                counts.setdefault(m.entity_id, {}).setdefault(doc.id, 0)
+                counts[m.entity_id][doc.id] += 1
+    for eid, ent in sorted(edition.entities.items()):
+        root.append(entity_element(edition, eid, ent, mentioned=counts.get(eid)))
+    for path, src in sorted(edition.files.items()):
+        if not src.ok or src.light:
+            continue
+        uri = path.as_uri()
+        for el in _with_pointer(src.root):
+            for attr in POINTER_ATTRS:
+                for pointer in (el.get(attr) or "").split():
+                    target = edition.resolve(pointer, path)
+                    root.append(mention_element(pointer, local(el.tag), uri,
+                                                target[0].as_uri() if target else "",
+                                                target[1] if target else "", attribute=attr))
+    return _made(etree.ElementTree(root))
+
+
+def _files(edition, root) -> None:
+    for path, src in sorted(edition.files.items()):
+        if src.ok:
+            root.append(file_element(edition, path))
+
+
+class _FileSlices:
+    """What `for_file` keeps of an edition between calls: which files give each id, and the
+    <file> element of each file asked for (copied into each slice)."""
+
+    def __init__(self, edition):
+        self.owners: dict[str, list[Path]] = {}
+        for p, ids in edition.ids.items():
+            for i in ids:
+                self.owners.setdefault(i, []).append(p)
+        self.elements: dict[Path, etree._Element] = {}
+
+
+_file_slices: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def for_file(edition, path: Path) -> etree._ElementTree:
+    """The files checking one file can need: the file itself, the authority and edition files,
+    the files its pointers lead to, and the files that reuse one of its ids."""
+    path = canon(path)
+    slices = _file_slices.get(edition)
+    if slices is None:
+        slices = _file_slices[edition] = _FileSlices(edition)
+    owners = slices.owners
+    keep = {path} | edition.authority_paths | ({edition.edition_path} if edition.edition_path else set())
+    src = edition.files.get(path)
+    if src is not None and src.ok:
+        folder = str(path.parent)
+        for el in _with_pointer(src.root):
+            for attr in POINTER_ATTRS:
+                for pointer in (el.get(attr) or "").split():
+                    file_part = pointer.split("#", 1)[0]
+                    if file_part and "://" not in file_part:
+                        keep.add(Path(os.path.normpath(os.path.join(folder, unquote(file_part)))))
+                    elif not file_part:
+                        keep.update(owners.get(unquote(pointer[1:]), ()))
+        for i in edition.ids.get(path, {}):
+            keep.update(owners.get(i, ()))
+    root = edition_element(edition)
+    for p in sorted(keep):
+        if p not in edition.ids:  # not a file of the edition, or one that could not be read
+            continue
+        el = slices.elements.get(p)
+        if el is None:
+            el = slices.elements[p] = file_element(edition, p)
+        root.append(copy.deepcopy(el))
+    return _made(etree.ElementTree(root))
+
+
+# -- the HTML site's contexts --------------------------------------------------------------------
+def site(edition, addresses, info_fields: str) -> etree._ElementTree:
+    """The site pages' context: files, the documents with their page and TEI copy, the entities
+    with their page (those that have one). `addresses` has doc_page, doc_source, ent_page."""
+    root = edition_element(edition, info_fields)
+    _files(edition, root)
+    for d in edition.documents:
+        root.append(document_element(edition, d, addresses.doc_page[d.id], addresses.doc_source[d.id]))
+    for eid, ent in sorted(edition.entities.items()):
+        root.append(entity_element(edition, eid, ent, addresses.ent_page.get(eid)))
+    return _made(etree.ElementTree(root))
+
+
+class PageContexts:
+    """The context of each document page: the document and its neighbours in date order (as
+    siblings: the page's previous and next links), the documents it links to (in <refs>, off the
+    sibling axis) and the entities it names. Each document's and entity's element is made once
+    and copied into the pages that need it."""
+
+    def __init__(self, edition, addresses, info_fields: str):
+        self.edition = edition
+        self.addresses = addresses
+        self.info_fields = info_fields
+        self._docs_by_id = {d.id: d for d in edition.documents}
+        self._documents: dict[str, etree._Element] = {}
+        self._entities: dict[str, etree._Element] = {}
+
+    def _document(self, doc_id: str) -> etree._Element:
+        el = self._documents.get(doc_id)
+        if el is None:
+            a = self.addresses
+            el = self._documents[doc_id] = document_element(self.edition, self._docs_by_id[doc_id],
+                                                            a.doc_page[doc_id], a.doc_source[doc_id])
+        return el
+
+    def _entity(self, eid: str) -> etree._Element:
+        el = self._entities.get(eid)
+        if el is None:
+            ent = self.edition.entities[eid]
+            el = self._entities[eid] = entity_element(self.edition, eid, ent, self.addresses.ent_page.get(eid))
+        return el
+
+    def page(self, doc_id: str, near: list[str], linked: list[str], entities: list[str],
+             media=()) -> etree._ElementTree:
+        """`near`: the document and its neighbours, in order; `linked`: the other documents
+        it links to; `entities`: the ids of the entities it names; `media`: its copied images."""
+        root = edition_element(self.edition, self.info_fields)
+        for x in near:
+            el = copy.deepcopy(self._document(x))
+            if x == doc_id:
+                for url, bases, href in media:
+                    etree.SubElement(el, "media", src=url, base=bases, href=href)
+            root.append(el)
+        refs = etree.SubElement(root, "refs")
+        for x in linked:
+            refs.append(copy.deepcopy(self._document(x)))
+        for eid in entities:
+            root.append(copy.deepcopy(self._entity(eid)))
+        return _made(etree.ElementTree(root))
+
+
+def site_input(pages: list[etree._Element], facets: etree._Element | None = None) -> etree._ElementTree:
+    """The <site> document site.xsl renders: the pages to write (each a <page> element, moved
+    into it), after the listing pages' shared <facets> (copied) when given."""
+    root = etree.Element("site")
+    if facets is not None:
+        root.append(copy.deepcopy(facets))
+    for el in pages:
+        root.append(el)
+    return _made(etree.ElementTree(root))
+
+
+# -- a folder without an edition -----------------------------------------------------------------
+def folder(path: str | Path) -> etree._ElementTree:
+    """The context of the *.xml files of one folder (see schema/edition.sch), for checking a file
+    without an edition: the files next to it, parsed with the safe parser (so Saxon never opens
+    them). Roles: a file whose body holds listPerson/listPlace/listOrg is an authority file,
+    edition.xml the edition file, any other TEI a document. Mentions: every pointer token of @ref,
+    @corresp, @target and @hand."""
+    path = Path(os.path.normpath(os.path.abspath(path)))
+    files = []
+    for p in sorted(path.glob("*.xml")):
+        src = parse_file(p)
+        if src.ok:
+            files.append((p, src))
+    root = etree.Element("edition")
+    ids_by_uri: dict[str, dict[str, str]] = {}
+    xml_id = f"{{{XML_NS}}}id"
+    for p, src in files:
+        uri = canon(p).as_uri()  # symbolic links kept: the rules compare these strings
+        body = src.root.find(f"{{{TEI_NS}}}text/{{{TEI_NS}}}body")
+        lists = body is not None and any(body.find(f"{{{TEI_NS}}}{k}") is not None
+                                         for k in ("listPerson", "listPlace", "listOrg"))
+        role = "authority" if lists else "edition" if p.name == "edition.xml" else "document"
+        f = etree.SubElement(root, "file", href=p.name, uri=uri, role=role)
+        ids = ids_by_uri.setdefault(uri, {})
+        for el in src.root.iter():
+            i = el.get(xml_id) if isinstance(el.tag, str) else None
+            if i:
+                etree.SubElement(f, "id", value=i, element=etree.QName(el).localname)
+                ids.setdefault(i, etree.QName(el).localname)
+    for p, src in files:
+        uri = canon(p).as_uri()  # symbolic links kept: the rules compare these strings
+        for el in src.root.iter():
+            if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{TEI_NS}}}"):
+                continue
+            for attr in ("ref", "corresp", "target", "hand"):
+                for tok in (el.get(attr) or "").split():
+                    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", tok):
+                        continue
+                    file_part, _, frag = tok.partition("#")
+                    target = urljoin(uri, file_part) if file_part else uri
+                    if not file_part and frag not in ids_by_uri.get(uri, {}):
+                        target = next((u for u, ids in ids_by_uri.items() if frag in ids), uri)
+                    root.append(mention_element(tok, etree.QName(el).localname, uri, target, frag))
+    return _made(etree.ElementTree(root))
