@@ -292,11 +292,11 @@ def test_failed_build_leaves_previous_output(edition_copy, monkeypatch):
     before = (out / "doc" / "doc-1937-06-14.html").read_bytes()
     doc = edition_copy / "tei" / "doc-1937-06-14.xml"
     doc.write_text(doc.read_text().replace("Decline the governor's", "Refuse the governor's"))
-    from toolkit.outputs import html as html_build
+    from toolkit.outputs.html.site import SitePages
 
     def boom(*a, **k):
         raise RuntimeError("interrupted")
-    monkeypatch.setattr(html_build.HtmlBuild, "build_site", boom)
+    monkeypatch.setattr(SitePages, "write", boom)
     shm = Path("/dev/shm")
     copies_before = set(shm.glob("edition-pagefind-*")) if shm.is_dir() else set()
     with pytest.raises(RuntimeError):
@@ -469,12 +469,12 @@ def test_site_pages_written_by_the_workers_equal_those_of_one_transform(tmp_path
     import sys
     sys.path.insert(0, str(REPO / "bench"))
     from _common import replicate_edition
-    from toolkit.outputs import html as html_build
+    from toolkit.outputs.html import pool
     ed = replicate_edition(tmp_path / "ed", 40)
     r = cli("build", "html", "--no-search", cwd=ed)  # a fresh process: forked workers
     assert r.returncode == 0, r.stderr
     shared = ed / "output" / "html"
-    monkeypatch.setattr(html_build, "PARALLEL_MIN_SITE_PAGES", 10 ** 9)  # all in one transform
+    monkeypatch.setattr(pool, "PARALLEL_MIN_SITE_PAGES", 10 ** 9)  # all in one transform
     cfg = load_config(ed / "edition.toml")
     [res] = build(cfg, ["html"], out=tmp_path / "one", full=True, search_index=False)
     assert res.ok

@@ -1,7 +1,7 @@
 """Document pages: the list of witnesses the apparatus's sigla link to (reachable without a
 tooltip), and TEI xml:ids that would take one of the page's own ids (title, summary,
 toc-heading, citation …, "wit-…", "pop-…") or are no valid HTML id: they get "tei-" on the page,
-in the stylesheets (f:html-id) and in html.py (page_id, cite_ids) alike. Fixtures in
+in the stylesheets (f:html-id) and in toolkit/outputs/html/passages.py (page_id, cite_ids) alike. Fixtures in
 tests/fixtures/ids_witnesses/; the TEI-C apparatus files from ../shared when present."""
 from __future__ import annotations
 

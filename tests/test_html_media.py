@@ -178,11 +178,12 @@ def test_changed_and_removed_images_incrementally(edition, tmp_path):
 
 def test_unchanged_images_are_not_hashed_again(edition, monkeypatch):
     """An image whose recorded stat is unchanged is not read again (the rule of the document
-    files: toolkit/outputs/html.py, trusted_stat); the test's images are fresh, so RACY_NS is 0."""
+    files: toolkit/outputs/state.py, trusted_stat); the test's images are fresh, so RACY_NS is 0."""
     import builtins
 
-    from toolkit.outputs import html as html_build
-    monkeypatch.setattr(html_build, "RACY_NS", 0)
+    from toolkit.outputs import state as build_state
+    from toolkit.outputs.html import media as html_media
+    monkeypatch.setattr(build_state, "RACY_NS", 0)
     out = edition / "output" / "html"
     _build(edition, out)
     reads = []
@@ -192,7 +193,7 @@ def test_unchanged_images_are_not_hashed_again(edition, monkeypatch):
         if str(file).endswith((".png", ".jpg", ".gif")):
             reads.append(str(file))
         return real_open(file, *a, **kw)
-    monkeypatch.setattr(html_build, "open", counting_open, raising=False)
+    monkeypatch.setattr(html_media, "open", counting_open, raising=False)
     assert _build(edition, out).written == 0
     assert reads == []
     pic = edition / "tei" / "img" / "pic.png"

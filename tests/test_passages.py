@@ -1,4 +1,4 @@
-"""Entity pages' passages (toolkit/outputs/html.py: passage_of, snippet), a document the stylesheet
+"""Entity pages' passages (toolkit/outputs/html/passages.py: passage_of, snippet), a document the stylesheet
 cannot render, and authority files that give no entity."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from lxml import etree
 from lxml import html as lhtml
 
 from conftest import REPO, run_cli, shared_path
-from toolkit.outputs import html as html_build
+from toolkit.outputs.html import pool, stylesheets
 from toolkit.outputs.html import cite_ids, passage_of, passage_text, snippet
 from toolkit.outputs.runner import build
 from toolkit.config import load_config
@@ -47,7 +47,7 @@ def passages(site: Path, eid: str) -> list[tuple[str, str, str]]:
 
 
 def unresolved_passage_links(site: Path) -> list[str]:
-    """Passage links whose #fragment is no id of the document page: the ids html.py computes
+    """Passage links whose #fragment is no id of the document page: the ids passages.py computes
     must be those xslt/html/text/ids.xsl gives the page."""
     ids: dict[Path, set] = {}
     bad = []
@@ -162,7 +162,7 @@ FAILING_XSL = """<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999
 
 def failing_stylesheet(folder: Path) -> Path:
     p = folder / "failing-document.xsl"
-    p.write_text(FAILING_XSL.format(href=html_build.DOCUMENT_XSL.resolve().as_uri()), encoding="utf-8")
+    p.write_text(FAILING_XSL.format(href=stylesheets.DOCUMENT_XSL.resolve().as_uri()), encoding="utf-8")
     return p
 
 
@@ -179,7 +179,7 @@ def check_plain_page(out: Path):
 
 
 def test_render_failure_gives_a_plain_page_and_a_diagnostic(tmp_path, monkeypatch):
-    monkeypatch.setattr(html_build, "DOCUMENT_XSL", failing_stylesheet(tmp_path))
+    monkeypatch.setattr(stylesheets, "DOCUMENT_XSL", failing_stylesheet(tmp_path))
     out = tmp_path / "site"
     r, diags = adhoc(out, [*DOCS, FIXTURES / "broken.xml"])
     assert r.ok  # as for a malformed file: reported, the rest of the site made
@@ -194,7 +194,7 @@ def test_render_failure_gives_a_plain_page_and_a_diagnostic(tmp_path, monkeypatc
     r2, diags2 = adhoc(out, [*DOCS, FIXTURES / "broken.xml"])
     assert [x.message for x in diags2] == [d.message] and r2.written >= 1
     # with the stylesheet fine again, the real page replaces the plain one
-    monkeypatch.setattr(html_build, "DOCUMENT_XSL", html_build.XSLT_HTML / "document.xsl")
+    monkeypatch.setattr(stylesheets, "DOCUMENT_XSL", stylesheets.XSLT_HTML / "document.xsl")
     r3, diags3 = adhoc(out, [*DOCS, FIXTURES / "broken.xml"])
     assert not diags3
     page = lhtml.parse(str(out / "doc" / "broken.html")).getroot()
@@ -204,9 +204,9 @@ def test_render_failure_gives_a_plain_page_and_a_diagnostic(tmp_path, monkeypatc
 CLI_SCRIPT = """
 import sys
 from pathlib import Path
-import toolkit.outputs.html as h
-h.DOCUMENT_XSL = Path(sys.argv[1])
-h.PARALLEL_MIN_DOCS = 1  # worker processes, forked: they inherit the stylesheet's path
+from toolkit.outputs.html import pool, stylesheets
+stylesheets.DOCUMENT_XSL = Path(sys.argv[1])
+pool.PARALLEL_MIN_DOCS = 1  # worker processes, forked: they inherit the stylesheet's path
 sys.argv = ["edition", *sys.argv[2:]]
 from toolkit.cli import run
 run()
@@ -279,15 +279,15 @@ def test_a_page_that_cannot_be_written_stops_the_build(tmp_path, monkeypatch):
     """Only Saxon's errors on a document give a plain page; any other failure while making a
     page (here: writing it, as on a full disk) stops the build with the file's name."""
     from toolkit.outputs.runner import BuildError
-    real = html_build.write_file
+    real = stylesheets.write_file
 
     def failing(path, data):
         if Path(path).parent.name == "doc":  # every document page
             raise OSError(28, "No space left on device")
         return real(path, data)
-    monkeypatch.setattr(html_build, "write_file", failing)
-    monkeypatch.setattr(html_build, "PARALLEL_MIN_DOCS", 10**6)  # this process
-    monkeypatch.setattr(html_build, "PARALLEL_MIN_BYTES", 10**12)
+    monkeypatch.setattr(stylesheets, "write_file", failing)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_DOCS", 10**6)  # this process
+    monkeypatch.setattr(pool, "PARALLEL_MIN_BYTES", 10**12)
     out = tmp_path / "site"
     out.mkdir()
     (out / "old.html").write_text("previous output")
@@ -301,14 +301,14 @@ def test_a_page_that_cannot_be_written_stops_the_build(tmp_path, monkeypatch):
 WRITE_FAILS_SCRIPT = """
 import sys
 from pathlib import Path
-import toolkit.outputs.html as h
-real = h.write_file
+from toolkit.outputs.html import pool, stylesheets
+real = stylesheets.write_file
 def failing(path, data):
     if Path(path).parent.name == "doc":
         raise OSError(28, "No space left on device")
     return real(path, data)
-h.write_file = failing
-h.PARALLEL_MIN_DOCS = 1  # worker processes, forked: they inherit the failing write
+stylesheets.write_file = failing
+pool.PARALLEL_MIN_DOCS = 1  # worker processes, forked: they inherit the failing write
 sys.argv = ["edition", *sys.argv[1:]]
 from toolkit.cli import run
 run()

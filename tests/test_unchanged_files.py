@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 from conftest import REPO
-from toolkit.outputs import html as html_build
+from toolkit.outputs import state as build_state
+from toolkit.outputs.html import incremental as html_build
 from toolkit.outputs.runner import build
 from toolkit.outputs.state import state_file
 from toolkit.config import load_config
@@ -42,7 +43,7 @@ def _facts(root: Path) -> dict:
 
 
 def test_unchanged_files_are_not_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(html_build, "RACY_NS", 0)
+    monkeypatch.setattr(build_state, "RACY_NS", 0)
     root = _edition(tmp_path)
     _build(root)
     facts = _facts(root)
@@ -75,7 +76,7 @@ def test_unchanged_files_are_not_read(tmp_path, monkeypatch):
 
 
 def test_an_edit_of_the_same_size_is_seen(tmp_path, monkeypatch):
-    monkeypatch.setattr(html_build, "RACY_NS", 0)
+    monkeypatch.setattr(build_state, "RACY_NS", 0)
     root = _edition(tmp_path)
     _build(root)
     doc = root / "tei" / "doc-1937-06-14.xml"
@@ -96,20 +97,20 @@ def test_an_edit_of_the_same_size_is_seen(tmp_path, monkeypatch):
 def test_racy_rule():
     """A stat stands for the bytes only when the file's modification and change times are both
     RACY_NS older than the read (and not on Windows)."""
-    t0 = 10 * html_build.RACY_NS
-    old = t0 - 2 * html_build.RACY_NS
-    assert html_build.trusted_stat((5, old, old, 7, 9, t0)) == ([5, old, old, 7, 9] if html_build.TRUST_STAT else None)
-    assert html_build.trusted_stat((5, t0 - 1, old, 7, 9, t0)) is None  # modified just before the read
-    assert html_build.trusted_stat((5, old, t0 - 1, 7, 9, t0)) is None  # its status changed just before
-    assert html_build.trusted_stat(None) is None  # the file changed during the read
+    t0 = 10 * build_state.RACY_NS
+    old = t0 - 2 * build_state.RACY_NS
+    assert build_state.trusted_stat((5, old, old, 7, 9, t0)) == ([5, old, old, 7, 9] if build_state.TRUST_STAT else None)
+    assert build_state.trusted_stat((5, t0 - 1, old, 7, 9, t0)) is None  # modified just before the read
+    assert build_state.trusted_stat((5, old, t0 - 1, 7, 9, t0)) is None  # its status changed just before
+    assert build_state.trusted_stat(None) is None  # the file changed during the read
 
 
 def test_a_file_read_in_the_racy_window_gets_its_stat_on_a_later_build(tmp_path, monkeypatch):
     root = _edition(tmp_path)
-    monkeypatch.setattr(html_build, "RACY_NS", 10**18)  # every file "just changed"
+    monkeypatch.setattr(build_state, "RACY_NS", 10**18)  # every file "just changed"
     _build(root)
     assert not any("stat" in f for f in _facts(root).values())
-    monkeypatch.setattr(html_build, "RACY_NS", 0)  # later: the files are read again, and recorded
+    monkeypatch.setattr(build_state, "RACY_NS", 0)  # later: the files are read again, and recorded
     r = _build(root)
     assert r.written == 0
     facts = _facts(root)

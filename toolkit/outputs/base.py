@@ -1,7 +1,9 @@
-"""What every output builder shares: its result, its failure, and how findings are printed."""
+"""What every output builder shares: the Builder interface, its typed options, the job the runner
+hands it, its result and failure, and the degrade-not-crash policy (`run`)."""
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,3 +51,183 @@ def print_diagnostics(diags) -> None:
     """The default `report` of a build: each finding on stderr, one line (and a hint) each."""
     for d in diags:
         print(format_diagnostic(d), file=sys.stderr, flush=True)
+
+
+# -- options -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NoOptions:
+    """A builder without options."""
+
+
+def option(default, doc: str, **meta):
+    """A field of a builder's options: its default, what it does (`doc`: docs and errors), and
+    optionally `min` (a whole number's least value) or `choices` (the values allowed)."""
+    return field(default=default, metadata={"doc": doc, **meta})
+
+
+def read_options(cls, table, section: str, overrides: dict | None = None):
+    """The options dataclass `cls` from the `[section]` table of edition.toml (a dict), each value
+    checked against its field's type and metadata, then `overrides` (command-line flags) applied.
+    A bad value is a BuildError naming the table and key."""
+    import dataclasses
+    import typing
+    table = {} if table is None else table
+    if not isinstance(table, dict):
+        raise BuildError(f"edition.toml: [{section}] must be a table")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(table) - set(fields))
+    if unknown:
+        raise BuildError(f"edition.toml: unknown key(s) in [{section}]: {', '.join(unknown)}; "
+                         f"known: {', '.join(sorted(fields)) or 'none'}")
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for name, value in table.items():
+        values[name] = _checked(section, name, value, hints[name], fields[name].metadata)
+    values.update(overrides or {})
+    return cls(**values)
+
+
+def _checked(section: str, name: str, value, kind, meta):
+    import typing
+    where = f"edition.toml: [{section}] {name}"
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise BuildError(f"{where} must be true or false, not {value!r}")
+    elif kind is int:
+        least = meta.get("min")
+        if isinstance(value, bool) or not isinstance(value, int) or (least is not None and value < least):
+            above = f" above {least - 1}" if least is not None else ""
+            raise BuildError(f"{where} must be a whole number{above}, not {value!r}")
+    elif kind is str:
+        if not isinstance(value, str):
+            raise BuildError(f"{where} must be a string, not {value!r}")
+    elif typing.get_origin(kind) in (list, tuple):  # a list of strings; one string stands for a list of one
+        value = [value] if isinstance(value, str) else value
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise BuildError(f"{where} must be a string or a list of strings, not {value!r}")
+        value = tuple(value)
+    choices = meta.get("choices")
+    if choices is not None:
+        bad = [v for v in (value if isinstance(value, tuple) else (value,)) if v not in choices]
+        if bad:
+            raise BuildError(f"{where} must be one of {', '.join(map(str, choices))}, not {bad[0]!r}")
+    return value
+
+
+# -- builders ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Flag:
+    """A command-line flag of one builder's command: `edition build <name> --flag` sets one of
+    its options to a value (--no-search: the HTML builder's search_index to False)."""
+    name: str
+    option: str
+    value: object
+    help: str
+
+
+@dataclass
+class Job:
+    """What the runner hands a builder: the edition, where to write, its options, and how."""
+    edition: object               # toolkit.model.Edition
+    target: Path                  # the output folder (checked: ours to replace)
+    options: object               # the builder's `options` dataclass, read from edition.toml
+    full: bool = False            # rebuild everything, ignoring what is up to date
+    interactive: bool = False     # a terminal: a progress bar is welcome
+    strict: bool = False          # a degraded output is a failure: nothing written
+    report: object = print_diagnostics  # called with findings as they come (None: not at all)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # findings so far (problem)
+
+    def problem(self, diag: Diagnostic) -> None:
+        """A finding that does not stop the build (a document degraded or left out): kept for
+        the result, reported now; with --strict, an error stops the build (strict_failure)."""
+        self.diagnostics.append(diag)
+        if self.report:
+            self.report([diag])
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    def check_strict(self, what: str = "the output") -> None:
+        """Before anything is written: with --strict, any error found so far fails the build."""
+        if self.strict and self.errors:
+            n = len(self.errors)
+            raise BuildError(f"--strict: {n} problem{'s' if n != 1 else ''} in the sources (listed above) "
+                             f"would degrade {what}; nothing written")
+
+
+class Builder:
+    """An output of the edition. A builder is a class with these attributes and two methods; the
+    registry (toolkit/outputs/registry.py) lists the built-in ones and those other packages add
+    through the entry-point group `tei_edition_toolkit.builders`. See docs/extending.md."""
+    name: str = ""                  # `edition build <name>`; output/<name> by default; [<name>]
+    description: str = ""           # one line, for `edition build --help`
+    options: type = NoOptions       # a dataclass of typed options (option()), from [<name>]
+    incremental: bool = False       # rewrites only what changed since its last build (--full: all)
+    default: bool = False           # made by a plain `edition build`
+    reads_stand_ins: bool = False   # copes with id-only stand-ins of unchanged documents (HTML)
+    flags: tuple[Flag, ...] = ()    # command-line flags of `edition build <name>`
+
+    def plan(self, job: Job):
+        """What to write (for an incremental builder: what changed), before anything is
+        written; raise BuildError when the build cannot run. Given to `build`."""
+        return None
+
+    def build(self, job: Job, plan) -> BuildResult:
+        """Write the output into job.target (publish.staged_output: all or nothing), calling
+        job.problem for each document degraded or left out, and job.check_strict before the
+        output replaces the old one. The result's diagnostics are filled in by `run`."""
+        raise NotImplementedError
+
+
+def run(builder: Builder, job: Job) -> BuildResult:
+    """One builder's build with the policy every builder shares: a source file that cannot be
+    read is left out ("skipped") or keeps its last good output ("stale", Edition.stale), and
+    is named in the result; a document the builder degrades or leaves out is an error
+    diagnostic (job.problem); any error makes the result "built with errors" (exit status 1);
+    with --strict, any of them fails the build before anything is written. A failure of the
+    machine (a full disk) is a BuildError saying what to do; the previous output is intact."""
+    start = time.perf_counter()
+    skipped, stale = source_problems(job.edition)
+    if job.strict and (skipped or stale):
+        d = (skipped + stale)[0]
+        n = len(skipped) + len(stale)
+        raise BuildError(f"--strict: {n} source file{'s' if n != 1 else ''} cannot be read "
+                         f"({d.path}:{d.line}:{d.column}: {d.message}{' …' if n > 1 else ''}); nothing written")
+    try:
+        result = builder.build(job, builder.plan(job))
+    except OSError as e:  # the machine, not the edition: a read-only folder, a full disk
+        raise BuildError(os_error(e, job.target)) from None
+    result.diagnostics[:0] = job.diagnostics
+    for d in skipped:
+        result.messages.append(f"skipped {d.path}:{d.line}:{d.column}: {d.message} "
+                               f"(no earlier version published: no page)")
+    for d in stale:
+        result.messages.append(f"stale {d.path}:{d.line}:{d.column}: {d.message} "
+                               f"(its last good version stays published)")
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def source_problems(edition) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """(errors of files left out, errors of files standing in with their last good version)."""
+    skipped = [d for f in edition.files.values() for d in f.diagnostics if d.is_error]
+    stale = [d for diags in edition.stale.values() for d in diags if d.is_error]
+    return skipped, stale
+
+
+def os_error(e: OSError, target: Path) -> str:
+    """A failure of the file system while building, in words: what could not be done, where,
+    and what to do; the previous output is intact (publish.staged_output)."""
+    import errno
+    where = e.filename or target
+    why = e.strerror or str(e)
+    advice = {errno.ENOSPC: "free some space on that disk, or build elsewhere with --out",
+              errno.EDQUOT: "free some space (disk quota), or build elsewhere with --out",
+              errno.EFBIG: "a file is larger than this system allows (ulimit -f)",
+              errno.EROFS: "the folder is on a read-only file system: build elsewhere with --out",
+              errno.EACCES: "the folder is not writable for you: build elsewhere with --out",
+              errno.EPERM: "the folder (or the one holding it) may not be changed: build elsewhere "
+                           "with --out"}.get(e.errno, "")
+    return (f"cannot write the output {target}: {why} ({where}); the previous output is unchanged"
+            + (f"\n    hint: {advice}" if advice else ""))

@@ -56,6 +56,20 @@ def shard_of(page: str, shards: int) -> int:
     return int.from_bytes(hashlib.blake2b(page.encode(), digest_size=4).digest(), "little") % shards
 
 
+class Shards:
+    """The search index of one build: how many shards, and the searchable pages of each (none
+    when the index is left out: --no-search). A page's shard depends on its address only."""
+
+    def __init__(self, searchable: list[str], source_bytes: int, indexed: bool = True):
+        self.count = shard_count(len(searchable), source_bytes)
+        self.pages: dict[int, list[str]] = {}
+        for rel in (searchable if indexed else ()):
+            self.pages.setdefault(shard_of(rel, self.count), []).append(rel)
+
+    def of(self, page: str) -> int:
+        return shard_of(page, self.count)
+
+
 # Block elements: Pagefind separates their words anyway, so their ids can go. (The id of an inline
 # element also marks a word boundary for Pagefind: "1937<a id=…>1</a>" is two words, and stays so.)
 _BLOCKS = ("p|div|section|aside|article|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|"

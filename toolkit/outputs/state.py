@@ -12,6 +12,20 @@ from pathlib import Path
 from ..cache import cache_dir
 
 KEEP = 32
+# A file modified (or its status changed) less than this before it was read might change again
+# within the same tick of a coarse clock: its size and times are not trusted to stand for its
+# bytes (git's "racy" rule). Nor are they on Windows, whose st_ctime is the creation time.
+RACY_NS = 2_000_000_000
+TRUST_STAT = os.name != "nt"
+
+
+def trusted_stat(read_stat: tuple | None) -> list | None:
+    """The stat key (xmlsafe.stat_key) of a file as read, when it can stand for its bytes: the
+    state may then record it, and a later build take an unchanged stat for unchanged bytes."""
+    if not TRUST_STAT or read_stat is None:
+        return None
+    *key, t0 = read_stat
+    return list(key) if max(key[1], key[2]) < t0 - RACY_NS else None
 
 
 def state_dir(target: Path) -> Path:

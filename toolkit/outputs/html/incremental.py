@@ -1,0 +1,294 @@
+"""Incremental builds: what the HTML build keeps between builds (its state, in the toolkit's
+cache folder: toolkit/outputs/state.py) and how an unchanged or unreadable file stands in.
+
+- The state (`html.json`): each document file's facts (its bytes' hash and stat, its xml:ids, its
+  document facts, what it points to, its graphics, its page), each document's mentions, the site
+  pages' key and each copied image's hash. It is reused only when written by this very code
+  (code_key): facts derived by other code are derived again.
+- Stand-ins (stand_ins): a document file whose bytes are those of the previous build is not
+  parsed; the model gets an id-only tree and the recorded facts.
+- Recovery (recover_from): a document file that cannot be read now keeps its last good version's
+  facts, page and TEI copy (Edition.stale).
+- Sources: this build's view of each document file (hash, full tree, the facts to record).
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ...model import T, XML_ID, canon
+from ...xmlsafe import SourceFile, parse_file, read_regular, stat_key
+from ..base import BuildError
+from ..plan import digest
+from ..state import TRUST_STAT, state_file, trusted_stat, write_state
+from .media import graphic_refs
+
+CACHE = "html.json"  # the build's state (toolkit/outputs/state.py), outside the site
+CACHE_FORMAT = 6  # bump when what is cached (or how the model derives document facts) changes
+_cache_read: dict = {}
+_TOOLKIT = Path(__file__).resolve().parents[2]
+
+
+def read_state(target: Path) -> dict:
+    """The state the last build of this output folder left (see write), when the code that
+    derived it is this one; else {}."""
+    path = state_file(target, CACHE)
+    try:
+        st = path.stat()
+        key = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+        if _cache_read.get("key") == key:  # read once per build (runner, then the builder)
+            return _cache_read["data"]
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    # facts derived by code that has changed since (the model, this package …) are not reused
+    data = data if isinstance(data, dict) and data.get("format") == CACHE_FORMAT \
+        and data.get("code") == code_key() else {}
+    _cache_read.update(key=key, data=data)
+    return data
+
+
+def code_key() -> str:
+    """One hash of the toolkit's Python modules: the state's facts are derived by them (the
+    model's document facts, the mentions, the file facts), wherever a rule lives."""
+    if "code" not in _cache_read:
+        _cache_read["code"] = digest(*(p.read_bytes() for p in sorted(_TOOLKIT.rglob("*.py"))))
+    return _cache_read["code"]
+
+
+def load_known(target: Path) -> dict:
+    """canonical path → facts of each document file of the previous build (its bytes' hash, its
+    xml:ids, its document facts, what it points to), for runner.load_for_build."""
+    return read_state(target).get("files", {})
+
+
+@dataclass
+class Previous:
+    """What the last build recorded, as this build may use it."""
+    mentions: dict = field(default_factory=dict)   # document id → [key, mentions, registered]
+    files: dict = field(default_factory=dict)      # canonical path → file facts
+    site: dict = field(default_factory=dict)       # {"key": …, "pages": [addresses]}
+    media: dict = field(default_factory=dict)      # image path → [stat key or None, hash]
+
+
+def previous_state(target: Path, full: bool, edition) -> Previous:
+    """The last build's state; a full build uses none of it, except what it knew of documents
+    it cannot read now (their last good facts and mentions)."""
+    if not full:
+        prev = read_state(target)
+        return Previous(prev.get("mentions", {}), prev.get("files", {}), prev.get("site", {}),
+                        prev.get("media", {}))
+    if edition.stale:
+        prev = read_state(target)
+        stale_ids = {d.id for d in edition.documents if canon(d.file) in edition.stale}
+        return Previous({k: v for k, v in prev.get("mentions", {}).items() if k in stale_ids},
+                        {k: v for k, v in prev.get("files", {}).items() if Path(k) in edition.stale})
+    return Previous()
+
+
+def state_json(mentions: dict, files: dict, site: dict, media: dict) -> str:
+    return json.dumps({"format": CACHE_FORMAT, "code": code_key(), "mentions": mentions, "files": files,
+                       "site": site, "media": media}, ensure_ascii=False)
+
+
+def state_changed(prev: Previous, mentions: dict, files: dict, site: dict, media: dict) -> bool:
+    """Whether the state to record differs from the last one (or a file's stat was refreshed)."""
+    return mentions != prev.mentions or files != prev.files or site != prev.site \
+        or media != prev.media or bool(_stat_refreshed)
+
+
+def write(target: Path, mentions: dict, files: dict, site: dict, media: dict) -> None:
+    write_state(target, CACHE, state_json(mentions, files, site, media))
+
+
+class LazySourceFile(SourceFile):
+    """An id-only stand-in whose file is known unchanged by its size, times, inode and device:
+    its bytes are read only if asked for (the TEI copy offered for download, when that must be
+    written), and must still be those the previous build recorded."""
+    known_size = 0
+    expected_hash = ""
+
+    @property
+    def data(self) -> bytes:
+        if self.__dict__.get("_bytes") is None:
+            data = Path(self.path).read_bytes()
+            if digest(data) != self.expected_hash:
+                raise BuildError(f"{self.display}: changed while building")
+            self.__dict__["_bytes"] = data
+        return self.__dict__["_bytes"]
+
+    @data.setter
+    def data(self, value: bytes) -> None:
+        self.__dict__["_bytes"] = value or None
+
+
+def file_size(src) -> int:
+    """A document file's size, without reading a LazySourceFile's bytes."""
+    return src.known_size if isinstance(src, LazySourceFile) else len(src.data)
+
+
+# Files whose record got a (fresh) stat while this process read them (stand_ins): the cache is
+# written even by a build that changes nothing else.
+_stat_refreshed: set[str] = set()
+
+
+def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
+    """Id-only stand-ins (no parse) for the document files whose bytes are those of the previous
+    build, and their document facts: ({path: SourceFile}, {path: facts}) for Edition.load."""
+    from ...model import display_name
+    skip = {canon(Path(p)) for p in config.authority_files()} | {canon(Path(a)) for a in authority}
+    if config.edition_file:
+        skip.add(canon(config.resolve(config.edition_file)))
+    parsed, docs = {}, {}
+    root_dir = config.root
+    root_s = os.path.abspath(root_dir) + os.sep
+    for name, f in known.items():  # Edition.load takes those of its files that are here
+        p = Path(name)
+        rp = canon(p)
+        if rp in skip:
+            continue
+        # the file as recorded (size, times, inode: file_facts) is not even read: its bytes are
+        # read when asked for (LazySourceFile); else read, and taken when its hash is the same
+        src_kw: dict = {}
+        stat_rec = f.get("stat")
+        if stat_rec and TRUST_STAT:
+            try:
+                st = os.stat(name)
+            except OSError:
+                continue
+            if list(stat_key(st)) == stat_rec:
+                src_kw = {"known_size": st.st_size}
+        if not src_kw:
+            try:
+                data, read_stat = read_regular(name)
+            except OSError:
+                continue
+            if digest(data) != f["hash"]:
+                continue
+            fresh = trusted_stat(read_stat)  # (a file saved just before its last read, touched …)
+            if fresh is not None and fresh != stat_rec:
+                f["stat"] = fresh
+                _stat_refreshed.add(name)
+        root = etree.Element(T + "TEI")
+        for tag, i in f["ids"]:
+            etree.SubElement(root, tag, {XML_ID: i})
+        # display_name's answer, without its path arithmetic, for a file below the root
+        display = name[len(root_s):] if name.startswith(root_s) and os.sep == "/" else display_name(p, root_dir)
+        if src_kw:
+            src = LazySourceFile(path=p, display=display, tree=etree.ElementTree(root), light=True)
+            src.known_size, src.expected_hash = src_kw["known_size"], f["hash"]
+        else:
+            src = SourceFile(path=p, display=display, data=data, tree=etree.ElementTree(root), light=True)
+        parsed[rp] = src
+        docs[rp] = tuple(f["doc"])
+    return parsed, docs
+
+
+def recover_from(target: Path, known: dict):
+    """Edition.load's `recover` for an output folder: a document file that cannot be read now,
+    whose last good version this output published (the build state records its ids, facts and
+    page, and the page is still there), stands in with that version's ids and facts; its page
+    and TEI copy stay as they are (documents.DocumentPages.keep_stale). Its bytes are never read again."""
+
+    def recover(path: Path, failed: SourceFile):
+        f = known.get(str(path))
+        if not f or not f.get("page") or not f.get("doc") or not os.path.isfile(os.path.join(target, f["page"])):
+            return None
+        root = etree.Element(T + "TEI")
+        for tag, i in f["ids"]:
+            etree.SubElement(root, tag, {XML_ID: i})
+        src = LazySourceFile(path=path, display=failed.display, tree=etree.ElementTree(root), light=True)
+        src.known_size, src.expected_hash = 0, f["hash"]
+        return src, tuple(f["doc"])
+    return recover
+
+
+
+def pointed_to(root) -> tuple[set[str], set[str]]:
+    """The ids and the file names a document's pointers (@ref, @key, @target, @corresp) name:
+    what its page depends on."""
+    refs: set[str] = set()
+    files: set[str] = set()
+    for v in root.xpath("//@ref | //@key | //@target | //@corresp"):
+        for tok in str(v).split():
+            refs.add(tok.rsplit("#", 1)[-1])
+            f = tok.split("#", 1)[0].rsplit("/", 1)[-1]
+            if f.endswith(".xml"):
+                files.add(f)
+    return refs, files
+
+
+def entity_record(edition, ent_page: dict[str, str], eid: str) -> str:
+    """What a page shows of an entity it names (its popover): part of the page's fingerprint."""
+    e = edition.entities[eid]
+    return "\x1f".join([eid, e.kind, ent_page.get(eid, ""), e.preferred, *e.variants, "|", e.note])
+
+
+class Sources:
+    """This build's view of each document file: the hash of its bytes, its parsed tree (parsed
+    now when the model holds a stand-in), and the facts recorded for the next build (`facts`,
+    canonical path → facts: file_facts, or the last good ones of a stale file)."""
+
+    def __init__(self, edition, previous: dict):
+        self.ed = edition
+        self.previous: dict[str, dict] = previous
+        self.facts: dict[str, dict] = {}
+        self._hashes: dict[Path, str] = {}
+        self._full_trees: dict[Path, etree._ElementTree] = {}
+
+    def data_hash(self, d) -> str:
+        """The hash of a document file's bytes (computed once per build)."""
+        path = canon(d.file)
+        h = self._hashes.get(path)
+        if h is None:
+            src = self.ed.files[path]
+            prev = self.previous.get(str(path)) if src.light else None  # verified by stand_ins
+            h = self._hashes[path] = prev["hash"] if prev else digest(src.data)
+        return h
+
+    def full_tree(self, d) -> etree._ElementTree:
+        """The parsed tree of a document, parsing it now if the model holds an id-only stand-in
+        (its bytes were unchanged since the last build)."""
+        src = self.ed.files[canon(d.file)]
+        if not src.light:
+            return src.tree
+        path = canon(d.file)
+        if path not in self._full_trees:
+            full = parse_file(src.path, src.display)
+            prev = self.previous.get(str(path))
+            if not full.ok or (prev is not None and digest(full.data) != prev["hash"]):
+                raise BuildError(f"{src.display}: changed while building")
+            self._full_trees[path] = full.tree
+        return self._full_trees[path]
+
+    def file_facts(self, d, page: str, source: str) -> dict | None:
+        """What the next build needs to know of this document's file without parsing it."""
+        path = canon(d.file)
+        src = self.ed.files[path]
+        if src.light:
+            prev = self.previous.get(str(path))
+            if prev is not None and path not in self.ed.stale:
+                prev = {**prev, "page": page, "source": source}
+            return prev
+        if src.diagnostics:
+            return None
+        refs, files = pointed_to(src.root)
+        facts = {"hash": self.data_hash(d), "ids": [[el.tag, i] for i, el in self.ed.ids.get(path, {}).items()],
+                 "doc": [d.source_id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields],
+                 "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root),
+                 "page": page, "source": source}
+        stat = trusted_stat(src.read_stat)  # see stand_ins and RACY_NS
+        if stat is not None:
+            facts["stat"] = stat
+        return facts
+
+    def size(self, d) -> int:
+        return file_size(self.ed.files[canon(d.file)])
+
+    def display(self, path: Path) -> str:
+        src = self.ed.files.get(canon(path))
+        return src.display if src is not None else str(path)

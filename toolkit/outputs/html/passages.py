@@ -1,0 +1,258 @@
+"""Passages: the stable ids of a document page's citable elements (cite_ids, as
+xslt/html/text/ids.xsl makes them), the passage each mention of an entity belongs to (passage_of)
+with its snippet, and each document's mentions (Mentions), which the entity pages, the facet data,
+the document pages' fingerprints and the JSON output list."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from ...model import LIST_ELEMENTS, T, XML_ID, canon, local, norm_space, text_of
+from ..plan import digest
+
+# The same rule as xslt/html/text/ids.xsl: elements that get a stable id inside tei:text.
+CITABLE = ("div", "p", "ab", "head", "item", "l", "lg", "sp", "note", "closer", "opener", "list",
+           "table", "quote", "signed", "salute", "dateline", "postscript", "figure")
+# The passage a mention belongs to: its nearest ancestor among these (else any citable one).
+PASSAGE = ("p", "ab", "head", "item", "l", "note", "signed", "salute", "dateline", "postscript")
+NAME_TAGS = tuple(T + n for n in ("persName", "placeName", "orgName", "name", "rs"))  # as the model's mentions
+
+
+# The ids the document page writes itself (xslt/html/text/ids.xsl, f:reserved-ids): a TEI xml:id
+# equal to one of them, starting with a prefix the page uses ("wit-", "pop-") or with "tei-", or
+# no valid HTML id (empty, with white space) gets "tei-" + it on the page.
+RESERVED_PAGE_IDS = frozenset(("main", "title", "summary", "summary-heading", "toc-heading", "text-heading",
+                               "back-heading", "notes-heading", "doc-info", "doc-info-heading", "citation",
+                               "citation-heading", "witnesses", "witnesses-heading"))
+_NEEDS_PREFIX = re.compile(r"^(wit|pop|tei)-")
+
+
+def page_id(xml_id: str) -> str:
+    """The HTML id of a TEI xml:id on the document page, exactly as f:html-id in ids.xsl."""
+    # XPath's \s is space, tab, CR and LF only (not Python's Unicode white space)
+    if xml_id in RESERVED_PAGE_IDS or _NEEDS_PREFIX.match(xml_id) or not re.fullmatch(r"[^ \t\n\r]+", xml_id):
+        return "tei-" + re.sub(r"[ \t\n\r]", "_", xml_id)
+    return xml_id
+
+
+def cite_ids(root: etree._Element) -> dict:
+    """element → stable id, exactly as xslt/html/text/ids.xsl computes them."""
+    ids = {}
+    counts: dict[str, int] = {}
+    # a generated id that an element's own xml:id already gives on the page gets "-n"
+    taken = {page_id(x) for x in root.xpath("//@xml:id")}
+    texts = [t for t in root.iter(T + "text") if not any(a.tag == T + "text" for a in t.iterancestors())]
+    for t in texts:
+        for el in t.iterdescendants():
+            if not isinstance(el.tag, str) or not el.tag.startswith(T):
+                continue
+            name = el.tag[len(T):]
+            if name in CITABLE:
+                counts[name] = counts.get(name, 0) + 1
+                xid = el.get(XML_ID)
+                if xid is not None:
+                    ids[el] = page_id(xid)
+                else:
+                    gen = f"{name}-{counts[name]}"
+                    ids[el] = gen + "-n" if gen in taken else gen
+    return ids
+
+
+# In the teiHeader, the element whose text is a mention's snippet: the nearest of these (the
+# page's anchor stays #title, #summary or #doc-info), never the whole header.
+HEADER_PASSAGE = frozenset(("title", "p", "ab", "note", "item", "head", "l", "quote", "desc", "bibl",
+                            "biblStruct", "msItem", "msIdentifier", "correspAction", "respStmt",
+                            "change", "handNote", "catDesc", "term", "person", "place", "org",
+                            "event", "abstract"))
+# Inline elements whose templates do not render their xml:id as an HTML id (names, dates,
+# pointers): never a mention's passage.
+INLINE_NO_ID = frozenset(("persName", "placeName", "orgName", "name", "rs", "date", "time", "ref",
+                          "ptr", "hi", "foreign", "term", "title", "num", "measure", "choice",
+                          "geogName", "forename", "surname", "roleName", "addName", "settlement",
+                          "country", "region", "district", "bloc", "location", "w", "c", "pc", "seg"))
+# Parts of a TEI file the page does not render (xslt/html/text/fallback.xsl): no anchors there.
+NOT_RENDERED = frozenset(("fw", "facsimile", "sourceDoc", "standOff", "linkGrp", "interpGrp",
+                          "spanGrp", "altGrp", "joinGrp", "timeline", "fs", "fLib", "fvLib"))
+
+
+_REGISTER_LISTS = tuple(T + n for n in LIST_ELEMENTS)
+
+
+def in_register(node: etree._Element) -> bool:
+    """Whether a name stands in a register of the text's back matter (a letter's listPerson,
+    listPlace … repeating the entities it names, with their dates, places, coordinates): such
+    names are not mentions of the document, and their entries are not passages."""
+    lists = False
+    for a in node.iterancestors():
+        if a.tag in _REGISTER_LISTS:
+            lists = True
+        elif a.tag == T + "back":
+            return lists
+        elif a.tag == T + "text" or a.tag == T + "teiHeader":
+            return False
+    return False
+
+
+def passage_of(node: etree._Element, ids: dict) -> tuple[str, etree._Element | None]:
+    """(passage id, element whose text is the snippet) of a mention.
+
+    In the text: the nearest citable passage (PASSAGE), else the nearest citable element, else
+    (lists in <front>, or in <body> as in TEI-C's testplace.xml; those of <back> are registers,
+    not passages: in_register) the nearest element with an xml:id that the page renders as its
+    id, else the whole text ("main", snippet from the nearest element with more text than the
+    name). In the header: #title, #summary or #doc-info,
+    with the nearest meaningful element (HEADER_PASSAGE) as snippet."""
+    fallback = None
+    with_id = None
+    for a in node.iterancestors():
+        name = local(a.tag)
+        if a in ids:
+            if name in PASSAGE:
+                return ids[a], a
+            fallback = fallback if fallback is not None else a
+        elif with_id is None and fallback is None and a.get(XML_ID) and a.tag.startswith(T) \
+                and name not in INLINE_NO_ID:
+            with_id = a
+        if name in NOT_RENDERED:
+            with_id = None  # its ids are not on the page
+        if name == "teiHeader":
+            return _header_passage(node, a)
+    if fallback is not None:
+        return ids[fallback], fallback
+    if with_id is not None and any(x.tag == T + "text" for x in with_id.iterancestors()):
+        return page_id(with_id.get(XML_ID)), with_id
+    return "main", _wordier_ancestor(node)
+
+
+def _header_passage(node, header) -> tuple[str, etree._Element]:
+    pid, el = "doc-info", None
+    for a in node.iterancestors():
+        if a is header:
+            break
+        name = local(a.tag)
+        if el is None and name in HEADER_PASSAGE:
+            el = a
+        if name == "abstract":
+            pid = "summary"
+        elif name == "titleStmt":
+            pid = "title"
+    return pid, el if el is not None else _wordier_ancestor(node, stop=header)
+
+
+def _wordier_ancestor(node, stop=None):
+    """The nearest ancestor (below `stop`) with more text than the name itself: some context."""
+    own = len(text_of(node))
+    for a in node.iterancestors():
+        if a is stop or local(a.tag) in ("teiHeader", "text", "TEI"):
+            break
+        if len(text_of(a, fields=True)) > own:
+            return a
+    return node
+
+
+def passage_text(passage: etree._Element | None) -> str:
+    """The snippet text of a passage: header elements and register entries are fields, not
+    running text (<correspAction><persName/><settlement/><date/>), so their children are kept
+    apart; text passages are read as the reading text."""
+    if passage is None:
+        return ""
+    in_text = any(a.tag == T + "text" for a in passage.iterancestors()) or passage.tag == T + "text"
+    return text_of(passage, fields=not in_text or local(passage.tag) not in CITABLE)
+
+
+def snippet(text: str, node, width: int = 220) -> str:
+    text = norm_space(text)
+    if len(text) <= width:
+        return text
+    name = text_of(node)
+    at = text.find(name) if name else -1
+    start = max(0, (at if at >= 0 else 0) - width // 3)
+    cut = text[start:start + width]
+    return ("… " if start > 0 else "") + cut.strip() + (" …" if start + width < len(text) else "")
+
+
+
+
+class Mentions:
+    """Each document's mentions: [(entity id, passage id, snippet)] in document order, once per
+    entity and passage, and the entities its back-matter registers name. Kept across builds in
+    the build state (incremental.State: "mentions"), keyed by the document's bytes and the
+    edition's entity ids; a stale document (Edition.stale) keeps its last good ones."""
+
+    def __init__(self, edition, sources, previous: dict):
+        self.ed = edition
+        self.sources = sources  # incremental.Sources: each document's hash and parsed tree
+        self.previous: dict[str, list] = previous  # document id → [key, mentions, registered]
+        self.cache: dict[str, list] = {}
+        self.entities_key = digest(*(f"{eid}@{e.file}" for eid, e in sorted(edition.entities.items())))
+        self._resolved: dict[tuple, str | None] = {}
+
+    def of(self, d) -> list[tuple[str, str, str]]:
+        """[(entity id, passage id, snippet)] for one document."""
+        return [tuple(x) for x in self.raw(d)]
+
+    def raw(self, d) -> list:
+        """As `of`, as stored (lists): what the site's fingerprint data holds."""
+        if d.id in self.cache:
+            return self.cache[d.id][1]
+        hit = self.previous.get(d.id)
+        hit = hit if hit and len(hit) == 3 else None
+        if canon(d.file) in self.ed.stale:  # its last good mentions, whatever changed (its bytes
+            self.cache[d.id] = hit or ["", [], []]  # cannot be read now)
+            return self.cache[d.id][1]
+        key = digest(self.sources.data_hash(d), self.entities_key)
+        if hit and hit[0] == key:
+            self.cache[d.id] = hit
+            return hit[1]
+        root = self.sources.full_tree(d).getroot()
+        ids = cite_ids(root)
+        texts: dict = {}
+        out, seen = [], set()
+        registered: set[str] = set()
+        for el in root.iter(*NAME_TAGS):
+            register = in_register(el)
+            for pointer in (el.get("ref") or "").split():
+                eid = self._entity_of(pointer, d.file)
+                if eid is None:
+                    continue
+                if register:  # a register entry of the back matter describes, it does not mention
+                    registered.add(eid)
+                    continue
+                pid, passage = passage_of(el, ids)
+                if (eid, pid) in seen:
+                    continue
+                seen.add((eid, pid))
+                if passage is not None and passage not in texts:
+                    texts[passage] = passage_text(passage)
+                out.append((eid, pid, snippet(texts.get(passage, ""), el)))
+        self.cache[d.id] = [key, out, sorted(registered)]
+        return out
+
+    def registered(self, d) -> list[str]:
+        """The entities a document's back-matter registers name (no passages: in_register)."""
+        self.raw(d)
+        return self.cache[d.id][2]
+
+    def by_entity(self) -> dict[str, list[tuple[str, str, str]]]:
+        """entity id → [(document id, passage id, snippet)], in document order."""
+        out: dict[str, list[tuple[str, str, str]]] = {}
+        for d in self.ed.documents:
+            for eid, pid, snip in self.of(d):
+                out.setdefault(eid, []).append((d.id, pid, snip))
+        return out
+
+    def _entity_of(self, pointer: str, file: Path) -> str | None:
+        """The entity id a pointer in `file` designates (Edition.resolve), remembered per folder
+        for pointers with a file part ("persons.xml#x" means the same in every file of a folder)
+        and per file for the others."""
+        where = str(file)
+        if "#" in pointer and pointer.strip().split("#", 1)[0]:
+            where = os.path.dirname(where)
+        key = (pointer, where)
+        if key not in self._resolved:
+            target = self.ed.resolve(pointer, file)
+            self._resolved[key] = target[1] if target and target[1] in self.ed.entities else None
+        return self._resolved[key]

@@ -1,0 +1,292 @@
+"""Site pages: everything but the document pages — home, search, listings by date and title,
+indices, entity pages, map, chronology, the facet data — as <page> elements that site.xsl
+renders (one transform writing every page that changed, or a share per worker), planned by
+their fingerprints and skipped whole when nothing they show has changed (SitePages.key)."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from ... import context, saxon
+from ...model import T, canon, local
+from ..base import BuildError
+from ..plan import digest
+from .incremental import entity_record
+from .stylesheets import SITE_XSL, compile_or_fail, site_error
+
+PER_PAGE = 10
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+
+
+class SitePages:
+    """The site pages of one build. `bundles`: the search index's shard numbers (the search page
+    names them); `previous`: the last build's site state ({"key", "pages"}); `state`: this one's."""
+
+    def __init__(self, edition, addresses, mentions, bundles: list[int], previous: dict, progress):
+        self.ed = edition
+        self.addresses = addresses
+        self.mentions = mentions
+        self.bundles = bundles
+        self.previous = previous
+        self.progress = progress
+        self.state: dict = {}
+        self.facets: etree._Element | None = None  # the listing pages' filters (pages)
+
+    def plan(self, plan, base: str) -> list[etree._Element]:
+        """Register every site page in the plan; the pages to (re)write."""
+        todo = []
+        key = self.key(base)
+        prev = self.previous
+        if prev.get("key") == key and all(h in plan.previous for h in prev.get("pages", ())):
+            # nothing any site page shows changed: their fingerprints are the previous ones
+            for href in prev["pages"]:
+                plan.add(href, plan.previous[href])
+            self.state = prev
+            return todo
+        hrefs = []
+        for href, data, make in self.pages():
+            hrefs.append(href)
+            if plan.add(href, digest(base, data)):
+                todo.append(make() if callable(make) else make)
+        self.state = {"key": key, "pages": hrefs}
+        return todo
+
+    def key(self, base: str) -> str:
+        """One hash of everything `pages` reads (the documents' facts and order, their
+        mentions, the entities with pages, the search bundles), so an edit that changes none of
+        it needs no site page made, not even to compute its fingerprint."""
+        ed = self.ed
+        docs = [[d.id, self.addresses.doc_page[d.id], d.when, d.date_label, d.title, d.summary, d.transcribed,
+                 self.mentions.raw(d)] for d in ed.documents]
+        ents = [[eid, page, ed.entities[eid].preferred, ed.entities[eid].kind, ed.entities[eid].variants,
+                 canon(ed.entities[eid].file).as_uri(),
+                 etree.tostring(ed.entities[eid].element, encoding="unicode", with_tail=False)]
+                for eid, page in sorted(self.addresses.ent_page.items())]
+        return digest(base, str(PER_PAGE), json.dumps([docs, ents, self.bundles], ensure_ascii=False))
+
+    def pages(self) -> list[tuple]:
+        """[(address, fingerprint data, page)]: a page is the <page> element site.xsl renders, or
+        a function making it (entity pages: only those to be rebuilt are made). The listing
+        pages share one <facets> (self.facets, put once into the site document); it is part of
+        their fingerprint data."""
+        ed = self.ed
+        docs = ed.documents
+        pages: list[etree._Element] = []
+        lazy: list[tuple] = []
+
+        def new_page(kind, href, **attrs):
+            return etree.Element("page", kind=kind, href=href, root="../" * href.count("/"), **attrs)
+
+        def page(kind, href, **attrs):
+            el = new_page(kind, href, **attrs)
+            pages.append(el)
+            return el
+
+        doc_ents: dict[str, set[str]] = {d.id: {eid for eid, _, _ in self.mentions.of(d)} for d in docs}
+        ent_docs: dict[str, set[str]] = {}
+        for did, ents in doc_ents.items():
+            for e in ents:
+                ent_docs.setdefault(e, set()).add(did)
+
+        doc_attrs = {d.id: {"id": d.id, "page": self.addresses.doc_page[d.id], "when": d.when, "date": d.date_label,
+                            "title": d.title, "summary": d.summary,
+                            "transcribed": str(d.transcribed).lower()} for d in docs}
+        doc_order = {d.id: i for i, d in enumerate(docs)}
+
+        def doc_el(parent, d, tag="doc"):
+            return etree.SubElement(parent, tag, doc_attrs[d.id])
+
+        # the home page and the search page
+        home = page("home", "index.html", documents=str(len(docs)), entities=str(len(self.addresses.ent_page)))
+        for kind in ("person", "place", "org"):
+            home.set(kind + "s", str(sum(1 for e in self.addresses.ent_page if ed.entities[e].kind == kind)))
+        page("search", "search.html", bundles=" ".join(f"pagefind/shard-{k}" for k in self.bundles))
+
+        # listings: by date (the model's order) and by title; 10 per page
+        facets = etree.Element("facets")
+        for kind in ("person", "place", "org"):
+            f = etree.SubElement(facets, "facet", kind=kind)
+            for eid in sorted((e for e in ent_docs if ed.entities[e].kind == kind),
+                              key=lambda e: (ed.entities[e].preferred.lower(), e)):
+                etree.SubElement(f, "option", id=eid, name=ed.entities[eid].preferred,
+                                 count=str(len(ent_docs[eid])))
+        by_title = sorted(docs, key=lambda d: (d.title.lower(), d.when, d.id))
+        for sort, seq, stem in (("date", docs, "documents"), ("title", by_title, "documents-by-title")):
+            n_pages = max(1, -(-len(seq) // PER_PAGE))
+            hrefs = [f"{stem}.html" if i == 0 else f"{stem}-{i + 1}.html" for i in range(n_pages)]
+            for i in range(n_pages):
+                chunk = seq[i * PER_PAGE:(i + 1) * PER_PAGE]
+                el = page("listing", hrefs[i], sort=sort, number=str(i + 1), pages=str(n_pages),
+                          total=str(len(seq)), first=str(i * PER_PAGE + 1),
+                          last=str(i * PER_PAGE + len(chunk)))
+                for j, h in enumerate(hrefs):
+                    etree.SubElement(el, "link", number=str(j + 1), href=h)
+                etree.SubElement(el, "alt", sort="title" if sort == "date" else "date",
+                                 href="documents-by-title.html" if sort == "date" else "documents.html")
+                for d in chunk:
+                    doc_el(el, d)
+        self.facets = facets
+        facets_key = etree.tostring(facets)
+
+        # facet data for the listing's filters (assets/data.js)
+        data = page("data", "assets/data.js")
+        for d in docs:
+            doc_el(data, d).set("entities", " ".join(sorted(doc_ents.get(d.id, ()))))
+
+        # indices and entity pages
+        passages = self.mentions.by_entity()
+        for kind, href in (("person", "persons.html"), ("place", "places.html"), ("org", "orgs.html")):
+            idx = page("index", href, **{"entity-kind": kind})
+            for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].preferred.lower(), kv[0])):
+                if e.kind != kind or eid not in self.addresses.ent_page:
+                    continue
+                x = etree.SubElement(idx, "entity", id=eid, page=self.addresses.ent_page[eid], name=e.preferred,
+                                     documents=str(len(ent_docs.get(eid, ()))))
+                for v in e.variants:
+                    etree.SubElement(x, "variant").text = v
+        def entity_doc_attrs(did):
+            a = doc_attrs[did]
+            return {k: a[k] for k in ("id", "page", "when", "date", "title")}
+
+        def entity_page(eid, e, geo, grouped):
+            el = new_page("entity", self.addresses.ent_page[eid], id=eid, name=e.preferred, **{"entity-kind": e.kind})
+            for v in e.variants:
+                etree.SubElement(el, "variant").text = v
+            if geo:
+                g = etree.SubElement(el, "geo", lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}")
+                if e.kind == "place":  # the map plots places only (site_pages: map)
+                    g.set("on-map", "true")
+            tei = etree.SubElement(el, "tei")
+            copy = etree.fromstring(etree.tostring(e.element))
+            copy.set(XML_BASE, canon(e.file).as_uri())
+            tei.append(copy)
+            for did, items in grouped:  # entity.xsl shows each document's title, date, address
+                x = etree.SubElement(el, "doc", entity_doc_attrs(did))
+                for pid, snip in items:
+                    etree.SubElement(x, "passage", id=pid).text = snip
+            return el
+
+        for eid, e in sorted(ed.entities.items()):
+            if eid not in self.addresses.ent_page:
+                continue
+            geo = entity_geo(e.element)
+            by_doc: dict[str, list] = {}
+            for did, pid, snip in passages.get(eid, []):
+                by_doc.setdefault(did, []).append((pid, snip))
+            grouped = [(did, by_doc[did]) for did in sorted(by_doc, key=doc_order.__getitem__)]
+            # the fingerprint data: exactly what entity_page puts into the element, and the
+            # records of the entities its own TEI names (their popovers are on the page)
+            key = json.dumps(["entity", eid, self.addresses.ent_page[eid], e.preferred, e.kind, e.variants,
+                              geo and [f"{geo[0]:.5g}", f"{geo[1]:.5g}", e.kind == "place"], canon(e.file).as_uri(),
+                              etree.tostring(e.element, encoding="unicode", with_tail=False),
+                              [(entity_doc_attrs(did), items) for did, items in grouped],
+                              self.named_records(e.element)], ensure_ascii=False)
+            lazy.append((self.addresses.ent_page[eid], key,
+                         lambda eid=eid, e=e, geo=geo, grouped=grouped: entity_page(eid, e, geo, grouped)))
+
+        # map and chronology
+        mp = page("map", "map.html")
+        for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].preferred.lower(), kv[0])):
+            geo = entity_geo(e.element) if e.kind == "place" and eid in self.addresses.ent_page else None
+            if geo:
+                etree.SubElement(mp, "place", id=eid, page=self.addresses.ent_page[eid], name=e.preferred,
+                                 lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}",
+                                 documents=str(len(ent_docs.get(eid, ()))))
+        chron = page("chronology", "chronology.html")
+        for d in docs:
+            doc_el(chron, d)
+        # the home page shows edition.xml's texts, whose names get popovers: their records
+        edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
+        home_names = self.named_records(edition_src.root) if edition_src is not None and edition_src.ok else []
+        out = []
+        for el in pages:
+            key = etree.tostring(el)
+            if el.get("kind") == "listing":
+                key += facets_key
+            elif el.get("kind") == "home":
+                key += json.dumps(home_names, ensure_ascii=False).encode()
+            out.append((el.get("href"), key, el))
+        return out + lazy
+
+    def named_records(self, el) -> list[str]:
+        """The records (entity_record) of the entities the pointers in an element and its
+        descendants name: a page that renders the element shows their popovers."""
+        refs = {tok.rsplit("#", 1)[-1] for v in el.xpath("descendant-or-self::*/@*[local-name() = 'ref' or "
+                                                         "local-name() = 'key' or local-name() = 'corresp']")
+                for tok in str(v).split()}
+        return [entity_record(self.ed, self.addresses.ent_page, r) for r in sorted(refs) if r in self.ed.entities]
+
+    def queue(self, pool, stage: Path, ctx, todo: list[etree._Element]) -> int:
+        """Hand the site pages to the worker pool, one share per worker (pages are independent;
+        a share with listing pages carries the facets they show); the document pages' step
+        collects the results."""
+        _unlink_old(stage, todo)
+        shares = max(1, min(pool.workers, len(todo)))
+        ctx_xml = etree.tostring(ctx.getroot(), encoding="unicode")
+        base_out = stage.resolve().as_uri() + "/"
+        for k in range(shares):
+            part = todo[k::shares]
+            listing = any(el.get("kind") == "listing" for el in part)
+            site = context.site_input(part, self.facets if listing else None)
+            pool.queue_site(etree.tostring(site, encoding="unicode"), ctx_xml, base_out)
+        return len(todo)
+
+    def write(self, stage: Path, ctx, todo: list[etree._Element], edition_src, ctx_uri: str) -> int:
+        """Write the pages in this process, in one transform."""
+        if not todo:
+            self.progress.step("site pages")
+            return 0
+        site = context.site_input(todo, self.facets if any(el.get("kind") == "listing" for el in todo) else None)
+        exe = compile_or_fail(SITE_XSL)
+        params = {"edition-context": saxon.to_xdm(etree.tostring(ctx.getroot(), encoding="unicode"), ctx_uri)}
+        if edition_src is not None and edition_src.ok:
+            params["edition-file"] = saxon.to_xdm(edition_src.tree, canon(edition_src.path).as_uri())
+        _unlink_old(stage, todo)
+        base_out = stage.resolve().as_uri() + "/"
+        proc = saxon.processor()
+        exe.clear_parameters()
+        for k, v in params.items():
+            exe.set_parameter(k, v)
+        exe.set_base_output_uri(base_out)
+        try:
+            saxon.run(exe, xdm_node=saxon.to_xdm(etree.tostring(site, encoding="unicode"), base_out + "site.xml"))
+        except saxon.XsltError as e:
+            raise BuildError(site_error(str(e), stage)) from None
+        del proc
+        self.progress.step("site pages")
+        return len(todo)
+
+
+def _unlink_old(stage: Path, todo: list[etree._Element]) -> None:
+    # Saxon writes the pages itself (xsl:result-document, serialised by each page's
+    # xsl:output); old hard-linked copies are unlinked first so the previous output is
+    # never modified in place.
+    for el in todo:
+        try:
+            (stage / el.get("href")).unlink()
+        except FileNotFoundError:
+            pass
+
+
+def entity_geo(el) -> tuple[float, float] | None:
+    """Latitude, longitude of an authority entry (decimal points or commas: "48,2 16,37")."""
+    g = el.find(f"{T}location/{T}geo")
+    if g is None:
+        g = next(el.iter(T + "geo"), None) if local(el.tag) == "place" else None
+    if g is None or not (g.text or "").strip():
+        return None
+    parts = g.text.split()
+    if len(parts) != 2:
+        parts = [p for p in re.split(r"[\s;]+|,\s+", g.text.strip()) if p]
+    try:
+        lat, lon = (float(p.replace(",", ".")) for p in parts[:2])
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
+
+
