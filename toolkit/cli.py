@@ -115,14 +115,13 @@ def _build_options(f):
     return f
 
 
-def _run_build(ctx, fmt, paths, out, authority, full, search_index=True, strict=False):
+def _run_build(ctx, formats, paths, out, authority, full, strict=False, options=None):
     from .outputs.publish import OutputError
     from .outputs.runner import BuildError, build
     cfg = _config(ctx)
     try:
-        results = build(cfg, formats=fmt, paths=list(paths), out=out, authority=list(authority),
-                        full=full, interactive=sys.stderr.isatty(), search_index=search_index,
-                        strict=strict)
+        results = build(cfg, formats=formats, paths=list(paths), out=out, authority=list(authority),
+                        full=full, interactive=sys.stderr.isatty(), strict=strict, options=options)
     except OutputError as e:
         _fail(str(e), EXIT_USAGE)
     except BuildError as e:
@@ -133,37 +132,63 @@ def _run_build(ctx, fmt, paths, out, authority, full, search_index=True, strict=
     sys.exit(EXIT_ERRORS if any(not r.ok or r.has_errors for r in results) else EXIT_OK)
 
 
-_STRICT_HELP = ("Fail, writing nothing, when a PDF would be degraded (a character no font has, "
-                "a document the stylesheet or Typst fails on).")
+_STRICT_HELP = ("Fail, writing nothing, when an output would be degraded (a source that cannot be "
+                "read, a page the stylesheet fails on, a character no font has, a document Typst "
+                "fails on).")
 
 
-@main.group(invoke_without_command=True)
+def _builder_command(name: str, builder) -> click.Command:
+    """`edition build <name>`: the options every builder has, and the builder's own flags."""
+    def command(ctx, paths, out, authority, full, strict, **flags):
+        options = {f.option: f.value for f in builder.flags if flags.get(_flag_key(f))}
+        _run_build(ctx, [name], paths, out, authority, full, strict=strict or ctx.obj.get("strict", False),
+                   options={name: options} if options else None)
+    f = click.pass_context(command)
+    for flag in builder.flags:
+        f = click.option(flag.name, _flag_key(flag), is_flag=True, help=flag.help)(f)
+    f = click.option("--strict", is_flag=True, help=_STRICT_HELP)(f)
+    f = _build_options(f)
+    return click.command(name, help=builder.description)(f)
+
+
+def _flag_key(flag) -> str:
+    return flag.name.lstrip("-").replace("-", "_")
+
+
+class _Builders(click.Group):
+    """The subcommands of `edition build`: one per builder of the registry (built-in or added by
+    another package's entry point), made when asked for."""
+
+    def list_commands(self, ctx):
+        from .outputs import registry
+        return registry.names()
+
+    def get_command(self, ctx, name):
+        from .outputs import registry
+        from .outputs.base import BuildError
+        if name not in registry.names():
+            return None
+        try:
+            return _builder_command(name, registry.get(name))
+        except BuildError as e:  # a plug-in that cannot be loaded
+            _fail(str(e))
+
+
+@main.group(cls=_Builders, invoke_without_command=True)
 @click.option("--strict", is_flag=True, help=_STRICT_HELP)
 @click.pass_context
 def build(ctx, strict):
-    """Build the edition: `edition build` makes every output; `html` or `pdf` one of them."""
+    """Build the edition: `edition build` makes every output that is on by default (html, pdf,
+    json, and any plug-in's that says so); `edition build <name>` one of them."""
     ctx.obj["strict"] = strict
     if ctx.invoked_subcommand is None:
-        _run_build(ctx, ["html", "pdf"], (), None, (), False, strict=strict)
-
-
-@build.command("html")
-@_build_options
-@click.option("--no-search", is_flag=True, help="Leave out the search index (a quicker preview: "
-              "the search page then says so; the next build without this flag indexes every page).")
-@click.pass_context
-def build_html(ctx, paths, out, authority, full, no_search):
-    """Static HTML site (output/html). PATHS: build any TEI files or folders ad hoc (with --out)."""
-    _run_build(ctx, ["html"], paths, out, authority, full, search_index=not no_search)
-
-
-@build.command("pdf")
-@_build_options
-@click.option("--strict", is_flag=True, help=_STRICT_HELP)
-@click.pass_context
-def build_pdf(ctx, paths, out, authority, full, strict):
-    """Typeset PDF volume and per-document PDFs (output/pdf). PATHS: ad hoc, as for html."""
-    _run_build(ctx, ["pdf"], paths, out, authority, full, strict=strict or ctx.obj.get("strict", False))
+        from .outputs import registry
+        from .outputs.base import BuildError
+        try:
+            names = registry.defaults()
+        except BuildError as e:
+            _fail(str(e))
+        _run_build(ctx, names, (), None, (), False, strict=strict)
 
 
 @main.command("import")

@@ -163,6 +163,9 @@ SCHEMA: dict[str, dict[str, str]] = {
     "pdf": {"standards": "str|list", "font_paths": "str|list", "max_volume_pages": "int>0",
             "max_document_pages": "int>0"},
     "import": {"repositories": "table"},
+    # the builders' options (toolkit/outputs: HtmlOptions, JsonOptions), checked when they build
+    "html": {"search_index": "bool"},
+    "json": {"indent": "int", "snippets": "bool"},
 }
 _TYPE_WORDS = {"str": "a string", "str|list": "a string or a list of strings", "int>0": "a whole number above 0",
                "table": "a table", "table:str": "a table of strings"}

@@ -41,7 +41,7 @@ from ..saxon import MAX_DEPTH, XSLT_DIR, XsltError, compile_stylesheet, processo
 from ..xmlsafe import SourceFile
 from . import pdf_chars, pdf_tables
 from .publish import staged_output, write_file
-from .base import BuildError, BuildResult, print_diagnostics
+from .base import Builder, BuildError, BuildResult, Job, option, print_diagnostics, read_options, run
 
 PDF_DIR = XSLT_DIR / "pdf"
 DOCUMENT_XSL = PDF_DIR / "document.xsl"
@@ -100,23 +100,24 @@ class TypesetError(Exception):
 # ----------------------------------------------------------------------------------------------
 # settings
 
-def _int_setting(cfg: dict, name: str, default: int) -> int:
-    value = cfg.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise BuildError(f"edition.toml: [pdf] {name} must be a whole number above 0, not {value!r}")
-    return value
+@dataclass(frozen=True)
+class PdfOptions:
+    """[pdf] in edition.toml."""
+    standards: tuple[str, ...] = option(
+        tuple(DEFAULT_STANDARDS), "the PDF standards every PDF meets (Typst's names; [] for none)")
+    font_paths: tuple[str, ...] = option(
+        (), "folders of fonts the house style may use besides those of the system's font packages "
+            "(inside the edition's folder or its git repository)")
+    max_volume_pages: int = option(
+        MAX_VOLUME_PAGES, "a volume estimated above this many pages is not made (the per-document "
+                          "PDFs still are): Typst holds about 2.4 MB a page while laying out", min=1)
+    max_document_pages: int = option(
+        MAX_DOCUMENT_PAGES, "a document estimated above this many pages gets no PDF and stays out of "
+                            "the volume", min=1)
 
 
-def _as_list(v) -> list:
-    return [v] if isinstance(v, str) else list(v)
-
-
-def _settings(edition: Edition) -> dict:
-    cfg = dict(edition.config.extra.get("pdf", {}) or {})
-    standards = cfg.get("standards", DEFAULT_STANDARDS)
-    if isinstance(standards, str):
-        standards = [standards]
-    fonts = [str(edition.config.resolve(p)) for p in _as_list(cfg.get("font_paths", []))]
+def _settings(edition: Edition, options: PdfOptions) -> dict:
+    fonts = [str(edition.config.resolve(p)) for p in options.font_paths]
     allowed = [os.path.realpath(edition.config.root), *map(os.path.realpath, repository_top(edition.config.root))]
     for f in fonts:  # an untrusted edition.toml must not make Typst read (or scan) other folders
         real = os.path.realpath(f)
@@ -124,10 +125,10 @@ def _settings(edition: Edition) -> dict:
             raise BuildError(f"edition.toml: [pdf] font_paths names {f}, outside the edition's folder; "
                              f"fonts are read from the edition's folders and the system's font packages only")
     return {
-        "standards": [s for s in standards if s],
+        "standards": [s for s in options.standards if s],
         "font_paths": fonts + [d for d in FONT_DIRS if Path(d).is_dir()],
-        "max_volume_pages": _int_setting(cfg, "max_volume_pages", MAX_VOLUME_PAGES),
-        "max_document_pages": _int_setting(cfg, "max_document_pages", MAX_DOCUMENT_PAGES),
+        "max_volume_pages": options.max_volume_pages,
+        "max_document_pages": options.max_document_pages,
     }
 
 
@@ -183,7 +184,7 @@ def _params(**kw) -> dict:
             for k, v in kw.items()}
 
 
-def _document_keys(edition: Edition) -> list[str]:
+def document_keys(edition: Edition) -> list[str]:
     """A key per document (its id, made safe for labels and file names; unique)."""
     keys, used = [], set()
     for doc in edition.documents:
@@ -442,14 +443,13 @@ class PdfBuild:
     """One `edition build pdf`: the fragments, their characters and their typesetting, with the
     findings about single documents collected as diagnostics."""
 
-    def __init__(self, edition: Edition, report=None):
+    def __init__(self, edition: Edition, job: Job | None = None):
         self.edition = edition
-        self.report = report
-        self.settings = _settings(edition)
+        self.job = job if job is not None else Job(edition, Path("."), pdf_options(edition), report=None)
+        self.settings = _settings(edition, self.job.options)
         self.timestamp = _timestamp(edition)
         self.build_date = datetime.fromtimestamp(self.timestamp, timezone.utc).strftime("%Y-%m-%d")
         self.lang = edition.config.language or "en"
-        self.diagnostics: list[Diagnostic] = []
         self.bad: dict[str, str] = {}          # character → rule, for the whole build
         self._reported: set[tuple[str, str]] = set()   # (file, character) already reported
         self._style_ok = False
@@ -460,14 +460,15 @@ class PdfBuild:
     # -- findings ----------------------------------------------------------------------------
     def problem(self, display: str, line: int, col: int, message: str, rule: str, hint: str = "",
                 severity: str = ERROR) -> None:
-        d = Diagnostic(display, line, col if line else 0, severity, message, rule, hint)
-        self.diagnostics.append(d)
-        if self.report:
-            self.report([d])
+        self.job.problem(Diagnostic(display, line, col if line else 0, severity, message, rule, hint))
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.job.diagnostics
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.is_error]
+        return self.job.errors
 
     # -- preparing ---------------------------------------------------------------------------
     def prepare(self) -> tuple[Volume, list[Fragment]]:
@@ -479,7 +480,7 @@ class PdfBuild:
         self.setter = Typesetter(self.settings["font_paths"], self.settings["standards"], self.timestamp)
         volume = self._volume_parts()
         frags = []
-        for doc, key in zip(self.edition.documents, _document_keys(self.edition)):
+        for doc, key in zip(self.edition.documents, document_keys(self.edition)):
             if canon(doc.file) in self.edition.stale:
                 # its file cannot be read now (the runner reports it): its last good PDF is kept,
                 # and the volume goes without it until the file is mended
@@ -768,29 +769,41 @@ def _publish(target: Path, out: Outcome) -> None:
         raise BuildError(f"cannot write the PDFs to {target}: {e.strerror or e}") from None
 
 
-def _strict_failure(build: PdfBuild) -> BuildError:
-    n = len(build.errors)
-    return BuildError(f"--strict: {n} problem{'s' if n != 1 else ''} in the sources (listed above) "
-                      f"would degrade the PDFs; nothing written")
+def pdf_options(edition: Edition) -> PdfOptions:
+    return read_options(PdfOptions, edition.config.extra.get("pdf"), "pdf")
+
+
+class PdfBuilder(Builder):
+    name = "pdf"
+    description = "Typeset PDF volume and per-document PDFs (output/pdf). PATHS: ad hoc, as for html."
+    options = PdfOptions
+    incremental = False  # each build typesets every document: Typst's work is not kept between builds
+    default = True
+
+    def plan(self, job: Job) -> tuple[PdfBuild, Volume, list[Fragment]]:
+        """Every document's fragment (XSLT), its characters checked: what the build typesets."""
+        build = PdfBuild(job.edition, job)
+        volume, frags = build.prepare()
+        job.check_strict("the PDFs")
+        return build, volume, frags
+
+    def build(self, job: Job, plan) -> BuildResult:
+        build, volume, frags = plan
+        out = build.typeset(volume, frags)
+        job.check_strict("the PDFs")
+        _publish(job.target, out)
+        result = BuildResult("pdf", job.target, written=len(out.outputs))
+        result.messages.extend(out.notes)
+        for w in build.setter.warnings:
+            result.messages.append(f"typst warning: {w}")
+        return result
 
 
 def build_pdf(edition: Edition, target: Path, full: bool = False, interactive: bool = False,
               strict: bool = False, report=print_diagnostics) -> BuildResult:
-    """Build the PDFs. Findings about single documents are in the result's diagnostics (and
-    given to `report` as they come); with `strict`, any error among them fails the build before
-    anything is written."""
-    result = BuildResult("pdf", Path(target))
-    job = PdfBuild(edition, report)
-    volume, frags = job.prepare()
-    if strict and job.errors:
-        raise _strict_failure(job)
-    out = job.typeset(volume, frags)
-    if strict and job.errors:
-        raise _strict_failure(job)
-    _publish(Path(target), out)
-    result.written = len(out.outputs)
-    result.diagnostics.extend(job.diagnostics)
-    result.messages.extend(out.notes)
-    for w in job.setter.warnings:
-        result.messages.append(f"typst warning: {w}")
-    return result
+    """Build the PDFs (base.run: the shared policy). Findings about single documents are in the
+    result's diagnostics (and given to `report` as they come); with `strict`, any error among
+    them fails the build before anything is written."""
+    job = Job(edition, Path(target), pdf_options(edition), full=full, interactive=interactive,
+              strict=strict, report=report)
+    return run(PdfBuilder(), job)

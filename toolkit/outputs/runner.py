@@ -1,13 +1,14 @@
-"""`edition build`: load the edition once, then run each requested output's builder."""
+"""`edition build`: load the edition once, then run each requested output's builder (registry)
+under the shared policy (base.run)."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from ..config import Config
 from ..diagnostics import WARNING, Diagnostic
 from ..model import ENTITY_KINDS, XML_ID, Edition, T, canon
-from .base import BuildError, BuildResult, print_diagnostics
+from . import registry
+from .base import BuildError, BuildResult, Job, print_diagnostics, read_options, run, source_problems
 from .publish import check_output
 
 __all__ = ["BuildError", "BuildResult", "build", "load_for_build", "print_diagnostics"]
@@ -102,23 +103,6 @@ def authority_warnings(edition: Edition, given: list[Path]) -> list[Diagnostic]:
     return out
 
 
-def _os_error(e: OSError, target: Path) -> str:
-    """A failure of the file system while building, in words: what could not be done, where,
-    and what to do; the previous output is intact (publish.staged_output)."""
-    import errno
-    where = e.filename or target
-    why = e.strerror or str(e)
-    advice = {errno.ENOSPC: "free some space on that disk, or build elsewhere with --out",
-              errno.EDQUOT: "free some space (disk quota), or build elsewhere with --out",
-              errno.EFBIG: "a file is larger than this system allows (ulimit -f)",
-              errno.EROFS: "the folder is on a read-only file system: build elsewhere with --out",
-              errno.EACCES: "the folder is not writable for you: build elsewhere with --out",
-              errno.EPERM: "the folder (or the one holding it) may not be changed: build elsewhere "
-                           "with --out"}.get(e.errno, "")
-    return (f"cannot write the output {target}: {why} ({where}); the previous output is unchanged"
-            + (f"\n    hint: {advice}" if advice else ""))
-
-
 def id_clash_warnings(edition: Edition) -> list[Diagnostic]:
     """A warning for each id that several documents give (Edition.documents renames them)."""
     out = []
@@ -135,16 +119,25 @@ def id_clash_warnings(edition: Edition) -> list[Diagnostic]:
 
 def build(config: Config, formats: list[str], paths: list[Path] | None = None, out: Path | None = None,
           authority: list[Path] | None = None, full: bool = False, interactive: bool = False,
-          search_index: bool = True, report=print_diagnostics, strict: bool = False) -> list[BuildResult]:
-    """Build each format. search_index=False (--no-search) leaves the HTML site's Pagefind
-    index out (a quicker preview; the next build with it indexes every page). strict=True makes
-    a PDF that would be degraded (a character no font has, a document Typst fails on) a
-    failure: nothing is written.
+          search_index: bool = True, report=print_diagnostics, strict: bool = False,
+          options: dict[str, dict] | None = None) -> list[BuildResult]:
+    """Build each output named in `formats` (registry: html, pdf, json and any plug-in's), each
+    by base.run, the policy every builder shares. `options`: per builder, values that override
+    its [<name>] table of edition.toml (the command line's flags); search_index=False is
+    {"html": {"search_index": False}} (--no-search). strict=True makes an output that would be
+    degraded (a source that cannot be read, a page the stylesheet fails on, a character no font
+    has) a failure: nothing is written.
 
     `report` receives the findings that do not stop the build (an authority file that gives no
     entity, a page the stylesheet could not render) as they are known: on stderr by default.
     They are also in each result's `diagnostics`."""
     paths = paths or []
+    builders = {fmt: registry.get(fmt) for fmt in formats}  # an unknown name: before any work
+    overrides = {k: dict(v) for k, v in (options or {}).items()}
+    if not search_index:
+        overrides.setdefault("html", {})["search_index"] = False
+    settings = {fmt: read_options(cls.options, config.extra.get(fmt), fmt, overrides.get(fmt))
+                for fmt, cls in builders.items()}
     if paths and out is None and len(formats) == 1:
         raise BuildError("building files ad hoc needs --out DIR (the edition's output/ is kept "
                          "for the edition itself)")
@@ -153,51 +146,27 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
     protect = _protected(config, paths, authority or [])
     for fmt in formats:  # before any work: a folder that is not ours is refused, nothing touched
         targets[fmt] = check_output(targets[fmt], protect)
-    # the HTML build's state: facts of unchanged files (an HTML-only build need not parse them)
-    # and of the last good version of each document (one that cannot be read now keeps its page)
+    # the HTML build's state: facts of unchanged files (a build by builders that cope with
+    # stand-ins need not parse them) and of the last good version of each document (one that
+    # cannot be read now keeps its page)
     html_target = targets.get("html", out if out else config.output_dir / "html")
     from .html import load_known
     known = load_known(html_target) if html_target.is_dir() else {}
     edition = load_for_build(config, paths, authority or [], known, html_target,
-                             reuse=formats == ["html"] and not full)
+                             reuse=all(cls.reads_stand_ins for cls in builders.values()) and not full)
     given = [*(authority or []), *(config.authority_files() if not paths else [])]
     warnings = authority_warnings(edition, given) + id_clash_warnings(edition)
     if warnings and report:
         report(warnings)
-    bad = [d for f in edition.files.values() for d in f.diagnostics if d.is_error]
-    if bad and not edition.documents:
-        d = bad[0]
+    skipped, _ = source_problems(edition)
+    if skipped and not edition.documents:
+        d = skipped[0]
         raise BuildError(f"{d.path}:{d.line}:{d.column}: {d.message}")
     results = []
-    for fmt in formats:
-        target = targets[fmt]
-        start = time.perf_counter()
-        if fmt == "html":
-            from .html import build_html as builder
-        elif fmt == "pdf":
-            from .pdf import build_pdf as builder
-        else:
-            raise BuildError(f"unknown output format '{fmt}'")
-        extra = {"search_index": False} if fmt == "html" and not search_index else {}
-        if report:
-            extra["report"] = report
-        if fmt == "pdf":
-            extra["strict"] = strict
-        try:
-            result = builder(edition, target, full=full, interactive=interactive, **extra)
-        except OSError as e:  # the machine, not the edition: a read-only folder, a full disk
-            raise BuildError(_os_error(e, target)) from None
+    for fmt, cls in builders.items():
+        job = Job(edition, targets[fmt], settings[fmt], full=full, interactive=interactive,
+                  strict=strict, report=report)
+        result = run(cls(), job)
         result.diagnostics[:0] = warnings
-        result.seconds = time.perf_counter() - start
-        for f in edition.files.values():
-            for d in f.diagnostics:
-                if d.is_error:
-                    result.messages.append(f"skipped {d.path}:{d.line}:{d.column}: {d.message} "
-                                           f"(no earlier version published: no page)")
-        for diags in edition.stale.values():
-            for d in diags:
-                if d.is_error:
-                    result.messages.append(f"stale {d.path}:{d.line}:{d.column}: {d.message} "
-                                           f"(its last good version stays published)")
         results.append(result)
     return results

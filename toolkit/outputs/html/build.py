@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ... import context, saxon
 from ...model import Edition, canon
-from ..base import Builder, BuildError, BuildResult, Flag, Job, option
+from ..base import Builder, BuildError, BuildResult, Flag, Job, option, run
 from ..plan import MANIFEST, Plan, digest, tree_digest
 from ..progress import Progress
 from ..publish import staged_output, start_seed, write_file
@@ -257,9 +257,6 @@ def _remove_stale(stage: Path, stale: list[str], shards: search.Shards) -> None:
 
 def build_html(edition: Edition, target: Path, full: bool = False, interactive: bool = False,
                search_index: bool = True, report=None, strict: bool = False) -> BuildResult:
-    """Build the site; the findings (pages the stylesheet could not render) are in the result."""
+    """Build the site (base.run: the shared policy)."""
     job = Job(edition, Path(target), HtmlOptions(search_index), full, interactive, strict, report)
-    builder = HtmlBuilder()
-    result = builder.build(job, builder.plan(job))
-    result.diagnostics[:0] = job.diagnostics
-    return result
+    return run(HtmlBuilder(), job)
