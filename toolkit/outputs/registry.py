@@ -11,7 +11,8 @@ from .base import Builder, BuildError
 
 GROUP = "tei_edition_toolkit.builders"
 BUILTINS = {"html": "toolkit.outputs.html.build:HtmlBuilder",
-            "pdf": "toolkit.outputs.pdf:PdfBuilder"}
+            "pdf": "toolkit.outputs.pdf:PdfBuilder",
+            "json": "toolkit.outputs.data:JsonBuilder"}
 
 
 def _load(name: str, target: str, where: str) -> type[Builder]:
