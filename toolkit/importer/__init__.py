@@ -18,7 +18,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from ..config import Config
+from ..config import REPOSITORIES, Config, ImportOptions
 from ..diagnostics import ERROR, Diagnostic
 from ..model import Edition, canon, norm_space
 from ..xmlsafe import TEI_NS
@@ -31,19 +31,6 @@ from .writer import Context, Writer, serialize
 
 __all__ = ["import_file", "ImportFailure", "ImportReport", "FORMATS", "REPOSITORIES"]
 
-# Archives whose citations the importer can split into an msDesc: where they are and the
-# language of their documents (for textLang, "inferred from the archival citation"). Extend or
-# override in edition.toml:  [import.repositories.NAME]  settlement = "…"  language = "ru"
-REPOSITORIES = {
-    "RGASPI": {"settlement": "Moscow", "language": "ru"},
-    "GARF": {"settlement": "Moscow", "language": "ru"},
-    "RGANI": {"settlement": "Moscow", "language": "ru"},
-    "RGVA": {"settlement": "Moscow", "language": "ru"},
-    "RGAE": {"settlement": "Moscow", "language": "ru"},
-    "APRF": {"settlement": "Moscow", "language": "ru"},
-    "AVP RF": {"settlement": "Moscow", "language": "ru"},
-    "AVPRF": {"settlement": "Moscow", "language": "ru"},
-}
 _DOC_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 
@@ -51,12 +38,10 @@ def _fail(path: str, message: str, rule: str, hint: str = ""):
     raise ImportFailure(Diagnostic(path, 1, 1, ERROR, message, rule, hint))
 
 
-def _repositories(config: Config) -> dict[str, dict]:
-    repos = dict(REPOSITORIES)
-    extra = config.extra.get("import", {}).get("repositories", {})
-    if isinstance(extra, dict):
-        repos.update({k: v for k, v in extra.items() if isinstance(v, dict)})
-    return repos
+def _repositories(options: ImportOptions) -> dict[str, dict]:
+    """The known archives ([import] repositories: the defaults and the edition's)."""
+    return {name: {"settlement": r.settlement, "language": r.language}
+            for name, r in options.repositories.items()}
 
 
 def _rights(edition: Edition) -> tuple[str | None, str | None, str | None]:
@@ -121,7 +106,7 @@ def import_file(config: Config, source: Path, output: Path | None = None, force:
     hand_ids = {k: (f"hand-{k}" if f"hand-{k}" not in taken else f"hand-{k}-{suffix}")
                 for k in ("archive", "signature")}
     ctx = Context(doc_id, page.date[0] if page.date else None, hrefs, config.title, edition_href,
-                  rights_id, rights_text, licence, schema_href, _repositories(config), hand_ids)
+                  rights_id, rights_text, licence, schema_href, _repositories(config.options("import")), hand_ids)
 
     import datetime as dt
     ref_date = None
