@@ -157,7 +157,16 @@ def test_find_line_follows_toml_keys():
     ('[schemas.map]\n"http://x/y.rng" = 1\n', 'edition.toml:2: [schemas.map] "http://x/y.rng" must be a string (it is 1)'),
     ('[validate]\nexclude = [true]\n', "edition.toml:2: [validate] exclude must be a string or a list of strings"),
     ('[import]\nfile_nmae = "x.xml"\n', "edition.toml:2: unknown key(s) in [import]: file_nmae; known: "
-                                       "repositories"),
+                                       "archive_hand, file_name, repositories, signature_hand"),
+    ('[import]\nfile_name = "../x-{date}.xml"\n', "edition.toml:2: [import] file_name must be a file name"),
+    ('[import]\nfile_name = "x-{date}.txt"\n', "edition.toml:2: [import] file_name must end in .xml"),
+    ('[import]\nfile_name = "x-{dat}.xml"\n', "edition.toml:2: [import] file_name uses {dat}; the "
+                                             "placeholders are {date}, {year}"),
+    ('[import]\nfile_name = "x-{date!r}.xml"\n', "edition.toml:2: [import] file_name uses {date!r}"),
+    ('[import]\nfile_name = "x-{date.xml"\n', "edition.toml:2: [import] file_name is not a valid pattern"),
+    ('[import]\narchive_hand = "1 hand"\n', "edition.toml:2: [import] archive_hand must be an XML id"),
+    ('[import]\narchive_hand = "h"\nsignature_hand = "h"\n',
+     "edition.toml:3: [import] signature_hand must differ from archive_hand"),
     ('[import.repositories.CGA]\nsettlement = "Almaty"\n',
      "edition.toml:1: [import.repositories.CGA] needs the key language (a string)"),
     ('[import.repositories.CGA]\nsettlement = "Almaty"\nlanguage = 7\n',
@@ -172,11 +181,19 @@ def test_a_bad_value_names_file_line_and_key(tmp_path, text, message):
     assert msg.startswith(str(tmp_path / message.split(":", 1)[0]) + ":" + message.split(":", 1)[1]), msg
 
 
+def test_the_bundled_edition_toml_reads_and_says_what_differs():
+    cfg = load_config(REPO / "edition.toml")
+    assert cfg.options("import").file_name == "doc-{date}.xml"
+    assert cfg.schema == "schema/edition.rng" and cfg.schematron == ["schema/edition.sch"]
+
+
 def test_options_give_defaults_for_tables_not_written(tmp_path):
-    cfg = load_config(write(tmp_path, '[import.repositories."Central State Archive"]\n'
+    cfg = load_config(write(tmp_path, '[import]\nfile_name = "letter-{year}-{date}.xml"\n'
+                                      '[import.repositories."Central State Archive"]\n'
                                       'settlement = "Almaty"\nlanguage = "kk"\n'))
     imp = cfg.options("import")
-    assert isinstance(imp, ImportOptions)
+    assert isinstance(imp, ImportOptions) and imp.file_name == "letter-{year}-{date}.xml"
+    assert imp.archive_hand == "hand-archive"
     # added to the known archives, which stay
     assert imp.repositories["Central State Archive"].language == "kk"
     assert imp.repositories["RGASPI"].settlement == "Moscow"
@@ -253,7 +270,7 @@ def test_an_edition_toml_without_builder_tables_does_not_ask_the_registry(tmp_pa
 
 
 def test_through_the_cli_a_bad_value_is_exit_2_with_the_line(tmp_path):
-    write(tmp_path, '[edition]\nsources = "tei/*.xml"\n\n[import.repositories.X]\nsettlement = 1\n')
+    write(tmp_path, '[edition]\nsources = "tei/*.xml"\n\n[import]\nfile_name = "{date}/x.xml"\n')
     res = run_cli("validate", cwd=tmp_path)
     assert res.returncode == 2 and "Traceback" not in res.stderr
-    assert "edition.toml:5: [import.repositories.X] settlement must be a string (it is 1)" in res.stderr, res.stderr
+    assert "edition.toml:5: [import] file_name must be a file name" in res.stderr, res.stderr

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from .files import Finder, inside
-from .options import ConfigError, Where, option, read_options
+from .options import ConfigError, Where, option, placeholders, read_options
 
 __all__ = ["Config", "ConfigError", "load_config", "find_config", "option_tables", "CONFIG_NAME"]
 
@@ -236,15 +237,55 @@ class Repository:
 # Archives whose citations the importer knows; [import.repositories] adds to them.
 REPOSITORIES = {name: Repository("Moscow", "ru") for name in
                 ("RGASPI", "GARF", "RGANI", "RGVA", "RGAE", "APRF", "AVP RF", "AVPRF")}
+FILE_NAME_FIELDS = {"date", "year"}
+_XML_ID = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*")
+
+
+def _file_name(value: str) -> str | None:
+    problem = placeholders(value, FILE_NAME_FIELDS)
+    if problem:
+        return problem
+    if "/" in value or "\\" in value or value.startswith("."):
+        return "must be a file name (no folders; drafts go into the document folder, or where -o says)"
+    if not value.endswith(".xml"):
+        return "must end in .xml"
+    return None
+
+
+def _xml_id(value: str) -> str | None:
+    return None if _XML_ID.fullmatch(value) else "must be an XML id (a letter or _, then letters, digits, . _ -)"
+
+
 @dataclass
 class ImportOptions:
-    """`edition import` (docs/import.md)."""
+    """`edition import` (docs/import.md): how drafts are named and what ids they use."""
 
+    file_name: str = option(
+        "doc-{date}.xml", "The name of a draft written into the document folder (without -o). "
+        "Placeholders: {date}, the document's date from the top of the page in ISO form "
+        "(1937-06-14; 1937-06 for a month); {year}, its year. The name without .xml is the "
+        "document's `xml:id` (when it is not a valid one, as with `-o` to another name, the "
+        "default name's is used).",
+        check=_file_name, rule="a file name ending in .xml, without folders, with no "
+        "placeholders but {date} and {year} ({{ and }} for braces)", example="letter-{date}.xml")
+    archive_hand: str = option(
+        "hand-archive", "The `xml:id` of the hand (`handNote`) of the handwritten notes the translator "
+        "reports, which their `note/@hand` points to. Ids are unique across the edition: when "
+        "another document has it, the draft's gets the document's name appended (without the "
+        "file name's fixed start: hand-archive-1945-08-02).", check=_xml_id, rule="an XML id")
+    signature_hand: str = option(
+        "hand-signature", "The `xml:id` of the hand of the signature (`signed/@hand`), made unique "
+        "in the same way.", check=_xml_id, rule="an XML id, not archive_hand")
     repositories: dict[str, Repository] = option(
         REPOSITORIES, "Archives whose citations are split into an msDesc, by the name the citation "
         "starts with; the ones given are added to the known ones (or replace one of the same name).",
         merge=True, default_doc=", ".join(REPOSITORIES) + " (Moscow, ru)",
         example={"Central State Archive": Repository("Almaty", "ru")})
+
+    def check(self):
+        if self.archive_hand == self.signature_hand:
+            return "signature_hand", "must differ from archive_hand"
+        return None
 
 
 CORE_TABLES: dict[str, type] = {"edition": EditionOptions, "schemas": SchemasOptions,
