@@ -4,6 +4,7 @@ the file, the line and the key; builders' tables are checked with the builder's 
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 import types
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from conftest import REPO, run_cli
 from toolkit.config import (CORE_TABLES, Config, ConfigError, EditionOptions, ImportOptions, load_config,
                             option_tables)
 from toolkit.options import Where, find_line, option, read_options
-from toolkit.outputs.pdf_options import PdfOptions
+from toolkit.outputs.pdf_options import HOUSE_FONTS, HOUSE_SANS_FONTS, PdfOptions
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -175,6 +176,12 @@ def test_find_line_follows_toml_keys():
      "edition.toml:2: [import.repositories] CGA must be a table (it is 'Almaty')"),
     ('[pdf]\nmax_document_pages = -5\n', "edition.toml:2: [pdf] max_document_pages must be a whole number above 0 "
                                         "(it is -5)"),
+    ('[pdf]\nfont_dirs = ["fonts"]\n', "edition.toml:2: [pdf] font_dirs must name absolute folders ('fonts' is not)"),
+    ('[pdf]\nfont_dirs = ["/etc"]\n', "edition.toml:2: [pdf] font_dirs names /etc, which is not in a system font folder"),
+    ('[pdf]\nfont_dirs = ["/usr/share/fonts/../../../etc"]\n', "edition.toml:2: [pdf] font_dirs names "
+                                                             "/usr/share/fonts/../../../etc, which is not"),
+    ('[pdf]\nfonts = ["Libertinus Serif", ""]\n', "edition.toml:2: [pdf] fonts must name font families ('' is not one)"),
+    ('[pdf]\nsans_fonts = 3\n', "edition.toml:2: [pdf] sans_fonts must be a string or a list of strings (it is 3)"),
 ])
 def test_a_bad_value_names_file_line_and_key(tmp_path, text, message):
     msg = error(tmp_path, text)
@@ -223,6 +230,14 @@ def test_every_field_is_documented():
         for f in dataclasses.fields(cls):
             assert len(f.metadata.get("doc", "")) > 20, (name, f.name)
         assert cls.__doc__, name
+
+
+def test_the_house_fonts_are_the_ones_edition_typ_falls_back_to():
+    typ = (REPO / "xslt" / "pdf" / "edition.typ").read_text(encoding="utf-8")
+    for key, names in (("font", HOUSE_FONTS), ("sans", HOUSE_SANS_FONTS)):
+        m = re.search(rf'\n  {key}: if "ed-{key}" in sys.inputs .*?else \{{ \((.*?)\) \}}', typ, re.S)
+        assert m, key
+        assert [n.strip().strip('"') for n in m.group(1).split(",")] == names
 
 
 # -- builders' tables through the registry ------------------------------------------------------

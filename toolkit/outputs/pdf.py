@@ -39,7 +39,7 @@ from ..model import Document, Edition, T, canon
 from ..saxon import MAX_DEPTH, XSLT_DIR, XsltError, compile_stylesheet, processor, to_xdm, transform
 from ..xmlsafe import SourceFile
 from . import pdf_chars, pdf_tables
-from .pdf_options import FONT_DIRS
+from .pdf_options import FONT_DIRS  # noqa: F401  (the default [pdf] font_dirs; tests use it)
 from .publish import staged_output, write_file
 from .runner import BuildError, BuildResult, print_diagnostics
 
@@ -97,10 +97,12 @@ def _settings(edition: Edition) -> dict:
         real = os.path.realpath(f)
         if not any(real == a or real.startswith(a.rstrip(os.sep) + os.sep) for a in allowed):
             raise BuildError(f"edition.toml: [pdf] font_paths names {f}, outside the edition's folder; "
-                             f"fonts are read from the edition's folders and the system's font packages only")
+                             f"fonts are read from the edition's folders and [pdf] font_dirs only")
     return {
         "standards": [s for s in opts.standards if s],
-        "font_paths": fonts + [d for d in FONT_DIRS if Path(d).is_dir()],
+        "font_paths": fonts + [d for d in opts.font_dirs if Path(d).is_dir()],
+        "font_dirs": opts.font_dirs,
+        "families": {k: v for k, v in (("ed-font", opts.fonts), ("ed-sans", opts.sans_fonts)) if v},
         "max_volume_pages": opts.max_volume_pages,
         "max_document_pages": opts.max_document_pages,
     }
@@ -269,11 +271,14 @@ def plain_typst(frag: Fragment, lang: str) -> str:
 class Typesetter:
     """One typst.Compiler for the whole build: fonts are read once, caches shared."""
 
-    def __init__(self, font_paths: list[str], standards: list[str], timestamp: int | None = None):
+    def __init__(self, font_paths: list[str], standards: list[str], timestamp: int | None = None,
+                 families: dict[str, list[str]] | None = None):
         import typst
         self._typst = typst
-        self.compiler = typst.Compiler(root=str(PDF_DIR), font_paths=font_paths,
-                                       ignore_system_fonts=True)
+        # families: the font lists edition.toml gives, which edition.typ's style reads from
+        # sys.inputs (one family a line); without them it keeps its own
+        self.compiler = typst.Compiler(root=str(PDF_DIR), font_paths=font_paths, ignore_system_fonts=True,
+                                       sys_inputs={k: "\n".join(v) for k, v in (families or {}).items()})
         self.standards = standards
         self.timestamp = timestamp
         self.warnings: list[str] = []
@@ -451,7 +456,8 @@ class PdfBuild:
         if not self.edition.documents:
             raise BuildError("no TEI documents to typeset")
         self.context = to_xdm(self.edition.context_document())
-        self.setter = Typesetter(self.settings["font_paths"], self.settings["standards"], self.timestamp)
+        self.setter = Typesetter(self.settings["font_paths"], self.settings["standards"], self.timestamp,
+                                 self.settings["families"])
         volume = self._volume_parts()
         frags = []
         for doc, key in zip(self.edition.documents, _document_keys(self.edition)):
@@ -582,7 +588,8 @@ class PdfBuild:
             return
         self._reported.add((display, ch))
         rule = self.bad[ch]
-        message, hint = pdf_chars.advice(ch, rule, self.settings["font_paths"])
+        message, hint = pdf_chars.advice(ch, rule, self.settings["font_paths"],
+                                        self.settings["font_dirs"])
         self.problem(display, line, col, message, rule, hint)
 
     # -- typesetting -------------------------------------------------------------------------
