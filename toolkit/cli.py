@@ -122,7 +122,7 @@ def _run_build(ctx, formats, paths, out, authority, full, strict=False, options=
     try:
         results = build(cfg, formats=formats, paths=list(paths), out=out, authority=list(authority),
                         full=full, interactive=sys.stderr.isatty(), strict=strict, options=options)
-    except OutputError as e:
+    except (OutputError, ConfigError) as e:
         _fail(str(e), EXIT_USAGE)
     except BuildError as e:
         _fail(str(e), EXIT_ERRORS)
@@ -166,12 +166,10 @@ class _Builders(click.Group):
     def get_command(self, ctx, name):
         from .outputs import registry
         from .outputs.base import BuildError
-        if name not in registry.names():
-            return None
         try:
             return _builder_command(name, registry.get(name))
-        except BuildError as e:  # a plug-in that cannot be loaded
-            _fail(str(e))
+        except BuildError as e:  # an unknown name (the known ones listed), a broken plug-in
+            _fail(str(e), EXIT_USAGE)
 
 
 @main.group(cls=_Builders, invoke_without_command=True)
@@ -194,8 +192,8 @@ def build(ctx, strict):
 @main.command("import")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the draft (default: the edition's document folder, "
-                   "doc-<date>.xml).")
+              help="Where to write the draft (default: the edition's document folder, named "
+                   "by edition.toml [import] file_name: doc-<date>.xml unless set).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report format.")

@@ -53,65 +53,16 @@ def print_diagnostics(diags) -> None:
         print(format_diagnostic(d), file=sys.stderr, flush=True)
 
 
-# -- options -----------------------------------------------------------------------------------
+# -- options ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class NoOptions:
-    """A builder without options."""
+    """A builder without options: its table in edition.toml may only be empty."""
 
 
-def option(default, doc: str, **meta):
-    """A field of a builder's options: its default, what it does (`doc`: docs and errors), and
-    optionally `min` (a whole number's least value) or `choices` (the values allowed)."""
-    return field(default=default, metadata={"doc": doc, **meta})
-
-
-def read_options(cls, table, section: str, overrides: dict | None = None):
-    """The options dataclass `cls` from the `[section]` table of edition.toml (a dict), each value
-    checked against its field's type and metadata, then `overrides` (command-line flags) applied.
-    A bad value is a BuildError naming the table and key."""
+def with_overrides(options, overrides: dict | None):
+    """The options read from edition.toml with the command line's flags applied."""
     import dataclasses
-    import typing
-    table = {} if table is None else table
-    if not isinstance(table, dict):
-        raise BuildError(f"edition.toml: [{section}] must be a table")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(table) - set(fields))
-    if unknown:
-        raise BuildError(f"edition.toml: unknown key(s) in [{section}]: {', '.join(unknown)}; "
-                         f"known: {', '.join(sorted(fields)) or 'none'}")
-    hints = typing.get_type_hints(cls)
-    values = {}
-    for name, value in table.items():
-        values[name] = _checked(section, name, value, hints[name], fields[name].metadata)
-    values.update(overrides or {})
-    return cls(**values)
-
-
-def _checked(section: str, name: str, value, kind, meta):
-    import typing
-    where = f"edition.toml: [{section}] {name}"
-    if kind is bool:
-        if not isinstance(value, bool):
-            raise BuildError(f"{where} must be true or false, not {value!r}")
-    elif kind is int:
-        least = meta.get("min")
-        if isinstance(value, bool) or not isinstance(value, int) or (least is not None and value < least):
-            above = f" above {least - 1}" if least is not None else ""
-            raise BuildError(f"{where} must be a whole number{above}, not {value!r}")
-    elif kind is str:
-        if not isinstance(value, str):
-            raise BuildError(f"{where} must be a string, not {value!r}")
-    elif typing.get_origin(kind) in (list, tuple):  # a list of strings; one string stands for a list of one
-        value = [value] if isinstance(value, str) else value
-        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-            raise BuildError(f"{where} must be a string or a list of strings, not {value!r}")
-        value = tuple(value)
-    choices = meta.get("choices")
-    if choices is not None:
-        bad = [v for v in (value if isinstance(value, tuple) else (value,)) if v not in choices]
-        if bad:
-            raise BuildError(f"{where} must be one of {', '.join(map(str, choices))}, not {bad[0]!r}")
-    return value
+    return dataclasses.replace(options, **overrides) if overrides else options
 
 
 # -- builders ----------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from ..model import T
 from ..xmlsafe import read_regular
-from .base import Builder, BuildResult, Job, option
+from .base import Builder, BuildResult, Job
+from .json_options import JsonOptions
 from .html.addresses import assign
 from .html.incremental import Sources, code_key
 from .html.passages import Mentions
@@ -33,13 +34,6 @@ from .state import state_file, write_state
 FORMAT = 1  # the data's format: bumped when a field changes meaning or goes (docs/extending.md)
 STATE = "json.json"
 FILES = ("documents.json", "entities.json", "mentions.json")
-
-
-@dataclass(frozen=True)
-class JsonOptions:
-    """[json] in edition.toml."""
-    indent: int = option(1, "spaces per level of indentation (0: each file on one line)", min=0)
-    snippets: bool = option(True, "give each mention its snippet (the passage's text around the name)")
 
 
 @dataclass

@@ -1,8 +1,12 @@
 """The builders `edition build` knows: the built-in ones (html, pdf, json) and those other
 installed packages add through the entry-point group `tei_edition_toolkit.builders` (an entry
-point `name = "package.module:BuilderClass"`; docs/extending.md). A built-in's module is
-imported only when it is asked for, and the entry points are read only when a name is not a
-built-in's or every builder is listed."""
+point `name = "package.module:BuilderClass"`; docs/extending.md).
+
+The toolkit declares its own builders in that group too (pyproject.toml), but knows them without
+reading it: a built-in's module is imported only when it is asked for, the entry points are read
+only when a name is not a built-in's or every builder is listed, and `option_classes` (what
+toolkit/config.py checks edition.toml's builder tables with) imports the built-ins' light option
+modules only, never a builder."""
 from __future__ import annotations
 
 import importlib
@@ -13,12 +17,20 @@ GROUP = "tei_edition_toolkit.builders"
 BUILTINS = {"html": "toolkit.outputs.html.build:HtmlBuilder",
             "pdf": "toolkit.outputs.pdf:PdfBuilder",
             "json": "toolkit.outputs.data:JsonBuilder"}
+# each built-in's options, in a module that imports nothing of the builder's (no Saxon, no Typst)
+BUILTIN_OPTIONS = {"html": "toolkit.outputs.html_options:HtmlOptions",
+                   "pdf": "toolkit.outputs.pdf_options:PdfOptions",
+                   "json": "toolkit.outputs.json_options:JsonOptions"}
+
+
+def _import(target: str):
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
 
 
 def _load(name: str, target: str, where: str) -> type[Builder]:
-    module, _, attr = target.partition(":")
     try:
-        cls = getattr(importlib.import_module(module), attr)
+        cls = _import(target)
     except Exception as e:  # a broken plug-in: said plainly, whatever it raised
         raise BuildError(f"the builder '{name}' ({where}: {target}) cannot be loaded: "
                          f"{type(e).__name__}: {e}") from None
@@ -28,38 +40,61 @@ def _load(name: str, target: str, where: str) -> type[Builder]:
     return cls
 
 
-def _entry_points() -> dict[str, object]:
+def _where(ep) -> str:
+    dist = getattr(ep, "dist", None)
+    return f"entry point of {getattr(dist, 'name', None) or 'an installed package'}"
+
+
+def _plugins() -> dict[str, object]:
+    """The entry points of the group that are not the toolkit's own declarations of its
+    built-ins. One that takes a built-in's name for something else is refused."""
     from importlib.metadata import entry_points
-    return {ep.name: ep for ep in entry_points(group=GROUP)}
-
-
-def plugin_names() -> list[str]:
-    """The names other packages register (built-in names are reserved: those entries are refused
-    when loaded)."""
-    return sorted(_entry_points())
+    out = {}
+    for ep in entry_points(group=GROUP):
+        if ep.name in BUILTINS:
+            if ep.value.replace(" ", "") != BUILTINS[ep.name]:
+                raise BuildError(f"the {_where(ep)} '{ep.name}' ({ep.value}) has the name of a built-in "
+                                 f"builder; the plug-in must be given another name")
+            continue
+        out[ep.name] = ep
+    return out
 
 
 def names() -> list[str]:
-    """Every builder's name: the built-ins, then the plug-ins'."""
-    return [*BUILTINS, *(n for n in plugin_names() if n not in BUILTINS)]
+    """Every builder's name: the built-ins, then the plug-ins' (sorted)."""
+    return [*BUILTINS, *sorted(_plugins())]
 
 
 def get(name: str) -> type[Builder]:
-    """The builder class of that name; BuildError when there is none (or it cannot be loaded)."""
+    """The builder class of that name; BuildError when there is none (the known names listed) or
+    it cannot be loaded."""
     if name in BUILTINS:
         return _load(name, BUILTINS[name], "built-in")
-    ep = _entry_points().get(name)
+    plugins = _plugins()
+    ep = plugins.get(name)
     if ep is None:
-        raise BuildError(f"unknown output format '{name}' (known: {', '.join(names())})")
-    return _load(name, ep.value, f"entry point of {getattr(ep.dist, 'name', 'a package')}")
+        raise BuildError(f"unknown output '{name}' (known: {', '.join([*BUILTINS, *sorted(plugins)])})")
+    return _load(name, ep.value, _where(ep))
 
 
 def defaults() -> list[str]:
     """What a plain `edition build` makes: every builder that is on by default, built-ins first."""
-    plugins = [n for n in plugin_names() if n not in BUILTINS]
-    for n in plugin_names():
-        if n in BUILTINS:
-            ep = _entry_points()[n]
-            raise BuildError(f"the entry point '{n}' of {getattr(ep.dist, 'name', 'a package')} ({ep.value}) "
-                             f"has the name of a built-in builder; rename it")
-    return [n for n in [*BUILTINS, *plugins] if get(n).default]
+    return [n for n in names() if get(n).default]
+
+
+def option_classes() -> dict[str, type]:
+    """Table name → options class of every builder, for reading edition.toml (toolkit/config.py).
+    Built-ins' from their light option modules; a plug-in's from its builder class (its module is
+    imported: keep it light). A plug-in that cannot be loaded is left out here (its table is then
+    unknown to edition.toml); building with it says why it cannot be loaded."""
+    out = {name: _import(target) for name, target in BUILTIN_OPTIONS.items()}
+    try:
+        plugins = _plugins()
+    except BuildError:
+        return out
+    for name, ep in sorted(plugins.items()):
+        try:
+            out[name] = _load(name, ep.value, _where(ep)).options
+        except BuildError:
+            continue
+    return out

@@ -8,7 +8,7 @@ from ..config import Config
 from ..diagnostics import WARNING, Diagnostic
 from ..model import ENTITY_KINDS, XML_ID, Edition, T, canon
 from . import registry
-from .base import BuildError, BuildResult, Job, print_diagnostics, read_options, run, source_problems
+from .base import BuildError, BuildResult, Job, print_diagnostics, run, source_problems, with_overrides
 from .publish import check_output
 
 __all__ = ["BuildError", "BuildResult", "build", "load_for_build", "print_diagnostics"]
@@ -117,6 +117,14 @@ def id_clash_warnings(edition: Edition) -> list[Diagnostic]:
     return out
 
 
+def _options(config: Config, name: str, cls):
+    """The builder's options: its table of edition.toml as read (and checked) with the file."""
+    try:
+        return config.options(name)
+    except KeyError:  # a builder whose options the registry could not give when the file was read
+        return cls.options()
+
+
 def build(config: Config, formats: list[str], paths: list[Path] | None = None, out: Path | None = None,
           authority: list[Path] | None = None, full: bool = False, interactive: bool = False,
           search_index: bool = True, report=print_diagnostics, strict: bool = False,
@@ -136,8 +144,7 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
     overrides = {k: dict(v) for k, v in (options or {}).items()}
     if not search_index:
         overrides.setdefault("html", {})["search_index"] = False
-    settings = {fmt: read_options(cls.options, config.extra.get(fmt), fmt, overrides.get(fmt))
-                for fmt, cls in builders.items()}
+    settings = {fmt: with_overrides(_options(config, fmt, cls), overrides.get(fmt)) for fmt, cls in builders.items()}
     if paths and out is None and len(formats) == 1:
         raise BuildError("building files ad hoc needs --out DIR (the edition's output/ is kept "
                          "for the edition itself)")

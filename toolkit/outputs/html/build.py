@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ... import context, saxon
 from ...model import Edition, canon
-from ..base import Builder, BuildError, BuildResult, Flag, Job, option, run
+from ..base import Builder, BuildError, BuildResult, Flag, Job, run, with_overrides
+from ..html_options import HtmlOptions
 from ..plan import MANIFEST, Plan, digest, tree_digest
 from ..progress import Progress
 from ..publish import staged_output, start_seed, write_file
@@ -36,13 +37,6 @@ class Rest:
 
     def any(self) -> bool:
         return bool(self.site or self.assets or self.stale or self.shards or self.media)
-
-
-@dataclass(frozen=True)
-class HtmlOptions:
-    """[html] in edition.toml."""
-    search_index: bool = option(True, "build the Pagefind search index (--no-search leaves it out of one "
-                                      "build: a quicker preview; the next build indexes every page)")
 
 
 class HtmlBuilder(Builder):
@@ -258,5 +252,6 @@ def _remove_stale(stage: Path, stale: list[str], shards: search.Shards) -> None:
 def build_html(edition: Edition, target: Path, full: bool = False, interactive: bool = False,
                search_index: bool = True, report=None, strict: bool = False) -> BuildResult:
     """Build the site (base.run: the shared policy)."""
-    job = Job(edition, Path(target), HtmlOptions(search_index), full, interactive, strict, report)
+    options = with_overrides(edition.config.options("html"), None if search_index else {"search_index": False})
+    job = Job(edition, Path(target), options, full, interactive, strict, report)
     return run(HtmlBuilder(), job)
