@@ -212,24 +212,30 @@ class Mentions:
         texts: dict = {}
         out, seen = [], set()
         registered: set[str] = set()
-        for el in root.iter(*NAME_TAGS):
-            register = in_register(el)
-            for pointer in (el.get("ref") or "").split():
-                eid = self._entity_of(pointer, d.file)
-                if eid is None:
-                    continue
-                if register:  # a register entry of the back matter describes, it does not mention
-                    registered.add(eid)
-                    continue
-                pid, passage = passage_of(el, ids)
-                if (eid, pid) in seen:
-                    continue
-                seen.add((eid, pid))
-                if passage is not None and passage not in texts:
-                    texts[passage] = passage_text(passage)
-                out.append((eid, pid, snippet(texts.get(passage, ""), el)))
+        for el, eid, register in self.names_in(root, d.file):
+            if register:  # a register entry of the back matter describes, it does not mention
+                registered.add(eid)
+                continue
+            pid, passage = passage_of(el, ids)
+            if (eid, pid) in seen:
+                continue
+            seen.add((eid, pid))
+            if passage is not None and passage not in texts:
+                texts[passage] = passage_text(passage)
+            out.append((eid, pid, snippet(texts.get(passage, ""), el)))
         self.cache[d.id] = [key, out, sorted(registered)]
         return out
+
+    def names_in(self, root, file: Path):
+        """Each (name element, entity id, whether it stands in a register) of a document's tree,
+        in document order: one for each pointer of a name's @ref that designates an entity."""
+        for el in root.iter(*NAME_TAGS):
+            register = None
+            for pointer in (el.get("ref") or "").split():
+                eid = self._entity_of(pointer, file)
+                if eid is not None:
+                    register = in_register(el) if register is None else register
+                    yield el, eid, register
 
     def registered(self, d) -> list[str]:
         """The entities a document's back-matter registers name (no passages: in_register)."""
