@@ -183,3 +183,31 @@ def test_html_search_index_from_edition_toml(tmp_path):
     assert r.returncode == 0, r.stderr
     site = ed / "output" / "html"
     assert (site / "doc" / "good-1.html").is_file() and not (site / "pagefind").exists()
+
+
+def test_strict_html_writes_nothing_when_a_page_would_degrade(tmp_path, monkeypatch):
+    """The shared policy reaches HTML too: a page the stylesheet fails on fails a --strict build
+    before the site is replaced (without --strict: a plain page and exit 1, test_passages)."""
+    from test_passages import AUTHORITY, DOCS, FIXTURES, failing_stylesheet
+
+    from toolkit.outputs.html import pool, stylesheets
+    monkeypatch.setattr(stylesheets, "DOCUMENT_XSL", failing_stylesheet(tmp_path))
+    monkeypatch.setattr(pool, "PARALLEL_MIN_DOCS", 10 ** 6)  # this process: the patch holds
+    out = tmp_path / "site"
+    cfg = load_config(REPO / "edition.toml")
+    with pytest.raises(BuildError, match="--strict: 1 problem .* would degrade the site; nothing written"):
+        build(cfg, ["html"], paths=[*DOCS, FIXTURES / "broken.xml"], out=out, authority=list(AUTHORITY), search_index=False,
+              report=None, strict=True)
+    assert not out.exists()
+
+
+def test_strict_html_refuses_a_source_that_cannot_be_read(tmp_path):
+    ed = small_edition(tmp_path)
+    assert run_cli("build", "html", "--no-search", cwd=ed).returncode == 0
+    site = ed / "output" / "html"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    (ed / "tei" / "good-3.xml").write_text("<TEI xmlns='http://www.tei-c.org/ns/1.0'><oops></TEI>", encoding="utf-8")
+    r = run_cli("build", "html", "--no-search", "--strict", cwd=ed)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "--strict: 1 source file cannot be read (tei/good-3.xml:1:" in r.stderr
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
