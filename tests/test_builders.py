@@ -157,6 +157,7 @@ def test_a_broken_plugin_is_named(monkeypatch):
 def test_the_toolkit_declares_its_builders_as_entry_points():
     declared = {ep.name: ep.value for ep in importlib.metadata.entry_points(group=registry.GROUP)}
     assert declared == registry.BUILTINS
+    assert [registry.get(n).supports_incremental for n in ("html", "pdf", "json")] == [True, False, True]
 
 
 def test_reading_the_builders_options_imports_no_builder():

@@ -114,7 +114,7 @@ class Builder:
     name: str = ""                  # `edition build <name>`; output/<name> by default; [<name>]
     description: str = ""           # one line, for `edition build --help`
     options: type = NoOptions       # a dataclass of typed options (option()), from [<name>]
-    incremental: bool = False       # rewrites only what changed since its last build (--full: all)
+    supports_incremental: bool = False  # rewrites only what changed since its last build (--full: all)
     default: bool = False           # made by a plain `edition build`
     reads_stand_ins: bool = False   # copes with id-only stand-ins of unchanged documents (HTML)
     flags: tuple[Flag, ...] = ()    # command-line flags of `edition build <name>`

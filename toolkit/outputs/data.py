@@ -55,7 +55,7 @@ class JsonBuilder(Builder):
     description = ("The edition as data: documents, entities and mentions as JSON (output/json). "
                    "PATHS: ad hoc, as for html.")
     options = JsonOptions
-    incremental = True  # writes only the files whose bytes change; nothing when none does
+    supports_incremental = True  # writes only the files whose bytes change; nothing when none does
     default = True
 
     def plan(self, job: Job) -> JsonPlan:

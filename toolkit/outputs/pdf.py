@@ -759,7 +759,7 @@ class PdfBuilder(Builder):
     name = "pdf"
     description = "Typeset PDF volume and per-document PDFs (output/pdf). PATHS: ad hoc, as for html."
     options = PdfOptions
-    incremental = False  # each build typesets every document: Typst's work is not kept between builds
+    supports_incremental = False  # each build typesets every document: Typst's work is not kept between builds
     default = True
 
     def plan(self, job: Job) -> tuple[PdfBuild, Volume, list[Fragment]]:

@@ -43,7 +43,7 @@ class HtmlBuilder(Builder):
     name = "html"
     description = "Static HTML site (output/html). PATHS: build any TEI files or folders ad hoc (with --out)."
     options = HtmlOptions
-    incremental = True
+    supports_incremental = True
     default = True
     reads_stand_ins = True  # it parses an unchanged document itself when a page needs it
     flags = (Flag("--no-search", "search_index", False,
