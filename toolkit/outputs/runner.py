@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import Config
+from ..options import read_options
 from ..diagnostics import WARNING, Diagnostic
 from ..model import ENTITY_KINDS, XML_ID, Edition, T, canon
 from . import registry
@@ -118,11 +119,12 @@ def id_clash_warnings(edition: Edition) -> list[Diagnostic]:
 
 
 def _options(config: Config, name: str, cls):
-    """The builder's options: its table of edition.toml as read (and checked) with the file."""
-    try:
+    """The builder's options: its table of edition.toml as read (and checked) with the file, or
+    the defaults when the file has none (without asking the registry for every builder's
+    options: that would read the installed packages' entry points on each build)."""
+    if name in config.extra:
         return config.options(name)
-    except KeyError:  # a builder whose options the registry could not give when the file was read
-        return cls.options()
+    return read_options(cls.options, {}, name)
 
 
 def build(config: Config, formats: list[str], paths: list[Path] | None = None, out: Path | None = None,
