@@ -27,7 +27,8 @@ from lxml import etree
 from .. import saxon
 from . import search
 from ..diagnostics import ERROR, Diagnostic
-from ..model import LIST_ELEMENTS, SKIPPED_IN_TEXT, WORD_BREAKS, Edition, T, XML_ID, canon, local, norm_space, text_of
+from ..model import LIST_ELEMENTS, Edition, T, XML_ID, canon, local, norm_space, text_of
+from ..tei.reading import SKIPPED_IN_TEXT, WORD_BREAKS
 from ..xmlsafe import SourceFile, parse_file, read_regular, serialize_for_saxon, stat_key
 from .plan import MANIFEST, Plan, digest, tree_digest
 from .publish import staged_output, start_seed, write_file
@@ -115,9 +116,12 @@ def _read_cache(target: Path) -> dict:
 
 
 def _code_key() -> str:
-    from .. import model, xmlsafe
+    from .. import model, tei, xmlsafe
     if "code" not in _cache_read:
-        _cache_read["code"] = digest(*(Path(f).read_bytes() for f in (model.__file__, xmlsafe.__file__, __file__)))
+        # the model and the TEI rules it derives document facts by (toolkit/tei/, and the element
+        # classes in xslt/lib/tei-classes.xml)
+        rules = sorted(Path(tei.__file__).parent.glob("*.py")) + sorted((saxon.XSLT_DIR / "lib").glob("*.xml"))
+        _cache_read["code"] = digest(*(Path(f).read_bytes() for f in (model.__file__, xmlsafe.__file__, __file__, *rules)))
     return _cache_read["code"]
 
 
