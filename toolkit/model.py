@@ -16,18 +16,19 @@ from lxml import etree
 
 from .config import Config
 from .tei import T, XML_ID, local, norm_space
+from .tei.classes import CLASSES, not_rendered
 from .tei.facts import INFO_FIELDS, document_date, info_fields, title_element
 from .tei.geo import parse_geo
 from .tei.reading import text_of
 from .xmlsafe import SourceFile, parse_file
 
 
-ENTITY_KINDS = {"person": "person", "personGrp": "person", "place": "place", "org": "org"}
+ENTITY_KINDS = CLASSES.map("entity-kinds")
 NAME_OF_KIND = {"person": "persName", "place": "placeName", "org": "orgName"}
 KIND_OF_NAME = {"persName": "person", "placeName": "place", "orgName": "org"}
-LIST_ELEMENTS = {"listPerson", "listPlace", "listOrg", "listBibl", "listEvent", "listNym",
-                 "listObject", "listRelation"}
-POINTER_ATTRS = ("ref", "hand", "corresp", "target", "who", "scribeRef", "sameAs")
+LIST_ELEMENTS = CLASSES.register_lists
+POINTER_ATTRS = CLASSES.ordered("pointer-attributes")
+NAME_ELEMENTS = tuple(T + n for n in CLASSES.ordered("name-elements"))
 
 
 @dataclass
@@ -203,10 +204,9 @@ class Edition:
         if self._mentions is None:
             self._mentions = []
             for path, src in self._document_files():
-                for el in src.root.iter(T + "persName", T + "placeName", T + "orgName",
-                                        T + "name", T + "rs"):
+                for el in src.root.iter(*NAME_ELEMENTS):
                     ref = el.get("ref")
-                    if not ref:
+                    if not ref or not_rendered(el):  # (no output shows such a name)
                         continue
                     for pointer in ref.split():
                         target = self.resolve(pointer, path)
@@ -428,8 +428,7 @@ def _unique_ids(docs: list[Document]) -> list[tuple[str, list[Path]]]:
 
 
 _with_xml_id = etree.XPath("descendant-or-self::*[@xml:id]")
-_with_pointer = etree.XPath("descendant-or-self::*[@ref or @hand or @corresp or @target or @who "
-                            "or @scribeRef or @sameAs]")
+_with_pointer = etree.XPath("descendant-or-self::*[%s]" % " or ".join("@" + a for a in POINTER_ATTRS))
 
 
 @lru_cache(maxsize=65536)
@@ -463,5 +462,5 @@ def is_authority_tree(tree) -> bool:
         kids = [local(c.tag) for c in body if isinstance(c.tag, str)]
     # recognised by their listPerson/listPlace/listOrg: a body of only listBibl (a catalogue of
     # manuscripts, a bibliography) is a document to publish, not an authority file
-    return any(k in ("listPerson", "listPlace", "listOrg") for k in kids) \
+    return any(k in CLASSES.authority_lists for k in kids) \
         and all(k in LIST_ELEMENTS or k == "head" for k in kids)

@@ -28,6 +28,7 @@ from .. import saxon
 from . import search
 from ..diagnostics import ERROR, Diagnostic
 from ..model import LIST_ELEMENTS, Edition, T, XML_ID, canon, local, norm_space, text_of
+from ..tei.classes import CLASSES, not_rendered
 from ..tei.reading import SKIPPED_IN_TEXT, WORD_BREAKS
 from ..xmlsafe import SourceFile, parse_file, read_regular, serialize_for_saxon, stat_key
 from .plan import MANIFEST, Plan, digest, tree_digest
@@ -44,13 +45,13 @@ PER_PAGE = 10
 # entities the documents mention; smaller ones get a page for every entry.
 ALL_ENTITY_PAGES_UP_TO = 500
 
-# The same rule as xslt/html/text/ids.xsl: elements that get a stable id inside tei:text.
-CITABLE = ("div", "p", "ab", "head", "item", "l", "lg", "sp", "note", "closer", "opener", "list",
-           "table", "quote", "signed", "salute", "dateline", "postscript", "figure")
-# The passage a mention belongs to: its nearest ancestor among these (else any citable one).
-PASSAGE = ("p", "ab", "head", "item", "l", "note", "signed", "salute", "dateline", "postscript")
+# The element classes (xslt/lib/tei-classes.xml): elements that get a stable id inside tei:text
+# (as xslt/html/text/ids.xsl gives them), and the passage a mention belongs to: its nearest
+# ancestor among PASSAGE (else any citable one).
+CITABLE = CLASSES.citable
+PASSAGE = CLASSES.passage
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
-NAME_TAGS = tuple(T + n for n in ("persName", "placeName", "orgName", "name", "rs"))  # as the model's mentions
+NAME_TAGS = tuple(T + n for n in CLASSES.ordered("name-elements"))  # as the model's mentions
 CACHE = "html.json"  # the build's state (toolkit/outputs/state.py), outside the site
 CACHE_FORMAT = 6  # bump when what is cached (or how the model derives document facts) changes
 
@@ -495,6 +496,8 @@ class HtmlBuild:
         out, seen = [], set()
         registered: set[str] = set()
         for el in root.iter(*NAME_TAGS):
+            if not_rendered(el):  # the page does not show it: no mention
+                continue
             register = in_register(el)
             for pointer in (el.get("ref") or "").split():
                 eid = self._entity_of(pointer, d.file)
@@ -680,7 +683,9 @@ class HtmlBuild:
         self.by_shard: dict[int, list[str]] = {}
         for rel in (self.searchable if self.search_index else ()):
             self.by_shard.setdefault(search.shard_of(rel, self.shards), []).append(rel)
-        styles = tree_digest(XSLT_HTML, saxon.XSLT_DIR / "lib" / "common.xsl")
+        # the stylesheets, and the shared library with its data (the element classes)
+        styles = tree_digest(XSLT_HTML, saxon.XSLT_DIR / "lib",
+                             suffixes=(".xsl", ".xml", ".css", ".js", ".svg"))
         edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
         edition_bytes = edition_src.data if edition_src is not None and edition_src.ok else b""
         site_hash = digest(styles, ed.config.title, edition_bytes, str(PER_PAGE))
@@ -1322,9 +1327,7 @@ def compile_or_fail(path: Path):
 # The ids the document page writes itself (xslt/html/text/ids.xsl, f:reserved-ids): a TEI xml:id
 # equal to one of them, starting with a prefix the page uses ("wit-", "pop-") or with "tei-", or
 # no valid HTML id (empty, with white space) gets "tei-" + it on the page.
-RESERVED_PAGE_IDS = frozenset(("main", "title", "summary", "summary-heading", "toc-heading", "text-heading",
-                               "back-heading", "notes-heading", "doc-info", "doc-info-heading", "citation",
-                               "citation-heading", "witnesses", "witnesses-heading"))
+RESERVED_PAGE_IDS = CLASSES.reserved_page_ids
 _NEEDS_PREFIX = re.compile(r"^(wit|pop|tei)-")
 
 
@@ -1361,19 +1364,12 @@ def cite_ids(root: etree._Element) -> dict:
 
 # In the teiHeader, the element whose text is a mention's snippet: the nearest of these (the
 # page's anchor stays #title, #summary or #doc-info), never the whole header.
-HEADER_PASSAGE = frozenset(("title", "p", "ab", "note", "item", "head", "l", "quote", "desc", "bibl",
-                            "biblStruct", "msItem", "msIdentifier", "correspAction", "respStmt",
-                            "change", "handNote", "catDesc", "term", "person", "place", "org",
-                            "event", "abstract"))
+HEADER_PASSAGE = CLASSES.header_passage
 # Inline elements whose templates do not render their xml:id as an HTML id (names, dates,
 # pointers): never a mention's passage.
-INLINE_NO_ID = frozenset(("persName", "placeName", "orgName", "name", "rs", "date", "time", "ref",
-                          "ptr", "hi", "foreign", "term", "title", "num", "measure", "choice",
-                          "geogName", "forename", "surname", "roleName", "addName", "settlement",
-                          "country", "region", "district", "bloc", "location", "w", "c", "pc", "seg"))
+INLINE_NO_ID = CLASSES.no_anchor
 # Parts of a TEI file the page does not render (xslt/html/text/fallback.xsl): no anchors there.
-NOT_RENDERED = frozenset(("fw", "facsimile", "sourceDoc", "standOff", "linkGrp", "interpGrp",
-                          "spanGrp", "altGrp", "joinGrp", "timeline", "fs", "fLib", "fvLib"))
+NOT_RENDERED = CLASSES.not_rendered
 
 
 _REGISTER_LISTS = tuple(T + n for n in LIST_ELEMENTS)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..diagnostics import WARNING, Diagnostic
+from ..tei.classes import CLASSES
 from ..model import ENTITY_KINDS, XML_ID, Edition, T, canon
 from .publish import check_output
 
@@ -111,7 +112,7 @@ def print_diagnostics(diags) -> None:
         print(format_diagnostic(d), file=sys.stderr, flush=True)
 
 
-ENTITY_LISTS = ("listPerson", "listPlace", "listOrg")
+ENTITY_LISTS = CLASSES.ordered("authority-lists")
 
 
 def authority_warnings(edition: Edition, given: list[Path]) -> list[Diagnostic]:

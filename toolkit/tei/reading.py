@@ -5,24 +5,22 @@ from __future__ import annotations
 import re
 
 from . import T, local, norm_space
+from .classes import CLASSES
 
 # Elements whose content is not part of the reading text (a note's text is, when the note itself
 # is asked for: see text_of).
-SKIPPED_IN_TEXT = frozenset(("note", "orig", "sic", "abbr", "del", "gap", "figDesc"))
+SKIPPED_IN_TEXT = CLASSES.reading_skip
 # Empty elements that stand between words: a space in the reading text, unless break="no" says
 # the word goes on (lb, pb, cb, gb, milestone carry att.breaking; space is a space).
-WORD_BREAKS = frozenset(("lb", "pb", "cb", "gb", "milestone", "space"))
+WORD_BREAKS = CLASSES.word_break
 # Block and line elements never continue a word: a space before and after them (an <address> of
 # <addrLine>s, a <closer> of <salute> and <signed>, a list of items, lines of verse).
-BLOCK_BREAKS = frozenset(("p", "ab", "l", "lg", "head", "item", "list", "div", "addrLine",
-                          "address", "row", "cell", "table", "salute", "signed", "dateline",
-                          "opener", "closer", "postscript", "byline", "docTitle", "titlePart",
-                          "docImprint", "argument", "epigraph", "trailer", "sp", "speaker", "figure"))
+BLOCK_BREAKS = CLASSES.block_break
 
 
 # Pointers that show their @target as their text when they have no content (xslt/html/text/
 # names.xsl: a ptr, an empty ref, an empty licence).
-POINTERS_SHOWING_TARGET = frozenset(("ref", "ptr", "licence"))
+POINTERS_SHOWING_TARGET = CLASSES.target_as_text
 _LETTERHEAD_PARENTS = frozenset(("opener", "closer"))
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 

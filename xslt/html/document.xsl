@@ -11,6 +11,7 @@
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:fp="urn:x-tei-edition:private"
   xmlns:m="urn:x-tei-edition:modes"
+  xmlns:c="urn:x-tei-edition:classes"
   exclude-result-prefixes="#all">
 
   <xsl:import href="text.xsl"/>
@@ -264,7 +265,7 @@
   <xsl:function name="fp:article-id" as="xs:string">
     <xsl:param name="id" as="xs:string"/>
     <xsl:sequence select="if (matches($id, '^[^\s]+$') and not(matches($id, '^[a-zA-Z]+-\d+(-ref)?$'))
-      and not($id = $f:reserved-ids) and not(matches($id, '^(pop|wit|tei)-')))
+      and not($id = $c:reserved-page-ids) and not(matches($id, '^(pop|wit|tei)-')))
       then $id else concat('document-', f:slug($id))"/>
   </xsl:function>
 

@@ -19,6 +19,9 @@
   xmlns:fp="urn:x-tei-edition:private"
   exclude-result-prefixes="#all">
 
+  <!-- the element classes (tei-classes.xml) as $c:… variables -->
+  <xsl:import href="classes.xsl"/>
+
   <xsl:param name="edition-context" as="document-node()?" select="()"/>
 
   <xsl:key name="fp:entity-by-id" match="entity" use="@id"/>

@@ -12,6 +12,7 @@
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:ty="urn:x-tei-edition:typst"
   xmlns:ln="urn:x-tei-edition:line"
+  xmlns:c="urn:x-tei-edition:classes"
   exclude-result-prefixes="#all">
 
   <!-- Elements laid out as blocks when they stand between blocks. -->
@@ -84,6 +85,9 @@
     <xsl:apply-templates/>
   </xsl:template>
   <xsl:template match="tei:teiHeader | tei:facsimile | tei:standOff | tei:sourceDoc"/>
+  <!-- parts that are not part of the text (link groups, interpretations, spans …: the class
+       not-rendered of xslt/lib/tei-classes.xml), as on the HTML page; forme work has its own rule -->
+  <xsl:template match="tei:*[local-name() = $c:not-rendered][not(self::tei:fw)]" priority="1"/>
 
   <xsl:template match="tei:p | tei:ab | tei:trailer | tei:byline | tei:docImprint | tei:docAuthor
                        | tei:titlePart | tei:docDate | tei:postscript | tei:address">

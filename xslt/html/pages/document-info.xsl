@@ -7,6 +7,7 @@
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:fp="urn:x-tei-edition:private"
   xmlns:m="urn:x-tei-edition:modes"
+  xmlns:c="urn:x-tei-edition:classes"
   xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all">
 
@@ -71,30 +72,14 @@
 
   <!-- A language of langUsage: its text, else a name for its @ident (common codes), else the
        ident itself -->
-  <xsl:variable name="fp:language-names" as="map(xs:string, xs:string)" select="map{
-      'en': 'English', 'eng': 'English', 'de': 'German', 'deu': 'German', 'ger': 'German',
-      'fr': 'French', 'fra': 'French', 'fre': 'French', 'it': 'Italian', 'ita': 'Italian',
-      'es': 'Spanish', 'spa': 'Spanish', 'pt': 'Portuguese', 'por': 'Portuguese',
-      'nl': 'Dutch', 'nld': 'Dutch', 'dut': 'Dutch', 'ru': 'Russian', 'rus': 'Russian',
-      'pl': 'Polish', 'pol': 'Polish', 'cs': 'Czech', 'ces': 'Czech', 'cze': 'Czech',
-      'hu': 'Hungarian', 'hun': 'Hungarian', 'sv': 'Swedish', 'swe': 'Swedish',
-      'da': 'Danish', 'dan': 'Danish', 'no': 'Norwegian', 'nor': 'Norwegian',
-      'el': 'Greek', 'ell': 'Greek', 'grc': 'Ancient Greek', 'la': 'Latin', 'lat': 'Latin',
-      'he': 'Hebrew', 'heb': 'Hebrew', 'yi': 'Yiddish', 'yid': 'Yiddish', 'ar': 'Arabic', 'ara': 'Arabic',
-      'tr': 'Turkish', 'tur': 'Turkish', 'zh': 'Chinese', 'zho': 'Chinese', 'chi': 'Chinese',
-      'ja': 'Japanese', 'jpn': 'Japanese', 'uk': 'Ukrainian', 'ukr': 'Ukrainian',
-      'ro': 'Romanian', 'ron': 'Romanian', 'sl': 'Slovenian', 'slv': 'Slovenian',
-      'hr': 'Croatian', 'hrv': 'Croatian', 'sr': 'Serbian', 'srp': 'Serbian',
-      'fi': 'Finnish', 'fin': 'Finnish', 'ga': 'Irish', 'gle': 'Irish', 'cy': 'Welsh', 'cym': 'Welsh',
-      'ug': 'Uyghur', 'uig': 'Uyghur', 'kk': 'Kazakh', 'kaz': 'Kazakh', 'mn': 'Mongolian', 'mon': 'Mongolian'}"/>
   <xsl:function name="fp:language-name" as="xs:string">
     <xsl:param name="language" as="element()"/>
     <xsl:variable name="ident" select="normalize-space($language/@ident)"/>
     <xsl:variable name="primary" select="lower-case(tokenize($ident, '-')[1])"/>
     <xsl:sequence select="if (normalize-space($language)) then normalize-space($language)
-      else if ($primary != '' and map:contains($fp:language-names, $primary))
-        then (if ($ident = $primary) then $fp:language-names($primary)
-              else concat($fp:language-names($primary), ' (', $ident, ')'))
+      else if ($primary != '' and map:contains($c:language-names, $primary))
+        then (if ($ident = $primary) then $c:language-names($primary)
+              else concat($c:language-names($primary), ' (', $ident, ')'))
       else $ident"/>
   </xsl:function>
 

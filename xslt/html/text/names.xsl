@@ -11,6 +11,7 @@
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:fp="urn:x-tei-edition:private"
   xmlns:m="urn:x-tei-edition:modes"
+  xmlns:c="urn:x-tei-edition:classes"
   exclude-result-prefixes="#all">
 
   <!-- relative prefix from the current page to the site root ("../" for doc/ and entity/) -->
@@ -87,23 +88,17 @@
 
   <!-- The xml:id a "#id" pointer names when an element of the same document's text has it and
        the page writes it as an HTML id (not a name, date, choice part … whose template keeps no
-       id, nor anything in a part the page leaves out: the same lists as toolkit/build/html.py,
-       INLINE_NO_ID and NOT_RENDERED); the id is a plain NCName, so the href needs no escaping. -->
+       id, nor anything in a part the page leaves out: the classes no-anchor and not-rendered of
+       xslt/lib/tei-classes.xml); the id is a plain NCName, so the href needs no escaping. -->
   <xsl:key name="fp:text-id" match="tei:text//*[@xml:id]" use="string(@xml:id)"/>
-  <xsl:variable name="fp:no-anchor" as="xs:string+" select="('persName', 'placeName', 'orgName', 'name',
-    'rs', 'date', 'time', 'ref', 'ptr', 'hi', 'foreign', 'term', 'title', 'num', 'measure', 'choice',
-    'geogName', 'forename', 'surname', 'roleName', 'addName', 'settlement', 'country', 'region',
-    'district', 'bloc', 'location', 'w', 'c', 'pc', 'seg', 'sic', 'corr', 'orig', 'reg', 'abbr', 'expan')"/>
-  <xsl:variable name="fp:not-rendered" as="xs:string+" select="('fw', 'facsimile', 'sourceDoc', 'standOff',
-    'linkGrp', 'interpGrp', 'spanGrp', 'altGrp', 'joinGrp', 'timeline', 'fs', 'fLib', 'fvLib')"/>
   <xsl:function name="fp:in-page-target" as="xs:string?">
     <xsl:param name="from" as="element()"/>
     <xsl:param name="pointer" as="xs:string"/>
     <xsl:variable name="p" select="normalize-space(tokenize(normalize-space($pointer), ' ')[1])"/>
     <xsl:if test="starts-with($p, '#') and substring($p, 2) castable as xs:NCName and root($from) instance of document-node()">
       <xsl:variable name="target" select="key('fp:text-id', substring($p, 2), root($from))[1]"/>
-      <xsl:if test="exists($target) and not(local-name($target) = $fp:no-anchor)
-                    and empty($target/ancestor-or-self::*[local-name() = $fp:not-rendered])">
+      <xsl:if test="exists($target) and not(local-name($target) = $c:no-anchor)
+                    and empty($target/ancestor-or-self::*[local-name() = $c:not-rendered])">
         <xsl:sequence select="f:html-id(string($target/@xml:id))"/>
       </xsl:if>
     </xsl:if>
