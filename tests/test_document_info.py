@@ -296,7 +296,9 @@ def t(xml):
 
 def test_text_of_letterhead_segs():
     assert t("<opener><seg>Paul Goldmann</seg><seg>Correspondant</seg></opener>") == "Paul Goldmann Correspondant"
-    assert t("<fw type='letterhead'><seg>A</seg><seg>B</seg></fw>") == "A B"
+    assert t("<ab type='letterhead'><seg>A</seg><seg>B</seg></ab>") == "A B"
+    # forme work is page furniture, not text (class not-rendered)
+    assert t("<p>text<fw type='letterhead'><seg>A</seg><seg>B</seg></fw> goes on</p>") == "text goes on"
     assert t("<p><seg>wo</seg><seg>rd</seg></p>") == "word"  # other segs: inline
 
 

@@ -29,7 +29,7 @@ from . import search
 from ..diagnostics import ERROR, Diagnostic
 from ..model import LIST_ELEMENTS, Edition, T, XML_ID, canon, local, norm_space, text_of
 from ..tei.classes import CLASSES, not_rendered
-from ..tei.reading import SKIPPED_IN_TEXT, WORD_BREAKS
+from ..tei.reading import reading_blocks
 from ..xmlsafe import SourceFile, parse_file, read_regular, serialize_for_saxon, stat_key
 from .plan import MANIFEST, Plan, digest, tree_digest
 from .publish import staged_output, start_seed, write_file
@@ -1506,43 +1506,19 @@ def plain_page(tree, d, site_title: str, source: str) -> str:
     def is_block(e) -> bool:
         return e in ids or (bool(e.get(XML_ID)) and e.tag.startswith(T) and local(e.tag) not in INLINE_NO_ID)
 
-    def fill(el, box, top=False):
-        buf: list[str] = []
-
-        def flush():
-            t = norm_space("".join(buf))
-            buf.clear()
-            if t:
-                etree.SubElement(box, "p").text = t
-
-        def inline(e, top=False):
-            if not isinstance(e.tag, str):
-                return
-            name = local(e.tag)
-            if name in WORD_BREAKS:
-                if name == "space" or e.get("break") not in ("no", "false"):
-                    buf.append(" ")
-                return
-            if (name in SKIPPED_IN_TEXT and not top) or name in NOT_RENDERED:
-                return
-            if e.text:
-                buf.append(e.text)
-            for c in e:
-                if isinstance(c.tag, str) and is_block(c) and local(c.tag) not in NOT_RENDERED:
-                    flush()
-                    block = etree.SubElement(box, "div", {"class": "tei-" + safe_name(local(c.tag))})
-                    if c in ids or c.get(XML_ID):
-                        block.set("id", ids.get(c) or page_id(c.get(XML_ID)))
-                    fill(c, block, top=True)
-                else:
-                    inline(c)
-                if c.tail:
-                    buf.append(c.tail)
-        inline(el, top=top)
-        flush()
+    def fill(blocks, box):  # the reading text (toolkit/tei/reading.py), its blocks as divs
+        for b in blocks:
+            if isinstance(b, str):
+                etree.SubElement(box, "p").text = b
+                continue
+            c, inner = b
+            block = etree.SubElement(box, "div", {"class": "tei-" + safe_name(local(c.tag))})
+            if c in ids or c.get(XML_ID):
+                block.set("id", ids.get(c) or page_id(c.get(XML_ID)))
+            fill(inner, block)
 
     for t in texts:
-        fill(t, body)
+        fill(reading_blocks(t, is_block), body)
     title = d.title or d.id
     page = E.HTML(
         E.HEAD(E.META(charset="utf-8"),

@@ -36,6 +36,7 @@ from lxml import etree
 from ..diagnostics import ERROR, WARNING, Diagnostic
 from ..config import repository_top
 from ..model import Document, Edition, T, canon
+from ..tei.reading import reading_blocks
 from ..saxon import MAX_DEPTH, XSLT_DIR, XsltError, compile_stylesheet, processor, to_xdm, transform
 from ..xmlsafe import SourceFile
 from . import pdf_chars, pdf_tables
@@ -242,33 +243,19 @@ _PLAIN_BLOCKS = {"p", "ab", "head", "l", "item", "label", "note", "cell", "salut
 
 
 def _plain_paragraphs(root: etree._Element) -> list[str]:
-    """The reading text of a document's <text>, a paragraph per block element (a block inside a
-    block makes its own), without any markup."""
+    """The reading text of a document's <text> (toolkit/tei/reading.py), a paragraph per block
+    element (a block inside a block makes its own), without any markup."""
     out: list[str] = []
-    buf: list[str] = []
 
-    def flush():
-        t = " ".join("".join(buf).split())
-        buf.clear()
-        if t:
-            out.append(t)
-
-    def walk(el: etree._Element):
-        block = isinstance(el.tag, str) and etree.QName(el).localname in _PLAIN_BLOCKS
-        if block:
-            flush()
-        if isinstance(el.tag, str) and el.tag != T + "teiHeader":
-            buf.append(el.text or "")
-            for child in el:
-                walk(child)
-                buf.append(child.tail or "")
-        if block:
-            flush()
-
+    def flat(blocks):
+        for b in blocks:
+            if isinstance(b, str):
+                out.append(b)
+            else:
+                flat(b[1])
     texts = [t for t in root.iter(T + "text") if not any(a.tag == T + "text" for a in t.iterancestors())]
     for t in texts or [root]:
-        walk(t)
-    flush()
+        flat(reading_blocks(t, lambda e: etree.QName(e).localname in _PLAIN_BLOCKS))
     return out
 
 

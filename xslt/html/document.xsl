@@ -27,7 +27,7 @@
     <xsl:variable name="doc" select="f:document($tei)"/>
     <xsl:variable name="header" select="($tei/tei:teiHeader, $tei/tei:TEI/tei:teiHeader)[1]"/>
     <xsl:variable name="title-el" select="f:title-element($header)"/>
-    <xsl:variable name="title" select="($doc/@title[normalize-space()], fp:reading-text($title-el), string($tei/@xml:id), 'Untitled document')[normalize-space()][1]"/>
+    <xsl:variable name="title" select="($doc/@title[normalize-space()], f:reading-text($title-el), string($tei/@xml:id), 'Untitled document')[normalize-space()][1]"/>
     <xsl:variable name="texts" select="$tei//tei:text[not(ancestor::tei:text)]"/>
     <xsl:variable name="abstract" select="$header/tei:profileDesc/tei:abstract[normalize-space()]"/>
     <!-- the switch is offered when anything shown in two readings is on the page: the text, the
@@ -205,20 +205,6 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- The plain text of a TEI element as the reading view shows it: regularised, corrected and
-       expanded forms, no deletions, line breaks as spaces, no notes, an apparatus's lemma only. -->
-  <xsl:function name="fp:reading-text" as="xs:string">
-    <xsl:param name="e" as="element()?"/>
-    <xsl:sequence select="normalize-space(string-join(
-      for $n in $e//(text() | tei:lb)[not(ancestor::tei:note)]
-        [not(ancestor::*[self::tei:del or self::tei:surplus
-                         or self::tei:orig[parent::tei:choice] or self::tei:sic[parent::tei:choice]
-                         or self::tei:abbr[parent::tei:choice] or self::tei:witDetail
-                         or self::tei:rdg[not(. is (ancestor::tei:app[1]//tei:lem, ancestor::tei:app[1]//tei:rdg)[1])]
-                         or ((self::tei:seg or self::tei:unclear) and parent::tei:choice and empty(preceding-sibling::*))])]
-      return if ($n instance of element()) then (if ($n/@break = 'no') then '' else ' ') else string($n), ''))"/>
-  </xsl:function>
-
   <!-- The headed divisions (div, div1 … div7 with a head) among an element's children. -->
   <xsl:function name="fp:headed-divisions" as="element()*">
     <xsl:param name="e" as="element()"/>
@@ -253,7 +239,7 @@
   <!-- One entry: a link to the division (its id, else its head's) with the head's reading text. -->
   <xsl:template name="fp:toc-link">
     <xsl:variable name="target" select="(f:cite-id(.), f:cite-id(tei:head[normalize-space()][1]))[1]"/>
-    <xsl:variable name="label" select="(fp:reading-text(tei:head[normalize-space()][1])[normalize-space()], 'Untitled')[1]"/>
+    <xsl:variable name="label" select="(f:reading-text(tei:head[normalize-space()][1])[normalize-space()], 'Untitled')[1]"/>
     <xsl:choose>
       <xsl:when test="exists($target)"><a href="#{encode-for-uri($target)}"><xsl:value-of select="$label"/></a></xsl:when>
       <xsl:otherwise><xsl:value-of select="$label"/></xsl:otherwise>

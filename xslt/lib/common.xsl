@@ -19,8 +19,8 @@
   xmlns:fp="urn:x-tei-edition:private"
   exclude-result-prefixes="#all">
 
-  <!-- the element classes (tei-classes.xml) as $c:… variables -->
-  <xsl:import href="classes.xsl"/>
+  <!-- the shared TEI rules (tei.xsl), with the element classes of tei-classes.xml as $c:… -->
+  <xsl:import href="tei.xsl"/>
 
   <xsl:param name="edition-context" as="document-node()?" select="()"/>
 

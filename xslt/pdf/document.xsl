@@ -34,7 +34,7 @@
     <xsl:variable name="doc" select="f:document(.)"/>
     <xsl:variable name="header" select="tei:teiHeader"/>
     <xsl:variable name="title-el" select="f:title-element($header)"/>
-    <xsl:variable name="title" select="if ($title-el) then ty:plain($title-el)
+    <xsl:variable name="title" select="if ($title-el) then f:reading-text($title-el)
                                        else if ($doc/@title) then string($doc/@title)
                                        else $doc-key"/>
     <xsl:variable name="when" select="($header/tei:profileDesc/tei:creation//tei:date/(@when, @from, @notBefore),

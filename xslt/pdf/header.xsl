@@ -110,7 +110,7 @@
     <xsl:variable name="sd" select="tei:fileDesc/tei:sourceDesc"/>
     <xsl:variable name="ms" select="($sd//tei:msDesc)[1]"/>
     <xsl:variable name="citation" select="if ($ms) then ty:citation($ms)
-                                          else ty:plain(($sd/(* except tei:msDesc))[1])"/>
+                                          else f:reading-text(($sd/(* except tei:msDesc))[1])"/>
     <xsl:value-of select="concat('#ed-src(kind: ', ty:lit(if ($ms) then 'archival' else 'other'),
                                  ', key: ', ty:lit($doc-key), ', date: ', ty:lit($date),
                                  ', citation: ', ty:lit($citation), ')&#10;')"/>

@@ -10,6 +10,7 @@
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:f="urn:x-tei-edition:functions"
+  xmlns:fp="urn:x-tei-edition:private"
   xmlns:ty="urn:x-tei-edition:typst"
   xmlns:ln="urn:x-tei-edition:line"
   xmlns:c="urn:x-tei-edition:classes"
@@ -277,7 +278,7 @@
   <xsl:function name="ty:ix" as="xs:string">
     <xsl:param name="n" as="element()"/>
     <xsl:variable name="e" select="f:entity(($n/@ref, $n/@key)[1], $n)"/>
-    <xsl:variable name="text" select="ty:plain($n)"/>
+    <xsl:variable name="text" select="f:reading-text($n)"/>
     <xsl:sequence select="if ($e) then concat('#ed-ix(', ty:lit(ty:name-kind($n)), ', ', ty:lit($e/@id), ')')
                           else if ($text = '') then ''
                           else concat('#ed-ix(', ty:lit(ty:name-kind($n)), ', ', ty:lit(concat('txt:', $text)),
@@ -299,7 +300,7 @@
 
   <!-- Alternatives: the reading form in the text, the other form in a footnote. -->
   <xsl:template match="tei:choice">
-    <xsl:variable name="reading" select="(tei:reg, tei:corr, tei:expan, tei:unclear, *)[1]"/>
+    <xsl:variable name="reading" select="f:choice-reading(.)"/>
     <xsl:variable name="others" select="* except $reading"/>
     <xsl:variable name="kind" select="if (tei:sic) then 'sic' else if (tei:abbr) then 'abbr' else 'orig'"/>
     <xsl:value-of select="concat('#ed-choice(kind: ', ty:lit($kind), ', [')"/>
@@ -312,11 +313,11 @@
     <xsl:text>])</xsl:text>
   </xsl:template>
   <xsl:template match="tei:app">
-    <xsl:variable name="lem" select="(tei:lem, tei:rdg)[1]"/>
+    <xsl:variable name="lem" select="f:app-reading(.)"/>
     <xsl:value-of select="concat('#ed-choice(kind: ', ty:lit('rdg'), ', [')"/>
     <xsl:apply-templates select="$lem/node()"/>
     <xsl:text>], [</xsl:text>
-    <xsl:for-each select="(tei:rdg | tei:rdgGrp//tei:rdg) except $lem">
+    <xsl:for-each select="fp:app-readings(.)[self::tei:rdg] except $lem">
       <xsl:if test="position() gt 1"><xsl:text>; </xsl:text></xsl:if>
       <xsl:apply-templates select="node()" mode="ty:margin"/>
       <xsl:if test="@wit"><xsl:value-of select="concat(' ', ty:text(normalize-space(translate(@wit, '#', ''))))"/></xsl:if>

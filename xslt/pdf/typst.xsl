@@ -74,19 +74,4 @@
                                  if (count($items) = 1) then ',)' else ')')"/>
   </xsl:function>
 
-  <!-- Plain reading text of a subtree (titles, running heads, bookmarks): regularised forms,
-       no notes. -->
-  <xsl:function name="ty:plain" as="xs:string">
-    <xsl:param name="nodes" as="node()*"/>
-    <xsl:variable name="t"><xsl:apply-templates select="$nodes" mode="ty:plain"/></xsl:variable>
-    <xsl:sequence select="normalize-space($t)"/>
-  </xsl:function>
-
-  <xsl:template match="tei:note | tei:sic[parent::tei:choice] | tei:orig[parent::tei:choice]
-                       | tei:abbr[parent::tei:choice] | tei:rdg | tei:del | tei:figDesc
-                       | tei:teiHeader | comment() | processing-instruction()" mode="ty:plain"/>
-  <xsl:template match="tei:lb | tei:cb | tei:pb" mode="ty:plain"><xsl:text> </xsl:text></xsl:template>
-  <xsl:template match="tei:supplied" mode="ty:plain">[<xsl:apply-templates mode="ty:plain"/>]</xsl:template>
-  <xsl:template match="*" mode="ty:plain"><xsl:apply-templates mode="ty:plain"/></xsl:template>
-  <xsl:template match="text()" mode="ty:plain"><xsl:value-of select="."/></xsl:template>
 </xsl:stylesheet>

@@ -30,7 +30,7 @@
   <xsl:variable name="header" select="/tei:TEI/tei:teiHeader"/>
   <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
   <xsl:variable name="main-title" select="($titles[@type = 'main'], $titles[not(@type = 'sub')], $titles)[1]"/>
-  <xsl:variable name="volume-title" select="if ($main-title) then ty:plain($main-title)
+  <xsl:variable name="volume-title" select="if ($main-title) then f:reading-text($main-title)
                                             else string(($edition-context/edition/@title, 'TEI documents')[1])"/>
   <xsl:variable name="when" select="($header/tei:fileDesc/tei:publicationStmt/tei:date/(@when, .))[normalize-space()][1]"/>
   <xsl:variable name="date-label" select="if ($when) then f:date-label($when) else f:date-label($build-date)"/>
@@ -47,7 +47,7 @@
   <xsl:template name="preamble">
     <xsl:variable name="authors" select="distinct-values(
       for $r in $header/tei:fileDesc/tei:titleStmt/(tei:editor | tei:author | tei:respStmt/(* except tei:resp))
-      return ty:plain($r))[. != '']"/>
+      return f:reading-text($r))[. != '']"/>
     <xsl:text>#import "/edition.typ": *&#10;</xsl:text>
     <xsl:value-of select="concat('#show: ed-volume.with(title: ', ty:lit(if ($pdf-title) then $pdf-title else $volume-title),
                                  ', volume-title: ', ty:lit($volume-title),
@@ -60,7 +60,7 @@
     <xsl:text>#ed-title-page(title: </xsl:text>
     <xsl:value-of select="ty:lit($volume-title)"/>
     <xsl:for-each select="($titles[@type = 'sub'])[1]">
-      <xsl:value-of select="concat(', subtitle: ', ty:lit(ty:plain(.)))"/>
+      <xsl:value-of select="concat(', subtitle: ', ty:lit(f:reading-text(.)))"/>
     </xsl:for-each>
     <xsl:text>, resp: (</xsl:text>
     <xsl:for-each select="$fd/tei:titleStmt/(tei:editor | tei:author | tei:respStmt)">
@@ -77,7 +77,7 @@
     </xsl:for-each>
     <xsl:text>)</xsl:text>
     <xsl:for-each select="($fd/tei:publicationStmt/(tei:publisher | tei:distributor | tei:authority))[1]">
-      <xsl:value-of select="concat(', publisher: ', ty:lit(ty:plain(.)))"/>
+      <xsl:value-of select="concat(', publisher: ', ty:lit(f:reading-text(.)))"/>
     </xsl:for-each>
     <xsl:if test="$date-label != ''">
       <xsl:value-of select="concat(', date: ', ty:lit($date-label))"/>

@@ -34,8 +34,11 @@
       <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </span>
   </xsl:template>
+  <!-- alternatives of one kind (unclear readings, segs): the first is the reading (f:choice-reading),
+       the others show in the diplomatic view -->
   <xsl:template match="tei:choice/tei:seg | tei:choice/tei:unclear" mode="m:text">
-    <span class="tei-{local-name()} {if (position() = 1) then 'dipl' else 'read'}"><xsl:if test="position() = 1"><xsl:attribute name="data-pagefind-ignore" select="''"/></xsl:if><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
+    <xsl:variable name="reading" select=". is f:choice-reading(..)"/>
+    <span class="tei-{local-name()} {if ($reading) then 'read' else 'dipl'}"><xsl:if test="not($reading)"><xsl:attribute name="data-pagefind-ignore" select="''"/></xsl:if><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
 
   <!-- standalone: shown in both views, marked -->
@@ -150,10 +153,8 @@
     <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
     <!-- set on site pages quoting TEI text: the list of witnesses is on the document's page -->
     <xsl:param name="page-root" tunnel="yes" as="xs:string?" select="()"/>
-    <xsl:variable name="app" select="."/>
-    <xsl:variable name="readings" select="(.//tei:lem | .//tei:rdg)[ancestor::tei:app[1] is $app]"/>
-    <xsl:variable name="lem" select="($readings[self::tei:lem], $readings[self::tei:rdg])[1]"/>
-    <xsl:variable name="others" select="$readings except $lem"/>
+    <xsl:variable name="lem" select="f:app-reading(.)"/>
+    <xsl:variable name="others" select="fp:app-readings(.) except $lem"/>
     <span class="app">
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>

@@ -1,0 +1,118 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The TEI rules every output shares (HTML and PDF), each decided once: the reading text of an
+  element, the alternative a choice reads as, the reading of an apparatus. Imported by
+  common.xsl. Where Python needs the same fact it has a twin in toolkit/tei/ (named in each
+  function's comment); tests/test_rules_parity.py runs the same inputs through both.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:f="urn:x-tei-edition:functions"
+  xmlns:fp="urn:x-tei-edition:private"
+  xmlns:c="urn:x-tei-edition:classes"
+  exclude-result-prefixes="#all">
+
+  <xsl:import href="classes.xsl"/>
+
+  <!-- ====================================================================== reading text -->
+  <!-- The reading text of nodes (each read as asked for itself: a note gives its own text),
+       joined: the rule of toolkit/tei/reading.py (text_of), which docs/encoding.md states. -->
+  <xsl:function name="f:reading-text" as="xs:string">
+    <xsl:param name="nodes" as="node()*"/>
+    <xsl:variable name="parts" as="xs:string*">
+      <xsl:for-each select="$nodes">
+        <xsl:if test="position() gt 1"><xsl:sequence select="' '"/></xsl:if>
+        <xsl:apply-templates select="." mode="fp:reading">
+          <xsl:with-param name="top" select="true()"/>
+        </xsl:apply-templates>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:sequence select="fp:finish(string-join($parts))"/>
+  </xsl:function>
+
+  <!-- a break between words (U+FDD0, a noncharacter), decided by fp:finish -->
+  <xsl:variable name="fp:break" as="xs:string" select="'&#xFDD0;'"/>
+  <!-- Han, kana, bopomofo, CJK punctuation, full-width forms (not Hangul) -->
+  <xsl:variable name="fp:cjk" as="xs:string"
+    select="'[&#x3000;-&#x303F;&#x3040;-&#x309F;&#x30A0;-&#x30FF;&#x3100;-&#x312F;&#x31F0;-&#x31FF;&#x3400;-&#x4DBF;&#x4E00;-&#x9FFF;&#xF900;-&#xFAFF;&#xFF00;-&#xFFEF;&#x20000;-&#x3134F;]'"/>
+
+  <!-- Breaks resolved (a space, or nothing between two CJK characters), white space collapsed. -->
+  <xsl:function name="fp:finish" as="xs:string">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:variable name="joined" select="if (not(contains($text, $fp:break))) then $text else
+      let $pieces := tokenize($text, '[ \t\r\n]*&#xFDD0;[ \t\r\n&#xFDD0;]*')
+      return string-join(for $i in 1 to count($pieces) return (
+        if ($i gt 1) then (if (matches($pieces[$i - 1], $fp:cjk || '$') and matches($pieces[$i], '^' || $fp:cjk))
+                           then '' else ' ') else (),
+        $pieces[$i]))"/>
+    <xsl:sequence select="normalize-space($joined)"/>
+  </xsl:function>
+
+  <xsl:template match="text()" mode="fp:reading"><xsl:sequence select="string(.)"/></xsl:template>
+  <xsl:template match="comment() | processing-instruction()" mode="fp:reading"/>
+  <xsl:template match="document-node()" mode="fp:reading">
+    <xsl:apply-templates mode="fp:reading"/>
+  </xsl:template>
+
+  <xsl:template match="*" mode="fp:reading">
+    <xsl:param name="top" as="xs:boolean" select="false()"/>
+    <xsl:variable name="name" select="local-name()"/>
+    <xsl:choose>
+      <xsl:when test="$name = $c:word-break">
+        <xsl:sequence select="if ($name = 'space') then ' ' else if (@break = ('no', 'false')) then () else $fp:break"/>
+      </xsl:when>
+      <xsl:when test="not($top) and ($name = ($c:reading-skip, $c:not-rendered, 'teiHeader'))"/>
+      <xsl:when test="$name = 'choice'">
+        <xsl:apply-templates select="f:choice-reading(.)" mode="fp:reading">
+          <xsl:with-param name="top" select="true()"/>
+        </xsl:apply-templates>
+      </xsl:when>
+      <xsl:when test="$name = 'app'">
+        <xsl:apply-templates select="f:app-reading(.)" mode="fp:reading">
+          <xsl:with-param name="top" select="true()"/>
+        </xsl:apply-templates>
+      </xsl:when>
+      <xsl:when test="$name = $c:target-as-text and exists(@target) and ($name = 'ptr' or (not(normalize-space(.)) and empty(*)))">
+        <!-- a pointer without content shows its target (names.xsl, fp:target-label) -->
+        <xsl:sequence select="normalize-space(replace(string(@target), '[\p{Cc}]', ''))"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="block" select="not($top) and ($name = $c:block-break or ($name = 'seg' and fp:seg-is-line(.)))"/>
+        <xsl:if test="$block"><xsl:sequence select="' '"/></xsl:if>
+        <xsl:apply-templates mode="fp:reading"/>
+        <xsl:if test="$block"><xsl:sequence select="' '"/></xsl:if>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- a seg that is a line of its own: in an opener or closer, a letterhead, a letterhead's seg
+       (structure.xsl lays them out as lines) -->
+  <xsl:function name="fp:seg-is-line" as="xs:boolean">
+    <xsl:param name="seg" as="element()"/>
+    <xsl:sequence select="$seg/@type = 'letterhead' or local-name($seg/..) = ('opener', 'closer') or $seg/../@type = 'letterhead'"/>
+  </xsl:function>
+
+  <!-- The alternative of a choice that is its reading: reg, corr or expan, else the first (of two
+       unclear or seg, the first). toolkit/tei/reading.py, choice_reading. -->
+  <xsl:function name="f:choice-reading" as="element()?">
+    <xsl:param name="choice" as="element()"/>
+    <xsl:sequence select="($choice/*[local-name() = ('reg', 'corr', 'expan')], $choice/*)[1]"/>
+  </xsl:function>
+
+  <!-- The reading an apparatus shows in the text: its own lem, else its first own rdg (those in
+       an rdgGrp are its own, those of an app inside it are not). toolkit/tei/reading.py,
+       app_reading. -->
+  <xsl:function name="f:app-reading" as="element()?">
+    <xsl:param name="app" as="element()"/>
+    <xsl:variable name="own" select="fp:app-readings($app)"/>
+    <xsl:sequence select="($own[local-name() = 'lem'], $own[local-name() = 'rdg'])[1]"/>
+  </xsl:function>
+
+  <!-- an app's own readings (lem and rdg, also inside rdgGrp), in document order -->
+  <xsl:function name="fp:app-readings" as="element()*">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="$e/*[local-name() = ('lem', 'rdg')] | $e/*[local-name() = 'rdgGrp']/fp:app-readings(.)"/>
+  </xsl:function>
+</xsl:stylesheet>
