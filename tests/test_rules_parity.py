@@ -96,3 +96,37 @@ READING = [
 @pytest.mark.parametrize("xml,want", READING, ids=[x for x, _ in READING])
 def test_reading_text(xml, want):
     check("f:reading-text(.)", text_of, [(xml, want)])
+
+
+# -- the title element (toolkit/tei/facts.py title_element ≡ f:title-element) ---------------------
+def header(*titles: str) -> str:
+    return "<teiHeader><fileDesc><titleStmt>" + "".join(titles) + "</titleStmt></fileDesc></teiHeader>"
+
+
+TITLES = [
+    (header("<title><sic>X</sic></title>", "<title>Real</title>"), "0"),  # sic is text now
+    (header("<title><note>n</note></title>", "<title>Real</title>"), "1"),  # empty reading text
+    (header("<title>1901<note>n</note></title>", "<title>Letter</title>"), "1"),  # only a date
+    (header("<title><orig>Hotan</orig></title>", "<title type='sub'>Sub</title>"), "0"),
+    (header("<title level='a'>Analytic</title>", "<title type='main'>Main</title>"), "1"),
+    (header("<title>Plain</title>", "<title level='a'>Analytic</title>"), "1"),
+    (header("<title level='s'>Series</title>", "<title type='sub'>Sub</title>", "<title>Plain</title>"), "2"),
+    (header("<title type='iso-date'>1894-07-20</title>", "<title>Letter</title>"), "1"),
+    (header("<title>1894-07-20</title>", "<title type='alt'>Other</title>"), "1"),
+    (header("<title type='main'>1894-07-20</title>", "<title>Letter</title>"), "1"),
+    (header("<title/>", "<title>Letter</title>"), "1"),
+    (header("<title>1901-05-02</title>"), "0"),  # a bare date is the title when there is no other
+    (header("<title><choice><sic>1901</sic><corr>A letter</corr></choice></title>", "<title>B</title>"), "0"),
+]
+
+
+def _title_index(el) -> str:
+    from toolkit.tei.facts import title_element
+    titles = el.findall(f".//{{{TEI_NS}}}title")
+    chosen = title_element(titles)
+    return str(titles.index(chosen)) if chosen is not None else ""
+
+
+@pytest.mark.parametrize("xml,want", TITLES, ids=[x for x, _ in TITLES])
+def test_title_element(xml, want):
+    check("string(count(f:title-element(.)/preceding-sibling::tei:title))", _title_index, [(xml, want)])

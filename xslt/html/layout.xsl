@@ -11,8 +11,8 @@
   <!-- edition.xml (when the edition has one), parsed safely by the toolkit -->
   <xsl:param name="edition-file" as="document-node()?" select="()"/>
 
-  <xsl:variable name="f:site-title" as="xs:string"
-    select="normalize-space((($edition-file//tei:titleStmt/tei:title[@type = 'main'])[1], $edition-context/edition/@title, 'TEI edition')[1])"/>
+  <!-- the edition's title (f:edition-title: edition.xml's title, else the configured one) -->
+  <xsl:variable name="f:site-title" as="xs:string" select="f:edition-title($edition-file, $edition-context)"/>
 
   <xsl:variable name="fp:nav" as="element(item)*">
     <item key="documents" href="documents.html">Documents</item>

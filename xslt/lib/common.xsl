@@ -88,20 +88,6 @@
                           else ()"/>
   </xsl:function>
 
-  <xsl:function name="f:title-element" as="element()?">
-    <xsl:param name="header" as="element()?"/>
-    <!-- The title element of a document's teiHeader (HTML and PDF pages), by the model's rule
-         (toolkit/model.py, title_element): titles that are only a date, and empty ones, only when
-         there is no other; then the main title, the analytic one, the first that is not a
-         series/journal/monograph title nor a subtitle, alternative or short title -->
-    <xsl:variable name="all" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
-    <xsl:variable name="named" select="$all[normalize-space()]"/>
-    <xsl:variable name="undated" select="$named[not(lower-case(@type) = ('iso-date', 'isodate', 'date', 'when', 'dating'))
-      and not(matches(normalize-space(), '^-?\d{4}(-\d{2}(-\d{2})?)?(\s*(/|–|-{1,2})\s*-?\d{4}(-\d{2}(-\d{2})?)?)?$'))]"/>
-    <xsl:variable name="titles" select="if (exists($undated)) then $undated else if (exists($named)) then $named else $all"/>
-    <xsl:sequence select="($titles[@type = 'main'], $titles[@level = 'a'], $titles[not(@level = ('s', 'j', 'm')) and not(@type = ('sub', 'alt', 'short'))], $titles)[1]"/>
-  </xsl:function>
-
   <!-- "1937-06-14" → "14 June 1937"; "1945-07" → "July 1945"; "1935" → "1935";
        anything else is returned as written. -->
   <xsl:function name="f:date-label" as="xs:string">

@@ -16,6 +16,32 @@
 
   <xsl:import href="classes.xsl"/>
 
+  <!-- ============================================================================ titles -->
+  <!-- The title element of a teiHeader, by the rule of toolkit/tei/facts.py (title_element):
+       titles that are empty or only a date (a date-ish @type, or reading text that is only an ISO
+       date) are left out when there is another; then the main title, the analytic one, the first
+       that is not a series/journal/monograph title nor a subtitle, alternative or short title,
+       the first. Empty and date-only are judged on the reading text (f:reading-text). -->
+  <xsl:function name="f:title-element" as="element()?">
+    <xsl:param name="header" as="element()?"/>
+    <xsl:variable name="all" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
+    <xsl:variable name="named" select="$all[f:reading-text(.) != '']"/>
+    <xsl:variable name="undated" select="$named[not(lower-case(@type) = ('iso-date', 'isodate', 'date', 'when', 'dating'))
+      and not(matches(f:reading-text(.), '^-?\d{4}(-\d{2}(-\d{2})?)?(\s*(/|–|-{1,2})\s*-?\d{4}(-\d{2}(-\d{2})?)?)?$'))]"/>
+    <xsl:variable name="titles" select="if (exists($undated)) then $undated else if (exists($named)) then $named else $all"/>
+    <xsl:sequence select="($titles[@type = 'main'], $titles[@level = 'a'], $titles[not(@level = ('s', 'j', 'm')) and not(@type = ('sub', 'alt', 'short'))], $titles)[1]"/>
+  </xsl:function>
+
+  <!-- The edition's title: its edition file's title (the same rule as a document's), else the
+       configured title of the context, else "TEI edition". HTML's site title and the PDF
+       volume's. -->
+  <xsl:function name="f:edition-title" as="xs:string">
+    <xsl:param name="edition-file" as="document-node()?"/>
+    <xsl:param name="context" as="document-node()?"/>
+    <xsl:variable name="own" select="f:reading-text(f:title-element($edition-file/tei:TEI/tei:teiHeader))"/>
+    <xsl:sequence select="($own[. != ''], normalize-space($context/edition/@title)[. != ''], 'TEI edition')[1]"/>
+  </xsl:function>
+
   <!-- ====================================================================== reading text -->
   <!-- The reading text of nodes (each read as asked for itself: a note gives its own text),
        joined: the rule of toolkit/tei/reading.py (text_of), which docs/encoding.md states. -->

@@ -34,9 +34,8 @@
     <xsl:variable name="doc" select="f:document(.)"/>
     <xsl:variable name="header" select="tei:teiHeader"/>
     <xsl:variable name="title-el" select="f:title-element($header)"/>
-    <xsl:variable name="title" select="if ($title-el) then f:reading-text($title-el)
-                                       else if ($doc/@title) then string($doc/@title)
-                                       else $doc-key"/>
+    <!-- the model's title (toolkit/tei/facts.py), as every output and listing shows it -->
+    <xsl:variable name="title" select="($doc/@title[normalize-space()], f:reading-text($title-el)[. != ''], $doc-key)[1]"/>
     <xsl:variable name="when" select="($header/tei:profileDesc/tei:creation//tei:date/(@when, @from, @notBefore),
                                        $doc/@when)[normalize-space()][1]"/>
     <xsl:variable name="date" select="if ($when) then f:date-label($when)

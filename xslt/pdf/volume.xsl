@@ -29,9 +29,7 @@
 
   <xsl:variable name="header" select="/tei:TEI/tei:teiHeader"/>
   <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
-  <xsl:variable name="main-title" select="($titles[@type = 'main'], $titles[not(@type = 'sub')], $titles)[1]"/>
-  <xsl:variable name="volume-title" select="if ($main-title) then f:reading-text($main-title)
-                                            else string(($edition-context/edition/@title, 'TEI documents')[1])"/>
+  <xsl:variable name="volume-title" select="f:edition-title(/, $edition-context)"/>
   <xsl:variable name="when" select="($header/tei:fileDesc/tei:publicationStmt/tei:date/(@when, .))[normalize-space()][1]"/>
   <xsl:variable name="date-label" select="if ($when) then f:date-label($when) else f:date-label($build-date)"/>
   <xsl:variable name="lang" select="(ty:lang(/tei:TEI/@xml:lang), ty:lang($default-lang), 'en')[. != ''][1]"/>

@@ -19,7 +19,7 @@
       <xsl:with-param name="content">
         <h1><xsl:value-of select="$f:site-title"/></h1>
         <xsl:for-each select="$hdr/tei:fileDesc/tei:titleStmt/tei:title[@type = 'sub']">
-          <p class="subtitle"><xsl:value-of select="normalize-space()"/></p>
+          <p class="subtitle"><xsl:value-of select="f:reading-text(.)"/></p>
         </xsl:for-each>
         <ul class="home-links">
           <li><a href="{$root}documents.html"><xsl:value-of select="@documents"/> documents</a> in date order, <a href="{$root}chronology.html">as a chronology</a></li>
