@@ -130,3 +130,50 @@ def _title_index(el) -> str:
 @pytest.mark.parametrize("xml,want", TITLES, ids=[x for x, _ in TITLES])
 def test_title_element(xml, want):
     check("string(count(f:title-element(.)/preceding-sibling::tei:title))", _title_index, [(xml, want)])
+
+
+# -- date labels (toolkit/tei/facts.py iso_label / date_label ≡ f:date-label / f:date-element-label)
+DATE_VALUES = [
+    ("1937-06-14", "14 June 1937"), ("1945-07", "July 1945"), ("1935", "1935"),
+    ("0030", "30"), ("-0044", "44 BC"), (" 1937-06-14 ", "14 June 1937"),
+    ("1937-06-14T10:30:00Z", "14 June 1937"), ("2000-02-29", "29 February 2000"),
+    ("1900-02-29", "1900-02-29"), ("1937-13", "1937-13"), ("1937-06-31", "1937-06-31"),
+    ("30", "30"), ("c. 1930", "c. 1930"), ("", ""),
+]
+
+
+@pytest.mark.parametrize("value,want", DATE_VALUES, ids=[v for v, _ in DATE_VALUES])
+def test_date_label_of_a_value(value, want):
+    from toolkit.tei.facts import iso_label
+    py = iso_label(value) or value.strip()
+    [xs] = xpath_each("f:date-label(.)", [value], strings=True)
+    assert py == xs == want
+
+
+DATES = [
+    ('<date when="1937-06-14">the 14th of June, 1937</date>', "14 June 1937"),
+    ('<date when="1937-06-14">June 14, 1937</date>', "14 June 1937"),
+    ('<date when="1945-07"/>', "July 1945"),
+    ('<date when-iso="1899-12-31">Silvester</date>', "31 December 1899"),
+    ('<date notBefore="1930" notAfter="1935">c. 1930</date>', "1930–1935"),
+    ('<date notBefore="1930-01-01" notAfter="1931">c. 1930</date>', "1 January 1930 – 1931"),
+    ('<date notBefore="1930">after 1930</date>', "after 1930"),
+    ('<date notAfter="1935"/>', "before 1935"),
+    ('<date notBefore-iso="1930" notAfter-iso="1930">1930</date>', "1930"),
+    ('<date from="1937-04-17" to="1937-06-15">17 April - 15 June 1937</date>', "17 April 1937 – 15 June 1937"),
+    ('<date from="1930">since 1930</date>', "from 1930"),
+    ('<date to="1935"/>', "until 1935"),
+    ("<date>1847</date>", "1847"),
+    ("<date>1937-06-14</date>", "14 June 1937"),
+    ("<date>[1897]</date>", "[1897]"),
+    ("<date>the spring of 1930</date>", "the spring of 1930"),
+    ('<date when="junk">some day</date>', "some day"),
+    ('<date notBefore="30">about 30</date>', "about 30"),
+    ('<date when=" " when-iso="1930"/>', "1930"),
+]
+
+
+@pytest.mark.parametrize("xml,want", DATES, ids=[x for x, _ in DATES])
+def test_date_label_of_a_date(xml, want):
+    from toolkit.tei.facts import date_label
+    check("f:date-element-label(.)", date_label, [(xml, want)])

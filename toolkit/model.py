@@ -17,7 +17,10 @@ from lxml import etree
 from .config import Config
 from .tei import T, XML_ID, local, norm_space
 from .tei.classes import CLASSES, not_rendered
-from .tei.facts import INFO_FIELDS, document_date, info_fields, title_element
+from .tei.facts import (INFO_FIELDS, date_label, date_value, document_date_element, info_fields,
+                        title_element)
+from .tei.facts import document_date  # noqa: F401  (re-exported: the tests' and callers' name)
+from .tei.facts import written as written_date
 from .tei.geo import parse_geo
 from .tei.reading import text_of
 from .xmlsafe import SourceFile, parse_file
@@ -61,13 +64,14 @@ class Document:
     href: str
     title: str
     when: str = ""
-    date_label: str = ""
+    date_label: str = ""         # the display label (toolkit/tei/facts.py, date_label)
     summary: str = ""
     transcribed: bool = True
     # which of the archive's optional fields (INFO_FIELDS) the header gives, space-separated:
     # "Document information" shows a field's "Not given in the source" row only in editions
     # where some document gives it
     fields: str = ""
+    date_written: str = ""       # the date as the source writes it
     # the id the file gives (its root's xml:id, else its name); `id` differs only where several
     # documents give the same one (Edition.documents makes ids unique)
     source_id: str = ""
@@ -84,7 +88,8 @@ class Edition:
                  known_documents: dict[Path, tuple] | None = None):
         self.config = config
         # Documents whose facts a caller already knows (the HTML build's cache, keyed by the
-        # file's bytes): (id, title, when, date label, summary, transcribed, fields) per canonical path.
+        # file's bytes): (id, title, when, date label, summary, transcribed, fields, date as
+        # written) per canonical path.
         # Their SourceFile may then be an id-only stand-in (light); see `documents`.
         self.known_documents: dict[Path, tuple] = dict(known_documents or {})
         self.base = base
@@ -250,14 +255,16 @@ class Edition:
         header = root.find(T + "teiHeader")
         titles = root.findall(f"{T}teiHeader/{T}fileDesc/{T}titleStmt/{T}title")
         title = text_of(title_element(titles)) or path.stem
-        when, label = document_date(root)
+        dated = document_date_element(root)
+        when, label, written = (date_value(dated), date_label(dated), written_date(dated)) \
+            if dated is not None else ("", "", "")
         abstract = header.find(f"{T}profileDesc/{T}abstract") if header is not None else None
         summary = text_of(abstract) if abstract is not None else ""
         body = root.find(f"{T}text/{T}body")
         transcribed = not (body is not None and body.find(f"{T}gap[@reason='not-transcribed']") is not None)
         doc_id = root.get(XML_ID) or path.stem
         return Document(doc_id, path, self.href(path), title, when, label, summary, transcribed,
-                        info_fields(header))
+                        info_fields(header), written)
 
     def info_fields(self) -> str:
         """The optional fields of "Document information" that some document of the edition
@@ -361,7 +368,7 @@ class Edition:
         for d in ([] if lean else self.documents):
             e = etree.SubElement(root, "document", id=d.id, href=d.href, uri=canon(d.file).as_uri(),
                                  when=d.when, title=d.title, transcribed=str(d.transcribed).lower())
-            etree.SubElement(e, "date").text = d.date_label
+            etree.SubElement(e, "date", written=d.date_written).text = d.date_label
             etree.SubElement(e, "summary").text = d.summary
         counts: dict[str, dict[str, int]] = {}
         for m in ([] if lean else self.mentions):

@@ -53,7 +53,7 @@ PASSAGE = CLASSES.passage
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 NAME_TAGS = tuple(T + n for n in CLASSES.ordered("name-elements"))  # as the model's mentions
 CACHE = "html.json"  # the build's state (toolkit/outputs/state.py), outside the site
-CACHE_FORMAT = 6  # bump when what is cached (or how the model derives document facts) changes
+CACHE_FORMAT = 7  # bump when what is cached (or how the model derives document facts) changes
 
 # Documents are transformed in worker processes when there is enough work to pay for them.
 PARALLEL_MIN_DOCS = 12
@@ -427,7 +427,7 @@ class HtmlBuild:
         e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
                           title=d.title, transcribed=str(d.transcribed).lower(),
                           page=self.doc_page[d.id], source=self.doc_source[d.id])
-        etree.SubElement(e, "date").text = d.date_label
+        etree.SubElement(e, "date", written=d.date_written).text = d.date_label
         etree.SubElement(e, "summary").text = d.summary
         return e
 
@@ -574,7 +574,8 @@ class HtmlBuild:
             return None
         refs, files = pointed_to(src.root)
         facts = {"hash": self.data_hash(d), "ids": [[el.tag, i] for i, el in self.ed.ids.get(path, {}).items()],
-                "doc": [d.source_id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields],
+                "doc": [d.source_id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields,
+                        d.date_written],
                 "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root),
                 "page": self.doc_page[d.id], "source": self.doc_source[d.id]}
         stat = trusted_stat(src.read_stat)  # see stand_ins and RACY_NS

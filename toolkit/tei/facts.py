@@ -85,7 +85,8 @@ _DATE_PLACES = tuple(etree.XPath(xp, namespaces={"tei": TEI_NS}) for xp in (
     "or @type = 'first-edition']]",
     "tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:date[not(ancestor::tei:bibl[starts-with(@type, 'digital')])]",
     "tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:date"))
-_DATE_ATTRS = ("when", "when-iso", "notBefore", "notBefore-iso", "from", "from-iso")
+_DATE_ATTRS = ("when", "when-iso", "notBefore", "notBefore-iso", "from", "from-iso", "notAfter",
+               "notAfter-iso", "to", "to-iso")
 _DATE_TEXT = re.compile(r"\[?(\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?)\]?")
 
 
@@ -107,14 +108,87 @@ def date_value(d) -> str:
     return m.group(1)
 
 
-def document_date(root) -> tuple[str, str]:
-    """(ISO date, date as written) of a document, from the first place of _DATE_PLACES that has a
-    dated <date>; ("", "") when none has."""
+def document_date_element(root):
+    """The <date> that dates a document: the first dated one (date_value) of the first place of
+    _DATE_PLACES that has one; None when none has."""
     for find in _DATE_PLACES:
         for d in find(root):
-            when = date_value(d)
-            if when:
-                return when, norm_space("".join(d.itertext()))
-    return "", ""
+            if date_value(d):
+                return d
+    return None
 
 
+def document_date(root) -> tuple[str, str]:
+    """(ISO date, date as written) of a document (document_date_element); ("", "") when it has
+    none."""
+    d = document_date_element(root)
+    return (date_value(d), written(d)) if d is not None else ("", "")
+
+
+def written(d) -> str:
+    """A <date> as written: its text, (XML) white space collapsed."""
+    return re.sub(r"[ \t\r\n]+", " ", "".join(d.itertext())).strip(" ")
+
+
+# -- date labels: "14 June 1937", "June 1937", "1937", "1930–1935", "after 1930" -------------------
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+_ISO_VALUE = re.compile(r"(-?)(\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?)?")
+_RANGES = (("notBefore", "notAfter", "after", "before"), ("from", "to", "from", "until"))
+
+
+def _days(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def iso_label(value: str | None) -> str | None:
+    """The display label of an ISO date: "1937-06-14" → "14 June 1937", "1945-07" → "July 1945",
+    "1935" → "1935" (a dateTime by its date; a year BCE as "44 BC"); None when it is no valid
+    ISO date. The XSLT twin is f:date-label (xslt/lib/tei.xsl)."""
+    m = _ISO_VALUE.fullmatch((value or "").strip(" \t\r\n"))
+    if not m:
+        return None
+    neg, year, month, day = m.group(1), int(m.group(2)), m.group(3), m.group(4)
+    if month is not None and not 1 <= int(month) <= 12:
+        return None
+    if day is not None and not 1 <= int(day) <= _days(-year if neg else year, int(month)):
+        return None
+    y = f"{year} BC" if neg else str(year)
+    if day is not None:
+        return f"{int(day)} {MONTHS[int(month) - 1]} {y}"
+    return f"{MONTHS[int(month) - 1]} {y}" if month is not None else y
+
+
+def _attr(d, name: str) -> str:
+    """@name, else @name-iso (the first that is not blank), trimmed."""
+    return next((v for v in ((d.get(a) or "").strip(" \t\r\n") for a in (name, name + "-iso")) if v), "")
+
+
+def range_label(start: str, end: str, after: str, before: str) -> str | None:
+    """"1930–1935", "after 1930", "before 1935" (with the words given); None when a bound is no
+    ISO date."""
+    a, b = iso_label(start) if start else "", iso_label(end) if end else ""
+    if a is None or b is None or not (a or b):
+        return None
+    if a and b:
+        return a if a == b else (f"{a}–{b}" if " " not in a + b else f"{a} – {b}")
+    return f"{after} {a}" if a else f"{before} {b}"
+
+
+def date_label(d) -> str:
+    """The display label of a <date> (docs/encoding.md, "Dates"): its @when (or @when-iso) as
+    iso_label gives it; else its @notBefore/@notAfter as a range ("1930–1935", "after 1930",
+    "before 1935"), else its @from/@to ("from 1930", "until 1935"); else its text when that is an
+    ISO date; else — a date that cannot be read — as written. The XSLT twin is
+    f:date-element-label (xslt/lib/tei.xsl)."""
+    text = written(d)
+    when = _attr(d, "when")
+    if when:
+        return iso_label(when) or text or when
+    for lo, hi, after, before in _RANGES:
+        start, end = _attr(d, lo), _attr(d, hi)
+        if start or end:
+            return range_label(start, end, after, before) or text or "–".join(x for x in (start, end) if x)
+    return iso_label(text) or text

@@ -43,7 +43,9 @@
       </xsl:for-each-group>
     </xsl:variable>
     <xsl:variable name="when" select="string(($doc/@when, $header/tei:profileDesc/tei:creation//tei:date/@when)[1])"/>
-    <xsl:variable name="date-label" select="($doc/date[normalize-space()], f:date-label($when))[normalize-space()][1]"/>
+    <!-- the model's date label (toolkit/tei/facts.py, date_label), as the PDF and every listing show it -->
+    <xsl:variable name="date-label" select="($doc/date[normalize-space()],
+      ($header/tei:profileDesc/tei:creation//tei:date)[1]/f:date-element-label(.))[normalize-space()][1]"/>
     <xsl:call-template name="f:page">
       <xsl:with-param name="title" select="$title"/>
       <xsl:with-param name="root" select="$root"/>

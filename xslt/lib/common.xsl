@@ -88,22 +88,6 @@
                           else ()"/>
   </xsl:function>
 
-  <!-- "1937-06-14" → "14 June 1937"; "1945-07" → "July 1945"; "1935" → "1935";
-       anything else is returned as written. -->
-  <xsl:function name="f:date-label" as="xs:string">
-    <xsl:param name="when" as="xs:string?"/>
-    <xsl:variable name="w" select="normalize-space($when)"/>
-    <xsl:choose>
-      <xsl:when test="matches($w, '^\d{4}-\d{2}-\d{2}$') and $w castable as xs:date">
-        <xsl:sequence select="format-date(xs:date($w), '[D] [MNn] [Y]', 'en', (), ())"/>
-      </xsl:when>
-      <xsl:when test="matches($w, '^\d{4}-\d{2}$') and concat($w, '-01') castable as xs:date">
-        <xsl:sequence select="format-date(xs:date(concat($w, '-01')), '[MNn] [Y]', 'en', (), ())"/>
-      </xsl:when>
-      <xsl:otherwise><xsl:sequence select="$w"/></xsl:otherwise>
-    </xsl:choose>
-  </xsl:function>
-
   <!-- A stable, URL- and id-safe token from any string (for file names and anchors). -->
   <xsl:function name="f:slug" as="xs:string">
     <xsl:param name="s" as="xs:string?"/>

@@ -42,6 +42,85 @@
     <xsl:sequence select="($own[. != ''], normalize-space($context/edition/@title)[. != ''], 'TEI edition')[1]"/>
   </xsl:function>
 
+  <!-- ============================================================================= dates -->
+  <xsl:variable name="fp:months" as="xs:string+" select="('January', 'February', 'March', 'April', 'May',
+    'June', 'July', 'August', 'September', 'October', 'November', 'December')"/>
+
+  <!-- "1937-06-14" → "14 June 1937"; "1945-07" → "July 1945"; "1935" → "1935" (a dateTime by its
+       date, a year BCE as "44 BC"); anything else as given. toolkit/tei/facts.py, iso_label. -->
+  <xsl:function name="f:date-label" as="xs:string">
+    <xsl:param name="when" as="xs:string?"/>
+    <xsl:sequence select="(fp:iso-label($when), replace(string($when), '^[ \t\r\n]+|[ \t\r\n]+$', ''))[1]"/>
+  </xsl:function>
+
+  <xsl:function name="fp:iso-label" as="xs:string?">
+    <xsl:param name="value" as="xs:string?"/>
+    <xsl:variable name="v" select="replace(string($value), '^[ \t\r\n]+|[ \t\r\n]+$', '')"/>
+    <xsl:if test="matches($v, '^-?\d{4,}(-\d{2}(-\d{2})?)?(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$')">
+      <xsl:variable name="neg" select="starts-with($v, '-')"/>
+      <xsl:variable name="parts" select="tokenize(substring-before(concat(replace($v, '^-', ''), 'T'), 'T'), '-')"/>
+      <xsl:variable name="year" select="xs:integer($parts[1])"/>
+      <xsl:variable name="month" select="$parts[2] ! xs:integer(.)"/>
+      <xsl:variable name="day" select="$parts[3] ! xs:integer(.)"/>
+      <xsl:variable name="y" select="if ($neg) then concat($year, ' BC') else string($year)"/>
+      <xsl:choose>
+        <xsl:when test="exists($month) and not($month ge 1 and $month le 12)"/>
+        <xsl:when test="exists($day) and not($day ge 1 and $day le fp:days(if ($neg) then -$year else $year, $month))"/>
+        <xsl:when test="exists($day)"><xsl:sequence select="concat($day, ' ', $fp:months[$month], ' ', $y)"/></xsl:when>
+        <xsl:when test="exists($month)"><xsl:sequence select="concat($fp:months[$month], ' ', $y)"/></xsl:when>
+        <xsl:otherwise><xsl:sequence select="$y"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:if>
+  </xsl:function>
+
+  <xsl:function name="fp:days" as="xs:integer">
+    <xsl:param name="year" as="xs:integer"/>
+    <xsl:param name="month" as="xs:integer"/>
+    <xsl:sequence select="if ($month = 2) then (if ($year mod 4 = 0 and ($year mod 100 != 0 or $year mod 400 = 0)) then 29 else 28)
+      else if ($month = (4, 6, 9, 11)) then 30 else 31"/>
+  </xsl:function>
+
+  <!-- The display label of a <date>: its @when (or @when-iso) labelled; else @notBefore/@notAfter
+       as a range ("1930–1935", "after 1930", "before 1935"), else @from/@to ("from 1930", "until
+       1935"); else its text when that is an ISO date; else, a date that cannot be read, as
+       written. toolkit/tei/facts.py, date_label (the model's label of a document's date). -->
+  <xsl:function name="f:date-element-label" as="xs:string">
+    <xsl:param name="d" as="element()"/>
+    <xsl:variable name="text" select="normalize-space($d)"/>
+    <xsl:variable name="when" select="fp:date-attr($d, 'when')"/>
+    <xsl:variable name="ranges" select="(fp:date-range($d, 'notBefore', 'notAfter', 'after', 'before'),
+                                         fp:date-range($d, 'from', 'to', 'from', 'until'))"/>
+    <xsl:sequence select="if ($when != '') then (fp:iso-label($when), $text[. != ''], $when)[1]
+      else if (exists($ranges)) then $ranges[1]
+      else (fp:iso-label($text), $text)[1]"/>
+  </xsl:function>
+
+  <xsl:function name="fp:date-attr" as="xs:string">
+    <xsl:param name="d" as="element()"/>
+    <xsl:param name="name" as="xs:string"/>
+    <xsl:sequence select="replace(string(($d/@*[local-name() = $name][normalize-space()], $d/@*[local-name() = concat($name, '-iso')])[1]),
+                                  '^[ \t\r\n]+|[ \t\r\n]+$', '')"/>
+  </xsl:function>
+
+  <!-- a range's label ("1930–1935", "after 1930" …), the text when a bound is no ISO date, () when
+       the date has neither bound -->
+  <xsl:function name="fp:date-range" as="xs:string?">
+    <xsl:param name="d" as="element()"/>
+    <xsl:param name="lo" as="xs:string"/>
+    <xsl:param name="hi" as="xs:string"/>
+    <xsl:param name="after" as="xs:string"/>
+    <xsl:param name="before" as="xs:string"/>
+    <xsl:variable name="start" select="fp:date-attr($d, $lo)"/>
+    <xsl:variable name="end" select="fp:date-attr($d, $hi)"/>
+    <xsl:if test="$start != '' or $end != ''">
+      <xsl:variable name="a" select="if ($start != '') then fp:iso-label($start) else ''"/>
+      <xsl:variable name="b" select="if ($end != '') then fp:iso-label($end) else ''"/>
+      <xsl:sequence select="if (empty($a) or empty($b)) then (normalize-space($d)[. != ''], string-join(($start, $end)[. != ''], '–'))[1]
+        else if ($a != '' and $b != '') then (if ($a = $b) then $a else if (contains($a || $b, ' ')) then concat($a, ' – ', $b) else concat($a, '–', $b))
+        else if ($a != '') then concat($after, ' ', $a) else concat($before, ' ', $b)"/>
+    </xsl:if>
+  </xsl:function>
+
   <!-- ====================================================================== reading text -->
   <!-- The reading text of nodes (each read as asked for itself: a note gives its own text),
        joined: the rule of toolkit/tei/reading.py (text_of), which docs/encoding.md states. -->

@@ -36,10 +36,9 @@
     <xsl:variable name="title-el" select="f:title-element($header)"/>
     <!-- the model's title (toolkit/tei/facts.py), as every output and listing shows it -->
     <xsl:variable name="title" select="($doc/@title[normalize-space()], f:reading-text($title-el)[. != ''], $doc-key)[1]"/>
-    <xsl:variable name="when" select="($header/tei:profileDesc/tei:creation//tei:date/(@when, @from, @notBefore),
-                                       $doc/@when)[normalize-space()][1]"/>
-    <xsl:variable name="date" select="if ($when) then f:date-label($when)
-                                      else normalize-space($doc/date)"/>
+    <!-- the model's date label (toolkit/tei/facts.py, date_label), as the HTML and every listing show it -->
+    <xsl:variable name="date" select="string(($doc/date[normalize-space()],
+      ($header/tei:profileDesc/tei:creation//tei:date)[1]/f:date-element-label(.))[1])"/>
     <xsl:variable name="lang" select="(for $l in (tei:text/@xml:lang, @xml:lang,
                                        $header/tei:profileDesc/tei:langUsage/tei:language/@ident)
                                        return ty:lang($l))[. != ''][1]"/>

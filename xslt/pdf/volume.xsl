@@ -30,8 +30,8 @@
   <xsl:variable name="header" select="/tei:TEI/tei:teiHeader"/>
   <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
   <xsl:variable name="volume-title" select="f:edition-title(/, $edition-context)"/>
-  <xsl:variable name="when" select="($header/tei:fileDesc/tei:publicationStmt/tei:date/(@when, .))[normalize-space()][1]"/>
-  <xsl:variable name="date-label" select="if ($when) then f:date-label($when) else f:date-label($build-date)"/>
+  <xsl:variable name="published" select="$header/tei:fileDesc/tei:publicationStmt/tei:date[normalize-space() or @*][1]"/>
+  <xsl:variable name="date-label" select="if ($published) then f:date-element-label($published) else f:date-label($build-date)"/>
   <xsl:variable name="lang" select="(ty:lang(/tei:TEI/@xml:lang), ty:lang($default-lang), 'en')[. != ''][1]"/>
 
   <xsl:template match="/">

@@ -110,7 +110,7 @@
             <xsl:for-each select="current-group()">
               <xsl:if test="position() gt 1">; </xsl:if>
               <xsl:choose>
-                <xsl:when test="self::tei:date and not(normalize-space())"><xsl:value-of select="f:date-label(@when)"/></xsl:when>
+                <xsl:when test="self::tei:date and not(normalize-space())"><xsl:value-of select="f:date-element-label(.)"/></xsl:when>
                 <xsl:otherwise><xsl:sequence select="fp:inline(.)"/></xsl:otherwise>
               </xsl:choose>
             </xsl:for-each>

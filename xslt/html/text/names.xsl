@@ -112,7 +112,11 @@
       </xsl:when>
       <xsl:otherwise>
         <span class="tei-{local-name()}">
-          <xsl:if test="@from and @to"><xsl:attribute name="title" select="concat(f:date-label(@from), ' – ', f:date-label(@to))"/></xsl:if>
+          <!-- a range: its label as a tooltip (f:date-element-label: "17 April 1937 – 15 June 1937") -->
+          <xsl:if test="@from or @to or @notBefore or @notAfter">
+            <xsl:variable name="label" select="f:date-element-label(.)"/>
+            <xsl:if test="$label != normalize-space(.)"><xsl:attribute name="title" select="$label"/></xsl:if>
+          </xsl:if>
           <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
       </xsl:otherwise>
