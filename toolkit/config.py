@@ -157,6 +157,11 @@ SCHEMA: dict[str, dict[str, str]] = {
     "pdf": {"standards": "str|list", "font_paths": "str|list", "max_volume_pages": "int>0",
             "max_document_pages": "int>0"},
     "import": {"repositories": "table"},
+    # the edition's conventions (toolkit/tei/conventions.py): the optional fields of "Document
+    # information" (label = selectors) and the note type saying the source names them all; the
+    # @reason of the <gap> that stands for a text not transcribed
+    "document_info": {"fields": "table:str", "all_fields_note": "str"},
+    "text": {"not_transcribed": "str|list"},
 }
 _TYPE_WORDS = {"str": "a string", "str|list": "a string or a list of strings", "int>0": "a whole number above 0",
                "table": "a table", "table:str": "a table of strings"}

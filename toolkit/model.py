@@ -17,8 +17,8 @@ from lxml import etree
 from .config import Config
 from .tei import T, XML_ID, local, norm_space
 from .tei.classes import CLASSES, not_rendered
-from .tei.facts import (INFO_FIELDS, date_label, date_value, document_date_element, info_fields,
-                        title_element)
+from .tei.conventions import conventions, info_fields, transcribed
+from .tei.facts import date_label, date_value, document_date_element, title_element
 from .tei.facts import document_date  # noqa: F401  (re-exported: the tests' and callers' name)
 from .tei.facts import written as written_date
 from .tei.geo import parse_geo
@@ -67,9 +67,9 @@ class Document:
     date_label: str = ""         # the display label (toolkit/tei/facts.py, date_label)
     summary: str = ""
     transcribed: bool = True
-    # which of the archive's optional fields (INFO_FIELDS) the header gives, space-separated:
-    # "Document information" shows a field's "Not given in the source" row only in editions
-    # where some document gives it
+    # which of the edition's optional fields of "Document information" (toolkit/tei/
+    # conventions.py) the header gives, space-separated: a field's "Not given in the source" row
+    # shows only in editions where some document gives it
     fields: str = ""
     date_written: str = ""       # the date as the source writes it
     # the id the file gives (its root's xml:id, else its name); `id` differs only where several
@@ -87,6 +87,7 @@ class Edition:
                  edition_file: Path | None, base: Path,
                  known_documents: dict[Path, tuple] | None = None):
         self.config = config
+        self.conventions = conventions(config)  # the edition's own ([document_info], [text])
         # Documents whose facts a caller already knows (the HTML build's cache, keyed by the
         # file's bytes): (id, title, when, date label, summary, transcribed, fields, date as
         # written) per canonical path.
@@ -260,18 +261,16 @@ class Edition:
             if dated is not None else ("", "", "")
         abstract = header.find(f"{T}profileDesc/{T}abstract") if header is not None else None
         summary = text_of(abstract) if abstract is not None else ""
-        body = root.find(f"{T}text/{T}body")
-        transcribed = not (body is not None and body.find(f"{T}gap[@reason='not-transcribed']") is not None)
         doc_id = root.get(XML_ID) or path.stem
-        return Document(doc_id, path, self.href(path), title, when, label, summary, transcribed,
-                        info_fields(header), written)
+        return Document(doc_id, path, self.href(path), title, when, label, summary,
+                        transcribed(root, self.conventions), info_fields(header, self.conventions), written)
 
     def info_fields(self) -> str:
         """The optional fields of "Document information" that some document of the edition
-        gives (INFO_FIELDS order, space-separated): only these get a "Not given in the source"
-        row on the pages of the documents that lack them."""
+        gives (their configured order, space-separated): only these get a "Not given in the
+        source" row on the pages of the documents that lack them."""
         present = {f for d in self.documents for f in d.fields.split()}
-        return " ".join(f for f in INFO_FIELDS if f in present)
+        return " ".join(f.name for f in self.conventions.info_fields if f.name in present)
 
     # -- pointers --------------------------------------------------------------------------
     def resolve(self, pointer: str, from_file: Path) -> tuple[Path, str] | None:

@@ -420,8 +420,12 @@ class HtmlBuild:
     def _edition_attrs(self, root) -> None:
         """Facts of the whole edition that document pages show, as attributes of <edition>:
         info-fields, the optional fields of "Document information" some document gives
-        (Edition.info_fields; part of every document page's fingerprint)."""
+        (Edition.info_fields; part of every document page's fingerprint); and the fields
+        themselves, as the edition configures them (toolkit/tei/conventions.py), as the first
+        children: <info-field name label find/>."""
         root.set("info-fields", self.info_fields)
+        for f in reversed(self.ed.conventions.info_fields):
+            root.insert(0, etree.Element("info-field", name=f.name, label=f.label, find=" ".join(f.find)))
 
     def _doc_ctx_el(self, d) -> etree._Element:
         e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
@@ -452,7 +456,8 @@ class HtmlBuild:
             self._doc_by_name: dict[str, list[str]] = {}
             for x in self.ed.documents:
                 self._doc_by_name.setdefault(x.file.name, []).append(x.id)
-            self._ctx_head = "<edition" + "".join(f" {k}={quoteattr(v)}" for k, v in ctx_root.attrib.items()) + ">"
+            self._ctx_head = "<edition" + "".join(f" {k}={quoteattr(v)}" for k, v in ctx_root.attrib.items()) + ">" \
+                + "".join(etree.tostring(f, encoding="unicode") for f in ctx_root.iterchildren("info-field"))
             self._ctx_parts = True
         docs = self.ed.documents
         i = self._doc_index[d.id]
@@ -689,7 +694,8 @@ class HtmlBuild:
                              suffixes=(".xsl", ".xml", ".css", ".js", ".svg"))
         edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
         edition_bytes = edition_src.data if edition_src is not None and edition_src.ok else b""
-        site_hash = digest(styles, ed.config.title, edition_bytes, str(PER_PAGE))
+        # (the edition's conventions: its fields of "Document information", its transcription marker)
+        site_hash = digest(styles, ed.config.title, edition_bytes, str(PER_PAGE), repr(ed.conventions))
         docmap = digest(*(f"{d.id}\x1f{self.doc_page[d.id]}\x1f{canon(d.file).as_uri()}"
                           for d in ed.documents))
         base = digest(site_hash, docmap)

@@ -1,5 +1,6 @@
-"""Document facts read from a TEI header: the title element, the date, the optional fields of
-"Document information"."""
+"""Document facts read from a TEI document: the title element, the date and its label. (The
+optional fields of "Document information" and the transcription marker are the edition's
+conventions: toolkit/tei/conventions.py.)"""
 from __future__ import annotations
 
 import re
@@ -9,35 +10,6 @@ from lxml import etree
 from ..xmlsafe import TEI_NS
 from . import T, norm_space
 from .reading import text_of
-
-# Optional fields of "Document information" (xslt/html/pages/document-info.xsl, which looks for
-# them the same way): a respStmt whose resp starts with "obtain" or "translat" (titleStmt,
-# editionStmt), a record idno, an original classification.
-INFO_FIELDS = ("obtained", "translated", "record", "classification")
-_RESP_FIELDS = etree.XPath("tei:fileDesc/tei:titleStmt/tei:respStmt/tei:resp | "
-                           "tei:fileDesc/tei:editionStmt/tei:respStmt/tei:resp", namespaces={"tei": TEI_NS})
-_RECORD_FIELD = etree.XPath(".//tei:idno[@type = 'record' or @type = 'recordId' or @type = 'record-id' "
-                            "or @type = 'RecordID']", namespaces={"tei": TEI_NS})
-_CLASS_FIELD = etree.XPath(".//tei:note[@type = 'classification' or @type = 'original-classification'] | "
-                           ".//tei:classCode | .//tei:term[@type = 'classification']", namespaces={"tei": TEI_NS})
-# A header whose source names the archive's fields, even without values (this edition's
-# notesStmt/note[@type='source-fields'], docs/encoding.md), has all of them.
-_SOURCE_FIELDS = etree.XPath("tei:fileDesc/tei:notesStmt/tei:note[@type = 'source-fields']",
-                             namespaces={"tei": TEI_NS})
-
-
-def info_fields(header) -> str:
-    """Which INFO_FIELDS a teiHeader gives (space-separated)."""
-    if header is None:
-        return ""
-    if _SOURCE_FIELDS(header):
-        return " ".join(INFO_FIELDS)
-    resps = [norm_space("".join(r.itertext())).lower() for r in _RESP_FIELDS(header)]
-    have = {"obtained": any(r.startswith("obtain") for r in resps),
-            "translated": any(r.startswith("translat") for r in resps),
-            "record": bool(_RECORD_FIELD(header)), "classification": bool(_CLASS_FIELD(header))}
-    return " ".join(f for f in INFO_FIELDS if have[f])
-
 
 # Titles that only date a document (the letters' <title type="iso-date">1894-07-20</title>): never
 # the document's title when it has another one.

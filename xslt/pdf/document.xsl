@@ -42,7 +42,8 @@
     <xsl:variable name="lang" select="(for $l in (tei:text/@xml:lang, @xml:lang,
                                        $header/tei:profileDesc/tei:langUsage/tei:language/@ident)
                                        return ty:lang($l))[. != ''][1]"/>
-    <xsl:variable name="transcribed" select="not(tei:text/tei:body/tei:gap[@reason = 'not-transcribed'])"/>
+    <!-- the model's transcription status ([text] not_transcribed in edition.toml) -->
+    <xsl:variable name="transcribed" select="not($doc/@transcribed = 'false')"/>
     <xsl:variable name="short" select="if (string-length($title) gt 70)
                                        then concat(replace(substring($title, 1, 68), '\s+\S*$', ''), ' …')
                                        else $title"/>

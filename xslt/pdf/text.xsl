@@ -358,7 +358,9 @@
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-add'"/></xsl:call-template>
   </xsl:template>
   <xsl:template match="tei:gap">
-    <xsl:value-of select="concat('#ed-gap(reason: ', ty:lit(@reason), ')')"/>
+    <!-- in the body of a document the model says is not transcribed: the marker of that -->
+    <xsl:value-of select="concat('#ed-gap(reason: ', ty:lit(@reason),
+      if (parent::tei:body and f:document(.)/@transcribed = 'false') then ', untranscribed: true' else '', ')')"/>
     <xsl:apply-templates/>
   </xsl:template>
   <xsl:template match="tei:space">#ed-space()</xsl:template>

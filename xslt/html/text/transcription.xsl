@@ -99,7 +99,9 @@
   <xsl:template match="tei:gap" mode="m:text">
     <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
     <xsl:choose>
-      <xsl:when test="@reason = 'not-transcribed'">
+      <!-- the marker of a text that is not transcribed: a gap in the body of a document the model
+           says is not transcribed ([text] not_transcribed in edition.toml) -->
+      <xsl:when test="parent::tei:body and f:document(.)/@transcribed = 'false'">
         <xsl:element name="{if ($inline) then 'span' else 'p'}">
           <xsl:attribute name="class" select="'tei-gap not-transcribed'"/>
           <xsl:text>The text of this document is not transcribed in this edition.</xsl:text>
