@@ -177,3 +177,26 @@ DATES = [
 def test_date_label_of_a_date(xml, want):
     from toolkit.tei.facts import date_label
     check("f:date-element-label(.)", date_label, [(xml, want)])
+
+
+# -- marginal notes (toolkit/tei/notes.py is_marginal ≡ f:is-marginal) ---------------------------
+MARGINAL = [
+    ('<note hand="#hand-archive">by hand</note>', "true"),  # any @hand (the PDF said: footnote)
+    ('<note place="margin">in the margin</note>', "true"),
+    ('<note type="marginal">marginal</note>', "true"),
+    ('<note type="handwritten">handwritten</note>', "true"),
+    ('<note type="gloss">gloss</note>', "true"),
+    ('<note hand="#hand-b" place="top">top</note>', "true"),
+    ('<note place="bottom left">two tokens</note>', "true"),
+    ('<note place="before-entry">before</note>', "true"),
+    ('<note place="foot">a footnote</note>', "false"),
+    ('<note place="inline">inline</note>', "false"),
+    ('<note type="editorial">editorial</note>', "false"),
+    ("<note>plain</note>", "false"),
+]
+
+
+@pytest.mark.parametrize("xml,want", MARGINAL, ids=[x for x, _ in MARGINAL])
+def test_marginal_note(xml, want):
+    from toolkit.tei.notes import is_marginal
+    check("string(f:is-marginal(.))", lambda e: str(is_marginal(e)).lower(), [(xml, want)])

@@ -160,7 +160,7 @@
           </xsl:if>
 
           <xsl:call-template name="f:note-list">
-            <xsl:with-param name="notes" select="$texts//tei:note[not(fp:is-marginal(.))]"/>
+            <xsl:with-param name="notes" select="$texts//tei:note[not(f:is-marginal(.))]"/>
           </xsl:call-template>
 
           <xsl:call-template name="f:witness-list">

@@ -42,6 +42,17 @@
     <xsl:sequence select="($own[. != ''], normalize-space($context/edition/@title)[. != ''], 'TEI edition')[1]"/>
   </xsl:function>
 
+  <!-- ============================================================================= notes -->
+  <!-- Whether a note stands beside the text (in the margin) rather than as a numbered note: by
+       its @type (class marginal-types: handwritten, marginal, gloss), any @hand, or a token of
+       its @place (class marginal-places). The HTML page and the PDF both place notes by it.
+       toolkit/tei/notes.py, is_marginal. -->
+  <xsl:function name="f:is-marginal" as="xs:boolean">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="$note/@type = $c:marginal-types or exists($note/@hand)
+      or tokenize(string($note/@place), '[ \t\r\n]+') = $c:marginal-places"/>
+  </xsl:function>
+
   <!-- ============================================================================= dates -->
   <xsl:variable name="fp:months" as="xs:string+" select="('January', 'February', 'March', 'April', 'May',
     'June', 'July', 'August', 'September', 'October', 'November', 'December')"/>

@@ -229,9 +229,10 @@
                           else if ($i le 26) then codepoints-to-string(64 + $i) else string($i)"/>
   </xsl:function>
 
-  <!-- Notes: handwritten ones in the outer margin, the others numbered footnotes; a note
-       inside a note or a margin note stays in the text. -->
-  <xsl:template match="tei:note[@type = 'handwritten' or (@hand and @place)]">
+  <!-- Notes: marginal ones (f:is-marginal, as on the HTML page: handwritten, with a hand, or
+       placed in a margin) in the outer margin, the others numbered footnotes; a note inside a
+       note or a margin note stays in the text. -->
+  <xsl:template match="tei:note[f:is-marginal(.)]">
     <xsl:for-each select=".//(tei:persName | tei:placeName | tei:orgName | tei:name | tei:rs | tei:geogName)">
       <xsl:value-of select="ty:ix(.)"/>
     </xsl:for-each>

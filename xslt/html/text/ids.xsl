@@ -20,7 +20,7 @@
     <!-- footnote-style notes also count under '#fn', the running number of their labels -->
     <xsl:accumulator-rule match="tei:text//tei:*[local-name() = $c:citable]"
       select="let $v := map:put($value, local-name(), (($value(local-name()), 0)[1]) + 1)
-              return if (self::tei:note and not(fp:is-marginal(.)))
+              return if (self::tei:note and not(f:is-marginal(.)))
                      then map:put($v, '#fn', (($v('#fn'), 0)[1]) + 1) else $v"/>
   </xsl:accumulator>
 
@@ -58,11 +58,4 @@
     <xsl:sequence select="($note/accumulator-before('fp:counts')('#fn'), 0)[1]"/>
   </xsl:function>
 
-  <!-- Notes shown beside the text (handwritten, or placed in a margin / on the page) rather than
-       as numbered notes at the end. -->
-  <xsl:function name="fp:is-marginal" as="xs:boolean">
-    <xsl:param name="note" as="element()"/>
-    <xsl:sequence select="$note/@type = $c:marginal-types or exists($note/@hand)
-      or tokenize(string($note/@place), '\s+') = $c:marginal-places"/>
-  </xsl:function>
 </xsl:stylesheet>
