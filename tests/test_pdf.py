@@ -197,7 +197,7 @@ def test_seal_signature_and_source_line(volume):
     i = page_of(volume, "CC SECRETARY", 5)
     text = flat(volume[i])
     assert "seal: CC seal" in text.replace("SEAL", "seal")
-    assert re.search(r"signed \(hand B\)\s*I\. Stalin", text)
+    assert re.search(r"signed \(hand: signature\)\s*I\. Stalin", text)  # f:hand-label, as in HTML
     assert "RGASPI f. 17, op. 162, d. 20, l. 62-63" in text
     assert "Obtained by Jamil Hasanli" in text and "Translated by Gary Goldberg" in text
     # the summary follows the text
@@ -236,7 +236,7 @@ def test_margin_notes_beside_their_anchor(volume):
                          ("point 540 is in classified storage", "540. An NKID issue")):
         assert page_of(volume, note, 3) == page_of(volume, anchor, 3), note
     i = page_of(volume, "point 539 is in classified storage", 3)
-    assert "hand A, top of page" in flat(volume[i])
+    assert "hand: archive, top of page" in flat(volume[i])  # f:hand-label, as in HTML
 
 
 def test_notes_on_the_page_of_their_call(fixtures_built):

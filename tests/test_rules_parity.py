@@ -200,3 +200,35 @@ MARGINAL = [
 def test_marginal_note(xml, want):
     from toolkit.tei.notes import is_marginal
     check("string(f:is-marginal(.))", lambda e: str(is_marginal(e)).lower(), [(xml, want)])
+
+
+# -- hands (toolkit/tei/notes.py hand_label ≡ f:hand-label) ---------------------------------------
+HANDS_DOC = ('<TEI><teiHeader><fileDesc><sourceDesc><msDesc><physDesc><handDesc>'
+             '<handNote xml:id="hand-archive">Notes of the archive.</handNote>'
+             '<handNote xml:id="hand-b"><persName>V. M.  Molotov</persName> signed.</handNote>'
+             '<handNote xml:id="h3" n="A" scribe="Anna">A hand with a siglum.</handNote>'
+             '<handNote xml:id="h4" scribe=" Anna  Secretary ">Blue ink.</handNote>'
+             '<handNote xml:id="h5" scribeRef="persons.xml#pmb1">Pencil.</handNote>'
+             '<handNote>No id.</handNote>'
+             '</handDesc></physDesc></msDesc></sourceDesc></fileDesc></teiHeader>'
+             '<text><body><p><seg hand="{}">x</seg></p></body></text></TEI>')
+HANDS = [
+    ("#hand-archive", "archive"),       # the id without "hand-" (HTML's label; PDF said "A")
+    ("#hand-b", "V. M. Molotov"),       # the scribe's name (PDF said "B")
+    ("#h3", "A"),                       # @n first (a siglum the edition gives)
+    ("#h4", "Anna Secretary"),          # @scribe
+    ("#h5", "pmb1"),                    # the id @scribeRef points at
+    ("hands.xml#hand-b", "V. M. Molotov"),  # the file part is not read
+    ("hand-b", "V. M. Molotov"),        # a bare id (PDF said "")
+    ("#hand-archive #h3", "archive"),   # the first pointer
+    ("#hand-nowhere", "nowhere"),       # names no handNote: its id, as HTML said
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize("pointer,want", HANDS, ids=[p or "(empty)" for p, _ in HANDS])
+def test_hand_label(pointer, want):
+    from toolkit.tei.notes import hand_label
+    rows = [(HANDS_DOC.format(pointer), want)]
+    check("string(f:hand-label(string(.//tei:seg/@hand), .))",
+          lambda root: hand_label(root.find(f".//{{{TEI_NS}}}seg").get("hand"), root) or "", rows)

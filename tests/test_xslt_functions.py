@@ -41,3 +41,15 @@ def test_choice_and_app_readings():
         f"<app {t}><note>n</note></app>",
     ])
     assert got == ["L", "G", ""]
+
+
+def test_hand_note_labels():
+    t = f'xmlns="{TEI_NS}"'
+    got = xpath_each("f:hand-note-label(.)", [
+        f'<handNote {t} xml:id="hand-archive">Notes.</handNote>',
+        f'<handNote {t} xml:id="h1" n=" A ">Siglum.</handNote>',
+        f'<handNote {t} xml:id="h2"><persName>Molotov</persName></handNote>',
+        f'<handNote {t}>No id, no name.</handNote>',  # still a label (empty), the PDF's list needs one
+    ])
+    assert got == ["archive", "A", "Molotov", ""]
+    assert xpath("string(f:hand-label('', .))", f"<p {t}/>") == ""

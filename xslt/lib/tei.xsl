@@ -53,6 +53,48 @@
       or tokenize(string($note/@place), '[ \t\r\n]+') = $c:marginal-places"/>
   </xsl:function>
 
+  <!-- ============================================================================= hands -->
+  <!-- The handNote a hand pointer names ("#h2", "hands.xml#h2", "h2": by the id after the last
+       "#"), in the document of $from; by a key (a manuscript with a change of hand every few
+       lines would otherwise search the whole document each time). -->
+  <xsl:key name="fp:hand-note" match="tei:handNote[@xml:id]" use="string(@xml:id)"/>
+  <xsl:function name="f:hand-note" as="element()?">
+    <xsl:param name="hand" as="xs:string?"/>
+    <xsl:param name="from" as="node()"/>
+    <xsl:variable name="id" select="fp:hand-id($hand)"/>
+    <xsl:sequence select="if (not($id)) then ()
+      else if (root($from) instance of document-node()) then key('fp:hand-note', $id, root($from))[1]
+      else (root($from)//tei:handNote[@xml:id = $id])[1]"/>
+  </xsl:function>
+
+  <!-- The label of the hand a pointer names, as both outputs print it ("hand: archive"): its
+       handNote's label (f:hand-note-label); a pointer that names no handNote of the document by
+       its id without a leading "hand-"; () for an empty pointer. toolkit/tei/notes.py,
+       hand_label. -->
+  <xsl:function name="f:hand-label" as="xs:string?">
+    <xsl:param name="hand" as="xs:string?"/>
+    <xsl:param name="from" as="node()"/>
+    <xsl:variable name="note" select="f:hand-note($hand, $from)"/>
+    <xsl:sequence select="if (exists($note)) then f:hand-note-label($note)
+      else fp:hand-id($hand)[. != ''] ! replace(., '^hand-', '')"/>
+  </xsl:function>
+
+  <!-- A handNote's label: its @n; else the scribe's name (its persName, @scribe, or the id
+       @scribeRef points at); else its id without a leading "hand-"; else "". toolkit/tei/notes.py,
+       hand_note_label. -->
+  <xsl:function name="f:hand-note-label" as="xs:string">
+    <xsl:param name="note" as="element()"/>
+    <xsl:sequence select="((normalize-space($note/@n), normalize-space($note/tei:persName[1]),
+      normalize-space($note/@scribe), fp:hand-id($note/@scribeRef),
+      replace(normalize-space($note/@xml:id), '^hand-', ''))[. != ''], '')[1]"/>
+  </xsl:function>
+
+  <!-- the id a pointer names: its first token, after the last "#" -->
+  <xsl:function name="fp:hand-id" as="xs:string">
+    <xsl:param name="pointer" as="xs:string?"/>
+    <xsl:sequence select="replace(string(tokenize(normalize-space($pointer), ' ')[1]), '^.*#', '')"/>
+  </xsl:function>
+
   <!-- ============================================================================= dates -->
   <xsl:variable name="fp:months" as="xs:string+" select="('January', 'February', 'March', 'April', 'May',
     'June', 'July', 'August', 'September', 'October', 'November', 'December')"/>

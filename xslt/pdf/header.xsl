@@ -35,12 +35,12 @@
     <xsl:text>]&#10;</xsl:text>
   </xsl:template>
 
-  <!-- Hands, with the letters used in the margin and at signatures -->
+  <!-- Hands, with the labels used in the margin and at signatures (f:hand-note-label) -->
   <xsl:template match="tei:handDesc" mode="ty:hands">
     <xsl:text>#ed-hands[</xsl:text>
     <xsl:for-each select="tei:handNote">
       <xsl:if test="position() gt 1"><xsl:text> </xsl:text></xsl:if>
-      <xsl:value-of select="concat(ty:mark(.), '#ed-hand(', ty:lit(ty:hand-label(@xml:id/concat('#', .), .)), ')[')"/>
+      <xsl:value-of select="concat(ty:mark(.), '#ed-hand(', ty:lit(f:hand-note-label(.)), ')[')"/>
       <xsl:apply-templates select="if (tei:p) then tei:p/node() else node()"/>
       <xsl:text>]</xsl:text>
     </xsl:for-each>

@@ -208,7 +208,7 @@
   <xsl:template match="tei:signed">
     <xsl:call-template name="ty:call">
       <xsl:with-param name="fn" select="'ed-signed'"/>
-      <xsl:with-param name="args" select="concat('hand: ', ty:lit(ty:hand-label(@hand, .)))"/>
+      <xsl:with-param name="args" select="concat('hand: ', ty:lit(string(f:hand-label(@hand, .))))"/>
     </xsl:call-template>
   </xsl:template>
   <xsl:template match="tei:salute">
@@ -217,17 +217,6 @@
   <xsl:template match="tei:dateline">
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-dateline'"/></xsl:call-template>
   </xsl:template>
-
-  <!-- Hands: letters A, B, … in the order the document's handNotes declare them. -->
-  <xsl:function name="ty:hand-label" as="xs:string">
-    <xsl:param name="pointer" as="xs:string?"/>
-    <xsl:param name="from" as="node()"/>
-    <xsl:variable name="id" select="substring-after(normalize-space($pointer), '#')"/>
-    <xsl:variable name="hands" select="root($from)//tei:handNote/@xml:id/string()"/>
-    <xsl:variable name="i" select="index-of($hands, $id)[1]"/>
-    <xsl:sequence select="if (empty($i)) then (if ($id) then $id else '')
-                          else if ($i le 26) then codepoints-to-string(64 + $i) else string($i)"/>
-  </xsl:function>
 
   <!-- Notes: marginal ones (f:is-marginal, as on the HTML page: handwritten, with a hand, or
        placed in a margin) in the outer margin, the others numbered footnotes; a note inside a
@@ -238,7 +227,7 @@
     </xsl:for-each>
     <xsl:variable name="fn" select="if (ty:inline(.) or ../text()[normalize-space()])
                                     then 'ed-margin' else 'ed-margin-block'"/>
-    <xsl:value-of select="concat('#', $fn, '(hand: ', ty:lit(ty:hand-label(@hand, .)),
+    <xsl:value-of select="concat('#', $fn, '(hand: ', ty:lit(string(f:hand-label(@hand, .))),
                                  ', where: ', ty:lit(@place), ')[')"/>
     <xsl:apply-templates mode="ty:margin"/>
     <xsl:text>]</xsl:text>

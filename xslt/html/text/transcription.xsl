@@ -315,13 +315,14 @@
     <xsl:sequence select="if ($text != '' and $text != $siglum) then concat($siglum, ': ', $text) else ()"/>
   </xsl:function>
 
-  <!-- A change of hand: a small visible marker "[hand: X]" (the handNote's label, the scribe, the
-       pointer or the medium), outside the search index; content inside (not TEI, but met) is kept. -->
+  <!-- A change of hand: a small visible marker "[hand: X]" (the hand's label, f:hand-label, the
+       scribe, the pointer or the medium), outside the search index; content inside (not TEI, but
+       met) is kept. -->
   <xsl:template match="tei:handShift" mode="m:text" priority="1">
     <xsl:variable name="note" select="f:hand-note(@new, .)"/>
     <xsl:variable name="scribe" select="if (@scribe) then f:entity(@scribe, .) else ()"/>
     <xsl:variable name="label" select="(
-      if (normalize-space(@new)) then f:hand-label(@new, .) else (),
+      f:hand-label(@new, .),
       f:preferred-name($scribe),
       replace(normalize-space(@scribe), '^.*#', ''),
       normalize-space(@medium))[normalize-space()][1]"/>
@@ -362,7 +363,7 @@
     <span class="tei-{local-name()} closer-role"><xsl:next-match/></span>
   </xsl:template>
 
-  <!-- " (hand: archive)" for a @hand pointing at a handNote -->
+  <!-- " (hand: archive)" for a @hand (f:hand-label) -->
   <xsl:function name="fp:hand-suffix" as="xs:string">
     <xsl:param name="hand" as="attribute()?"/>
     <xsl:param name="from" as="element()"/>
@@ -370,26 +371,4 @@
     <xsl:sequence select="if ($label) then concat(' (hand: ', $label, ')') else ''"/>
   </xsl:function>
 
-  <!-- The handNote a hand pointer ("#h2", "hands.xml#h2": by its id) names, in the document of
-       $from: by a key (a manuscript with a change of hand every few lines would otherwise search
-       the whole document for each). -->
-  <xsl:key name="fp:hand-note" match="tei:handNote[@xml:id]" use="string(@xml:id)"/>
-  <xsl:function name="f:hand-note" as="element()?">
-    <xsl:param name="hand" as="xs:string?"/>
-    <xsl:param name="from" as="node()"/>
-    <xsl:variable name="id" select="replace(normalize-space($hand), '^.*#', '')"/>
-    <xsl:sequence select="if (not($id)) then ()
-      else if (root($from) instance of document-node()) then key('fp:hand-note', $id, root($from))[1]
-      else (root($from)//tei:handNote[@xml:id = $id])[1]"/>
-  </xsl:function>
-
-  <xsl:function name="f:hand-label" as="xs:string?">
-    <xsl:param name="hand" as="attribute()?"/>
-    <xsl:param name="from" as="element()"/>
-    <xsl:variable name="id" select="replace(normalize-space($hand), '^.*#', '')"/>
-    <xsl:variable name="note" select="f:hand-note($id, $from)"/>
-    <xsl:sequence select="if (not($id)) then ()
-      else if ($note/(@scribe, tei:persName, @scribeRef)) then normalize-space(($note/tei:persName, $note/@scribe, $note/@scribeRef)[1])
-      else replace($id, '^hand-', '')"/>
-  </xsl:function>
 </xsl:stylesheet>
