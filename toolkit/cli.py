@@ -169,8 +169,8 @@ def build_pdf(ctx, paths, out, authority, full, strict):
 @main.command("import")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the draft (default: the edition's document folder, "
-                   "doc-<date>.xml).")
+              help="Where to write the draft (default: the edition's document folder, named "
+                   "by edition.toml [import] file_name: doc-<date>.xml unless set).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Report format.")

@@ -7,14 +7,14 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from .files import Finder, inside
+from .options import ConfigError, Where, option, placeholders, read_options
+
+__all__ = ["Config", "ConfigError", "load_config", "find_config", "option_tables", "CONFIG_NAME"]
 
 CONFIG_NAME = "edition.toml"
-
-
-class ConfigError(Exception):
-    """edition.toml is unreadable or names something that is not there."""
 
 
 @dataclass
@@ -31,11 +31,24 @@ class Config:
     references: str = "auto"         # cross-file pointer check: auto | on | off
     output: str = "output"
     language: str = "en"
-    extra: dict = field(default_factory=dict)           # other tables, for build/import
+    extra: dict = field(default_factory=dict)           # the other tables as written (raw)
     validate_exclude: list[str] = field(default_factory=list)  # [validate] exclude: globs
     path: Path | None = None         # the edition.toml read, if any
     _files_cache: list[Path] | None = field(default=None, repr=False, compare=False)
     _refused: dict = field(default_factory=dict, repr=False, compare=False)
+    _options: dict = field(default_factory=dict, repr=False, compare=False)  # table → option set
+
+    def options(self, table: str):
+        """The option set of a table ([import], [pdf], …) as edition.toml gives it, defaults
+        for what it does not. ([edition], [schemas] and [validate] are Config's attributes.)"""
+        if table in CORE_ATTRS:
+            return CORE_TABLES[table](**{k: getattr(self, a) for k, a in CORE_ATTRS[table].items()})
+        if table not in self._options:
+            classes = option_tables()
+            if table not in classes:
+                raise KeyError(f"no table [{table}]; known: {', '.join(classes)}")
+            self._options[table] = read_options(classes[table], {}, table)
+        return self._options[table]
 
     def resolve(self, rel: str | None) -> Path | None:
         if rel is None:
@@ -145,77 +158,225 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-# The tables and keys edition.toml may hold, with the type each value must have: a key or table
-# not listed (a typo such as [htlm]) or a value of another type is a configuration error that
-# names the file, line and key. ("str|list": a string or a list of strings.)
-SCHEMA: dict[str, dict[str, str]] = {
-    "edition": {"title": "str", "sources": "str|list", "authority": "str|list", "edition_file": "str",
-                "schema": "str", "schematron": "str|list", "output": "str", "language": "str",
-                "references": "str"},
-    "schemas": {"catalogs": "str|list", "map": "table:str"},
-    "validate": {"exclude": "str|list"},
-    "pdf": {"standards": "str|list", "font_paths": "str|list", "max_volume_pages": "int>0",
-            "max_document_pages": "int>0"},
-    "import": {"repositories": "table"},
-    # the edition's conventions (toolkit/tei/conventions.py): the optional fields of "Document
-    # information" (label = selectors) and the note type saying the source names them all; the
-    # @reason of the <gap> that stands for a text not transcribed
-    "document_info": {"fields": "table:str", "all_fields_note": "str"},
-    "text": {"not_transcribed": "str|list"},
+# -- the tables of edition.toml ----------------------------------------------------------------
+# One option set (a dataclass, toolkit/options.py) per table; docs/configuration.md is generated
+# from them (scripts/config_reference.py). [edition], [schemas] and [validate] are mirrored by
+# Config's attributes (CORE_ATTRS); the builders' tables ([pdf], [html], …) belong to the
+# builders and are found through the registry.
+
+def _a_folder(value: str) -> str | None:
+    return None if value.strip() else "must name a folder"
+
+
+@dataclass
+class EditionOptions:
+    """The edition: its files, schemas and output. Paths and globs are relative to edition.toml."""
+
+    title: str = option("TEI edition", "The edition's title (site header, PDF title page, metadata).",
+                        example="Soviet Decisions on Xinjiang, 1935–1945")
+    sources: list[str] = option(["tei/**/*.xml"], "The documents: globs or folders (a folder stands "
+                                "for its XML files). The folder of the first is the document folder, "
+                                "where `edition import` writes its drafts.",
+                                example=["tei/doc-*.xml"])
+    authority: list[str] = option([], "Authority files (persons, places, organisations; entities "
+                                  "are linked by `@ref`). Not set: files holding `listPerson`, "
+                                  "`listPlace`, `listOrg` … among the sources are recognised.",
+                                  example=["tei/persons.xml", "tei/places.xml"])
+    edition_file: str | None = option(None, "The edition-level TEI file (title page, editors, "
+                                      "licence, editorial declaration).", example="tei/edition.xml")
+    schema: str | None = option(None, "The edition's RELAX NG schema (it must exist), used for every "
+                                "file. Not set: each file's `<?xml-model?>` decides. `edition import` "
+                                "points its drafts at it (an `<?xml-model?>` relative to the document "
+                                "folder; none when not set).", example="schema/edition.rng")
+    schematron: list[str] = option([], "The edition's Schematron files (`.sch`, or `.rng` with "
+                                   "embedded rules; they must exist). Not set: from `<?xml-model?>`. "
+                                   "`edition import` points its drafts at them, as for `schema`.",
+                                   example=["schema/edition.sch"])
+    output: str = option("output", "The output folder (`html/` and `pdf/` go inside); never read as "
+                         "a source.", check=_a_folder, rule="not empty")
+    language: str = option("en", "The language of the edition's text where a file does not say "
+                           "(BCP 47 tag): search stemming, PDF hyphenation.", example="de")
+    references: Literal["auto", "on", "off"] = option(
+        "auto", "The check that pointers between files resolve (`persons.xml#stalin`), made from "
+        "the edition's model: `auto` runs it for files that no Schematron checks.", example="on")
+
+
+@dataclass
+class SchemasOptions:
+    """Where schemas named by URL are found: nothing is downloaded."""
+
+    catalogs: list[str] = option([], "OASIS XML catalogs that map schema URLs to local files.",
+                                 example=["catalog.xml"])
+    map: dict[str, str] = option({}, "Schema URL → local copy (inside the edition's folder: files "
+                                 "outside it are never read). A remote schema with no local copy "
+                                 "gives one warning per run, never a network request.",
+                                 example={"http://www.tei-c.org/release/xml/tei/custom/schema/relaxng/"
+                                          "tei_all.rng": "schema/tei_all.rng"})
+
+
+@dataclass
+class ValidateOptions:
+    """`edition validate`."""
+
+    exclude: list[str] = option([], "Globs of files validation does not check (fixtures invalid on "
+                                "purpose): `**` any number of folders, `*` and `?` within a name, "
+                                "`[…]` a class; a folder stands for everything below it "
+                                "(docs/validation.md).",
+                                example=["tei/drafts/*.xml"])
+
+
+@dataclass
+class Repository:
+    """An archive the importer can split citations of into an msDesc."""
+
+    settlement: str = option(doc="Where the archive is (`msIdentifier/settlement`).")
+    language: str = option(doc="The language of its documents (`textLang`, \"inferred from the "
+                           "archival citation\").")
+
+
+# Archives whose citations the importer knows; [import.repositories] adds to them.
+REPOSITORIES = {name: Repository("Moscow", "ru") for name in
+                ("RGASPI", "GARF", "RGANI", "RGVA", "RGAE", "APRF", "AVP RF", "AVPRF")}
+FILE_NAME_FIELDS = {"date", "year"}
+_XML_ID = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*")
+
+
+def _file_name(value: str) -> str | None:
+    problem = placeholders(value, FILE_NAME_FIELDS)
+    if problem:
+        return problem
+    if "/" in value or "\\" in value or value.startswith("."):
+        return "must be a file name (no folders; drafts go into the document folder, or where -o says)"
+    if not value.endswith(".xml"):
+        return "must end in .xml"
+    return None
+
+
+def _xml_id(value: str) -> str | None:
+    return None if _XML_ID.fullmatch(value) else "must be an XML id (a letter or _, then letters, digits, . _ -)"
+
+
+@dataclass
+class ImportOptions:
+    """`edition import` (docs/import.md): how drafts are named and what ids they use."""
+
+    file_name: str = option(
+        "doc-{date}.xml", "The name of a draft written into the document folder (without -o). "
+        "Placeholders: {date}, the document's date from the top of the page in ISO form "
+        "(1937-06-14; 1937-06 for a month); {year}, its year. The name without .xml is the "
+        "document's `xml:id` (when it is not a valid one, as with `-o` to another name, the "
+        "default name's is used).",
+        check=_file_name, rule="a file name ending in .xml, without folders, with no "
+        "placeholders but {date} and {year} ({{ and }} for braces)", example="letter-{date}.xml")
+    archive_hand: str = option(
+        "hand-archive", "The `xml:id` of the hand (`handNote`) of the handwritten notes the translator "
+        "reports, which their `note/@hand` points to. Ids are unique across the edition: when "
+        "another document has it, the draft's gets the document's name appended (without the "
+        "file name's fixed start: hand-archive-1945-08-02).", check=_xml_id, rule="an XML id")
+    signature_hand: str = option(
+        "hand-signature", "The `xml:id` of the hand of the signature (`signed/@hand`), made unique "
+        "in the same way.", check=_xml_id, rule="an XML id, not archive_hand")
+    repositories: dict[str, Repository] = option(
+        REPOSITORIES, "Archives whose citations are split into an msDesc, by the name the citation "
+        "starts with; the ones given are added to the known ones (or replace one of the same name).",
+        merge=True, default_doc=", ".join(REPOSITORIES) + " (Moscow, ru)",
+        example={"Central State Archive": Repository("Almaty", "ru")})
+
+    def check(self):
+        if self.archive_hand == self.signature_hand:
+            return "signature_hand", "must differ from archive_hand"
+        return None
+
+
+_SELECTOR = re.compile(r"resp:\S+|[A-Za-z_][\w.-]*(?::\S+)?")
+
+
+def _selectors(value: dict) -> str | None:
+    for label, find in value.items():
+        if not label.strip():
+            return "a field needs a label"
+        if not find.split() or not all(_SELECTOR.fullmatch(s) for s in find.split()):
+            return (f"field {label!r}: {find!r} is not a list of selectors "
+                    "(resp:PREFIX, NAME or NAME:TYPE, space-separated)")
+    return None
+
+
+@dataclass
+class DocumentInfoOptions:
+    """The edition's own fields of "Document information" (docs/encoding.md); none by default."""
+
+    fields: dict[str, str] = option(
+        {}, "Fields in the order shown: label = where a teiHeader gives them, as space-separated "
+        "selectors: `resp:PREFIX` a respStmt whose resp starts with PREFIX (any case), `NAME` an "
+        "element of the header, `NAME:TYPE` one with that @type. Documents that lack a field some "
+        "other document gives show \"Not given in the source\".", check=_selectors,
+        rule="selectors resp:PREFIX, NAME or NAME:TYPE",
+        example={"Translated by": "resp:translat", "Record ID": "idno:record idno:recordId"})
+    all_fields_note: str = option(
+        "", "The @type of a notesStmt/note saying the source names every field (without values).",
+        default_doc="not set", example="source-fields")
+
+
+@dataclass
+class TextOptions:
+    """How the edition marks a document whose text is not transcribed."""
+
+    not_transcribed: list[str] = option(
+        [], "The @reason of a `<gap>` directly in `<body>` that stands for a text not transcribed: "
+        "its summary comes first in the PDF, the chronology marks the others \"full text\". Not "
+        "set: every document counts as transcribed.", example=["not-transcribed"])
+
+
+CORE_TABLES: dict[str, type] = {"edition": EditionOptions, "schemas": SchemasOptions,
+                                "validate": ValidateOptions, "import": ImportOptions,
+                                "document_info": DocumentInfoOptions, "text": TextOptions}
+# Config attribute of each key of the tables Config mirrors
+CORE_ATTRS = {
+    "edition": {f: f for f in ("title", "sources", "authority", "edition_file", "schema", "schematron",
+                               "output", "language", "references")},
+    "schemas": {"catalogs": "catalogs", "map": "schema_map"},
+    "validate": {"exclude": "validate_exclude"},
 }
-_TYPE_WORDS = {"str": "a string", "str|list": "a string or a list of strings", "int>0": "a whole number above 0",
-               "table": "a table", "table:str": "a table of strings"}
 
 
-def _type_ok(value, kind: str) -> bool:
-    if kind == "str":
-        return isinstance(value, str)
-    if kind == "str|list":
-        return isinstance(value, str) or (isinstance(value, list) and all(isinstance(x, str) for x in value))
-    if kind == "int>0":
-        return isinstance(value, int) and not isinstance(value, bool) and value > 0
-    if kind == "table":
-        return isinstance(value, dict)
-    if kind == "table:str":
-        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
-    return True
+def builder_option_classes() -> dict[str, type]:
+    """The option set of each builder's table ([html], [pdf], …), from the builder registry;
+    without one, the PDF builder's own. Imported here, on demand: most edition.toml files have
+    no builder table, and reading them must not import the builders."""
+    try:
+        from .outputs.registry import option_classes
+    except ModuleNotFoundError as e:
+        if e.name != "toolkit.outputs.registry":
+            raise
+        from .outputs.pdf_options import PdfOptions
+        return {"pdf": PdfOptions}
+    return dict(option_classes())
 
 
-def _line_of(text: str, table: str, key: str | None = None) -> int:
-    """The line of `[table]` (or of `key = ` inside it) in a TOML text, 0 when not found."""
-    current = None
-    for n, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        m = re.match(r"^\[\s*([^\]\s]+)\s*\]", stripped)
-        if m:
-            current = m.group(1).strip('"')
-            if key is None and (current == table or current.startswith(table + ".")):
-                return n
-            continue
-        if key is not None and current == table and re.match(rf"^{re.escape(key)}\s*=", stripped):
-            return n
-    return 0
+def option_tables() -> dict[str, type]:
+    """Every table edition.toml may hold, with its option set."""
+    return {**CORE_TABLES, **builder_option_classes()}
 
 
-def check_types(path: Path, data: dict, text: str) -> None:
-    """ConfigError for the first unknown table or key, or value of the wrong type."""
-    def where(table, key=None):
-        line = _line_of(text, table, key)
-        return f"{path}:{line}" if line else f"{path}"
+def _read_tables(path: Path, data: dict, text: str) -> dict:
+    """Each table of edition.toml as its option set; ConfigError for an unknown table or key, or
+    a bad value, naming the file, line and key."""
+    builders = None
+    out = {}
     for table, value in data.items():
-        if table not in SCHEMA:
-            raise ConfigError(f"{where(table)}: unknown table [{table}]; known: "
-                              f"{', '.join(f'[{t}]' for t in SCHEMA)}")
+        cls = CORE_TABLES.get(table)
+        if cls is None:
+            builders = builder_option_classes() if builders is None else builders
+            cls = builders.get(table)
+        where = Where(str(path), text, (table,))
+        if cls is None:
+            known = [*CORE_TABLES, *(builders or {})]
+            raise ConfigError(f"{where.at()}: unknown table [{table}]; known: "
+                              f"{', '.join(f'[{t}]' for t in known)}")
         if not isinstance(value, dict):
-            raise ConfigError(f"{where(table)}: {table} must be a table ([{table}])")
-        keys = SCHEMA[table]
-        for key, v in value.items():
-            if key not in keys:
-                raise ConfigError(f"{where(table, key)}: unknown key(s) in [{table}]: {key}; "
-                                  f"known: {', '.join(sorted(keys))}")
-            if not _type_ok(v, keys[key]):
-                raise ConfigError(f"{where(table, key)}: [{table}] {key} must be {_TYPE_WORDS[keys[key]]} "
-                                  f"(it is {v!r})")
+            raise ConfigError(f"{where.at()}: {table} must be a table ([{table}])")
+        out[table] = read_options(cls, value, where)
+    return out
 
 
 def load_config(path: Path | None = None, start: Path | None = None) -> Config:
@@ -237,42 +398,18 @@ def load_config(path: Path | None = None, start: Path | None = None) -> Config:
         raise ConfigError(f"{path}: cannot read it: {e.strerror or e}") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: {e}") from None
-    check_types(path, data, text)
-    ed = data.get("edition", {})
-
-    def as_list(v, key, table="edition"):
-        if v is None:
-            return []
-        return [v] if isinstance(v, str) else v
-
+    tables = _read_tables(path, data, text)
     cfg = Config(root=path.parent.resolve(), path=path)
-    if "title" in ed:
-        cfg.title = str(ed["title"])
-    if "sources" in ed:
-        cfg.sources = as_list(ed["sources"], "sources")
-    cfg.authority = as_list(ed.get("authority"), "authority")
-    cfg.edition_file = ed.get("edition_file")
-    cfg.schema = ed.get("schema")
-    cfg.schematron = as_list(ed.get("schematron"), "schematron")
-    cfg.output = ed.get("output", cfg.output)
-    if not cfg.output.strip():
-        raise ConfigError(f"{path}:{_line_of(text, 'edition', 'output')}: [edition] output must name a folder")
-    cfg.language = ed.get("language", cfg.language)
-    cfg.references = ed.get("references", cfg.references)
-    if cfg.references not in ("auto", "on", "off"):
-        raise ConfigError(f"{path}:{_line_of(text, 'edition', 'references')}: [edition] references must be "
-                          f"auto, on or off")
-    schemas = data.get("schemas", {})
-    cfg.catalogs = as_list(schemas.get("catalogs"), "catalogs")
-    cfg.schema_map = {k: v for k, v in schemas.get("map", {}).items()}
+    for table, attrs in CORE_ATTRS.items():
+        if table in tables:
+            for key, attr in attrs.items():
+                setattr(cfg, attr, getattr(tables[table], key))
+    cfg._options = {t: o for t, o in tables.items() if t not in CORE_ATTRS}
     cfg.extra = {k: v for k, v in data.items() if k not in ("edition", "schemas")}
-    cfg.validate_exclude = as_list(data.get("validate", {}).get("exclude"), "exclude", "validate")
-    for key in ("schema",):
-        value = getattr(cfg, key)
-        if value and not cfg.resolve(value).exists():
-            raise ConfigError(f"{path}:{_line_of(text, 'edition', key)}: [edition] {key} = '{value}' does not exist")
+    where = Where(str(path), text, ("edition",))
+    if cfg.schema and not cfg.resolve(cfg.schema).exists():
+        raise ConfigError(f"{where.at('schema')}: [edition] schema = '{cfg.schema}' does not exist")
     for s in cfg.schematron:
         if not cfg.resolve(s).exists():
-            raise ConfigError(f"{path}:{_line_of(text, 'edition', 'schematron')}: [edition] schematron "
-                              f"'{s}' does not exist")
+            raise ConfigError(f"{where.at('schematron')}: [edition] schematron '{s}' does not exist")
     return cfg

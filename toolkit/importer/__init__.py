@@ -17,8 +17,9 @@ import re
 import secrets
 import stat
 from pathlib import Path
+from urllib.parse import quote
 
-from ..config import Config
+from ..config import REPOSITORIES, Config, ImportOptions
 from ..diagnostics import ERROR, Diagnostic
 from ..model import Edition, canon, norm_space
 from ..xmlsafe import TEI_NS
@@ -31,19 +32,6 @@ from .writer import Context, Writer, serialize
 
 __all__ = ["import_file", "ImportFailure", "ImportReport", "FORMATS", "REPOSITORIES"]
 
-# Archives whose citations the importer can split into an msDesc: where they are and the
-# language of their documents (for textLang, "inferred from the archival citation"). Extend or
-# override in edition.toml:  [import.repositories.NAME]  settlement = "…"  language = "ru"
-REPOSITORIES = {
-    "RGASPI": {"settlement": "Moscow", "language": "ru"},
-    "GARF": {"settlement": "Moscow", "language": "ru"},
-    "RGANI": {"settlement": "Moscow", "language": "ru"},
-    "RGVA": {"settlement": "Moscow", "language": "ru"},
-    "RGAE": {"settlement": "Moscow", "language": "ru"},
-    "APRF": {"settlement": "Moscow", "language": "ru"},
-    "AVP RF": {"settlement": "Moscow", "language": "ru"},
-    "AVPRF": {"settlement": "Moscow", "language": "ru"},
-}
 _DOC_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 
@@ -51,12 +39,44 @@ def _fail(path: str, message: str, rule: str, hint: str = ""):
     raise ImportFailure(Diagnostic(path, 1, 1, ERROR, message, rule, hint))
 
 
-def _repositories(config: Config) -> dict[str, dict]:
-    repos = dict(REPOSITORIES)
-    extra = config.extra.get("import", {}).get("repositories", {})
-    if isinstance(extra, dict):
-        repos.update({k: v for k, v in extra.items() if isinstance(v, dict)})
-    return repos
+def _repositories(options: ImportOptions) -> dict[str, dict]:
+    """The known archives ([import] repositories: the defaults and the edition's)."""
+    return {name: {"settlement": r.settlement, "language": r.language}
+            for name, r in options.repositories.items()}
+
+
+def draft_name(options: ImportOptions, date: str | None) -> str:
+    """The file name of a draft dated `date` (ISO), from [import] file_name."""
+    when = date or "undated"
+    return options.file_name.format(date=when, year=when[:4] if date else when)
+
+
+def _doc_id(options: ImportOptions, output: Path, date: str | None) -> str:
+    """The document's xml:id: the draft's name without .xml; if that is no id, the default
+    name's, else 'document'."""
+    for stem in (output.stem, Path(draft_name(options, date)).stem):
+        if _DOC_ID.fullmatch(stem):
+            return stem
+    return "document"
+
+
+def _hand_ids(options: ImportOptions, doc_id: str, taken: set[str]) -> dict[str, str]:
+    """The ids of the two hands ([import] archive_hand, signature_hand); ids are unique across
+    the edition, so one another document has gets this document's id appended (without the
+    file name's fixed start: hand-archive-1937-06-14, not hand-archive-doc-1937-06-14)."""
+    prefix = options.file_name.split("{", 1)[0]
+    suffix = doc_id[len(prefix):] if prefix and doc_id.startswith(prefix) and doc_id != prefix else doc_id
+    ids = {"archive": options.archive_hand, "signature": options.signature_hand}
+    return {k: (v if v not in taken else f"{v}-{suffix}") for k, v in ids.items()}
+
+
+def _schema_refs(config: Config, folder: Path) -> list[tuple[str, str]]:
+    """(kind, href) of the schemas edition.toml names ([edition] schema, schematron), as seen
+    from the document folder; none when it names none. The href is a URI reference: a space or
+    quote in a folder's name is %-escaped (so it cannot end the pseudo-attribute or the PI)."""
+    def href(p: str) -> str:
+        return quote(Path(os.path.relpath(canon(config.resolve(p)), folder)).as_posix())
+    return ([("rng", href(config.schema))] if config.schema else []) + [("sch", href(s)) for s in config.schematron]
 
 
 def _rights(edition: Edition) -> tuple[str | None, str | None, str | None]:
@@ -84,8 +104,9 @@ def import_file(config: Config, source: Path, output: Path | None = None, force:
                 edition: Edition | None = None) -> ImportReport:
     """Import `source` into the edition described by `config`; return the report.
 
-    The draft goes to `output`, or to the edition's document folder as doc-<date>.xml. An
-    existing file is never overwritten unless `force`; the input is never written.
+    The draft goes to `output`, or to the edition's document folder under the name [import]
+    file_name gives (doc-<date>.xml by default). An existing file is never overwritten unless
+    `force`; the input is never written.
     """
     src = reader.read(source, display(source), encoding)
     page = structure.parse(reader.blocks(src))
@@ -93,17 +114,19 @@ def import_file(config: Config, source: Path, output: Path | None = None, force:
     for w in src.warnings + page.warnings:
         report.warn(w)
 
+    options = config.options("import")
+    date = page.date[0] if page.date else None
     edition = edition or Edition.load(config)
     if output is None:
-        if page.date is None:
+        if date is None:
             _fail(report.input, "no document date found at the top of the page, so no file name "
                                 "can be derived", "import.no-date", "give the output file with -o")
-        output = default_folder(edition) / f"doc-{page.date[0]}.xml"
+        output = default_folder(edition) / draft_name(options, date)
     output = Path(output)
     report.output = display(output)
     _check_output(output, source, force, report.output)
 
-    doc_id = output.stem if _DOC_ID.fullmatch(output.stem) else f"doc-{page.date[0] if page.date else 'undated'}"
+    doc_id = _doc_id(options, output, date)
     # Links are written as seen from the edition's document folder, where the draft belongs; a
     # draft written elsewhere (-o) becomes valid once moved there.
     folder = canon(default_folder(edition))
@@ -113,15 +136,9 @@ def import_file(config: Config, source: Path, output: Path | None = None, force:
     rights_id, rights_text, licence = _rights(edition)
     edition_href = (Path(os.path.relpath(edition.edition_path, folder)).as_posix()
                     if edition.edition_path else "edition.xml")
-    schema = config.resolve(config.schema) if config.schema else config.root / "schema" / "edition.rng"
-    schema_href = Path(os.path.relpath(canon(schema).parent, folder)).as_posix()
-    # ids are unique across the edition: the hands get a suffix when another document has them
     taken = {i for path, ids in edition.ids.items() if path != canon(output) for i in ids}
-    suffix = doc_id[4:] if doc_id.startswith("doc-") else doc_id
-    hand_ids = {k: (f"hand-{k}" if f"hand-{k}" not in taken else f"hand-{k}-{suffix}")
-                for k in ("archive", "signature")}
-    ctx = Context(doc_id, page.date[0] if page.date else None, hrefs, config.title, edition_href,
-                  rights_id, rights_text, licence, schema_href, _repositories(config), hand_ids)
+    ctx = Context(doc_id, date, hrefs, config.title, edition_href, rights_id, rights_text, licence,
+                  _schema_refs(config, folder), _repositories(options), _hand_ids(options, doc_id, taken))
 
     import datetime as dt
     ref_date = None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -16,10 +16,8 @@ T = "{%s}" % TEI_NS
 XML_ID = "{%s}id" % XML_NS
 XML_LANG = "{%s}lang" % XML_NS
 NAME_TAG = {"person": "persName", "place": "placeName", "org": "orgName"}
-PIS = ('href="{schema}/edition.rng" type="application/xml" '
-       'schematypens="http://relaxng.org/ns/structure/1.0"',
-       'href="{schema}/edition.sch" type="application/xml" '
-       'schematypens="http://purl.oclc.org/dsdl/schematron"')
+# <?xml-model?> of each kind of schema the edition names ([edition] schema, schematron)
+SCHEMA_TYPES = {"rng": "http://relaxng.org/ns/structure/1.0", "sch": "http://purl.oclc.org/dsdl/schematron"}
 LANGUAGES = {"ru": "Russian", "zh": "Chinese", "mn": "Mongolian", "en": "English", "uk": "Ukrainian",
              "kk": "Kazakh", "uz": "Uzbek", "ug": "Uyghur", "de": "German", "ja": "Japanese",
              "fr": "French"}
@@ -41,10 +39,13 @@ class Context:
     rights_id: str | None                 # availability/@xml:id in edition.xml, if the statement matches
     rights_text: str | None               # the edition's statement (to compare)
     licence: str | None                   # licence/@target of the edition
-    schema_href: str                      # "../schema"
-    repositories: dict[str, dict] = field(default_factory=dict)
-    hand_ids: dict[str, str] = field(default_factory=lambda: {"archive": "hand-archive",
-                                                               "signature": "hand-signature"})
+    schemas: list[tuple[str, str]]        # (kind, href): ("rng", "../schema/edition.rng"), …
+    repositories: dict[str, dict]         # archive → {"settlement", "language"}
+    hand_ids: dict[str, str]              # "archive"/"signature" → xml:id ([import] *_hand)
+
+
+def _model_pi(href: str, schematypens: str) -> str:
+    return f'href="{href}" type="application/xml" schematypens="{schematypens}"'
 
 
 def el(parent, tag, text=None, **attrs):
@@ -132,8 +133,8 @@ class Writer:
         self.body(body)                  # first: it decides which hands are used
         self.header(header)
         tree = etree.ElementTree(root)
-        for pi in PIS:
-            root.addprevious(etree.ProcessingInstruction("xml-model", pi.format(schema=self.ctx.schema_href)))
+        for kind, href in self.ctx.schemas:
+            root.addprevious(etree.ProcessingInstruction("xml-model", _model_pi(href, SCHEMA_TYPES[kind])))
         _indent(root)
         return tree
 

@@ -40,6 +40,7 @@ from ..tei.reading import reading_blocks
 from ..saxon import MAX_DEPTH, XSLT_DIR, XsltError, compile_stylesheet, processor, to_xdm, transform
 from ..xmlsafe import SourceFile
 from . import pdf_chars, pdf_tables
+from .pdf_options import FONT_DIRS  # noqa: F401  (the default [pdf] font_dirs; tests use it)
 from .publish import staged_output, write_file
 from .runner import BuildError, BuildResult, print_diagnostics
 
@@ -50,18 +51,6 @@ TEMPLATE = PDF_DIR / "edition.typ"
 LINE_NS = "urn:x-tei-edition:line"
 _LN = "{%s}n" % LINE_NS
 
-# Fonts from installed Debian packages (fonts-dejavu-core, fonts-noto-cjk); Typst itself bundles
-# Libertinus Serif, New Computer Modern and DejaVu Sans Mono. System fonts are not scanned, so
-# the result does not depend on what else happens to be installed.
-FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/opentype/noto"]
-DEFAULT_STANDARDS = ["a-2b", "ua-1"]
-# A volume estimated above this many pages is not built (Typst holds ~2.4 MB per page while
-# laying out); the per-document PDFs still are. Configurable: [pdf] max_volume_pages.
-MAX_VOLUME_PAGES = 2000
-# A document estimated above this many pages gets no PDF and stays out of the volume (a 9 M
-# character paragraph would take minutes and gigabytes). The longest ELTeC novel makes ~700.
-# Configurable: [pdf] max_document_pages.
-MAX_DOCUMENT_PAGES = 1000
 CHARS_PER_PAGE = 2600
 MAX_TABLE_WARNINGS = 20   # a file's warnings about bounded table spans; then how many more
 
@@ -100,34 +89,23 @@ class TypesetError(Exception):
 # ----------------------------------------------------------------------------------------------
 # settings
 
-def _int_setting(cfg: dict, name: str, default: int) -> int:
-    value = cfg.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise BuildError(f"edition.toml: [pdf] {name} must be a whole number above 0, not {value!r}")
-    return value
-
-
-def _as_list(v) -> list:
-    return [v] if isinstance(v, str) else list(v)
-
-
 def _settings(edition: Edition) -> dict:
-    cfg = dict(edition.config.extra.get("pdf", {}) or {})
-    standards = cfg.get("standards", DEFAULT_STANDARDS)
-    if isinstance(standards, str):
-        standards = [standards]
-    fonts = [str(edition.config.resolve(p)) for p in _as_list(cfg.get("font_paths", []))]
+    """The [pdf] options (checked when edition.toml was read), with the font folders found."""
+    opts = edition.config.options("pdf")
+    fonts = [str(edition.config.resolve(p)) for p in opts.font_paths]
     allowed = [os.path.realpath(edition.config.root), *map(os.path.realpath, repository_top(edition.config.root))]
     for f in fonts:  # an untrusted edition.toml must not make Typst read (or scan) other folders
         real = os.path.realpath(f)
         if not any(real == a or real.startswith(a.rstrip(os.sep) + os.sep) for a in allowed):
             raise BuildError(f"edition.toml: [pdf] font_paths names {f}, outside the edition's folder; "
-                             f"fonts are read from the edition's folders and the system's font packages only")
+                             f"fonts are read from the edition's folders and [pdf] font_dirs only")
     return {
-        "standards": [s for s in standards if s],
-        "font_paths": fonts + [d for d in FONT_DIRS if Path(d).is_dir()],
-        "max_volume_pages": _int_setting(cfg, "max_volume_pages", MAX_VOLUME_PAGES),
-        "max_document_pages": _int_setting(cfg, "max_document_pages", MAX_DOCUMENT_PAGES),
+        "standards": [s for s in opts.standards if s],
+        "font_paths": fonts + [d for d in opts.font_dirs if Path(d).is_dir()],
+        "font_dirs": opts.font_dirs,
+        "families": {k: v for k, v in (("ed-font", opts.fonts), ("ed-sans", opts.sans_fonts)) if v},
+        "max_volume_pages": opts.max_volume_pages,
+        "max_document_pages": opts.max_document_pages,
     }
 
 
@@ -280,11 +258,14 @@ def plain_typst(frag: Fragment, lang: str) -> str:
 class Typesetter:
     """One typst.Compiler for the whole build: fonts are read once, caches shared."""
 
-    def __init__(self, font_paths: list[str], standards: list[str], timestamp: int | None = None):
+    def __init__(self, font_paths: list[str], standards: list[str], timestamp: int | None = None,
+                 families: dict[str, list[str]] | None = None):
         import typst
         self._typst = typst
-        self.compiler = typst.Compiler(root=str(PDF_DIR), font_paths=font_paths,
-                                       ignore_system_fonts=True)
+        # families: the font lists edition.toml gives, which edition.typ's style reads from
+        # sys.inputs (one family a line); without them it keeps its own
+        self.compiler = typst.Compiler(root=str(PDF_DIR), font_paths=font_paths, ignore_system_fonts=True,
+                                       sys_inputs={k: "\n".join(v) for k, v in (families or {}).items()})
         self.standards = standards
         self.timestamp = timestamp
         self.warnings: list[str] = []
@@ -462,7 +443,8 @@ class PdfBuild:
         if not self.edition.documents:
             raise BuildError("no TEI documents to typeset")
         self.context = to_xdm(self.edition.context_document())
-        self.setter = Typesetter(self.settings["font_paths"], self.settings["standards"], self.timestamp)
+        self.setter = Typesetter(self.settings["font_paths"], self.settings["standards"], self.timestamp,
+                                 self.settings["families"])
         volume = self._volume_parts()
         frags = []
         for doc, key in zip(self.edition.documents, _document_keys(self.edition)):
@@ -593,7 +575,8 @@ class PdfBuild:
             return
         self._reported.add((display, ch))
         rule = self.bad[ch]
-        message, hint = pdf_chars.advice(ch, rule, self.settings["font_paths"])
+        message, hint = pdf_chars.advice(ch, rule, self.settings["font_paths"],
+                                        self.settings["font_dirs"])
         self.problem(display, line, col, message, rule, hint)
 
     # -- typesetting -------------------------------------------------------------------------

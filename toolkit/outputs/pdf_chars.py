@@ -14,6 +14,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from .pdf_options import FONT_DIRS, FONT_PACKAGES
+
 CONTROL = "pdf.control-char"
 NONCHARACTER = "pdf.noncharacter"
 GLYPH = "pdf.glyph"
@@ -142,8 +144,15 @@ def _has_cjk_font(folders: tuple[str, ...]) -> bool:
     return False
 
 
-def advice(ch: str, rule: str, font_paths: list[str]) -> tuple[str, str]:
-    """(message, hint) for a character the PDF shows as a placeholder."""
+def _cjk_package(font_dirs: list[str]) -> str:
+    """The package that fills a CJK folder [pdf] font_dirs names (the default's), or ""."""
+    return next((f"the package {pkg} (Debian, Ubuntu: it fills {d}, which [pdf] font_dirs names)"
+                 for d in font_dirs if (pkg := FONT_PACKAGES.get(d, "")).endswith("-cjk")), "")
+
+
+def advice(ch: str, rule: str, font_paths: list[str], font_dirs: list[str] = FONT_DIRS) -> tuple[str, str]:
+    """(message, hint) for a character the PDF shows as a placeholder. font_paths: the font
+    folders read; font_dirs: the system folders [pdf] names (read or not)."""
     what = describe(ch)
     if rule == CONTROL:
         guess = ""
@@ -165,11 +174,14 @@ def advice(ch: str, rule: str, font_paths: list[str]) -> tuple[str, str]:
     covering = f"a font covering {script}" if script else "a font that has this character"
     if script in _CJK_SCRIPTS:
         if not _has_cjk_font(tuple(font_paths)):
+            package = _cjk_package(font_dirs)
             return (f"the character {what} cannot be shown by any font of the PDF edition: the "
                     f"PDF shows a placeholder box",
-                    "install the Debian package fonts-noto-cjk, or list the folder of a font "
-                    "covering it in edition.toml [pdf] font_paths")
+                    f"no CJK font was found: install {package or 'one'}, or list the folder of a "
+                    f"font covering it in edition.toml [pdf] font_paths (the edition's fonts) or "
+                    f"[pdf] font_dirs (system fonts)")
         covering += " (the CJK fonts found lack it)"
     return (f"the character {what} cannot be shown by any font of the PDF edition: the PDF shows "
             f"a placeholder box",
-            f"install {covering} and list its folder in edition.toml [pdf] font_paths")
+            f"install {covering} and list its folder in edition.toml [pdf] font_paths (the "
+            f"edition's fonts) or [pdf] font_dirs (system fonts)")

@@ -64,7 +64,7 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
                         sources=[str(p.resolve()) for p in files],
                         authority=[str(a.resolve()) for a in authority],
                         # the edition's conventions hold for its files built alone too
-                        extra={k: v for k, v in config.extra.items() if k in CONVENTION_TABLES})
+                        _options={t: config.options(t) for t in CONVENTION_TABLES})
         config.source_files()
         config._refused.update(refused)  # links out of a given folder: reported, never read
         authority = []

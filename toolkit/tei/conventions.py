@@ -51,14 +51,13 @@ def field_name(label: str) -> str:
 
 
 def conventions(config) -> Conventions:
-    """The conventions edition.toml sets (config.extra, whose types config.SCHEMA checked)."""
-    extra = getattr(config, "extra", None) or {}
-    info = extra.get(CONVENTION_TABLES[0]) or {}
-    fields = tuple(InfoField(field_name(label), label, tuple(str(find).split()))
-                   for label, find in (info.get("fields") or {}).items())
-    reasons = (extra.get(CONVENTION_TABLES[1]) or {}).get("not_transcribed") or []
-    return Conventions(fields, str(info.get("all_fields_note") or ""),
-                       frozenset([reasons] if isinstance(reasons, str) else reasons))
+    """The conventions edition.toml sets (its [document_info] and [text] option sets, checked by
+    toolkit/config.py)."""
+    if not hasattr(config, "options"):
+        return GENERIC
+    info, text = (config.options(t) for t in CONVENTION_TABLES)
+    fields = tuple(InfoField(field_name(label), label, tuple(find.split())) for label, find in info.fields.items())
+    return Conventions(fields, info.all_fields_note, frozenset(text.not_transcribed))
 
 
 def field_nodes(field: InfoField, header) -> list:
