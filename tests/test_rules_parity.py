@@ -232,3 +232,18 @@ def test_hand_label(pointer, want):
     rows = [(HANDS_DOC.format(pointer), want)]
     check("string(f:hand-label(string(.//tei:seg/@hand), .))",
           lambda root: hand_label(root.find(f".//{{{TEI_NS}}}seg").get("hand"), root) or "", rows)
+
+
+# -- language tags (toolkit/tei/lang.py lang_tag ≡ f:lang) ---------------------------------------
+LANGS = [
+    ("fra", "fr"), ("fre", "fr"), ("ger", "de"), ("rus", "ru"),   # the PDF kept these as written
+    ("fr", "fr"), ("fr-CA", "fr"), ("zh-Hant", "zh"), ("de_AT", "de"), ("EN", "en"), (" en ", "en"),
+    ("grc", "grc"),                 # no 639-1 code: kept
+    ("und", ""), ("x-klingon", ""), ("xx", ""), ("qaa", ""), ("", ""),  # the PDF passed "und", "qaa"
+]
+
+
+@pytest.mark.parametrize("tag,want", LANGS, ids=[t or "(empty)" for t, _ in LANGS])
+def test_lang(tag, want):
+    from toolkit.tei.lang import lang_tag
+    assert (lang_tag(tag) or "", xpath_each("string(f:lang(.))", [tag], strings=True)[0]) == (want, want)

@@ -356,7 +356,8 @@ class Edition:
         """The model as XML for stylesheets. `lean` leaves out documents and mentions (what
         validating a few files needs: ids and entities), which keeps --staged fast; `files=False`
         also leaves out the files and their ids (what a page that only needs entities needs)."""
-        root = etree.Element("edition", title=self.config.title)
+        # lang: [edition] language as written (f:lang makes the tag)
+        root = etree.Element("edition", title=self.config.title, lang=self.config.language or "")
         for path, src in (sorted(self.files.items()) if files else []):
             if not src.ok:
                 continue

@@ -29,6 +29,7 @@ from . import search
 from ..diagnostics import ERROR, Diagnostic
 from ..model import LIST_ELEMENTS, Edition, T, XML_ID, canon, local, norm_space, text_of
 from ..tei.classes import CLASSES, not_rendered
+from ..tei.lang import lang_tag
 from ..tei.reading import reading_blocks
 from ..xmlsafe import SourceFile, parse_file, read_regular, serialize_for_saxon, stat_key
 from .plan import MANIFEST, Plan, digest, tree_digest
@@ -695,7 +696,7 @@ class HtmlBuild:
         edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
         edition_bytes = edition_src.data if edition_src is not None and edition_src.ok else b""
         # (the edition's conventions: its fields of "Document information", its transcription marker)
-        site_hash = digest(styles, ed.config.title, edition_bytes, str(PER_PAGE), repr(ed.conventions))
+        site_hash = digest(styles, ed.config.title, ed.config.language, edition_bytes, str(PER_PAGE), repr(ed.conventions))
         docmap = digest(*(f"{d.id}\x1f{self.doc_page[d.id]}\x1f{canon(d.file).as_uri()}"
                           for d in ed.documents))
         base = digest(site_hash, docmap)
@@ -957,7 +958,7 @@ class HtmlBuild:
             tree = self.full_tree(d)
         except BuildError:
             tree = None
-        html = plain_page(tree, d, self.ed.config.title, self.doc_source[d.id])
+        html = plain_page(tree, d, self.ed.config.title, self.doc_source[d.id], self.ed.config.language)
         write_file(stage / page, html)
         if (out := self._search_out(page)) is not None:
             search.write_search_copy(html, Path(out))
@@ -1499,7 +1500,7 @@ def build_html(edition: Edition, target: Path, full: bool = False, interactive: 
     return HtmlBuild(edition, target, full, interactive, search_index, report).run()
 
 
-def plain_page(tree, d, site_title: str, source: str) -> str:
+def plain_page(tree, d, site_title: str, source: str, lang: str = "en") -> str:
     """The page of a document the stylesheet could not render: its title, date and text (the
     reading text, without markup), with the citable elements' ids of xslt/html/text/ids.xsl
     (and the xml:ids passage_of may link to), so that links to its passages still land."""
@@ -1540,7 +1541,7 @@ def plain_page(tree, d, site_title: str, source: str) -> str:
                 E.P("This page shows the document's text without its markup: the full page could "
                     "not be made. ", E.A("TEI source", href="../" + source), E.CLASS("render-failed")),
                 body, E.CLASS("document"), **{"data-pagefind-body": ""}), id="main")),
-        lang="en")
+        lang=lang_tag(lang) or "en")  # the site's language, as layout.xsl writes it
     return "<!DOCTYPE html>\n" + etree.tostring(page, method="html", encoding="unicode")
 
 

@@ -35,7 +35,7 @@
     <xsl:variable name="has-views" select="exists(($texts, $title-el, $abstract)//(tei:choice | tei:del | tei:lb | tei:surplus))"/>
     <!-- the text's language: its own, the document's, else the header's first langUsage language -->
     <!-- the first of them HTML can use ("und" or "x-foo" falls through to the next) -->
-    <xsl:variable name="lang" select="(for $l in ($texts[1]/@xml:lang, $tei/@xml:lang, $header/tei:profileDesc/tei:langUsage/tei:language/@ident) return fp:lang($l))[1]"/>
+    <xsl:variable name="lang" select="(for $l in ($texts[1]/@xml:lang, $tei/@xml:lang, $header/tei:profileDesc/tei:langUsage/tei:language/@ident) return f:lang($l))[1]"/>
     <xsl:variable name="backs" select="$texts/tei:back[normalize-space() or *]"/>
     <xsl:variable name="mentioned" as="element(entity)*">
       <xsl:for-each-group select="($header, $texts)//*[@ref or @key]/f:entities-of(.)[@page]" group-by="@id">
@@ -58,9 +58,9 @@
                  holds both readings) -->
             <h1 id="title" data-pagefind-meta="title[data-title]" data-title="{$title}">
               <!-- the title's language (its own, the header's, else the text's) when it is not the
-                   site's English (the letters' German titles) -->
-              <xsl:variable name="title-lang" select="(for $l in ($title-el/@xml:lang, $header/@xml:lang, $lang) return fp:lang($l))[1]"/>
-              <xsl:if test="exists($title-el) and $title-lang and $title-lang != 'en'">
+                   site's (the letters' German titles) -->
+              <xsl:variable name="title-lang" select="(for $l in ($title-el/@xml:lang, $header/@xml:lang, $lang) return f:lang($l))[1]"/>
+              <xsl:if test="exists($title-el) and $title-lang and $title-lang != $f:site-lang">
                 <xsl:attribute name="lang" select="$title-lang"/>
               </xsl:if>
               <xsl:choose>

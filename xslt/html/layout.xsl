@@ -14,6 +14,10 @@
   <!-- the edition's title (f:edition-title: edition.xml's title, else the configured one) -->
   <xsl:variable name="f:site-title" as="xs:string" select="f:edition-title($edition-file, $edition-context)"/>
 
+  <!-- the language of the site's own words: [edition] language (the context's edition/@lang),
+       as f:lang writes it; "en" when it names none -->
+  <xsl:variable name="f:site-lang" as="xs:string" select="(f:lang($edition-context/edition/@lang), 'en')[1]"/>
+
   <xsl:variable name="fp:nav" as="element(item)*">
     <item key="documents" href="documents.html">Documents</item>
     <item key="persons" href="persons.html">Persons</item>
@@ -36,7 +40,7 @@
     <xsl:param name="section" as="xs:string" select="''"/>
     <xsl:param name="page-class" as="xs:string" select="''"/>
     <xsl:param name="content" as="node()*"/>
-    <html lang="en">
+    <html lang="{$f:site-lang}">
       <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>

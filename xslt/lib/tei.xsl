@@ -95,6 +95,18 @@
     <xsl:sequence select="replace(string(tokenize(normalize-space($pointer), ' ')[1]), '^.*#', '')"/>
   </xsl:function>
 
+  <!-- ========================================================================= languages -->
+  <!-- The language tag the outputs write for an xml:lang (or the configured language): its
+       primary subtag as an ISO 639-1 code ("fra", "fre", "fr-CA" → "fr"), a three-letter code
+       kept only when 639-1 has none ("grc"); () for anything else ("und", "x-klingon"). The HTML
+       page's @lang and the PDF's language switches. toolkit/tei/lang.py, lang_tag. -->
+  <xsl:function name="f:lang" as="xs:string?">
+    <xsl:param name="tag" as="xs:string?"/>
+    <xsl:variable name="primary" select="lower-case(tokenize(normalize-space($tag), '[-_]')[1])"/>
+    <xsl:sequence select="if (string-length($primary) = 3) then ($c:iso639-3to1($primary), $primary[. = $c:iso639-3-only])[1]
+                          else $primary[. = $c:iso639-1]"/>
+  </xsl:function>
+
   <!-- ============================================================================= dates -->
   <xsl:variable name="fp:months" as="xs:string+" select="('January', 'February', 'March', 'April', 'May',
     'June', 'July', 'August', 'September', 'October', 'November', 'December')"/>

@@ -60,13 +60,6 @@
     <xsl:sequence select="if ($e/@ln:n) then concat('/*@L', $e/@ln:n, '*/') else ''"/>
   </xsl:function>
 
-  <!-- A language tag Typst accepts (two or three letters), or the empty string. -->
-  <xsl:function name="ty:lang" as="xs:string">
-    <xsl:param name="tag" as="xs:string?"/>
-    <xsl:variable name="p" select="lower-case(tokenize(normalize-space($tag), '[-_]')[1])"/>
-    <xsl:sequence select="if (matches($p, '^[a-z]{2,3}$')) then $p else ''"/>
-  </xsl:function>
-
   <!-- A Typst array literal of string literals. -->
   <xsl:function name="ty:array" as="xs:string">
     <xsl:param name="items" as="xs:string*"/>

@@ -51,7 +51,7 @@
     <xsl:variable name="kind" select="($ent/@kind, if (@type = ('person', 'place', 'org')) then string(@type) else (), f:entity-kind(.))[1]"/>
     <xsl:variable name="in-page" select="if (empty($ent) and not($in-link) and empty($page-root) and exists(@ref | @key))
                                          then fp:in-page-target(., string((@ref, @key)[1])) else ()"/>
-    <xsl:variable name="lang" select="fp:lang(@xml:lang)"/>
+    <xsl:variable name="lang" select="f:lang(@xml:lang)"/>
     <xsl:variable name="class" select="string-join(('entity', concat('entity-', $kind), concat('tei-', local-name()),
       if (exists(@ref | @key) and empty($ent)) then 'entity-unresolved' else ()), ' ')"/>
     <xsl:choose>

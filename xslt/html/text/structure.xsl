@@ -37,19 +37,9 @@
     <xsl:param name="class" as="xs:string" select="concat('tei-', local-name())"/>
     <xsl:variable name="id" select="f:cite-id(.)"/>
     <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-    <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+    <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
     <xsl:attribute name="class" select="normalize-space(string-join(($class, fp:rend-classes(.)), ' '))"/>
   </xsl:template>
-
-  <!-- A language tag the HTML checker accepts (ISO 639-1 code, 3-letter codes mapped to it;
-       region subtags dropped), or nothing: TEI files often carry ISO 639-2 codes ("fra", "ger"). -->
-  <xsl:function name="fp:lang" as="xs:string?">
-    <xsl:param name="lang" as="xs:string?"/>
-    <xsl:variable name="parts" select="tokenize(normalize-space($lang), '[-_]')"/>
-    <xsl:variable name="primary" select="lower-case($parts[1])"/>
-    <xsl:variable name="code" select="if (string-length($primary) = 3) then ($c:iso639-3to1($primary), $primary[. = $c:iso639-3-only])[1] else $primary[. = $c:iso639-1]"/>
-    <xsl:sequence select="if (exists($code)) then $code else ()"/>
-  </xsl:function>
 
   <xsl:function name="fp:rend-classes" as="xs:string*">
     <xsl:param name="e" as="element()"/>
@@ -167,7 +157,7 @@
     <span class="tei-{local-name()}">
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-      <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
       <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </span>
   </xsl:template>
@@ -339,6 +329,6 @@
   <!-- Source-description elements met inside a text (letters' <back> lists) stay readable. -->
   <xsl:template match="tei:text//tei:persName[parent::tei:person] | tei:text//tei:placeName[parent::tei:place]
                        | tei:text//tei:orgName[parent::tei:org]" mode="m:text" priority="2">
-    <span class="tei-{local-name()} entry-name"><xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></span>
+    <span class="tei-{local-name()} entry-name"><xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></span>
   </xsl:template>
 </xsl:stylesheet>
