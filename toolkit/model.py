@@ -21,7 +21,7 @@ from .tei.conventions import conventions, info_fields, transcribed
 from .tei.facts import date_label, date_value, document_date_element, title_element
 from .tei.facts import document_date  # noqa: F401  (re-exported: the tests' and callers' name)
 from .tei.facts import written as written_date
-from .tei.geo import parse_geo
+from .tei.geo import entity_geo
 from .tei.reading import text_of
 from .xmlsafe import SourceFile, parse_file
 
@@ -243,10 +243,7 @@ class Edition:
             if n is not preferred and t and t != pref_text and t not in variants:
                 variants.append(t)
         note_el = el.find(T + "note")
-        geo = None
-        g = el.find(f"{T}location/{T}geo")
-        if g is not None and g.text:
-            geo = parse_geo(g.text)
+        geo = entity_geo(el)
         return Entity(eid, kind, path, el, pref_text or eid, variants,
                       norm_space("".join(note_el.itertext())) if note_el is not None else "",
                       geo, el.sourceline or 0)

@@ -1192,7 +1192,7 @@ class HtmlBuild:
         for eid, e in sorted(ed.entities.items()):
             if eid not in self.ent_page:
                 continue
-            geo = entity_geo(e.element)
+            geo = e.geo  # the model's (toolkit/tei/geo.py)
             by_doc: dict[str, list] = {}
             for did, pid, snip in passages.get(eid, []):
                 by_doc.setdefault(did, []).append((pid, snip))
@@ -1210,7 +1210,7 @@ class HtmlBuild:
         # map and chronology
         mp = page("map", "map.html")
         for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].preferred.lower(), kv[0])):
-            geo = entity_geo(e.element) if e.kind == "place" and eid in self.ent_page else None
+            geo = e.geo if e.kind == "place" and eid in self.ent_page else None
             if geo:
                 etree.SubElement(mp, "place", id=eid, page=self.ent_page[eid], name=e.preferred,
                                  lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}",
@@ -1474,25 +1474,6 @@ def snippet(text: str, node, width: int = 220) -> str:
     start = max(0, (at if at >= 0 else 0) - width // 3)
     cut = text[start:start + width]
     return ("… " if start > 0 else "") + cut.strip() + (" …" if start + width < len(text) else "")
-
-
-def entity_geo(el) -> tuple[float, float] | None:
-    """Latitude, longitude of an authority entry (decimal points or commas: "48,2 16,37")."""
-    g = el.find(f"{T}location/{T}geo")
-    if g is None:
-        g = next(el.iter(T + "geo"), None) if local(el.tag) == "place" else None
-    if g is None or not (g.text or "").strip():
-        return None
-    parts = g.text.split()
-    if len(parts) != 2:
-        parts = [p for p in re.split(r"[\s;]+|,\s+", g.text.strip()) if p]
-    try:
-        lat, lon = (float(p.replace(",", ".")) for p in parts[:2])
-    except ValueError:
-        return None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return lat, lon
 
 
 def build_html(edition: Edition, target: Path, full: bool = False, interactive: bool = False,
