@@ -26,8 +26,10 @@
     <xsl:variable name="tei" select="(/tei:TEI, /tei:teiCorpus, /*)[1]"/>
     <xsl:variable name="doc" select="f:document($tei)"/>
     <xsl:variable name="header" select="($tei/tei:teiHeader, $tei/tei:TEI/tei:teiHeader)[1]"/>
+    <!-- the title element, rendered in the heading; the title as text is the model's (the context's
+         document/@title: page title, search title, citation), never recomputed here -->
     <xsl:variable name="title-el" select="f:title-element($header)"/>
-    <xsl:variable name="title" select="($doc/@title[normalize-space()], f:reading-text($title-el), string($tei/@xml:id), 'Untitled document')[normalize-space()][1]"/>
+    <xsl:variable name="title" select="($doc/@title, string($tei/@xml:id), 'Untitled document')[normalize-space()][1]"/>
     <xsl:variable name="texts" select="$tei//tei:text[not(ancestor::tei:text)]"/>
     <xsl:variable name="abstract" select="$header/tei:profileDesc/tei:abstract[normalize-space()]"/>
     <!-- the switch is offered when anything shown in two readings is on the page: the text, the
@@ -42,10 +44,10 @@
         <xsl:sequence select="current-group()[1]"/>
       </xsl:for-each-group>
     </xsl:variable>
-    <xsl:variable name="when" select="string(($doc/@when, $header/tei:profileDesc/tei:creation//tei:date/@when)[1])"/>
-    <!-- the model's date label (toolkit/tei/facts.py, date_label), as the PDF and every listing show it -->
-    <xsl:variable name="date-label" select="($doc/date[normalize-space()],
-      ($header/tei:profileDesc/tei:creation//tei:date)[1]/f:date-element-label(.))[normalize-space()][1]"/>
+    <!-- the model's date and its label (toolkit/tei/facts.py, date_label), as the PDF and every
+         listing show it -->
+    <xsl:variable name="when" select="string($doc/@when)"/>
+    <xsl:variable name="date-label" select="string($doc/date)"/>
     <xsl:call-template name="f:page">
       <xsl:with-param name="title" select="$title"/>
       <xsl:with-param name="root" select="$root"/>

@@ -33,12 +33,12 @@
   <xsl:template match="*" mode="ty:document">
     <xsl:variable name="doc" select="f:document(.)"/>
     <xsl:variable name="header" select="tei:teiHeader"/>
+    <!-- the title element (the names in it go to the index) -->
     <xsl:variable name="title-el" select="f:title-element($header)"/>
-    <!-- the model's title (toolkit/tei/facts.py), as every output and listing shows it -->
-    <xsl:variable name="title" select="($doc/@title[normalize-space()], f:reading-text($title-el)[. != ''], $doc-key)[1]"/>
-    <!-- the model's date label (toolkit/tei/facts.py, date_label), as the HTML and every listing show it -->
-    <xsl:variable name="date" select="string(($doc/date[normalize-space()],
-      ($header/tei:profileDesc/tei:creation//tei:date)[1]/f:date-element-label(.))[1])"/>
+    <!-- the model's title and date label (toolkit/tei/facts.py; the context's document), as the
+         HTML and every listing show them, never recomputed here -->
+    <xsl:variable name="title" select="($doc/@title[normalize-space()], $doc-key)[1]"/>
+    <xsl:variable name="date" select="string($doc/date)"/>
     <xsl:variable name="lang" select="(for $l in (tei:text/@xml:lang, @xml:lang,
                                        $header/tei:profileDesc/tei:langUsage/tei:language/@ident)
                                        return f:lang($l))[. != ''][1]"/>
