@@ -143,6 +143,8 @@ def model_facts(ed: Edition) -> Facts:
         facts.dates[d.title] = d.date_label
         facts.footnotes[d.title] = len([n for n in notes if not is_marginal(n)])
         facts.hands[d.title] = {hand_label(e.get("hand"), e) for e in root.xpath("t:text//*[@hand]", namespaces=NS)}
+    persons = [e for e in ed.entities.values() if e.kind == "person"]
+    facts.persons = [e.preferred for e in sorted(persons, key=lambda e: (e.sort_key, e.id))]
     return facts
 
 
@@ -242,3 +244,20 @@ def test_language_tags(probe, facts):
     assert facts["html"].langs["A letter about Hotan"] == facts["pdf"].langs["A letter about Hotan"] == "fr"
     page = lhtml.parse(str(out / "html" / "index.html")).getroot()
     assert page.get("lang") == "de"
+
+
+def test_index_order(facts):
+    # initials, articles and accents do not decide the order (the HTML index had "I. V. Stalin"
+    # under I and "The Emperor" under T, the PDF its own key)
+    want = ["Anna Zed", "Beria, L.", "Émile Zola", "The Emperor", "Hasan", "I. V. Stalin"]
+    for name, f in facts.items():
+        assert f.persons == want, name
+
+
+def test_html_index_groups_by_the_sort_key(probe):
+    out, _ = probe
+    page = lhtml.parse(str(out / "html" / "persons.html")).getroot()
+    groups = {flat(s.findtext(".//h2")): [flat(a.text_content()) for a in s.xpath(".//li/a")]
+              for s in page.xpath("//section[@class='index-group']")}
+    assert groups == {"A": ["Anna Zed"], "B": ["Beria, L."], "E": ["Émile Zola", "The Emperor"],
+                      "H": ["Hasan"], "S": ["I. V. Stalin"]}

@@ -247,3 +247,20 @@ LANGS = [
 def test_lang(tag, want):
     from toolkit.tei.lang import lang_tag
     assert (lang_tag(tag) or "", xpath_each("string(f:lang(.))", [tag], strings=True)[0]) == (want, want)
+
+
+# -- sort keys (toolkit/tei/names.py sort_key ≡ f:sort-key) --------------------------------------
+SORT_KEYS = [
+    ("I. V. Stalin", "stalin"),        # HTML sorted it under I
+    ("The Emperor", "emperor"), ("an Anna", "anna"), ("A stranger", "stranger"),
+    ("Émile  Zola", "emile zola"), ("Beria, L.", "beria, l."),
+    ("Straße", "strasse"), ("ΟΔΥΣΣΕΥΣ", "οδυσσευσ"), ("ὀδυσσεύς", "οδυσσευσ"),
+    ("ﬁsh", "fish"), ("İstanbul", "istanbul"), ("Ǆemal", "dzemal"),
+    ("A. B.", "a. b."), ("The", "the"), ("Theodor", "theodor"), ("", ""),
+]
+
+
+@pytest.mark.parametrize("name,want", SORT_KEYS, ids=[n or "(empty)" for n, _ in SORT_KEYS])
+def test_sort_key(name, want):
+    from toolkit.tei.names import sort_key
+    assert (sort_key(name), xpath_each("f:sort-key(.)", [name], strings=True)[0]) == (want, want)

@@ -22,6 +22,7 @@ from .tei.facts import date_label, date_value, document_date_element, title_elem
 from .tei.facts import document_date  # noqa: F401  (re-exported: the tests' and callers' name)
 from .tei.facts import written as written_date
 from .tei.geo import entity_geo
+from .tei.names import sort_key
 from .tei.reading import text_of
 from .xmlsafe import SourceFile, parse_file
 
@@ -45,6 +46,11 @@ class Entity:
     note: str = ""
     geo: tuple[float, float] | None = None
     line: int = 0
+
+    @property
+    def sort_key(self) -> str:
+        """The key its preferred name sorts by in every index (toolkit/tei/names.py)."""
+        return sort_key(self.preferred)
 
 
 @dataclass
@@ -376,7 +382,7 @@ class Edition:
                     counts[m.entity_id][doc.id] += 1
         for eid, ent in sorted(self.entities.items()):
             e = etree.SubElement(root, "entity", id=eid, kind=ent.kind, href=self.href(ent.file),
-                                 uri=canon(ent.file).as_uri())
+                                 uri=canon(ent.file).as_uri(), sort=ent.sort_key)
             etree.SubElement(e, "name", type="preferred").text = ent.preferred
             for v in ent.variants:
                 etree.SubElement(e, "name", type="variant").text = v

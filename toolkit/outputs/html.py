@@ -1130,7 +1130,7 @@ class HtmlBuild:
         for kind in ("person", "place", "org"):
             f = etree.SubElement(facets, "facet", kind=kind)
             for eid in sorted((e for e in ent_docs if ed.entities[e].kind == kind),
-                              key=lambda e: (ed.entities[e].preferred.lower(), e)):
+                              key=lambda e: (ed.entities[e].sort_key, e)):
                 etree.SubElement(f, "option", id=eid, name=ed.entities[eid].preferred,
                                  count=str(len(ent_docs[eid])))
         by_title = sorted(docs, key=lambda d: (d.title.lower(), d.when, d.id))
@@ -1160,11 +1160,11 @@ class HtmlBuild:
         passages = self.passages()
         for kind, href in (("person", "persons.html"), ("place", "places.html"), ("org", "orgs.html")):
             idx = page("index", href, **{"entity-kind": kind})
-            for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].preferred.lower(), kv[0])):
+            for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].sort_key, kv[0])):
                 if e.kind != kind or eid not in self.ent_page:
                     continue
                 x = etree.SubElement(idx, "entity", id=eid, page=self.ent_page[eid], name=e.preferred,
-                                     documents=str(len(ent_docs.get(eid, ()))))
+                                     sort=e.sort_key, documents=str(len(ent_docs.get(eid, ()))))
                 for v in e.variants:
                     etree.SubElement(x, "variant").text = v
         def entity_doc_attrs(did):
@@ -1209,7 +1209,7 @@ class HtmlBuild:
 
         # map and chronology
         mp = page("map", "map.html")
-        for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].preferred.lower(), kv[0])):
+        for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].sort_key, kv[0])):
             geo = e.geo if e.kind == "place" and eid in self.ent_page else None
             if geo:
                 etree.SubElement(mp, "place", id=eid, page=self.ent_page[eid], name=e.preferred,

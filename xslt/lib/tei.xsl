@@ -107,6 +107,20 @@
                           else $primary[. = $c:iso639-1]"/>
   </xsl:function>
 
+  <!-- ============================================================================= names -->
+  <!-- The key a name sorts by in every index: without accents (NFKD, marks dropped), case-folded
+       (lower case; ß as ss, ς as σ), white space collapsed, leading initials and articles dropped
+       ("I. V. Stalin" → "stalin", "The Emperor" → "emperor"); a name that is nothing but these
+       keeps them. The model ships each entity's key (the context's entity/@sort); this is for
+       names that have no entity (the PDF's index of other names). toolkit/tei/names.py,
+       sort_key. -->
+  <xsl:function name="f:sort-key" as="xs:string">
+    <xsl:param name="name" as="xs:string?"/>
+    <xsl:variable name="s" select="normalize-space(replace(replace(lower-case(
+      replace(normalize-unicode(string($name), 'NFKD'), '\p{M}', '')), 'ß', 'ss'), 'ς', 'σ'))"/>
+    <xsl:sequence select="(replace($s, '^((\p{L}\.\s*)+|(the|an?)\s+)', '')[. != ''], $s)[1]"/>
+  </xsl:function>
+
   <!-- ============================================================================= dates -->
   <xsl:variable name="fp:months" as="xs:string+" select="('January', 'February', 'March', 'April', 'May',
     'June', 'July', 'August', 'September', 'October', 'November', 'December')"/>

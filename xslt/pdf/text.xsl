@@ -272,7 +272,7 @@
     <xsl:sequence select="if ($e) then concat('#ed-ix(', ty:lit(ty:name-kind($n)), ', ', ty:lit($e/@id), ')')
                           else if ($text = '') then ''
                           else concat('#ed-ix(', ty:lit(ty:name-kind($n)), ', ', ty:lit(concat('txt:', $text)),
-                                      ', name: ', ty:lit($text), ')')"/>
+                                      ', name: ', ty:lit($text), ', sort: ', ty:lit(f:sort-key($text)), ')')"/>
   </xsl:function>
 
   <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:name | tei:rs | tei:geogName">

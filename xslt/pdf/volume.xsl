@@ -124,7 +124,9 @@
       <xsl:variable name="kind" select="."/>
       <xsl:value-of select="concat('#ed-index(', ty:lit($kind), ', (')"/>
       <xsl:for-each select="$edition-context/edition/entity[@kind = $kind][mentioned]">
+        <!-- sort: the model's key (entity/@sort), as the HTML index sorts by it -->
         <xsl:value-of select="concat('(key: ', ty:lit(@id), ', name: ', ty:lit(name[@type = 'preferred']),
+                                     ', sort: ', ty:lit((@sort, f:sort-key(name[@type = 'preferred']))[1]),
                                      ', variants: ', ty:array(name[@type = 'variant']), '), ')"/>
       </xsl:for-each>
       <xsl:text>))&#10;</xsl:text>

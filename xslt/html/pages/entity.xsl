@@ -26,7 +26,7 @@
         <xsl:choose>
           <xsl:when test="entity">
             <p class="result-count"><xsl:value-of select="count(entity)"/> entries</p>
-            <xsl:for-each-group select="entity" group-by="upper-case(substring(normalize-unicode(@name, 'NFKD'), 1, 1))">
+            <xsl:for-each-group select="entity" group-by="upper-case(substring((@sort, f:sort-key(@name))[1], 1, 1))">
               <section class="index-group" aria-labelledby="letter-{position()}">
                 <h2 id="letter-{position()}"><xsl:value-of select="current-grouping-key()"/></h2>
                 <ul class="entity-list">
