@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from lxml import html as lhtml
@@ -19,6 +20,7 @@ from pypdf import PdfReader
 from toolkit.config import load_config
 from toolkit.model import Edition
 from toolkit.outputs.runner import build
+from toolkit.tei.names import unique_names
 from toolkit.tei.notes import hand_label, is_marginal
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -113,6 +115,9 @@ def html_facts(out: Path) -> Facts:
                                                    or root.xpath("string(//article)"))))
         facts.langs[title] = root.xpath("string((//div[@class='text'])[1]/@lang)")
         facts.pages[title] = page.stem
+        # the TEI copy the page offers is called as the page is
+        source = unquote(root.xpath("//a[@type='application/xml']/@href")[0])
+        assert Path(source).name == page.stem + ".xml" and (page.parent / source).is_file(), source
     persons = lhtml.parse(str(site / "persons.html")).getroot()
     facts.persons = [flat(a.text_content()) for a in persons.xpath("//ul[@class='entity-list']/li/a")]
     return facts
@@ -143,6 +148,7 @@ def model_facts(ed: Edition) -> Facts:
         facts.dates[d.title] = d.date_label
         facts.footnotes[d.title] = len([n for n in notes if not is_marginal(n)])
         facts.hands[d.title] = {hand_label(e.get("hand"), e) for e in root.xpath("t:text//*[@hand]", namespaces=NS)}
+        facts.pages[d.title] = ed.page_names()[d.id]
     persons = [e for e in ed.entities.values() if e.kind == "person"]
     facts.persons = [e.preferred for e in sorted(persons, key=lambda e: (e.sort_key, e.id))]
     return facts
@@ -261,3 +267,39 @@ def test_html_index_groups_by_the_sort_key(probe):
               for s in page.xpath("//section[@class='index-group']")}
     assert groups == {"A": ["Anna Zed"], "B": ["Beria, L."], "E": ["Émile Zola", "The Emperor"],
                       "H": ["Hasan"], "S": ["I. V. Stalin"]}
+
+
+def test_page_names(probe, facts):
+    # "Doc.1" and "doc.1" are one file on a case-insensitive file system; the HTML said "Doc.1-x"
+    # and the PDF "doc.1"; non-ASCII ids keep their letters (the HTML made "mter" and "x")
+    want = {"A letter about Hotan": "Doc.1", "Letter from Smirnof": "doc.1-2", "Offices": "Ämter",
+            "Japan": "日本"}
+    for name, f in facts.items():
+        assert f.pages == want, name
+
+
+def test_popover_ids_are_unique(probe):
+    out, _ = probe
+    # Hotan-man and hotan-man: two popovers, each link pointing at its own
+    for page in (out / "html" / "doc").glob("*.html"):
+        root = lhtml.parse(str(page)).getroot()
+        ids = root.xpath("//@id")
+        assert len(ids) == len(set(ids)), page
+    a = lhtml.parse(str(out / "html" / "doc" / "Doc.1.html")).getroot()
+    b = lhtml.parse(str(out / "html" / "doc" / "doc.1-2.html")).getroot()
+    pa = a.xpath("//a[contains(@href, 'entity/Hotan-man')]/@aria-describedby")
+    pb = b.xpath("//a[contains(@href, 'entity/hotan-man')]/@aria-describedby")
+    assert pa and pb and pa[0] != pb[0]
+
+
+@pytest.mark.parametrize("ids,want", [
+    (["doc.1", "Doc.1"], {"Doc.1": "Doc.1", "doc.1": "doc.1-2"}),
+    (["a b", "a-b", "a_b"], {"a b": "a-b", "a-b": "a-b-2", "a_b": "a_b"}),
+    (["Ämter", "ämter", "日本", "-lead", "..."], {"Ämter": "Ämter", "ämter": "ämter-2", "日本": "日本",
+                                                 "-lead": "lead", "...": "x"}),
+    (["x", "...", "X-2"], {"...": "x", "x": "x-2", "X-2": "X-2-2"}),
+    (["A\u0308", "\u00c4"], {"A\u0308": "\u00c4", "\u00c4": "\u00c4-2"}),   # NFC: one name
+])
+def test_unique_names(ids, want):
+    assert unique_names(ids) == want
+    assert unique_names(list(reversed(ids))) == want  # decided by the ids, not their order

@@ -1,6 +1,6 @@
-"""The stylesheets read the document facts the model computes (title, date label, transcription
-status: the context's document/@title, document/date, document/@transcribed) and never compute
-them again (issue #11): a grep of xslt/ for the ways they used to be recomputed. The rules
+"""The stylesheets read the facts the model computes (a document's title, date label,
+transcription status: the context's document/@title, document/date, document/@transcribed; an
+entity's anchor, entity/@anchor) and never compute them again (issue #11): a grep of xslt/ for the ways they used to be recomputed. The rules
 themselves live in xslt/lib/tei.xsl and toolkit/tei/."""
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ FORBIDDEN = {
     # creation <date> itself, as written)
     r"creation//tei:date": {"html/pages/document-info.xsl"},
     r"creation/tei:date": {"html/pages/document-info.xsl"},
+    # an entity's popover and map anchors: the context's entity/@anchor (its unique page name)
+    r"f:slug\(\$entity/@id\)|place-\{f:slug": set(),
     # the rules' own definitions
     r"name=\"f:(title-element|date-label|date-element-label|is-marginal|hand-label|lang|reading-text)\"": {"lib/tei.xsl"},
 }

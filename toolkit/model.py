@@ -22,7 +22,7 @@ from .tei.facts import date_label, date_value, document_date_element, title_elem
 from .tei.facts import document_date  # noqa: F401  (re-exported: the tests' and callers' name)
 from .tei.facts import written as written_date
 from .tei.geo import entity_geo
-from .tei.names import sort_key
+from .tei.names import sort_key, unique_names
 from .tei.reading import text_of
 from .xmlsafe import SourceFile, parse_file
 
@@ -107,6 +107,8 @@ class Edition:
         self.entities: dict[str, Entity] = {}
         self._documents: list[Document] | None = None
         self._mentions: list[Mention] | None = None
+        self._page_names: dict[str, str] | None = None
+        self._entity_names: dict[str, str] | None = None
         # documents that several files give the same id: [(id, [paths])] (see documents)
         self.id_clashes: list[tuple[str, list[Path]]] = []
         # document files that could not be read this time and stand in with the facts of their
@@ -210,6 +212,20 @@ class Edition:
             self.id_clashes = _unique_ids(docs)
             self._documents = sorted(docs, key=lambda d: (d.when or "9999", d.title, d.id))
         return self._documents
+
+    def page_names(self) -> dict[str, str]:
+        """Each document's page name (id → name, toolkit/tei/names.py): its HTML page, PDF file
+        and TEI copy are called so."""
+        if self._page_names is None:
+            self._page_names = unique_names([d.id for d in self.documents])
+        return self._page_names
+
+    def entity_names(self) -> dict[str, str]:
+        """Each entity's name (id → name): its page, and the anchors of its popovers and map
+        dot (the context's entity/@anchor); unique without regard to case."""
+        if self._entity_names is None:
+            self._entity_names = unique_names(self.entities)
+        return self._entity_names
 
     @property
     def mentions(self) -> list[Mention]:
@@ -382,7 +398,7 @@ class Edition:
                     counts[m.entity_id][doc.id] += 1
         for eid, ent in sorted(self.entities.items()):
             e = etree.SubElement(root, "entity", id=eid, kind=ent.kind, href=self.href(ent.file),
-                                 uri=canon(ent.file).as_uri(), sort=ent.sort_key)
+                                 uri=canon(ent.file).as_uri(), sort=ent.sort_key, anchor=self.entity_names()[eid])
             etree.SubElement(e, "name", type="preferred").text = ent.preferred
             for v in ent.variants:
                 etree.SubElement(e, "name", type="variant").text = v

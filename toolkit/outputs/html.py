@@ -30,6 +30,7 @@ from ..diagnostics import ERROR, Diagnostic
 from ..model import LIST_ELEMENTS, Edition, T, XML_ID, canon, local, norm_space, text_of
 from ..tei.classes import CLASSES, not_rendered
 from ..tei.lang import lang_tag
+from ..tei.names import page_name
 from ..tei.reading import reading_blocks
 from ..xmlsafe import SourceFile, parse_file, read_regular, serialize_for_saxon, stat_key
 from .plan import MANIFEST, Plan, digest, tree_digest
@@ -367,33 +368,23 @@ class HtmlBuild:
     def assign_pages(self):
         self.doc_page: dict[str, str] = {}
         self.doc_source: dict[str, str] = {}
-        used: set[str] = set()
-        used_src: set[str] = set()
+        # one name per document for its page, TEI copy and PDF (Edition.page_names); the copy keeps
+        # the folders of its source
+        names = self.ed.page_names()
         for d in self.ed.documents:
-            name = safe_name(d.id)
-            while name.lower() in used:
-                name += "-x"
-            used.add(name.lower())
-            self.doc_page[d.id] = f"doc/{name}.html"
-            src = "/".join(safe_name(p) for p in d.href.split("/") if p not in ("", ".", ".."))
-            while src.lower() in used_src:
-                src = src[:-4] + "-x.xml"
-            used_src.add(src.lower())
-            self.doc_source[d.id] = f"tei/{src}"
+            self.doc_page[d.id] = f"doc/{names[d.id]}.html"
+            folders = [page_name(p) for p in d.href.split("/")[:-1] if p not in ("", ".", "..")]
+            self.doc_source[d.id] = "/".join(["tei", *folders, names[d.id] + ".xml"])
         self.ent_page: dict[str, str] = {}
-        used = set()
         entities = self.ed.entities
         if len(entities) > ALL_ENTITY_PAGES_UP_TO:
             # those its registers name too: the register entries of its page link to them
             mentioned = {eid for d in self.ed.documents for eid, _, _ in self.doc_mentions(d)} \
                 | {eid for d in self.ed.documents for eid in self.doc_registered(d)}
             entities = {e: v for e, v in entities.items() if e in mentioned}
+        names = self.ed.entity_names()
         for eid in sorted(entities):
-            name = safe_name(eid)
-            while name.lower() in used:
-                name += "-x"
-            used.add(name.lower())
-            self.ent_page[eid] = f"entity/{name}.html"
+            self.ent_page[eid] = f"entity/{names[eid]}.html"
 
     def context(self) -> etree._ElementTree:
         """The model's context document (lean: files, ids, entities) plus the documents with
@@ -1172,7 +1163,8 @@ class HtmlBuild:
             return {k: a[k] for k in ("id", "page", "when", "date", "title")}
 
         def entity_page(eid, e, geo, grouped):
-            el = new_page("entity", self.ent_page[eid], id=eid, name=e.preferred, **{"entity-kind": e.kind})
+            el = new_page("entity", self.ent_page[eid], id=eid, name=e.preferred, anchor=ed.entity_names()[eid],
+                          **{"entity-kind": e.kind})
             for v in e.variants:
                 etree.SubElement(el, "variant").text = v
             if geo:
@@ -1213,6 +1205,7 @@ class HtmlBuild:
             geo = e.geo if e.kind == "place" and eid in self.ent_page else None
             if geo:
                 etree.SubElement(mp, "place", id=eid, page=self.ent_page[eid], name=e.preferred,
+                                 anchor=ed.entity_names()[eid],
                                  lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}",
                                  documents=str(len(ent_docs.get(eid, ()))))
         chron = page("chronology", "chronology.html")

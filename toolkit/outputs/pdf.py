@@ -150,10 +150,6 @@ def _with_lines(root: etree._Element, warn=None) -> etree._Element:
     return tree
 
 
-def _safe_name(s: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", s).strip("._") or "document"
-
-
 def _params(**kw) -> dict:
     """Stylesheet parameters as XDM values, made before saxon.transform takes its lock."""
     proc = processor()
@@ -162,17 +158,10 @@ def _params(**kw) -> dict:
 
 
 def _document_keys(edition: Edition) -> list[str]:
-    """A key per document (its id, made safe for labels and file names; unique)."""
-    keys, used = [], set()
-    for doc in edition.documents:
-        key = base = _safe_name(doc.id)
-        n = 2
-        while key in used:
-            key = f"{base}-{n}"
-            n += 1
-        used.add(key)
-        keys.append(key)
-    return keys
+    """A key per document: its page name (Edition.page_names, as its HTML page and TEI copy are
+    called), the PDF's file name and Typst label."""
+    names = edition.page_names()
+    return [names[doc.id] for doc in edition.documents]
 
 
 def document_typst(edition: Edition, context, src: SourceFile, key: str, warn=None) -> str:

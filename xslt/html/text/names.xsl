@@ -28,9 +28,11 @@
     <xsl:sequence select="if ($entity/@page) then concat($prefix, $entity/@page) else ()"/>
   </xsl:function>
 
+  <!-- the popover's id: from the entity's name in the context (entity/@anchor, unique without
+       regard to case: Hotan-man and hotan-man are two popovers), never made again here -->
   <xsl:function name="f:popover-id" as="xs:string">
     <xsl:param name="entity" as="element(entity)"/>
-    <xsl:sequence select="concat('pop-', f:slug($entity/@id))"/>
+    <xsl:sequence select="concat('pop-', $entity/@anchor)"/>
   </xsl:function>
 
   <!-- Entities a name element designates (every pointer of @ref / @key that resolves). -->
