@@ -27,7 +27,11 @@ from lxml import etree
 from .. import saxon
 from . import search
 from ..diagnostics import ERROR, Diagnostic
-from ..model import LIST_ELEMENTS, SKIPPED_IN_TEXT, WORD_BREAKS, Edition, T, XML_ID, canon, local, norm_space, text_of
+from ..model import LIST_ELEMENTS, Edition, T, XML_ID, canon, local, norm_space, text_of
+from ..tei.classes import CLASSES, not_rendered
+from ..tei.lang import lang_tag
+from ..tei.names import page_name
+from ..tei.reading import reading_blocks
 from ..xmlsafe import SourceFile, parse_file, read_regular, serialize_for_saxon, stat_key
 from .plan import MANIFEST, Plan, digest, tree_digest
 from .publish import staged_output, start_seed, write_file
@@ -43,15 +47,15 @@ PER_PAGE = 10
 # entities the documents mention; smaller ones get a page for every entry.
 ALL_ENTITY_PAGES_UP_TO = 500
 
-# The same rule as xslt/html/text/ids.xsl: elements that get a stable id inside tei:text.
-CITABLE = ("div", "p", "ab", "head", "item", "l", "lg", "sp", "note", "closer", "opener", "list",
-           "table", "quote", "signed", "salute", "dateline", "postscript", "figure")
-# The passage a mention belongs to: its nearest ancestor among these (else any citable one).
-PASSAGE = ("p", "ab", "head", "item", "l", "note", "signed", "salute", "dateline", "postscript")
+# The element classes (xslt/lib/tei-classes.xml): elements that get a stable id inside tei:text
+# (as xslt/html/text/ids.xsl gives them), and the passage a mention belongs to: its nearest
+# ancestor among PASSAGE (else any citable one).
+CITABLE = CLASSES.citable
+PASSAGE = CLASSES.passage
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
-NAME_TAGS = tuple(T + n for n in ("persName", "placeName", "orgName", "name", "rs"))  # as the model's mentions
+NAME_TAGS = tuple(T + n for n in CLASSES.ordered("name-elements"))  # as the model's mentions
 CACHE = "html.json"  # the build's state (toolkit/outputs/state.py), outside the site
-CACHE_FORMAT = 6  # bump when what is cached (or how the model derives document facts) changes
+CACHE_FORMAT = 7  # bump when what is cached (or how the model derives document facts) changes
 
 # Documents are transformed in worker processes when there is enough work to pay for them.
 PARALLEL_MIN_DOCS = 12
@@ -115,9 +119,12 @@ def _read_cache(target: Path) -> dict:
 
 
 def _code_key() -> str:
-    from .. import model, xmlsafe
+    from .. import model, tei, xmlsafe
     if "code" not in _cache_read:
-        _cache_read["code"] = digest(*(Path(f).read_bytes() for f in (model.__file__, xmlsafe.__file__, __file__)))
+        # the model and the TEI rules it derives document facts by (toolkit/tei/, and the element
+        # classes in xslt/lib/tei-classes.xml)
+        rules = sorted(Path(tei.__file__).parent.glob("*.py")) + sorted((saxon.XSLT_DIR / "lib").glob("*.xml"))
+        _cache_read["code"] = digest(*(Path(f).read_bytes() for f in (model.__file__, xmlsafe.__file__, __file__, *rules)))
     return _cache_read["code"]
 
 
@@ -361,33 +368,23 @@ class HtmlBuild:
     def assign_pages(self):
         self.doc_page: dict[str, str] = {}
         self.doc_source: dict[str, str] = {}
-        used: set[str] = set()
-        used_src: set[str] = set()
+        # one name per document for its page, TEI copy and PDF (Edition.page_names); the copy keeps
+        # the folders of its source
+        names = self.ed.page_names()
         for d in self.ed.documents:
-            name = safe_name(d.id)
-            while name.lower() in used:
-                name += "-x"
-            used.add(name.lower())
-            self.doc_page[d.id] = f"doc/{name}.html"
-            src = "/".join(safe_name(p) for p in d.href.split("/") if p not in ("", ".", ".."))
-            while src.lower() in used_src:
-                src = src[:-4] + "-x.xml"
-            used_src.add(src.lower())
-            self.doc_source[d.id] = f"tei/{src}"
+            self.doc_page[d.id] = f"doc/{names[d.id]}.html"
+            folders = [page_name(p) for p in d.href.split("/")[:-1] if p not in ("", ".", "..")]
+            self.doc_source[d.id] = "/".join(["tei", *folders, names[d.id] + ".xml"])
         self.ent_page: dict[str, str] = {}
-        used = set()
         entities = self.ed.entities
         if len(entities) > ALL_ENTITY_PAGES_UP_TO:
             # those its registers name too: the register entries of its page link to them
             mentioned = {eid for d in self.ed.documents for eid, _, _ in self.doc_mentions(d)} \
                 | {eid for d in self.ed.documents for eid in self.doc_registered(d)}
             entities = {e: v for e, v in entities.items() if e in mentioned}
+        names = self.ed.entity_names()
         for eid in sorted(entities):
-            name = safe_name(eid)
-            while name.lower() in used:
-                name += "-x"
-            used.add(name.lower())
-            self.ent_page[eid] = f"entity/{name}.html"
+            self.ent_page[eid] = f"entity/{names[eid]}.html"
 
     def context(self) -> etree._ElementTree:
         """The model's context document (lean: files, ids, entities) plus the documents with
@@ -415,14 +412,18 @@ class HtmlBuild:
     def _edition_attrs(self, root) -> None:
         """Facts of the whole edition that document pages show, as attributes of <edition>:
         info-fields, the optional fields of "Document information" some document gives
-        (Edition.info_fields; part of every document page's fingerprint)."""
+        (Edition.info_fields; part of every document page's fingerprint); and the fields
+        themselves, as the edition configures them (toolkit/tei/conventions.py), as the first
+        children: <info-field name label find/>."""
         root.set("info-fields", self.info_fields)
+        for f in reversed(self.ed.conventions.info_fields):
+            root.insert(0, etree.Element("info-field", name=f.name, label=f.label, find=" ".join(f.find)))
 
     def _doc_ctx_el(self, d) -> etree._Element:
         e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
                           title=d.title, transcribed=str(d.transcribed).lower(),
                           page=self.doc_page[d.id], source=self.doc_source[d.id])
-        etree.SubElement(e, "date").text = d.date_label
+        etree.SubElement(e, "date", written=d.date_written).text = d.date_label
         etree.SubElement(e, "summary").text = d.summary
         return e
 
@@ -447,7 +448,8 @@ class HtmlBuild:
             self._doc_by_name: dict[str, list[str]] = {}
             for x in self.ed.documents:
                 self._doc_by_name.setdefault(x.file.name, []).append(x.id)
-            self._ctx_head = "<edition" + "".join(f" {k}={quoteattr(v)}" for k, v in ctx_root.attrib.items()) + ">"
+            self._ctx_head = "<edition" + "".join(f" {k}={quoteattr(v)}" for k, v in ctx_root.attrib.items()) + ">" \
+                + "".join(etree.tostring(f, encoding="unicode") for f in ctx_root.iterchildren("info-field"))
             self._ctx_parts = True
         docs = self.ed.documents
         i = self._doc_index[d.id]
@@ -491,6 +493,8 @@ class HtmlBuild:
         out, seen = [], set()
         registered: set[str] = set()
         for el in root.iter(*NAME_TAGS):
+            if not_rendered(el):  # the page does not show it: no mention
+                continue
             register = in_register(el)
             for pointer in (el.get("ref") or "").split():
                 eid = self._entity_of(pointer, d.file)
@@ -567,7 +571,8 @@ class HtmlBuild:
             return None
         refs, files = pointed_to(src.root)
         facts = {"hash": self.data_hash(d), "ids": [[el.tag, i] for i, el in self.ed.ids.get(path, {}).items()],
-                "doc": [d.source_id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields],
+                "doc": [d.source_id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields,
+                        d.date_written],
                 "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root),
                 "page": self.doc_page[d.id], "source": self.doc_source[d.id]}
         stat = trusted_stat(src.read_stat)  # see stand_ins and RACY_NS
@@ -676,10 +681,13 @@ class HtmlBuild:
         self.by_shard: dict[int, list[str]] = {}
         for rel in (self.searchable if self.search_index else ()):
             self.by_shard.setdefault(search.shard_of(rel, self.shards), []).append(rel)
-        styles = tree_digest(XSLT_HTML, saxon.XSLT_DIR / "lib" / "common.xsl")
+        # the stylesheets, and the shared library with its data (the element classes)
+        styles = tree_digest(XSLT_HTML, saxon.XSLT_DIR / "lib",
+                             suffixes=(".xsl", ".xml", ".css", ".js", ".svg"))
         edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
         edition_bytes = edition_src.data if edition_src is not None and edition_src.ok else b""
-        site_hash = digest(styles, ed.config.title, edition_bytes, str(PER_PAGE))
+        # (the edition's conventions: its fields of "Document information", its transcription marker)
+        site_hash = digest(styles, ed.config.title, ed.config.language, edition_bytes, str(PER_PAGE), repr(ed.conventions))
         docmap = digest(*(f"{d.id}\x1f{self.doc_page[d.id]}\x1f{canon(d.file).as_uri()}"
                           for d in ed.documents))
         base = digest(site_hash, docmap)
@@ -941,7 +949,7 @@ class HtmlBuild:
             tree = self.full_tree(d)
         except BuildError:
             tree = None
-        html = plain_page(tree, d, self.ed.config.title, self.doc_source[d.id])
+        html = plain_page(tree, d, self.ed.config.title, self.doc_source[d.id], self.ed.config.language)
         write_file(stage / page, html)
         if (out := self._search_out(page)) is not None:
             search.write_search_copy(html, Path(out))
@@ -1113,7 +1121,7 @@ class HtmlBuild:
         for kind in ("person", "place", "org"):
             f = etree.SubElement(facets, "facet", kind=kind)
             for eid in sorted((e for e in ent_docs if ed.entities[e].kind == kind),
-                              key=lambda e: (ed.entities[e].preferred.lower(), e)):
+                              key=lambda e: (ed.entities[e].sort_key, e)):
                 etree.SubElement(f, "option", id=eid, name=ed.entities[eid].preferred,
                                  count=str(len(ent_docs[eid])))
         by_title = sorted(docs, key=lambda d: (d.title.lower(), d.when, d.id))
@@ -1143,11 +1151,11 @@ class HtmlBuild:
         passages = self.passages()
         for kind, href in (("person", "persons.html"), ("place", "places.html"), ("org", "orgs.html")):
             idx = page("index", href, **{"entity-kind": kind})
-            for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].preferred.lower(), kv[0])):
+            for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].sort_key, kv[0])):
                 if e.kind != kind or eid not in self.ent_page:
                     continue
                 x = etree.SubElement(idx, "entity", id=eid, page=self.ent_page[eid], name=e.preferred,
-                                     documents=str(len(ent_docs.get(eid, ()))))
+                                     sort=e.sort_key, documents=str(len(ent_docs.get(eid, ()))))
                 for v in e.variants:
                     etree.SubElement(x, "variant").text = v
         def entity_doc_attrs(did):
@@ -1155,7 +1163,8 @@ class HtmlBuild:
             return {k: a[k] for k in ("id", "page", "when", "date", "title")}
 
         def entity_page(eid, e, geo, grouped):
-            el = new_page("entity", self.ent_page[eid], id=eid, name=e.preferred, **{"entity-kind": e.kind})
+            el = new_page("entity", self.ent_page[eid], id=eid, name=e.preferred, anchor=ed.entity_names()[eid],
+                          **{"entity-kind": e.kind})
             for v in e.variants:
                 etree.SubElement(el, "variant").text = v
             if geo:
@@ -1175,7 +1184,7 @@ class HtmlBuild:
         for eid, e in sorted(ed.entities.items()):
             if eid not in self.ent_page:
                 continue
-            geo = entity_geo(e.element)
+            geo = e.geo  # the model's (toolkit/tei/geo.py)
             by_doc: dict[str, list] = {}
             for did, pid, snip in passages.get(eid, []):
                 by_doc.setdefault(did, []).append((pid, snip))
@@ -1192,10 +1201,11 @@ class HtmlBuild:
 
         # map and chronology
         mp = page("map", "map.html")
-        for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].preferred.lower(), kv[0])):
-            geo = entity_geo(e.element) if e.kind == "place" and eid in self.ent_page else None
+        for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].sort_key, kv[0])):
+            geo = e.geo if e.kind == "place" and eid in self.ent_page else None
             if geo:
                 etree.SubElement(mp, "place", id=eid, page=self.ent_page[eid], name=e.preferred,
+                                 anchor=ed.entity_names()[eid],
                                  lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}",
                                  documents=str(len(ent_docs.get(eid, ()))))
         chron = page("chronology", "chronology.html")
@@ -1318,9 +1328,7 @@ def compile_or_fail(path: Path):
 # The ids the document page writes itself (xslt/html/text/ids.xsl, f:reserved-ids): a TEI xml:id
 # equal to one of them, starting with a prefix the page uses ("wit-", "pop-") or with "tei-", or
 # no valid HTML id (empty, with white space) gets "tei-" + it on the page.
-RESERVED_PAGE_IDS = frozenset(("main", "title", "summary", "summary-heading", "toc-heading", "text-heading",
-                               "back-heading", "notes-heading", "doc-info", "doc-info-heading", "citation",
-                               "citation-heading", "witnesses", "witnesses-heading"))
+RESERVED_PAGE_IDS = CLASSES.reserved_page_ids
 _NEEDS_PREFIX = re.compile(r"^(wit|pop|tei)-")
 
 
@@ -1357,19 +1365,12 @@ def cite_ids(root: etree._Element) -> dict:
 
 # In the teiHeader, the element whose text is a mention's snippet: the nearest of these (the
 # page's anchor stays #title, #summary or #doc-info), never the whole header.
-HEADER_PASSAGE = frozenset(("title", "p", "ab", "note", "item", "head", "l", "quote", "desc", "bibl",
-                            "biblStruct", "msItem", "msIdentifier", "correspAction", "respStmt",
-                            "change", "handNote", "catDesc", "term", "person", "place", "org",
-                            "event", "abstract"))
+HEADER_PASSAGE = CLASSES.header_passage
 # Inline elements whose templates do not render their xml:id as an HTML id (names, dates,
 # pointers): never a mention's passage.
-INLINE_NO_ID = frozenset(("persName", "placeName", "orgName", "name", "rs", "date", "time", "ref",
-                          "ptr", "hi", "foreign", "term", "title", "num", "measure", "choice",
-                          "geogName", "forename", "surname", "roleName", "addName", "settlement",
-                          "country", "region", "district", "bloc", "location", "w", "c", "pc", "seg"))
+INLINE_NO_ID = CLASSES.no_anchor
 # Parts of a TEI file the page does not render (xslt/html/text/fallback.xsl): no anchors there.
-NOT_RENDERED = frozenset(("fw", "facsimile", "sourceDoc", "standOff", "linkGrp", "interpGrp",
-                          "spanGrp", "altGrp", "joinGrp", "timeline", "fs", "fLib", "fvLib"))
+NOT_RENDERED = CLASSES.not_rendered
 
 
 _REGISTER_LISTS = tuple(T + n for n in LIST_ELEMENTS)
@@ -1468,31 +1469,12 @@ def snippet(text: str, node, width: int = 220) -> str:
     return ("… " if start > 0 else "") + cut.strip() + (" …" if start + width < len(text) else "")
 
 
-def entity_geo(el) -> tuple[float, float] | None:
-    """Latitude, longitude of an authority entry (decimal points or commas: "48,2 16,37")."""
-    g = el.find(f"{T}location/{T}geo")
-    if g is None:
-        g = next(el.iter(T + "geo"), None) if local(el.tag) == "place" else None
-    if g is None or not (g.text or "").strip():
-        return None
-    parts = g.text.split()
-    if len(parts) != 2:
-        parts = [p for p in re.split(r"[\s;]+|,\s+", g.text.strip()) if p]
-    try:
-        lat, lon = (float(p.replace(",", ".")) for p in parts[:2])
-    except ValueError:
-        return None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return lat, lon
-
-
 def build_html(edition: Edition, target: Path, full: bool = False, interactive: bool = False,
                search_index: bool = True, report=None) -> BuildResult:
     return HtmlBuild(edition, target, full, interactive, search_index, report).run()
 
 
-def plain_page(tree, d, site_title: str, source: str) -> str:
+def plain_page(tree, d, site_title: str, source: str, lang: str = "en") -> str:
     """The page of a document the stylesheet could not render: its title, date and text (the
     reading text, without markup), with the citable elements' ids of xslt/html/text/ids.xsl
     (and the xml:ids passage_of may link to), so that links to its passages still land."""
@@ -1506,43 +1488,19 @@ def plain_page(tree, d, site_title: str, source: str) -> str:
     def is_block(e) -> bool:
         return e in ids or (bool(e.get(XML_ID)) and e.tag.startswith(T) and local(e.tag) not in INLINE_NO_ID)
 
-    def fill(el, box, top=False):
-        buf: list[str] = []
-
-        def flush():
-            t = norm_space("".join(buf))
-            buf.clear()
-            if t:
-                etree.SubElement(box, "p").text = t
-
-        def inline(e, top=False):
-            if not isinstance(e.tag, str):
-                return
-            name = local(e.tag)
-            if name in WORD_BREAKS:
-                if name == "space" or e.get("break") not in ("no", "false"):
-                    buf.append(" ")
-                return
-            if (name in SKIPPED_IN_TEXT and not top) or name in NOT_RENDERED:
-                return
-            if e.text:
-                buf.append(e.text)
-            for c in e:
-                if isinstance(c.tag, str) and is_block(c) and local(c.tag) not in NOT_RENDERED:
-                    flush()
-                    block = etree.SubElement(box, "div", {"class": "tei-" + safe_name(local(c.tag))})
-                    if c in ids or c.get(XML_ID):
-                        block.set("id", ids.get(c) or page_id(c.get(XML_ID)))
-                    fill(c, block, top=True)
-                else:
-                    inline(c)
-                if c.tail:
-                    buf.append(c.tail)
-        inline(el, top=top)
-        flush()
+    def fill(blocks, box):  # the reading text (toolkit/tei/reading.py), its blocks as divs
+        for b in blocks:
+            if isinstance(b, str):
+                etree.SubElement(box, "p").text = b
+                continue
+            c, inner = b
+            block = etree.SubElement(box, "div", {"class": "tei-" + safe_name(local(c.tag))})
+            if c in ids or c.get(XML_ID):
+                block.set("id", ids.get(c) or page_id(c.get(XML_ID)))
+            fill(inner, block)
 
     for t in texts:
-        fill(t, body)
+        fill(reading_blocks(t, is_block), body)
     title = d.title or d.id
     page = E.HTML(
         E.HEAD(E.META(charset="utf-8"),
@@ -1557,7 +1515,7 @@ def plain_page(tree, d, site_title: str, source: str) -> str:
                 E.P("This page shows the document's text without its markup: the full page could "
                     "not be made. ", E.A("TEI source", href="../" + source), E.CLASS("render-failed")),
                 body, E.CLASS("document"), **{"data-pagefind-body": ""}), id="main")),
-        lang="en")
+        lang=lang_tag(lang) or "en")  # the site's language, as layout.xsl writes it
     return "<!DOCTYPE html>\n" + etree.tostring(page, method="html", encoding="unicode")
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from ..config import Config
 from ..diagnostics import WARNING, Diagnostic
+from ..tei.classes import CLASSES
+from ..tei.conventions import CONVENTION_TABLES
 from ..model import ENTITY_KINDS, XML_ID, Edition, T, canon
 from .publish import check_output
 
@@ -60,7 +62,9 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
         files = expand_paths(paths, refused=refused)
         config = Config(root=Path.cwd().resolve(), title=adhoc_title(config, paths),
                         sources=[str(p.resolve()) for p in files],
-                        authority=[str(a.resolve()) for a in authority])
+                        authority=[str(a.resolve()) for a in authority],
+                        # the edition's conventions hold for its files built alone too
+                        _options={t: config.options(t) for t in CONVENTION_TABLES})
         config.source_files()
         config._refused.update(refused)  # links out of a given folder: reported, never read
         authority = []
@@ -111,7 +115,7 @@ def print_diagnostics(diags) -> None:
         print(format_diagnostic(d), file=sys.stderr, flush=True)
 
 
-ENTITY_LISTS = ("listPerson", "listPlace", "listOrg")
+ENTITY_LISTS = CLASSES.ordered("authority-lists")
 
 
 def authority_warnings(edition: Edition, given: list[Path]) -> list[Diagnostic]:
