@@ -54,8 +54,29 @@ def test_every_kind_of_context_is_valid(edition, schema):
     assert [c.tag for c in full][:1] == ["file"] and full.find("mention") is not None
     assert full.find("entity/mentioned") is not None
     page = made["page"].getroot()
-    assert [c.tag for c in page][:4] == ["document"] * 3 + ["refs"]
+    assert page[0].tag == "info-field"  # the edition's fields first (document-info.xsl)
+    assert [c.tag for c in page if c.tag != "info-field"][:4] == ["document"] * 3 + ["refs"]
     assert page.find("document[2]/media").get("href") == "media/0123456789ab-scan.png"
+
+
+def test_the_shared_rules_facts_are_in_the_contexts(edition):
+    """The model's facts the stylesheets read instead of recomputing them (toolkit/tei/): the
+    edition's language, each entity's sort key and anchor, the date as written, the edition's
+    fields of "Document information"."""
+    made = contexts(edition)
+    for kind in ("full", "file", "site", "page"):
+        assert made[kind].getroot().get("lang") == (edition.config.language or ""), kind
+    for kind in ("full", "site", "page"):
+        root = made[kind].getroot()
+        e = root.find("entity")
+        ent = edition.entities[e.get("id")]
+        assert (e.get("sort"), e.get("anchor")) == (ent.sort_key, edition.entity_names()[e.get("id")]), kind
+        d = root.find(".//document")
+        doc = next(x for x in edition.documents if x.id == d.get("id"))
+        assert (d.findtext("date"), d.find("date").get("written")) == (doc.date_label, doc.date_written), kind
+    fields = [(f.get("name"), f.get("label")) for f in made["site"].getroot().iter("info-field")]
+    assert fields == [(f.name, f.label) for f in edition.conventions.info_fields] and fields
+    assert made["full"].getroot().find("info-field") is None
 
 
 # each: (the kind of context, what is broken, how)
@@ -63,10 +84,15 @@ BREAKS = [
     ("full", "transcribed", lambda r: r.find("document").set("transcribed", "maybe")),
     ("full", "no-preferred-name", lambda r: r.find("entity").remove(r.find("entity/name"))),
     ("full", "mention-without-attribute", lambda r: r.find("mention").attrib.pop("attribute")),
+    ("full", "entity-without-sort", lambda r: r.find("entity").attrib.pop("sort")),
+    ("full", "date-without-written", lambda r: r.find("document/date").attrib.pop("written")),
+    ("file", "no-lang", lambda r: r.attrib.pop("lang")),
     ("file", "role", lambda r: r.find("file").set("role", "novel")),
     ("site", "info-fields", lambda r: r.attrib.pop("info-fields")),
     ("site", "document-without-page", lambda r: r.find("document").attrib.pop("page")),
     ("page", "refs", lambda r: r.remove(r.find("refs"))),
+    ("page", "info-field-without-label", lambda r: r.find("info-field").attrib.pop("label")),
+    ("page", "entity-without-anchor", lambda r: r.find("entity").attrib.pop("anchor")),
     ("page", "kind", lambda r: r.find("entity").set("kind", "ship")),
     ("folder", "file-uri", lambda r: r.find("mention").set("file-uri", "/etc/passwd")),
 ]

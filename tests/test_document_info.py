@@ -136,13 +136,16 @@ def test_placeholder_rows_for_fields_another_document_has(with_archive):
 
 
 def test_info_fields_of_headers():
+    from toolkit.tei.conventions import conventions, info_fields
+    conv = conventions(load_config(REPO / "edition.toml"))  # the fields are this edition's
+
     def header(name):
         return etree.parse(str(FIXTURES / name)).getroot().find(T + "teiHeader")
-    assert model.info_fields(header("archive.xml")) == "translated record"
-    assert model.info_fields(header("letter-a.xml")) == ""
+    assert info_fields(header("archive.xml"), conv) == "translated-by record-id"
+    assert info_fields(header("letter-a.xml"), conv) == ""
     # the bundled edition: its documents' notes say the source names the fields without values
-    assert model.info_fields(etree.parse(str(REPO / "tei" / "doc-1936-02-07.xml")).getroot().find(T + "teiHeader")) \
-        == "obtained translated record classification"
+    assert info_fields(etree.parse(str(REPO / "tei" / "doc-1936-02-07.xml")).getroot().find(T + "teiHeader"), conv) \
+        == "obtained-by translated-by record-id original-classification"
 
 
 def test_fields_change_rebuilds_the_other_pages(tmp_path):
@@ -296,7 +299,9 @@ def t(xml):
 
 def test_text_of_letterhead_segs():
     assert t("<opener><seg>Paul Goldmann</seg><seg>Correspondant</seg></opener>") == "Paul Goldmann Correspondant"
-    assert t("<fw type='letterhead'><seg>A</seg><seg>B</seg></fw>") == "A B"
+    assert t("<ab type='letterhead'><seg>A</seg><seg>B</seg></ab>") == "A B"
+    # forme work is page furniture, not text (class not-rendered)
+    assert t("<p>text<fw type='letterhead'><seg>A</seg><seg>B</seg></fw> goes on</p>") == "text goes on"
     assert t("<p><seg>wo</seg><seg>rd</seg></p>") == "word"  # other segs: inline
 
 

@@ -67,11 +67,13 @@ def test_date_lookup_order():
     d = docs_by_id(ed)
     # correspDesc: the sent action's date, though the received one comes first and the
     # sourceDesc has a postmark date
-    assert (d["letter-1"].when, d["letter-1"].date_label) == ("1894-07-20", "20. 7. 1894")
+    assert (d["letter-1"].when, d["letter-1"].date_written) == ("1894-07-20", "20. 7. 1894")
+    assert d["letter-1"].date_label == "20 July 1894"  # the display label (date_label)
     # FRUS: publicationStmt/date[@type='created'], not the date it was posted
-    assert (d["frus-1"].when, d["frus-1"].date_label) == ("1957-03-21", "March 21, 1957")
+    assert (d["frus-1"].when, d["frus-1"].date_written) == ("1957-03-21", "March 21, 1957")
+    assert d["frus-1"].date_label == "21 March 1957"
     # the text's dateline, before the source's date of publication
-    assert (d["dateline-1"].when, d["dateline-1"].date_label) == ("1901-05-02", "2 May 1901")
+    assert (d["dateline-1"].when, d["dateline-1"].date_written) == ("1901-05-02", "2 May 1901")
     # the creation date first of all
     assert d["broken"].when == "1930-01-01"
     # the listing and the chronology take the model's order: by date
@@ -113,7 +115,7 @@ def test_frus_documents_are_dated():
     for d in ed.documents:
         root = etree.parse(str(d.file)).getroot()
         created = root.find(f"{T}teiHeader/{T}fileDesc/{T}publicationStmt/{T}date[@type='created']")
-        assert (d.when, d.date_label) == (created.get("when"), " ".join(created.text.split()))
+        assert (d.when, d.date_written) == (created.get("when"), " ".join(created.text.split()))
 
 
 def test_letters_titled_and_dated_by_the_letter():

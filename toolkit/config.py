@@ -294,8 +294,48 @@ class ImportOptions:
         return None
 
 
+_SELECTOR = re.compile(r"resp:\S+|[A-Za-z_][\w.-]*(?::\S+)?")
+
+
+def _selectors(value: dict) -> str | None:
+    for label, find in value.items():
+        if not label.strip():
+            return "a field needs a label"
+        if not find.split() or not all(_SELECTOR.fullmatch(s) for s in find.split()):
+            return (f"field {label!r}: {find!r} is not a list of selectors "
+                    "(resp:PREFIX, NAME or NAME:TYPE, space-separated)")
+    return None
+
+
+@dataclass
+class DocumentInfoOptions:
+    """The edition's own fields of "Document information" (docs/encoding.md); none by default."""
+
+    fields: dict[str, str] = option(
+        {}, "Fields in the order shown: label = where a teiHeader gives them, as space-separated "
+        "selectors: `resp:PREFIX` a respStmt whose resp starts with PREFIX (any case), `NAME` an "
+        "element of the header, `NAME:TYPE` one with that @type. Documents that lack a field some "
+        "other document gives show \"Not given in the source\".", check=_selectors,
+        rule="selectors resp:PREFIX, NAME or NAME:TYPE",
+        example={"Translated by": "resp:translat", "Record ID": "idno:record idno:recordId"})
+    all_fields_note: str = option(
+        "", "The @type of a notesStmt/note saying the source names every field (without values).",
+        default_doc="not set", example="source-fields")
+
+
+@dataclass
+class TextOptions:
+    """How the edition marks a document whose text is not transcribed."""
+
+    not_transcribed: list[str] = option(
+        [], "The @reason of a `<gap>` directly in `<body>` that stands for a text not transcribed: "
+        "its summary comes first in the PDF, the chronology marks the others \"full text\". Not "
+        "set: every document counts as transcribed.", example=["not-transcribed"])
+
+
 CORE_TABLES: dict[str, type] = {"edition": EditionOptions, "schemas": SchemasOptions,
-                                "validate": ValidateOptions, "import": ImportOptions}
+                                "validate": ValidateOptions, "import": ImportOptions,
+                                "document_info": DocumentInfoOptions, "text": TextOptions}
 # Config attribute of each key of the tables Config mirrors
 CORE_ATTRS = {
     "edition": {f: f for f in ("title", "sources", "authority", "edition_file", "schema", "schematron",

@@ -50,11 +50,15 @@ def _made(tree: etree._ElementTree) -> etree._ElementTree:
 
 # -- one function per element kind ---------------------------------------------------------------
 def edition_element(edition, info_fields: str | None = None) -> etree._Element:
-    """The root: the edition's title, and for HTML pages the optional "Document information"
-    fields some document gives (Edition.info_fields)."""
-    root = etree.Element("edition", title=edition.config.title)
+    """The root: the edition's title and language ([edition] language as written: f:lang makes
+    the tag); for HTML pages the optional "Document information" fields some document gives
+    (Edition.info_fields), and the fields themselves as the edition configures them
+    (toolkit/tei/conventions.py), as the first children: <info-field name label find/>."""
+    root = etree.Element("edition", title=edition.config.title, lang=edition.config.language or "")
     if info_fields is not None:
         root.set("info-fields", info_fields)
+        for f in edition.conventions.info_fields:
+            etree.SubElement(root, "info-field", name=f.name, label=f.label, find=" ".join(f.find))
     return root
 
 
@@ -77,7 +81,7 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
         e.set("page", page)
     if source is not None:
         e.set("source", source)
-    etree.SubElement(e, "date").text = d.date_label
+    etree.SubElement(e, "date", written=d.date_written).text = d.date_label
     etree.SubElement(e, "summary").text = d.summary
     for url, bases, href in media:
         etree.SubElement(e, "media", src=url, base=bases, href=href)
@@ -86,9 +90,11 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
 
 def entity_element(edition, eid: str, ent, page: str | None = None,
                    mentioned: dict[str, int] | None = None) -> etree._Element:
-    """An entity: its names (the preferred first), note, coordinates, its page in the HTML site
-    when it has one, and how often each document mentions it (the PDF's indices)."""
-    e = etree.Element("entity", id=eid, kind=ent.kind, href=edition.href(ent.file), uri=canon(ent.file).as_uri())
+    """An entity: the key it sorts by in every index (Entity.sort_key), its name for pages and
+    anchors (Edition.entity_names), its names (the preferred first), note, coordinates, its page
+    in the HTML site when it has one, and how often each document mentions it (the PDF's indices)."""
+    e = etree.Element("entity", id=eid, kind=ent.kind, href=edition.href(ent.file), uri=canon(ent.file).as_uri(),
+                      sort=ent.sort_key, anchor=edition.entity_names()[eid])
     if page is not None:
         e.set("page", page)
     etree.SubElement(e, "name", type="preferred").text = ent.preferred

@@ -355,6 +355,8 @@ def _compile_trusted(path: Path, file: bool):
         _allow_extensions(True)  # (trusted: site.xsl writes its pages with xsl:result-document)
         try:
             xp = proc.new_xslt30_processor()
+            if not file:  # xslt/lib/classes.xsl reads its data file when compiling: as data
+                xp.set_parameter("classes-href", proc.make_string_value(_classes_data_uri()))
             exe = xp.compile_stylesheet(stylesheet_file=str(path)) if file \
                 else xp.compile_stylesheet(stylesheet_node=node)
         except Exception as e:
@@ -364,6 +366,11 @@ def _compile_trusted(path: Path, file: bool):
     if exe is None:
         raise XsltError(f"{path.name}: stylesheet does not compile")
     return exe
+
+
+def _classes_data_uri() -> str:
+    """xslt/lib/tei-classes.xml (the element classes, read at compile time) as a data: URI."""
+    return _data_uri((XSLT_DIR / "lib" / "tei-classes.xml").read_text(encoding="utf-8"))
 
 
 def compile_stylesheet_text(text: str, cache_key: str):

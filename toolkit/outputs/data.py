@@ -3,8 +3,9 @@ a network graph, a map, a citation tool. Three files, each an object with the da
 number and one sorted list; docs/extending.md describes every field, and this module is its
 worked example of adding an output:
 
-- documents.json: each document's id, source file, title, date label and ISO date, summary,
-  transcription status, languages, archival identifier, and its addresses in the HTML site;
+- documents.json: each document's id, page name, source file, title, date label and ISO date,
+  summary, transcription status, languages, archival identifier, its notes (numbered and
+  marginal) and the labels of the hands its text names, and its addresses in the HTML site;
 - entities.json: each person, place and organisation: kind, preferred name, variants, sort
   key, identifiers (idno) and authority links (URIs of @ref, @sameAs, @corresp), note,
   coordinates, source file and HTML page;
@@ -12,9 +13,11 @@ worked example of adding an output:
   the passage (the id of the citable passage on the document's HTML page), the name's text and
   the passage's snippet.
 
-One rule, one place: titles, date labels, transcription status, names and variants are the
-model's facts (toolkit/model.py); page addresses and passages are the HTML build's
-(html/addresses.py, html/passages.py), so a passage id here is an anchor that exists on the page.
+One rule, one place: titles, date labels, transcription status, page names, names, variants and
+sort keys are the model's facts (toolkit/model.py), notes and hands are told apart and labelled
+by the TEI rules every output follows (toolkit/tei/notes.py); page addresses and passages are the
+HTML build's (html/addresses.py, html/passages.py), so a passage id here is an anchor that exists
+on the page. (tests/test_consistency.py holds this output to the model, the HTML and the PDF.)
 The output is a pure function of the sources: sorted, byte-identical on rebuild; a file whose
 bytes would not change is not written again. A document whose file cannot be read now keeps
 its last good records (kept in the build state), as its HTML page and PDF do."""
@@ -26,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import T, canon, local, norm_space, text_of
-from ..xmlsafe import read_regular
+from ..tei.notes import hand_label, is_marginal
+from ..xmlsafe import TEI_NS, read_regular
 from .base import Builder, BuildResult, Job
 from .html.addresses import Addresses, assign
 from .html.incremental import Sources, code_key
@@ -100,7 +104,8 @@ def _document_records(ed, d, mentions: Mentions, previous: dict | None, options:
     languages, archival identifier, mentions and the entities its registers name. A document
     whose file cannot be read now (Edition.stale) keeps those of its last good version."""
     if canon(d.file) in ed.stale:
-        return previous or {"languages": [], "archive": None, "mentions": [], "registered": []}
+        return previous or {"languages": [], "archive": None, "notes": _notes(None), "hands": [],
+                            "mentions": [], "registered": []}
     root = ed.files[canon(d.file)].root
     ids = cite_ids(root)
     texts: dict = {}
@@ -116,8 +121,23 @@ def _document_records(ed, d, mentions: Mentions, previous: dict | None, options:
                 texts[passage] = passage_text(passage)
             rec["snippet"] = snippet(texts.get(passage, ""), el)
         out.append(rec)
-    return {"languages": languages(root), "archive": archive(root), "mentions": out,
-            "registered": sorted(registered)}
+    return {"languages": languages(root), "archive": archive(root), "notes": _notes(root),
+            "hands": hands(root), "mentions": out, "registered": sorted(registered)}
+
+
+def _notes(root) -> dict:
+    """How many notes of the text (not those inside notes) are numbered and how many stand in
+    the margin (is_marginal: the rule of the HTML page and the PDF)."""
+    notes = root.xpath("t:text//t:note[not(ancestor::t:note)]", namespaces={"t": TEI_NS}) if root is not None else []
+    marginal = sum(1 for n in notes if is_marginal(n))
+    return {"numbered": len(notes) - marginal, "marginal": marginal}
+
+
+def hands(root) -> list[str]:
+    """The labels of the hands the text's elements name (@hand), sorted, once each: as the HTML
+    page and the PDF print them ("hand: archive", hand_label)."""
+    labels = {hand_label(el.get("hand"), el) for el in root.iterfind(f"{T}text//*[@hand]")}
+    return sorted(x for x in labels if x)
 
 
 def languages(root) -> list[str]:
@@ -150,25 +170,22 @@ def archive(root) -> list[dict] | None:
 
 
 def documents(ed, addresses: Addresses, records: dict) -> list[dict]:
-    """Every document, sorted by id: the model's facts, the HTML addresses, the records."""
+    """Every document, sorted by id: the model's facts (its page name: Edition.page_names), the
+    HTML addresses, the records."""
     out = []
+    names = ed.page_names()
     for d in sorted(ed.documents, key=lambda d: d.id):
         r = records[d.id]
-        out.append({"id": d.id, "file": d.href, "title": d.title,
+        out.append({"id": d.id, "name": names[d.id], "file": d.href, "title": d.title,
                     "date": {"label": d.date_label or None, "iso": d.when or None},
                     "summary": d.summary or None, "transcribed": d.transcribed,
                     "languages": r["languages"], "archive": r["archive"],
+                    "notes": r.get("notes", _notes(None)), "hands": r.get("hands", []),
                     "html": addresses.doc_page[d.id], "tei": addresses.doc_source[d.id]})
     return out
 
 
 # -- entities ----------------------------------------------------------------------------------
-def sort_key(entity) -> str:
-    """The entity's place in an index: the model's sort key when it has one, else the order of
-    the HTML indices (the preferred name, lower-cased)."""
-    return getattr(entity, "sort_key", None) or entity.preferred.lower()
-
-
 def links(el) -> list[str]:
     """The authority links of an entity: the absolute URIs of @ref, @sameAs and @corresp on
     its element and its names (a VIAF, GND, Wikidata, GeoNames record …), once each, in order."""
@@ -186,7 +203,7 @@ def entities(ed, addresses: Addresses) -> list[dict]:
         ids = [{"type": i.get("type") or None, "value": norm_space("".join(i.itertext()))}
                for i in e.element.findall(T + "idno")]
         out.append({"id": eid, "kind": e.kind, "name": e.preferred, "variants": list(e.variants),
-                    "sort": sort_key(e), "identifiers": [i for i in ids if i["value"]],
+                    "sort": e.sort_key, "identifiers": [i for i in ids if i["value"]],
                     "links": links(e.element), "note": e.note or None,
                     "coordinates": {"lat": e.geo[0], "long": e.geo[1]} if e.geo else None,
                     "file": ed.href(e.file), "html": addresses.ent_page.get(eid)})

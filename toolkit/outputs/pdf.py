@@ -37,6 +37,7 @@ from ..context import full as full_context
 from ..diagnostics import ERROR, WARNING, Diagnostic
 from ..config import repository_top
 from ..model import Document, Edition, T, canon
+from ..tei.reading import reading_blocks
 from ..saxon import MAX_DEPTH, XSLT_DIR, XsltError, compile_stylesheet, processor, to_xdm, transform
 from ..xmlsafe import SourceFile
 from . import pdf_chars, pdf_tables
@@ -149,10 +150,6 @@ def _with_lines(root: etree._Element, warn=None) -> etree._Element:
     return tree
 
 
-def _safe_name(s: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", s).strip("._") or "document"
-
-
 def _params(**kw) -> dict:
     """Stylesheet parameters as XDM values, made before saxon.transform takes its lock."""
     proc = processor()
@@ -161,17 +158,10 @@ def _params(**kw) -> dict:
 
 
 def document_keys(edition: Edition) -> list[str]:
-    """A key per document (its id, made safe for labels and file names; unique)."""
-    keys, used = [], set()
-    for doc in edition.documents:
-        key = base = _safe_name(doc.id)
-        n = 2
-        while key in used:
-            key = f"{base}-{n}"
-            n += 1
-        used.add(key)
-        keys.append(key)
-    return keys
+    """A key per document: its page name (Edition.page_names, as its HTML page and TEI copy are
+    called), the PDF's file name and Typst label."""
+    names = edition.page_names()
+    return [names[doc.id] for doc in edition.documents]
 
 
 def document_typst(edition: Edition, context, src: SourceFile, key: str, warn=None) -> str:
@@ -220,33 +210,19 @@ _PLAIN_BLOCKS = {"p", "ab", "head", "l", "item", "label", "note", "cell", "salut
 
 
 def _plain_paragraphs(root: etree._Element) -> list[str]:
-    """The reading text of a document's <text>, a paragraph per block element (a block inside a
-    block makes its own), without any markup."""
+    """The reading text of a document's <text> (toolkit/tei/reading.py), a paragraph per block
+    element (a block inside a block makes its own), without any markup."""
     out: list[str] = []
-    buf: list[str] = []
 
-    def flush():
-        t = " ".join("".join(buf).split())
-        buf.clear()
-        if t:
-            out.append(t)
-
-    def walk(el: etree._Element):
-        block = isinstance(el.tag, str) and etree.QName(el).localname in _PLAIN_BLOCKS
-        if block:
-            flush()
-        if isinstance(el.tag, str) and el.tag != T + "teiHeader":
-            buf.append(el.text or "")
-            for child in el:
-                walk(child)
-                buf.append(child.tail or "")
-        if block:
-            flush()
-
+    def flat(blocks):
+        for b in blocks:
+            if isinstance(b, str):
+                out.append(b)
+            else:
+                flat(b[1])
     texts = [t for t in root.iter(T + "text") if not any(a.tag == T + "text" for a in t.iterancestors())]
     for t in texts or [root]:
-        walk(t)
-    flush()
+        flat(reading_blocks(t, lambda e: etree.QName(e).localname in _PLAIN_BLOCKS))
     return out
 
 

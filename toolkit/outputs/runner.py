@@ -7,6 +7,8 @@ from pathlib import Path
 from ..config import Config
 from ..options import read_options
 from ..diagnostics import WARNING, Diagnostic
+from ..tei.classes import CLASSES
+from ..tei.conventions import CONVENTION_TABLES
 from ..model import ENTITY_KINDS, XML_ID, Edition, T, canon
 from . import registry
 from .base import BuildError, BuildResult, Job, print_diagnostics, run, source_problems, with_overrides
@@ -31,7 +33,9 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
         files = expand_paths(paths, refused=refused)
         config = Config(root=Path.cwd().resolve(), title=adhoc_title(config, paths),
                         sources=[str(p.resolve()) for p in files],
-                        authority=[str(a.resolve()) for a in authority])
+                        authority=[str(a.resolve()) for a in authority],
+                        # the edition's conventions hold for its files built alone too
+                        _options={t: config.options(t) for t in CONVENTION_TABLES})
         config.add_refused(refused)  # links out of a given folder: reported, never read
         authority = []
     recover = None
@@ -70,7 +74,7 @@ def adhoc_title(config: Config, paths: list[Path]) -> str:
     return "TEI documents"
 
 
-ENTITY_LISTS = ("listPerson", "listPlace", "listOrg")
+ENTITY_LISTS = CLASSES.ordered("authority-lists")
 
 
 def authority_warnings(edition: Edition, given: list[Path]) -> list[Diagnostic]:

@@ -11,6 +11,7 @@
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:fp="urn:x-tei-edition:private"
   xmlns:m="urn:x-tei-edition:modes"
+  xmlns:c="urn:x-tei-edition:classes"
   exclude-result-prefixes="#all">
 
   <xsl:import href="text.xsl"/>
@@ -25,8 +26,10 @@
     <xsl:variable name="tei" select="(/tei:TEI, /tei:teiCorpus, /*)[1]"/>
     <xsl:variable name="doc" select="f:document($tei)"/>
     <xsl:variable name="header" select="($tei/tei:teiHeader, $tei/tei:TEI/tei:teiHeader)[1]"/>
+    <!-- the title element, rendered in the heading; the title as text is the model's (the context's
+         document/@title: page title, search title, citation), never recomputed here -->
     <xsl:variable name="title-el" select="f:title-element($header)"/>
-    <xsl:variable name="title" select="($doc/@title[normalize-space()], fp:reading-text($title-el), string($tei/@xml:id), 'Untitled document')[normalize-space()][1]"/>
+    <xsl:variable name="title" select="($doc/@title, string($tei/@xml:id), 'Untitled document')[normalize-space()][1]"/>
     <xsl:variable name="texts" select="$tei//tei:text[not(ancestor::tei:text)]"/>
     <xsl:variable name="abstract" select="$header/tei:profileDesc/tei:abstract[normalize-space()]"/>
     <!-- the switch is offered when anything shown in two readings is on the page: the text, the
@@ -34,15 +37,17 @@
     <xsl:variable name="has-views" select="exists(($texts, $title-el, $abstract)//(tei:choice | tei:del | tei:lb | tei:surplus))"/>
     <!-- the text's language: its own, the document's, else the header's first langUsage language -->
     <!-- the first of them HTML can use ("und" or "x-foo" falls through to the next) -->
-    <xsl:variable name="lang" select="(for $l in ($texts[1]/@xml:lang, $tei/@xml:lang, $header/tei:profileDesc/tei:langUsage/tei:language/@ident) return fp:lang($l))[1]"/>
+    <xsl:variable name="lang" select="(for $l in ($texts[1]/@xml:lang, $tei/@xml:lang, $header/tei:profileDesc/tei:langUsage/tei:language/@ident) return f:lang($l))[1]"/>
     <xsl:variable name="backs" select="$texts/tei:back[normalize-space() or *]"/>
     <xsl:variable name="mentioned" as="element(entity)*">
       <xsl:for-each-group select="($header, $texts)//*[@ref or @key]/f:entities-of(.)[@page]" group-by="@id">
         <xsl:sequence select="current-group()[1]"/>
       </xsl:for-each-group>
     </xsl:variable>
-    <xsl:variable name="when" select="string(($doc/@when, $header/tei:profileDesc/tei:creation//tei:date/@when)[1])"/>
-    <xsl:variable name="date-label" select="($doc/date[normalize-space()], f:date-label($when))[normalize-space()][1]"/>
+    <!-- the model's date and its label (toolkit/tei/facts.py, date_label), as the PDF and every
+         listing show it -->
+    <xsl:variable name="when" select="string($doc/@when)"/>
+    <xsl:variable name="date-label" select="string($doc/date)"/>
     <xsl:call-template name="f:page">
       <xsl:with-param name="title" select="$title"/>
       <xsl:with-param name="root" select="$root"/>
@@ -55,9 +60,9 @@
                  holds both readings) -->
             <h1 id="title" data-pagefind-meta="title[data-title]" data-title="{$title}">
               <!-- the title's language (its own, the header's, else the text's) when it is not the
-                   site's English (the letters' German titles) -->
-              <xsl:variable name="title-lang" select="(for $l in ($title-el/@xml:lang, $header/@xml:lang, $lang) return fp:lang($l))[1]"/>
-              <xsl:if test="exists($title-el) and $title-lang and $title-lang != 'en'">
+                   site's (the letters' German titles) -->
+              <xsl:variable name="title-lang" select="(for $l in ($title-el/@xml:lang, $header/@xml:lang, $lang) return f:lang($l))[1]"/>
+              <xsl:if test="exists($title-el) and $title-lang and $title-lang != $f:site-lang">
                 <xsl:attribute name="lang" select="$title-lang"/>
               </xsl:if>
               <xsl:choose>
@@ -157,7 +162,7 @@
           </xsl:if>
 
           <xsl:call-template name="f:note-list">
-            <xsl:with-param name="notes" select="$texts//tei:note[not(fp:is-marginal(.))]"/>
+            <xsl:with-param name="notes" select="$texts//tei:note[not(f:is-marginal(.))]"/>
           </xsl:call-template>
 
           <xsl:call-template name="f:witness-list">
@@ -204,20 +209,6 @@
     </xsl:call-template>
   </xsl:template>
 
-  <!-- The plain text of a TEI element as the reading view shows it: regularised, corrected and
-       expanded forms, no deletions, line breaks as spaces, no notes, an apparatus's lemma only. -->
-  <xsl:function name="fp:reading-text" as="xs:string">
-    <xsl:param name="e" as="element()?"/>
-    <xsl:sequence select="normalize-space(string-join(
-      for $n in $e//(text() | tei:lb)[not(ancestor::tei:note)]
-        [not(ancestor::*[self::tei:del or self::tei:surplus
-                         or self::tei:orig[parent::tei:choice] or self::tei:sic[parent::tei:choice]
-                         or self::tei:abbr[parent::tei:choice] or self::tei:witDetail
-                         or self::tei:rdg[not(. is (ancestor::tei:app[1]//tei:lem, ancestor::tei:app[1]//tei:rdg)[1])]
-                         or ((self::tei:seg or self::tei:unclear) and parent::tei:choice and empty(preceding-sibling::*))])]
-      return if ($n instance of element()) then (if ($n/@break = 'no') then '' else ' ') else string($n), ''))"/>
-  </xsl:function>
-
   <!-- The headed divisions (div, div1 … div7 with a head) among an element's children. -->
   <xsl:function name="fp:headed-divisions" as="element()*">
     <xsl:param name="e" as="element()"/>
@@ -252,7 +243,7 @@
   <!-- One entry: a link to the division (its id, else its head's) with the head's reading text. -->
   <xsl:template name="fp:toc-link">
     <xsl:variable name="target" select="(f:cite-id(.), f:cite-id(tei:head[normalize-space()][1]))[1]"/>
-    <xsl:variable name="label" select="(fp:reading-text(tei:head[normalize-space()][1])[normalize-space()], 'Untitled')[1]"/>
+    <xsl:variable name="label" select="(f:reading-text(tei:head[normalize-space()][1])[normalize-space()], 'Untitled')[1]"/>
     <xsl:choose>
       <xsl:when test="exists($target)"><a href="#{encode-for-uri($target)}"><xsl:value-of select="$label"/></a></xsl:when>
       <xsl:otherwise><xsl:value-of select="$label"/></xsl:otherwise>
@@ -264,7 +255,7 @@
   <xsl:function name="fp:article-id" as="xs:string">
     <xsl:param name="id" as="xs:string"/>
     <xsl:sequence select="if (matches($id, '^[^\s]+$') and not(matches($id, '^[a-zA-Z]+-\d+(-ref)?$'))
-      and not($id = $f:reserved-ids) and not(matches($id, '^(pop|wit|tei)-')))
+      and not($id = $c:reserved-page-ids) and not(matches($id, '^(pop|wit|tei)-')))
       then $id else concat('document-', f:slug($id))"/>
   </xsl:function>
 

@@ -11,8 +11,12 @@
   <!-- edition.xml (when the edition has one), parsed safely by the toolkit -->
   <xsl:param name="edition-file" as="document-node()?" select="()"/>
 
-  <xsl:variable name="f:site-title" as="xs:string"
-    select="normalize-space((($edition-file//tei:titleStmt/tei:title[@type = 'main'])[1], $edition-context/edition/@title, 'TEI edition')[1])"/>
+  <!-- the edition's title (f:edition-title: edition.xml's title, else the configured one) -->
+  <xsl:variable name="f:site-title" as="xs:string" select="f:edition-title($edition-file, $edition-context)"/>
+
+  <!-- the language of the site's own words: [edition] language (the context's edition/@lang),
+       as f:lang writes it; "en" when it names none -->
+  <xsl:variable name="f:site-lang" as="xs:string" select="(f:lang($edition-context/edition/@lang), 'en')[1]"/>
 
   <xsl:variable name="fp:nav" as="element(item)*">
     <item key="documents" href="documents.html">Documents</item>
@@ -36,7 +40,7 @@
     <xsl:param name="section" as="xs:string" select="''"/>
     <xsl:param name="page-class" as="xs:string" select="''"/>
     <xsl:param name="content" as="node()*"/>
-    <html lang="en">
+    <html lang="{$f:site-lang}">
       <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>

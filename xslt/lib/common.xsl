@@ -19,6 +19,9 @@
   xmlns:fp="urn:x-tei-edition:private"
   exclude-result-prefixes="#all">
 
+  <!-- the shared TEI rules (tei.xsl), with the element classes of tei-classes.xml as $c:… -->
+  <xsl:import href="tei.xsl"/>
+
   <xsl:param name="edition-context" as="document-node()?" select="()"/>
 
   <xsl:key name="fp:entity-by-id" match="entity" use="@id"/>
@@ -83,36 +86,6 @@
                           then (key('fp:document-by-id', string($root/@xml:id), $edition-context),
                                 key('fp:document-by-uri', string(base-uri($root)), $edition-context))[1]
                           else ()"/>
-  </xsl:function>
-
-  <xsl:function name="f:title-element" as="element()?">
-    <xsl:param name="header" as="element()?"/>
-    <!-- The title element of a document's teiHeader (HTML and PDF pages), by the model's rule
-         (toolkit/model.py, title_element): titles that are only a date, and empty ones, only when
-         there is no other; then the main title, the analytic one, the first that is not a
-         series/journal/monograph title nor a subtitle, alternative or short title -->
-    <xsl:variable name="all" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
-    <xsl:variable name="named" select="$all[normalize-space()]"/>
-    <xsl:variable name="undated" select="$named[not(lower-case(@type) = ('iso-date', 'isodate', 'date', 'when', 'dating'))
-      and not(matches(normalize-space(), '^-?\d{4}(-\d{2}(-\d{2})?)?(\s*(/|–|-{1,2})\s*-?\d{4}(-\d{2}(-\d{2})?)?)?$'))]"/>
-    <xsl:variable name="titles" select="if (exists($undated)) then $undated else if (exists($named)) then $named else $all"/>
-    <xsl:sequence select="($titles[@type = 'main'], $titles[@level = 'a'], $titles[not(@level = ('s', 'j', 'm')) and not(@type = ('sub', 'alt', 'short'))], $titles)[1]"/>
-  </xsl:function>
-
-  <!-- "1937-06-14" → "14 June 1937"; "1945-07" → "July 1945"; "1935" → "1935";
-       anything else is returned as written. -->
-  <xsl:function name="f:date-label" as="xs:string">
-    <xsl:param name="when" as="xs:string?"/>
-    <xsl:variable name="w" select="normalize-space($when)"/>
-    <xsl:choose>
-      <xsl:when test="matches($w, '^\d{4}-\d{2}-\d{2}$') and $w castable as xs:date">
-        <xsl:sequence select="format-date(xs:date($w), '[D] [MNn] [Y]', 'en', (), ())"/>
-      </xsl:when>
-      <xsl:when test="matches($w, '^\d{4}-\d{2}$') and concat($w, '-01') castable as xs:date">
-        <xsl:sequence select="format-date(xs:date(concat($w, '-01')), '[MNn] [Y]', 'en', (), ())"/>
-      </xsl:when>
-      <xsl:otherwise><xsl:sequence select="$w"/></xsl:otherwise>
-    </xsl:choose>
   </xsl:function>
 
   <!-- A stable, URL- and id-safe token from any string (for file names and anchors). -->

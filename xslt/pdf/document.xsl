@@ -33,25 +33,24 @@
   <xsl:template match="*" mode="ty:document">
     <xsl:variable name="doc" select="f:document(.)"/>
     <xsl:variable name="header" select="tei:teiHeader"/>
+    <!-- the title element (the names in it go to the index) -->
     <xsl:variable name="title-el" select="f:title-element($header)"/>
-    <xsl:variable name="title" select="if ($title-el) then ty:plain($title-el)
-                                       else if ($doc/@title) then string($doc/@title)
-                                       else $doc-key"/>
-    <xsl:variable name="when" select="($header/tei:profileDesc/tei:creation//tei:date/(@when, @from, @notBefore),
-                                       $doc/@when)[normalize-space()][1]"/>
-    <xsl:variable name="date" select="if ($when) then f:date-label($when)
-                                      else normalize-space($doc/date)"/>
+    <!-- the model's title and date label (toolkit/tei/facts.py; the context's document), as the
+         HTML and every listing show them, never recomputed here -->
+    <xsl:variable name="title" select="($doc/@title[normalize-space()], $doc-key)[1]"/>
+    <xsl:variable name="date" select="string($doc/date)"/>
     <xsl:variable name="lang" select="(for $l in (tei:text/@xml:lang, @xml:lang,
                                        $header/tei:profileDesc/tei:langUsage/tei:language/@ident)
-                                       return ty:lang($l))[. != ''][1]"/>
-    <xsl:variable name="transcribed" select="not(tei:text/tei:body/tei:gap[@reason = 'not-transcribed'])"/>
+                                       return f:lang($l))[. != ''][1]"/>
+    <!-- the model's transcription status ([text] not_transcribed in edition.toml) -->
+    <xsl:variable name="transcribed" select="not($doc/@transcribed = 'false')"/>
     <xsl:variable name="short" select="if (string-length($title) gt 70)
                                        then concat(replace(substring($title, 1, 68), '\s+\S*$', ''), ' …')
                                        else $title"/>
     <xsl:value-of select="concat(ty:mark(.), '#ed-document(key: ', ty:lit($doc-key),
                                  ', date: ', ty:lit($date), ', title: ', ty:lit($title),
                                  ', short: ', ty:lit($short),
-                                 ', lang: ', ty:lit(($lang, ty:lang($default-lang), 'en')[. != ''][1]),
+                                 ', lang: ', ty:lit(($lang, f:lang($default-lang), 'en')[. != ''][1]),
                                  ', transcribed: ', $transcribed, ')[&#10;')"/>
     <!-- index markers of the names in the title (the heading itself is plain text) -->
     <xsl:for-each select="$title-el//(tei:persName | tei:placeName | tei:orgName | tei:name | tei:rs)">

@@ -35,12 +35,12 @@
     <xsl:text>]&#10;</xsl:text>
   </xsl:template>
 
-  <!-- Hands, with the letters used in the margin and at signatures -->
+  <!-- Hands, with the labels used in the margin and at signatures (f:hand-note-label) -->
   <xsl:template match="tei:handDesc" mode="ty:hands">
     <xsl:text>#ed-hands[</xsl:text>
     <xsl:for-each select="tei:handNote">
       <xsl:if test="position() gt 1"><xsl:text> </xsl:text></xsl:if>
-      <xsl:value-of select="concat(ty:mark(.), '#ed-hand(', ty:lit(ty:hand-label(@xml:id/concat('#', .), .)), ')[')"/>
+      <xsl:value-of select="concat(ty:mark(.), '#ed-hand(', ty:lit(f:hand-note-label(.)), ')[')"/>
       <xsl:apply-templates select="if (tei:p) then tei:p/node() else node()"/>
       <xsl:text>]</xsl:text>
     </xsl:for-each>
@@ -110,7 +110,7 @@
     <xsl:variable name="sd" select="tei:fileDesc/tei:sourceDesc"/>
     <xsl:variable name="ms" select="($sd//tei:msDesc)[1]"/>
     <xsl:variable name="citation" select="if ($ms) then ty:citation($ms)
-                                          else ty:plain(($sd/(* except tei:msDesc))[1])"/>
+                                          else f:reading-text(($sd/(* except tei:msDesc))[1])"/>
     <xsl:value-of select="concat('#ed-src(kind: ', ty:lit(if ($ms) then 'archival' else 'other'),
                                  ', key: ', ty:lit($doc-key), ', date: ', ty:lit($date),
                                  ', citation: ', ty:lit($citation), ')&#10;')"/>

@@ -10,8 +10,10 @@
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:f="urn:x-tei-edition:functions"
+  xmlns:fp="urn:x-tei-edition:private"
   xmlns:ty="urn:x-tei-edition:typst"
   xmlns:ln="urn:x-tei-edition:line"
+  xmlns:c="urn:x-tei-edition:classes"
   exclude-result-prefixes="#all">
 
   <!-- Elements laid out as blocks when they stand between blocks. -->
@@ -24,7 +26,7 @@
   <!-- Every element: a source-line marker, and a language switch where xml:lang says so. -->
   <xsl:template match="*" priority="100">
     <xsl:value-of select="ty:mark(.)"/>
-    <xsl:variable name="lang" select="if (@xml:lang and not(self::tei:text)) then ty:lang(@xml:lang) else ''"/>
+    <xsl:variable name="lang" select="if (@xml:lang and not(self::tei:text)) then string(f:lang(@xml:lang)) else ''"/>
     <xsl:choose>
       <xsl:when test="$lang != ''">
         <xsl:value-of select="concat('#ed-lang(', ty:lit($lang), ')[')"/>
@@ -84,6 +86,9 @@
     <xsl:apply-templates/>
   </xsl:template>
   <xsl:template match="tei:teiHeader | tei:facsimile | tei:standOff | tei:sourceDoc"/>
+  <!-- parts that are not part of the text (link groups, interpretations, spans …: the class
+       not-rendered of xslt/lib/tei-classes.xml), as on the HTML page; forme work has its own rule -->
+  <xsl:template match="tei:*[local-name() = $c:not-rendered][not(self::tei:fw)]" priority="1"/>
 
   <xsl:template match="tei:p | tei:ab | tei:trailer | tei:byline | tei:docImprint | tei:docAuthor
                        | tei:titlePart | tei:docDate | tei:postscript | tei:address">
@@ -203,7 +208,7 @@
   <xsl:template match="tei:signed">
     <xsl:call-template name="ty:call">
       <xsl:with-param name="fn" select="'ed-signed'"/>
-      <xsl:with-param name="args" select="concat('hand: ', ty:lit(ty:hand-label(@hand, .)))"/>
+      <xsl:with-param name="args" select="concat('hand: ', ty:lit(string(f:hand-label(@hand, .))))"/>
     </xsl:call-template>
   </xsl:template>
   <xsl:template match="tei:salute">
@@ -213,26 +218,16 @@
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-dateline'"/></xsl:call-template>
   </xsl:template>
 
-  <!-- Hands: letters A, B, … in the order the document's handNotes declare them. -->
-  <xsl:function name="ty:hand-label" as="xs:string">
-    <xsl:param name="pointer" as="xs:string?"/>
-    <xsl:param name="from" as="node()"/>
-    <xsl:variable name="id" select="substring-after(normalize-space($pointer), '#')"/>
-    <xsl:variable name="hands" select="root($from)//tei:handNote/@xml:id/string()"/>
-    <xsl:variable name="i" select="index-of($hands, $id)[1]"/>
-    <xsl:sequence select="if (empty($i)) then (if ($id) then $id else '')
-                          else if ($i le 26) then codepoints-to-string(64 + $i) else string($i)"/>
-  </xsl:function>
-
-  <!-- Notes: handwritten ones in the outer margin, the others numbered footnotes; a note
-       inside a note or a margin note stays in the text. -->
-  <xsl:template match="tei:note[@type = 'handwritten' or (@hand and @place)]">
+  <!-- Notes: marginal ones (f:is-marginal, as on the HTML page: handwritten, with a hand, or
+       placed in a margin) in the outer margin, the others numbered footnotes; a note inside a
+       note or a margin note stays in the text. -->
+  <xsl:template match="tei:note[f:is-marginal(.)]">
     <xsl:for-each select=".//(tei:persName | tei:placeName | tei:orgName | tei:name | tei:rs | tei:geogName)">
       <xsl:value-of select="ty:ix(.)"/>
     </xsl:for-each>
     <xsl:variable name="fn" select="if (ty:inline(.) or ../text()[normalize-space()])
                                     then 'ed-margin' else 'ed-margin-block'"/>
-    <xsl:value-of select="concat('#', $fn, '(hand: ', ty:lit(ty:hand-label(@hand, .)),
+    <xsl:value-of select="concat('#', $fn, '(hand: ', ty:lit(string(f:hand-label(@hand, .))),
                                  ', where: ', ty:lit(@place), ')[')"/>
     <xsl:apply-templates mode="ty:margin"/>
     <xsl:text>]</xsl:text>
@@ -273,11 +268,11 @@
   <xsl:function name="ty:ix" as="xs:string">
     <xsl:param name="n" as="element()"/>
     <xsl:variable name="e" select="f:entity(($n/@ref, $n/@key)[1], $n)"/>
-    <xsl:variable name="text" select="ty:plain($n)"/>
+    <xsl:variable name="text" select="f:reading-text($n)"/>
     <xsl:sequence select="if ($e) then concat('#ed-ix(', ty:lit(ty:name-kind($n)), ', ', ty:lit($e/@id), ')')
                           else if ($text = '') then ''
                           else concat('#ed-ix(', ty:lit(ty:name-kind($n)), ', ', ty:lit(concat('txt:', $text)),
-                                      ', name: ', ty:lit($text), ')')"/>
+                                      ', name: ', ty:lit($text), ', sort: ', ty:lit(f:sort-key($text)), ')')"/>
   </xsl:function>
 
   <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:name | tei:rs | tei:geogName">
@@ -295,7 +290,7 @@
 
   <!-- Alternatives: the reading form in the text, the other form in a footnote. -->
   <xsl:template match="tei:choice">
-    <xsl:variable name="reading" select="(tei:reg, tei:corr, tei:expan, tei:unclear, *)[1]"/>
+    <xsl:variable name="reading" select="f:choice-reading(.)"/>
     <xsl:variable name="others" select="* except $reading"/>
     <xsl:variable name="kind" select="if (tei:sic) then 'sic' else if (tei:abbr) then 'abbr' else 'orig'"/>
     <xsl:value-of select="concat('#ed-choice(kind: ', ty:lit($kind), ', [')"/>
@@ -308,11 +303,11 @@
     <xsl:text>])</xsl:text>
   </xsl:template>
   <xsl:template match="tei:app">
-    <xsl:variable name="lem" select="(tei:lem, tei:rdg)[1]"/>
+    <xsl:variable name="lem" select="f:app-reading(.)"/>
     <xsl:value-of select="concat('#ed-choice(kind: ', ty:lit('rdg'), ', [')"/>
     <xsl:apply-templates select="$lem/node()"/>
     <xsl:text>], [</xsl:text>
-    <xsl:for-each select="(tei:rdg | tei:rdgGrp//tei:rdg) except $lem">
+    <xsl:for-each select="fp:app-readings(.)[self::tei:rdg] except $lem">
       <xsl:if test="position() gt 1"><xsl:text>; </xsl:text></xsl:if>
       <xsl:apply-templates select="node()" mode="ty:margin"/>
       <xsl:if test="@wit"><xsl:value-of select="concat(' ', ty:text(normalize-space(translate(@wit, '#', ''))))"/></xsl:if>
@@ -353,7 +348,9 @@
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-add'"/></xsl:call-template>
   </xsl:template>
   <xsl:template match="tei:gap">
-    <xsl:value-of select="concat('#ed-gap(reason: ', ty:lit(@reason), ')')"/>
+    <!-- in the body of a document the model says is not transcribed: the marker of that -->
+    <xsl:value-of select="concat('#ed-gap(reason: ', ty:lit(@reason),
+      if (parent::tei:body and f:document(.)/@transcribed = 'false') then ', untranscribed: true' else '', ')')"/>
     <xsl:apply-templates/>
   </xsl:template>
   <xsl:template match="tei:space">#ed-space()</xsl:template>

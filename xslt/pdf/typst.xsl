@@ -60,13 +60,6 @@
     <xsl:sequence select="if ($e/@ln:n) then concat('/*@L', $e/@ln:n, '*/') else ''"/>
   </xsl:function>
 
-  <!-- A language tag Typst accepts (two or three letters), or the empty string. -->
-  <xsl:function name="ty:lang" as="xs:string">
-    <xsl:param name="tag" as="xs:string?"/>
-    <xsl:variable name="p" select="lower-case(tokenize(normalize-space($tag), '[-_]')[1])"/>
-    <xsl:sequence select="if (matches($p, '^[a-z]{2,3}$')) then $p else ''"/>
-  </xsl:function>
-
   <!-- A Typst array literal of string literals. -->
   <xsl:function name="ty:array" as="xs:string">
     <xsl:param name="items" as="xs:string*"/>
@@ -74,19 +67,4 @@
                                  if (count($items) = 1) then ',)' else ')')"/>
   </xsl:function>
 
-  <!-- Plain reading text of a subtree (titles, running heads, bookmarks): regularised forms,
-       no notes. -->
-  <xsl:function name="ty:plain" as="xs:string">
-    <xsl:param name="nodes" as="node()*"/>
-    <xsl:variable name="t"><xsl:apply-templates select="$nodes" mode="ty:plain"/></xsl:variable>
-    <xsl:sequence select="normalize-space($t)"/>
-  </xsl:function>
-
-  <xsl:template match="tei:note | tei:sic[parent::tei:choice] | tei:orig[parent::tei:choice]
-                       | tei:abbr[parent::tei:choice] | tei:rdg | tei:del | tei:figDesc
-                       | tei:teiHeader | comment() | processing-instruction()" mode="ty:plain"/>
-  <xsl:template match="tei:lb | tei:cb | tei:pb" mode="ty:plain"><xsl:text> </xsl:text></xsl:template>
-  <xsl:template match="tei:supplied" mode="ty:plain">[<xsl:apply-templates mode="ty:plain"/>]</xsl:template>
-  <xsl:template match="*" mode="ty:plain"><xsl:apply-templates mode="ty:plain"/></xsl:template>
-  <xsl:template match="text()" mode="ty:plain"><xsl:value-of select="."/></xsl:template>
 </xsl:stylesheet>

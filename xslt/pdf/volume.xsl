@@ -29,12 +29,10 @@
 
   <xsl:variable name="header" select="/tei:TEI/tei:teiHeader"/>
   <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
-  <xsl:variable name="main-title" select="($titles[@type = 'main'], $titles[not(@type = 'sub')], $titles)[1]"/>
-  <xsl:variable name="volume-title" select="if ($main-title) then ty:plain($main-title)
-                                            else string(($edition-context/edition/@title, 'TEI documents')[1])"/>
-  <xsl:variable name="when" select="($header/tei:fileDesc/tei:publicationStmt/tei:date/(@when, .))[normalize-space()][1]"/>
-  <xsl:variable name="date-label" select="if ($when) then f:date-label($when) else f:date-label($build-date)"/>
-  <xsl:variable name="lang" select="(ty:lang(/tei:TEI/@xml:lang), ty:lang($default-lang), 'en')[. != ''][1]"/>
+  <xsl:variable name="volume-title" select="f:edition-title(/, $edition-context)"/>
+  <xsl:variable name="published" select="$header/tei:fileDesc/tei:publicationStmt/tei:date[normalize-space() or @*][1]"/>
+  <xsl:variable name="date-label" select="if ($published) then f:date-element-label($published) else f:date-label($build-date)"/>
+  <xsl:variable name="lang" select="(f:lang(/tei:TEI/@xml:lang), f:lang($default-lang), 'en')[. != ''][1]"/>
 
   <xsl:template match="/">
     <xsl:choose>
@@ -47,7 +45,7 @@
   <xsl:template name="preamble">
     <xsl:variable name="authors" select="distinct-values(
       for $r in $header/tei:fileDesc/tei:titleStmt/(tei:editor | tei:author | tei:respStmt/(* except tei:resp))
-      return ty:plain($r))[. != '']"/>
+      return f:reading-text($r))[. != '']"/>
     <xsl:text>#import "/edition.typ": *&#10;</xsl:text>
     <xsl:value-of select="concat('#show: ed-volume.with(title: ', ty:lit(if ($pdf-title) then $pdf-title else $volume-title),
                                  ', volume-title: ', ty:lit($volume-title),
@@ -60,7 +58,7 @@
     <xsl:text>#ed-title-page(title: </xsl:text>
     <xsl:value-of select="ty:lit($volume-title)"/>
     <xsl:for-each select="($titles[@type = 'sub'])[1]">
-      <xsl:value-of select="concat(', subtitle: ', ty:lit(ty:plain(.)))"/>
+      <xsl:value-of select="concat(', subtitle: ', ty:lit(f:reading-text(.)))"/>
     </xsl:for-each>
     <xsl:text>, resp: (</xsl:text>
     <xsl:for-each select="$fd/tei:titleStmt/(tei:editor | tei:author | tei:respStmt)">
@@ -77,7 +75,7 @@
     </xsl:for-each>
     <xsl:text>)</xsl:text>
     <xsl:for-each select="($fd/tei:publicationStmt/(tei:publisher | tei:distributor | tei:authority))[1]">
-      <xsl:value-of select="concat(', publisher: ', ty:lit(ty:plain(.)))"/>
+      <xsl:value-of select="concat(', publisher: ', ty:lit(f:reading-text(.)))"/>
     </xsl:for-each>
     <xsl:if test="$date-label != ''">
       <xsl:value-of select="concat(', date: ', ty:lit($date-label))"/>
@@ -126,7 +124,9 @@
       <xsl:variable name="kind" select="."/>
       <xsl:value-of select="concat('#ed-index(', ty:lit($kind), ', (')"/>
       <xsl:for-each select="$edition-context/edition/entity[@kind = $kind][mentioned]">
+        <!-- sort: the model's key (entity/@sort), as the HTML index sorts by it -->
         <xsl:value-of select="concat('(key: ', ty:lit(@id), ', name: ', ty:lit(name[@type = 'preferred']),
+                                     ', sort: ', ty:lit((@sort, f:sort-key(name[@type = 'preferred']))[1]),
                                      ', variants: ', ty:array(name[@type = 'variant']), '), ')"/>
       </xsl:for-each>
       <xsl:text>))&#10;</xsl:text>

@@ -1,9 +1,12 @@
 """Page addresses: where each document's page and TEI copy, and each entity's page, live in the
-site (doc/<id>.html, tei/<path>, entity/<id>.html), as safe, unique (case-insensitively) names."""
+site (doc/<name>.html, tei/<folders>/<name>.xml, entity/<name>.html), named by the model's one
+page-name rule (Edition.page_names, Edition.entity_names: toolkit/tei/names.py)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from ...tei.names import page_name
 
 # Authority files with more entries than this (a project-wide register) get pages only for the
 # entities the documents mention; smaller ones get a page for every entry.
@@ -27,29 +30,19 @@ def assign(edition, mentioned=None) -> Addresses:
     (ALL_ENTITY_PAGES_UP_TO), gives the ids of the entities the documents name (in their text
     or their registers): only those get a page."""
     out = Addresses()
-    used: set[str] = set()
-    used_src: set[str] = set()
+    # one name per document for its page, TEI copy and PDF (Edition.page_names); the copy keeps
+    # the folders of its source
+    names = edition.page_names()
     for d in edition.documents:
-        name = safe_name(d.id)
-        while name.lower() in used:
-            name += "-x"
-        used.add(name.lower())
-        out.doc_page[d.id] = f"doc/{name}.html"
-        src = "/".join(safe_name(p) for p in d.href.split("/") if p not in ("", ".", ".."))
-        while src.lower() in used_src:
-            src = src[:-4] + "-x.xml"
-        used_src.add(src.lower())
-        out.doc_source[d.id] = f"tei/{src}"
-    used = set()
+        out.doc_page[d.id] = f"doc/{names[d.id]}.html"
+        folders = [page_name(p) for p in d.href.split("/")[:-1] if p not in ("", ".", "..")]
+        out.doc_source[d.id] = "/".join(["tei", *folders, names[d.id] + ".xml"])
     entities = edition.entities
     if len(entities) > ALL_ENTITY_PAGES_UP_TO and mentioned is not None:
         # those its registers name too: the register entries of its page link to them
-        names = mentioned()
-        entities = {e: v for e, v in entities.items() if e in names}
+        named = mentioned()
+        entities = {e: v for e, v in entities.items() if e in named}
+    names = edition.entity_names()  # (Edition.entity_names: also the popovers' anchors)
     for eid in sorted(entities):
-        name = safe_name(eid)
-        while name.lower() in used:
-            name += "-x"
-        used.add(name.lower())
-        out.ent_page[eid] = f"entity/{name}.html"
+        out.ent_page[eid] = f"entity/{names[eid]}.html"
     return out

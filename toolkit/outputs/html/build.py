@@ -103,12 +103,15 @@ class HtmlBuild:
             raise
 
     def _base(self, edition_src) -> str:
-        """The fingerprint part every page shares: the stylesheets and assets, the site's title
-        and edition file, and the map of documents to pages."""
+        """The fingerprint part every page shares: the stylesheets and assets (and the shared
+        library's data: the element classes), the site's title, language and edition file, the
+        edition's conventions (its fields of "Document information", its transcription marker),
+        and the map of documents to pages."""
         ed, a = self.ed, self.addresses
-        styles = tree_digest(XSLT_HTML, saxon.XSLT_DIR / "lib")
+        styles = tree_digest(XSLT_HTML, saxon.XSLT_DIR / "lib", suffixes=(".xsl", ".xml", ".css", ".js", ".svg"))
         edition_bytes = edition_src.data if edition_src is not None and edition_src.ok else b""
-        site_hash = digest(styles, ed.config.title, edition_bytes, str(PER_PAGE))
+        site_hash = digest(styles, ed.config.title, ed.config.language, edition_bytes, str(PER_PAGE),
+                           repr(ed.conventions))
         docmap = digest(*(f"{d.id}\x1f{a.doc_page[d.id]}\x1f{canon(d.file).as_uri()}" for d in ed.documents))
         return digest(site_hash, docmap)
 

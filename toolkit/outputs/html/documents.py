@@ -180,7 +180,7 @@ class DocumentPages:
             tree = self.sources.full_tree(d)
         except BuildError:
             tree = None
-        html = plain_page(tree, d, self.ed.config.title, self.addresses.doc_source[d.id])
+        html = plain_page(tree, d, self.ed.config.title, self.addresses.doc_source[d.id], self.ed.config.language)
         stylesheets.write_page(stage / page, html, self._search_out(page))
         return 1
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ...model import SKIPPED_IN_TEXT, WORD_BREAKS, T, XML_ID, local, norm_space
+from ...model import T, XML_ID, local
+from ...tei.lang import lang_tag
+from ...tei.reading import reading_blocks
 from .addresses import safe_name
-from .passages import INLINE_NO_ID, NOT_RENDERED, cite_ids, page_id
+from .passages import INLINE_NO_ID, cite_ids, page_id
 
 
-def plain_page(tree, d, site_title: str, source: str) -> str:
+def plain_page(tree, d, site_title: str, source: str, lang: str = "en") -> str:
     """The page of a document the stylesheet could not render: its title, date and text (the
     reading text, without markup), with the citable elements' ids of xslt/html/text/ids.xsl
     (and the xml:ids passage_of may link to), so that links to its passages still land."""
@@ -23,43 +25,19 @@ def plain_page(tree, d, site_title: str, source: str) -> str:
     def is_block(e) -> bool:
         return e in ids or (bool(e.get(XML_ID)) and e.tag.startswith(T) and local(e.tag) not in INLINE_NO_ID)
 
-    def fill(el, box, top=False):
-        buf: list[str] = []
-
-        def flush():
-            t = norm_space("".join(buf))
-            buf.clear()
-            if t:
-                etree.SubElement(box, "p").text = t
-
-        def inline(e, top=False):
-            if not isinstance(e.tag, str):
-                return
-            name = local(e.tag)
-            if name in WORD_BREAKS:
-                if name == "space" or e.get("break") not in ("no", "false"):
-                    buf.append(" ")
-                return
-            if (name in SKIPPED_IN_TEXT and not top) or name in NOT_RENDERED:
-                return
-            if e.text:
-                buf.append(e.text)
-            for c in e:
-                if isinstance(c.tag, str) and is_block(c) and local(c.tag) not in NOT_RENDERED:
-                    flush()
-                    block = etree.SubElement(box, "div", {"class": "tei-" + safe_name(local(c.tag))})
-                    if c in ids or c.get(XML_ID):
-                        block.set("id", ids.get(c) or page_id(c.get(XML_ID)))
-                    fill(c, block, top=True)
-                else:
-                    inline(c)
-                if c.tail:
-                    buf.append(c.tail)
-        inline(el, top=top)
-        flush()
+    def fill(blocks, box):  # the reading text (toolkit/tei/reading.py), its blocks as divs
+        for b in blocks:
+            if isinstance(b, str):
+                etree.SubElement(box, "p").text = b
+                continue
+            c, inner = b
+            block = etree.SubElement(box, "div", {"class": "tei-" + safe_name(local(c.tag))})
+            if c in ids or c.get(XML_ID):
+                block.set("id", ids.get(c) or page_id(c.get(XML_ID)))
+            fill(inner, block)
 
     for t in texts:
-        fill(t, body)
+        fill(reading_blocks(t, is_block), body)
     title = d.title or d.id
     page = E.HTML(
         E.HEAD(E.META(charset="utf-8"),
@@ -74,7 +52,7 @@ def plain_page(tree, d, site_title: str, source: str) -> str:
                 E.P("This page shows the document's text without its markup: the full page could "
                     "not be made. ", E.A("TEI source", href="../" + source), E.CLASS("render-failed")),
                 body, E.CLASS("document"), **{"data-pagefind-body": ""}), id="main")),
-        lang="en")
+        lang=lang_tag(lang) or "en")  # the site's language, as layout.xsl writes it
     return "<!DOCTYPE html>\n" + etree.tostring(page, method="html", encoding="unicode")
 
 

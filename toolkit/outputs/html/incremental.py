@@ -21,6 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from ...model import T, XML_ID, canon
+from ...saxon import XSLT_DIR
 from ...xmlsafe import SourceFile, parse_file, read_regular, stat_key
 from ..base import BuildError
 from ..plan import digest
@@ -28,7 +29,7 @@ from ..state import TRUST_STAT, state_file, trusted_stat, write_state
 from .media import graphic_refs
 
 CACHE = "html.json"  # the build's state (toolkit/outputs/state.py), outside the site
-CACHE_FORMAT = 6  # bump when what is cached (or how the model derives document facts) changes
+CACHE_FORMAT = 7  # bump when what is cached (or how the model derives document facts) changes
 _cache_read: dict = {}
 _TOOLKIT = Path(__file__).resolve().parents[2]
 
@@ -53,10 +54,12 @@ def read_state(target: Path) -> dict:
 
 
 def code_key() -> str:
-    """One hash of the toolkit's Python modules: the state's facts are derived by them (the
-    model's document facts, the mentions, the file facts), wherever a rule lives."""
+    """One hash of the toolkit's Python modules and of the TEI rules' data (the element classes,
+    xslt/lib/tei-classes.xml): the state's facts are derived by them (the model's document facts,
+    the mentions, the file facts), wherever a rule lives."""
     if "code" not in _cache_read:
-        _cache_read["code"] = digest(*(p.read_bytes() for p in sorted(_TOOLKIT.rglob("*.py"))))
+        rules = sorted((XSLT_DIR / "lib").glob("*.xml"))
+        _cache_read["code"] = digest(*(p.read_bytes() for p in (*sorted(_TOOLKIT.rglob("*.py")), *rules)))
     return _cache_read["code"]
 
 
@@ -278,7 +281,8 @@ class Sources:
             return None
         refs, files = pointed_to(src.root)
         facts = {"hash": self.data_hash(d), "ids": [[el.tag, i] for i, el in self.ed.ids.get(path, {}).items()],
-                 "doc": [d.source_id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields],
+                 "doc": [d.source_id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields,
+                         d.date_written],
                  "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root),
                  "page": page, "source": source}
         stat = trusted_stat(src.read_stat)  # see stand_ins and RACY_NS

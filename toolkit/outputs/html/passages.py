@@ -11,22 +11,21 @@ from pathlib import Path
 from lxml import etree
 
 from ...model import LIST_ELEMENTS, T, XML_ID, canon, local, norm_space, text_of
+from ...tei.classes import CLASSES, not_rendered
 from ..plan import digest
 
-# The same rule as xslt/html/text/ids.xsl: elements that get a stable id inside tei:text.
-CITABLE = ("div", "p", "ab", "head", "item", "l", "lg", "sp", "note", "closer", "opener", "list",
-           "table", "quote", "signed", "salute", "dateline", "postscript", "figure")
-# The passage a mention belongs to: its nearest ancestor among these (else any citable one).
-PASSAGE = ("p", "ab", "head", "item", "l", "note", "signed", "salute", "dateline", "postscript")
-NAME_TAGS = tuple(T + n for n in ("persName", "placeName", "orgName", "name", "rs"))  # as the model's mentions
+# The element classes (xslt/lib/tei-classes.xml): elements that get a stable id inside tei:text
+# (as xslt/html/text/ids.xsl gives them), and the passage a mention belongs to: its nearest
+# ancestor among PASSAGE (else any citable one).
+CITABLE = CLASSES.citable
+PASSAGE = CLASSES.passage
+NAME_TAGS = tuple(T + n for n in CLASSES.ordered("name-elements"))  # as the model's mentions
 
 
 # The ids the document page writes itself (xslt/html/text/ids.xsl, f:reserved-ids): a TEI xml:id
 # equal to one of them, starting with a prefix the page uses ("wit-", "pop-") or with "tei-", or
 # no valid HTML id (empty, with white space) gets "tei-" + it on the page.
-RESERVED_PAGE_IDS = frozenset(("main", "title", "summary", "summary-heading", "toc-heading", "text-heading",
-                               "back-heading", "notes-heading", "doc-info", "doc-info-heading", "citation",
-                               "citation-heading", "witnesses", "witnesses-heading"))
+RESERVED_PAGE_IDS = CLASSES.reserved_page_ids
 _NEEDS_PREFIX = re.compile(r"^(wit|pop|tei)-")
 
 
@@ -63,19 +62,12 @@ def cite_ids(root: etree._Element) -> dict:
 
 # In the teiHeader, the element whose text is a mention's snippet: the nearest of these (the
 # page's anchor stays #title, #summary or #doc-info), never the whole header.
-HEADER_PASSAGE = frozenset(("title", "p", "ab", "note", "item", "head", "l", "quote", "desc", "bibl",
-                            "biblStruct", "msItem", "msIdentifier", "correspAction", "respStmt",
-                            "change", "handNote", "catDesc", "term", "person", "place", "org",
-                            "event", "abstract"))
+HEADER_PASSAGE = CLASSES.header_passage
 # Inline elements whose templates do not render their xml:id as an HTML id (names, dates,
 # pointers): never a mention's passage.
-INLINE_NO_ID = frozenset(("persName", "placeName", "orgName", "name", "rs", "date", "time", "ref",
-                          "ptr", "hi", "foreign", "term", "title", "num", "measure", "choice",
-                          "geogName", "forename", "surname", "roleName", "addName", "settlement",
-                          "country", "region", "district", "bloc", "location", "w", "c", "pc", "seg"))
+INLINE_NO_ID = CLASSES.no_anchor
 # Parts of a TEI file the page does not render (xslt/html/text/fallback.xsl): no anchors there.
-NOT_RENDERED = frozenset(("fw", "facsimile", "sourceDoc", "standOff", "linkGrp", "interpGrp",
-                          "spanGrp", "altGrp", "joinGrp", "timeline", "fs", "fLib", "fvLib"))
+NOT_RENDERED = CLASSES.not_rendered
 
 
 _REGISTER_LISTS = tuple(T + n for n in LIST_ELEMENTS)
@@ -230,6 +222,8 @@ class Mentions:
         """Each (name element, entity id, whether it stands in a register) of a document's tree,
         in document order: one for each pointer of a name's @ref that designates an entity."""
         for el in root.iter(*NAME_TAGS):
+            if not_rendered(el):  # the page does not show it: no mention
+                continue
             register = None
             for pointer in (el.get("ref") or "").split():
                 eid = self._entity_of(pointer, file)

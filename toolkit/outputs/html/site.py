@@ -5,13 +5,12 @@ their fingerprints and skipped whole when nothing they show has changed (SitePag
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from lxml import etree
 
 from ... import context, saxon
-from ...model import T, canon, local
+from ...model import canon
 from ..base import BuildError
 from ..plan import digest
 from .incremental import entity_record
@@ -110,7 +109,7 @@ class SitePages:
         for kind in ("person", "place", "org"):
             f = etree.SubElement(facets, "facet", kind=kind)
             for eid in sorted((e for e in ent_docs if ed.entities[e].kind == kind),
-                              key=lambda e: (ed.entities[e].preferred.lower(), e)):
+                              key=lambda e: (ed.entities[e].sort_key, e)):
                 etree.SubElement(f, "option", id=eid, name=ed.entities[eid].preferred,
                                  count=str(len(ent_docs[eid])))
         by_title = sorted(docs, key=lambda d: (d.title.lower(), d.when, d.id))
@@ -140,11 +139,11 @@ class SitePages:
         passages = self.mentions.by_entity()
         for kind, href in (("person", "persons.html"), ("place", "places.html"), ("org", "orgs.html")):
             idx = page("index", href, **{"entity-kind": kind})
-            for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].preferred.lower(), kv[0])):
+            for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].sort_key, kv[0])):
                 if e.kind != kind or eid not in self.addresses.ent_page:
                     continue
                 x = etree.SubElement(idx, "entity", id=eid, page=self.addresses.ent_page[eid], name=e.preferred,
-                                     documents=str(len(ent_docs.get(eid, ()))))
+                                     sort=e.sort_key, documents=str(len(ent_docs.get(eid, ()))))
                 for v in e.variants:
                     etree.SubElement(x, "variant").text = v
         def entity_doc_attrs(did):
@@ -152,7 +151,8 @@ class SitePages:
             return {k: a[k] for k in ("id", "page", "when", "date", "title")}
 
         def entity_page(eid, e, geo, grouped):
-            el = new_page("entity", self.addresses.ent_page[eid], id=eid, name=e.preferred, **{"entity-kind": e.kind})
+            el = new_page("entity", self.addresses.ent_page[eid], id=eid, name=e.preferred, anchor=ed.entity_names()[eid],
+                          **{"entity-kind": e.kind})
             for v in e.variants:
                 etree.SubElement(el, "variant").text = v
             if geo:
@@ -172,7 +172,7 @@ class SitePages:
         for eid, e in sorted(ed.entities.items()):
             if eid not in self.addresses.ent_page:
                 continue
-            geo = entity_geo(e.element)
+            geo = e.geo  # the model's (toolkit/tei/geo.py)
             by_doc: dict[str, list] = {}
             for did, pid, snip in passages.get(eid, []):
                 by_doc.setdefault(did, []).append((pid, snip))
@@ -189,10 +189,11 @@ class SitePages:
 
         # map and chronology
         mp = page("map", "map.html")
-        for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].preferred.lower(), kv[0])):
-            geo = entity_geo(e.element) if e.kind == "place" and eid in self.addresses.ent_page else None
+        for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].sort_key, kv[0])):
+            geo = e.geo if e.kind == "place" and eid in self.addresses.ent_page else None
             if geo:
                 etree.SubElement(mp, "place", id=eid, page=self.addresses.ent_page[eid], name=e.preferred,
+                                 anchor=ed.entity_names()[eid],
                                  lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}",
                                  documents=str(len(ent_docs.get(eid, ()))))
         chron = page("chronology", "chronology.html")
@@ -269,24 +270,4 @@ def _unlink_old(stage: Path, todo: list[etree._Element]) -> None:
             (stage / el.get("href")).unlink()
         except FileNotFoundError:
             pass
-
-
-def entity_geo(el) -> tuple[float, float] | None:
-    """Latitude, longitude of an authority entry (decimal points or commas: "48,2 16,37")."""
-    g = el.find(f"{T}location/{T}geo")
-    if g is None:
-        g = next(el.iter(T + "geo"), None) if local(el.tag) == "place" else None
-    if g is None or not (g.text or "").strip():
-        return None
-    parts = g.text.split()
-    if len(parts) != 2:
-        parts = [p for p in re.split(r"[\s;]+|,\s+", g.text.strip()) if p]
-    try:
-        lat, lon = (float(p.replace(",", ".")) for p in parts[:2])
-    except ValueError:
-        return None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return lat, lon
-
 

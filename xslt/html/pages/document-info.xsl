@@ -7,6 +7,7 @@
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:fp="urn:x-tei-edition:private"
   xmlns:m="urn:x-tei-edition:modes"
+  xmlns:c="urn:x-tei-edition:classes"
   xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all">
 
@@ -44,9 +45,9 @@
   </xsl:function>
 
 
-  <!-- Whether some document of the edition gives an optional field ('obtained', 'translated',
-       'record', 'classification'): the edition context's @info-fields (toolkit/model.py,
-       info_fields). A context without the attribute: every field, as before. -->
+  <!-- Whether some document of the edition gives one of its optional fields (by name): the
+       edition context's @info-fields (toolkit/model.py, Edition.info_fields). A context without
+       the attribute: every field. -->
   <xsl:function name="fp:edition-has-field" as="xs:boolean">
     <xsl:param name="field" as="xs:string"/>
     <xsl:variable name="given" select="$edition-context/edition/@info-fields"/>
@@ -71,30 +72,14 @@
 
   <!-- A language of langUsage: its text, else a name for its @ident (common codes), else the
        ident itself -->
-  <xsl:variable name="fp:language-names" as="map(xs:string, xs:string)" select="map{
-      'en': 'English', 'eng': 'English', 'de': 'German', 'deu': 'German', 'ger': 'German',
-      'fr': 'French', 'fra': 'French', 'fre': 'French', 'it': 'Italian', 'ita': 'Italian',
-      'es': 'Spanish', 'spa': 'Spanish', 'pt': 'Portuguese', 'por': 'Portuguese',
-      'nl': 'Dutch', 'nld': 'Dutch', 'dut': 'Dutch', 'ru': 'Russian', 'rus': 'Russian',
-      'pl': 'Polish', 'pol': 'Polish', 'cs': 'Czech', 'ces': 'Czech', 'cze': 'Czech',
-      'hu': 'Hungarian', 'hun': 'Hungarian', 'sv': 'Swedish', 'swe': 'Swedish',
-      'da': 'Danish', 'dan': 'Danish', 'no': 'Norwegian', 'nor': 'Norwegian',
-      'el': 'Greek', 'ell': 'Greek', 'grc': 'Ancient Greek', 'la': 'Latin', 'lat': 'Latin',
-      'he': 'Hebrew', 'heb': 'Hebrew', 'yi': 'Yiddish', 'yid': 'Yiddish', 'ar': 'Arabic', 'ara': 'Arabic',
-      'tr': 'Turkish', 'tur': 'Turkish', 'zh': 'Chinese', 'zho': 'Chinese', 'chi': 'Chinese',
-      'ja': 'Japanese', 'jpn': 'Japanese', 'uk': 'Ukrainian', 'ukr': 'Ukrainian',
-      'ro': 'Romanian', 'ron': 'Romanian', 'sl': 'Slovenian', 'slv': 'Slovenian',
-      'hr': 'Croatian', 'hrv': 'Croatian', 'sr': 'Serbian', 'srp': 'Serbian',
-      'fi': 'Finnish', 'fin': 'Finnish', 'ga': 'Irish', 'gle': 'Irish', 'cy': 'Welsh', 'cym': 'Welsh',
-      'ug': 'Uyghur', 'uig': 'Uyghur', 'kk': 'Kazakh', 'kaz': 'Kazakh', 'mn': 'Mongolian', 'mon': 'Mongolian'}"/>
   <xsl:function name="fp:language-name" as="xs:string">
     <xsl:param name="language" as="element()"/>
     <xsl:variable name="ident" select="normalize-space($language/@ident)"/>
     <xsl:variable name="primary" select="lower-case(tokenize($ident, '-')[1])"/>
     <xsl:sequence select="if (normalize-space($language)) then normalize-space($language)
-      else if ($primary != '' and map:contains($fp:language-names, $primary))
-        then (if ($ident = $primary) then $fp:language-names($primary)
-              else concat($fp:language-names($primary), ' (', $ident, ')'))
+      else if ($primary != '' and map:contains($c:language-names, $primary))
+        then (if ($ident = $primary) then $c:language-names($primary)
+              else concat($c:language-names($primary), ' (', $ident, ')'))
       else $ident"/>
   </xsl:function>
 
@@ -125,7 +110,7 @@
             <xsl:for-each select="current-group()">
               <xsl:if test="position() gt 1">; </xsl:if>
               <xsl:choose>
-                <xsl:when test="self::tei:date and not(normalize-space())"><xsl:value-of select="f:date-label(@when)"/></xsl:when>
+                <xsl:when test="self::tei:date and not(normalize-space())"><xsl:value-of select="f:date-element-label(.)"/></xsl:when>
                 <xsl:otherwise><xsl:sequence select="fp:inline(.)"/></xsl:otherwise>
               </xsl:choose>
             </xsl:for-each>
@@ -188,6 +173,46 @@
     <xsl:sequence select="$found[@page][1]"/>
   </xsl:function>
 
+  <!-- The header's elements that give a field of the edition (an <info-field> of the context),
+       by its selectors (toolkit/tei/conventions.py, field_nodes): "resp:PREFIX" a respStmt whose
+       resp starts so (any case), "NAME" or "NAME:TYPE" an element of the header. -->
+  <xsl:function name="fp:field-nodes" as="element()*">
+    <xsl:param name="field" as="element(info-field)"/>
+    <xsl:param name="header" as="element()?"/>
+    <xsl:sequence select="for $sel in tokenize($field/@find) return
+      if (starts-with($sel, 'resp:'))
+      then ($header/tei:fileDesc/tei:titleStmt/tei:respStmt | $header/tei:fileDesc/tei:editionStmt/tei:respStmt)
+           [some $r in tei:resp satisfies starts-with(lower-case(normalize-space($r)), lower-case(substring-after($sel, 'resp:')))]
+      else $header//tei:*[local-name() = substring-before(concat($sel, ':'), ':')]
+           [not(contains($sel, ':')) or @type = substring-after($sel, ':')]"/>
+  </xsl:function>
+
+  <!-- A field's rows (the context item is its <info-field>): a respStmt as a responsibility row,
+       another element by its text; "Not given in the source" when there is none but some
+       document of the edition gives the field. -->
+  <xsl:template name="fp:field-rows">
+    <xsl:param name="nodes" as="element()*"/>
+    <xsl:variable name="resp" select="starts-with(@find, 'resp:')"/>
+    <xsl:choose>
+      <xsl:when test="exists($nodes) and $resp">
+        <xsl:for-each select="$nodes"><xsl:call-template name="fp:resp-row"/></xsl:for-each>
+      </xsl:when>
+      <xsl:when test="exists($nodes)">
+        <xsl:call-template name="fp:info-row">
+          <xsl:with-param name="label" select="string(@label)"/>
+          <xsl:with-param name="value" select="normalize-space($nodes[1])"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:when test="fp:edition-has-field(@name)">
+        <xsl:call-template name="fp:info-row">
+          <xsl:with-param name="label" select="string(@label)"/>
+          <xsl:with-param name="class" select="if ($resp) then 'resp' else f:slug(@label)"/>
+          <xsl:with-param name="value"><span class="not-given">Not given in the source</span></xsl:with-param>
+        </xsl:call-template>
+      </xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
   <xsl:template name="f:document-info">
     <xsl:param name="header" as="element()?"/>
     <xsl:param name="doc" as="element(document)?"/>
@@ -240,29 +265,18 @@
             <xsl:with-param name="value" select="fp:inline(node())"/>
           </xsl:call-template>
         </xsl:for-each>
-        <!-- responsibilities: "Obtained by" and "Translated by" (the archive's fields; "Not
-             given in the source" when the header has no such respStmt but the edition has the
-             field: fp:edition-has-field), then any other -->
+        <!-- responsibilities: the edition's fields given by respStmts first (the context's
+             <info-field>s, edition.toml [document_info]: this edition's "Obtained by" and
+             "Translated by"; "Not given in the source" when the header has none but some document
+             of the edition has the field: fp:edition-has-field), then any other -->
         <xsl:variable name="resps" select="$fd/tei:titleStmt/tei:respStmt | $fd/tei:editionStmt/tei:respStmt"/>
-        <xsl:for-each select="('obtain', 'translat')">
-          <xsl:variable name="key" select="."/>
-          <xsl:variable name="these" select="$resps[some $r in tei:resp satisfies starts-with(lower-case(normalize-space($r)), $key)]"/>
-          <xsl:choose>
-            <xsl:when test="exists($these)">
-              <xsl:for-each select="$these"><xsl:call-template name="fp:resp-row"/></xsl:for-each>
-            </xsl:when>
-            <xsl:when test="not(fp:edition-has-field(if ($key = 'obtain') then 'obtained' else 'translated'))"/>
-            <xsl:otherwise>
-              <xsl:call-template name="fp:info-row">
-                <xsl:with-param name="label" select="if ($key = 'obtain') then 'Obtained by' else 'Translated by'"/>
-                <xsl:with-param name="class" select="'resp'"/>
-                <xsl:with-param name="value" select="$not-given"/>
-              </xsl:call-template>
-            </xsl:otherwise>
-          </xsl:choose>
+        <xsl:variable name="fields" select="$edition-context/edition/info-field"/>
+        <xsl:for-each select="$fields[starts-with(@find, 'resp:')]">
+          <xsl:call-template name="fp:field-rows">
+            <xsl:with-param name="nodes" select="fp:field-nodes(., $header)"/>
+          </xsl:call-template>
         </xsl:for-each>
-        <xsl:for-each select="$resps[not(some $r in tei:resp satisfies (starts-with(lower-case(normalize-space($r)), 'obtain')
-                                  or starts-with(lower-case(normalize-space($r)), 'translat')))]">
+        <xsl:for-each select="$resps except $fields[starts-with(@find, 'resp:')]/fp:field-nodes(., $header)">
           <xsl:call-template name="fp:resp-row"/>
         </xsl:for-each>
         <xsl:if test="$fd/tei:publicationStmt/(tei:availability | tei:licence)">
@@ -294,33 +308,13 @@
             </xsl:with-param>
           </xsl:call-template>
         </xsl:if>
-        <!-- record id and original classification, found as toolkit/model.py's info_fields finds
-             them; the placeholder row only in editions where some document gives the field -->
-        <xsl:variable name="rec" select="($header//tei:idno[@type = ('record', 'recordId', 'record-id', 'RecordID')])[1]"/>
-        <xsl:if test="$rec or fp:edition-has-field('record')">
-          <xsl:call-template name="fp:info-row">
-            <xsl:with-param name="label" select="'Record ID'"/>
-            <xsl:with-param name="value">
-              <xsl:choose>
-                <xsl:when test="$rec"><xsl:value-of select="normalize-space($rec)"/></xsl:when>
-                <xsl:otherwise><xsl:sequence select="$not-given"/></xsl:otherwise>
-              </xsl:choose>
-            </xsl:with-param>
+        <!-- the edition's other fields (this edition's "Record ID", "Original classification"),
+             found as toolkit/tei/conventions.py finds them -->
+        <xsl:for-each select="$fields[not(starts-with(@find, 'resp:'))]">
+          <xsl:call-template name="fp:field-rows">
+            <xsl:with-param name="nodes" select="fp:field-nodes(., $header)[1]"/>
           </xsl:call-template>
-        </xsl:if>
-        <xsl:variable name="cls" select="($header//tei:note[@type = ('classification', 'original-classification')],
-          $header//tei:classCode, $header//tei:term[@type = 'classification'])[1]"/>
-        <xsl:if test="$cls or fp:edition-has-field('classification')">
-          <xsl:call-template name="fp:info-row">
-            <xsl:with-param name="label" select="'Original classification'"/>
-            <xsl:with-param name="value">
-              <xsl:choose>
-                <xsl:when test="$cls"><xsl:value-of select="normalize-space($cls)"/></xsl:when>
-                <xsl:otherwise><xsl:sequence select="$not-given"/></xsl:otherwise>
-              </xsl:choose>
-            </xsl:with-param>
-          </xsl:call-template>
-        </xsl:if>
+        </xsl:for-each>
         <xsl:if test="$header/tei:profileDesc/tei:langUsage/tei:language">
           <xsl:call-template name="fp:info-row">
             <xsl:with-param name="label" select="'Languages'"/>

@@ -26,7 +26,7 @@
         <xsl:choose>
           <xsl:when test="entity">
             <p class="result-count"><xsl:value-of select="count(entity)"/> entries</p>
-            <xsl:for-each-group select="entity" group-by="upper-case(substring(normalize-unicode(@name, 'NFKD'), 1, 1))">
+            <xsl:for-each-group select="entity" group-by="upper-case(substring((@sort, f:sort-key(@name))[1], 1, 1))">
               <section class="index-group" aria-labelledby="letter-{position()}">
                 <h2 id="letter-{position()}"><xsl:value-of select="current-grouping-key()"/></h2>
                 <ul class="entity-list">
@@ -71,7 +71,7 @@
             <xsl:if test="geo">
               <div class="info-row"><dt>Coordinates<xsl:text> </xsl:text></dt><dd><xsl:value-of select="concat(geo/@lat, ', ', geo/@long)"/>
                 <!-- a link to the map only for what it plots (places: html.py sets geo/@on-map) -->
-                <xsl:if test="geo/@on-map = 'true'"> (<a href="{$root}map.html#place-{f:slug(@id)}">on the map</a>)</xsl:if><xsl:text> </xsl:text></dd></div>
+                <xsl:if test="geo/@on-map = 'true'"> (<a href="{$root}map.html#place-{@anchor}">on the map</a>)</xsl:if><xsl:text> </xsl:text></dd></div>
             </xsl:if>
             <xsl:for-each select="$tei/(tei:birth | tei:death | tei:occupation | tei:floruit)">
               <div class="info-row"><dt><xsl:value-of select="fp:ucfirst(local-name())"/><xsl:text> </xsl:text></dt>

@@ -163,7 +163,7 @@
                   <xsl:variable name="pt" select="$pts[current()]"/>
                   <xsl:variable name="l" select="$labels[current()]"/>
                   <xsl:for-each select="$pt?p">
-                    <a href="{$root}{@page}" id="place-{f:slug(@id)}" class="map-place">
+                    <a href="{$root}{@page}" id="place-{@anchor}" class="map-place">
                       <title><xsl:value-of select="concat(@name, ' (', @lat, ', ', @long, ')')"/></title>
                       <circle cx="{$pt?x}" cy="{$pt?y}" r="6" class="map-dot"/>
                       <text x="{$l?tx}" y="{$l?ty}" text-anchor="{$l?anchor}" class="map-label{if ($l?on) then ' map-label-on' else ''}"><xsl:value-of select="@name"/></text>

@@ -19,7 +19,7 @@
       <xsl:with-param name="content">
         <h1><xsl:value-of select="$f:site-title"/></h1>
         <xsl:for-each select="$hdr/tei:fileDesc/tei:titleStmt/tei:title[@type = 'sub']">
-          <p class="subtitle"><xsl:value-of select="normalize-space()"/></p>
+          <p class="subtitle"><xsl:value-of select="f:reading-text(.)"/></p>
         </xsl:for-each>
         <ul class="home-links">
           <li><a href="{$root}documents.html"><xsl:value-of select="@documents"/> documents</a> in date order, <a href="{$root}chronology.html">as a chronology</a></li>
@@ -72,6 +72,8 @@
       <xsl:with-param name="page-class" select="'page-chronology'"/>
       <xsl:with-param name="content">
         <h1>Chronology</h1>
+        <!-- the badge "full text" only in an edition where some documents are not transcribed -->
+        <xsl:variable name="partly" select="exists(doc[@transcribed = 'false'])"/>
         <xsl:for-each-group select="doc" group-adjacent="if (matches(@when, '^-?\d{4}')) then replace(@when, '^(-?\d{4}).*$', '$1') else 'Undated'">
           <section class="year" aria-labelledby="year-{current-grouping-key()}">
             <h2 id="year-{current-grouping-key()}"><xsl:value-of select="current-grouping-key()"/></h2>
@@ -80,7 +82,7 @@
                 <li>
                   <span class="timeline-date"><xsl:call-template name="fp:time"/></span>
                   <a href="{$root}{@page}"><xsl:value-of select="@title"/></a>
-                  <xsl:if test="@transcribed = 'true'"><span class="badge">full text</span></xsl:if>
+                  <xsl:if test="@transcribed = 'true' and $partly"><span class="badge">full text</span></xsl:if>
                 </li>
               </xsl:for-each>
             </ol>

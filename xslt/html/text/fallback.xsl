@@ -12,6 +12,7 @@
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:fp="urn:x-tei-edition:private"
   xmlns:m="urn:x-tei-edition:modes"
+  xmlns:c="urn:x-tei-edition:classes"
   exclude-result-prefixes="#all">
 
   <xsl:template match="*" mode="m:text" priority="-10">
@@ -19,7 +20,7 @@
     <xsl:element name="{if ($inline) then 'span' else 'div'}">
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-      <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
       <xsl:attribute name="class" select="normalize-space(string-join((concat('tei-', f:slug(local-name())), 'tei-unknown', fp:rend-classes(.)), ' '))"/>
       <xsl:attribute name="data-tei" select="name()"/>
       <xsl:apply-templates mode="m:text"/>
@@ -28,10 +29,9 @@
 
   <xsl:template match="comment() | processing-instruction()" mode="m:text"/>
 
-  <!-- Non-content elements of a text: kept out of the reading text. -->
-  <xsl:template match="tei:fw | tei:facsimile | tei:sourceDoc | tei:standOff | tei:linkGrp | tei:link
-                       | tei:interpGrp | tei:interp | tei:spanGrp | tei:span | tei:alt | tei:altGrp
-                       | tei:join | tei:joinGrp | tei:timeline | tei:fs | tei:fLib | tei:fvLib" mode="m:text">
+  <!-- Non-content elements of a text (the class not-rendered of xslt/lib/tei-classes.xml): kept
+       out of the text; forme work (fw: running heads, catchwords) shows as page furniture. -->
+  <xsl:template match="tei:*[local-name() = $c:not-rendered]" mode="m:text" priority="0">
     <xsl:if test="self::tei:fw and normalize-space()">
       <span class="tei-fw" aria-hidden="true" data-pagefind-ignore=""><xsl:value-of select="normalize-space()"/></span>
     </xsl:if>

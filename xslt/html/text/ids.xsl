@@ -12,26 +12,17 @@
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:fp="urn:x-tei-edition:private"
+  xmlns:c="urn:x-tei-edition:classes"
   exclude-result-prefixes="#all">
-
-  <xsl:variable name="fp:citable" as="xs:string+"
-    select="('div', 'p', 'ab', 'head', 'item', 'l', 'lg', 'sp', 'note', 'closer', 'opener',
-             'list', 'table', 'quote', 'signed', 'salute', 'dateline', 'postscript', 'figure')"/>
 
   <!-- One map per node: element name → how many of that name so far (inside tei:text). -->
   <xsl:accumulator name="fp:counts" as="map(xs:string, xs:integer)" initial-value="map{}">
     <!-- footnote-style notes also count under '#fn', the running number of their labels -->
-    <xsl:accumulator-rule match="tei:text//tei:*[local-name() = $fp:citable]"
+    <xsl:accumulator-rule match="tei:text//tei:*[local-name() = $c:citable]"
       select="let $v := map:put($value, local-name(), (($value(local-name()), 0)[1]) + 1)
-              return if (self::tei:note and not(fp:is-marginal(.)))
+              return if (self::tei:note and not(f:is-marginal(.)))
                      then map:put($v, '#fn', (($v('#fn'), 0)[1]) + 1) else $v"/>
   </xsl:accumulator>
-
-  <!-- The ids the page itself writes (document.xsl, layout.xsl, pages/document-info.xsl,
-       notes.xsl, the witnesses' "wit-…" and the popovers' "pop-…"): a TEI xml:id never takes them. -->
-  <xsl:variable name="f:reserved-ids" as="xs:string+" select="('main', 'title', 'summary', 'summary-heading',
-    'toc-heading', 'text-heading', 'back-heading', 'notes-heading', 'doc-info', 'doc-info-heading',
-    'citation', 'citation-heading', 'witnesses', 'witnesses-heading')"/>
 
   <!-- The HTML id of a TEI xml:id: itself, unless it is one of the page's own ids, starts with a
        prefix the page uses for its own ids ("wit-", "pop-") or with "tei-", or is no valid HTML id
@@ -44,7 +35,7 @@
 
   <xsl:function name="f:html-id" as="xs:string">
     <xsl:param name="id" as="xs:string"/>
-    <xsl:sequence select="if ($id = $f:reserved-ids or matches($id, '^(wit|pop|tei)-') or not(matches($id, '^\S+$')))
+    <xsl:sequence select="if ($id = $c:reserved-page-ids or matches($id, '^(wit|pop|tei)-') or not(matches($id, '^\S+$')))
       then concat('tei-', replace($id, '\s', '_')) else $id"/>
   </xsl:function>
 
@@ -53,7 +44,7 @@
     <xsl:param name="e" as="element()"/>
     <xsl:choose>
       <xsl:when test="$e/@xml:id"><xsl:sequence select="f:html-id(string($e/@xml:id))"/></xsl:when>
-      <xsl:when test="$e/self::tei:* and local-name($e) = $fp:citable and $e/ancestor::tei:text">
+      <xsl:when test="$e/self::tei:* and local-name($e) = $c:citable and $e/ancestor::tei:text">
         <!-- a generated id that an element's own xml:id already gives on the page gets "-n"
              (toolkit/build/html.py, cite_ids, the same) -->
         <xsl:variable name="gen" select="concat(local-name($e), '-', $e/accumulator-before('fp:counts')(local-name($e)))"/>
@@ -67,13 +58,4 @@
     <xsl:sequence select="($note/accumulator-before('fp:counts')('#fn'), 0)[1]"/>
   </xsl:function>
 
-  <!-- Notes shown beside the text (handwritten, or placed in a margin / on the page) rather than
-       as numbered notes at the end. -->
-  <xsl:function name="fp:is-marginal" as="xs:boolean">
-    <xsl:param name="note" as="element()"/>
-    <xsl:sequence select="$note/@type = ('handwritten', 'marginal', 'gloss') or exists($note/@hand)
-      or tokenize(string($note/@place), '\s+') = ('margin', 'left', 'right', 'top', 'bottom',
-         'margin-left', 'margin-right', 'margin-top', 'margin-bottom', 'marginLeft', 'marginRight',
-         'marginTop', 'marginBottom', 'before-entry', 'above', 'below', 'opposite', 'overleaf')"/>
-  </xsl:function>
 </xsl:stylesheet>

@@ -11,6 +11,7 @@
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:fp="urn:x-tei-edition:private"
   xmlns:m="urn:x-tei-edition:modes"
+  xmlns:c="urn:x-tei-edition:classes"
   exclude-result-prefixes="#all">
 
   <!-- relative prefix from the current page to the site root ("../" for doc/ and entity/) -->
@@ -27,9 +28,11 @@
     <xsl:sequence select="if ($entity/@page) then concat($prefix, $entity/@page) else ()"/>
   </xsl:function>
 
+  <!-- the popover's id: from the entity's name in the context (entity/@anchor, unique without
+       regard to case: Hotan-man and hotan-man are two popovers), never made again here -->
   <xsl:function name="f:popover-id" as="xs:string">
     <xsl:param name="entity" as="element(entity)"/>
-    <xsl:sequence select="concat('pop-', f:slug($entity/@id))"/>
+    <xsl:sequence select="concat('pop-', $entity/@anchor)"/>
   </xsl:function>
 
   <!-- Entities a name element designates (every pointer of @ref / @key that resolves). -->
@@ -50,7 +53,7 @@
     <xsl:variable name="kind" select="($ent/@kind, if (@type = ('person', 'place', 'org')) then string(@type) else (), f:entity-kind(.))[1]"/>
     <xsl:variable name="in-page" select="if (empty($ent) and not($in-link) and empty($page-root) and exists(@ref | @key))
                                          then fp:in-page-target(., string((@ref, @key)[1])) else ()"/>
-    <xsl:variable name="lang" select="fp:lang(@xml:lang)"/>
+    <xsl:variable name="lang" select="f:lang(@xml:lang)"/>
     <xsl:variable name="class" select="string-join(('entity', concat('entity-', $kind), concat('tei-', local-name()),
       if (exists(@ref | @key) and empty($ent)) then 'entity-unresolved' else ()), ' ')"/>
     <xsl:choose>
@@ -87,23 +90,17 @@
 
   <!-- The xml:id a "#id" pointer names when an element of the same document's text has it and
        the page writes it as an HTML id (not a name, date, choice part … whose template keeps no
-       id, nor anything in a part the page leaves out: the same lists as toolkit/build/html.py,
-       INLINE_NO_ID and NOT_RENDERED); the id is a plain NCName, so the href needs no escaping. -->
+       id, nor anything in a part the page leaves out: the classes no-anchor and not-rendered of
+       xslt/lib/tei-classes.xml); the id is a plain NCName, so the href needs no escaping. -->
   <xsl:key name="fp:text-id" match="tei:text//*[@xml:id]" use="string(@xml:id)"/>
-  <xsl:variable name="fp:no-anchor" as="xs:string+" select="('persName', 'placeName', 'orgName', 'name',
-    'rs', 'date', 'time', 'ref', 'ptr', 'hi', 'foreign', 'term', 'title', 'num', 'measure', 'choice',
-    'geogName', 'forename', 'surname', 'roleName', 'addName', 'settlement', 'country', 'region',
-    'district', 'bloc', 'location', 'w', 'c', 'pc', 'seg', 'sic', 'corr', 'orig', 'reg', 'abbr', 'expan')"/>
-  <xsl:variable name="fp:not-rendered" as="xs:string+" select="('fw', 'facsimile', 'sourceDoc', 'standOff',
-    'linkGrp', 'interpGrp', 'spanGrp', 'altGrp', 'joinGrp', 'timeline', 'fs', 'fLib', 'fvLib')"/>
   <xsl:function name="fp:in-page-target" as="xs:string?">
     <xsl:param name="from" as="element()"/>
     <xsl:param name="pointer" as="xs:string"/>
     <xsl:variable name="p" select="normalize-space(tokenize(normalize-space($pointer), ' ')[1])"/>
     <xsl:if test="starts-with($p, '#') and substring($p, 2) castable as xs:NCName and root($from) instance of document-node()">
       <xsl:variable name="target" select="key('fp:text-id', substring($p, 2), root($from))[1]"/>
-      <xsl:if test="exists($target) and not(local-name($target) = $fp:no-anchor)
-                    and empty($target/ancestor-or-self::*[local-name() = $fp:not-rendered])">
+      <xsl:if test="exists($target) and not(local-name($target) = $c:no-anchor)
+                    and empty($target/ancestor-or-self::*[local-name() = $c:not-rendered])">
         <xsl:sequence select="f:html-id(string($target/@xml:id))"/>
       </xsl:if>
     </xsl:if>
@@ -117,7 +114,11 @@
       </xsl:when>
       <xsl:otherwise>
         <span class="tei-{local-name()}">
-          <xsl:if test="@from and @to"><xsl:attribute name="title" select="concat(f:date-label(@from), ' – ', f:date-label(@to))"/></xsl:if>
+          <!-- a range: its label as a tooltip (f:date-element-label: "17 April 1937 – 15 June 1937") -->
+          <xsl:if test="@from or @to or @notBefore or @notAfter">
+            <xsl:variable name="label" select="f:date-element-label(.)"/>
+            <xsl:if test="$label != normalize-space(.)"><xsl:attribute name="title" select="$label"/></xsl:if>
+          </xsl:if>
           <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
       </xsl:otherwise>

@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  Notes. Handwritten and marginal notes (fp:is-marginal) are shown beside their anchor, labelled
+  Notes. Handwritten and marginal notes (f:is-marginal) are shown beside their anchor, labelled
   with their kind, place and hand. Other notes become a numbered marker in the text and an entry
   in the page's "Notes" section (mode m:note-list); both have stable ids (note-N).
 -->
@@ -24,7 +24,7 @@
                 'above': 'above the line', 'below': 'below the line'}($p), $p)[1]"/>
   </xsl:function>
 
-  <xsl:template match="tei:note[fp:is-marginal(.)]" mode="m:text">
+  <xsl:template match="tei:note[f:is-marginal(.)]" mode="m:text">
     <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
     <xsl:variable name="kind" select="if (@type = 'handwritten' or @hand) then 'Handwritten note' else 'Marginal note'"/>
     <xsl:element name="{if ($inline) then 'span' else 'aside'}">

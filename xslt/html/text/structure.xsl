@@ -12,6 +12,7 @@
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:fp="urn:x-tei-edition:private"
   xmlns:m="urn:x-tei-edition:modes"
+  xmlns:c="urn:x-tei-edition:classes"
   exclude-result-prefixes="#all">
 
   <!-- A block element: $name when allowed here, else a span marked "as-block". -->
@@ -36,28 +37,9 @@
     <xsl:param name="class" as="xs:string" select="concat('tei-', local-name())"/>
     <xsl:variable name="id" select="f:cite-id(.)"/>
     <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-    <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+    <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
     <xsl:attribute name="class" select="normalize-space(string-join(($class, fp:rend-classes(.)), ' '))"/>
   </xsl:template>
-
-  <!-- A language tag the HTML checker accepts (ISO 639-1 code, 3-letter codes mapped to it;
-       region subtags dropped), or nothing: TEI files often carry ISO 639-2 codes ("fra", "ger"). -->
-  <xsl:variable name="fp:iso639-1" as="xs:string+" select="tokenize('aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu')"/>
-  <xsl:variable name="fp:iso639-3to1" as="map(xs:string, xs:string)" select="map{
-    'eng': 'en', 'deu': 'de', 'ger': 'de', 'fra': 'fr', 'fre': 'fr', 'ita': 'it', 'spa': 'es', 'lat': 'la',
-    'rus': 'ru', 'pol': 'pl', 'ces': 'cs', 'cze': 'cs', 'hun': 'hu', 'nld': 'nl', 'dut': 'nl', 'por': 'pt',
-    'ell': 'el', 'gre': 'el', 'heb': 'he', 'ara': 'ar', 'zho': 'zh', 'chi': 'zh', 'jpn': 'ja', 'swe': 'sv',
-    'dan': 'da', 'nor': 'no', 'fin': 'fi', 'tur': 'tr', 'ukr': 'uk', 'slk': 'sk', 'slo': 'sk', 'slv': 'sl',
-    'hrv': 'hr', 'srp': 'sr', 'bul': 'bg', 'ron': 'ro', 'rum': 'ro', 'yid': 'yi', 'gle': 'ga', 'cym': 'cy',
-    'wel': 'cy', 'isl': 'is', 'ice': 'is', 'fas': 'fa', 'per': 'fa', 'san': 'sa', 'hin': 'hi', 'kor': 'ko'}"/>
-  <xsl:variable name="fp:iso639-3-only" as="xs:string+" select="('grc', 'ang', 'enm', 'fro', 'frm', 'gmh', 'goh', 'non', 'sga', 'osx', 'got', 'syc', 'arc', 'chu', 'lad')"/>
-  <xsl:function name="fp:lang" as="xs:string?">
-    <xsl:param name="lang" as="xs:string?"/>
-    <xsl:variable name="parts" select="tokenize(normalize-space($lang), '[-_]')"/>
-    <xsl:variable name="primary" select="lower-case($parts[1])"/>
-    <xsl:variable name="code" select="if (string-length($primary) = 3) then ($fp:iso639-3to1($primary), $primary[. = $fp:iso639-3-only])[1] else $primary[. = $fp:iso639-1]"/>
-    <xsl:sequence select="if (exists($code)) then $code else ()"/>
-  </xsl:function>
 
   <xsl:function name="fp:rend-classes" as="xs:string*">
     <xsl:param name="e" as="element()"/>
@@ -175,7 +157,7 @@
     <span class="tei-{local-name()}">
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-      <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
       <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </span>
   </xsl:template>
@@ -200,10 +182,7 @@
   <!-- Registers in the back matter (the letters' lists of the persons and places they name):
        shown, but kept out of the search index, which would otherwise find every place in every
        letter's list; back matter prose (appendices) stays searchable. -->
-  <xsl:template match="tei:back//*[self::tei:listPerson or self::tei:listPlace or self::tei:listOrg or self::tei:listBibl
-                       or self::tei:listEvent or self::tei:listNym or self::tei:listObject]
-                       [not(ancestor::*[self::tei:listPerson or self::tei:listPlace or self::tei:listOrg or self::tei:listBibl
-                            or self::tei:listEvent or self::tei:listNym or self::tei:listObject])]" mode="m:text" priority="3">
+  <xsl:template match="tei:back//tei:*[local-name() = $c:register-lists][not(ancestor::tei:*[local-name() = $c:register-lists])]" mode="m:text" priority="3">
     <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
     <xsl:element name="{if ($inline) then 'span' else 'div'}">
       <xsl:attribute name="class" select="string-join(('register', if ($inline) then 'as-block' else ()), ' ')"/>
@@ -350,6 +329,6 @@
   <!-- Source-description elements met inside a text (letters' <back> lists) stay readable. -->
   <xsl:template match="tei:text//tei:persName[parent::tei:person] | tei:text//tei:placeName[parent::tei:place]
                        | tei:text//tei:orgName[parent::tei:org]" mode="m:text" priority="2">
-    <span class="tei-{local-name()} entry-name"><xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></span>
+    <span class="tei-{local-name()} entry-name"><xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></span>
   </xsl:template>
 </xsl:stylesheet>

@@ -34,8 +34,11 @@
       <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </span>
   </xsl:template>
+  <!-- alternatives of one kind (unclear readings, segs): the first is the reading (f:choice-reading),
+       the others show in the diplomatic view -->
   <xsl:template match="tei:choice/tei:seg | tei:choice/tei:unclear" mode="m:text">
-    <span class="tei-{local-name()} {if (position() = 1) then 'dipl' else 'read'}"><xsl:if test="position() = 1"><xsl:attribute name="data-pagefind-ignore" select="''"/></xsl:if><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
+    <xsl:variable name="reading" select=". is f:choice-reading(..)"/>
+    <span class="tei-{local-name()} {if ($reading) then 'read' else 'dipl'}"><xsl:if test="not($reading)"><xsl:attribute name="data-pagefind-ignore" select="''"/></xsl:if><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
 
   <!-- standalone: shown in both views, marked -->
@@ -55,7 +58,7 @@
   <xsl:template match="tei:subst | tei:mod | tei:restore | tei:damage | tei:seg | tei:w | tei:pc | tei:c | tei:g | tei:num | tei:measure | tei:foreign | tei:term | tei:mentioned | tei:soCalled | tei:distinct | tei:gloss | tei:q | tei:said | tei:emph | tei:title | tei:roleName | tei:forename | tei:surname | tei:addName | tei:genName | tei:nameLink | tei:affiliation | tei:email | tei:idno " mode="m:text" priority="-1">
     <!-- @rend and @type become rend-*/type-* classes, styled in edition.css (rend="superscript" …) -->
     <span class="{string-join(('tei-' || local-name(), if (self::tei:emph or self::tei:foreign or self::tei:title[@level = ('m', 'j', 's')] or self::tei:mentioned or self::tei:term) then 'italic' else (), fp:rend-classes(.)), ' ')}">
-      <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
       <xsl:if test="self::tei:q or self::tei:said or self::tei:quote or self::tei:soCalled">“</xsl:if>
@@ -70,7 +73,7 @@
       <xsl:when test="node()">
         <span class="tei-{local-name()}">
           <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
-          <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+          <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
           <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
       </xsl:when>
@@ -96,7 +99,9 @@
   <xsl:template match="tei:gap" mode="m:text">
     <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
     <xsl:choose>
-      <xsl:when test="@reason = 'not-transcribed'">
+      <!-- the marker of a text that is not transcribed: a gap in the body of a document the model
+           says is not transcribed ([text] not_transcribed in edition.toml) -->
+      <xsl:when test="parent::tei:body and f:document(.)/@transcribed = 'false'">
         <xsl:element name="{if ($inline) then 'span' else 'p'}">
           <xsl:attribute name="class" select="'tei-gap not-transcribed'"/>
           <xsl:text>The text of this document is not transcribed in this edition.</xsl:text>
@@ -150,18 +155,16 @@
     <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
     <!-- set on site pages quoting TEI text: the list of witnesses is on the document's page -->
     <xsl:param name="page-root" tunnel="yes" as="xs:string?" select="()"/>
-    <xsl:variable name="app" select="."/>
-    <xsl:variable name="readings" select="(.//tei:lem | .//tei:rdg)[ancestor::tei:app[1] is $app]"/>
-    <xsl:variable name="lem" select="($readings[self::tei:lem], $readings[self::tei:rdg])[1]"/>
-    <xsl:variable name="others" select="$readings except $lem"/>
+    <xsl:variable name="lem" select="f:app-reading(.)"/>
+    <xsl:variable name="others" select="fp:app-readings(.) except $lem"/>
     <span class="app">
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-      <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
       <xsl:if test="exists($lem)">
         <span class="lem">
           <xsl:if test="$lem/@xml:id"><xsl:attribute name="id" select="f:html-id($lem/@xml:id)"/></xsl:if>
-          <xsl:if test="fp:lang($lem/@xml:lang)"><xsl:attribute name="lang" select="fp:lang($lem/@xml:lang)"/></xsl:if>
+          <xsl:if test="f:lang($lem/@xml:lang)"><xsl:attribute name="lang" select="f:lang($lem/@xml:lang)"/></xsl:if>
           <xsl:apply-templates select="$lem/node()" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
       </xsl:if>
@@ -172,7 +175,7 @@
             <xsl:if test="position() gt 1"><xsl:text>; </xsl:text></xsl:if>
             <span class="rdg">
               <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
-              <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+              <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
               <xsl:choose>
                 <xsl:when test="normalize-space() or *">
                   <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
@@ -216,7 +219,7 @@
   <xsl:template match="tei:lem | tei:rdg | tei:rdgGrp" mode="m:text">
     <span class="{local-name()}">
       <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
-      <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
       <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </span>
   </xsl:template>
@@ -283,13 +286,13 @@
             <dt>
               <xsl:variable name="anchor" select="fp:witness-anchor(.)"/>
               <xsl:if test="exists($anchor)"><xsl:attribute name="id" select="$anchor"/></xsl:if>
-              <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+              <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
               <xsl:value-of select="$siglum"/>
             </dt>
             <dd>
               <xsl:choose>
                 <xsl:when test="$desc != '' and $desc != $siglum">
-                  <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+                  <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
                   <xsl:value-of select="$desc"/>
                 </xsl:when>
                 <xsl:otherwise><span class="witness-undescribed">No description given.</span></xsl:otherwise>
@@ -312,13 +315,14 @@
     <xsl:sequence select="if ($text != '' and $text != $siglum) then concat($siglum, ': ', $text) else ()"/>
   </xsl:function>
 
-  <!-- A change of hand: a small visible marker "[hand: X]" (the handNote's label, the scribe, the
-       pointer or the medium), outside the search index; content inside (not TEI, but met) is kept. -->
+  <!-- A change of hand: a small visible marker "[hand: X]" (the hand's label, f:hand-label, the
+       scribe, the pointer or the medium), outside the search index; content inside (not TEI, but
+       met) is kept. -->
   <xsl:template match="tei:handShift" mode="m:text" priority="1">
     <xsl:variable name="note" select="f:hand-note(@new, .)"/>
     <xsl:variable name="scribe" select="if (@scribe) then f:entity(@scribe, .) else ()"/>
     <xsl:variable name="label" select="(
-      if (normalize-space(@new)) then f:hand-label(@new, .) else (),
+      f:hand-label(@new, .),
       f:preferred-name($scribe),
       replace(normalize-space(@scribe), '^.*#', ''),
       normalize-space(@medium))[normalize-space()][1]"/>
@@ -329,7 +333,7 @@
     </span>
     <xsl:if test="node()">
       <span class="tei-handShift-content">
-        <xsl:if test="fp:lang(@xml:lang)"><xsl:attribute name="lang" select="fp:lang(@xml:lang)"/></xsl:if>
+        <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
         <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
       </span>
     </xsl:if>
@@ -359,7 +363,7 @@
     <span class="tei-{local-name()} closer-role"><xsl:next-match/></span>
   </xsl:template>
 
-  <!-- " (hand: archive)" for a @hand pointing at a handNote -->
+  <!-- " (hand: archive)" for a @hand (f:hand-label) -->
   <xsl:function name="fp:hand-suffix" as="xs:string">
     <xsl:param name="hand" as="attribute()?"/>
     <xsl:param name="from" as="element()"/>
@@ -367,26 +371,4 @@
     <xsl:sequence select="if ($label) then concat(' (hand: ', $label, ')') else ''"/>
   </xsl:function>
 
-  <!-- The handNote a hand pointer ("#h2", "hands.xml#h2": by its id) names, in the document of
-       $from: by a key (a manuscript with a change of hand every few lines would otherwise search
-       the whole document for each). -->
-  <xsl:key name="fp:hand-note" match="tei:handNote[@xml:id]" use="string(@xml:id)"/>
-  <xsl:function name="f:hand-note" as="element()?">
-    <xsl:param name="hand" as="xs:string?"/>
-    <xsl:param name="from" as="node()"/>
-    <xsl:variable name="id" select="replace(normalize-space($hand), '^.*#', '')"/>
-    <xsl:sequence select="if (not($id)) then ()
-      else if (root($from) instance of document-node()) then key('fp:hand-note', $id, root($from))[1]
-      else (root($from)//tei:handNote[@xml:id = $id])[1]"/>
-  </xsl:function>
-
-  <xsl:function name="f:hand-label" as="xs:string?">
-    <xsl:param name="hand" as="attribute()?"/>
-    <xsl:param name="from" as="element()"/>
-    <xsl:variable name="id" select="replace(normalize-space($hand), '^.*#', '')"/>
-    <xsl:variable name="note" select="f:hand-note($id, $from)"/>
-    <xsl:sequence select="if (not($id)) then ()
-      else if ($note/(@scribe, tei:persName, @scribeRef)) then normalize-space(($note/tei:persName, $note/@scribe, $note/@scribeRef)[1])
-      else replace($id, '^hand-', '')"/>
-  </xsl:function>
 </xsl:stylesheet>
