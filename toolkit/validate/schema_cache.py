@@ -176,6 +176,26 @@ def cached_entries() -> list[dict]:
     return out
 
 
+_XML_MODEL_HREF = re.compile(rb"<\?xml-model\s[^>]*?\bhref\s*=\s*[\"']([^\"']+)[\"']")
+
+
+def named_in(files) -> list[TeiFile]:
+    """The TEI files that the files' <?xml-model?> instructions name (read from their first
+    16 KB, where the instructions stand)."""
+    out: dict[TeiFile, None] = {}
+    for f in files:
+        try:
+            with open(f, "rb") as fh:
+                head = fh.read(16384)
+        except OSError:
+            continue
+        for m in _XML_MODEL_HREF.finditer(head):
+            tei = tei_url(m.group(1).decode("utf-8", "replace"))
+            if tei is not None:
+                out[tei] = None
+    return list(out)
+
+
 # -- the download ----------------------------------------------------------------------------
 def download_base() -> str:
     """https://www.tei-c.org/, or the test server EDITION_TEI_BASE names (loopback http only)."""
@@ -267,6 +287,17 @@ def _looks_right(f: TeiFile, data: bytes) -> str:
 
 
 _fetch_lock = threading.Lock()
+_notes: list[str] = []   # "fetched …" lines, said once by the command that caused them
+
+
+def note(text: str) -> None:
+    _notes.append(text)
+
+
+def take_notes() -> list[str]:
+    out = list(_notes)
+    _notes.clear()
+    return out
 
 
 def fetch(f: TeiFile, force: bool = False) -> tuple[Path, bool]:
