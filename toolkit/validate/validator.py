@@ -429,8 +429,9 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
             why = ("its schemas could not be used (see above)" if refs else
                    "it names none (no <?xml-model?>, xsi:schemaLocation or [edition] schema)")
             diags.append(Diagnostic(src.display, 1, 1, WARNING,
-                                    f"no schema applied: only well-formedness{' and references' if config.references != 'off' else ''} "
-                                    f"were checked, because {why}", "schema.none",
+                                    "no schema applied: only well-formedness"
+                                    + (" and references were" if config.references != "off" else " was")
+                                    + f" checked, because {why}", "schema.none",
                                     "add an <?xml-model?> naming the schema, or set [edition] schema in edition.toml"))
         refs_on = config.references == "on" or (config.references == "auto" and not has_sch)
         if refs_on and edition().role(p) != "authority":

@@ -1,0 +1,158 @@
+"""XML Schema 1.0 and 1.1 (.xsd) through the xmlschema library (lxml's libxml2 knows 1.0 only).
+
+A schema whose root says vc:minVersion="1.1" (or more) is read as XSD 1.1, any other as 1.0.
+Errors point at the element of the checked file (its start tag: file:line:col, like every other
+check). The schema and what it includes or imports are read only under the rules of every schema
+(inside the edition, the toolkit's own files or its cache: xmlsafe.outside_roots): no URL is
+opened — the XML namespace's schema (http://www.w3.org/2001/xml.xsd, which most schemas import)
+comes from xmlschema's own copy.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from ..diagnostics import ERROR, Diagnostic
+from ..xmlsafe import UnreadableFile, outside_roots, read_regular
+from .relaxng import SchemaError
+
+VC_NS = "http://www.w3.org/2007/XMLSchema-versioning"
+_lock = threading.Lock()
+_cache: dict[tuple, object] = {}
+
+
+class _Refused(Exception):
+    pass
+
+
+def _local_path(url: str) -> Path | None:
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return Path(unquote(parts.path))
+    if parts.scheme == "" and url:
+        return Path(url)
+    return None
+
+
+def _version(path: Path, data: bytes) -> str:
+    try:
+        root = etree.fromstring(data, etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False))
+    except etree.XMLSyntaxError as e:
+        raise SchemaError(f"{path}: the schema is not well-formed XML: {e}") from None
+    v = root.get(f"{{{VC_NS}}}minVersion", "1.0")
+    try:
+        return "1.1" if float(v) >= 1.1 else "1.0"
+    except ValueError:
+        return "1.0"
+
+
+def load(path: Path):
+    """The compiled schema, once per process per (path, mtime)."""
+    path = Path(path).resolve()
+    key = (str(path), path.stat().st_mtime_ns)
+    with _lock:
+        s = _cache.get(key)
+    if s is not None:
+        if isinstance(s, SchemaError):
+            raise s
+        return s
+    try:
+        s = _compile(path)
+    except SchemaError as e:
+        with _lock:
+            _cache[key] = e
+        raise
+    with _lock:
+        _cache[key] = s
+    return s
+
+
+def _compile(path: Path):
+    import xmlschema
+    from xmlschema.locations import FALLBACK_LOCATIONS
+    real = outside_roots(path)
+    if real is not None:
+        raise SchemaError(f"{path}: lies outside the edition ({real}): not read")
+    try:
+        data, _ = read_regular(path, with_stat=False)
+    except (UnreadableFile, OSError) as e:
+        raise SchemaError(f"{path}: {e}") from None
+    cls = xmlschema.XMLSchema11 if _version(path, data) == "1.1" else xmlschema.XMLSchema10
+    own = [u for v in FALLBACK_LOCATIONS.values() for u in ([v] if isinstance(v, str) else v)]
+    by_name = {u.rsplit("/", 1)[-1]: u for u in own}
+    bundled = {str(_local_path(u)) for u in own}
+    refused: list[str] = []
+
+    def confine(url: str) -> str:
+        """Every location the schema names: a remote one is never opened (the XML namespace's
+        schema is xmlschema's own copy), a local one only inside the read roots."""
+        if url.startswith(("http://www.w3.org/", "https://www.w3.org/")) and url.rsplit("/", 1)[-1] in by_name:
+            return by_name[url.rsplit("/", 1)[-1]]
+        p = _local_path(url)
+        if p is None:
+            refused.append(f"{url} (remote: never fetched)")
+            return "refused:" + url
+        real = outside_roots(p)
+        if real is not None and str(p) not in bundled:
+            refused.append(f"{p} (outside the edition: not read)")
+            return "refused:" + url
+        return url
+
+    try:
+        return cls(str(path), allow="local", defuse="always", uri_mapper=confine,
+                   timeout=5, use_fallback=True)
+    except Exception as e:  # noqa: BLE001 - xmlschema's parse, resource and model errors
+        if refused:
+            raise SchemaError(f"{path}: the XML Schema includes or imports "
+                              f"{', '.join(dict.fromkeys(refused))}") from None
+        msg = getattr(e, "message", None) or str(e)
+        raise SchemaError(f"{path}: the XML Schema does not compile: {msg.strip().splitlines()[0]}") from None
+
+
+def validate(src, schema_path: Path, rule: str = "xsd") -> list[Diagnostic]:
+    schema = load(schema_path)
+    out: list[Diagnostic] = []
+    with _lock:  # (xmlschema's validators keep state while they run)
+        errors = list(schema.iter_errors(src.tree))
+    for err in errors:
+        el = getattr(err, "elem", None)
+        if el is not None and not isinstance(getattr(el, "tag", None), str):
+            el = None
+        reason = (getattr(err, "reason", None) or getattr(err, "message", "") or str(err)).strip()
+        m = _UNEXPECTED.match(reason)
+        if el is not None and m and 0 < int(m.group(2)) <= len(el):
+            child = [c for c in el if isinstance(c.tag, str)][int(m.group(2)) - 1]
+            text = f"element <{_name(child)}> is not allowed here inside <{_name(el)}>"
+            line, col = src.position(child)
+        else:
+            text = (f"<{_name(el)}>: " if el is not None else "") + _CLARK.sub(lambda x, el=el: _short(el, x), reason)
+            line, col = src.position(el) if el is not None else (1, 1)
+        out.append(Diagnostic(src.display, line, col, ERROR, text, rule))
+    return out
+
+
+_UNEXPECTED = re.compile(r"Unexpected child with tag '([^']+)' at position (\d+)")
+_CLARK = re.compile(r"\{([^}]*)\}([\w.-]+)")
+
+
+def _name(el) -> str:
+    """The element's name as written: with its prefix, if it has one."""
+    local = etree.QName(el).localname
+    return f"{el.prefix}:{local}" if el.prefix else local
+
+
+def _short(el, m) -> str:
+    """{namespace}name in xmlschema's messages as prefix:name (the prefix the file uses), or the
+    bare name for the default namespace."""
+    ns, local = m.group(1), m.group(2)
+    nsmap = el.nsmap if el is not None else {}
+    for prefix, uri in nsmap.items():
+        if uri == ns:
+            return f"{prefix}:{local}" if prefix else local
+    return m.group(0)
+
+
