@@ -234,3 +234,19 @@ def test_a_malformed_xsd_is_one_error_and_the_other_files_are_checked(tmp_path):
     invalid = [l for l in res.stdout.splitlines() if "[schema.invalid]" in l]
     assert len(invalid) == 1 and invalid[0].startswith("bad.xsd:1:1: error:") and "not well-formed" in invalid[0]
     assert "c.xml:1:" in res.stdout and "<x>" in res.stdout
+
+
+def test_compiled_xsd_is_kept_on_disk_and_never_used_stale(tmp_path):
+    import os
+    (tmp_path / "main.xsd").write_text('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+                                       '<xs:include schemaLocation="part.xsd"/></xs:schema>')
+    part = '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="{}"/></xs:schema>'
+    (tmp_path / "part.xsd").write_text(part.format("r"))
+    (tmp_path / "r.xml").write_text('<?xml-model href="main.xsd" schematypens="http://www.w3.org/2001/XMLSchema"?>\n<r/>\n')
+    assert run_cli("validate", "r.xml", cwd=tmp_path).returncode == 0
+    entries = list(Path(os.environ["XDG_CACHE_HOME"], "tei-edition-toolkit", "schemas", "xsd").glob("*.pickle"))
+    assert entries
+    assert run_cli("validate", "r.xml", cwd=tmp_path).returncode == 0  # (from disk)
+    (tmp_path / "part.xsd").write_text(part.format("s"))  # the included file changes, main.xsd does not
+    res = run_cli("validate", "r.xml", cwd=tmp_path)
+    assert res.returncode == 1 and "r.xml:2:1:" in res.stdout
