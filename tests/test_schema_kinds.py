@@ -250,3 +250,12 @@ def test_compiled_xsd_is_kept_on_disk_and_never_used_stale(tmp_path):
     (tmp_path / "part.xsd").write_text(part.format("s"))  # the included file changes, main.xsd does not
     res = run_cli("validate", "r.xml", cwd=tmp_path)
     assert res.returncode == 1 and "r.xml:2:1:" in res.stdout
+
+
+def test_a_run_without_rnc_or_xsd_loads_neither_converter():
+    """lxml would import rnc2rng as it loads (0.14 s), xmlschema costs 0.2 s: a pre-commit run on
+    RELAX NG pays for neither."""
+    code = ("import sys, toolkit.cli, toolkit.validate.validator, lxml.etree; "
+            "print(sorted(m for m in ('rnc2rng', 'xmlschema') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
