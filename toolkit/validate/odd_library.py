@@ -279,8 +279,7 @@ def _attach_class_constraints(root, classes: dict[str, ClassDef]) -> None:
             if at < 0:
                 continue
             c = classes[ident]
-            rest = pid[at + len(ident) + 2:]
-            owner = next((a for n, a in c.attributes.items()
-                          if rest.startswith(n.replace(":", "") + "-")), None)
+            tokens = set(pid[at + len(ident) + 2:].split("-"))
+            owner = next((a for n, a in c.attributes.items() if n.replace(":", "") in tokens), None)
             (owner.constraints if owner is not None else c.constraints).append(p)
             break
