@@ -9,7 +9,8 @@
     snapshot of git's index (hard links) instead of the working tree;
 (d) the bundled edition with an authority file of 50,000 persons that nothing mentions (one
     authority.unused warning each: the cost of many diagnostics in one file); --persons sets
-    the number.
+    the number;
+(e) compiling the TEI's tei_lite.odd against tei_all.rng: cold, and from the ODD cache.
 Targets: (a) no slower than jing; (c) under 0.3 s wall including Schematron and references;
 (c') shows what the snapshot costs; (d) linear in the number of entries.
 Run: .venv/bin/python bench/validate.py [--only a|b|c|d ...] [--repeat N] [--persons N]
@@ -24,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ELTEC, need_shared, replicate_edition, row, timed  # noqa: E402
+from _common import ELTEC, SHARED, need_shared, replicate_edition, row, timed  # noqa: E402
 
 BIN = Path(sys.executable).parent
 EDITION = [str(BIN / "edition")]
@@ -33,7 +34,7 @@ JING = [str(BIN / "pyjing")]
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", nargs="+", choices=["a", "b", "c", "d"], default=["a", "b", "c", "d"],
+    ap.add_argument("--only", nargs="+", choices=["a", "b", "c", "d", "e"], default=["a", "b", "c", "d", "e"],
                     help="run only these cases")
     ap.add_argument("--repeat", type=int, default=5,
                     help="runs of case (a), ours and jing alternating; the median is shown")
@@ -49,6 +50,8 @@ def main():
     if "d" in args.only:
         for n in args.persons:
             case_d(n)
+    if "e" in args.only:
+        case_e()
 
 
 def case_a(repeat: int):
@@ -115,6 +118,25 @@ def case_d(n: int):
         print(row(f"(d) persons.xml with {n:,} entries", ours, peer, "jing",
                   f"[{warnings:,} authority.unused warnings; ours peak {mem} MB, exit {res.returncode}; "
                   f"jing RNG only]"), flush=True)
+
+
+def case_e():
+    """tei_lite.odd compiled in this process: with an empty ODD cache, then from it."""
+    import os
+    import time
+    odd, base = SHARED / "corpora" / "teic" / "odd" / "tei_lite.odd", SHARED / "schemas" / "tei_all.rng"
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XDG_CACHE_HOME"] = tmp
+        from toolkit.validate.odd import cached_compile
+        t = time.perf_counter()
+        cached_compile(odd, base)
+        cold = time.perf_counter() - t
+        t = time.perf_counter()
+        _, _, fresh = cached_compile(odd, base)
+        warm = time.perf_counter() - t
+    print(row("(e) compile tei_lite.odd, cold", cold, None, ""), flush=True)
+    print(row("(e') tei_lite.odd from the ODD cache", warm, None, "",
+              "[from the cache]" if fresh is None else "[compiled again: cache missed]"), flush=True)
 
 
 if __name__ == "__main__":
