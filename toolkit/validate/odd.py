@@ -1121,8 +1121,12 @@ def cached_compile(odd: Path, base_rng: Path | None = None) -> tuple[Path, Path,
     """(rng, sch) files of the compiled ODD in the user cache folder, compiled now only when no
     entry matches the content of the ODD, its sources, the TEI schema and this compiler."""
     from ..cache import cache_dir, read_json
+    from ..xmlsafe import read_regular
     base_rng = base_rng or find_base_rng()
-    odd_bytes = Path(odd).read_bytes()
+    try:
+        odd_bytes, _ = read_regular(odd)   # (a regular file, with the size cap)
+    except OSError as e:
+        raise OddError(odd, None, f"cannot be read: {e}") from None
     key = _digest(b"\0".join([odd_bytes, _digest(base_rng.read_bytes()).encode(),
                               _code_digest().encode(), str(Path(odd).resolve()).encode()]))
     folder = cache_dir("odd", key[:32])
