@@ -149,6 +149,23 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
     return report
 
 
+def _duplicate_ids_in(src: SourceFile) -> list[Diagnostic]:
+    """An xml:id given twice in one file: an error whatever the schema (and with none)."""
+    first: dict[str, object] = {}
+    out = []
+    for value in src.root.xpath("//@xml:id"):
+        el = value.getparent()
+        if value not in first:
+            first[str(value)] = el
+            continue
+        line, col = src.position(el)
+        out.append(Diagnostic(src.display, line, col, ERROR,
+                              f"xml:id '{value}' is used twice in this file (first on line "
+                              f"{src.position(first[str(value)])[0]})", "id.duplicate",
+                              "every xml:id must be unique: rename one of them"))
+    return out
+
+
 def _prefetch(targets: list[Path]) -> None:
     """Download the TEI schemas the files name that the cache lacks (errors are reported when
     the files are checked)."""
@@ -367,6 +384,8 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         diags += src.diagnostics
         if not src.ok:
             return
+        if not src.light:
+            diags += _duplicate_ids_in(src)
         refs = resolver.for_file(src)
         has_sch = False
         used: list[str] = []
@@ -432,8 +451,9 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
             why = ("its schemas could not be used (see above)" if refs else
                    "it names none (no <?xml-model?>, xsi:schemaLocation or [edition] schema)")
             diags.append(Diagnostic(src.display, 1, 1, WARNING,
-                                    f"no schema applied: only well-formedness{' and references' if config.references != 'off' else ''} "
-                                    f"were checked, because {why}", "schema.none",
+                                    "no schema applied: only well-formedness"
+                                    + (" and references were" if config.references != "off" else " was")
+                                    + f" checked, because {why}", "schema.none",
                                     "add an <?xml-model?> naming the schema, or set [edition] schema in edition.toml"))
         refs_on = config.references == "on" or (config.references == "auto" and not has_sch)
         if refs_on and edition().role(p) != "authority":
