@@ -14,7 +14,8 @@
     toolkit's schema cache, put there first by `edition schemas fetch` from a loopback server
     serving ../shared/schemas; ours also runs the Schematron embedded in tei_all.rng, as their
     second <?xml-model?> asks; jing checks RELAX NG only);
-(f) one staged FRUS file against tei_all (`edition validate --staged` in a git copy).
+(f) one staged FRUS file against tei_all (`edition validate --staged` in a git copy);
+(g) compiling the TEI's tei_lite.odd against tei_all.rng: cold, and from the ODD cache.
 Targets: (a) and (e) no slower than jing; (f) under 0.3 s; (c) under 0.3 s wall including Schematron and references;
 (c') shows what the snapshot costs; (d) linear in the number of entries.
 Run: .venv/bin/python bench/validate.py [--only a|b|c|d ...] [--repeat N] [--persons N]
@@ -38,7 +39,7 @@ JING = [str(BIN / "pyjing")]
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", nargs="+", choices=list("abcdef"), default=list("abcdef"),
+    ap.add_argument("--only", nargs="+", choices=list("abcdefg"), default=list("abcdefg"),
                     help="run only these cases")
     ap.add_argument("--repeat", type=int, default=5,
                     help="runs of case (a), ours and jing alternating; the median is shown")
@@ -56,6 +57,8 @@ def main():
             case_d(n)
     if {"e", "f"} & set(args.only):
         cases_ef(args.only, args.repeat)
+    if "g" in args.only:
+        case_g()
 
 
 def case_a(repeat: int):
@@ -176,6 +179,25 @@ def cases_ef(only, repeat: int):
             print(row("(f) one staged FRUS file, tei_all by URL", ours, peer, "jing",
                       f"[median of 5, {min(r[0] for r in runs):.2f}-{max(r[0] for r in runs):.2f} s; target < 0.30 s; "
                       f"exit {res.returncode}: {res.stdout.strip().splitlines()[-1] if res.stdout.strip() else res.stderr[-200:]}]"))
+
+
+def case_g():
+    """tei_lite.odd compiled in this process: with an empty ODD cache, then from it."""
+    import os
+    import time
+    odd, base = SHARED / "corpora" / "teic" / "odd" / "tei_lite.odd", SHARED / "schemas" / "tei_all.rng"
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XDG_CACHE_HOME"] = tmp
+        from toolkit.validate.odd import cached_compile
+        t = time.perf_counter()
+        cached_compile(odd, base)
+        cold = time.perf_counter() - t
+        t = time.perf_counter()
+        _, _, fresh = cached_compile(odd, base)
+        warm = time.perf_counter() - t
+    print(row("(g) compile tei_lite.odd, cold", cold, None, ""), flush=True)
+    print(row("(g') tei_lite.odd from the ODD cache", warm, None, "",
+              "[from the cache]" if fresh is None else "[compiled again: cache missed]"), flush=True)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def main(ctx, config_path):
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text",
               show_default=True, help="Output format.")
 @click.option("--schema", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Schema to use instead of the configured one: RELAX NG (.rng, .rnc) or XML Schema (.xsd).")
+              help="Schema to use instead of the configured one: RELAX NG (.rng, .rnc), XML Schema (.xsd) or a TEI ODD (.odd).")
 @click.option("--schematron", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Schematron (.sch, or .rng with embedded rules); repeatable.")
 @click.option("--authority", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -295,6 +295,36 @@ def schemas_list():
         state = "" if e["ok"] else "  CORRUPT (does not match its sha256: fetch it again)"
         click.echo(f"{e.get('name')}  {e.get('version')}  sha256:{str(e.get('sha256'))[:16]}…  "
                    f"{e.get('bytes')} bytes  {e.get('fetched')}  {e.get('url')}\n    {e['path']}{state}")
+
+
+@main.group()
+def schema():
+    """An edition's own schema, compiled from its ODD customisation."""
+
+
+@schema.command("build")
+@click.argument("odd", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("schema"), show_default=True,
+              help="Folder to write <ident>.rng and <ident>.sch into.")
+@click.option("--force", is_flag=True, help="Replace files there that the toolkit did not write.")
+def schema_build(odd, out, force):
+    """Compile an ODD to RELAX NG (.rng) and Schematron (.sch), for projects that commit them.
+
+    The TEI's tei_all.rng comes from the schema cache (`edition schemas fetch tei_all`).
+    A file in the folder that the toolkit did not write is never replaced without --force.
+    Exit status: 0 written, 1 the ODD cannot be compiled, 2 a file is in the way.
+    """
+    from .validate.odd import BuildRefused, OddError, build as build_odd
+    try:
+        written = build_odd(odd, out, force=force)
+    except BuildRefused as e:
+        _fail(str(e))
+    except OddError as e:
+        _fail(str(e), EXIT_ERRORS)
+    except OSError as e:
+        _fail(f"cannot write {out}: {e.strerror or e}", EXIT_ERRORS)
+    for p in written:
+        click.echo(f"wrote {p}")
 
 
 @main.group()

@@ -35,6 +35,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          "toolkit.validate.rnc:validate"),
     Kind("xsd", "XML Schema", (".xsd",), (XSD_NS,), ("application/xml-schema",),
          "toolkit.validate.xsd:validate"),
+    Kind("odd", "TEI ODD", (".odd",), (), ("application/tei+xml+odd",),
+         "toolkit.validate.odd:validate"),
 )}
 
 

@@ -420,6 +420,9 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
             if key in remote_warned:
                 continue  # broken: said once, and no use trying it on every file
             try:
+                if ref.kind == "odd" and config.schema_fetch == "auto":
+                    from .odd import ensure_base  # an ODD compiles against tei_all: fetch it once
+                    ensure_base()
                 if ref.grammar:
                     diags += grammar_checker(ref.kind)(src, ref.path)
                 elif ref.kind == "sch":
@@ -441,8 +444,8 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                 used.append(_schema_label(ref))
             except SchemaError as e:
                 remote_warned.add(key)
-                diags.append(Diagnostic(display_name(ref.path, Path.cwd()), 1, 1, ERROR, str(e),
-                                        "schema.invalid"))
+                diags.append(Diagnostic(display_name(ref.path, Path.cwd()), getattr(e, "line", 1), 1, ERROR,
+                                        str(e), "schema.invalid"))
         applied[src.display] = used
         if not used:
             why = ("its schemas could not be used (see above)" if refs else
