@@ -10,7 +10,13 @@
 (d) the bundled edition with an authority file of 50,000 persons that nothing mentions (one
     authority.unused warning each: the cost of many diagnostics in one file); --persons sets
     the number.
-Targets: (a) no slower than jing; (c) under 0.3 s wall including Schematron and references;
+(e) the 63 FRUS files against tei_all by URL (their <?xml-model?>; the schema from the
+    toolkit's schema cache, put there first by `edition schemas fetch` from a loopback server
+    serving ../shared/schemas; ours also runs the Schematron embedded in tei_all.rng, as their
+    second <?xml-model?> asks; jing checks RELAX NG only);
+(f) one staged FRUS file against tei_all (`edition validate --staged` in a git copy);
+(g) compiling the TEI's tei_lite.odd against tei_all.rng: cold, and from the ODD cache.
+Targets: (a) and (e) no slower than jing; (f) under 0.3 s; (c) under 0.3 s wall including Schematron and references;
 (c') shows what the snapshot costs; (d) linear in the number of entries.
 Run: .venv/bin/python bench/validate.py [--only a|b|c|d ...] [--repeat N] [--persons N]
      (N runs of (a), median shown)
@@ -24,7 +30,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ELTEC, need_shared, replicate_edition, row, timed  # noqa: E402
+from _common import ELTEC, SHARED, need_shared, replicate_edition, row, timed  # noqa: E402
 
 BIN = Path(sys.executable).parent
 EDITION = [str(BIN / "edition")]
@@ -33,7 +39,7 @@ JING = [str(BIN / "pyjing")]
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--only", nargs="+", choices=["a", "b", "c", "d"], default=["a", "b", "c", "d"],
+    ap.add_argument("--only", nargs="+", choices=list("abcdefg"), default=list("abcdefg"),
                     help="run only these cases")
     ap.add_argument("--repeat", type=int, default=5,
                     help="runs of case (a), ours and jing alternating; the median is shown")
@@ -49,6 +55,10 @@ def main():
     if "d" in args.only:
         for n in args.persons:
             case_d(n)
+    if {"e", "f"} & set(args.only):
+        cases_ef(args.only, args.repeat)
+    if "g" in args.only:
+        case_g()
 
 
 def case_a(repeat: int):
@@ -115,6 +125,79 @@ def case_d(n: int):
         print(row(f"(d) persons.xml with {n:,} entries", ours, peer, "jing",
                   f"[{warnings:,} authority.unused warnings; ours peak {mem} MB, exit {res.returncode}; "
                   f"jing RNG only]"), flush=True)
+
+
+def cases_ef(only, repeat: int):
+    """FRUS against tei_all by URL, from a schema cache filled beforehand."""
+    import http.server
+    import os
+    import shutil
+    import threading
+    frus_dir = SHARED / "corpora" / "frus-history"
+    schemas = SHARED / "schemas"
+    frus = sorted(str(p) for p in frus_dir.glob("*.xml"))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp, "site", "release", "xml", "tei", "custom", "schema", "relaxng")
+        root.mkdir(parents=True)
+        shutil.copy(schemas / "tei_all.rng", root / "tei_all.rng")
+        handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=str(Path(tmp, "site")))  # noqa: E731
+        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp, "cache"))
+        os.environ["EDITION_TEI_BASE"] = f"http://127.0.0.1:{srv.server_address[1]}/"
+        subprocess.run(EDITION + ["schemas", "fetch", "tei_all.rng"], check=True, capture_output=True)
+        srv.shutdown()
+        os.environ["EDITION_TEI_BASE"] = "http://127.0.0.1:9/"  # nothing more may be fetched
+        if "e" in only:
+            timed(EDITION + ["validate", "--format", "json", *frus], cwd=Path(tmp))  # warm the caches
+            runs, peers = [], []
+            for _ in range(max(1, repeat)):
+                runs.append(timed(EDITION + ["validate", "--format", "json", *frus], cwd=Path(tmp)))
+                peers.append(timed(JING + [str(schemas / "tei_all.rng"), *frus]))
+            ours, mem, res = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
+            peer, pmem, pres = sorted(peers, key=lambda r: r[0])[len(peers) // 2]
+            print(row(f"(e) FRUS, {len(frus)} files, tei_all by URL", ours, peer, "jing",
+                      f"[median of {len(runs)}: ours {min(r[0] for r in runs):.2f}-{max(r[0] for r in runs):.2f} s, "
+                      f"jing {min(r[0] for r in peers):.2f}-{max(r[0] for r in peers):.2f} s; ours peak {mem} MB, "
+                      f"exit {res.returncode}; jing exit {pres.returncode}, RNG only]"))
+        if "f" in only:
+            ed = Path(tmp, "frus")
+            ed.mkdir()
+            for f in frus:
+                shutil.copy(f, ed)
+            (ed / "edition.toml").write_text('[edition]\nsources = ["*.xml"]\n')
+            subprocess.run(["git", "init", "-q"], cwd=ed, check=True)
+            subprocess.run(["git", "add", "-A"], cwd=ed, check=True)
+            subprocess.run(["git", "-c", "user.email=b@b", "-c", "user.name=b", "commit", "-qm", "x"], cwd=ed, check=True)
+            one = ed / Path(frus[0]).name
+            one.write_text(one.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
+            subprocess.run(["git", "add", str(one)], cwd=ed, check=True)
+            timed(EDITION + ["validate", "--staged"], cwd=ed)
+            runs = [timed(EDITION + ["validate", "--staged"], cwd=ed) for _ in range(5)]
+            ours, mem, res = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
+            peer, pmem, pres = timed(JING + [str(schemas / "tei_all.rng"), str(one)])
+            print(row("(f) one staged FRUS file, tei_all by URL", ours, peer, "jing",
+                      f"[median of 5, {min(r[0] for r in runs):.2f}-{max(r[0] for r in runs):.2f} s; target < 0.30 s; "
+                      f"exit {res.returncode}: {res.stdout.strip().splitlines()[-1] if res.stdout.strip() else res.stderr[-200:]}]"))
+
+
+def case_g():
+    """tei_lite.odd compiled in this process: with an empty ODD cache, then from it."""
+    import os
+    import time
+    odd, base = SHARED / "corpora" / "teic" / "odd" / "tei_lite.odd", SHARED / "schemas" / "tei_all.rng"
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["XDG_CACHE_HOME"] = tmp
+        from toolkit.validate.odd import cached_compile
+        t = time.perf_counter()
+        cached_compile(odd, base)
+        cold = time.perf_counter() - t
+        t = time.perf_counter()
+        _, _, fresh = cached_compile(odd, base)
+        warm = time.perf_counter() - t
+    print(row("(g) compile tei_lite.odd, cold", cold, None, ""), flush=True)
+    print(row("(g') tei_lite.odd from the ODD cache", warm, None, "",
+              "[from the cache]" if fresh is None else "[compiled again: cache missed]"), flush=True)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ def _own_cache_folder(tmp_path_factory):
     import os
     old = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    # the TEI schema download ([schemas] fetch = "auto") goes to a closed loopback port, never out
+    os.environ.setdefault("EDITION_TEI_BASE", "http://127.0.0.1:9/")
     yield
     if old is None:
         os.environ.pop("XDG_CACHE_HOME", None)

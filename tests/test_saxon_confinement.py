@@ -292,7 +292,7 @@ def test_doc_of_a_file_inside_the_edition_is_refused_too(place, spy):
     (ed / "tei" / "b.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/></TEI>\n')
     (ed / "evil.sch").write_text(schema(leak("doc(resolve-uri('b.xml', base-uri(/)))")))
     res, data = validate(ed)
-    d, = data["diagnostics"]
+    d, = [x for x in data["diagnostics"] if x["rule"] != "schema.none"]  # (b.xml names no schema)
     assert d["rule"] == "schematron.refused" and str(ed / "tei" / "b.xml") in d["message"]
 
 

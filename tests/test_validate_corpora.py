@@ -16,15 +16,18 @@ def _json(res):
 
 
 def test_remote_schema_without_local_copy_gives_one_warning_and_no_request(tmp_path):
+    """tei_all by URL, not in the schema cache and [schemas] fetch = "never": one warning naming
+    the command that makes it available (tests/test_schema_cache.py: the fetch itself)."""
     frus = shared_path("corpora", "frus-history")
     files = sorted(frus.glob("*.xml"))[:10]
     for f in files:
         shutil.copy(f, tmp_path / f.name)
+    (tmp_path / "edition.toml").write_text('[edition]\nsources = ["*.xml"]\nreferences = "off"\n[schemas]\nfetch = "never"\n')
     res = run_cli("validate", "--format", "json", *[f.name for f in files], cwd=tmp_path)
     data = _json(res)
-    remote = [d for d in data["diagnostics"] if d["rule"] == "schema.remote"]
+    remote = [d for d in data["diagnostics"] if d["rule"] == "schema.not-cached"]
     assert len(remote) == 1 and remote[0]["severity"] == "warning"
-    assert TEI_ALL_URL in remote[0]["message"] and "[schemas.map]" in remote[0]["hint"]
+    assert TEI_ALL_URL in remote[0]["message"] and "edition schemas fetch tei_all.rng" in remote[0]["hint"]
     assert remote[0]["line"] == 2  # the <?xml-model?> line of the first file
     assert res.returncode == 0
 
@@ -128,4 +131,4 @@ def test_missing_local_schema_is_an_error_at_the_processing_instruction(tmp_path
                                     'schematypens="http://relaxng.org/ns/structure/1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"/>\n')
     res = run_cli("validate", "a.xml", cwd=tmp_path)
     assert res.returncode == 1 and "Traceback" not in res.stderr
-    assert res.stdout.startswith("a.xml:2:1: error: schema 'nowhere.rng' not found")
+    assert "\na.xml:2:1: error: schema 'nowhere.rng' not found" in res.stdout

@@ -44,7 +44,7 @@ def main(ctx, config_path):
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="text",
               show_default=True, help="Output format.")
 @click.option("--schema", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="RELAX NG schema (.rng) to use instead of the configured one.")
+              help="Schema to use instead of the configured one: RELAX NG (.rng, .rnc), XML Schema (.xsd) or a TEI ODD (.odd).")
 @click.option("--schematron", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Schematron (.sch, or .rng with embedded rules); repeatable.")
 @click.option("--authority", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -95,13 +95,27 @@ def validate(ctx, paths, staged, fmt, schema, schematron, authority, color):
                    "give files or folders, or set [edition] sources in edition.toml", err=True)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
+    if report.schemas and fmt == "text":
+        click.echo(f"note: {_schemas_applied(report.schemas)}", err=True)
     use_color = sys.stdout.isatty() if color is None else color
     if fmt == "text":
         out = FORMATTERS[fmt](report.diagnostics, report.files, color=use_color)
+    elif fmt == "json":
+        out = FORMATTERS[fmt](report.diagnostics, report.files, schemas=report.schemas)
     else:
         out = FORMATTERS[fmt](report.diagnostics, report.files)
     click.echo(out, color=use_color)  # click strips ANSI codes when piped unless told
     sys.exit(EXIT_ERRORS if report.errors else EXIT_OK)
+
+
+def _schemas_applied(applied: dict) -> str:
+    """One line: each schema applied and to how many files; files with none."""
+    counts: dict[str, int] = {}
+    for used in applied.values():
+        for s in used or ["no schema"]:
+            counts[s] = counts.get(s, 0) + 1
+    return "checked against " + "; ".join(f"{s}: {n} file{'s' if n != 1 else ''}"
+                                          for s, n in sorted(counts.items(), key=lambda x: (x[0] == "no schema", -x[1])))
 
 
 def _build_options(f):
@@ -246,6 +260,94 @@ def serve(ctx, paths, out, authority, host, port, no_watch):
         _fail(f"cannot serve on {host}:{port}: {e.strerror or e}")
     except KeyboardInterrupt:
         click.echo("stopped")
+
+
+@main.group()
+def schemas():
+    """The TEI's published schemas, kept in the toolkit's schema cache."""
+
+
+@schemas.command("fetch")
+@click.argument("names", nargs=-1)
+@click.option("--version", "version", metavar="V", help="A TEI P5 release (4.12.0); default: the current one.")
+@click.option("--force", is_flag=True, help="Download again even when a good copy is cached.")
+@click.pass_context
+def schemas_fetch(ctx, names, version, force):
+    """Download TEI schemas (tei_all.rng, tei_lite.odd, p5subset.xml …) into the cache, once.
+
+    NAMES: file names of the TEI release (`tei_all` stands for tei_all.rng). None given: the
+    ones the edition's files name in <?xml-model?>, else tei_all.rng. Only the TEI Consortium's
+    own URLs are ever fetched. Exit status: 0 all there, 1 a download failed, 2 an unknown name.
+    """
+    from .validate.schema_cache import KNOWN, FetchError, fetch, known_file, named_in
+    if names:
+        wanted = []
+        for n in names:
+            f = known_file(n, version)
+            if f is None:
+                _fail(f"'{n}'{' --version ' + version if version else ''} is not one of the TEI's "
+                      f"published files the toolkit knows: {', '.join(sorted(KNOWN))}")
+            wanted.append(f)
+    else:
+        cfg = _config(ctx)
+        wanted = [f for f in named_in(cfg.source_files())
+                  if version is None or f.version == version] or [known_file("tei_all.rng", version)]
+        if None in wanted:
+            _fail(f"--version {version}: not a TEI release number (such as 4.12.0)")
+    failed = False
+    for f in wanted:
+        try:
+            path, new = fetch(f, force=force)
+        except FetchError as e:
+            click.echo(click.style("error: ", fg="red", bold=True) + f"{f.label}: {e}", err=True)
+            failed = True
+            continue
+        click.echo(f"{'fetched' if new else 'cached already'}: {f.label} -> {path}")
+    sys.exit(EXIT_ERRORS if failed else EXIT_OK)
+
+
+@schemas.command("list")
+def schemas_list():
+    """What the schema cache holds: name, version, sha256, source URL, and whether it is intact."""
+    from .validate.schema_cache import cached_entries
+    entries = cached_entries()
+    if not entries:
+        click.echo("the schema cache holds no TEI schema (edition schemas fetch NAME downloads one)")
+        return
+    for e in entries:
+        state = "" if e["ok"] else "  CORRUPT (does not match its sha256: fetch it again)"
+        click.echo(f"{e.get('name')}  {e.get('version')}  sha256:{str(e.get('sha256'))[:16]}…  "
+                   f"{e.get('bytes')} bytes  {e.get('fetched')}  {e.get('url')}\n    {e['path']}{state}")
+
+
+@main.group()
+def schema():
+    """An edition's own schema, compiled from its ODD customisation."""
+
+
+@schema.command("build")
+@click.argument("odd", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("schema"), show_default=True,
+              help="Folder to write <ident>.rng and <ident>.sch into.")
+@click.option("--force", is_flag=True, help="Replace files there that the toolkit did not write.")
+def schema_build(odd, out, force):
+    """Compile an ODD to RELAX NG (.rng) and Schematron (.sch), for projects that commit them.
+
+    The TEI's tei_all.rng comes from the schema cache (`edition schemas fetch tei_all`).
+    A file in the folder that the toolkit did not write is never replaced without --force.
+    Exit status: 0 written, 1 the ODD cannot be compiled, 2 a file is in the way.
+    """
+    from .validate.odd import BuildRefused, OddError, build as build_odd
+    try:
+        written = build_odd(odd, out, force=force)
+    except BuildRefused as e:
+        _fail(str(e))
+    except OddError as e:
+        _fail(str(e), EXIT_ERRORS)
+    except OSError as e:
+        _fail(f"cannot write {out}: {e.strerror or e}", EXIT_ERRORS)
+    for p in written:
+        click.echo(f"wrote {p}")
 
 
 @main.group()

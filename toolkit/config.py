@@ -28,6 +28,7 @@ class Config:
     schematron: list[str] = field(default_factory=list)  # None/empty: from <?xml-model?>
     schema_map: dict[str, str] = field(default_factory=dict)  # remote URL → local file
     catalogs: list[str] = field(default_factory=list)         # OASIS XML catalogs
+    schema_fetch: str = "auto"       # [schemas] fetch: TEI's published schemas, auto | never
     references: str = "auto"         # cross-file pointer check: auto | on | off
     output: str = "output"
     language: str = "en"
@@ -209,15 +210,23 @@ class EditionOptions:
 
 @dataclass
 class SchemasOptions:
-    """Where schemas named by URL are found: nothing is downloaded."""
+    """Where schemas named by URL are found. The TEI's own published schemas (tei_all.rng …)
+    come from the toolkit's schema cache (`edition schemas fetch`); nothing else is downloaded."""
 
     catalogs: list[str] = option([], "OASIS XML catalogs that map schema URLs to local files.",
                                  example=["catalog.xml"])
     map: dict[str, str] = option({}, "Schema URL → local copy (inside the edition's folder: files "
                                  "outside it are never read). A remote schema with no local copy "
-                                 "gives one warning per run, never a network request.",
+                                 "gives one warning per run, never a network request (the TEI's "
+                                 "own published schemas excepted: see `fetch`).",
                                  example={"http://www.tei-c.org/release/xml/tei/custom/schema/relaxng/"
                                           "tei_all.rng": "schema/tei_all.rng"})
+    fetch: Literal["auto", "never"] = option(
+        "auto", "The TEI Consortium's published schemas (`tei_all.rng`, `tei_lite.rng` … of the "
+        "current release or a version, by their www.tei-c.org URL): `auto` downloads one into the "
+        "toolkit's cache the first time a file names it (saying so in one line), `never` only "
+        "uses what `edition schemas fetch` put there. No other URL is ever fetched.",
+        example="never")
 
 
 @dataclass
@@ -340,7 +349,7 @@ CORE_TABLES: dict[str, type] = {"edition": EditionOptions, "schemas": SchemasOpt
 CORE_ATTRS = {
     "edition": {f: f for f in ("title", "sources", "authority", "edition_file", "schema", "schematron",
                                "output", "language", "references")},
-    "schemas": {"catalogs": "catalogs", "map": "schema_map"},
+    "schemas": {"catalogs": "catalogs", "map": "schema_map", "fetch": "schema_fetch"},
     "validate": {"exclude": "validate_exclude"},
 }
 

@@ -65,9 +65,12 @@ def summary_line(diags: list[Diagnostic], files: int) -> str:
     errors = sum(d.is_error for d in diags)
     warnings = len(diags) - errors
     noun = "file" if files == 1 else "files"
+    # files that no schema checked (schema.none, one per file) are counted apart
+    bare = sum(d.rule == "schema.none" for d in diags)
+    checked = f"{files} {noun} checked" + (f" ({bare} with no schema applied)" if bare else "")
     if not diags:
-        return f"{files} {noun} checked: no problems."
-    return (f"{files} {noun} checked: {errors} error{'s' if errors != 1 else ''}, "
+        return f"{checked}: no problems."
+    return (f"{checked}: {errors} error{'s' if errors != 1 else ''}, "
             f"{warnings} warning{'s' if warnings != 1 else ''}.")
 
 
@@ -88,13 +91,18 @@ def format_text(diags: list[Diagnostic], files: int, color: bool = False) -> str
     return "\n".join(out)
 
 
-def format_json(diags: list[Diagnostic], files: int) -> str:
-    return json.dumps({
+def format_json(diags: list[Diagnostic], files: int, schemas: dict | None = None) -> str:
+    """`schemas`: each checked file's schemas (those applied; an empty list: none)."""
+    out = {
         "files": files,
         "errors": sum(d.is_error for d in diags),
         "warnings": sum(not d.is_error for d in diags),
+        "without_schema": sum(d.rule == "schema.none" for d in diags),
         "diagnostics": [asdict(d) for d in diags],
-    }, ensure_ascii=False, indent=2)
+    }
+    if schemas is not None:
+        out["schemas"] = schemas
+    return json.dumps(out, ensure_ascii=False, indent=2)
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:

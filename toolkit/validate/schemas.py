@@ -1,8 +1,10 @@
-"""Which RELAX NG and Schematron apply to a file, and where they are on this machine.
+"""Which grammar (RELAX NG, compact or XML syntax; XML Schema) and Schematron apply to a file,
+and where they are on this machine.
 
 Order: command line, then edition.toml, then the file's own <?xml-model?> processing
-instructions. Remote schema URLs are mapped to local copies through edition.toml's
-[schemas.map] or OASIS XML catalogs; nothing is ever fetched from the network.
+instructions and xsi:schemaLocation / xsi:noNamespaceSchemaLocation. Remote schema URLs are mapped
+to local copies through edition.toml's [schemas.map] or OASIS XML catalogs; the TEI's own
+published schemas come from the schema cache (schema_cache.py). Nothing else is ever fetched.
 """
 from __future__ import annotations
 
@@ -14,20 +16,28 @@ from lxml import etree
 
 from ..config import Config
 from ..xmlsafe import SourceFile, outside_roots, parse_schema_file, xml_model_pis
+from .kinds import KINDS, kind_of
+from .schema_cache import TeiFile, tei_url
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 SCH_NS = ("http://purl.oclc.org/dsdl/schematron", "http://www.ascc.net/xml/schematron")
 CATALOG_NS = "urn:oasis:names:tc:entity:xmlns:xml:catalog"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 @dataclass
 class SchemaRef:
-    kind: str            # rng | sch
+    kind: str            # a grammar kind of kinds.KINDS (rng, rnc, xsd …) or sch
     location: str        # as written (URL or path)
     path: Path | None    # local file, when found
-    line: int = 1        # line of the xml-model PI (1 for configured schemas)
-    origin: str = "xml-model"   # xml-model | config | cli
+    line: int = 1        # line of the xml-model PI or of the root's xsi attribute (1 for configured schemas)
+    origin: str = "xml-model"   # xml-model | xsi | config | cli
     refused: str = ""    # why the local file is not read (outside the edition, not a regular file)
+    tei: TeiFile | None = None  # one of the TEI's published schemas (path: its cached copy, if any)
+
+    @property
+    def grammar(self) -> bool:
+        return self.kind in KINDS
 
 
 class Catalog:
@@ -101,44 +111,75 @@ class SchemaResolver:
             return Path(unquote(parts.path))
         return (from_file.parent / unquote(href)).resolve()
 
-    def for_file(self, src: SourceFile) -> list[SchemaRef]:
+    def configured(self) -> list[SchemaRef]:
+        """The schemas the command line or edition.toml give for every file."""
         refs: list[SchemaRef] = []
         if self.cli_rng:
-            refs.append(SchemaRef("rng", str(self.cli_rng), self.cli_rng, origin="cli"))
+            refs.append(SchemaRef(kind_of(str(self.cli_rng)) or "rng", str(self.cli_rng), self.cli_rng,
+                                  origin="cli"))
         elif self.config.schema:
             p = self.config.resolve(self.config.schema)
-            refs.append(SchemaRef("rng", self.config.schema, p, origin="config"))
+            refs.append(SchemaRef(kind_of(self.config.schema) or "rng", self.config.schema, p, origin="config"))
         if self.cli_sch:
             refs += [SchemaRef("sch", str(p), p, origin="cli") for p in self.cli_sch]
         elif self.config.schematron:
             refs += [SchemaRef("sch", s, self.config.resolve(s), origin="config")
                      for s in self.config.schematron]
-        have_rng = any(r.kind == "rng" for r in refs)
+        return refs
+
+    def for_file(self, src: SourceFile) -> list[SchemaRef]:
+        refs = self.configured()
+        have_grammar = any(r.grammar for r in refs)
         have_sch = any(r.kind == "sch" for r in refs)
         if src.tree is None:
             return refs
+        found: list[SchemaRef] = []
         for pi in xml_model_pis(src.tree):
             href = pi.get("href")
             if not href:
                 continue
             ns = pi.get("schematypens", "")
-            typ = pi.get("type", "")
             lower = href.lower().split("#")[0]
             if ns in SCH_NS or (not ns and lower.endswith(".sch")):
                 kind = "sch"
-            elif ns == RNG_NS or (not ns and lower.endswith(".rng")) or typ == "application/relax-ng+xml":
-                kind = "rng"
-            elif lower.endswith(".rnc") or "compact" in typ:
-                kind = "rnc"
             else:
+                kind = kind_of(href, ns, pi.get("type", ""))
+                if kind is None:
+                    continue
+            found.append(self._ref(kind, href, src, int(pi["_line"]), "xml-model"))
+        found += self._xsi_refs(src)
+        for r in found:
+            if (r.grammar and have_grammar) or (r.kind == "sch" and have_sch):
                 continue
-            if (kind == "rng" and have_rng) or (kind == "sch" and have_sch):
-                continue
-            refs.append(SchemaRef(kind, href, self.locate(href, src.path), int(pi["_line"])))
+            refs.append(r)
         for r in refs:
-            if r.origin != "cli" and r.path is not None:  # (a schema named on the command line is the user's choice)
+            if r.origin != "cli" and r.path is not None and r.tei is None:
+                # (a schema named on the command line is the user's choice; the cache is the toolkit's)
                 r.refused = refusal(r.path)
         return refs
+
+    def _ref(self, kind: str, href: str, src: SourceFile, line: int, origin: str) -> SchemaRef:
+        path = self.locate(href, src.path)
+        tei = tei_url(href) if path is None else None
+        if tei is not None:
+            from .schema_cache import check_cached
+            path = check_cached(tei)[0]
+        return SchemaRef(kind, href, path, line, origin, tei=tei)
+
+    def _xsi_refs(self, src: SourceFile) -> list[SchemaRef]:
+        """XML Schemas the root names by xsi:schemaLocation (the pair for the root's namespace)
+        or xsi:noNamespaceSchemaLocation."""
+        root = src.root
+        out = []
+        pairs = (root.get(f"{{{XSI_NS}}}schemaLocation") or "").split()
+        ns = etree.QName(root).namespace or ""
+        for i in range(0, len(pairs) - 1, 2):
+            if pairs[i] == ns:
+                out.append(self._ref("xsd", pairs[i + 1], src, root.sourceline or 1, "xsi"))
+        plain = (root.get(f"{{{XSI_NS}}}noNamespaceSchemaLocation") or "").strip()
+        if plain and not ns:
+            out.append(self._ref("xsd", plain, src, root.sourceline or 1, "xsi"))
+        return out[:1]
 
 
 def refusal(path: Path) -> str:

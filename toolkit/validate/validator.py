@@ -15,7 +15,8 @@ from ..diagnostics import ERROR, WARNING, Diagnostic, sort_diagnostics
 from ..model import Edition, canon, display_name
 from ..xmlsafe import SourceFile, index_ids_only, parse_file
 from . import references
-from .relaxng import SchemaError, validate as rng_validate
+from .kinds import checker as grammar_checker, label as kind_label
+from .relaxng import SchemaError
 from .schemas import SchemaRef, SchemaResolver
 
 
@@ -28,6 +29,7 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
     notes: list[str] = field(default_factory=list)  # said once, apart from the diagnostics
+    schemas: dict[str, list[str]] = field(default_factory=dict)  # file shown → the schemas applied
 
     @property
     def errors(self) -> int:
@@ -114,9 +116,11 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
     auth = {canon(a) for a in config.authority_files() + list(authority or [])}
     # authority files need every document parsed (unused-entry warnings): no split then
     chunks = [targets] if {canon(t) for t in targets} & auth else _chunks_for_processes(targets)
+    if len(chunks) > 1 and config.schema_fetch == "auto":
+        _prefetch(targets)  # here, once, not in every worker process
     if len(chunks) == 1:
-        diags = _check(config, targets, targets, schema, schematron, authority, progress, False,
-                       schema_paths)
+        diags, report.schemas = _check(config, targets, targets, schema, schematron, authority, progress,
+                                       False, schema_paths)
     else:
         import multiprocessing
         global _claims
@@ -127,17 +131,52 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
                 others = [pool.apply_async(_check, (config, chunk, targets, schema, schematron,
                                                     authority, None, True, schema_paths))
                           for chunk in chunks[1:]]
-                diags = _check(config, chunks[0], targets, schema, schematron, authority, progress,
-                               True, schema_paths)
+                diags, report.schemas = _check(config, chunks[0], targets, schema, schematron, authority,
+                                               progress, True, schema_paths)
                 for r in others:
-                    diags += r.get()
+                    more, applied = r.get()
+                    diags += more
+                    report.schemas.update(applied)
         finally:
             _claims = None
         seen: set[str] = set()  # each chunk warns once about a remote schema: keep the first
-        diags = [d for d in sort_diagnostics(diags) if d.rule != "schema.remote"
+        diags = [d for d in sort_diagnostics(diags) if d.rule not in ("schema.remote", "schema.not-cached")
                  or not (d.message in seen or seen.add(d.message))]
+    from .schema_cache import take_notes
+    report.notes += take_notes()
+    report.schemas = dict(sorted(report.schemas.items()))
     report.diagnostics = sort_diagnostics(_drop_restatements(diags) + refused)
     return report
+
+
+def _duplicate_ids_in(src: SourceFile) -> list[Diagnostic]:
+    """An xml:id given twice in one file: an error whatever the schema (and with none)."""
+    first: dict[str, object] = {}
+    out = []
+    for value in src.root.xpath("//@xml:id"):
+        el = value.getparent()
+        if value not in first:
+            first[str(value)] = el
+            continue
+        line, col = src.position(el)
+        out.append(Diagnostic(src.display, line, col, ERROR,
+                              f"xml:id '{value}' is used twice in this file (first on line "
+                              f"{src.position(first[str(value)])[0]})", "id.duplicate",
+                              "every xml:id must be unique: rename one of them"))
+    return out
+
+
+def _prefetch(targets: list[Path]) -> None:
+    """Download the TEI schemas the files name that the cache lacks (errors are reported when
+    the files are checked)."""
+    from .schema_cache import FetchError, check_cached, fetch, named_in, note
+    for tei in named_in(targets):
+        if check_cached(tei)[0] is None:
+            try:
+                fetch(tei)
+                note(f"fetched {tei.label} from {tei.url()} into the schema cache")
+            except FetchError:
+                pass
 
 
 def confine_reads(config: Config, paths: list[Path] | None) -> None:
@@ -254,10 +293,49 @@ def _pointers_needed(config: Config, resolver: SchemaResolver, sources: list[Sou
     return False
 
 
+def _schema_label(ref: SchemaRef) -> str:
+    """How a schema applied to a file is named in the report: its file name (a TEI schema with
+    its version), and its kind."""
+    name = ref.tei.name + (f" {ref.tei.version}" if ref.tei.version else "") if ref.tei else \
+        (Path(ref.location).name if "://" not in ref.location else ref.location)
+    return f"{name} ({kind_label(ref.kind)})"
+
+
+def _tei_schema(config: Config, src: SourceFile, ref: SchemaRef, warned: set[str],
+                diags: list[Diagnostic]) -> Path | None:
+    """The cached copy of one of the TEI's published schemas, fetched now when [schemas] fetch
+    is auto; None (with one warning per run) when it is not to be had."""
+    from .schema_cache import FetchError, check_cached, fetch, note
+    tei = ref.tei
+    key = f"tei:{tei.name}:{tei.version}"
+    if key in warned:
+        return None
+    _, why = check_cached(tei)
+    if config.schema_fetch == "auto":
+        try:
+            path, new = fetch(tei)
+        except FetchError as e:
+            reason = f"it could not be downloaded: {e}"
+        else:
+            if new:
+                note(f"fetched {tei.label} from {tei.url()} into the schema cache"
+                     + (f" ({why})" if why else ""))
+            return path
+    else:
+        reason = (why + "; " if why else "") + "[schemas] fetch = \"never\" in edition.toml"
+    warned.add(key)
+    diags.append(Diagnostic(src.display, ref.line, 1, WARNING,
+                            f"the TEI schema '{ref.location}' is not in the toolkit's schema cache, so "
+                            f"it was not checked ({reason})", "schema.not-cached",
+                            f"run `{tei.fetch_command()}` to make it available"))
+    return None
+
+
 def _check(config: Config, targets: list[Path], all_targets: list[Path], schema, schematron,
-           authority, progress, split: bool, schema_paths=None) -> list[Diagnostic]:
-    """Diagnostics for `targets`; the rest of the edition (and, when the job is split across
-    processes, the other chunks' files) is read only as far as pointers need it."""
+           authority, progress, split: bool, schema_paths=None) -> tuple[list[Diagnostic], dict]:
+    """Diagnostics for `targets`, and the schemas applied to each; the rest of the edition (and,
+    when the job is split across processes, the other chunks' files) is read only as far as
+    pointers need it."""
     parsed: dict[Path, SourceFile] = {}
     shown = _display_names(Path.cwd())
     for p in targets:
@@ -293,6 +371,7 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         return loaded[0]
 
     diags: list[Diagnostic] = []
+    applied: dict[str, list[str]] = {}
     remote_warned: set[str] = set()
     contexts: dict[bool, object] = {}
     claims = _claims if split else None
@@ -305,22 +384,30 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         diags += src.diagnostics
         if not src.ok:
             return
+        if not src.light:
+            diags += _duplicate_ids_in(src)
         refs = resolver.for_file(src)
         has_sch = False
+        used: list[str] = []
         for ref in refs:
             if ref.refused:
                 diags.append(Diagnostic(src.display, ref.line, 1, ERROR,
                                         f"schema '{ref.location}' is not read: {ref.refused}",
                                         "schema.refused", "keep the edition's schemas inside its folder"))
                 continue
+            if ref.tei is not None and ref.path is None:
+                ref.path = _tei_schema(config, src, ref, remote_warned, diags)
+                if ref.path is None:
+                    continue
             if ref.path is None:
                 if ref.location not in remote_warned:
                     remote_warned.add(ref.location)
                     diags.append(Diagnostic(
                         src.display, ref.line, 1, WARNING,
-                        f"the {'RELAX NG' if ref.kind == 'rng' else 'Schematron'} schema "
+                        f"the {kind_label(ref.kind)} schema "
                         f"'{ref.location}' is remote and no local copy is configured, so it was "
-                        f"not checked (the toolkit never downloads schemas)", "schema.remote",
+                        f"not checked (the toolkit downloads only the TEI's own published schemas)",
+                        "schema.remote",
                         "map it to a local file in edition.toml: [schemas.map] "
                         f"\"{ref.location}\" = \"path/to/local/copy\" (or use an XML catalog)"))
                 continue
@@ -329,15 +416,15 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                                         f"schema '{ref.location}' not found (looked for {ref.path})",
                                         "schema.missing"))
                 continue
-            if ref.kind == "rnc":
-                diags.append(Diagnostic(src.display, ref.line, 1, WARNING,
-                                        f"'{ref.location}' is RELAX NG compact syntax, which is not "
-                                        f"supported; it was not checked", "schema.rnc",
-                                        "convert it to the XML syntax (.rng), e.g. with trang"))
-                continue
+            key = f"schema-error:{ref.path}"
+            if key in remote_warned:
+                continue  # broken: said once, and no use trying it on every file
             try:
-                if ref.kind == "rng":
-                    diags += rng_validate(src, ref.path)
+                if ref.kind == "odd" and config.schema_fetch == "auto":
+                    from .odd import ensure_base  # an ODD compiles against tei_all: fetch it once
+                    ensure_base()
+                if ref.grammar:
+                    diags += grammar_checker(ref.kind)(src, ref.path)
                 elif ref.kind == "sch":
                     has_sch = True
                     # Documents and mentions only matter for authority files (unused-entry
@@ -355,12 +442,20 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                             contexts["full"] = to_xdm(ctx.full(edition()))
                         context = contexts["full"]
                     diags += _check_schematron(src, ref, context)
+                used.append(_schema_label(ref))
             except SchemaError as e:
-                key = f"schema-error:{ref.path}"
-                if key not in remote_warned:
-                    remote_warned.add(key)
-                    diags.append(Diagnostic(display_name(ref.path, Path.cwd()), 1, 1, ERROR, str(e),
-                                            "schema.invalid"))
+                remote_warned.add(key)
+                diags.append(Diagnostic(display_name(ref.path, Path.cwd()), getattr(e, "line", 1), 1, ERROR,
+                                        str(e), "schema.invalid"))
+        applied[src.display] = used
+        if not used:
+            why = ("its schemas could not be used (see above)" if refs else
+                   "it names none (no <?xml-model?>, xsi:schemaLocation or [edition] schema)")
+            diags.append(Diagnostic(src.display, 1, 1, WARNING,
+                                    "no schema applied: only well-formedness"
+                                    + (" and references were" if config.references != "off" else " was")
+                                    + f" checked, because {why}", "schema.none",
+                                    "add an <?xml-model?> naming the schema, or set [edition] schema in edition.toml"))
         refs_on = config.references == "on" or (config.references == "auto" and not has_sch)
         if refs_on and edition().role(p) != "authority":
             diags += references.check_file(edition(), p)
@@ -399,4 +494,4 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         # Duplicate ids across the files of an edition (one with edition.toml): an ad hoc set of
         # files is not an edition, and corpora often repeat ids from file to file by design.
         diags += references.duplicate_ids(edition(), targets)
-    return diags
+    return diags, applied
