@@ -35,6 +35,9 @@ def _worker_init(edition_xml: str | None, base_uris: tuple[str, str | None]):
     _worker["ctx_uri"] = base_uris[0]
     exe.set_parameter("root", saxon.processor().make_string_value("../"))
     _worker["exe"] = exe
+    # Saxon's native runtime may install its own SIGTERM handler when it starts; a pool's
+    # terminate() must end an idle worker at once, or the parent waits on it for ever.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 # A forked worker's jobs, inherited from the parent (no pickling): each a function that makes
