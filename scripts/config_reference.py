@@ -6,7 +6,7 @@ edition.toml with its type, default, constraints, meaning and an example.
     python scripts/config_reference.py --check    # exit 1 when docs/configuration.md is out of date
 
 A script, not an `edition` command: the reference is documentation built from the source, for
-the repository (tests/test_config_reference.py runs --check's comparison); users read the
+the repository (tests/config/test_config_reference.py runs --check's comparison); users read the
 generated file. It includes the builders' tables the registry knows at the time it runs.
 """
 from __future__ import annotations

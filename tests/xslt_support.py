@@ -1,5 +1,5 @@
 """A small harness that calls the stylesheets' functions directly: XSLT unit tests without a
-whole-site build (tests/test_xslt_functions.py, tests/test_rules_parity.py).
+whole-site build (tests/model/test_xslt_functions.py, tests/model/test_rules_parity.py).
 
     values = xpath_each("f:reading-text(.)", ['<p xmlns="…">one<lb/>two</p>', …])
     labels = xpath_each("f:date-label(.)", ["1937-06-14", "1945-07"], strings=True)

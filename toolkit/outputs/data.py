@@ -17,7 +17,7 @@ One rule, one place: titles, date labels, transcription status, page names, name
 sort keys are the model's facts (toolkit/model.py), notes and hands are told apart and labelled
 by the TEI rules every output follows (toolkit/tei/notes.py); page addresses and passages are the
 HTML build's (html/addresses.py, html/passages.py), so a passage id here is an anchor that exists
-on the page. (tests/test_consistency.py holds this output to the model, the HTML and the PDF.)
+on the page. (tests/model/test_consistency.py holds this output to the model, the HTML and the PDF.)
 The output is a pure function of the sources: sorted, byte-identical on rebuild; a file whose
 bytes would not change is not written again. A document whose file cannot be read now keeps
 its last good records (kept in the build state), as its HTML page and PDF do."""

@@ -20,7 +20,7 @@ elements (Pagefind breaks words at them). The copy also gets a space wherever Pa
 the words of two adjacent blocks together (`_separate_words`: it breaks words only at a few
 elements, not at `<dt>`/`<dd>`, `<th>`, `<blockquote>`, spans shown as blocks …). Apart from those
 words, the words, their positions, the excerpts, the filters and the metadata Pagefind records are
-those of the page itself (`tests/test_html.py::test_search_copy_indexes_like_the_page` compares
+those of the page itself (`tests/html/test_html.py::test_search_copy_indexes_like_the_page` compares
 them); Pagefind has less to read (a third of the bytes for the bundled edition) and less to write.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@ and date a document has, whether a note stands in the margin, how a hand is labe
 sort, what a page is called, where a place lies.
 
 Every output reads these facts from here (Python) or from their twins in xslt/lib/tei.xsl
-(XSLT); tests/test_rules_parity.py holds the two against each other. The element classes both
+(XSLT); tests/model/test_rules_parity.py holds the two against each other. The element classes both
 sides use (citable, not rendered, word breaks …) are data, in xslt/lib/tei-classes.xml
 (toolkit/tei/classes.py reads it).
 """

@@ -1,6 +1,6 @@
 """The reading text of a TEI element (text_of): what titles, summaries, snippets, search titles
 and plain-text pages show. Its XSLT twin is f:reading-text in xslt/lib/tei.xsl; the two are
-held against each other by tests/test_rules_parity.py.
+held against each other by tests/model/test_rules_parity.py.
 
 The rule (docs/encoding.md, "The reading text"):
 - the text as the reading view shows it: of a <choice>, its reading (reg, corr or expan, else its

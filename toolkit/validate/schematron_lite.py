@@ -6,7 +6,7 @@ together. Many schemas, ODD-generated ones above all, use only the part of XPath
 (libxml2, on the tree lxml already has) and 3.1 (Saxon) agree: paths, predicates, `=`,
 `and`/`or`, `not()`, `count()`, string functions on single nodes. For such a schema this module
 makes a plan once and evaluates it per file, giving the same diagnostics as the Saxon path
-(tests/test_schematron_lite.py compares both on every schema and file the suite knows).
+(tests/validate/test_schematron_lite.py compares both on every schema and file the suite knows).
 
 A schema qualifies only when every construct is understood here and every query passes a
 conservative check (`translate`): anything else — XPath 2+ syntax, arithmetic, ordering

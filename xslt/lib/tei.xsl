@@ -3,7 +3,7 @@
   The TEI rules every output shares (HTML and PDF), each decided once: the reading text of an
   element, the alternative a choice reads as, the reading of an apparatus. Imported by
   common.xsl. Where Python needs the same fact it has a twin in toolkit/tei/ (named in each
-  function's comment); tests/test_rules_parity.py runs the same inputs through both.
+  function's comment); tests/model/test_rules_parity.py runs the same inputs through both.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"

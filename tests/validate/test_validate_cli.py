@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import REPO, run_cli
 
-MINI = Path(__file__).parent / "fixtures" / "rng" / "mini.rng"
+MINI = Path(__file__).parents[1] / "fixtures" / "rng" / "mini.rng"
 
 
 def make_edition(tmp_path: Path) -> Path:
@@ -89,7 +89,7 @@ def test_hook_install_writes_a_pre_commit_hook_that_blocks_bad_commits(tmp_path)
     assert res.returncode == 0, res.stderr
     hook = ed / ".git" / "hooks" / "pre-commit"
     assert "-m toolkit validate --staged" in hook.read_text() and hook.stat().st_mode & 0o111
-    # a foreign hook is never overwritten: it is kept, renamed, and runs first (tests/test_hooks.py)
+    # a foreign hook is never overwritten: it is kept, renamed, and runs first (tests/validate/test_hooks.py)
     hook.write_text("#!/bin/sh\necho mine\n")
     res = run_cli("hooks", "install", cwd=ed)
     assert res.returncode == 0 and "kept the hook that was there" in res.stdout

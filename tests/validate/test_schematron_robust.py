@@ -11,7 +11,7 @@ import pytest
 from toolkit.validate import schematron as S
 from toolkit.xmlsafe import parse_file
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SCH = REPO / "schema" / "edition.sch"
 VALID = REPO / "tests" / "fixtures" / "schematron" / "valid"
 DOC = "doc-1937-06-14.xml"

@@ -19,8 +19,8 @@ from pypdf import PdfReader
 from toolkit.outputs.runner import build
 from toolkit.config import Config, load_config
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+REPO = Path(__file__).resolve().parents[2]
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 FIX = REPO / "tests" / "fixtures" / "pdf"
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 NS = {"t": TEI_NS}

@@ -13,8 +13,8 @@ from toolkit.diagnostics import sort_diagnostics
 from toolkit.validate import schematron as S
 from toolkit.xmlsafe import parse_bytes, parse_file
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+REPO = Path(__file__).resolve().parents[2]
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 FIX = REPO / "tests" / "fixtures" / "schematron"
 SCH = REPO / "schema" / "edition.sch"
 TEI = REPO / "tei"
@@ -50,7 +50,7 @@ def context_for(folder: Path, kind: str):
 def check_folder(folder: Path, kind: str = "folder") -> list:
     """Every file of a fixture edition against edition.sch. (Without a context the rules would
     build one with doc(), as in an XML editor; Saxon as the toolkit runs it reads no file:
-    tests/test_saxon_confinement.py.)"""
+    tests/safety/test_saxon_confinement.py.)"""
     diags = []
     ctx = context_for(folder, kind)
     for p in sorted(folder.glob("*.xml")):

@@ -270,8 +270,8 @@ def test_apparatus_reads_as_its_lemma_in_titles_and_contents(tmp_path):
     from lxml import html as lhtml
     from toolkit.outputs.runner import build
     from toolkit.config import load_config
-    fixture = Path(__file__).resolve().parent / "fixtures" / "tei_cases2" / "app-reading.xml"
-    [r] = build(load_config(Path(__file__).resolve().parents[1] / "edition.toml"), ["html"],
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "tei_cases2" / "app-reading.xml"
+    [r] = build(load_config(Path(__file__).resolve().parents[2] / "edition.toml"), ["html"],
                 paths=[fixture], out=tmp_path / "site", search_index=False)
     assert r.ok, r.summary()
     page = lhtml.parse(str(tmp_path / "site" / "doc" / "AppReading.html")).getroot()

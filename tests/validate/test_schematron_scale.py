@@ -74,7 +74,7 @@ def test_an_authority_file_of_20000_entries_validates_in_linear_time(tmp_path):
     import shutil
     import subprocess
     import sys
-    repo = Path(__file__).resolve().parents[1]
+    repo = Path(__file__).resolve().parents[2]
     ed = tmp_path / "ed"
     shutil.copytree(repo / "tei", ed / "tei")
     shutil.copytree(repo / "schema", ed / "schema")

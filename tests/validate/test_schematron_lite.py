@@ -12,7 +12,7 @@ import pytest
 from toolkit.validate import schematron, schematron_lite as sl
 from toolkit.xmlsafe import parse_file
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 ELTEC = SHARED / "corpora" / "eltec"
 

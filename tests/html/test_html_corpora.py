@@ -17,8 +17,8 @@ from toolkit.config import load_config
 from toolkit.model import text_of
 from toolkit.xmlsafe import TEI_NS, parse_file
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+REPO = Path(__file__).resolve().parents[2]
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 CORPORA = SHARED / "corpora"
 VNU = REPO / "tests" / ".node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 T = "{%s}" % TEI_NS

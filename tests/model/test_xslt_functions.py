@@ -1,6 +1,6 @@
 """Direct unit tests of the stylesheets' shared functions (xslt/lib/tei.xsl, common.xsl), called
 through the harness of tests/xslt_support.py — no site build needed. The rules that Python shares
-are also in tests/test_rules_parity.py; here are the cases only XSLT has."""
+are also in tests/model/test_rules_parity.py; here are the cases only XSLT has."""
 from __future__ import annotations
 
 from xslt_support import xpath, xpath_each

@@ -11,7 +11,7 @@ from lxml import html as lhtml
 from toolkit.config import load_config
 from toolkit.outputs.runner import build
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "html"
 
 

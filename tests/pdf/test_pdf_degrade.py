@@ -23,7 +23,7 @@ from toolkit.outputs.pdf import build_pdf
 from toolkit.outputs.runner import BuildError, load_for_build
 from toolkit.config import Config, load_config
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 # -- helpers ------------------------------------------------------------------------------------

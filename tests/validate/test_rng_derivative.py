@@ -16,11 +16,11 @@ from toolkit.validate import relaxng, rng_derivative as rd
 from toolkit.validate.relaxng import validate
 from toolkit.xmlsafe import parse_file
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+REPO = Path(__file__).resolve().parents[2]
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 EDITION_RNG = REPO / "schema" / "edition.rng"
-FIX = Path(__file__).parent / "fixtures" / "rng_derivative"
-MINI = Path(__file__).parent / "fixtures" / "rng" / "mini.rng"
+FIX = Path(__file__).parents[1] / "fixtures" / "rng_derivative"
+MINI = Path(__file__).parents[1] / "fixtures" / "rng" / "mini.rng"
 PYJING = Path(sys.executable).parent / "pyjing"
 PARSER = etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=False)
 

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from toolkit.outputs.runner import build
 from toolkit.config import Config
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 
 

@@ -15,7 +15,7 @@ from toolkit.importer import import_file
 
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
-ILI = Path(__file__).resolve().parent / "fixtures" / "import" / "ili-minutes.txt"   # dated 1945-08-02
+ILI = Path(__file__).resolve().parents[1] / "fixtures" / "import" / "ili-minutes.txt"   # dated 1945-08-02
 
 
 def edition_copy(tmp_path: Path, toml_change=None) -> Path:

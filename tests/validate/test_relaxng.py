@@ -6,7 +6,7 @@ from pathlib import Path
 from toolkit.validate.relaxng import load_schema, validate
 from toolkit.xmlsafe import parse_file
 
-MINI = Path(__file__).parent / "fixtures" / "rng" / "mini.rng"
+MINI = Path(__file__).parents[1] / "fixtures" / "rng" / "mini.rng"
 HEAD = '<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<teiHeader><title>t</title></teiHeader>\n<text><body>\n'
 TAIL = "</body></text>\n</TEI>\n"
 

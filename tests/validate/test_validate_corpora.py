@@ -17,7 +17,7 @@ def _json(res):
 
 def test_remote_schema_without_local_copy_gives_one_warning_and_no_request(tmp_path):
     """tei_all by URL, not in the schema cache and [schemas] fetch = "never": one warning naming
-    the command that makes it available (tests/test_schema_cache.py: the fetch itself)."""
+    the command that makes it available (tests/validate/test_schema_cache.py: the fetch itself)."""
     frus = shared_path("corpora", "frus-history")
     files = sorted(frus.glob("*.xml"))[:10]
     for f in files:

@@ -20,7 +20,7 @@ from toolkit.config import load_config
 from toolkit.model import text_of
 from toolkit.xmlsafe import TEI_NS
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "model_facts"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "model_facts"
 T = "{%s}" % TEI_NS
 DOCS = [FIXTURES / n for n in ("letter.xml", "frus.xml", "dateline.xml")]
 AUTHORITY = [FIXTURES / "persons.xml"]

@@ -11,7 +11,7 @@ from lxml import etree, html
 
 from toolkit import saxon
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SITE_XSL = REPO / "xslt" / "html" / "site.xsl"
 SVG = "{http://www.w3.org/2000/svg}"
 

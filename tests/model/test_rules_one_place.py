@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-XSLT = Path(__file__).resolve().parents[1] / "xslt"
+XSLT = Path(__file__).resolve().parents[2] / "xslt"
 LIB = XSLT / "lib"
 
 # pattern → the files allowed to hold it (relative to xslt/), with the reason

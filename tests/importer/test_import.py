@@ -18,7 +18,7 @@ from lxml import etree
 from conftest import REPO, TEI, run_cli, shared_path
 
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 SEED = ("seeds", "002_a0130684bb8289fa.txt")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import run_cli
 
-MINI = Path(__file__).parent / "fixtures" / "rng" / "mini.rng"
+MINI = Path(__file__).parents[1] / "fixtures" / "rng" / "mini.rng"
 DOC = ('<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<teiHeader><title>t</title></teiHeader>\n'
        '<text><body><p xml:id="a">x</p>\n<p xml:id="b">y</p>\n  <p xml:id="a">z</p></body></text>\n</TEI>\n')
 

@@ -15,7 +15,7 @@ import lxml.html
 from toolkit.config import load_config
 from toolkit.serve import serve
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DOC = "doc-1937-06-14"
 
 

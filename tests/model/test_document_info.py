@@ -19,7 +19,7 @@ from toolkit.config import load_config
 from toolkit import model
 from toolkit.xmlsafe import TEI_NS
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "document_info"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "document_info"
 T = "{%s}" % TEI_NS
 LETTERS = ["letter-a.xml", "letter-b.xml", "letter-d.xml", "novel.xml"]
 NOT_GIVEN = "Not given in the source"

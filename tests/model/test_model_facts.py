@@ -12,7 +12,7 @@ from toolkit.config import Config
 from toolkit.model import Edition, document_date, text_of, title_element
 from toolkit.xmlsafe import TEI_NS
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "model_facts"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "model_facts"
 T = "{%s}" % TEI_NS
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
