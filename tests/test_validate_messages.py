@@ -1,0 +1,91 @@
+"""Messages of #13 item 5: names in other namespaces with their prefix, hints that say when only
+text (or nothing) is allowed, no cascade from a malformed file, files outside the edition."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_cli
+
+TEI = "http://www.tei-c.org/ns/1.0"
+SCHEMA = f"""<?xml version="1.0" encoding="UTF-8"?>
+<grammar xmlns="http://relaxng.org/ns/structure/1.0" ns="{TEI}">
+  <start><element name="TEI"><element name="text"><ref name="body"/></element></element></start>
+  <define name="body"><element name="body"><oneOrMore><choice><ref name="div"/><ref name="p"/></choice></oneOrMore></element></define>
+  <define name="div"><element name="div"><oneOrMore><ref name="p"/></oneOrMore></element></define>
+  <define name="p">
+    <element name="p">
+      <optional><attribute name="href" ns="http://www.w3.org/1999/xlink"/></optional>
+      <zeroOrMore><choice><text/><element name="title"><text/></element><element name="lb"><empty/></element>
+        <element name="math" ns="http://www.w3.org/1998/Math/MathML"><text/></element></choice></zeroOrMore>
+    </element>
+  </define>
+</grammar>
+"""
+MODEL = '<?xml-model href="s.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+
+
+def _validate(tmp_path: Path, body: str, decl: str = "") -> list[str]:
+    (tmp_path / "s.rng").write_text(SCHEMA)
+    (tmp_path / "d.xml").write_text(MODEL + f'<TEI xmlns="{TEI}"{decl}>\n<text><body>\n{body}\n</body></text></TEI>\n')
+    res = run_cli("validate", "d.xml", cwd=tmp_path)
+    assert res.returncode == 1, res.stdout + res.stderr
+    return _with_hints(res.stdout)
+
+
+def _with_hints(out: str) -> list[str]:
+    """The diagnostics' lines, each with its hint (printed on the next line) appended."""
+    lines: list[str] = []
+    for ln in out.splitlines():
+        if ln.startswith("    hint: ") and lines:
+            lines[-1] += " | hint: " + ln[len("    hint: "):]
+        elif ":" in ln and not ln.startswith(" "):
+            lines.append(ln)
+    return lines
+
+
+def test_an_element_in_another_namespace_is_named_with_its_prefix(tmp_path):
+    lines = _validate(tmp_path, "<cb:div><p>x</p></cb:div>", ' xmlns:cb="http://example.org/cb"')
+    text = "\n".join(lines)
+    assert "d.xml:4:1: error: element <cb:div> is not allowed inside <body>" in text
+    assert "did you mean <div>" not in text and "<div> is not allowed" not in text
+
+
+def test_an_unexpanded_xinclude_is_named_xi_include(tmp_path):
+    lines = _validate(tmp_path, '<xi:include href="other.xml"/>', ' xmlns:xi="http://www.w3.org/2001/XInclude"')
+    assert any("element <xi:include> is not allowed inside <body>" in ln for ln in lines), lines
+
+
+def test_expected_names_in_another_namespace_use_the_documents_prefix(tmp_path):
+    lines = _validate(tmp_path, "<p><foo/></p>", ' xmlns:m="http://www.w3.org/1998/Math/MathML"')
+    assert any("element <foo> is not allowed inside <p>" in ln and "<m:math>" in ln for ln in lines), lines
+
+
+def test_expected_names_in_an_undeclared_namespace_are_written_with_their_uri(tmp_path):
+    lines = _validate(tmp_path, "<p><foo/></p>")
+    assert any("{http://www.w3.org/1998/Math/MathML}math" in ln for ln in lines), lines
+    assert not any("<math>" in ln for ln in lines), lines
+
+
+def test_an_attribute_in_another_namespace_is_named_with_its_prefix(tmp_path):
+    lines = _validate(tmp_path, '<p rend="x">a</p>', ' xmlns:xl="http://www.w3.org/1999/xlink"')
+    assert any("@rend not allowed on <p>" in ln and "allows: @xl:href" in ln for ln in lines), lines
+
+
+def test_where_only_text_is_allowed_the_hint_says_so(tmp_path):
+    lines = _validate(tmp_path, "<p><title><lb/></title></p>")
+    hit = [ln for ln in lines if "element <lb> is not allowed inside <title>" in ln]
+    assert hit and hit[0].endswith("hint: only text is allowed here"), lines
+    assert not any("allowed here: nothing" in ln for ln in lines)
+
+
+def test_where_nothing_is_allowed_the_hint_says_so(tmp_path):
+    lines = _validate(tmp_path, "<p><lb><title>t</title></lb></p>")
+    hit = [ln for ln in lines if "element <title> is not allowed inside <lb>" in ln]
+    assert hit and "no content is allowed here" in hit[0], lines
+    assert not any("nothing" in ln for ln in lines), lines
+
+
+def test_text_where_nothing_is_allowed_says_so(tmp_path):
+    lines = _validate(tmp_path, "<p><lb>words</lb></p>")
+    hit = [ln for ln in lines if "text is not allowed inside <lb>" in ln]
+    assert hit and "no content is allowed here" in hit[0], lines
