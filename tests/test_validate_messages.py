@@ -89,3 +89,55 @@ def test_text_where_nothing_is_allowed_says_so(tmp_path):
     lines = _validate(tmp_path, "<p><lb>words</lb></p>")
     hit = [ln for ln in lines if "text is not allowed inside <lb>" in ln]
     assert hit and "no content is allowed here" in hit[0], lines
+
+
+# ---------------------------------------------------------------- (c) no cascade from a broken file
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _bundled_edition_with_broken_persons(tmp_path: Path) -> Path:
+    import shutil
+    ed = tmp_path / "ed"
+    ed.mkdir()
+    shutil.copy(REPO / "edition.toml", ed)
+    for folder in ("tei", "schema"):
+        shutil.copytree(REPO / folder, ed / folder)
+    (ed / "tei" / "persons.xml").write_text(f'<TEI xmlns="{TEI}">\n<broken>\n')
+    return ed
+
+
+def test_pointers_into_a_malformed_file_do_not_cascade(tmp_path):
+    ed = _bundled_edition_with_broken_persons(tmp_path)
+    res = run_cli("validate", cwd=ed)
+    assert res.returncode == 1
+    assert "there is no file" not in res.stdout and "persons.xml#" not in res.stdout, res.stdout
+    assert res.stdout.count("tei/persons.xml:3:1: error:") == 1, res.stdout
+    assert "15 files checked: 1 error" in res.stdout
+    assert "references into tei/persons.xml were not checked" in res.stdout + res.stderr
+
+
+def test_a_malformed_file_pointed_to_is_shown_when_only_others_are_checked(tmp_path):
+    ed = _bundled_edition_with_broken_persons(tmp_path)
+    res = run_cli("validate", "tei/doc-1945-08-27.xml", cwd=ed)
+    assert res.returncode == 1
+    lines = _with_hints(res.stdout)
+    assert [ln for ln in lines if "error" in ln and not ln.startswith("1 file")] == \
+        ["tei/persons.xml:3:1: error: the file ends before all elements are closed "
+         "(Premature end of data in tag broken line 2) [xml.well-formed]"], lines
+    assert "5 references into tei/persons.xml were not checked" in res.stdout + res.stderr
+
+
+def test_model_reference_check_skips_pointers_into_a_malformed_file(tmp_path):
+    (tmp_path / "edition.toml").write_text('[edition]\nsources = ["*.xml"]\n')
+    (tmp_path / "a.xml").write_text(f'<TEI xmlns="{TEI}"><text><body><p>\n')
+    (tmp_path / "b.xml").write_text(
+        f'<TEI xmlns="{TEI}"><text><body>\n<p><persName ref="a.xml#x">X</persName></p>\n'
+        '<p><persName ref="a.xml#y">Y</persName> <persName ref="#nowhere">Z</persName></p>\n'
+        '</body></text></TEI>\n')
+    res = run_cli("validate", cwd=tmp_path)
+    out = res.stdout + res.stderr
+    assert res.returncode == 1
+    assert "a.xml#" not in res.stdout, res.stdout
+    assert "b.xml:3:41: error: persName/@ref '#nowhere' points to nothing" in res.stdout  # still checked
+    assert "2 references into a.xml were not checked" in out

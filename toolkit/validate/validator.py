@@ -493,4 +493,40 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         # Duplicate ids across the files of an edition (one with edition.toml): an ad hoc set of
         # files is not an edition, and corpora often repeat ids from file to file by design.
         diags += references.duplicate_ids(edition(), targets)
+    broken = {k: src for k, src in parsed.items() if not src.ok}
+    if broken:
+        diags = _pointers_into_broken_files(diags, broken, parsed, targets)
     return diags, applied
+
+
+_UNRESOLVED = re.compile(r"/@[\w:.-]+ '([^']*)' points to nothing")
+
+
+def _pointers_into_broken_files(diags: list[Diagnostic], broken: dict, parsed: dict,
+                                targets: list[Path]) -> list[Diagnostic]:
+    """Pointers into a file that could not be read are not each an error ("no file X in the
+    edition", once per pointer): they go, and the broken file's own error stands for them,
+    shown even when that file is not among those checked, with one note counting them."""
+    from urllib.parse import unquote
+    from .schema_cache import note
+    by_display = {src.display: k for k, src in parsed.items()}
+    skipped: dict[Path, int] = {}
+    out = []
+    for d in diags:
+        m = _UNRESOLVED.search(d.message) if d.rule == "ref.resolves" else None
+        here = by_display.get(d.path)
+        if m and here is not None and "#" in m.group(1):
+            file_part = unquote(m.group(1).split("#", 1)[0])
+            into = canon(here.parent / file_part) if file_part else None
+            if into in broken:
+                skipped[into] = skipped.get(into, 0) + 1
+                continue
+        out.append(d)
+    checked = {canon(t) for t in targets}
+    for into, n in skipped.items():
+        src = broken[into]
+        if into not in checked:
+            out += src.diagnostics  # the reason, once, where it is
+        note(f"{n} reference{'s' if n != 1 else ''} into {src.display} "
+             f"{'were' if n != 1 else 'was'} not checked: that file could not be read (see its error)")
+    return out
