@@ -141,3 +141,94 @@ def test_model_reference_check_skips_pointers_into_a_malformed_file(tmp_path):
     assert "a.xml#" not in res.stdout, res.stdout
     assert "b.xml:3:41: error: persName/@ref '#nowhere' points to nothing" in res.stdout  # still checked
     assert "2 references into a.xml were not checked" in out
+
+
+# ------------------------------------------------ (d) files named outside the edition: their own schema
+
+ACCEPTS_TEI = f"""<grammar xmlns="http://relaxng.org/ns/structure/1.0" ns="{TEI}">
+  <start><element name="TEI"><zeroOrMore><element><anyName/><text/></element></zeroOrMore></element></start>
+</grammar>
+"""
+REJECTS_TEI = ACCEPTS_TEI.replace('name="TEI"', 'name="somethingElse"')
+
+
+def _edition_and_outside_file(tmp_path: Path, href: str) -> tuple[Path, Path]:
+    ed = tmp_path / "ed"
+    (ed / "schema").mkdir(parents=True)
+    (ed / "edition.toml").write_text('[edition]\nsources = ["*.xml"]\nschema = "schema/ed.rng"\n'
+                                     'schematron = ["schema/ed.sch"]\n')
+    (ed / "schema" / "ed.rng").write_text(REJECTS_TEI)
+    (ed / "schema" / "ed.sch").write_text(
+        '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2"><pattern><rule context="*">'
+        '<report test="true()">edition rule ran</report></rule></pattern></schema>\n')
+    out = tmp_path / "elsewhere" / "deep"
+    out.mkdir(parents=True)
+    (out / "d.xml").write_text(f'<?xml-model href="{href}" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+                               f'<TEI xmlns="{TEI}"><p>x</p></TEI>\n')
+    return ed, out / "d.xml"
+
+
+def test_a_file_outside_the_edition_is_checked_against_its_own_schema(tmp_path):
+    ed, doc = _edition_and_outside_file(tmp_path, "own.rng")
+    (doc.parent / "own.rng").write_text(ACCEPTS_TEI)
+    res = run_cli("validate", str(doc), cwd=ed)
+    out = res.stdout + res.stderr
+    assert res.returncode == 0, out
+    assert "1 file checked: no problems." in res.stdout
+    assert "own.rng (RELAX NG): 1 file" in out and "ed.rng" not in out and "edition rule ran" not in out
+
+
+def test_the_editions_files_still_get_the_editions_schema_beside_an_outside_file(tmp_path):
+    ed, doc = _edition_and_outside_file(tmp_path, "own.rng")
+    (doc.parent / "own.rng").write_text(ACCEPTS_TEI)
+    (ed / "in.xml").write_text(f'<TEI xmlns="{TEI}"><p>x</p></TEI>\n')
+    res = run_cli("validate", str(doc), "in.xml", cwd=ed)
+    assert res.returncode == 1
+    errors = [ln for ln in res.stdout.splitlines() if ": error: " in ln]
+    assert errors and all(ln.startswith("in.xml:") for ln in errors), res.stdout
+
+
+def test_an_outside_files_schema_above_its_folder_is_refused(tmp_path):
+    ed, doc = _edition_and_outside_file(tmp_path, "../secret.rng")
+    (doc.parent.parent / "secret.rng").write_text(ACCEPTS_TEI)
+    res = run_cli("validate", str(doc), cwd=ed)
+    assert res.returncode == 1
+    assert "deep/d.xml:1:1: error: schema '../secret.rng' is not read: it lies outside" in res.stdout, res.stdout
+    assert "[schema.refused]" in res.stdout
+
+
+def test_an_outside_files_schema_by_dot_dot_into_etc_is_refused(tmp_path):
+    depth = len(Path(tmp_path).resolve().parts) + 2
+    href = "../" * depth + "etc/passwd"
+    ed, doc = _edition_and_outside_file(tmp_path, href)
+    res = run_cli("validate", str(doc), cwd=ed)
+    assert res.returncode == 1
+    assert f"schema '{href}' is not read: it lies outside" in res.stdout, res.stdout
+    assert "root:" not in res.stdout + res.stderr and "schema.invalid" not in res.stdout
+
+
+def test_an_outside_files_schema_by_absolute_path_is_refused(tmp_path):
+    secret = tmp_path / "secret.rng"
+    secret.write_text(ACCEPTS_TEI)
+    ed, doc = _edition_and_outside_file(tmp_path, str(secret))
+    res = run_cli("validate", str(doc), cwd=ed)
+    assert res.returncode == 1
+    assert f"schema '{secret}' is not read: it lies outside" in res.stdout, res.stdout
+
+
+def test_an_outside_files_schema_through_a_symbolic_link_out_of_its_folder_is_refused(tmp_path):
+    secret = tmp_path / "secret.rng"
+    secret.write_text(ACCEPTS_TEI)
+    ed, doc = _edition_and_outside_file(tmp_path, "link.rng")
+    (doc.parent / "link.rng").symlink_to(secret)
+    res = run_cli("validate", str(doc), cwd=ed)
+    assert res.returncode == 1
+    assert "schema 'link.rng' is not read: it lies outside" in res.stdout, res.stdout
+
+
+def test_an_outside_folder_is_the_root_of_its_files_schemas(tmp_path):
+    ed, doc = _edition_and_outside_file(tmp_path, "../shared.rng")
+    (doc.parent.parent / "shared.rng").write_text(ACCEPTS_TEI)
+    res = run_cli("validate", str(doc.parent.parent), cwd=ed)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "1 file checked: no problems." in res.stdout

@@ -103,7 +103,7 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
         from .staged import validate_staged
         return validate_staged(config.root, config_path=config.path, schema=schema,
                                schematron=schematron, authority=authority, progress=progress)
-    confine_reads(config, paths)
+    confine_reads(config, paths, [schema, *(schematron or [])])
     if paths:
         targets = expand_paths(paths, config)
     else:
@@ -179,20 +179,21 @@ def _prefetch(targets: list[Path]) -> None:
                 pass
 
 
-def confine_reads(config: Config, paths: list[Path] | None) -> None:
+def confine_reads(config: Config, paths: list[Path] | None, chosen=()) -> None:
     """Schemas and the files they include are read only inside the edition's folder, or the git
     repository holding it (and the toolkit's own): an xml-model in a pull request must not make
-    CI read /dev/zero or a file of the machine's. Files named on the command line outside the edition are the user's own
-    choice, and so are their schemas: no limit then (docs/security.md)."""
+    CI read /dev/zero or a file of the machine's. A file named on the command line outside the
+    edition reads its schemas from its own folder (the folder given, for a folder), and schemas
+    named by --schema / --schematron are read where they are (docs/security.md)."""
+    from ..config import repository_top
     from ..xmlsafe import set_read_roots
-    root = config.root
-    if paths and not all(canon(p).is_relative_to(canon(root)) for p in paths):
-        set_read_roots(None)
-    else:
-        from ..config import repository_top
-        set_read_roots([root, *repository_top(root)])
-
-
+    from .schemas import set_own_roots
+    root = canon(config.root)
+    own = [canon(p) if p.is_dir() else canon(p).parent
+           for p in paths or [] if not canon(p).is_relative_to(root)]
+    set_own_roots(own)
+    chosen = [canon(c).parent for c in chosen if c is not None]
+    set_read_roots([config.root, *repository_top(config.root), *own, *chosen])
 
 
 def _drop_restatements(diags: list[Diagnostic]) -> list[Diagnostic]:
