@@ -494,7 +494,9 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         # Duplicate ids across the files of an edition (one with edition.toml): an ad hoc set of
         # files is not an edition, and corpora often repeat ids from file to file by design.
         diags += references.duplicate_ids(edition(), targets)
-    broken = {k: src for k, src in parsed.items() if not src.ok}
+    # (a file deleted yet still named is not broken: each document pointing into it is told)
+    broken = {k: src for k, src in parsed.items()
+              if not src.ok and not any(d.rule == "file.missing" for d in src.diagnostics)}
     if broken:
         diags = _pointers_into_broken_files(diags, broken, parsed, targets)
     return diags, applied
