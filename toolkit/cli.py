@@ -264,7 +264,9 @@ def serve(ctx, paths, out, authority, host, port, no_watch):
 
 @main.group()
 def schemas():
-    """The TEI's published schemas, kept in the toolkit's schema cache."""
+    """The TEI's published schemas, kept in the toolkit's schema cache.
+
+    (An edition's own schema, compiled from its ODD, is `edition schema build`.)"""
 
 
 @schemas.command("fetch")
@@ -322,7 +324,9 @@ def schemas_list():
 
 @main.group()
 def schema():
-    """An edition's own schema, compiled from its ODD customisation."""
+    """An edition's own schema, compiled from its ODD customisation.
+
+    (The TEI's published schemas, tei_all and the others, are `edition schemas fetch` / `list`.)"""
 
 
 @schema.command("build")
@@ -337,9 +341,11 @@ def schema_build(odd, out, force):
     A file in the folder that the toolkit did not write is never replaced without --force.
     Exit status: 0 written, 1 the ODD cannot be compiled, 2 a file is in the way.
     """
-    from .validate.odd import BuildRefused, OddError, build as build_odd
+    from .diagnostics import format_text
+    from .validate.odd import BuildRefused, OddError, build as build_odd, note_diagnostics
+    notes: list = []
     try:
-        written = build_odd(odd, out, force=force)
+        written = build_odd(odd, out, force=force, notes=notes)
     except BuildRefused as e:
         _fail(str(e))
     except OddError as e:
@@ -348,6 +354,8 @@ def schema_build(odd, out, force):
         _fail(f"cannot write {out}: {e.strerror or e}", EXIT_ERRORS)
     for p in written:
         click.echo(f"wrote {p}")
+    for line in format_text(note_diagnostics(notes), 0).splitlines()[:-1]:  # (no summary line)
+        click.echo(line)
 
 
 @main.group()

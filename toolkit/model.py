@@ -392,7 +392,7 @@ def is_authority_tree(tree) -> bool:
     if body is None:
         return local(root.tag) in LIST_ELEMENTS
     kids = [local(c.tag) for c in body if isinstance(c.tag, str)]
-    while kids == ["div"]:  # lists wrapped in a single div
+    while kids == ["div"] and body.find(T + "div") is not None:  # lists wrapped in a single div
         body = body.find(T + "div")
         kids = [local(c.tag) for c in body if isinstance(c.tag, str)]
     # recognised by their listPerson/listPlace/listOrg: a body of only listBibl (a catalogue of

@@ -19,6 +19,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -51,7 +52,30 @@ class CompiledOdd:
     schematron_tree: etree._ElementTree
     ident: str
     sources: list[Path] = field(default_factory=list)   # ODD files read (the ODD and its @source)
-    notes: list[str] = field(default_factory=list)
+    notes: list["OddNote"] = field(default_factory=list)  # features compiled with a remark
+
+
+class OddNote(NamedTuple):
+    """A feature compiled with a remark (a moduleRef naming what the TEI lacks, a second
+    schemaSpec): shown as a schema.note warning at the ODD's line."""
+    path: str
+    line: int
+    text: str
+
+    def diagnostic(self):
+        from ..diagnostics import WARNING, Diagnostic
+        from ..model import display_name
+        return Diagnostic(display_name(Path(self.path), Path.cwd()), self.line, 1, WARNING,
+                          self.text, "schema.note")
+
+
+def note_diagnostics(notes) -> list:
+    """One diagnostic per line of the ODD (several notes there joined: one finding per place)."""
+    by_line: dict[tuple, list[str]] = {}
+    for n in notes:
+        by_line.setdefault((n.path, n.line), []).append(n.text)
+    return [OddNote(path, line, "; ".join(dict.fromkeys(texts))).diagnostic()
+            for (path, line), texts in sorted(by_line.items())]
 
 
 # --- the TEI's datatypes (teidata.*), which a compiled schema inlines -----------------------
@@ -148,6 +172,9 @@ class _Odd:
     def error(self, el, message: str) -> OddError:
         return OddError(self.path, getattr(el, "sourceline", None), message)
 
+    def note(self, el, text: str) -> None:
+        self.notes.append(OddNote(str(self.path), getattr(el, "sourceline", None) or 1, text))
+
     def schema_spec(self):
         specs = list(self.tree.getroot().iter(T + "schemaSpec"))
         if not specs:
@@ -156,8 +183,8 @@ class _Odd:
                                  "may bring one in) is not supported: put the schemaSpec in this file")
             raise self.error(self.tree.getroot(), "no <schemaSpec>: this is not an ODD customisation")
         if len(specs) > 1:
-            self.notes.append(f"{self.path}: {len(specs)} schemaSpecs; compiled the first, "
-                              f"'{specs[0].get('ident')}'")
+            self.note(specs[1], f"{len(specs)} schemaSpecs; compiled the first, "
+                                f"'{specs[0].get('ident')}'")
         return specs[0]
 
     # the library the customisation starts from
@@ -167,8 +194,8 @@ class _Odd:
         if not source or source.startswith("tei:"):
             self.library_name = "the TEI"
             if source and source != "tei:current":
-                self.notes.append(f"{self.path}: source '{source}' asks for a given TEI release; "
-                                  f"compiled against {self.base_rng.name}")
+                self.note(spec, f"source '{source}' asks for a given TEI release; "
+                                f"compiled against {self.base_rng.name}")
             return read_library(_parse_rng(self.base_rng))
         if "://" in source:
             raise self.error(spec, f"@source '{source}' is a URL: only a local ODD file can be a "
@@ -254,8 +281,8 @@ class _Odd:
             exclude = set((el.get("except") or "").split())
             for n in sorted((include or set()) | exclude):
                 if n not in lib.elements:  # (the TEI's processor, too, goes on without it)
-                    self.notes.append(f"{self.path}:{el.sourceline}: moduleRef key='{key}' names "
-                                      f"'{n}', which {self.library_name} does not define: left out")
+                    self.note(el, f"moduleRef key='{key}' names '{n}', which "
+                                  f"{self.library_name} does not define: left out")
             for e in lib.elements.values():
                 if include is not None:
                     if e.ident in include:
@@ -362,8 +389,8 @@ class _Specs:
                            spec.get("ns") or self.odd.default_ns, spec.get("module") or self.odd.ident,
                            [_rng("empty")], [], [], {}, [])
             if mode == "add" and ident in table:
-                self.odd.notes.append(f"{self.odd.path}:{spec.sourceline}: elementSpec '{ident}' "
-                                      f"without mode='change' or 'replace' replaces the TEI's {ident}")
+                self.odd.note(spec, f"elementSpec '{ident}' without mode='change' or 'replace' "
+                                    f"replaces the TEI's {ident}")
             table[ident] = e
         e = table[ident]
         if spec.get("ns") is not None:
@@ -452,8 +479,8 @@ class _Specs:
                 elif self._inherited(owner, name) is not None:
                     owner.removed.add(name)
                 else:
-                    self.odd.notes.append(f"{self.odd.path}:{ad.sourceline}: attDef '{name}' "
-                                          f"mode='delete': {owner.ident} has no attribute {name}")
+                    self.odd.note(ad, f"attDef '{name}' mode='delete': {owner.ident} has no "
+                                      f"attribute {name}")
                 continue
             old = attrs.get(name)
             if old is None and mode == "change" and isinstance(owner, ElementDef):
@@ -1073,19 +1100,30 @@ def ensure_base() -> None:
             pass  # said by find_base_rng, with the command that fetches it
 
 
-_compiled: dict[tuple, tuple[Path, Path]] = {}   # per process: ODD path and stat → compiled files
+_compiled: dict[tuple, tuple[Path, Path, list]] = {}   # per process: ODD path and stat → compiled files, notes
 
 
 def compiled_schema(odd: Path) -> tuple[Path, Path]:
     """(rng, sch) of an ODD, from this process's memo or the cache folder, compiled when needed."""
+    return _compiled_entry(odd)[:2]
+
+
+def _compiled_entry(odd: Path) -> tuple[Path, Path, list]:
+    """(rng, sch, notes) of an ODD: the notes come from the cache entry when it was compiled before."""
+    from ..cache import read_json
     try:
         st = os.stat(odd)
     except OSError as e:
         raise OddError(odd, None, f"cannot be read: {e.strerror}") from None
     key = (str(Path(odd).resolve()), st.st_size, st.st_mtime_ns)
     if key not in _compiled:
-        rng, sch, _ = cached_compile(Path(odd))
-        _compiled[key] = (rng, sch)
+        rng, sch, fresh = cached_compile(Path(odd))
+        if fresh is not None:
+            notes = fresh.notes
+        else:
+            notes = [OddNote(str(p), int(n), str(t))
+                     for p, n, t in (read_json(rng.parent / "entry.json") or {}).get("notes", [])]
+        _compiled[key] = (rng, sch, notes)
     return _compiled[key]
 
 
@@ -1094,7 +1132,7 @@ def validate(src, odd: Path) -> list:
     its Schematron. An ODD that cannot be compiled is a relaxng.SchemaError naming it."""
     from . import relaxng, schematron
     try:
-        rng, sch = compiled_schema(Path(odd))
+        rng, sch, notes = _compiled_entry(Path(odd))
     except NoBaseSchema as e:
         raise relaxng.SchemaError(e.reason) from None
     except OddError as e:
@@ -1102,7 +1140,8 @@ def validate(src, odd: Path) -> list:
         err.line = e.line if Path(e.path) == Path(odd) else 1
         raise err from None
     diags = relaxng.validate(src, rng)
-    return diags + schematron.check(src, sch)
+    # (said with every file checked against the ODD: the same finding, shown once)
+    return note_diagnostics(notes) + diags + schematron.check(src, sch)
 
 
 def _digest(data: bytes) -> str:
@@ -1145,7 +1184,8 @@ def cached_compile(odd: Path, base_rng: Path | None = None) -> tuple[Path, Path,
         from ..cache import write_json
         write_json(folder / "entry.json", {
             "rng": rng.name, "sch": sch.name,
-            "sources": [[str(p), _file_digest(p)] for p in compiled.sources]})
+            "sources": [[str(p), _file_digest(p)] for p in compiled.sources],
+            "notes": [list(n) for n in compiled.notes]})
     except OSError as e:
         raise OddError(odd, None, f"the compiled schema cannot be stored in {folder}: {e}") from None
     return rng, sch, compiled
@@ -1192,11 +1232,14 @@ class BuildRefused(Exception):
     """An output file that is the user's, or an output path that is not a plain folder."""
 
 
-def build(odd: Path, out_dir: Path, base_rng: Path | None = None, force: bool = False) -> list[Path]:
+def build(odd: Path, out_dir: Path, base_rng: Path | None = None, force: bool = False,
+          notes: list | None = None) -> list[Path]:
     """Write the ODD's compiled .rng and .sch into out_dir (named by the schemaSpec's @ident).
     A file there that the toolkit did not write is replaced only with force; a symbolic link
-    is never written through."""
+    is never written through. The compiler's notes are added to `notes`."""
     compiled = compile_odd(Path(odd), base_rng or find_base_rng())
+    if notes is not None:
+        notes += compiled.notes
     name = _safe_name(compiled.ident)
     if out_dir.exists() and not out_dir.is_dir():
         raise BuildRefused(f"{out_dir} is not a folder")
@@ -1224,6 +1267,6 @@ def serialise(tree) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-__all__ = ["CompiledOdd", "OddError", "NoBaseSchema", "compile_odd", "cached_compile",
+__all__ = ["CompiledOdd", "OddNote", "note_diagnostics", "OddError", "NoBaseSchema", "compile_odd", "cached_compile",
            "compiled_schema", "ensure_base", "find_base_rng", "serialise", "validate", "build",
            "BuildRefused"]

@@ -30,8 +30,55 @@ class SchemaError(Exception):
     """The schema itself is broken; the message names the schema file."""
 
 
-def _qname_label(tag: str) -> str:
-    return etree.QName(tag).localname if tag.startswith("{") else tag
+class Names:
+    """Names as the document writes them: an element in another namespace with the document's
+    own prefix for it (<cb:div>, <xi:include>), a name the schema expects in a namespace the
+    document declares no prefix for as {uri}local; the default namespace needs none."""
+
+    def __init__(self, root):
+        self.root = root
+        self._declared: dict[str, str] | None = None
+
+    def of(self, el) -> str:
+        """An element's own name."""
+        q = etree.QName(el)
+        return f"{el.prefix}:{q.localname}" if q.namespace and el.prefix else q.localname
+
+    def label(self, name: str, context=None) -> str:
+        """A schema label (rng_derivative: local, xml:local or {uri}local) as written where
+        `context` (an element of the document) is."""
+        if not name.startswith("{"):
+            return name
+        ns, local = name[1:].split("}", 1)
+        prefix = self._prefix(ns, context)
+        if prefix is None:
+            return name
+        return f"{prefix}:{local}" if prefix else local
+
+    def labels(self, names, context=None) -> list[str]:
+        return sorted((self.label(n, context) for n in names), key=str.lower)
+
+    def _prefix(self, ns: str, context) -> str | None:
+        """'' for the namespace in scope as the default, a prefix, or None when undeclared."""
+        scope = (context if context is not None else self.root).nsmap
+        if scope.get(None) == ns:
+            return ""
+        found = next((k for k, v in scope.items() if v == ns and k), None)
+        if found is None:
+            if self._declared is None:  # every prefix the document declares, anywhere
+                self._declared = {}
+                for prefix, uri in self.root.xpath("//namespace::*"):
+                    if prefix and prefix != "xml":
+                        self._declared.setdefault(uri, prefix)
+            found = self._declared.get(ns)
+        return found
+
+
+def _content_hint(names: list[str], text_allowed: bool, lead: str = "allowed here: ") -> str:
+    """What may come here: the elements, or that only text, or nothing at all, may."""
+    if names:
+        return lead + _fmt_list(names)
+    return "only text is allowed here" if text_allowed else "no content is allowed here"
 
 
 class Grammar:
@@ -185,7 +232,7 @@ def load_schema(path: Path) -> CompiledSchema:
 def _fmt_list(names, limit=14) -> str:
     names = [n for n in names if n]
     if not names:
-        return "nothing"
+        return "no elements"
     shown = ", ".join(f"<{n}>" if not n.startswith("(") else n for n in names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
@@ -286,6 +333,7 @@ def _or_list(items, limit=8) -> str:
 
 def _from_problems(src: SourceFile, g: Grammar, problems, rule: str) -> list[Diagnostic]:
     out: list[Diagnostic] = []
+    nm = Names(src.root)
     merged: dict = {}   # (element, kind) -> problems, for several bad attributes on one element
     for p in problems:
         if p.kind == rng_derivative.ATTRIBUTE_NOT_ALLOWED:
@@ -294,56 +342,57 @@ def _from_problems(src: SourceFile, g: Grammar, problems, rule: str) -> list[Dia
     ends = None
     for p in problems:
         el = p.node
-        name = etree.QName(el).localname
+        name = nm.of(el)
         parent = el.getparent()
-        pname = etree.QName(parent).localname if parent is not None else None
+        pname = nm.of(parent) if parent is not None else None
+        expected = nm.labels(p.expected, el)
         hint = ""
         if p.kind == rng_derivative.ELEMENT_NOT_ALLOWED:
             if parent is None:
                 text = f"the root element <{name}> is not one this schema accepts"
-                hint = f"expected: {_fmt_list(p.expected)}"
+                hint = f"expected: {_fmt_list(expected)}"
             elif p.missing:
                 text = (f"element <{name}> is not allowed yet inside <{pname}>: "
                         f"a required element is missing before it")
-                hint = f"expected first: {_fmt_list(p.missing)}"
-            elif not p.anywhere and name in g.allowed(pname)[0]:
+                hint = f"expected first: {_fmt_list(nm.labels(p.missing, el))}"
+            elif not p.anywhere and etree.QName(el).namespace == etree.QName(parent).namespace \
+                    and etree.QName(el).localname in g.allowed(etree.QName(parent).localname)[0]:
                 text = (f"element <{name}> is not allowed at this position inside <{pname}> "
                         f"(wrong order or too many)")
-                hint = f"allowed at this position: {_fmt_list(p.expected)}"
+                hint = _content_hint(expected, p.text_allowed, "allowed at this position: ")
                 if p.end_allowed:
-                    hint += f" (or nothing more: <{pname}> may end here)" if p.expected else \
+                    hint += f" (or nothing more: <{pname}> may end here)" if expected else \
                         f" (<{pname}> must end here)"
             else:
                 text = f"element <{name}> is not allowed inside <{pname}>"
-                close = difflib.get_close_matches(name, p.expected, n=1, cutoff=0.75)
+                close = [c for c in difflib.get_close_matches(name, expected, n=1, cutoff=0.75)
+                         if c.split(":")[-1] != etree.QName(el).localname]
                 hint = (f"did you mean <{close[0]}>? " if close else "") + \
-                    f"allowed here: {_fmt_list(p.expected)}"
+                    _content_hint(expected, p.text_allowed)
         elif p.kind == rng_derivative.ELEMENT_INCOMPLETE:
-            if len(p.expected) == 1:
-                text = f"element <{p.expected[0]}> is required here but missing (inside <{name}>)"
+            if len(expected) == 1:
+                text = f"element <{expected[0]}> is required here but missing (inside <{name}>)"
             else:
                 text = f"a required child element is missing (inside <{name}>)"
-            hint = f"expected {'one of ' if len(p.expected) > 1 else ''}{_fmt_list(p.expected)}" + \
+            hint = f"expected {'one of ' if len(expected) > 1 else ''}{_fmt_list(expected)}" + \
                 (" or text" if p.text_allowed else "") + f" before the end of <{name}>"
         elif p.kind == rng_derivative.ATTRIBUTE_NOT_ALLOWED:
             if el in done_attr:
                 continue
             done_attr.add(el)
             wrong = [q.attribute for q in merged[el]]
-            allowed = p.expected
             text = (f"attribute{'s' if len(wrong) > 1 else ''} "
                     f"{', '.join('@' + w for w in wrong)} not allowed on <{name}>")
-            close = difflib.get_close_matches(wrong[0], allowed, n=1, cutoff=0.75)
+            close = difflib.get_close_matches(wrong[0], expected, n=1, cutoff=0.75)
             hint = (f"did you mean @{close[0]}? " if close else "") + \
-                f"<{name}> allows: {_fmt_attrs(allowed)}"
+                f"<{name}> allows: {_fmt_attrs(expected)}"
         elif p.kind == rng_derivative.ATTRIBUTE_MISSING:
-            req = p.expected
-            if len(req) == 1:
-                text = f"<{name}> lacks the required attribute @{req[0]}"
+            if len(expected) == 1:
+                text = f"<{name}> lacks the required attribute @{expected[0]}"
             else:
                 text = f"<{name}> lacks a required attribute"
-            hint = f"add {_or_list(['@' + r for r in req])}" if req else \
-                f"<{name}> allows: {_fmt_attrs(g.allowed(name)[1])}"
+            hint = f"add {_or_list(['@' + r for r in expected])}" if expected else \
+                f"<{name}> allows: {_fmt_attrs(g.allowed(etree.QName(el).localname)[1])}"
         elif p.kind == rng_derivative.ATTRIBUTE_VALUE:
             text = f"attribute @{p.attribute}=\"{p.value}\" on <{name}> has a value the schema does not allow"
             allowed = f"allowed: {_or_list(p.expected)}" if p.expected else ""
@@ -366,7 +415,7 @@ def _from_problems(src: SourceFile, g: Grammar, problems, rule: str) -> list[Dia
         elif p.kind == rng_derivative.TEXT_NOT_ALLOWED:
             v = " ".join((p.value or "").split())
             text = f"text is not allowed inside <{name}> (\"{v[:40]}{'…' if len(v) > 40 else ''}\")"
-            hint = f"<{name}> may contain only elements here: {_fmt_list(p.expected)}"
+            hint = _content_hint(expected, False, f"<{name}> may contain only elements here: ")
         else:
             text = p.detail or p.kind
         if p.kind == rng_derivative.ELEMENT_INCOMPLETE:
@@ -415,6 +464,7 @@ def _from_libxml2(src: SourceFile, schema: "CompiledSchema", entries, rule: str)
         if kind == "unexpected":
             reported_unexpected.add((line, m.group(1)))
     attr_elements_done: set = set()
+    nm = Names(src.root)
     for line, message, kind, m in parsed:
         g = schema.grammar
         hint = ""
@@ -431,13 +481,15 @@ def _from_libxml2(src: SourceFile, schema: "CompiledSchema", entries, rule: str)
             parent = el.getparent()
             pname = etree.QName(parent).localname if parent is not None else "(document)"
             allowed = g.allowed(pname)[0] if parent is not None else ()
-            if name in allowed:
-                text = (f"element <{name}> is not allowed at this position inside <{pname}> "
+            label, plabel = nm.of(el), (nm.of(parent) if parent is not None else pname)
+            same_ns = parent is not None and etree.QName(el).namespace == etree.QName(parent).namespace
+            if name in allowed and same_ns:
+                text = (f"element <{label}> is not allowed at this position inside <{plabel}> "
                         f"(wrong order or too many)")
-                hint = f"<{pname}> may contain: {_fmt_list(allowed)}"
+                hint = f"<{plabel}> may contain: {_fmt_list(allowed)}"
             else:
-                text = f"element <{name}> is not allowed inside <{pname}>"
-                close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
+                text = f"element <{label}> is not allowed inside <{plabel}>"
+                close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75) if same_ns else []
                 hint = (f"did you mean <{close[0]}>? " if close else "") + \
                     f"allowed here: {_fmt_list(allowed)}"
         elif kind == "extra":

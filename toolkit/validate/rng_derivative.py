@@ -86,9 +86,11 @@ def nc_contains(nc, ns: str, local: str) -> bool:
 
 
 def _label(ns: str, local: str, attribute: bool = False) -> str:
+    """A name as messages need it: xml:id, a local name in no namespace, else {uri}local (the
+    message writes it with the document's own prefix for that namespace: relaxng.Names)."""
     if ns == XML_NS:
         return "xml:" + local
-    return local
+    return f"{{{ns}}}{local}" if ns else local
 
 
 def nc_labels(nc, attribute: bool = False) -> list[str]:

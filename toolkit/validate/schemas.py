@@ -8,6 +8,7 @@ published schemas come from the schema cache (schema_cache.py). Nothing else is 
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -90,6 +91,27 @@ def _local(base: Path, ref: str) -> Path:
     return (base / unquote(ref)).resolve()
 
 
+# Folders named on the command line outside the edition (a file's own folder, or the folder
+# given): each is the root of its files' schemas (set by validator.confine_reads).
+_own_roots: tuple[str, ...] = ()
+
+
+def set_own_roots(folders) -> None:
+    global _own_roots
+    _own_roots = tuple(os.path.realpath(f) for f in folders)
+
+
+def own_root(path: Path) -> str | None:
+    """The folder a file named outside the edition reads its schemas from; None for the
+    edition's files."""
+    real = os.path.realpath(path)
+    return next((r for r in sorted(_own_roots, key=len, reverse=True) if _inside(real, r)), None)
+
+
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
 class SchemaResolver:
     def __init__(self, config: Config, cli_rng: Path | None = None, cli_sch: list[Path] | None = None):
         self.config = config
@@ -111,24 +133,27 @@ class SchemaResolver:
             return Path(unquote(parts.path))
         return (from_file.parent / unquote(href)).resolve()
 
-    def configured(self) -> list[SchemaRef]:
-        """The schemas the command line or edition.toml give for every file."""
+    def configured(self, edition: bool = True) -> list[SchemaRef]:
+        """The schemas the command line or edition.toml give for every file (only the command
+        line's for a file outside the edition: edition=False)."""
         refs: list[SchemaRef] = []
         if self.cli_rng:
             refs.append(SchemaRef(kind_of(str(self.cli_rng)) or "rng", str(self.cli_rng), self.cli_rng,
                                   origin="cli"))
-        elif self.config.schema:
+        elif self.config.schema and edition:
             p = self.config.resolve(self.config.schema)
             refs.append(SchemaRef(kind_of(self.config.schema) or "rng", self.config.schema, p, origin="config"))
         if self.cli_sch:
             refs += [SchemaRef("sch", str(p), p, origin="cli") for p in self.cli_sch]
-        elif self.config.schematron:
+        elif self.config.schematron and edition:
             refs += [SchemaRef("sch", s, self.config.resolve(s), origin="config")
                      for s in self.config.schematron]
         return refs
 
     def for_file(self, src: SourceFile) -> list[SchemaRef]:
-        refs = self.configured()
+        own = own_root(src.path) if _own_roots else None
+        # a file named outside the edition: its own xml-model, not the edition's schemas
+        refs = self.configured(edition=own is None)
         have_grammar = any(r.grammar for r in refs)
         have_sch = any(r.kind == "sch" for r in refs)
         if src.tree is None:
@@ -155,7 +180,7 @@ class SchemaResolver:
         for r in refs:
             if r.origin != "cli" and r.path is not None and r.tei is None:
                 # (a schema named on the command line is the user's choice; the cache is the toolkit's)
-                r.refused = refusal(r.path)
+                r.refused = refusal(r.path, own)
         return refs
 
     def _ref(self, kind: str, href: str, src: SourceFile, line: int, origin: str) -> SchemaRef:
@@ -182,12 +207,17 @@ class SchemaResolver:
         return out[:1]
 
 
-def refusal(path: Path) -> str:
+def refusal(path: Path, own: str | None = None) -> str:
     """Why a schema file is not read, or "": it must be a regular file inside the edition (or
     the toolkit's own resources) — an xml-model in an untrusted file may name /dev/zero or a
-    file of the user's."""
-    import os
+    file of the user's. For a file named outside the edition (`own`: its folder), inside that
+    folder."""
     import stat as st_
+    if own is not None:
+        real = os.path.realpath(path)
+        if not _inside(real, own):
+            return (f"it lies outside {own} ({real}): a file named outside the edition reads "
+                    f"schemas only from its own folder (or the folder given)")
     real = outside_roots(path)
     if real is not None:
         return f"it lies outside the edition ({real}), and the toolkit reads no file there"

@@ -103,7 +103,7 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
         from .staged import validate_staged
         return validate_staged(config.root, config_path=config.path, schema=schema,
                                schematron=schematron, authority=authority, progress=progress)
-    confine_reads(config, paths)
+    confine_reads(config, paths, [schema, *(schematron or [])])
     if paths:
         targets = expand_paths(paths, config)
     else:
@@ -179,20 +179,21 @@ def _prefetch(targets: list[Path]) -> None:
                 pass
 
 
-def confine_reads(config: Config, paths: list[Path] | None) -> None:
+def confine_reads(config: Config, paths: list[Path] | None, chosen=()) -> None:
     """Schemas and the files they include are read only inside the edition's folder, or the git
     repository holding it (and the toolkit's own): an xml-model in a pull request must not make
-    CI read /dev/zero or a file of the machine's. Files named on the command line outside the edition are the user's own
-    choice, and so are their schemas: no limit then (docs/security.md)."""
+    CI read /dev/zero or a file of the machine's. A file named on the command line outside the
+    edition reads its schemas from its own folder (the folder given, for a folder), and schemas
+    named by --schema / --schematron are read where they are (docs/security.md)."""
+    from ..config import repository_top
     from ..xmlsafe import set_read_roots
-    root = config.root
-    if paths and not all(canon(p).is_relative_to(canon(root)) for p in paths):
-        set_read_roots(None)
-    else:
-        from ..config import repository_top
-        set_read_roots([root, *repository_top(root)])
-
-
+    from .schemas import set_own_roots
+    root = canon(config.root)
+    own = [canon(p) if p.is_dir() else canon(p).parent
+           for p in paths or [] if not canon(p).is_relative_to(root)]
+    set_own_roots(own)
+    chosen = [canon(c).parent for c in chosen if c is not None]
+    set_read_roots([config.root, *repository_top(config.root), *own, *chosen])
 
 
 def _drop_restatements(diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -494,4 +495,42 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         # Duplicate ids across the files of an edition (one with edition.toml): an ad hoc set of
         # files is not an edition, and corpora often repeat ids from file to file by design.
         diags += references.duplicate_ids(edition(), targets)
+    # (a file deleted yet still named is not broken: each document pointing into it is told)
+    broken = {k: src for k, src in parsed.items()
+              if not src.ok and not any(d.rule == "file.missing" for d in src.diagnostics)}
+    if broken:
+        diags = _pointers_into_broken_files(diags, broken, parsed, targets)
     return diags, applied
+
+
+_UNRESOLVED = re.compile(r"/@[\w:.-]+ '([^']*)' points to nothing")
+
+
+def _pointers_into_broken_files(diags: list[Diagnostic], broken: dict, parsed: dict,
+                                targets: list[Path]) -> list[Diagnostic]:
+    """Pointers into a file that could not be read are not each an error ("no file X in the
+    edition", once per pointer): they go, and the broken file's own error stands for them,
+    shown even when that file is not among those checked, with one note counting them."""
+    from urllib.parse import unquote
+    from .schema_cache import note
+    by_display = {src.display: k for k, src in parsed.items()}
+    skipped: dict[Path, int] = {}
+    out = []
+    for d in diags:
+        m = _UNRESOLVED.search(d.message) if d.rule == "ref.resolves" else None
+        here = by_display.get(d.path)
+        if m and here is not None and "#" in m.group(1):
+            file_part = unquote(m.group(1).split("#", 1)[0])
+            into = canon(here.parent / file_part) if file_part else None
+            if into in broken:
+                skipped[into] = skipped.get(into, 0) + 1
+                continue
+        out.append(d)
+    checked = {canon(t) for t in targets}
+    for into, n in skipped.items():
+        src = broken[into]
+        if into not in checked:
+            out += src.diagnostics  # the reason, once, where it is
+        note(f"{n} reference{'s' if n != 1 else ''} into {src.display} "
+             f"{'were' if n != 1 else 'was'} not checked: that file could not be read (see its error)")
+    return out
