@@ -93,7 +93,7 @@ def test_text_where_nothing_is_allowed_says_so(tmp_path):
 
 # ---------------------------------------------------------------- (c) no cascade from a broken file
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _bundled_edition_with_broken_persons(tmp_path: Path) -> Path:
