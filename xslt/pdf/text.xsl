@@ -16,6 +16,9 @@
   xmlns:c="urn:x-tei-edition:classes"
   exclude-result-prefixes="#all">
 
+  <xsl:import href="../lib/lines.xsl"/>
+  <xsl:include href="sourcedoc.xsl"/>
+
   <!-- Elements laid out as blocks when they stand between blocks. -->
   <xsl:variable name="ty:containers" as="xs:string*"
     select="('body', 'front', 'back', 'div', 'div1', 'div2', 'div3', 'div4', 'div5', 'div6',
@@ -85,7 +88,7 @@
                        | tei:titlePage | tei:docTitle | tei:argument | tei:epigraph">
     <xsl:apply-templates/>
   </xsl:template>
-  <xsl:template match="tei:teiHeader | tei:facsimile | tei:standOff | tei:sourceDoc"/>
+  <xsl:template match="tei:teiHeader | tei:facsimile | tei:standOff"/>
   <!-- parts that are not part of the text (link groups, interpretations, spans …: the class
        not-rendered of xslt/lib/tei-classes.xml), as on the HTML page; forme work has its own rule -->
   <xsl:template match="tei:*[local-name() = $c:not-rendered][not(self::tei:fw)]" priority="1"/>
