@@ -165,3 +165,106 @@ def test_surface_root_renders_through_the_same_templates(tmp_path):
     page = lhtml.fromstring(out)
     assert [norm_text(x) for x in page.xpath(f"//*[{cls('line-text')}]")] == ["alpha", "beta", "gamma"]
     assert norm_text(page.xpath(f"//*[{cls('surface-label')}]")[0]) == "Surface 7v"
+
+
+# 11 -- drama and verse ------------------------------------------------------------------------
+PLAY = """<div type="act"><head>Act one</head>
+<stage type="setting">Night. A watchman on the roof.</stage>
+<sp who="#watch"><speaker>Watchman</speaker>
+<l n="1">I ask the gods release</l><l>from these long toils</l><l>a year of watching</l><l>on the roof</l>
+<l n="5">like a dog <stage>he sighs</stage> I lie</l><l>and know the stars</l><l>the bright lords</l>
+<l>that bring winter</l><l>and summer</l><l n="10">to <persName ref="#Zeus">Zeus</persName> and men</l>
+</sp>
+<stage type="exit">Exit Watchman.</stage>
+<sp><speaker>Chorus</speaker><l n="40">the tenth year</l><l>since the great</l></sp>
+<sp><speaker>First</speaker><l n="42" part="I">a split</l></sp>
+<sp><speaker>Second</speaker><l part="F">line</l></sp>
+</div>"""
+PLAY_IDS = ["l-1", "l-2", "l-3", "l-4", "l-5", "l-6", "l-7", "l-8", "l-9", "l-10", "l-40", "l-41", "l-42", "l-42-2"]
+POEM = "".join(f'<l n="{n}">verse {n}</l>' for n in [*range(1, 13), 20, 21, 22])
+LETTER = "<p>He wrote:</p><lg><l>an unnumbered</l><l>little poem</l></lg><lg><l>its second</l><l>stanza</l></lg>"
+
+
+@pytest.fixture(scope="module")
+def verse(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("verse")
+    write(d, "play.xml", tei("Play", body=PLAY))
+    write(d, "poem.xml", tei("Poem", body=f"<lg>{POEM}</lg>"))
+    write(d, "letter.xml", tei("Letter", body=LETTER))
+    return d
+
+
+@pytest.fixture(scope="module")
+def verse_site(verse, tmp_path_factory) -> Path:
+    return build_site(tmp_path_factory.mktemp("verse-site") / "site", sorted(verse.glob("*.xml")), search=False)
+
+
+def _lines(page):
+    return page.xpath(f"//*[{cls('tei-l')}]")
+
+
+def _shown(page) -> dict[str, str]:
+    return {x.get("id"): norm_text(x.xpath(f"./*[{cls('line-n')}]")[0]) for x in _lines(page)
+            if x.xpath(f"./*[{cls('line-n')}]")}
+
+
+def test_line_ids_follow_the_canonical_numbers(verse_site):
+    page = html_page(verse_site / "doc" / "Play.html")
+    assert [x.get("id") for x in _lines(page)] == PLAY_IDS
+    # the editor numbered some lines only: every number given is shown, no counted ones
+    assert _shown(page) == {"l-1": "1", "l-5": "5", "l-10": "10", "l-40": "40", "l-42": "42"}
+    # the number is outside the search index and after the line's words
+    n = page.xpath("//*[@id='l-5']/*[contains(@class, 'line-n')]")[0]
+    assert n.get("data-pagefind-ignore") is not None and n.getnext() is None
+
+
+def test_regular_numbering_shows_every_fifth_and_jumps(verse_site):
+    page = html_page(verse_site / "doc" / "Poem.html")
+    assert [x.get("id") for x in _lines(page)] == [f"l-{n}" for n in [*range(1, 13), 20, 21, 22]]
+    assert list(_shown(page).values()) == ["5", "10", "20"]
+
+
+def test_unnumbered_verse_keeps_counting_ids_and_shows_no_numbers(verse_site):
+    page = html_page(verse_site / "doc" / "Letter.html")
+    assert [x.get("id") for x in _lines(page)] == ["l-1", "l-2", "l-3", "l-4"]
+    assert _shown(page) == {}
+
+
+def test_speaker_and_stage_presentation(verse_site):
+    page = html_page(verse_site / "doc" / "Play.html")
+    speakers = page.xpath(f"//div[{cls('tei-sp')}]/p[{cls('tei-speaker')}]")
+    assert [norm_text(s) for s in speakers] == ["Watchman", "Chorus", "First", "Second"]
+    assert all(s.getparent().index(s) == 0 for s in speakers)  # the label opens its speech
+    blocks = page.xpath(f"//p[{cls('tei-stage')}]")
+    assert [norm_text(b) for b in blocks] == ["Night. A watchman on the roof.", "Exit Watchman."]
+    assert {"type-setting", "stage"} <= classes(blocks[0])
+    [inline] = page.xpath(f"//*[@id='l-5']/span[{cls('tei-stage')}]")
+    assert norm_text(inline) == "he sighs" and "tei-unknown" not in classes(inline)
+    css = (verse_site / "assets" / "edition.css").read_text(encoding="utf-8")
+    assert re.search(r"\.tei-stage\s*\{[^}]*font-style:\s*italic", css)
+
+
+def test_python_passage_ids_match_the_page(verse, verse_site):
+    from lxml import etree
+    from toolkit.outputs.html import cite_ids
+    for name, doc in (("play.xml", "Play"), ("poem.xml", "Poem"), ("letter.xml", "Letter")):
+        root = etree.parse(str(verse / name)).getroot()
+        want = [i for e, i in cite_ids(root).items() if etree.QName(e).localname == "l"]
+        assert want == [x.get("id") for x in _lines(html_page(verse_site / "doc" / f"{doc}.html"))], name
+
+
+def test_a_mention_in_a_numbered_line_cites_its_number(verse_site):
+    page = html_page(verse_site / "doc" / "Play.html")
+    assert norm_text(page.xpath("//*[@id='l-10']")[0]).startswith("to Zeus and men")
+
+
+@needs_pdftotext
+def test_verse_numbers_in_the_pdf(verse, tmp_path):
+    out = build_pdf([verse / "play.xml", verse / "poem.xml"], tmp_path / "pdf")
+    rows = [" ".join(r.split()) for r in pdf_text(pdf_of(out, "Play")).splitlines()]
+    assert any(r.startswith("like a dog he sighs I lie") and r.endswith(" 5") for r in rows), rows
+    assert any(r.startswith("to Zeus and men") and r.endswith(" 10") for r in rows)
+    assert any(r == "and know the stars" for r in rows)
+    rows = [" ".join(r.split()) for r in pdf_text(pdf_of(out, "Poem")).splitlines()]
+    assert [r for r in rows if r.startswith("verse ")] == [
+        f"verse {n}" + (f" {n}" if n in (5, 10, 20) else "") for n in [*range(1, 13), 20, 21, 22]]

@@ -13,4 +13,5 @@
   <xsl:include href="text/names.xsl"/>
   <xsl:include href="text/notes.xsl"/>
   <xsl:include href="text/sourcedoc.xsl"/>
+  <xsl:include href="text/verse.xsl"/>
 </xsl:stylesheet>

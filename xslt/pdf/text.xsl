@@ -129,8 +129,13 @@
   <xsl:template match="tei:lg">
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-lg'"/></xsl:call-template>
   </xsl:template>
+  <!-- a verse line, with the number the editor gave where lib/lines.xsl says it is shown -->
   <xsl:template match="tei:l">
-    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-l'"/></xsl:call-template>
+    <xsl:variable name="shown" select="f:verse-number-shown(.)"/>
+    <xsl:value-of select="if (ty:inline(.)) then '#ed-inline-block(&quot;ed-l&quot;)[' else '#ed-l['"/>
+    <xsl:apply-templates/>
+    <xsl:if test="exists($shown)"><xsl:value-of select="concat('#ed-verse-n(', ty:lit($shown), ')')"/></xsl:if>
+    <xsl:text>]</xsl:text>
   </xsl:template>
   <xsl:template match="tei:sp">
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-sp'"/></xsl:call-template>
