@@ -268,3 +268,102 @@ def test_verse_numbers_in_the_pdf(verse, tmp_path):
     rows = [" ".join(r.split()) for r in pdf_text(pdf_of(out, "Poem")).splitlines()]
     assert [r for r in rows if r.startswith("verse ")] == [
         f"verse {n}" + (f" {n}" if n in (5, 10, 20) else "") for n in [*range(1, 13), 20, 21, 22]]
+
+
+# 10 -- critical apparatus in every shape ------------------------------------------------------
+WITNESSES = ('<listWit><witness xml:id="A" n="A">Codex A</witness><witness xml:id="B" n="B">Codex B</witness>'
+             '<witness xml:id="C" n="C">Codex C</witness></listWit>')
+CRIT_BODY = """<p>Inline: the <app><lem wit="#A">quick</lem><rdg wit="#B"/></app> fox
+<app><lem>brown</lem><rdg wit="#B" xml:id="r2">browne</rdg><witDetail wit="#B" target="#r2">fol. 3r, in margin</witDetail></app> jumps.</p>
+<p>Spanned: here <anchor xml:id="a1"/>over the lazy<anchor xml:id="a2"/> dog, and there<anchor xml:id="a3"/> too.
+A noted word<anchor xml:id="n1"/> here.<note n="0848002">First same-n note.</note> And<note n="0848002">Second same-n note.</note></p>"""
+CRIT_BACK = """<back><listApp><app from="#a1" to="#a2"><rdg wit="#B">across the sleepy</rdg></app>
+<app loc="a3"><lem>there</lem><rdg wit="#C">thither</rdg></app></listApp>
+<noteGrp><note target="#n1">A note attached to the anchor.</note></noteGrp></back>"""
+
+
+@pytest.fixture(scope="module")
+def critical(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("critical")
+    write(d, "crit.xml", tei("Crit", body=CRIT_BODY, back=CRIT_BACK, extra_header=WITNESSES))
+    return d
+
+
+@pytest.fixture(scope="module")
+def critical_page(critical, tmp_path_factory):
+    site = build_site(tmp_path_factory.mktemp("critical-site") / "site", [critical / "crit.xml"], search=False)
+    return html_page(site / "doc" / "Crit.html")
+
+
+def test_empty_reading_and_wit_detail_in_html(critical_page):
+    apps = critical_page.xpath(f"//p//span[{cls('app')}]")
+    readings = [norm_text(a.xpath(f"./span[{cls('app-readings')}]")[0]) for a in apps]
+    assert readings == ["[om. B]", "[browne B (fol. 3r, in margin)]"]
+    # the detail is a note of its reading, apart from the reading's words
+    [detail] = apps[1].xpath(f".//span[{cls('rdg')}]/span[{cls('wit-detail')}]")
+    assert norm_text(detail) == "(fol. 3r, in margin)"
+    assert not critical_page.xpath(f"//*[{cls('tei-witDetail')}]")
+
+
+def test_attached_apparatus_and_notes_are_marked_at_their_anchors(critical_page):
+    for anchor, label in (("a2", "1"), ("a3", "2"), ("n1", "3")):
+        [a] = critical_page.xpath(f"//span[@id='{anchor}']")
+        sup = a.getnext()
+        assert sup.tag == "sup" and norm_text(sup) == label, anchor
+        target = sup.xpath("./a/@href")[0][1:]
+        [entry] = critical_page.xpath(f"//ol[@class='note-list']/li[@id='{target}']")
+        assert norm_text(entry.xpath("./span[@class='note-label']")[0]) == f"{label}."
+    entries = [norm_text(li) for li in critical_page.xpath("//ol[@class='note-list']/li")]
+    assert entries == ["1. over the lazy] across the sleepy B ↩", "2. there] thither C ↩",
+                       "3. A note attached to the anchor. ↩", "4. First same-n note. ↩", "5. Second same-n note. ↩"]
+    # nothing twice: the back matter no longer repeats what the notes show
+    text = norm_text(critical_page)
+    assert text.count("across the sleepy") == 1 and text.count("A note attached") == 1 and text.count("thither") == 1
+
+
+def test_note_labels_are_unique_running_numbers(critical_page):
+    labels = [norm_text(s) for s in critical_page.xpath("//sup[@class='note-ref']")]
+    assert labels == ["1", "2", "3", "4", "5"]
+    ids = critical_page.xpath("//@id")
+    assert len(ids) == len(set(ids))
+
+
+@needs_pdftotext
+def test_apparatus_in_the_pdf(critical, tmp_path):
+    out = build_pdf([critical / "crit.xml"], tmp_path / "pdf")
+    text = " ".join(pdf_text(pdf_of(out, "Crit")).split())
+    assert "Variant" not in text
+    assert "quick] om. B" in text
+    assert "brown] browne B (fol. 3r, in margin)" in text
+    assert "over the lazy] across the sleepy B" in text and "there] thither C" in text
+    assert text.count("across the sleepy") == 1 and text.count("A note attached to the anchor.") == 1
+
+
+def test_apparatus_rules_shared_by_both_outputs():
+    from xslt_support import xpath_each
+    libs = ("lib/common.xsl", "lib/apparatus.xsl")
+    t = f'xmlns="{TEI}"'
+    app = (f'<app {t}><lem wit="#A">x</lem><rdg wit="#B #C" xml:id="r1"/><rdgGrp><rdg wit="#D">y</rdg></rdgGrp>'
+           '<witDetail target="#r1">f. 2</witDetail><witDetail wit="#D">f. 9</witDetail><witDetail wit="#Z">lost?</witDetail></app>')
+    got = xpath_each("string-join(f:app-variants(.) ! ((if (f:reading-omitted(.)) then 'om.' else string(.)) "
+                     "|| ' ' || string-join(f:reading-sigla(.), ',') || ' ' || string-join(f:reading-details(.), ',')), '; ')"
+                     " || ' / ' || string-join(f:app-other-details(.), ',')", [app], imports=libs)
+    assert got == ["om. B,C f. 2; y D f. 9 / lost?"]
+    doc = (f'<TEI {t}><text><body><p>a<anchor xml:id="s"/>b c<anchor xml:id="e"/><anchor n="7"/></p></body><back>'
+           '<app from="#s" to="#e"><rdg>z</rdg></app><app loc="7"><rdg>q</rdg></app><app from="#nowhere"><rdg>k</rdg></app>'
+           '<note target="#s">n</note><note target="#p">stays</note></back></text></TEI>')
+    got = xpath_each("string-join(//(tei:app | tei:note) ! (string(f:attachment-point(.)/(@xml:id, @n)[1]) || ':' || f:spanned-text(.)), ' ')",
+                     [doc], imports=libs)
+    assert got == ["e:b c 7: : s: :"]
+
+
+def test_line_number_rules():
+    from xslt_support import xpath_each
+    libs = ("lib/common.xsl", "lib/lines.xsl")
+    t = f'xmlns="{TEI}"'
+    regular = f'<lg {t}>' + "".join(f'<l n="{n}">x</l>' for n in ["1", "2", "5", "6", "6", "7", "9a", "12", "13"]) + "</lg>"
+    partial = f'<lg {t}><l>x</l><l n="3">x</l><l>x</l><l n="7">x</l></lg>'
+    got = xpath_each("string-join(//tei:l ! (f:verse-number-shown(.), '-')[1], ' ')", [regular, partial], imports=libs)
+    assert got == ["- - 5 - - - 9a 12 -", "- 3 - 7"]
+    src = f'<surface {t}><zone><line>a</line><line n="x">b</line></zone><line>c</line><surface><line>d</line></surface></surface>'
+    assert xpath_each("string-join(//tei:line ! f:source-line-number(.), ' ')", [src], imports=libs) == ["1 x 3 1"]

@@ -21,9 +21,13 @@
          lines keep their number's state (fp:count-line) -->
     <xsl:accumulator-rule match="tei:text//tei:*[local-name() = $c:citable]"
       select="let $v := map:put($value, local-name(), (($value(local-name()), 0)[1]) + 1)
-              return if (self::tei:note and not(f:is-marginal(.)))
+              return if (self::tei:note and not(f:is-marginal(.)) and not(f:attached-elsewhere(.)))
                      then map:put($v, '#fn', (($v('#fn'), 0)[1]) + 1)
                      else if (self::tei:l) then fp:count-line($v, .) else $v"/>
+    <!-- the notes and apps shown at an anchor (lib/apparatus.xsl) count there -->
+    <xsl:accumulator-rule match="tei:text//tei:anchor[@xml:id or @n]"
+      select="let $k := count(f:attached-here(.))
+              return if ($k = 0) then $value else map:put($value, '#fn', (($value('#fn'), 0)[1]) + $k)"/>
   </xsl:accumulator>
 
   <!-- A verse line's id is "l-" + its number, so that a citation of line 1234 is #l-1234: its
