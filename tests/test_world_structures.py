@@ -367,3 +367,26 @@ def test_line_number_rules():
     assert got == ["- - 5 - - - 9a 12 -", "- 3 - 7"]
     src = f'<surface {t}><zone><line>a</line><line n="x">b</line></zone><line>c</line><surface><line>d</line></surface></surface>'
     assert xpath_each("string-join(//tei:line ! f:source-line-number(.), ' ')", [src], imports=libs) == ["1 x 3 1"]
+
+
+WORDS = """<p n="1.1"><w xml:id="w1">ahiia</w> <w xml:id="w2">thwa</w> <w xml:id="w3">athro</w><note target="#p2">A note on the paragraph it stands in stays.</note></p>"""
+WORDS_BACK = """<back><listApp><app from="#w1"><rdg wit="#A">ahiia</rdg></app>
+<app from="#w2" to="#w3"><rdg wit="#B">thwo athroi</rdg></app></listApp></back>"""
+
+
+def test_apparatus_attached_to_words(tmp_path):
+    """Double end-point attachment to words (as TEI-C's testapp2.xml): each app's marker follows
+    its last word, its note has the words as lemma; a note targeting its own paragraph stays."""
+    write(tmp_path / "src", "words.xml", tei("Words", body=WORDS.replace('<p n="1.1">', '<p n="1.1" xml:id="p2">'),
+                                              back=WORDS_BACK, extra_header=WITNESSES))
+    site = build_site(tmp_path / "site", [tmp_path / "src" / "words.xml"], search=False)
+    page = html_page(site / "doc" / "Words.html")
+    for word, label in (("w1", "1"), ("w3", "2")):
+        sup = page.xpath(f"//*[@id='{word}']")[0].getnext()
+        assert sup.tag == "sup" and norm_text(sup) == label, word
+    entries = [norm_text(li) for li in page.xpath("//ol[@class='note-list']/li")]
+    assert entries == ["1. ahiia] ahiia A ↩", "2. thwa athro] thwo athroi B ↩",
+                       "3. A note on the paragraph it stands in stays. ↩"]
+    out = build_pdf([tmp_path / "src" / "words.xml"], tmp_path / "pdf")
+    text = " ".join(pdf_text(pdf_of(out, "Words")).split())
+    assert "thwa athro] thwo athroi B" in text and text.count("thwo athroi") == 1

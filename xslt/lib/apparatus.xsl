@@ -6,11 +6,11 @@
   entry or a note attached elsewhere is shown.
 
   Attached elsewhere: an app with @from/@to (double end-point attachment) or @loc (location
-  referenced), a note with @target/@targetEnd, whose end point is an anchor of the same document
-  (by its xml:id; @loc also by the anchor's @n). It is shown there, as a note (a numbered marker
-  in the text); where it stands (a listApp in the back, a noteGrp, the standOff) it shows nothing,
-  so nothing is duplicated. Marginal notes stay beside the text. Attached to anything but an
-  anchor, an app or note stays where it stands.
+  referenced), a note with @target/@targetEnd, whose end point is an element of the document's
+  text (an anchor, a word, a line … by its xml:id; @loc also an anchor's @n) that neither holds
+  it nor lies inside it. It is shown right after that element, as a note (a numbered marker in
+  the text); where it stands (a listApp in the back, a noteGrp, the standOff) it shows nothing,
+  so nothing is duplicated. Marginal notes stay beside the text.
 -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -118,9 +118,9 @@
     <xsl:if test="($e/self::tei:app[@from or @to or @loc] or $e/self::tei:note[@target or @targetEnd][not(f:is-marginal(.))])
                   and root($e) instance of document-node()">
       <xsl:variable name="id" select="fp:end-point-ids($e)"/>
-      <xsl:variable name="point" select="(if ($id castable as xs:NCName) then id($id, root($e))[self::tei:anchor] else (),
+      <xsl:variable name="point" select="(if ($id castable as xs:NCName) then id($id, root($e)) else (),
         if ($e/self::tei:app and $e/@loc and not($e/@from or $e/@to)) then key('fp:anchor-n', $id, root($e)) else ())[1]"/>
-      <xsl:sequence select="$point[ancestor::tei:text][not(ancestor::* intersect $e)]"/>
+      <xsl:sequence select="$point[ancestor::tei:text][not(ancestor-or-self::* intersect $e)][not($e/ancestor::* intersect .)]"/>
     </xsl:if>
   </xsl:function>
 
@@ -129,7 +129,7 @@
     <xsl:sequence select="exists(f:attachment-point($e))"/>
   </xsl:function>
 
-  <!-- The apps and notes shown at an anchor, in document order. -->
+  <!-- The apps and notes shown after an element (an anchor …), in document order. -->
   <xsl:function name="f:attached-here" as="element()*">
     <xsl:param name="anchor" as="element()"/>
     <xsl:if test="root($anchor) instance of document-node() and ($anchor/@xml:id or $anchor/@n)">
@@ -138,15 +138,23 @@
     </xsl:if>
   </xsl:function>
 
+  <!-- The elements of a document that apps or notes are shown after, in document order. -->
+  <xsl:function name="f:attachment-points" as="element()*">
+    <xsl:param name="doc" as="node()?"/>
+    <xsl:sequence select="$doc//(tei:app[@from or @to or @loc] | tei:note[@target or @targetEnd])/f:attachment-point(.)"/>
+  </xsl:function>
+
   <!-- The words of the base text an app attached by @from/@to spans (its lemma when it has no
-       lem of its own): the text between the two anchors, notes left out. -->
+       lem of its own): the text from the start of its @from to the end of its end point (between
+       two anchors; a word's own text), notes and readings left out. -->
   <xsl:function name="f:spanned-text" as="xs:string">
     <xsl:param name="app" as="element()"/>
     <xsl:variable name="from" select="for $i in fp:tokens($app/@from)[1] ! replace(., '^#', '')
       return if ($i castable as xs:NCName and root($app) instance of document-node()) then id($i, root($app)) else ()"/>
     <xsl:variable name="to" select="f:attachment-point($app)"/>
-    <xsl:sequence select="if (exists($from) and exists($to) and $from &lt;&lt; $to)
-      then normalize-space(string-join($from/following::text()[. &lt;&lt; $to][not(ancestor::tei:note or ancestor::tei:rdg)], ''))
+    <xsl:sequence select="if (exists($from) and exists($to) and not($to &lt;&lt; $from))
+      then normalize-space(string-join(($from/descendant::text() | $from/following::text()[. &lt;&lt; $to] | $to/descendant::text())
+                                       [not(ancestor::tei:note or ancestor::tei:rdg)], ''))
       else ''"/>
   </xsl:function>
 </xsl:stylesheet>

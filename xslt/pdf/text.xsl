@@ -345,8 +345,10 @@
 
   <xsl:template match="tei:app[f:attached-elsewhere(.)] | tei:note[f:attached-elsewhere(.)]" priority="5"/>
 
-  <!-- an anchor: the footnotes of the apps and notes attached to it -->
-  <xsl:template match="tei:anchor">
+  <!-- an element apps or notes are attached to (an anchor, a word …): the element, then their
+       footnotes -->
+  <xsl:template match="tei:*[@xml:id or self::tei:anchor[@n]][exists(f:attached-here(.))]" priority="50">
+    <xsl:next-match/>
     <xsl:for-each select="f:attached-here(.)">
       <xsl:choose>
         <xsl:when test="self::tei:app">
@@ -410,7 +412,7 @@
   <xsl:template match="tei:pb">
     <xsl:value-of select="concat('#ed-pb(n: ', ty:lit(@n), ')')"/>
   </xsl:template>
-  <xsl:template match="tei:cb | tei:milestone | tei:handShift | tei:index | tei:fw[@type = ('catch', 'sig')]"/>
+  <xsl:template match="tei:cb | tei:milestone | tei:handShift | tei:anchor | tei:index | tei:fw[@type = ('catch', 'sig')]"/>
   <xsl:template match="tei:ref[f:safe-url(@target) and matches(@target, '^(https?|mailto):')]">
     <xsl:value-of select="concat('#ed-link(', ty:lit(f:safe-url(@target)), ')[')"/>
     <xsl:apply-templates/>

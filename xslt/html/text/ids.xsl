@@ -24,8 +24,8 @@
               return if (self::tei:note and not(f:is-marginal(.)) and not(f:attached-elsewhere(.)))
                      then map:put($v, '#fn', (($v('#fn'), 0)[1]) + 1)
                      else if (self::tei:l) then fp:count-line($v, .) else $v"/>
-    <!-- the notes and apps shown at an anchor (lib/apparatus.xsl) count there -->
-    <xsl:accumulator-rule match="tei:text//tei:anchor[@xml:id or @n]"
+    <!-- the notes and apps shown after an element (lib/apparatus.xsl) count at its end -->
+    <xsl:accumulator-rule match="tei:text//tei:*[@xml:id or self::tei:anchor[@n]]" phase="end"
       select="let $k := count(f:attached-here(.))
               return if ($k = 0) then $value else map:put($value, '#fn', (($value('#fn'), 0)[1]) + $k)"/>
   </xsl:accumulator>

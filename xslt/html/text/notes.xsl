@@ -56,12 +56,12 @@
     <xsl:sequence select="string(f:footnote-number($note))"/>
   </xsl:function>
 
-  <!-- The labels of the notes and apps shown at an anchor (lib/apparatus.xsl, f:attached-here),
-       in order: the running numbers after the notes before it. -->
+  <!-- The labels of the notes and apps shown after an element (lib/apparatus.xsl,
+       f:attached-here), in order: the running numbers after the notes up to its end. -->
   <xsl:function name="fp:attached-labels" as="xs:string*">
     <xsl:param name="anchor" as="element()"/>
     <xsl:variable name="items" select="f:attached-here($anchor)"/>
-    <xsl:variable name="upto" select="($anchor/accumulator-before('fp:counts')('#fn'), count($items))[1]"/>
+    <xsl:variable name="upto" select="($anchor/accumulator-after('fp:counts')('#fn'), count($items))[1]"/>
     <xsl:sequence select="for $i in 1 to count($items) return string($upto - count($items) + $i)"/>
   </xsl:function>
 
@@ -74,8 +74,9 @@
     <xsl:sequence select="(f:cite-id($item), if ($gen = $fp:generated-like-ids) then $gen || '-n' else $gen)[1]"/>
   </xsl:function>
 
-  <!-- An anchor with notes or apps attached: the anchor, then their markers -->
-  <xsl:template match="tei:anchor[exists(f:attached-here(.))]" mode="m:text" priority="2">
+  <!-- An element with notes or apps attached (an anchor, a word …): the element, then their
+       markers -->
+  <xsl:template match="tei:*[@xml:id or self::tei:anchor[@n]][exists(f:attached-here(.))]" mode="m:text" priority="50">
     <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
     <xsl:next-match/>
     <xsl:variable name="labels" select="fp:attached-labels(.)"/>
@@ -111,11 +112,15 @@
     <!-- the notes in the order of their markers: those where they stand, and at each anchor the
          notes and apps attached to it (lib/apparatus.xsl) -->
     <xsl:variable name="doc" select="if (exists($notes)) then root($notes[1]) else if (. instance of node()) then root(.) else ()"/>
-    <xsl:variable name="anchors" select="$doc//tei:text//tei:anchor[@xml:id or @n][exists(f:attached-here(.))]"/>
+    <xsl:variable name="points" select="f:attachment-points($doc)"/>
     <xsl:variable name="entries" as="element()*">
-      <xsl:for-each select="$notes[not(f:attached-elsewhere(.))] | $anchors">
+      <!-- by label: a note inside an element comes before the notes shown after it -->
+      <xsl:for-each select="$notes[not(f:attached-elsewhere(.))] | $points">
+        <xsl:sort select="if (. intersect $points) then xs:integer(fp:attached-labels(.)[1]) else f:footnote-number(.)"/>
         <xsl:choose>
-          <xsl:when test="self::tei:anchor">
+          <xsl:when test=". intersect $points">
+            <!-- a note that others are attached to: its own entry first -->
+            <xsl:if test=". intersect $notes and not(f:attached-elsewhere(.))"><xsl:call-template name="fp:note-entry"/></xsl:if>
             <xsl:variable name="labels" select="fp:attached-labels(.)"/>
             <xsl:for-each select="f:attached-here(.)">
               <xsl:variable name="i" select="position()"/>
