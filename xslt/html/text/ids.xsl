@@ -16,7 +16,7 @@
   exclude-result-prefixes="#all">
 
   <!-- One map per node: element name → how many of that name so far (inside tei:text). -->
-  <xsl:accumulator name="fp:counts" as="map(xs:string, xs:anyAtomicType)" initial-value="map{}">
+  <xsl:accumulator name="fp:counts" as="map(xs:string, xs:integer)" initial-value="map{}">
     <!-- footnote-style notes also count under '#fn', the running number of their labels; verse
          lines keep their number's state (fp:count-line) -->
     <xsl:accumulator-rule match="tei:text//tei:*[local-name() = $c:citable]"
@@ -36,20 +36,31 @@
        text), a second or later part of a split line (part="M" or "F") keeps the number of the
        line it continues; the second line with the same number (poems restarting at 1, split
        lines) gets "-2", the third "-3" … Keys: '#l-last' the last integer number, 'l#N' how many
-       lines had number N, '#l-id' the current line's id. toolkit/outputs/html.py, cite_ids. -->
-  <xsl:function name="fp:count-line" as="map(xs:string, xs:anyAtomicType)">
-    <xsl:param name="v" as="map(xs:string, xs:anyAtomicType)"/>
+       lines had number N. toolkit/outputs/html.py, cite_ids. -->
+  <xsl:function name="fp:count-line" as="map(xs:string, xs:integer)">
+    <xsl:param name="v" as="map(xs:string, xs:integer)"/>
     <xsl:param name="l" as="element()"/>
     <xsl:variable name="n" select="normalize-space($l/@n)"/>
-    <xsl:variable name="last" select="xs:integer(($v('#l-last'), 0)[1])"/>
+    <xsl:variable name="last" select="($v('#l-last'), 0)[1]"/>
     <xsl:variable name="continued" select="$n = '' and normalize-space($l/@part) = ('M', 'F') and map:contains($v, '#l-last')"/>
-    <xsl:variable name="number" select="if ($n != '') then $n else if ($continued) then string($last) else string($last + 1)"/>
-    <xsl:variable name="token" select="replace($number, '[^A-Za-z0-9._\-]+', '_')"/>
-    <xsl:variable name="occ" select="xs:integer(($v('l#' || $token), 0)[1]) + 1"/>
-    <xsl:sequence select="map:merge((map{
-      '#l-last': if ($n castable as xs:integer) then xs:integer($n) else if ($n = '' and not($continued)) then $last + 1 else $last,
-      'l#' || $token: $occ,
-      '#l-id': 'l-' || $token || (if ($occ gt 1) then '-' || $occ else '')}, $v), map{'duplicates': 'use-first'})"/>
+    <xsl:variable name="new-last" select="if ($n castable as xs:integer) then xs:integer($n) else if ($n = '' and not($continued)) then $last + 1 else $last"/>
+    <xsl:variable name="token" select="fp:line-token(if ($n != '') then $n else string($new-last))"/>
+    <xsl:sequence select="map:put(map:put($v, '#l-last', $new-last), 'l#' || $token, ($v('l#' || $token), 0)[1] + 1)"/>
+  </xsl:function>
+
+  <xsl:function name="fp:line-token" as="xs:string">
+    <xsl:param name="number" as="xs:string"/>
+    <xsl:sequence select="replace($number, '[^A-Za-z0-9._\-]+', '_')"/>
+  </xsl:function>
+
+  <!-- a verse line's id from the state after it (fp:count-line) -->
+  <xsl:function name="fp:line-id" as="xs:string">
+    <xsl:param name="l" as="element()"/>
+    <xsl:variable name="v" select="$l/accumulator-before('fp:counts')"/>
+    <xsl:variable name="n" select="normalize-space($l/@n)"/>
+    <xsl:variable name="token" select="fp:line-token(if ($n != '') then $n else string($v('#l-last')))"/>
+    <xsl:variable name="occ" select="$v('l#' || $token)"/>
+    <xsl:sequence select="'l-' || $token || (if ($occ gt 1) then '-' || $occ else '')"/>
   </xsl:function>
 
   <!-- The HTML id of a TEI xml:id: itself, unless it is one of the page's own ids, starts with a
@@ -75,7 +86,7 @@
       <xsl:when test="$e/self::tei:* and local-name($e) = $c:citable and $e/ancestor::tei:text">
         <!-- a generated id that an element's own xml:id already gives on the page gets "-n"
              (toolkit/build/html.py, cite_ids, the same) -->
-        <xsl:variable name="gen" select="if ($e/self::tei:l) then string($e/accumulator-before('fp:counts')('#l-id'))
+        <xsl:variable name="gen" select="if ($e/self::tei:l) then fp:line-id($e)
           else concat(local-name($e), '-', $e/accumulator-before('fp:counts')(local-name($e)))"/>
         <xsl:sequence select="if ($gen = $fp:generated-like-ids) then concat($gen, '-n') else $gen"/>
       </xsl:when>
