@@ -390,3 +390,45 @@ def test_apparatus_attached_to_words(tmp_path):
     out = build_pdf([tmp_path / "src" / "words.xml"], tmp_path / "pdf")
     text = " ".join(pdf_text(pdf_of(out, "Words")).split())
     assert "thwa athro] thwo athroi B" in text and text.count("thwo athroi") == 1
+
+
+def test_incremental_build_equals_full_build(tmp_path):
+    """Edits to verse numbers, a transcription's names and an attached apparatus: the
+    incremental build gives the same site as a fresh full build (the entity pages' passage links
+    to #l-… and to the transcription included)."""
+    from test_html import _site_files, build_edition
+    root = tmp_path / "ed"
+    shutil.copytree(REPO / "tei", root / "tei")
+    shutil.copytree(REPO / "schema", root / "schema")
+    shutil.copy(REPO / "edition.toml", root / "edition.toml")
+    tei_dir = root / "tei"
+    write(tei_dir, "doc-play.xml", tei("Play", body=PLAY.replace('ref="#Zeus"', 'ref="persons.xml#stalin"')))
+    write(tei_dir, "doc-crit.xml", tei("Crit", body=CRIT_BODY, back=CRIT_BACK, extra_header=WITNESSES))
+    write(tei_dir, "doc-source.xml", tei("Source", text=False, after_text=SOURCEDOC))
+    out = root / "output" / "html"
+    assert build_edition(out, root).ok
+
+    def edit(name, old, new):
+        f = tei_dir / name
+        s = f.read_text(encoding="utf-8")
+        assert old in s, (name, old)
+        f.write_text(s.replace(old, new, 1), encoding="utf-8")
+
+    steps = [
+        ("renumbered line", lambda: edit("doc-play.xml", '<l n="10">', '<l n="12">')),
+        ("name in a transcription", lambda: edit("doc-source.xml", "<persName>Anna Weber</persName>",
+                                                 '<persName ref="persons.xml#smirnov">Smirnov</persName>')),
+        ("attached reading", lambda: edit("doc-crit.xml", "across the sleepy", "across the drowsy")),
+    ]
+    for i, (what, step) in enumerate(steps):
+        step()
+        assert build_edition(out, root).ok, what
+        fresh = tmp_path / f"fresh-{i}"
+        assert build_edition(fresh, root, full=True).ok
+        a, b = _site_files(out), _site_files(fresh)
+        assert sorted(a) == sorted(b), what
+        assert [k for k in a if a[k] != b[k]] == [], what
+    entity = next((out / "entity").glob("stalin*.html")).read_text(encoding="utf-8")
+    assert "Play.html#l-12" in entity, re.findall(r'href="[^"]*Play[^"]*"', entity)
+    entity = next((out / "entity").glob("smirnov*.html")).read_text(encoding="utf-8")
+    assert "Source.html" in entity
