@@ -211,11 +211,14 @@ def test_teic_apparatus(corpora):
     p = _page(corpora / "doc" / "testapp.html").xpath(f"//span[{_cls('app')}]/..")[0]
     assert re.search(r"blood and butchery \[bûchers \S+\]\.", _text(p)), _text(p)
     assert _without(p, "//*[@data-pagefind-ignore]").endswith("by blood and butchery.")
+    # its 72 apps are attached to words by @from (double end-point): each is a marker after its
+    # word and a note "word] readings" (issue #12; tests/test_world_structures.py)
     page = _page(corpora / "doc" / "testapp2.html")
-    apps = page.xpath(f"//span[{_cls('app')}]")
-    assert len(apps) == 72 and all(len(a.xpath("./span[@class='lem']")) == 1 for a in apps)
-    assert "paouruiiē [paouruiiō F2; paōiriiō J2; paouriiē M1]" in _text(page)
-    assert "[ϑβā F2 M1; om. J2]" in _text(page)
+    entries = [_text(li) for li in page.xpath("//ol[@class='note-list']/li")]
+    assert len(entries) == 72 and len(page.xpath("//sup[@class='note-ref']")) == 72
+    assert all(len(li.xpath("./span[@class='lem']")) == 1 for li in page.xpath("//ol[@class='note-list']/li"))
+    assert any("paouruiiē] paouruiiē Pt4; paouruiiō F2; paōiriiō J2; paouriiē M1" in e for e in entries)
+    assert any("ϑβā] ϑβā Pt4; ϑβā F2 M1; om. J2" in e for e in entries)
 
 
 @needs_shared

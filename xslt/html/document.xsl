@@ -31,16 +31,19 @@
     <xsl:variable name="title-el" select="f:title-element($header)"/>
     <xsl:variable name="title" select="($doc/@title, string($tei/@xml:id), 'Untitled document')[normalize-space()][1]"/>
     <xsl:variable name="texts" select="$tei//tei:text[not(ancestor::tei:text)]"/>
+    <!-- embedded transcriptions (sourceDoc; or the root itself when it is a sourceDoc or surface):
+         text/sourcedoc.xsl, in a section of their own -->
+    <xsl:variable name="transcriptions" select="f:transcriptions($tei)"/>
     <xsl:variable name="abstract" select="$header/tei:profileDesc/tei:abstract[normalize-space()]"/>
     <!-- the switch is offered when anything shown in two readings is on the page: the text, the
          title or the summary -->
-    <xsl:variable name="has-views" select="exists(($texts, $title-el, $abstract)//(tei:choice | tei:del | tei:lb | tei:surplus))"/>
+    <xsl:variable name="has-views" select="exists(($texts, $transcriptions, $title-el, $abstract)//(tei:choice | tei:del | tei:lb | tei:surplus))"/>
     <!-- the text's language: its own, the document's, else the header's first langUsage language -->
     <!-- the first of them HTML can use ("und" or "x-foo" falls through to the next) -->
     <xsl:variable name="lang" select="(for $l in ($texts[1]/@xml:lang, $tei/@xml:lang, $header/tei:profileDesc/tei:langUsage/tei:language/@ident) return f:lang($l))[1]"/>
     <xsl:variable name="backs" select="$texts/tei:back[normalize-space() or *]"/>
     <xsl:variable name="mentioned" as="element(entity)*">
-      <xsl:for-each-group select="($header, $texts)//*[@ref or @key]/f:entities-of(.)[@page]" group-by="@id">
+      <xsl:for-each-group select="($header, $texts, $transcriptions)/descendant-or-self::*[@ref or @key]/f:entities-of(.)[@page]" group-by="@id">
         <xsl:sequence select="current-group()[1]"/>
       </xsl:for-each-group>
     </xsl:variable>
@@ -129,6 +132,7 @@
             </nav>
           </xsl:if>
 
+          <xsl:if test="exists($texts) or empty($transcriptions)">
           <section class="text-section" aria-labelledby="text-heading">
             <div class="text-heading-row">
               <h2 id="text-heading">Text</h2>
@@ -147,6 +151,17 @@
               <xsl:apply-templates select="$texts" mode="m:text"/>
             </div>
           </section>
+          </xsl:if>
+
+          <xsl:if test="exists($transcriptions)">
+            <section class="transcription-section" aria-labelledby="transcription-heading">
+              <h2 id="transcription-heading">Transcription</h2>
+              <div class="text transcription">
+                <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+                <xsl:apply-templates select="$transcriptions" mode="m:text"/>
+              </div>
+            </section>
+          </xsl:if>
 
           <!-- the text's back (lists of names, appendices): after the text, not inside it -->
           <xsl:if test="exists($backs)">

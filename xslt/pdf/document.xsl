@@ -68,9 +68,15 @@
     <xsl:choose>
       <xsl:when test="self::tei:TEI or tei:text">
         <xsl:apply-templates select="tei:text"/>
+        <xsl:apply-templates select="f:transcriptions(.)"/>
       </xsl:when>
       <xsl:when test="self::tei:teiCorpus">
         <xsl:apply-templates select="tei:TEI/tei:text"/>
+        <xsl:apply-templates select="f:transcriptions(.)"/>
+      </xsl:when>
+      <!-- a sourceDoc or a surface as the root: its transcription (pdf/sourcedoc.xsl) -->
+      <xsl:when test="exists(f:transcriptions(.))">
+        <xsl:apply-templates select="f:transcriptions(.)"/>
       </xsl:when>
       <xsl:otherwise>
         <!-- not TEI at all: print whatever it contains -->

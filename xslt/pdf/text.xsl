@@ -16,6 +16,10 @@
   xmlns:c="urn:x-tei-edition:classes"
   exclude-result-prefixes="#all">
 
+  <xsl:import href="../lib/lines.xsl"/>
+  <xsl:import href="../lib/apparatus.xsl"/>
+  <xsl:include href="sourcedoc.xsl"/>
+
   <!-- Elements laid out as blocks when they stand between blocks. -->
   <xsl:variable name="ty:containers" as="xs:string*"
     select="('body', 'front', 'back', 'div', 'div1', 'div2', 'div3', 'div4', 'div5', 'div6',
@@ -85,7 +89,7 @@
                        | tei:titlePage | tei:docTitle | tei:argument | tei:epigraph">
     <xsl:apply-templates/>
   </xsl:template>
-  <xsl:template match="tei:teiHeader | tei:facsimile | tei:standOff | tei:sourceDoc"/>
+  <xsl:template match="tei:teiHeader | tei:facsimile | tei:standOff"/>
   <!-- parts that are not part of the text (link groups, interpretations, spans …: the class
        not-rendered of xslt/lib/tei-classes.xml), as on the HTML page; forme work has its own rule -->
   <xsl:template match="tei:*[local-name() = $c:not-rendered][not(self::tei:fw)]" priority="1"/>
@@ -126,8 +130,13 @@
   <xsl:template match="tei:lg">
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-lg'"/></xsl:call-template>
   </xsl:template>
+  <!-- a verse line, with the number the editor gave where lib/lines.xsl says it is shown -->
   <xsl:template match="tei:l">
-    <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-l'"/></xsl:call-template>
+    <xsl:variable name="shown" select="f:verse-number-shown(.)"/>
+    <xsl:value-of select="if (ty:inline(.)) then '#ed-inline-block(&quot;ed-l&quot;)[' else '#ed-l['"/>
+    <xsl:apply-templates/>
+    <xsl:if test="exists($shown)"><xsl:value-of select="concat('#ed-verse-n(', ty:lit($shown), ')')"/></xsl:if>
+    <xsl:text>]</xsl:text>
   </xsl:template>
   <xsl:template match="tei:sp">
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-sp'"/></xsl:call-template>
@@ -302,19 +311,62 @@
     </xsl:for-each>
     <xsl:text>])</xsl:text>
   </xsl:template>
+  <!-- The critical apparatus (the rules of lib/apparatus.xsl, as on the HTML page): the lemma in
+       the text, a footnote "lemma] reading B; om. C (fol. 3r)". An app or note attached elsewhere
+       is a footnote at its anchor and nothing where it stands. -->
   <xsl:template match="tei:app">
     <xsl:variable name="lem" select="f:app-reading(.)"/>
-    <xsl:value-of select="concat('#ed-choice(kind: ', ty:lit('rdg'), ', [')"/>
-    <xsl:apply-templates select="$lem/node()"/>
+    <xsl:value-of select="concat('#ed-app(lemma: ', ty:lit(if (exists($lem)) then f:reading-text($lem) else ''), ', [')"/>
+    <xsl:apply-templates select="$lem/node() except $lem//tei:witDetail"/>
     <xsl:text>], [</xsl:text>
-    <xsl:for-each select="fp:app-readings(.)[self::tei:rdg] except $lem">
-      <xsl:if test="position() gt 1"><xsl:text>; </xsl:text></xsl:if>
-      <xsl:apply-templates select="node()" mode="ty:margin"/>
-      <xsl:if test="@wit"><xsl:value-of select="concat(' ', ty:text(normalize-space(translate(@wit, '#', ''))))"/></xsl:if>
-    </xsl:for-each>
+    <xsl:call-template name="ty:app-readings"/>
     <xsl:text>])</xsl:text>
     <xsl:apply-templates select="tei:note"/>
   </xsl:template>
+
+  <xsl:template name="ty:app-readings">
+    <xsl:for-each select="f:app-variants(.)">
+      <xsl:if test="position() gt 1"><xsl:text>; </xsl:text></xsl:if>
+      <xsl:choose>
+        <xsl:when test="f:reading-omitted(.)"><xsl:text>#ed-om()</xsl:text></xsl:when>
+        <xsl:otherwise><xsl:apply-templates select="node() except .//tei:witDetail" mode="ty:margin"/></xsl:otherwise>
+      </xsl:choose>
+      <xsl:if test="exists(f:reading-sigla(.))"><xsl:value-of select="concat(' ', ty:text(string-join(f:reading-sigla(.), ' ')))"/></xsl:if>
+      <xsl:apply-templates select="f:reading-details(.)" mode="ty:wit-detail"/>
+    </xsl:for-each>
+    <xsl:apply-templates select="f:app-other-details(.)" mode="ty:wit-detail"/>
+  </xsl:template>
+
+  <xsl:template match="tei:witDetail" mode="ty:wit-detail">
+    <xsl:text>#ed-wit-detail[</xsl:text>
+    <xsl:apply-templates mode="ty:margin"/>
+    <xsl:text>]</xsl:text>
+  </xsl:template>
+
+  <xsl:template match="tei:app[f:attached-elsewhere(.)] | tei:note[f:attached-elsewhere(.)]" priority="5"/>
+
+  <!-- an element apps or notes are attached to (an anchor, a word …): the element, then their
+       footnotes -->
+  <xsl:template match="tei:*[@xml:id or self::tei:anchor[@n]][exists(f:attached-here(.))]" priority="50">
+    <xsl:next-match/>
+    <xsl:for-each select="f:attached-here(.)">
+      <xsl:choose>
+        <xsl:when test="self::tei:app">
+          <xsl:variable name="lem" select="f:app-lemma(.)"/>
+          <xsl:value-of select="concat('#ed-app-note(lemma: ', ty:lit(if (exists($lem)) then f:reading-text($lem) else f:spanned-text(.)), ')[')"/>
+          <xsl:call-template name="ty:app-readings"/>
+          <xsl:apply-templates select="tei:note" mode="ty:margin"/>
+          <xsl:text>]</xsl:text>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:text>#ed-note[</xsl:text>
+          <xsl:apply-templates/>
+          <xsl:text>]</xsl:text>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each>
+  </xsl:template>
+
   <xsl:template match="tei:sic | tei:orig | tei:abbr | tei:corr | tei:reg | tei:expan | tei:lem | tei:rdg">
     <xsl:apply-templates/>
   </xsl:template>

@@ -41,6 +41,7 @@ def cite_ids(root: etree._Element) -> dict:
     """element → stable id, exactly as xslt/html/text/ids.xsl computes them."""
     ids = {}
     counts: dict[str, int] = {}
+    lines: dict = {}  # the verse lines' numbering (_line_id)
     # a generated id that an element's own xml:id already gives on the page gets "-n"
     taken = {page_id(x) for x in root.xpath("//@xml:id")}
     texts = [t for t in root.iter(T + "text") if not any(a.tag == T + "text" for a in t.iterancestors())]
@@ -52,12 +53,29 @@ def cite_ids(root: etree._Element) -> dict:
             if name in CITABLE:
                 counts[name] = counts.get(name, 0) + 1
                 xid = el.get(XML_ID)
+                gen = _line_id(el, lines) if name == "l" else f"{name}-{counts[name]}"
                 if xid is not None:
                     ids[el] = page_id(xid)
                 else:
-                    gen = f"{name}-{counts[name]}"
                     ids[el] = gen + "-n" if gen in taken else gen
     return ids
+
+
+def _line_id(el, state: dict) -> str:
+    """A verse line's id, "l-" + its number (ids.xsl, fp:count-line, states the rule): its @n,
+    else numbered on from the last integer number; split lines' later parts keep the number;
+    the second line with the same number gets "-2"."""
+    n = re.sub(r"[ \t\r\n]+", " ", el.get("n") or "").strip(" ")  # XPath's normalize-space
+    continued = not n and (el.get("part") or "").strip(" \t\r\n") in ("M", "F") and "#last" in state
+    last = state.get("#last", 0)
+    number = n or str(last if continued else last + 1)
+    if re.fullmatch(r"[+-]?[0-9]+", n):
+        state["#last"] = int(n)
+    elif not n and not continued:
+        state["#last"] = last + 1
+    token = re.sub(r"[^A-Za-z0-9._-]+", "_", number)
+    occ = state[token] = state.get(token, 0) + 1
+    return f"l-{token}" + (f"-{occ}" if occ > 1 else "")
 
 
 # In the teiHeader, the element whose text is a mention's snippet: the nearest of these (the

@@ -49,10 +49,48 @@
     </xsl:element>
   </xsl:template>
 
+  <!-- A note's label: its running number on the page (never its @n: two notes may share one, and
+       labels must tell the notes apart). -->
   <xsl:function name="f:note-label" as="xs:string">
     <xsl:param name="note" as="element()"/>
-    <xsl:sequence select="if (normalize-space($note/@n)) then normalize-space($note/@n) else string(f:footnote-number($note))"/>
+    <xsl:sequence select="string(f:footnote-number($note))"/>
   </xsl:function>
+
+  <!-- The labels of the notes and apps shown after an element (lib/apparatus.xsl,
+       f:attached-here), in order: the running numbers after the notes up to its end. -->
+  <xsl:function name="fp:attached-labels" as="xs:string*">
+    <xsl:param name="anchor" as="element()"/>
+    <xsl:variable name="items" select="f:attached-here($anchor)"/>
+    <xsl:variable name="upto" select="($anchor/accumulator-after('fp:counts')('#fn'), count($items))[1]"/>
+    <xsl:sequence select="for $i in 1 to count($items) return string($upto - count($items) + $i)"/>
+  </xsl:function>
+
+  <!-- The id of the note-list entry of a note or app shown at an anchor: a note's own id
+       (f:cite-id), else "app-" / "fn-" + its label ("-n" when a TEI xml:id has it already). -->
+  <xsl:function name="fp:attached-id" as="xs:string">
+    <xsl:param name="item" as="element()"/>
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:variable name="gen" select="concat(if ($item/self::tei:app) then 'app-' else 'fn-', $label)"/>
+    <xsl:sequence select="(f:cite-id($item), if ($gen = $fp:generated-like-ids) then $gen || '-n' else $gen)[1]"/>
+  </xsl:function>
+
+  <!-- An element with notes or apps attached (an anchor, a word …): the element, then their
+       markers -->
+  <xsl:template match="tei:*[@xml:id or self::tei:anchor[@n]][exists(f:attached-here(.))]" mode="m:text" priority="50">
+    <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:next-match/>
+    <xsl:variable name="labels" select="fp:attached-labels(.)"/>
+    <xsl:for-each select="f:attached-here(.)">
+      <xsl:variable name="i" select="position()"/>
+      <xsl:variable name="id" select="fp:attached-id(., $labels[$i])"/>
+      <xsl:choose>
+        <xsl:when test="$in-link"><sup class="note-ref" id="{$id}-ref"><xsl:value-of select="$labels[$i]"/></sup></xsl:when>
+        <xsl:otherwise>
+          <sup class="note-ref"><a href="#{$id}" id="{$id}-ref" role="doc-noteref" aria-label="Note {$labels[$i]}"><xsl:value-of select="$labels[$i]"/></a></sup>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each>
+  </xsl:template>
 
   <!-- the marker in the text -->
   <xsl:template match="tei:note" mode="m:text">
@@ -71,26 +109,89 @@
   <!-- the Notes section of a page -->
   <xsl:template name="f:note-list">
     <xsl:param name="notes" as="element()*"/>
-    <xsl:if test="exists($notes)">
+    <!-- the notes in the order of their markers: those where they stand, and at each anchor the
+         notes and apps attached to it (lib/apparatus.xsl) -->
+    <xsl:variable name="doc" select="if (exists($notes)) then root($notes[1]) else if (. instance of node()) then root(.) else ()"/>
+    <xsl:variable name="points" select="f:attachment-points($doc)"/>
+    <xsl:variable name="entries" as="element()*">
+      <!-- by label: a note inside an element comes before the notes shown after it -->
+      <xsl:for-each select="$notes[not(f:attached-elsewhere(.))] | $points">
+        <xsl:sort select="if (. intersect $points) then xs:integer(fp:attached-labels(.)[1]) else f:footnote-number(.)"/>
+        <xsl:choose>
+          <xsl:when test=". intersect $points">
+            <!-- a note that others are attached to: its own entry first -->
+            <xsl:if test=". intersect $notes and not(f:attached-elsewhere(.))"><xsl:call-template name="fp:note-entry"/></xsl:if>
+            <xsl:variable name="labels" select="fp:attached-labels(.)"/>
+            <xsl:for-each select="f:attached-here(.)">
+              <xsl:variable name="i" select="position()"/>
+              <xsl:call-template name="fp:attached-entry">
+                <xsl:with-param name="label" select="$labels[$i]"/>
+              </xsl:call-template>
+            </xsl:for-each>
+          </xsl:when>
+          <xsl:otherwise><xsl:call-template name="fp:note-entry"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:if test="exists($entries)">
       <section class="notes" aria-labelledby="notes-heading">
         <h2 id="notes-heading">Notes</h2>
         <ol class="note-list">
-          <xsl:for-each select="$notes">
-            <li id="{f:cite-id(.)}" class="note{if (@type) then concat(' type-', f:slug(@type)) else ''}">
-              <span class="note-label"><xsl:value-of select="f:note-label(.)"/>. </span>
-              <xsl:if test="@type = 'editorial' or @resp">
-                <span class="note-kind">Editorial note: </span>
-              </xsl:if>
-              <xsl:apply-templates mode="m:text">
-                <xsl:with-param name="inline" tunnel="yes" select="false()"/>
-                <xsl:with-param name="in-note" tunnel="yes" select="true()"/>
-              </xsl:apply-templates>
-              <xsl:text> </xsl:text>
-              <a href="#{f:cite-id(.)}-ref" class="backlink" role="doc-backlink" aria-label="Back to the text">↩</a>
-            </li>
-          </xsl:for-each>
+          <xsl:sequence select="$entries"/>
         </ol>
       </section>
     </xsl:if>
+  </xsl:template>
+
+  <!-- the entry of a note or app shown at an anchor: an app as "lemma] readings" -->
+  <xsl:template name="fp:attached-entry">
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:variable name="id" select="fp:attached-id(., $label)"/>
+    <li id="{$id}" class="note attached{if (self::tei:app) then ' app-note' else ''}">
+      <span class="note-label"><xsl:value-of select="$label"/>. </span>
+      <xsl:choose>
+        <xsl:when test="self::tei:app">
+          <xsl:variable name="lem" select="f:app-lemma(.)"/>
+          <span class="lem">
+            <xsl:choose>
+              <xsl:when test="exists($lem)">
+                <xsl:apply-templates select="$lem/node() except $lem//tei:witDetail" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+              </xsl:when>
+              <xsl:otherwise><xsl:value-of select="f:spanned-text(.)"/></xsl:otherwise>
+            </xsl:choose>
+          </span>
+          <xsl:text>] </xsl:text>
+          <span class="app-readings"><xsl:call-template name="fp:app-readings"/></span>
+          <xsl:apply-templates select="* except (tei:lem, tei:rdg, tei:rdgGrp, tei:witDetail, tei:wit)" mode="m:text">
+            <xsl:with-param name="inline" tunnel="yes" select="true()"/>
+            <xsl:with-param name="in-note" tunnel="yes" select="true()"/>
+          </xsl:apply-templates>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:apply-templates mode="m:text">
+            <xsl:with-param name="inline" tunnel="yes" select="false()"/>
+            <xsl:with-param name="in-note" tunnel="yes" select="true()"/>
+          </xsl:apply-templates>
+        </xsl:otherwise>
+      </xsl:choose>
+      <xsl:text> </xsl:text>
+      <a href="#{$id}-ref" class="backlink" role="doc-backlink" aria-label="Back to the text">↩</a>
+    </li>
+  </xsl:template>
+
+  <!-- the entry of a note where it stands -->
+  <xsl:template name="fp:note-entry">
+    <li id="{f:cite-id(.)}" class="note{if (@type) then concat(' type-', f:slug(@type)) else ''}">
+      <span class="note-label"><xsl:value-of select="f:note-label(.)"/>. </span>
+      <xsl:if test="@type = 'editorial' or @resp">
+        <span class="note-kind">Editorial note: </span>
+      </xsl:if>
+      <xsl:apply-templates mode="m:text">
+        <xsl:with-param name="inline" tunnel="yes" select="false()"/>
+        <xsl:with-param name="in-note" tunnel="yes" select="true()"/>
+      </xsl:apply-templates>
+      <xsl:text> </xsl:text>
+      <a href="#{f:cite-id(.)}-ref" class="backlink" role="doc-backlink" aria-label="Back to the text">↩</a>
+    </li>
   </xsl:template>
 </xsl:stylesheet>

@@ -138,7 +138,7 @@
     </xsl:call-template>
   </xsl:template>
 
-  <xsl:template match="tei:addrLine | tei:titlePart | tei:speaker | tei:stage[not(ancestor::tei:p or ancestor::tei:l)]
+  <xsl:template match="tei:addrLine | tei:titlePart
                        | tei:castItem | tei:role | tei:roleDesc" mode="m:text">
     <xsl:call-template name="fp:block">
       <xsl:with-param name="name" select="'p'"/>
@@ -193,13 +193,6 @@
 
   <xsl:template match="tei:lg" mode="m:text">
     <xsl:call-template name="fp:block"><xsl:with-param name="name" select="'div'"/></xsl:call-template>
-  </xsl:template>
-
-  <xsl:template match="tei:l" mode="m:text">
-    <xsl:call-template name="fp:block">
-      <xsl:with-param name="name" select="'p'"/>
-      <xsl:with-param name="inline-content" select="true()"/>
-    </xsl:call-template>
   </xsl:template>
 
   <!-- Lists: items keep the numbers and letters the text prints; none are generated. -->

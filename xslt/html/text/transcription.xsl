@@ -150,13 +150,11 @@
 
   <!-- Critical apparatus: the lemma (lem, else the first rdg) inline, the other readings after it
        in brackets with their witnesses ("butchery [bûchers fr]"), kept out of the search index;
-       an empty reading is "om.". Readings inside rdgGrp count as the app's own. -->
+       an empty reading is "om.", a witDetail a note of its reading ("B (fol. 3r)"). Readings
+       inside rdgGrp count as the app's own. The rules are lib/apparatus.xsl's, shared with the
+       PDF. An app attached elsewhere (@from/@to, @loc) is shown at its anchor (notes.xsl). -->
   <xsl:template match="tei:app" mode="m:text">
-    <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
-    <!-- set on site pages quoting TEI text: the list of witnesses is on the document's page -->
-    <xsl:param name="page-root" tunnel="yes" as="xs:string?" select="()"/>
     <xsl:variable name="lem" select="f:app-reading(.)"/>
-    <xsl:variable name="others" select="fp:app-readings(.) except $lem"/>
     <span class="app">
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
@@ -165,55 +163,81 @@
         <span class="lem">
           <xsl:if test="$lem/@xml:id"><xsl:attribute name="id" select="f:html-id($lem/@xml:id)"/></xsl:if>
           <xsl:if test="f:lang($lem/@xml:lang)"><xsl:attribute name="lang" select="f:lang($lem/@xml:lang)"/></xsl:if>
-          <xsl:apply-templates select="$lem/node()" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+          <xsl:apply-templates select="$lem/node() except $lem//tei:witDetail" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
       </xsl:if>
-      <xsl:if test="exists($others)">
+      <xsl:if test="exists(f:app-variants(.) | f:app-other-details(.))">
         <span class="app-readings" data-pagefind-ignore="">
           <xsl:text> [</xsl:text>
-          <xsl:for-each select="$others">
-            <xsl:if test="position() gt 1"><xsl:text>; </xsl:text></xsl:if>
-            <span class="rdg">
-              <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
-              <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
-              <xsl:choose>
-                <xsl:when test="normalize-space() or *">
-                  <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
-                </xsl:when>
-                <xsl:otherwise><span class="om">om.</span></xsl:otherwise>
-              </xsl:choose>
-              <xsl:variable name="tokens" select="tokenize(normalize-space(@wit), ' ')"/>
-              <xsl:if test="exists($tokens)">
-                <xsl:variable name="rdg" select="."/>
-                <xsl:variable name="titles" select="for $t in $tokens return fp:witness-title($t, $rdg)"/>
-                <xsl:text> </xsl:text>
-                <!-- each siglum of a witness the page lists (f:witness-list) links to its entry;
-                   the tooltip is an extra for pointer users -->
-                <span class="wit">
-                  <xsl:if test="exists($titles)"><xsl:attribute name="title" select="string-join($titles, '; ')"/></xsl:if>
-                  <xsl:for-each select="$tokens">
-                    <xsl:if test="position() gt 1"><xsl:text> </xsl:text></xsl:if>
-                    <xsl:variable name="anchor" select="fp:witness-anchor(fp:witness(., $rdg))"/>
-                    <xsl:choose>
-                      <xsl:when test="exists($anchor) and not($in-link) and empty($page-root)">
-                        <a class="wit" href="#{$anchor}"><xsl:value-of select="fp:witness-siglum(., $rdg)"/></a>
-                      </xsl:when>
-                      <xsl:otherwise><xsl:value-of select="fp:witness-siglum(., $rdg)"/></xsl:otherwise>
-                    </xsl:choose>
-                  </xsl:for-each>
-                </span>
-              </xsl:if>
-            </span>
-          </xsl:for-each>
+          <xsl:call-template name="fp:app-readings"/>
           <xsl:text>]</xsl:text>
         </span>
       </xsl:if>
-      <!-- what else an app holds (notes …) besides its readings; witDetail is left out -->
+      <!-- what else an app holds (notes …) besides its readings and their details -->
       <xsl:apply-templates select="* except (tei:lem, tei:rdg, tei:rdgGrp, tei:witDetail, tei:wit)" mode="m:text">
         <xsl:with-param name="inline" tunnel="yes" select="true()"/>
       </xsl:apply-templates>
     </span>
   </xsl:template>
+
+  <!-- The readings of an app other than its lemma, "; " between them: each its text (or "om."),
+       its witnesses' sigla (links to the page's list of witnesses) and its witDetails, then the
+       app's details that belong to no variant. The context item is the app. -->
+  <xsl:template name="fp:app-readings">
+    <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
+    <!-- set on site pages quoting TEI text: the list of witnesses is on the document's page -->
+    <xsl:param name="page-root" tunnel="yes" as="xs:string?" select="()"/>
+    <xsl:for-each select="f:app-variants(.)">
+      <xsl:if test="position() gt 1"><xsl:text>; </xsl:text></xsl:if>
+      <span class="rdg">
+        <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
+        <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+        <xsl:choose>
+          <xsl:when test="f:reading-omitted(.)"><span class="om">om.</span></xsl:when>
+          <xsl:otherwise>
+            <xsl:apply-templates select="node() except .//tei:witDetail" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+          </xsl:otherwise>
+        </xsl:choose>
+        <xsl:variable name="tokens" select="fp:tokens(@wit)"/>
+        <xsl:if test="exists($tokens)">
+          <xsl:variable name="rdg" select="."/>
+          <xsl:variable name="titles" select="for $t in $tokens return fp:witness-title($t, $rdg)"/>
+          <xsl:text> </xsl:text>
+          <!-- each siglum of a witness the page lists (f:witness-list) links to its entry;
+               the tooltip is an extra for pointer users -->
+          <span class="wit">
+            <xsl:if test="exists($titles)"><xsl:attribute name="title" select="string-join($titles, '; ')"/></xsl:if>
+            <xsl:for-each select="$tokens">
+              <xsl:if test="position() gt 1"><xsl:text> </xsl:text></xsl:if>
+              <xsl:variable name="anchor" select="fp:witness-anchor(fp:witness(., $rdg))"/>
+              <xsl:choose>
+                <xsl:when test="exists($anchor) and not($in-link) and empty($page-root)">
+                  <a class="wit" href="#{$anchor}"><xsl:value-of select="fp:witness-siglum(., $rdg)"/></a>
+                </xsl:when>
+                <xsl:otherwise><xsl:value-of select="fp:witness-siglum(., $rdg)"/></xsl:otherwise>
+              </xsl:choose>
+            </xsl:for-each>
+          </span>
+        </xsl:if>
+        <xsl:apply-templates select="f:reading-details(.)" mode="fp:wit-detail"/>
+      </span>
+    </xsl:for-each>
+    <xsl:apply-templates select="f:app-other-details(.)" mode="fp:wit-detail"/>
+  </xsl:template>
+
+  <!-- a witDetail: a note of its reading, in parentheses after the sigla -->
+  <xsl:template match="tei:witDetail" mode="fp:wit-detail">
+    <xsl:text> </xsl:text>
+    <span class="wit-detail">
+      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+      <xsl:text>(</xsl:text>
+      <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+      <xsl:text>)</xsl:text>
+    </span>
+  </xsl:template>
+
+  <!-- an app or note shown at its anchor (lib/apparatus.xsl) shows nothing where it stands -->
+  <xsl:template match="tei:app[f:attached-elsewhere(.)] | tei:note[f:attached-elsewhere(.)]" mode="m:text" priority="5"/>
 
   <!-- lem, rdg, rdgGrp outside an app: their content, with their id -->
   <xsl:template match="tei:lem | tei:rdg | tei:rdgGrp" mode="m:text">
@@ -223,34 +247,6 @@
       <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </span>
   </xsl:template>
-
-  <!-- The witness a pointer of @wit names in the same document's listWit. -->
-  <xsl:key name="fp:witness-id" match="tei:witness[@xml:id]" use="string(@xml:id)"/>
-  <xsl:function name="fp:witness" as="element()?">
-    <xsl:param name="token" as="xs:string"/>
-    <xsl:param name="from" as="element()"/>
-    <xsl:variable name="id" select="substring-after($token, '#')"/>
-    <xsl:sequence select="if (starts-with($token, '#') and $id castable as xs:NCName and root($from) instance of document-node())
-      then key('fp:witness-id', $id, root($from))[1] else ()"/>
-  </xsl:function>
-
-  <!-- A witness's siglum: the resolved witness's @n, its abbr/idno/label of type siglum, or its
-       text when that is short; else the pointer without its "#" (as text, never markup). -->
-  <xsl:function name="fp:witness-siglum" as="xs:string">
-    <xsl:param name="token" as="xs:string"/>
-    <xsl:param name="from" as="element()"/>
-    <xsl:sequence select="(fp:own-siglum(fp:witness($token, $from)), replace($token, '^.*#', '')[. != ''], $token)[1]"/>
-  </xsl:function>
-
-  <!-- The siglum a witness gives itself: @n, its abbr/idno/label of type siglum, or its text when
-       that is short. -->
-  <xsl:function name="fp:own-siglum" as="xs:string?">
-    <xsl:param name="w" as="element()?"/>
-    <xsl:variable name="text" select="normalize-space($w)"/>
-    <xsl:sequence select="(normalize-space($w/@n)[. != ''],
-      normalize-space(($w/tei:abbr, $w/tei:idno, $w/tei:label)[@type = 'siglum'][1])[. != ''],
-      $text[. != '' and string-length(.) le 12])[1]"/>
-  </xsl:function>
 
   <!-- The id of a witness's entry in the page's list of witnesses: "wit-" + the slug of its
        xml:id ("-2", "-3" … after it when an earlier witness's xml:id has the same slug); none for
