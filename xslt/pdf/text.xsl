@@ -353,6 +353,12 @@
       if (parent::tei:body and f:document(.)/@transcribed = 'false') then ', untranscribed: true' else '', ')')"/>
     <xsl:apply-templates/>
   </xsl:template>
+  <!-- an empty date prints its label (f:date-element-label: "1937–1940", "after 1937"), as on
+       the HTML page -->
+  <xsl:template match="tei:date[not(normalize-space()) and not(*)] | tei:time[not(normalize-space()) and not(*)]">
+    <xsl:variable name="label" select="f:date-element-label(.)"/>
+    <xsl:if test="$label != ''"><xsl:value-of select="ty:text($label)"/></xsl:if>
+  </xsl:template>
   <xsl:template match="tei:space">#ed-space()</xsl:template>
   <xsl:template match="tei:lb">
     <xsl:if test="not(@break = 'no') and preceding-sibling::node()[normalize-space() or self::*]">#ed-lb()</xsl:if>
