@@ -328,3 +328,86 @@ def test_pdf_dates_print_their_range(dated):
     for label in ["30–70", *DATE_LABELS]:
         assert label in flat, label
     assert "0030" not in flat
+
+
+# -- item 12: back-matter registers as the document's authority data ------------------------------
+
+def letter(xml_id: str, note: str, extra_body: str = "") -> str:
+    back = f"""<back>
+  <listPerson><person xml:id="pmb1"><persName>Kreon of Thebes</persName><note>{note}</note></person>
+    <person xml:id="pmb9"><persName>Haimon</persName></person></listPerson>
+  <listPlace><place xml:id="pl1"><placeName>Thebes</placeName><location><geo>38.32 23.32</geo></location></place></listPlace>
+  <listBibl><bibl xml:id="w1"><title type="main">Antigone</title><author>Sophocles</author></bibl></listBibl>
+</back>"""
+    body = (f'<p>Greetings to <persName ref="#pmb1">Kreon</persName> in <placeName ref="#pl1">Thebes</placeName>, '
+            f'who read <rs type="work" ref="#w1">the play</rs>.{extra_body}</p>')
+    return tei(body, xml_id=xml_id, title=f"Letter {xml_id}", back=back)
+
+
+def build_letters(tmp: Path, authority=()):
+    a = write(tmp / "src", "a.xml", letter("la", "King."))
+    b = write(tmp / "src", "b.xml", letter("lb", "Regent."))
+    build_adhoc("html", [a, b], tmp / "html", authority=authority)
+    build_adhoc("pdf", [a, b], tmp / "pdf", authority=authority)
+    return a, b
+
+
+def test_back_registers_are_authority_data(tmp_path):
+    build_letters(tmp_path)
+    html = tmp_path / "html"
+    # one entity page for the id both letters give, listing both; the first letter's entry
+    ent = html_page(html / "entity" / "pmb1.html")
+    text = norm_text(ent.xpath("//main")[0])
+    assert "Kreon of Thebes" in text and "Letter la" in text and "Letter lb" in text
+    assert "King." in text and "Regent." not in text
+    # an entry the text never names still gets its page (a small edition: every entity has one)
+    assert (html / "entity" / "pmb9.html").is_file() and (html / "entity" / "pl1.html").is_file()
+    page = html_page(html / "doc" / "la.html")
+    [name] = page.xpath("//div[@class='text']//a[contains(@class, 'entity')][. = 'Kreon']")
+    assert name.get("href") == "../entity/pmb1.html"
+    assert page.xpath(f"//*[@id='{name.get('aria-describedby')}']//*[contains(., 'Kreon of Thebes')]")
+    # a work has no entity page: its name links to the register entry on the page
+    [work] = page.xpath("//a[. = 'the play']")
+    assert work.get("href") == "#w1" and page.xpath("//*[@id='w1'][. = 'Antigone']")
+    # the back matter: one line per register, not the entries' raw text with their notes
+    [back] = page.xpath("//section[contains(@class, 'back-section')]")
+    assert [norm_text(p) for p in back.xpath(".//p[contains(@class, 'register')]")] == [
+        "Persons named: Kreon of Thebes, Haimon", "Places named: Thebes", "Works named: Antigone"]
+    assert "King." not in norm_text(back) and not back.xpath(".//sup") and "38.32" not in norm_text(back)
+    assert not page.xpath("//section[contains(@class, 'notes')]//*[contains(., 'King.')]")
+
+
+def test_back_registers_in_the_pdf(tmp_path):
+    has_pdftotext()
+    build_letters(tmp_path)
+    text = " ".join(pdf_text(tmp_path / "pdf" / "la.pdf").split())
+    assert "Persons named: Kreon of Thebes, Haimon" in text and "Works named: Antigone" in text
+    assert "King." not in text and "38.32" not in text
+    # the name is in the volume's index of persons under the entry's name
+    volume = " ".join(pdf_text(tmp_path / "pdf" / "edition.pdf").split())
+    assert re.search(r"Kreon of Thebes\W+\d", volume), volume[-600:]
+
+
+def test_authority_file_wins_over_a_register(tmp_path):
+    persons = write(tmp_path / "auth", "persons.xml", PERSONS.replace(
+        '<person xml:id="morus">', '<person xml:id="pmb1"><persName type="preferred">Creon, King</persName></person>'
+        '<person xml:id="morus">'))
+    build_letters(tmp_path, authority=[persons])
+    ent = html_page(tmp_path / "html" / "entity" / "pmb1.html")
+    text = norm_text(ent.xpath("//main")[0])
+    assert "Creon, King" in text and "Kreon of Thebes" not in text and "Letter la" in text
+    page = html_page(tmp_path / "html" / "doc" / "la.html")
+    assert page.xpath("//p[contains(@class, 'register')]/a[@href='../entity/pmb1.html'][. = 'Creon, King']")
+
+
+def test_registers_survive_an_incremental_build(tmp_path):
+    """Unchanged letters are id-only stand-ins in a rebuild: their registers are still read."""
+    a, b = build_letters(tmp_path)
+    html = tmp_path / "html"
+    b.write_text(b.read_text(encoding="utf-8").replace("Greetings", "Regards"), encoding="utf-8")
+    build_adhoc("html", [a, b], html)
+    text = norm_text(html_page(html / "entity" / "pmb1.html").xpath("//main")[0])
+    assert "Kreon of Thebes" in text and "King." in text and "Regards to Kreon" in text and "Letter la" in text
+    assert (html / "entity" / "pmb9.html").is_file()
+    page = html_page(html / "doc" / "la.html")
+    assert page.xpath("//div[@class='text']//a[@href='../entity/pmb1.html']")

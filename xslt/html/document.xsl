@@ -167,7 +167,7 @@
           </xsl:call-template>
 
           <xsl:call-template name="f:note-list">
-            <xsl:with-param name="notes" select="$texts//tei:note[not(f:is-marginal(.))][not(ancestor::tei:msDesc)]"/>
+            <xsl:with-param name="notes" select="$texts//tei:note[not(f:is-marginal(.))][not(ancestor::tei:msDesc or f:in-back-register(.))]"/>
           </xsl:call-template>
 
           <xsl:call-template name="f:witness-list">

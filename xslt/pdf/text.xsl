@@ -109,6 +109,19 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- A register of the back matter (the document's authority data, toolkit/tei/registers.py):
+       one line of its entries' names, as on the HTML page; what the entries say is in the index
+       and on the entity pages. -->
+  <xsl:template match="tei:back//tei:*[local-name() = $c:register-lists][not(ancestor::tei:*[local-name() = $c:register-lists])]" priority="3">
+    <xsl:variable name="entries" select="*[not(self::tei:head)][normalize-space() or @xml:id]"/>
+    <xsl:if test="exists($entries)">
+      <xsl:value-of select="concat(ty:mark(.), '#ed-p[', ty:text(concat((normalize-space(tei:head[1])[. != ''], f:register-label(local-name()))[1], ': ')))"/>
+      <xsl:value-of select="ty:text(string-join(for $e in $entries return
+        (f:preferred-name(if ($e/@xml:id) then f:entity(concat('#', $e/@xml:id), $e) else ()), f:register-entry-name($e))[normalize-space()][1], ', '))"/>
+      <xsl:text>]</xsl:text>
+    </xsl:if>
+  </xsl:template>
+
   <xsl:template match="tei:list | tei:listBibl">
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-list'"/></xsl:call-template>
   </xsl:template>
