@@ -24,6 +24,7 @@ from .tei.facts import written as written_date
 from .tei.geo import entity_geo
 from .tei.names import sort_key, unique_names
 from .tei.reading import text_of
+from .tei.registers import local_entries, may_have_entries
 from .xmlsafe import SourceFile, parse_file
 
 
@@ -191,6 +192,25 @@ class Edition:
                     continue
                 kind = ENTITY_KINDS[local(el.tag)]
                 self.entities.setdefault(eid, self._entity(eid, kind, path, el))
+        self._index_registers()
+
+    def _index_registers(self):
+        """Entities of the registers in documents' back matter (toolkit/tei/registers.py), after
+        the authority files' (whose entry with the same id wins), the first document's first."""
+        for path, src in sorted(self.files.items()):
+            if not src.ok or self.role(path) != "document":
+                continue
+            root = src.root
+            if src.light:
+                # an output build's stand-in for an unchanged document (its facts are known): read
+                # when it may have entries; a validator's stand-ins (files not being checked) never
+                if path not in self.known_documents or not may_have_entries(root) \
+                        or not (full := parse_file(src.path, src.display)).ok:
+                    continue
+                root = full.root
+            for kind, eid, el in local_entries(root):
+                if eid not in self.entities:
+                    self.entities[eid] = self._entity(eid, kind, path, el)
 
     def _document_files(self, allow_known: bool = False):
         for path, src in sorted(self.files.items()):

@@ -246,7 +246,7 @@ def test_letters_back_lists_outside_the_text(letters):
     doc = _page(letters / "doc" / "L00358.html")
     text = doc.xpath("//section[contains(@class, 'text-section')]")[0]
     assert not text.xpath(".//*[contains(@class, 'tei-back')]")
-    assert doc.xpath("//section[contains(@class, 'back-section')]//*[contains(@class, 'tei-listPerson')]")
+    assert doc.xpath("//section[contains(@class, 'back-section')]//*[contains(@class, 'register-listPerson')]")
 
 
 def test_fixture_pages_are_valid_html(bad_uri):

@@ -169,6 +169,10 @@ DATES = [
     ("<date>the spring of 1930</date>", "the spring of 1930"),
     ('<date when="junk">some day</date>', "some day"),
     ('<date notBefore="30">about 30</date>', "about 30"),
+    # years below 1000 without zero padding, months as given, BCE bounds (issue #12, item 13)
+    ('<date notBefore="0030" notAfter="0070"/>', "30–70"),
+    ('<date notBefore="1937-04" notAfter="1940"/>', "April 1937 – 1940"),
+    ('<date notAfter="-0044"/>', "before 44 BC"),
     ('<date when=" " when-iso="1930"/>', "1930"),
 ]
 

@@ -17,6 +17,7 @@
   <xsl:import href="text.xsl"/>
   <xsl:import href="layout.xsl"/>
   <xsl:import href="pages/document-info.xsl"/>
+  <xsl:include href="pages/msdesc.xsl"/>
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
   <xsl:mode use-accumulators="#all"/>
@@ -176,8 +177,12 @@
             </section>
           </xsl:if>
 
+          <xsl:call-template name="f:ms-descriptions">
+            <xsl:with-param name="header" select="$header"/>
+          </xsl:call-template>
+
           <xsl:call-template name="f:note-list">
-            <xsl:with-param name="notes" select="$texts//tei:note[not(f:is-marginal(.))]"/>
+            <xsl:with-param name="notes" select="$texts//tei:note[not(f:is-marginal(.))][not(ancestor::tei:msDesc or f:in-back-register(.))]"/>
           </xsl:call-template>
 
           <xsl:call-template name="f:witness-list">

@@ -21,6 +21,7 @@
 
   <!-- the shared TEI rules (tei.xsl), with the element classes of tei-classes.xml as $c:… -->
   <xsl:import href="tei.xsl"/>
+  <xsl:import href="registers.xsl"/>
 
   <xsl:param name="edition-context" as="document-node()?" select="()"/>
 

@@ -19,6 +19,7 @@
   <xsl:import href="typst.xsl"/>
   <xsl:import href="text.xsl"/>
   <xsl:import href="header.xsl"/>
+  <xsl:include href="msdesc.xsl"/>
 
   <xsl:output method="text" encoding="UTF-8"/>
 
@@ -90,6 +91,7 @@
       </xsl:apply-templates>
     </xsl:if>
     <xsl:apply-templates select="$header//tei:handDesc[tei:handNote]" mode="ty:hands"/>
+    <xsl:apply-templates select="$header/tei:fileDesc/tei:sourceDesc" mode="ty:msdesc"/>
     <xsl:apply-templates select="$header" mode="ty:source-line"/>
     <xsl:text>]&#10;]&#10;</xsl:text>
   </xsl:template>

@@ -113,6 +113,19 @@
     </xsl:call-template>
   </xsl:template>
 
+  <!-- A register of the back matter (the document's authority data, toolkit/tei/registers.py):
+       one line of its entries' names, as on the HTML page; what the entries say is in the index
+       and on the entity pages. -->
+  <xsl:template match="tei:back//tei:*[local-name() = $c:register-lists][not(ancestor::tei:*[local-name() = $c:register-lists])]" priority="3">
+    <xsl:variable name="entries" select="*[not(self::tei:head)][normalize-space() or @xml:id]"/>
+    <xsl:if test="exists($entries)">
+      <xsl:value-of select="concat(ty:mark(.), '#ed-p[', ty:text(concat((normalize-space(tei:head[1])[. != ''], f:register-label(local-name()))[1], ': ')))"/>
+      <xsl:value-of select="ty:text(string-join(for $e in $entries return
+        (f:preferred-name(if ($e/@xml:id) then f:entity(concat('#', $e/@xml:id), $e) else ()), f:register-entry-name($e))[normalize-space()][1], ', '))"/>
+      <xsl:text>]</xsl:text>
+    </xsl:if>
+  </xsl:template>
+
   <xsl:template match="tei:list | tei:listBibl">
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-list'"/></xsl:call-template>
   </xsl:template>
@@ -404,6 +417,12 @@
     <xsl:value-of select="concat('#ed-gap(reason: ', ty:lit(@reason),
       if (parent::tei:body and f:document(.)/@transcribed = 'false') then ', untranscribed: true' else '', ')')"/>
     <xsl:apply-templates/>
+  </xsl:template>
+  <!-- an empty date prints its label (f:date-element-label: "1937–1940", "after 1937"), as on
+       the HTML page -->
+  <xsl:template match="tei:date[not(normalize-space()) and not(*)] | tei:time[not(normalize-space()) and not(*)]">
+    <xsl:variable name="label" select="f:date-element-label(.)"/>
+    <xsl:if test="$label != ''"><xsl:value-of select="ty:text($label)"/></xsl:if>
   </xsl:template>
   <xsl:template match="tei:space">#ed-space()</xsl:template>
   <xsl:template match="tei:lb">

@@ -106,9 +106,20 @@
     </xsl:if>
   </xsl:function>
 
+  <!-- a date prints its text; an empty one (<date notBefore="1937" notAfter="1940"/>) its label
+       (f:date-element-label: "1937–1940", "after 1937") -->
   <xsl:template match="tei:date | tei:time" mode="m:text">
     <xsl:variable name="iso" select="(@when, @when-iso)[1]"/>
     <xsl:choose>
+      <xsl:when test="not(normalize-space()) and not(*) and f:date-element-label(.) != ''">
+        <xsl:element name="{if ($iso castable as xs:date or $iso castable as xs:gYearMonth or $iso castable as xs:gYear or $iso castable as xs:dateTime) then 'time' else 'span'}">
+          <xsl:attribute name="class" select="concat('tei-', local-name(), ' date-label')"/>
+          <xsl:if test="$iso castable as xs:date or $iso castable as xs:gYearMonth or $iso castable as xs:gYear or $iso castable as xs:dateTime">
+            <xsl:attribute name="datetime" select="$iso"/>
+          </xsl:if>
+          <xsl:value-of select="f:date-element-label(.)"/>
+        </xsl:element>
+      </xsl:when>
       <xsl:when test="$iso castable as xs:date or $iso castable as xs:gYearMonth or $iso castable as xs:gYear or $iso castable as xs:dateTime">
         <time class="tei-{local-name()}" datetime="{$iso}"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></time>
       </xsl:when>

@@ -179,16 +179,37 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- Registers in the back matter (the letters' lists of the persons and places they name):
-       shown, but kept out of the search index, which would otherwise find every place in every
-       letter's list; back matter prose (appendices) stays searchable. -->
+  <!-- Registers in the back matter (the letters' lists of the persons, places, works they name)
+       are the document's authority data (toolkit/tei/registers.py): the model makes entities of
+       their persons, places and organisations, whose pages and popovers hold what the entries
+       say. Here a register is one line of its entries' names ("Persons named: A, B"), each
+       linked to its entity page, each keeping its id (names of the text that point to an entry
+       without an entity page link to it); kept out of the search index, which would otherwise
+       find every place in every letter's list. Back matter prose (appendices) stays searchable. -->
   <xsl:template match="tei:back//tei:*[local-name() = $c:register-lists][not(ancestor::tei:*[local-name() = $c:register-lists])]" mode="m:text" priority="3">
     <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
-    <xsl:element name="{if ($inline) then 'span' else 'div'}">
-      <xsl:attribute name="class" select="string-join(('register', if ($inline) then 'as-block' else ()), ' ')"/>
-      <xsl:attribute name="data-pagefind-ignore" select="''"/>
-      <xsl:next-match/>
-    </xsl:element>
+    <xsl:variable name="entries" select="*[not(self::tei:head)][normalize-space() or @xml:id]"/>
+    <xsl:if test="exists($entries)">
+      <xsl:element name="{if ($inline) then 'span' else 'p'}">
+        <xsl:attribute name="class" select="string-join(('register', concat('register-', local-name()), if ($inline) then 'as-block' else ()), ' ')"/>
+        <xsl:attribute name="data-pagefind-ignore" select="''"/>
+        <span class="register-label"><xsl:value-of select="(normalize-space(tei:head[1])[. != ''], f:register-label(local-name()))[1]"/>: </span>
+        <xsl:for-each select="$entries">
+          <xsl:if test="position() gt 1">, </xsl:if>
+          <xsl:variable name="ent" select="if (@xml:id) then f:entity(concat('#', @xml:id), .) else ()"/>
+          <xsl:variable name="name" select="(f:preferred-name($ent), f:register-entry-name(.))[normalize-space()][1]"/>
+          <!-- the entry's own name keeps its xml:lang (not the name of an authority file's entry) -->
+          <xsl:variable name="lang" select="if ($name = f:register-entry-name(.)) then f:lang(f:register-name-element(.)/@xml:lang) else ()"/>
+          <xsl:element name="{if (exists(f:entity-href($ent))) then 'a' else 'span'}">
+            <xsl:if test="exists(f:entity-href($ent))"><xsl:attribute name="href" select="f:entity-href($ent)"/></xsl:if>
+            <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
+            <xsl:if test="exists($lang)"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+            <xsl:attribute name="class" select="string-join(('register-entry', $ent/@kind ! concat('entity-', .)), ' ')"/>
+            <xsl:value-of select="$name"/>
+          </xsl:element>
+        </xsl:for-each>
+      </xsl:element>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template match="tei:lg" mode="m:text">
