@@ -237,9 +237,13 @@ def test_hand_label(pointer, want):
 # -- language tags (toolkit/tei/lang.py lang_tag ≡ f:lang) ---------------------------------------
 LANGS = [
     ("fra", "fr"), ("fre", "fr"), ("ger", "de"), ("rus", "ru"),   # the PDF kept these as written
-    ("fr", "fr"), ("fr-CA", "fr"), ("zh-Hant", "zh"), ("de_AT", "de"), ("EN", "en"), (" en ", "en"),
-    ("grc", "grc"),                 # no 639-1 code: kept
-    ("und", ""), ("x-klingon", ""), ("xx", ""), ("qaa", ""), ("", ""),  # the PDF passed "und", "qaa"
+    ("fr", "fr"), ("fr-CA", "fr-CA"), ("zh-Hant", "zh-Hant"), ("de_AT", "de-AT"), ("EN", "en"), (" en ", "en"),
+    ("grc", "grc"), ("syc", "syc"), ("hbo", "hbo"),  # no 639-1 code: kept
+    ("geo", "ka"), ("heb", "he"), ("ara-SA", "ar-SA"), ("fra-CA", "fr-CA"),  # the 639-1 code where one exists
+    ("ar-Latn-x-ijmes", "ar-Latn-x-ijmes"), ("sa-Latn", "sa-Latn"), ("zh-hant-tw", "zh-Hant-TW"),
+    ("SR-LATN-rs", "sr-Latn-RS"), ("de-CH-1996", "de-CH-1996"), ("en-a-bbbb-x-AbCd", "en-a-bbbb-x-abcd"),
+    ("x-klingon", "x-klingon"), ("en-GB-oed", "en-GB"), ("braj-Deva", ""), ("he-", "he"),
+    ("und", ""), ("xx", ""), ("xx-Latn", ""), ("", ""), ("-", ""), ("e n", ""),
 ]
 
 

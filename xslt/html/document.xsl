@@ -36,7 +36,7 @@
          title or the summary -->
     <xsl:variable name="has-views" select="exists(($texts, $title-el, $abstract)//(tei:choice | tei:del | tei:lb | tei:surplus))"/>
     <!-- the text's language: its own, the document's, else the header's first langUsage language -->
-    <!-- the first of them HTML can use ("und" or "x-foo" falls through to the next) -->
+    <!-- the first of them HTML can use ("und" or "xx" falls through to the next) -->
     <xsl:variable name="lang" select="(for $l in ($texts[1]/@xml:lang, $tei/@xml:lang, $header/tei:profileDesc/tei:langUsage/tei:language/@ident) return f:lang($l))[1]"/>
     <xsl:variable name="backs" select="$texts/tei:back[normalize-space() or *]"/>
     <xsl:variable name="mentioned" as="element(entity)*">

@@ -6,6 +6,7 @@
   exclude-result-prefixes="#all">
   <xsl:import href="../lib/common.xsl"/>
   <xsl:include href="text/fallback.xsl"/>
+  <xsl:include href="text/lang.xsl"/>
   <xsl:include href="text/ids.xsl"/>
   <xsl:include href="text/structure.xsl"/>
   <xsl:include href="text/transcription.xsl"/>

@@ -96,15 +96,34 @@
   </xsl:function>
 
   <!-- ========================================================================= languages -->
-  <!-- The language tag the outputs write for an xml:lang (or the configured language): its
-       primary subtag as an ISO 639-1 code ("fra", "fre", "fr-CA" → "fr"), a three-letter code
-       kept only when 639-1 has none ("grc"); () for anything else ("und", "x-klingon"). The HTML
-       page's @lang and the PDF's language switches. toolkit/tei/lang.py, lang_tag. -->
+  <!-- The language tag the outputs write for an xml:lang (or the configured language): the tag
+       kept whole as far as it is well-formed BCP 47 (script, region, variants, extensions and
+       private use: "ar-Latn-x-ijmes", "sa-Latn"; "_" read as "-"; cut before the first subtag
+       that does not fit), in the conventional case ("zh-hant-tw" → "zh-Hant-TW"); a three-letter
+       primary subtag that has an ISO 639-1 code becomes that code ("fra-CA" → "fr-CA", "geo" →
+       "ka": HTML checkers reject the longer form), other three-letter codes stay ("grc", "syc").
+       () for no language: an unknown two-letter code ("xx"), "und", a tag that is not one. The
+       HTML's @lang, the PDF's language switches (their primary subtag). toolkit/tei/lang.py,
+       lang_tag. -->
+  <xsl:variable name="fp:lang-pattern" as="xs:string"
+    select="'^(([a-z]{2,3})(-[a-z]{3}){0,3}(-[a-z]{4})?(-([a-z]{2}|[0-9]{3}))?(-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*(-[0-9a-wyz](-[a-z0-9]{2,8})+)*(-x(-[a-z0-9]{1,8})+)?|x(-[a-z0-9]{1,8})+)(-.*)?$'"/>
   <xsl:function name="f:lang" as="xs:string?">
     <xsl:param name="tag" as="xs:string?"/>
-    <xsl:variable name="primary" select="lower-case(tokenize(normalize-space($tag), '[-_]')[1])"/>
-    <xsl:sequence select="if (string-length($primary) = 3) then ($c:iso639-3to1($primary), $primary[. = $c:iso639-3-only])[1]
-                          else $primary[. = $c:iso639-1]"/>
+    <xsl:variable name="t" select="translate(normalize-space($tag), '_', '-')"/>
+    <xsl:if test="matches($t, $fp:lang-pattern, 'i')">
+      <xsl:variable name="parts" select="tokenize(lower-case(replace($t, $fp:lang-pattern, '$1', 'i')), '-')"/>
+      <xsl:variable name="primary" select="$parts[1]"/>
+      <xsl:variable name="language" select="if (string-length($primary) = 3) then ($c:iso639-3to1($primary), $primary[. != 'und'])[1]
+                                            else if ($primary = 'x') then 'x' else $primary[. = $c:iso639-1]"/>
+      <!-- script and region subtags are cased only before the first singleton (extension, x) -->
+      <xsl:variable name="singleton" select="(index-of(for $p in $parts return string-length($p) = 1, true()), count($parts) + 1)[1]"/>
+      <xsl:sequence select="if (empty($language)) then () else string-join(($language,
+        for $i in 2 to count($parts) return
+          if ($i ge $singleton) then $parts[$i]
+          else if (string-length($parts[$i]) = 4 and matches($parts[$i], '^[a-z]+$')) then concat(upper-case(substring($parts[$i], 1, 1)), substring($parts[$i], 2))
+          else if (string-length($parts[$i]) = 2) then upper-case($parts[$i])
+          else $parts[$i]), '-')"/>
+    </xsl:if>
   </xsl:function>
 
   <!-- ============================================================================= names -->

@@ -26,7 +26,7 @@
   <!-- Every element: a source-line marker, and a language switch where xml:lang says so. -->
   <xsl:template match="*" priority="100">
     <xsl:value-of select="ty:mark(.)"/>
-    <xsl:variable name="lang" select="if (@xml:lang and not(self::tei:text)) then string(f:lang(@xml:lang)) else ''"/>
+    <xsl:variable name="lang" select="if (@xml:lang and not(self::tei:text)) then string(ty:lang(@xml:lang)) else ''"/>
     <xsl:choose>
       <xsl:when test="$lang != ''">
         <xsl:value-of select="concat('#ed-lang(', ty:lit($lang), ')[')"/>

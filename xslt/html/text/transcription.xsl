@@ -58,7 +58,7 @@
   <xsl:template match="tei:subst | tei:mod | tei:restore | tei:damage | tei:seg | tei:w | tei:pc | tei:c | tei:g | tei:num | tei:measure | tei:foreign | tei:term | tei:mentioned | tei:soCalled | tei:distinct | tei:gloss | tei:q | tei:said | tei:emph | tei:title | tei:roleName | tei:forename | tei:surname | tei:addName | tei:genName | tei:nameLink | tei:affiliation | tei:email | tei:idno " mode="m:text" priority="-1">
     <!-- @rend and @type become rend-*/type-* classes, styled in edition.css (rend="superscript" …) -->
     <span class="{string-join(('tei-' || local-name(), if (self::tei:emph or self::tei:foreign or self::tei:title[@level = ('m', 'j', 's')] or self::tei:mentioned or self::tei:term) then 'italic' else (), fp:rend-classes(.)), ' ')}">
-      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+      <xsl:call-template name="fp:lang-attributes"/>
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
       <xsl:if test="self::tei:q or self::tei:said or self::tei:quote or self::tei:soCalled">“</xsl:if>
@@ -73,7 +73,7 @@
       <xsl:when test="node()">
         <span class="tei-{local-name()}">
           <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
-          <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+          <xsl:call-template name="fp:lang-attributes"/>
           <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
       </xsl:when>
@@ -160,11 +160,11 @@
     <span class="app">
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+      <xsl:call-template name="fp:lang-attributes"/>
       <xsl:if test="exists($lem)">
         <span class="lem">
           <xsl:if test="$lem/@xml:id"><xsl:attribute name="id" select="f:html-id($lem/@xml:id)"/></xsl:if>
-          <xsl:if test="f:lang($lem/@xml:lang)"><xsl:attribute name="lang" select="f:lang($lem/@xml:lang)"/></xsl:if>
+          <xsl:call-template name="fp:lang-attributes"><xsl:with-param name="of" select="$lem"/></xsl:call-template>
           <xsl:apply-templates select="$lem/node()" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
       </xsl:if>
@@ -175,7 +175,7 @@
             <xsl:if test="position() gt 1"><xsl:text>; </xsl:text></xsl:if>
             <span class="rdg">
               <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
-              <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+              <xsl:call-template name="fp:lang-attributes"/>
               <xsl:choose>
                 <xsl:when test="normalize-space() or *">
                   <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
@@ -219,7 +219,7 @@
   <xsl:template match="tei:lem | tei:rdg | tei:rdgGrp" mode="m:text">
     <span class="{local-name()}">
       <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
-      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+      <xsl:call-template name="fp:lang-attributes"/>
       <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </span>
   </xsl:template>
@@ -286,13 +286,13 @@
             <dt>
               <xsl:variable name="anchor" select="fp:witness-anchor(.)"/>
               <xsl:if test="exists($anchor)"><xsl:attribute name="id" select="$anchor"/></xsl:if>
-              <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+              <xsl:call-template name="fp:lang-attributes"/>
               <xsl:value-of select="$siglum"/>
             </dt>
             <dd>
               <xsl:choose>
                 <xsl:when test="$desc != '' and $desc != $siglum">
-                  <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+                  <xsl:call-template name="fp:lang-attributes"/>
                   <xsl:value-of select="$desc"/>
                 </xsl:when>
                 <xsl:otherwise><span class="witness-undescribed">No description given.</span></xsl:otherwise>
@@ -333,7 +333,7 @@
     </span>
     <xsl:if test="node()">
       <span class="tei-handShift-content">
-        <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+        <xsl:call-template name="fp:lang-attributes"/>
         <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
       </span>
     </xsl:if>
