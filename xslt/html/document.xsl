@@ -38,6 +38,8 @@
     <!-- the text's language: its own, the document's, else the header's first langUsage language -->
     <!-- the first of them HTML can use ("und" or "xx" falls through to the next) -->
     <xsl:variable name="lang" select="(for $l in ($texts[1]/@xml:lang, $tei/@xml:lang, $header/tei:profileDesc/tei:langUsage/tei:language/@ident) return f:lang($l))[1]"/>
+    <!-- the text's direction: its language's, else its first letter's (xslt/lib/script.xsl) -->
+    <xsl:variable name="dir" select="if (exists($lang)) then f:lang-dir($lang) else f:text-dir(substring(string($texts[1]), 1, 4000))"/>
     <xsl:variable name="backs" select="$texts/tei:back[normalize-space() or *]"/>
     <xsl:variable name="mentioned" as="element(entity)*">
       <xsl:for-each-group select="($header, $texts)//*[@ref or @key]/f:entities-of(.)[@page]" group-by="@id">
@@ -64,6 +66,9 @@
               <xsl:variable name="title-lang" select="(for $l in ($title-el/@xml:lang, $header/@xml:lang, $lang) return f:lang($l))[1]"/>
               <xsl:if test="exists($title-el) and $title-lang and $title-lang != $f:site-lang">
                 <xsl:attribute name="lang" select="$title-lang"/>
+              </xsl:if>
+              <xsl:if test="exists($title-el) and (f:lang-dir($title-lang), $f:site-dir)[1] != $f:site-dir">
+                <xsl:attribute name="dir" select="f:lang-dir($title-lang)"/>
               </xsl:if>
               <xsl:choose>
                 <xsl:when test="exists($title-el)">
@@ -144,6 +149,7 @@
             </xsl:if>
             <div class="text">
               <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+              <xsl:if test="exists($dir) and $dir != $f:site-dir"><xsl:attribute name="dir" select="$dir"/></xsl:if>
               <xsl:apply-templates select="$texts" mode="m:text"/>
             </div>
           </section>
@@ -154,6 +160,8 @@
               <h2 id="back-heading">Back matter</h2>
               <div class="text back-matter">
                 <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+                <xsl:if test="exists($dir) and $dir != $f:site-dir"><xsl:attribute name="dir" select="$dir"/></xsl:if>
+              <xsl:if test="exists($dir) and $dir != $f:site-dir"><xsl:attribute name="dir" select="$dir"/></xsl:if>
                 <xsl:apply-templates select="$backs" mode="m:text">
                   <xsl:with-param name="back-matter" tunnel="yes" select="true()"/>
                 </xsl:apply-templates>
@@ -177,7 +185,7 @@
 
           <section class="citation" id="citation" aria-labelledby="citation-heading" data-pagefind-ignore="">
             <h2 id="citation-heading">Suggested citation</h2>
-            <p class="cite-text">“<xsl:value-of select="$title"/>”<xsl:if test="normalize-space($date-label)">, <xsl:value-of select="$date-label"/></xsl:if>.
+            <p class="cite-text">“<bdi><xsl:value-of select="$title"/></bdi>”<xsl:if test="normalize-space($date-label)">, <xsl:value-of select="$date-label"/></xsl:if>.
               In <cite><xsl:value-of select="$f:site-title"/></cite>.
               Document <code><xsl:value-of select="($doc/@id, $tei/@xml:id)[1]"/></code>.
               <span class="cite-url"><xsl:value-of select="$doc/@page"/></span></p>
@@ -192,11 +200,11 @@
             <ul>
               <xsl:if test="$prev">
                 <li class="prev"><a href="{$root}{$prev/@page}" rel="prev"><span class="pn-label">Previous: </span>
-                  <xsl:value-of select="string-join(($prev/date[normalize-space()], $prev/@title), ' — ')"/></a></li>
+                  <bdi><xsl:value-of select="string-join(($prev/date[normalize-space()], $prev/@title), ' — ')"/></bdi></a></li>
               </xsl:if>
               <xsl:if test="$next">
                 <li class="next"><a href="{$root}{$next/@page}" rel="next"><span class="pn-label">Next: </span>
-                  <xsl:value-of select="string-join(($next/date[normalize-space()], $next/@title), ' — ')"/></a></li>
+                  <bdi><xsl:value-of select="string-join(($next/date[normalize-space()], $next/@title), ' — ')"/></bdi></a></li>
               </xsl:if>
             </ul>
           </nav>

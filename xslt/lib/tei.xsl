@@ -15,6 +15,7 @@
   exclude-result-prefixes="#all">
 
   <xsl:import href="classes.xsl"/>
+  <xsl:include href="script.xsl"/>
 
   <!-- ============================================================================ titles -->
   <!-- The title element of a teiHeader, by the rule of toolkit/tei/facts.py (title_element):
@@ -237,17 +238,14 @@
 
   <!-- a break between words (U+FDD0, a noncharacter), decided by fp:finish -->
   <xsl:variable name="fp:break" as="xs:string" select="'&#xFDD0;'"/>
-  <!-- Han, kana, bopomofo, CJK punctuation, full-width forms (not Hangul) -->
-  <xsl:variable name="fp:cjk" as="xs:string"
-    select="'[&#x3000;-&#x303F;&#x3040;-&#x309F;&#x30A0;-&#x30FF;&#x3100;-&#x312F;&#x31F0;-&#x31FF;&#x3400;-&#x4DBF;&#x4E00;-&#x9FFF;&#xF900;-&#xFAFF;&#xFF00;-&#xFFEF;&#x20000;-&#x3134F;]'"/>
-
-  <!-- Breaks resolved (a space, or nothing between two CJK characters), white space collapsed. -->
+  <!-- Breaks resolved (a space, or nothing between two characters of scripts written without
+       spaces: f:spaceless-char, script.xsl), white space collapsed. -->
   <xsl:function name="fp:finish" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
     <xsl:variable name="joined" select="if (not(contains($text, $fp:break))) then $text else
       let $pieces := tokenize($text, '[ \t\r\n]*&#xFDD0;[ \t\r\n&#xFDD0;]*')
       return string-join(for $i in 1 to count($pieces) return (
-        if ($i gt 1) then (if (matches($pieces[$i - 1], $fp:cjk || '$') and matches($pieces[$i], '^' || $fp:cjk))
+        if ($i gt 1) then (if (matches($pieces[$i - 1], $f:spaceless-char || '$') and matches($pieces[$i], '^' || $f:spaceless-char))
                            then '' else ' ') else (),
         $pieces[$i]))"/>
     <xsl:sequence select="normalize-space($joined)"/>

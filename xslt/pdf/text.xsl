@@ -23,13 +23,15 @@
              'titlePage', 'floatingText', 'figure', 'postscript', 'argument', 'epigraph',
              'trailer', 'table', 'row')"/>
 
-  <!-- Every element: a source-line marker, and a language switch where xml:lang says so. -->
+  <!-- Every element: a source-line marker, and a language switch where xml:lang says so, with
+       its direction always explicit (Typst derives it from only a few languages). -->
   <xsl:template match="*" priority="100">
     <xsl:value-of select="ty:mark(.)"/>
     <xsl:variable name="lang" select="if (@xml:lang and not(self::tei:text)) then string(ty:lang(@xml:lang)) else ''"/>
     <xsl:choose>
       <xsl:when test="$lang != ''">
-        <xsl:value-of select="concat('#ed-lang(', ty:lit($lang), ')[')"/>
+        <xsl:variable name="dir" select="f:lang-dir(@xml:lang)"/>
+        <xsl:value-of select="concat('#ed-lang(', ty:lit($lang), if (exists($dir)) then ', dir: ' || $dir else '', ')[')"/>
         <xsl:next-match/>
         <xsl:text>]</xsl:text>
       </xsl:when>

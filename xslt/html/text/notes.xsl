@@ -77,6 +77,7 @@
         <ol class="note-list">
           <xsl:for-each select="$notes">
             <li id="{f:cite-id(.)}" class="note{if (@type) then concat(' type-', f:slug(@type)) else ''}">
+              <xsl:call-template name="fp:context-lang-attributes"/>
               <span class="note-label"><xsl:value-of select="f:note-label(.)"/>. </span>
               <xsl:if test="@type = 'editorial' or @resp">
                 <span class="note-kind">Editorial note: </span>

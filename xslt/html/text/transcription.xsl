@@ -116,10 +116,11 @@
     <span class="tei-space"><xsl:text> </xsl:text></span>
   </xsl:template>
 
-  <!-- line and page breaks: a line break in the diplomatic view, a space (or nothing inside a
-       word) in the reading view -->
+  <!-- line and page breaks: a line break in the diplomatic view, a space in the reading view
+       (nothing inside a word, nor between characters of a script written without spaces:
+       f:joining-break) -->
   <xsl:template match="tei:lb" mode="m:text">
-    <xsl:if test="not(@break = 'no')"><span class="read"><xsl:text> </xsl:text></span></xsl:if>
+    <xsl:if test="not(f:joining-break(.))"><span class="read"><xsl:text> </xsl:text></span></xsl:if>
     <br class="dipl"/>
   </xsl:template>
   <xsl:template match="tei:pb" mode="m:text">
