@@ -241,9 +241,11 @@ LANGS = [
     ("grc", "grc"), ("syc", "syc"), ("hbo", "hbo"),  # no 639-1 code: kept
     ("geo", "ka"), ("heb", "he"), ("ara-SA", "ar-SA"), ("fra-CA", "fr-CA"),  # the 639-1 code where one exists
     ("ar-Latn-x-ijmes", "ar-Latn-x-ijmes"), ("sa-Latn", "sa-Latn"), ("zh-hant-tw", "zh-Hant-TW"),
-    ("SR-LATN-rs", "sr-Latn-RS"), ("de-CH-1996", "de-CH-1996"), ("en-a-bbbb-x-AbCd", "en-a-bbbb-x-abcd"),
-    ("x-klingon", "x-klingon"), ("en-GB-oed", "en-GB"), ("braj-Deva", ""), ("he-", "he"),
-    ("und", ""), ("xx", ""), ("xx-Latn", ""), ("", ""), ("-", ""), ("e n", ""),
+    ("SR-LATN-rs", "sr-Latn-RS"), ("es-419", "es-419"), ("x-klingon", "x-klingon"),
+    # subtags HTML checkers reject are left out: unknown script or region, variants, extensions
+    ("sr-Cryl", "sr"), ("en-UK", "en"), ("de-CH-1996", "de-CH"), ("en-GB-oed", "en-GB"),
+    ("en-u-ca-gregory", "en"), ("en-a-bbb-x-AbCd", "en-x-abcd"), ("he-", "he"), ("en-x", "en"),
+    ("braj-Deva", ""), ("und", ""), ("xx", ""), ("xx-Latn", ""), ("", ""), ("-", ""), ("e n", ""), ("x", ""),
 ]
 
 

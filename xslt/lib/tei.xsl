@@ -97,33 +97,56 @@
   </xsl:function>
 
   <!-- ========================================================================= languages -->
-  <!-- The language tag the outputs write for an xml:lang (or the configured language): the tag
-       kept whole as far as it is well-formed BCP 47 (script, region, variants, extensions and
-       private use: "ar-Latn-x-ijmes", "sa-Latn"; "_" read as "-"; cut before the first subtag
-       that does not fit), in the conventional case ("zh-hant-tw" → "zh-Hant-TW"); a three-letter
+  <!-- The language tag the outputs write for an xml:lang (or the configured language): its
+       language, script, region and private-use subtags ("ar-Latn-x-ijmes", "sa-Latn", "de-AT";
+       "_" read as "-"), in the conventional case ("zh-hant-tw" → "zh-Hant-TW"). A three-letter
        primary subtag that has an ISO 639-1 code becomes that code ("fra-CA" → "fr-CA", "geo" →
-       "ka": HTML checkers reject the longer form), other three-letter codes stay ("grc", "syc").
-       () for no language: an unknown two-letter code ("xx"), "und", a tag that is not one. The
+       "ka"), other three-letter codes stay ("grc", "syc"). A subtag HTML checkers would reject
+       is left out: a script not in ISO 15924 ("sr-Cryl"), a region not in ISO 3166 ("en-UK"),
+       extended-language, variant and extension subtags (not checked against the registry). ()
+       for no language: an unknown two-letter code ("xx"), "und", a tag that is not one. The
        HTML's @lang, the PDF's language switches (their primary subtag). toolkit/tei/lang.py,
        lang_tag. -->
-  <xsl:variable name="fp:lang-pattern" as="xs:string"
-    select="'^(([a-z]{2,3})(-[a-z]{3}){0,3}(-[a-z]{4})?(-([a-z]{2}|[0-9]{3}))?(-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*(-[0-9a-wyz](-[a-z0-9]{2,8})+)*(-x(-[a-z0-9]{1,8})+)?|x(-[a-z0-9]{1,8})+)(-.*)?$'"/>
   <xsl:function name="f:lang" as="xs:string?">
     <xsl:param name="tag" as="xs:string?"/>
-    <xsl:variable name="t" select="translate(normalize-space($tag), '_', '-')"/>
-    <xsl:if test="matches($t, $fp:lang-pattern, 'i')">
-      <xsl:variable name="parts" select="tokenize(lower-case(replace($t, $fp:lang-pattern, '$1', 'i')), '-')"/>
-      <xsl:variable name="primary" select="$parts[1]"/>
-      <xsl:variable name="language" select="if (string-length($primary) = 3) then ($c:iso639-3to1($primary), $primary[. != 'und'])[1]
-                                            else if ($primary = 'x') then 'x' else $primary[. = $c:iso639-1]"/>
-      <!-- script and region subtags are cased only before the first singleton (extension, x) -->
-      <xsl:variable name="singleton" select="(index-of(for $p in $parts return string-length($p) = 1, true()), count($parts) + 1)[1]"/>
-      <xsl:sequence select="if (empty($language)) then () else string-join(($language,
-        for $i in 2 to count($parts) return
-          if ($i ge $singleton) then $parts[$i]
-          else if (string-length($parts[$i]) = 4 and matches($parts[$i], '^[a-z]+$')) then concat(upper-case(substring($parts[$i], 1, 1)), substring($parts[$i], 2))
-          else if (string-length($parts[$i]) = 2) then upper-case($parts[$i])
-          else $parts[$i]), '-')"/>
+    <xsl:variable name="parts" select="tokenize(lower-case(translate(normalize-space($tag), '_', '-')), '-')"/>
+    <xsl:variable name="primary" select="$parts[1]"/>
+    <xsl:variable name="language" select="if (not(matches($primary, '^([a-z]{2,3}|x)$'))) then ()
+      else if (string-length($primary) = 3) then ($c:iso639-3to1($primary), $primary[. != 'und'])[1]
+      else if ($primary = 'x') then 'x' else $primary[. = $c:iso639-1]"/>
+    <xsl:if test="exists($language)">
+      <xsl:variable name="kept" as="xs:string*">
+        <xsl:iterate select="$parts[position() gt 1]">
+          <!-- state: 'main' (script, region may follow), 'ext' (inside an extension), 'x' -->
+          <xsl:param name="state" as="xs:string" select="if ($language = 'x') then 'x' else 'main'"/>
+          <xsl:param name="script" as="xs:boolean" select="false()"/>
+          <xsl:param name="region" as="xs:boolean" select="false()"/>
+          <xsl:variable name="p" select="."/>
+          <xsl:choose>
+            <xsl:when test="$state = 'x' and not(matches($p, '^[a-z0-9]{1,8}$'))"><xsl:break/></xsl:when>
+            <xsl:when test="$state = 'x'"><xsl:sequence select="$p"/></xsl:when>
+            <xsl:when test="$p = 'x'">
+              <xsl:sequence select="$p"/>
+              <xsl:next-iteration><xsl:with-param name="state" select="'x'"/></xsl:next-iteration>
+            </xsl:when>
+            <xsl:when test="string-length($p) = 1">
+              <xsl:next-iteration><xsl:with-param name="state" select="'ext'"/></xsl:next-iteration>
+            </xsl:when>
+            <xsl:when test="$state = 'main' and not($script or $region) and string-length($p) = 4
+                            and (upper-case(substring($p, 1, 1)) || substring($p, 2)) = $c:iso15924">
+              <xsl:sequence select="upper-case(substring($p, 1, 1)) || substring($p, 2)"/>
+              <xsl:next-iteration><xsl:with-param name="script" select="true()"/></xsl:next-iteration>
+            </xsl:when>
+            <xsl:when test="$state = 'main' and not($region) and upper-case($p) = $c:iso3166">
+              <xsl:sequence select="upper-case($p)"/>
+              <xsl:next-iteration><xsl:with-param name="region" select="true()"/></xsl:next-iteration>
+            </xsl:when>
+          </xsl:choose>
+        </xsl:iterate>
+      </xsl:variable>
+      <!-- a private-use singleton with nothing after it is no subtag; "x" alone no tag -->
+      <xsl:variable name="all" select="($language, if (index-of($kept, 'x')[1] = count($kept)) then $kept[position() lt last()] else $kept)"/>
+      <xsl:sequence select="if ($all = ('x') and count($all) = 1) then () else string-join($all, '-')"/>
     </xsl:if>
   </xsl:function>
 
