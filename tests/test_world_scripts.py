@@ -224,8 +224,9 @@ def pdf_text(pdf: Path) -> str:
 
 SCRIPTS_BODY = """<p xml:lang="sa">क्षेत्रज्ञ इति</p>
 <p xml:lang="syc">ܐܠܗܐ ܡܪܝܐ</p>
-<p xml:lang="he">שלום</p>
+<p xml:lang="ar">مرحبا بالعالم</p>
 <p xml:lang="zh">𠀀𠀁 and 中文</p>
+<p xml:lang="zh-TW">國語</p>
 <p xml:lang="ja">直す</p>
 <p>A character no font has: &#x10570; here.</p>"""
 
@@ -244,13 +245,15 @@ def scripts_pdf(tmp_path_factory):
 def test_each_script_prints_in_its_own_font(scripts_pdf):
     pdf, r, _, _ = scripts_pdf
     used = fonts_used(pdf)
-    for face in ("NotoSerifDevanagari-Regular", "NotoSansSyriac-Regular", "NotoSerifHebrew-Regular",
+    # Arabic in Noto Naskh, not in DejaVu Sans (which has Arabic glyphs and came first)
+    for face in ("NotoSerifDevanagari-Regular", "NotoSansSyriac-Regular", "NotoNaskhArabic-Regular",
                  "HanaMinB"):
         assert face in used, (face, used)
     assert any(f.startswith("NotoSerifCJKjp") for f in used)  # Han in Japanese: the JP face
+    assert any(f.startswith("NotoSerifCJKtc") for f in used)  # zh-TW: the traditional face
     assert not any(f.startswith("NewCM") for f in used), used   # never the math font
     text = pdf_text(pdf)
-    for s in ("क्ष", "ܐܠܗܐ", "שלום", "𠀀𠀁", "直す"):
+    for s in ("क्ष", "ܐܠܗܐ", "𠀀𠀁", "直す", "國語"):
         assert s in text, s
 
 

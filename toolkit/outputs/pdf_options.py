@@ -36,15 +36,18 @@ MAX_VOLUME_PAGES = 2000
 MAX_DOCUMENT_PAGES = 1000
 # The house style's font families (xslt/pdf/edition.typ `style.font`, `style.sans`): what the
 # PDF uses when edition.toml names none.
-HOUSE_FONTS = ["Libertinus Serif", "Noto Serif CJK SC", "DejaVu Sans"]
+HOUSE_FONTS = ["Libertinus Serif", "Noto Serif CJK SC"]
 HOUSE_SANS_FONTS = ["DejaVu Sans", "Noto Sans CJK SC"]
 
 # The scripts the PDF sets in fonts of their own: ISO 15924 code → (its characters, a regular
 # expression class in Typst's (Rust) syntax; the default families, first choice first; the
-# Debian package that has them). A character of one of these ranges is set in the first of its
-# families that has it, before the text fonts are tried (Typst's `covers`), so that Devanagari
-# gets a Devanagari face and not whatever has a glyph; [pdf] script_fonts replaces the
-# families of a script. Han is also chosen by language (ja, ko, zh-Hant: edition.typ ed-lang).
+# Debian package that has them). The text fonts come first (Libertinus Serif, Noto Serif CJK
+# SC), which lack these scripts, then these families, then edition.typ's fallback list: so
+# Devanagari gets a Devanagari face and not whatever has a glyph, Arabic Noto Naskh rather than
+# DejaVu Sans. [pdf] script_fonts replaces the families of a script. The character classes
+# serve Han by language (ja, ko, zh-Hant: edition.typ ed-lang, one `covers` entry) and the
+# advice for a missing glyph; the house style tests no others (a `covers` entry costs a
+# regular-expression test per character: fifty of them made a Latin PDF six times slower).
 _CORE = "fonts-noto-core"
 SCRIPTS: dict[str, tuple[str, list[str], str]] = {
     "Arab": (r"[\x{0600}-\x{06FF}\x{0750}-\x{077F}\x{0870}-\x{08FF}\x{FB50}-\x{FDFF}\x{FE70}-\x{FEFF}]",

@@ -31,7 +31,9 @@
     <xsl:choose>
       <xsl:when test="$lang != ''">
         <xsl:variable name="dir" select="f:lang-dir(@xml:lang)"/>
-        <xsl:value-of select="concat('#ed-lang(', ty:lit($lang), if (exists($dir)) then ', dir: ' || $dir else '', ')[')"/>
+        <!-- traditional Chinese (by script or region) takes its own Han face -->
+        <xsl:variable name="han" select="if ($lang = 'zh' and matches(string(f:lang(@xml:lang)), '-(Hant|TW|HK|MO)(-|$)')) then ', han: &quot;zh-hant&quot;' else ''"/>
+        <xsl:value-of select="concat('#ed-lang(', ty:lit($lang), if (exists($dir)) then ', dir: ' || $dir else '', $han, ')[')"/>
         <xsl:next-match/>
         <xsl:text>]</xsl:text>
       </xsl:when>
