@@ -123,6 +123,8 @@ def mixed_site(tmp_path_factory):
     (src / "heb.xml").write_text(tei("Heb", "<p>כתובת</p>", lang=None, title="כתובת עברית",
                                      profile='<profileDesc><langUsage><language ident="heb"/></langUsage></profileDesc>'),
                                  encoding="utf-8")
+    (src / "toc.xml").write_text(tei("Toc", "".join(f"<div><head>باب {n}</head><p>نص</p></div>" for n in "١٢٣"),
+                                     lang="ar", title="كتاب"), encoding="utf-8")
     return build_html(src, tmp_path_factory.mktemp("rtl-site") / "site")
 
 
@@ -168,6 +170,15 @@ def test_unlabelled_and_langusage_documents_take_their_direction(mixed_site):
     text = heb.xpath("//div[@class='text']")[0]
     assert (text.get("lang"), text.get("dir")) == ("he", "rtl")  # langUsage "heb"
     assert rtl_outside_rtl(heb) == []
+
+
+def test_contents_and_neighbours_outside_the_text_keep_their_direction(mixed_site):
+    toc = page(mixed_site, "Toc")
+    links = toc.xpath("//nav[contains(@class, 'toc')]//a")
+    assert len(links) == 3 and all((a.get("lang"), a.get("dir")) == ("ar", "rtl") for a in links)
+    assert rtl_outside_rtl(toc) == []
+    for doc_id in ("Heb", "Mixed", "Plain"):  # the neighbours' titles (Hebrew, Arabic) are isolated
+        assert rtl_outside_rtl(page(mixed_site, doc_id)) == [], doc_id
 
 
 def test_css_uses_logical_properties():

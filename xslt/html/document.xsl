@@ -200,11 +200,11 @@
             <ul>
               <xsl:if test="$prev">
                 <li class="prev"><a href="{$root}{$prev/@page}" rel="prev"><span class="pn-label">Previous: </span>
-                  <bdi><xsl:value-of select="string-join(($prev/date[normalize-space()], $prev/@title), ' — ')"/></bdi></a></li>
+                  <xsl:for-each select="$prev/date[normalize-space()]"><bdi><xsl:value-of select="."/></bdi> — </xsl:for-each><bdi><xsl:value-of select="$prev/@title"/></bdi></a></li>
               </xsl:if>
               <xsl:if test="$next">
                 <li class="next"><a href="{$root}{$next/@page}" rel="next"><span class="pn-label">Next: </span>
-                  <bdi><xsl:value-of select="string-join(($next/date[normalize-space()], $next/@title), ' — ')"/></bdi></a></li>
+                  <xsl:for-each select="$next/date[normalize-space()]"><bdi><xsl:value-of select="."/></bdi> — </xsl:for-each><bdi><xsl:value-of select="$next/@title"/></bdi></a></li>
               </xsl:if>
             </ul>
           </nav>
@@ -253,8 +253,9 @@
     <xsl:variable name="target" select="(f:cite-id(.), f:cite-id(tei:head[normalize-space()][1]))[1]"/>
     <xsl:variable name="label" select="(f:reading-text(tei:head[normalize-space()][1])[normalize-space()], 'Untitled')[1]"/>
     <xsl:choose>
-      <xsl:when test="exists($target)"><a href="#{encode-for-uri($target)}"><xsl:value-of select="$label"/></a></xsl:when>
-      <xsl:otherwise><xsl:value-of select="$label"/></xsl:otherwise>
+      <!-- the head's language and direction (the contents stand outside the text) -->
+      <xsl:when test="exists($target)"><a href="#{encode-for-uri($target)}"><xsl:for-each select="tei:head[normalize-space()][1]"><xsl:call-template name="fp:context-lang-attributes"/></xsl:for-each><xsl:value-of select="$label"/></a></xsl:when>
+      <xsl:otherwise><bdi><xsl:value-of select="$label"/></bdi></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
