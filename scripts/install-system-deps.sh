@@ -11,9 +11,12 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || need+=(npm)
-# the fonts of the PDF's house style, in the folders [pdf] font_dirs names by default
+# the fonts of the PDF's house style, in the folders [pdf] font_dirs names by default: CJK,
+# Latin, the other scripts (Indic, Hebrew, Arabic, Syriac …: 12 MB) and Han outside the BMP
 [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
+[ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
+[ -d /usr/share/fonts/truetype/hanazono ] || need+=(fonts-hanazono)
 
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""

@@ -172,13 +172,13 @@ def test_search_index_holds_the_reading_view(bundled):
 # 6 -- the text's language from langUsage --------------------------------------------------------
 def test_text_language_falls_back_to_lang_usage(cases):
     doc = _page(cases / "doc" / "Case01.html")
-    assert doc.xpath("//div[@class='text']")[0].get("lang") == "de"
+    assert doc.xpath("//div[@class='text']")[0].get("lang") == "de-AT"  # the tag kept whole
 
 
 @needs_shared
 def test_letters_text_language(letters):
     doc = _page(letters / "doc" / "L00358.html")
-    assert doc.xpath("//div[@class='text']")[0].get("lang") == "de"
+    assert doc.xpath("//div[@class='text']")[0].get("lang") == "de-AT"
 
 
 # 7 -- smaller cases ------------------------------------------------------------------------------
@@ -308,7 +308,7 @@ def test_phrase_elements_carry_their_rend_classes(inpage):
 
 
 def test_title_in_another_language_is_marked(tmp_path):
-    """A German letter's heading carries lang="de" (the site around it is English); an English
+    """A German letter's heading carries lang="de-AT" (the site around it is English); an English
     title carries none."""
     head = ('<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{id}"><teiHeader><fileDesc><titleStmt><title>{t}</title>'
             '</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>'
@@ -317,5 +317,5 @@ def test_title_in_another_language_is_marked(tmp_path):
     (tmp_path / "de.xml").write_text(head.format(id="De", t="Hermann Bahr an Arthur Schnitzler", lang="de-AT"), encoding="utf-8")
     (tmp_path / "en.xml").write_text(head.format(id="En", t="A letter", lang="en"), encoding="utf-8")
     site = _build(tmp_path / "site", [tmp_path / "de.xml", tmp_path / "en.xml"])
-    assert _page(site / "doc" / "De.html").find(".//h1").get("lang") == "de"
+    assert _page(site / "doc" / "De.html").find(".//h1").get("lang") == "de-AT"
     assert _page(site / "doc" / "En.html").find(".//h1").get("lang") is None

@@ -25,7 +25,7 @@ def test_python_and_xslt_read_the_same_class(name):
     assert xpath(f"string-join(${'c:' + name}, ' ')") == " ".join(CLASSES.ordered(name))
 
 
-@pytest.mark.parametrize("name", ["entity-kinds", "iso639-3to1", "language-names"])
+@pytest.mark.parametrize("name", ["entity-kinds", "iso639-3to1", "language-names", "char-classes"])
 def test_python_and_xslt_read_the_same_map(name):
     got = xpath(f"string-join(for $k in sort(map:keys($c:{name})) return $k || '=' || $c:{name}($k), ' ')")
     assert got == " ".join(f"{k}={v}" for k, v in sorted(CLASSES.map(name).items()))

@@ -241,9 +241,15 @@ def test_hand_label(pointer, want):
 # -- language tags (toolkit/tei/lang.py lang_tag ≡ f:lang) ---------------------------------------
 LANGS = [
     ("fra", "fr"), ("fre", "fr"), ("ger", "de"), ("rus", "ru"),   # the PDF kept these as written
-    ("fr", "fr"), ("fr-CA", "fr"), ("zh-Hant", "zh"), ("de_AT", "de"), ("EN", "en"), (" en ", "en"),
-    ("grc", "grc"),                 # no 639-1 code: kept
-    ("und", ""), ("x-klingon", ""), ("xx", ""), ("qaa", ""), ("", ""),  # the PDF passed "und", "qaa"
+    ("fr", "fr"), ("fr-CA", "fr-CA"), ("zh-Hant", "zh-Hant"), ("de_AT", "de-AT"), ("EN", "en"), (" en ", "en"),
+    ("grc", "grc"), ("syc", "syc"), ("hbo", "hbo"),  # no 639-1 code: kept
+    ("geo", "ka"), ("heb", "he"), ("ara-SA", "ar-SA"), ("fra-CA", "fr-CA"),  # the 639-1 code where one exists
+    ("ar-Latn-x-ijmes", "ar-Latn-x-ijmes"), ("sa-Latn", "sa-Latn"), ("zh-hant-tw", "zh-Hant-TW"),
+    ("SR-LATN-rs", "sr-Latn-RS"), ("es-419", "es-419"), ("x-klingon", "x-klingon"),
+    # subtags HTML checkers reject are left out: unknown script or region, variants, extensions
+    ("sr-Cryl", "sr"), ("en-UK", "en"), ("de-CH-1996", "de-CH"), ("en-GB-oed", "en-GB"),
+    ("en-u-ca-gregory", "en"), ("en-a-bbb-x-AbCd", "en-x-abcd"), ("he-", "he"), ("en-x", "en"),
+    ("braj-Deva", ""), ("und", ""), ("xx", ""), ("xx-Latn", ""), ("", ""), ("-", ""), ("e n", ""), ("x", ""),
 ]
 
 

@@ -389,12 +389,12 @@ def test_missing_glyph_is_a_placeholder_and_an_error(tmp_path):
     r = run_cli("build", "pdf", str(FIX / "missing-glyph.xml"), "--out", str(tmp_path / "o"))
     assert r.returncode == 1
     assert "Traceback" not in r.stderr
-    assert "missing-glyph.xml:13:34: error:" in r.stderr
-    assert "U+13000 EGYPTIAN HIEROGLYPH A001" in r.stderr and "[pdf.glyph]" in r.stderr
-    assert "install a font covering Egyptian hieroglyphs" in r.stderr
+    assert "missing-glyph.xml:13:29: error:" in r.stderr
+    assert "U+10570 VITHKUQI CAPITAL LETTER A" in r.stderr and "[pdf.glyph]" in r.stderr
+    assert "install a font covering Vithkuqi" in r.stderr
     # the PDFs are made, the character drawn as its code point
     text = flat("\n".join(pages_text(tmp_path / "o" / "missing-glyph.pdf")))
-    assert re.search(r"An Egyptian hieroglyph: U\+13000 ?here", text)
+    assert re.search(r"A Vithkuqi letter: U\+10570 ?here", text)
     assert (tmp_path / "o" / "edition.pdf").exists()
 
 

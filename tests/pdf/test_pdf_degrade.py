@@ -77,8 +77,10 @@ GOOD = "<p>The good document is printed in full.</p>"
 C1_BODY = ("<p>Before \u0093quoted\u0094 after, and a DEL \u007f here.</p>\n"
            "<p>Again \u0093 and a reference &#x90; too.</p>")
 NONCHAR_BODY = "<p>A noncharacter \ufdd0 and a plane-one \U0001FFFE here.</p>"
-GLYPH_BODY = ("<p>Syriac \u0710 and a hieroglyph \U00013000 here.</p>\n"
-              "<p>Syriac again \u0710, and CJK Extension B \U00020000.</p>")
+# characters no installed font has (Unicode 13–14 scripts newer than the Noto packages; CJK
+# Extension G, which neither Noto CJK nor HanaMin covers)
+GLYPH_BODY = ("<p>Vithkuqi \U00010570 and a Toto letter \U0001E290 here.</p>\n"
+              "<p>Vithkuqi again \U00010570, and CJK Extension G \U00030000.</p>")
 DEEP_HI = "<p>" + "<hi rend='italic'>" * 90 + "DEEP-TEXT" + "</hi>" * 90 + " after the hi.</p>"
 DEEP_XML = "<p>Shallow first.</p>" + "<quote>" * 110 + "VERY-DEEP" + "</quote>" * 110
 
@@ -92,7 +94,7 @@ def mixed(tmp_path_factory):
         "good": tei("good", GOOD),
         "c1": tei("c1", C1_BODY),
         "nonchar": tei("nonchar", NONCHAR_BODY),
-        "glyph": tei("glyph", GLYPH_BODY, title="Title with \u0710 Syriac"),
+        "glyph": tei("glyph", GLYPH_BODY, title="Title with \U00010570 Vithkuqi"),
         "deephi": tei("deephi", DEEP_HI),
         "deepxml": tei("deepxml", DEEP_XML),
     }
@@ -134,15 +136,15 @@ def test_bad_characters_show_as_their_code_points(mixed):
     non = text_of(out / "nonchar.pdf")
     assert re.search(r"noncharacter U\+FDD0 ?and a plane-one U\+1FFFE ?here", non)
     glyph = text_of(out / "glyph.pdf")
-    assert re.search(r"Syriac U\+0710 ?and a hieroglyph U\+13000 ?here", glyph)
-    assert re.search(r"CJK Extension B U\+20000", glyph)
+    assert re.search(r"Vithkuqi U\+10570 ?and a Toto letter U\+1E290 ?here", glyph)
+    assert re.search(r"CJK Extension G U\+30000", glyph)
     # the title too (heading, running head, contents of the volume)
-    assert re.search(r"Title with U\+0710 ?Syriac", glyph)
+    assert re.search(r"Title with U\+10570 ?Vithkuqi", glyph)
     volume = text_of(out / "edition.pdf")
-    for s in ("U+0093", "U+FDD0", "U+13000"):
+    for s in ("U+0093", "U+FDD0", "U+1E290"):
         assert s in volume, s
     # a placeholder is a framed box in the monospaced font, not the character itself
-    assert "\u0093" not in c1 and "\u0710" not in glyph
+    assert "\u0093" not in c1 and "\U00010570" not in glyph
 
 
 def test_each_character_reported_once_per_file_with_its_place(mixed):
@@ -161,11 +163,11 @@ def test_each_character_reported_once_per_file_with_its_place(mixed):
         ("pdf.noncharacter", *place(ntext, "\ufdd0")), ("pdf.noncharacter", *place(ntext, "\U0001FFFE"))}
     glyph = by_file(mixed["diags"], "glyph.xml")
     gtext = mixed["files"]["glyph"]
-    # U+0710 first occurs in the title, which the PDF prints: that place is reported
+    # U+10570 first occurs in the title, which the PDF prints: that place is reported
     assert {(d.rule, d.line, d.column, d.message.split("(U+")[1][:5]) for d in glyph} == {
-        ("pdf.glyph", *place(gtext, "\u0710 Syriac"), "0710 "),
-        ("pdf.glyph", *place(gtext, "\U00013000"), "13000"),
-        ("pdf.glyph", *place(gtext, "\U00020000"), "20000")}
+        ("pdf.glyph", *place(gtext, "\U00010570 Vithkuqi"), "10570"),
+        ("pdf.glyph", *place(gtext, "\U0001E290"), "1E290"),
+        ("pdf.glyph", *place(gtext, "\U00030000"), "30000")}
 
 
 def test_advice_fits_the_character(mixed):
@@ -179,24 +181,35 @@ def test_advice_fits_the_character(mixed):
     non = by_file(diags, "nonchar.xml")[0]
     assert "noncharacter" in non.message and "remove it" in non.hint
     glyph = {d.message.split("(U+")[1][:5]: d for d in by_file(diags, "glyph.xml")}
-    assert "install a font covering Syriac" in glyph["0710 "].hint
-    assert "[pdf] font_paths" in glyph["0710 "].hint
-    assert "Egyptian hieroglyphs" in glyph["13000"].hint
-    cjk = glyph["20000"].hint
-    if any("CJK" in p.name for p in Path("/usr/share/fonts/opentype/noto").glob("*")):
-        # fonts-noto-cjk is installed: advising it would not help
-        assert "fonts-noto-cjk" not in cjk and "CJK fonts found lack it" in cjk
+    assert "install a font covering Vithkuqi" in glyph["10570"].hint
+    assert "[pdf] font_paths" in glyph["10570"].hint
+    assert "Toto" in glyph["1E290"].hint
+    cjk = glyph["30000"].hint
+    if any(Path("/usr/share/fonts/truetype/hanazono").glob("*")):
+        # fonts-hanazono (the Han package for other planes) is installed: advising it would not help
+        assert "install the package" not in cjk and "fonts-hanazono found lack it" in cjk
 
 
-def test_cjk_advice_names_the_package_only_when_no_cjk_font_is_there(tmp_path):
+@pytest.mark.parametrize("ch,package,folder", [
+    ("\u4e2d", "fonts-noto-cjk", "/usr/share/fonts/opentype/noto"),
+    ("\U00020000", "fonts-hanazono", "/usr/share/fonts/truetype/hanazono"),
+    ("\u0710", "fonts-noto-core", "/usr/share/fonts/truetype/noto"),
+    ("\u0915", "fonts-noto-core", "/usr/share/fonts/truetype/noto"),
+])
+def test_advice_names_the_package_only_when_its_fonts_are_not_there(tmp_path, ch, package, folder):
+    """The package whose fonts have a script is advised when its folder is not read (not
+    installed); when its fonts are read and still lack the character, never."""
     (tmp_path / "empty").mkdir()
-    (tmp_path / "cjk").mkdir()
-    (tmp_path / "cjk" / "NotoSerifCJK-Regular.ttc").write_bytes(b"")
-    ch = "\U00020000"
     _, hint = pdf_chars.advice(ch, pdf_chars.GLYPH, [str(tmp_path / "empty")])
-    assert "fonts-noto-cjk" in hint
-    _, hint = pdf_chars.advice(ch, pdf_chars.GLYPH, [str(tmp_path / "cjk")])
-    assert "fonts-noto-cjk" not in hint and "a font covering CJK" in hint
+    assert f"install the package {package}" in hint and folder in hint
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts" / "Some-Regular.ttf").write_bytes(b"")
+    fake = {**pdf_chars.FONT_PACKAGES, str(tmp_path / "fonts"): package}
+    fake.pop(folder)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pdf_chars, "FONT_PACKAGES", fake)
+        _, hint = pdf_chars.advice(ch, pdf_chars.GLYPH, [str(tmp_path / "fonts")], [str(tmp_path / "fonts")])
+    assert "install the package" not in hint and f"the fonts of {package} found lack it" in hint
 
 
 def test_character_classes():
@@ -237,10 +250,10 @@ def test_glyph_missed_by_the_probe_is_caught_when_typesetting(tmp_path, monkeypa
     """A character the probe let through (a glyph lost only in context) still becomes a
     placeholder: the compile's own PDF/A error names it and the compile runs again."""
     monkeypatch.setattr(pdfmod.Typesetter, "uncovered", lambda self, chars: set())
-    text = tei("late", "<p>Late \u0710 glyph.</p>")
+    text = tei("late", "<p>Late \U00010570 glyph.</p>")
     result, diags = build_adhoc([write(tmp_path, "late.xml", text)], tmp_path / "out")
-    assert [(d.rule, d.line, d.column) for d in diags] == [("pdf.glyph", *place(text, "\u0710"))]
-    assert re.search(r"Late U\+0710 ?glyph", text_of(tmp_path / "out" / "late.pdf"))
+    assert [(d.rule, d.line, d.column) for d in diags] == [("pdf.glyph", *place(text, "\U00010570"))]
+    assert re.search(r"Late U\+10570 ?glyph", text_of(tmp_path / "out" / "late.pdf"))
     assert (tmp_path / "out" / "edition.pdf").exists()
 
 

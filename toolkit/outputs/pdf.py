@@ -41,7 +41,7 @@ from ..tei.reading import reading_blocks
 from ..saxon import MAX_DEPTH, XSLT_DIR, XsltError, compile_stylesheet, processor, to_xdm, transform
 from ..xmlsafe import SourceFile
 from . import pdf_chars, pdf_tables
-from .pdf_options import FONT_DIRS, PdfOptions  # noqa: F401  (FONT_DIRS: the default [pdf] font_dirs; tests use it)
+from .pdf_options import FONT_DIRS, SCRIPTS, PdfOptions  # noqa: F401  (FONT_DIRS: the default [pdf] font_dirs; tests use it)
 from .publish import staged_output, write_file
 from .base import Builder, BuildError, BuildResult, Job, print_diagnostics, run
 
@@ -58,7 +58,8 @@ MAX_TABLE_WARNINGS = 20   # a file's warnings about bounded table spans; then ho
 _MARK = re.compile(r"/\*@([LF])(\d+)\*/")
 _LOC = re.compile(r"┌─ (\S+?):(\d+):(\d+)")
 _GLYPH = re.compile(r'the text `"(.*?)"` could not be displayed with font `"([^"]*)"`', re.S)
-_PROBE_HEAD = '#import "/edition.typ": style\n#set text(font: style.font)\n'
+# the text's font list (script fonts, text fonts, fallbacks) without Typst's last resort
+_PROBE_HEAD = '#import "/edition.typ": style, ed-fonts\n#set text(font: ed-fonts(style.font), fallback: false)\n'
 # After the preamble of a PDF with placeholders: edition.typ's show rule that draws them.
 PLACEHOLDERS = "#show: ed-placeholders\n"
 
@@ -103,10 +104,17 @@ def _settings(edition: Edition, opts: PdfOptions) -> dict:
         "standards": [s for s in opts.standards if s],
         "font_paths": fonts + [d for d in opts.font_dirs if Path(d).is_dir()],
         "font_dirs": opts.font_dirs,
-        "families": {k: v for k, v in (("ed-font", opts.fonts), ("ed-sans", opts.sans_fonts)) if v},
+        "families": {**{k: v for k, v in (("ed-font", opts.fonts), ("ed-sans", opts.sans_fonts)) if v},
+                     "ed-scripts": script_font_lines(opts.script_fonts)},
         "max_volume_pages": opts.max_volume_pages,
         "max_document_pages": opts.max_document_pages,
     }
+
+
+def script_font_lines(table: dict[str, list[str]]) -> list[str]:
+    """[pdf] script_fonts as edition.typ reads it (ed-script-fonts): a line per script, its code,
+    character class and families tab-separated."""
+    return ["\t".join((code, SCRIPTS[code][0], *families)) for code, families in table.items() if families]
 
 
 def _timestamp(edition: Edition) -> int:
@@ -291,7 +299,8 @@ class Typesetter:
         return not self.uncovered({ch})
 
     def _probe(self, chars: list[str]) -> set[str]:
-        body = "".join(f'#"\\u{{{ord(c):x}}}";\n' for c in chars)
+        # a paragraph each: a combining mark after a space would be asked with the space
+        body = "".join(f'#"\\u{{{ord(c):x}}}";\n\n' for c in chars)
         try:
             self.compiler.compile(input=(_PROBE_HEAD + body).encode("utf-8"), pdf_standards=["a-2b"])
             return set()

@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from .pdf_options import FONT_DIRS, FONT_PACKAGES
+from .pdf_options import FONT_DIRS, FONT_PACKAGES, HAN_SUPPLEMENT_PACKAGE, SCRIPTS
 
 CONTROL = "pdf.control-char"
 NONCHARACTER = "pdf.noncharacter"
@@ -32,7 +32,6 @@ _MARK = re.compile(r"/\*@L(\d+)\*/")
 _SCRIPT_END = re.compile(r" (?:CAPITAL |SMALL )?(?:LETTER|SIGN|SYLLABLE|HIEROGLYPH|DIGIT|NUMBER|"
                          r"IDEOGRAPH|CHARACTER|SYMBOL|MARK|VOWEL|CONSONANT|PUNCTUATION|LIGATURE|"
                          r"FRACTION|COMMA|FULL STOP|WORD|LOGOGRAM|GLYPH)\b")
-_CJK_SCRIPTS = ("CJK", "Hangul", "Hiragana", "Katakana", "Bopomofo", "Ideographic")
 
 
 def candidates(text: str) -> set[str]:
@@ -134,20 +133,31 @@ def script_of(ch: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _has_cjk_font(folders: tuple[str, ...]) -> bool:
-    for folder in folders:
-        try:
-            if any("CJK" in p.name for p in Path(folder).iterdir()):
-                return True
-        except OSError:
-            continue
-    return False
+def _script_ranges() -> list[tuple[str, re.Pattern]]:
+    """The character classes of pdf_options.SCRIPTS (Typst's regex syntax) for Python."""
+    return [(code, re.compile(re.sub(r"\\x\{([0-9A-Fa-f]+)\}", lambda m: f"\\U{int(m.group(1), 16):08X}", spec)))
+            for code, (spec, _, _) in SCRIPTS.items()]
 
 
-def _cjk_package(font_dirs: list[str]) -> str:
-    """The package that fills a CJK folder [pdf] font_dirs names (the default's), or ""."""
-    return next((f"the package {pkg} (Debian, Ubuntu: it fills {d}, which [pdf] font_dirs names)"
-                 for d in font_dirs if (pkg := FONT_PACKAGES.get(d, "")).endswith("-cjk")), "")
+def script_code(ch: str) -> str | None:
+    """The ISO 15924 code of the script fonts a character is set in ("Deva"), or None."""
+    return next((code for code, rx in _script_ranges() if rx.match(ch)), None)
+
+
+def _package(ch: str) -> str | None:
+    """The Debian package whose fonts have the character, by its script (the house style's
+    defaults), or None."""
+    code = script_code(ch)
+    if code is None:
+        return None
+    return HAN_SUPPLEMENT_PACKAGE if code == "Hani" and ord(ch) > 0xFFFF else SCRIPTS[code][2]
+
+
+def _has_fonts(folder: str) -> bool:
+    try:
+        return any(Path(folder).iterdir())
+    except OSError:
+        return False
 
 
 def advice(ch: str, rule: str, font_paths: list[str], font_dirs: list[str] = FONT_DIRS) -> tuple[str, str]:
@@ -172,16 +182,17 @@ def advice(ch: str, rule: str, font_paths: list[str], font_dirs: list[str] = FON
                 f"problem in the source; remove it or replace it with the character meant")
     script = script_of(ch)
     covering = f"a font covering {script}" if script else "a font that has this character"
-    if script in _CJK_SCRIPTS:
-        if not _has_cjk_font(tuple(font_paths)):
-            package = _cjk_package(font_dirs)
-            return (f"the character {what} cannot be shown by any font of the PDF edition: the "
-                    f"PDF shows a placeholder box",
-                    f"no CJK font was found: install {package or 'one'}, or list the folder of a "
-                    f"font covering it in edition.toml [pdf] font_paths (the edition's fonts) or "
-                    f"[pdf] font_dirs (system fonts)")
-        covering += " (the CJK fonts found lack it)"
-    return (f"the character {what} cannot be shown by any font of the PDF edition: the PDF shows "
-            f"a placeholder box",
-            f"install {covering} and list its folder in edition.toml [pdf] font_paths (the "
-            f"edition's fonts) or [pdf] font_dirs (system fonts)")
+    message = (f"the character {what} cannot be shown by any font of the PDF edition: the PDF shows "
+               f"a placeholder box")
+    # the package is advised only when its fonts are not there: installing it again would not help
+    package = _package(ch)
+    folder = next((d for d, p in FONT_PACKAGES.items() if p == package), None)
+    if folder and folder in font_dirs and not (folder in font_paths and _has_fonts(folder)):
+        return (message, f"install the package {package} (Debian, Ubuntu: it fills {folder}, which "
+                         f"[pdf] font_dirs names), or list the folder of {covering} in edition.toml "
+                         f"[pdf] font_paths (the edition's fonts) or [pdf] font_dirs (system fonts)")
+    if package and folder in font_paths:
+        covering += f" (the fonts of {package} found lack it)"
+    return (message, f"install {covering} and list its folder in edition.toml [pdf] font_paths (the "
+                     f"edition's fonts) or [pdf] font_dirs (system fonts), and its family in [pdf] "
+                     f"script_fonts or fonts")

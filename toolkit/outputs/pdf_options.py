@@ -10,12 +10,16 @@ from dataclasses import dataclass
 from ..options import option
 
 # Where the fonts of the house style are looked for by default: the folders of the Debian (and
-# Ubuntu) packages fonts-dejavu-core and fonts-noto-cjk, which scripts/install-system-deps.sh
-# installs. Typst itself bundles Libertinus Serif, New Computer Modern and DejaVu Sans Mono.
-# Other systems keep fonts elsewhere: [pdf] font_dirs names their folders.
+# Ubuntu) packages fonts-dejavu-core, fonts-noto-cjk (CJK), fonts-noto-core (Indic, Hebrew,
+# Arabic, Syriac and most other scripts) and fonts-hanazono (Han characters outside the BMP),
+# which scripts/install-system-deps.sh installs. Typst itself bundles Libertinus Serif, New
+# Computer Modern and DejaVu Sans Mono. Other systems keep fonts elsewhere: [pdf] font_dirs
+# names their folders.
 FONT_PACKAGES = {
     "/usr/share/fonts/truetype/dejavu": "fonts-dejavu-core",
     "/usr/share/fonts/opentype/noto": "fonts-noto-cjk",
+    "/usr/share/fonts/truetype/noto": "fonts-noto-core",
+    "/usr/share/fonts/truetype/hanazono": "fonts-hanazono",
 }
 FONT_DIRS = list(FONT_PACKAGES)
 # The system's font folders: [pdf] font_dirs may name folders inside these only, so that an
@@ -32,8 +36,70 @@ MAX_VOLUME_PAGES = 2000
 MAX_DOCUMENT_PAGES = 1000
 # The house style's font families (xslt/pdf/edition.typ `style.font`, `style.sans`): what the
 # PDF uses when edition.toml names none.
-HOUSE_FONTS = ["Libertinus Serif", "Noto Serif CJK SC", "DejaVu Sans"]
+HOUSE_FONTS = ["Libertinus Serif", "Noto Serif CJK SC"]
 HOUSE_SANS_FONTS = ["DejaVu Sans", "Noto Sans CJK SC"]
+
+# The scripts the PDF sets in fonts of their own: ISO 15924 code → (its characters, a regular
+# expression class in Typst's (Rust) syntax; the default families, first choice first; the
+# Debian package that has them). The text fonts come first (Libertinus Serif, Noto Serif CJK
+# SC), which lack these scripts, then these families, then edition.typ's fallback list: so
+# Devanagari gets a Devanagari face and not whatever has a glyph, Arabic Noto Naskh rather than
+# DejaVu Sans. [pdf] script_fonts replaces the families of a script. The character classes
+# serve Han by language (ja, ko, zh-Hant: edition.typ ed-lang, one `covers` entry) and the
+# advice for a missing glyph; the house style tests no others (a `covers` entry costs a
+# regular-expression test per character: fifty of them made a Latin PDF six times slower).
+_CORE = "fonts-noto-core"
+SCRIPTS: dict[str, tuple[str, list[str], str]] = {
+    "Arab": (r"[\x{0600}-\x{06FF}\x{0750}-\x{077F}\x{0870}-\x{08FF}\x{FB50}-\x{FDFF}\x{FE70}-\x{FEFF}]",
+             ["Noto Naskh Arabic", "Noto Sans Arabic"], _CORE),
+    "Hebr": (r"[\x{0591}-\x{05FF}\x{FB1D}-\x{FB4F}]", ["Noto Serif Hebrew", "Noto Sans Hebrew"], _CORE),
+    "Syrc": (r"[\x{0700}-\x{074F}\x{0860}-\x{086F}]", ["Noto Sans Syriac"], _CORE),
+    "Thaa": (r"[\x{0780}-\x{07BF}]", ["Noto Sans Thaana"], _CORE),
+    "Nkoo": (r"[\x{07C0}-\x{07FF}]", ["Noto Sans NKo"], _CORE),
+    "Samr": (r"[\x{0800}-\x{083F}]", ["Noto Sans Samaritan"], _CORE),
+    "Mand": (r"[\x{0840}-\x{085F}]", ["Noto Sans Mandaic"], _CORE),
+    "Deva": (r"[\x{0900}-\x{097F}\x{A8E0}-\x{A8FF}\x{1CD0}-\x{1CFF}]",
+             ["Noto Serif Devanagari", "Noto Sans Devanagari"], _CORE),
+    "Beng": (r"[\x{0980}-\x{09FF}]", ["Noto Serif Bengali", "Noto Sans Bengali"], _CORE),
+    "Guru": (r"[\x{0A00}-\x{0A7F}]", ["Noto Serif Gurmukhi", "Noto Sans Gurmukhi"], _CORE),
+    "Gujr": (r"[\x{0A80}-\x{0AFF}]", ["Noto Serif Gujarati", "Noto Sans Gujarati"], _CORE),
+    "Orya": (r"[\x{0B00}-\x{0B7F}]", ["Noto Sans Oriya"], _CORE),
+    "Taml": (r"[\x{0B80}-\x{0BFF}\x{11FC0}-\x{11FFF}]", ["Noto Serif Tamil", "Noto Sans Tamil"], _CORE),
+    "Telu": (r"[\x{0C00}-\x{0C7F}]", ["Noto Serif Telugu", "Noto Sans Telugu"], _CORE),
+    "Knda": (r"[\x{0C80}-\x{0CFF}]", ["Noto Serif Kannada", "Noto Sans Kannada"], _CORE),
+    "Mlym": (r"[\x{0D00}-\x{0D7F}]", ["Noto Serif Malayalam", "Noto Sans Malayalam"], _CORE),
+    "Sinh": (r"[\x{0D80}-\x{0DFF}]", ["Noto Serif Sinhala", "Noto Sans Sinhala"], _CORE),
+    "Thai": (r"[\x{0E00}-\x{0E7F}]", ["Noto Serif Thai", "Noto Sans Thai"], _CORE),
+    "Laoo": (r"[\x{0E80}-\x{0EFF}]", ["Noto Serif Lao", "Noto Sans Lao"], _CORE),
+    "Tibt": (r"[\x{0F00}-\x{0FFF}]", ["Noto Serif Tibetan"], _CORE),
+    "Mymr": (r"[\x{1000}-\x{109F}\x{A9E0}-\x{A9FF}\x{AA60}-\x{AA7F}]", ["Noto Serif Myanmar", "Noto Sans Myanmar"], _CORE),
+    "Geor": (r"[\x{10A0}-\x{10FF}\x{1C90}-\x{1CBF}\x{2D00}-\x{2D2F}]", ["Noto Serif Georgian", "Noto Sans Georgian"], _CORE),
+    "Ethi": (r"[\x{1200}-\x{139F}\x{2D80}-\x{2DDF}\x{AB00}-\x{AB2F}]", ["Noto Serif Ethiopic", "Noto Sans Ethiopic"], _CORE),
+    "Khmr": (r"[\x{1780}-\x{17FF}\x{19E0}-\x{19FF}]", ["Noto Serif Khmer", "Noto Sans Khmer"], _CORE),
+    "Mong": (r"[\x{1800}-\x{18AF}]", ["Noto Sans Mongolian"], _CORE),
+    "Armn": (r"[\x{0530}-\x{058F}\x{FB13}-\x{FB17}]", ["Noto Serif Armenian", "Noto Sans Armenian"], _CORE),
+    "Copt": (r"[\x{2C80}-\x{2CFF}]", ["Noto Sans Coptic"], _CORE),
+    "Runr": (r"[\x{16A0}-\x{16FF}]", ["Noto Sans Runic"], _CORE),
+    "Brah": (r"[\x{11000}-\x{1107F}]", ["Noto Sans Brahmi"], _CORE),
+    "Egyp": (r"[\x{13000}-\x{1345F}]", ["Noto Sans EgyptHiero"], _CORE),
+    "Xsux": (r"[\x{12000}-\x{1254F}]", ["Noto Sans Cuneiform"], _CORE),
+    "Hani": (r"[\x{2E80}-\x{2FDF}\x{3000}-\x{303F}\x{3040}-\x{30FF}\x{3100}-\x{312F}\x{3190}-\x{31FF}"
+             r"\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}\x{F900}-\x{FAFF}\x{FE30}-\x{FE4F}\x{FF00}-\x{FFEF}"
+             r"\x{20000}-\x{323AF}]",
+             ["Noto Serif CJK SC", "HanaMinA", "HanaMinB"], "fonts-noto-cjk"),
+}
+# Han characters outside the Basic Multilingual Plane (extensions B–H) are in fonts-hanazono.
+HAN_SUPPLEMENT_PACKAGE = "fonts-hanazono"
+
+
+def _script_fonts(table: dict[str, list[str]] | None) -> str | None:
+    for code, names in (table or {}).items():
+        if code not in SCRIPTS:
+            return f"names the script {code!r}, which the PDF does not know; known: {', '.join(sorted(SCRIPTS))}"
+        problem = _family_names(names) or (None if names else f"gives no family for {code}")
+        if problem:
+            return problem
+    return None
 
 
 def _system_font_folders(dirs: list[str]) -> str | None:
@@ -70,10 +136,10 @@ class PdfOptions:
     font_dirs: list[str] = option(
         FONT_DIRS, "System font folders read besides font_paths; nothing else of the system's fonts "
         "is scanned, so the PDF does not depend on what else is installed. The default is where "
-        "Debian and Ubuntu put the fonts of the house style (packages fonts-dejavu-core and "
-        "fonts-noto-cjk, which scripts/install-system-deps.sh installs); on other systems name "
-        "the folders holding DejaVu Sans and Noto CJK (or the families named in `fonts` and "
-        "`sans_fonts`). Folders that do not exist are skipped; a character no font has is "
+        "Debian and Ubuntu put the fonts of the house style (packages fonts-dejavu-core, "
+        "fonts-noto-cjk, fonts-noto-core and fonts-hanazono, which scripts/install-system-deps.sh "
+        "installs); on other systems name the folders holding DejaVu Sans, Noto CJK and Noto (or "
+        "the families named in `fonts`, `sans_fonts` and `script_fonts`). Folders that do not exist are skipped; a character no font has is "
         "reported with advice.", check=_system_font_folders,
         rule="absolute folders inside " + ", ".join(SYSTEM_FONT_ROOTS) + " (an edition.toml "
         "cannot make the build scan the rest of the disk)",
@@ -89,6 +155,16 @@ class PdfOptions:
         None, "Font families of the small print (margin notes, signatures, labels).",
         check=_family_names, rule="family names, not empty", default_doc="the house style's: " + ", ".join(HOUSE_SANS_FONTS),
         example=["DejaVu Sans", "Noto Sans CJK TC"])
+    script_fonts: dict[str, list[str]] = option(
+        {code: list(fams) for code, (_, fams, _) in SCRIPTS.items()},
+        "Font families per script (ISO 15924 code), first choice first: a character of the script "
+        "is set in the first of them that has it, before `fonts` is tried; a table here replaces "
+        "the families of the scripts it names and keeps the others. Han text in Japanese, "
+        "Korean or traditional Chinese (xml:lang ja, ko, zh-Hant) takes the Noto CJK face of "
+        "its language first. A character no listed font has is drawn as a framed code point "
+        "and reported.", check=_script_fonts, merge=True,
+        rule="known script codes (" + ", ".join(sorted(SCRIPTS)) + "), each with family names",
+        example={"Deva": ["Noto Sans Devanagari"], "Hebr": ["Noto Rashi Hebrew"]})
     max_volume_pages: int = option(
         MAX_VOLUME_PAGES, "A volume estimated above this many pages (2,600 characters a page) is not "
         "built; the per-document PDFs still are. Typst needs up to 2.4 MB a page while laying out.",

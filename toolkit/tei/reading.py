@@ -11,7 +11,8 @@ The rule (docs/encoding.md, "The reading text"):
   a gap or a figDesc, nothing of the parts that are not rendered (tei-classes.xml);
 - supplied text without brackets (brackets are rendering);
 - lb, pb, cb, gb, milestone and space separate words, unless break="no" (or "false") joins them;
-  between two Chinese or Japanese characters a line or page break adds no space;
+  between two characters of scripts written without spaces (Chinese, Japanese, Thai …) a line
+  or page break adds no space;
 - block and line elements are set off by spaces; an empty ref or ptr reads as its target;
 - white space collapsed (XML white space: a no-break space is text).
 """
@@ -44,12 +45,12 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 BREAK = "\ufdd0"
 _WS = "[ \t\r\n]"
 _BREAKS = re.compile(f"{_WS}*{BREAK}[ \t\r\n{BREAK}]*")
-# Han, kana, bopomofo, CJK punctuation and full-width forms (not Hangul: Korean separates words
-# with spaces).
-_CJK = ("\u3000-\u303f\u3040-\u309f\u30a0-\u30ff\u3100-\u312f\u31f0-\u31ff\u3400-\u4dbf"
-        "\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f")
-_CJK_END = re.compile(f"[{_CJK}]$")
-_CJK_START = re.compile(f"^[{_CJK}]")
+# Scripts written without spaces between words (Han, kana, Thai, Tibetan …: the class
+# "spaceless" of tei-classes.xml, which f:spaceless-char in xslt/lib/script.xsl reads too): a
+# break between two of their characters is no space.
+_SPACELESS = CLASSES.map("char-classes")["spaceless"]
+_SPACELESS_END = re.compile(f"{_SPACELESS}$")
+_SPACELESS_START = re.compile(f"^{_SPACELESS}")
 _SPACES = re.compile(f"{_WS}+")
 
 
@@ -92,12 +93,13 @@ def _empty(e) -> bool:
 
 
 def finish(text: str) -> str:
-    """Breaks resolved (a space, or nothing between CJK characters) and white space collapsed."""
+    """Breaks resolved (a space, or nothing between characters of scripts written without spaces)
+    and white space collapsed."""
     if BREAK in text:
         pieces = _BREAKS.split(text)
         out = [pieces[0]]
         for before, after in zip(pieces, pieces[1:]):
-            out.append("" if _CJK_END.search(before) and _CJK_START.search(after) else " ")
+            out.append("" if _SPACELESS_END.search(before) and _SPACELESS_START.search(after) else " ")
             out.append(after)
         text = "".join(out)
     return _SPACES.sub(" ", text).strip(" ")

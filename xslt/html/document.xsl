@@ -40,8 +40,10 @@
          title or the summary -->
     <xsl:variable name="has-views" select="exists(($texts, $transcriptions, $title-el, $abstract)//(tei:choice | tei:del | tei:lb | tei:surplus))"/>
     <!-- the text's language: its own, the document's, else the header's first langUsage language -->
-    <!-- the first of them HTML can use ("und" or "x-foo" falls through to the next) -->
+    <!-- the first of them HTML can use ("und" or "xx" falls through to the next) -->
     <xsl:variable name="lang" select="(for $l in ($texts[1]/@xml:lang, $tei/@xml:lang, $header/tei:profileDesc/tei:langUsage/tei:language/@ident) return f:lang($l))[1]"/>
+    <!-- the text's direction: its language's, else its first letter's (xslt/lib/script.xsl) -->
+    <xsl:variable name="dir" select="if (exists($lang)) then f:lang-dir($lang) else f:text-dir(substring(string($texts[1]), 1, 4000))"/>
     <xsl:variable name="backs" select="$texts/tei:back[normalize-space() or *]"/>
     <xsl:variable name="mentioned" as="element(entity)*">
       <xsl:for-each-group select="($header, $texts, $transcriptions)/descendant-or-self::*[@ref or @key]/f:entities-of(.)[@page]" group-by="@id">
@@ -68,6 +70,9 @@
               <xsl:variable name="title-lang" select="(for $l in ($title-el/@xml:lang, $header/@xml:lang, $lang) return f:lang($l))[1]"/>
               <xsl:if test="exists($title-el) and $title-lang and $title-lang != $f:site-lang">
                 <xsl:attribute name="lang" select="$title-lang"/>
+              </xsl:if>
+              <xsl:if test="exists($title-el) and (f:lang-dir($title-lang), $f:site-dir)[1] != $f:site-dir">
+                <xsl:attribute name="dir" select="f:lang-dir($title-lang)"/>
               </xsl:if>
               <xsl:choose>
                 <xsl:when test="exists($title-el)">
@@ -149,6 +154,7 @@
             </xsl:if>
             <div class="text">
               <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+              <xsl:if test="exists($dir) and $dir != $f:site-dir"><xsl:attribute name="dir" select="$dir"/></xsl:if>
               <xsl:apply-templates select="$texts" mode="m:text"/>
             </div>
           </section>
@@ -170,6 +176,8 @@
               <h2 id="back-heading">Back matter</h2>
               <div class="text back-matter">
                 <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+                <xsl:if test="exists($dir) and $dir != $f:site-dir"><xsl:attribute name="dir" select="$dir"/></xsl:if>
+              <xsl:if test="exists($dir) and $dir != $f:site-dir"><xsl:attribute name="dir" select="$dir"/></xsl:if>
                 <xsl:apply-templates select="$backs" mode="m:text">
                   <xsl:with-param name="back-matter" tunnel="yes" select="true()"/>
                 </xsl:apply-templates>
@@ -197,7 +205,7 @@
 
           <section class="citation" id="citation" aria-labelledby="citation-heading" data-pagefind-ignore="">
             <h2 id="citation-heading">Suggested citation</h2>
-            <p class="cite-text">“<xsl:value-of select="$title"/>”<xsl:if test="normalize-space($date-label)">, <xsl:value-of select="$date-label"/></xsl:if>.
+            <p class="cite-text">“<bdi><xsl:value-of select="$title"/></bdi>”<xsl:if test="normalize-space($date-label)">, <xsl:value-of select="$date-label"/></xsl:if>.
               In <cite><xsl:value-of select="$f:site-title"/></cite>.
               Document <code><xsl:value-of select="($doc/@id, $tei/@xml:id)[1]"/></code>.
               <span class="cite-url"><xsl:value-of select="$doc/@page"/></span></p>
@@ -212,11 +220,11 @@
             <ul>
               <xsl:if test="$prev">
                 <li class="prev"><a href="{$root}{$prev/@page}" rel="prev"><span class="pn-label">Previous: </span>
-                  <xsl:value-of select="string-join(($prev/date[normalize-space()], $prev/@title), ' — ')"/></a></li>
+                  <xsl:for-each select="$prev/date[normalize-space()]"><bdi><xsl:value-of select="."/></bdi> — </xsl:for-each><bdi><xsl:value-of select="$prev/@title"/></bdi></a></li>
               </xsl:if>
               <xsl:if test="$next">
                 <li class="next"><a href="{$root}{$next/@page}" rel="next"><span class="pn-label">Next: </span>
-                  <xsl:value-of select="string-join(($next/date[normalize-space()], $next/@title), ' — ')"/></a></li>
+                  <xsl:for-each select="$next/date[normalize-space()]"><bdi><xsl:value-of select="."/></bdi> — </xsl:for-each><bdi><xsl:value-of select="$next/@title"/></bdi></a></li>
               </xsl:if>
             </ul>
           </nav>
@@ -265,8 +273,9 @@
     <xsl:variable name="target" select="(f:cite-id(.), f:cite-id(tei:head[normalize-space()][1]))[1]"/>
     <xsl:variable name="label" select="(f:reading-text(tei:head[normalize-space()][1])[normalize-space()], 'Untitled')[1]"/>
     <xsl:choose>
-      <xsl:when test="exists($target)"><a href="#{encode-for-uri($target)}"><xsl:value-of select="$label"/></a></xsl:when>
-      <xsl:otherwise><xsl:value-of select="$label"/></xsl:otherwise>
+      <!-- the head's language and direction (the contents stand outside the text) -->
+      <xsl:when test="exists($target)"><a href="#{encode-for-uri($target)}"><xsl:for-each select="tei:head[normalize-space()][1]"><xsl:call-template name="fp:context-lang-attributes"/></xsl:for-each><xsl:value-of select="$label"/></a></xsl:when>
+      <xsl:otherwise><bdi><xsl:value-of select="$label"/></bdi></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 

@@ -17,6 +17,8 @@
   <!-- the language of the site's own words: [edition] language (the context's edition/@lang),
        as f:lang writes it; "en" when it names none -->
   <xsl:variable name="f:site-lang" as="xs:string" select="(f:lang($edition-context/edition/@lang), 'en')[1]"/>
+  <!-- the direction of the site's language (xslt/lib/script.xsl) -->
+  <xsl:variable name="f:site-dir" as="xs:string" select="(f:lang-dir($f:site-lang), 'ltr')[1]"/>
 
   <xsl:variable name="fp:nav" as="element(item)*">
     <item key="documents" href="documents.html">Documents</item>
@@ -41,6 +43,7 @@
     <xsl:param name="page-class" as="xs:string" select="''"/>
     <xsl:param name="content" as="node()*"/>
     <html lang="{$f:site-lang}">
+      <xsl:if test="$f:site-dir = 'rtl'"><xsl:attribute name="dir" select="'rtl'"/></xsl:if>
       <head>
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>

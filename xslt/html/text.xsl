@@ -8,6 +8,7 @@
   <xsl:import href="../lib/lines.xsl"/>
   <xsl:import href="../lib/apparatus.xsl"/>
   <xsl:include href="text/fallback.xsl"/>
+  <xsl:include href="text/lang.xsl"/>
   <xsl:include href="text/ids.xsl"/>
   <xsl:include href="text/structure.xsl"/>
   <xsl:include href="text/transcription.xsl"/>

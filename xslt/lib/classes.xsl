@@ -57,8 +57,16 @@
     select="tokenize(normalize-space($c:data/classes/class[@name = 'iso639-1']))"/>
   <xsl:variable name="c:iso639-3to1" static="yes" as="map(xs:string, xs:string)"
     select="map:merge($c:data/classes/map[@name = 'iso639-3to1']/entry ! map{string(@key): string(.)})"/>
-  <xsl:variable name="c:iso639-3-only" static="yes" as="xs:string+"
-    select="tokenize(normalize-space($c:data/classes/class[@name = 'iso639-3-only']))"/>
+  <xsl:variable name="c:iso15924" static="yes" as="xs:string+"
+    select="tokenize(normalize-space($c:data/classes/class[@name = 'iso15924']))"/>
+  <xsl:variable name="c:iso3166" static="yes" as="xs:string+"
+    select="tokenize(normalize-space($c:data/classes/class[@name = 'iso3166']))"/>
+  <xsl:variable name="c:rtl-scripts" static="yes" as="xs:string+"
+    select="tokenize(normalize-space($c:data/classes/class[@name = 'rtl-scripts']))"/>
+  <xsl:variable name="c:rtl-languages" static="yes" as="xs:string+"
+    select="tokenize(normalize-space($c:data/classes/class[@name = 'rtl-languages']))"/>
+  <xsl:variable name="c:char-classes" static="yes" as="map(xs:string, xs:string)"
+    select="map:merge($c:data/classes/map[@name = 'char-classes']/entry ! map{string(@key): string(.)})"/>
   <xsl:variable name="c:language-names" static="yes" as="map(xs:string, xs:string)"
     select="map:merge($c:data/classes/map[@name = 'language-names']/entry ! map{string(@key): string(.)})"/>
 </xsl:stylesheet>

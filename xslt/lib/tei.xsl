@@ -15,6 +15,7 @@
   exclude-result-prefixes="#all">
 
   <xsl:import href="classes.xsl"/>
+  <xsl:include href="script.xsl"/>
 
   <!-- ============================================================================ titles -->
   <!-- The title element of a teiHeader, by the rule of toolkit/tei/facts.py (title_element):
@@ -97,14 +98,56 @@
 
   <!-- ========================================================================= languages -->
   <!-- The language tag the outputs write for an xml:lang (or the configured language): its
-       primary subtag as an ISO 639-1 code ("fra", "fre", "fr-CA" → "fr"), a three-letter code
-       kept only when 639-1 has none ("grc"); () for anything else ("und", "x-klingon"). The HTML
-       page's @lang and the PDF's language switches. toolkit/tei/lang.py, lang_tag. -->
+       language, script, region and private-use subtags ("ar-Latn-x-ijmes", "sa-Latn", "de-AT";
+       "_" read as "-"), in the conventional case ("zh-hant-tw" → "zh-Hant-TW"). A three-letter
+       primary subtag that has an ISO 639-1 code becomes that code ("fra-CA" → "fr-CA", "geo" →
+       "ka"), other three-letter codes stay ("grc", "syc"). A subtag HTML checkers would reject
+       is left out: a script not in ISO 15924 ("sr-Cryl"), a region not in ISO 3166 ("en-UK"),
+       extended-language, variant and extension subtags (not checked against the registry). ()
+       for no language: an unknown two-letter code ("xx"), "und", a tag that is not one. The
+       HTML's @lang, the PDF's language switches (their primary subtag). toolkit/tei/lang.py,
+       lang_tag. -->
   <xsl:function name="f:lang" as="xs:string?">
     <xsl:param name="tag" as="xs:string?"/>
-    <xsl:variable name="primary" select="lower-case(tokenize(normalize-space($tag), '[-_]')[1])"/>
-    <xsl:sequence select="if (string-length($primary) = 3) then ($c:iso639-3to1($primary), $primary[. = $c:iso639-3-only])[1]
-                          else $primary[. = $c:iso639-1]"/>
+    <xsl:variable name="parts" select="tokenize(lower-case(translate(normalize-space($tag), '_', '-')), '-')"/>
+    <xsl:variable name="primary" select="$parts[1]"/>
+    <xsl:variable name="language" select="if (not(matches($primary, '^([a-z]{2,3}|x)$'))) then ()
+      else if (string-length($primary) = 3) then ($c:iso639-3to1($primary), $primary[. != 'und'])[1]
+      else if ($primary = 'x') then 'x' else $primary[. = $c:iso639-1]"/>
+    <xsl:if test="exists($language)">
+      <xsl:variable name="kept" as="xs:string*">
+        <xsl:iterate select="$parts[position() gt 1]">
+          <!-- state: 'main' (script, region may follow), 'ext' (inside an extension), 'x' -->
+          <xsl:param name="state" as="xs:string" select="if ($language = 'x') then 'x' else 'main'"/>
+          <xsl:param name="script" as="xs:boolean" select="false()"/>
+          <xsl:param name="region" as="xs:boolean" select="false()"/>
+          <xsl:variable name="p" select="."/>
+          <xsl:choose>
+            <xsl:when test="$state = 'x' and not(matches($p, '^[a-z0-9]{1,8}$'))"><xsl:break/></xsl:when>
+            <xsl:when test="$state = 'x'"><xsl:sequence select="$p"/></xsl:when>
+            <xsl:when test="$p = 'x'">
+              <xsl:sequence select="$p"/>
+              <xsl:next-iteration><xsl:with-param name="state" select="'x'"/></xsl:next-iteration>
+            </xsl:when>
+            <xsl:when test="string-length($p) = 1">
+              <xsl:next-iteration><xsl:with-param name="state" select="'ext'"/></xsl:next-iteration>
+            </xsl:when>
+            <xsl:when test="$state = 'main' and not($script or $region) and string-length($p) = 4
+                            and (upper-case(substring($p, 1, 1)) || substring($p, 2)) = $c:iso15924">
+              <xsl:sequence select="upper-case(substring($p, 1, 1)) || substring($p, 2)"/>
+              <xsl:next-iteration><xsl:with-param name="script" select="true()"/></xsl:next-iteration>
+            </xsl:when>
+            <xsl:when test="$state = 'main' and not($region) and upper-case($p) = $c:iso3166">
+              <xsl:sequence select="upper-case($p)"/>
+              <xsl:next-iteration><xsl:with-param name="region" select="true()"/></xsl:next-iteration>
+            </xsl:when>
+          </xsl:choose>
+        </xsl:iterate>
+      </xsl:variable>
+      <!-- a private-use singleton with nothing after it is no subtag; "x" alone no tag -->
+      <xsl:variable name="all" select="($language, if (index-of($kept, 'x')[1] = count($kept)) then $kept[position() lt last()] else $kept)"/>
+      <xsl:sequence select="if ($all = ('x') and count($all) = 1) then () else string-join($all, '-')"/>
+    </xsl:if>
   </xsl:function>
 
   <!-- ============================================================================= names -->
@@ -218,17 +261,14 @@
 
   <!-- a break between words (U+FDD0, a noncharacter), decided by fp:finish -->
   <xsl:variable name="fp:break" as="xs:string" select="'&#xFDD0;'"/>
-  <!-- Han, kana, bopomofo, CJK punctuation, full-width forms (not Hangul) -->
-  <xsl:variable name="fp:cjk" as="xs:string"
-    select="'[&#x3000;-&#x303F;&#x3040;-&#x309F;&#x30A0;-&#x30FF;&#x3100;-&#x312F;&#x31F0;-&#x31FF;&#x3400;-&#x4DBF;&#x4E00;-&#x9FFF;&#xF900;-&#xFAFF;&#xFF00;-&#xFFEF;&#x20000;-&#x3134F;]'"/>
-
-  <!-- Breaks resolved (a space, or nothing between two CJK characters), white space collapsed. -->
+  <!-- Breaks resolved (a space, or nothing between two characters of scripts written without
+       spaces: f:spaceless-char, script.xsl), white space collapsed. -->
   <xsl:function name="fp:finish" as="xs:string">
     <xsl:param name="text" as="xs:string"/>
     <xsl:variable name="joined" select="if (not(contains($text, $fp:break))) then $text else
       let $pieces := tokenize($text, '[ \t\r\n]*&#xFDD0;[ \t\r\n&#xFDD0;]*')
       return string-join(for $i in 1 to count($pieces) return (
-        if ($i gt 1) then (if (matches($pieces[$i - 1], $fp:cjk || '$') and matches($pieces[$i], '^' || $fp:cjk))
+        if ($i gt 1) then (if (matches($pieces[$i - 1], $f:spaceless-char || '$') and matches($pieces[$i], '^' || $f:spaceless-char))
                            then '' else ' ') else (),
         $pieces[$i]))"/>
     <xsl:sequence select="normalize-space($joined)"/>

@@ -42,7 +42,9 @@
     <xsl:variable name="date" select="string($doc/date)"/>
     <xsl:variable name="lang" select="(for $l in (tei:text/@xml:lang, @xml:lang,
                                        $header/tei:profileDesc/tei:langUsage/tei:language/@ident)
-                                       return f:lang($l))[. != ''][1]"/>
+                                       return ty:lang($l))[. != ''][1]"/>
+    <!-- its direction: the language's, else the first letter's (xslt/lib/script.xsl) -->
+    <xsl:variable name="dir" select="if (exists($lang)) then f:lang-dir($lang) else f:text-dir(substring(string(tei:text[1]), 1, 4000))"/>
     <!-- the model's transcription status ([text] not_transcribed in edition.toml) -->
     <xsl:variable name="transcribed" select="not($doc/@transcribed = 'false')"/>
     <xsl:variable name="short" select="if (string-length($title) gt 70)
@@ -51,7 +53,8 @@
     <xsl:value-of select="concat(ty:mark(.), '#ed-document(key: ', ty:lit($doc-key),
                                  ', date: ', ty:lit($date), ', title: ', ty:lit($title),
                                  ', short: ', ty:lit($short),
-                                 ', lang: ', ty:lit(($lang, f:lang($default-lang), 'en')[. != ''][1]),
+                                 ', lang: ', ty:lit(($lang, ty:lang($default-lang), 'en')[. != ''][1]),
+                                 if (exists($dir)) then ', dir: ' || $dir else '',
                                  ', transcribed: ', $transcribed, ')[&#10;')"/>
     <!-- index markers of the names in the title (the heading itself is plain text) -->
     <xsl:for-each select="$title-el//(tei:persName | tei:placeName | tei:orgName | tei:name | tei:rs)">

@@ -27,13 +27,17 @@
              'titlePage', 'floatingText', 'figure', 'postscript', 'argument', 'epigraph',
              'trailer', 'table', 'row')"/>
 
-  <!-- Every element: a source-line marker, and a language switch where xml:lang says so. -->
+  <!-- Every element: a source-line marker, and a language switch where xml:lang says so, with
+       its direction always explicit (Typst derives it from only a few languages). -->
   <xsl:template match="*" priority="100">
     <xsl:value-of select="ty:mark(.)"/>
-    <xsl:variable name="lang" select="if (@xml:lang and not(self::tei:text)) then string(f:lang(@xml:lang)) else ''"/>
+    <xsl:variable name="lang" select="if (@xml:lang and not(self::tei:text)) then string(ty:lang(@xml:lang)) else ''"/>
     <xsl:choose>
       <xsl:when test="$lang != ''">
-        <xsl:value-of select="concat('#ed-lang(', ty:lit($lang), ')[')"/>
+        <xsl:variable name="dir" select="f:lang-dir(@xml:lang)"/>
+        <!-- traditional Chinese (by script or region) takes its own Han face -->
+        <xsl:variable name="han" select="if ($lang = 'zh' and matches(string(f:lang(@xml:lang)), '-(Hant|TW|HK|MO)(-|$)')) then ', han: &quot;zh-hant&quot;' else ''"/>
+        <xsl:value-of select="concat('#ed-lang(', ty:lit($lang), if (exists($dir)) then ', dir: ' || $dir else '', $han, ')[')"/>
         <xsl:next-match/>
         <xsl:text>]</xsl:text>
       </xsl:when>

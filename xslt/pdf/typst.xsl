@@ -13,6 +13,7 @@
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:ty="urn:x-tei-edition:typst"
+  xmlns:f="urn:x-tei-edition:functions"
   xmlns:ln="urn:x-tei-edition:line"
   exclude-result-prefixes="#all">
 
@@ -58,6 +59,13 @@
   <xsl:function name="ty:mark" as="xs:string">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="if ($e/@ln:n) then concat('/*@L', $e/@ln:n, '*/') else ''"/>
+  </xsl:function>
+
+  <!-- The language Typst is told for a tag (its lang: hyphenation, quotes): the primary subtag
+       of f:lang, when that is a language code (not "x", private use); () otherwise. -->
+  <xsl:function name="ty:lang" as="xs:string?">
+    <xsl:param name="tag" as="xs:string?"/>
+    <xsl:sequence select="tokenize(string(f:lang($tag)), '-')[1][matches(., '^[a-z]{2,3}$')]"/>
   </xsl:function>
 
   <!-- A Typst array literal of string literals. -->

@@ -32,7 +32,7 @@
   <xsl:variable name="volume-title" select="f:edition-title(/, $edition-context)"/>
   <xsl:variable name="published" select="$header/tei:fileDesc/tei:publicationStmt/tei:date[normalize-space() or @*][1]"/>
   <xsl:variable name="date-label" select="if ($published) then f:date-element-label($published) else f:date-label($build-date)"/>
-  <xsl:variable name="lang" select="(f:lang(/tei:TEI/@xml:lang), f:lang($default-lang), 'en')[. != ''][1]"/>
+  <xsl:variable name="lang" select="(ty:lang(/tei:TEI/@xml:lang), ty:lang($default-lang), 'en')[. != ''][1]"/>
 
   <xsl:template match="/">
     <xsl:choose>

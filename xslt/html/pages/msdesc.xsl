@@ -53,7 +53,7 @@
     <xsl:variable name="heading" select="f:ms-heading(.)"/>
     <div class="ms-desc ms-{local-name()}">
       <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
-      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+      <xsl:call-template name="fp:lang-attributes"/>
       <xsl:element name="h{min((6, $level))}">
         <xsl:attribute name="class" select="'ms-heading'"/>
         <xsl:value-of select="string-join((if (self::tei:msDesc) then () else string-join((f:ms-label(local-name()), normalize-space(@n)[. != '']), ' '),
@@ -71,7 +71,7 @@
   <xsl:template match="*" mode="m:msdesc">
     <xsl:param name="level" as="xs:integer"/>
     <section class="ms-section ms-{local-name()}">
-      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+      <xsl:call-template name="fp:lang-attributes"/>
       <xsl:element name="h{min((6, $level))}">
         <xsl:value-of select="f:ms-label(local-name())"/>
       </xsl:element>
@@ -122,7 +122,7 @@
       <xsl:when test="$role = 'items'">
         <li class="ms-item">
           <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
-          <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+          <xsl:call-template name="fp:lang-attributes"/>
           <xsl:if test="normalize-space(@n)"><span class="ms-item-n"><xsl:value-of select="normalize-space(@n)"/>. </span></xsl:if>
           <xsl:call-template name="fp:ms-content">
             <xsl:with-param name="nodes" select="*"/>

@@ -20,7 +20,7 @@
     <xsl:element name="{if ($inline) then 'span' else 'div'}">
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+      <xsl:call-template name="fp:lang-attributes"/>
       <xsl:attribute name="class" select="normalize-space(string-join((concat('tei-', f:slug(local-name())), 'tei-unknown', fp:rend-classes(.)), ' '))"/>
       <xsl:attribute name="data-tei" select="name()"/>
       <xsl:apply-templates mode="m:text"/>

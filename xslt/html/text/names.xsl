@@ -53,13 +53,12 @@
     <xsl:variable name="kind" select="($ent/@kind, if (@type = ('person', 'place', 'org')) then string(@type) else (), f:entity-kind(.))[1]"/>
     <xsl:variable name="in-page" select="if (empty($ent) and not($in-link) and empty($page-root) and exists(@ref | @key))
                                          then fp:in-page-target(., string((@ref, @key)[1])) else ()"/>
-    <xsl:variable name="lang" select="f:lang(@xml:lang)"/>
     <xsl:variable name="class" select="string-join(('entity', concat('entity-', $kind), concat('tei-', local-name()),
       if (exists(@ref | @key) and empty($ent)) then 'entity-unresolved' else ()), ' ')"/>
     <xsl:choose>
       <xsl:when test="exists($ent) and not($in-link) and exists(f:entity-href($ent, $prefix))">
         <a href="{f:entity-href($ent, $prefix)}" class="{$class}" data-entity="{$ent/@id}" aria-describedby="{f:popover-id($ent)}">
-          <xsl:if test="exists($lang)"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+          <xsl:call-template name="fp:lang-attributes"/>
           <xsl:apply-templates mode="m:text">
             <xsl:with-param name="in-link" tunnel="yes" select="true()"/>
             <xsl:with-param name="inline" tunnel="yes" select="true()"/>
@@ -71,7 +70,7 @@
            document pass $page-root and do not show that element) -->
       <xsl:when test="exists($in-page)">
         <a href="#{$in-page}" class="{replace($class, ' entity-unresolved', '')} entity-in-page">
-          <xsl:if test="exists($lang)"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+          <xsl:call-template name="fp:lang-attributes"/>
           <xsl:apply-templates mode="m:text">
             <xsl:with-param name="in-link" tunnel="yes" select="true()"/>
             <xsl:with-param name="inline" tunnel="yes" select="true()"/>
@@ -80,7 +79,7 @@
       </xsl:when>
       <xsl:otherwise>
         <span class="{$class}">
-          <xsl:if test="exists($lang)"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+          <xsl:call-template name="fp:lang-attributes"/>
           <xsl:if test="@ref and empty($ent)"><xsl:attribute name="data-ref" select="@ref"/></xsl:if>
           <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>

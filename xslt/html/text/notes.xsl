@@ -148,6 +148,7 @@
     <xsl:param name="label" as="xs:string"/>
     <xsl:variable name="id" select="fp:attached-id(., $label)"/>
     <li id="{$id}" class="note attached{if (self::tei:app) then ' app-note' else ''}">
+      <xsl:call-template name="fp:context-lang-attributes"/>
       <span class="note-label"><xsl:value-of select="$label"/>. </span>
       <xsl:choose>
         <xsl:when test="self::tei:app">
@@ -182,6 +183,7 @@
   <!-- the entry of a note where it stands -->
   <xsl:template name="fp:note-entry">
     <li id="{f:cite-id(.)}" class="note{if (@type) then concat(' type-', f:slug(@type)) else ''}">
+      <xsl:call-template name="fp:context-lang-attributes"/>
       <span class="note-label"><xsl:value-of select="f:note-label(.)"/>. </span>
       <xsl:if test="@type = 'editorial' or @resp">
         <span class="note-kind">Editorial note: </span>

@@ -37,7 +37,7 @@
     <xsl:param name="class" as="xs:string" select="concat('tei-', local-name())"/>
     <xsl:variable name="id" select="f:cite-id(.)"/>
     <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-    <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+    <xsl:call-template name="fp:lang-attributes"/>
     <xsl:attribute name="class" select="normalize-space(string-join(($class, fp:rend-classes(.)), ' '))"/>
   </xsl:template>
 
@@ -157,7 +157,7 @@
     <span class="tei-{local-name()}">
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+      <xsl:call-template name="fp:lang-attributes"/>
       <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </span>
   </xsl:template>
@@ -343,6 +343,6 @@
   <!-- Source-description elements met inside a text (letters' <back> lists) stay readable. -->
   <xsl:template match="tei:text//tei:persName[parent::tei:person] | tei:text//tei:placeName[parent::tei:place]
                        | tei:text//tei:orgName[parent::tei:org]" mode="m:text" priority="2">
-    <span class="tei-{local-name()} entry-name"><xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></span>
+    <span class="tei-{local-name()} entry-name"><xsl:call-template name="fp:lang-attributes"/><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></span>
   </xsl:template>
 </xsl:stylesheet>

@@ -58,7 +58,7 @@
   <xsl:template match="tei:subst | tei:mod | tei:restore | tei:damage | tei:seg | tei:w | tei:pc | tei:c | tei:g | tei:num | tei:measure | tei:foreign | tei:term | tei:mentioned | tei:soCalled | tei:distinct | tei:gloss | tei:q | tei:said | tei:emph | tei:title | tei:roleName | tei:forename | tei:surname | tei:addName | tei:genName | tei:nameLink | tei:affiliation | tei:email | tei:idno " mode="m:text" priority="-1">
     <!-- @rend and @type become rend-*/type-* classes, styled in edition.css (rend="superscript" …) -->
     <span class="{string-join(('tei-' || local-name(), if (self::tei:emph or self::tei:foreign or self::tei:title[@level = ('m', 'j', 's')] or self::tei:mentioned or self::tei:term) then 'italic' else (), fp:rend-classes(.)), ' ')}">
-      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+      <xsl:call-template name="fp:lang-attributes"/>
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
       <xsl:if test="self::tei:q or self::tei:said or self::tei:quote or self::tei:soCalled">“</xsl:if>
@@ -73,7 +73,7 @@
       <xsl:when test="node()">
         <span class="tei-{local-name()}">
           <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
-          <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+          <xsl:call-template name="fp:lang-attributes"/>
           <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
       </xsl:when>
@@ -116,10 +116,11 @@
     <span class="tei-space"><xsl:text> </xsl:text></span>
   </xsl:template>
 
-  <!-- line and page breaks: a line break in the diplomatic view, a space (or nothing inside a
-       word) in the reading view -->
+  <!-- line and page breaks: a line break in the diplomatic view, a space in the reading view
+       (nothing inside a word, nor between characters of a script written without spaces:
+       f:joining-break) -->
   <xsl:template match="tei:lb" mode="m:text">
-    <xsl:if test="not(@break = 'no')"><span class="read"><xsl:text> </xsl:text></span></xsl:if>
+    <xsl:if test="not(f:joining-break(.))"><span class="read"><xsl:text> </xsl:text></span></xsl:if>
     <br class="dipl"/>
   </xsl:template>
   <xsl:template match="tei:pb" mode="m:text">
@@ -158,11 +159,11 @@
     <span class="app">
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+      <xsl:call-template name="fp:lang-attributes"/>
       <xsl:if test="exists($lem)">
         <span class="lem">
           <xsl:if test="$lem/@xml:id"><xsl:attribute name="id" select="f:html-id($lem/@xml:id)"/></xsl:if>
-          <xsl:if test="f:lang($lem/@xml:lang)"><xsl:attribute name="lang" select="f:lang($lem/@xml:lang)"/></xsl:if>
+          <xsl:call-template name="fp:lang-attributes"><xsl:with-param name="of" select="$lem"/></xsl:call-template>
           <xsl:apply-templates select="$lem/node() except $lem//tei:witDetail" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
         </span>
       </xsl:if>
@@ -191,7 +192,7 @@
       <xsl:if test="position() gt 1"><xsl:text>; </xsl:text></xsl:if>
       <span class="rdg">
         <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
-        <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+        <xsl:call-template name="fp:lang-attributes"/>
         <xsl:choose>
           <xsl:when test="f:reading-omitted(.)"><span class="om">om.</span></xsl:when>
           <xsl:otherwise>
@@ -229,7 +230,7 @@
   <xsl:template match="tei:witDetail" mode="fp:wit-detail">
     <xsl:text> </xsl:text>
     <span class="wit-detail">
-      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+      <xsl:call-template name="fp:lang-attributes"/>
       <xsl:text>(</xsl:text>
       <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
       <xsl:text>)</xsl:text>
@@ -243,7 +244,7 @@
   <xsl:template match="tei:lem | tei:rdg | tei:rdgGrp" mode="m:text">
     <span class="{local-name()}">
       <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
-      <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+      <xsl:call-template name="fp:lang-attributes"/>
       <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </span>
   </xsl:template>
@@ -282,13 +283,13 @@
             <dt>
               <xsl:variable name="anchor" select="fp:witness-anchor(.)"/>
               <xsl:if test="exists($anchor)"><xsl:attribute name="id" select="$anchor"/></xsl:if>
-              <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+              <xsl:call-template name="fp:lang-attributes"/>
               <xsl:value-of select="$siglum"/>
             </dt>
             <dd>
               <xsl:choose>
                 <xsl:when test="$desc != '' and $desc != $siglum">
-                  <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+                  <xsl:call-template name="fp:lang-attributes"/>
                   <xsl:value-of select="$desc"/>
                 </xsl:when>
                 <xsl:otherwise><span class="witness-undescribed">No description given.</span></xsl:otherwise>
@@ -329,7 +330,7 @@
     </span>
     <xsl:if test="node()">
       <span class="tei-handShift-content">
-        <xsl:if test="f:lang(@xml:lang)"><xsl:attribute name="lang" select="f:lang(@xml:lang)"/></xsl:if>
+        <xsl:call-template name="fp:lang-attributes"/>
         <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
       </span>
     </xsl:if>
