@@ -24,6 +24,7 @@ from .tei.facts import written as written_date
 from .tei.geo import entity_geo
 from .tei.names import sort_key, unique_names
 from .tei.reading import text_of
+from .xinclude import expand as expand_includes, roots_for
 from .xmlsafe import SourceFile, parse_file
 
 
@@ -138,6 +139,8 @@ class Edition:
         for p in paths:
             rp = canon(p)
             src = parsed.get(rp) or parse_file(p, display=display_name(p, config.root))
+            if src.included is None and src.ok and not src.light:
+                expand_includes(src, roots_for(config, p))
             if not src.ok and recover is not None and rp not in not_documents:
                 found = recover(rp, src)
                 if found is not None:
@@ -177,6 +180,8 @@ class Edition:
                 continue
             ids = {}
             for el in _with_xml_id(src.root):
+                if src.origins and el in src.origins:
+                    continue  # included from another file: that file's id, not this one's
                 i = el.get(XML_ID)
                 if i not in ids:
                     ids[i] = el
