@@ -220,3 +220,128 @@ def test_the_arabic_periodical_volume_builds_with_its_issues(tmp_path):
     out = res.stdout + res.stderr
     assert "master_teiHeader" in out and "xinclude.missing" in out
     assert vol.exists()
+
+
+# -- teiCorpus -------------------------------------------------------------------------------------
+
+def member(title: str, words: str, ident: str = "") -> str:
+    i = f' xml:id="{ident}"' if ident else ""
+    return f'<TEI{i}>{HEADER.format(title=title)}<text><body><p>{words}</p></body></text></TEI>\n'
+
+
+def corpus_edition(tmp_path: Path, second_id: str = "") -> Path:
+    ed = edition_folder(tmp_path)
+    write(ed / "edition.toml", '[edition]\ntitle = "World"\nsources = ["tei/*.xml"]\n'
+                               'authority = ["tei/persons.xml"]\n[schemas]\nfetch = "never"\n')
+    write(ed / "tei" / "persons.xml", tei("Persons", '<text><body><listPerson><person xml:id="anna">'
+                                                     '<persName>Anna</persName></person></listPerson>'
+                                                     '</body></text>', "persons"))
+    write(ed / "tei" / "corpus.xml",
+          '<?xml version="1.0" encoding="UTF-8"?>\n<teiCorpus xmlns="http://www.tei-c.org/ns/1.0">\n'
+          + HEADER.format(title="Outer Corpus") + "\n"
+          + member("Member one", "First member words", "m1")
+          + member("Member two", "Second member words", second_id)
+          + "<teiCorpus>" + HEADER.format(title="Inner Corpus") + "\n"
+          + member("Member three", 'Third <persName ref="persons.xml#anna">Anna</persName> words', "m3")
+          + "</teiCorpus>\n</teiCorpus>\n")
+    return ed
+
+
+def test_each_tei_of_a_nested_corpus_is_a_document_with_its_collection(tmp_path):
+    ed = corpus_edition(tmp_path)
+    res = run_cli("build", "html", "--no-search", cwd=ed)
+    assert res.returncode == 0, res.stdout + res.stderr
+    site = ed / "output" / "html"
+    pages = sorted(p.name for p in (site / "doc").glob("*.html"))
+    assert pages == ["corpus-2.html", "m1.html", "m3.html"]  # the one without id: file + position
+    assert sorted(p.name for p in (site / "tei").glob("*.xml")) == ["corpus-2.xml", "m1.xml", "m3.xml"]
+    m3 = page_text(site / "doc" / "m3.html")
+    assert "Third Anna words" in m3 and "First member words" not in m3
+    collection = lhtml.parse(str(site / "doc" / "m3.html")).getroot().find_class("collection-path")
+    assert [c.text_content() for c in collection] == ["Outer Corpus › Inner Corpus"]
+    assert "Outer Corpus" in page_text(site / "doc" / "m1.html")
+    assert "Inner Corpus" not in page_text(site / "doc" / "m1.html")
+    # the entity page lists the member that names her, and only it
+    anna = lhtml.parse(str(site / "entity" / "anna.html")).getroot()
+    links = {a.get("href").split("#")[0] for a in anna.iter("a") if "doc/" in (a.get("href") or "")}
+    assert links == {"../doc/m3.html"}
+    # the TEI copy of a member is that member alone, a TEI document
+    from lxml import etree
+    copy = etree.parse(str(site / "tei" / "m3.xml")).getroot()
+    assert copy.tag == "{http://www.tei-c.org/ns/1.0}TEI" and "Third" in "".join(copy.itertext())
+    res = run_cli("build", "pdf", cwd=ed)
+    assert res.returncode == 0, res.stdout + res.stderr
+    pdfs = sorted(p.name for p in (ed / "output" / "pdf").glob("*.pdf"))
+    assert pdfs == ["corpus-2.pdf", "edition.pdf", "m1.pdf", "m3.pdf"]
+    text = pdf_text(ed / "output" / "pdf" / "m3.pdf")
+    assert "Collection: Outer Corpus › Inner Corpus" in text and "Third Anna words" in text
+    volume_text = pdf_text(ed / "output" / "pdf" / "edition.pdf")
+    assert all(w in volume_text for w in ("First member words", "Second member words", "Third Anna words"))
+
+
+def test_corpus_members_sharing_an_id_each_get_a_page(tmp_path):
+    ed = corpus_edition(tmp_path, second_id="m1")
+    res = run_cli("build", "html", "--no-search", cwd=ed)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert len(list((ed / "output" / "html" / "doc").glob("*.html"))) == 3
+    assert "build.duplicate-id" in res.stdout + res.stderr
+
+
+def test_a_problem_in_a_corpus_member_is_reported_in_the_corpus_file_at_its_line(tmp_path):
+    from toolkit.config import Config
+    from toolkit.model import Edition
+    ed = corpus_edition(tmp_path)
+    edition = Edition.load(Config(root=ed, sources=["tei/*.xml"], authority=["tei/persons.xml"]))
+    m3 = next(d for d in edition.documents if d.id == "m3")
+    src = edition.files[m3.file.parent / m3.file.name]
+    from toolkit.diagnostics import Diagnostic
+    name = next(src.root.iter("{http://www.tei-c.org/ns/1.0}persName"))
+    d = Diagnostic(src.display, *src.position(name), "warning", "x", "r")
+    lines = (ed / "tei" / "corpus.xml").read_text().splitlines()
+    assert d.path == "tei/corpus.xml" and 'ref="persons.xml#anna"' in lines[d.line - 1]
+    assert [c[0] for c in m3.collection] == ["Outer Corpus", "Inner Corpus"]
+
+
+# -- other roots ---------------------------------------------------------------------------------
+
+def test_documentary_roots_are_documents_and_unknown_roots_are_named(tmp_path):
+    ed = edition_folder(tmp_path)
+    ns = 'xmlns="http://www.tei-c.org/ns/1.0"'
+    write(ed / "tei" / "page.xml", f'<surface {ns} n="f. 12r"><zone><line>Line on the page</line></zone></surface>')
+    write(ed / "tei" / "quire.xml", f'<surfaceGrp {ns}><surface><zone><line>Grouped line</line></zone>'
+                                    f'</surface></surfaceGrp>')
+    write(ed / "tei" / "trans.xml", f'<sourceDoc {ns} xml:id="trans"><surface><label>Folio one</label><zone>'
+                                    f'<line>Transcribed line</line></zone></surface></sourceDoc>')
+    write(ed / "tei" / "other.xml", '<?xml version="1.0"?>\n<foo><bar>x</bar></foo>')
+    res = run_cli("build", "html", "--no-search", cwd=ed)
+    assert res.returncode == 0, res.stdout + res.stderr
+    doc = ed / "output" / "html" / "doc"
+    assert sorted(p.name for p in doc.glob("*.html")) == ["page.html", "quire.html", "trans.html"]
+    heading = lambda p: lhtml.parse(str(p)).getroot().find(".//h1").text_content().strip()  # noqa: E731
+    assert heading(doc / "page.html") == "f. 12r"     # its @n
+    assert heading(doc / "quire.html") == "quire"     # the file's name
+    assert "Line on the page" in page_text(doc / "page.html")
+    out = res.stdout + res.stderr
+    assert "tei/other.xml:2:1: warning: the root element <foo> is not a document" in out
+    res = run_cli("build", "pdf", cwd=ed)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "Line on the page" in pdf_text(ed / "output" / "pdf" / "page.pdf")
+
+
+# -- items 1 and 9: every document, one name everywhere -------------------------------------------
+
+def test_shared_ids_and_unicode_names_are_one_name_across_html_pdf_and_tei(tmp_path):
+    ed = edition_folder(tmp_path)
+    write(ed / "tei" / "a.xml", tei("A", "<text><body><p>a words</p></body></text>", "R1"))
+    write(ed / "tei" / "b.xml", tei("B", "<text><body><p>b words</p></body></text>", "R1"))
+    write(ed / "tei" / "nihon.xml", tei("日本書紀", "<text><body><p>c words</p></body></text>", "日本書紀"))
+    write(ed / "tei" / "日本.xml", tei("日本", "<text><body><p>d words</p></body></text>"))
+    res = run_cli("build", "html", "--no-search", cwd=ed)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "build.duplicate-id" in res.stdout + res.stderr and "tei/a.xml" in res.stdout + res.stderr
+    assert run_cli("build", "pdf", cwd=ed).returncode == 0
+    site = ed / "output" / "html"
+    pages = {p.stem for p in (site / "doc").glob("*.html")}
+    copies = {p.stem for p in (site / "tei").glob("*.xml")}
+    pdfs = {p.stem for p in (ed / "output" / "pdf").glob("*.pdf")} - {"edition"}
+    assert pages == copies == pdfs == {"a", "b", "日本書紀", "日本"}

@@ -124,8 +124,19 @@ def id_clash_warnings(edition: Edition) -> list[Diagnostic]:
 
 
 def include_warnings(edition: Edition) -> list[Diagnostic]:
-    """What the expansion of xi:include left out or refused (toolkit/xinclude.py)."""
-    return [d for f in edition.files.values() for d in f.diagnostics if d.rule.startswith("xinclude.")]
+    """What the expansion of xi:include left out or refused (toolkit/xinclude.py), and files
+    whose root element makes no document (never left out in silence)."""
+    out = [d for f in edition.files.values() for d in f.diagnostics if d.rule.startswith("xinclude.")]
+    _ = edition.documents  # (finds the roots)
+    for path, root in edition.unknown_roots:
+        src = edition.files[canon(path)]
+        line, col = src.position(src.root)
+        out.append(Diagnostic(src.display, line, col, WARNING,
+                              f"the root element <{root}> is not a document (TEI, teiCorpus, "
+                              f"sourceDoc, surface or surfaceGrp): this file is not published",
+                              "build.unknown-root",
+                              "wrap it in a TEI document, or leave the file out of [edition] sources"))
+    return out
 
 
 def _options(config: Config, name: str, cls):

@@ -17,6 +17,7 @@
   <xsl:import href="text.xsl"/>
   <xsl:import href="layout.xsl"/>
   <xsl:import href="pages/document-info.xsl"/>
+  <xsl:import href="pages/collection.xsl"/>
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
   <xsl:mode use-accumulators="#all"/>
@@ -144,7 +145,7 @@
             </xsl:if>
             <div class="text">
               <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
-              <xsl:apply-templates select="$texts" mode="m:text"/>
+              <xsl:apply-templates select="($texts, $tei[self::tei:sourceDoc | self::tei:surface | self::tei:surfaceGrp])" mode="m:text"/>
             </div>
           </section>
 
@@ -167,6 +168,10 @@
 
           <xsl:call-template name="f:witness-list">
             <xsl:with-param name="witnesses" select="root($tei)//tei:witness"/>
+          </xsl:call-template>
+
+          <xsl:call-template name="f:collection">
+            <xsl:with-param name="doc" select="$doc"/>
           </xsl:call-template>
 
           <xsl:call-template name="f:document-info">
