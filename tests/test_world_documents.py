@@ -345,3 +345,23 @@ def test_shared_ids_and_unicode_names_are_one_name_across_html_pdf_and_tei(tmp_p
     copies = {p.stem for p in (site / "tei").glob("*.xml")}
     pdfs = {p.stem for p in (ed / "output" / "pdf").glob("*.pdf")} - {"edition"}
     assert pages == copies == pdfs == {"a", "b", "日本書紀", "日本"}
+
+
+def test_staged_change_to_an_included_file_revalidates_the_volume_in_git(tmp_path):
+    from staged_support import found, git, init_repo, staged
+    ed = edition_folder(tmp_path)
+    write(ed / "small.rng", GRAMMAR)
+    model = '<?xml-model href="../small.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+    write(ed / "tei" / "i1.xml", tei("Issue", '<text xml:id="text"><body>\n<p>fine</p>\n</body></text>', "i1"))
+    volume(ed, '<xi:include href="i1.xml" xpointer="text"/>', model)
+    for n in range(3):
+        issue(ed, f"other{n}.xml", "unrelated", f"o{n}")
+    init_repo(ed)
+    code, data, err = staged(ed)
+    write(ed / "tei" / "i1.xml", tei("Issue", '<text xml:id="text"><body>\n<p>now <hi>bad</hi></p>\n'
+                                              '</body></text>', "i1"))
+    git(ed, "add", "tei/i1.xml")
+    code, data, err = staged(ed)
+    # i1.xml names no schema: the error comes from checking the volume that includes it
+    assert ("tei/i1.xml", 5, "rng") in found(data), data
+    assert code == 1

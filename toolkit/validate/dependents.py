@@ -111,12 +111,15 @@ def _includes_changed(path: Path, data: bytes, changes: dict[Path, FileChange]) 
     return False
 
 
-def dependents(files: list[Path], changes: dict[Path, FileChange]) -> list[Path]:
+def dependents(files: list[Path], changes: dict[Path, FileChange], includers=None) -> list[Path]:
     """The files among `files` whose pointers reach a change (see the module's doc), or that
-    include a changed file (xi:include)."""
+    include a changed file (xi:include). `includers`, when known (git grep), are the only files
+    that may include one."""
     ids = set().union(*(c.ids for c in changes.values())) if changes else set()
     needles = _needles(changes)
     included = sorted({c.path.name.encode("utf-8") for c in changes.values()})
+    if includers is not None and not needles:
+        files = [f for f in files if canon(f) in includers]
     if not needles and not included:
         return []  # no file came or went and no id changed: no pointer can resolve otherwise
     id_needles = [i.encode("utf-8") for i in ids] if len(ids) <= _FEW_IDS else None
