@@ -365,3 +365,16 @@ def test_staged_change_to_an_included_file_revalidates_the_volume_in_git(tmp_pat
     # i1.xml names no schema: the error comes from checking the volume that includes it
     assert ("tei/i1.xml", 5, "rng") in found(data), data
     assert code == 1
+
+
+def test_a_broken_corpus_file_keeps_its_members_pages(tmp_path):
+    ed = corpus_edition(tmp_path)
+    assert run_cli("build", "html", "--no-search", cwd=ed).returncode == 0
+    doc = ed / "output" / "html" / "doc"
+    before = {p.name: p.read_bytes() for p in doc.glob("*.html")}
+    corpus = ed / "tei" / "corpus.xml"
+    corpus.write_text(corpus.read_text().replace("</teiCorpus>\n</teiCorpus>", "</teiCorpus>"))
+    res = run_cli("build", "html", "--no-search", cwd=ed)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert "last good version stays published" in res.stdout + res.stderr
+    assert {p.name: p.read_bytes() for p in doc.glob("*.html")} == before

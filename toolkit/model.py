@@ -156,6 +156,14 @@ class Edition:
                 if found is not None:
                     stale[rp] = src.diagnostics
                     src, known_documents[rp] = found
+                else:  # a teiCorpus file: its members' last good versions (_split_corpora)
+                    n = 1
+                    while (member := recover(canon(Path(f"{rp}#{n}")), src)) is not None:
+                        mp = canon(Path(f"{rp}#{n}"))
+                        stale[mp] = src.diagnostics
+                        member_src, known_documents[mp] = member
+                        files.append(member_src)
+                        n += 1
             files.append(src)
         for d in config.refused_diagnostics():  # links out of the edition: reported, never read
             files.append(SourceFile(path=config.resolve(d.path), display=d.path, diagnostics=[d]))
