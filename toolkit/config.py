@@ -38,6 +38,8 @@ class Config:
     _files_cache: list[Path] | None = field(default=None, repr=False, compare=False)
     _refused: dict = field(default_factory=dict, repr=False, compare=False)
     _options: dict = field(default_factory=dict, repr=False, compare=False)  # table → option set
+    # where xi:include may read (toolkit/xinclude.py): the folders given for an ad hoc build
+    _include_roots: list = field(default_factory=list, repr=False, compare=False)
 
     def options(self, table: str):
         """The option set of a table ([import], [pdf], …) as edition.toml gives it, defaults

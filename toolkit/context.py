@@ -83,6 +83,8 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
         e.set("source", source)
     etree.SubElement(e, "date", written=d.date_written).text = d.date_label
     etree.SubElement(e, "summary").text = d.summary
+    for title, corpus in d.collection:  # the teiCorpus headers it stands in, outermost first
+        etree.SubElement(e, "collection", title=title, href=corpus)
     for url, bases, href in media:
         etree.SubElement(e, "media", src=url, base=bases, href=href)
     return e

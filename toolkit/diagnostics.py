@@ -33,6 +33,13 @@ class Diagnostic:
     rule: str
     hint: str = field(default="", compare=False)
 
+    def __post_init__(self):
+        if self.line >= RELOCATED_BASE:  # a place in an included file (see relocated)
+            path, line, col = _relocations[self.line - RELOCATED_BASE]
+            object.__setattr__(self, "path", path)
+            object.__setattr__(self, "line", line)
+            object.__setattr__(self, "column", col)
+
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
@@ -40,6 +47,34 @@ class Diagnostic:
     def sort_key(self):
         return (self.path, self.line, self.column, _SEVERITY_ORDER.get(self.severity, 9),
                 self.rule, self.message)
+
+
+# An element copied into a document by XInclude is reported in its own file at its own line
+# (toolkit/xinclude.py): SourceFile.position answers a ticket line (RELOCATED_BASE + n) that
+# Diagnostic swaps for the included file's path, line and column, so that every check that
+# reports `Diagnostic(src.display, *src.position(el))` names the right file unchanged.
+RELOCATED_BASE = 1 << 40
+_relocations: list[tuple[str, int, int]] = []
+_relocation_index: dict[tuple[str, int, int], int] = {}
+
+
+def relocated(path: str, line: int, column: int) -> tuple[int, int]:
+    """A (line, column) pair standing for a place in another file (see RELOCATED_BASE)."""
+    key = (path, line, column)
+    n = _relocation_index.get(key)
+    if n is None:
+        n = _relocation_index[key] = len(_relocations)
+        _relocations.append(key)
+    return RELOCATED_BASE + n, column
+
+
+def place_text(line: int) -> str:
+    """A line number as a message may quote it: "line 12", or "file.xml line 12" for a place in
+    an included file."""
+    if line >= RELOCATED_BASE:
+        path, real, _ = _relocations[line - RELOCATED_BASE]
+        return f"{path} line {real}"
+    return f"line {line}"
 
 
 def display_path(path: str | Path, root: Path | None = None) -> str:

@@ -7,6 +7,7 @@ stylesheets (and the compiled Schematron) receive as a parameter.
 from __future__ import annotations
 
 import os
+from copy import deepcopy
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,7 @@ from lxml import etree
 
 from .config import Config
 from .tei import T, XML_ID, local, norm_space
+from .xmlsafe import XML_NS
 from .tei.classes import CLASSES, not_rendered
 from .tei.conventions import conventions, info_fields, transcribed
 from .tei.facts import date_label, date_value, document_date_element, title_element
@@ -25,6 +27,7 @@ from .tei.geo import entity_geo
 from .tei.names import sort_key, unique_names
 from .tei.reading import text_of
 from .tei.registers import local_entries, may_have_entries
+from .xinclude import expand as expand_includes, roots_for
 from .xmlsafe import SourceFile, parse_file
 
 
@@ -34,6 +37,7 @@ KIND_OF_NAME = {"persName": "person", "placeName": "place", "orgName": "org"}
 LIST_ELEMENTS = CLASSES.register_lists
 POINTER_ATTRS = CLASSES.ordered("pointer-attributes")
 NAME_ELEMENTS = tuple(T + n for n in CLASSES.ordered("name-elements"))
+XML_LANG = f"{{{XML_NS}}}lang"
 
 
 @dataclass
@@ -82,6 +86,9 @@ class Document:
     # the id the file gives (its root's xml:id, else its name); `id` differs only where several
     # documents give the same one (Edition.documents makes ids unique)
     source_id: str = ""
+    # the teiCorpus headers a member of a corpus file stands in, outermost first: (title, the
+    # corpus file's href) each
+    collection: tuple = ()
 
     def __post_init__(self):
         self.source_id = self.source_id or self.id
@@ -116,6 +123,10 @@ class Edition:
         # last good version (Edition.load's `recover`): path → why they could not be read
         self.stale: dict[Path, list] = {}
         self._resolved: dict[tuple, tuple[Path, str] | None] = {}
+        # files whose root makes no document ((path, root's name): a warning at the build)
+        self.unknown_roots: list[tuple[Path, str]] = []
+        self._collections: dict[Path, tuple] = {}
+        self._split_corpora()
         self._index()
 
     # -- loading ---------------------------------------------------------------------------
@@ -139,11 +150,21 @@ class Edition:
         for p in paths:
             rp = canon(p)
             src = parsed.get(rp) or parse_file(p, display=display_name(p, config.root))
+            if src.included is None and src.ok and not src.light:
+                expand_includes(src, roots_for(config, p))
             if not src.ok and recover is not None and rp not in not_documents:
                 found = recover(rp, src)
                 if found is not None:
                     stale[rp] = src.diagnostics
                     src, known_documents[rp] = found
+                else:  # a teiCorpus file: its members' last good versions (_split_corpora)
+                    n = 1
+                    while (member := recover(canon(Path(f"{rp}#{n}")), src)) is not None:
+                        mp = canon(Path(f"{rp}#{n}"))
+                        stale[mp] = src.diagnostics
+                        member_src, known_documents[mp] = member
+                        files.append(member_src)
+                        n += 1
             files.append(src)
         for d in config.refused_diagnostics():  # links out of the edition: reported, never read
             files.append(SourceFile(path=config.resolve(d.path), display=d.path, diagnostics=[d]))
@@ -178,6 +199,8 @@ class Edition:
                 continue
             ids = {}
             for el in _with_xml_id(src.root):
+                if src.origins and el in src.origins:
+                    continue  # included from another file: that file's id, not this one's
                 i = el.get(XML_ID)
                 if i not in ids:
                     ids[i] = el
@@ -212,9 +235,31 @@ class Edition:
                 if eid not in self.entities:
                     self.entities[eid] = self._entity(eid, kind, path, el)
 
+    def _split_corpora(self) -> None:
+        """Each TEI of a teiCorpus file (nested corpora too) becomes a document of its own: a
+        SourceFile named `<corpus file>#<n>` holding a copy of that TEI, whose elements keep
+        their place in the corpus file (SourceFile.origins) for every diagnostic."""
+        for path, src in list(self.files.items()):
+            if not (src.ok and not src.light and src.root.tag == T + "teiCorpus"
+                    and self.role(path) == "document"):
+                continue
+            members = [el for el in src.root.iter(T + "TEI")
+                       if all(a.tag == T + "teiCorpus" for a in el.iterancestors())]
+            for n, el in enumerate(members, 1):
+                member = corpus_member(src, el, n)
+                self.files[canon(member.path)] = member
+                self._collections[canon(member.path)] = tuple(
+                    (text_of(title_element(c.findall(f"{T}teiHeader/{T}fileDesc/{T}titleStmt/{T}title")))
+                     or path.stem, self.href(path))
+                    for c in reversed(list(el.iterancestors(T + "teiCorpus"))))
+
     def _document_files(self, allow_known: bool = False):
         for path, src in sorted(self.files.items()):
-            if src.ok and self.role(path) == "document" and src.root.tag == T + "TEI":
+            if src.ok and self.role(path) == "document" and src.root.tag not in DOCUMENT_ROOTS:
+                if src.root.tag != T + "teiCorpus" and not (path, local(src.root.tag)) in self.unknown_roots:
+                    self.unknown_roots.append((path, local(src.root.tag)))
+                continue
+            if src.ok and self.role(path) == "document":
                 if src.light and not (allow_known and path in self.known_documents):
                     if path in self.stale:
                         continue  # unreadable now: its mentions are those of its last good page
@@ -294,15 +339,16 @@ class Edition:
         root = src.root
         header = root.find(T + "teiHeader")
         titles = root.findall(f"{T}teiHeader/{T}fileDesc/{T}titleStmt/{T}title")
-        title = text_of(title_element(titles)) or path.stem
+        title = text_of(title_element(titles)) or _own_title(root) or _file_title(path)
         dated = document_date_element(root)
         when, label, written = (date_value(dated), date_label(dated), written_date(dated)) \
             if dated is not None else ("", "", "")
         abstract = header.find(f"{T}profileDesc/{T}abstract") if header is not None else None
         summary = text_of(abstract) if abstract is not None else ""
-        doc_id = root.get(XML_ID) or path.stem
+        doc_id = root.get(XML_ID) or _file_title(path).replace("#", "-")
         return Document(doc_id, path, self.href(path), title, when, label, summary,
-                        transcribed(root, self.conventions), info_fields(header, self.conventions), written)
+                        transcribed(root, self.conventions), info_fields(header, self.conventions), written,
+                        collection=self._collections.get(canon(path), ()))
 
     def info_fields(self) -> str:
         """The optional fields of "Document information" that some document of the edition
@@ -353,6 +399,50 @@ class Edition:
         if not hasattr(self, "_doc_by_path"):
             self._doc_by_path = {canon(d.file): d for d in self.documents}
         return self._doc_by_path.get(canon(path))
+
+
+# Roots that make a document: a TEI, and the documentary ones (a page, a group of pages, a
+# transcription of the source); a teiCorpus makes one per TEI in it (Edition._split_corpora).
+DOCUMENT_ROOTS = frozenset(T + n for n in ("TEI", "surface", "surfaceGrp", "sourceDoc"))
+
+
+def corpus_member(corpus: SourceFile, el, n: int) -> SourceFile:
+    """The n-th TEI of a teiCorpus file as a SourceFile of its own (see Edition._split_corpora):
+    its bytes are the member alone (its TEI copy); the corpus file counts as included, so that a
+    change to its headers rebuilds the member's page."""
+    copy = deepcopy(el)
+    copy.tail = None
+    lang = next((a.get(XML_LANG) for a in el.iterancestors() if a.get(XML_LANG) is not None), None)
+    if lang is not None and copy.get(XML_LANG) is None:
+        copy.set(XML_LANG, lang)
+    tree = etree.ElementTree(copy)
+    origins = {}
+    for a, b in zip(copy.iter(), el.iter()):
+        if isinstance(a.tag, str):
+            origins[a] = (corpus.origins or {}).get(b) or (corpus, b)
+    data = etree.tostring(tree, encoding="UTF-8", xml_declaration=True)
+    member = SourceFile(path=Path(f"{corpus.path}#{n}"), display=corpus.display, data=data, tree=tree,
+                        origins=origins, included=(canon(corpus.path), *(corpus.included or ())))
+    return member
+
+
+def _own_title(root) -> str:
+    """The title a documentary root (surface, surfaceGrp, sourceDoc) gives itself: its label or
+    head, else its @n."""
+    for tag in ("label", "head", "desc"):
+        el = root.find(T + tag)
+        if el is not None and text_of(el):
+            return text_of(el)
+    return norm_space(root.get("n") or "")
+
+
+def _file_title(path: Path) -> str:
+    """A document's name from its file: the file's stem, and a corpus member's position."""
+    name = path.name
+    if "#" in name:
+        base, n = name.rsplit("#", 1)
+        return f"{Path(base).stem}#{n}" if n.isdigit() else Path(name).stem
+    return path.stem
 
 
 def _unique_ids(docs: list[Document]) -> list[tuple[str, list[Path]]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .diagnostics import ERROR, WARNING, Diagnostic
+from .diagnostics import ERROR, WARNING, Diagnostic, relocated
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -51,6 +51,10 @@ class SourceFile:
     # read it — its stat the same before and after the read —: lets a later build know the file
     # unchanged without reading it (html.stand_ins)
     read_stat: tuple | None = field(default=None, repr=False)
+    # XInclude (toolkit/xinclude.py): copied element → (SourceFile it came from, its element
+    # there); and the files the expansion read (None: not expanded)
+    origins: dict | None = field(default=None, repr=False)
+    included: tuple | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -73,6 +77,11 @@ class SourceFile:
             node = node.getparent()
             if node is None:
                 return (1, 1)
+        if self.origins:
+            origin = self.origins.get(node)
+            if origin is not None:  # copied in by an xi:include: its place in its own file
+                src, element = origin
+                return relocated(src.display, *src.position(element))
         if self._positions is None:
             self._positions = self._index_positions()
         pos = self._positions.get(node)
@@ -92,7 +101,8 @@ class SourceFile:
             p.Parse(self.data, True)
         except xml.parsers.expat.ExpatError:
             return {}
-        elements = [e for e in self.tree.getroot().iter() if isinstance(e.tag, str)]
+        elements = [e for e in self.tree.getroot().iter() if isinstance(e.tag, str)
+                    and not (self.origins and e in self.origins)]
         if len(elements) != len(starts):  # entity-made elements: fall back to lxml's lines
             return {}
         return dict(zip(elements, starts))

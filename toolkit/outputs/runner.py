@@ -37,6 +37,7 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
                         # the edition's conventions hold for its files built alone too
                         _options={t: config.options(t) for t in CONVENTION_TABLES})
         config.add_refused(refused)  # links out of a given folder: reported, never read
+        config._include_roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
         authority = []
     recover = None
     if known and html_target is not None:
@@ -122,6 +123,22 @@ def id_clash_warnings(edition: Edition) -> list[Diagnostic]:
     return out
 
 
+def include_warnings(edition: Edition) -> list[Diagnostic]:
+    """What the expansion of xi:include left out or refused (toolkit/xinclude.py), and files
+    whose root element makes no document (never left out in silence)."""
+    out = [d for f in edition.files.values() for d in f.diagnostics if d.rule.startswith("xinclude.")]
+    _ = edition.documents  # (finds the roots)
+    for path, root in edition.unknown_roots:
+        src = edition.files[canon(path)]
+        line, col = src.position(src.root)
+        out.append(Diagnostic(src.display, line, col, WARNING,
+                              f"the root element <{root}> is not a document (TEI, teiCorpus, "
+                              f"sourceDoc, surface or surfaceGrp): this file is not published",
+                              "build.unknown-root",
+                              "wrap it in a TEI document, or leave the file out of [edition] sources"))
+    return out
+
+
 def _options(config: Config, name: str, cls):
     """The builder's options: its table of edition.toml as read (and checked) with the file, or
     the defaults when the file has none (without asking the registry for every builder's
@@ -168,7 +185,7 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
     edition = load_for_build(config, paths, authority or [], known, html_target,
                              reuse=all(cls.reads_stand_ins for cls in builders.values()) and not full)
     given = [*(authority or []), *(config.authority_files() if not paths else [])]
-    warnings = authority_warnings(edition, given) + id_clash_warnings(edition)
+    warnings = authority_warnings(edition, given) + id_clash_warnings(edition) + include_warnings(edition)
     if warnings and report:
         report(warnings)
     skipped, _ = source_problems(edition)

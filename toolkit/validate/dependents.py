@@ -96,11 +96,31 @@ def _reaches(path: Path, data: bytes, changes: dict[Path, FileChange], ids: set[
     return False
 
 
-def dependents(files: list[Path], changes: dict[Path, FileChange]) -> list[Path]:
-    """The files among `files` whose pointers reach a change (see the module's doc)."""
+_INCLUDE_HREF = re.compile(rb"<(?:[\w.-]+:)?include\b[^>]*?\shref\s*=\s*([\"'])(.*?)\1", re.S)
+
+
+def _includes_changed(path: Path, data: bytes, changes: dict[Path, FileChange]) -> bool:
+    """Whether the file xi:includes a changed file: it is validated expanded (toolkit/xinclude.py),
+    so any change of the included file's text can break it."""
+    folder = str(path.parent)
+    for m in _INCLUDE_HREF.finditer(data):
+        href = unquote(m.group(2).decode("utf-8", "replace"))
+        if href and not urlsplit(href).scheme and \
+                canon(Path(os.path.normpath(os.path.join(folder, href)))) in changes:
+            return True
+    return False
+
+
+def dependents(files: list[Path], changes: dict[Path, FileChange], includers=None) -> list[Path]:
+    """The files among `files` whose pointers reach a change (see the module's doc), or that
+    include a changed file (xi:include). `includers`, when known (git grep), are the only files
+    that may include one."""
     ids = set().union(*(c.ids for c in changes.values())) if changes else set()
     needles = _needles(changes)
-    if not needles:
+    included = sorted({c.path.name.encode("utf-8") for c in changes.values()})
+    if includers is not None and not needles:
+        files = [f for f in files if canon(f) in includers]
+    if not needles and not included:
         return []  # no file came or went and no id changed: no pointer can resolve otherwise
     id_needles = [i.encode("utf-8") for i in ids] if len(ids) <= _FEW_IDS else None
     out = []
@@ -110,6 +130,11 @@ def dependents(files: list[Path], changes: dict[Path, FileChange]) -> list[Path]
                 data = fh.read()
         except OSError:
             continue  # the validation of the file itself will say why
+        if b"XInclude" in data and any(n in data for n in included) and _includes_changed(f, data, changes):
+            out.append(f)
+            continue
+        if not needles:
+            continue
         candidate = any(n in data for n in needles) or (
             bool(ids) and (id_needles is None or any(n in data for n in id_needles)))
         if candidate and _reaches(f, data, changes, ids):

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..config import Config
-from ..diagnostics import ERROR, WARNING, Diagnostic, sort_diagnostics
+from ..diagnostics import ERROR, WARNING, Diagnostic, place_text, sort_diagnostics
 from ..model import Edition, canon, display_name
+from ..xinclude import expand as expand_includes, roots_for
 from ..xmlsafe import SourceFile, index_ids_only, parse_file
 from . import references
 from .kinds import checker as grammar_checker, label as kind_label
@@ -160,8 +161,8 @@ def _duplicate_ids_in(src: SourceFile) -> list[Diagnostic]:
             continue
         line, col = src.position(el)
         out.append(Diagnostic(src.display, line, col, ERROR,
-                              f"xml:id '{value}' is used twice in this file (first on line "
-                              f"{src.position(first[str(value)])[0]})", "id.duplicate",
+                              f"xml:id '{value}' is used twice in this file (first on "
+                              f"{place_text(src.position(first[str(value)])[0])})", "id.duplicate",
                               "every xml:id must be unique: rename one of them"))
     return out
 
@@ -341,6 +342,8 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     shown = _display_names(Path.cwd())
     for p in targets:
         parsed[canon(p)] = parse_file(p, display=shown(p))
+        if parsed[canon(p)].ok:  # validated as expanded, as the editors' schema expects
+            expand_includes(parsed[canon(p)], roots_for(config, p))
     edition_files = config.source_files()
     auth_files = {canon(a) for a in config.authority_files() + list(authority or [])}
     # When only some files are checked and none of them is an authority file, the rest of the
@@ -483,6 +486,7 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                 continue
             src = parse_file(p, display=shown(p))
             if src.ok:
+                expand_includes(src, roots_for(config, p))
                 refs = resolver.for_file(src)
                 if not refs or any(r.path is None or r.refused or r.kind not in ("rng", "sch") or not r.path.exists()
                                    or (r.kind == "rng" and r.path not in good_rng) for r in refs) \

@@ -17,6 +17,7 @@
   <xsl:import href="text.xsl"/>
   <xsl:import href="layout.xsl"/>
   <xsl:import href="pages/document-info.xsl"/>
+  <xsl:import href="pages/collection.xsl"/>
   <xsl:include href="pages/msdesc.xsl"/>
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
@@ -195,6 +196,10 @@
 
           <xsl:call-template name="f:witness-list">
             <xsl:with-param name="witnesses" select="root($tei)//tei:witness"/>
+          </xsl:call-template>
+
+          <xsl:call-template name="f:collection">
+            <xsl:with-param name="doc" select="$doc"/>
           </xsl:call-template>
 
           <xsl:call-template name="f:document-info">

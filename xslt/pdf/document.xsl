@@ -19,6 +19,7 @@
   <xsl:import href="typst.xsl"/>
   <xsl:import href="text.xsl"/>
   <xsl:import href="header.xsl"/>
+  <xsl:import href="collection.xsl"/>
   <xsl:include href="msdesc.xsl"/>
 
   <xsl:output method="text" encoding="UTF-8"/>
@@ -63,6 +64,9 @@
     <xsl:apply-templates select="$header" mode="ty:source-entry">
       <xsl:with-param name="date" select="$date" tunnel="yes"/>
     </xsl:apply-templates>
+    <xsl:call-template name="ty:collection">
+      <xsl:with-param name="doc" select="$doc"/>
+    </xsl:call-template>
     <xsl:if test="not($transcribed)">
       <xsl:apply-templates select="$header/tei:profileDesc/tei:abstract" mode="ty:summary">
         <xsl:with-param name="fn" select="'ed-summary-first'"/>

@@ -152,8 +152,8 @@ def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
     for name, f in known.items():  # Edition.load takes those of its files that are here
         p = Path(name)
         rp = canon(p)
-        if rp in skip:
-            continue
+        if rp in skip or f.get("included"):
+            continue  # (a file with includes is read again: an included file may have changed)
         # the file as recorded (size, times, inode: file_facts) is not even read: its bytes are
         # read when asked for (LazySourceFile); else read, and taken when its hash is the same
         src_kw: dict = {}
@@ -231,6 +231,18 @@ def entity_record(edition, ent_page: dict[str, str], eid: str) -> str:
     return "\x1f".join([eid, e.kind, ent_page.get(eid, ""), e.preferred, *e.variants, "|", e.note])
 
 
+def _included_bytes(src) -> list[bytes]:
+    """The bytes of the files a document includes (xi:include): part of its fingerprint, so that
+    a changed issue rebuilds its volume."""
+    out = []
+    for p in src.included or ():
+        try:
+            out.append(read_regular(p, with_stat=False)[0])
+        except OSError:
+            out.append(b"")
+    return out
+
+
 class Sources:
     """This build's view of each document file: the hash of its bytes, its parsed tree (parsed
     now when the model holds a stand-in), and the facts recorded for the next build (`facts`,
@@ -250,7 +262,7 @@ class Sources:
         if h is None:
             src = self.ed.files[path]
             prev = self.previous.get(str(path)) if src.light else None  # verified by stand_ins
-            h = self._hashes[path] = prev["hash"] if prev else digest(src.data)
+            h = self._hashes[path] = prev["hash"] if prev else digest(src.data, *_included_bytes(src))
         return h
 
     def full_tree(self, d) -> etree._ElementTree:
@@ -285,6 +297,8 @@ class Sources:
                          d.date_written],
                  "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root),
                  "page": page, "source": source}
+        if src.included:
+            facts["included"] = [str(p) for p in src.included]
         stat = trusted_stat(src.read_stat)  # see stand_ins and RACY_NS
         if stat is not None:
             facts["stat"] = stat
