@@ -34,4 +34,4 @@ test: system-deps install-test lint
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf output/html output/pdf $(VENV)
+	rm -rf output/html output/pdf output/json $(VENV)
