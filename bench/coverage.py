@@ -9,8 +9,11 @@ one row is printed with:
   standalone sourceDoc/surface/surfaceGrp; an XInclude volume counts as one document holding
   what it includes), document pages of the HTML site, per-document PDFs (the volume,
   edition.pdf, left out). A document is "lost" when no page (PDF) is matched to it: first
-  by the page's "Download the TEI source" link (the PDF: by its name, the page's id), else by
-  content (half of its tokens or more found in a page no other document has).
+  by the name the toolkit gives it (toolkit/tei/names.py, Edition.page_names: its page, PDF
+  and TEI copy are called so; asked of the toolkit's API for the folder that was built), else
+  by content: documents without a named output take unused ones holding half of their tokens
+  or more, best score first across all of them. A page the toolkit did not write is no
+  other document's page, so the document shows as lost.
 - token coverage, per corpus (summed over its documents): the share of the source's tokens
   found on the document's page (the visible text of <main>: no script/style/template, nothing
   `hidden`) and in the text layer of its PDF. Three measures: body (tei:text and tei:sourceDoc;
@@ -50,6 +53,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -152,34 +156,51 @@ def _score(doc: ct.SourceDoc, tokens: Counter) -> float:
     return sum((want & tokens).values()) / total if total else 0.0
 
 
-def assign(docs, outputs, candidates, tokens_of) -> dict[int, object]:
-    """{index of doc: output}: each output serves one document. `candidates(doc)` are the
-    outputs named for it (greedy by content when several documents share them); documents left
-    take an unused output holding at least half of their tokens."""
+def assign(docs, outputs, named, tokens_of) -> dict[int, object]:
+    """{index of doc: output}: each output serves one document. An output named for a document
+    (`named(doc)`: its page name, or None) is its own; the documents left take, best score
+    first across all of them (not in document order), an unused output holding at least half of
+    their tokens."""
     got: dict[int, object] = {}
-    used: set[int] = set()
-    pairs = []
-    cands = [candidates(d) for d in docs]
-    claims = Counter(id(o) for c in cands for o in c)
+    by_name = {}
+    for o in outputs:
+        by_name.setdefault(o.stem if isinstance(o, Path) else Path(o.path).stem, o)
     for i, d in enumerate(docs):
-        if len(cands[i]) == 1 and claims[id(cands[i][0])] == 1:
-            pairs.append((2.0, i, cands[i][0]))  # named for it alone: no need to compare
-        else:
-            pairs += [(_score(d, tokens_of(o)), i, o) for o in cands[i]]
-    for _, i, o in sorted(pairs, key=lambda p: -p[0]):
-        if i not in got and id(o) not in used:
+        o = by_name.get(named(d))
+        if o is not None and all(o is not g for g in got.values()):
             got[i] = o
-            used.add(id(o))
+    used = {id(o) for o in got.values()}
     free = [o for o in outputs if id(o) not in used]
-    for i, d in enumerate(docs):
-        if i in got or not free:
-            continue
-        best = max(free, key=lambda o: _score(d, tokens_of(o)))
-        if _score(d, tokens_of(best)) >= 0.5:
-            got[i] = best
-            free.remove(best)
-            used.add(id(best))
+    pairs = [(s, i, k) for i, d in enumerate(docs) if i not in got
+             for k, o in enumerate(free) if (s := _score(d, tokens_of(o))) >= 0.5]
+    taken: set[int] = set()
+    for _, i, k in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        if i not in got and k not in taken:
+            got[i] = free[k]
+            taken.add(k)
     return got
+
+
+def page_names(folder: Path, authority: list[Path]) -> dict[tuple[str, int], str]:
+    """The name the toolkit gives each document of an ad hoc build of `folder` (its HTML page,
+    PDF and TEI copy are called so: Edition.page_names), keyed as the benchmark knows a document:
+    (its file's path below `folder`, its position in its teiCorpus or 0). The toolkit's own API, as the build
+    uses it: this benchmarks the toolkit, and names are decided by the ids of all documents."""
+    from toolkit.config import Config
+    from toolkit.outputs.runner import load_for_build
+    edition = load_for_build(Config(root=folder.resolve()), [folder], authority, reuse=False)
+    names = edition.page_names()
+    top = os.path.realpath(folder)
+    out = {}
+    for d in edition.documents:
+        file, _, n = str(d.file).rpartition("#") if "#" in d.file.name else (str(d.file), "", "0")
+        rel = Path(os.path.relpath(os.path.realpath(file), top)).as_posix()
+        out[(rel, int(n))] = names[d.id]
+    return out
+
+
+def name_of(names: dict, doc: ct.SourceDoc) -> str | None:
+    return names.get((doc.rel, doc.index))
 
 
 @dataclass
@@ -285,8 +306,8 @@ def run_corpus(c: Corpus, args, tmp: Path) -> Row:
     row.pages = len(pages)
     if html.failed and not pages:
         row.failure = html.status("HTML build failed:") or "HTML build failed"
-    by_doc = assign(docs, pages, lambda d: [p for p in pages if d.file.name in p.sources],
-                    lambda p: p.tokens)
+    names = page_names(src, auth)
+    by_doc = assign(docs, pages, lambda d: name_of(names, d), lambda p: p.tokens)
     total_rtl = [0, 0]
     for p in pages:
         total_rtl[0] += p.rtl[0]
@@ -342,13 +363,9 @@ def run_corpus(c: Corpus, args, tmp: Path) -> Row:
             row.glyph_boxes += len(ct.PLACEHOLDER.findall(text))
             texts[p] = ct.split_compounds(ct.shown_tokens(ct.dehyphenate(text, known), pdf=True), joined, known)
 
-        index = {id(d): i for i, d in enumerate(docs)}
-
-        def pdf_candidates(d):
-            page = by_doc.get(index[id(d)])
-            names = {page.id} if page is not None else {d.id, d.file.stem}
-            return [p for p in outs if p.stem in names]
-        by_pdf = assign([d for _, d in wanted], outs, pdf_candidates, lambda p: texts[p])
+        pdf_names = names if pdf_src == src else page_names(pdf_src, auth)
+        by_pdf = assign([d for _, d in wanted], outs, lambda d: name_of(pdf_names, d),
+                        lambda p: texts[p])
         for k, (i, d) in enumerate(wanted):
             p = by_pdf.get(k)
             if p is None:
