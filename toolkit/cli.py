@@ -50,8 +50,10 @@ def main(ctx, config_path):
 @click.option("--authority", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Extra authority file for resolving references; repeatable.")
 @click.option("--color/--no-color", default=None, help="Colour (default: only on a terminal).")
+@click.option("-v", "--verbose", is_flag=True, help="Text output: also the info lines (notes such as "
+              "an ODD's compiler remarks; JSON and GitHub output always carry them).")
 @click.pass_context
-def validate(ctx, paths, staged, fmt, schema, schematron, authority, color):
+def validate(ctx, paths, staged, fmt, schema, schematron, authority, color, verbose):
     """Check TEI files: well-formedness, RELAX NG, Schematron, cross-file references.
 
     PATHS are files or folders; default is the whole edition. Exit status: 0 no errors,
@@ -99,7 +101,7 @@ def validate(ctx, paths, staged, fmt, schema, schematron, authority, color):
         click.echo(f"note: {_schemas_applied(report.schemas)}", err=True)
     use_color = sys.stdout.isatty() if color is None else color
     if fmt == "text":
-        out = FORMATTERS[fmt](report.diagnostics, report.files, color=use_color)
+        out = FORMATTERS[fmt](report.diagnostics, report.files, color=use_color, verbose=verbose)
     elif fmt == "json":
         out = FORMATTERS[fmt](report.diagnostics, report.files, schemas=report.schemas)
     else:
@@ -354,7 +356,7 @@ def schema_build(odd, out, force):
         _fail(f"cannot write {out}: {e.strerror or e}", EXIT_ERRORS)
     for p in written:
         click.echo(f"wrote {p}")
-    for line in format_text(note_diagnostics(notes), 0).splitlines()[:-1]:  # (no summary line)
+    for line in format_text(note_diagnostics(notes), 0, verbose=True).splitlines()[:-1]:  # (no summary line)
         click.echo(line)
 
 

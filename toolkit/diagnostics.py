@@ -12,7 +12,11 @@ from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
-_SEVERITY_ORDER = {ERROR: 0, WARNING: 1}
+# below a warning: what the reader cannot act on (the TEI's own ODD compiled with a remark).
+# Text output shows it only when asked (--verbose); JSON always carries it; GitHub: ::notice.
+# It never changes an exit status (only errors do).
+INFO = "info"
+_SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 # Schematron roles (@role of an assert or report) that make a finding a warning; any other role,
 # or none, makes it an error. Both Schematron engines (schematron, schematron_lite) read it here.
 WARNING_ROLES = frozenset(("warning", "warn", "info", "information", "informational", "nonfatal", "hint"))
@@ -43,6 +47,10 @@ class Diagnostic:
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def is_info(self) -> bool:
+        return self.severity == INFO
 
     def sort_key(self):
         return (self.path, self.line, self.column, _SEVERITY_ORDER.get(self.severity, 9),
@@ -96,25 +104,35 @@ def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(unique.values(), key=Diagnostic.sort_key)
 
 
-def summary_line(diags: list[Diagnostic], files: int) -> str:
+def summary_line(diags: list[Diagnostic], files: int, infos_shown: bool = True) -> str:
     errors = sum(d.is_error for d in diags)
-    warnings = len(diags) - errors
+    infos = sum(d.is_info for d in diags)
+    warnings = len(diags) - errors - infos
     noun = "file" if files == 1 else "files"
     # files that no schema checked (schema.none, one per file) are counted apart
     bare = sum(d.rule == "schema.none" for d in diags)
     checked = f"{files} {noun} checked" + (f" ({bare} with no schema applied)" if bare else "")
-    if not diags:
-        return f"{checked}: no problems."
+    notes = ""
+    if infos:
+        notes = f" ({infos} note{'s' if infos != 1 else ''}" + ("" if infos_shown else ", shown with --verbose") + ")"
+    if not errors and not warnings:
+        return f"{checked}: no problems{notes}."
     return (f"{checked}: {errors} error{'s' if errors != 1 else ''}, "
-            f"{warnings} warning{'s' if warnings != 1 else ''}.")
+            f"{warnings} warning{'s' if warnings != 1 else ''}{notes}.")
 
 
-def format_text(diags: list[Diagnostic], files: int, color: bool = False) -> str:
+_COLOURS = {ERROR: "1;31", WARNING: "1;33", INFO: "1;36"}
+
+
+def format_text(diags: list[Diagnostic], files: int, color: bool = False, verbose: bool = False) -> str:
+    """One line per finding and a summary; info lines only when verbose."""
     out = []
     for d in diags:
+        if d.is_info and not verbose:
+            continue
         sev = d.severity
         if color:
-            sev = f"\x1b[1;31m{sev}\x1b[0m" if d.is_error else f"\x1b[1;33m{sev}\x1b[0m"
+            sev = f"\x1b[{_COLOURS.get(sev, '1;33')}m{sev}\x1b[0m"
             loc = f"\x1b[1m{d.path}:{d.line}:{d.column}:\x1b[0m"
         else:
             loc = f"{d.path}:{d.line}:{d.column}:"
@@ -122,7 +140,7 @@ def format_text(diags: list[Diagnostic], files: int, color: bool = False) -> str
         if d.hint:
             line += f"\n    hint: {d.hint}"
         out.append(line)
-    out.append(summary_line(diags, files))
+    out.append(summary_line(diags, files, infos_shown=verbose))
     return "\n".join(out)
 
 
@@ -131,7 +149,8 @@ def format_json(diags: list[Diagnostic], files: int, schemas: dict | None = None
     out = {
         "files": files,
         "errors": sum(d.is_error for d in diags),
-        "warnings": sum(not d.is_error for d in diags),
+        "warnings": sum(d.severity == WARNING for d in diags),
+        "notes": sum(d.is_info for d in diags),
         "without_schema": sum(d.rule == "schema.none" for d in diags),
         "diagnostics": [asdict(d) for d in diags],
     }
@@ -148,10 +167,10 @@ def _gh_escape(text: str, prop: bool = False) -> str:
 
 
 def format_github(diags: list[Diagnostic], files: int) -> str:
-    """GitHub Actions workflow commands: one ::error/::warning annotation per diagnostic."""
+    """GitHub Actions workflow commands: one ::error/::warning/::notice annotation per diagnostic."""
     out = []
     for d in diags:
-        kind = "error" if d.is_error else "warning"
+        kind = "error" if d.is_error else "notice" if d.is_info else "warning"
         msg = d.message + (f" (hint: {d.hint})" if d.hint else "")
         out.append(f"::{kind} file={_gh_escape(d.path, True)},line={d.line},col={d.column},"
                    f"title={_gh_escape(d.rule, True)}::{_gh_escape(msg)}")

@@ -1,7 +1,10 @@
-"""What the ODD compiler notes (a feature compiled with a remark) is shown: schema.note warnings at
-the ODD's line, in `edition validate` (also from the cache) and `edition schema build`; and the
-help of `edition schema` and `edition schemas` names the other."""
+"""What the ODD compiler notes (a feature compiled with a remark) is shown: schema.note lines of
+severity info at the ODD's line, in `edition validate --verbose` (also from the cache; without
+--verbose only counted) and `edition schema build`; and the help of `edition schema` and
+`edition schemas` names the other."""
 from __future__ import annotations
+
+import json
 
 from pathlib import Path
 
@@ -25,9 +28,9 @@ def _noted_odd(tmp_path: Path) -> Path:
     return tmp_path / "my.odd"
 
 
-EXPECTED = ["my.odd:4:1: warning: moduleRef key='core' names 'noSuchElement', which the TEI does not "
+EXPECTED = ["my.odd:4:1: info: moduleRef key='core' names 'noSuchElement', which the TEI does not "
             "define: left out [schema.note]",
-            "my.odd:9:1: warning: 2 schemaSpecs; compiled the first, 'test' [schema.note]"]
+            "my.odd:9:1: info: 2 schemaSpecs; compiled the first, 'test' [schema.note]"]
 
 
 def test_validate_shows_the_odds_notes_at_their_lines(tmp_path, tei_all, monkeypatch):
@@ -36,10 +39,28 @@ def test_validate_shows_the_odds_notes_at_their_lines(tmp_path, tei_all, monkeyp
     (tmp_path / "a.xml").write_text(etree.tostring(doc("<p>x</p>"), encoding="unicode"))
     (tmp_path / "b.xml").write_text(etree.tostring(doc("<p>y</p>"), encoding="unicode"))
     for _ in range(2):  # compiled, then from the cache: the same notes, once each
-        res = run_cli("validate", "--schema", "my.odd", "a.xml", "b.xml", cwd=tmp_path)
+        res = run_cli("validate", "--verbose", "--schema", "my.odd", "a.xml", "b.xml", cwd=tmp_path)
         assert res.returncode == 0, res.stdout + res.stderr
         notes = [ln for ln in res.stdout.splitlines() if "[schema.note]" in ln]
         assert notes == EXPECTED, res.stdout
+        assert res.stdout.splitlines()[-1] == "2 files checked: no problems (2 notes)."
+    # without --verbose: counted, not listed
+    res = run_cli("validate", "--schema", "my.odd", "a.xml", "b.xml", cwd=tmp_path)
+    assert res.returncode == 0 and "[schema.note]" not in res.stdout, res.stdout
+    assert res.stdout.splitlines()[-1] == \
+        "2 files checked: no problems (2 notes, shown with --verbose)."
+    # JSON always carries them, as info; they are neither errors nor warnings
+    res = run_cli("validate", "--format", "json", "--schema", "my.odd", "a.xml", "b.xml", cwd=tmp_path)
+    data = json.loads(res.stdout)
+    assert res.returncode == 0
+    assert (data["errors"], data["warnings"], data["notes"]) == (0, 0, 2), data
+    assert {(d["rule"], d["severity"], d["line"]) for d in data["diagnostics"]} == \
+        {("schema.note", "info", 4), ("schema.note", "info", 9)}
+    # GitHub: notices
+    res = run_cli("validate", "--format", "github", "--schema", "my.odd", "a.xml", "b.xml", cwd=tmp_path)
+    assert res.returncode == 0
+    assert [ln.split(" ", 1)[0] for ln in res.stdout.splitlines() if "schema.note" in ln] == \
+        ["::notice", "::notice"], res.stdout
 
 
 def test_schema_build_shows_the_odds_notes(tmp_path, tei_all, monkeypatch):

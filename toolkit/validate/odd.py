@@ -57,15 +57,16 @@ class CompiledOdd:
 
 class OddNote(NamedTuple):
     """A feature compiled with a remark (a moduleRef naming what the TEI lacks, a second
-    schemaSpec): shown as a schema.note warning at the ODD's line."""
+    schemaSpec): a schema.note at the ODD's line, of severity info (an editor using the TEI's
+    own ODD cannot act on it)."""
     path: str
     line: int
     text: str
 
     def diagnostic(self):
-        from ..diagnostics import WARNING, Diagnostic
+        from ..diagnostics import INFO, Diagnostic
         from ..model import display_name
-        return Diagnostic(display_name(Path(self.path), Path.cwd()), self.line, 1, WARNING,
+        return Diagnostic(display_name(Path(self.path), Path.cwd()), self.line, 1, INFO,
                           self.text, "schema.note")
 
 

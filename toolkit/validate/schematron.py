@@ -512,6 +512,12 @@ def _cached_xslt(path: Path, phase: str | None) -> str | None:
     return None
 
 
+def compiled_before(path: Path) -> bool:
+    """Whether the disk cache holds this schema's XSLT (default phase) for its files as they
+    are now: it is stored only once Saxon has compiled it."""
+    return _cached_xslt(Path(path).resolve(), None) is not None
+
+
 def _store_xslt(path: Path, phase: str | None, xslt: str, head: etree._Element) -> None:
     try:
         deps = list(dict.fromkeys([path, *_dependency_paths(head)]))

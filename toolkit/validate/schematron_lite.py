@@ -16,6 +16,12 @@ caller uses Saxon. Three XPath 2 forms are rewritten: `*:name` → `*[local-name
 `@a eq 'x'` → `@a = 'x'` (one attribute: the same test), and `current()` → the rule's context
 node. When a file brings a case the plan cannot answer alike (a rule context matching a
 non-element, a number in a message), `Fallback` is raised and the caller uses Saxon for it.
+
+A schema whose structure qualifies but some of whose patterns use queries outside the subset
+(tei_all's embedded rules) gets a partial plan: those patterns keep only guards telling whether
+one of their rules can match in a file (the context by lxml where it translates, else the
+element names its steps need), and a file they can match raises `Fallback` before anything
+runs — Saxon then checks it with the whole schema. Not for schemas reading $edition-context.
 """
 from __future__ import annotations
 
@@ -66,6 +72,9 @@ _NODE_TESTS = {"node", "text", "comment", "processing-instruction"}
 _AXES = {"child", "descendant", "parent", "ancestor", "following-sibling", "preceding-sibling",
          "following", "preceding", "attribute", "self", "descendant-or-self", "ancestor-or-self"}
 _OPERAND_END = {"name", "str", "num", "var", ")", "]", ".", "..", "*"}
+# functions returning a number in both versions: compared with a number literal, 1.0 and 3.1 agree
+_NUMBER_FUNCS = {"count", "string-length"}
+_ORDER_WORDS = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 
 
 def _tokens(expr: str) -> list[tuple[str, str]]:
@@ -104,12 +113,17 @@ def translate(expr: str, prefixes: set[str], variables: set[str]) -> str:
     out: list[str] = []
     stack: list[list] = []  # open parentheses: [kind, function name, args: list of token lists]
     prev = None
+    closed = None  # the function whose call the previous token closed
     i = 0
     while i < len(toks):
         kind, text = toks[i]
         nxt = toks[i + 1][0] if i + 1 < len(toks) else None
         emit = text
-        if kind == "name":
+        numeric_order = prev == ")" and closed in _NUMBER_FUNCS and nxt == "num"
+        closed = None
+        if kind == "name" and text in _ORDER_WORDS and numeric_order:
+            emit, kind = _ORDER_WORDS[text], "="  # count(x) gt 1: a number against a number
+        elif kind == "name":
             if nxt == "(":
                 if text not in _STRING_FUNCS | _ANY_ARG_FUNCS | _NO_ARG_FUNCS | _NODE_TESTS:
                     raise _Reject(text)
@@ -137,6 +151,8 @@ def translate(expr: str, prefixes: set[str], variables: set[str]) -> str:
         elif kind == "var":
             if text[1:] not in variables and text[1:] != CURRENT:
                 raise _Reject(text)
+        elif kind in ("<", ">", "<=", ">=") and numeric_order:
+            kind = "="
         elif kind in ("<", ">", "<=", ">=", "+", "-"):
             raise _Reject(text)
         elif kind in ("=", "!="):
@@ -161,6 +177,7 @@ def translate(expr: str, prefixes: set[str], variables: set[str]) -> str:
             if not stack:
                 raise _Reject(expr)
             _, fn, args = stack.pop()
+            closed = fn
             args = [a for a in args if a] if args != [[]] else []
             if fn in _STRING_FUNCS and not all(_safe_arg(a) for a in args):
                 raise _Reject(expr)
@@ -276,6 +293,34 @@ class _Index:
 class _Pattern:
     lets: list[tuple[str, etree.XPath]]
     rules: list[_Rule] = field(default_factory=list)
+    # a pattern whose queries lxml cannot answer alike: only its rule contexts are kept, each
+    # as a _Rule (exact) or a _Guard (element names); a file one of them may match needs Saxon
+    saxon_only: bool = False
+    guards: list = field(default_factory=list)
+
+    def may_fire(self, tree, index: "_Index") -> bool:
+        """Whether any rule of this (Saxon-only) pattern can match a node of the file."""
+        for g in self.guards:
+            if isinstance(g, _Rule):
+                if g.nodes(tree, index, {}):
+                    return True
+            elif g.may_match(index):
+                return True
+        return False
+
+
+@dataclass
+class _Guard:
+    """A rule context lxml cannot evaluate, reduced to the element names a match needs: per
+    alternative, a list of name sets, each of which must meet the file's names (None: any
+    node may match)."""
+    alternatives: list | None
+
+    def may_match(self, index: "_Index") -> bool:
+        if self.alternatives is None:
+            return True
+        tags = index.tags()
+        return any(all(any(t in tags for t in need) for need in alt) for alt in self.alternatives)
 
 
 @dataclass
@@ -283,10 +328,18 @@ class Plan:
     path: Path
     lets: list[tuple[str, etree.XPath]]
     patterns: list[_Pattern]
+    compiles: bool = False  # (partial plans) Saxon compiled the whole schema as it is now
 
     def check(self, src: SourceFile) -> list[Diagnostic]:
         """The diagnostics the Saxon path would give for this file (or Fallback)."""
         with _run_lock:  # compiled lxml XPath objects are not documented as thread-safe
+            if not self.compiles and any(p.saxon_only for p in self.patterns):
+                # a Saxon-only rule that does not compile is an error for every file: only a
+                # schema Saxon has compiled may skip its rules
+                from .schematron import compiled_before
+                if not compiled_before(self.path):
+                    raise Fallback("the whole schema has not been compiled by Saxon yet")
+                self.compiles = True
             return self._check(src)
 
     def _check(self, src: SourceFile) -> list[Diagnostic]:
@@ -295,6 +348,8 @@ class Plan:
         out: list[Diagnostic] = []
         index = _Index(root)
         try:
+            if any(p.saxon_only and p.may_fire(tree, index) for p in self.patterns):
+                raise Fallback("a rule that lxml cannot answer alike applies to this file")
             variables: dict = {}
             for name, xp in self.lets:
                 variables[name] = _variable(xp(tree, **variables))
@@ -303,6 +358,8 @@ class Plan:
                 for name, xp in pattern.lets:
                     pvars[name] = _variable(xp(tree, **pvars))
                 fired: dict = {}
+                if pattern.saxon_only:
+                    continue  # (checked above: no rule of it matches in this file)
                 for rule in pattern.rules:
                     for node in rule.nodes(tree, index, pvars):
                         if not isinstance(node, etree._Element) or not isinstance(node.tag, str):
@@ -416,13 +473,13 @@ def _make(path: Path) -> Plan:
     if not src.ok:
         raise _Reject("not well-formed")
     root = src.root
-    sch_els = [e for e in root.iter() if isinstance(e.tag, str) and e.tag.startswith(_S)]
+    sch_els = list(root.iter(f"{_S}*"))
     if root.tag == f"{_S}schema":
         if root.get("defaultPhase"):
             raise _Reject("phases")
         top = root
     elif root.tag.startswith("{%s}" % RNG):
-        if any(e.tag in (f"{{{RNG}}}include", f"{{{RNG}}}externalRef") for e in root.iter()):
+        if next(root.iter(f"{{{RNG}}}include", f"{{{RNG}}}externalRef"), None) is not None:
             raise _Reject("an included RELAX NG may embed rules too")
         if any(e.tag == f"{_S}schema" for e in sch_els):
             raise _Reject("a whole schema embedded")
@@ -467,48 +524,150 @@ def _make(path: Path) -> Plan:
         for e in top.findall(f"{_S}let"):
             lets.append((e.get("name"), compile_(e.get("value"), known)))
             known.add(e.get("name"))
+    # rules lxml cannot answer are left to Saxon pattern by pattern, unless the schema reads
+    # $edition-context (uses_edition_context() then needs the compiled schema anyway)
+    partial = not any("$edition-context" in v for e in sch_els for v in e.attrib.values())
     out = []
     for pe in patterns:
-        pvars = set(known)
-        p = _Pattern([])
-        for e in pe.findall(f"{_S}let"):
-            p.lets.append((e.get("name"), compile_(e.get("value"), pvars)))
-            pvars.add(e.get("name"))
-        for re_ in pe.findall(f"{_S}rule"):
-            if not re_.get("context"):
-                raise _Reject("rule without context")
-            context = etree.XPath(_pattern_xpath(re_.get("context"), prefixes), namespaces=ns)
-            rvars = set(pvars)
-            rule = _Rule(context, [], [])
-            m = _SIMPLE_CONTEXT.match(re_.get("context"))
-            if m and (m["prefix"] is None or m["prefix"] in ns):
-                uri = ns.get(m["prefix"], "") if m["prefix"] else ""
-                if m["local"] != "*":
-                    rule.by_tag = f"{{{uri}}}{m['local']}" if uri else m["local"]
-                    rule.with_attribute = m["att"]
-                elif m["att"] and uri:
-                    rule.by_namespace, rule.with_attribute = uri, m["att"]
-            for c in re_:
-                if not isinstance(c.tag, str):
-                    continue
-                local = c.tag[len(_S):] if c.tag.startswith(_S) else None
-                if local == "let":
-                    rule.lets.append((c.get("name"), compile_(c.get("value"), rvars)))
-                    rvars.add(c.get("name"))
-                elif local in ("assert", "report"):
-                    if c.get("test") is None:
-                        raise _Reject("no test")
-                    rule.assertions.append(_Assertion(
-                        local == "assert", compile_(c.get("test"), rvars),
-                        _message_parts(c, lambda x, v=rvars: compile_(x, v)), c.get("test"),
-                        c.get("role") if c.get("role") is not None else re_.get("role"),
-                        c.get("id") or re_.get("id") or pe.get("id") or "schematron"))
-                elif local not in ("title", "p", None):
-                    raise _Reject(local)
-            p.rules.append(rule)
-        out.append(p)
+        try:
+            out.append(_make_pattern(pe, known, prefixes, ns, compile_))
+        except (_Reject, etree.XPathError):
+            if not partial:
+                raise
+            out.append(_saxon_only(pe, prefixes, ns))
     return Plan(path, lets, out)
 
+
+def _make_pattern(pe, known: set[str], prefixes: set[str], ns: dict, compile_) -> _Pattern:
+    """The lxml plan of one sch:pattern, or _Reject."""
+    pvars = set(known)
+    p = _Pattern([])
+    for e in pe.findall(f"{_S}let"):
+        p.lets.append((e.get("name"), compile_(e.get("value"), pvars)))
+        pvars.add(e.get("name"))
+    for re_ in pe.findall(f"{_S}rule"):
+        if not re_.get("context"):
+            raise _Reject("rule without context")
+        rule = _rule_for_context(re_.get("context"), prefixes, ns)
+        rvars = set(pvars)
+        for c in re_:
+            if not isinstance(c.tag, str):
+                continue
+            local = c.tag[len(_S):] if c.tag.startswith(_S) else None
+            if local == "let":
+                rule.lets.append((c.get("name"), compile_(c.get("value"), rvars)))
+                rvars.add(c.get("name"))
+            elif local in ("assert", "report"):
+                if c.get("test") is None:
+                    raise _Reject("no test")
+                rule.assertions.append(_Assertion(
+                    local == "assert", compile_(c.get("test"), rvars),
+                    _message_parts(c, lambda x, v=rvars: compile_(x, v)), c.get("test"),
+                    c.get("role") if c.get("role") is not None else re_.get("role"),
+                    c.get("id") or re_.get("id") or pe.get("id") or "schematron"))
+            elif local not in ("title", "p", None):
+                raise _Reject(local)
+        p.rules.append(rule)
+    return p
+
+
+def _rule_for_context(context: str, prefixes: set[str], ns: dict) -> _Rule:
+    """A rule with only its context: the nodes it matches, by the index where the form allows."""
+    rule = _Rule(etree.XPath(_pattern_xpath(context, prefixes), namespaces=ns), [], [])
+    m = _SIMPLE_CONTEXT.match(context)
+    if m and (m["prefix"] is None or m["prefix"] in ns):
+        uri = ns.get(m["prefix"], "") if m["prefix"] else ""
+        if m["local"] != "*":
+            rule.by_tag = f"{{{uri}}}{m['local']}" if uri else m["local"]
+            rule.with_attribute = m["att"]
+        elif m["att"] and uri:
+            rule.by_namespace, rule.with_attribute = uri, m["att"]
+    return rule
+
+
+def _saxon_only(pe, prefixes: set[str], ns: dict) -> _Pattern:
+    """A pattern left to Saxon, with a guard per rule telling whether it may fire in a file."""
+    p = _Pattern([], saxon_only=True)
+    if pe.find(f"{_S}let") is not None:
+        p.guards.append(_Guard(None))  # its lets run once per document: always Saxon's
+        return p
+    for re_ in pe.findall(f"{_S}rule"):
+        context = re_.get("context") or ""
+        try:
+            p.guards.append(_rule_for_context(context, prefixes, ns))
+        except (_Reject, etree.XPathError):
+            p.guards.append(_Guard(_context_names(context, ns)))
+    return p
+
+
+def _context_names(context: str, ns: dict) -> list | None:
+    """What a match of an XSLT pattern needs (see _Guard): for each alternative, the names of
+    its steps, since a matched element has the last one and its ancestors the others
+    (predicates only narrow a step). None when an alternative may match another kind of node,
+    or an element of any name."""
+    try:
+        toks = _tokens(context)
+    except _Reject:
+        return None
+    out = []
+    for alt in _split_top(toks, ("|",)):
+        steps = [_strip_predicates(st) for st in _split_top(alt, ("/", "//"))]
+        needs = [_step_names(st, ns) for st in steps if st]
+        if not needs or needs[-1] is None or not steps[-1]:
+            return None
+        out.append([n for n in needs if n is not None])
+    return out
+
+
+def _split_top(toks: list, seps: tuple) -> list[list]:
+    """Token lists between separators outside brackets and parentheses."""
+    parts, depth, cur = [], 0, []
+    for t in toks:
+        if t[0] in ("[", "("):
+            depth += 1
+        elif t[0] in ("]", ")"):
+            depth -= 1
+        if t[0] in seps and depth == 0:
+            parts.append(cur)
+            cur = []
+        else:
+            cur.append(t)
+    parts.append(cur)
+    return parts
+
+
+def _strip_predicates(toks: list) -> list:
+    """A step without its predicates ([...] at its end); [] when they do not balance."""
+    while toks and toks[-1][0] == "]":
+        depth = 0
+        for j in range(len(toks) - 1, -1, -1):
+            depth += {"]": 1, "[": -1}.get(toks[j][0], 0)
+            if depth == 0:
+                toks = toks[:j]
+                break
+        else:
+            return []
+    return toks
+
+
+def _step_names(toks: list, ns: dict) -> frozenset | None:
+    """The Clark names one step can match: a prefixed name, or a group of alternatives each
+    ending in one; None for anything else."""
+    if len(toks) >= 2 and toks[0][0] == "(" and toks[-1][0] == ")":
+        names: set[str] = set()
+        for alt in _split_top(toks[1:-1], ("|",)):
+            last = _strip_predicates(_split_top(alt, ("/", "//"))[-1])
+            found = _step_names(last, ns) if last else None
+            if found is None:
+                return None
+            names |= found
+        return frozenset(names)
+    if len(toks) != 1 or toks[0][0] != "name":
+        return None
+    prefix, _, local = toks[0][1].rpartition(":")
+    if not prefix or prefix not in ns or local == "*":
+        return None
+    return frozenset({f"{{{ns[prefix]}}}{local}"})
 
 def _message_parts(el, compile_) -> list:
     parts: list = [el.text] if el.text else []
