@@ -18,6 +18,7 @@ The rule (docs/encoding.md, "The reading text"):
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from . import local
@@ -49,8 +50,13 @@ _BREAKS = re.compile(f"{_WS}*{BREAK}[ \t\r\n{BREAK}]*")
 # "spaceless" of tei-classes.xml, which f:spaceless-char in xslt/lib/script.xsl reads too): a
 # break between two of their characters is no space.
 _SPACELESS = CLASSES.map("char-classes")["spaceless"]
-_SPACELESS_END = re.compile(f"{_SPACELESS}$")
-_SPACELESS_START = re.compile(f"^{_SPACELESS}")
+
+
+@functools.cache
+def _spaceless_edges() -> tuple[re.Pattern, re.Pattern]:
+    """The patterns of a text ending and starting with a spaceless character, compiled on first
+    use: the class is long (5 ms to compile), and most commands never join lines."""
+    return re.compile(f"{_SPACELESS}$"), re.compile(f"^{_SPACELESS}")
 _SPACES = re.compile(f"{_WS}+")
 
 
@@ -98,8 +104,9 @@ def finish(text: str) -> str:
     if BREAK in text:
         pieces = _BREAKS.split(text)
         out = [pieces[0]]
+        end, start = _spaceless_edges()
         for before, after in zip(pieces, pieces[1:]):
-            out.append("" if _SPACELESS_END.search(before) and _SPACELESS_START.search(after) else " ")
+            out.append("" if end.search(before) and start.search(after) else " ")
             out.append(after)
         text = "".join(out)
     return _SPACES.sub(" ", text).strip(" ")
