@@ -37,6 +37,24 @@
   <!-- Text: a right-to-left run outside a right-to-left context is isolated in <bdi> (its
        direction is its own; neutral characters around it keep the paragraph's). -->
   <xsl:template match="text()" mode="m:text">
+    <xsl:choose>
+      <!-- most documents have neither: their text nodes are copied without a look at each -->
+      <xsl:when test="not(fp:needs-text-scan(root(.)))"><xsl:value-of select="."/></xsl:when>
+      <xsl:otherwise><xsl:call-template name="fp:scanned-text"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Whether a document (or a tree standing for one) has a right-to-left character, a
+       character of a script written without spaces, or a line break with break="no": only then
+       can a text node need a <bdi> or lose the white space at a line break. Once per tree. -->
+  <xsl:function name="fp:needs-text-scan" as="xs:boolean" cache="yes">
+    <xsl:param name="tree" as="node()"/>
+    <xsl:variable name="all" select="string($tree)"/>
+    <xsl:sequence select="matches($all, $f:rtl-char) or matches($all, $f:spaceless-char)
+                          or exists($tree/descendant-or-self::tei:lb[@break = ('no', 'false')])"/>
+  </xsl:function>
+
+  <xsl:template name="fp:scanned-text">
     <xsl:variable name="text" select="fp:trim-at-joining-breaks(.)"/>
     <xsl:choose>
       <xsl:when test="matches($text, $f:rtl-char) and not(f:dir-of(.) = 'rtl')">
