@@ -22,6 +22,17 @@ def shared_path(*parts: str) -> Path:
     return p
 
 
+
+def edition_copy(tmp_path: Path, name: str = "ed") -> Path:
+    """A throw-away copy of the bundled edition (documents, authority files, schemas,
+    configuration) for tests that change or break it."""
+    import shutil
+    ed = tmp_path / name
+    shutil.copytree(REPO / "tei", ed / "tei")
+    shutil.copytree(REPO / "schema", ed / "schema")
+    shutil.copy(REPO / "edition.toml", ed / "edition.toml")
+    return ed
+
 def run_cli(*args: str, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess:
     """Run the real `edition` command in a subprocess (exit codes, stderr, no tracebacks)."""
     return subprocess.run([sys.executable, "-m", "toolkit.cli", *args], cwd=cwd or REPO,

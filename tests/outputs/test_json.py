@@ -4,26 +4,17 @@ here; rebuilds are byte-identical and write nothing; a broken document keeps its
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from lxml import html as lhtml
 
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, edition_copy
 from toolkit.config import load_config
 from toolkit.model import Edition
 from toolkit.outputs.runner import build, load_for_build
 
 DOC = "doc-1937-06-14"
-
-
-def edition_copy(tmp_path: Path) -> Path:
-    ed = tmp_path / "ed"
-    shutil.copytree(REPO / "tei", ed / "tei")
-    shutil.copytree(REPO / "schema", ed / "schema")
-    shutil.copy(REPO / "edition.toml", ed / "edition.toml")
-    return ed
 
 
 def read(out: Path) -> tuple[list, list, list]:

@@ -10,17 +10,9 @@ from pathlib import Path
 
 from lxml import html as lhtml
 
-from conftest import REPO
+from conftest import REPO, edition_copy
 
 DOC = "doc-1937-06-14"
-
-
-def edition_copy(tmp_path: Path) -> Path:
-    ed = tmp_path / "ed"
-    shutil.copytree(REPO / "tei", ed / "tei")
-    shutil.copytree(REPO / "schema", ed / "schema")
-    shutil.copy(REPO / "edition.toml", ed / "edition.toml")
-    return ed
 
 
 def edition(ed: Path, *args: str) -> subprocess.CompletedProcess:

@@ -2,22 +2,13 @@
 names the cause (file, line and key for edition.toml), exit 1 or 2 — never "internal error"."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
-
-
-def edition_copy(tmp_path: Path) -> Path:
-    ed = tmp_path / "ed"
-    shutil.copytree(REPO / "tei", ed / "tei")
-    shutil.copytree(REPO / "schema", ed / "schema")
-    shutil.copy(REPO / "edition.toml", ed / "edition.toml")
-    return ed
+from conftest import REPO, edition_copy
 
 
 def edition(cwd: Path, *args: str) -> subprocess.CompletedProcess:

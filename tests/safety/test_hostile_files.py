@@ -12,18 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import edition_copy
 from toolkit import xmlsafe
 
 DOC = "doc-1937-06-14"
-
-
-def edition_copy(tmp_path: Path) -> Path:
-    ed = tmp_path / "ed"
-    shutil.copytree(REPO / "tei", ed / "tei")
-    shutil.copytree(REPO / "schema", ed / "schema")
-    shutil.copy(REPO / "edition.toml", ed / "edition.toml")
-    return ed
 
 
 def edition(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
