@@ -188,3 +188,22 @@ def walk_xml(folder: str, top, refused: dict | None = None) -> list[str]:
     """The .xml files below a folder, links followed only inside `top` (those leading out are
     noted in `refused`)."""
     return Finder(top, refused).xml_files(folder)
+
+
+def write_atomic(path, data: bytes, mode: int = 0o644) -> None:
+    """Write a file so that a reader sees the old one or the new one, never half of one: a new
+    temporary file beside it (created exclusively, never through a symbolic link), then renamed
+    over it; a symbolic link at `path` is replaced, never written through. OSError as raised."""
+    import threading
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), mode)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

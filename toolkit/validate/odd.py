@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from ..files import write_atomic
 from .odd_library import (A_DOC, MODEL_VARIANTS, R, RNG_NS, SCH_NS, TEI_NS, AttDef, ClassDef,
                           ElementDef, Library, MacroDef, read_library)
 
@@ -1205,9 +1206,7 @@ def _safe_name(ident: str) -> str:
 
 
 def _write_atomic(path: Path, tree) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True))
-    os.replace(tmp, path)
+    write_atomic(path, etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
 # First line of every file `edition schema build` writes: a file without it is the user's.
@@ -1258,9 +1257,7 @@ def build(odd: Path, out_dir: Path, base_rng: Path | None = None, force: bool = 
         root = copy.deepcopy(tree.getroot())
         data = etree.tostring(root, encoding="UTF-8", pretty_print=True)
         comment = etree.tostring(_generated_comment(Path(odd)), encoding="UTF-8")
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(b"<?xml version='1.0' encoding='UTF-8'?>\n" + comment + b"\n" + data)
-        os.replace(tmp, path)
+        write_atomic(path, b"<?xml version='1.0' encoding='UTF-8'?>\n" + comment + b"\n" + data)
     return list(targets)
 
 

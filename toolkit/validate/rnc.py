@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import threading
 from pathlib import Path
 
+from ..files import write_atomic
 from ..cache import cache_dir
 from ..xmlsafe import UnreadableFile, outside_roots, read_regular
 from .relaxng import SchemaError
@@ -193,8 +193,6 @@ def to_rng(path: Path) -> Path:
 def _write(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, text.encode("utf-8"))
     except OSError as e:
         raise SchemaError(f"cannot write the converted schema to {path.parent}: {e.strerror or e}") from None

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..files import write_atomic
 from ..cache import cache_dir
 
 # -- the known URLs: data --------------------------------------------------------------------
@@ -319,28 +320,11 @@ def fetch(f: TeiFile, force: bool = False) -> tuple[Path, bool]:
                   "bytes": len(data), "fetched": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(path, data)
-            _atomic_write(_record_path(path), json.dumps(record, indent=1).encode())
+            write_atomic(path, data)
+            write_atomic(_record_path(path), json.dumps(record, indent=1).encode())
         except OSError as e:
             raise FetchError(f"cannot write the cache folder {path.parent}: {e.strerror or e}") from None
         _verified.pop(str(path), None)
         return path, True
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """A reader sees the old file or the new one, never half of one; a symbolic link at `path`
-    is replaced, never written through."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
