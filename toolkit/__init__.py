@@ -1,6 +1,6 @@
 """TEI edition toolkit: validate and publish TEI P5 scholarly editions."""
 
-__version__ = "0.1.0"
+__version__ = "0.3.0.dev0"  # the one place; pyproject.toml reads it
 
 
 def _lxml_without_rnc2rng() -> None:

@@ -6,16 +6,68 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, terminal
 from .config import ConfigError, load_config
 from .diagnostics import FORMATTERS
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+# One exit-status scheme for every command (docs/cli.md): 0 done, nothing wrong; 1 problems in
+# the input or a partial result (findings, a degraded build, a failed download); 2 usage: a bad
+# option, a path that does not exist, a bad edition.toml, a file in the way; 3 an internal error;
+# 130 interrupted, 143 terminated.
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _error_prefix() -> str:
+    return click.style("error: ", fg="red", bold=True) if terminal.color_for(sys.stderr) else "error: "
 
 
 def _fail(message: str, code: int = EXIT_USAGE):
-    click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
+    click.echo(_error_prefix() + message, err=True, color=terminal.color_for(sys.stderr))
     sys.exit(code)
+
+
+def _say(message: str) -> None:
+    """A line of normal output (what was done): left out with --quiet."""
+    if not terminal.settings.quiet:
+        click.echo(message)
+
+
+def _note(message: str) -> None:
+    """A `note:` line on stderr: left out with --quiet."""
+    if not terminal.settings.quiet:
+        click.echo(f"note: {message}", err=True)
+
+
+def _set_color(ctx, param, value):
+    if value is not None:
+        terminal.settings.color = value
+
+
+def _set_verbosity(level):
+    def callback(ctx, param, value):
+        if not value:
+            return
+        if terminal.settings.verbosity not in (terminal.NORMAL, level):
+            raise click.UsageError("give -q/--quiet or -v/--verbose, not both", ctx)
+        terminal.settings.verbosity = level
+    return callback
+
+
+def _terminal_options(f):
+    """--color/--no-color, -q/--quiet and -v/--verbose: accepted by the group and every command
+    (`edition -q validate` and `edition validate -q` alike), applied through toolkit.terminal."""
+    f = click.option("-v", "--verbose", is_flag=True, expose_value=False,
+                     callback=_set_verbosity(terminal.VERBOSE),
+                     help="Say more: the info lines (validator notes, an ODD compiler's remarks).")(f)
+    f = click.option("-q", "--quiet", is_flag=True, expose_value=False,
+                     callback=_set_verbosity(terminal.QUIET),
+                     help="Print only problems: no progress, notes or summaries.")(f)
+    f = click.option("--color/--no-color", default=None, expose_value=False, callback=_set_color,
+                     help="Colour the output (default: on a terminal, unless NO_COLOR is set).")(f)
+    return f
+
+
+_NO_EDITION_HINT = "start one with `edition new DIR`, or give files or folders"
 
 
 def _config(ctx, start: Path | None = None):
@@ -27,6 +79,7 @@ def _config(ctx, start: Path | None = None):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="edition")
+@_terminal_options
 @click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="edition.toml to use (default: found in this folder or a parent).")
 @click.pass_context
@@ -37,7 +90,7 @@ def main(ctx, config_path):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--staged", is_flag=True, help="What the next commit holds (git's index, not the "
               "working tree): the staged files, the files whose pointers reach them, the whole "
               "edition when edition.toml or a schema is staged.")
@@ -49,27 +102,26 @@ def main(ctx, config_path):
               help="Schematron (.sch, or .rng with embedded rules); repeatable.")
 @click.option("--authority", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Extra authority file for resolving references; repeatable.")
-@click.option("--color/--no-color", default=None, help="Colour (default: only on a terminal).")
-@click.option("-v", "--verbose", is_flag=True, help="Text output: also the info lines (notes such as "
-              "an ODD's compiler remarks; JSON and GitHub output always carry them).")
+@_terminal_options
 @click.pass_context
-def validate(ctx, paths, staged, fmt, schema, schematron, authority, color, verbose):
+def validate(ctx, paths, staged, fmt, schema, schematron, authority):
     """Check TEI files: well-formedness, RELAX NG, Schematron, cross-file references.
 
-    PATHS are files or folders; default is the whole edition. Exit status: 0 no errors,
-    1 errors found, 2 usage error.
+    PATHS are files or folders; default is the whole edition. Text output: one line per
+    finding and a summary (-q: the findings only; -v: the info lines too; JSON and GitHub output
+    always carry them). Exit status: 0 no errors, 1 errors found, 2 usage error.
     """
     from .validate.validator import UsageError, validate as run_validate
 
     if staged and paths:
         _fail("give either PATHS or --staged, not both")
     cfg = None if staged else _config(ctx)  # --staged reads each edition.toml from git's index
-    interactive = sys.stderr.isatty() and fmt == "text"
+    interactive = terminal.interactive(sys.stderr) and fmt == "text"
     progress = None
     bar = None
     if interactive:
         from rich.progress import Progress
-        bar = Progress(transient=True, console=None)
+        bar = Progress(transient=True, console=terminal.rich_console(sys.stderr))
         task = None
 
         def progress(i, n, name):
@@ -92,21 +144,27 @@ def validate(ctx, paths, staged, fmt, schema, schematron, authority, color, verb
         if bar is not None:
             bar.stop()
     if report.files == 0 and not staged and not paths:
-        where = cfg.path or "no edition.toml here or above"
-        click.echo(f"note: no TEI files found (sources {', '.join(cfg.sources)}; {where}); "
-                   "give files or folders, or set [edition] sources in edition.toml", err=True)
+        if cfg.path is None:
+            _note(f"no edition.toml here or above, and no TEI files: {_NO_EDITION_HINT}")
+        else:
+            _note(f"no TEI files found (sources {', '.join(cfg.sources)}; {cfg.path}); "
+                  "give files or folders, or set [edition] sources in edition.toml")
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
+        _note(note)
     if report.schemas and fmt == "text":
-        click.echo(f"note: {_schemas_applied(report.schemas)}", err=True)
-    use_color = sys.stdout.isatty() if color is None else color
+        _note(_schemas_applied(report.schemas))
+    use_color = terminal.color_for(sys.stdout)
     if fmt == "text":
-        out = FORMATTERS[fmt](report.diagnostics, report.files, color=use_color, verbose=verbose)
+        out = FORMATTERS[fmt](report.diagnostics, report.files, color=use_color,
+                              verbose=terminal.settings.verbose)
+        if terminal.settings.quiet:  # the findings only: no summary line, nothing when clean
+            out = "\n".join(out.splitlines()[:-1])
     elif fmt == "json":
         out = FORMATTERS[fmt](report.diagnostics, report.files, schemas=report.schemas)
     else:
         out = FORMATTERS[fmt](report.diagnostics, report.files)
-    click.echo(out, color=use_color)  # click strips ANSI codes when piped unless told
+    if out:
+        click.echo(out, color=use_color)  # click strips ANSI codes when piped unless told
     sys.exit(EXIT_ERRORS if report.errors else EXIT_OK)
 
 
@@ -135,15 +193,20 @@ def _run_build(ctx, formats, paths, out, authority, full, strict=False, options=
     from .outputs.publish import OutputError
     from .outputs.runner import BuildError, build
     cfg = _config(ctx)
+    full = full or ctx.obj.get("full", False)  # `edition build --full html` as `build html --full`
     try:
         results = build(cfg, formats=formats, paths=list(paths), out=out, authority=list(authority),
-                        full=full, interactive=sys.stderr.isatty(), strict=strict, options=options)
+                        full=full, interactive=terminal.interactive(sys.stderr), strict=strict,
+                        options=options)
     except (OutputError, ConfigError) as e:
         _fail(str(e), EXIT_USAGE)
     except BuildError as e:
+        if cfg.path is None and not paths and "no TEI documents" in str(e):
+            _fail(f"{e}; no edition.toml here or above: {_NO_EDITION_HINT}", EXIT_ERRORS)
         _fail(str(e), EXIT_ERRORS)
     for r in results:
-        click.echo(r.summary())
+        if not terminal.settings.quiet or not r.ok or r.has_errors:  # -q: only what went wrong
+            click.echo(r.summary())
     # bad input gives a non-zero status even though the rest of the site is published
     sys.exit(EXIT_ERRORS if any(not r.ok or r.has_errors for r in results) else EXIT_OK)
 
@@ -164,6 +227,7 @@ def _builder_command(name: str, builder) -> click.Command:
         f = click.option(flag.name, _flag_key(flag), is_flag=True, help=flag.help)(f)
     f = click.option("--strict", is_flag=True, help=_STRICT_HELP)(f)
     f = _build_options(f)
+    f = _terminal_options(f)
     return click.command(name, help=builder.description)(f)
 
 
@@ -190,11 +254,17 @@ class _Builders(click.Group):
 
 @main.group(cls=_Builders, invoke_without_command=True)
 @click.option("--strict", is_flag=True, help=_STRICT_HELP)
+@click.option("--full", is_flag=True, help="Rebuild everything, ignoring what is up to date.")
+@_terminal_options
 @click.pass_context
-def build(ctx, strict):
+def build(ctx, strict, full):
     """Build the edition: `edition build` makes every output that is on by default (html, pdf,
-    json, and any plug-in's that says so); `edition build <name>` one of them."""
+    json, and any plug-in's that says so); `edition build <name>` one of them.
+
+    Exit status: 0 built, 1 built with problems (a source that cannot be read keeps its last
+    good pages) or failed, 2 usage error."""
     ctx.obj["strict"] = strict
+    ctx.obj["full"] = full
     if ctx.invoked_subcommand is None:
         from .outputs import registry
         from .outputs.base import BuildError
@@ -202,11 +272,14 @@ def build(ctx, strict):
             names = registry.defaults()
         except BuildError as e:
             _fail(str(e))
-        _run_build(ctx, names, (), None, (), False, strict=strict)
+        _run_build(ctx, names, (), None, (), full, strict=strict)
+
+
+_IMPORT_USAGE_RULES = frozenset(("import.missing", "import.not-a-file", "import.exists", "import.output"))
 
 
 @main.command("import")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path))  # the importer names what is wrong with it
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the draft (default: the edition's document folder, named "
                    "by edition.toml [import] file_name: doc-<date>.xml unless set).")
@@ -215,6 +288,7 @@ def build(ctx, strict):
               show_default=True, help="Report format.")
 @click.option("--encoding", help="Character encoding of SOURCE (default: UTF-8, or its BOM).")
 @click.option("--no-validate", is_flag=True, help="Do not validate the draft after writing it.")
+@_terminal_options
 @click.pass_context
 def import_(ctx, source, output, force, fmt, encoding, no_validate):
     """Import a plain-text transcription (SOURCE) as a TEI draft, with a report.
@@ -233,8 +307,10 @@ def import_(ctx, source, output, force, fmt, encoding, no_validate):
         click.echo(format_text([e.diagnostic], 1).splitlines()[0], err=False)
         if e.diagnostic.hint:
             click.echo(f"    hint: {e.diagnostic.hint}")
-        sys.exit(EXIT_ERRORS)
-    click.echo(IMPORT_FORMATS[fmt](report))
+        # SOURCE missing or not a text file, or an output in the way: usage errors, as elsewhere
+        sys.exit(EXIT_USAGE if e.diagnostic.rule in _IMPORT_USAGE_RULES else EXIT_ERRORS)
+    if not terminal.settings.quiet or report.validation_errors or fmt != "text":
+        click.echo(IMPORT_FORMATS[fmt](report))
     sys.exit(EXIT_ERRORS if report.validation_errors else EXIT_OK)
 
 
@@ -247,6 +323,7 @@ def import_(ctx, source, output, force, fmt, encoding, no_validate):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port (0: any free port).")
 @click.option("--no-watch", is_flag=True, help="Serve only; do not rebuild on change.")
+@_terminal_options
 @click.pass_context
 def serve(ctx, paths, out, authority, host, port, no_watch):
     """Serve the HTML edition on localhost; rebuild on change and reload the browser."""
@@ -265,6 +342,7 @@ def serve(ctx, paths, out, authority, host, port, no_watch):
 
 
 @main.group()
+@_terminal_options
 def schemas():
     """The TEI's published schemas, kept in the toolkit's schema cache.
 
@@ -275,6 +353,7 @@ def schemas():
 @click.argument("names", nargs=-1)
 @click.option("--version", "version", metavar="V", help="A TEI P5 release (4.12.0); default: the current one.")
 @click.option("--force", is_flag=True, help="Download again even when a good copy is cached.")
+@_terminal_options
 @click.pass_context
 def schemas_fetch(ctx, names, version, force):
     """Download TEI schemas (tei_all.rng, tei_lite.odd, p5subset.xml …) into the cache, once.
@@ -303,14 +382,15 @@ def schemas_fetch(ctx, names, version, force):
         try:
             path, new = fetch(f, force=force)
         except FetchError as e:
-            click.echo(click.style("error: ", fg="red", bold=True) + f"{f.label}: {e}", err=True)
+            click.echo(_error_prefix() + f"{f.label}: {e}", err=True, color=terminal.color_for(sys.stderr))
             failed = True
             continue
-        click.echo(f"{'fetched' if new else 'cached already'}: {f.label} -> {path}")
+        _say(f"{'fetched' if new else 'cached already'}: {f.label} -> {path}")
     sys.exit(EXIT_ERRORS if failed else EXIT_OK)
 
 
 @schemas.command("list")
+@_terminal_options
 def schemas_list():
     """What the schema cache holds: name, version, sha256, source URL, and whether it is intact."""
     from .validate.schema_cache import cached_entries
@@ -325,6 +405,7 @@ def schemas_list():
 
 
 @main.group()
+@_terminal_options
 def schema():
     """An edition's own schema, compiled from its ODD customisation.
 
@@ -336,6 +417,7 @@ def schema():
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("schema"), show_default=True,
               help="Folder to write <ident>.rng and <ident>.sch into.")
 @click.option("--force", is_flag=True, help="Replace files there that the toolkit did not write.")
+@_terminal_options
 def schema_build(odd, out, force):
     """Compile an ODD to RELAX NG (.rng) and Schematron (.sch), for projects that commit them.
 
@@ -355,12 +437,13 @@ def schema_build(odd, out, force):
     except OSError as e:
         _fail(f"cannot write {out}: {e.strerror or e}", EXIT_ERRORS)
     for p in written:
-        click.echo(f"wrote {p}")
+        _say(f"wrote {p}")
     for line in format_text(note_diagnostics(notes), 0, verbose=True).splitlines()[:-1]:  # (no summary line)
-        click.echo(line)
+        _say(line)
 
 
 @main.group()
+@_terminal_options
 def hooks():
     """Commit integration (git hooks)."""
 
@@ -368,6 +451,7 @@ def hooks():
 @hooks.command("install")
 @click.option("--force", is_flag=True, help="Do not run the pre-commit hook that is there "
               "already (it is still kept, renamed).")
+@_terminal_options
 def hooks_install(force):
     """Install a git pre-commit hook running `edition validate --staged`.
 
@@ -380,9 +464,9 @@ def hooks_install(force):
         done = install_hook(Path.cwd(), force=force)
     except (HookError, OSError) as e:
         _fail(str(e))
-    click.echo(f"installed {done.path}")
+    _say(f"installed {done.path}")
     if done.kept is not None:
-        click.echo(f"kept the hook that was there as {done.kept}" +
+        _say(f"kept the hook that was there as {done.kept}" +
                    ("; it runs first, and if it fails the commit stops" if done.chained
                     else "; it no longer runs (--force)"))
 
@@ -428,6 +512,7 @@ def run():  # console-script entry point that never shows a traceback for bad in
         signal.signal(signal.SIGTERM, _on_sigterm)
     except (ValueError, OSError):  # not the main thread (an embedding program): leave it
         pass
+    terminal.reset()
     try:
         # click's main() would turn Ctrl-C into "Aborted!" and exit status 1: the context is
         # made and invoked here instead, the rest of click's handling below
@@ -458,10 +543,11 @@ def run():  # console-script entry point that never shows a traceback for bad in
     except Exception as e:  # a bug, not bad input: say so briefly; EDITION_DEBUG=1 shows where
         if os.environ.get("EDITION_DEBUG"):
             raise
-        click.echo(click.style("internal error: ", fg="red", bold=True) +
+        prefix = "internal error: "
+        click.echo((click.style(prefix, fg="red", bold=True) if terminal.color_for(sys.stderr) else prefix) +
                    f"{type(e).__name__}: {e}\n(please report it; run with EDITION_DEBUG=1 "
                    "for the traceback)", err=True)
-        sys.exit(3)
+        sys.exit(EXIT_INTERNAL)
 
 
 if __name__ == "__main__":

@@ -201,7 +201,7 @@ def test_existing_file_is_not_overwritten_without_force(tmp_path):
     out.write_text(out.read_text(encoding="utf-8").replace("Charge Cde.", "EDITED Cde."), encoding="utf-8")
     edited = out.read_bytes()
     again = run_cli("import", str(src), cwd=ed)
-    assert again.returncode == 1 and "exists" in again.stdout and "--force" in again.stdout
+    assert again.returncode == 2 and "exists" in again.stdout and "--force" in again.stdout
     assert out.read_bytes() == edited
     forced = run_import(ed, src, "--force")
     assert forced.returncode == 0 and b"EDITED" not in out.read_bytes()
@@ -214,7 +214,7 @@ def test_output_may_not_be_the_input(tmp_path):
     shutil.copy(FIXTURES / "ili-minutes.txt", src)
     before = src.read_bytes()
     res = run_cli("import", str(src), "-o", str(src), "--force", cwd=ed)
-    assert res.returncode == 1 and "overwrite the input" in res.stdout
+    assert res.returncode == 2 and "overwrite the input" in res.stdout
     assert src.read_bytes() == before
 
 
@@ -295,9 +295,9 @@ def test_ten_megabyte_file_is_refused_quickly(tmp_path):
 def test_missing_file_and_folder(tmp_path):
     ed = edition_copy(tmp_path)
     res = run_cli("import", "nowhere.txt", cwd=ed)
-    assert res.returncode == 1 and "nowhere.txt:1:1: error: file not found" in res.stdout
+    assert res.returncode == 2 and "nowhere.txt:1:1: error: file not found" in res.stdout
     res = run_cli("import", "tei", cwd=ed)
-    assert res.returncode == 1 and "folder" in res.stdout
+    assert res.returncode == 2 and "folder" in res.stdout
 
 
 def test_text_without_page_structure_gives_a_draft_and_says_why_it_is_invalid(tmp_path):

@@ -54,7 +54,7 @@ def test_special_files_are_refused_before_they_are_opened(tmp_path, kind):
     path, message = special_files(tmp_path)[kind]
     before = sorted(p.name for p in (ed / "tei").iterdir())
     res = imp(ed, path)
-    assert res.returncode == 1
+    assert res.returncode == 2  # not a text file: a usage error
     first = res.stdout.splitlines()[0]
     assert first.startswith(f"{path}:1:1: error: {message}") and "[import.not-a-file]" in first, first
     assert sorted(p.name for p in (ed / "tei").iterdir()) == before
@@ -73,7 +73,7 @@ def test_a_dangling_link_is_named_as_such(tmp_path):
     ed = edition_copy(tmp_path)
     (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
     res = imp(ed, str(tmp_path / "gone.txt"))
-    assert res.returncode == 1 and "symbolic link to a file that does not exist" in res.stdout
+    assert res.returncode == 2 and "symbolic link to a file that does not exist" in res.stdout
 
 
 def test_the_cap_holds_while_reading_even_an_endless_file(monkeypatch):
@@ -142,7 +142,7 @@ def test_force_does_not_replace_a_symbolic_link(tmp_path):
     link = ed / "tei" / DRAFT
     link.symlink_to(elsewhere)
     res = imp(ed, str(PAGE), "--force", "--no-validate")
-    assert res.returncode == 1 and "is a symbolic link; it is not replaced" in res.stdout
+    assert res.returncode == 2 and "is a symbolic link; it is not replaced" in res.stdout
     assert link.is_symlink() and elsewhere.read_text() == "not the importer's\n"
 
 
@@ -153,7 +153,7 @@ def test_force_never_replaces_the_input_reached_by_another_path(tmp_path):
     src.write_bytes(PAGE.read_bytes())
     (tmp_path / "alias").symlink_to(src.parent)       # alias/page.txt is the input itself
     res = imp(ed, str(src), "-o", str(tmp_path / "alias" / "page.txt"), "--force", "--no-validate")
-    assert res.returncode == 1 and "would overwrite the input file" in res.stdout
+    assert res.returncode == 2 and "would overwrite the input file" in res.stdout
     assert src.read_bytes() == PAGE.read_bytes()
 
 

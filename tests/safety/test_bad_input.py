@@ -42,8 +42,10 @@ def test_malformed_xml_names_line_and_column(tmp_path):
 
 
 def test_missing_file(tmp_path):
+    # a path on the command line that does not exist is a usage error, as for every command
     res = _validate(tmp_path, "nowhere.xml")
-    _assert_clean_failure(res, "nowhere.xml:1:1: error: file not found [file.missing]")
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "'nowhere.xml' does not exist" in res.stderr
 
 
 def test_wrong_encoding(tmp_path):
@@ -136,6 +138,7 @@ def test_folder_given_as_file_and_usage_errors(tmp_path):
     assert res.returncode == 0
     res = run_cli("validate", "--format", "yaml", cwd=tmp_path)
     assert res.returncode == 2 and "Traceback" not in res.stderr
+    _write(tmp_path, "x.xml", "<r/>")
     res = run_cli("validate", "--staged", "x.xml", cwd=tmp_path)
     assert res.returncode == 2 and "either PATHS or --staged" in res.stderr
 

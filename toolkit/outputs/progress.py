@@ -16,9 +16,14 @@ class Progress:
     def start(self, total: int) -> None:
         if not self.interactive:
             return
+        import sys
+
         from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+
+        from ..terminal import rich_console
         self._bar = Bar(TextColumn(self.label), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.description}"), TimeElapsedColumn(), transient=True)
+                        TextColumn("{task.description}"), TimeElapsedColumn(), transient=True,
+                        console=rich_console(sys.stderr))
         self._bar.start()
         self._task = self._bar.add_task("", total=total)
 
