@@ -11,6 +11,13 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 TEI = REPO / "tei"
 
+# A test may use another feature folder's helpers (`from test_passages import DOCS`): every
+# feature folder is importable, whichever folders a run collects (pytest tests/outputs alone too).
+for _folder in sorted(Path(__file__).resolve().parent.iterdir()):
+    if _folder.is_dir() and _folder.name[0] not in "._" and _folder.name != "fixtures" \
+            and str(_folder) not in sys.path:
+        sys.path.append(str(_folder))
+
 
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, or skip the test when that folder is absent."""
