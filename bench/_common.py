@@ -29,6 +29,15 @@ def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, int, subproce
     return wall, max(peak, before) // 1024, res
 
 
+def _replica_id(i: int) -> str:
+    """The i-th replica's document id. The schema wants doc-YYYY-MM-DD with a four-digit year:
+    years 1000-9999 first, then the month and day move on, so ids stay valid and unique past
+    9,000 replicas (3 million of them). One that meets a real document's id is skipped."""
+    year = 1000 + i % 9000
+    rest = i // 9000
+    return f"doc-{year:04d}-{1 + rest % 12:02d}-{1 + (rest // 12) % 28:02d}"
+
+
 def replicate_edition(dest: Path, n_docs: int = 1000) -> Path:
     """A copy of the bundled edition grown to n_docs documents by replicating the documents
     with fresh xml:ids and file names (authority files and schemas shared)."""
@@ -49,9 +58,7 @@ def replicate_edition(dest: Path, n_docs: int = 1000) -> Path:
                 break
             text = d.read_text(encoding="utf-8")
             old_id = d.stem
-            # the schema wants document ids shaped doc-YYYY-MM[-DD]: a fictitious year keeps them
-            # unique, except where it meets a real one (1935-1945): that number is skipped
-            new_id = f"doc-{1000 + i:04d}{old_id[8:]}"
+            new_id = _replica_id(i)
             if (dest / "tei" / f"{new_id}.xml").exists():
                 i += 1
                 continue
