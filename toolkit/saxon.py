@@ -55,7 +55,11 @@ XSL_NS = "http://www.w3.org/1999/XSL/Transform"
 MAX_DEPTH = 256
 _FEATURE = "http://saxon.sf.net/feature/"
 _JAXP = "http://www.oracle.com/xml/jaxp/properties/"
-_PARSER_LIMITS = {"maxElementDepth": MAX_DEPTH, "elementAttributeLimit": 0, "maxXMLNameLimit": 50000}
+# The entity limits count the predefined entities (&amp; &lt; …) too: a document or a block of
+# site pages with more than 100,000 of them failed with JAXP00010003. Saxon only ever parses
+# text lxml serialised, without a DOCTYPE, so there is no entity to expand: lifting them is safe.
+_PARSER_LIMITS = {"maxElementDepth": MAX_DEPTH, "elementAttributeLimit": 0, "maxXMLNameLimit": 50000,
+                  "maxGeneralEntitySizeLimit": 0, "totalEntitySizeLimit": 0}
 
 
 class XsltError(Exception):
