@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 
-from conftest import REPO, run_cli
+from conftest import REPO, edition_copy, run_cli
 
 MINI = Path(__file__).parents[1] / "fixtures" / "rng" / "mini.rng"
 
@@ -187,3 +187,53 @@ def test_a_job_split_across_processes_reports_what_one_process_reports(tmp_path)
     rules = {d[5] for d in runs["one"]}
     assert {"schema.remote", "schema.missing", "xml.well-formed", "rng"} <= rules
     assert any(d[4] == "bad p" for d in runs["one"])
+
+
+_SPLIT_EDITION_RUN = """
+import json, os, sys
+from pathlib import Path
+from toolkit.config import load_config
+from toolkit.validate import validator
+validator.PARALLEL_MIN_BYTES = 0
+if sys.argv[1] == "one":
+    validator._chunks_for_processes = lambda targets: [targets]
+check = validator._check
+def counted(config, targets, *rest):
+    with open(sys.argv[2], "a") as f:
+        f.write(f"{os.getpid()} {len(targets)}\\n")
+    return check(config, targets, *rest)
+validator._check = counted
+report = validator.validate(load_config(start=Path.cwd()))
+print(json.dumps([[d.path, d.line, d.column, d.severity, d.message, d.rule, d.hint]
+                  for d in report.diagnostics]))
+"""
+
+
+def test_the_whole_edition_with_authority_files_is_split_and_reports_the_same(tmp_path):
+    """Issue #18: a whole-edition validate (authority files among the files) ran on one core.
+    The authority files are checked whole in the main process, the documents by the workers:
+    the same findings as one process gives, unused entries and ids across files included."""
+    ed = edition_copy(tmp_path)
+    doc = ed / "tei" / "doc-1937-06-14.xml"
+    doc.write_text(doc.read_text(encoding="utf-8").replace('"persons.xml#', '"persons.xml#zz', 1)
+                   .replace("</body>", '<p xml:id="stalin">same id as a person</p></body>', 1), encoding="utf-8")
+    persons = ed / "tei" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace(
+        "<person ", '<person xml:id="nobody-at-all"><persName type="preferred">Nobody</persName></person>\n<person ', 1),
+        encoding="utf-8")
+    runs, calls = {}, {}
+    for mode in ("one", "split"):
+        log = tmp_path / f"{mode}.log"
+        res = subprocess.run([str(Path(sys.executable)), "-c", _SPLIT_EDITION_RUN, mode, str(log)],
+                             capture_output=True, text=True, cwd=ed)
+        assert res.returncode == 0, res.stderr
+        runs[mode] = json.loads(res.stdout)
+        calls[mode] = [line.split() for line in log.read_text().splitlines()]
+    assert runs["split"] == runs["one"]
+    messages = " ".join(d[4] for d in runs["one"])
+    assert "zz" in messages and "nobody-at-all" in messages and "also used in" in messages
+    assert len(calls["one"]) == 1
+    # one process checks the three authority files, the others every other file
+    [main_pid] = [pid for pid, n in calls["split"] if n == "3"]
+    workers = [(pid, int(n)) for pid, n in calls["split"] if pid != main_pid]
+    assert workers and sum(n for _, n in workers) == len(list((ed / "tei").glob("*.xml"))) - 3, calls["split"]
