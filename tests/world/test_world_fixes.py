@@ -64,3 +64,50 @@ def test_html_lang_keeps_variants_and_extensions(tmp_path):
     assert langs == {"Strasse": "de-CH-1996", "rezijanski": "sl-rozaj-biske", "Gregorian": "en-u-ca-gregory",
                      "al-Qāhira": "ar-Latn-x-ijmes", "doubled": "de-CH-1996", "broken": None}
     assert not doc.xpath("//div[@class='text']//b")
+
+
+# -- item 5: right-to-left text in header fields -----------------------------------------------
+
+def direction(el) -> str:
+    """The direction a browser lays an element's text out in: the nearest dir (auto and a <bdi>
+    without dir by their first strong character), else ltr."""
+    import unicodedata
+    for a in [el, *el.iterancestors()]:
+        d = (a.get("dir") or "").lower()
+        if d in ("ltr", "rtl"):
+            return d
+        if d == "auto" or (a.tag == "bdi" and not d):
+            strong = [unicodedata.bidirectional(c) for c in a.text_content()]
+            return "rtl" if next((b for b in strong if b in ("R", "AL", "L")), "L") != "L" else "ltr"
+    return "ltr"
+
+
+def rtl_outside_rtl(root) -> list[str]:
+    import unicodedata
+    bad = []
+    for e in root.find(".//main").iter():
+        if not isinstance(e.tag, str) or e.tag in ("script", "style", "template"):
+            continue
+        for text, holder in ((e.text, e), (e.tail, e.getparent())):
+            if text and any(unicodedata.bidirectional(c) in ("R", "AL") for c in text) \
+                    and direction(holder) != "rtl":
+                bad.append(text.strip())
+    return bad
+
+
+def test_rtl_header_fields_written_from_parts_stay_rtl(tmp_path):
+    header = ('<teiHeader><fileDesc><titleStmt><title>A periodical</title>'
+              '<author xml:lang="ar">محمد كرد علي</author>'
+              '<author xml:lang="he"><persName>שלמה</persName> <persName xml:lang="he">בן דוד</persName></author>'
+              '</titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc></fileDesc>'
+              '<profileDesc><abstract xml:lang="ar"><p>ملخص المقالة</p></abstract></profileDesc></teiHeader>')
+    write(tmp_path / "src" / "hdr.xml",
+          f'<TEI xmlns="{TEI_NS}" xml:id="Hdr">{header}<text xml:lang="en"><body>'
+          '<p>English words.</p><p xml:lang="ar">نص عربي</p></body></text></TEI>')
+    doc = page(build_html(tmp_path / "src", tmp_path / "site"), "Hdr")
+    values = " ".join(" ".join(dd.text_content().split()) for dd in doc.xpath("//dd"))
+    assert "محمد كرد علي" in values and "שלמה בן דוד" in values
+    assert rtl_outside_rtl(doc) == []
+    # the text's own right-to-left paragraph needs no isolation: it is rtl by its language
+    [p] = [p for p in doc.xpath("//div[@class='text']//p") if "نص" in p.text_content()]
+    assert p.get("dir") == "rtl" and not p.xpath(".//bdi")

@@ -35,7 +35,10 @@
   </xsl:template>
 
   <!-- Text: a right-to-left run outside a right-to-left context is isolated in <bdi> (its
-       direction is its own; neutral characters around it keep the paragraph's). -->
+       direction is its own; neutral characters around it keep the paragraph's). The context is
+       the language of the text's TEI ancestors, as the elements rendered around it carry it;
+       header fields are written from parts of elements (an author's content, not the author),
+       so there the context is not known and every run is isolated. -->
   <xsl:template match="text()" mode="m:text">
     <xsl:choose>
       <!-- most documents have neither: their text nodes are copied without a look at each -->
@@ -57,7 +60,7 @@
   <xsl:template name="fp:scanned-text">
     <xsl:variable name="text" select="fp:trim-at-joining-breaks(.)"/>
     <xsl:choose>
-      <xsl:when test="matches($text, $f:rtl-char) and not(f:dir-of(.) = 'rtl')">
+      <xsl:when test="matches($text, $f:rtl-char) and (not(f:dir-of(.) = 'rtl') or exists(ancestor::tei:teiHeader))">
         <xsl:for-each select="f:rtl-runs($text)">
           <xsl:choose>
             <xsl:when test="self::rtl"><bdi dir="rtl"><xsl:value-of select="."/></bdi></xsl:when>
