@@ -155,10 +155,7 @@ def _resolve(src: SourceFile, inc, state: _State, stack, depth: int) -> None:
 
 
 def _read(src, inc, state: _State, target: str, stack, depth: int, what: str) -> SourceFile | None:
-    display = os.path.relpath(target, os.path.dirname(os.path.realpath(state.top.path)))
-    display = str(Path(state.top.display).parent / display) if not display.startswith("..") \
-        else _shown(target, state)
-    found = parse_file(target, display=os.path.normpath(display))
+    found = parse_file(target, display=_shown(target, state))
     if not found.ok:
         reason = found.diagnostics[0].message if found.diagnostics else "unreadable"
         rule = "xinclude.missing" if found.diagnostics and found.diagnostics[0].rule == "file.missing" \
@@ -183,10 +180,12 @@ def _read(src, inc, state: _State, target: str, stack, depth: int, what: str) ->
 
 
 def _shown(target: str, state: _State) -> str:
-    for r in state.roots:
-        if target.startswith(r.rstrip(os.sep) + os.sep):
-            return os.path.relpath(target, os.path.dirname(r))
-    return target
+    """An included file's path as the including document's is shown (relative to the same
+    folder: the working directory, or the edition's root), so that its diagnostics read alike;
+    "../parts/p.xml" from "tei/vols/vol.xml" is "tei/parts/p.xml"."""
+    here = os.path.dirname(os.path.realpath(state.top.path))
+    shown = os.path.join(os.path.dirname(state.top.display), os.path.relpath(target, here))
+    return os.path.normpath(shown).replace(os.sep, "/")
 
 
 def _include_text(src, inc, state: _State, stack, depth, target: str, what: str) -> None:

@@ -111,3 +111,49 @@ def test_rtl_header_fields_written_from_parts_stay_rtl(tmp_path):
     # the text's own right-to-left paragraph needs no isolation: it is rtl by its language
     [p] = [p for p in doc.xpath("//div[@class='text']//p") if "نص" in p.text_content()]
     assert p.get("dir") == "rtl" and not p.xpath(".//bdi")
+
+
+# -- items 1 and 3: diagnostics about included parts name their own file, line and column ---------
+
+def edition(tmp_path: Path, sources: str = "tei/**/*.xml") -> Path:
+    ed = tmp_path / "ed"
+    write(ed / "edition.toml", f'[edition]\ntitle = "W"\nsources = ["{sources}"]\nreferences = "on"\n'
+                               '[schemas]\nfetch = "never"\n')
+    return ed
+
+
+def diagnostics(res) -> list[dict]:
+    return json.loads(res.stdout)["diagnostics"]
+
+
+def test_duplicate_id_from_an_include_names_both_places(tmp_path):
+    ed = edition(tmp_path, "tei/vol.xml")
+    write(ed / "tei" / "i1.xml", tei("i1", '<text xml:id="t1"><body>\n\n<p xml:id="dup">issue</p>\n</body></text>'))
+    write(ed / "tei" / "vol.xml", tei("vol", '<text><group>\n<text><body><p xml:id="dup">master</p></body></text>\n'
+                                             '<xi:include href="i1.xml" xpointer="t1"/>\n</group></text>', XI))
+    res = run("validate", "--format", "json", "tei/vol.xml", cwd=ed)
+    [d] = [d for d in diagnostics(res) if d["rule"] == "id.duplicate"]
+    # at the second place (the issue's line 6), naming the first in the master (its line 5)
+    assert (d["path"], d["line"]) == ("tei/i1.xml", 6), d
+    assert "on tei/vol.xml line 5 and on tei/i1.xml line 6" in d["message"], d["message"]
+    assert "this file" not in d["message"]
+    assert res.returncode == 1
+
+
+def test_included_file_in_another_folder_is_named_as_the_master_is(tmp_path):
+    ed = edition(tmp_path, "tei/vols/*.xml")
+    write(ed / "tei" / "vols" / "vol.xml", tei("vol", '<text><body>\n<p>one</p>\n<xi:include href="../parts/p.xml"/>\n'
+                                                      '</body></text>', XI))
+    write(ed / "tei" / "parts" / "p.xml", f'<div xmlns="{TEI_NS}" {XI}>\n\n<p>a <persName ref="#nobody">N</persName></p>\n'
+                                          '<xi:include href="missing.xml"/>\n</div>\n')
+    found = {(d["path"], d["line"], d["column"], d["rule"]) for d in
+             diagnostics(run("validate", "--format", "json", cwd=ed))}
+    assert ("tei/parts/p.xml", 3, 6, "ref.resolves") in found, found
+    # from the master's folder, as that folder sees it
+    found = {(d["path"], d["line"], d["column"], d["rule"]) for d in
+             diagnostics(run("validate", "--format", "json", "vol.xml", cwd=ed / "tei" / "vols"))}
+    assert ("../parts/p.xml", 3, 6, "ref.resolves") in found, found
+    # the build's warnings about a nested include too
+    res = run("build", "html", "--no-search", cwd=ed)
+    assert res.returncode == 0, res.stderr
+    assert "tei/parts/p.xml:4:1: warning:" in res.stdout + res.stderr and "[xinclude.missing]" in res.stdout + res.stderr
