@@ -157,3 +157,32 @@ def test_included_file_in_another_folder_is_named_as_the_master_is(tmp_path):
     res = run("build", "html", "--no-search", cwd=ed)
     assert res.returncode == 0, res.stderr
     assert "tei/parts/p.xml:4:1: warning:" in res.stdout + res.stderr and "[xinclude.missing]" in res.stdout + res.stderr
+
+
+# -- item 2: parse="text" ----------------------------------------------------------------------
+
+def test_included_text_is_decoded_as_xinclude_says_and_never_breaks_the_build(tmp_path):
+    ed = edition(tmp_path, "tei/vol.xml")
+    write(ed / "tei" / "bom.txt", "\ufeffBOM-TEXT".encode("utf-8"))
+    write(ed / "tei" / "wide.txt", "WIDE-TEXT ש".encode("utf-16"))  # a byte order mark, no @encoding
+    write(ed / "tei" / "latin.txt", "LATIN café".encode("iso-8859-1"))
+    write(ed / "tei" / "ctrl.txt", b"first line\nCONTROL\x01TEXT")
+    write(ed / "tei" / "nested.xml", f'<p xmlns="{TEI_NS}" {XI}>NESTED <xi:include href="sub/deep.txt" parse="text"/></p>')
+    write(ed / "tei" / "sub" / "deep.txt", "DEEP-TEXT")
+    write(ed / "tei" / "vol.xml", tei("vol", '<text><body>\n'
+                                             '<p><xi:include href="bom.txt" parse="text"/></p>\n'
+                                             '<p><xi:include href="wide.txt" parse="text"/></p>\n'
+                                             '<p><xi:include href="latin.txt" parse="text" encoding="ISO-8859-1"/></p>\n'
+                                             '<p><xi:include href="ctrl.txt" parse="text"><xi:fallback>CTRL-FALLBACK'
+                                             '</xi:fallback></xi:include></p>\n'
+                                             '<p><xi:include href="latin.txt" parse="text" encoding="no such"/></p>\n'
+                                             '<xi:include href="nested.xml"/>\n'
+                                             '</body></text>', XI))
+    res = run("build", "html", "--no-search", cwd=ed)
+    out = res.stdout + res.stderr
+    assert res.returncode == 0 and "internal error" not in out, out
+    paras = [" ".join(p.text_content().split()) for p in page(ed / "output" / "html", "vol").xpath("//div[@class='text']//p")]
+    assert paras[:5] == ["BOM-TEXT", "WIDE-TEXT ש", "LATIN café", "CTRL-FALLBACK", ""], paras
+    assert "NESTED DEEP-TEXT" in paras
+    assert "tei/vol.xml:8:4: warning:" in out and "U+0001" in out and "(line 2, column 8)" in out, out
+    assert "tei/vol.xml:9:4: warning:" in out and "'no such' is not an encoding name" in out, out
