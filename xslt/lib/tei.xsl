@@ -109,7 +109,7 @@
        subtag. () for no language: an unknown two-letter code ("xx"), "und", a tag that is not
        one. The HTML's @lang, the PDF's language switches (their primary subtag).
        toolkit/tei/lang.py, lang_tag. -->
-  <xsl:function name="f:lang" as="xs:string?">
+  <xsl:function name="f:lang" as="xs:string?" cache="yes">
     <xsl:param name="tag" as="xs:string?"/>
     <xsl:variable name="parts" select="tokenize(lower-case(translate(normalize-space($tag), '_', '-')), '-')"/>
     <xsl:variable name="primary" select="$parts[1]"/>
