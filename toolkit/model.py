@@ -301,8 +301,9 @@ class Edition:
                     ref = el.get("ref")
                     if not ref or not_rendered(el):  # (no output shows such a name)
                         continue
+                    here = src.written_in(el) if src.origins else path
                     for pointer in ref.split():
-                        target = self.resolve(pointer, path)
+                        target = self.resolve(pointer, here)
                         eid = target[1] if target and target[1] in self.entities else None
                         self._mentions.append(Mention(eid, pointer, local(el.tag), path,
                                                       el.sourceline or 0, el))

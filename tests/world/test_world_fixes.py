@@ -186,3 +186,35 @@ def test_included_text_is_decoded_as_xinclude_says_and_never_breaks_the_build(tm
     assert "NESTED DEEP-TEXT" in paras
     assert "tei/vol.xml:8:4: warning:" in out and "U+0001" in out and "(line 2, column 8)" in out, out
     assert "tei/vol.xml:9:4: warning:" in out and "'no such' is not an encoding name" in out, out
+
+
+# -- item 2: pointers in an included part resolve against its own file ---------------------------
+
+def test_pointers_in_an_included_part_resolve_against_its_own_file(tmp_path):
+    """XInclude's base URI fixup: `../persons.xml#anna` written in tei/sub/part.xml means
+    tei/persons.xml wherever the part is included (it was resolved against the master's folder:
+    "points to nothing", and no link on the page)."""
+    ed = tmp_path / "ed"
+    write(ed / "edition.toml", '[edition]\ntitle = "W"\nsources = ["tei/vol.xml"]\n'
+                               'authority = ["tei/persons.xml"]\nreferences = "on"\n[schemas]\nfetch = "never"\n')
+    write(ed / "tei" / "persons.xml", tei("persons", '<text><body><listPerson>'
+                                          '<person xml:id="anna"><persName>Anna Petrovna</persName></person>'
+                                          '<person xml:id="ivan"><persName>Ivan</persName></person>'
+                                          '</listPerson></body></text>'))
+    write(ed / "tei" / "sub" / "part.xml", f'<div xmlns="{TEI_NS}">\n<p>Met <persName ref="../persons.xml#anna">Anna'
+                                           '</persName> and <persName ref="../persons.xml#nobody">X</persName>.</p>\n</div>\n')
+    write(ed / "tei" / "vol.xml", tei("vol", '<text><body>\n<p><persName ref="persons.xml#ivan">Ivan</persName></p>\n'
+                                             '<xi:include href="sub/part.xml"/>\n</body></text>', XI))
+    res = run("validate", "--format", "json", cwd=ed)
+    found = {(d["path"], d["line"], d["rule"], d["message"].split(":")[0]) for d in diagnostics(res)
+             if d["severity"] == "error"}
+    # only the pointer to nobody, at its own place in the part
+    assert found == {("tei/sub/part.xml", 2, "ref.resolves", "persName/@ref '../persons.xml#nobody' points to nothing")}, found
+    assert not any("anna" in d["message"] or "unused" in d["rule"] for d in diagnostics(res)), diagnostics(res)
+    r = run("build", "html", "--no-search", cwd=ed)
+    site = ed / "output" / "html"
+    doc = next(p for p in (site / "doc").glob("*.html"))
+    linked = {a.get("data-entity"): a.get("href") for a in lhtml.parse(str(doc)).getroot().iter("a")
+              if a.get("data-entity")}
+    assert set(linked) == {"anna", "ivan"}, (linked, r.stderr)
+    assert (site / linked["anna"].replace("../", "")).is_file()

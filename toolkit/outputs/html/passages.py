@@ -239,12 +239,18 @@ class Mentions:
     def names_in(self, root, file: Path):
         """Each (name element, entity id, whether it stands in a register) of a document's tree,
         in document order: one for each pointer of a name's @ref that designates an entity."""
+        src = self.ed.files.get(canon(file))
+        # an included part's pointers resolve against its own file (SourceFile.written_in)
+        origins = src.origins if src is not None and src.ok and src.tree.getroot() is root else None
         for el in root.iter(*NAME_TAGS):
             if not_rendered(el):  # the page does not show it: no mention
                 continue
             register = None
+            here = file
+            if origins and el in origins:
+                here = origins[el][0].path
             for pointer in (el.get("ref") or "").split():
-                eid = self._entity_of(pointer, file)
+                eid = self._entity_of(pointer, here)
                 if eid is not None:
                     register = in_register(el) if register is None else register
                     yield el, eid, register
