@@ -31,6 +31,7 @@ from urllib.parse import unquote, urljoin
 from lxml import etree
 
 from .model import POINTER_ATTRS, canon, local
+from .tei.names import index_variants
 from .saxon import XSLT_DIR
 from .xmlsafe import TEI_NS, XML_NS, parse_file
 
@@ -92,16 +93,21 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
 
 def entity_element(edition, eid: str, ent, page: str | None = None,
                    mentioned: dict[str, int] | None = None) -> etree._Element:
-    """An entity: the key it sorts by in every index (Entity.sort_key), its name for pages and
+    """An entity: the key it sorts by and its heading in every index (Entity.sort_key,
+    Entity.heading; variants an index leaves out marked indexed="false"), its name for pages and
     anchors (Edition.entity_names), its names (the preferred first), note, coordinates, its page
     in the HTML site when it has one, and how often each document mentions it (the PDF's indices)."""
     e = etree.Element("entity", id=eid, kind=ent.kind, href=edition.href(ent.file), uri=canon(ent.file).as_uri(),
-                      sort=ent.sort_key, anchor=edition.entity_names()[eid])
+                      sort=ent.sort_key, heading=ent.heading, anchor=edition.entity_names()[eid])
     if page is not None:
         e.set("page", page)
     etree.SubElement(e, "name", type="preferred").text = ent.preferred
+    shown = set(index_variants(ent.preferred, ent.variants))
     for v in ent.variants:
-        etree.SubElement(e, "name", type="variant").text = v
+        n = etree.SubElement(e, "name", type="variant")
+        n.text = v
+        if v not in shown:  # sorts as the preferred name: an index does not repeat it
+            n.set("indexed", "false")
     if ent.note:
         etree.SubElement(e, "note").text = ent.note
     if ent.geo:

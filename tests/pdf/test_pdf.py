@@ -269,6 +269,7 @@ def index_sections(volume: list[str]) -> dict[str, str]:
 
 def test_index_entries_point_to_pages_that_name_them(volume):
     from toolkit.model import Edition, text_of
+    from toolkit.tei.names import index_variants
     cfg = load_config(REPO / "edition.toml")
     ed = Edition.load(cfg)
     sections = index_sections(volume)
@@ -278,19 +279,21 @@ def test_index_entries_point_to_pages_that_name_them(volume):
     for eid in sorted(mentioned):
         ent = ed.entities[eid]
         section = sections[kinds[ent.kind]]
-        m = re.search(r"(?:^\s*|(?<=\d\s))" + re.escape(ent.preferred)
-                      + r"(?: \((?:[^()]|\([^()]*\))*\))?, (\d+(?:, \d+)*)", section)
-        assert m, f"{ent.preferred} missing from {kinds[ent.kind]}"
+        # under its index heading ("Beria, L."), with page ranges ("7–9")
+        m = re.search(r"(?:^\s*|(?<=\d\s))" + re.escape(ent.heading)
+                      + r"(?: \((?:[^()]|\([^()]*\))*\))?, (\d+(?:(?:, |–)\d+)*)", section)
+        assert m, f"{ent.heading} missing from {kinds[ent.kind]}"
         # the preferred form, the variants, or the form the text itself uses ("19th Omsk")
         written = [text_of(m.node) for m in ed.mentions if m.entity_id == eid]
         # (a footnote call may stand inside a name: "Tacheng¹ District" — then word by word)
         forms = [f for f in [ent.preferred, *ent.variants, *written] if squash(f)]
-        for p in (int(x) for x in m.group(1).split(", ")):
+        ranges = [[int(x) for x in r.split("–")] for r in m.group(1).split(", ")]
+        for p in (p for r in ranges for p in range(r[0], r[-1] + 1)):
             page = squash(volume[p - 1])
             assert any(squash(f) in page or all(squash(w) in page for w in f.split()) for f in forms), \
                 f"{ent.preferred}: page {p} does not name it"
             checked += 1
-        for v in ent.variants:
+        for v in index_variants(ent.preferred, ent.variants):
             assert squash(v) in squash(section[:m.start() + len(m.group(0))][-400:]), (ent.preferred, v)
     assert checked > 50
 

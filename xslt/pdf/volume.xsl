@@ -124,10 +124,11 @@
       <xsl:variable name="kind" select="."/>
       <xsl:value-of select="concat('#ed-index(', ty:lit($kind), ', (')"/>
       <xsl:for-each select="$edition-context/edition/entity[@kind = $kind][mentioned]">
-        <!-- sort: the model's key (entity/@sort), as the HTML index sorts by it -->
-        <xsl:value-of select="concat('(key: ', ty:lit(@id), ', name: ', ty:lit(name[@type = 'preferred']),
-                                     ', sort: ', ty:lit((@sort, f:sort-key(name[@type = 'preferred']))[1]),
-                                     ', variants: ', ty:array(name[@type = 'variant']), '), ')"/>
+        <!-- the model's heading, sort key and variants (Entity.heading, Entity.sort_key,
+             names.index_variants: toolkit/context.py), as the HTML index has them -->
+        <xsl:value-of select="concat('(key: ', ty:lit(@id), ', name: ', ty:lit(@heading),
+                                     ', sort: ', ty:lit(@sort),
+                                     ', variants: ', ty:array(name[@type = 'variant'][not(@indexed = 'false')]), '), ')"/>
       </xsl:for-each>
       <xsl:text>))&#10;</xsl:text>
     </xsl:for-each>

@@ -1,0 +1,149 @@
+"""The PDF edition as a book (issue #15, typesetting): the PDFs are read back — text with
+positions (pdftotext -bbox), fonts (pdffonts), outline (pypdf) — and checked against the TEI
+and against the HTML edition.
+
+The bundled edition is built once per session (PDF, and the HTML site for the index order).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from toolkit.config import load_config
+from toolkit.outputs.runner import build
+
+from conftest import REPO, build_site, html_page
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+
+
+# -- reading a PDF back ---------------------------------------------------------------------------
+
+class Word:
+    __slots__ = ("page", "text", "x0", "y0", "x1", "y1", "font")
+
+    def __init__(self, page, text, x0, y0, x1, y1):
+        self.page, self.text, self.x0, self.y0, self.x1, self.y1 = page, text, x0, y0, x1, y1
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+    def __repr__(self):
+        return f"Word(p{self.page} {self.text!r} x={self.x0:.1f} y={self.y0:.1f}-{self.y1:.1f})"
+
+
+def words(pdf: Path) -> list[Word]:
+    """Every word of the PDF with its page (1-based) and box (points, y downwards), in the order
+    of the text layer (pdftotext -bbox)."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout
+    root = etree.fromstring(html, etree.HTMLParser(encoding="utf-8"))
+    out = []
+    for n, page in enumerate(root.iter("page"), 1):
+        for w in page.iter("word"):
+            out.append(Word(n, (w.text or "").replace("\xad", ""), *(float(w.get(k)) for k in ("xmin", "ymin", "xmax", "ymax"))))
+    return out
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """The text of each page (pdftotext, reading order), soft hyphens read as nothing."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True,
+                          text=True).stdout
+    return [t.replace("\xad", "") for t in text.split("\f")]
+
+
+def find(ws: list[Word], text: str, page: int | None = None) -> Word:
+    for w in ws:
+        if w.text == text and (page is None or w.page == page):
+            return w
+    raise AssertionError(f"{text!r} not found" + (f" on page {page}" if page else ""))
+
+
+# -- builds -----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pdf-book")
+    [result] = build(load_config(REPO / "edition.toml"), ["pdf"], out=out)
+    assert result.ok, result.messages
+    return out
+
+
+@pytest.fixture(scope="session")
+def book_words(book) -> list[Word]:
+    return words(book / "edition.pdf")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    return build_site(tmp_path_factory.mktemp("pdf-book-html"), search=False)
+
+
+# -- 3. the index ------------------------------------------------------------------------------------
+
+def test_index_headings_invert_initials():
+    from toolkit.tei.names import index_heading, index_variants
+    assert index_heading("I. V. Stalin") == "Stalin, I. V."
+    assert index_heading("L. Beria") == "Beria, L."
+    assert index_heading("Ma Hushan") == "Ma Hushan"            # no initials: as written
+    assert index_heading("A. B.") == "A. B."                     # nothing but initials
+    assert index_heading("U. S. Army", "org") == "U. S. Army"    # persons only
+    assert index_variants("I. V. Stalin", ["I.V. Stalin", "Stalin", "Koba"]) == ["Koba"]
+
+
+def index_entries(ws: list[Word], head: str) -> str:
+    """The text of one index, its two columns read one after the other (page by page)."""
+    first = head.split()[0]
+    starts = [w for w in ws if w.text == first and w.height > 12]   # the heading, not the contents
+    start = next(w for w in starts if head in " ".join(x.text for x in ws if x.page == w.page
+                                                         and abs(x.y0 - w.y0) < 1))
+    nxt = [w for w in ws if w.height > 12 and (w.page, w.y0) > (start.page, start.y0 + 1)]
+    end = (nxt[0].page, nxt[0].y0) if nxt else (10**6, 0)
+    body = [w for w in ws if (start.page, start.y0 + 1) < (w.page, w.y0) < end and w.y1 < 780]
+    # the middle of the text column on each page (the words span both columns)
+    mid = {p: (min(w.x0 for w in body if w.page == p) + max(w.x1 for w in body if w.page == p)) / 2
+           for p in {w.page for w in body}}
+    body.sort(key=lambda w: (w.page, w.x0 > mid[w.page], w.y0, w.x0))
+    return " ".join(w.text for w in body)
+
+
+def test_index_of_persons_is_inverted_with_ranges(book_words):
+    persons = index_entries(book_words, "Index of persons")
+    assert "Beria, L., 11–12, 15" in persons
+    assert "Stalin, I. V., 8, 11, 13" in persons
+    assert "L. Beria" not in persons and "(Beria)" not in persons
+    assert "Chiang Kai-Shek (Chiang), 13" in persons   # a variant that sorts otherwise stays
+
+
+def test_index_in_two_columns(book_words):
+    # the entries stand in two columns, side by side on one page
+    head = next(w for w in book_words if w.text == "persons" and w.height > 12)
+    entries = [w for w in book_words if w.page == head.page and w.y0 > head.y1 and w.y1 < 780]
+    lefts = {round(w.x0) for w in entries if w.text[:1].isupper() and w.x0 < 200}
+    rights = {round(w.x0) for w in entries if w.text[:1].isupper() and w.x0 > 300}
+    assert lefts and rights
+
+
+def test_index_order_is_the_html_index_order(book_words, site):
+    from toolkit.model import Edition
+    ed = Edition.load(load_config(REPO / "edition.toml"))
+    by_anchor = {ed.entity_names()[eid]: eid for eid in ed.entities}
+    for kind, page, head in (("person", "persons.html", "Index of persons"),
+                             ("place", "places.html", "Index of places"),
+                             ("org", "orgs.html", "Index of organisations")):
+        html_ids = [a.get("href").rsplit("/", 1)[-1].removesuffix(".html")
+                    for a in html_page(site / page).iterfind(".//ul[@class='entity-list']/li/a")]
+        html_order = [by_anchor[a] for a in html_ids if a in by_anchor]
+        entries = index_entries(book_words, head)
+        # an entry begins the index or follows the last page number of the one before
+        pos = {eid: next((m.start() for m in re.finditer(r"(?:^|(?<=\d ))" + re.escape(ed.entities[eid].heading)
+                                                          + r"[ ,]", entries)), -1)
+               for eid in html_order}
+        pdf_order = [eid for _, eid in sorted((p, eid) for eid, p in pos.items() if p >= 0)]
+        assert len(pdf_order) > 10, kind
+        assert pdf_order == [eid for eid in html_order if pos[eid] >= 0], kind
