@@ -147,3 +147,56 @@ def test_index_order_is_the_html_index_order(book_words, site):
         pdf_order = [eid for _, eid in sorted((p, eid) for eid, p in pos.items() if p >= 0)]
         assert len(pdf_order) > 10, kind
         assert pdf_order == [eid for eid in html_order if pos[eid] >= 0], kind
+
+
+# -- a long document, ad hoc --------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def long_doc(tmp_path_factory) -> Path:
+    """A document of several pages with footnotes and margin notes (test_pdf.placement_tei),
+    built ad hoc: its own PDF and a volume of it."""
+    from test_pdf import placement_tei
+    from toolkit.config import Config
+    base = tmp_path_factory.mktemp("pdf-book-long")
+    (base / "placement.xml").write_text(placement_tei(), encoding="utf-8")
+    [res] = build(Config(root=REPO), ["pdf"], paths=[base / "placement.xml"], out=base / "out")
+    assert res.ok, res.messages
+    return base / "out"
+
+
+def head_line(ws: list[Word], page: int) -> str:
+    """The running head: the words above the text block (top 2.6 cm, less the head's rule)."""
+    return " ".join(w.text for w in ws if w.page == page and w.y1 < 2.6 * 28.35 - 6)
+
+
+# -- 8. running heads ---------------------------------------------------------------------------------
+
+def test_running_heads_verso_edition_recto_document(long_doc):
+    ws = words(long_doc / "placement.pdf")
+    pages = max(w.page for w in ws)
+    assert pages >= 4
+    assert head_line(ws, 1) == ""                        # the document opens the page
+    for p in range(2, pages + 1):
+        if p % 2:   # recto: the document's date and short title
+            assert head_line(ws, p) == "1 January 1950 — Placement of notes", p
+        else:       # verso: the edition's title (the PDF's title: here the document's)
+            assert head_line(ws, p) and "—" not in head_line(ws, p), p
+
+
+def test_running_heads_of_the_volume(book_words):
+    # the index pages: "Indices and sources" on a recto, the edition's title on a verso
+    index = next(w.page for w in book_words if w.text == "persons" and w.height > 12)
+    heads = {p: head_line(book_words, p) for p in range(index, max(w.page for w in book_words) + 1)}
+    assert heads[index] == ""
+    for p, head in heads.items():
+        if p > index:
+            assert head == ("Indices and sources" if p % 2 else "Soviet Decisions on Xinjiang, 1935–1945"), p
+
+
+# -- 9. bookmarks -------------------------------------------------------------------------------------
+
+def test_bookmarks_keep_date_and_title_apart(book):
+    from pypdf import PdfReader
+    titles = [o.title for o in PdfReader(str(book / "edition.pdf")).outline if not isinstance(o, list)]
+    assert "13 September 1935 Politburo Decisions of 13 September 1935 Concerning Xinjiang" in titles
+    assert not any(re.search(r"\d{4}[A-Z]", t) for t in titles), titles
