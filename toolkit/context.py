@@ -5,8 +5,9 @@ One function per element kind (`file_element`, `document_element`, `entity_eleme
 `mention_element`): a fact added to the context is added there, and to xslt/lib/context.rng,
 which describes every context below. The contexts:
 
-- `full(edition)`: files with their ids, documents, entities (with where they are mentioned) and
-  every pointer (`mention`): the PDF, and the Schematron of authority files (unused entries).
+- `full(edition)`: files with their ids, documents (with their hands' sigla), entities (with
+  where they are mentioned) and every pointer (`mention`): the PDF, and the Schematron of
+  authority files (unused entries).
 - `for_file(edition, path)`: the files checking one file can need (the Schematron of any other
   file); small, because Saxon indexes a context anew for every run.
 - `site(edition, addresses, info_fields)`: the site pages' context (documents and entities with
@@ -32,6 +33,7 @@ from lxml import etree
 
 from .model import POINTER_ATTRS, canon, local
 from .tei.names import index_variants
+from .tei.notes import hand_sigla
 from .saxon import XSLT_DIR
 from .xmlsafe import TEI_NS, XML_NS, parse_file
 
@@ -72,10 +74,11 @@ def file_element(edition, path: Path) -> etree._Element:
 
 
 def document_element(edition, d, page: str | None = None, source: str | None = None,
-                     media=()) -> etree._Element:
+                     media=(), hands=()) -> etree._Element:
     """A document's facts (the model's: title, date, summary, transcription), with its page
-    and TEI copy in the HTML site when given, and the images of it that the site copies
-    ((url, xml:base values, address) each: structure.xsl shows them)."""
+    and TEI copy in the HTML site when given, the images of it that the site copies
+    ((url, xml:base values, address) each: structure.xsl shows them), and its hands with their
+    sigla ((id, siglum, label) each: toolkit/tei/notes.py, hand_sigla)."""
     e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
                       title=d.title, transcribed=str(d.transcribed).lower())
     if page is not None:
@@ -88,6 +91,8 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
         etree.SubElement(e, "collection", title=title, href=corpus)
     for url, bases, href in media:
         etree.SubElement(e, "media", src=url, base=bases, href=href)
+    for hid, siglum, label in hands:
+        etree.SubElement(e, "hand", id=hid, siglum=siglum, label=label)
     return e
 
 
@@ -136,7 +141,9 @@ def full(edition) -> etree._ElementTree:
     root = edition_element(edition)
     _files(edition, root)
     for d in edition.documents:
-        root.append(document_element(edition, d))
+        src = edition.files.get(canon(d.file))
+        hands = hand_sigla(src.root) if src is not None and src.ok and not src.light else ()
+        root.append(document_element(edition, d, hands=hands))
     counts: dict[str, dict[str, int]] = {}
     for m in edition.mentions:
         if m.entity_id:

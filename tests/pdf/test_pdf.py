@@ -197,11 +197,11 @@ def test_seal_signature_and_source_line(volume):
     i = page_of(volume, "CC SECRETARY", 5)
     text = flat(volume[i])
     assert "seal: CC seal" in text.replace("SEAL", "seal")
-    assert re.search(r"signed \(hand: signature\)\s*I\. Stalin", text)  # f:hand-label, as in HTML
+    assert re.search(r"signed \(B\)\s*I\. Stalin", text)  # the hand's siglum (hand_sigla)
     assert "RGASPI f. 17, op. 162, d. 20, l. 62-63" in text
     assert "Obtained by Jamil Hasanli" in text and "Translated by Gary Goldberg" in text
-    # the summary follows the text
-    assert text.index("CC SECRETARY") < text.lower().index("summary.")
+    # the source follows the text, under its heading (the summary comes first: test_pdf_book.py)
+    assert text.index("CC SECRETARY") < text.index("Source") < text.index("RGASPI")
 
 
 def test_alternatives_reading_form_in_text_original_in_footnote(volume):
@@ -236,7 +236,7 @@ def test_margin_notes_beside_their_anchor(volume):
                          ("point 540 is in classified storage", "540. An NKID issue")):
         assert page_of(volume, note, 3) == page_of(volume, anchor, 3), note
     i = page_of(volume, "point 539 is in classified storage", 3)
-    assert "hand: archive, top of page" in flat(volume[i])  # f:hand-label, as in HTML
+    assert "A, top of page" in flat(volume[i])  # the hand's siglum (hand_sigla)
 
 
 def test_notes_on_the_page_of_their_call(fixtures_built):

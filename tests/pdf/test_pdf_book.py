@@ -281,3 +281,71 @@ def test_list_items_end_at_the_right_edge(notes_lists):
         assert abs(ls[i + 1][-1].x1 - right) < 1.5, ls[i + 1]
     bullet = ls[items[2]]
     assert abs(ls[items[2] + 1][0].x0 - bullet[1].x0) < 1   # the bullet hangs
+
+
+def baseline(w: Word) -> float:
+    """A word's baseline, for text in Libertinus Serif (ascender 0.894, descender 0.246 em: the
+    box pdftotext gives spans both)."""
+    return w.y0 + w.height * 0.894 / 1.14
+
+
+# -- 4. margin notes -----------------------------------------------------------------------------------
+
+def test_margin_notes_on_their_anchor_line_with_the_siglum(long_doc):
+    ws = words(long_doc / "placement.pdf")
+    checked = 0
+    for i in range(0, 60, 3):
+        anchor = next(w for w in ws if w.text.startswith(f"MA{i}Z"))
+        note = next(w for w in ws if w.text.startswith(f"MN{i}Z"))
+        assert note.page == anchor.page, i
+        # the label line, above the note's text: the hand's siglum (A: the document's only
+        # handNote, without @n) and the place
+        first = next(w for w in ws if w.page == note.page and abs(w.x0 - note.x0) < 1
+                     and note.y0 - 15 < w.y0 < note.y0 - 3)
+        label = [w for w in ws if w.page == note.page and abs(w.y0 - first.y0) < 0.5 and w.x0 >= first.x0]
+        assert [w.text for w in label][:4] == ["A,", "top", "of", "page"], i
+        if abs(note.y0 - anchor.y0) < 60:   # not pushed down by the note before it
+            assert abs(baseline(label[0]) - baseline(anchor)) < 0.6, (i, label[0], anchor)
+            checked += 1
+    assert checked >= 10
+
+
+def test_margin_notes_in_the_text_family(book):
+    fonts = subprocess.run(["pdffonts", str(book / "doc-1937-06-14.pdf")], capture_output=True,
+                           text=True, check=True).stdout
+    assert "LibertinusSerif-Italic" in fonts         # the labels
+    assert "DejaVuSans" not in fonts                  # no sans-serif notes any more
+
+
+def test_hand_sigla_with_their_key(book):
+    text = page_texts(book / "doc-1937-06-14.pdf")
+    first = re.sub(r"\s+", " ", text[0])
+    assert re.search(r"hands\. A \(archive\): Handwritten notes", first, re.I)
+    assert re.search(r"B \(signature\): The signature", first)
+    assert "A, top of page" in first and "hand: archive" not in first
+    assert re.search(r"signed \(B\)\s+I\. Stalin", re.sub(r"\s+", " ", "".join(text)))
+
+
+def test_hand_sigla_rule():
+    from toolkit.tei.notes import hand_sigla
+    root = etree.fromstring(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><handDesc>'
+        '<handNote xml:id="h1"/><handNote xml:id="h2" n="A"/><handNote xml:id="h3"/>'
+        '<handNote xml:id="hand-sec"><persName>Secretary</persName></handNote></handDesc></teiHeader></TEI>')
+    # @n wins; the others take the letters in order, skipping those an @n took
+    assert hand_sigla(root) == [("h1", "B", "h1"), ("h2", "A", "A"), ("h3", "C", "h3"),
+                                ("hand-sec", "D", "Secretary")]
+
+
+# -- 7. one order: summary, hands, text, source ---------------------------------------------------------
+
+def test_summary_first_and_a_source_section(book):
+    ws = words(book / "doc-1937-06-14.pdf")
+    summary = find(ws, "summary.") if any(w.text == "summary." for w in ws) else find(ws, "SUMMARY.")
+    minutes = find(ws, "MINUTES")
+    assert (summary.page, summary.y0) < (minutes.page, minutes.y0)   # before the text, as in HTML
+    source = next(w for w in ws if w.text == "Source" and w.x1 - w.x0 > 10)
+    closer = find(ws, "SECRETARY")
+    assert (source.page, source.y0) > (closer.page, closer.y0)        # after it, under a heading
+    rgaspi = next(w for w in ws if w.text == "RGASPI" and (w.page, w.y0) > (source.page, source.y0))
+    assert rgaspi

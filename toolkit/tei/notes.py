@@ -1,5 +1,6 @@
-"""Notes and hands: whether a note stands in the margin, and how a hand is labelled. The XSLT
-twins are f:is-marginal and f:hand-label in xslt/lib/tei.xsl."""
+"""Notes and hands: whether a note stands in the margin, how a hand is labelled, and its
+siglum. The XSLT twins are f:is-marginal and f:hand-label in xslt/lib/tei.xsl; the sigla reach
+the stylesheets through the context (toolkit/context.py, document/hand)."""
 from __future__ import annotations
 
 import re
@@ -54,3 +55,33 @@ def hand_label(pointer: str | None, root) -> str | None:
     if note is not None:
         return hand_note_label(note)
     return re.sub(r"^hand-", "", _hand_id(pointer)) or None
+
+
+def _letters(n: int) -> str:
+    """A, B, … Z, AA, AB, … for 0, 1, …"""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def hand_sigla(root) -> list[tuple[str, str, str]]:
+    """The hands of a document with the siglum every output shows for them ("A", "B"): (id,
+    siglum, label) for each handNote, in document order. The siglum is the handNote's @n when
+    it has one, else the next of A, B, C … that no @n of the document takes; the label is
+    hand_note_label's (the scribe, or the id: what the description's key names). `root`: the
+    document's root element."""
+    notes = list(root.iter(T + "handNote"))
+    taken = {_xml_space(n.get("n")) for n in notes} - {""}
+    out, i = [], 0
+    for n in notes:
+        siglum = _xml_space(n.get("n"))
+        if not siglum:
+            while _letters(i) in taken:
+                i += 1
+            siglum = _letters(i)
+            taken.add(siglum)
+        out.append((_xml_space(n.get(XML_ID)), siglum, hand_note_label(n)))
+    return out
