@@ -157,15 +157,17 @@ def test_title_page_contents_and_editorial_note(volume):
 
 
 def test_documents_in_date_order_each_on_a_new_page(volume):
+    # (those without a transcription run on: [pdf] run_on_untranscribed, test_pdf_book.py)
     starts = []
     for _when, _id, root in bundled_documents():
         title = root.xpath("string(t:teiHeader/t:fileDesc/t:titleStmt/t:title)", namespaces=NS)
         i = page_of(volume, flat(title)[:40], 3)
         starts.append(i)
-        # a document's first page has no running head: it starts with the date
-        first_line = volume[i].strip().splitlines()[0]
-        assert re.match(r"^(\d{1,2} )?[A-Z][a-z]+ \d{4}$", first_line), first_line
-    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+        if not root.xpath("t:text/t:body/t:gap[@reason = 'not-transcribed']", namespaces=NS):
+            # a document's first page has no running head: it starts with the date
+            first_line = volume[i].strip().splitlines()[0]
+            assert re.match(r"^(\d{1,2} )?[A-Z][a-z]+ \d{4}$", first_line), first_line
+    assert starts == sorted(starts)
     # the contents give those pages
     toc = flat(volume[1])
     for (_when, _id, root), i in zip(bundled_documents(), starts):
@@ -205,7 +207,7 @@ def test_seal_signature_and_source_line(volume):
 
 
 def test_alternatives_reading_form_in_text_original_in_footnote(volume):
-    i = page_of(volume, "between Urumqi and Hetian", 5)
+    i = page_of(volume, "between Urumqi and Hetian", 3)
     assert "Original: Hotan" in flat(volume[i])
     assert "Hotan [District]" in flat(volume[i])
 

@@ -114,10 +114,12 @@ def index_entries(ws: list[Word], head: str) -> str:
 
 def test_index_of_persons_is_inverted_with_ranges(book_words):
     persons = index_entries(book_words, "Index of persons")
-    assert "Beria, L., 11–12, 15" in persons
-    assert "Stalin, I. V., 8, 11, 13" in persons
+    pages = r", \d+(?:–\d+)?(?:, \d+(?:–\d+)?)*"
+    assert re.search(r"Beria, L\." + pages, persons)
+    assert re.search(r"Stalin, I\. V\." + pages, persons)
+    assert re.search(r"\d–\d", persons)                       # consecutive pages as a range
     assert "L. Beria" not in persons and "(Beria)" not in persons
-    assert "Chiang Kai-Shek (Chiang), 13" in persons   # a variant that sorts otherwise stays
+    assert re.search(r"Chiang Kai-Shek \(Chiang\), \d", persons)   # a variant that sorts otherwise stays
 
 
 def test_index_in_two_columns(book_words):
@@ -349,3 +351,39 @@ def test_summary_first_and_a_source_section(book):
     assert (source.page, source.y0) > (closer.page, closer.y0)        # after it, under a heading
     rgaspi = next(w for w in ws if w.text == "RGASPI" and (w.page, w.y0) > (source.page, source.y0))
     assert rgaspi
+
+
+# -- 11. summary-only documents run on ---------------------------------------------------------------
+
+def doc_openings(ws: list[Word]) -> dict[str, int]:
+    """The page each document's heading stands on, by its date (the heading's first line)."""
+    out = {}
+    for w in ws:
+        if w.height > 15 and re.fullmatch(r"\d{4}", w.text):   # the year ending a heading's date line
+            line = " ".join(x.text for x in ws if x.page == w.page and abs(x.y0 - w.y0) < 1)
+            if re.fullmatch(r"(?:\d{1,2} )?(?:[A-Z][a-z]+ )?\d{4}", line):
+                out[line] = w.page
+    return out
+
+
+def test_summary_only_documents_run_on(book_words):
+    pages = doc_openings(book_words)
+    assert pages["13 September 1935"] == pages["3 October 1935"] == pages["7 February 1936"]
+    # a transcribed document opens a page of its own; the one after it runs on after it
+    assert pages["14 June 1937"] > pages["7 February 1936"]
+    opening = [w for w in book_words if w.page == pages["14 June 1937"] and w.text == "June"][0]
+    assert not any(w.page == opening.page and w.y1 < opening.y0 - 5 and w.y0 > 2.6 * 28.35
+                   for w in book_words)
+
+
+def test_run_on_can_be_turned_off(tmp_path, book_words):
+    from conftest import edition_copy
+    ed = edition_copy(tmp_path)
+    (ed / "edition.toml").write_text((ed / "edition.toml").read_text(encoding="utf-8")
+                                     + "\n[pdf]\nrun_on_untranscribed = false\n", encoding="utf-8")
+    [res] = build(load_config(ed / "edition.toml"), ["pdf"], out=tmp_path / "out")
+    assert res.ok, res.messages
+    pages = doc_openings(words(tmp_path / "out" / "edition.pdf"))
+    assert len(set(pages.values())) == len(pages) == 11       # a page each
+    ran_on = doc_openings(book_words)
+    assert len(set(ran_on.values())) < 6

@@ -105,7 +105,9 @@ def _settings(edition: Edition, opts: PdfOptions) -> dict:
         "font_paths": fonts + [d for d in opts.font_dirs if Path(d).is_dir()],
         "font_dirs": opts.font_dirs,
         "families": {**{k: v for k, v in (("ed-font", opts.fonts), ("ed-sans", opts.sans_fonts)) if v},
-                     "ed-scripts": script_font_lines(opts.script_fonts)},
+                     "ed-scripts": script_font_lines(opts.script_fonts),
+                     # edition.typ's ed-run-on: [pdf] run_on_untranscribed
+                     "ed-run-on": ["true" if opts.run_on_untranscribed else "false"]},
         "max_volume_pages": opts.max_volume_pages,
         "max_document_pages": opts.max_document_pages,
     }
