@@ -387,3 +387,27 @@ def test_run_on_can_be_turned_off(tmp_path, book_words):
     assert len(set(pages.values())) == len(pages) == 11       # a page each
     ran_on = doc_openings(book_words)
     assert len(set(ran_on.values())) < 6
+
+
+# -- 10. front matter ------------------------------------------------------------------------------------
+
+def test_imprint_and_rights_on_the_back_of_the_title_page(book):
+    texts = [re.sub(r"\s+", " ", t) for t in page_texts(book / "edition.pdf")]
+    assert "Soviet Decisions on Xinjiang" in texts[0] and "Published by" not in texts[0]
+    verso = texts[1]
+    assert "Published by The TEI edition toolkit project" in verso
+    # the licence refers to "the … rights statement above": the statement stands above it
+    rights, licence = verso.index("welcomes reuse"), verso.index("licensed under the")
+    assert rights < licence and "rights statement above" in verso[licence:]
+    assert texts[2].lstrip().startswith("Contents")
+
+
+def test_contents_unhyphenated_with_hanging_lines(book):
+    ws = [w for w in words(book / "edition.pdf") if w.page == 3]
+    text = subprocess.run(["pdftotext", "-f", "3", "-l", "3", str(book / "edition.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "\xad" not in text and "Govern-" not in text
+    ls = lines(ws, 3)
+    first = next(i for i, ln in enumerate(ls) if ln[0].text == "3" and ln[1].text == "October")
+    assert ls[first + 1][0].text == "Army)"
+    assert ls[first + 1][0].x0 > ls[first][0].x0 + 10          # the wrapped line hangs
