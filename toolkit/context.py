@@ -32,7 +32,7 @@ from urllib.parse import unquote, urljoin
 from lxml import etree
 
 from .model import POINTER_ATTRS, canon, local
-from .tei.names import index_variants
+from .tei.names import index_heading, index_variants
 from .tei.notes import hand_sigla
 from .saxon import XSLT_DIR
 from .xmlsafe import TEI_NS, XML_NS, parse_file
@@ -78,7 +78,8 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
     """A document's facts (the model's: title, date, summary, transcription), with its page
     and TEI copy in the HTML site when given, the images of it that the site copies
     ((url, xml:base values, address) each: structure.xsl shows them), and its hands with their
-    sigla ((id, siglum, label) each: toolkit/tei/notes.py, hand_sigla)."""
+    sigla ((handNote, siglum) each: toolkit/tei/notes.py, hand_sigla; <hand ref siglum n>, n
+    its place in the list of hands)."""
     e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
                       title=d.title, transcribed=str(d.transcribed).lower())
     if page is not None:
@@ -91,21 +92,23 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
         etree.SubElement(e, "collection", title=title, href=corpus)
     for url, bases, href in media:
         etree.SubElement(e, "media", src=url, base=bases, href=href)
-    for hid, siglum, label in hands:
-        etree.SubElement(e, "hand", id=hid, siglum=siglum, label=label)
+    for n, (note, siglum) in enumerate(hands, 1):
+        etree.SubElement(e, "hand", ref=note.get(f"{{{XML_NS}}}id") or "", siglum=siglum, n=str(n))
     return e
 
 
 def entity_element(edition, eid: str, ent, page: str | None = None,
                    mentioned: dict[str, int] | None = None) -> etree._Element:
     """An entity: the key it sorts by and its heading in every index (Entity.sort_key,
-    Entity.heading; variants an index leaves out marked indexed="false"), its name for pages and
-    anchors (Edition.entity_names), its names (the preferred first), note, coordinates, its page
+    names.index_heading; variants an index leaves out marked indexed="false"), its name for
+    pages and anchors (Edition.entity_names), its names (the preferred first), note, coordinates, its page
     in the HTML site when it has one, and how often each document mentions it (the PDF's indices)."""
     e = etree.Element("entity", id=eid, kind=ent.kind, href=edition.href(ent.file), uri=canon(ent.file).as_uri(),
-                      sort=ent.sort_key, heading=ent.heading, anchor=edition.entity_names()[eid])
+                      sort=ent.sort_key, anchor=edition.entity_names()[eid])
     if page is not None:
         e.set("page", page)
+    # the index heading ("Stalin, I. V."): toolkit/tei/names.py
+    e.set("heading", index_heading(ent.preferred, ent.kind))
     etree.SubElement(e, "name", type="preferred").text = ent.preferred
     shown = set(index_variants(ent.preferred, ent.variants))
     for v in ent.variants:

@@ -24,7 +24,7 @@ from .tei.facts import date_label, date_value, document_date_element, title_elem
 from .tei.facts import document_date  # noqa: F401  (re-exported: the tests' and callers' name)
 from .tei.facts import written as written_date
 from .tei.geo import entity_geo
-from .tei.names import index_heading, sort_key, unique_names
+from .tei.names import sort_key, unique_names
 from .tei.reading import text_of
 from .tei.registers import local_entries, may_have_entries
 from .xinclude import expand as expand_includes, roots_for
@@ -56,11 +56,6 @@ class Entity:
     def sort_key(self) -> str:
         """The key its preferred name sorts by in every index (toolkit/tei/names.py)."""
         return sort_key(self.preferred)
-
-    @property
-    def heading(self) -> str:
-        """Its heading in every index ("Stalin, I. V."; toolkit/tei/names.py)."""
-        return index_heading(self.preferred, self.kind)
 
 
 @dataclass

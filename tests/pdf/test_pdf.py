@@ -273,7 +273,7 @@ def index_sections(volume: list[str]) -> dict[str, str]:
 
 def test_index_entries_point_to_pages_that_name_them(volume):
     from toolkit.model import Edition, text_of
-    from toolkit.tei.names import index_variants
+    from toolkit.tei.names import index_heading, index_variants
     cfg = load_config(REPO / "edition.toml")
     ed = Edition.load(cfg)
     sections = index_sections(volume)
@@ -284,9 +284,9 @@ def test_index_entries_point_to_pages_that_name_them(volume):
         ent = ed.entities[eid]
         section = sections[kinds[ent.kind]]
         # under its index heading ("Beria, L."), with page ranges ("7–9")
-        m = re.search(r"(?:^\s*|(?<=\d\s))" + re.escape(ent.heading)
+        m = re.search(r"(?:^\s*|(?<=\d\s))" + re.escape(index_heading(ent.preferred, ent.kind))
                       + r"(?: \((?:[^()]|\([^()]*\))*\))?, (\d+(?:(?:, |–)\d+)*)", section)
-        assert m, f"{ent.heading} missing from {kinds[ent.kind]}"
+        assert m, f"{ent.preferred} missing from {kinds[ent.kind]}"
         # the preferred form, the variants, or the form the text itself uses ("19th Omsk")
         written = [text_of(m.node) for m in ed.mentions if m.entity_id == eid]
         # (a footnote call may stand inside a name: "Tacheng¹ District" — then word by word)

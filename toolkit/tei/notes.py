@@ -1,6 +1,5 @@
-"""Notes and hands: whether a note stands in the margin, how a hand is labelled, and its
-siglum. The XSLT twins are f:is-marginal and f:hand-label in xslt/lib/tei.xsl; the sigla reach
-the stylesheets through the context (toolkit/context.py, document/hand)."""
+"""Notes and hands: whether a note stands in the margin, and how a hand is labelled. The XSLT
+twins are f:is-marginal and f:hand-label in xslt/lib/tei.xsl."""
 from __future__ import annotations
 
 import re
@@ -57,23 +56,21 @@ def hand_label(pointer: str | None, root) -> str | None:
     return re.sub(r"^hand-", "", _hand_id(pointer)) or None
 
 
-def _letters(n: int) -> str:
-    """A, B, … Z, AA, AB, … for 0, 1, …"""
+def _letters(i: int) -> str:
+    """0 → "A", 25 → "Z", 26 → "AA" …"""
     out = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
         out = chr(65 + r) + out
     return out
 
 
-def hand_sigla(root) -> list[tuple[str, str, str]]:
-    """The hands of a document with the siglum every output shows for them ("A", "B"): (id,
-    siglum, label) for each handNote, in document order. The siglum is the handNote's @n when
-    it has one, else the next of A, B, C … that no @n of the document takes; the label is
-    hand_note_label's (the scribe, or the id: what the description's key names). `root`: the
-    document's root element."""
-    notes = list(root.iter(T + "handNote"))
+def hand_sigla(root) -> list[tuple[object, str]]:
+    """[(handNote, siglum)] of the document of `root`, in document order: a handNote's @n when
+    it has one, else the next of A, B, C … (in handDesc order) that no @n uses. One siglum per
+    hand for every output: the HTML page's labels and its list of hands, the PDF."""
+    notes = list(root.getroottree().iter(T + "handNote"))
     taken = {_xml_space(n.get("n")) for n in notes} - {""}
     out, i = [], 0
     for n in notes:
@@ -82,6 +79,13 @@ def hand_sigla(root) -> list[tuple[str, str, str]]:
             while _letters(i) in taken:
                 i += 1
             siglum = _letters(i)
-            taken.add(siglum)
-        out.append((_xml_space(n.get(XML_ID)), siglum, hand_note_label(n)))
+            i += 1
+        out.append((n, siglum))
     return out
+
+
+def hand_siglum(pointer: str | None, root) -> str | None:
+    """The siglum (hand_sigla) of the hand a pointer names in the document of `root`; None when
+    it names no handNote of it."""
+    note = hand_note(pointer, root)
+    return next((s for n, s in hand_sigla(root) if n is note), None) if note is not None else None

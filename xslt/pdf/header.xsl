@@ -42,7 +42,7 @@
     <xsl:for-each select="tei:handNote">
       <xsl:if test="position() gt 1"><xsl:text> </xsl:text></xsl:if>
       <!-- the context lists the document's handNotes in document order -->
-      <xsl:variable name="siglum" select="string(f:document(.)/hand[count(current()/preceding::tei:handNote) + 1]/@siglum)"/>
+      <xsl:variable name="siglum" select="string(f:document(.)/hand[@n = count(current()/preceding::tei:handNote) + 1]/@siglum)"/>
       <xsl:value-of select="concat(ty:mark(.), '#ed-hand(', ty:lit($siglum), ', label: ', ty:lit(f:hand-note-label(.)), ')[')"/>
       <xsl:apply-templates select="if (tei:p) then tei:p/node() else node()"/>
       <xsl:text>]</xsl:text>

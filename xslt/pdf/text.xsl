@@ -251,7 +251,7 @@
     <xsl:param name="hand" as="xs:string?"/>
     <xsl:param name="from" as="node()"/>
     <xsl:variable name="id" select="fp:hand-id($hand)"/>
-    <xsl:sequence select="string((f:document($from)/hand[$id != ''][@id = $id]/@siglum,
+    <xsl:sequence select="string((f:document($from)/hand[$id != ''][@ref = $id]/@siglum,
                                   f:hand-label($hand, $from), '')[1])"/>
   </xsl:function>
 
