@@ -411,3 +411,29 @@ def test_contents_unhyphenated_with_hanging_lines(book):
     first = next(i for i, ln in enumerate(ls) if ln[0].text == "3" and ln[1].text == "October")
     assert ls[first + 1][0].text == "Army)"
     assert ls[first + 1][0].x0 > ls[first][0].x0 + 10          # the wrapped line hangs
+
+
+# -- 12. per-document PDFs name their edition ---------------------------------------------------------
+
+def test_document_pdf_names_edition_citation(book):
+    first = re.sub(r"\s+", " ", page_texts(book / "doc-1937-06-14.pdf")[0])
+    assert "From: Soviet Decisions on Xinjiang, 1935–1945, The TEI edition toolkit project" in first
+    assert ("Cite as: 14 June 1937, “Concerning the 36th Division of the NRA's Appeals to the Soviet "
+            "Government”, RGASPI f. 17, op. 162, d. 20, l. 62-63, in Soviet Decisions on Xinjiang") in first
+    volume = re.sub(r"\s+", " ", " ".join(page_texts(book / "edition.pdf")))
+    assert "Cite as" not in volume                   # the volume's documents need none
+
+
+def test_document_pdf_gives_the_permalink(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+    from toolkit.outputs import pdf
+    # [html] base_url (when the edition sets it) makes the address of the document's page
+    ed = SimpleNamespace(config=SimpleNamespace(options=lambda t: SimpleNamespace(base_url="https://ed.example.org/x/")))
+    assert pdf.permalink(ed, "doc-1937-06-14") == "https://ed.example.org/x/doc/doc-1937-06-14.html"
+    ed = SimpleNamespace(config=SimpleNamespace(options=lambda t: SimpleNamespace()))
+    assert pdf.permalink(ed, "doc-1937-06-14") == ""
+    monkeypatch.setattr(pdf, "permalink", lambda edition, key: f"https://ed.example.org/x/doc/{key}.html")
+    [res] = build(load_config(REPO / "edition.toml"), ["pdf"], out=tmp_path / "out")
+    assert res.ok, res.messages
+    first = re.sub(r"\s+", "", page_texts(tmp_path / "out" / "doc-1945-07-09.pdf")[0])
+    assert "https://ed.example.org/x/doc/doc-1945-07-09.html" in first

@@ -26,6 +26,9 @@
   <!-- for per-document PDFs: the document's own title as the PDF title -->
   <xsl:param name="pdf-title" as="xs:string" select="''"/>
   <xsl:param name="doc-key" as="xs:string" select="''"/>
+  <!-- for per-document PDFs: the document's permanent address ("" when the edition gives no
+       [html] base_url) -->
+  <xsl:param name="permalink" as="xs:string" select="''"/>
 
   <xsl:variable name="header" select="/tei:TEI/tei:teiHeader"/>
   <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
@@ -51,6 +54,14 @@
                                  ', volume-title: ', ty:lit($volume-title),
                                  ', author: ', ty:array($authors),
                                  ', lang: ', ty:lit($lang), ')&#10;')"/>
+    <!-- a per-document PDF names the edition it belongs to, and how to cite it, on its first page -->
+    <xsl:if test="$pdf-title != ''">
+      <xsl:variable name="publisher" select="($header/tei:fileDesc/tei:publicationStmt/(tei:publisher | tei:distributor | tei:authority))[1]"/>
+      <xsl:value-of select="concat('#ed-standalone(edition: ', ty:lit($volume-title),
+                                   ', publisher: ', ty:lit(if ($publisher) then f:reading-text($publisher) else ''),
+                                   ', date: ', ty:lit($date-label),
+                                   ', url: ', ty:lit(f:safe-url($permalink)), ')&#10;')"/>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template name="front">
