@@ -5,8 +5,9 @@ One function per element kind (`file_element`, `document_element`, `entity_eleme
 `mention_element`): a fact added to the context is added there, and to xslt/lib/context.rng,
 which describes every context below. The contexts:
 
-- `full(edition)`: files with their ids, documents, entities (with where they are mentioned) and
-  every pointer (`mention`): the PDF, and the Schematron of authority files (unused entries).
+- `full(edition)`: files with their ids, documents (with their hands' sigla), entities (with
+  where they are mentioned) and every pointer (`mention`): the PDF, and the Schematron of
+  authority files (unused entries).
 - `for_file(edition, path)`: the files checking one file can need (the Schematron of any other
   file); small, because Saxon indexes a context anew for every run.
 - `site(edition, addresses, info_fields)`: the site pages' context (documents and entities with
@@ -31,6 +32,8 @@ from urllib.parse import unquote, urljoin
 from lxml import etree
 
 from .model import POINTER_ATTRS, canon, local
+from .tei.names import index_heading, index_variants
+from .tei.notes import hand_sigla
 from .saxon import XSLT_DIR
 from .xmlsafe import TEI_NS, XML_NS, parse_file
 
@@ -71,10 +74,12 @@ def file_element(edition, path: Path) -> etree._Element:
 
 
 def document_element(edition, d, page: str | None = None, source: str | None = None,
-                     media=()) -> etree._Element:
+                     media=(), hands=()) -> etree._Element:
     """A document's facts (the model's: title, date, summary, transcription), with its page
-    and TEI copy in the HTML site when given, and the images of it that the site copies
-    ((url, xml:base values, address) each: structure.xsl shows them)."""
+    and TEI copy in the HTML site when given, the images of it that the site copies
+    ((url, xml:base values, address) each: structure.xsl shows them), and its hands with their
+    sigla ((handNote, siglum) each: toolkit/tei/notes.py, hand_sigla; <hand ref siglum n>, n
+    its place in the list of hands)."""
     e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
                       title=d.title, transcribed=str(d.transcribed).lower())
     if page is not None:
@@ -87,21 +92,30 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
         etree.SubElement(e, "collection", title=title, href=corpus)
     for url, bases, href in media:
         etree.SubElement(e, "media", src=url, base=bases, href=href)
+    for n, (note, siglum) in enumerate(hands, 1):
+        etree.SubElement(e, "hand", ref=note.get(f"{{{XML_NS}}}id") or "", siglum=siglum, n=str(n))
     return e
 
 
 def entity_element(edition, eid: str, ent, page: str | None = None,
                    mentioned: dict[str, int] | None = None) -> etree._Element:
-    """An entity: the key it sorts by in every index (Entity.sort_key), its name for pages and
-    anchors (Edition.entity_names), its names (the preferred first), note, coordinates, its page
+    """An entity: the key it sorts by and its heading in every index (Entity.sort_key,
+    names.index_heading; variants an index leaves out marked indexed="false"), its name for
+    pages and anchors (Edition.entity_names), its names (the preferred first), note, coordinates, its page
     in the HTML site when it has one, and how often each document mentions it (the PDF's indices)."""
     e = etree.Element("entity", id=eid, kind=ent.kind, href=edition.href(ent.file), uri=canon(ent.file).as_uri(),
                       sort=ent.sort_key, anchor=edition.entity_names()[eid])
     if page is not None:
         e.set("page", page)
+    # the index heading ("Stalin, I. V."): toolkit/tei/names.py
+    e.set("heading", index_heading(ent.preferred, ent.kind))
     etree.SubElement(e, "name", type="preferred").text = ent.preferred
+    shown = set(index_variants(ent.preferred, ent.variants))
     for v in ent.variants:
-        etree.SubElement(e, "name", type="variant").text = v
+        n = etree.SubElement(e, "name", type="variant")
+        n.text = v
+        if v not in shown:  # sorts as the preferred name: an index does not repeat it
+            n.set("indexed", "false")
     if ent.note:
         etree.SubElement(e, "note").text = ent.note
     if ent.geo:
@@ -130,7 +144,9 @@ def full(edition) -> etree._ElementTree:
     root = edition_element(edition)
     _files(edition, root)
     for d in edition.documents:
-        root.append(document_element(edition, d))
+        src = edition.files.get(canon(d.file))
+        hands = hand_sigla(src.root) if src is not None and src.ok and not src.light else ()
+        root.append(document_element(edition, d, hands=hands))
     counts: dict[str, dict[str, int]] = {}
     for m in edition.mentions:
         if m.entity_id:

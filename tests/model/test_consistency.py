@@ -22,6 +22,7 @@ from toolkit.config import load_config
 from toolkit.model import Edition
 from toolkit.outputs.runner import build
 from toolkit.tei.names import unique_names
+from toolkit.tei.names import index_heading
 from toolkit.tei.notes import hand_label, is_marginal
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -131,14 +132,26 @@ def pdf_facts(out: Path) -> Facts:
             continue
         reader = PdfReader(str(pdf))
         date, _, title = reader.metadata.title.partition(": ")  # "<date label>: <title>"
-        text = flat("\n".join(p.extract_text() or "" for p in reader.pages).replace("\xad", "-"))
+        raw = "\n".join(p.extract_text() or "" for p in reader.pages).replace("\xad", "-")
         facts.dates[title] = date
         facts.footnotes[title] = _struct_count(reader, "/Note")
-        facts.hands[title] = set(HAND.findall(text))
+        facts.hands[title] = _pdf_hands(raw)
         facts.langs[title] = _text_lang(reader)
         facts.pages[title] = pdf.stem
     facts.persons = _index_order(out / "pdf" / "edition.pdf", "Index of persons")
     return facts
+
+
+def _pdf_hands(raw: str) -> set[str]:
+    """The labels of the hands the PDF's text uses: it prints sigla (toolkit/tei/notes.py,
+    hand_sigla) in the margin ("C, top of page", ending a line of the text layer) and at signatures
+    ("signed (B)"), and the key to them before the text ("B (Molotov): …", "C: …")."""
+    key_text = flat(raw)
+    hands = re.search(r"hands\. (.*)", key_text, re.I)
+    key = {m.group(1): m.group(2) or m.group(1)
+           for m in re.finditer(r"(?:^|\. |: )([A-Z]{1,2})(?: \(([^)]+)\))?: ", hands.group(1) if hands else "")}
+    used = set(re.findall(r"(?:^|\s)([A-Z]{1,2})(?:, [a-z ]+)?$", raw, re.M)) | set(re.findall(r"signed \(([A-Z]{1,2})\)", key_text))
+    return {key.get(s, s) for s in used if s in key}
 
 
 def json_facts(out: Path) -> Facts:
@@ -199,10 +212,11 @@ def _text_lang(reader: PdfReader) -> str:
 
 
 def _index_order(pdf: Path, head: str) -> list[str]:
-    """The preferred names of the probe's persons in the order the PDF's index gives them."""
+    """The index headings of the probe's persons in the order the PDF's index gives them."""
     text = flat("\n".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages))
     section = text[text.rindex(head) + len(head):]
-    found = [(m.start(), name) for name in PERSONS.values() for m in [re.search(re.escape(name) + r"\W", section)] if m]
+    found = [(m.start(), name) for name in map(index_heading, PERSONS.values())
+             for m in [re.search(re.escape(name) + r"\W", section)] if m]
     return [name for _, name in sorted(found)]
 
 
@@ -274,7 +288,8 @@ def test_index_order(facts):
     # under I and "The Emperor" under T, the PDF its own key)
     want = ["Anna Zed", "Beria, L.", "Émile Zola", "The Emperor", "Hasan", "I. V. Stalin"]
     for name, f in facts.items():
-        assert f.persons == want, name
+        # the PDF index shows the model's headings (Entity.heading: "Stalin, I. V.")
+        assert f.persons == ([index_heading(n) for n in want] if name == "pdf" else want), name
 
 
 def test_html_index_groups_by_the_sort_key(probe):

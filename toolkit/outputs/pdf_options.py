@@ -165,6 +165,11 @@ class PdfOptions:
         "and reported.", check=_script_fonts, merge=True,
         rule="known script codes (" + ", ".join(sorted(SCRIPTS)) + "), each with family names",
         example={"Deva": ["Noto Sans Devanagari"], "Hebr": ["Noto Rashi Hebrew"]})
+    run_on_untranscribed: bool = option(
+        True, "In the volume, a document without a transcription (its summary only: the model's "
+        "status, [text] not_transcribed) follows the one before it on the same page, under its own "
+        "heading, instead of opening a new page; false gives every document a page of its own. "
+        "Per-document PDFs are not affected.", example=False)
     max_volume_pages: int = option(
         MAX_VOLUME_PAGES, "A volume estimated above this many pages (2,600 characters a page) is not "
         "built; the per-document PDFs still are. Typst needs up to 2.4 MB a page while laying out.",

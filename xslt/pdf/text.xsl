@@ -234,7 +234,7 @@
   <xsl:template match="tei:signed">
     <xsl:call-template name="ty:call">
       <xsl:with-param name="fn" select="'ed-signed'"/>
-      <xsl:with-param name="args" select="concat('hand: ', ty:lit(string(f:hand-label(@hand, .))))"/>
+      <xsl:with-param name="args" select="concat('hand: ', ty:lit(ty:hand(@hand, .)))"/>
     </xsl:call-template>
   </xsl:template>
   <xsl:template match="tei:salute">
@@ -243,6 +243,17 @@
   <xsl:template match="tei:dateline">
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-dateline'"/></xsl:call-template>
   </xsl:template>
+
+  <!-- The siglum of the hand a pointer names ("A"), as every output shows it: the context's
+       (document/hand/@siglum, toolkit/tei/notes.py hand_sigla); a pointer that names no handNote
+       of the document keeps its label (f:hand-label); "" for none. -->
+  <xsl:function name="ty:hand" as="xs:string">
+    <xsl:param name="hand" as="xs:string?"/>
+    <xsl:param name="from" as="node()"/>
+    <xsl:variable name="id" select="fp:hand-id($hand)"/>
+    <xsl:sequence select="string((f:document($from)/hand[$id != ''][@ref = $id]/@siglum,
+                                  f:hand-label($hand, $from), '')[1])"/>
+  </xsl:function>
 
   <!-- Notes: marginal ones (f:is-marginal, as on the HTML page: handwritten, with a hand, or
        placed in a margin) in the outer margin, the others numbered footnotes; a note inside a
@@ -253,7 +264,7 @@
     </xsl:for-each>
     <xsl:variable name="fn" select="if (ty:inline(.) or ../text()[normalize-space()])
                                     then 'ed-margin' else 'ed-margin-block'"/>
-    <xsl:value-of select="concat('#', $fn, '(hand: ', ty:lit(string(f:hand-label(@hand, .))),
+    <xsl:value-of select="concat('#', $fn, '(hand: ', ty:lit(ty:hand(@hand, .)),
                                  ', where: ', ty:lit(@place), ')[')"/>
     <xsl:apply-templates mode="ty:margin"/>
     <xsl:text>]</xsl:text>
