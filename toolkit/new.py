@@ -188,8 +188,10 @@ def _schema_readme(schema: str) -> str:
             "point into the authority file of their kind); add yours there.")
 
 
-def _files_readme(template: str) -> str:
-    rows = [("`schema/`", "the schema (RELAX NG) and the rules (Schematron) the files are checked against")]
+def _files_readme(template: str, schema: str) -> str:
+    rows = [("`schema/`", "the Schematron rules the files are checked against (the schema is TEI P5, by URL)"
+             if schema == "tei_all" else
+             "the schema (RELAX NG) and the rules (Schematron) the files are checked against")]
     if template == "minimal":
         rows.insert(0, ("`tei/sample.xml`", "the sample document, with its persons, places and "
                         "organisations in its `<back>`"))
@@ -211,7 +213,7 @@ def render(template: str, title: str, language: str, base_url: str | None,
               "LANGUAGE_TOML": _toml(language), "TEMPLATE": template, "SAMPLE": _SAMPLES[template],
               "SCHEMA_TOML": _schema_toml(schema), "HTML_TOML": _html_toml(base_url),
               "SCHEMA_README": _schema_readme(schema),
-              "FILES": _files_readme(template)}
+              "FILES": _files_readme(template, schema)}
     out = {}
     for rel, data in template_files(template, schema).items():
         text = data.decode("utf-8")

@@ -215,6 +215,12 @@ def test_running_again_keeps_changed_files_and_force_replaces_them(tmp_path):
     assert tomllib.loads((ed / "edition.toml").read_text(encoding="utf-8"))["edition"]["title"] == TITLE
 
 
+def test_the_command_offers_every_template():
+    from toolkit import cli
+    from toolkit.new import TEMPLATES as known
+    assert cli._NEW_TEMPLATES == known == TEMPLATES
+
+
 def test_without_a_terminal_nothing_is_asked_and_defaults_apply(tmp_path):
     r = edition("new", "my-letters_2026", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
