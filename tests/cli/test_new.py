@@ -215,6 +215,27 @@ def test_running_again_keeps_changed_files_and_force_replaces_them(tmp_path):
     assert tomllib.loads((ed / "edition.toml").read_text(encoding="utf-8"))["edition"]["title"] == TITLE
 
 
+def test_ci_and_hooks_run_the_documented_commands(tmp_path):
+    """The workflows validate with annotations and deploy with GitHub Pages' own actions, installing
+    the toolkit from a marked placeholder; the pre-commit hook is the documented one."""
+    ed = new(tmp_path, "minimal")
+    validate = (ed / ".github" / "workflows" / "validate.yml").read_text(encoding="utf-8")
+    publish = (ed / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8")
+    for flow in (validate, publish):
+        assert "\t" not in flow   # YAML: spaces only
+        assert 'TOOLKIT: "tei-edition-toolkit @ git+https://github.com/CHANGE-ME/' in flow
+        assert 'pip install "$TOOLKIT"' in flow and "*CHANGE-ME*" in flow   # stops until it is set
+    assert "run: edition validate --format github" in validate and "pull_request" in validate
+    for step in ("run: edition build", "uses: actions/upload-pages-artifact@", "uses: actions/deploy-pages@",
+                 "pages: write", "id-token: write"):
+        assert step in publish, step
+    hooks = (ed / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert "entry: edition validate --staged" in hooks and "pass_filenames: false" in hooks
+    assert "output/" in (ed / ".gitignore").read_text(encoding="utf-8").splitlines()
+    readme = (ed / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith(f"# {TITLE}\n") and "CHANGE-ME" in readme and "GitHub Actions" in readme
+
+
 def test_the_command_offers_every_template():
     from toolkit import cli
     from toolkit.new import TEMPLATES as known
