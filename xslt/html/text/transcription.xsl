@@ -339,7 +339,7 @@
   <!-- Seals, stamps and signatures: set apart, labelled, with their hand. -->
   <xsl:template match="tei:stamp" mode="m:text">
     <span class="tei-stamp set-apart{if (@type) then concat(' type-', f:slug(@type)) else ''}">
-      <span class="set-apart-label"><xsl:value-of select="if (@type = 'seal') then 'Seal' else 'Stamp'"/></span>
+      <span class="set-apart-label"><xsl:value-of select="if (@type = 'seal') then 'seal' else 'stamp'"/></span>
       <xsl:text> </xsl:text>
       <span class="set-apart-body"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
     </span>
@@ -350,7 +350,7 @@
       <xsl:call-template name="fp:common-attributes">
         <xsl:with-param name="class" select="'tei-signed set-apart'"/>
       </xsl:call-template>
-      <span class="set-apart-label">Signature<xsl:value-of select="fp:hand-suffix(@hand, .)"/></span>
+      <span class="set-apart-label">signed<xsl:if test="@hand"><xsl:text>, </xsl:text><xsl:call-template name="fp:hand-ref"><xsl:with-param name="pointer" select="@hand"/></xsl:call-template></xsl:if></span>
       <xsl:text> </xsl:text>
       <span class="set-apart-body"><xsl:apply-templates mode="m:text">
         <xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
@@ -359,13 +359,5 @@
   <xsl:template match="tei:closer/tei:roleName | tei:closer/tei:orgName" mode="m:text" priority="3">
     <span class="tei-{local-name()} closer-role"><xsl:next-match/></span>
   </xsl:template>
-
-  <!-- " (hand: archive)" for a @hand (f:hand-label) -->
-  <xsl:function name="fp:hand-suffix" as="xs:string">
-    <xsl:param name="hand" as="attribute()?"/>
-    <xsl:param name="from" as="element()"/>
-    <xsl:variable name="label" select="f:hand-label($hand, $from)"/>
-    <xsl:sequence select="if ($label) then concat(' (hand: ', $label, ')') else ''"/>
-  </xsl:function>
 
 </xsl:stylesheet>
