@@ -88,3 +88,21 @@ def test_notes_are_numbered_once(doc):
     assert norm_text(item).startswith("1. Editorial note:")
     css = (REPO / "xslt/html/assets/edition.css").read_text()
     assert re.search(r"\.note-list \{[^}]*list-style: none", css)
+
+
+# -- 2. interventions ----------------------------------------------------------------------------
+def test_interventions_have_a_legend_and_a_list_instead_of_titles(doc):
+    ivs = doc.xpath(f"//div[@class='text']//span[{cls('intervention')}]")
+    assert [x.get("class").split()[0] for x in ivs] == ["tei-reg", "tei-supplied"]
+    assert all(x.get("title") is None for x in ivs)
+    legend = first(doc, "//div[@class='iv-legend']")
+    key = norm_text(first(legend, "p[@class='iv-key']"))
+    assert "regularised, corrected or expanded" in key and "supplied by the editor" in key
+    items = legend.xpath(".//ol[@class='iv-list']/li")
+    assert [norm_text(i) for i in items] == ["Hetian: regularised; the source has: Hotan",
+                                             "District: supplied by the editor (translator)"]
+    for item, iv in zip(items, ivs):
+        assert first(item, "a").get("href") == "#" + iv.get("id")
+        assert item.get("id") == "ivn-" + iv.get("id")[3:]
+    # the help for a switch that needs JavaScript is not all a reader without it gets
+    assert legend.xpath(".//p[contains(@class, 'view-help-nojs')]")

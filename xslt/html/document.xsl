@@ -150,9 +150,10 @@
                 </div>
               </xsl:if>
             </div>
-            <xsl:if test="$has-views">
-              <p class="view-help" data-pagefind-ignore="">Reading view: regularised forms and corrections. Diplomatic view: the text as written.</p>
-            </xsl:if>
+            <xsl:call-template name="fp:intervention-legend">
+              <xsl:with-param name="has-views" select="$has-views"/>
+              <xsl:with-param name="interventions" select="fp:interventions(($title-el, $abstract[1], $texts, $transcriptions))"/>
+            </xsl:call-template>
             <div class="text">
               <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
               <xsl:if test="exists($dir) and $dir != $f:site-dir"><xsl:attribute name="dir" select="$dir"/></xsl:if>
@@ -240,6 +241,57 @@
         </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- The interventions shown in the text (text/transcription.xsl, fp:intervention-attributes),
+       in document order; not those inside notes. -->
+  <xsl:function name="fp:interventions" as="element()*">
+    <xsl:param name="parts" as="element()*"/>
+    <xsl:sequence select="$parts//(tei:choice/(tei:reg | tei:corr | tei:expan)
+      | tei:sic[not(parent::tei:choice)] | tei:corr[not(parent::tei:choice)] | tei:reg[not(parent::tei:choice)]
+      | tei:expan[not(parent::tei:choice)] | tei:orig[not(parent::tei:choice)] | tei:abbr[not(parent::tei:choice)] | tei:ex
+      | tei:add | tei:supplied | tei:unclear[not(parent::tei:choice)]
+      | tei:gap[not(parent::tei:body and f:document(.)/@transcribed = 'false')])[fp:listed-intervention(.)]"/>
+  </xsl:function>
+
+  <!-- Under the text's heading: what the marks in the text mean (the kinds the text has), what
+       the two views are (with the switch; without JavaScript both readings show, edition.css),
+       and every intervention with its explanation, linked to it. Works without JavaScript. -->
+  <xsl:template name="fp:intervention-legend">
+    <xsl:param name="has-views" as="xs:boolean"/>
+    <xsl:param name="interventions" as="element()*"/>
+    <xsl:if test="$has-views or exists($interventions)">
+      <div class="iv-legend" data-pagefind-ignore="">
+        <xsl:if test="$has-views">
+          <p class="view-help view-help-js">Reading view: regularised forms and corrections. Diplomatic view: the text as written.</p>
+          <p class="view-help view-help-nojs">Both readings are shown: the source’s form, then the edited form in brackets.</p>
+        </xsl:if>
+        <xsl:if test="exists($interventions)">
+          <p class="iv-key"><span class="iv-key-label">Marks in the text:</span>
+            <xsl:if test="$interventions[self::tei:reg or self::tei:corr or self::tei:expan or self::tei:orig or self::tei:abbr or self::tei:ex]">
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-changed">dotted underline</span> regularised, corrected or expanded</span></xsl:if>
+            <xsl:if test="$interventions[self::tei:supplied]">
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-supplied">[brackets]</span> supplied by the editor</span></xsl:if>
+            <xsl:if test="$interventions[self::tei:add]">
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-added">green</span> added in the source</span></xsl:if>
+            <xsl:if test="$interventions[self::tei:sic]">
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-sic">[sic]</span> so in the source</span></xsl:if>
+            <xsl:if test="$interventions[self::tei:unclear]">
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-unclear">dashed</span> unclear</span></xsl:if>
+            <xsl:if test="$interventions[self::tei:gap]">
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-gap">[…]</span> omitted</span></xsl:if>
+          </p>
+          <details class="iv-details">
+            <summary><xsl:value-of select="count($interventions)"/> editorial intervention<xsl:if test="count($interventions) != 1">s</xsl:if></summary>
+            <ol class="iv-list">
+              <xsl:for-each select="$interventions">
+                <li id="ivn-{fp:node-key(.)}"><a href="#iv-{fp:node-key(.)}"><xsl:value-of select="(normalize-space(f:reading-text(.))[. != ''], '[…]')[1]"/></a>: <xsl:value-of select="f:intervention-note(.)"/></li>
+              </xsl:for-each>
+            </ol>
+          </details>
+        </xsl:if>
+      </div>
+    </xsl:if>
   </xsl:template>
 
   <!-- The headed divisions (div, div1 … div7 with a head) among an element's children. -->

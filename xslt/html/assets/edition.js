@@ -76,6 +76,42 @@
   });
   document.addEventListener("keydown", function (ev) { if (ev.key === "Escape" || ev.key === "Esc") hide(); });
 
+  /* interventions: their explanation (the legend's list item) beside them on click or focus */
+  var ivPop = null, ivFor = null;
+  function hideIv() { if (ivPop) { ivPop.hidden = true; ivFor = null; } }
+  function showIv(el) {
+    var note = document.getElementById("ivn-" + el.id.slice(3));
+    if (!note) return;
+    if (!ivPop) {
+      ivPop = document.createElement("div");
+      ivPop.className = "popover iv-popover";
+      ivPop.setAttribute("role", "tooltip");
+      ivPop.id = "iv-popover";
+      document.body.appendChild(ivPop);
+    }
+    var link = note.querySelector("a");
+    ivPop.textContent = note.textContent.slice(link ? link.textContent.length + 2 : 0);
+    ivPop.hidden = false;
+    var r = el.getBoundingClientRect();
+    ivPop.style.top = (window.scrollY + r.bottom + 4) + "px";
+    ivPop.style.left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - ivPop.offsetWidth - 8)) + "px";
+    ivFor = el;
+  }
+  function ivTarget(t) { return t && t.closest ? t.closest(".intervention[id^='iv-']") : null; }
+  document.addEventListener("click", function (ev) {
+    var el = ivTarget(ev.target);
+    /* inside a name's link too: a click on the intervention explains it (the name's page is a
+       click beside it, or the popover's link) */
+    if (el) { ev.preventDefault(); ev.stopPropagation(); if (ivFor === el) hideIv(); else showIv(el); }
+    else if (ivPop && !ivPop.contains(ev.target)) hideIv();
+  }, true);
+  document.addEventListener("focusin", function (ev) { var el = ivTarget(ev.target); if (el) showIv(el); else hideIv(); });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" || ev.key === "Esc") hideIv();
+    var el = ivTarget(ev.target);
+    if (el && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); if (ivFor === el) hideIv(); else showIv(el); }
+  });
+
   /* suggested citation: the page's own address */
   document.querySelectorAll(".cite-url").forEach(function (el) {
     el.textContent = window.location.href.split("#")[0];

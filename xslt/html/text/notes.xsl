@@ -182,7 +182,7 @@
           <span class="lem">
             <xsl:choose>
               <xsl:when test="exists($lem)">
-                <xsl:apply-templates select="$lem/node() except $lem//tei:witDetail" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+                <xsl:apply-templates select="$lem/node() except $lem//tei:witDetail" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/><xsl:with-param name="in-note" tunnel="yes" select="true()"/></xsl:apply-templates>
               </xsl:when>
               <xsl:otherwise><xsl:value-of select="f:spanned-text(.)"/></xsl:otherwise>
             </xsl:choose>
