@@ -64,6 +64,9 @@ def edition_element(edition, info_fields: str | None = None) -> etree._Element:
         base_url = _html_option(edition, "base_url")
         if base_url:
             root.set("base-url", base_url)
+        pdf_url = _html_option(edition, "pdf_url")
+        if pdf_url:
+            root.set("pdf-url", pdf_url)
         for f in edition.conventions.info_fields:
             etree.SubElement(root, "info-field", name=f.name, label=f.label, find=" ".join(f.find))
         root.append(citation_element(edition))
@@ -104,6 +107,8 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
                       title=d.title, transcribed=str(d.transcribed).lower())
     if page is not None:
         e.set("page", page)
+        # its PDF's file name (the PDF is called as the page is: Edition.page_names)
+        e.set("pdf", edition.page_names()[d.id] + ".pdf")
     if source is not None:
         e.set("source", source)
     etree.SubElement(e, "date", written=d.date_written).text = d.date_label

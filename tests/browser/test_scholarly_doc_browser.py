@@ -112,3 +112,38 @@ def test_document_page_passes_axe(site, page):
     _, url = site
     page.goto(url + DOC)
     assert axe_violations(page) == []
+
+
+# -- 5. the citation -----------------------------------------------------------------------------
+def test_citation_copy_button_and_access_date(browser, site):
+    _, url = site
+    ctx, pg = context_page(browser, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        pg.goto(url + DOC)
+        accessed = pg.locator(".cite-accessed").inner_text()
+        assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", accessed)
+        assert pg.locator(".cite-url").inner_text() == url + DOC  # no base_url: the address opened
+        pg.get_by_role("button", name="Copy the citation").click()
+        pg.wait_for_function("document.querySelector('.cite-copied').textContent !== ''")
+        copied = pg.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith("“Concerning the 36th Division") and accessed in copied
+        assert pg.errors == []
+    finally:
+        ctx.close()
+
+
+# -- 6. paragraph anchors ------------------------------------------------------------------------
+def test_paragraph_anchor_shows_on_focus_and_deep_link_is_visible(site, page):
+    _, url = site
+    page.set_viewport_size({"width": 1366, "height": 800})
+    page.goto(url + DOC)
+    anchor = page.locator("#p-3 > a.para-anchor")
+    assert page.evaluate("getComputedStyle(document.querySelector('#p-3 > a.para-anchor')).opacity") == "0"
+    anchor.focus()
+    assert page.evaluate("getComputedStyle(document.querySelector('#p-3 > a.para-anchor')).opacity") == "1"
+    page.goto(url + DOC + "#p-3")
+    page.wait_for_timeout(100)
+    top = page.evaluate("document.getElementById('p-3').getBoundingClientRect().top")
+    assert top >= 40  # scroll-margin-top: not flush with (nor hidden under) the top edge
+    bg = page.evaluate("getComputedStyle(document.getElementById('p-3')).backgroundColor")
+    assert bg == "rgb(255, 243, 196)"  # the target is highlighted

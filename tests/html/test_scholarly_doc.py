@@ -106,3 +106,139 @@ def test_interventions_have_a_legend_and_a_list_instead_of_titles(doc):
         assert item.get("id") == "ivn-" + iv.get("id")[3:]
     # the help for a switch that needs JavaScript is not all a reader without it gets
     assert legend.xpath(".//p[contains(@class, 'view-help-nojs')]")
+
+
+# -- 4. permalinks (a configured base_url), 5. the citation, 7. the PDF --------------------------
+BASE = "https://edition.example.org/xinjiang/"
+HOSTILE = "Concerning </script><!-- the 36th & {Division}"
+
+
+@pytest.fixture(scope="module")
+def configured(tmp_path_factory) -> Path:
+    """The bundled edition with [html] base_url and pdf_url set, and a title that would end a
+    <script> element early if the JSON-LD were not escaped."""
+    from toolkit.config import load_config
+    from toolkit.outputs.runner import build
+    ed = edition_copy(tmp_path_factory.mktemp("configured"))
+    toml = ed / "edition.toml"
+    toml.write_text(toml.read_text() + f'\n[html]\nbase_url = "{BASE[:-1]}"\npdf_url = "../pdf"\n'
+                    'search_index = false\n')
+    doc = ed / "tei" / "doc-1937-06-14.xml"
+    doc.write_text(doc.read_text().replace("<title>Concerning the <orgName",
+                                           "<title>Concerning &lt;/script&gt;&lt;!-- the <orgName", 1))
+    out = ed / "site"
+    [r] = build(load_config(toml), ["html"], out=out)
+    assert r.ok, r.summary()
+    return out
+
+
+def test_without_base_url_no_canonical_and_a_relative_address(doc, site):
+    assert not doc.xpath("//link[@rel='canonical']")
+    assert first(doc, "//span[@class='cite-url']").get("data-permalink") == ""
+    assert not html_page(site / "persons.html").xpath("//link[@rel='canonical']")
+
+
+def test_base_url_gives_canonical_links_on_every_page(configured):
+    for rel in ("index.html", "persons.html", "documents.html", "entity/stalin.html", DOC, "map.html"):
+        root = html_page(configured / rel)
+        [link] = root.xpath("//head/link[@rel='canonical']")
+        want = BASE if rel == "index.html" else BASE + rel
+        assert link.get("href") == want, rel
+    cite = first(html_page(configured / DOC), "//span[@class='cite-url']")
+    # without JavaScript the citation already names the permalink
+    assert norm_text(cite) == cite.get("data-permalink") == BASE + DOC
+
+
+def test_suggested_citation_names_editors_source_and_access(doc):
+    cite = norm_text(first(doc, "//p[@class='cite-text']"))
+    assert cite.startswith("“Concerning the 36th Division of the NRA's Appeals to the Soviet Government,” "
+                           "14 June 1937, RGASPI f. 17, op. 162, d. 20, l. 62-63, in Soviet Decisions on "
+                           "Xinjiang, 1935–1945, ed. The TEI edition toolkit project,")
+    assert cite.endswith("(accessed [date]).")  # the script writes the day of access
+    assert first(doc, "//button[@class='cite-copy']").get("hidden") is not None  # shown by the script
+
+
+def exports(root) -> dict[str, str]:
+    from urllib.parse import unquote
+    out = {}
+    for a in root.xpath("//span[@class='cite-exports']/a"):
+        head, _, data = a.get("href").partition(",")
+        assert head.startswith("data:") and a.get("download")
+        out[norm_text(a)] = unquote(data)
+    return out
+
+
+def test_citation_exports_bibtex_ris_csl_json(doc):
+    ex = exports(doc)
+    assert set(ex) == {"BibTeX", "RIS", "CSL-JSON"}
+    bib = ex["BibTeX"]
+    assert bib.startswith("@incollection{doc-1937-06-14,") and "date = {1937-06-14}" in bib
+    assert "note = {RGASPI f. 17, op. 162, d. 20, l. 62-63}" in bib
+    assert "booktitle = {Soviet Decisions on Xinjiang, 1935–1945}" in bib
+    ris = ex["RIS"].split("\r\n")
+    assert ris[0] == "TY  - MANSCPT" and "DA  - 1937/06/14" in ris and ris[-2] == "ER  - "
+    assert "CN  - RGASPI f. 17, op. 162, d. 20, l. 62-63" in ris
+    [item] = json.loads(ex["CSL-JSON"])
+    assert item["issued"] == {"date-parts": [[1937, 6, 14]]}
+    assert item["archive_location"] == "RGASPI f. 17, op. 162, d. 20, l. 62-63"
+    assert item["editor"] == [{"literal": "The TEI edition toolkit project"}]
+
+
+def meta(root, name: str) -> list[str]:
+    return root.xpath(f"//head/meta[@name='{name}']/@content")
+
+
+def test_head_metadata_for_reference_managers(doc):
+    assert meta(doc, "citation_title") == ["Concerning the 36th Division of the NRA's Appeals to the Soviet Government"]
+    assert meta(doc, "citation_date") == ["1937/06/14"]
+    assert meta(doc, "citation_inbook_title") == ["Soviet Decisions on Xinjiang, 1935–1945"]
+    assert meta(doc, "DC.source") == ["RGASPI f. 17, op. 162, d. 20, l. 62-63"]
+    assert meta(doc, "DC.date") == ["1937-06-14"]
+    [script] = doc.xpath("//head/script[@type='application/ld+json']")
+    data = json.loads(script.text)
+    assert data["@type"] == "ArchiveComponent" and data["dateCreated"] == "1937-06-14"
+    assert data["isPartOf"]["name"] == "Soviet Decisions on Xinjiang, 1935–1945"
+
+
+def test_json_ld_is_escaped_for_its_script_element(configured):
+    raw = (configured / DOC).read_text(encoding="utf-8")
+    start = raw.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    body = raw[start:raw.index("</script>", start)]
+    assert "<" not in body  # no "</script" nor "<!--" can end or confuse the element
+    data = json.loads(body)
+    assert data["name"].startswith(HOSTILE.split(" the")[0]) and "</script><!--" in data["name"]
+    assert data["url"] == BASE + DOC and data["@id"] == BASE + DOC
+    page = html_page(configured / DOC)
+    assert meta(page, "citation_public_url") == [BASE + DOC]
+    bib = exports(page)["BibTeX"]
+    assert r"title = {Concerning </script><!-- the 36th Division" in bib
+
+
+def test_pdf_linked_beside_the_tei_when_configured(doc, configured):
+    assert not doc.xpath("//ul[@class='doc-tools']//a[@type='application/pdf']")
+    page = html_page(configured / DOC)
+    [a] = page.xpath("//ul[@class='doc-tools']//a[@type='application/pdf']")
+    assert a.get("href") == "../../pdf/doc-1937-06-14.pdf"
+    assert meta(page, "citation_pdf_url") == ["https://edition.example.org/pdf/doc-1937-06-14.pdf"]
+
+
+def test_bad_base_url_is_a_configuration_error(tmp_path):
+    from toolkit.options import ConfigError
+    from toolkit.config import load_config
+    toml = tmp_path / "edition.toml"
+    toml.write_text('[edition]\ntitle = "x"\n\n[html]\nbase_url = "javascript:alert(1)"\n')
+    with pytest.raises(ConfigError, match=r"edition.toml:5.*base_url"):
+        load_config(toml).options("html")
+
+
+# -- 6. paragraph anchors ------------------------------------------------------------------------
+def test_paragraphs_carry_a_link_to_themselves(doc):
+    paras = doc.xpath(f"//div[@class='text']//p[@id][{cls('tei-p')}]")
+    assert len(paras) >= 8
+    for p in paras:
+        a = first(p, f"a[{cls('para-anchor')}]")
+        assert a.get("href") == "#" + p.get("id") and a.get("aria-label").startswith("Link to this paragraph")
+        assert a.get("data-pagefind-ignore") is not None
+    # not inside notes or the summary
+    assert not doc.xpath(f"//section[@id='summary']//a[{cls('para-anchor')}]")
+    assert not doc.xpath(f"//ol[@class='note-list']//a[{cls('para-anchor')}]")

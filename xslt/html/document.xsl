@@ -19,6 +19,7 @@
   <xsl:import href="pages/document-info.xsl"/>
   <xsl:import href="pages/collection.xsl"/>
   <xsl:include href="pages/msdesc.xsl"/>
+  <xsl:include href="pages/citation.xsl"/>
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
   <xsl:mode use-accumulators="#all"/>
@@ -55,11 +56,19 @@
          listing show it -->
     <xsl:variable name="when" select="string($doc/@when)"/>
     <xsl:variable name="date-label" select="string($doc/date)"/>
+    <!-- the citation's fields (pages/citation.xsl), from the context -->
+    <xsl:variable name="cite" select="if (exists($doc)) then fp:citation($doc, $lang) else ()"/>
     <xsl:call-template name="f:page">
       <xsl:with-param name="title" select="$title"/>
       <xsl:with-param name="root" select="$root"/>
       <xsl:with-param name="section" select="'documents'"/>
       <xsl:with-param name="page-class" select="'page-document'"/>
+      <xsl:with-param name="path" select="string($doc/@page)[. != '']"/>
+      <xsl:with-param name="head">
+        <xsl:if test="exists($cite)">
+          <xsl:call-template name="f:citation-meta"><xsl:with-param name="cite" select="$cite"/></xsl:call-template>
+        </xsl:if>
+      </xsl:with-param>
       <xsl:with-param name="content">
         <article class="document" id="{fp:article-id(string(($doc/@id, $tei/@xml:id, 'document')[1]))}" data-pagefind-body="">
           <header class="doc-header">
@@ -99,6 +108,10 @@
               <xsl:if test="$doc/@source">
                 <li><a href="{$root}{$doc/@source}" download="" type="application/xml">Download the TEI source</a></li>
               </xsl:if>
+              <!-- its PDF ([html] pdf_url: edition build pdf writes it under the page's name) -->
+              <xsl:for-each select="fp:pdf-href($doc/@pdf, $root)">
+                <li><a href="{.}" type="application/pdf">PDF</a></li>
+              </xsl:for-each>
               <li><a href="#citation">Suggested citation</a></li>
               <li><a href="#doc-info">Document information</a></li>
             </ul>
@@ -209,14 +222,21 @@
             <xsl:with-param name="tei" select="$tei"/>
           </xsl:call-template>
 
-          <section class="citation" id="citation" aria-labelledby="citation-heading" data-pagefind-ignore="">
-            <h2 id="citation-heading">Suggested citation</h2>
-            <p class="cite-text">“<bdi><xsl:value-of select="$title"/></bdi>”<xsl:if test="normalize-space($date-label)">, <xsl:value-of select="$date-label"/></xsl:if>.
-              In <cite><xsl:value-of select="$f:site-title"/></cite>.
-              Document <code><xsl:value-of select="($doc/@id, $tei/@xml:id)[1]"/></code>.
-              <span class="cite-url"><xsl:value-of select="$doc/@page"/></span></p>
-            <p class="cite-help">Passages can be cited by their anchors: every paragraph and note has a stable id (for example <code>#p-1</code>, <code>#note-1</code>).</p>
-          </section>
+          <xsl:choose>
+            <xsl:when test="exists($cite)">
+              <xsl:call-template name="f:citation-section">
+                <xsl:with-param name="cite" select="$cite"/>
+                <xsl:with-param name="page" select="string($doc/@page)"/>
+              </xsl:call-template>
+            </xsl:when>
+            <!-- a page made without an edition's context (no model facts): the title and id -->
+            <xsl:otherwise>
+              <section class="citation" id="citation" aria-labelledby="citation-heading" data-pagefind-ignore="">
+                <h2 id="citation-heading">Suggested citation</h2>
+                <p class="cite-text">“<bdi><xsl:value-of select="$title"/></bdi>”. In <cite><xsl:value-of select="$f:site-title"/></cite>. Document <code><xsl:value-of select="$tei/@xml:id"/></code>.</p>
+              </section>
+            </xsl:otherwise>
+          </xsl:choose>
         </article>
 
         <xsl:if test="exists($doc)">

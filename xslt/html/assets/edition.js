@@ -112,9 +112,50 @@
     if (el && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); if (ivFor === el) hideIv(); else showIv(el); }
   });
 
+  /* a paragraph's ¶: its address (the permalink when configured) copied as well as opened */
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("a.para-anchor");
+    if (!a || !navigator.clipboard || !navigator.clipboard.writeText) return;
+    var cite = document.querySelector(".cite-url[data-permalink]");
+    var base = (cite && cite.getAttribute("data-permalink")) || location.href.split("#")[0];
+    navigator.clipboard.writeText(base + a.getAttribute("href")).then(function () {
+      a.classList.add("copied");
+      setTimeout(function () { a.classList.remove("copied"); }, 1500);
+    }, function () { /* not allowed: the address bar has it */ });
+  });
+
   /* suggested citation: the page's own address */
+  /* (the configured permalink when there is one: [html] base_url; else the address opened) */
   document.querySelectorAll(".cite-url").forEach(function (el) {
-    el.textContent = window.location.href.split("#")[0];
+    el.textContent = el.getAttribute("data-permalink") || window.location.href.split("#")[0];
+  });
+  /* the access date, in the edition's date style ("7 December 2026"), and the copy button */
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  var today = new Date();
+  document.querySelectorAll(".cite-accessed").forEach(function (el) {
+    el.textContent = today.getDate() + " " + MONTHS[today.getMonth()] + " " + today.getFullYear();
+  });
+  document.querySelectorAll(".cite-copy").forEach(function (button) {
+    var text = document.getElementById("cite-text");
+    var status = button.parentNode.querySelector(".cite-copied");
+    if (!text) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var plain = text.textContent.replace(/\s+/g, " ").trim();
+      function done(ok) { if (status) status.textContent = ok ? "Copied." : "Select the citation above to copy it."; }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(plain).then(function () { done(true); }, function () { done(false); });
+      } else {
+        var range = document.createRange();
+        range.selectNodeContents(text);
+        var sel = window.getSelection();
+        sel.removeAllRanges(); sel.addRange(range);
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        done(ok);
+      }
+    });
   });
 
   /* listing filters (data from assets/data.js). The filter and the page of filtered results are

@@ -321,7 +321,7 @@
                 <xsl:for-each select="$doc/hand">
                   <xsl:variable name="note" select="$hand-notes[xs:integer(current()/@n)]"/>
                   <li id="hand-note-{@n}"><span class="hand-siglum"><xsl:value-of select="@siglum"/></span><xsl:text> </xsl:text>
-                    <xsl:sequence select="fp:inline($note/node())"/></li>
+                    <xsl:value-of select="f:reading-text($note)"/></li>
                 </xsl:for-each>
               </ul>
             </xsl:with-param>
