@@ -33,7 +33,7 @@ from lxml import etree
 from .model import POINTER_ATTRS, canon, local
 from .saxon import XSLT_DIR
 from .tei.citation import call_number, edition_citation
-from .tei.entities import dates as entity_dates, idnos, person_heading, roles as entity_roles
+from .tei.entities import dates as entity_dates, heading, idnos, roles as entity_roles
 from .tei.notes import hand_sigla
 from .xmlsafe import TEI_NS, XML_NS, parse_file
 
@@ -132,7 +132,7 @@ def entity_element(edition, eid: str, ent, page: str | None = None,
     el = ent.element
     # the index heading ("Stalin, I. V."), the dates, roles and authority identifiers (popovers,
     # indexes): toolkit/tei/entities.py
-    e.set("heading", person_heading(el, ent.preferred) if ent.kind == "person" and el is not None else ent.preferred)
+    e.set("heading", heading(ent.kind, el, ent.preferred))
     etree.SubElement(e, "name", type="preferred").text = ent.preferred
     for v in ent.variants:
         etree.SubElement(e, "name", type="variant").text = v

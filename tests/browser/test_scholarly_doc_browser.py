@@ -147,3 +147,71 @@ def test_paragraph_anchor_shows_on_focus_and_deep_link_is_visible(site, page):
     assert top >= 40  # scroll-margin-top: not flush with (nor hidden under) the top edge
     bg = page.evaluate("getComputedStyle(document.getElementById('p-3')).backgroundColor")
     assert bg == "rgb(255, 243, 196)"  # the target is highlighted
+
+
+# -- 8. the names' highlighting can be switched off, and stays off -------------------------------
+def test_name_highlighting_switch_is_remembered(site, page):
+    _, url = site
+    page.goto(url + DOC)
+    link = page.locator(".text a.entity-person[data-entity='smirnov']").first
+    coloured = link.evaluate("a => getComputedStyle(a).color")
+    toggle = page.get_by_role("button", name="Highlight names")
+    assert toggle.get_attribute("aria-pressed") == "true"
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "false"
+    assert link.evaluate("a => getComputedStyle(a).color") != coloured
+    assert link.evaluate("a => getComputedStyle(a).borderBottomStyle") == "none"
+    assert link.get_attribute("tabindex") == "-1"  # no longer a tab stop
+    page.goto(url + "doc/doc-1937-11-10.html")
+    assert page.evaluate("document.body.classList.contains('names-off')")
+    page.get_by_role("button", name="Highlight names").click()
+    page.goto(url + DOC)
+    assert not page.evaluate("document.body.classList.contains('names-off')")
+    assert page.locator(".text a.entity").first.get_attribute("tabindex") is None
+    assert page.errors == []
+
+
+# -- 9. popovers open on tap and click; a second tap follows the link ----------------------------
+def test_tap_opens_the_popover_instead_of_leaving(browser, site):
+    _, url = site
+    ctx, pg = context_page(browser, has_touch=True, is_mobile=True, viewport={"width": 390, "height": 844})
+    try:
+        pg.goto(url + DOC)
+        link = pg.locator(".text a.entity-person[data-entity='stalin']").first
+        link.scroll_into_view_if_needed()
+        link.tap()
+        pop = pg.locator("#pop-stalin")
+        assert pop.is_visible() and pg.url.endswith(DOC)
+        assert pop.locator(".popover-more").is_visible()
+        box, view = pop.bounding_box(), pg.viewport_size
+        assert box["x"] >= 0 and box["x"] + box["width"] <= view["width"]
+        pop.locator(".popover-more").tap()
+        pg.wait_for_url("**/entity/stalin.html")
+        assert pg.errors == []
+    finally:
+        ctx.close()
+
+
+def test_hover_and_focus_still_open_popovers(site, page):
+    _, url = site
+    page.goto(url + DOC)
+    page.locator(".text a.entity-person[data-entity='smirnov']").first.hover()
+    assert page.locator("#pop-smirnov").is_visible()
+    page.keyboard.press("Escape")
+    page.locator(".text a.entity-person[data-entity='ma-hushan']").first.focus()
+    assert page.locator("#pop-ma-hushan").is_visible()
+
+
+# -- 10. an index letter with one name does not take a screen --------------------------------------
+def test_index_letters_sit_side_by_side(site, page):
+    _, url = site
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(url + "persons.html")
+    xs = page.evaluate("[...document.querySelectorAll('.index-group')].map(s => Math.round(s.getBoundingClientRect().x))")
+    assert len(set(xs)) >= 3  # columns
+    height = page.evaluate("document.querySelector('.index-groups').getBoundingClientRect().height")
+    assert height < 900
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url + "persons.html")
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert axe_violations(page) == []

@@ -126,6 +126,19 @@ def configured(tmp_path_factory) -> Path:
     doc = ed / "tei" / "doc-1937-06-14.xml"
     doc.write_text(doc.read_text().replace("<title>Concerning the <orgName",
                                            "<title>Concerning &lt;/script&gt;&lt;!-- the <orgName", 1))
+    # an authority entry with dates, an occupation and identifiers; names marked up by parts or
+    # given a sort key
+    persons = ed / "tei" / "persons.xml"
+    persons.write_text(persons.read_text().replace(
+        '<persName type="variant">Stalin</persName>',
+        '<persName type="variant">Stalin</persName><birth when="1878-12-18"/><death when="1953-03-05"/>'
+        '<occupation>General Secretary</occupation><idno type="VIAF">101787139</idno>'
+        '<idno type="wikidata">Q855</idno><idno>https://d-nb.info/gnd/118642499</idno>'
+        '<idno type="local">javascript:alert(1)</idno>', 1).replace(
+        '<persName type="preferred">Jamil Hasanli</persName>',
+        '<persName type="preferred"><forename>Jamil</forename> <surname>Hasanli</surname></persName>', 1).replace(
+        '<persName type="preferred">Gary Goldberg</persName>',
+        '<persName type="preferred" sortKey="Goldberg Gary">Gary Goldberg</persName>', 1))
     out = ed / "site"
     [r] = build(load_config(toml), ["html"], out=out)
     assert r.ok, r.summary()
@@ -242,3 +255,81 @@ def test_paragraphs_carry_a_link_to_themselves(doc):
     # not inside notes or the summary
     assert not doc.xpath(f"//section[@id='summary']//a[{cls('para-anchor')}]")
     assert not doc.xpath(f"//ol[@class='note-list']//a[{cls('para-anchor')}]")
+
+
+# -- 8. the entity layer: no links in the heading, a key and a switch ----------------------------
+def test_no_links_in_the_heading(doc):
+    h1 = first(doc, "//h1")
+    assert not h1.xpath(".//a") and norm_text(h1).startswith("Concerning the 36th Division")
+
+
+def test_names_have_a_key_and_a_switch(doc):
+    switch = first(doc, f"//div[{cls('name-switch')}]")
+    assert norm_text(first(switch, "span[@class='name-key']")) == "Names: person place organisation"
+    button = first(switch, "button")
+    assert button.get("aria-pressed") == "true" and button.get("hidden") is not None  # the script shows it
+
+
+# -- 9. popovers: dates, roles, identifiers, a way on; notes not cut mid-sentence ------------------
+def test_popover_has_dates_roles_identifiers_and_more(configured):
+    page = html_page(configured / DOC)
+    pop = page.get_element_by_id("pop-stalin")
+    assert norm_text(first(pop, "span[@class='popover-kind']")) == \
+        "Person · 18 December 1878 – 5 March 1953 · General Secretary"
+    ids = [(norm_text(a), a.get("href")) for a in pop.xpath("span[@class='popover-ids']/a")]
+    assert ids == [("VIAF", "https://viaf.org/viaf/101787139"), ("Wikidata", "https://www.wikidata.org/wiki/Q855"),
+                   ("GND", "https://d-nb.info/gnd/118642499")]  # no javascript: identifier as a link
+    more = first(pop, "a[@class='popover-more']")
+    assert more.get("href") == "../entity/stalin.html"
+
+
+def test_popover_notes_end_at_a_sentence(doc):
+    for note in doc.xpath("//span[@class='popover-note']"):
+        t = norm_text(note)
+        assert re.search(r"[.!?”)]( …)?$", t), t
+    stalin = norm_text(first(doc, "//div[@id='pop-stalin']/span[@class='popover-note']"))
+    assert stalin.endswith("(9 July 1945). …")  # whole sentences, then the mark that more follows
+
+
+def test_entity_facts_rules():
+    from toolkit.tei.entities import dates, heading, idnos, person_sort_key
+    T = 'xmlns="http://www.tei-c.org/ns/1.0"'
+    p = etree.fromstring(f'<person {T}><persName>I. V. Stalin</persName><floruit from="1917" to="1953"/>'
+                         '<idno type="GND">118642499</idno></person>')
+    assert heading("person", p, "I. V. Stalin") == "Stalin, I. V."
+    assert person_sort_key(p, "I. V. Stalin") == "stalin i. v."
+    assert dates(p) == "1917–1953"
+    assert idnos(p) == [("GND", "118642499", "https://d-nb.info/gnd/118642499")]
+    q = etree.fromstring(f'<person {T}><persName><forename>Émile</forename> <surname>Zola</surname></persName></person>')
+    assert heading("person", q, "Émile Zola") == "Zola, Émile" and person_sort_key(q, "Émile Zola") == "zola emile"
+    # no rule can tell the surname of a name without markup and without initials
+    assert heading("person", etree.fromstring(f'<person {T}><persName>Ma Hushan</persName></person>'), "Ma Hushan") == "Ma Hushan"
+    assert heading("place", q, "Kashgar") == "Kashgar"
+
+
+# -- 10. indexes: by surname, inverted headings, as the filters ----------------------------------
+def index_entries(root) -> list[str]:
+    return [norm_text(a) for a in root.xpath("//div[@class='index-groups']//ul[@class='entity-list']/li/a")]
+
+
+def test_person_index_by_surname_with_inverted_headings(site, configured):
+    names = index_entries(html_page(site / "persons.html"))
+    assert "Stalin, I. V." in names and "Molotov, V. M." in names and "I. V. Stalin" not in names
+    assert names.index("Smirnov") < names.index("Stalin, I. V.") < names.index("Voroshilov")
+    names = index_entries(html_page(configured / "persons.html"))
+    # surname markup and @sortKey: Goldberg under G, Hasanli, Jamil under H
+    assert names.index("Gary Goldberg") < names.index("Hasanli, Jamil") < names.index("Kruchinkin")
+    assert names.index("Firsov") < names.index("Gary Goldberg")
+    page = html_page(configured / "persons.html")
+    letters = [norm_text(a) for a in page.xpath("//ul[@class='index-letters']/li/a")]
+    assert letters == [norm_text(h) for h in page.xpath("//section[@class='index-group']/h2")]
+
+
+def test_filters_use_the_same_order_and_headings(site):
+    listing = html_page(site / "documents.html")
+    [select] = listing.xpath("//select[@data-facet='person']")
+    labels = [norm_text(o) for o in select.xpath("option[@value != '']")]
+    assert any(label.startswith("Stalin, I. V.") for label in labels)
+    index = [n for n in index_entries(html_page(site / "persons.html"))]
+    order = [next(n for n in index if label.startswith(n)) for label in labels]
+    assert order == [n for n in index if n in order]

@@ -107,3 +107,9 @@ def person_sort_key(el, preferred: str) -> str:
     if explicit and explicit.strip():
         return sort_key(explicit)
     return sort_key(person_heading(el, preferred).replace(",", ""))
+
+
+def heading(kind: str, el, preferred: str) -> str:
+    """An entity's heading in every index and filter: a person's person_heading, any other's
+    preferred name."""
+    return person_heading(el, preferred) if kind == "person" and el is not None else preferred

@@ -86,8 +86,10 @@
               </xsl:if>
               <xsl:choose>
                 <xsl:when test="exists($title-el)">
+                  <!-- no links in the heading (#14): its names are text, as in a link -->
                   <xsl:apply-templates select="$title-el/node()" mode="m:text">
                     <xsl:with-param name="inline" tunnel="yes" select="true()"/>
+                    <xsl:with-param name="in-link" tunnel="yes" select="true()"/>
                   </xsl:apply-templates>
                 </xsl:when>
                 <xsl:otherwise><xsl:value-of select="$title"/></xsl:otherwise>
@@ -156,6 +158,9 @@
           <section class="text-section" aria-labelledby="text-heading">
             <div class="text-heading-row">
               <h2 id="text-heading">Text</h2>
+              <xsl:call-template name="fp:name-switch">
+                <xsl:with-param name="kinds" select="distinct-values(($abstract, $texts)//(tei:persName | tei:placeName | tei:orgName | tei:rs | tei:name)[@ref or @key]/f:entities-of(.)[@page]/@kind)"/>
+              </xsl:call-template>
               <xsl:if test="$has-views">
                 <div class="view-switch" role="group" aria-label="Text view" hidden="hidden" data-pagefind-ignore="">
                   <button type="button" data-set-view="reading" aria-pressed="true">Reading view</button>
@@ -261,6 +266,23 @@
         </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- The key to the names' colours (the kinds the text names), and the switch that turns the
+       highlighting off (edition.js: remembered; the names then look like the text and leave the
+       tab order) — the switch only with JavaScript. -->
+  <xsl:template name="fp:name-switch">
+    <xsl:param name="kinds" as="xs:anyAtomicType*"/>
+    <xsl:if test="exists($kinds)">
+      <div class="name-switch" data-pagefind-ignore="">
+        <span class="name-key">Names:
+          <xsl:for-each select="('person', 'place', 'org')[. = $kinds]">
+            <xsl:text> </xsl:text><span class="key-{.}"><xsl:value-of select="lower-case(f:kind-label(.))"/></span>
+          </xsl:for-each>
+        </span>
+        <button type="button" class="names-toggle" aria-pressed="true" hidden="hidden">Highlight names</button>
+      </div>
+    </xsl:if>
   </xsl:template>
 
   <!-- The interventions shown in the text (text/transcription.xsl, fp:intervention-attributes),

@@ -30,8 +30,12 @@
      short grace period for the way between them; Escape closes it; focus opens it too. */
   var current = null, currentLink = null, hideTimer = null, GRACE = 300;
   function cancelHide() { if (hideTimer) { clearTimeout(hideTimer); hideTimer = null; } }
+  /* a tap opens the popover (its "More about" link leads on); a second tap on the name follows it */
+  var lastPointer = "mouse", tapOpened = null;
+  document.addEventListener("pointerdown", function (ev) { lastPointer = ev.pointerType || "mouse"; }, true);
   function hide() {
     cancelHide();
+    tapOpened = null;
     if (current) { current.hidden = true; current.classList.remove("open"); current = null; currentLink = null; }
   }
   function hideLater() { cancelHide(); hideTimer = setTimeout(hide, GRACE); }
@@ -61,11 +65,25 @@
     if (a) show(a); else if (!inPopover(ev.target)) hide();
   });
   document.addEventListener("focusout", function (ev) {
+    if (current && ev.relatedTarget && current.contains(ev.relatedTarget)) return;  /* into the popover */
+    if (tapOpened) return;
     if (entityLink(ev.target) && !(currentLink && currentLink.matches(":hover")) && !(current && current.matches(":hover"))) hide();
   });
   document.addEventListener("mouseover", function (ev) {
+    if (lastPointer !== "mouse") return;  /* a tap's emulated hover: the click decides */
     var a = entityLink(ev.target);
     if (a) show(a); else if (inPopover(ev.target)) cancelHide();
+  });
+  document.addEventListener("click", function (ev) {
+    var a = entityLink(ev.target);
+    if (a && lastPointer !== "mouse" && tapOpened !== a) {
+      ev.preventDefault();
+      hide();
+      show(a);
+      tapOpened = a;
+    } else if (!a && current && !current.contains(ev.target)) {
+      hide();
+    }
   });
   document.addEventListener("mouseout", function (ev) {
     if (!current) return;
@@ -75,6 +93,28 @@
     if (fromOurs && !toOurs && document.activeElement !== currentLink) hideLater();
   });
   document.addEventListener("keydown", function (ev) { if (ev.key === "Escape" || ev.key === "Esc") hide(); });
+
+  /* names: their highlighting can be switched off (remembered across pages); off, they look
+     like the text and leave the tab order (their pages stay a click away) */
+  var NAMES = "edition-names";
+  var namesToggle = document.querySelector(".names-toggle");
+  function setNames(on, remember) {
+    body.classList.toggle("names-off", !on);
+    if (namesToggle) namesToggle.setAttribute("aria-pressed", String(on));
+    document.querySelectorAll("main a.entity").forEach(function (a) {
+      if (on) a.removeAttribute("tabindex"); else a.setAttribute("tabindex", "-1");
+    });
+    if (remember) { try { localStorage.setItem(NAMES, on ? "on" : "off"); } catch (e) { /* not kept */ } }
+  }
+  var namesSaved = null;
+  try { namesSaved = localStorage.getItem(NAMES); } catch (e) { namesSaved = null; }
+  if (namesSaved === "off") setNames(false, false);
+  if (namesToggle) {
+    namesToggle.hidden = false;
+    namesToggle.addEventListener("click", function () {
+      setNames(namesToggle.getAttribute("aria-pressed") !== "true", true);
+    });
+  }
 
   /* interventions: their explanation (the legend's list item) beside them on click or focus */
   var ivPop = null, ivFor = null;
