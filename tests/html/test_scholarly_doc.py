@@ -235,6 +235,12 @@ def test_pdf_linked_beside_the_tei_when_configured(doc, configured):
     assert meta(page, "citation_pdf_url") == ["https://edition.example.org/pdf/doc-1937-06-14.pdf"]
 
 
+def test_home_page_offers_the_volume_when_configured(site, configured):
+    assert not html_page(site / "index.html").xpath("//a[@type='application/pdf']")
+    [a] = html_page(configured / "index.html").xpath("//a[@type='application/pdf']")
+    assert a.get("href") == "../pdf/edition.pdf" and norm_text(a) == "The whole edition as one PDF"
+
+
 def test_bad_base_url_is_a_configuration_error(tmp_path):
     from toolkit.options import ConfigError
     from toolkit.config import load_config
