@@ -171,7 +171,11 @@ def full(edition) -> etree._ElementTree:
     root = edition_element(edition)
     _files(edition, root)
     for d in edition.documents:
-        root.append(document_element(edition, d))
+        el = document_element(edition, d)
+        src = edition.files.get(canon(d.file))
+        if src is not None and src.ok and not src.light:  # its hands' sigla, its call number
+            page_facts(el, src.root)
+        root.append(el)
     counts: dict[str, dict[str, int]] = {}
     for m in edition.mentions:
         if m.entity_id:

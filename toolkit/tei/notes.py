@@ -89,3 +89,9 @@ def hand_siglum(pointer: str | None, root) -> str | None:
     it names no handNote of it."""
     note = hand_note(pointer, root)
     return next((s for n, s in hand_sigla(root) if n is note), None) if note is not None else None
+
+
+def hand_name(pointer: str | None, root) -> str | None:
+    """How every output names the hand a pointer names ("hand A"): its siglum (hand_sigla);
+    a pointer that names no handNote of the document by its label (hand_label)."""
+    return hand_siglum(pointer, root) or hand_label(pointer, root)

@@ -234,9 +234,18 @@
   <xsl:template match="tei:signed">
     <xsl:call-template name="ty:call">
       <xsl:with-param name="fn" select="'ed-signed'"/>
-      <xsl:with-param name="args" select="concat('hand: ', ty:lit(string(f:hand-label(@hand, .))))"/>
+      <xsl:with-param name="args" select="concat('hand: ', ty:lit(string(fp:hand-name(@hand, .))))"/>
     </xsl:call-template>
   </xsl:template>
+  <!-- #14: a hand by its siglum (the context's document/hand: toolkit/tei/notes.py, hand_name),
+       else its label -->
+  <xsl:function name="fp:hand-name" as="xs:string?">
+    <xsl:param name="hand" as="attribute()?"/>
+    <xsl:param name="from" as="element()"/>
+    <xsl:variable name="note" select="f:hand-note($hand, $from)"/>
+    <xsl:sequence select="(if (exists($note/@xml:id)) then string(f:document($from)/hand[@ref = string($note/@xml:id)][1]/@siglum) else (),
+      f:hand-label($hand, $from))[normalize-space()][1]"/>
+  </xsl:function>
   <xsl:template match="tei:salute">
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-salute'"/></xsl:call-template>
   </xsl:template>
@@ -253,7 +262,7 @@
     </xsl:for-each>
     <xsl:variable name="fn" select="if (ty:inline(.) or ../text()[normalize-space()])
                                     then 'ed-margin' else 'ed-margin-block'"/>
-    <xsl:value-of select="concat('#', $fn, '(hand: ', ty:lit(string(f:hand-label(@hand, .))),
+    <xsl:value-of select="concat('#', $fn, '(hand: ', ty:lit(string(fp:hand-name(@hand, .))),
                                  ', where: ', ty:lit(@place), ')[')"/>
     <xsl:apply-templates mode="ty:margin"/>
     <xsl:text>]</xsl:text>

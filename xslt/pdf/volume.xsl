@@ -125,7 +125,8 @@
       <xsl:value-of select="concat('#ed-index(', ty:lit($kind), ', (')"/>
       <xsl:for-each select="$edition-context/edition/entity[@kind = $kind][mentioned]">
         <!-- sort: the model's key (entity/@sort), as the HTML index sorts by it -->
-        <xsl:value-of select="concat('(key: ', ty:lit(@id), ', name: ', ty:lit(name[@type = 'preferred']),
+        <!-- name: its heading ("Stalin, I. V.", entity/@heading), as the HTML index shows it -->
+        <xsl:value-of select="concat('(key: ', ty:lit(@id), ', name: ', ty:lit((@heading, name[@type = 'preferred'])[1]),
                                      ', sort: ', ty:lit((@sort, f:sort-key(name[@type = 'preferred']))[1]),
                                      ', variants: ', ty:array(name[@type = 'variant']), '), ')"/>
       </xsl:for-each>
