@@ -177,7 +177,7 @@ def test_untranscribed_document(site):
 def test_indices_and_entity_pages(site):
     persons = page(site, "persons.html")
     names = [text(a) for a in sel(persons, ".entity-list a")]
-    assert "I. V. Stalin" in names and "Ma Zhongying" in names
+    assert "Stalin, I. V." in names and "Ma Zhongying" in names  # inverted headings (#14)
     stalin = page(site, "entity/stalin.html")
     assert text(sel(stalin, "h1")[0]) == "I. V. Stalin"
     assert "I. Stalin" in text(sel(stalin, ".info-list")[0])
