@@ -215,3 +215,10 @@ def test_index_letters_sit_side_by_side(site, page):
     page.goto(url + "persons.html")
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert axe_violations(page) == []
+
+
+def test_document_page_fits_a_phone(site, page):
+    _, url = site
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(url + DOC)
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
