@@ -246,7 +246,7 @@ def test_bad_base_url_is_a_configuration_error(tmp_path):
     from toolkit.config import load_config
     toml = tmp_path / "edition.toml"
     toml.write_text('[edition]\ntitle = "x"\n\n[html]\nbase_url = "javascript:alert(1)"\n')
-    with pytest.raises(ConfigError, match=r"edition.toml:5.*base_url"):
+    with pytest.raises(ConfigError, match=r"edition.toml:5.*base_url.*http\(s\) address"):
         load_config(toml).options("html")
 
 
