@@ -138,6 +138,8 @@ def test_paragraph_anchor_shows_on_focus_and_deep_link_is_visible(site, page):
     page.set_viewport_size({"width": 1366, "height": 800})
     page.goto(url + DOC)
     anchor = page.locator("#p-3 > a.para-anchor")
+    assert anchor.get_attribute("href") == "#p-3"
+    assert page.locator(".note-list a.para-anchor, #summary a.para-anchor").count() == 0
     assert page.evaluate("getComputedStyle(document.querySelector('#p-3 > a.para-anchor')).opacity") == "0"
     anchor.focus()
     assert page.evaluate("getComputedStyle(document.querySelector('#p-3 > a.para-anchor')).opacity") == "1"

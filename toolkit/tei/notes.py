@@ -70,7 +70,11 @@ def hand_sigla(root) -> list[tuple[object, str]]:
     """[(handNote, siglum)] of the document of `root`, in document order: a handNote's @n when
     it has one, else the next of A, B, C … (in handDesc order) that no @n uses. One siglum per
     hand for every output: the HTML page's labels and its list of hands, the PDF."""
-    notes = list(root.getroottree().iter(T + "handNote"))
+    # hands are described in the header (handDesc, profileDesc/handNotes): the text (the bulk
+    # of a novel) is not walked
+    top = root.getroottree().getroot()
+    header = top.find(T + "teiHeader")
+    notes = list((header if header is not None else top).iter(T + "handNote"))
     taken = {_xml_space(n.get("n")) for n in notes} - {""}
     out, i = [], 0
     for n in notes:

@@ -159,7 +159,8 @@
             <div class="text-heading-row">
               <h2 id="text-heading">Text</h2>
               <xsl:call-template name="fp:name-switch">
-                <xsl:with-param name="kinds" select="distinct-values(($abstract, $texts)//(tei:persName | tei:placeName | tei:orgName | tei:rs | tei:name)[@ref or @key]/f:entities-of(.)[@page]/@kind)"/>
+                <!-- the kinds of the entities the page names (no second pass over the text) -->
+                <xsl:with-param name="kinds" select="distinct-values($mentioned/@kind)"/>
               </xsl:call-template>
               <xsl:if test="$has-views">
                 <div class="view-switch" role="group" aria-label="Text view" hidden="hidden" data-pagefind-ignore="">
@@ -289,11 +290,14 @@
        in document order; not those inside notes. -->
   <xsl:function name="fp:interventions" as="element()*">
     <xsl:param name="parts" as="element()*"/>
-    <xsl:sequence select="$parts//(tei:choice/(tei:reg | tei:corr | tei:expan)
-      | tei:sic[not(parent::tei:choice)] | tei:corr[not(parent::tei:choice)] | tei:reg[not(parent::tei:choice)]
-      | tei:expan[not(parent::tei:choice)] | tei:orig[not(parent::tei:choice)] | tei:abbr[not(parent::tei:choice)] | tei:ex
-      | tei:add | tei:supplied | tei:unclear[not(parent::tei:choice)]
-      | tei:gap[not(parent::tei:body and f:document(.)/@transcribed = 'false')])[fp:listed-intervention(.)]"/>
+    <!-- one pass over the descendants (a union of paths would scan each element's children
+         once per path) -->
+    <xsl:sequence select="$parts/descendant::*[
+      if (parent::tei:choice) then (self::tei:reg or self::tei:corr or self::tei:expan)
+      else (self::tei:sic or self::tei:corr or self::tei:reg or self::tei:expan or self::tei:orig or self::tei:abbr
+        or self::tei:unclear or self::tei:ex or self::tei:add or self::tei:supplied
+        or (self::tei:gap and not(parent::tei:body and f:document(.)/@transcribed = 'false')))]
+      [fp:listed-intervention(.)]"/>
   </xsl:function>
 
   <!-- Under the text's heading: what the marks in the text mean (the kinds the text has), what

@@ -152,6 +152,19 @@
     if (el && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); if (ivFor === el) hideIv(); else showIv(el); }
   });
 
+  /* paragraph anchors: a ¶ link at the end of each paragraph of the text that has an id (made
+     here rather than in every page: thousands of paragraphs would weigh on the build and the
+     page); without the script the ids are there, as "Suggested citation" explains */
+  document.querySelectorAll(".text p.tei-p[id], .text p.tei-ab[id]").forEach(function (p) {
+    if (p.closest(".note-list, .marginal, .back-matter")) return;
+    var a = document.createElement("a");
+    a.className = "para-anchor";
+    a.href = "#" + encodeURIComponent(p.id);
+    a.setAttribute("aria-label", "Link to this paragraph (#" + p.id + ")");
+    a.setAttribute("data-pagefind-ignore", "");
+    p.appendChild(a);
+  });
+
   /* a paragraph's ¶: its address (the permalink when configured) copied as well as opened */
   document.addEventListener("click", function (ev) {
     var a = ev.target.closest && ev.target.closest("a.para-anchor");

@@ -20,7 +20,6 @@
     <xsl:param name="name" as="xs:string"/>
     <xsl:param name="class" as="xs:string" select="''"/>
     <xsl:param name="inline-content" as="xs:boolean" select="false()"/>
-    <xsl:param name="anchor" as="xs:boolean" select="false()"/>
     <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
     <xsl:element name="{if ($inline) then 'span' else $name}">
       <xsl:call-template name="fp:common-attributes">
@@ -30,21 +29,7 @@
       <xsl:apply-templates mode="m:text">
         <xsl:with-param name="inline" tunnel="yes" select="$inline or $inline-content"/>
       </xsl:apply-templates>
-      <xsl:if test="$anchor and not($inline)"><xsl:call-template name="fp:paragraph-anchor"/></xsl:if>
     </xsl:element>
-  </xsl:template>
-
-  <!-- A paragraph's link to itself (¶, shown on hover and focus: edition.css), on the document's
-       own page, in its text (not in notes, nor on site pages quoting it), when it has an id. -->
-  <xsl:template name="fp:paragraph-anchor">
-    <xsl:param name="in-note" tunnel="yes" as="xs:boolean" select="false()"/>
-    <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
-    <xsl:param name="page-root" tunnel="yes" as="xs:string?" select="()"/>
-    <xsl:variable name="id" select="f:cite-id(.)"/>
-    <xsl:if test="exists($id) and not($in-note or $in-link) and empty($page-root) and exists(ancestor::tei:text)">
-      <!-- the ¶ is the stylesheet's (::before): the paragraph's text stays its own -->
-      <a class="para-anchor" href="#{encode-for-uri($id)}" aria-label="Link to this paragraph (#{$id})" data-pagefind-ignore=""></a>
-    </xsl:if>
   </xsl:template>
 
   <!-- id, lang, rendition classes: attributes every rendered element may carry. -->
@@ -128,7 +113,6 @@
     <xsl:call-template name="fp:block">
       <xsl:with-param name="name" select="'p'"/>
       <xsl:with-param name="inline-content" select="true()"/>
-      <xsl:with-param name="anchor" select="exists(self::tei:p | self::tei:ab)"/>
     </xsl:call-template>
   </xsl:template>
 
