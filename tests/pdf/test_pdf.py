@@ -197,7 +197,7 @@ def test_seal_signature_and_source_line(volume):
     i = page_of(volume, "CC SECRETARY", 5)
     text = flat(volume[i])
     assert "seal: CC seal" in text.replace("SEAL", "seal")
-    assert re.search(r"signed \(hand: signature\)\s*I\. Stalin", text)  # f:hand-label, as in HTML
+    assert re.search(r"signed \(hand: B\)\s*I\. Stalin", text)  # the hand's siglum, as in HTML (#14)
     assert "RGASPI f. 17, op. 162, d. 20, l. 62-63" in text
     assert "Obtained by Jamil Hasanli" in text and "Translated by Gary Goldberg" in text
     # the summary follows the text
@@ -236,7 +236,7 @@ def test_margin_notes_beside_their_anchor(volume):
                          ("point 540 is in classified storage", "540. An NKID issue")):
         assert page_of(volume, note, 3) == page_of(volume, anchor, 3), note
     i = page_of(volume, "point 539 is in classified storage", 3)
-    assert "hand: archive, top of page" in flat(volume[i])  # f:hand-label, as in HTML
+    assert "hand: A, top of page" in flat(volume[i])  # the hand's siglum, as in HTML (#14)
 
 
 def test_notes_on_the_page_of_their_call(fixtures_built):
@@ -269,6 +269,7 @@ def index_sections(volume: list[str]) -> dict[str, str]:
 
 def test_index_entries_point_to_pages_that_name_them(volume):
     from toolkit.model import Edition, text_of
+    from toolkit.tei.entities import heading
     cfg = load_config(REPO / "edition.toml")
     ed = Edition.load(cfg)
     sections = index_sections(volume)
@@ -278,7 +279,8 @@ def test_index_entries_point_to_pages_that_name_them(volume):
     for eid in sorted(mentioned):
         ent = ed.entities[eid]
         section = sections[kinds[ent.kind]]
-        m = re.search(r"(?:^\s*|(?<=\d\s))" + re.escape(ent.preferred)
+        # the entry's heading (#14: "Beria, L.", as the HTML index gives it)
+        m = re.search(r"(?:^\s*|(?<=\d\s))" + re.escape(heading(ent.kind, ent.element, ent.preferred))
                       + r"(?: \((?:[^()]|\([^()]*\))*\))?, (\d+(?:, \d+)*)", section)
         assert m, f"{ent.preferred} missing from {kinds[ent.kind]}"
         # the preferred form, the variants, or the form the text itself uses ("19th Omsk")
