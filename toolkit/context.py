@@ -32,12 +32,15 @@ from urllib.parse import unquote, urljoin
 from lxml import etree
 
 from .model import POINTER_ATTRS, canon, local
-from .tei.names import index_heading, index_variants
-from .tei.notes import hand_sigla
+from .tei.names import index_variants
 from .saxon import XSLT_DIR
+from .tei.citation import call_number, edition_citation
+from .tei.entities import dates as entity_dates, heading, idnos, roles as entity_roles
+from .tei.notes import hand_sigla
 from .xmlsafe import TEI_NS, XML_NS, parse_file
 
 SCHEMA = XSLT_DIR / "lib" / "context.rng"
+XML_ID_ATTR = f"{{{XML_NS}}}id"
 
 # Called with every context tree made here (tests validate each against SCHEMA); None: nothing.
 check = None
@@ -60,9 +63,33 @@ def edition_element(edition, info_fields: str | None = None) -> etree._Element:
     root = etree.Element("edition", title=edition.config.title, lang=edition.config.language or "")
     if info_fields is not None:
         root.set("info-fields", info_fields)
+        base_url = _html_option(edition, "base_url")
+        if base_url:
+            root.set("base-url", base_url)
+        pdf_url = _html_option(edition, "pdf_url")
+        if pdf_url:
+            root.set("pdf-url", pdf_url)
         for f in edition.conventions.info_fields:
             etree.SubElement(root, "info-field", name=f.name, label=f.label, find=" ".join(f.find))
+        root.append(citation_element(edition))
     return root
+
+
+def _html_option(edition, name: str):
+    """An option of the [html] table (None when the configuration has no tables)."""
+    options = getattr(edition.config, "options", None)
+    return getattr(options("html"), name, None) if options is not None else None
+
+
+def citation_element(edition) -> etree._Element:
+    """What a citation names of the edition (toolkit/tei/citation.py): its editors, version,
+    date and publisher, from edition.xml."""
+    src = edition.files.get(edition.edition_path) if edition.edition_path else None
+    c = edition_citation(src.root if src is not None and src.ok and not src.light else None)
+    el = etree.Element("citation", version=c.version, date=c.date, publisher=c.publisher)
+    for name in c.editors:
+        etree.SubElement(el, "editor").text = name
+    return el
 
 
 def file_element(edition, path: Path) -> etree._Element:
@@ -74,16 +101,17 @@ def file_element(edition, path: Path) -> etree._Element:
 
 
 def document_element(edition, d, page: str | None = None, source: str | None = None,
-                     media=(), hands=()) -> etree._Element:
+                     media=()) -> etree._Element:
     """A document's facts (the model's: title, date, summary, transcription), with its page
     and TEI copy in the HTML site when given, the images of it that the site copies
-    ((url, xml:base values, address) each: structure.xsl shows them), and its hands with their
-    sigla ((handNote, siglum) each: toolkit/tei/notes.py, hand_sigla; <hand ref siglum n>, n
-    its place in the list of hands)."""
+    ((url, xml:base values, address) each: structure.xsl shows them); page_facts adds its hands'
+    sigla and call number where its tree is at hand."""
     e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
                       title=d.title, transcribed=str(d.transcribed).lower())
     if page is not None:
         e.set("page", page)
+        # its PDF's file name (the PDF is called as the page is: Edition.page_names)
+        e.set("pdf", edition.page_names()[d.id] + ".pdf")
     if source is not None:
         e.set("source", source)
     etree.SubElement(e, "date", written=d.date_written).text = d.date_label
@@ -92,23 +120,23 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
         etree.SubElement(e, "collection", title=title, href=corpus)
     for url, bases, href in media:
         etree.SubElement(e, "media", src=url, base=bases, href=href)
-    for n, (note, siglum) in enumerate(hands, 1):
-        etree.SubElement(e, "hand", ref=note.get(f"{{{XML_NS}}}id") or "", siglum=siglum, n=str(n))
     return e
 
 
 def entity_element(edition, eid: str, ent, page: str | None = None,
                    mentioned: dict[str, int] | None = None) -> etree._Element:
     """An entity: the key it sorts by and its heading in every index (Entity.sort_key,
-    names.index_heading; variants an index leaves out marked indexed="false"), its name for
+    entities.heading; variants an index leaves out marked indexed="false"), its name for
     pages and anchors (Edition.entity_names), its names (the preferred first), note, coordinates, its page
     in the HTML site when it has one, and how often each document mentions it (the PDF's indices)."""
     e = etree.Element("entity", id=eid, kind=ent.kind, href=edition.href(ent.file), uri=canon(ent.file).as_uri(),
                       sort=ent.sort_key, anchor=edition.entity_names()[eid])
     if page is not None:
         e.set("page", page)
-    # the index heading ("Stalin, I. V."): toolkit/tei/names.py
-    e.set("heading", index_heading(ent.preferred, ent.kind))
+    el = ent.element
+    # the index heading ("Stalin, I. V."), the dates, roles and authority identifiers (popovers,
+    # indexes): toolkit/tei/entities.py
+    e.set("heading", heading(ent.kind, el, ent.preferred))
     etree.SubElement(e, "name", type="preferred").text = ent.preferred
     shown = set(index_variants(ent.preferred, ent.variants))
     for v in ent.variants:
@@ -120,6 +148,13 @@ def entity_element(edition, eid: str, ent, page: str | None = None,
         etree.SubElement(e, "note").text = ent.note
     if ent.geo:
         etree.SubElement(e, "geo", lat=str(ent.geo[0]), long=str(ent.geo[1]))
+    if el is not None:
+        if (d := entity_dates(el)):
+            etree.SubElement(e, "dates").text = d
+        for r in entity_roles(el):
+            etree.SubElement(e, "role").text = r
+        for label, value, url in idnos(el):
+            etree.SubElement(e, "idno", label=label, href=url).text = value
     for doc_id, n in sorted((mentioned or {}).items()):
         etree.SubElement(e, "mentioned", doc=doc_id, count=str(n))
     return e
@@ -144,9 +179,11 @@ def full(edition) -> etree._ElementTree:
     root = edition_element(edition)
     _files(edition, root)
     for d in edition.documents:
+        el = document_element(edition, d)
         src = edition.files.get(canon(d.file))
-        hands = hand_sigla(src.root) if src is not None and src.ok and not src.light else ()
-        root.append(document_element(edition, d, hands=hands))
+        if src is not None and src.ok and not src.light:  # its hands' sigla, its call number
+            page_facts(el, src.root)
+        root.append(el)
     counts: dict[str, dict[str, int]] = {}
     for m in edition.mentions:
         if m.entity_id:
@@ -267,15 +304,18 @@ class PageContexts:
         return el
 
     def page(self, doc_id: str, near: list[str], linked: list[str], entities: list[str],
-             media=()) -> etree._ElementTree:
+             media=(), tei=None) -> etree._ElementTree:
         """`near`: the document and its neighbours, in order; `linked`: the other documents
-        it links to; `entities`: the ids of the entities it names; `media`: its copied images."""
+        it links to; `entities`: the ids of the entities it names; `media`: its copied images;
+        `tei`: the document's root element, for the facts only its page shows (page_facts)."""
         root = edition_element(self.edition, self.info_fields)
         for x in near:
             el = copy.deepcopy(self._document(x))
             if x == doc_id:
                 for url, bases, href in media:
                     etree.SubElement(el, "media", src=url, base=bases, href=href)
+                if tei is not None:
+                    page_facts(el, tei)
             root.append(el)
         refs = etree.SubElement(root, "refs")
         for x in linked:
@@ -283,6 +323,17 @@ class PageContexts:
         for eid in entities:
             root.append(copy.deepcopy(self._entity(eid)))
         return _made(etree.ElementTree(root))
+
+
+def page_facts(el: etree._Element, tei) -> None:
+    """The facts only a document's own page shows, added to its <document>: the sigla of its
+    hands (toolkit/tei/notes.py: <hand ref="hand-archive" siglum="A" n="1"/>, n its place in
+    the list of hands) and the call number of its source (toolkit/tei/citation.py)."""
+    for n, (note, siglum) in enumerate(hand_sigla(tei), 1):
+        etree.SubElement(el, "hand", ref=note.get(XML_ID_ATTR) or "", siglum=siglum, n=str(n))
+    number = call_number(tei)
+    if number:
+        etree.SubElement(el, "call-number").text = number
 
 
 def site_input(pages: list[etree._Element], facets: etree._Element | None = None) -> etree._ElementTree:

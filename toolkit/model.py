@@ -24,6 +24,7 @@ from .tei.facts import date_label, date_value, document_date_element, title_elem
 from .tei.facts import document_date  # noqa: F401  (re-exported: the tests' and callers' name)
 from .tei.facts import written as written_date
 from .tei.geo import entity_geo
+from .tei.entities import person_sort_key
 from .tei.names import sort_key, unique_names
 from .tei.reading import text_of
 from .tei.registers import local_entries, may_have_entries
@@ -54,7 +55,10 @@ class Entity:
 
     @property
     def sort_key(self) -> str:
-        """The key its preferred name sorts by in every index (toolkit/tei/names.py)."""
+        """The key it sorts by in every index: a person's by surname (toolkit/tei/entities.py),
+        any other's by its preferred name (toolkit/tei/names.py)."""
+        if self.kind == "person" and self.element is not None:
+            return person_sort_key(self.element, self.preferred)
         return sort_key(self.preferred)
 
 

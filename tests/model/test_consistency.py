@@ -22,8 +22,8 @@ from toolkit.config import load_config
 from toolkit.model import Edition
 from toolkit.outputs.runner import build
 from toolkit.tei.names import unique_names
-from toolkit.tei.names import index_heading
-from toolkit.tei.notes import hand_label, is_marginal
+from toolkit.tei.entities import heading
+from toolkit.tei.notes import hand_name, is_marginal
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 NS = {"t": TEI_NS}
@@ -51,6 +51,9 @@ def person(pid: str, name: str) -> str:
 
 PERSONS = {"stalin": "I. V. Stalin", "beria": "Beria, L.", "Hotan-man": "Hasan",
            "hotan-man": "The Emperor", "anna": "Anna Zed", "zola": "Émile Zola"}
+
+
+HEADINGS = {"I. V. Stalin": "Stalin, I. V."}
 
 
 def mentions(ids) -> str:
@@ -113,8 +116,9 @@ def html_facts(out: Path) -> Facts:
         assert flat(root.findtext(".//title")).startswith(title + " · "), page
         facts.dates[title] = flat(root.xpath("string(//p[@class='doc-date'])"))
         facts.footnotes[title] = len(root.xpath("//ol[@class='note-list']/li"))
-        facts.hands[title] = set(HAND.findall(flat(root.xpath("string(//section[contains(@class, 'transcription')])")
-                                                   or root.xpath("string(//article)"))))
+        # the hands the text names ("hand A": a.hand-ref; #14)
+        facts.hands[title] = {flat(x.text_content()).removeprefix("hand ") for x in root.xpath(
+            "//article//*[contains(concat(' ', @class, ' '), ' hand-ref ')]")}
         facts.langs[title] = root.xpath("string((//div[@class='text'])[1]/@lang)")
         facts.pages[title] = page.stem
         # the TEI copy the page offers is called as the page is
@@ -166,7 +170,7 @@ def json_facts(out: Path) -> Facts:
         # the HTML addresses it gives are called as the page is
         assert (d["html"], d["tei"]) == (f"doc/{d['name']}.html", f"tei/{d['name']}.xml"), d
     persons = [e for e in data["entities"]["entities"] if e["kind"] == "person"]
-    facts.persons = [e["name"] for e in sorted(persons, key=lambda e: (e["sort"], e["id"]))]
+    facts.persons = [e["heading"] for e in sorted(persons, key=lambda e: (e["sort"], e["id"]))]
     return facts
 
 
@@ -177,10 +181,10 @@ def model_facts(ed: Edition) -> Facts:
         notes = root.xpath("t:text//t:note[not(ancestor::t:note)]", namespaces=NS)
         facts.dates[d.title] = d.date_label
         facts.footnotes[d.title] = len([n for n in notes if not is_marginal(n)])
-        facts.hands[d.title] = {hand_label(e.get("hand"), e) for e in root.xpath("t:text//*[@hand]", namespaces=NS)}
+        facts.hands[d.title] = {hand_name(e.get("hand"), e) for e in root.xpath("t:text//*[@hand]", namespaces=NS)}
         facts.pages[d.title] = ed.page_names()[d.id]
     persons = [e for e in ed.entities.values() if e.kind == "person"]
-    facts.persons = [e.preferred for e in sorted(persons, key=lambda e: (e.sort_key, e.id))]
+    facts.persons = [heading(e.kind, e.element, e.preferred) for e in sorted(persons, key=lambda e: (e.sort_key, e.id))]
     return facts
 
 
@@ -215,8 +219,9 @@ def _index_order(pdf: Path, head: str) -> list[str]:
     """The index headings of the probe's persons in the order the PDF's index gives them."""
     text = flat("\n".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages))
     section = text[text.rindex(head) + len(head):]
-    found = [(m.start(), name) for name in map(index_heading, PERSONS.values())
-             for m in [re.search(re.escape(name) + r"\W", section)] if m]
+    # the index gives persons under their headings (#14: "I. V. Stalin" as "Stalin, I. V.")
+    names = [HEADINGS.get(n, n) for n in PERSONS.values()]
+    found = [(m.start(), name) for name in names for m in [re.search(re.escape(name) + r"\W", section)] if m]
     return [name for _, name in sorted(found)]
 
 
@@ -269,7 +274,8 @@ def test_note_placement(facts):
 
 
 def test_hand_labels(facts):
-    want = {"A letter about Hotan": {"archive", "C", "Molotov"}, "Letter from Smirnof": set(),
+    # by siglum (#14): @n, else A, B … in handDesc order (the letter C is taken by an @n)
+    want = {"A letter about Hotan": {"A", "B", "C"}, "Letter from Smirnof": set(),
             "Offices": set(), "Japan": set()}
     for name, f in facts.items():
         assert f.hands == want, name
@@ -286,10 +292,10 @@ def test_language_tags(probe, facts):
 def test_index_order(facts):
     # initials, articles and accents do not decide the order (the HTML index had "I. V. Stalin"
     # under I and "The Emperor" under T, the PDF its own key)
-    want = ["Anna Zed", "Beria, L.", "Émile Zola", "The Emperor", "Hasan", "I. V. Stalin"]
+    # persons under their headings (#14): "I. V. Stalin" as "Stalin, I. V."
+    want = ["Anna Zed", "Beria, L.", "Émile Zola", "The Emperor", "Hasan", "Stalin, I. V."]
     for name, f in facts.items():
-        # the PDF index shows the model's headings (Entity.heading: "Stalin, I. V.")
-        assert f.persons == ([index_heading(n) for n in want] if name == "pdf" else want), name
+        assert f.persons == want, name
 
 
 def test_html_index_groups_by_the_sort_key(probe):
@@ -298,7 +304,7 @@ def test_html_index_groups_by_the_sort_key(probe):
     groups = {flat(s.findtext(".//h2")): [flat(a.text_content()) for a in s.xpath(".//li/a")]
               for s in page.xpath("//section[@class='index-group']")}
     assert groups == {"A": ["Anna Zed"], "B": ["Beria, L."], "E": ["Émile Zola", "The Emperor"],
-                      "H": ["Hasan"], "S": ["I. V. Stalin"]}
+                      "H": ["Hasan"], "S": ["Stalin, I. V."]}
 
 
 def test_page_names(probe, facts):

@@ -273,7 +273,8 @@ def index_sections(volume: list[str]) -> dict[str, str]:
 
 def test_index_entries_point_to_pages_that_name_them(volume):
     from toolkit.model import Edition, text_of
-    from toolkit.tei.names import index_heading, index_variants
+    from toolkit.tei.entities import heading
+    from toolkit.tei.names import index_variants
     cfg = load_config(REPO / "edition.toml")
     ed = Edition.load(cfg)
     sections = index_sections(volume)
@@ -283,8 +284,8 @@ def test_index_entries_point_to_pages_that_name_them(volume):
     for eid in sorted(mentioned):
         ent = ed.entities[eid]
         section = sections[kinds[ent.kind]]
-        # under its index heading ("Beria, L."), with page ranges ("7–9")
-        m = re.search(r"(?:^\s*|(?<=\d\s))" + re.escape(index_heading(ent.preferred, ent.kind))
+        # under its index heading ("Beria, L.", as the HTML index gives it), with page ranges ("7–9")
+        m = re.search(r"(?:^\s*|(?<=\d\s))" + re.escape(heading(ent.kind, ent.element, ent.preferred))
                       + r"(?: \((?:[^()]|\([^()]*\))*\))?, (\d+(?:(?:, |–)\d+)*)", section)
         assert m, f"{ent.preferred} missing from {kinds[ent.kind]}"
         # the preferred form, the variants, or the form the text itself uses ("19th Omsk")

@@ -19,8 +19,9 @@ def sort_key(name: str) -> str:
 
 
 # the leading initials of a personal name, as sort_key passes over them ("I. V. ", "I.V. ")
-_INITIALS = re.compile(r"^((?:[^\W\d_]\.[ \t\r\n]*)+)(?=[^\W\d_])")
-_INITIALS_ONLY = re.compile(r"(?:[^\W\d_]\.[ \t\r\n]*)+")
+# initials: one or two letters and a full stop ("I.", "Yu.")
+_INITIALS = re.compile(r"^((?:[^\W\d_]{1,2}\.[ \t\r\n]*)+)(?=[^\W\d_])")
+_INITIALS_ONLY = re.compile(r"(?:[^\W\d_]{1,2}\.[ \t\r\n]*)+")
 
 
 def index_heading(name: str, kind: str = "person") -> str:

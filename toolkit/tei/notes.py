@@ -70,7 +70,14 @@ def hand_sigla(root) -> list[tuple[object, str]]:
     """[(handNote, siglum)] of the document of `root`, in document order: a handNote's @n when
     it has one, else the next of A, B, C … (in handDesc order) that no @n uses. One siglum per
     hand for every output: the HTML page's labels and its list of hands, the PDF."""
-    notes = list(root.getroottree().iter(T + "handNote"))
+    # hands are described in the header (handDesc, profileDesc/handNotes): the text (the bulk
+    # of a novel) is not walked
+    # (the document's own TEI: a member of a teiCorpus has its own header)
+    top = root if root.tag == T + "TEI" else next(root.iterancestors(T + "TEI"), None)
+    if top is None:
+        top = root.getroottree().getroot()
+    header = top.find(T + "teiHeader")
+    notes = list((header if header is not None else top).iter(T + "handNote"))
     taken = {_xml_space(n.get("n")) for n in notes} - {""}
     out, i = [], 0
     for n in notes:
@@ -89,3 +96,9 @@ def hand_siglum(pointer: str | None, root) -> str | None:
     it names no handNote of it."""
     note = hand_note(pointer, root)
     return next((s for n, s in hand_sigla(root) if n is note), None) if note is not None else None
+
+
+def hand_name(pointer: str | None, root) -> str | None:
+    """How every output names the hand a pointer names ("hand A"): its siglum (hand_sigla);
+    a pointer that names no handNote of the document by its label (hand_label)."""
+    return hand_siglum(pointer, root) or hand_label(pointer, root)

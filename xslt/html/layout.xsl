@@ -30,6 +30,14 @@
     <item key="search" href="search.html">Search</item>
   </xsl:variable>
 
+  <!-- The absolute address of a page of the site ([html] base_url + its path; the home page is
+       the base itself); () without a base_url. -->
+  <xsl:function name="f:permalink" as="xs:string?">
+    <xsl:param name="path" as="xs:string?"/>
+    <xsl:variable name="base" select="string($edition-context/edition/@base-url)"/>
+    <xsl:sequence select="if ($base = '' or empty($path)) then () else if ($path = 'index.html') then $base else concat($base, $path)"/>
+  </xsl:function>
+
   <xsl:function name="fp:ucfirst" as="xs:string">
     <xsl:param name="s" as="xs:string?"/>
     <xsl:variable name="t" select="normalize-space($s)"/>
@@ -42,6 +50,10 @@
     <xsl:param name="section" as="xs:string" select="''"/>
     <xsl:param name="page-class" as="xs:string" select="''"/>
     <xsl:param name="content" as="node()*"/>
+    <!-- #14: the page's address below the site root (site pages: their page/@href) and what the
+         page adds to <head> (a document's metadata for reference managers) -->
+    <xsl:param name="path" as="xs:string?" select="if (. instance of element(page)) then string(@href) else ()"/>
+    <xsl:param name="head" as="node()*" select="()"/>
     <html lang="{$f:site-lang}">
       <xsl:if test="$f:site-dir = 'rtl'"><xsl:attribute name="dir" select="'rtl'"/></xsl:if>
       <head>
@@ -51,6 +63,10 @@
         <link rel="icon" href="{$root}assets/favicon.svg" type="image/svg+xml"/>
         <link rel="stylesheet" href="{$root}assets/edition.css"/>
         <script src="{$root}assets/edition.js" defer="defer"></script>
+        <xsl:if test="exists($path) and f:permalink($path)">
+          <link rel="canonical" href="{f:permalink($path)}"/>
+        </xsl:if>
+        <xsl:sequence select="$head"/>
       </head>
       <body class="{normalize-space(concat('page ', $page-class))}" data-view="reading" data-root="{$root}">
         <a class="skip-link" href="#main">Skip to content</a>

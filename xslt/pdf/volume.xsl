@@ -135,7 +135,7 @@
       <xsl:variable name="kind" select="."/>
       <xsl:value-of select="concat('#ed-index(', ty:lit($kind), ', (')"/>
       <xsl:for-each select="$edition-context/edition/entity[@kind = $kind][mentioned]">
-        <!-- the context's heading, sort key and variants (names.index_heading, Entity.sort_key,
+        <!-- the context's heading, sort key and variants (entities.heading, Entity.sort_key,
              names.index_variants: toolkit/context.py), as the HTML index has them -->
         <xsl:value-of select="concat('(key: ', ty:lit(@id), ', name: ', ty:lit(@heading),
                                      ', sort: ', ty:lit(@sort),

@@ -22,6 +22,7 @@ from lxml import etree
 
 from ...model import T, XML_ID, canon
 from ...saxon import XSLT_DIR
+from ...tei.entities import dates as entity_dates, idnos, roles as entity_roles
 from ...xmlsafe import SourceFile, parse_file, read_regular, stat_key
 from ..base import BuildError
 from ..plan import digest
@@ -228,7 +229,9 @@ def pointed_to(root) -> tuple[set[str], set[str]]:
 def entity_record(edition, ent_page: dict[str, str], eid: str) -> str:
     """What a page shows of an entity it names (its popover): part of the page's fingerprint."""
     e = edition.entities[eid]
-    return "\x1f".join([eid, e.kind, ent_page.get(eid, ""), e.preferred, *e.variants, "|", e.note])
+    facts = [] if e.element is None else [entity_dates(e.element), *entity_roles(e.element),
+                                          *("\x1e".join(i) for i in idnos(e.element))]
+    return "\x1f".join([eid, e.kind, ent_page.get(eid, ""), e.preferred, *e.variants, "|", e.note, "|", *facts])
 
 
 def _included_bytes(src) -> list[bytes]:

@@ -11,6 +11,7 @@ from lxml import etree
 
 from ... import context, saxon
 from ...model import canon
+from ...tei.entities import heading
 from ..base import BuildError
 from ..plan import digest
 from .incremental import entity_record
@@ -110,7 +111,7 @@ class SitePages:
             f = etree.SubElement(facets, "facet", kind=kind)
             for eid in sorted((e for e in ent_docs if ed.entities[e].kind == kind),
                               key=lambda e: (ed.entities[e].sort_key, e)):
-                etree.SubElement(f, "option", id=eid, name=ed.entities[eid].preferred,
+                etree.SubElement(f, "option", id=eid, name=heading(ed.entities[eid].kind, ed.entities[eid].element, ed.entities[eid].preferred),
                                  count=str(len(ent_docs[eid])))
         by_title = sorted(docs, key=lambda d: (d.title.lower(), d.when, d.id))
         for sort, seq, stem in (("date", docs, "documents"), ("title", by_title, "documents-by-title")):
@@ -143,7 +144,8 @@ class SitePages:
                 if e.kind != kind or eid not in self.addresses.ent_page:
                     continue
                 x = etree.SubElement(idx, "entity", id=eid, page=self.addresses.ent_page[eid], name=e.preferred,
-                                     sort=e.sort_key, documents=str(len(ent_docs.get(eid, ()))))
+                                     heading=heading(e.kind, e.element, e.preferred), sort=e.sort_key,
+                                     documents=str(len(ent_docs.get(eid, ()))))
                 for v in e.variants:
                     etree.SubElement(x, "variant").text = v
         def entity_doc_attrs(did):
@@ -259,6 +261,7 @@ class SitePages:
         del proc
         self.progress.step("site pages")
         return len(todo)
+
 
 
 def _unlink_old(stage: Path, todo: list[etree._Element]) -> None:

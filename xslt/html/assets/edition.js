@@ -30,8 +30,12 @@
      short grace period for the way between them; Escape closes it; focus opens it too. */
   var current = null, currentLink = null, hideTimer = null, GRACE = 300;
   function cancelHide() { if (hideTimer) { clearTimeout(hideTimer); hideTimer = null; } }
+  /* a tap opens the popover (its "More about" link leads on); a second tap on the name follows it */
+  var lastPointer = "mouse", tapOpened = null;
+  document.addEventListener("pointerdown", function (ev) { lastPointer = ev.pointerType || "mouse"; }, true);
   function hide() {
     cancelHide();
+    tapOpened = null;
     if (current) { current.hidden = true; current.classList.remove("open"); current = null; currentLink = null; }
   }
   function hideLater() { cancelHide(); hideTimer = setTimeout(hide, GRACE); }
@@ -61,11 +65,25 @@
     if (a) show(a); else if (!inPopover(ev.target)) hide();
   });
   document.addEventListener("focusout", function (ev) {
+    if (current && ev.relatedTarget && current.contains(ev.relatedTarget)) return;  /* into the popover */
+    if (tapOpened) return;
     if (entityLink(ev.target) && !(currentLink && currentLink.matches(":hover")) && !(current && current.matches(":hover"))) hide();
   });
   document.addEventListener("mouseover", function (ev) {
+    if (lastPointer !== "mouse") return;  /* a tap's emulated hover: the click decides */
     var a = entityLink(ev.target);
     if (a) show(a); else if (inPopover(ev.target)) cancelHide();
+  });
+  document.addEventListener("click", function (ev) {
+    var a = entityLink(ev.target);
+    if (a && lastPointer !== "mouse" && tapOpened !== a) {
+      ev.preventDefault();
+      hide();
+      show(a);
+      tapOpened = a;
+    } else if (!a && current && !current.contains(ev.target)) {
+      hide();
+    }
   });
   document.addEventListener("mouseout", function (ev) {
     if (!current) return;
@@ -76,9 +94,121 @@
   });
   document.addEventListener("keydown", function (ev) { if (ev.key === "Escape" || ev.key === "Esc") hide(); });
 
+  /* names: their highlighting can be switched off (remembered across pages); off, they look
+     like the text and leave the tab order (their pages stay a click away) */
+  var NAMES = "edition-names";
+  var namesToggle = document.querySelector(".names-toggle");
+  function setNames(on, remember) {
+    body.classList.toggle("names-off", !on);
+    if (namesToggle) namesToggle.setAttribute("aria-pressed", String(on));
+    document.querySelectorAll("main a.entity").forEach(function (a) {
+      if (on) a.removeAttribute("tabindex"); else a.setAttribute("tabindex", "-1");
+    });
+    if (remember) { try { localStorage.setItem(NAMES, on ? "on" : "off"); } catch (e) { /* not kept */ } }
+  }
+  var namesSaved = null;
+  try { namesSaved = localStorage.getItem(NAMES); } catch (e) { namesSaved = null; }
+  if (namesSaved === "off") setNames(false, false);
+  if (namesToggle) {
+    namesToggle.hidden = false;
+    namesToggle.addEventListener("click", function () {
+      setNames(namesToggle.getAttribute("aria-pressed") !== "true", true);
+    });
+  }
+
+  /* interventions: their explanation (the legend's list item) beside them on click or focus */
+  var ivPop = null, ivFor = null;
+  function hideIv() { if (ivPop) { ivPop.hidden = true; ivFor = null; } }
+  function showIv(el) {
+    var note = document.getElementById("ivn-" + el.id.slice(3));
+    if (!note) return;
+    if (!ivPop) {
+      ivPop = document.createElement("div");
+      ivPop.className = "popover iv-popover";
+      ivPop.setAttribute("role", "tooltip");
+      ivPop.id = "iv-popover";
+      document.body.appendChild(ivPop);
+    }
+    var link = note.querySelector("a");
+    ivPop.textContent = note.textContent.slice(link ? link.textContent.length + 2 : 0);
+    ivPop.hidden = false;
+    var r = el.getBoundingClientRect();
+    ivPop.style.top = (window.scrollY + r.bottom + 4) + "px";
+    ivPop.style.left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - ivPop.offsetWidth - 8)) + "px";
+    ivFor = el;
+  }
+  function ivTarget(t) { return t && t.closest ? t.closest(".intervention[id^='iv-']") : null; }
+  document.addEventListener("click", function (ev) {
+    var el = ivTarget(ev.target);
+    /* inside a name's link too: a click on the intervention explains it (the name's page is a
+       click beside it, or the popover's link) */
+    if (el) { ev.preventDefault(); ev.stopPropagation(); if (ivFor === el) hideIv(); else showIv(el); }
+    else if (ivPop && !ivPop.contains(ev.target)) hideIv();
+  }, true);
+  document.addEventListener("focusin", function (ev) { var el = ivTarget(ev.target); if (el) showIv(el); else hideIv(); });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" || ev.key === "Esc") hideIv();
+    var el = ivTarget(ev.target);
+    if (el && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); if (ivFor === el) hideIv(); else showIv(el); }
+  });
+
+  /* paragraph anchors: a ¶ link at the end of each paragraph of the text that has an id (made
+     here rather than in every page: thousands of paragraphs would weigh on the build and the
+     page); without the script the ids are there, as "Suggested citation" explains */
+  document.querySelectorAll(".text p.tei-p[id], .text p.tei-ab[id]").forEach(function (p) {
+    if (p.closest(".note-list, .marginal, .back-matter")) return;
+    var a = document.createElement("a");
+    a.className = "para-anchor";
+    a.href = "#" + encodeURIComponent(p.id);
+    a.setAttribute("aria-label", "Link to this paragraph (#" + p.id + ")");
+    a.setAttribute("data-pagefind-ignore", "");
+    p.appendChild(a);
+  });
+
+  /* a paragraph's ¶: its address (the permalink when configured) copied as well as opened */
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("a.para-anchor");
+    if (!a || !navigator.clipboard || !navigator.clipboard.writeText) return;
+    var cite = document.querySelector(".cite-url[data-permalink]");
+    var base = (cite && cite.getAttribute("data-permalink")) || location.href.split("#")[0];
+    navigator.clipboard.writeText(base + a.getAttribute("href")).then(function () {
+      a.classList.add("copied");
+      setTimeout(function () { a.classList.remove("copied"); }, 1500);
+    }, function () { /* not allowed: the address bar has it */ });
+  });
+
   /* suggested citation: the page's own address */
+  /* (the configured permalink when there is one: [html] base_url; else the address opened) */
   document.querySelectorAll(".cite-url").forEach(function (el) {
-    el.textContent = window.location.href.split("#")[0];
+    el.textContent = el.getAttribute("data-permalink") || window.location.href.split("#")[0];
+  });
+  /* the access date, in the edition's date style ("7 December 2026"), and the copy button */
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  var today = new Date();
+  document.querySelectorAll(".cite-accessed").forEach(function (el) {
+    el.textContent = today.getDate() + " " + MONTHS[today.getMonth()] + " " + today.getFullYear();
+  });
+  document.querySelectorAll(".cite-copy").forEach(function (button) {
+    var text = document.getElementById("cite-text");
+    var status = button.parentNode.querySelector(".cite-copied");
+    if (!text) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var plain = text.textContent.replace(/\s+/g, " ").trim();
+      function done(ok) { if (status) status.textContent = ok ? "Copied." : "Select the citation above to copy it."; }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(plain).then(function () { done(true); }, function () { done(false); });
+      } else {
+        var range = document.createRange();
+        range.selectNodeContents(text);
+        var sel = window.getSelection();
+        sel.removeAllRanges(); sel.addRange(range);
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        done(ok);
+      }
+    });
   });
 
   /* listing filters (data from assets/data.js). The filter and the page of filtered results are

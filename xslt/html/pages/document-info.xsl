@@ -243,14 +243,9 @@
           <xsl:with-param name="label" select="'Archival source'"/>
           <xsl:with-param name="value">
             <xsl:choose>
-              <xsl:when test="$ms/tei:altIdentifier[@type = 'citation']">
-                <xsl:value-of select="normalize-space(($ms/tei:altIdentifier[@type = 'citation'])[1])"/>
-              </xsl:when>
-              <xsl:when test="exists($ms)">
-                <xsl:for-each select="$ms">
-                  <xsl:value-of select="string-join((tei:country, tei:settlement, tei:institution, tei:repository,
-                    tei:collection, tei:idno)/normalize-space()[. != ''], ', ')"/>
-                </xsl:for-each>
+              <!-- the call number, as the citation gives it (toolkit/tei/citation.py) -->
+              <xsl:when test="normalize-space($doc/call-number)">
+                <xsl:value-of select="$doc/call-number"/>
               </xsl:when>
               <xsl:when test="$fd/tei:sourceDesc/tei:bibl[not(@type = ('digital-archive', 'listing'))] | $fd/tei:sourceDesc/tei:biblStruct | $fd/tei:sourceDesc/tei:biblFull | $fd/tei:sourceDesc/tei:p">
                 <xsl:sequence select="fp:bibl-parts(($fd/tei:sourceDesc/tei:bibl[not(@type = ('digital-archive', 'listing'))], $fd/tei:sourceDesc/tei:biblStruct, $fd/tei:sourceDesc/tei:biblFull, $fd/tei:sourceDesc/tei:p)[1])"/>
@@ -315,6 +310,23 @@
             <xsl:with-param name="nodes" select="fp:field-nodes(., $header)[1]"/>
           </xsl:call-template>
         </xsl:for-each>
+        <!-- the hands, each with its siglum (the context's <hand>s: toolkit/tei/notes.py) and
+             description; the notes and signatures written in a hand link here -->
+        <xsl:variable name="hand-notes" select="$tei//tei:handNote"/>
+        <xsl:if test="exists($doc/hand) and exists($hand-notes)">
+          <xsl:call-template name="fp:info-row">
+            <xsl:with-param name="label" select="'Hands'"/>
+            <xsl:with-param name="value">
+              <ul class="hand-list">
+                <xsl:for-each select="$doc/hand">
+                  <xsl:variable name="note" select="$hand-notes[xs:integer(current()/@n)]"/>
+                  <li id="hand-note-{@n}"><span class="hand-siglum"><xsl:value-of select="@siglum"/></span><xsl:text> </xsl:text>
+                    <xsl:value-of select="f:reading-text($note)"/></li>
+                </xsl:for-each>
+              </ul>
+            </xsl:with-param>
+          </xsl:call-template>
+        </xsl:if>
         <xsl:if test="$header/tei:profileDesc/tei:langUsage/tei:language">
           <xsl:call-template name="fp:info-row">
             <xsl:with-param name="label" select="'Languages'"/>

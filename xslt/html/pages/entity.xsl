@@ -26,13 +26,22 @@
         <xsl:choose>
           <xsl:when test="entity">
             <p class="result-count"><xsl:value-of select="count(entity)"/> entries</p>
+            <!-- by the model's sort key (persons by surname), under their headings ("Stalin,
+                 I. V."); the letters side by side (edition.css), with a line of letters first -->
+            <xsl:variable name="letters" select="distinct-values(entity/upper-case(substring((@sort, f:sort-key(@name))[1], 1, 1)))"/>
+            <xsl:if test="count($letters) gt 1">
+              <nav aria-label="Letters"><ul class="index-letters">
+                <xsl:for-each select="$letters"><li><a href="#letter-{position()}"><xsl:value-of select="."/></a></li></xsl:for-each>
+              </ul></nav>
+            </xsl:if>
+            <div class="index-groups">
             <xsl:for-each-group select="entity" group-by="upper-case(substring((@sort, f:sort-key(@name))[1], 1, 1))">
               <section class="index-group" aria-labelledby="letter-{position()}">
                 <h2 id="letter-{position()}"><xsl:value-of select="current-grouping-key()"/></h2>
                 <ul class="entity-list">
                   <xsl:for-each select="current-group()">
                     <li>
-                      <a href="{$root}{@page}"><xsl:value-of select="@name"/></a>
+                      <a href="{$root}{@page}"><xsl:value-of select="(@heading, @name)[1]"/></a>
                       <xsl:if test="variant"><span class="variants"> (<xsl:value-of select="string-join(variant, '; ')"/>)</span></xsl:if>
                       <span class="count"> — <xsl:value-of select="@documents"/> document<xsl:if test="@documents != '1'">s</xsl:if></span>
                     </li>
@@ -40,6 +49,7 @@
                 </ul>
               </section>
             </xsl:for-each-group>
+            </div>
           </xsl:when>
           <xsl:otherwise><p>None in this edition.</p></xsl:otherwise>
         </xsl:choose>

@@ -25,6 +25,10 @@
           <li><a href="{$root}documents.html"><xsl:value-of select="@documents"/> documents</a> in date order, <a href="{$root}chronology.html">as a chronology</a></li>
           <li><a href="{$root}persons.html"><xsl:value-of select="@persons"/> persons</a>, <a href="{$root}places.html"><xsl:value-of select="@places"/> places</a> (<a href="{$root}map.html">map</a>), <a href="{$root}orgs.html"><xsl:value-of select="@orgs"/> organisations</a></li>
           <li><a href="{$root}search.html">Search</a> the documents and the indices</li>
+          <!-- #14: the whole volume as a PDF ([html] pdf_url) -->
+          <xsl:if test="normalize-space($edition-context/edition/@pdf-url)">
+            <li><a href="{if (matches($edition-context/edition/@pdf-url, '^https?:')) then '' else $root}{$edition-context/edition/@pdf-url}edition.pdf" type="application/pdf">The whole edition as one PDF</a></li>
+          </xsl:if>
         </ul>
         <xsl:if test="$hdr/tei:encodingDesc/tei:projectDesc">
           <section aria-labelledby="about-heading">
