@@ -147,7 +147,7 @@ def pdf_facts(out: Path) -> Facts:
 
 
 def _pdf_hands(raw: str) -> set[str]:
-    """The labels of the hands the PDF's text uses: it prints sigla (toolkit/tei/notes.py,
+    """The sigla of the hands the PDF's text uses, each in its key: it prints sigla (toolkit/tei/notes.py,
     hand_sigla) in the margin ("C, top of page", ending a line of the text layer) and at signatures
     ("signed (B)"), and the key to them before the text ("B (Molotov): …", "C: …")."""
     key_text = flat(raw)
@@ -155,7 +155,7 @@ def _pdf_hands(raw: str) -> set[str]:
     key = {m.group(1): m.group(2) or m.group(1)
            for m in re.finditer(r"(?:^|\. |: )([A-Z]{1,2})(?: \(([^)]+)\))?: ", hands.group(1) if hands else "")}
     used = set(re.findall(r"(?:^|\s)([A-Z]{1,2})(?:, [a-z ]+)?$", raw, re.M)) | set(re.findall(r"signed \(([A-Z]{1,2})\)", key_text))
-    return {key.get(s, s) for s in used if s in key}
+    return {s for s in used if s in key}  # the sigla, as every output names hands (#14)
 
 
 def json_facts(out: Path) -> Facts:
