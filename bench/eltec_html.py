@@ -5,7 +5,8 @@ ELTeC-eng level 1, sorted by name), run alternately with this checkout's venv an
 `--old CHECKOUT`, with that checkout's venv. The figure is the CPU time of the command and all
 its processes (user + system, `RUSAGE_CHILDREN` around the subprocess); medians are compared,
 because this VM's speed drifts by minutes. `--same` also checks that the two checkouts write
-byte-identical output trees.
+byte-identical output trees (of the build state `.edition-build.json`, whose fingerprints
+include the stylesheets', only the list of pages).
 
 Run: .venv/bin/python bench/eltec_html.py [--old ../other-checkout] [--runs N] [--same]
 (byte-compile each checkout first: `.venv/bin/python -m compileall -q toolkit`).
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import json
 import resource
 import shutil
 import statistics
@@ -48,15 +50,23 @@ def build_cmd(checkout: Path, src: Path, out: Path) -> list[str]:
             "--out", str(out)]
 
 
+STATE = Path(".edition-build.json")  # the build's fingerprints: they include the stylesheets'
+
+
 def differing(a: Path, b: Path) -> list[str]:
-    """Relative paths that differ between two trees (missing on one side, or other bytes)."""
+    """Relative paths that differ between two trees (missing on one side, or other bytes); of
+    the build state, only which pages it lists (its fingerprints change with any stylesheet)."""
     out: list[str] = []
     names_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
     names_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
     out += [f"only in old: {p}" for p in sorted(names_a - names_b)]
     out += [f"only in new: {p}" for p in sorted(names_b - names_a)]
     out += [f"differs: {p}" for p in sorted(names_a & names_b)
-            if not filecmp.cmp(a / p, b / p, shallow=False)]
+            if p != STATE and not filecmp.cmp(a / p, b / p, shallow=False)]
+    if STATE in names_a & names_b:
+        pages = [json.loads((t / STATE).read_text(encoding="utf-8")).get("pages", {}).keys() for t in (a, b)]
+        if set(pages[0]) != set(pages[1]):
+            out.append(f"differs: {STATE} (the pages it lists)")
     return out
 
 
