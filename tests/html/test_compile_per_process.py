@@ -12,17 +12,21 @@ TEI = """<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="d{i}"><teiHeader><file
 <sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader>
 <text><body><p>Text of document {i}.</p></body></text></TEI>"""
 
-# the build in this process; each compile reported with the process it ran in
+# the build in this process; each process writes the stylesheets it compiles to a file of its
+# own (named by its pid) in the folder given, the main process its pid to "main"
 SPY = """
 import os, sys
+from pathlib import Path
 from toolkit import saxon
 from toolkit.cli import main
+log = Path(sys.argv[3])
 orig = saxon._compile_trusted
 def spy(path, file):
-    print(f"COMPILE {os.getpid()} {path.name}", file=sys.stderr, flush=True)
+    with open(log / str(os.getpid()), "a", encoding="utf-8") as f:
+        f.write(path.name + "\\n")
     return orig(path, file)
 saxon._compile_trusted = spy
-print(f"MAIN {os.getpid()}", file=sys.stderr, flush=True)
+(log / "main").write_text(str(os.getpid()), encoding="utf-8")
 main(["build", "html", sys.argv[1], "--no-search", "--out", sys.argv[2]])
 """
 
@@ -32,15 +36,14 @@ def test_main_process_compiles_only_site_xsl_when_workers_make_the_documents(tmp
     src.mkdir()
     for i in range(12):  # enough documents for the worker pool (PARALLEL_MIN_DOCS)
         (src / f"d{i}.xml").write_text(TEI.format(i=i), encoding="utf-8")
-    out = tmp_path / "out"
-    res = subprocess.run([sys.executable, "-c", SPY, str(src), str(out)], capture_output=True, text=True,
-                         timeout=300, cwd=Path(__file__).resolve().parents[2])
+    out, log = tmp_path / "out", tmp_path / "log"
+    log.mkdir()
+    res = subprocess.run([sys.executable, "-c", SPY, str(src), str(out), str(log)], capture_output=True,
+                         text=True, timeout=300, cwd=Path(__file__).resolve().parents[2])
     assert res.returncode == 0, res.stderr
-    lines = res.stderr.splitlines()
-    main_pid = next(line.split()[1] for line in lines if line.startswith("MAIN "))
-    compiles = [line.split()[1:] for line in lines if line.startswith("COMPILE ")]
-    in_main = sorted(name for pid, name in compiles if pid == main_pid)
-    in_workers = [name for pid, name in compiles if pid != main_pid]
+    main_pid = (log / "main").read_text(encoding="utf-8")
+    by_pid = {f.name: f.read_text(encoding="utf-8").split() for f in log.iterdir() if f.name != "main"}
+    in_workers = [name for pid, names in by_pid.items() if pid != main_pid for name in names]
     assert "document.xsl" in in_workers  # the pool made the document pages
-    assert in_main == ["site.xsl"]
+    assert sorted(by_pid.get(main_pid, [])) == ["site.xsl"]
     assert len(list((out / "doc").glob("*.html"))) == 12
