@@ -243,7 +243,9 @@ class SitePages:
             self.progress.step("site pages")
             return 0
         site = context.site_input(todo, self.facets if any(el.get("kind") == "listing" for el in todo) else None)
-        exe = compile_or_fail(SITE_XSL)
+        # site.xsl alone: were document.xsl needed in this process, it would have been compiled
+        # first (with site.xsl); when it was not, the workers made the pages (0.1 s of CPU saved)
+        exe = compile_or_fail(SITE_XSL, family=False)
         params = {"edition-context": saxon.to_xdm(etree.tostring(ctx.getroot(), encoding="unicode"), ctx_uri)}
         if edition_src is not None and edition_src.ok:
             params["edition-file"] = saxon.to_xdm(edition_src.tree, canon(edition_src.path).as_uri())
