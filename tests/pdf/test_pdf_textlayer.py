@@ -48,6 +48,8 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     docs = {
         "notes": tei("notes", "en", 1, "<p>Signed on 15 June 1937<note>A first note.</note> in "
                      "Hetian<note>A second note.</note> by both parties.</p>"
+                     "<p>They upaj<choice><sic>ä</sic><corr>ā</corr></choice>yante the "
+                     "treaty<note>A third note.</note><lb/>Kashgar.</p>"
                      + "".join(f"<p>{FILLER * 6}</p>" for _ in range(3))),
         "deva": tei("deva", "sa", 2, f"<p>{DEVANAGARI}</p>"),
         "syrc": tei("syrc", "syc", 3, f"<p>{SYRIAC}</p>"),
@@ -88,6 +90,14 @@ def test_note_numbers_stay_apart_from_the_word_before_them(pdfs):
     # pypdf, which reads no layout, gets the narrow no-break space itself
     pages = "".join(p.extract_text() or "" for p in PdfReader(str(pdfs["notes"])).pages)
     assert "1937\u202f1" in pages and "Hetian\u202f2" in pages
+
+
+def test_a_note_inside_a_word_leaves_the_word_whole(pdfs):
+    # the number of a note on a letter stays where it is printed, with no space in the word;
+    # one before a line break (<lb/>) is kept apart like the others
+    text = pdftotext(pdfs["notes"])
+    assert "upajā3yante" in text
+    assert "treaty 4\n" in text
 
 
 def test_hard_hyphens_copy_as_hyphens(pdfs):

@@ -261,8 +261,25 @@
   <xsl:template match="tei:note">
     <xsl:call-template name="ty:call">
       <xsl:with-param name="fn" select="if (ancestor::tei:note) then 'ed-inline-note' else 'ed-note'"/>
+      <xsl:with-param name="args" select="if (not(ancestor::tei:note) and ty:joined(.)) then 'joined: true' else ''"/>
     </xsl:call-template>
   </xsl:template>
+
+  <!-- Whether the footnote number of e (a note, or the note of a choice or app) stands inside a
+       word: the text printed next starts with a letter or mark, and no line break comes between
+       ("upaj<choice>…</choice>yante"). edition.typ puts a narrow space before the other numbers,
+       so that they copy apart from their word. -->
+  <xsl:function name="ty:joined" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="next" select="($e/following::text()[not(ancestor::tei:note except $e/ancestor::tei:note)])[1]"/>
+    <xsl:sequence select="exists($next) and matches($next, '^[\p{L}\p{M}]')
+      and empty($e/following::*[self::tei:lb[not(@break = ('no', 'false'))] or self::tei:cb[not(@break = ('no', 'false'))]
+                               or self::tei:space or self::tei:gap][. &lt;&lt; $next])"/>
+  </xsl:function>
+  <xsl:function name="ty:joined-arg" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="if (ty:joined($e)) then ', joined: true' else ''"/>
+  </xsl:function>
 
   <!-- Inside a margin note: the same rules, except that names print without index markers
        (the anchor carries them) and notes stay inline. -->
@@ -319,7 +336,7 @@
     <xsl:variable name="reading" select="f:choice-reading(.)"/>
     <xsl:variable name="others" select="* except $reading"/>
     <xsl:variable name="kind" select="if (tei:sic) then 'sic' else if (tei:abbr) then 'abbr' else 'orig'"/>
-    <xsl:value-of select="concat('#ed-choice(kind: ', ty:lit($kind), ', [')"/>
+    <xsl:value-of select="concat('#ed-choice(kind: ', ty:lit($kind), ty:joined-arg(.), ', [')"/>
     <xsl:apply-templates select="$reading/node()"/>
     <xsl:text>], [</xsl:text>
     <xsl:for-each select="$others">
@@ -333,7 +350,7 @@
        is a footnote at its anchor and nothing where it stands. -->
   <xsl:template match="tei:app">
     <xsl:variable name="lem" select="f:app-reading(.)"/>
-    <xsl:value-of select="concat('#ed-app(lemma: ', ty:lit(if (exists($lem)) then f:reading-text($lem) else ''), ', [')"/>
+    <xsl:value-of select="concat('#ed-app(lemma: ', ty:lit(if (exists($lem)) then f:reading-text($lem) else ''), ty:joined-arg(.), ', [')"/>
     <xsl:apply-templates select="$lem/node() except $lem//tei:witDetail"/>
     <xsl:text>], [</xsl:text>
     <xsl:call-template name="ty:app-readings"/>
@@ -366,17 +383,18 @@
        footnotes -->
   <xsl:template match="tei:*[@xml:id or self::tei:anchor[@n]][exists(f:attached-here(.))]" priority="50">
     <xsl:next-match/>
+    <xsl:variable name="joined" select="ty:joined-arg(.)"/>
     <xsl:for-each select="f:attached-here(.)">
       <xsl:choose>
         <xsl:when test="self::tei:app">
           <xsl:variable name="lem" select="f:app-lemma(.)"/>
-          <xsl:value-of select="concat('#ed-app-note(lemma: ', ty:lit(if (exists($lem)) then f:reading-text($lem) else f:spanned-text(.)), ')[')"/>
+          <xsl:value-of select="concat('#ed-app-note(lemma: ', ty:lit(if (exists($lem)) then f:reading-text($lem) else f:spanned-text(.)), $joined, ')[')"/>
           <xsl:call-template name="ty:app-readings"/>
           <xsl:apply-templates select="tei:note" mode="ty:margin"/>
           <xsl:text>]</xsl:text>
         </xsl:when>
         <xsl:otherwise>
-          <xsl:text>#ed-note[</xsl:text>
+          <xsl:value-of select="concat('#ed-note(', substring-after($joined, ', '), ')[')"/>
           <xsl:apply-templates/>
           <xsl:text>]</xsl:text>
         </xsl:otherwise>
