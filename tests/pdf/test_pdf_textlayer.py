@@ -50,6 +50,8 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
                      "Hetian<note>A second note.</note> by both parties.</p>"
                      "<p>They upaj<choice><sic>ä</sic><corr>ā</corr></choice>yante the "
                      "treaty<note>A third note.</note><lb/>Kashgar.</p>"
+                     '<p>Then taddharma<pb n="5r"/>taddharmas and gamāga<pb n="5v" break="no"/>'
+                     "mapathātītaṃ.</p>"
                      + "".join(f"<p>{FILLER * 6}</p>" for _ in range(3))),
         "deva": tei("deva", "sa", 2, f"<p>{DEVANAGARI}</p>"),
         "syrc": tei("syrc", "syc", 3, f"<p>{SYRIAC}</p>"),
@@ -141,3 +143,12 @@ def test_syriac_points_copy_with_their_letters(pdfs):
 
 def test_arabic_lam_alef_copies_in_logical_order(pdfs):
     assert body_words(pdfs["arab"]) == ARABIC.split()
+
+
+# -- breaks that print nothing ------------------------------------------------------------------
+
+def test_a_page_break_ends_a_word_unless_it_joins(pdfs):
+    # as on the HTML page (where its marker stands): <pb/> without break="no" ends the word
+    text = pdftotext(pdfs["notes"])
+    assert "taddharma taddharmas" in text
+    assert "gamāgamapathātītaṃ" in text

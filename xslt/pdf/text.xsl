@@ -450,10 +450,25 @@
   <xsl:template match="tei:lb">
     <xsl:if test="not(@break = 'no') and preceding-sibling::node()[normalize-space() or self::*]">#ed-lb()</xsl:if>
   </xsl:template>
+  <!-- A page or column break prints nothing, but ends a word unless it joins (break="no", a
+       spaceless script: f:joining-break), as on the HTML page, where its marker stands:
+       "taddharma<pb/>taddharmas" is two words, not "taddharmataddharmas". -->
   <xsl:template match="tei:pb">
-    <xsl:value-of select="concat('#ed-pb(n: ', ty:lit(@n), ')')"/>
+    <xsl:value-of select="concat(ty:break-space(.), '#ed-pb(n: ', ty:lit(@n), ')')"/>
   </xsl:template>
-  <xsl:template match="tei:cb | tei:milestone | tei:handShift | tei:anchor | tei:index | tei:fw[@type = ('catch', 'sig')]"/>
+  <xsl:template match="tei:cb">
+    <xsl:value-of select="ty:break-space(.)"/>
+  </xsl:template>
+  <xsl:function name="ty:break-space" as="xs:string">
+    <xsl:param name="b" as="element()"/>
+    <xsl:variable name="before" select="($b/preceding::text()[not(ancestor::tei:note except $b/ancestor::tei:note)])[last()]"/>
+    <xsl:variable name="after" select="($b/following::text()[not(ancestor::tei:note except $b/ancestor::tei:note)])[1]"/>
+    <xsl:variable name="par" select="$b/ancestor::*[local-name() = $ty:par-names][1]"/>
+    <xsl:sequence select="if (ty:inline($b) and matches(string($before), '\S$') and matches(string($after), '^\S')
+                              and $before/ancestor::* intersect $par and $after/ancestor::* intersect $par
+                              and not(f:joining-break($b))) then ' ' else ''"/>
+  </xsl:function>
+  <xsl:template match="tei:milestone | tei:handShift | tei:anchor | tei:index | tei:fw[@type = ('catch', 'sig')]"/>
   <xsl:template match="tei:ref[f:safe-url(@target) and matches(@target, '^(https?|mailto):')]">
     <xsl:value-of select="concat('#ed-link(', ty:lit(f:safe-url(@target)), ')[')"/>
     <xsl:apply-templates/>
