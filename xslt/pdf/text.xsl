@@ -261,24 +261,30 @@
   <xsl:template match="tei:note">
     <xsl:call-template name="ty:call">
       <xsl:with-param name="fn" select="if (ancestor::tei:note) then 'ed-inline-note' else 'ed-note'"/>
-      <xsl:with-param name="args" select="if (not(ancestor::tei:note) and ty:joined(.)) then 'joined: true' else ''"/>
+      <xsl:with-param name="args" select="if (not(ancestor::tei:note) and ty:joined(., ())) then 'joined: true' else ''"/>
     </xsl:call-template>
   </xsl:template>
 
-  <!-- Whether the footnote number of e (a note, or the note of a choice or app) stands inside a
-       word: the text printed next starts with a letter or mark, and no line break comes between
+  <!-- Whether the footnote number after e (a note, a choice or app after its reading, an
+       element notes are attached to) stands inside a word: a letter or mark is printed before it
+       (the last of `printed`, else the text before e) and after it, with no line break between
        ("upaj<choice>…</choice>yante"). edition.typ puts a narrow space before the other numbers,
-       so that they copy apart from their word. -->
+       so that they copy apart from their word (Typst drops a space before a footnote: "ca
+       <note/>vaidikāḥ" would print and copy as "ca¹vaidikāḥ"). -->
   <xsl:function name="ty:joined" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
-    <xsl:variable name="next" select="($e/following::text()[not(ancestor::tei:note except $e/ancestor::tei:note)])[1]"/>
-    <xsl:sequence select="exists($next) and matches($next, '^[\p{L}\p{M}]')
+    <xsl:param name="printed" as="text()*"/>
+    <xsl:variable name="outside" select="$e/ancestor::tei:note"/>
+    <xsl:variable name="before" select="($printed, ($e/preceding::text()[not(ancestor::tei:note except $outside)])[last()])[1]"/>
+    <xsl:variable name="next" select="($e/following::text()[not(ancestor::tei:note except $outside)])[1]"/>
+    <xsl:sequence select="matches(string($before), '[\p{L}\p{M}]$') and matches(string($next), '^[\p{L}\p{M}]')
       and empty($e/following::*[self::tei:lb[not(@break = ('no', 'false'))] or self::tei:cb[not(@break = ('no', 'false'))]
                                or self::tei:space or self::tei:gap][. &lt;&lt; $next])"/>
   </xsl:function>
   <xsl:function name="ty:joined-arg" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="if (ty:joined($e)) then ', joined: true' else ''"/>
+    <xsl:param name="printed" as="text()*"/>
+    <xsl:sequence select="if (ty:joined($e, $printed[last()])) then ', joined: true' else ''"/>
   </xsl:function>
 
   <!-- Inside a margin note: the same rules, except that names print without index markers
@@ -336,7 +342,7 @@
     <xsl:variable name="reading" select="f:choice-reading(.)"/>
     <xsl:variable name="others" select="* except $reading"/>
     <xsl:variable name="kind" select="if (tei:sic) then 'sic' else if (tei:abbr) then 'abbr' else 'orig'"/>
-    <xsl:value-of select="concat('#ed-choice(kind: ', ty:lit($kind), ty:joined-arg(.), ', [')"/>
+    <xsl:value-of select="concat('#ed-choice(kind: ', ty:lit($kind), ty:joined-arg(., $reading/descendant-or-self::text()[not(ancestor::tei:note)]), ', [')"/>
     <xsl:apply-templates select="$reading/node()"/>
     <xsl:text>], [</xsl:text>
     <xsl:for-each select="$others">
@@ -350,7 +356,7 @@
        is a footnote at its anchor and nothing where it stands. -->
   <xsl:template match="tei:app">
     <xsl:variable name="lem" select="f:app-reading(.)"/>
-    <xsl:value-of select="concat('#ed-app(lemma: ', ty:lit(if (exists($lem)) then f:reading-text($lem) else ''), ty:joined-arg(.), ', [')"/>
+    <xsl:value-of select="concat('#ed-app(lemma: ', ty:lit(if (exists($lem)) then f:reading-text($lem) else ''), ty:joined-arg(., $lem/descendant-or-self::text()[not(ancestor::tei:note)]), ', [')"/>
     <xsl:apply-templates select="$lem/node() except $lem//tei:witDetail"/>
     <xsl:text>], [</xsl:text>
     <xsl:call-template name="ty:app-readings"/>
@@ -383,7 +389,7 @@
        footnotes -->
   <xsl:template match="tei:*[@xml:id or self::tei:anchor[@n]][exists(f:attached-here(.))]" priority="50">
     <xsl:next-match/>
-    <xsl:variable name="joined" select="ty:joined-arg(.)"/>
+    <xsl:variable name="joined" select="ty:joined-arg(., descendant::text()[not(ancestor::tei:note)])"/>
     <xsl:for-each select="f:attached-here(.)">
       <xsl:choose>
         <xsl:when test="self::tei:app">
