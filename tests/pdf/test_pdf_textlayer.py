@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,9 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
                      "treaty<note>A third note.</note><lb/>Kashgar.</p>"
                      '<p>Then taddharma<pb n="5r"/>taddharmas and gamāga<pb n="5v" break="no"/>'
                      "mapathātītaṃ.</p>"
+                     "<p>Na tasya<lb/>tatra.</p>"
+                     '<p><expan><abbr><hi rend="supraline">Ἰ</hi></abbr><ex>ησοῦ</ex>'
+                     '<abbr><hi rend="supraline">ς</hi></abbr></expan> Χριστός.</p>'
                      + "".join(f"<p>{FILLER * 6}</p>" for _ in range(3))),
         "deva": tei("deva", "sa", 2, f"<p>{DEVANAGARI}</p>"),
         "syrc": tei("syrc", "syc", 3, f"<p>{SYRIAC}</p>"),
@@ -152,3 +156,38 @@ def test_a_page_break_ends_a_word_unless_it_joins(pdfs):
     text = pdftotext(pdfs["notes"])
     assert "taddharma taddharmas" in text
     assert "gamāgamapathātītaṃ" in text
+
+
+def test_a_supraline_is_a_stroke_not_a_superscript(pdfs):
+    # rend="supraline" (EpiDoc: a stroke over an abbreviation) was set as a superscript, and the
+    # raised letter came apart from its word ("Ἰ" on a line of its own)
+    assert "Ἰησοῦς Χριστός." in pdftotext(pdfs["notes"])
+
+
+# -- the text the tags encode (bench/_pdf_structure.py) ------------------------------------------
+
+def structure(pdf: Path) -> str:
+    sys.path.insert(0, str(REPO / "bench"))
+    from _pdf_structure import structure_text
+    return structure_text(pdf)
+
+
+def test_the_tagged_text_has_every_word_whole_and_notes_after_their_paragraph(pdfs):
+    text = structure(pdfs["notes"])
+    lines = text.splitlines()
+    signed = next(i for i, ln in enumerate(lines) if ln.startswith("Signed on"))
+    assert lines[signed] == "Signed on 15 June 1937\u202f1 in Hetian\u202f2 by both parties."
+    assert lines[signed + 1:signed + 3] == ["1A first note.", "2A second note."]
+    # a hyphen Typst added is U+00AD (a reader drops it), a hard one is "-"
+    assert "All-Union" in text and "All\xadUnion" not in text
+    assert "\xad" in text
+
+
+def test_a_forced_line_break_ends_a_word_in_the_tagged_text(pdfs):
+    # a line break draws no glyph: without the invisible no-break space before it, a reading
+    # of the tags (a screen reader, reflow) joined the words around it ("tasyatatra")
+    assert "Na tasya\xa0tatra." in structure(pdfs["notes"])
+
+
+def test_the_tagged_text_of_devanagari_is_what_the_source_says(pdfs):
+    assert DEVANAGARI in structure(pdfs["deva"])
