@@ -163,7 +163,7 @@ def test_documents_in_date_order_each_on_a_new_page(volume):
         i = page_of(volume, flat(title)[:40], 3)
         starts.append(i)
         # a document's first page has no running head: it starts with the date
-        first_line = volume[i].strip().splitlines()[0]
+        first_line = volume[i].strip().splitlines()[0].strip()
         assert re.match(r"^(\d{1,2} )?[A-Z][a-z]+ \d{4}$", first_line), first_line
     assert starts == sorted(starts) and len(set(starts)) == len(starts)
     # the contents give those pages
