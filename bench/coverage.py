@@ -46,7 +46,7 @@ tags encode (glyphs' ToUnicode or /ActualText, marked content in structure order
 runs put back in logical order), where a word is what Typst set, no space guessed, but where
 blocks Typst does not tag as paragraphs run together; both counts a token when either of the two
 shows it (a multiset union): a word is lost only when no reading of the PDF has it whole.
-structure and both take about twice as long as pdftotext.
+structure and both read every content stream with pypdf: two to three times as long.
 
 Targets (issue #12): no document lost; body ≥ 0.995 in HTML and PDF; msDesc ≥ 0.95; all RTL
 characters in an RTL context; no placeholder boxes. A row's last column lists what misses.
