@@ -275,11 +275,13 @@
     <xsl:param name="e" as="element()"/>
     <xsl:param name="printed" as="text()*"/>
     <xsl:variable name="outside" select="$e/ancestor::tei:note"/>
-    <xsl:variable name="before" select="($printed, ($e/preceding::text()[not(ancestor::tei:note except $outside)])[last()])[1]"/>
-    <xsl:variable name="next" select="($e/following::text()[not(ancestor::tei:note except $outside)])[1]"/>
-    <xsl:sequence select="matches(string($before), '[\p{L}\p{M}]$') and matches(string($next), '^[\p{L}\p{M}]')
-      and empty($e/following::*[self::tei:lb[not(@break = ('no', 'false'))] or self::tei:cb[not(@break = ('no', 'false'))]
-                               or self::tei:space or self::tei:gap][. &lt;&lt; $next])"/>
+    <!-- the nearest text (or break) on either side: [1] on the axis stops the walk there -->
+    <xsl:variable name="before" select="($printed, $e/preceding::text()[not(ancestor::tei:note except $outside)][1])[1]"/>
+    <xsl:variable name="next" select="$e/following::node()[self::text() or self::tei:space or self::tei:gap
+      or self::tei:lb[not(@break = ('no', 'false'))] or self::tei:cb[not(@break = ('no', 'false'))]]
+      [not(ancestor::tei:note except $outside)][1]"/>
+    <xsl:sequence select="$next instance of text() and matches(string($before), '[\p{L}\p{M}]$')
+                          and matches(string($next), '^[\p{L}\p{M}]')"/>
   </xsl:function>
   <xsl:function name="ty:joined-arg" as="xs:string">
     <xsl:param name="e" as="element()"/>
@@ -457,7 +459,8 @@
     <xsl:if test="not(@break = 'no') and preceding-sibling::node()[normalize-space() or self::*]">#ed-lb()</xsl:if>
   </xsl:template>
   <!-- A page or column break prints nothing, but ends a word unless it joins (break="no", a
-       spaceless script: f:joining-break), as on the HTML page, where its marker stands:
+       spaceless script: the rule of f:joining-break, on the nearest texts only), as on the HTML
+       page, where its marker stands:
        "taddharma<pb/>taddharmas" is two words, not "taddharmataddharmas". -->
   <xsl:template match="tei:pb">
     <xsl:value-of select="concat(ty:break-space(.), '#ed-pb(n: ', ty:lit(@n), ')')"/>
@@ -467,12 +470,14 @@
   </xsl:template>
   <xsl:function name="ty:break-space" as="xs:string">
     <xsl:param name="b" as="element()"/>
-    <xsl:variable name="before" select="($b/preceding::text()[not(ancestor::tei:note except $b/ancestor::tei:note)])[last()]"/>
-    <xsl:variable name="after" select="($b/following::text()[not(ancestor::tei:note except $b/ancestor::tei:note)])[1]"/>
+    <xsl:variable name="before" select="$b/preceding::text()[not(ancestor::tei:note except $b/ancestor::tei:note)][1]"/>
+    <xsl:variable name="after" select="$b/following::text()[not(ancestor::tei:note except $b/ancestor::tei:note)][1]"/>
     <xsl:variable name="par" select="$b/ancestor::*[local-name() = $ty:par-names][1]"/>
     <xsl:sequence select="if (ty:inline($b) and matches(string($before), '\S$') and matches(string($after), '^\S')
                               and $before/ancestor::* intersect $par and $after/ancestor::* intersect $par
-                              and not(f:joining-break($b))) then ' ' else ''"/>
+                              and not($b/@break = ('no', 'false'))
+                              and not(matches(string($before), $f:spaceless-char || '$')
+                                      and matches(string($after), '^' || $f:spaceless-char))) then ' ' else ''"/>
   </xsl:function>
   <xsl:template match="tei:milestone | tei:handShift | tei:anchor | tei:index | tei:fw[@type = ('catch', 'sig')]"/>
   <xsl:template match="tei:ref[f:safe-url(@target) and matches(@target, '^(https?|mailto):')]">
