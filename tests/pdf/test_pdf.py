@@ -167,7 +167,7 @@ def test_documents_in_date_order_each_on_a_new_page(volume):
         starts.append(i)
         if not root.xpath("t:text/t:body/t:gap[@reason = 'not-transcribed']", namespaces=NS):
             # a document's first page has no running head: it starts with the date
-            first_line = volume[i].strip().splitlines()[0]
+            first_line = volume[i].strip().splitlines()[0].strip()
             assert re.match(r"^(\d{1,2} )?[A-Z][a-z]+ \d{4}$", first_line), first_line
     assert starts == sorted(starts)
     # the contents give those pages
