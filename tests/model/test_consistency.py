@@ -154,7 +154,7 @@ def _pdf_hands(raw: str) -> set[str]:
     hands = re.search(r"hands\. (.*)", key_text, re.I)
     key = {m.group(1): m.group(2) or m.group(1)
            for m in re.finditer(r"(?:^|\. |: )([A-Z]{1,2})(?: \(([^)]+)\))?: ", hands.group(1) if hands else "")}
-    used = set(re.findall(r"(?:^|\s)([A-Z]{1,2})(?:, [a-z ]+)?$", raw, re.M)) | set(re.findall(r"signed \(([A-Z]{1,2})\)", key_text))
+    used = set(re.findall(r"(?:^|\s)([A-Z]{1,2})(?:, [a-z ]+)?[ \t]*$", raw, re.M)) | set(re.findall(r"signed \(([A-Z]{1,2})\)", key_text))
     return {s for s in used if s in key}  # the sigla, as every output names hands (#14)
 
 

@@ -83,9 +83,13 @@ def words(text: str) -> list[str]:
 
 
 def body_words(pdf: Path) -> list[str]:
-    """The words of the line after the document's title (a one-line body), in logical order."""
+    """The words of the first line after the document's title and its citation block ("From: …",
+    "Cite as: …", per-document PDFs: #15 item 12), a one-line body, in logical order."""
     lines = pdftotext(pdf).splitlines()
-    return words(lines[next(i for i, ln in enumerate(lines) if ln.startswith("Document ")) + 1])
+    i = next(i for i, ln in enumerate(lines) if ln.startswith("Document ")) + 1
+    while not lines[i].strip() or lines[i].startswith(("From: ", "Cite as: ")):
+        i += 1
+    return words(lines[i])
 
 
 # -- #15 item 1: note numbers, hyphens --------------------------------------------------------
