@@ -425,6 +425,9 @@
     var status = document.getElementById("search-status");
     var results = document.getElementById("search-results");
     var searchForm = input.form;
+    var options = document.getElementById("search-options");
+    var sortSelect = document.getElementById("search-sort");
+    var filterBox = document.getElementById("search-filters");
     var pf = null;
     var noIndex = searchForm.hasAttribute("data-bundles") && !searchForm.getAttribute("data-bundles").trim();
     var load = function () {
@@ -437,7 +440,7 @@
         var rootUrl = new URL(body.getAttribute("data-root") || "./", location.href);
         var bundles = (searchForm.getAttribute("data-bundles") || "pagefind").split(/\s+/).filter(Boolean);
         pf = import(new URL(bundles[0] + "/pagefind.js", rootUrl).href).then(function (m) {
-          return Promise.resolve(m.options({ baseUrl: rootUrl.pathname })).then(function () {
+          return Promise.resolve(m.options({ baseUrl: rootUrl.pathname, excerptLength: 24 })).then(function () {
             return Promise.all(bundles.slice(1).map(function (b) {
               return m.mergeIndex(new URL(b + "/", rootUrl).href, { baseUrl: rootUrl.pathname });
             }));
@@ -446,6 +449,112 @@
       }
       return pf;
     };
+    /* #14: the filters Pagefind recorded (data-pagefind-filter), one select each, in this order */
+    var FILTERS = [["type", "Type"], ["year", "Year"], ["text", "Text"], ["person", "Person"],
+                   ["place", "Place"], ["org", "Organisation"], ["language", "Language"]];
+    var filterSelects = {};
+    var buildFilters = function (pagefind) {
+      if (!filterBox || filterBox.getAttribute("data-built")) return Promise.resolve();
+      return pagefind.filters().then(function (all) {
+        filterBox.setAttribute("data-built", "true");
+        var params = new URL(location.href).searchParams;
+        FILTERS.forEach(function (f) {
+          var values = Object.keys(all[f[0]] || {}).sort(function (a, b) { return a.localeCompare(b); });
+          if (values.length < 2) return;
+          var p = document.createElement("p"); p.className = "facet";
+          var label = document.createElement("label"); label.htmlFor = "search-filter-" + f[0]; label.textContent = f[1];
+          var sel = document.createElement("select"); sel.id = "search-filter-" + f[0]; sel.name = f[0];
+          var any = document.createElement("option"); any.value = ""; any.textContent = "Any";
+          sel.appendChild(any);
+          values.forEach(function (v) {
+            var o = document.createElement("option"); o.value = v; o.textContent = v + " (" + all[f[0]][v] + ")";
+            sel.appendChild(o);
+          });
+          if (params.get(f[0]) && values.indexOf(params.get(f[0])) >= 0) sel.value = params.get(f[0]);
+          sel.addEventListener("change", function () { remember(); run(); });
+          p.appendChild(label); p.appendChild(sel); filterBox.appendChild(p);
+          filterSelects[f[0]] = sel;
+        });
+        if (options) options.hidden = false;
+      });
+    };
+    var remember = function () {
+      var u = new URL(location.href);
+      u.searchParams.set("q", input.value);
+      Object.keys(filterSelects).forEach(function (k) {
+        if (filterSelects[k].value) u.searchParams.set(k, filterSelects[k].value); else u.searchParams.delete(k);
+      });
+      if (sortSelect && sortSelect.value) u.searchParams.set("sort", sortSelect.value); else u.searchParams.delete("sort");
+      history.replaceState(null, "", u);
+    };
+    var searchOptions = function () {
+      var o = { filters: {} };
+      Object.keys(filterSelects).forEach(function (k) { if (filterSelects[k].value) o.filters[k] = filterSelects[k].value; });
+      if (sortSelect && sortSelect.value) o.sort = { date: sortSelect.value };
+      return o;
+    };
+    /* an excerpt with Pagefind's <mark>s as elements, everything else as text */
+    var ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&#x27;": "'" };
+    var decode = function (t) { return t.replace(/&(amp|lt|gt|quot|#39|#x27);/g, function (e) { return ENTITIES[e]; }); };
+    var excerptInto = function (el, html) {
+      (html || "").split(/(<mark>[\s\S]*?<\/mark>)/).forEach(function (part) {
+        var m = /^<mark>([\s\S]*)<\/mark>$/.exec(part);
+        var text = decode((m ? m[1] : part).replace(/<[^>]*>/g, ""));
+        if (!text) return;
+        if (m) { var mk = document.createElement("mark"); mk.textContent = text; el.appendChild(mk); }
+        else el.appendChild(document.createTextNode(text));
+      });
+    };
+    /* the paragraph (or heading) where the first match stands: the last anchor before it */
+    var passageUrl = function (d) {
+      var at = (d.locations || [])[0];
+      if (at === undefined) return d.url;
+      var best = null;
+      (d.anchors || []).forEach(function (a) {
+        if (a.location <= at && (a.text === "" || /^h[1-6]$/.test(a.element)) && a.id !== "title") best = a;
+      });
+      return best ? d.url.split("#")[0] + "#" + encodeURIComponent(best.id) : d.url;
+    };
+    /* Pagefind also returns near matches of each word, and ranks a page that has the words
+       apart (or only similar words) above the one that has the phrase: for a query of several
+       words, the pages with the exact phrase come first, in Pagefind's order, then the others */
+    var dataOf = function (r) { if (!r.cached) r.cached = r.data(); return r.cached; };
+    var norm = function (t) { return (t || "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim(); };
+    var rankedSearch = function (pagefind, q) {
+      var opts = searchOptions();
+      var words = q.split(/\s+/).filter(Boolean);
+      var phrase = words.length > 1 && !/"/.test(q);
+      return Promise.all([phrase ? pagefind.search("\"" + q + "\"", opts) : null, pagefind.search(q, opts)]).then(function (rs) {
+        var seen = {}, exact = rs[0] ? rs[0].results : [];
+        exact.forEach(function (r) { seen[r.id] = true; });
+        var all = exact.concat(rs[1].results.filter(function (r) { return !seen[r.id]; }));
+        if (opts.sort) {
+          /* the shards' results are each in date order: one order for all of them */
+          var some = all.slice(0, SORT_LIMIT);
+          return Promise.all(some.map(dataOf)).then(function (ds) {
+            var keyed = some.map(function (r, i) { return { r: r, k: (ds[i].meta && ds[i].meta.when) || "" }; });
+            keyed.sort(function (a, b) {
+              if (!a.k !== !b.k) return a.k ? -1 : 1;  /* undated last */
+              return opts.sort.date === "desc" ? b.k.localeCompare(a.k) : a.k.localeCompare(b.k);
+            });
+            return keyed.map(function (x) { return x.r; }).concat(all.slice(SORT_LIMIT));
+          });
+        }
+        /* a page whose title is the query (an entity's name, a document's title), then pages
+           whose title holds it, come before the others (among the first TITLE_LOOK results) */
+        var head = all.slice(0, TITLE_LOOK), nq = norm(q);
+        return Promise.all(head.map(dataOf)).then(function (ds) {
+          var rank = function (i) {
+            var t = norm(ds[i].meta && ds[i].meta.title);
+            return t === nq ? 0 : (" " + t + " ").indexOf(" " + nq + " ") >= 0 ? 1 : 2;
+          };
+          var order = head.map(function (r, i) { return { r: r, g: rank(i), i: i }; });
+          order.sort(function (a, b) { return a.g - b.g || a.i - b.i; });
+          return order.map(function (x) { return x.r; }).concat(all.slice(TITLE_LOOK));
+        });
+      });
+    };
+    var SORT_LIMIT = 1000, TITLE_LOOK = 30;
     /* results come PAGE at a time: a count of all of them, then "Show more results" */
     var PAGE = 20, more = null, runId = 0;
     var removeMore = function () { if (more) { more.remove(); more = null; } };
@@ -457,9 +566,9 @@
       if (!q) { status.textContent = ""; return; }
       status.textContent = "Searching…";
       load().then(function (pagefind) {
-        return pagefind.search(q).then(function (res) {
+        return buildFilters(pagefind).then(function () { return rankedSearch(pagefind, q); }).then(function (all) {
           if (id !== runId) return;
-          var all = res.results, shown = 0;
+          var shown = 0;
           var n = all.length;
           var summary = function () {
             return n + " result" + (n === 1 ? "" : "s") + " for “" + q + "”" +
@@ -467,17 +576,24 @@
           };
           var showNext = function (focusFirst) {
             var batch = all.slice(shown, shown + PAGE);
-            return Promise.all(batch.map(function (r) { return r.data(); })).then(function (data) {
+            return Promise.all(batch.map(dataOf)).then(function (data) {
               if (id !== runId) return;
               var first = null;
               data.forEach(function (d, i) {
                 var li = document.createElement("li");
                 var a = document.createElement("a");
-                a.href = d.url; a.textContent = (d.meta && d.meta.title) || d.url;
+                a.href = passageUrl(d); a.textContent = (d.meta && d.meta.title) || d.url;
                 var h = document.createElement("p"); h.className = "result-title"; h.appendChild(a);
                 li.appendChild(h);
+                var kind = (d.filters && d.filters.type && d.filters.type[0]) || "";
+                var date = (d.meta && d.meta.date) || "";
+                if (kind || date) {
+                  var meta = document.createElement("p"); meta.className = "result-meta";
+                  meta.textContent = [kind, date].filter(Boolean).join(" · ");
+                  li.appendChild(meta);
+                }
                 var ex = document.createElement("p"); ex.className = "result-excerpt";
-                ex.textContent = (d.excerpt || "").replace(/<[^>]*>/g, "");
+                excerptInto(ex, d.excerpt);
                 li.appendChild(ex);
                 results.appendChild(li);
                 if (i === 0) first = a;
@@ -511,10 +627,13 @@
     };
     searchForm.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      var u = new URL(location.href); u.searchParams.set("q", input.value); history.replaceState(null, "", u);
+      remember();
       run();
     });
-    var q0 = new URL(location.href).searchParams.get("q");
+    if (sortSelect) sortSelect.addEventListener("change", function () { remember(); run(); });
+    var params0 = new URL(location.href).searchParams;
+    if (sortSelect && params0.get("sort")) sortSelect.value = params0.get("sort");
+    var q0 = params0.get("q");
     if (q0) { input.value = q0; run(); }
   }
 })();

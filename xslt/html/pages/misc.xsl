@@ -106,6 +106,18 @@
           <input type="search" id="search-input" name="q" autocomplete="off"/>
           <button type="submit">Search</button>
         </form>
+        <!-- #14: filters (built from the index's own, data-pagefind-filter) and sort by date -->
+        <div class="search-options" id="search-options" hidden="hidden">
+          <p class="facet">
+            <label for="search-sort">Order</label>
+            <select id="search-sort" name="sort">
+              <option value="">Best match first</option>
+              <option value="asc">Oldest first</option>
+              <option value="desc">Newest first</option>
+            </select>
+          </p>
+          <div class="search-filters facets" id="search-filters" role="group" aria-label="Filter the results"></div>
+        </div>
         <p class="search-status" id="search-status" aria-live="polite"><xsl:if test="not(normalize-space(@bundles))">This build of the edition has no search index (it was made with <code>edition build html --no-search</code>).</xsl:if></p>
         <ol class="search-results" id="search-results"></ol>
         <noscript><p>Search needs JavaScript. The <a href="{$root}documents.html">documents</a> and the indices can be browsed without it.</p></noscript>

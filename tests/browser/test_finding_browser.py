@@ -1,0 +1,101 @@
+"""Issue #14 in Chromium: the search page (quality, highlighting, filters, sort, links to the
+paragraph), the listing's filters and paging, the chronology and map at desktop and mobile
+widths, the reader pages, print and dark mode (axe-core clean)."""
+from __future__ import annotations
+
+
+import pytest
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+from browser_support import CHROMIUM, NO_CHROMIUM, REPO, axe_violations, serve  # noqa: E402
+from browser_support import browser, page  # noqa: E402,F401,F811 (the fixtures, by import)
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from toolkit.config import load_config
+    from toolkit.outputs.runner import build
+    out = tmp_path_factory.mktemp("finding-browser") / "site"
+    [r] = build(load_config(REPO / "edition.toml"), ["html"], out=out)
+    assert r.ok
+    server, url = serve(out)
+    yield out, url
+    server.shutdown()
+
+
+def search(page, url: str, q: str, extra: str = "") -> list[dict]:
+    """The results the search page shows for q: href, title, meta line, excerpt HTML."""
+    from urllib.parse import quote
+    page.goto(url + "search.html?q=" + quote(q) + extra)
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('result')",
+                           timeout=15000)
+    return page.eval_on_selector_all("#search-results li", """els => els.map(li => ({
+        href: li.querySelector('.result-title a').getAttribute('href'),
+        title: li.querySelector('.result-title').textContent,
+        meta: (li.querySelector('.result-meta') || {}).textContent || '',
+        excerpt: li.querySelector('.result-excerpt').innerHTML}))""")
+
+
+# -- 11. search: the pages that must come first ---------------------------------------------------
+QUALITY = [
+    # (query, the page that must be the first result, the most results allowed)
+    ("air squadron", "doc/doc-1937-06-14.html", None),
+    ("classified storage", "doc/doc-1937-06-14.html", 1),
+    ("Soong", "doc/doc-1945-07-09.html", None),  # the record of his meeting, by its title
+    ("Ili District", "entity/ili-district.html", None),
+    ("Outer Mongolia", "entity/outer-mongolia.html", None),  # a name: its page first
+]
+
+
+@pytest.mark.parametrize("q,first,most", QUALITY)
+def test_search_quality(site, page, q, first, most):
+    _, url = site
+    res = search(page, url, q)
+    assert res, q
+    assert res[0]["href"].split("#")[0].lstrip("/") == first, [r["href"] for r in res[:5]]
+    if most is not None:
+        assert len(res) <= most, [r["href"] for r in res]
+    assert page.errors == []
+
+
+def test_result_shows_type_date_highlight_and_paragraph(site, page):
+    _, url = site
+    [top, *_] = search(page, url, "air squadron")
+    assert top["meta"] == "Document · 14 June 1937"
+    assert "<mark>air</mark> <mark>squadron</mark>" in top["excerpt"]
+    assert top["excerpt"].count("<") == top["excerpt"].count("<mark>") * 2  # no other markup
+    assert top["href"].endswith("doc-1937-06-14.html#p-9")
+    page.click("#search-results li .result-title a")
+    page.wait_for_url("**/doc-1937-06-14.html#p-9")
+    assert "air squadron" in page.inner_text("#p-9")
+    assert page.evaluate("document.getElementById('p-9').getBoundingClientRect().top") >= 0
+
+
+def test_search_filters_and_sort(site, page):
+    _, url = site
+    res = search(page, url, "Xinjiang")
+    assert len(res) > 5
+    kinds = {r["meta"].split(" · ")[0] for r in res}
+    assert {"Document", "Place"} <= kinds
+    # filters come from the index, with counts; choosing one narrows the results
+    page.select_option("#search-filter-type", "Document")
+    page.wait_for_function("[...document.querySelectorAll('#search-results .result-meta')].every("
+                           "m => m.textContent.startsWith('Document'))", timeout=15000)
+    assert "type=Document" in page.url
+    page.select_option("#search-sort", "asc")
+    page.wait_for_function("document.querySelectorAll('#search-results li').length > 2", timeout=15000)
+    page.wait_for_timeout(300)
+    dates = page.eval_on_selector_all("#search-results .result-meta", "els => els.map(e => e.textContent)")
+    years = [int(d.rsplit(" ", 1)[-1]) for d in dates]
+    assert years == sorted(years) and years[0] < years[-1]
+    page.select_option("#search-sort", "desc")
+    page.wait_for_timeout(500)
+    dates = page.eval_on_selector_all("#search-results .result-meta", "els => els.map(e => e.textContent)")
+    years = [int(d.rsplit(" ", 1)[-1]) for d in dates]
+    assert years == sorted(years, reverse=True)
+    # the person filter lists the names the documents name
+    options = page.eval_on_selector_all("#search-filter-person option", "els => els.map(e => e.value)")
+    assert "I. V. Stalin" in options
+    assert page.errors == []
+    assert axe_violations(page) == []
