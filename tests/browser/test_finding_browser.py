@@ -99,3 +99,25 @@ def test_search_filters_and_sort(site, page):
     assert "I. V. Stalin" in options
     assert page.errors == []
     assert axe_violations(page) == []
+
+
+# -- 12. listing: transcription and date-range filters, orders -------------------------------------
+def test_listing_filters_by_text_and_years(site, page):
+    _, url = site
+    page.goto(url + "documents-newest.html")
+    page.select_option("#facet-text", "full")
+    titles = page.locator(".filtered-list .doc-item-title").all_inner_texts()
+    assert titles == ["Concerning the 36th Division of the NRA's Appeals to the Soviet Government"]
+    assert "text=full" in page.url
+    page.select_option("#facet-text", "summary")
+    page.select_option("#facet-from", "1945")
+    dates = page.eval_on_selector_all(".filtered-list .doc-item-date", "els => els.map(e => e.textContent)")
+    assert len(dates) == 5 and all(d.endswith("1945") for d in dates)
+    assert page.locator(".filtered-list .badge").first.inner_text() == "Summary only"
+    page.select_option("#facet-from", "1936")
+    page.select_option("#facet-to", "1937")
+    page.select_option("#facet-text", "")
+    dates = page.eval_on_selector_all(".filtered-list .doc-item-date", "els => els.map(e => e.textContent)")
+    assert dates == ["10 November 1937", "14 June 1937", "7 February 1936"]  # newest first
+    assert axe_violations(page) == []
+    assert page.errors == []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_site, html_page
+from conftest import build_site, html_page, norm_text
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -78,3 +78,61 @@ def test_search_page_has_sort_and_filter_slots(site):
     sort = root.get_element_by_id("search-sort")
     assert [o.get("value") for o in sort.iter("option")] == ["", "asc", "desc"]
     assert root.get_element_by_id("search-filters") is not None
+
+
+# -- 12. listing ---------------------------------------------------------------------------------
+def test_page_bounds_leave_no_remainder_alone():
+    from toolkit.outputs.html.site import page_bounds
+    assert page_bounds(11, 10) == [(0, 11)]
+    assert page_bounds(25, 10) == [(0, 13), (13, 25)]
+    assert page_bounds(30, 10) == [(0, 10), (10, 20), (20, 30)]
+    assert page_bounds(0, 10) == [(0, 0)]
+    for n in range(1, 200):
+        sizes = [b - a for a, b in page_bounds(n, 10)]
+        assert sum(sizes) == n and max(sizes) - min(sizes) <= 1 and max(sizes) <= 15
+
+
+def test_listing_orders_status_and_filters(site):
+    newest = html_page(site / "documents-newest.html")
+    dates = [t.get("datetime") for t in newest.xpath("//div[@class='listing-static']//time")]
+    assert len(dates) == 11 and dates == sorted(dates, reverse=True)
+    assert [norm_text(x) for x in newest.xpath("//p[@class='sort-links']/*")] == \
+        ["oldest first", "newest first", "title"]
+    assert newest.xpath("//p[@class='sort-links']/strong/text()") == ["newest first"]
+    listing = html_page(site / "documents.html")
+    status = {norm_text(i.xpath(".//p[@class='doc-item-title']")[0]): norm_text(i.xpath(".//p[@class='doc-item-status']")[0])
+              for i in listing.xpath("//li[@class='doc-item']")}
+    assert status["Concerning the 36th Division of the NRA's Appeals to the Soviet Government"] == "Full text"
+    assert list(status.values()).count("Full text") == 1 and list(status.values()).count("Summary only") == 10
+    form = listing.xpath("//form[@class='facets']")[0]
+    assert form.get("data-page-size") == "10"
+    years = listing.xpath("//select[@id='facet-from']/option/@value")
+    assert years == ["", "1935", "1936", "1937", "1939", "1945"]
+    assert listing.xpath("//select[@id='facet-text']/option/@value") == ["", "full", "summary"]
+    data = (site / "assets" / "data.js").read_text(encoding="utf-8")
+    assert '"transcribed":true' in data.replace(" ", "") and '"transcribed":false' in data.replace(" ", "")
+
+
+def test_listing_page_size_is_configurable(tmp_path):
+    from conftest import edition_copy
+    from toolkit.config import load_config
+    from toolkit.outputs.runner import build
+    ed = edition_copy(tmp_path)
+    toml = ed / "edition.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[html]\npage_size = 4\nsearch_index = false\n", encoding="utf-8")
+    [r] = build(load_config(toml), ["html"], out=ed / "output" / "html")
+    assert r.ok, r.summary()
+    out = ed / "output" / "html"
+    counts = [len(html_page(out / f).xpath("//div[@class='listing-static']//li[@class='doc-item']"))
+              for f in ("documents.html", "documents-2.html", "documents-3.html")]
+    assert counts == [4, 4, 3] and not (out / "documents-4.html").exists()
+    assert html_page(out / "documents.html").xpath("//form/@data-page-size") == ["4"]
+
+
+def test_listing_page_size_must_be_positive(tmp_path):
+    from conftest import edition_copy, run_cli
+    ed = edition_copy(tmp_path)
+    toml = ed / "edition.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[html]\npage_size = 0\n", encoding="utf-8")
+    r = run_cli("build", "html", cwd=ed)
+    assert r.returncode != 0 and "page_size" in r.stderr + r.stdout and "Traceback" not in r.stderr

@@ -83,15 +83,23 @@
 
   /* listing filters (data from assets/data.js). The filter and the page of filtered results are
      kept in the address (documents.html?person=stalin&page=2), so a filtered listing can be
-     bookmarked, shared, reloaded and reached again with Back; 10 documents a page, as without
-     filters. */
+     bookmarked, shared, reloaded and reached again with Back; as many documents a page as
+     without filters. */
   var form = document.querySelector("form.facets");
   if (form) {
     var start = function () {
       var docs = window.EDITION_DOCUMENTS;
       if (!docs) return;
       form.hidden = false;
-      var PER_PAGE = 10;
+      /* [html] page_size, and the pages as the static listing has them (toolkit/outputs/html/
+         site.py, page_bounds): about that many a page, spread evenly, no remainder alone */
+      var PER_PAGE = parseInt(form.getAttribute("data-page-size"), 10) || 10;
+      var bounds = function (n) {
+        var pages = Math.max(1, Math.round(n / PER_PAGE)), base = Math.floor(n / pages), extra = n % pages;
+        var out = [], start = 0;
+        for (var i = 0; i < pages; i++) { var end = start + base + (i < extra ? 1 : 0); out.push([start, end]); start = end; }
+        return out;
+      };
       var root = body.getAttribute("data-root") || "";
       var staticPart = document.querySelector(".listing-static");
       var filtered = document.querySelector(".listing-filtered");
@@ -100,8 +108,7 @@
       var selects = Array.prototype.slice.call(form.querySelectorAll("select[name]"));
       var sortLinks = Array.prototype.slice.call(document.querySelectorAll(".sort-links a"));
       sortLinks.forEach(function (a) { a.setAttribute("data-base-href", a.getAttribute("href")); });
-      var sortTitle = !!document.querySelector(".sort-links strong") &&
-        document.querySelector(".sort-links strong").textContent === "title";
+      var order = (document.querySelector(".sort-links") || body).getAttribute("data-order") || "date";
       var pager = document.createElement("nav");
       pager.className = "pager filtered-pager";
       pager.setAttribute("aria-label", "Pages of the filtered documents");
@@ -148,17 +155,31 @@
       }
       function render(state) {
         selects.forEach(function (s) { s.value = state[s.name] || ""; });
-        var want = selects.map(function (s) { return state[s.name]; }).filter(function (v) { return v; });
+        /* #14: entity facets, transcription (text) and a date range (from, to: years) */
+        var ENTITY = { person: 1, place: 1, org: 1 };
+        var want = selects.filter(function (s) { return ENTITY[s.name] && state[s.name]; })
+          .map(function (s) { return state[s.name]; });
+        var any = selects.some(function (s) { return state[s.name]; });
         var search = address(state).search;
         sortLinks.forEach(function (a) { a.setAttribute("href", a.getAttribute("data-base-href") + search); });
-        if (!want.length) { staticPart.hidden = false; filtered.hidden = true; return; }
-        var hits = docs.filter(function (d) { return want.every(function (w) { return d.entities.indexOf(w) >= 0; }); });
-        if (sortTitle) hits = hits.slice().sort(function (a, b) { return a.title.localeCompare(b.title); });
-        var pages = Math.max(1, Math.ceil(hits.length / PER_PAGE));
+        if (!any) { staticPart.hidden = false; filtered.hidden = true; return; }
+        var year = function (d) { return /^\d{4}/.test(d.when) ? d.when.slice(0, 4) : ""; };
+        var hits = docs.filter(function (d) {
+          if (!want.every(function (w) { return d.entities.indexOf(w) >= 0; })) return false;
+          if (state.text && (state.text === "full") !== d.transcribed) return false;
+          if ((state.from || state.to) && !year(d)) return false;
+          if (state.from && year(d) < state.from) return false;
+          if (state.to && year(d) > state.to) return false;
+          return true;
+        });
+        if (order === "title") hits = hits.slice().sort(function (a, b) { return a.title.localeCompare(b.title); });
+        if (order === "date-desc") hits = hits.slice().reverse();
+        var pageBounds = bounds(hits.length);
+        var pages = pageBounds.length;
         var page = Math.min(Math.max(1, state.page), pages);
         state.page = page;
-        var first = (page - 1) * PER_PAGE;
-        var shown = hits.slice(first, first + PER_PAGE);
+        var first = pageBounds[page - 1][0];
+        var shown = hits.slice(first, pageBounds[page - 1][1]);
         list.textContent = "";
         list.start = first + 1;
         shown.forEach(function (d) {
@@ -167,6 +188,13 @@
           var t = p("doc-item-title", ""); var a = document.createElement("a");
           a.href = root + d.page; a.textContent = d.title; t.appendChild(a); li.appendChild(t);
           if (d.summary) li.appendChild(p("doc-item-summary", d.summary));
+          var status = staticPart.querySelector(".doc-item-status");
+          if (status) {
+            var st = p("doc-item-status", ""), b = document.createElement("span");
+            b.className = d.transcribed ? "badge badge-full" : "badge";
+            b.textContent = d.transcribed ? "Full text" : "Summary only";
+            st.appendChild(b); li.appendChild(st);
+          }
           list.appendChild(li);
         });
         count.textContent = hits.length ? (first + 1) + " - " + (first + shown.length) + " of " + hits.length
