@@ -136,3 +136,36 @@ def test_listing_page_size_must_be_positive(tmp_path):
     toml.write_text(toml.read_text(encoding="utf-8") + "\n[html]\npage_size = 0\n", encoding="utf-8")
     r = run_cli("build", "html", cwd=ed)
     assert r.returncode != 0 and "page_size" in r.stderr + r.stdout and "Traceback" not in r.stderr
+
+
+# -- 13. entity-page snippets: whole words ---------------------------------------------------------
+def test_snippet_cuts_at_word_boundaries():
+    from lxml import etree
+    from toolkit.outputs.html.passages import snippet
+    text = ("The Soviet government, having discussed the written appeals to it by Ma Hushan, and also "
+            "the verbal appeals of the latter to the Soviet consul general in Kashgar, expresses readiness "
+            "to meet the wishes of the command of the 36th Division on the following conditions and more "
+            "words that go on for a while after the name until the snippet must end somewhere.")
+    cut = snippet(text, etree.fromstring("<x>Kashgar</x>"))
+    words = set(text.replace(",", " ").replace(".", " ").split())
+    body = cut.removeprefix("… ").removesuffix(" …")
+    assert "Kashgar" in body and cut.startswith("… ") and cut.endswith(" …")
+    for w in body.replace(",", " ").replace(".", " ").split():
+        assert w in words, w  # no word cut in two ("nd also")
+    # a sentence that starts within the lead-in is shown from its start
+    two = "lead words " * 8 + "end of it. " + "Second sentence names Kashgar and " + "goes on " * 40
+    assert snippet(two, etree.fromstring("<x>Kashgar</x>")).startswith("… Second sentence names Kashgar")
+
+
+def test_entity_page_snippets_are_whole_words(site):
+    words = set()
+    for f in (REPO / "tei").glob("doc-*.xml"):
+        words |= set(f.read_text(encoding="utf-8").split())
+    snippets = [norm_text(s) for f in site.glob("entity/*.html") for s in html_page(f).xpath("//*[@class='snippet']")]
+    assert snippets
+    for s in snippets:
+        body = s.removeprefix("… ").removesuffix(" …").split()
+        if s.startswith("… "):
+            first = body[0].strip("“”\"'(),.;:")
+            assert any(first in w for w in words), s
+        assert not s.startswith("… nd ")
