@@ -169,3 +169,68 @@ def test_entity_page_snippets_are_whole_words(site):
             first = body[0].strip("“”\"'(),.;:")
             assert any(first in w for w in words), s
         assert not s.startswith("… nd ")
+
+
+# -- 14. chronology and one date style -------------------------------------------------------------
+def test_chronology_keeps_date_and_title_apart(site):
+    root = html_page(site / "chronology.html")
+    rows = root.xpath("//ol[@class='timeline']/li")
+    assert len(rows) == 11
+    for li in rows:
+        assert [c.get("class") for c in li] == ["timeline-date", "timeline-title"]
+    assert norm_text(rows[0].xpath("*[1]")[0]) == "13 September 1935"
+    assert norm_text(rows[0].xpath("*[2]")[0]).startswith("Politburo Decisions of 13 September 1935")
+
+
+def test_document_information_date_in_the_edition_style(site):
+    root = html_page(site / "doc/doc-1937-06-14.html")
+    [dd] = root.xpath("//div[contains(@class, 'info-date')]/dd")
+    assert norm_text(dd) == "14 June 1937"  # the header writes "June 14, 1937"
+    assert norm_text(root.xpath("//p[@class='doc-date']")[0]) == "14 June 1937"
+
+
+STYLES = [("en", "14 June 1937", "June 1937", "44 BC"), ("en-GB", "14 June 1937", "June 1937", "44 BC"),
+          ("en-US", "June 14, 1937", "June 1937", "44 BC"), ("de-AT", "14. Juni 1937", "Juni 1937", "44 v. Chr."),
+          ("fr", "14 juin 1937", "juin 1937", "44 av. J.-C."),
+          ("ru", "14 июня 1937 г.", "июнь 1937 г.", "44 г. до н. э."), ("xx", "14 June 1937", "June 1937", "44 BC")]
+
+
+@pytest.mark.parametrize("lang,day,month,bc", STYLES, ids=[s[0] for s in STYLES])
+def test_date_style_one_rule_for_python_and_xslt(lang, day, month, bc):
+    """The model's label (toolkit/tei/facts.py) and f:date-label given the context's date style
+    (as the HTML and the PDF get it) agree, for each language."""
+    from lxml import etree
+    from toolkit import context, saxon
+    from toolkit.tei.facts import date_style, iso_label
+    from xslt_support import _stylesheet
+    style = date_style(lang)
+    assert [iso_label(v, style) for v in ("1937-06-14", "1937-06", "-0044")] == [day, month, bc]
+    root = etree.Element("edition", title="t", lang=lang)
+    context._date_style(root, style)
+    exe = _stylesheet("string-join(('1937-06-14', '1937-06', '-0044') ! f:date-label(.), '|')", ("lib/common.xsl",))
+    got = saxon.transform(exe, "<x/>", {"edition-context": saxon.to_xdm(etree.tostring(root, encoding="unicode"))})
+    assert got.split("|")[0:3] == [day, month, bc]
+
+
+def test_edition_language_sets_the_date_style_everywhere(tmp_path):
+    """[edition] language = "en-US": the model's labels, the site's pages and the context the
+    PDF is made from all write "June 14, 1937"."""
+    from conftest import edition_copy
+    from toolkit.config import load_config
+    from toolkit.context import full
+    from toolkit.model import Edition
+    from toolkit.outputs.runner import build
+    ed = edition_copy(tmp_path)
+    toml = ed / "edition.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('language = "en"', 'language = "en-US"'), encoding="utf-8")
+    cfg = load_config(toml)
+    model = Edition.load(cfg)
+    assert {d.id: d.date_label for d in model.documents}["doc-1937-06-14"] == "June 14, 1937"
+    assert full(model).getroot().get("date-day") == "{m} {d}, {y}"  # the PDF's context
+    [r] = build(cfg, ["html"], out=ed / "output" / "html", search_index=False)
+    assert r.ok, r.summary()
+    out = ed / "output" / "html"
+    chron = html_page(out / "chronology.html")
+    assert norm_text(chron.xpath("//span[@class='timeline-date']")[0]) == "September 13, 1935"
+    doc = html_page(out / "doc/doc-1937-06-14.html")
+    assert norm_text(doc.xpath("//div[contains(@class, 'info-date')]/dd")[0]) == "June 14, 1937"

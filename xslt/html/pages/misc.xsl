@@ -79,10 +79,11 @@
             <h2 id="year-{current-grouping-key()}"><xsl:value-of select="current-grouping-key()"/></h2>
             <ol class="timeline">
               <xsl:for-each select="current-group()">
+                <!-- #14: date and title in two columns (one above the other on a narrow screen) -->
                 <li>
                   <span class="timeline-date"><xsl:call-template name="fp:time"/></span>
-                  <a href="{$root}{@page}"><xsl:value-of select="@title"/></a>
-                  <xsl:if test="@transcribed = 'true' and $partly"><span class="badge">full text</span></xsl:if>
+                  <span class="timeline-title"><a href="{$root}{@page}"><xsl:value-of select="@title"/></a>
+                    <xsl:if test="@transcribed = 'true' and $partly"><xsl:text> </xsl:text><span class="badge badge-full">full text</span></xsl:if></span>
                 </li>
               </xsl:for-each>
             </ol>
