@@ -121,3 +121,31 @@ def test_listing_filters_by_text_and_years(site, page):
     assert dates == ["10 November 1937", "14 June 1937", "7 February 1936"]  # newest first
     assert axe_violations(page) == []
     assert page.errors == []
+
+
+# -- 15. map at 390 px: no label over another label or a graticule label; the table fits ----------
+@pytest.mark.parametrize("width", [390, 1366])
+def test_map_labels_apart_and_table_readable(site, page, width):
+    _, url = site
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(url + "map.html")
+    page.wait_for_timeout(400)  # the script's layout after the first resize
+    boxes = page.evaluate("""() => {
+        const shown = el => getComputedStyle(el).visibility !== 'hidden' && el.style.visibility !== 'hidden';
+        const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, el.textContent]; };
+        return {labels: [...document.querySelectorAll('.map-label')].filter(shown).map(box),
+                grat: [...document.querySelectorAll('.graticule-label')].filter(shown).map(box)}; }""")
+    over = lambda a, b: a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]  # noqa: E731
+    labels, grat = boxes["labels"], boxes["grat"]
+    assert len(labels) >= 3
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:] + grat:
+            assert not over(a, b), (a[4], b[4])
+    from toolkit.outputs.html import outline
+    if outline.installed():
+        assert page.locator("path.map-land").count() == 1 and page.locator("path.map-border").count() == 1
+    wrap = page.evaluate("(() => { const w = document.getElementById('places-table'); "
+                         "return [w.scrollWidth, w.clientWidth]; })()")
+    assert wrap[0] <= wrap[1], wrap  # no sideways scrolling of the table
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.errors == []

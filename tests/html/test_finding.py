@@ -234,3 +234,61 @@ def test_edition_language_sets_the_date_style_everywhere(tmp_path):
     assert norm_text(chron.xpath("//span[@class='timeline-date']")[0]) == "September 13, 1935"
     doc = html_page(out / "doc/doc-1937-06-14.html")
     assert norm_text(doc.xpath("//div[contains(@class, 'info-date')]/dd")[0]) == "June 14, 1937"
+
+
+# -- 15. map: a real outline, drawn at build time -------------------------------------------------
+def test_map_has_coastlines_and_borders_from_natural_earth(site):
+    from toolkit.outputs.html import outline
+    if not outline.installed():
+        pytest.skip("world-atlas missing: run scripts/install-system-deps.sh")
+    root = html_page(site / "map.html")
+    svg = root.xpath("//*[local-name()='svg'][contains(@class, 'map-svg')]")[0]
+    [land] = svg.xpath(".//*[local-name()='path'][@class='map-land']")
+    [borders] = svg.xpath(".//*[local-name()='path'][@class='map-border']")
+    assert land.get("d").count("M") >= 1 and borders.get("d").count("M") >= 5
+    assert len(borders.get("d")) > 2000  # the borders of Xinjiang's neighbours, not a few strokes
+    # the plot is 900 units wide; the outline stays within its frame plus a small margin
+    nums = [float(v) for d in (land.get("d"), borders.get("d"))
+            for pair in d.replace("M", " ").replace("Z", " ").split() for v in pair.split(",")]
+    assert -13 <= min(nums) and max(nums) <= 913
+    # the places are plotted in the same frame: Dairen lies on the land, by the Yellow Sea
+    assert "Natural Earth" in norm_text(root.xpath("//figcaption")[0])
+    # offline: no address of any server in the page
+    html = (site / "map.html").read_text(encoding="utf-8")
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
+
+
+def test_map_frame_is_decided_once(site):
+    from toolkit.outputs.html.outline import Frame
+    root = html_page(site / "map.html")
+    rows = root.xpath("//table[contains(@class, 'places-table')]/tbody/tr")
+    points = [tuple(float(v) for v in norm_text(r.xpath("td[2]")[0]).split(", ")) for r in rows]
+    frame = Frame.of(points)
+    svg = root.xpath("//*[local-name()='svg'][contains(@class, 'map-svg')]")[0]
+    assert svg.get("viewbox") == f"0 0 {frame.width} {frame.height}"  # (lxml.html lower-cases names)
+    dots = {c.getparent().get("id"): (float(c.get("cx")), float(c.get("cy")))
+            for c in svg.xpath(".//*[local-name()='circle']")}
+    lat, lon = points[[norm_text(r.xpath("td[1]")[0]) for r in rows].index("Kashgar")]
+    assert dots["place-kashgar"] == pytest.approx((frame.x(lon), frame.y(lat)), abs=0.06)
+
+
+def test_map_without_the_atlas_has_no_outline(tmp_path, monkeypatch):
+    from toolkit.outputs.html import outline
+    monkeypatch.setattr(outline, "ATLAS", tmp_path / "nowhere")
+    outline._topology.cache_clear()
+    try:
+        out = build_site(tmp_path / "site", search=False)
+    finally:
+        outline._topology.cache_clear()
+    root = html_page(out / "map.html")
+    assert not root.xpath("//*[local-name()='path']")
+    assert len(root.xpath("//*[local-name()='circle']")) == 5
+    assert "Natural Earth" not in norm_text(root.xpath("//figcaption")[0])
+
+
+def test_outline_clips_to_the_frame():
+    from toolkit.outputs.html.outline import _clip
+    square = [(-10, -10), (50, -10), (50, 50), (-10, 50)]
+    clipped = _clip(square, 0, 0, 40, 40)
+    assert sorted(set(clipped)) == [(0, 0), (0, 40), (40, 0), (40, 40)]
+    assert _clip([(100, 100), (120, 100), (120, 120)], 0, 0, 40, 40) == []

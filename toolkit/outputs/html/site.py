@@ -14,6 +14,7 @@ from ...model import canon
 from ..base import BuildError
 from ..plan import digest
 from .incremental import entity_record
+from .outline import Frame, installed, outline
 from .stylesheets import SITE_XSL, compile_or_fail, site_error
 
 PER_PAGE = 10  # the listing's page size unless [html] page_size says otherwise
@@ -83,7 +84,8 @@ class SitePages:
                  canon(ed.entities[eid].file).as_uri(),
                  etree.tostring(ed.entities[eid].element, encoding="unicode", with_tail=False)]
                 for eid, page in sorted(self.addresses.ent_page.items())]
-        return digest(base, str(self.page_size), json.dumps([docs, ents, self.bundles], ensure_ascii=False))
+        return digest(base, str(self.page_size), str(installed()),
+                      json.dumps([docs, ents, self.bundles], ensure_ascii=False))
 
     def pages(self) -> list[tuple]:
         """[(address, fingerprint data, page)]: a page is the <page> element site.xsl renders, or
@@ -221,6 +223,15 @@ class SitePages:
                                  anchor=ed.entity_names()[eid],
                                  lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}",
                                  documents=str(len(ent_docs.get(eid, ()))))
+        # #14: the map's frame (outline.py decides it) and its coastlines and borders
+        points = [(float(p.get("lat")), float(p.get("long"))) for p in mp]
+        if points:
+            frame = Frame.of(points)
+            for k, v in frame.attributes().items():
+                mp.set(k, v)
+            drawn = outline(frame)
+            if drawn is not None:
+                etree.SubElement(mp, "outline", land=drawn[0], borders=drawn[1])
         chron = page("chronology", "chronology.html")
         for d in docs:
             doc_el(chron, d)

@@ -394,8 +394,14 @@
       /* graticule labels that would run over the plot's edge at this size are left out */
       var grat = Array.prototype.slice.call(mapSvg.querySelectorAll(".graticule-label"));
       grat.forEach(function (t) { t.style.visibility = ""; });
+      /* … and so are those under a place's label or dot (#14: "Kashgar" over "40°N" at 390 px) */
+      var taken = Array.prototype.slice.call(mapSvg.querySelectorAll(".map-label-on, .map-dot")).map(function (e) {
+        var b = e.getBBox(); return { x0: b.x, x1: b.x + b.width, y0: b.y, y1: b.y + b.height };
+      });
       grat.map(function (t) { return t.getBBox(); }).forEach(function (b, i) {
-        if (b.x < 0 || b.y < 0 || b.x + b.width > vb.width || b.y + b.height > vb.height) grat[i].style.visibility = "hidden";
+        var box = { x0: b.x, x1: b.x + b.width, y0: b.y, y1: b.y + b.height };
+        if (b.x < 0 || b.y < 0 || b.x + b.width > vb.width || b.y + b.height > vb.height ||
+            taken.some(function (t) { return overlap(box, t); })) grat[i].style.visibility = "hidden";
       });
     };
     /* a label shown on hover or focus: where it was placed, or (map-hover-labels) at the first
