@@ -292,3 +292,43 @@ def test_outline_clips_to_the_frame():
     clipped = _clip(square, 0, 0, 40, 40)
     assert sorted(set(clipped)) == [(0, 0), (0, 40), (40, 0), (40, 40)]
     assert _clip([(100, 100), (120, 100), (120, 120)], 0, 0, 40, 40) == []
+
+
+# -- 16. pages for readers -------------------------------------------------------------------------
+def test_home_page_leads_to_the_edition(site):
+    root = html_page(site / "index.html")
+    headings = [norm_text(h) for h in root.xpath("//main//h2")]
+    assert headings == ["About this edition", "Start reading", "How to cite", "Responsibilities"]
+    [featured] = root.xpath("//li[@class='home-featured']/a")
+    assert featured.get("href") == "doc/doc-1937-06-14.html"
+    assert norm_text(root.xpath("//section[@aria-labelledby='cite-heading']//p[@class='cite-text']")[0]) == \
+        "Soviet Decisions on Xinjiang, 1935–1945. The TEI edition toolkit project."
+    assert "principles.html" in root.xpath("//main//a/@href")
+
+
+def test_editorial_principles_are_for_readers(site):
+    root = html_page(site / "principles.html")
+    main = root.xpath("//main")[0]
+    text = norm_text(main)
+    assert norm_text(main.xpath(".//h1")[0]) == "Editorial principles"
+    assert [norm_text(h) for h in main.xpath(".//h2")] == ["Normalisation", "Corrections", "Interpretation",
+                                                         "Notes on the sources", "Licence"]
+    assert "reading view shows the bracketed form" in text
+    # no element names, attributes or paths: those are in docs/encoding.md
+    assert not main.xpath(".//code")
+    for term in ("profileDesc", "@when", "div type", "persName", "msDesc", "handNote", "xml"):
+        assert term not in text, term
+    encoding = (REPO / "docs" / "encoding.md").read_text(encoding="utf-8")
+    for term in ("profileDesc/creation/date/@when", 'note type="handwritten"', 'div type="distribution"'):
+        assert term in encoding, term
+    nav = [norm_text(a) for a in root.xpath("//nav[@class='site-nav']//a")]
+    assert nav[-1] == "Editorial principles"
+
+
+def test_footer_whole_and_for_readers(site):
+    for rel in ("index.html", "documents.html", "doc/doc-1937-06-14.html", "entity/stalin.html"):
+        footer = html_page(site / rel).xpath("//footer[@class='site-footer']")[0]
+        text = norm_text(footer)
+        assert "…" not in text and "rights statement above." in text, rel
+        assert "edition serve" not in text and "Static edition" not in text, rel
+        assert footer.xpath(".//a[@rel='license']/@href") == ["https://creativecommons.org/licenses/by/4.0/"]

@@ -30,6 +30,7 @@
     <item key="map" href="map.html">Map</item>
     <item key="chronology" href="chronology.html">Chronology</item>
     <item key="search" href="search.html">Search</item>
+    <item key="principles" href="principles.html">Editorial principles</item>
   </xsl:variable>
 
   <xsl:function name="fp:ucfirst" as="xs:string">
@@ -124,14 +125,16 @@
             <xsl:with-param name="entities" select="$missing"/>
           </xsl:call-template>
         </main>
+        <!-- #14: the whole licence, no developer notes -->
         <footer class="site-footer">
           <p><xsl:value-of select="$f:site-title"/>.
-            <xsl:if test="$edition-file//tei:licence">
+            <xsl:for-each select="($edition-file//tei:licence)[1]">
               <xsl:text> </xsl:text>
-              <xsl:value-of select="f:shorten(($edition-file//tei:licence)[1], 160)"/>
-            </xsl:if>
+              <xsl:value-of select="normalize-space(.)"/>
+              <xsl:if test="f:safe-url(@target)"><xsl:text> </xsl:text><a href="{f:safe-url(@target)}" rel="license">Licence</a>.</xsl:if>
+            </xsl:for-each>
           </p>
-          <p class="generator">Static edition: works offline, without a server (search needs one: <code>edition serve</code> or any web server).</p>
+          <p><a href="{$root}principles.html">Editorial principles</a> · <a href="{$root}index.html#cite-heading">How to cite</a></p>
         </footer>
       </body>
     </html>

@@ -123,6 +123,12 @@ class SitePages:
         home = page("home", "index.html", documents=str(len(docs)), entities=str(len(self.addresses.ent_page)))
         for kind in ("person", "place", "org"):
             home.set(kind + "s", str(sum(1 for e in self.addresses.ent_page if ed.entities[e].kind == kind)))
+        # #14: the home page leads to the fully transcribed documents, where some are not
+        if any(not d.transcribed for d in docs):
+            for d in docs:
+                if d.transcribed:
+                    doc_el(home, d)
+        page("principles", "principles.html")
         page("search", "search.html", bundles=" ".join(f"pagefind/shard-{k}" for k in self.bundles))
 
         # listings: by date (the model's order), newest first and by title; page_size a page
@@ -243,7 +249,7 @@ class SitePages:
             key = etree.tostring(el)
             if el.get("kind") == "listing":
                 key += facets_key
-            elif el.get("kind") == "home":
+            elif el.get("kind") in ("home", "principles"):
                 key += json.dumps(home_names, ensure_ascii=False).encode()
             out.append((el.get("href"), key, el))
         return out + lazy
