@@ -149,3 +149,82 @@ def test_map_labels_apart_and_table_readable(site, page, width):
     assert wrap[0] <= wrap[1], wrap  # no sideways scrolling of the table
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.errors == []
+
+
+# -- 16. a readable measure --------------------------------------------------------------------------
+def test_running_text_keeps_a_readable_measure(site, page):
+    _, url = site
+    page.set_viewport_size({"width": 1366, "height": 900})
+    for rel in ("index.html", "principles.html", "doc/doc-1937-06-14.html", "entity/stalin.html"):
+        page.goto(url + rel)
+        # characters per line of the widest paragraph: its width over the mean glyph width
+        cpl = page.evaluate("""() => Math.max(...[...document.querySelectorAll('main p')].map(p => {
+            const r = document.createRange(); r.selectNodeContents(p);
+            const text = p.textContent.replace(/\\s+/g, ' ').trim();
+            const lines = [...r.getClientRects()].reduce((s, b) => s.add(Math.round(b.top)), new Set()).size;
+            return lines > 1 ? text.length / lines : 0; }))""")
+        assert 0 < cpl <= 90, (rel, cpl)
+
+
+# -- 17. print and dark mode ---------------------------------------------------------------------------
+def test_print_drops_colours_backlinks_and_numbers_pages(site, page):
+    _, url = site
+    page.goto(url + "doc/doc-1937-06-14.html")
+    page.emulate_media(media="print")
+    colours = page.eval_on_selector_all(".text a.entity", "els => [...new Set(els.map(e => getComputedStyle(e).color))]")
+    assert colours == ["rgb(0, 0, 0)"]
+    assert page.eval_on_selector_all("a.entity", "els => els.every(e => getComputedStyle(e).borderBottomStyle === 'none' "
+                                                 "|| getComputedStyle(e).borderBottomWidth === '0px')")
+    assert page.locator(".backlink").count() >= 1 and not page.locator(".backlink").first.is_visible()
+    assert not page.locator(".site-header").is_visible() and not page.locator(".site-footer").is_visible()
+    rules = page.evaluate("""() => [...document.styleSheets].flatMap(s => [...s.cssRules])
+        .filter(r => r instanceof CSSPageRule).map(r => r.cssText)""")
+    assert any("margin" in r for r in rules) and any("counter(page)" in r for r in rules), rules
+    pdf = page.pdf(format="A4")  # prints without an error
+    assert pdf[:4] == b"%PDF"
+    assert page.errors == []
+
+
+def test_dark_mode_is_dark_and_axe_clean(site, browser):
+    out, url = site
+    ctx = browser.new_context(color_scheme="dark")
+    pg = ctx.new_page()
+    errors = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    problems = []
+    pages = ["index.html", "principles.html", "documents.html", "chronology.html", "map.html", "persons.html",
+             "entity/stalin.html", "doc/doc-1937-06-14.html", "doc/doc-1936-02-07.html", "search.html?q=Kashgar"]
+    for rel in pages:
+        pg.goto(url + rel)
+        if rel.startswith("search"):
+            pg.wait_for_selector("#search-results li", timeout=15000)
+        bg = pg.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert bg == "rgb(21, 23, 26)", (rel, bg)
+        problems += [f"{rel}: {v}" for v in axe_violations(pg)]
+    # a popover and the diplomatic view, shown, in dark mode
+    pg.goto(url + "doc/doc-1937-06-14.html")
+    pg.get_by_role("button", name="Diplomatic view").click()
+    pg.locator(".text a.entity-person").first.focus()
+    problems += [f"popover: {v}" for v in axe_violations(pg)]
+    ctx.close()
+    assert problems == []
+    assert errors == []
+
+
+# -- 14. chronology: the date never runs into the title ------------------------------------------------
+@pytest.mark.parametrize("width", [390, 1366])
+def test_chronology_date_and_title_apart(site, page, width):
+    _, url = site
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(url + "chronology.html")
+    rows = page.eval_on_selector_all(".timeline li", """els => els.map(li => {
+        const d = li.querySelector('.timeline-date').getBoundingClientRect();
+        const t = li.querySelector('.timeline-title').getBoundingClientRect();
+        return [d.left, d.top, d.right, d.bottom, t.left, t.top, t.right, t.bottom]; })""")
+    assert len(rows) == 11
+    for dl, dt, dr, db, tl, tt, tr, tb in rows:
+        apart = dr <= tl or db <= tt  # beside it (with a gap) or above it
+        assert apart, (dl, dt, dr, db, tl, tt, tr, tb)
+        if width > 800:
+            assert tl - dr >= 12 and abs(dt - tt) < 8  # a column of its own, on the title's line
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
