@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from lxml import html as lhtml
 
 from conftest import build_site, html_page, norm_text
 
@@ -253,9 +254,10 @@ def test_map_has_coastlines_and_borders_from_natural_earth(site):
     assert -13 <= min(nums) and max(nums) <= 913
     # the places are plotted in the same frame: Dairen lies on the land, by the Yellow Sea
     assert "Natural Earth" in norm_text(root.xpath("//figcaption")[0])
-    # offline: no address of any server in the page
-    html = (site / "map.html").read_text(encoding="utf-8")
-    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "") and "https://" not in html
+    # offline: nothing the page loads comes from a server (no tiles, no CDN), and the SVG names none
+    assert not root.xpath("//*[@src[contains(., '//')]] | //link[contains(@href, '//')]")
+    svg_text = lhtml.tostring(svg, encoding="unicode")
+    assert "https://" not in svg_text and "http://" not in svg_text.replace("http://www.w3.org/2000/svg", "")
 
 
 def test_map_frame_is_decided_once(site):
@@ -332,3 +334,23 @@ def test_footer_whole_and_for_readers(site):
         assert "…" not in text and "rights statement above." in text, rel
         assert "edition serve" not in text and "Static edition" not in text, rel
         assert footer.xpath(".//a[@rel='license']/@href") == ["https://creativecommons.org/licenses/by/4.0/"]
+
+
+def test_changing_the_language_relabels_an_incremental_build(tmp_path):
+    """The previous build's document facts hold labels in its date style: after a change of
+    [edition] language they are not reused (the next build is not a full one)."""
+    from conftest import edition_copy
+    from toolkit.config import load_config
+    from toolkit.outputs.runner import build
+    ed = edition_copy(tmp_path)
+    toml = ed / "edition.toml"
+    out = ed / "output" / "html"
+    [r] = build(load_config(toml), ["html"], out=out, search_index=False)
+    assert r.ok
+    toml.write_text(toml.read_text(encoding="utf-8").replace('language = "en"', 'language = "de"'), encoding="utf-8")
+    [r] = build(load_config(toml), ["html"], out=out, search_index=False)
+    assert r.ok
+    chron = html_page(out / "chronology.html")
+    assert norm_text(chron.xpath("//span[@class='timeline-date']")[0]) == "13. September 1935"
+    listing = html_page(out / "documents.html")
+    assert "14. Juni 1937" in [norm_text(t) for t in listing.xpath("//time")]

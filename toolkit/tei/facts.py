@@ -3,6 +3,7 @@ optional fields of "Document information" and the transcription marker are the e
 conventions: toolkit/tei/conventions.py.)"""
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -120,6 +121,10 @@ class DateStyle:
     months: tuple[str, ...]       # the months' names with a day ("14 июня 1937")
     months_alone: tuple[str, ...]  # … without one ("июнь 1937")
     bc: str = "{y} BC"            # a year before the common era
+
+    def key(self) -> str:
+        """A short name of the style: facts labelled in another style are not reused."""
+        return hashlib.blake2b(repr(self).encode(), digest_size=6).hexdigest()
 
 
 def _style(day: str, month: str, months: str, alone: str | None = None, bc: str = "{y} BC") -> DateStyle:
