@@ -75,7 +75,13 @@
   <!-- the model's date of a document (its label in the edition's date style), as <time> -->
   <xsl:function name="fp:model-date" as="element()">
     <xsl:param name="doc" as="element()"/>
-    <time class="tei-date" datetime="{$doc/@when}"><xsl:value-of select="$doc/date"/></time>
+    <xsl:variable name="when" select="string($doc/@when)"/>
+    <xsl:choose>
+      <xsl:when test="$when castable as xs:date or $when castable as xs:gYearMonth or $when castable as xs:gYear">
+        <time class="tei-date" datetime="{$when}"><xsl:value-of select="$doc/date"/></time>
+      </xsl:when>
+      <xsl:otherwise><span class="tei-date"><xsl:value-of select="$doc/date"/></span></xsl:otherwise>
+    </xsl:choose>
   </xsl:function>
 
   <xsl:function name="fp:language-name" as="xs:string">
