@@ -61,6 +61,7 @@ def edition_element(edition, info_fields: str | None = None) -> etree._Element:
     (Edition.info_fields), and the fields themselves as the edition configures them
     (toolkit/tei/conventions.py), as the first children: <info-field name label find/>."""
     root = etree.Element("edition", title=edition.config.title, lang=edition.config.language or "")
+    _date_style(root, edition.date_style)
     if info_fields is not None:
         root.set("info-fields", info_fields)
         base_url = _html_option(edition, "base_url")
@@ -90,6 +91,16 @@ def citation_element(edition) -> etree._Element:
     for name in c.editors:
         etree.SubElement(el, "editor").text = name
     return el
+
+
+def _date_style(root: etree._Element, style) -> None:
+    """The edition's date style (toolkit/tei/facts.py, DateStyle) as attributes of the root, for
+    f:date-label (xslt/lib/tei.xsl): the HTML and the PDF write dates as the model does."""
+    root.set("date-day", style.day)
+    root.set("date-month", style.month)
+    root.set("date-months", "|".join(style.months))
+    root.set("date-months-alone", "|".join(style.months_alone))
+    root.set("date-bc", style.bc)
 
 
 def file_element(edition, path: Path) -> etree._Element:

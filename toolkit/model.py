@@ -20,7 +20,7 @@ from .tei import T, XML_ID, local, norm_space
 from .xmlsafe import XML_NS
 from .tei.classes import CLASSES, not_rendered
 from .tei.conventions import conventions, info_fields, transcribed
-from .tei.facts import date_label, date_value, document_date_element, title_element
+from .tei.facts import date_label, date_style, date_value, document_date_element, title_element
 from .tei.facts import document_date  # noqa: F401  (re-exported: the tests' and callers' name)
 from .tei.facts import written as written_date
 from .tei.geo import entity_geo
@@ -106,6 +106,7 @@ class Edition:
                  known_documents: dict[Path, tuple] | None = None):
         self.config = config
         self.conventions = conventions(config)  # the edition's own ([document_info], [text])
+        self.date_style = date_style(config.language)  # how dates are written (toolkit/tei/facts.py)
         # Documents whose facts a caller already knows (the HTML build's cache, keyed by the
         # file's bytes): (id, title, when, date label, summary, transcribed, fields, date as
         # written) per canonical path.
@@ -346,7 +347,7 @@ class Edition:
         titles = root.findall(f"{T}teiHeader/{T}fileDesc/{T}titleStmt/{T}title")
         title = text_of(title_element(titles)) or _own_title(root) or _file_title(path)
         dated = document_date_element(root)
-        when, label, written = (date_value(dated), date_label(dated), written_date(dated)) \
+        when, label, written = (date_value(dated), date_label(dated, self.date_style), written_date(dated)) \
             if dated is not None else ("", "", "")
         abstract = header.find(f"{T}profileDesc/{T}abstract") if header is not None else None
         summary = text_of(abstract) if abstract is not None else ""

@@ -55,6 +55,11 @@ class HtmlOptions:
         rule="a relative or http(s) address of a folder, without query or fragment",
         example="../pdf/", default_doc="not set")
 
+    page_size: int = option(
+        10, "Documents on a page of the listing (documents.html). The documents are spread evenly "
+        "over the pages, so no page holds a small remainder alone: 11 documents at 10 a page are "
+        "one page, 25 are two pages of 13 and 12.", example=20, min=1, max=1000)
+
     def __post_init__(self):
         if self.base_url and not self.base_url.endswith("/"):
             self.base_url += "/"

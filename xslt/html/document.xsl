@@ -70,8 +70,10 @@
         </xsl:if>
       </xsl:with-param>
       <xsl:with-param name="content">
-        <article class="document" id="{fp:article-id(string(($doc/@id, $tei/@xml:id, 'document')[1]))}" data-pagefind-body="">
-          <header class="doc-header">
+        <article class="document" id="{fp:article-id(string(($doc/@id, $tei/@xml:id, 'document')[1]))}">
+          <!-- the search index holds the title, the summary and the text only (data-pagefind-body
+               on each: #14), never labels, tools, information or citation -->
+          <header class="doc-header" data-pagefind-body="">
             <!-- the search result's title: the reading view's plain title, the page's <title> (the h1
                  holds both readings) -->
             <h1 id="title" data-pagefind-meta="title[data-title]" data-title="{$title}">
@@ -96,7 +98,7 @@
               </xsl:choose>
             </h1>
             <xsl:if test="normalize-space($date-label)">
-              <p class="doc-date">
+              <p class="doc-date" data-pagefind-ignore="">
                 <xsl:choose>
                   <xsl:when test="$when castable as xs:date or $when castable as xs:gYearMonth or $when castable as xs:gYear">
                     <time datetime="{$when}" data-pagefind-meta="date"><xsl:value-of select="$date-label"/></time>
@@ -105,7 +107,11 @@
                 </xsl:choose>
               </p>
             </xsl:if>
-            <span data-pagefind-filter="type" hidden="hidden">Document</span>
+            <xsl:call-template name="f:search-facets">
+              <xsl:with-param name="doc" select="$doc"/>
+              <xsl:with-param name="lang" select="$lang"/>
+              <xsl:with-param name="entities" select="$mentioned"/>
+            </xsl:call-template>
             <ul class="doc-tools" data-pagefind-ignore="">
               <xsl:if test="$doc/@source">
                 <li><a href="{$root}{$doc/@source}" download="" type="application/xml">Download the TEI source</a></li>
@@ -120,8 +126,8 @@
           </header>
 
           <xsl:if test="exists($abstract)">
-            <section class="summary" id="summary" aria-labelledby="summary-heading">
-              <h2 id="summary-heading">Summary</h2>
+            <section class="summary" id="summary" aria-labelledby="summary-heading" data-pagefind-body="">
+              <h2 id="summary-heading" data-pagefind-ignore="">Summary</h2>
               <xsl:apply-templates select="$abstract[1]/node()" mode="m:text"/>
             </section>
           </xsl:if>
@@ -155,8 +161,8 @@
           </xsl:if>
 
           <xsl:if test="exists($texts) or empty($transcriptions)">
-          <section class="text-section" aria-labelledby="text-heading">
-            <div class="text-heading-row">
+          <section class="text-section" aria-labelledby="text-heading" data-pagefind-body="">
+            <div class="text-heading-row" data-pagefind-ignore="">
               <h2 id="text-heading">Text</h2>
               <xsl:call-template name="fp:name-switch">
                 <!-- the kinds of the entities the page names (no second pass over the text) -->
@@ -182,8 +188,8 @@
           </xsl:if>
 
           <xsl:if test="exists($transcriptions)">
-            <section class="transcription-section" aria-labelledby="transcription-heading">
-              <h2 id="transcription-heading">Transcription</h2>
+            <section class="transcription-section" aria-labelledby="transcription-heading" data-pagefind-body="">
+              <h2 id="transcription-heading" data-pagefind-ignore="">Transcription</h2>
               <div class="text transcription">
                 <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
                 <xsl:apply-templates select="$transcriptions" mode="m:text"/>
@@ -193,8 +199,8 @@
 
           <!-- the text's back (lists of names, appendices): after the text, not inside it -->
           <xsl:if test="exists($backs)">
-            <section class="back-section" aria-labelledby="back-heading">
-              <h2 id="back-heading">Back matter</h2>
+            <section class="back-section" aria-labelledby="back-heading" data-pagefind-body="">
+              <h2 id="back-heading" data-pagefind-ignore="">Back matter</h2>
               <div class="text back-matter">
                 <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
                 <xsl:if test="exists($dir) and $dir != $f:site-dir"><xsl:attribute name="dir" select="$dir"/></xsl:if>

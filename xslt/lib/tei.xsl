@@ -191,6 +191,24 @@
   <xsl:variable name="fp:months" as="xs:string+" select="('January', 'February', 'March', 'April', 'May',
     'June', 'July', 'August', 'September', 'October', 'November', 'December')"/>
 
+  <!-- The edition's date style (#14): the model's (toolkit/tei/facts.py, DateStyle), which the
+       context's edition element carries (date-* attributes); English without a context. -->
+  <xsl:variable name="fp:date-style" as="map(*)" select="
+    let $e := $edition-context/*[1]
+    return if ($e/@date-day) then map{'day': string($e/@date-day), 'month': string($e/@date-month),
+        'months': tokenize($e/@date-months, '\|'), 'alone': tokenize($e/@date-months-alone, '\|'),
+        'bc': string($e/@date-bc)}
+      else map{'day': '{d} {m} {y}', 'month': '{m} {y}', 'months': $fp:months, 'alone': $fp:months, 'bc': '{y} BC'}"/>
+
+  <xsl:function name="fp:date-fill" as="xs:string">
+    <xsl:param name="pattern" as="xs:string"/>
+    <xsl:param name="d" as="xs:string"/>
+    <xsl:param name="m" as="xs:string"/>
+    <xsl:param name="y" as="xs:string"/>
+    <xsl:sequence select="string-join(for $part in analyze-string($pattern, '\{[dmy]\}')/* return
+      if ($part/self::*:match) then map{'{d}': $d, '{m}': $m, '{y}': $y}(string($part)) else string($part), '')"/>
+  </xsl:function>
+
   <!-- "1937-06-14" → "14 June 1937"; "1945-07" → "July 1945"; "1935" → "1935" (a dateTime by its
        date, a year BCE as "44 BC"); anything else as given. toolkit/tei/facts.py, iso_label. -->
   <xsl:function name="f:date-label" as="xs:string">
@@ -207,12 +225,12 @@
       <xsl:variable name="year" select="xs:integer($parts[1])"/>
       <xsl:variable name="month" select="$parts[2] ! xs:integer(.)"/>
       <xsl:variable name="day" select="$parts[3] ! xs:integer(.)"/>
-      <xsl:variable name="y" select="if ($neg) then concat($year, ' BC') else string($year)"/>
+      <xsl:variable name="y" select="if ($neg) then fp:date-fill($fp:date-style?bc, '', '', string($year)) else string($year)"/>
       <xsl:choose>
         <xsl:when test="exists($month) and not($month ge 1 and $month le 12)"/>
         <xsl:when test="exists($day) and not($day ge 1 and $day le fp:days(if ($neg) then -$year else $year, $month))"/>
-        <xsl:when test="exists($day)"><xsl:sequence select="concat($day, ' ', $fp:months[$month], ' ', $y)"/></xsl:when>
-        <xsl:when test="exists($month)"><xsl:sequence select="concat($fp:months[$month], ' ', $y)"/></xsl:when>
+        <xsl:when test="exists($day)"><xsl:sequence select="fp:date-fill($fp:date-style?day, string($day), $fp:date-style?months[$month], $y)"/></xsl:when>
+        <xsl:when test="exists($month)"><xsl:sequence select="fp:date-fill($fp:date-style?month, '', $fp:date-style?alone[$month], $y)"/></xsl:when>
         <xsl:otherwise><xsl:sequence select="$y"/></xsl:otherwise>
       </xsl:choose>
     </xsl:if>

@@ -133,7 +133,8 @@ class HtmlBuild:
         documents = DocumentPages(ed, self.target, self.plan, a, self.sources, self.mentions, self.media,
                                   shards, self.info_fields, self.progress, self.job)
         documents.plan_all(base)
-        site = SitePages(ed, a, self.mentions, sorted(shards.pages), self.previous.site, self.progress)
+        site = SitePages(ed, a, self.mentions, sorted(shards.pages), self.previous.site, self.progress,
+                         page_size=self.job.options.page_size)
 
         # The rest of the plan (site pages, assets, search shards, stale pages). When document
         # pages are to be made, it is worked out while the workers transform them (the staging

@@ -144,16 +144,18 @@ def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
     """Id-only stand-ins (no parse) for the document files whose bytes are those of the previous
     build, and their document facts: ({path: SourceFile}, {path: facts}) for Edition.load."""
     from ...model import display_name
+    from ...tei.facts import date_style
     skip = {canon(Path(p)) for p in config.authority_files()} | {canon(Path(a)) for a in authority}
     if config.edition_file:
         skip.add(canon(config.resolve(config.edition_file)))
     parsed, docs = {}, {}
     root_dir = config.root
+    style = date_style(config.language).key()  # facts labelled in another date style are read again
     root_s = os.path.abspath(root_dir) + os.sep
     for name, f in known.items():  # Edition.load takes those of its files that are here
         p = Path(name)
         rp = canon(p)
-        if rp in skip or f.get("included"):
+        if rp in skip or f.get("included") or f.get("style") != style:
             continue  # (a file with includes is read again: an included file may have changed)
         # the file as recorded (size, times, inode: file_facts) is not even read: its bytes are
         # read when asked for (LazySourceFile); else read, and taken when its hash is the same
@@ -299,7 +301,7 @@ class Sources:
                  "doc": [d.source_id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields,
                          d.date_written],
                  "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root),
-                 "page": page, "source": source}
+                 "page": page, "source": source, "style": self.ed.date_style.key()}
         if src.included:
             facts["included"] = [str(p) for p in src.included]
         stat = trusted_stat(src.read_stat)  # see stand_ins and RACY_NS

@@ -213,15 +213,23 @@
 
   /* listing filters (data from assets/data.js). The filter and the page of filtered results are
      kept in the address (documents.html?person=stalin&page=2), so a filtered listing can be
-     bookmarked, shared, reloaded and reached again with Back; 10 documents a page, as without
-     filters. */
+     bookmarked, shared, reloaded and reached again with Back; as many documents a page as
+     without filters. */
   var form = document.querySelector("form.facets");
   if (form) {
     var start = function () {
       var docs = window.EDITION_DOCUMENTS;
       if (!docs) return;
       form.hidden = false;
-      var PER_PAGE = 10;
+      /* [html] page_size, and the pages as the static listing has them (toolkit/outputs/html/
+         site.py, page_bounds): about that many a page, spread evenly, no remainder alone */
+      var PER_PAGE = parseInt(form.getAttribute("data-page-size"), 10) || 10;
+      var bounds = function (n) {
+        var pages = Math.max(1, Math.round(n / PER_PAGE)), base = Math.floor(n / pages), extra = n % pages;
+        var out = [], start = 0;
+        for (var i = 0; i < pages; i++) { var end = start + base + (i < extra ? 1 : 0); out.push([start, end]); start = end; }
+        return out;
+      };
       var root = body.getAttribute("data-root") || "";
       var staticPart = document.querySelector(".listing-static");
       var filtered = document.querySelector(".listing-filtered");
@@ -230,8 +238,7 @@
       var selects = Array.prototype.slice.call(form.querySelectorAll("select[name]"));
       var sortLinks = Array.prototype.slice.call(document.querySelectorAll(".sort-links a"));
       sortLinks.forEach(function (a) { a.setAttribute("data-base-href", a.getAttribute("href")); });
-      var sortTitle = !!document.querySelector(".sort-links strong") &&
-        document.querySelector(".sort-links strong").textContent === "title";
+      var order = (document.querySelector(".sort-links") || body).getAttribute("data-order") || "date";
       var pager = document.createElement("nav");
       pager.className = "pager filtered-pager";
       pager.setAttribute("aria-label", "Pages of the filtered documents");
@@ -278,17 +285,31 @@
       }
       function render(state) {
         selects.forEach(function (s) { s.value = state[s.name] || ""; });
-        var want = selects.map(function (s) { return state[s.name]; }).filter(function (v) { return v; });
+        /* #14: entity facets, transcription (text) and a date range (from, to: years) */
+        var ENTITY = { person: 1, place: 1, org: 1 };
+        var want = selects.filter(function (s) { return ENTITY[s.name] && state[s.name]; })
+          .map(function (s) { return state[s.name]; });
+        var any = selects.some(function (s) { return state[s.name]; });
         var search = address(state).search;
         sortLinks.forEach(function (a) { a.setAttribute("href", a.getAttribute("data-base-href") + search); });
-        if (!want.length) { staticPart.hidden = false; filtered.hidden = true; return; }
-        var hits = docs.filter(function (d) { return want.every(function (w) { return d.entities.indexOf(w) >= 0; }); });
-        if (sortTitle) hits = hits.slice().sort(function (a, b) { return a.title.localeCompare(b.title); });
-        var pages = Math.max(1, Math.ceil(hits.length / PER_PAGE));
+        if (!any) { staticPart.hidden = false; filtered.hidden = true; return; }
+        var year = function (d) { return /^\d{4}/.test(d.when) ? d.when.slice(0, 4) : ""; };
+        var hits = docs.filter(function (d) {
+          if (!want.every(function (w) { return d.entities.indexOf(w) >= 0; })) return false;
+          if (state.text && (state.text === "full") !== d.transcribed) return false;
+          if ((state.from || state.to) && !year(d)) return false;
+          if (state.from && year(d) < state.from) return false;
+          if (state.to && year(d) > state.to) return false;
+          return true;
+        });
+        if (order === "title") hits = hits.slice().sort(function (a, b) { return a.title.localeCompare(b.title); });
+        if (order === "date-desc") hits = hits.slice().reverse();
+        var pageBounds = bounds(hits.length);
+        var pages = pageBounds.length;
         var page = Math.min(Math.max(1, state.page), pages);
         state.page = page;
-        var first = (page - 1) * PER_PAGE;
-        var shown = hits.slice(first, first + PER_PAGE);
+        var first = pageBounds[page - 1][0];
+        var shown = hits.slice(first, pageBounds[page - 1][1]);
         list.textContent = "";
         list.start = first + 1;
         shown.forEach(function (d) {
@@ -297,6 +318,13 @@
           var t = p("doc-item-title", ""); var a = document.createElement("a");
           a.href = root + d.page; a.textContent = d.title; t.appendChild(a); li.appendChild(t);
           if (d.summary) li.appendChild(p("doc-item-summary", d.summary));
+          var status = staticPart.querySelector(".doc-item-status");
+          if (status) {
+            var st = p("doc-item-status", ""), b = document.createElement("span");
+            b.className = d.transcribed ? "badge badge-full" : "badge";
+            b.textContent = d.transcribed ? "Full text" : "Summary only";
+            st.appendChild(b); li.appendChild(st);
+          }
           list.appendChild(li);
         });
         count.textContent = hits.length ? (first + 1) + " - " + (first + shown.length) + " of " + hits.length
@@ -496,8 +524,14 @@
       /* graticule labels that would run over the plot's edge at this size are left out */
       var grat = Array.prototype.slice.call(mapSvg.querySelectorAll(".graticule-label"));
       grat.forEach(function (t) { t.style.visibility = ""; });
+      /* … and so are those under a place's label or dot (#14: "Kashgar" over "40°N" at 390 px) */
+      var taken = Array.prototype.slice.call(mapSvg.querySelectorAll(".map-label-on, .map-dot")).map(function (e) {
+        var b = e.getBBox(); return { x0: b.x, x1: b.x + b.width, y0: b.y, y1: b.y + b.height };
+      });
       grat.map(function (t) { return t.getBBox(); }).forEach(function (b, i) {
-        if (b.x < 0 || b.y < 0 || b.x + b.width > vb.width || b.y + b.height > vb.height) grat[i].style.visibility = "hidden";
+        var box = { x0: b.x, x1: b.x + b.width, y0: b.y, y1: b.y + b.height };
+        if (b.x < 0 || b.y < 0 || b.x + b.width > vb.width || b.y + b.height > vb.height ||
+            taken.some(function (t) { return overlap(box, t); })) grat[i].style.visibility = "hidden";
       });
     };
     /* a label shown on hover or focus: where it was placed, or (map-hover-labels) at the first
@@ -555,6 +589,9 @@
     var status = document.getElementById("search-status");
     var results = document.getElementById("search-results");
     var searchForm = input.form;
+    var options = document.getElementById("search-options");
+    var sortSelect = document.getElementById("search-sort");
+    var filterBox = document.getElementById("search-filters");
     var pf = null;
     var noIndex = searchForm.hasAttribute("data-bundles") && !searchForm.getAttribute("data-bundles").trim();
     var load = function () {
@@ -567,7 +604,7 @@
         var rootUrl = new URL(body.getAttribute("data-root") || "./", location.href);
         var bundles = (searchForm.getAttribute("data-bundles") || "pagefind").split(/\s+/).filter(Boolean);
         pf = import(new URL(bundles[0] + "/pagefind.js", rootUrl).href).then(function (m) {
-          return Promise.resolve(m.options({ baseUrl: rootUrl.pathname })).then(function () {
+          return Promise.resolve(m.options({ baseUrl: rootUrl.pathname, excerptLength: 24 })).then(function () {
             return Promise.all(bundles.slice(1).map(function (b) {
               return m.mergeIndex(new URL(b + "/", rootUrl).href, { baseUrl: rootUrl.pathname });
             }));
@@ -576,6 +613,112 @@
       }
       return pf;
     };
+    /* #14: the filters Pagefind recorded (data-pagefind-filter), one select each, in this order */
+    var FILTERS = [["type", "Type"], ["year", "Year"], ["text", "Text"], ["person", "Person"],
+                   ["place", "Place"], ["org", "Organisation"], ["language", "Language"]];
+    var filterSelects = {};
+    var buildFilters = function (pagefind) {
+      if (!filterBox || filterBox.getAttribute("data-built")) return Promise.resolve();
+      return pagefind.filters().then(function (all) {
+        filterBox.setAttribute("data-built", "true");
+        var params = new URL(location.href).searchParams;
+        FILTERS.forEach(function (f) {
+          var values = Object.keys(all[f[0]] || {}).sort(function (a, b) { return a.localeCompare(b); });
+          if (values.length < 2) return;
+          var p = document.createElement("p"); p.className = "facet";
+          var label = document.createElement("label"); label.htmlFor = "search-filter-" + f[0]; label.textContent = f[1];
+          var sel = document.createElement("select"); sel.id = "search-filter-" + f[0]; sel.name = f[0];
+          var any = document.createElement("option"); any.value = ""; any.textContent = "Any";
+          sel.appendChild(any);
+          values.forEach(function (v) {
+            var o = document.createElement("option"); o.value = v; o.textContent = v + " (" + all[f[0]][v] + ")";
+            sel.appendChild(o);
+          });
+          if (params.get(f[0]) && values.indexOf(params.get(f[0])) >= 0) sel.value = params.get(f[0]);
+          sel.addEventListener("change", function () { remember(); run(); });
+          p.appendChild(label); p.appendChild(sel); filterBox.appendChild(p);
+          filterSelects[f[0]] = sel;
+        });
+        if (options) options.hidden = false;
+      });
+    };
+    var remember = function () {
+      var u = new URL(location.href);
+      u.searchParams.set("q", input.value);
+      Object.keys(filterSelects).forEach(function (k) {
+        if (filterSelects[k].value) u.searchParams.set(k, filterSelects[k].value); else u.searchParams.delete(k);
+      });
+      if (sortSelect && sortSelect.value) u.searchParams.set("sort", sortSelect.value); else u.searchParams.delete("sort");
+      history.replaceState(null, "", u);
+    };
+    var searchOptions = function () {
+      var o = { filters: {} };
+      Object.keys(filterSelects).forEach(function (k) { if (filterSelects[k].value) o.filters[k] = filterSelects[k].value; });
+      if (sortSelect && sortSelect.value) o.sort = { date: sortSelect.value };
+      return o;
+    };
+    /* an excerpt with Pagefind's <mark>s as elements, everything else as text */
+    var ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&#x27;": "'" };
+    var decode = function (t) { return t.replace(/&(amp|lt|gt|quot|#39|#x27);/g, function (e) { return ENTITIES[e]; }); };
+    var excerptInto = function (el, html) {
+      (html || "").split(/(<mark>[\s\S]*?<\/mark>)/).forEach(function (part) {
+        var m = /^<mark>([\s\S]*)<\/mark>$/.exec(part);
+        var text = decode((m ? m[1] : part).replace(/<[^>]*>/g, ""));
+        if (!text) return;
+        if (m) { var mk = document.createElement("mark"); mk.textContent = text; el.appendChild(mk); }
+        else el.appendChild(document.createTextNode(text));
+      });
+    };
+    /* the paragraph (or heading) where the first match stands: the last anchor before it */
+    var passageUrl = function (d) {
+      var at = (d.locations || [])[0];
+      if (at === undefined) return d.url;
+      var best = null;
+      (d.anchors || []).forEach(function (a) {
+        if (a.location <= at && (a.text === "" || /^h[1-6]$/.test(a.element)) && a.id !== "title") best = a;
+      });
+      return best ? d.url.split("#")[0] + "#" + encodeURIComponent(best.id) : d.url;
+    };
+    /* Pagefind also returns near matches of each word, and ranks a page that has the words
+       apart (or only similar words) above the one that has the phrase: for a query of several
+       words, the pages with the exact phrase come first, in Pagefind's order, then the others */
+    var dataOf = function (r) { if (!r.cached) r.cached = r.data(); return r.cached; };
+    var norm = function (t) { return (t || "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim(); };
+    var rankedSearch = function (pagefind, q) {
+      var opts = searchOptions();
+      var words = q.split(/\s+/).filter(Boolean);
+      var phrase = words.length > 1 && !/"/.test(q);
+      return Promise.all([phrase ? pagefind.search("\"" + q + "\"", opts) : null, pagefind.search(q, opts)]).then(function (rs) {
+        var seen = {}, exact = rs[0] ? rs[0].results : [];
+        exact.forEach(function (r) { seen[r.id] = true; });
+        var all = exact.concat(rs[1].results.filter(function (r) { return !seen[r.id]; }));
+        if (opts.sort) {
+          /* the shards' results are each in date order: one order for all of them */
+          var some = all.slice(0, SORT_LIMIT);
+          return Promise.all(some.map(dataOf)).then(function (ds) {
+            var keyed = some.map(function (r, i) { return { r: r, k: (ds[i].meta && ds[i].meta.when) || "" }; });
+            keyed.sort(function (a, b) {
+              if (!a.k !== !b.k) return a.k ? -1 : 1;  /* undated last */
+              return opts.sort.date === "desc" ? b.k.localeCompare(a.k) : a.k.localeCompare(b.k);
+            });
+            return keyed.map(function (x) { return x.r; }).concat(all.slice(SORT_LIMIT));
+          });
+        }
+        /* a page whose title is the query (an entity's name, a document's title), then pages
+           whose title holds it, come before the others (among the first TITLE_LOOK results) */
+        var head = all.slice(0, TITLE_LOOK), nq = norm(q);
+        return Promise.all(head.map(dataOf)).then(function (ds) {
+          var rank = function (i) {
+            var t = norm(ds[i].meta && ds[i].meta.title);
+            return t === nq ? 0 : (" " + t + " ").indexOf(" " + nq + " ") >= 0 ? 1 : 2;
+          };
+          var order = head.map(function (r, i) { return { r: r, g: rank(i), i: i }; });
+          order.sort(function (a, b) { return a.g - b.g || a.i - b.i; });
+          return order.map(function (x) { return x.r; }).concat(all.slice(TITLE_LOOK));
+        });
+      });
+    };
+    var SORT_LIMIT = 1000, TITLE_LOOK = 30;
     /* results come PAGE at a time: a count of all of them, then "Show more results" */
     var PAGE = 20, more = null, runId = 0;
     var removeMore = function () { if (more) { more.remove(); more = null; } };
@@ -587,9 +730,9 @@
       if (!q) { status.textContent = ""; return; }
       status.textContent = "Searching…";
       load().then(function (pagefind) {
-        return pagefind.search(q).then(function (res) {
+        return buildFilters(pagefind).then(function () { return rankedSearch(pagefind, q); }).then(function (all) {
           if (id !== runId) return;
-          var all = res.results, shown = 0;
+          var shown = 0;
           var n = all.length;
           var summary = function () {
             return n + " result" + (n === 1 ? "" : "s") + " for “" + q + "”" +
@@ -597,17 +740,24 @@
           };
           var showNext = function (focusFirst) {
             var batch = all.slice(shown, shown + PAGE);
-            return Promise.all(batch.map(function (r) { return r.data(); })).then(function (data) {
+            return Promise.all(batch.map(dataOf)).then(function (data) {
               if (id !== runId) return;
               var first = null;
               data.forEach(function (d, i) {
                 var li = document.createElement("li");
                 var a = document.createElement("a");
-                a.href = d.url; a.textContent = (d.meta && d.meta.title) || d.url;
+                a.href = passageUrl(d); a.textContent = (d.meta && d.meta.title) || d.url;
                 var h = document.createElement("p"); h.className = "result-title"; h.appendChild(a);
                 li.appendChild(h);
+                var kind = (d.filters && d.filters.type && d.filters.type[0]) || "";
+                var date = (d.meta && d.meta.date) || "";
+                if (kind || date) {
+                  var meta = document.createElement("p"); meta.className = "result-meta";
+                  meta.textContent = [kind, date].filter(Boolean).join(" · ");
+                  li.appendChild(meta);
+                }
                 var ex = document.createElement("p"); ex.className = "result-excerpt";
-                ex.textContent = (d.excerpt || "").replace(/<[^>]*>/g, "");
+                excerptInto(ex, d.excerpt);
                 li.appendChild(ex);
                 results.appendChild(li);
                 if (i === 0) first = a;
@@ -641,10 +791,13 @@
     };
     searchForm.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      var u = new URL(location.href); u.searchParams.set("q", input.value); history.replaceState(null, "", u);
+      remember();
       run();
     });
-    var q0 = new URL(location.href).searchParams.get("q");
+    if (sortSelect) sortSelect.addEventListener("change", function () { remember(); run(); });
+    var params0 = new URL(location.href).searchParams;
+    if (sortSelect && params0.get("sort")) sortSelect.value = params0.get("sort");
+    var q0 = params0.get("q");
     if (q0) { input.value = q0; run(); }
   }
 })();

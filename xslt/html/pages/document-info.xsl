@@ -72,6 +72,18 @@
 
   <!-- A language of langUsage: its text, else a name for its @ident (common codes), else the
        ident itself -->
+  <!-- the model's date of a document (its label in the edition's date style), as <time> -->
+  <xsl:function name="fp:model-date" as="element()">
+    <xsl:param name="doc" as="element()"/>
+    <xsl:variable name="when" select="string($doc/@when)"/>
+    <xsl:choose>
+      <xsl:when test="$when castable as xs:date or $when castable as xs:gYearMonth or $when castable as xs:gYear">
+        <time class="tei-date" datetime="{$when}"><xsl:value-of select="$doc/date"/></time>
+      </xsl:when>
+      <xsl:otherwise><span class="tei-date"><xsl:value-of select="$doc/date"/></span></xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
   <xsl:function name="fp:language-name" as="xs:string">
     <xsl:param name="language" as="element()"/>
     <xsl:variable name="ident" select="normalize-space($language/@ident)"/>
@@ -226,7 +238,10 @@
         <xsl:if test="$header/tei:profileDesc/tei:creation//tei:date">
           <xsl:call-template name="fp:info-row">
             <xsl:with-param name="label" select="'Date'"/>
-            <xsl:with-param name="value" select="fp:inline(($header/tei:profileDesc/tei:creation//tei:date)[1])"/>
+            <!-- the model's label when it dates the document by this date (#14: one date style,
+                 as in the title area, the listings and the PDF), else the date as written -->
+            <xsl:with-param name="value" select="if (normalize-space($doc/date) and $doc/@when = (($header/tei:profileDesc/tei:creation//tei:date)[1]/(@when, @when-iso))[1])
+              then fp:model-date($doc) else fp:inline(($header/tei:profileDesc/tei:creation//tei:date)[1])"/>
           </xsl:call-template>
         </xsl:if>
         <xsl:for-each select="$fd/tei:titleStmt/tei:author">

@@ -68,27 +68,27 @@
       <xsl:with-param name="page-class" select="'page-entity'"/>
       <xsl:with-param name="content">
         <article class="entity-page" data-pagefind-body="">
-          <p class="kicker"><a href="{$root}{$fp:index-href($kind)}"><xsl:value-of select="$fp:index-title($kind)"/></a></p>
+          <p class="kicker" data-pagefind-ignore=""><a href="{$root}{$fp:index-href($kind)}"><xsl:value-of select="$fp:index-title($kind)"/></a></p>
           <h1 data-pagefind-meta="title"><xsl:value-of select="@name"/></h1>
-          <span data-pagefind-filter="type" hidden="hidden"><xsl:value-of select="f:kind-label($kind)"/></span>
+          <xsl:call-template name="f:search-facets"><xsl:with-param name="type" select="f:kind-label($kind)"/></xsl:call-template>
           <!-- the trailing spaces in dt and dd keep label and value apart in the search index
                (Pagefind does not separate the words of adjacent dt and dd) -->
           <dl class="info-list">
-            <div class="info-row"><dt>Kind<xsl:text> </xsl:text></dt><dd><xsl:value-of select="f:kind-label($kind)"/><xsl:text> </xsl:text></dd></div>
+            <div class="info-row" data-pagefind-ignore=""><dt>Kind<xsl:text> </xsl:text></dt><dd><xsl:value-of select="f:kind-label($kind)"/><xsl:text> </xsl:text></dd></div>
             <xsl:if test="variant">
-              <div class="info-row"><dt>Other names<xsl:text> </xsl:text></dt><dd><xsl:value-of select="string-join(variant, '; ')"/><xsl:text> </xsl:text></dd></div>
+              <div class="info-row"><dt data-pagefind-ignore="">Other names<xsl:text> </xsl:text></dt><dd><xsl:value-of select="string-join(variant, '; ')"/><xsl:text> </xsl:text></dd></div>
             </xsl:if>
             <xsl:if test="geo">
-              <div class="info-row"><dt>Coordinates<xsl:text> </xsl:text></dt><dd><xsl:value-of select="concat(geo/@lat, ', ', geo/@long)"/>
+              <div class="info-row" data-pagefind-ignore=""><dt>Coordinates<xsl:text> </xsl:text></dt><dd><xsl:value-of select="concat(geo/@lat, ', ', geo/@long)"/>
                 <!-- a link to the map only for what it plots (places: html.py sets geo/@on-map) -->
                 <xsl:if test="geo/@on-map = 'true'"> (<a href="{$root}map.html#place-{@anchor}">on the map</a>)</xsl:if><xsl:text> </xsl:text></dd></div>
             </xsl:if>
             <xsl:for-each select="$tei/(tei:birth | tei:death | tei:occupation | tei:floruit)">
-              <div class="info-row"><dt><xsl:value-of select="fp:ucfirst(local-name())"/><xsl:text> </xsl:text></dt>
+              <div class="info-row"><dt data-pagefind-ignore=""><xsl:value-of select="fp:ucfirst(local-name())"/><xsl:text> </xsl:text></dt>
                 <dd><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></dd></div>
             </xsl:for-each>
             <xsl:for-each select="$tei/tei:idno[f:safe-url(.) and matches(., '^https?:')]">
-              <div class="info-row"><dt>Identifier<xsl:if test="@type"> (<xsl:value-of select="@type"/>)</xsl:if><xsl:text> </xsl:text></dt>
+              <div class="info-row" data-pagefind-ignore=""><dt>Identifier<xsl:if test="@type"> (<xsl:value-of select="@type"/>)</xsl:if><xsl:text> </xsl:text></dt>
                 <dd><a href="{f:safe-url(.)}" rel="noopener noreferrer"><xsl:value-of select="normalize-space(.)"/></a><xsl:text> </xsl:text></dd></div>
             </xsl:for-each>
           </dl>
