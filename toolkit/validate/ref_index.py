@@ -109,7 +109,14 @@ class RefIndex:
         if blob in self.new:
             return self.new[blob]
         raw = self.records.get(blob)
-        return _valid(raw) if raw is not None else None
+        if raw is None or isinstance(raw, tuple):
+            return raw
+        checked = _valid(raw)
+        if checked is None:
+            del self.records[blob]
+        else:
+            self.records[blob] = checked  # checked once
+        return checked
 
     def put(self, blob: str, record: Record):
         if _SHA.fullmatch(blob) and self.get(blob) != record:
@@ -121,7 +128,8 @@ class RefIndex:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if stale > max(len(live), 1000) or not self.path.exists() or self.lines == 0:
-                keep = {b: r for b, r in self.records.items() if b in live and _valid(r) is not None}
+                keep = {b: self.get(b) for b in [b for b in self.records if b in live]}
+                keep = {b: r for b, r in keep.items() if r is not None}
                 keep.update(self.new)
                 tmp = self.path.with_name(f"{self.path.stem}.{os.getpid()}.tmp")
                 with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as fh:

@@ -645,8 +645,14 @@ class _Records:
         self.repo, self.here = repo, isinstance(place, WorkingTree)
         self.prefix = str(canon(place.mirror(repo.top))) + os.sep
         self.index = RefIndex(index_path(canon(repo.top / e.root), config_bytes))
+        self.blobs: dict[Path, str | None] = {}
 
     def blob(self, path: Path) -> str | None:
+        if path not in self.blobs:
+            self.blobs[path] = self._blob(path)
+        return self.blobs[path]
+
+    def _blob(self, path: Path) -> str | None:
         s = str(path)
         if not s.startswith(self.prefix):
             return None
