@@ -183,6 +183,11 @@ class Row:
     largest_name: str = ""
     note: str = ""
 
+    def per_doc(self) -> str:
+        """CPU per document, for the runs that do every document (not --staged or a rebuild)."""
+        whole = self.case in ("validate", "html full", "pdf")
+        return f"{1000 * self.run.cpu / self.size:.2f}" if whole else "—"
+
     def text(self) -> str:
         r = self.run
         status = "ok" if r.code in (0, 1) else f"exit {r.code}"
@@ -193,13 +198,13 @@ class Row:
         return (f"{self.size:>7,} {self.case:<16}{r.wall:8.2f} s  cpu {r.cpu:8.2f} s  "
                 f"peak {r.peak_mb:6,} MB (1 proc {r.single_mb or '-':>5})  out {_mb(self.output):>9}  "
                 f"largest {_mb(self.largest):>9} {self.largest_name[:40]:<40} "
-                f"{1000 * r.cpu / self.size:7.2f} ms/doc  {status} {tail}")
+                f"{self.per_doc():>7} ms/doc  {status} {tail}")
 
     def markdown(self) -> str:
         r = self.run
         status = "" if r.code in (0, 1) else f" ({r.code})"
         return (f"| {self.size:,} | {self.case} | {r.wall:.2f}{status} | {r.cpu:.2f} | {r.peak_mb:,} | "
-                f"{_mb(self.output)} | {_mb(self.largest)} {self.largest_name} | {1000 * r.cpu / self.size:.2f} |")
+                f"{_mb(self.output)} | {_mb(self.largest)} {self.largest_name} | {self.per_doc()} |")
 
 
 def _mb(n: int) -> str:

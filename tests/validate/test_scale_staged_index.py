@@ -119,3 +119,19 @@ def test_records_are_appended_and_stale_ones_dropped_on_rewrite(tmp_path):
     idx.save({"a" * 40, "b" * 40})
     assert len(path.read_text().splitlines()) == 3
     assert RefIndex(path).get("b" * 40) == (["p", "y"], [], [])
+
+
+def test_only_the_latest_indexes_stay(tmp_path):
+    import time
+    from toolkit.validate import ref_index
+    folder = tmp_path / "staged-index"
+    folder.mkdir()
+    for n in range(ref_index.KEEP + 3):
+        f = folder / f"{n:02d}.jsonl"
+        f.write_text('{"format": 1}\n')
+        os.utime(f, (time.time() - 1000 + n, time.time() - 1000 + n))
+    idx = RefIndex(folder / "new.jsonl")
+    idx.put("c" * 40, record_of(b"<p/>"))
+    idx.save({"c" * 40})
+    left = sorted(p.name for p in folder.iterdir())
+    assert len(left) == ref_index.KEEP and "new.jsonl" in left and "00.jsonl" not in left

@@ -22,11 +22,12 @@ import re
 from pathlib import Path
 
 from .. import __version__
-from ..cache import cache_dir
+from ..cache import _prune, cache_dir
 from ..xmlsafe import _ID_BEARING_TAG
 from .dependents import _INCLUDE_HREF, pointer_tokens
 
 FORMAT = 1
+KEEP = 8  # indexes (one per edition): tens of MB each for the largest editions
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 # A record: (id pairs as [element, id, element, id, ...], pointer tokens, include hrefs)
 Record = tuple[list[str], list[str], list[str]]
@@ -137,6 +138,7 @@ class RefIndex:
                     for b, r in keep.items():
                         fh.write(json.dumps([b, list(r)], ensure_ascii=False) + "\n")
                 os.replace(tmp, self.path)
+                _prune(self.path.parent, KEEP, ".jsonl")  # the indexes of editions not checked lately go
             elif self.new:
                 with open(self.path, "a", encoding="utf-8") as fh:
                     fh.write("".join(json.dumps([b, list(r)], ensure_ascii=False) + "\n"
