@@ -44,8 +44,9 @@ def write_json(path: Path, value) -> None:
         pass
 
 
-def _prune(folder: Path, keep: int = KEEP, suffix: str = ".json") -> None:
-    """Only the `keep` most recently written files of a folder with this suffix stay."""
+def _prune(folder: Path, keep: int | None = None, suffix: str = ".json") -> None:
+    """Only the `keep` (default KEEP) most recently written files of a folder with this suffix stay."""
+    keep = KEEP if keep is None else keep
     entries = []
     with os.scandir(folder) as it:
         for e in it:
