@@ -1,7 +1,8 @@
 """The toolkit's one cache folder, `$XDG_CACHE_HOME/tei-edition-toolkit/` (default ~/.cache).
 
 It holds derived data that is slow to make and the same from run to run: the XSLT generated from
-each Schematron schema, and the Unicode category table that XML Schema regular expressions need.
+each Schematron schema, the Unicode category table that XML Schema regular expressions need, and
+the staged check's reference index (validate/ref_index.py).
 Every entry is checked or keyed so that a stale one is never used; any problem reading or
 writing it means no cache, with the same result.
 """
@@ -43,14 +44,16 @@ def write_json(path: Path, value) -> None:
         pass
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: Path, keep: int | None = None, suffix: str = ".json") -> None:
+    """Only the `keep` (default KEEP) most recently written files of a folder with this suffix stay."""
+    keep = KEEP if keep is None else keep
     entries = []
     with os.scandir(folder) as it:
         for e in it:
-            if e.name.endswith(".json") and e.is_file():
+            if e.name.endswith(suffix) and e.is_file(follow_symlinks=False):
                 entries.append((e.stat().st_mtime, e.path))
-    if len(entries) > KEEP:
-        for _, old in sorted(entries)[:len(entries) - KEEP]:
+    if len(entries) > keep:
+        for _, old in sorted(entries)[:len(entries) - keep]:
             try:
                 os.unlink(old)
             except OSError:

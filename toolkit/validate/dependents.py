@@ -78,8 +78,12 @@ def _needles(changes: dict[Path, FileChange]) -> list[bytes]:
 
 def _reaches(path: Path, data: bytes, changes: dict[Path, FileChange], ids: set[str]) -> bool:
     """Whether a pointer of the file reaches a changed file or a changed id."""
+    return _tokens_reach(path, pointer_tokens(data), changes, ids)
+
+
+def _tokens_reach(path: Path, tokens, changes: dict[Path, FileChange], ids: set[str]) -> bool:
     folder = str(path.parent)
-    for token in pointer_tokens(data):
+    for token in tokens:
         scheme = urlsplit(token).scheme
         if scheme and scheme != "file":
             continue  # an external URI, or a prefix (pmb:): not in the edition
@@ -103,9 +107,14 @@ def _includes_changed(path: Path, data: bytes, changes) -> bool:
     """Whether the file xi:includes a changed file (any container of canonical paths): it is
     validated expanded (toolkit/xinclude.py), so any change of the included file's text can
     break it."""
+    return _hrefs_changed(path, (m.group(2).decode("utf-8", "replace") for m in _INCLUDE_HREF.finditer(data)),
+                          changes)
+
+
+def _hrefs_changed(path: Path, hrefs, changes) -> bool:
     folder = str(path.parent)
-    for m in _INCLUDE_HREF.finditer(data):
-        href = unquote(m.group(2).decode("utf-8", "replace"))
+    for href in hrefs:
+        href = unquote(href)
         if href and not urlsplit(href).scheme and \
                 canon(Path(os.path.normpath(os.path.join(folder, href)))) in changes:
             return True
@@ -137,10 +146,13 @@ def _changed_through_includes(changes: dict[Path, FileChange], includers) -> set
     return reached
 
 
-def dependents(files: list[Path], changes: dict[Path, FileChange], includers=None) -> list[Path]:
+def dependents(files: list[Path], changes: dict[Path, FileChange], includers=None,
+               records=None) -> list[Path]:
     """The files among `files` whose pointers reach a change (see the module's doc), or that
     include a changed file (xi:include). `includers`, when known (git grep), are the only files
-    that may include one."""
+    that may include one. `records`, when given, answers for a file from the reference index
+    (ref_index.py: its pointer tokens and include hrefs, None when it has none for the file)
+    instead of reading it."""
     ids = set().union(*(c.ids for c in changes.values())) if changes else set()
     needles = _needles(changes)
     reached = _changed_through_includes(changes, includers) if includers else set(changes)
@@ -152,6 +164,12 @@ def dependents(files: list[Path], changes: dict[Path, FileChange], includers=Non
     id_needles = [i.encode("utf-8") for i in ids] if len(ids) <= _FEW_IDS else None
     out = []
     for f in files:
+        record = records(f) if records is not None else None
+        if record is not None:
+            _, tokens, hrefs = record
+            if (hrefs and _hrefs_changed(f, hrefs, reached)) or (needles and _tokens_reach(f, tokens, changes, ids)):
+                out.append(f)
+            continue
         try:
             with open(f, "rb") as fh:
                 data = fh.read()

@@ -593,6 +593,7 @@ def _check_in(repo: Repo, place, e: _Edition, cwd: Path,
     if here and not repo.all_clean(sources):
         return None  # an untracked or edited file among the sources
     checked = set(without_excluded(config, list(sources.values())))  # (canonical, as sources)
+    refs = _Records(repo, place, e, root / CONFIG_NAME if e.has_config else None)
     where = {path: canon(place.mirror(repo.top / path)) for path in e.changes}
     # the staged sources (a deleted one among them when edition.toml names it: "file not found")
     targets = [w for w in where.values() if w in checked]
@@ -608,12 +609,16 @@ def _check_in(repo: Repo, place, e: _Edition, cwd: Path,
         # (only the edition's own files: an include chain is followed no further out)
         includers = {w for w in (canon(place.mirror(repo.top / p)) for p in repo.includers)
                      if w.is_relative_to(canon(root))}
-        targets += dependents(list(checked - set(targets)), changes, includers)  # (order: none needed)
+        targets += dependents(list(checked - set(targets)), changes, includers,
+                              refs.record)  # (order: none needed)
     done = {path for path, w in where.items() if w in checked and e.changes[path].status != "D"}
     if not targets:
+        refs.save(checked)
         return Report(), done
+    options = {**options, "known_ids": refs.ids}
     if here:
         report = validate(config, paths=sorted(set(targets)), schema_paths=place.schema_path, **options)
+        refs.save(checked)
         given = {canon(p) for p in [options["schema"], *(options["schematron"] or [])] if p}
         named = [config.resolve(c) for c in config.catalogs]
         if not all(_schema_clean(repo, p) for p in [*(place.schemas - given), *named]):
@@ -621,8 +626,64 @@ def _check_in(repo: Repo, place, e: _Edition, cwd: Path,
         return report, done
     with _working_folder(place.folder(cwd)):
         report = validate(config, paths=sorted(set(targets)), schema_paths=place.schema_path, **options)
+    refs.save(checked)
     report.diagnostics = [_real_diagnostic(d, place) for d in report.diagnostics]
     return report, done
+
+
+class _Records:
+    """The reference index (ref_index.py) for the files of one edition whose content is the
+    index's: in the snapshot every file laid out, in the working tree the clean ones. Any other
+    file gets no record (it is read, as without an index)."""
+
+    def __init__(self, repo: Repo, place, e: _Edition, config_path: Path | None):
+        from .ref_index import RefIndex, index_path
+        try:
+            config_bytes = config_path.read_bytes() if config_path is not None else None
+        except OSError:
+            config_bytes = None
+        self.repo, self.here = repo, isinstance(place, WorkingTree)
+        self.prefix = str(canon(place.mirror(repo.top))) + os.sep
+        self.index = RefIndex(index_path(canon(repo.top / e.root), config_bytes))
+        self.blobs: dict[Path, str | None] = {}
+
+    def blob(self, path: Path) -> str | None:
+        if path not in self.blobs:
+            self.blobs[path] = self._blob(path)
+        return self.blobs[path]
+
+    def _blob(self, path: Path) -> str | None:
+        s = str(path)
+        if not s.startswith(self.prefix):
+            return None
+        rel = s[len(self.prefix):].replace(os.sep, "/")
+        entry = self.repo.index.get(rel)
+        if entry is None or entry[0] not in ("100644", "100755") or (self.here and rel in self.repo.dirty):
+            return None
+        return entry[1]
+
+    def record(self, path: Path):
+        from .ref_index import record_of
+        blob = self.blob(path)
+        if blob is None:
+            return None
+        found = self.index.get(blob)
+        if found is None:
+            try:
+                with open(path, "rb") as fh:
+                    found = record_of(fh.read())
+            except OSError:
+                return None
+            self.index.put(blob, found)
+        return found
+
+    def ids(self, path: Path):
+        found = self.record(path)
+        return found[0] if found is not None else None
+
+    def save(self, files):
+        live = {b for b in map(self.blob, files) if b is not None}
+        self.index.save(live)
 
 
 def _schema_clean(repo: Repo, path: Path) -> bool:

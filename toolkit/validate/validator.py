@@ -95,11 +95,13 @@ PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 def validate(config: Config, paths: list[Path] | None = None, staged: bool = False,
              schema: Path | None = None, schematron: list[Path] | None = None,
              authority: list[Path] | None = None, progress=None,
-             schema_paths=None) -> Report:
+             schema_paths=None, known_ids=None) -> Report:
     """Validate the given files (default: the whole edition, less [validate] exclude) against
     everything that applies. staged=True: what git's index holds for the next commit
     (toolkit.validate.staged). schema_paths, when given, maps the path of every schema a file
-    names to the one to read (the staged check reads schemas outside the repository in place)."""
+    names to the one to read (the staged check reads schemas outside the repository in place).
+    known_ids, when given, answers for a file that is not checked with its (element, id) pairs
+    flattened, or None: the staged check's reference index (ref_index.py) instead of a scan."""
     if staged:  # (validate_staged calls validate on what the index holds: confined there)
         from .staged import validate_staged
         return validate_staged(config.root, config_path=config.path, schema=schema,
@@ -123,7 +125,7 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
         _prefetch(targets)  # here, once, not in every worker process
     if len(chunks) == 1:
         diags, report.schemas = _check(config, targets, targets, schema, schematron, authority, progress,
-                                       False, schema_paths)
+                                       False, schema_paths, known_ids)
     else:
         import multiprocessing
         global _claims
@@ -139,14 +141,14 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
         try:
             with ctx.Pool(len(chunks) - (mine is not None)) as pool:
                 others = [pool.apply_async(_check, (config, chunk, targets, schema, schematron,
-                                                    authority, None, True, schema_paths))
+                                                    authority, None, True, schema_paths, known_ids))
                           for chunk in chunks if chunk is not mine]
                 if mine is None:
                     diags, report.schemas = _check(config, auth_targets, targets, schema, schematron,
-                                                   authority, progress, False, schema_paths)
+                                                   authority, progress, False, schema_paths, known_ids)
                 else:
                     diags, report.schemas = _check(config, mine, targets, schema, schematron, authority,
-                                                   progress, True, schema_paths)
+                                                   progress, True, schema_paths, known_ids)
                 for r in others:
                     more, applied = r.get()
                     diags += more
@@ -366,7 +368,8 @@ def _tei_schema(config: Config, src: SourceFile, ref: SchemaRef, warned: set[str
 
 
 def _check(config: Config, targets: list[Path], all_targets: list[Path], schema, schematron,
-           authority, progress, split: bool, schema_paths=None) -> tuple[list[Diagnostic], dict]:
+           authority, progress, split: bool, schema_paths=None,
+           known_ids=None) -> tuple[list[Diagnostic], dict]:
     """Diagnostics for `targets`, and the schemas applied to each; the rest of the edition (and,
     when the job is split across processes, the other chunks' files) is read only as far as
     pointers need it."""
@@ -394,7 +397,9 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         key = canon(p)
         if key not in parsed:
             if (light or split) and key not in auth_files:
-                parsed[key] = index_ids_only(p, display=shown(p))
+                flat = known_ids(key) if known_ids is not None else None
+                parsed[key] = _stand_in(p, shown(p), flat) if flat is not None \
+                    else index_ids_only(p, display=shown(p))
             else:
                 parsed[key] = parse_file(p, display=shown(p))
     loaded: list[Edition] = []
@@ -537,6 +542,23 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     if broken:
         diags = _pointers_into_broken_files(diags, broken, parsed, targets)
     return diags, applied
+
+
+def _stand_in(path: Path, display: str, flat: list[str]) -> SourceFile:
+    """The id-only stand-in that xmlsafe.index_ids_only makes, from the (element, id) pairs the
+    reference index keeps for the file (flattened) instead of a scan of its bytes."""
+    from lxml import etree
+    from ..xmlsafe import TEI_NS, XML_NS
+    src = SourceFile(path=path, display=display, light=True)
+    root = etree.Element(f"{{{TEI_NS}}}TEI")
+    xml_id = f"{{{XML_NS}}}id"
+    for name, value in zip(flat[::2], flat[1::2]):
+        if name == "TEI" and root.get(xml_id) is None and len(root) == 0:
+            root.set(xml_id, value)
+        else:
+            etree.SubElement(root, f"{{{TEI_NS}}}{name}", {xml_id: value})
+    src.tree = etree.ElementTree(root)
+    return src
 
 
 _UNRESOLVED = re.compile(r"/@[\w:.-]+ '([^']*)' points to nothing")
