@@ -21,6 +21,7 @@
   <xsl:import href="header.xsl"/>
   <xsl:import href="collection.xsl"/>
   <xsl:include href="msdesc.xsl"/>
+  <xsl:include href="facsimile.xsl"/>
 
   <xsl:output method="text" encoding="UTF-8"/>
 
@@ -91,6 +92,7 @@
         <xsl:apply-templates select="node()"/>
       </xsl:otherwise>
     </xsl:choose>
+    <xsl:call-template name="ty:facsimile-plates"/>
     <xsl:text>&#10;#ed-after[</xsl:text>
     <xsl:if test="$transcribed">
       <xsl:apply-templates select="$header/tei:profileDesc/tei:abstract" mode="ty:summary">
