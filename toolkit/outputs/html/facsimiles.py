@@ -34,17 +34,11 @@ from ...tei import facsimile as fx
 from ..base import BuildError
 from ..publish import write_file
 
-try:  # the image library; without it local images are linked, not tiled
-    from PIL import Image as PILImage
-except ImportError:  # pragma: no cover - pillow is a dependency
-    PILImage = None
-
 # Images above this many pixels are not tiled (a decompression bomb decodes a small file into
-# gigabytes); Pillow refuses twice this by itself, we refuse it before decoding.
+# gigabytes): checked from the header before decoding, and Pillow's own limit is set to it.
 MAX_PIXELS = 100_000_000
-if PILImage is not None:
-    PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS
 MAX_BYTES = 200 * 1024 * 1024
+LANCZOS = 1  # PIL.Image.Resampling.LANCZOS
 TILE = 512
 LINK_SIZE = 1600       # the longest side of the image a per-page link (and the PDF) shows
 JPEG_QUALITY = 85
@@ -134,7 +128,7 @@ class Tiles:
                 continue
             s, box, size = job
             if box is None:
-                out = img if size == img.size else img.resize(size, PILImage.Resampling.LANCZOS)
+                out = img if size == img.size else img.resize(size, LANCZOS)
             else:
                 if s not in levels:
                     levels[s] = img.reduce(s)
@@ -157,8 +151,8 @@ class ImageRefused(Exception):
 def open_image(real: str):
     """The image, opened lazily (the header only), or ImageRefused: not an image Pillow reads,
     or more than MAX_PIXELS pixels."""
-    if PILImage is None:
-        raise ImageRefused("Pillow is not installed")
+    from PIL import Image as PILImage  # imported when an image is met (a build without none: not at all)
+    PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
