@@ -90,13 +90,17 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
     return e
 
 
-def facsimile_element(views, targets: dict, manifest: str | None, viewer: str) -> etree._Element:
+def facsimile_element(views, targets: dict, manifest: str | None, viewer: str,
+                      site_url: str = "") -> etree._Element:
     """A document's page images (toolkit/outputs/html/facsimiles.py: SurfaceView), the @facs
-    tokens of its text with the surface and zone each names, its IIIF manifest's address and
-    the viewer library's folder ("" when it is not installed): xslt/html/facsimile.xsl."""
+    tokens of its text with the surface and zone each names, its IIIF manifest's address (and
+    its absolute URL, with [facsimile] site_url) and the viewer library's folder ("" when it is
+    not installed): xslt/html/facsimile.xsl."""
     e = etree.Element("facsimile", viewer=viewer)
     if manifest:
         e.set("manifest", manifest)
+        if site_url:
+            e.set("manifest-url", site_url + manifest)
     for v in views:
         s = v.surface
         el = etree.SubElement(e, "surface", id=s.id, label=s.label, kind=v.kind, src=v.src, link=v.link,

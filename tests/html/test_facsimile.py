@@ -175,7 +175,9 @@ def test_manifest(site):
     assert note["target"].endswith("#xywh=100,100,1100,100")
     assert note["body"]["value"] == "The first line of the letter."
     page = html_page(site / "doc" / "d1.html")
-    assert page.xpath("//p[@class='facs-iiif']/a")[0].get("href") == "../iiif/d1.json"
+    # the IIIF drag-and-drop link: the manifest, with its absolute URL in ?manifest=
+    assert page.xpath("//p[@class='facs-iiif']/a")[0].get("href") == \
+        "../iiif/d1.json?manifest=https%3A%2F%2Fedition.example.org%2Fiiif%2Fd1.json"
 
 
 # -- limits ------------------------------------------------------------------------------------

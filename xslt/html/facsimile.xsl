@@ -51,8 +51,10 @@
         <link rel="stylesheet" href="{$root}assets/facsimile.css"/>
         <h2 id="facs-heading">Page images</h2>
         <xsl:if test="$facs/@manifest">
-          <p class="facs-iiif"><a href="{$root}{$facs/@manifest}" type="application/ld+json"
-            title="IIIF manifest: drag it into a IIIF viewer (Mirador, Tify)">IIIF manifest</a></p>
+          <!-- IIIF drag-and-drop: the manifest's address, with ?manifest= its absolute URL (what a
+               viewer the link is dropped on reads; a static server ignores the query) -->
+          <p class="facs-iiif"><a href="{$root}{$facs/@manifest}{if ($facs/@manifest-url) then concat('?manifest=', encode-for-uri($facs/@manifest-url)) else ''}"
+            type="application/ld+json" title="IIIF manifest: drag it into a IIIF viewer (Mirador, Tify)">IIIF manifest</a></p>
         </xsl:if>
         <div class="facs-stage" hidden="hidden" role="region" aria-label="Page image (focus it: arrow keys pan, + and − zoom, 0 fits the page)"/>
         <ol class="facs-pages">

@@ -389,6 +389,6 @@ def page_facsimile(facsimiles: Facsimiles | None, d, facts: dict | None, page: s
     views = facsimiles.of(d, f)
     manifest_href = facsimiles.plan_manifest(d, page)
     viewer = OSD_FILES if facsimiles.viewer_installed() else ""
-    el = context.facsimile_element(views, f.targets, manifest_href, viewer)
+    el = context.facsimile_element(views, f.targets, manifest_href, viewer, facsimiles.base)
     text = etree.tostring(el, encoding="unicode")
     return el, text
