@@ -210,3 +210,19 @@ def test_decompression_bomb_is_refused(tmp_path):
     assert any("bomb.png" in m and f"{facsimiles.MAX_PIXELS:,}" in m for m in r.messages), r.messages
     page = html_page(root / "out" / "doc" / "d1.html")
     assert [li.get("data-surface") for li in page.xpath("//ol[@class='facs-pages']/li")] == ["s1", "s3"]
+
+
+def test_source_doc_zones_link_to_the_image(tmp_path):
+    doc = DOC.replace("<text>", """<sourceDoc><surface xml:id="sd1" ulx="0" uly="0" lrx="600" lry="800">
+      <graphic url="img/p2.jpg"/><zone xml:id="sdz1" ulx="10" uly="20" lrx="300" lry="60">
+      <line>A line written on the page</line></zone></surface></sourceDoc><text>""")
+    root = facsimile_edition(tmp_path, doc=doc)
+    build(root)
+    page = html_page(root / "out" / "doc" / "d1.html")
+    [link] = page.xpath("//div[contains(@class, 'facs-link')][@data-zone='sdz1']")
+    assert "A line written on the page" in link.text_content()
+    [li] = page.xpath(f"//ol[@class='facs-pages']/li[@data-surface='{link.get('data-surface')}']")
+    assert li.xpath("span[@data-zone='sdz1']/@data-w") == ["290"]
+    m = json.loads((root / "out" / "iiif" / "d1.json").read_text(encoding="utf-8"))
+    notes = [a for c in m["items"] for p in c.get("annotations", []) for a in p["items"]]
+    assert [n["body"]["value"] for n in notes] == ["The first line of the letter.", "A line written on the page"]

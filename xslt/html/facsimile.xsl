@@ -102,6 +102,16 @@
     </xsl:if>
     <xsl:next-match/>
   </xsl:template>
+  <!-- a zone of an embedded transcription (sourceDoc) is its own region of the image -->
+  <xsl:template match="tei:sourceDoc//tei:zone[@xml:id][not(@facs)]" mode="m:text" priority="5">
+    <xsl:variable name="z" select="fp:facsimile(.)/surface[@kind != 'none']/zone[@id = current()/@xml:id]"/>
+    <xsl:choose>
+      <xsl:when test="exists($z)">
+        <div class="facs-link" data-zone="{$z/@id}" data-surface="{$z/../@id}" tabindex="0"><xsl:next-match/></div>
+      </xsl:when>
+      <xsl:otherwise><xsl:next-match/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
   <xsl:template match="*[@facs][not(self::tei:pb or self::tei:lb)][ancestor::tei:text or ancestor::tei:sourceDoc or self::tei:sourceDoc]" mode="m:text" priority="5">
     <xsl:variable name="t" select="fp:facs-target(.)[normalize-space(@zone)]"/>
     <xsl:choose>
