@@ -226,3 +226,27 @@ def test_source_doc_zones_link_to_the_image(tmp_path):
     m = json.loads((root / "out" / "iiif" / "d1.json").read_text(encoding="utf-8"))
     notes = [a for c in m["items"] for p in c.get("annotations", []) for a in p["items"]]
     assert [n["body"]["value"] for n in notes] == ["The first line of the letter.", "A line written on the page"]
+
+
+def test_without_the_viewer_library_pages_link_images(tmp_path, monkeypatch):
+    from toolkit.outputs.html import facsimiles
+    monkeypatch.setattr(facsimiles, "OSD", tmp_path / "not-installed")
+    root = facsimile_edition(tmp_path / "ed")
+    [r] = build(root)
+    assert any("OpenSeadragon is not installed" in m for m in r.messages)
+    page = html_page(root / "out" / "doc" / "d1.html")
+    assert page.xpath("//aside[@id='facsimile']/@data-viewer") == [""]
+    assert not page.xpath("//script[contains(@src, 'openseadragon')]")
+    assert len(page.xpath("//ol[@class='facs-pages']/li/a")) == 3
+    assert not (root / "out" / "assets" / "openseadragon").exists()
+
+
+def test_viewer_ships_with_its_licence(site):
+    from toolkit.outputs.html.facsimiles import OSD
+    if not (OSD / "build").is_dir():
+        pytest.skip("OpenSeadragon not installed (make install)")
+    osd = site / "assets" / "openseadragon"
+    assert (osd / "openseadragon.min.js").is_file() and "Copyright" in (osd / "LICENSE.txt").read_text()
+    assert (osd / "images" / "zoomin_rest.png").is_file()
+    html = (site / "doc" / "d1.html").read_text(encoding="utf-8")
+    assert "cdn" not in html.lower() and 'src="../assets/openseadragon/openseadragon.min.js"' in html
