@@ -506,7 +506,8 @@ class PdfBuild:
                 raise XsltError(f"elements nested more than {SAXON_MAX_DEPTH} deep, more than "
                                 f"the XML parser of the PDF stylesheet reads")
             plates = self.plates.element(doc, src) if self.plates is not None else None
-            frag.typst = document_typst(self.edition, self.context, src, key, self._table_warner(src), plates)
+            frag.typst = document_typst(self.edition, self.context, src, key, self._table_warner(src),
+                                        **({"facsimile": plates} if plates is not None else {}))
         except XsltError as e:
             reason = " ".join(str(e).split()) or "unknown error"
             line, col = src.position(deep) if deep is not None else (0, 0)
