@@ -551,15 +551,25 @@ _COMPOUND = re.compile("([^\\W\\d_]+)[-\u2010]([^\\W\\d_]+)")
 PLACEHOLDER = re.compile(r"U\+[0-9A-F]{4,6}")
 
 
+_EMBEDDINGS = re.compile("[\u202a-\u202e]")
+
+
 def pdf_text(path: Path, extractor: str) -> str:
-    """The text layer of a PDF: poppler's pdftotext, or pypdf. Presentation forms (ligatures,
-    Arabic contextual forms) are mapped to their letters (NFKC)."""
-    if extractor == "pdftotext":
+    """The text layer of a PDF: poppler's pdftotext, pypdf, or the text its tags encode
+    (bench/_pdf_structure.py). Presentation forms (ligatures, Arabic contextual forms) are
+    mapped to their letters (NFKC)."""
+    if extractor == "structure":
+        from _pdf_structure import structure_text
+        text = structure_text(path)
+    elif extractor == "pdftotext":
         import subprocess
         res = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True)
         if res.returncode != 0:
             raise RuntimeError(res.stderr.decode(errors="replace").strip()[:200])
-        text = res.stdout.decode("utf-8", errors="replace")
+        # pdftotext marks the runs it reorders for direction with embedding controls
+        # (U+202A–U+202E); they end a word: no word runs on from one direction into the other
+        # (an Arabic or Hebrew word and the Latin one pdftotext puts next to it)
+        text = _EMBEDDINGS.sub(" ", res.stdout.decode("utf-8", errors="replace"))
     else:
         from pypdf import PdfReader
         text = "\n".join(p.extract_text() or "" for p in PdfReader(str(path)).pages)

@@ -38,6 +38,16 @@ one row is printed with:
 - glyphs: characters the PDF draws as placeholder boxes: pdf.glyph diagnostics in the PDF
   build's output (one per character and file), and "U+XXXX" boxes counted in the PDFs' text.
 
+PDF text (--pdf-text): pdftotext (the default) rebuilds words from where glyphs stand and so
+splits a word at a gap a mark or kerning leaves ("सुकृ त", "ayu ktam") and joins a word that ends
+a line with a hyphen to the next; pypdf reads the fonts' maps only (no /ActualText: Devanagari
+clusters and Arabic order garbled); structure (bench/_pdf_structure.py) reads the text the PDF's
+tags encode (glyphs' ToUnicode or /ActualText, marked content in structure order, right-to-left
+runs put back in logical order), where a word is what Typst set, no space guessed, but where
+blocks Typst does not tag as paragraphs run together; both counts a token when either of the two
+shows it (a multiset union): a word is lost only when no reading of the PDF has it whole.
+structure and both read every content stream with pypdf: two to three times as long.
+
 Targets (issue #12): no document lost; body ≥ 0.995 in HTML and PDF; msDesc ≥ 0.95; all RTL
 characters in an RTL context; no placeholder boxes. A row's last column lists what misses.
 
@@ -46,7 +56,8 @@ files (default 8, --sample N; 0 for all); HTML always for all. A build that fail
 a row saying so. It is a benchmark: the exit status is 0 whatever it measures.
 
 Run:  .venv/bin/python bench/coverage.py [--only CORPUS ...] [--no-pdf] [--sample N]
-          [--details] [--json FILE] [--keep DIR] [--pdf-text pdftotext|pypdf]
+          [--details] [--json FILE] [--keep DIR]
+          [--pdf-text pdftotext|pypdf|structure|both]
 The whole run takes a few minutes (2 cores).
 """
 from __future__ import annotations
@@ -285,6 +296,11 @@ def copy_corpus(c: Corpus, work: Path) -> tuple[Path, list[Path]]:
     return src, auth
 
 
+def extractors(choice: str) -> list[str]:
+    """The readings of a PDF's text a --pdf-text choice takes (see the module's docstring)."""
+    return ["pdftotext", "structure"] if choice == "both" else [choice]
+
+
 def run_corpus(c: Corpus, args, tmp: Path) -> Row:
     row = Row(c.name)
     t0 = time.perf_counter()
@@ -355,13 +371,18 @@ def run_corpus(c: Corpus, args, tmp: Path) -> Row:
             joined.update(d.compounds)
         texts = {}
         for p in outs:
-            try:
-                text = ct.pdf_text(p, args.pdf_text)
-            except Exception as e:  # an unreadable PDF is a PDF that shows nothing
-                row.notes.append(f"{p.name}: text not extracted ({type(e).__name__})")
-                text = ""
-            row.glyph_boxes += len(ct.PLACEHOLDER.findall(text))
-            texts[p] = ct.split_compounds(ct.shown_tokens(ct.dehyphenate(text, known), pdf=True), joined, known)
+            texts[p] = Counter()
+            for k, extractor in enumerate(extractors(args.pdf_text)):
+                try:
+                    text = ct.pdf_text(p, extractor)
+                except Exception as e:  # an unreadable PDF is a PDF that shows nothing
+                    row.notes.append(f"{p.name}: text not extracted by {extractor} ({type(e).__name__})")
+                    text = ""
+                if k == 0:
+                    row.glyph_boxes += len(ct.PLACEHOLDER.findall(text))
+                # "both": a token counts as often as the reading that shows it more often has it
+                texts[p] |= ct.split_compounds(ct.shown_tokens(ct.dehyphenate(text, known), pdf=True),
+                                               joined, known)
 
         pdf_names = names if pdf_src == src else page_names(pdf_src, auth)
         by_pdf = assign([d for _, d in wanted], outs, lambda d: name_of(pdf_names, d),
@@ -455,10 +476,12 @@ def main():
     ap.add_argument("--sample", type=int, metavar="N",
                     help=f"PDF for N files of each big corpus (default {DEFAULT_SAMPLE}; 0: all); "
                          "given, it samples every corpus")
-    ap.add_argument("--pdf-text", choices=("pdftotext", "pypdf"),
+    ap.add_argument("--pdf-text", choices=("pdftotext", "pypdf", "structure", "both"),
                     default="pdftotext" if shutil.which("pdftotext") else "pypdf",
                     help="PDF text extractor (default pdftotext when installed: pypdf garbles "
-                         "Devanagari clusters and Arabic word order)")
+                         "Devanagari clusters and Arabic word order; structure: the text the "
+                         "PDF's tags encode, no word guessed from glyph positions; both: a "
+                         "token is found when either pdftotext or the structure shows it)")
     ap.add_argument("--details", action="store_true", help="list lost and worst documents")
     ap.add_argument("--json", type=Path, metavar="FILE", help="write per-document results")
     ap.add_argument("--keep", type=Path, metavar="DIR", help="build in DIR and keep the outputs")
@@ -472,7 +495,8 @@ def main():
                      f"(known: {', '.join(c.name for c in corpora)})")
         corpora = [c for c in corpora if c.name in args.only]
     ct.tokens("")  # build the token tables before timing anything
-    print(f"coverage of ../shared/corpora — PDF text by {args.pdf_text}")
+    print(f"coverage of ../shared/corpora — PDF text by "
+          f"{' + '.join(extractors(args.pdf_text))}")
     print(HEAD)
     print(HEAD2)
     rows = []

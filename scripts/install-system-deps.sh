@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the test suite needs beyond pip: Debian's Chromium (browser tests through
 # Playwright), poppler-utils (pdftoppm/pdftotext for looking at PDFs), a JRE for the Nu HTML
-# checker and jing, and the npm packages vnu-jar and axe-core (installed under tests/.node).
+# checker and jing, the npm packages vnu-jar and axe-core (installed under tests/.node), and the
+# map's outline data (npm world-atlas, under xslt/html/map).
 # Idempotent: installs only what is missing. Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,5 +35,11 @@ if [ ! -f tests/.node/node_modules/vnu-jar/build/dist/vnu.jar ] || [ ! -f tests/
   mkdir -p tests/.node
   (cd tests/.node && [ -f package.json ] || echo '{"private": true}' > package.json
    npm install --silent --no-audit --no-fund vnu-jar axe-core >/dev/null)
+fi
+# The map's outline (#14): Natural Earth's coastlines and borders (public domain) as the npm
+# package world-atlas (ISC) ships them, pinned in xslt/html/map/package.json; the HTML build
+# reads them from xslt/html/map/node_modules (never from the network).
+if [ ! -f xslt/html/map/node_modules/world-atlas/countries-50m.json ]; then
+  (cd xslt/html/map && npm install --silent --no-audit --no-fund >/dev/null)
 fi
 echo "install-system-deps: ok"

@@ -275,6 +275,85 @@ def build(ctx, strict, full):
         _run_build(ctx, names, (), None, (), full, strict=strict)
 
 
+
+
+# toolkit.new.TEMPLATES, written out: importing toolkit.new costs every command a few ms at start
+# (tests/cli/test_new.py checks that the two agree)
+_NEW_TEMPLATES = ("documents", "letters", "minimal")
+
+
+def _checked(check):
+    """A click value_proc from a toolkit.new check: a bad answer is asked again."""
+    from .new import NewError
+
+    def proc(value):
+        try:
+            return check(value)
+        except NewError as e:
+            raise click.UsageError(str(e)) from None
+    return proc
+
+
+@main.command("new")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--template", type=click.Choice(_NEW_TEMPLATES),
+              help="documents: archival documents with authority files (the default); letters: "
+                   "correspondence (correspDesc); minimal: one document, nothing else.")
+@click.option("--title", help="The edition's title (default: from DIR's name).")
+@click.option("--language", help="The edition's language, a BCP 47 tag (default: en).")
+@click.option("--base-url", help="The site's public address, if it has one.")
+@click.option("--schema", type=click.Choice(["subset", "tei_all"]), default="subset", show_default=True,
+              help="subset: a small RELAX NG subset of TEI P5 in schema/; tei_all: TEI P5 itself, by URL.")
+@click.option("--force", is_flag=True, help="Replace files that differ from the template (never "
+              "through a symbolic link).")
+@_terminal_options
+def new(directory, template, title, language, base_url, schema, force):
+    """Start an edition in DIRECTORY: edition.toml, a sample document and authority files in
+    tei/, the schema, a README, a .gitignore, a pre-commit configuration and GitHub workflows
+    (validate pull requests, publish with GitHub Pages).
+
+    On a terminal, what the options do not give is asked for. Files already there are kept:
+    identical ones count as done, the others are listed as skipped (--force replaces them).
+    Exit status: 0 every file as the template has it, 2 a file skipped or a bad answer.
+    """
+    from .new import (DEFAULT_LANGUAGE, DEFAULT_TEMPLATE, NewError, check_base_url, check_language,
+                      check_title, create, default_title)
+    if sys.stdin is not None and sys.stdin.isatty():   # ask for what is missing (else defaults: CI, scripts)
+        if template is None:
+            template = click.prompt("Template", type=click.Choice(_NEW_TEMPLATES), default=DEFAULT_TEMPLATE)
+        if title is None:
+            title = click.prompt("Title", default=default_title(directory), value_proc=_checked(check_title))
+        if language is None:
+            language = click.prompt("Language (BCP 47: en, de, fr, ru, zh, ar …)", default=DEFAULT_LANGUAGE,
+                                    value_proc=_checked(check_language))
+        if base_url is None:
+            base_url = click.prompt("Public address of the site (empty: none yet)", default="",
+                                    show_default=False, value_proc=_checked(check_base_url))
+    try:
+        report = create(directory, template or DEFAULT_TEMPLATE, title, language or DEFAULT_LANGUAGE,
+                        base_url, force=force, schema=schema)
+    except NewError as e:
+        _fail(str(e))
+    for rel in report.written:
+        _say(f"wrote {rel}")
+    for rel in report.replaced:
+        _say(f"replaced {rel}")
+    if report.unchanged and terminal.settings.verbose:
+        for rel in report.unchanged:
+            _say(f"unchanged {rel}")
+    elif report.unchanged:
+        _say(f"{len(report.unchanged)} file{'s' if len(report.unchanged) != 1 else ''} there already, identical")
+    for note in report.notes:
+        _note(note)
+    for rel, why in report.skipped:
+        click.echo(f"skipped {rel}: {why}", err=True)
+    if not report.complete:
+        _fail(f"{len(report.skipped)} file{'s' if len(report.skipped) != 1 else ''} of the template "
+              f"not written in {directory} (see above)")
+    _say(f"\nA new edition in {directory}. Next: cd {directory}, then `edition validate`, "
+         "`edition build`, and see its README.md.")
+
+
 _IMPORT_USAGE_RULES = frozenset(("import.missing", "import.not-a-file", "import.exists", "import.output"))
 
 

@@ -204,7 +204,10 @@ class EditionOptions:
     output: str = option("output", "The output folder (`html/` and `pdf/` go inside); never read as "
                          "a source.", check=_a_folder, rule="not empty")
     language: str = option("en", "The language of the edition's text where a file does not say "
-                           "(BCP 47 tag): search stemming, PDF hyphenation.", example="de")
+                           "(BCP 47 tag): search stemming, PDF hyphenation, and how every output "
+                           "writes dates (`en`: 14 June 1937, `en-US`: June 14, 1937, `de`: 14. Juni "
+                           "1937; also `fr`, `it`, `es`, `ru`; any other language in English).",
+                           example="de")
     references: Literal["auto", "on", "off"] = option(
         "auto", "The check that pointers between files resolve (`persons.xml#stalin`), made from "
         "the edition's model: `auto` runs it for files that no Schematron checks.", example="on")

@@ -5,8 +5,9 @@ One function per element kind (`file_element`, `document_element`, `entity_eleme
 `mention_element`): a fact added to the context is added there, and to xslt/lib/context.rng,
 which describes every context below. The contexts:
 
-- `full(edition)`: files with their ids, documents, entities (with where they are mentioned) and
-  every pointer (`mention`): the PDF, and the Schematron of authority files (unused entries).
+- `full(edition)`: files with their ids, documents (with their hands' sigla), entities (with
+  where they are mentioned) and every pointer (`mention`): the PDF, and the Schematron of
+  authority files (unused entries).
 - `for_file(edition, path)`: the files checking one file can need (the Schematron of any other
   file); small, because Saxon indexes a context anew for every run.
 - `site(edition, addresses, info_fields)`: the site pages' context (documents and entities with
@@ -31,10 +32,15 @@ from urllib.parse import unquote, urljoin
 from lxml import etree
 
 from .model import POINTER_ATTRS, canon, local
+from .tei.names import index_variants
 from .saxon import XSLT_DIR
+from .tei.citation import call_number, edition_citation
+from .tei.entities import dates as entity_dates, heading, idnos, roles as entity_roles
+from .tei.notes import hand_sigla
 from .xmlsafe import TEI_NS, XML_NS, parse_file
 
 SCHEMA = XSLT_DIR / "lib" / "context.rng"
+XML_ID_ATTR = f"{{{XML_NS}}}id"
 
 # Called with every context tree made here (tests validate each against SCHEMA); None: nothing.
 check = None
@@ -55,11 +61,46 @@ def edition_element(edition, info_fields: str | None = None) -> etree._Element:
     (Edition.info_fields), and the fields themselves as the edition configures them
     (toolkit/tei/conventions.py), as the first children: <info-field name label find/>."""
     root = etree.Element("edition", title=edition.config.title, lang=edition.config.language or "")
+    _date_style(root, edition.date_style)
     if info_fields is not None:
         root.set("info-fields", info_fields)
+        base_url = _html_option(edition, "base_url")
+        if base_url:
+            root.set("base-url", base_url)
+        pdf_url = _html_option(edition, "pdf_url")
+        if pdf_url:
+            root.set("pdf-url", pdf_url)
         for f in edition.conventions.info_fields:
             etree.SubElement(root, "info-field", name=f.name, label=f.label, find=" ".join(f.find))
+        root.append(citation_element(edition))
     return root
+
+
+def _html_option(edition, name: str):
+    """An option of the [html] table (None when the configuration has no tables)."""
+    options = getattr(edition.config, "options", None)
+    return getattr(options("html"), name, None) if options is not None else None
+
+
+def citation_element(edition) -> etree._Element:
+    """What a citation names of the edition (toolkit/tei/citation.py): its editors, version,
+    date and publisher, from edition.xml."""
+    src = edition.files.get(edition.edition_path) if edition.edition_path else None
+    c = edition_citation(src.root if src is not None and src.ok and not src.light else None)
+    el = etree.Element("citation", version=c.version, date=c.date, publisher=c.publisher)
+    for name in c.editors:
+        etree.SubElement(el, "editor").text = name
+    return el
+
+
+def _date_style(root: etree._Element, style) -> None:
+    """The edition's date style (toolkit/tei/facts.py, DateStyle) as attributes of the root, for
+    f:date-label (xslt/lib/tei.xsl): the HTML and the PDF write dates as the model does."""
+    root.set("date-day", style.day)
+    root.set("date-month", style.month)
+    root.set("date-months", "|".join(style.months))
+    root.set("date-months-alone", "|".join(style.months_alone))
+    root.set("date-bc", style.bc)
 
 
 def file_element(edition, path: Path) -> etree._Element:
@@ -73,12 +114,15 @@ def file_element(edition, path: Path) -> etree._Element:
 def document_element(edition, d, page: str | None = None, source: str | None = None,
                      media=()) -> etree._Element:
     """A document's facts (the model's: title, date, summary, transcription), with its page
-    and TEI copy in the HTML site when given, and the images of it that the site copies
-    ((url, xml:base values, address) each: structure.xsl shows them)."""
+    and TEI copy in the HTML site when given, the images of it that the site copies
+    ((url, xml:base values, address) each: structure.xsl shows them); page_facts adds its hands'
+    sigla and call number where its tree is at hand."""
     e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
                       title=d.title, transcribed=str(d.transcribed).lower())
     if page is not None:
         e.set("page", page)
+        # its PDF's file name (the PDF is called as the page is: Edition.page_names)
+        e.set("pdf", edition.page_names()[d.id] + ".pdf")
     if source is not None:
         e.set("source", source)
     etree.SubElement(e, "date", written=d.date_written).text = d.date_label
@@ -91,16 +135,16 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
 
 
 def facsimile_element(views, targets: dict, manifest: str | None, viewer: str,
-                      site_url: str = "") -> etree._Element:
+                      base_url: str = "") -> etree._Element:
     """A document's page images (toolkit/outputs/html/facsimiles.py: SurfaceView), the @facs
     tokens of its text with the surface and zone each names, its IIIF manifest's address (and
-    its absolute URL, with [facsimile] site_url) and the viewer library's folder ("" when it is
+    its absolute URL, with [html] base_url) and the viewer library's folder ("" when it is
     not installed): xslt/html/facsimile.xsl."""
     e = etree.Element("facsimile", viewer=viewer)
     if manifest:
         e.set("manifest", manifest)
-        if site_url:
-            e.set("manifest-url", site_url + manifest)
+        if base_url:
+            e.set("manifest-url", base_url + manifest)
     for v in views:
         s = v.surface
         el = etree.SubElement(e, "surface", id=s.id, label=s.label, kind=v.kind, src=v.src, link=v.link,
@@ -123,20 +167,36 @@ def _n(x: float) -> str:
 
 def entity_element(edition, eid: str, ent, page: str | None = None,
                    mentioned: dict[str, int] | None = None) -> etree._Element:
-    """An entity: the key it sorts by in every index (Entity.sort_key), its name for pages and
-    anchors (Edition.entity_names), its names (the preferred first), note, coordinates, its page
+    """An entity: the key it sorts by and its heading in every index (Entity.sort_key,
+    entities.heading; variants an index leaves out marked indexed="false"), its name for
+    pages and anchors (Edition.entity_names), its names (the preferred first), note, coordinates, its page
     in the HTML site when it has one, and how often each document mentions it (the PDF's indices)."""
     e = etree.Element("entity", id=eid, kind=ent.kind, href=edition.href(ent.file), uri=canon(ent.file).as_uri(),
                       sort=ent.sort_key, anchor=edition.entity_names()[eid])
     if page is not None:
         e.set("page", page)
+    el = ent.element
+    # the index heading ("Stalin, I. V."), the dates, roles and authority identifiers (popovers,
+    # indexes): toolkit/tei/entities.py
+    e.set("heading", heading(ent.kind, el, ent.preferred))
     etree.SubElement(e, "name", type="preferred").text = ent.preferred
+    shown = set(index_variants(ent.preferred, ent.variants))
     for v in ent.variants:
-        etree.SubElement(e, "name", type="variant").text = v
+        n = etree.SubElement(e, "name", type="variant")
+        n.text = v
+        if v not in shown:  # sorts as the preferred name: an index does not repeat it
+            n.set("indexed", "false")
     if ent.note:
         etree.SubElement(e, "note").text = ent.note
     if ent.geo:
         etree.SubElement(e, "geo", lat=str(ent.geo[0]), long=str(ent.geo[1]))
+    if el is not None:
+        if (d := entity_dates(el)):
+            etree.SubElement(e, "dates").text = d
+        for r in entity_roles(el):
+            etree.SubElement(e, "role").text = r
+        for label, value, url in idnos(el):
+            etree.SubElement(e, "idno", label=label, href=url).text = value
     for doc_id, n in sorted((mentioned or {}).items()):
         etree.SubElement(e, "mentioned", doc=doc_id, count=str(n))
     return e
@@ -161,7 +221,11 @@ def full(edition) -> etree._ElementTree:
     root = edition_element(edition)
     _files(edition, root)
     for d in edition.documents:
-        root.append(document_element(edition, d))
+        el = document_element(edition, d)
+        src = edition.files.get(canon(d.file))
+        if src is not None and src.ok and not src.light:  # its hands' sigla, its call number
+            page_facts(el, src.root)
+        root.append(el)
     counts: dict[str, dict[str, int]] = {}
     for m in edition.mentions:
         if m.entity_id:
@@ -282,9 +346,10 @@ class PageContexts:
         return el
 
     def page(self, doc_id: str, near: list[str], linked: list[str], entities: list[str],
-             media=(), facsimile: etree._Element | None = None) -> etree._ElementTree:
+             media=(), tei=None, facsimile: etree._Element | None = None) -> etree._ElementTree:
         """`near`: the document and its neighbours, in order; `linked`: the other documents
         it links to; `entities`: the ids of the entities it names; `media`: its copied images;
+        `tei`: the document's root element, for the facts only its page shows (page_facts);
         `facsimile`: its page images (facsimile_element)."""
         root = edition_element(self.edition, self.info_fields)
         for x in near:
@@ -292,6 +357,8 @@ class PageContexts:
             if x == doc_id:
                 for url, bases, href in media:
                     etree.SubElement(el, "media", src=url, base=bases, href=href)
+                if tei is not None:
+                    page_facts(el, tei)
                 if facsimile is not None:
                     el.append(facsimile)
             root.append(el)
@@ -301,6 +368,17 @@ class PageContexts:
         for eid in entities:
             root.append(copy.deepcopy(self._entity(eid)))
         return _made(etree.ElementTree(root))
+
+
+def page_facts(el: etree._Element, tei) -> None:
+    """The facts only a document's own page shows, added to its <document>: the sigla of its
+    hands (toolkit/tei/notes.py: <hand ref="hand-archive" siglum="A" n="1"/>, n its place in
+    the list of hands) and the call number of its source (toolkit/tei/citation.py)."""
+    for n, (note, siglum) in enumerate(hand_sigla(tei), 1):
+        etree.SubElement(el, "hand", ref=note.get(XML_ID_ATTR) or "", siglum=siglum, n=str(n))
+    number = call_number(tei)
+    if number:
+        etree.SubElement(el, "call-number").text = number
 
 
 def site_input(pages: list[etree._Element], facets: etree._Element | None = None) -> etree._ElementTree:

@@ -20,10 +20,11 @@ from .tei import T, XML_ID, local, norm_space
 from .xmlsafe import XML_NS
 from .tei.classes import CLASSES, not_rendered
 from .tei.conventions import conventions, info_fields, transcribed
-from .tei.facts import date_label, date_value, document_date_element, title_element
+from .tei.facts import date_label, date_style, date_value, document_date_element, title_element
 from .tei.facts import document_date  # noqa: F401  (re-exported: the tests' and callers' name)
 from .tei.facts import written as written_date
 from .tei.geo import entity_geo
+from .tei.entities import person_sort_key
 from .tei.names import sort_key, unique_names
 from .tei.reading import text_of
 from .tei.registers import local_entries, may_have_entries
@@ -54,7 +55,10 @@ class Entity:
 
     @property
     def sort_key(self) -> str:
-        """The key its preferred name sorts by in every index (toolkit/tei/names.py)."""
+        """The key it sorts by in every index: a person's by surname (toolkit/tei/entities.py),
+        any other's by its preferred name (toolkit/tei/names.py)."""
+        if self.kind == "person" and self.element is not None:
+            return person_sort_key(self.element, self.preferred)
         return sort_key(self.preferred)
 
 
@@ -102,6 +106,7 @@ class Edition:
                  known_documents: dict[Path, tuple] | None = None):
         self.config = config
         self.conventions = conventions(config)  # the edition's own ([document_info], [text])
+        self.date_style = date_style(config.language)  # how dates are written (toolkit/tei/facts.py)
         # Documents whose facts a caller already knows (the HTML build's cache, keyed by the
         # file's bytes): (id, title, when, date label, summary, transcribed, fields, date as
         # written) per canonical path.
@@ -301,8 +306,9 @@ class Edition:
                     ref = el.get("ref")
                     if not ref or not_rendered(el):  # (no output shows such a name)
                         continue
+                    here = src.written_in(el) if src.origins else path
                     for pointer in ref.split():
-                        target = self.resolve(pointer, path)
+                        target = self.resolve(pointer, here)
                         eid = target[1] if target and target[1] in self.entities else None
                         self._mentions.append(Mention(eid, pointer, local(el.tag), path,
                                                       el.sourceline or 0, el))
@@ -341,7 +347,7 @@ class Edition:
         titles = root.findall(f"{T}teiHeader/{T}fileDesc/{T}titleStmt/{T}title")
         title = text_of(title_element(titles)) or _own_title(root) or _file_title(path)
         dated = document_date_element(root)
-        when, label, written = (date_value(dated), date_label(dated), written_date(dated)) \
+        when, label, written = (date_value(dated), date_label(dated, self.date_style), written_date(dated)) \
             if dated is not None else ("", "", "")
         abstract = header.find(f"{T}profileDesc/{T}abstract") if header is not None else None
         summary = text_of(abstract) if abstract is not None else ""

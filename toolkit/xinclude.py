@@ -14,6 +14,7 @@ only, size cap); a URL, an absolute path or a path leading out is reported and n
 """
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from copy import deepcopy
@@ -155,10 +156,7 @@ def _resolve(src: SourceFile, inc, state: _State, stack, depth: int) -> None:
 
 
 def _read(src, inc, state: _State, target: str, stack, depth: int, what: str) -> SourceFile | None:
-    display = os.path.relpath(target, os.path.dirname(os.path.realpath(state.top.path)))
-    display = str(Path(state.top.display).parent / display) if not display.startswith("..") \
-        else _shown(target, state)
-    found = parse_file(target, display=os.path.normpath(display))
+    found = parse_file(target, display=_shown(target, state))
     if not found.ok:
         reason = found.diagnostics[0].message if found.diagnostics else "unreadable"
         rule = "xinclude.missing" if found.diagnostics and found.diagnostics[0].rule == "file.missing" \
@@ -183,10 +181,12 @@ def _read(src, inc, state: _State, target: str, stack, depth: int, what: str) ->
 
 
 def _shown(target: str, state: _State) -> str:
-    for r in state.roots:
-        if target.startswith(r.rstrip(os.sep) + os.sep):
-            return os.path.relpath(target, os.path.dirname(r))
-    return target
+    """An included file's path as the including document's is shown (relative to the same
+    folder: the working directory, or the edition's root), so that its diagnostics read alike;
+    "../parts/p.xml" from "tei/vols/vol.xml" is "tei/parts/p.xml"."""
+    here = os.path.dirname(os.path.realpath(state.top.path))
+    shown = os.path.join(os.path.dirname(state.top.display), os.path.relpath(target, here))
+    return os.path.normpath(shown).replace(os.sep, "/")
 
 
 def _include_text(src, inc, state: _State, stack, depth, target: str, what: str) -> None:
@@ -201,11 +201,46 @@ def _include_text(src, inc, state: _State, stack, depth, target: str, what: str)
     state.total += len(data)
     state.files.append(Path(target))
     try:
-        text = data.decode(inc.get("encoding") or "utf-8")
-    except (LookupError, UnicodeDecodeError) as e:
-        return _fallback(src, inc, state, stack, depth, f"{what}: cannot decode the text ({e})",
-                         "xinclude.unreadable")
+        text = _decoded(data, (inc.get("encoding") or "").strip())
+    except ValueError as e:
+        return _fallback(src, inc, state, stack, depth, f"{what}: {e}", "xinclude.unreadable",
+                         "give the file's encoding in @encoding (UTF-8 is assumed without it)")
     _replace(inc, [text])
+
+
+# A byte order mark gives the encoding of a text without @encoding (XInclude 1.0, 4.3), UTF-8
+# else; UTF-32's marks first (UTF-32LE's begins with UTF-16LE's).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_ENCODING_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")  # XML's EncName
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _decoded(data: bytes, encoding: str) -> str:
+    """An included text as characters: decoded by @encoding, else by its byte order mark, else
+    as UTF-8, without the mark; ValueError (saying why and where) for an unknown encoding,
+    bytes that are not in it, or a character XML does not allow (lxml would refuse it)."""
+    if encoding and not _ENCODING_NAME.fullmatch(encoding):
+        raise ValueError(f"@encoding '{encoding}' is not an encoding name")
+    name = encoding or next((n for bom, n in _BOMS if data.startswith(bom)), "utf-8")
+    try:
+        text = data.decode(name)
+    except LookupError:
+        raise ValueError(f"@encoding '{encoding}' is not an encoding the toolkit knows") from None
+    except UnicodeDecodeError as e:
+        line, col = _line_col(data[:e.start].decode(name, "replace"))
+        raise ValueError(f"the text is not {name} (line {line}, column {col}: {e.reason})") from None
+    text = text.removeprefix("\ufeff")
+    bad = _NOT_XML_CHAR.search(text)
+    if bad:
+        line, col = _line_col(text[:bad.start()])
+        raise ValueError(f"the text holds U+{ord(bad.group()):04X}, a character XML does not allow "
+                         f"(line {line}, column {col})")
+    return text
+
+
+def _line_col(before: str) -> tuple[int, int]:
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
 def _select(root, pointer: str):

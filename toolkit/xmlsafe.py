@@ -65,6 +65,15 @@ class SourceFile:
         assert self.tree is not None
         return self.tree.getroot()
 
+    def written_in(self, node) -> Path:
+        """The file an element was written in: for a copy an xi:include brought in, the included
+        file (its relative pointers resolve against it, as XInclude's base URI fixup says)."""
+        if self.origins:
+            origin = self.origins.get(node)
+            if origin is not None:
+                return origin[0].path
+        return self.path
+
     def position(self, node) -> tuple[int, int]:
         """(line, column) of an element's start tag, both 1-based.
 

@@ -91,10 +91,7 @@ def test_search_finds_kashgar(site, page):
 def test_listing_pages_and_filters(site, page):
     _, url = site
     page.goto(url + "documents.html")
-    assert page.inner_text(".listing-static .result-count") == "1 - 10 of 11"
-    page.locator("nav.pager").get_by_role("link", name="2", exact=True).click()
-    page.wait_for_url("**/documents-2.html")
-    assert page.inner_text(".listing-static .result-count") == "11 - 11 of 11"
+    assert page.inner_text(".listing-static .result-count") == "1 - 11 of 11"  # one page (#14)
     page.goto(url + "documents.html")
     page.select_option("#facet-person", "stalin")
     assert page.locator(".listing-filtered").is_visible()

@@ -17,13 +17,17 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _map_page(tmp_path: Path, n: int) -> etree._Element:
-    rows = []
+    from toolkit.outputs.html.outline import Frame
+    rows, points = [], []
     for i in range(n):
         lat = 30 + (i * 7919 % 2003) / 2003 * 20
         lon = 60 + (i * 104729 % 4001) / 4001 * 40
         rows.append(f'<place id="pl{i}" page="entity/pl{i}.html" name="Ort {i}{"x" * (i % 7)}" '
                     f'lat="{lat:.5g}" long="{lon:.5g}" documents="{i % 5}"/>')
-    site = f'<site><page kind="map" href="map.html" root="">{"".join(rows)}</page></site>'
+        points.append((float(f"{lat:.5g}"), float(f"{lon:.5g}")))
+    # the frame the site's build gives the map page (toolkit/outputs/html/outline.py)
+    frame = " ".join(f'{k}="{v}"' for k, v in Frame.of(points).attributes().items())
+    site = f'<site><page kind="map" href="map.html" root="" {frame}>{"".join(rows)}</page></site>'
     exe = saxon.compile_stylesheet(SITE_XSL)
     exe.set_base_output_uri(tmp_path.resolve().as_uri() + "/")
     exe.transform_to_string(xdm_node=saxon.to_xdm(site, tmp_path.resolve().as_uri() + "/site.xml"))

@@ -22,7 +22,8 @@ from toolkit.config import load_config
 from toolkit.model import Edition
 from toolkit.outputs.runner import build
 from toolkit.tei.names import unique_names
-from toolkit.tei.notes import hand_label, is_marginal
+from toolkit.tei.entities import heading
+from toolkit.tei.notes import hand_name, is_marginal
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 NS = {"t": TEI_NS}
@@ -50,6 +51,9 @@ def person(pid: str, name: str) -> str:
 
 PERSONS = {"stalin": "I. V. Stalin", "beria": "Beria, L.", "Hotan-man": "Hasan",
            "hotan-man": "The Emperor", "anna": "Anna Zed", "zola": "Émile Zola"}
+
+
+HEADINGS = {"I. V. Stalin": "Stalin, I. V."}
 
 
 def mentions(ids) -> str:
@@ -112,8 +116,9 @@ def html_facts(out: Path) -> Facts:
         assert flat(root.findtext(".//title")).startswith(title + " · "), page
         facts.dates[title] = flat(root.xpath("string(//p[@class='doc-date'])"))
         facts.footnotes[title] = len(root.xpath("//ol[@class='note-list']/li"))
-        facts.hands[title] = set(HAND.findall(flat(root.xpath("string(//section[contains(@class, 'transcription')])")
-                                                   or root.xpath("string(//article)"))))
+        # the hands the text names ("hand A": a.hand-ref; #14)
+        facts.hands[title] = {flat(x.text_content()).removeprefix("hand ") for x in root.xpath(
+            "//article//*[contains(concat(' ', @class, ' '), ' hand-ref ')]")}
         facts.langs[title] = root.xpath("string((//div[@class='text'])[1]/@lang)")
         facts.pages[title] = page.stem
         # the TEI copy the page offers is called as the page is
@@ -131,14 +136,26 @@ def pdf_facts(out: Path) -> Facts:
             continue
         reader = PdfReader(str(pdf))
         date, _, title = reader.metadata.title.partition(": ")  # "<date label>: <title>"
-        text = flat("\n".join(p.extract_text() or "" for p in reader.pages).replace("\xad", "-"))
+        raw = "\n".join(p.extract_text() or "" for p in reader.pages).replace("\xad", "-")
         facts.dates[title] = date
         facts.footnotes[title] = _struct_count(reader, "/Note")
-        facts.hands[title] = set(HAND.findall(text))
+        facts.hands[title] = _pdf_hands(raw)
         facts.langs[title] = _text_lang(reader)
         facts.pages[title] = pdf.stem
     facts.persons = _index_order(out / "pdf" / "edition.pdf", "Index of persons")
     return facts
+
+
+def _pdf_hands(raw: str) -> set[str]:
+    """The sigla of the hands the PDF's text uses, each in its key: it prints sigla (toolkit/tei/notes.py,
+    hand_sigla) in the margin ("C, top of page", ending a line of the text layer) and at signatures
+    ("signed (B)"), and the key to them before the text ("B (Molotov): …", "C: …")."""
+    key_text = flat(raw)
+    hands = re.search(r"hands\. (.*)", key_text, re.I)
+    key = {m.group(1): m.group(2) or m.group(1)
+           for m in re.finditer(r"(?:^|\. |: )([A-Z]{1,2})(?: \(([^)]+)\))?: ", hands.group(1) if hands else "")}
+    used = set(re.findall(r"(?:^|\s)([A-Z]{1,2})(?:, [a-z ]+)?[ \t]*$", raw, re.M)) | set(re.findall(r"signed \(([A-Z]{1,2})\)", key_text))
+    return {s for s in used if s in key}  # the sigla, as every output names hands (#14)
 
 
 def json_facts(out: Path) -> Facts:
@@ -153,7 +170,7 @@ def json_facts(out: Path) -> Facts:
         # the HTML addresses it gives are called as the page is
         assert (d["html"], d["tei"]) == (f"doc/{d['name']}.html", f"tei/{d['name']}.xml"), d
     persons = [e for e in data["entities"]["entities"] if e["kind"] == "person"]
-    facts.persons = [e["name"] for e in sorted(persons, key=lambda e: (e["sort"], e["id"]))]
+    facts.persons = [e["heading"] for e in sorted(persons, key=lambda e: (e["sort"], e["id"]))]
     return facts
 
 
@@ -164,10 +181,10 @@ def model_facts(ed: Edition) -> Facts:
         notes = root.xpath("t:text//t:note[not(ancestor::t:note)]", namespaces=NS)
         facts.dates[d.title] = d.date_label
         facts.footnotes[d.title] = len([n for n in notes if not is_marginal(n)])
-        facts.hands[d.title] = {hand_label(e.get("hand"), e) for e in root.xpath("t:text//*[@hand]", namespaces=NS)}
+        facts.hands[d.title] = {hand_name(e.get("hand"), e) for e in root.xpath("t:text//*[@hand]", namespaces=NS)}
         facts.pages[d.title] = ed.page_names()[d.id]
     persons = [e for e in ed.entities.values() if e.kind == "person"]
-    facts.persons = [e.preferred for e in sorted(persons, key=lambda e: (e.sort_key, e.id))]
+    facts.persons = [heading(e.kind, e.element, e.preferred) for e in sorted(persons, key=lambda e: (e.sort_key, e.id))]
     return facts
 
 
@@ -199,10 +216,12 @@ def _text_lang(reader: PdfReader) -> str:
 
 
 def _index_order(pdf: Path, head: str) -> list[str]:
-    """The preferred names of the probe's persons in the order the PDF's index gives them."""
+    """The index headings of the probe's persons in the order the PDF's index gives them."""
     text = flat("\n".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages))
     section = text[text.rindex(head) + len(head):]
-    found = [(m.start(), name) for name in PERSONS.values() for m in [re.search(re.escape(name) + r"\W", section)] if m]
+    # the index gives persons under their headings (#14: "I. V. Stalin" as "Stalin, I. V.")
+    names = [HEADINGS.get(n, n) for n in PERSONS.values()]
+    found = [(m.start(), name) for name in names for m in [re.search(re.escape(name) + r"\W", section)] if m]
     return [name for _, name in sorted(found)]
 
 
@@ -242,8 +261,9 @@ def test_titles_the_model_gives(probe, facts):
 
 
 def test_date_labels(facts):
-    want = {"A letter about Hotan": "14 June 1937", "Letter from Smirnof": "1 January 1930 – 1931",
-            "Offices": "July 1945", "Japan": "1930–1935"}
+    # the edition's language is "de": its date style in every output (#14)
+    want = {"A letter about Hotan": "14. Juni 1937", "Letter from Smirnof": "1. Januar 1930 – 1931",
+            "Offices": "Juli 1945", "Japan": "1930–1935"}
     for name, f in facts.items():
         assert f.dates == want, name
 
@@ -255,7 +275,8 @@ def test_note_placement(facts):
 
 
 def test_hand_labels(facts):
-    want = {"A letter about Hotan": {"archive", "C", "Molotov"}, "Letter from Smirnof": set(),
+    # by siglum (#14): @n, else A, B … in handDesc order (the letter C is taken by an @n)
+    want = {"A letter about Hotan": {"A", "B", "C"}, "Letter from Smirnof": set(),
             "Offices": set(), "Japan": set()}
     for name, f in facts.items():
         assert f.hands == want, name
@@ -272,7 +293,8 @@ def test_language_tags(probe, facts):
 def test_index_order(facts):
     # initials, articles and accents do not decide the order (the HTML index had "I. V. Stalin"
     # under I and "The Emperor" under T, the PDF its own key)
-    want = ["Anna Zed", "Beria, L.", "Émile Zola", "The Emperor", "Hasan", "I. V. Stalin"]
+    # persons under their headings (#14): "I. V. Stalin" as "Stalin, I. V."
+    want = ["Anna Zed", "Beria, L.", "Émile Zola", "The Emperor", "Hasan", "Stalin, I. V."]
     for name, f in facts.items():
         assert f.persons == want, name
 
@@ -283,7 +305,7 @@ def test_html_index_groups_by_the_sort_key(probe):
     groups = {flat(s.findtext(".//h2")): [flat(a.text_content()) for a in s.xpath(".//li/a")]
               for s in page.xpath("//section[@class='index-group']")}
     assert groups == {"A": ["Anna Zed"], "B": ["Beria, L."], "E": ["Émile Zola", "The Emperor"],
-                      "H": ["Hasan"], "S": ["I. V. Stalin"]}
+                      "H": ["Hasan"], "S": ["Stalin, I. V."]}
 
 
 def test_page_names(probe, facts):

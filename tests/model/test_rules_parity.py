@@ -246,9 +246,16 @@ LANGS = [
     ("geo", "ka"), ("heb", "he"), ("ara-SA", "ar-SA"), ("fra-CA", "fr-CA"),  # the 639-1 code where one exists
     ("ar-Latn-x-ijmes", "ar-Latn-x-ijmes"), ("sa-Latn", "sa-Latn"), ("zh-hant-tw", "zh-Hant-TW"),
     ("SR-LATN-rs", "sr-Latn-RS"), ("es-419", "es-419"), ("x-klingon", "x-klingon"),
-    # subtags HTML checkers reject are left out: unknown script or region, variants, extensions
-    ("sr-Cryl", "sr"), ("en-UK", "en"), ("de-CH-1996", "de-CH"), ("en-GB-oed", "en-GB"),
-    ("en-u-ca-gregory", "en"), ("en-a-bbb-x-AbCd", "en-x-abcd"), ("he-", "he"), ("en-x", "en"),
+    # kept whole: variants, extensions, an extended language as its language (issue #12)
+    ("de-CH-1996", "de-CH-1996"), ("sl-rozaj-biske-1994", "sl-rozaj-biske-1994"), ("DE-1901", "de-1901"),
+    ("en-u-ca-gregory", "en-u-ca-gregory"), ("en-a-bbb-x-AbCd", "en-a-bbb-x-abcd"),
+    ("en-Latn-US-u-co-phonebk-x-foo", "en-Latn-US-u-co-phonebk-x-foo"), ("zh-yue-HK", "yue-HK"),
+    # left out: unknown script or region, a subtag out of place, repeated or of no subtag's form,
+    # a singleton with no subtag
+    ("sr-Cryl", "sr"), ("en-UK", "en"), ("en-GB-oed", "en-GB"), ("de-1996-CH", "de-1996"),
+    ("sl-rozaj-rozaj", "sl-rozaj"), ("en-u-ca-u-nu", "en-u-ca"), ("en-a-b-c", "en"), ("en-u-x-a", "en-x-a"),
+    ("en-u-!!-ca", "en-u-ca"), ("en-toolongsubtag", "en"), ("x-x", "x-x"), ("en-x-!", "en"),
+    ("he-", "he"), ("en-x", "en"), ('en-"><b>', "en"),
     ("braj-Deva", ""), ("und", ""), ("xx", ""), ("xx-Latn", ""), ("", ""), ("-", ""), ("e n", ""), ("x", ""),
 ]
 

@@ -367,6 +367,31 @@ def test_staged_change_to_an_included_file_revalidates_the_volume_in_git(tmp_pat
     assert code == 1
 
 
+def test_staged_change_two_includes_deep_revalidates_the_volume(tmp_path):
+    """vol.xml includes parts/one.xml, which includes parts/two.xml: staging a change of two.xml
+    re-checks the volume (only direct includes were followed); a file elsewhere in the
+    repository that includes two.xml too is no part of the edition and not checked."""
+    from staged_support import found, git, init_repo, staged
+    top = tmp_path / "repo"
+    ed = top / "ed"
+    write(ed / "edition.toml", '[edition]\ntitle = "World"\nsources = ["tei/vol.xml"]\n'
+                               'references = "off"\n[schemas]\nfetch = "never"\n')
+    write(ed / "small.rng", GRAMMAR)
+    model = '<?xml-model href="../small.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+    ns = 'xmlns="http://www.tei-c.org/ns/1.0" xmlns:xi="http://www.w3.org/2001/XInclude"'
+    write(ed / "tei" / "parts" / "two.xml", '<p xmlns="http://www.tei-c.org/ns/1.0">fine</p>\n')
+    write(ed / "tei" / "parts" / "one.xml", f'<text {ns}><body>\n<xi:include href="two.xml"/>\n</body></text>\n')
+    volume(ed, '<xi:include href="parts/one.xml"/>', model)
+    write(top / "elsewhere" / "x.xml", '<r xmlns:xi="http://www.w3.org/2001/XInclude">'
+                                       '<xi:include href="../ed/tei/parts/two.xml"/></r>\n')
+    init_repo(top)
+    write(ed / "tei" / "parts" / "two.xml", '<p xmlns="http://www.tei-c.org/ns/1.0">now <hi>bad</hi></p>\n')
+    git(top, "add", "ed/tei/parts/two.xml")
+    code, data, err = staged(ed)
+    assert ("tei/parts/two.xml", 1, "rng") in found(data), (data, err)
+    assert data["files"] == 1 and code == 1
+
+
 def test_a_broken_corpus_file_keeps_its_members_pages(tmp_path):
     ed = corpus_edition(tmp_path)
     assert run_cli("build", "html", "--no-search", cwd=ed).returncode == 0

@@ -258,7 +258,7 @@ def test_each_script_prints_in_its_own_font(scripts_pdf):
     pdf, r, _, _ = scripts_pdf
     used = fonts_used(pdf)
     # Arabic in Noto Naskh, not in DejaVu Sans (which has Arabic glyphs and came first)
-    for face in ("NotoSerifDevanagari-Regular", "NotoSansSyriac-Regular", "NotoNaskhArabic-Regular",
+    for face in ("NotoSansDevanagari-Regular", "NotoSansSyriac-Regular", "NotoNaskhArabic-Regular",
                  "HanaMinB"):
         assert face in used, (face, used)
     assert any(f.startswith("NotoSerifCJKjp") for f in used)  # Han in Japanese: the JP face
@@ -353,7 +353,7 @@ def test_world_devanagari_prints_in_a_devanagari_font(tmp_path):
     assert "pdf.glyph" not in r.stderr, r.stderr[-2000:]
     pdf = next(p for p in (tmp_path / "out").glob("*.pdf") if p.name != "edition.pdf")
     used = fonts_used(pdf)
-    assert any(f.startswith("NotoSerifDevanagari") for f in used) and not any(f.startswith("NewCM") for f in used)
+    assert any(f.startswith("NotoSansDevanagari") for f in used) and not any(f.startswith("NewCM") for f in used)
 
 
 @needs_world

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import T, canon, local, norm_space, text_of
-from ..tei.notes import hand_label, is_marginal
+from ..tei.entities import heading
+from ..tei.notes import hand_name, is_marginal
 from ..xmlsafe import TEI_NS, read_regular
 from .base import Builder, BuildResult, Job
 from .html.addresses import Addresses, assign
@@ -134,9 +135,9 @@ def _notes(root) -> dict:
 
 
 def hands(root) -> list[str]:
-    """The labels of the hands the text's elements name (@hand), sorted, once each: as the HTML
-    page and the PDF print them ("hand: archive", hand_label)."""
-    labels = {hand_label(el.get("hand"), el) for el in root.iterfind(f"{T}text//*[@hand]")}
+    """The names of the hands the text's elements name (@hand), sorted, once each: as the HTML
+    page and the PDF print them ("hand A", hand_name: a siglum)."""
+    labels = {hand_name(el.get("hand"), el) for el in root.iterfind(f"{T}text//*[@hand]")}
     return sorted(x for x in labels if x)
 
 
@@ -202,7 +203,8 @@ def entities(ed, addresses: Addresses) -> list[dict]:
     for eid, e in sorted(ed.entities.items()):
         ids = [{"type": i.get("type") or None, "value": norm_space("".join(i.itertext()))}
                for i in e.element.findall(T + "idno")]
-        out.append({"id": eid, "kind": e.kind, "name": e.preferred, "variants": list(e.variants),
+        out.append({"id": eid, "kind": e.kind, "name": e.preferred,
+                    "heading": heading(e.kind, e.element, e.preferred), "variants": list(e.variants),
                     "sort": e.sort_key, "identifiers": [i for i in ids if i["value"]],
                     "links": links(e.element), "note": e.note or None,
                     "coordinates": {"lat": e.geo[0], "long": e.geo[1]} if e.geo else None,

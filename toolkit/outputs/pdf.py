@@ -106,7 +106,9 @@ def _settings(edition: Edition, opts: PdfOptions) -> dict:
         "font_paths": fonts + [d for d in opts.font_dirs if Path(d).is_dir()],
         "font_dirs": opts.font_dirs,
         "families": {**{k: v for k, v in (("ed-font", opts.fonts), ("ed-sans", opts.sans_fonts)) if v},
-                     "ed-scripts": script_font_lines(opts.script_fonts)},
+                     "ed-scripts": script_font_lines(opts.script_fonts),
+                     # edition.typ's ed-run-on: [pdf] run_on_untranscribed
+                     "ed-run-on": ["true" if opts.run_on_untranscribed else "false"]},
         "max_volume_pages": opts.max_volume_pages,
         "max_document_pages": opts.max_document_pages,
     }
@@ -187,7 +189,7 @@ def document_typst(edition: Edition, context, src: SourceFile, key: str, warn=No
 
 
 def volume_part(edition: Edition, context, part: str, build_date: str, pdf_title: str = "",
-                warn=None) -> str:
+                warn=None, permalink: str = "") -> str:
     exe = compile_stylesheet(VOLUME_XSL)
     root = _edition_tree(edition)
     if root is not None:
@@ -197,6 +199,7 @@ def volume_part(edition: Edition, context, part: str, build_date: str, pdf_title
     try:
         return transform(exe, source, _params(edition_context=context, part=part,
                                               build_date=build_date, pdf_title=pdf_title,
+                                              permalink=permalink,
                                               default_lang=edition.config.language or "en"))
     except XsltError as e:
         raise BuildError(f"the PDF stylesheet volume.xsl failed: {e}") from None
@@ -649,7 +652,8 @@ class PdfBuild:
         doc = frag.doc
         title = f"{doc.date_label or doc.when}: {doc.title}" if (doc.date_label or doc.when) else doc.title
         pre = Fragment(None, "preamble", volume.preamble.display, None,
-                       volume_part(self.edition, self.context, "preamble", self.build_date, pdf_title=title))
+                       volume_part(self.edition, self.context, "preamble", self.build_date, pdf_title=title,
+                                   permalink=permalink(self.edition, frag.key)))
         self._classify(pdf_chars.candidates(pre.typst))
         self._substitute(pre)
         try:
@@ -746,6 +750,16 @@ def _publish(target: Path, out: Outcome) -> None:
                     out.notes.append(f"kept the previous build's {name}")
     except OSError as e:
         raise BuildError(f"cannot write the PDFs to {target}: {e.strerror or e}") from None
+
+
+def permalink(edition: Edition, key: str) -> str:
+    """The permanent address of a document's HTML page (its page name under doc/), when the
+    edition says where its site is published ([html] base_url); "" otherwise."""
+    try:
+        base = getattr(edition.config.options("html"), "base_url", "") or ""
+    except (KeyError, AttributeError):
+        return ""
+    return f"{base.rstrip('/')}/doc/{key}.html" if base else ""
 
 
 def pdf_options(edition: Edition) -> PdfOptions:

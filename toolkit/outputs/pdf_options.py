@@ -49,6 +49,8 @@ HOUSE_SANS_FONTS = ["DejaVu Sans", "Noto Sans CJK SC"]
 # serve Han by language (ja, ko, zh-Hant: edition.typ ed-lang, one `covers` entry) and the
 # advice for a missing glyph; the house style tests no others (a `covers` entry costs a
 # regular-expression test per character: fifty of them made a Latin PDF six times slower).
+# Devanagari is set in Noto Sans first: with Noto Serif Devanagari, Typst 0.15 copies a cluster
+# whose marks the font shifts vertically once per piece ("सर्गः" as "सर्गःर्गःर्गः"; typst#4225).
 _CORE = "fonts-noto-core"
 SCRIPTS: dict[str, tuple[str, list[str], str]] = {
     "Arab": (r"[\x{0600}-\x{06FF}\x{0750}-\x{077F}\x{0870}-\x{08FF}\x{FB50}-\x{FDFF}\x{FE70}-\x{FEFF}]",
@@ -60,7 +62,7 @@ SCRIPTS: dict[str, tuple[str, list[str], str]] = {
     "Samr": (r"[\x{0800}-\x{083F}]", ["Noto Sans Samaritan"], _CORE),
     "Mand": (r"[\x{0840}-\x{085F}]", ["Noto Sans Mandaic"], _CORE),
     "Deva": (r"[\x{0900}-\x{097F}\x{A8E0}-\x{A8FF}\x{1CD0}-\x{1CFF}]",
-             ["Noto Serif Devanagari", "Noto Sans Devanagari"], _CORE),
+             ["Noto Sans Devanagari", "Noto Serif Devanagari"], _CORE),
     "Beng": (r"[\x{0980}-\x{09FF}]", ["Noto Serif Bengali", "Noto Sans Bengali"], _CORE),
     "Guru": (r"[\x{0A00}-\x{0A7F}]", ["Noto Serif Gurmukhi", "Noto Sans Gurmukhi"], _CORE),
     "Gujr": (r"[\x{0A80}-\x{0AFF}]", ["Noto Serif Gujarati", "Noto Sans Gujarati"], _CORE),
@@ -166,6 +168,11 @@ class PdfOptions:
         "and reported.", check=_script_fonts, merge=True,
         rule="known script codes (" + ", ".join(sorted(SCRIPTS)) + "), each with family names",
         example={"Deva": ["Noto Sans Devanagari"], "Hebr": ["Noto Rashi Hebrew"]})
+    run_on_untranscribed: bool = option(
+        True, "In the volume, a document without a transcription (its summary only: the model's "
+        "status, [text] not_transcribed) follows the one before it on the same page, under its own "
+        "heading, instead of opening a new page; false gives every document a page of its own. "
+        "Per-document PDFs are not affected.", example=False)
     max_volume_pages: int = option(
         MAX_VOLUME_PAGES, "A volume estimated above this many pages (2,600 characters a page) is not "
         "built; the per-document PDFs still are. Typst needs up to 2.4 MB a page while laying out.",

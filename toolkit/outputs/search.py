@@ -38,6 +38,13 @@ from pathlib import Path
 # own (xslt/html/assets/edition.js, through pagefind.js), so these are removed from the site.
 UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
              "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+# The labels the text templates write inside the text (a marginal note's "Handwritten note, at
+# the top of the page", a seal's "Seal", note numbers): words of the edition, not of the document,
+# never indexed (#14). Pagefind's own exclude_selectors, so the pages and their search copies
+# are indexed alike.
+EXCLUDED_LABELS = (".marginal-label", ".set-apart-label", ".note-ref", ".note-label", ".note-kind",
+                   ".hand-shift", ".line-n")
+EXCLUDE_ARGS = ("--exclude-selectors", ", ".join(EXCLUDED_LABELS))
 PAGES_PER_SHARD = 48
 BYTES_PER_SHARD = 2 * 1024 * 1024
 MAX_SHARDS = 32
@@ -75,6 +82,10 @@ class Shards:
 _BLOCKS = ("p|div|section|aside|article|li|ul|ol|dl|dt|dd|table|thead|tbody|tfoot|tr|td|th|"
            "blockquote|figure|figcaption|nav|header|footer|main|pre|address|details|summary")
 _BLOCK_ID = re.compile(r'(<(?:%s)(?=[\s/>]))([^<>]*?)\s+id="[^"]*"' % _BLOCKS)
+# A paragraph's start tag with an id (the id moves to an empty <a> at the paragraph's start, so
+# Pagefind records where the paragraph begins, an anchor the search page links a result to,
+# without repeating the paragraph's text in the index as it does for an element with an id).
+_PARAGRAPH_ID = re.compile(r'<p(?=[\s>])([^<>]*?)\s+id="([^"]*)"([^<>]*)>')
 _TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
 _BODY_TAG = re.compile(r"<body(?=[\s>])[^>]*>")
 # The attributes inside a start tag (text content cannot match: its "<" is always escaped, and
@@ -195,6 +206,7 @@ def search_copy(html: str) -> str:
             if cut is None:
                 return html
             part = part[:cut[0]] + part[cut[1]:]
+        part = _PARAGRAPH_ID.sub(r'<p\1\3><a id="\2"></a>', part)
         parts.append(_separate_words(_BLOCK_ID.sub(r"\1\2", part)))
         pos = span[1]
     if not parts:
@@ -322,7 +334,7 @@ def index_shards(site: Path, shards: dict[int, list[str]], language: str = "en",
                 write_to = work / f"bundle-{k}" if in_memory else out
                 proc = subprocess.Popen(
                     [*_binary(), "--site", str(src), "--output-path", str(write_to), "--silent",
-                     "--force-language", language or "en"],
+                     "--force-language", language or "en", *EXCLUDE_ARGS],
                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                 running.append(proc)
                 if in_memory:

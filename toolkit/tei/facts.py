@@ -3,12 +3,15 @@ optional fields of "Document information" and the transcription marker are the e
 conventions: toolkit/tei/conventions.py.)"""
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
 
 from lxml import etree
 
 from ..xmlsafe import TEI_NS
 from . import T, norm_space
+from .lang import lang_tag
 from .reading import text_of
 
 # Titles that only date a document (the letters' <title type="iso-date">1894-07-20</title>): never
@@ -103,8 +106,56 @@ def written(d) -> str:
 
 
 # -- date labels: "14 June 1937", "June 1937", "1937", "1930–1935", "after 1930" -------------------
+# The date style of the edition's language ([edition] language): the one way every output writes
+# a date (#14). The contexts hand it to the stylesheets (toolkit/context.py, edition_element:
+# the edition's date-* attributes), which f:date-label (xslt/lib/tei.xsl) reads; a language
+# without a style of its own is written in English.
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class DateStyle:
+    day: str                      # a day: "{d} {m} {y}" ({m}: the month as in `months`)
+    month: str                    # a month of a year: "{m} {y}" ({m}: as in `months_alone`)
+    months: tuple[str, ...]       # the months' names with a day ("14 июня 1937")
+    months_alone: tuple[str, ...]  # … without one ("июнь 1937")
+    bc: str = "{y} BC"            # a year before the common era
+
+    def key(self) -> str:
+        """A short name of the style: facts labelled in another style are not reused."""
+        return hashlib.blake2b(repr(self).encode(), digest_size=6).hexdigest()
+
+
+def _style(day: str, month: str, months: str, alone: str | None = None, bc: str = "{y} BC") -> DateStyle:
+    return DateStyle(day, month, tuple(months.split()), tuple((alone or months).split()), bc)
+
+
+DATE_STYLES = {
+    "en": DateStyle("{d} {m} {y}", "{m} {y}", MONTHS, MONTHS),
+    "en-US": DateStyle("{m} {d}, {y}", "{m} {y}", MONTHS, MONTHS),
+    "de": _style("{d}. {m} {y}", "{m} {y}", "Januar Februar März April Mai Juni Juli August September "
+                 "Oktober November Dezember", bc="{y} v. Chr."),
+    "fr": _style("{d} {m} {y}", "{m} {y}", "janvier février mars avril mai juin juillet août septembre "
+                 "octobre novembre décembre", bc="{y} av. J.-C."),
+    "it": _style("{d} {m} {y}", "{m} {y}", "gennaio febbraio marzo aprile maggio giugno luglio agosto "
+                 "settembre ottobre novembre dicembre", bc="{y} a.C."),
+    "es": _style("{d} de {m} de {y}", "{m} de {y}", "enero febrero marzo abril mayo junio julio agosto "
+                 "septiembre octubre noviembre diciembre", bc="{y} a. C."),
+    "ru": _style("{d} {m} {y} г.", "{m} {y} г.", "января февраля марта апреля мая июня июля августа "
+                 "сентября октября ноября декабря", "январь февраль март апрель май июнь июль август "
+                 "сентябрь октябрь ноябрь декабрь", bc="{y} г. до н. э."),
+}
+ENGLISH = DATE_STYLES["en"]
+
+
+def date_style(language: str | None) -> DateStyle:
+    """The date style of a language tag ("en-US", "de-AT", "ru"): its own, else its primary
+    language's, else English."""
+    tag = lang_tag(language) or "en"
+    return DATE_STYLES.get(tag) or DATE_STYLES.get(tag.split("-")[0]) or ENGLISH
+
+
 _ISO_VALUE = re.compile(r"(-?)(\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?)?")
 _RANGES = (("notBefore", "notAfter", "after", "before"), ("from", "to", "from", "until"))
 
@@ -115,10 +166,11 @@ def _days(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-def iso_label(value: str | None) -> str | None:
-    """The display label of an ISO date: "1937-06-14" → "14 June 1937", "1945-07" → "July 1945",
-    "1935" → "1935" (a dateTime by its date; a year BCE as "44 BC"); None when it is no valid
-    ISO date. The XSLT twin is f:date-label (xslt/lib/tei.xsl)."""
+def iso_label(value: str | None, style: DateStyle = ENGLISH) -> str | None:
+    """The display label of an ISO date in a date style: "1937-06-14" → "14 June 1937",
+    "1945-07" → "July 1945", "1935" → "1935" (English; a dateTime by its date; a year BCE as
+    "44 BC"); None when it is no valid ISO date. The XSLT twin is f:date-label
+    (xslt/lib/tei.xsl)."""
     m = _ISO_VALUE.fullmatch((value or "").strip(" \t\r\n"))
     if not m:
         return None
@@ -127,10 +179,10 @@ def iso_label(value: str | None) -> str | None:
         return None
     if day is not None and not 1 <= int(day) <= _days(-year if neg else year, int(month)):
         return None
-    y = f"{year} BC" if neg else str(year)
+    y = style.bc.format(y=year) if neg else str(year)
     if day is not None:
-        return f"{int(day)} {MONTHS[int(month) - 1]} {y}"
-    return f"{MONTHS[int(month) - 1]} {y}" if month is not None else y
+        return style.day.format(d=int(day), m=style.months[int(month) - 1], y=y)
+    return style.month.format(m=style.months_alone[int(month) - 1], y=y) if month is not None else y
 
 
 def _attr(d, name: str) -> str:
@@ -138,10 +190,10 @@ def _attr(d, name: str) -> str:
     return next((v for v in ((d.get(a) or "").strip(" \t\r\n") for a in (name, name + "-iso")) if v), "")
 
 
-def range_label(start: str, end: str, after: str, before: str) -> str | None:
+def range_label(start: str, end: str, after: str, before: str, style: DateStyle = ENGLISH) -> str | None:
     """"1930–1935", "after 1930", "before 1935" (with the words given); None when a bound is no
     ISO date."""
-    a, b = iso_label(start) if start else "", iso_label(end) if end else ""
+    a, b = iso_label(start, style) if start else "", iso_label(end, style) if end else ""
     if a is None or b is None or not (a or b):
         return None
     if a and b:
@@ -149,7 +201,7 @@ def range_label(start: str, end: str, after: str, before: str) -> str | None:
     return f"{after} {a}" if a else f"{before} {b}"
 
 
-def date_label(d) -> str:
+def date_label(d, style: DateStyle = ENGLISH) -> str:
     """The display label of a <date> (docs/encoding.md, "Dates"): its @when (or @when-iso) as
     iso_label gives it; else its @notBefore/@notAfter as a range ("1930–1935", "after 1930",
     "before 1935"), else its @from/@to ("from 1930", "until 1935"); else its text when that is an
@@ -158,9 +210,9 @@ def date_label(d) -> str:
     text = written(d)
     when = _attr(d, "when")
     if when:
-        return iso_label(when) or text or when
+        return iso_label(when, style) or text or when
     for lo, hi, after, before in _RANGES:
         start, end = _attr(d, lo), _attr(d, hi)
         if start or end:
-            return range_label(start, end, after, before) or text or "–".join(x for x in (start, end) if x)
-    return iso_label(text) or text
+            return range_label(start, end, after, before, style) or text or "–".join(x for x in (start, end) if x)
+    return iso_label(text, style) or text

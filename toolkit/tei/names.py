@@ -18,6 +18,31 @@ def sort_key(name: str) -> str:
     return _LEADING.sub("", s) or s
 
 
+# the leading initials of a personal name, as sort_key passes over them ("I. V. ", "I.V. ")
+# initials: one or two letters and a full stop ("I.", "Yu.")
+_INITIALS = re.compile(r"^((?:[^\W\d_]{1,2}\.[ \t\r\n]*)+)(?=[^\W\d_])")
+_INITIALS_ONLY = re.compile(r"(?:[^\W\d_]{1,2}\.[ \t\r\n]*)+")
+
+
+def index_heading(name: str, kind: str = "person") -> str:
+    """A name as an index heading (HTML and PDF): a person's leading initials after the rest,
+    the surname that sort_key sorts by first ("I. V. Stalin" → "Stalin, I. V.", "L. Beria" →
+    "Beria, L."); any other name as written: a name without initials does not say which word is
+    the surname ("Ma Hushan", "Chiang Kai-Shek" begin with it)."""
+    name = re.sub(r"[ \t\r\n]+", " ", name).strip(" ")
+    m = _INITIALS.match(name) if kind == "person" else None
+    if m is None or _INITIALS_ONLY.fullmatch(name):
+        return name
+    return f"{name[m.end():]}, {m.group(1).strip()}"
+
+
+def index_variants(preferred: str, variants: list[str]) -> list[str]:
+    """The variant names an index entry shows: those that sort otherwise than the preferred
+    name ("L. Beria" needs no "(Beria)", "I. V. Stalin" no "(I.V. Stalin)")."""
+    key = sort_key(preferred)
+    return [v for v in variants if sort_key(v) != key]
+
+
 # what a page name keeps: letters and digits of any script, . _ -; the rest becomes "-"
 _UNSAFE = re.compile(r"[^\w.-]+")
 _MAX_BYTES = 120  # well inside every file system's 255 bytes, with a suffix and ".html"

@@ -54,3 +54,51 @@ def hand_label(pointer: str | None, root) -> str | None:
     if note is not None:
         return hand_note_label(note)
     return re.sub(r"^hand-", "", _hand_id(pointer)) or None
+
+
+def _letters(i: int) -> str:
+    """0 → "A", 25 → "Z", 26 → "AA" …"""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def hand_sigla(root) -> list[tuple[object, str]]:
+    """[(handNote, siglum)] of the document of `root`, in document order: a handNote's @n when
+    it has one, else the next of A, B, C … (in handDesc order) that no @n uses. One siglum per
+    hand for every output: the HTML page's labels and its list of hands, the PDF."""
+    # hands are described in the header (handDesc, profileDesc/handNotes): the text (the bulk
+    # of a novel) is not walked
+    # (the document's own TEI: a member of a teiCorpus has its own header)
+    top = root if root.tag == T + "TEI" else next(root.iterancestors(T + "TEI"), None)
+    if top is None:
+        top = root.getroottree().getroot()
+    header = top.find(T + "teiHeader")
+    notes = list((header if header is not None else top).iter(T + "handNote"))
+    taken = {_xml_space(n.get("n")) for n in notes} - {""}
+    out, i = [], 0
+    for n in notes:
+        siglum = _xml_space(n.get("n"))
+        if not siglum:
+            while _letters(i) in taken:
+                i += 1
+            siglum = _letters(i)
+            i += 1
+        out.append((n, siglum))
+    return out
+
+
+def hand_siglum(pointer: str | None, root) -> str | None:
+    """The siglum (hand_sigla) of the hand a pointer names in the document of `root`; None when
+    it names no handNote of it."""
+    note = hand_note(pointer, root)
+    return next((s for n, s in hand_sigla(root) if n is note), None) if note is not None else None
+
+
+def hand_name(pointer: str | None, root) -> str | None:
+    """How every output names the hand a pointer names ("hand A"): its siglum (hand_sigla);
+    a pointer that names no handNote of the document by its label (hand_label)."""
+    return hand_siglum(pointer, root) or hand_label(pointer, root)

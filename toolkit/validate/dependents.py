@@ -99,9 +99,10 @@ def _reaches(path: Path, data: bytes, changes: dict[Path, FileChange], ids: set[
 _INCLUDE_HREF = re.compile(rb"<(?:[\w.-]+:)?include\b[^>]*?\shref\s*=\s*([\"'])(.*?)\1", re.S)
 
 
-def _includes_changed(path: Path, data: bytes, changes: dict[Path, FileChange]) -> bool:
-    """Whether the file xi:includes a changed file: it is validated expanded (toolkit/xinclude.py),
-    so any change of the included file's text can break it."""
+def _includes_changed(path: Path, data: bytes, changes) -> bool:
+    """Whether the file xi:includes a changed file (any container of canonical paths): it is
+    validated expanded (toolkit/xinclude.py), so any change of the included file's text can
+    break it."""
     folder = str(path.parent)
     for m in _INCLUDE_HREF.finditer(data):
         href = unquote(m.group(2).decode("utf-8", "replace"))
@@ -111,13 +112,39 @@ def _includes_changed(path: Path, data: bytes, changes: dict[Path, FileChange]) 
     return False
 
 
+def _changed_through_includes(changes: dict[Path, FileChange], includers) -> set[Path]:
+    """The changed files, and every file among `includers` that includes one of them, also
+    through other included files (vol.xml includes part.xml, which includes the changed
+    chapter.xml): one round per level of nesting, as deep as XInclude is expanded."""
+    from ..xinclude import MAX_DEPTH
+    reached = set(changes)
+    pending: dict[Path, bytes] = {}
+    for f in includers or ():
+        if f in reached:
+            continue
+        try:
+            with open(f, "rb") as fh:
+                pending[f] = fh.read()
+        except OSError:
+            continue
+    for _ in range(MAX_DEPTH):
+        grown = {f for f, data in pending.items() if _includes_changed(f, data, reached)}
+        if not grown:
+            break
+        reached |= grown
+        for f in grown:
+            del pending[f]
+    return reached
+
+
 def dependents(files: list[Path], changes: dict[Path, FileChange], includers=None) -> list[Path]:
     """The files among `files` whose pointers reach a change (see the module's doc), or that
     include a changed file (xi:include). `includers`, when known (git grep), are the only files
     that may include one."""
     ids = set().union(*(c.ids for c in changes.values())) if changes else set()
     needles = _needles(changes)
-    included = sorted({c.path.name.encode("utf-8") for c in changes.values()})
+    reached = _changed_through_includes(changes, includers) if includers else set(changes)
+    included = sorted({p.name.encode("utf-8") for p in reached})
     if includers is not None and not needles:
         files = [f for f in files if canon(f) in includers]
     if not needles and not included:
@@ -130,7 +157,7 @@ def dependents(files: list[Path], changes: dict[Path, FileChange], includers=Non
                 data = fh.read()
         except OSError:
             continue  # the validation of the file itself will say why
-        if b"XInclude" in data and any(n in data for n in included) and _includes_changed(f, data, changes):
+        if b"XInclude" in data and any(n in data for n in included) and _includes_changed(f, data, reached):
             out.append(f)
             continue
         if not needles:

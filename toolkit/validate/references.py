@@ -38,12 +38,13 @@ def check_file(edition: Edition, path: Path) -> list[Diagnostic]:
             value = el.get(attr)
             if not value:
                 continue
+            here = src.written_in(el) if src.origins else path  # an included part: its own file
             for pointer in _pointers(value):
-                target = edition.resolve(pointer, path)
+                target = edition.resolve(pointer, here)
                 line, col = src.position(el)
                 if target is None:
                     file_part, frag = pointer.split("#", 1)
-                    target_file = canon(path.parent / file_part) if file_part else None
+                    target_file = canon(here.parent / file_part) if file_part else None
                     if target_file is not None and target_file not in edition.files \
                             and edition.config.path is None:
                         # ad hoc files: the pointed-to file is simply not among those given

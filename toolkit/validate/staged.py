@@ -605,7 +605,9 @@ def _check_in(repo: Repo, place, e: _Edition, cwd: Path,
         targets = sorted(checked)
     else:
         _fill_changed_ids(repo, e, changes, where)
-        includers = {canon(place.mirror(repo.top / p)) for p in repo.includers}
+        # (only the edition's own files: an include chain is followed no further out)
+        includers = {w for w in (canon(place.mirror(repo.top / p)) for p in repo.includers)
+                     if w.is_relative_to(canon(root))}
         targets += dependents(list(checked - set(targets)), changes, includers)  # (order: none needed)
     done = {path for path, w in where.items() if w in checked and e.changes[path].status != "D"}
     if not targets:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..config import Config
-from ..diagnostics import ERROR, WARNING, Diagnostic, place_text, sort_diagnostics
+from ..diagnostics import ERROR, WARNING, Diagnostic, sort_diagnostics
 from ..model import Edition, canon, display_name
 from ..xinclude import expand as expand_includes, roots_for
 from ..xmlsafe import SourceFile, index_ids_only, parse_file
@@ -164,7 +164,8 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
 
 
 def _duplicate_ids_in(src: SourceFile) -> list[Diagnostic]:
-    """An xml:id given twice in one file: an error whatever the schema (and with none)."""
+    """An xml:id given twice in one file (as its xi:includes expand it): an error whatever the
+    schema (and with none), at the second place, naming the first."""
     first: dict[str, object] = {}
     out = []
     for value in src.root.xpath("//@xml:id"):
@@ -173,11 +174,29 @@ def _duplicate_ids_in(src: SourceFile) -> list[Diagnostic]:
             first[str(value)] = el
             continue
         line, col = src.position(el)
-        out.append(Diagnostic(src.display, line, col, ERROR,
-                              f"xml:id '{value}' is used twice in this file (first on "
-                              f"{place_text(src.position(first[str(value)])[0])})", "id.duplicate",
-                              "every xml:id must be unique: rename one of them"))
+        out.append(Diagnostic(src.display, line, col, ERROR, _twice(src, str(value), first[str(value)], el),
+                              "id.duplicate", "every xml:id must be unique: rename one of them"))
     return out
+
+
+def _place(src: SourceFile, el) -> tuple[str, int, int]:
+    """(path shown, line, column) of an element: its own file's for a part an xi:include
+    brought in (Diagnostic swaps SourceFile.position's ticket for them)."""
+    d = Diagnostic(src.display, *src.position(el), ERROR, "", "")
+    return d.path, d.line, d.column
+
+
+def _twice(src: SourceFile, value: str, first_el, el) -> str:
+    """What a duplicate xml:id message says: the first place by its line when both are in one
+    file; both places, file and line, when an xi:include brought one of them in."""
+    (p1, l1, c1), (p2, l2, c2) = _place(src, first_el), _place(src, el)
+    if p1 == p2 == src.display or (p1 == p2 and (l1, c1) != (l2, c2)):
+        return f"xml:id '{value}' is used twice in this file (first on line {l1})"
+    if (p1, l1, c1) == (p2, l2, c2):
+        return (f"xml:id '{value}' is used twice in {src.display} as its xi:includes expand it: "
+                f"the element on {p1} line {l1} is included twice")
+    return (f"xml:id '{value}' is used twice in {src.display} as its xi:includes expand it: "
+            f"on {p1} line {l1} and on {p2} line {l2}")
 
 
 def _prefetch(targets: list[Path]) -> None:

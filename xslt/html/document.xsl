@@ -19,6 +19,7 @@
   <xsl:import href="pages/document-info.xsl"/>
   <xsl:import href="pages/collection.xsl"/>
   <xsl:include href="pages/msdesc.xsl"/>
+  <xsl:include href="pages/citation.xsl"/>
   <xsl:include href="facsimile.xsl"/>
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
@@ -56,14 +57,24 @@
          listing show it -->
     <xsl:variable name="when" select="string($doc/@when)"/>
     <xsl:variable name="date-label" select="string($doc/date)"/>
+    <!-- the citation's fields (pages/citation.xsl), from the context -->
+    <xsl:variable name="cite" select="if (exists($doc)) then fp:citation($doc, $lang) else ()"/>
     <xsl:call-template name="f:page">
       <xsl:with-param name="title" select="$title"/>
       <xsl:with-param name="root" select="$root"/>
       <xsl:with-param name="section" select="'documents'"/>
       <xsl:with-param name="page-class" select="'page-document'"/>
+      <xsl:with-param name="path" select="string($doc/@page)[. != '']"/>
+      <xsl:with-param name="head">
+        <xsl:if test="exists($cite)">
+          <xsl:call-template name="f:citation-meta"><xsl:with-param name="cite" select="$cite"/></xsl:call-template>
+        </xsl:if>
+      </xsl:with-param>
       <xsl:with-param name="content">
-        <article class="document" id="{fp:article-id(string(($doc/@id, $tei/@xml:id, 'document')[1]))}" data-pagefind-body="">
-          <header class="doc-header">
+        <article class="document" id="{fp:article-id(string(($doc/@id, $tei/@xml:id, 'document')[1]))}">
+          <!-- the search index holds the title, the summary and the text only (data-pagefind-body
+               on each: #14), never labels, tools, information or citation -->
+          <header class="doc-header" data-pagefind-body="">
             <!-- the search result's title: the reading view's plain title, the page's <title> (the h1
                  holds both readings) -->
             <h1 id="title" data-pagefind-meta="title[data-title]" data-title="{$title}">
@@ -78,15 +89,17 @@
               </xsl:if>
               <xsl:choose>
                 <xsl:when test="exists($title-el)">
+                  <!-- no links in the heading (#14): its names are text, as in a link -->
                   <xsl:apply-templates select="$title-el/node()" mode="m:text">
                     <xsl:with-param name="inline" tunnel="yes" select="true()"/>
+                    <xsl:with-param name="in-link" tunnel="yes" select="true()"/>
                   </xsl:apply-templates>
                 </xsl:when>
                 <xsl:otherwise><xsl:value-of select="$title"/></xsl:otherwise>
               </xsl:choose>
             </h1>
             <xsl:if test="normalize-space($date-label)">
-              <p class="doc-date">
+              <p class="doc-date" data-pagefind-ignore="">
                 <xsl:choose>
                   <xsl:when test="$when castable as xs:date or $when castable as xs:gYearMonth or $when castable as xs:gYear">
                     <time datetime="{$when}" data-pagefind-meta="date"><xsl:value-of select="$date-label"/></time>
@@ -95,19 +108,27 @@
                 </xsl:choose>
               </p>
             </xsl:if>
-            <span data-pagefind-filter="type" hidden="hidden">Document</span>
+            <xsl:call-template name="f:search-facets">
+              <xsl:with-param name="doc" select="$doc"/>
+              <xsl:with-param name="lang" select="$lang"/>
+              <xsl:with-param name="entities" select="$mentioned"/>
+            </xsl:call-template>
             <ul class="doc-tools" data-pagefind-ignore="">
               <xsl:if test="$doc/@source">
                 <li><a href="{$root}{$doc/@source}" download="" type="application/xml">Download the TEI source</a></li>
               </xsl:if>
+              <!-- its PDF ([html] pdf_url: edition build pdf writes it under the page's name) -->
+              <xsl:for-each select="fp:pdf-href($doc/@pdf, $root)">
+                <li><a href="{.}" type="application/pdf">PDF</a></li>
+              </xsl:for-each>
               <li><a href="#citation">Suggested citation</a></li>
               <li><a href="#doc-info">Document information</a></li>
             </ul>
           </header>
 
           <xsl:if test="exists($abstract)">
-            <section class="summary" id="summary" aria-labelledby="summary-heading">
-              <h2 id="summary-heading">Summary</h2>
+            <section class="summary" id="summary" aria-labelledby="summary-heading" data-pagefind-body="">
+              <h2 id="summary-heading" data-pagefind-ignore="">Summary</h2>
               <xsl:apply-templates select="$abstract[1]/node()" mode="m:text"/>
             </section>
           </xsl:if>
@@ -142,9 +163,13 @@
 
           <xsl:call-template name="f:facsimile-viewer"><xsl:with-param name="doc" select="$doc"/></xsl:call-template>
           <xsl:if test="exists($texts) or empty($transcriptions)">
-          <section class="text-section" aria-labelledby="text-heading">
-            <div class="text-heading-row">
+          <section class="text-section" aria-labelledby="text-heading" data-pagefind-body="">
+            <div class="text-heading-row" data-pagefind-ignore="">
               <h2 id="text-heading">Text</h2>
+              <xsl:call-template name="fp:name-switch">
+                <!-- the kinds of the entities the page names (no second pass over the text) -->
+                <xsl:with-param name="kinds" select="distinct-values($mentioned/@kind)"/>
+              </xsl:call-template>
               <xsl:if test="$has-views">
                 <div class="view-switch" role="group" aria-label="Text view" hidden="hidden" data-pagefind-ignore="">
                   <button type="button" data-set-view="reading" aria-pressed="true">Reading view</button>
@@ -152,9 +177,10 @@
                 </div>
               </xsl:if>
             </div>
-            <xsl:if test="$has-views">
-              <p class="view-help" data-pagefind-ignore="">Reading view: regularised forms and corrections. Diplomatic view: the text as written.</p>
-            </xsl:if>
+            <xsl:call-template name="fp:intervention-legend">
+              <xsl:with-param name="has-views" select="$has-views"/>
+              <xsl:with-param name="interventions" select="fp:interventions(($title-el, $abstract[1], $texts, $transcriptions))"/>
+            </xsl:call-template>
             <div class="text">
               <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
               <xsl:if test="exists($dir) and $dir != $f:site-dir"><xsl:attribute name="dir" select="$dir"/></xsl:if>
@@ -164,8 +190,8 @@
           </xsl:if>
 
           <xsl:if test="exists($transcriptions)">
-            <section class="transcription-section" aria-labelledby="transcription-heading">
-              <h2 id="transcription-heading">Transcription</h2>
+            <section class="transcription-section" aria-labelledby="transcription-heading" data-pagefind-body="">
+              <h2 id="transcription-heading" data-pagefind-ignore="">Transcription</h2>
               <div class="text transcription">
                 <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
                 <xsl:apply-templates select="$transcriptions" mode="m:text"/>
@@ -175,8 +201,8 @@
 
           <!-- the text's back (lists of names, appendices): after the text, not inside it -->
           <xsl:if test="exists($backs)">
-            <section class="back-section" aria-labelledby="back-heading">
-              <h2 id="back-heading">Back matter</h2>
+            <section class="back-section" aria-labelledby="back-heading" data-pagefind-body="">
+              <h2 id="back-heading" data-pagefind-ignore="">Back matter</h2>
               <div class="text back-matter">
                 <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
                 <xsl:if test="exists($dir) and $dir != $f:site-dir"><xsl:attribute name="dir" select="$dir"/></xsl:if>
@@ -210,14 +236,21 @@
             <xsl:with-param name="tei" select="$tei"/>
           </xsl:call-template>
 
-          <section class="citation" id="citation" aria-labelledby="citation-heading" data-pagefind-ignore="">
-            <h2 id="citation-heading">Suggested citation</h2>
-            <p class="cite-text">“<bdi><xsl:value-of select="$title"/></bdi>”<xsl:if test="normalize-space($date-label)">, <xsl:value-of select="$date-label"/></xsl:if>.
-              In <cite><xsl:value-of select="$f:site-title"/></cite>.
-              Document <code><xsl:value-of select="($doc/@id, $tei/@xml:id)[1]"/></code>.
-              <span class="cite-url"><xsl:value-of select="$doc/@page"/></span></p>
-            <p class="cite-help">Passages can be cited by their anchors: every paragraph and note has a stable id (for example <code>#p-1</code>, <code>#note-1</code>).</p>
-          </section>
+          <xsl:choose>
+            <xsl:when test="exists($cite)">
+              <xsl:call-template name="f:citation-section">
+                <xsl:with-param name="cite" select="$cite"/>
+                <xsl:with-param name="page" select="string($doc/@page)"/>
+              </xsl:call-template>
+            </xsl:when>
+            <!-- a page made without an edition's context (no model facts): the title and id -->
+            <xsl:otherwise>
+              <section class="citation" id="citation" aria-labelledby="citation-heading" data-pagefind-ignore="">
+                <h2 id="citation-heading">Suggested citation</h2>
+                <p class="cite-text">“<bdi><xsl:value-of select="$title"/></bdi>”. In <cite><xsl:value-of select="$f:site-title"/></cite>. Document <code><xsl:value-of select="$tei/@xml:id"/></code>.</p>
+              </section>
+            </xsl:otherwise>
+          </xsl:choose>
         </article>
 
         <xsl:if test="exists($doc)">
@@ -242,6 +275,77 @@
         </xsl:call-template>
       </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- The key to the names' colours (the kinds the text names), and the switch that turns the
+       highlighting off (edition.js: remembered; the names then look like the text and leave the
+       tab order) — the switch only with JavaScript. -->
+  <xsl:template name="fp:name-switch">
+    <xsl:param name="kinds" as="xs:anyAtomicType*"/>
+    <xsl:if test="exists($kinds)">
+      <div class="name-switch" data-pagefind-ignore="">
+        <span class="name-key">Names:
+          <xsl:for-each select="('person', 'place', 'org')[. = $kinds]">
+            <xsl:text> </xsl:text><span class="key-{.}"><xsl:value-of select="lower-case(f:kind-label(.))"/></span>
+          </xsl:for-each>
+        </span>
+        <button type="button" class="names-toggle" aria-pressed="true" hidden="hidden">Highlight names</button>
+      </div>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- The interventions shown in the text (text/transcription.xsl, fp:intervention-attributes),
+       in document order; not those inside notes. -->
+  <xsl:function name="fp:interventions" as="element()*">
+    <xsl:param name="parts" as="element()*"/>
+    <!-- one pass over the descendants (a union of paths would scan each element's children
+         once per path) -->
+    <xsl:sequence select="$parts/descendant::*[
+      if (parent::tei:choice) then (self::tei:reg or self::tei:corr or self::tei:expan)
+      else (self::tei:sic or self::tei:corr or self::tei:reg or self::tei:expan or self::tei:orig or self::tei:abbr
+        or self::tei:unclear or self::tei:ex or self::tei:add or self::tei:supplied
+        or (self::tei:gap and not(parent::tei:body and f:document(.)/@transcribed = 'false')))]
+      [fp:listed-intervention(.)]"/>
+  </xsl:function>
+
+  <!-- Under the text's heading: what the marks in the text mean (the kinds the text has), what
+       the two views are (with the switch; without JavaScript both readings show, edition.css),
+       and every intervention with its explanation, linked to it. Works without JavaScript. -->
+  <xsl:template name="fp:intervention-legend">
+    <xsl:param name="has-views" as="xs:boolean"/>
+    <xsl:param name="interventions" as="element()*"/>
+    <xsl:if test="$has-views or exists($interventions)">
+      <div class="iv-legend" data-pagefind-ignore="">
+        <xsl:if test="$has-views">
+          <p class="view-help view-help-js">Reading view: regularised forms and corrections. Diplomatic view: the text as written.</p>
+          <p class="view-help view-help-nojs">Both readings are shown: the source’s form, then the edited form in brackets.</p>
+        </xsl:if>
+        <xsl:if test="exists($interventions)">
+          <p class="iv-key"><span class="iv-key-label">Marks in the text:</span>
+            <xsl:if test="$interventions[self::tei:reg or self::tei:corr or self::tei:expan or self::tei:orig or self::tei:abbr or self::tei:ex]">
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-changed">dotted underline</span> regularised, corrected or expanded</span></xsl:if>
+            <xsl:if test="$interventions[self::tei:supplied]">
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-supplied">[brackets]</span> supplied by the editor</span></xsl:if>
+            <xsl:if test="$interventions[self::tei:add]">
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-added">green</span> added in the source</span></xsl:if>
+            <xsl:if test="$interventions[self::tei:sic]">
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-sic">[sic]</span> so in the source</span></xsl:if>
+            <xsl:if test="$interventions[self::tei:unclear]">
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-unclear">dashed</span> unclear</span></xsl:if>
+            <xsl:if test="$interventions[self::tei:gap]">
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-gap">[…]</span> omitted</span></xsl:if>
+          </p>
+          <details class="iv-details">
+            <summary><xsl:value-of select="count($interventions)"/> editorial intervention<xsl:if test="count($interventions) != 1">s</xsl:if></summary>
+            <ol class="iv-list">
+              <xsl:for-each select="$interventions">
+                <li id="ivn-{fp:node-key(.)}"><a href="#iv-{fp:node-key(.)}"><xsl:value-of select="(normalize-space(f:reading-text(.))[. != ''], '[…]')[1]"/></a>: <xsl:value-of select="f:intervention-note(.)"/></li>
+              </xsl:for-each>
+            </ol>
+          </details>
+        </xsl:if>
+      </div>
+    </xsl:if>
   </xsl:template>
 
   <!-- The headed divisions (div, div1 … div7 with a head) among an element's children. -->

@@ -6,6 +6,8 @@
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:fp="urn:x-tei-edition:private"
+  xmlns:c="urn:x-tei-edition:classes"
+  xmlns:map="http://www.w3.org/2005/xpath-functions/map"
   exclude-result-prefixes="#all">
 
   <!-- edition.xml (when the edition has one), parsed safely by the toolkit -->
@@ -28,7 +30,16 @@
     <item key="map" href="map.html">Map</item>
     <item key="chronology" href="chronology.html">Chronology</item>
     <item key="search" href="search.html">Search</item>
+    <item key="principles" href="principles.html">Editorial principles</item>
   </xsl:variable>
+
+  <!-- The absolute address of a page of the site ([html] base_url + its path; the home page is
+       the base itself); () without a base_url. -->
+  <xsl:function name="f:permalink" as="xs:string?">
+    <xsl:param name="path" as="xs:string?"/>
+    <xsl:variable name="base" select="string($edition-context/edition/@base-url)"/>
+    <xsl:sequence select="if ($base = '' or empty($path)) then () else if ($path = 'index.html') then $base else concat($base, $path)"/>
+  </xsl:function>
 
   <xsl:function name="fp:ucfirst" as="xs:string">
     <xsl:param name="s" as="xs:string?"/>
@@ -36,12 +47,53 @@
     <xsl:sequence select="concat(upper-case(substring($t, 1, 1)), substring($t, 2))"/>
   </xsl:function>
 
+  <!-- ==== #14 finding: the search index's filters and sort key of a page ==================
+       Empty elements whose attributes give the values (Pagefind's "key[attribute]" form), so no
+       label enters the index: type, year, transcription status, language of the text, the
+       persons, places and organisations named; the date (ISO) as the sort key. -->
+  <xsl:template name="f:search-facets">
+    <xsl:param name="type" as="xs:string" select="'Document'"/>
+    <xsl:param name="doc" as="element()?" select="()"/>
+    <xsl:param name="lang" as="xs:string?" select="()"/>
+    <xsl:param name="entities" as="element()*" select="()"/>
+    <span class="search-facets" hidden="hidden">
+      <span data-pagefind-filter="type[data-value]" data-value="{$type}"></span>
+      <xsl:variable name="when" select="string($doc/@when)"/>
+      <xsl:if test="matches($when, '^\d{4}')">
+        <span data-pagefind-filter="year[data-value]" data-value="{substring($when, 1, 4)}"></span>
+        <span data-pagefind-sort="date[data-value]" data-pagefind-meta="when[data-value]" data-value="{$when}"></span>
+      </xsl:if>
+      <xsl:if test="$doc/@transcribed">
+        <span data-pagefind-filter="text[data-value]" data-value="{if ($doc/@transcribed = 'true') then 'Full text' else 'Summary only'}"></span>
+      </xsl:if>
+      <xsl:if test="$lang">
+        <span data-pagefind-filter="language[data-value]" data-value="{fp:language-label($lang)}"></span>
+      </xsl:if>
+      <xsl:for-each select="$entities[@kind = ('person', 'place', 'org')]">
+        <xsl:sort select="@sort"/>
+        <span data-pagefind-filter="{@kind}[data-value]" data-value="{name[@type = 'preferred']}"></span>
+      </xsl:for-each>
+    </span>
+  </xsl:template>
+
+  <!-- a language tag's English name ("ru" → "Russian"), else the tag -->
+  <xsl:function name="fp:language-label" as="xs:string">
+    <xsl:param name="tag" as="xs:string"/>
+    <xsl:variable name="primary" select="tokenize($tag, '-')[1]"/>
+    <xsl:sequence select="if (map:contains($c:language-names, $primary)) then $c:language-names($primary) else $tag"/>
+  </xsl:function>
+  <!-- ==== end #14 finding ================================================================ -->
+
   <xsl:template name="f:page">
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="root" as="xs:string" select="''"/>
     <xsl:param name="section" as="xs:string" select="''"/>
     <xsl:param name="page-class" as="xs:string" select="''"/>
     <xsl:param name="content" as="node()*"/>
+    <!-- #14: the page's address below the site root (site pages: their page/@href) and what the
+         page adds to <head> (a document's metadata for reference managers) -->
+    <xsl:param name="path" as="xs:string?" select="if (. instance of element(page)) then string(@href) else ()"/>
+    <xsl:param name="head" as="node()*" select="()"/>
     <html lang="{$f:site-lang}">
       <xsl:if test="$f:site-dir = 'rtl'"><xsl:attribute name="dir" select="'rtl'"/></xsl:if>
       <head>
@@ -51,6 +103,10 @@
         <link rel="icon" href="{$root}assets/favicon.svg" type="image/svg+xml"/>
         <link rel="stylesheet" href="{$root}assets/edition.css"/>
         <script src="{$root}assets/edition.js" defer="defer"></script>
+        <xsl:if test="exists($path) and f:permalink($path)">
+          <link rel="canonical" href="{f:permalink($path)}"/>
+        </xsl:if>
+        <xsl:sequence select="$head"/>
       </head>
       <body class="{normalize-space(concat('page ', $page-class))}" data-view="reading" data-root="{$root}">
         <a class="skip-link" href="#main">Skip to content</a>
@@ -85,14 +141,16 @@
             <xsl:with-param name="entities" select="$missing"/>
           </xsl:call-template>
         </main>
+        <!-- #14: the whole licence, no developer notes -->
         <footer class="site-footer">
           <p><xsl:value-of select="$f:site-title"/>.
-            <xsl:if test="$edition-file//tei:licence">
+            <xsl:for-each select="($edition-file//tei:licence)[1]">
               <xsl:text> </xsl:text>
-              <xsl:value-of select="f:shorten(($edition-file//tei:licence)[1], 160)"/>
-            </xsl:if>
+              <xsl:value-of select="normalize-space(.)"/>
+              <xsl:if test="f:safe-url(@target)"><xsl:text> </xsl:text><a href="{f:safe-url(@target)}" rel="license">Licence</a>.</xsl:if>
+            </xsl:for-each>
           </p>
-          <p class="generator">Static edition: works offline, without a server (search needs one: <code>edition serve</code> or any web server).</p>
+          <p><a href="{$root}principles.html">Editorial principles</a> · <a href="{$root}index.html#cite-heading">How to cite</a></p>
         </footer>
       </body>
     </html>

@@ -54,12 +54,14 @@
   <!-- Whether a line break (lb, pb, cb) joins what stands around it without a space: break="no"
        (or "false"), or it stands between two characters of scripts written without spaces
        (Chinese, Japanese, Thai …: "育民者法<lb/>其法也"). The neighbours are the nearest
-       characters of text around it, notes left out. The reading text (fp:finish below and
-       toolkit/tei/reading.py) applies the same character class to its pieces. -->
+       characters of text around it, notes left out (the one before it taken on the reverse
+       axis, [1]: collecting all the text before it, then [last()], made a document with many
+       breaks quadratic). The reading text (fp:finish below and toolkit/tei/reading.py) applies
+       the same character class to its pieces. -->
   <xsl:function name="f:joining-break" as="xs:boolean">
     <xsl:param name="break" as="element()"/>
     <xsl:sequence select="$break/@break = ('no', 'false') or (
-      matches(string(($break/preceding::text()[normalize-space()][not(ancestor::tei:note)])[last()]), $f:spaceless-char || '\s*$')
+      matches(string($break/preceding::text()[normalize-space()][not(ancestor::tei:note)][1]), $f:spaceless-char || '\s*$')
       and matches(string(($break/following::text()[normalize-space()][not(ancestor::tei:note)])[1]), '^\s*' || $f:spaceless-char))"/>
   </xsl:function>
 

@@ -97,17 +97,19 @@
   </xsl:function>
 
   <!-- ========================================================================= languages -->
-  <!-- The language tag the outputs write for an xml:lang (or the configured language): its
-       language, script, region and private-use subtags ("ar-Latn-x-ijmes", "sa-Latn", "de-AT";
-       "_" read as "-"), in the conventional case ("zh-hant-tw" → "zh-Hant-TW"). A three-letter
-       primary subtag that has an ISO 639-1 code becomes that code ("fra-CA" → "fr-CA", "geo" →
-       "ka"), other three-letter codes stay ("grc", "syc"). A subtag HTML checkers would reject
-       is left out: a script not in ISO 15924 ("sr-Cryl"), a region not in ISO 3166 ("en-UK"),
-       extended-language, variant and extension subtags (not checked against the registry). ()
-       for no language: an unknown two-letter code ("xx"), "und", a tag that is not one. The
-       HTML's @lang, the PDF's language switches (their primary subtag). toolkit/tei/lang.py,
-       lang_tag. -->
-  <xsl:function name="f:lang" as="xs:string?">
+  <!-- The language tag the outputs write for an xml:lang (or the configured language), kept
+       whole as far as it is a well-formed BCP 47 tag: language, script, region, variant,
+       extension and private-use subtags ("ar-Latn-x-ijmes", "sa-Latn", "de-CH-1996",
+       "en-u-ca-gregory"; "_" read as "-"), in the conventional case ("zh-hant-tw" →
+       "zh-Hant-TW"). A three-letter primary subtag that has an ISO 639-1 code becomes that code
+       ("fra-CA" → "fr-CA", "geo" → "ka"), other three-letter codes stay ("grc", "syc"); an
+       extended-language subtag stands for its language ("zh-yue" → "yue"). Left out: a script
+       not in ISO 15924 ("sr-Cryl"), a region not in ISO 3166 ("en-UK"), a subtag out of its
+       place or of no subtag's form, a repeated variant or singleton, a singleton with no
+       subtag. () for no language: an unknown two-letter code ("xx"), "und", a tag that is not
+       one. The HTML's @lang, the PDF's language switches (their primary subtag).
+       toolkit/tei/lang.py, lang_tag. -->
+  <xsl:function name="f:lang" as="xs:string?" cache="yes">
     <xsl:param name="tag" as="xs:string?"/>
     <xsl:variable name="parts" select="tokenize(lower-case(translate(normalize-space($tag), '_', '-')), '-')"/>
     <xsl:variable name="primary" select="$parts[1]"/>
@@ -115,38 +117,59 @@
       else if (string-length($primary) = 3) then ($c:iso639-3to1($primary), $primary[. != 'und'])[1]
       else if ($primary = 'x') then 'x' else $primary[. = $c:iso639-1]"/>
     <xsl:if test="exists($language)">
-      <xsl:variable name="kept" as="xs:string*">
-        <xsl:iterate select="$parts[position() gt 1]">
-          <!-- state: 'main' (script, region may follow), 'ext' (inside an extension), 'x' -->
+      <xsl:variable name="extlang" select="$parts[2][$language != 'x' and matches(., '^[a-z]{3}$')]"/>
+      <xsl:variable name="all" as="xs:string*">
+        <xsl:iterate select="$parts[position() gt (if (exists($extlang)) then 2 else 1)]">
+          <!-- state: 'main' (script, region, variants), 'ext' (an extension), 'skip' (a
+               repeated singleton's subtags), 'x' (private use); stage: 0 script next, 1 region,
+               2 variants only; open: the last subtag kept is a singleton with no subtag yet -->
+          <xsl:param name="kept" as="xs:string*" select="($extlang, $language)[1]"/>
           <xsl:param name="state" as="xs:string" select="if ($language = 'x') then 'x' else 'main'"/>
-          <xsl:param name="script" as="xs:boolean" select="false()"/>
-          <xsl:param name="region" as="xs:boolean" select="false()"/>
+          <xsl:param name="stage" as="xs:integer" select="0"/>
+          <xsl:param name="open" as="xs:boolean" select="false()"/>
+          <xsl:on-completion select="if ($open) then $kept[position() lt last()] else $kept"/>
           <xsl:variable name="p" select="."/>
+          <xsl:variable name="closed" select="if ($open) then $kept[position() lt last()] else $kept"/>
           <xsl:choose>
-            <xsl:when test="$state = 'x' and not(matches($p, '^[a-z0-9]{1,8}$'))"><xsl:break/></xsl:when>
-            <xsl:when test="$state = 'x'"><xsl:sequence select="$p"/></xsl:when>
-            <xsl:when test="$p = 'x'">
-              <xsl:sequence select="$p"/>
-              <xsl:next-iteration><xsl:with-param name="state" select="'x'"/></xsl:next-iteration>
+            <xsl:when test="$state = 'x' and not(matches($p, '^[a-z0-9]{1,8}$'))"><xsl:break select="$closed"/></xsl:when>
+            <xsl:when test="$state = 'x' or ($state = 'ext' and matches($p, '^[a-z0-9]{2,8}$'))">
+              <xsl:next-iteration>
+                <xsl:with-param name="kept" select="($kept, $p)"/>
+                <xsl:with-param name="open" select="false()"/>
+              </xsl:next-iteration>
             </xsl:when>
-            <xsl:when test="string-length($p) = 1">
-              <xsl:next-iteration><xsl:with-param name="state" select="'ext'"/></xsl:next-iteration>
+            <xsl:when test="matches($p, '^[a-z0-9]$')">
+              <xsl:variable name="new" select="not($p = $closed)"/>
+              <xsl:next-iteration>
+                <xsl:with-param name="kept" select="($closed, $p[$new])"/>
+                <xsl:with-param name="state" select="if (not($new)) then 'skip' else if ($p = 'x') then 'x' else 'ext'"/>
+                <xsl:with-param name="open" select="$new"/>
+              </xsl:next-iteration>
             </xsl:when>
-            <xsl:when test="$state = 'main' and not($script or $region) and string-length($p) = 4
+            <xsl:when test="$state != 'main'"/>
+            <xsl:when test="$stage = 0 and string-length($p) = 4
                             and (upper-case(substring($p, 1, 1)) || substring($p, 2)) = $c:iso15924">
-              <xsl:sequence select="upper-case(substring($p, 1, 1)) || substring($p, 2)"/>
-              <xsl:next-iteration><xsl:with-param name="script" select="true()"/></xsl:next-iteration>
+              <xsl:next-iteration>
+                <xsl:with-param name="kept" select="($kept, upper-case(substring($p, 1, 1)) || substring($p, 2))"/>
+                <xsl:with-param name="stage" select="1"/>
+              </xsl:next-iteration>
             </xsl:when>
-            <xsl:when test="$state = 'main' and not($region) and upper-case($p) = $c:iso3166">
-              <xsl:sequence select="upper-case($p)"/>
-              <xsl:next-iteration><xsl:with-param name="region" select="true()"/></xsl:next-iteration>
+            <xsl:when test="$stage le 1 and upper-case($p) = $c:iso3166">
+              <xsl:next-iteration>
+                <xsl:with-param name="kept" select="($kept, upper-case($p))"/>
+                <xsl:with-param name="stage" select="2"/>
+              </xsl:next-iteration>
+            </xsl:when>
+            <xsl:when test="matches($p, '^([a-z0-9]{5,8}|[0-9][a-z0-9]{3})$') and not($p = $kept)">
+              <xsl:next-iteration>
+                <xsl:with-param name="kept" select="($kept, $p)"/>
+                <xsl:with-param name="stage" select="2"/>
+              </xsl:next-iteration>
             </xsl:when>
           </xsl:choose>
         </xsl:iterate>
       </xsl:variable>
-      <!-- a private-use singleton with nothing after it is no subtag; "x" alone no tag -->
-      <xsl:variable name="all" select="($language, if (index-of($kept, 'x')[1] = count($kept)) then $kept[position() lt last()] else $kept)"/>
-      <xsl:sequence select="if ($all = ('x') and count($all) = 1) then () else string-join($all, '-')"/>
+      <xsl:sequence select="if (deep-equal($all, 'x')) then () else string-join($all, '-')"/>
     </xsl:if>
   </xsl:function>
 
@@ -168,6 +191,24 @@
   <xsl:variable name="fp:months" as="xs:string+" select="('January', 'February', 'March', 'April', 'May',
     'June', 'July', 'August', 'September', 'October', 'November', 'December')"/>
 
+  <!-- The edition's date style (#14): the model's (toolkit/tei/facts.py, DateStyle), which the
+       context's edition element carries (date-* attributes); English without a context. -->
+  <xsl:variable name="fp:date-style" as="map(*)" select="
+    let $e := $edition-context/*[1]
+    return if ($e/@date-day) then map{'day': string($e/@date-day), 'month': string($e/@date-month),
+        'months': tokenize($e/@date-months, '\|'), 'alone': tokenize($e/@date-months-alone, '\|'),
+        'bc': string($e/@date-bc)}
+      else map{'day': '{d} {m} {y}', 'month': '{m} {y}', 'months': $fp:months, 'alone': $fp:months, 'bc': '{y} BC'}"/>
+
+  <xsl:function name="fp:date-fill" as="xs:string">
+    <xsl:param name="pattern" as="xs:string"/>
+    <xsl:param name="d" as="xs:string"/>
+    <xsl:param name="m" as="xs:string"/>
+    <xsl:param name="y" as="xs:string"/>
+    <xsl:sequence select="string-join(for $part in analyze-string($pattern, '\{[dmy]\}')/* return
+      if ($part/self::*:match) then map{'{d}': $d, '{m}': $m, '{y}': $y}(string($part)) else string($part), '')"/>
+  </xsl:function>
+
   <!-- "1937-06-14" → "14 June 1937"; "1945-07" → "July 1945"; "1935" → "1935" (a dateTime by its
        date, a year BCE as "44 BC"); anything else as given. toolkit/tei/facts.py, iso_label. -->
   <xsl:function name="f:date-label" as="xs:string">
@@ -184,12 +225,12 @@
       <xsl:variable name="year" select="xs:integer($parts[1])"/>
       <xsl:variable name="month" select="$parts[2] ! xs:integer(.)"/>
       <xsl:variable name="day" select="$parts[3] ! xs:integer(.)"/>
-      <xsl:variable name="y" select="if ($neg) then concat($year, ' BC') else string($year)"/>
+      <xsl:variable name="y" select="if ($neg) then fp:date-fill($fp:date-style?bc, '', '', string($year)) else string($year)"/>
       <xsl:choose>
         <xsl:when test="exists($month) and not($month ge 1 and $month le 12)"/>
         <xsl:when test="exists($day) and not($day ge 1 and $day le fp:days(if ($neg) then -$year else $year, $month))"/>
-        <xsl:when test="exists($day)"><xsl:sequence select="concat($day, ' ', $fp:months[$month], ' ', $y)"/></xsl:when>
-        <xsl:when test="exists($month)"><xsl:sequence select="concat($fp:months[$month], ' ', $y)"/></xsl:when>
+        <xsl:when test="exists($day)"><xsl:sequence select="fp:date-fill($fp:date-style?day, string($day), $fp:date-style?months[$month], $y)"/></xsl:when>
+        <xsl:when test="exists($month)"><xsl:sequence select="fp:date-fill($fp:date-style?month, '', $fp:date-style?alone[$month], $y)"/></xsl:when>
         <xsl:otherwise><xsl:sequence select="$y"/></xsl:otherwise>
       </xsl:choose>
     </xsl:if>

@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   One TEI document → one Typst fragment: a call of ed-document (edition.typ) holding the heading
-  data, the text, and after it the summary, the hands and the source line. The toolkit puts the
+  data, the summary, the key to the hands, the text, and after it the source (manuscript
+  description and source line). The toolkit puts the
   fragments of all documents in date order into the volume, or one alone into a per-document PDF.
 
   Parameters: $edition-context (common.xsl), $doc-key (a key unique in the volume, for labels).
@@ -68,11 +69,12 @@
     <xsl:call-template name="ty:collection">
       <xsl:with-param name="doc" select="$doc"/>
     </xsl:call-template>
-    <xsl:if test="not($transcribed)">
-      <xsl:apply-templates select="$header/tei:profileDesc/tei:abstract" mode="ty:summary">
-        <xsl:with-param name="fn" select="'ed-summary-first'"/>
-      </xsl:apply-templates>
-    </xsl:if>
+    <!-- one order for every document, as on the HTML page: the summary, the key to the hands'
+         sigla, the text, then the source -->
+    <xsl:apply-templates select="$header/tei:profileDesc/tei:abstract" mode="ty:summary">
+      <xsl:with-param name="fn" select="'ed-summary-first'"/>
+    </xsl:apply-templates>
+    <xsl:apply-templates select="$header//tei:handDesc[tei:handNote]" mode="ty:hands"/>
     <xsl:text>&#10;</xsl:text>
     <xsl:choose>
       <xsl:when test="self::tei:TEI or tei:text">
@@ -94,12 +96,6 @@
     </xsl:choose>
     <xsl:call-template name="ty:facsimile-plates"/>
     <xsl:text>&#10;#ed-after[</xsl:text>
-    <xsl:if test="$transcribed">
-      <xsl:apply-templates select="$header/tei:profileDesc/tei:abstract" mode="ty:summary">
-        <xsl:with-param name="fn" select="'ed-summary'"/>
-      </xsl:apply-templates>
-    </xsl:if>
-    <xsl:apply-templates select="$header//tei:handDesc[tei:handNote]" mode="ty:hands"/>
     <xsl:apply-templates select="$header/tei:fileDesc/tei:sourceDesc" mode="ty:msdesc"/>
     <xsl:apply-templates select="$header" mode="ty:source-line"/>
     <xsl:text>]&#10;]&#10;</xsl:text>

@@ -35,12 +35,15 @@
     <xsl:text>]&#10;</xsl:text>
   </xsl:template>
 
-  <!-- Hands, with the labels used in the margin and at signatures (f:hand-note-label) -->
+  <!-- Hands: the key to the sigla of the margin and the signatures (ty:hand: the context's),
+       each with the hand's label and description -->
   <xsl:template match="tei:handDesc" mode="ty:hands">
     <xsl:text>#ed-hands[</xsl:text>
     <xsl:for-each select="tei:handNote">
       <xsl:if test="position() gt 1"><xsl:text> </xsl:text></xsl:if>
-      <xsl:value-of select="concat(ty:mark(.), '#ed-hand(', ty:lit(f:hand-note-label(.)), ')[')"/>
+      <!-- the context lists the document's handNotes in document order -->
+      <xsl:variable name="siglum" select="string(f:document(.)/hand[@n = count(current()/preceding::tei:handNote) + 1]/@siglum)"/>
+      <xsl:value-of select="concat(ty:mark(.), '#ed-hand(', ty:lit($siglum), ', label: ', ty:lit(f:hand-note-label(.)), ')[')"/>
       <xsl:apply-templates select="if (tei:p) then tei:p/node() else node()"/>
       <xsl:text>]</xsl:text>
     </xsl:for-each>

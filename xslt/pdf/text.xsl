@@ -234,7 +234,7 @@
   <xsl:template match="tei:signed">
     <xsl:call-template name="ty:call">
       <xsl:with-param name="fn" select="'ed-signed'"/>
-      <xsl:with-param name="args" select="concat('hand: ', ty:lit(string(f:hand-label(@hand, .))))"/>
+      <xsl:with-param name="args" select="concat('hand: ', ty:lit(ty:hand(@hand, .)))"/>
     </xsl:call-template>
   </xsl:template>
   <xsl:template match="tei:salute">
@@ -243,6 +243,17 @@
   <xsl:template match="tei:dateline">
     <xsl:call-template name="ty:call"><xsl:with-param name="fn" select="'ed-dateline'"/></xsl:call-template>
   </xsl:template>
+
+  <!-- The siglum of the hand a pointer names ("A"), as every output shows it: the context's
+       (document/hand/@siglum, toolkit/tei/notes.py hand_sigla); a pointer that names no handNote
+       of the document keeps its label (f:hand-label); "" for none. -->
+  <xsl:function name="ty:hand" as="xs:string">
+    <xsl:param name="hand" as="xs:string?"/>
+    <xsl:param name="from" as="node()"/>
+    <xsl:variable name="id" select="fp:hand-id($hand)"/>
+    <xsl:sequence select="string((f:document($from)/hand[$id != ''][@ref = $id]/@siglum,
+                                  f:hand-label($hand, $from), '')[1])"/>
+  </xsl:function>
 
   <!-- Notes: marginal ones (f:is-marginal, as on the HTML page: handwritten, with a hand, or
        placed in a margin) in the outer margin, the others numbered footnotes; a note inside a
@@ -253,7 +264,7 @@
     </xsl:for-each>
     <xsl:variable name="fn" select="if (ty:inline(.) or ../text()[normalize-space()])
                                     then 'ed-margin' else 'ed-margin-block'"/>
-    <xsl:value-of select="concat('#', $fn, '(hand: ', ty:lit(string(f:hand-label(@hand, .))),
+    <xsl:value-of select="concat('#', $fn, '(hand: ', ty:lit(ty:hand(@hand, .)),
                                  ', where: ', ty:lit(@place), ')[')"/>
     <xsl:apply-templates mode="ty:margin"/>
     <xsl:text>]</xsl:text>
@@ -261,8 +272,33 @@
   <xsl:template match="tei:note">
     <xsl:call-template name="ty:call">
       <xsl:with-param name="fn" select="if (ancestor::tei:note) then 'ed-inline-note' else 'ed-note'"/>
+      <xsl:with-param name="args" select="if (not(ancestor::tei:note) and ty:joined(., ())) then 'joined: true' else ''"/>
     </xsl:call-template>
   </xsl:template>
+
+  <!-- Whether the footnote number after e (a note, a choice or app after its reading, an
+       element notes are attached to) stands inside a word: a letter or mark is printed before it
+       (the last of `printed`, else the text before e) and after it, with no line break between
+       ("upaj<choice>…</choice>yante"). edition.typ puts a narrow space before the other numbers,
+       so that they copy apart from their word (Typst drops a space before a footnote: "ca
+       <note/>vaidikāḥ" would print and copy as "ca¹vaidikāḥ"). -->
+  <xsl:function name="ty:joined" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:param name="printed" as="text()*"/>
+    <xsl:variable name="outside" select="$e/ancestor::tei:note"/>
+    <!-- the nearest text (or break) on either side: [1] on the axis stops the walk there -->
+    <xsl:variable name="before" select="($printed, $e/preceding::text()[not(ancestor::tei:note except $outside)][1])[1]"/>
+    <xsl:variable name="next" select="$e/following::node()[self::text() or self::tei:space or self::tei:gap
+      or self::tei:lb[not(@break = ('no', 'false'))] or self::tei:cb[not(@break = ('no', 'false'))]]
+      [not(ancestor::tei:note except $outside)][1]"/>
+    <xsl:sequence select="$next instance of text() and matches(string($before), '[\p{L}\p{M}]$')
+                          and matches(string($next), '^[\p{L}\p{M}]')"/>
+  </xsl:function>
+  <xsl:function name="ty:joined-arg" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:param name="printed" as="text()*"/>
+    <xsl:sequence select="if (ty:joined($e, $printed[last()])) then ', joined: true' else ''"/>
+  </xsl:function>
 
   <!-- Inside a margin note: the same rules, except that names print without index markers
        (the anchor carries them) and notes stay inline. -->
@@ -319,7 +355,7 @@
     <xsl:variable name="reading" select="f:choice-reading(.)"/>
     <xsl:variable name="others" select="* except $reading"/>
     <xsl:variable name="kind" select="if (tei:sic) then 'sic' else if (tei:abbr) then 'abbr' else 'orig'"/>
-    <xsl:value-of select="concat('#ed-choice(kind: ', ty:lit($kind), ', [')"/>
+    <xsl:value-of select="concat('#ed-choice(kind: ', ty:lit($kind), ty:joined-arg(., $reading/descendant-or-self::text()[not(ancestor::tei:note)]), ', [')"/>
     <xsl:apply-templates select="$reading/node()"/>
     <xsl:text>], [</xsl:text>
     <xsl:for-each select="$others">
@@ -333,7 +369,7 @@
        is a footnote at its anchor and nothing where it stands. -->
   <xsl:template match="tei:app">
     <xsl:variable name="lem" select="f:app-reading(.)"/>
-    <xsl:value-of select="concat('#ed-app(lemma: ', ty:lit(if (exists($lem)) then f:reading-text($lem) else ''), ', [')"/>
+    <xsl:value-of select="concat('#ed-app(lemma: ', ty:lit(if (exists($lem)) then f:reading-text($lem) else ''), ty:joined-arg(., $lem/descendant-or-self::text()[not(ancestor::tei:note)]), ', [')"/>
     <xsl:apply-templates select="$lem/node() except $lem//tei:witDetail"/>
     <xsl:text>], [</xsl:text>
     <xsl:call-template name="ty:app-readings"/>
@@ -366,17 +402,18 @@
        footnotes -->
   <xsl:template match="tei:*[@xml:id or self::tei:anchor[@n]][exists(f:attached-here(.))]" priority="50">
     <xsl:next-match/>
+    <xsl:variable name="joined" select="ty:joined-arg(., descendant::text()[not(ancestor::tei:note)])"/>
     <xsl:for-each select="f:attached-here(.)">
       <xsl:choose>
         <xsl:when test="self::tei:app">
           <xsl:variable name="lem" select="f:app-lemma(.)"/>
-          <xsl:value-of select="concat('#ed-app-note(lemma: ', ty:lit(if (exists($lem)) then f:reading-text($lem) else f:spanned-text(.)), ')[')"/>
+          <xsl:value-of select="concat('#ed-app-note(lemma: ', ty:lit(if (exists($lem)) then f:reading-text($lem) else f:spanned-text(.)), $joined, ')[')"/>
           <xsl:call-template name="ty:app-readings"/>
           <xsl:apply-templates select="tei:note" mode="ty:margin"/>
           <xsl:text>]</xsl:text>
         </xsl:when>
         <xsl:otherwise>
-          <xsl:text>#ed-note[</xsl:text>
+          <xsl:value-of select="concat('#ed-note(', substring-after($joined, ', '), ')[')"/>
           <xsl:apply-templates/>
           <xsl:text>]</xsl:text>
         </xsl:otherwise>
@@ -432,10 +469,28 @@
   <xsl:template match="tei:lb">
     <xsl:if test="not(@break = 'no') and preceding-sibling::node()[normalize-space() or self::*]">#ed-lb()</xsl:if>
   </xsl:template>
+  <!-- A page or column break prints nothing, but ends a word unless it joins (break="no", a
+       spaceless script: the rule of f:joining-break, on the nearest texts only), as on the HTML
+       page, where its marker stands:
+       "taddharma<pb/>taddharmas" is two words, not "taddharmataddharmas". -->
   <xsl:template match="tei:pb">
-    <xsl:value-of select="concat('#ed-pb(n: ', ty:lit(@n), ')')"/>
+    <xsl:value-of select="concat(ty:break-space(.), '#ed-pb(n: ', ty:lit(@n), ')')"/>
   </xsl:template>
-  <xsl:template match="tei:cb | tei:milestone | tei:handShift | tei:anchor | tei:index | tei:fw[@type = ('catch', 'sig')]"/>
+  <xsl:template match="tei:cb">
+    <xsl:value-of select="ty:break-space(.)"/>
+  </xsl:template>
+  <xsl:function name="ty:break-space" as="xs:string">
+    <xsl:param name="b" as="element()"/>
+    <xsl:variable name="before" select="$b/preceding::text()[not(ancestor::tei:note except $b/ancestor::tei:note)][1]"/>
+    <xsl:variable name="after" select="$b/following::text()[not(ancestor::tei:note except $b/ancestor::tei:note)][1]"/>
+    <xsl:variable name="par" select="$b/ancestor::*[local-name() = $ty:par-names][1]"/>
+    <xsl:sequence select="if (ty:inline($b) and matches(string($before), '\S$') and matches(string($after), '^\S')
+                              and $before/ancestor::* intersect $par and $after/ancestor::* intersect $par
+                              and not($b/@break = ('no', 'false'))
+                              and not(matches(string($before), $f:spaceless-char || '$')
+                                      and matches(string($after), '^' || $f:spaceless-char))) then ' ' else ''"/>
+  </xsl:function>
+  <xsl:template match="tei:milestone | tei:handShift | tei:anchor | tei:index | tei:fw[@type = ('catch', 'sig')]"/>
   <xsl:template match="tei:ref[f:safe-url(@target) and matches(@target, '^(https?|mailto):')]">
     <xsl:value-of select="concat('#ed-link(', ty:lit(f:safe-url(@target)), ')[')"/>
     <xsl:apply-templates/>

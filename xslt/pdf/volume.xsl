@@ -26,6 +26,9 @@
   <!-- for per-document PDFs: the document's own title as the PDF title -->
   <xsl:param name="pdf-title" as="xs:string" select="''"/>
   <xsl:param name="doc-key" as="xs:string" select="''"/>
+  <!-- for per-document PDFs: the document's permanent address ("" when the edition gives no
+       [html] base_url) -->
+  <xsl:param name="permalink" as="xs:string" select="''"/>
 
   <xsl:variable name="header" select="/tei:TEI/tei:teiHeader"/>
   <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
@@ -51,6 +54,14 @@
                                  ', volume-title: ', ty:lit($volume-title),
                                  ', author: ', ty:array($authors),
                                  ', lang: ', ty:lit($lang), ')&#10;')"/>
+    <!-- a per-document PDF names the edition it belongs to, and how to cite it, on its first page -->
+    <xsl:if test="$pdf-title != ''">
+      <xsl:variable name="publisher" select="($header/tei:fileDesc/tei:publicationStmt/(tei:publisher | tei:distributor | tei:authority))[1]"/>
+      <xsl:value-of select="concat('#ed-standalone(edition: ', ty:lit($volume-title),
+                                   ', publisher: ', ty:lit(if ($publisher) then f:reading-text($publisher) else ''),
+                                   ', date: ', ty:lit($date-label),
+                                   ', url: ', ty:lit(f:safe-url($permalink)), ')&#10;')"/>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template name="front">
@@ -124,10 +135,11 @@
       <xsl:variable name="kind" select="."/>
       <xsl:value-of select="concat('#ed-index(', ty:lit($kind), ', (')"/>
       <xsl:for-each select="$edition-context/edition/entity[@kind = $kind][mentioned]">
-        <!-- sort: the model's key (entity/@sort), as the HTML index sorts by it -->
-        <xsl:value-of select="concat('(key: ', ty:lit(@id), ', name: ', ty:lit(name[@type = 'preferred']),
-                                     ', sort: ', ty:lit((@sort, f:sort-key(name[@type = 'preferred']))[1]),
-                                     ', variants: ', ty:array(name[@type = 'variant']), '), ')"/>
+        <!-- the context's heading, sort key and variants (entities.heading, Entity.sort_key,
+             names.index_variants: toolkit/context.py), as the HTML index has them -->
+        <xsl:value-of select="concat('(key: ', ty:lit(@id), ', name: ', ty:lit(@heading),
+                                     ', sort: ', ty:lit(@sort),
+                                     ', variants: ', ty:array(name[@type = 'variant'][not(@indexed = 'false')]), '), ')"/>
       </xsl:for-each>
       <xsl:text>))&#10;</xsl:text>
     </xsl:for-each>

@@ -114,7 +114,7 @@ class HtmlBuild:
         styles = tree_digest(XSLT_HTML, saxon.XSLT_DIR / "lib", suffixes=(".xsl", ".xml", ".css", ".js", ".svg"))
         edition_bytes = edition_src.data if edition_src is not None and edition_src.ok else b""
         site_hash = digest(styles, ed.config.title, ed.config.language, edition_bytes, str(PER_PAGE),
-                           repr(ed.conventions))
+                           repr(ed.conventions), getattr(self.job.options, "base_url", ""))
         docmap = digest(*(f"{d.id}\x1f{a.doc_page[d.id]}\x1f{canon(d.file).as_uri()}" for d in ed.documents))
         return digest(site_hash, docmap)
 
@@ -136,7 +136,8 @@ class HtmlBuild:
         documents = DocumentPages(ed, self.target, self.plan, a, self.sources, self.mentions, self.media,
                                   shards, self.info_fields, self.progress, self.job, self.facsimiles)
         documents.plan_all(base)
-        site = SitePages(ed, a, self.mentions, sorted(shards.pages), self.previous.site, self.progress)
+        site = SitePages(ed, a, self.mentions, sorted(shards.pages), self.previous.site, self.progress,
+                         page_size=self.job.options.page_size)
 
         # The rest of the plan (site pages, assets, search shards, stale pages). When document
         # pages are to be made, it is worked out while the workers transform them (the staging

@@ -160,8 +160,9 @@ class DocumentPages:
     def _job(self, d) -> DocJob:
         page = self.addresses.doc_page[d.id]
         refs, files = self.refs.get(d.id, (set(), set()))
-        return DocJob(d.file, page, serialize_for_saxon(self.sources.full_tree(d)), canon(d.file).as_uri(),
-                      self.contexts.of(d, refs, files, self.media.of_document.get(d.id, ()),
+        tree = self.sources.full_tree(d)
+        return DocJob(d.file, page, serialize_for_saxon(tree), canon(d.file).as_uri(),
+                      self.contexts.of(d, refs, files, self.media.of_document.get(d.id, ()), tree.getroot(),
                                        (self.facs.get(d.id) or (None,))[0]),
                       self._search_out(page))
 

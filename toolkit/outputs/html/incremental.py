@@ -22,6 +22,7 @@ from lxml import etree
 
 from ...model import T, XML_ID, canon
 from ...saxon import XSLT_DIR
+from ...tei.entities import dates as entity_dates, idnos, roles as entity_roles
 from ...xmlsafe import SourceFile, parse_file, read_regular, stat_key
 from ..base import BuildError
 from ..plan import digest
@@ -144,16 +145,18 @@ def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
     """Id-only stand-ins (no parse) for the document files whose bytes are those of the previous
     build, and their document facts: ({path: SourceFile}, {path: facts}) for Edition.load."""
     from ...model import display_name
+    from ...tei.facts import date_style
     skip = {canon(Path(p)) for p in config.authority_files()} | {canon(Path(a)) for a in authority}
     if config.edition_file:
         skip.add(canon(config.resolve(config.edition_file)))
     parsed, docs = {}, {}
     root_dir = config.root
+    style = date_style(config.language).key()  # facts labelled in another date style are read again
     root_s = os.path.abspath(root_dir) + os.sep
     for name, f in known.items():  # Edition.load takes those of its files that are here
         p = Path(name)
         rp = canon(p)
-        if rp in skip or f.get("included"):
+        if rp in skip or f.get("included") or f.get("style") != style:
             continue  # (a file with includes is read again: an included file may have changed)
         # the file as recorded (size, times, inode: file_facts) is not even read: its bytes are
         # read when asked for (LazySourceFile); else read, and taken when its hash is the same
@@ -229,7 +232,9 @@ def pointed_to(root) -> tuple[set[str], set[str]]:
 def entity_record(edition, ent_page: dict[str, str], eid: str) -> str:
     """What a page shows of an entity it names (its popover): part of the page's fingerprint."""
     e = edition.entities[eid]
-    return "\x1f".join([eid, e.kind, ent_page.get(eid, ""), e.preferred, *e.variants, "|", e.note])
+    facts = [] if e.element is None else [entity_dates(e.element), *entity_roles(e.element),
+                                          *("\x1e".join(i) for i in idnos(e.element))]
+    return "\x1f".join([eid, e.kind, ent_page.get(eid, ""), e.preferred, *e.variants, "|", e.note, "|", *facts])
 
 
 def _included_bytes(src) -> list[bytes]:
@@ -298,7 +303,7 @@ class Sources:
                          d.date_written],
                  "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root),
                  "facsimile": facsimile_facts(src.root, self.ed.config),
-                 "page": page, "source": source}
+                 "page": page, "source": source, "style": self.ed.date_style.key()}
         if src.included:
             facts["included"] = [str(p) for p in src.included]
         stat = trusted_stat(src.read_stat)  # see stand_ins and RACY_NS

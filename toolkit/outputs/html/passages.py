@@ -174,16 +174,29 @@ def passage_text(passage: etree._Element | None) -> str:
 
 
 def snippet(text: str, node, width: int = 220) -> str:
+    """About `width` characters of a passage around the name `node` holds (a third of them
+    before it), cut at word boundaries only (#14): the lead-in starts at the sentence that holds
+    the name when that sentence starts within it, else at a word; the end is the last whole word.
+    "…" marks each cut."""
     text = norm_space(text)
     if len(text) <= width:
         return text
     name = text_of(node)
-    at = text.find(name) if name else -1
-    start = max(0, (at if at >= 0 else 0) - width // 3)
-    cut = text[start:start + width]
-    return ("… " if start > 0 else "") + cut.strip() + (" …" if start + width < len(text) else "")
-
-
+    at = max(text.find(name) if name else -1, 0)
+    start = max(0, at - width // 3)
+    if start > 0:
+        sentence = text.rfind(". ", start - 1, at)
+        if sentence >= 0:
+            start = sentence + 2
+        elif not text[start - 1].isspace():
+            space = text.find(" ", start, at)
+            start = space + 1 if space >= 0 else at
+    end = start + width
+    if end < len(text) and not text[end].isspace():
+        space = text.rfind(" ", start, end)
+        if space > at + len(name):
+            end = space
+    return ("… " if start > 0 else "") + text[start:end].strip() + (" …" if end < len(text) else "")
 
 
 class Mentions:
@@ -239,12 +252,18 @@ class Mentions:
     def names_in(self, root, file: Path):
         """Each (name element, entity id, whether it stands in a register) of a document's tree,
         in document order: one for each pointer of a name's @ref that designates an entity."""
+        src = self.ed.files.get(canon(file))
+        # an included part's pointers resolve against its own file (SourceFile.written_in)
+        origins = src.origins if src is not None and src.ok and src.tree.getroot() is root else None
         for el in root.iter(*NAME_TAGS):
             if not_rendered(el):  # the page does not show it: no mention
                 continue
             register = None
+            here = file
+            if origins and el in origins:
+                here = origins[el][0].path
             for pointer in (el.get("ref") or "").split():
-                eid = self._entity_of(pointer, file)
+                eid = self._entity_of(pointer, here)
                 if eid is not None:
                     register = in_register(el) if register is None else register
                     yield el, eid, register

@@ -11,12 +11,31 @@ from lxml import etree
 
 from ... import context, saxon
 from ...model import canon
+from ...tei.entities import heading
 from ..base import BuildError
 from ..plan import digest
 from .incremental import entity_record
+from .outline import Frame, installed, outline
 from .stylesheets import SITE_XSL, compile_or_fail, site_error
 
-PER_PAGE = 10
+PER_PAGE = 10  # the listing's page size unless [html] page_size says otherwise
+# the listing's orders: (key, label, file stem); the first is the model's (date) order
+ORDERS = (("date", "oldest first", "documents"), ("date-desc", "newest first", "documents-newest"),
+          ("title", "title", "documents-by-title"))
+
+
+def page_bounds(total: int, size: int) -> list[tuple[int, int]]:
+    """The listing's pages as (start, end) slices: about `size` documents each, the documents
+    spread evenly, so that no page holds a remainder alone (11 documents at 10 a page are one
+    page, 25 are two of 13 and 12). At most half a page more than `size` on a page."""
+    pages = max(1, round(total / max(1, size)))
+    base, extra = divmod(total, pages)
+    bounds, start = [], 0
+    for i in range(pages):
+        end = start + base + (1 if i < extra else 0)
+        bounds.append((start, end))
+        start = end
+    return bounds
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
@@ -24,8 +43,10 @@ class SitePages:
     """The site pages of one build. `bundles`: the search index's shard numbers (the search page
     names them); `previous`: the last build's site state ({"key", "pages"}); `state`: this one's."""
 
-    def __init__(self, edition, addresses, mentions, bundles: list[int], previous: dict, progress):
+    def __init__(self, edition, addresses, mentions, bundles: list[int], previous: dict, progress,
+                 page_size: int = PER_PAGE):
         self.ed = edition
+        self.page_size = page_size
         self.addresses = addresses
         self.mentions = mentions
         self.bundles = bundles
@@ -64,7 +85,8 @@ class SitePages:
                  canon(ed.entities[eid].file).as_uri(),
                  etree.tostring(ed.entities[eid].element, encoding="unicode", with_tail=False)]
                 for eid, page in sorted(self.addresses.ent_page.items())]
-        return digest(base, str(PER_PAGE), json.dumps([docs, ents, self.bundles], ensure_ascii=False))
+        return digest(base, str(self.page_size), str(installed()),
+                      json.dumps([docs, ents, self.bundles], ensure_ascii=False))
 
     def pages(self) -> list[tuple]:
         """[(address, fingerprint data, page)]: a page is the <page> element site.xsl renders, or
@@ -102,29 +124,41 @@ class SitePages:
         home = page("home", "index.html", documents=str(len(docs)), entities=str(len(self.addresses.ent_page)))
         for kind in ("person", "place", "org"):
             home.set(kind + "s", str(sum(1 for e in self.addresses.ent_page if ed.entities[e].kind == kind)))
+        # #14: the home page leads to the fully transcribed documents, where some are not
+        if any(not d.transcribed for d in docs):
+            for d in docs:
+                if d.transcribed:
+                    doc_el(home, d)
+        page("principles", "principles.html")
         page("search", "search.html", bundles=" ".join(f"pagefind/shard-{k}" for k in self.bundles))
 
-        # listings: by date (the model's order) and by title; 10 per page
-        facets = etree.Element("facets")
+        # listings: by date (the model's order), newest first and by title; page_size a page
+        partly = any(not d.transcribed for d in docs)
+        facets = etree.Element("facets", partly=str(partly).lower())
         for kind in ("person", "place", "org"):
             f = etree.SubElement(facets, "facet", kind=kind)
             for eid in sorted((e for e in ent_docs if ed.entities[e].kind == kind),
                               key=lambda e: (ed.entities[e].sort_key, e)):
-                etree.SubElement(f, "option", id=eid, name=ed.entities[eid].preferred,
+                etree.SubElement(f, "option", id=eid, name=heading(ed.entities[eid].kind, ed.entities[eid].element, ed.entities[eid].preferred),
                                  count=str(len(ent_docs[eid])))
+        for year in sorted({d.when[:4] for d in docs if d.when[:4].isdigit()}):
+            etree.SubElement(facets, "year", value=year)
         by_title = sorted(docs, key=lambda d: (d.title.lower(), d.when, d.id))
-        for sort, seq, stem in (("date", docs, "documents"), ("title", by_title, "documents-by-title")):
-            n_pages = max(1, -(-len(seq) // PER_PAGE))
-            hrefs = [f"{stem}.html" if i == 0 else f"{stem}-{i + 1}.html" for i in range(n_pages)]
-            for i in range(n_pages):
-                chunk = seq[i * PER_PAGE:(i + 1) * PER_PAGE]
-                el = page("listing", hrefs[i], sort=sort, number=str(i + 1), pages=str(n_pages),
-                          total=str(len(seq)), first=str(i * PER_PAGE + 1),
-                          last=str(i * PER_PAGE + len(chunk)))
+        newest = sorted(docs, key=lambda d: (d.when or "", doc_order[d.id]), reverse=True)
+        newest = [d for d in newest if d.when] + [d for d in docs if not d.when]  # undated last
+        bounds = page_bounds(len(docs), self.page_size)
+        for sort, _label, stem in ORDERS:
+            seq = {"date": docs, "date-desc": newest, "title": by_title}[sort]
+            hrefs = [f"{stem}.html" if i == 0 else f"{stem}-{i + 1}.html" for i in range(len(bounds))]
+            for i, (a, b) in enumerate(bounds):
+                chunk = seq[a:b]
+                el = page("listing", hrefs[i], sort=sort, number=str(i + 1), pages=str(len(bounds)),
+                          total=str(len(seq)), first=str(a + 1), last=str(b), partly=str(partly).lower(),
+                          **{"page-size": str(self.page_size)})
                 for j, h in enumerate(hrefs):
                     etree.SubElement(el, "link", number=str(j + 1), href=h)
-                etree.SubElement(el, "alt", sort="title" if sort == "date" else "date",
-                                 href="documents-by-title.html" if sort == "date" else "documents.html")
+                for key, text, other in ORDERS:
+                    etree.SubElement(el, "order", key=key, label=text, href=f"{other}.html")
                 for d in chunk:
                     doc_el(el, d)
         self.facets = facets
@@ -143,7 +177,8 @@ class SitePages:
                 if e.kind != kind or eid not in self.addresses.ent_page:
                     continue
                 x = etree.SubElement(idx, "entity", id=eid, page=self.addresses.ent_page[eid], name=e.preferred,
-                                     sort=e.sort_key, documents=str(len(ent_docs.get(eid, ()))))
+                                     heading=heading(e.kind, e.element, e.preferred), sort=e.sort_key,
+                                     documents=str(len(ent_docs.get(eid, ()))))
                 for v in e.variants:
                     etree.SubElement(x, "variant").text = v
         def entity_doc_attrs(did):
@@ -196,6 +231,15 @@ class SitePages:
                                  anchor=ed.entity_names()[eid],
                                  lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}",
                                  documents=str(len(ent_docs.get(eid, ()))))
+        # #14: the map's frame (outline.py decides it) and its coastlines and borders
+        points = [(float(p.get("lat")), float(p.get("long"))) for p in mp]
+        if points:
+            frame = Frame.of(points)
+            for k, v in frame.attributes().items():
+                mp.set(k, v)
+            drawn = outline(frame)
+            if drawn is not None:
+                etree.SubElement(mp, "outline", land=drawn[0], borders=drawn[1])
         chron = page("chronology", "chronology.html")
         for d in docs:
             doc_el(chron, d)
@@ -207,7 +251,7 @@ class SitePages:
             key = etree.tostring(el)
             if el.get("kind") == "listing":
                 key += facets_key
-            elif el.get("kind") == "home":
+            elif el.get("kind") in ("home", "principles"):
                 key += json.dumps(home_names, ensure_ascii=False).encode()
             out.append((el.get("href"), key, el))
         return out + lazy
@@ -241,7 +285,9 @@ class SitePages:
             self.progress.step("site pages")
             return 0
         site = context.site_input(todo, self.facets if any(el.get("kind") == "listing" for el in todo) else None)
-        exe = compile_or_fail(SITE_XSL)
+        # site.xsl alone: were document.xsl needed in this process, it would have been compiled
+        # first (with site.xsl); when it was not, the workers made the pages (0.1 s of CPU saved)
+        exe = compile_or_fail(SITE_XSL, family=False)
         params = {"edition-context": saxon.to_xdm(etree.tostring(ctx.getroot(), encoding="unicode"), ctx_uri)}
         if edition_src is not None and edition_src.ok:
             params["edition-file"] = saxon.to_xdm(edition_src.tree, canon(edition_src.path).as_uri())
@@ -259,6 +305,7 @@ class SitePages:
         del proc
         self.progress.step("site pages")
         return len(todo)
+
 
 
 def _unlink_old(stage: Path, todo: list[etree._Element]) -> None:

@@ -17,9 +17,9 @@ SITE_XSL = XSLT_HTML / "site.xsl"
 ASSETS = XSLT_HTML / "assets"
 
 
-def compile_or_fail(path: Path):
+def compile_or_fail(path: Path, family: bool = True):
     try:
-        return saxon.compile_stylesheet(path)
+        return saxon.compile_stylesheet(path, family=family)
     except saxon.XsltError as e:
         raise BuildError(str(e)) from None
 

@@ -30,8 +30,12 @@
      short grace period for the way between them; Escape closes it; focus opens it too. */
   var current = null, currentLink = null, hideTimer = null, GRACE = 300;
   function cancelHide() { if (hideTimer) { clearTimeout(hideTimer); hideTimer = null; } }
+  /* a tap opens the popover (its "More about" link leads on); a second tap on the name follows it */
+  var lastPointer = "mouse", tapOpened = null;
+  document.addEventListener("pointerdown", function (ev) { lastPointer = ev.pointerType || "mouse"; }, true);
   function hide() {
     cancelHide();
+    tapOpened = null;
     if (current) { current.hidden = true; current.classList.remove("open"); current = null; currentLink = null; }
   }
   function hideLater() { cancelHide(); hideTimer = setTimeout(hide, GRACE); }
@@ -61,11 +65,25 @@
     if (a) show(a); else if (!inPopover(ev.target)) hide();
   });
   document.addEventListener("focusout", function (ev) {
+    if (current && ev.relatedTarget && current.contains(ev.relatedTarget)) return;  /* into the popover */
+    if (tapOpened) return;
     if (entityLink(ev.target) && !(currentLink && currentLink.matches(":hover")) && !(current && current.matches(":hover"))) hide();
   });
   document.addEventListener("mouseover", function (ev) {
+    if (lastPointer !== "mouse") return;  /* a tap's emulated hover: the click decides */
     var a = entityLink(ev.target);
     if (a) show(a); else if (inPopover(ev.target)) cancelHide();
+  });
+  document.addEventListener("click", function (ev) {
+    var a = entityLink(ev.target);
+    if (a && lastPointer !== "mouse" && tapOpened !== a) {
+      ev.preventDefault();
+      hide();
+      show(a);
+      tapOpened = a;
+    } else if (!a && current && !current.contains(ev.target)) {
+      hide();
+    }
   });
   document.addEventListener("mouseout", function (ev) {
     if (!current) return;
@@ -76,22 +94,142 @@
   });
   document.addEventListener("keydown", function (ev) { if (ev.key === "Escape" || ev.key === "Esc") hide(); });
 
+  /* names: their highlighting can be switched off (remembered across pages); off, they look
+     like the text and leave the tab order (their pages stay a click away) */
+  var NAMES = "edition-names";
+  var namesToggle = document.querySelector(".names-toggle");
+  function setNames(on, remember) {
+    body.classList.toggle("names-off", !on);
+    if (namesToggle) namesToggle.setAttribute("aria-pressed", String(on));
+    document.querySelectorAll("main a.entity").forEach(function (a) {
+      if (on) a.removeAttribute("tabindex"); else a.setAttribute("tabindex", "-1");
+    });
+    if (remember) { try { localStorage.setItem(NAMES, on ? "on" : "off"); } catch (e) { /* not kept */ } }
+  }
+  var namesSaved = null;
+  try { namesSaved = localStorage.getItem(NAMES); } catch (e) { namesSaved = null; }
+  if (namesSaved === "off") setNames(false, false);
+  if (namesToggle) {
+    namesToggle.hidden = false;
+    namesToggle.addEventListener("click", function () {
+      setNames(namesToggle.getAttribute("aria-pressed") !== "true", true);
+    });
+  }
+
+  /* interventions: their explanation (the legend's list item) beside them on click or focus */
+  var ivPop = null, ivFor = null;
+  function hideIv() { if (ivPop) { ivPop.hidden = true; ivFor = null; } }
+  function showIv(el) {
+    var note = document.getElementById("ivn-" + el.id.slice(3));
+    if (!note) return;
+    if (!ivPop) {
+      ivPop = document.createElement("div");
+      ivPop.className = "popover iv-popover";
+      ivPop.setAttribute("role", "tooltip");
+      ivPop.id = "iv-popover";
+      document.body.appendChild(ivPop);
+    }
+    var link = note.querySelector("a");
+    ivPop.textContent = note.textContent.slice(link ? link.textContent.length + 2 : 0);
+    ivPop.hidden = false;
+    var r = el.getBoundingClientRect();
+    ivPop.style.top = (window.scrollY + r.bottom + 4) + "px";
+    ivPop.style.left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - ivPop.offsetWidth - 8)) + "px";
+    ivFor = el;
+  }
+  function ivTarget(t) { return t && t.closest ? t.closest(".intervention[id^='iv-']") : null; }
+  document.addEventListener("click", function (ev) {
+    var el = ivTarget(ev.target);
+    /* inside a name's link too: a click on the intervention explains it (the name's page is a
+       click beside it, or the popover's link) */
+    if (el) { ev.preventDefault(); ev.stopPropagation(); if (ivFor === el) hideIv(); else showIv(el); }
+    else if (ivPop && !ivPop.contains(ev.target)) hideIv();
+  }, true);
+  document.addEventListener("focusin", function (ev) { var el = ivTarget(ev.target); if (el) showIv(el); else hideIv(); });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" || ev.key === "Esc") hideIv();
+    var el = ivTarget(ev.target);
+    if (el && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); if (ivFor === el) hideIv(); else showIv(el); }
+  });
+
+  /* paragraph anchors: a ¶ link at the end of each paragraph of the text that has an id (made
+     here rather than in every page: thousands of paragraphs would weigh on the build and the
+     page); without the script the ids are there, as "Suggested citation" explains */
+  document.querySelectorAll(".text p.tei-p[id], .text p.tei-ab[id]").forEach(function (p) {
+    if (p.closest(".note-list, .marginal, .back-matter")) return;
+    var a = document.createElement("a");
+    a.className = "para-anchor";
+    a.href = "#" + encodeURIComponent(p.id);
+    a.setAttribute("aria-label", "Link to this paragraph (#" + p.id + ")");
+    a.setAttribute("data-pagefind-ignore", "");
+    p.appendChild(a);
+  });
+
+  /* a paragraph's ¶: its address (the permalink when configured) copied as well as opened */
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("a.para-anchor");
+    if (!a || !navigator.clipboard || !navigator.clipboard.writeText) return;
+    var cite = document.querySelector(".cite-url[data-permalink]");
+    var base = (cite && cite.getAttribute("data-permalink")) || location.href.split("#")[0];
+    navigator.clipboard.writeText(base + a.getAttribute("href")).then(function () {
+      a.classList.add("copied");
+      setTimeout(function () { a.classList.remove("copied"); }, 1500);
+    }, function () { /* not allowed: the address bar has it */ });
+  });
+
   /* suggested citation: the page's own address */
+  /* (the configured permalink when there is one: [html] base_url; else the address opened) */
   document.querySelectorAll(".cite-url").forEach(function (el) {
-    el.textContent = window.location.href.split("#")[0];
+    el.textContent = el.getAttribute("data-permalink") || window.location.href.split("#")[0];
+  });
+  /* the access date, in the edition's date style ("7 December 2026"), and the copy button */
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  var today = new Date();
+  document.querySelectorAll(".cite-accessed").forEach(function (el) {
+    el.textContent = today.getDate() + " " + MONTHS[today.getMonth()] + " " + today.getFullYear();
+  });
+  document.querySelectorAll(".cite-copy").forEach(function (button) {
+    var text = document.getElementById("cite-text");
+    var status = button.parentNode.querySelector(".cite-copied");
+    if (!text) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var plain = text.textContent.replace(/\s+/g, " ").trim();
+      function done(ok) { if (status) status.textContent = ok ? "Copied." : "Select the citation above to copy it."; }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(plain).then(function () { done(true); }, function () { done(false); });
+      } else {
+        var range = document.createRange();
+        range.selectNodeContents(text);
+        var sel = window.getSelection();
+        sel.removeAllRanges(); sel.addRange(range);
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        done(ok);
+      }
+    });
   });
 
   /* listing filters (data from assets/data.js). The filter and the page of filtered results are
      kept in the address (documents.html?person=stalin&page=2), so a filtered listing can be
-     bookmarked, shared, reloaded and reached again with Back; 10 documents a page, as without
-     filters. */
+     bookmarked, shared, reloaded and reached again with Back; as many documents a page as
+     without filters. */
   var form = document.querySelector("form.facets");
   if (form) {
     var start = function () {
       var docs = window.EDITION_DOCUMENTS;
       if (!docs) return;
       form.hidden = false;
-      var PER_PAGE = 10;
+      /* [html] page_size, and the pages as the static listing has them (toolkit/outputs/html/
+         site.py, page_bounds): about that many a page, spread evenly, no remainder alone */
+      var PER_PAGE = parseInt(form.getAttribute("data-page-size"), 10) || 10;
+      var bounds = function (n) {
+        var pages = Math.max(1, Math.round(n / PER_PAGE)), base = Math.floor(n / pages), extra = n % pages;
+        var out = [], start = 0;
+        for (var i = 0; i < pages; i++) { var end = start + base + (i < extra ? 1 : 0); out.push([start, end]); start = end; }
+        return out;
+      };
       var root = body.getAttribute("data-root") || "";
       var staticPart = document.querySelector(".listing-static");
       var filtered = document.querySelector(".listing-filtered");
@@ -100,8 +238,7 @@
       var selects = Array.prototype.slice.call(form.querySelectorAll("select[name]"));
       var sortLinks = Array.prototype.slice.call(document.querySelectorAll(".sort-links a"));
       sortLinks.forEach(function (a) { a.setAttribute("data-base-href", a.getAttribute("href")); });
-      var sortTitle = !!document.querySelector(".sort-links strong") &&
-        document.querySelector(".sort-links strong").textContent === "title";
+      var order = (document.querySelector(".sort-links") || body).getAttribute("data-order") || "date";
       var pager = document.createElement("nav");
       pager.className = "pager filtered-pager";
       pager.setAttribute("aria-label", "Pages of the filtered documents");
@@ -148,17 +285,31 @@
       }
       function render(state) {
         selects.forEach(function (s) { s.value = state[s.name] || ""; });
-        var want = selects.map(function (s) { return state[s.name]; }).filter(function (v) { return v; });
+        /* #14: entity facets, transcription (text) and a date range (from, to: years) */
+        var ENTITY = { person: 1, place: 1, org: 1 };
+        var want = selects.filter(function (s) { return ENTITY[s.name] && state[s.name]; })
+          .map(function (s) { return state[s.name]; });
+        var any = selects.some(function (s) { return state[s.name]; });
         var search = address(state).search;
         sortLinks.forEach(function (a) { a.setAttribute("href", a.getAttribute("data-base-href") + search); });
-        if (!want.length) { staticPart.hidden = false; filtered.hidden = true; return; }
-        var hits = docs.filter(function (d) { return want.every(function (w) { return d.entities.indexOf(w) >= 0; }); });
-        if (sortTitle) hits = hits.slice().sort(function (a, b) { return a.title.localeCompare(b.title); });
-        var pages = Math.max(1, Math.ceil(hits.length / PER_PAGE));
+        if (!any) { staticPart.hidden = false; filtered.hidden = true; return; }
+        var year = function (d) { return /^\d{4}/.test(d.when) ? d.when.slice(0, 4) : ""; };
+        var hits = docs.filter(function (d) {
+          if (!want.every(function (w) { return d.entities.indexOf(w) >= 0; })) return false;
+          if (state.text && (state.text === "full") !== d.transcribed) return false;
+          if ((state.from || state.to) && !year(d)) return false;
+          if (state.from && year(d) < state.from) return false;
+          if (state.to && year(d) > state.to) return false;
+          return true;
+        });
+        if (order === "title") hits = hits.slice().sort(function (a, b) { return a.title.localeCompare(b.title); });
+        if (order === "date-desc") hits = hits.slice().reverse();
+        var pageBounds = bounds(hits.length);
+        var pages = pageBounds.length;
         var page = Math.min(Math.max(1, state.page), pages);
         state.page = page;
-        var first = (page - 1) * PER_PAGE;
-        var shown = hits.slice(first, first + PER_PAGE);
+        var first = pageBounds[page - 1][0];
+        var shown = hits.slice(first, pageBounds[page - 1][1]);
         list.textContent = "";
         list.start = first + 1;
         shown.forEach(function (d) {
@@ -167,6 +318,13 @@
           var t = p("doc-item-title", ""); var a = document.createElement("a");
           a.href = root + d.page; a.textContent = d.title; t.appendChild(a); li.appendChild(t);
           if (d.summary) li.appendChild(p("doc-item-summary", d.summary));
+          var status = staticPart.querySelector(".doc-item-status");
+          if (status) {
+            var st = p("doc-item-status", ""), b = document.createElement("span");
+            b.className = d.transcribed ? "badge badge-full" : "badge";
+            b.textContent = d.transcribed ? "Full text" : "Summary only";
+            st.appendChild(b); li.appendChild(st);
+          }
           list.appendChild(li);
         });
         count.textContent = hits.length ? (first + 1) + " - " + (first + shown.length) + " of " + hits.length
@@ -366,8 +524,14 @@
       /* graticule labels that would run over the plot's edge at this size are left out */
       var grat = Array.prototype.slice.call(mapSvg.querySelectorAll(".graticule-label"));
       grat.forEach(function (t) { t.style.visibility = ""; });
+      /* … and so are those under a place's label or dot (#14: "Kashgar" over "40°N" at 390 px) */
+      var taken = Array.prototype.slice.call(mapSvg.querySelectorAll(".map-label-on, .map-dot")).map(function (e) {
+        var b = e.getBBox(); return { x0: b.x, x1: b.x + b.width, y0: b.y, y1: b.y + b.height };
+      });
       grat.map(function (t) { return t.getBBox(); }).forEach(function (b, i) {
-        if (b.x < 0 || b.y < 0 || b.x + b.width > vb.width || b.y + b.height > vb.height) grat[i].style.visibility = "hidden";
+        var box = { x0: b.x, x1: b.x + b.width, y0: b.y, y1: b.y + b.height };
+        if (b.x < 0 || b.y < 0 || b.x + b.width > vb.width || b.y + b.height > vb.height ||
+            taken.some(function (t) { return overlap(box, t); })) grat[i].style.visibility = "hidden";
       });
     };
     /* a label shown on hover or focus: where it was placed, or (map-hover-labels) at the first
@@ -425,6 +589,9 @@
     var status = document.getElementById("search-status");
     var results = document.getElementById("search-results");
     var searchForm = input.form;
+    var options = document.getElementById("search-options");
+    var sortSelect = document.getElementById("search-sort");
+    var filterBox = document.getElementById("search-filters");
     var pf = null;
     var noIndex = searchForm.hasAttribute("data-bundles") && !searchForm.getAttribute("data-bundles").trim();
     var load = function () {
@@ -437,7 +604,7 @@
         var rootUrl = new URL(body.getAttribute("data-root") || "./", location.href);
         var bundles = (searchForm.getAttribute("data-bundles") || "pagefind").split(/\s+/).filter(Boolean);
         pf = import(new URL(bundles[0] + "/pagefind.js", rootUrl).href).then(function (m) {
-          return Promise.resolve(m.options({ baseUrl: rootUrl.pathname })).then(function () {
+          return Promise.resolve(m.options({ baseUrl: rootUrl.pathname, excerptLength: 24 })).then(function () {
             return Promise.all(bundles.slice(1).map(function (b) {
               return m.mergeIndex(new URL(b + "/", rootUrl).href, { baseUrl: rootUrl.pathname });
             }));
@@ -446,6 +613,112 @@
       }
       return pf;
     };
+    /* #14: the filters Pagefind recorded (data-pagefind-filter), one select each, in this order */
+    var FILTERS = [["type", "Type"], ["year", "Year"], ["text", "Text"], ["person", "Person"],
+                   ["place", "Place"], ["org", "Organisation"], ["language", "Language"]];
+    var filterSelects = {};
+    var buildFilters = function (pagefind) {
+      if (!filterBox || filterBox.getAttribute("data-built")) return Promise.resolve();
+      return pagefind.filters().then(function (all) {
+        filterBox.setAttribute("data-built", "true");
+        var params = new URL(location.href).searchParams;
+        FILTERS.forEach(function (f) {
+          var values = Object.keys(all[f[0]] || {}).sort(function (a, b) { return a.localeCompare(b); });
+          if (values.length < 2) return;
+          var p = document.createElement("p"); p.className = "facet";
+          var label = document.createElement("label"); label.htmlFor = "search-filter-" + f[0]; label.textContent = f[1];
+          var sel = document.createElement("select"); sel.id = "search-filter-" + f[0]; sel.name = f[0];
+          var any = document.createElement("option"); any.value = ""; any.textContent = "Any";
+          sel.appendChild(any);
+          values.forEach(function (v) {
+            var o = document.createElement("option"); o.value = v; o.textContent = v + " (" + all[f[0]][v] + ")";
+            sel.appendChild(o);
+          });
+          if (params.get(f[0]) && values.indexOf(params.get(f[0])) >= 0) sel.value = params.get(f[0]);
+          sel.addEventListener("change", function () { remember(); run(); });
+          p.appendChild(label); p.appendChild(sel); filterBox.appendChild(p);
+          filterSelects[f[0]] = sel;
+        });
+        if (options) options.hidden = false;
+      });
+    };
+    var remember = function () {
+      var u = new URL(location.href);
+      u.searchParams.set("q", input.value);
+      Object.keys(filterSelects).forEach(function (k) {
+        if (filterSelects[k].value) u.searchParams.set(k, filterSelects[k].value); else u.searchParams.delete(k);
+      });
+      if (sortSelect && sortSelect.value) u.searchParams.set("sort", sortSelect.value); else u.searchParams.delete("sort");
+      history.replaceState(null, "", u);
+    };
+    var searchOptions = function () {
+      var o = { filters: {} };
+      Object.keys(filterSelects).forEach(function (k) { if (filterSelects[k].value) o.filters[k] = filterSelects[k].value; });
+      if (sortSelect && sortSelect.value) o.sort = { date: sortSelect.value };
+      return o;
+    };
+    /* an excerpt with Pagefind's <mark>s as elements, everything else as text */
+    var ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&#x27;": "'" };
+    var decode = function (t) { return t.replace(/&(amp|lt|gt|quot|#39|#x27);/g, function (e) { return ENTITIES[e]; }); };
+    var excerptInto = function (el, html) {
+      (html || "").split(/(<mark>[\s\S]*?<\/mark>)/).forEach(function (part) {
+        var m = /^<mark>([\s\S]*)<\/mark>$/.exec(part);
+        var text = decode((m ? m[1] : part).replace(/<[^>]*>/g, ""));
+        if (!text) return;
+        if (m) { var mk = document.createElement("mark"); mk.textContent = text; el.appendChild(mk); }
+        else el.appendChild(document.createTextNode(text));
+      });
+    };
+    /* the paragraph (or heading) where the first match stands: the last anchor before it */
+    var passageUrl = function (d) {
+      var at = (d.locations || [])[0];
+      if (at === undefined) return d.url;
+      var best = null;
+      (d.anchors || []).forEach(function (a) {
+        if (a.location <= at && (a.text === "" || /^h[1-6]$/.test(a.element)) && a.id !== "title") best = a;
+      });
+      return best ? d.url.split("#")[0] + "#" + encodeURIComponent(best.id) : d.url;
+    };
+    /* Pagefind also returns near matches of each word, and ranks a page that has the words
+       apart (or only similar words) above the one that has the phrase: for a query of several
+       words, the pages with the exact phrase come first, in Pagefind's order, then the others */
+    var dataOf = function (r) { if (!r.cached) r.cached = r.data(); return r.cached; };
+    var norm = function (t) { return (t || "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim(); };
+    var rankedSearch = function (pagefind, q) {
+      var opts = searchOptions();
+      var words = q.split(/\s+/).filter(Boolean);
+      var phrase = words.length > 1 && !/"/.test(q);
+      return Promise.all([phrase ? pagefind.search("\"" + q + "\"", opts) : null, pagefind.search(q, opts)]).then(function (rs) {
+        var seen = {}, exact = rs[0] ? rs[0].results : [];
+        exact.forEach(function (r) { seen[r.id] = true; });
+        var all = exact.concat(rs[1].results.filter(function (r) { return !seen[r.id]; }));
+        if (opts.sort) {
+          /* the shards' results are each in date order: one order for all of them */
+          var some = all.slice(0, SORT_LIMIT);
+          return Promise.all(some.map(dataOf)).then(function (ds) {
+            var keyed = some.map(function (r, i) { return { r: r, k: (ds[i].meta && ds[i].meta.when) || "" }; });
+            keyed.sort(function (a, b) {
+              if (!a.k !== !b.k) return a.k ? -1 : 1;  /* undated last */
+              return opts.sort.date === "desc" ? b.k.localeCompare(a.k) : a.k.localeCompare(b.k);
+            });
+            return keyed.map(function (x) { return x.r; }).concat(all.slice(SORT_LIMIT));
+          });
+        }
+        /* a page whose title is the query (an entity's name, a document's title), then pages
+           whose title holds it, come before the others (among the first TITLE_LOOK results) */
+        var head = all.slice(0, TITLE_LOOK), nq = norm(q);
+        return Promise.all(head.map(dataOf)).then(function (ds) {
+          var rank = function (i) {
+            var t = norm(ds[i].meta && ds[i].meta.title);
+            return t === nq ? 0 : (" " + t + " ").indexOf(" " + nq + " ") >= 0 ? 1 : 2;
+          };
+          var order = head.map(function (r, i) { return { r: r, g: rank(i), i: i }; });
+          order.sort(function (a, b) { return a.g - b.g || a.i - b.i; });
+          return order.map(function (x) { return x.r; }).concat(all.slice(TITLE_LOOK));
+        });
+      });
+    };
+    var SORT_LIMIT = 1000, TITLE_LOOK = 30;
     /* results come PAGE at a time: a count of all of them, then "Show more results" */
     var PAGE = 20, more = null, runId = 0;
     var removeMore = function () { if (more) { more.remove(); more = null; } };
@@ -457,9 +730,9 @@
       if (!q) { status.textContent = ""; return; }
       status.textContent = "Searching…";
       load().then(function (pagefind) {
-        return pagefind.search(q).then(function (res) {
+        return buildFilters(pagefind).then(function () { return rankedSearch(pagefind, q); }).then(function (all) {
           if (id !== runId) return;
-          var all = res.results, shown = 0;
+          var shown = 0;
           var n = all.length;
           var summary = function () {
             return n + " result" + (n === 1 ? "" : "s") + " for “" + q + "”" +
@@ -467,17 +740,24 @@
           };
           var showNext = function (focusFirst) {
             var batch = all.slice(shown, shown + PAGE);
-            return Promise.all(batch.map(function (r) { return r.data(); })).then(function (data) {
+            return Promise.all(batch.map(dataOf)).then(function (data) {
               if (id !== runId) return;
               var first = null;
               data.forEach(function (d, i) {
                 var li = document.createElement("li");
                 var a = document.createElement("a");
-                a.href = d.url; a.textContent = (d.meta && d.meta.title) || d.url;
+                a.href = passageUrl(d); a.textContent = (d.meta && d.meta.title) || d.url;
                 var h = document.createElement("p"); h.className = "result-title"; h.appendChild(a);
                 li.appendChild(h);
+                var kind = (d.filters && d.filters.type && d.filters.type[0]) || "";
+                var date = (d.meta && d.meta.date) || "";
+                if (kind || date) {
+                  var meta = document.createElement("p"); meta.className = "result-meta";
+                  meta.textContent = [kind, date].filter(Boolean).join(" · ");
+                  li.appendChild(meta);
+                }
                 var ex = document.createElement("p"); ex.className = "result-excerpt";
-                ex.textContent = (d.excerpt || "").replace(/<[^>]*>/g, "");
+                excerptInto(ex, d.excerpt);
                 li.appendChild(ex);
                 results.appendChild(li);
                 if (i === 0) first = a;
@@ -511,10 +791,13 @@
     };
     searchForm.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      var u = new URL(location.href); u.searchParams.set("q", input.value); history.replaceState(null, "", u);
+      remember();
       run();
     });
-    var q0 = new URL(location.href).searchParams.get("q");
+    if (sortSelect) sortSelect.addEventListener("change", function () { remember(); run(); });
+    var params0 = new URL(location.href).searchParams;
+    if (sortSelect && params0.get("sort")) sortSelect.value = params0.get("sort");
+    var q0 = params0.get("q");
     if (q0) { input.value = q0; run(); }
   }
 })();

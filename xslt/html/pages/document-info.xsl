@@ -72,6 +72,18 @@
 
   <!-- A language of langUsage: its text, else a name for its @ident (common codes), else the
        ident itself -->
+  <!-- the model's date of a document (its label in the edition's date style), as <time> -->
+  <xsl:function name="fp:model-date" as="element()">
+    <xsl:param name="doc" as="element()"/>
+    <xsl:variable name="when" select="string($doc/@when)"/>
+    <xsl:choose>
+      <xsl:when test="$when castable as xs:date or $when castable as xs:gYearMonth or $when castable as xs:gYear">
+        <time class="tei-date" datetime="{$when}"><xsl:value-of select="$doc/date"/></time>
+      </xsl:when>
+      <xsl:otherwise><span class="tei-date"><xsl:value-of select="$doc/date"/></span></xsl:otherwise>
+    </xsl:choose>
+  </xsl:function>
+
   <xsl:function name="fp:language-name" as="xs:string">
     <xsl:param name="language" as="element()"/>
     <xsl:variable name="ident" select="normalize-space($language/@ident)"/>
@@ -226,7 +238,10 @@
         <xsl:if test="$header/tei:profileDesc/tei:creation//tei:date">
           <xsl:call-template name="fp:info-row">
             <xsl:with-param name="label" select="'Date'"/>
-            <xsl:with-param name="value" select="fp:inline(($header/tei:profileDesc/tei:creation//tei:date)[1])"/>
+            <!-- the model's label when it dates the document by this date (#14: one date style,
+                 as in the title area, the listings and the PDF), else the date as written -->
+            <xsl:with-param name="value" select="if (normalize-space($doc/date) and $doc/@when = (($header/tei:profileDesc/tei:creation//tei:date)[1]/(@when, @when-iso))[1])
+              then fp:model-date($doc) else fp:inline(($header/tei:profileDesc/tei:creation//tei:date)[1])"/>
           </xsl:call-template>
         </xsl:if>
         <xsl:for-each select="$fd/tei:titleStmt/tei:author">
@@ -243,14 +258,9 @@
           <xsl:with-param name="label" select="'Archival source'"/>
           <xsl:with-param name="value">
             <xsl:choose>
-              <xsl:when test="$ms/tei:altIdentifier[@type = 'citation']">
-                <xsl:value-of select="normalize-space(($ms/tei:altIdentifier[@type = 'citation'])[1])"/>
-              </xsl:when>
-              <xsl:when test="exists($ms)">
-                <xsl:for-each select="$ms">
-                  <xsl:value-of select="string-join((tei:country, tei:settlement, tei:institution, tei:repository,
-                    tei:collection, tei:idno)/normalize-space()[. != ''], ', ')"/>
-                </xsl:for-each>
+              <!-- the call number, as the citation gives it (toolkit/tei/citation.py) -->
+              <xsl:when test="normalize-space($doc/call-number)">
+                <xsl:value-of select="$doc/call-number"/>
               </xsl:when>
               <xsl:when test="$fd/tei:sourceDesc/tei:bibl[not(@type = ('digital-archive', 'listing'))] | $fd/tei:sourceDesc/tei:biblStruct | $fd/tei:sourceDesc/tei:biblFull | $fd/tei:sourceDesc/tei:p">
                 <xsl:sequence select="fp:bibl-parts(($fd/tei:sourceDesc/tei:bibl[not(@type = ('digital-archive', 'listing'))], $fd/tei:sourceDesc/tei:biblStruct, $fd/tei:sourceDesc/tei:biblFull, $fd/tei:sourceDesc/tei:p)[1])"/>
@@ -315,6 +325,23 @@
             <xsl:with-param name="nodes" select="fp:field-nodes(., $header)[1]"/>
           </xsl:call-template>
         </xsl:for-each>
+        <!-- the hands, each with its siglum (the context's <hand>s: toolkit/tei/notes.py) and
+             description; the notes and signatures written in a hand link here -->
+        <xsl:variable name="hand-notes" select="$tei//tei:handNote"/>
+        <xsl:if test="exists($doc/hand) and exists($hand-notes)">
+          <xsl:call-template name="fp:info-row">
+            <xsl:with-param name="label" select="'Hands'"/>
+            <xsl:with-param name="value">
+              <ul class="hand-list">
+                <xsl:for-each select="$doc/hand">
+                  <xsl:variable name="note" select="$hand-notes[xs:integer(current()/@n)]"/>
+                  <li id="hand-note-{@n}"><span class="hand-siglum"><xsl:value-of select="@siglum"/></span><xsl:text> </xsl:text>
+                    <xsl:value-of select="f:reading-text($note)"/></li>
+                </xsl:for-each>
+              </ul>
+            </xsl:with-param>
+          </xsl:call-template>
+        </xsl:if>
         <xsl:if test="$header/tei:profileDesc/tei:langUsage/tei:language">
           <xsl:call-template name="fp:info-row">
             <xsl:with-param name="label" select="'Languages'"/>

@@ -26,13 +26,22 @@
         <xsl:choose>
           <xsl:when test="entity">
             <p class="result-count"><xsl:value-of select="count(entity)"/> entries</p>
+            <!-- by the model's sort key (persons by surname), under their headings ("Stalin,
+                 I. V."); the letters side by side (edition.css), with a line of letters first -->
+            <xsl:variable name="letters" select="distinct-values(entity/upper-case(substring((@sort, f:sort-key(@name))[1], 1, 1)))"/>
+            <xsl:if test="count($letters) gt 1">
+              <nav aria-label="Letters"><ul class="index-letters">
+                <xsl:for-each select="$letters"><li><a href="#letter-{position()}"><xsl:value-of select="."/></a></li></xsl:for-each>
+              </ul></nav>
+            </xsl:if>
+            <div class="index-groups">
             <xsl:for-each-group select="entity" group-by="upper-case(substring((@sort, f:sort-key(@name))[1], 1, 1))">
               <section class="index-group" aria-labelledby="letter-{position()}">
                 <h2 id="letter-{position()}"><xsl:value-of select="current-grouping-key()"/></h2>
                 <ul class="entity-list">
                   <xsl:for-each select="current-group()">
                     <li>
-                      <a href="{$root}{@page}"><xsl:value-of select="@name"/></a>
+                      <a href="{$root}{@page}"><xsl:value-of select="(@heading, @name)[1]"/></a>
                       <xsl:if test="variant"><span class="variants"> (<xsl:value-of select="string-join(variant, '; ')"/>)</span></xsl:if>
                       <span class="count"> — <xsl:value-of select="@documents"/> document<xsl:if test="@documents != '1'">s</xsl:if></span>
                     </li>
@@ -40,6 +49,7 @@
                 </ul>
               </section>
             </xsl:for-each-group>
+            </div>
           </xsl:when>
           <xsl:otherwise><p>None in this edition.</p></xsl:otherwise>
         </xsl:choose>
@@ -58,27 +68,27 @@
       <xsl:with-param name="page-class" select="'page-entity'"/>
       <xsl:with-param name="content">
         <article class="entity-page" data-pagefind-body="">
-          <p class="kicker"><a href="{$root}{$fp:index-href($kind)}"><xsl:value-of select="$fp:index-title($kind)"/></a></p>
+          <p class="kicker" data-pagefind-ignore=""><a href="{$root}{$fp:index-href($kind)}"><xsl:value-of select="$fp:index-title($kind)"/></a></p>
           <h1 data-pagefind-meta="title"><xsl:value-of select="@name"/></h1>
-          <span data-pagefind-filter="type" hidden="hidden"><xsl:value-of select="f:kind-label($kind)"/></span>
+          <xsl:call-template name="f:search-facets"><xsl:with-param name="type" select="f:kind-label($kind)"/></xsl:call-template>
           <!-- the trailing spaces in dt and dd keep label and value apart in the search index
                (Pagefind does not separate the words of adjacent dt and dd) -->
           <dl class="info-list">
-            <div class="info-row"><dt>Kind<xsl:text> </xsl:text></dt><dd><xsl:value-of select="f:kind-label($kind)"/><xsl:text> </xsl:text></dd></div>
+            <div class="info-row" data-pagefind-ignore=""><dt>Kind<xsl:text> </xsl:text></dt><dd><xsl:value-of select="f:kind-label($kind)"/><xsl:text> </xsl:text></dd></div>
             <xsl:if test="variant">
-              <div class="info-row"><dt>Other names<xsl:text> </xsl:text></dt><dd><xsl:value-of select="string-join(variant, '; ')"/><xsl:text> </xsl:text></dd></div>
+              <div class="info-row"><dt data-pagefind-ignore="">Other names<xsl:text> </xsl:text></dt><dd><xsl:value-of select="string-join(variant, '; ')"/><xsl:text> </xsl:text></dd></div>
             </xsl:if>
             <xsl:if test="geo">
-              <div class="info-row"><dt>Coordinates<xsl:text> </xsl:text></dt><dd><xsl:value-of select="concat(geo/@lat, ', ', geo/@long)"/>
+              <div class="info-row" data-pagefind-ignore=""><dt>Coordinates<xsl:text> </xsl:text></dt><dd><xsl:value-of select="concat(geo/@lat, ', ', geo/@long)"/>
                 <!-- a link to the map only for what it plots (places: html.py sets geo/@on-map) -->
                 <xsl:if test="geo/@on-map = 'true'"> (<a href="{$root}map.html#place-{@anchor}">on the map</a>)</xsl:if><xsl:text> </xsl:text></dd></div>
             </xsl:if>
             <xsl:for-each select="$tei/(tei:birth | tei:death | tei:occupation | tei:floruit)">
-              <div class="info-row"><dt><xsl:value-of select="fp:ucfirst(local-name())"/><xsl:text> </xsl:text></dt>
+              <div class="info-row"><dt data-pagefind-ignore=""><xsl:value-of select="fp:ucfirst(local-name())"/><xsl:text> </xsl:text></dt>
                 <dd><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></dd></div>
             </xsl:for-each>
             <xsl:for-each select="$tei/tei:idno[f:safe-url(.) and matches(., '^https?:')]">
-              <div class="info-row"><dt>Identifier<xsl:if test="@type"> (<xsl:value-of select="@type"/>)</xsl:if><xsl:text> </xsl:text></dt>
+              <div class="info-row" data-pagefind-ignore=""><dt>Identifier<xsl:if test="@type"> (<xsl:value-of select="@type"/>)</xsl:if><xsl:text> </xsl:text></dt>
                 <dd><a href="{f:safe-url(.)}" rel="noopener noreferrer"><xsl:value-of select="normalize-space(.)"/></a><xsl:text> </xsl:text></dd></div>
             </xsl:for-each>
           </dl>

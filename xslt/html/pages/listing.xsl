@@ -1,5 +1,6 @@
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- The collection listing (10 per page, by date or by title, with facets) and its data file. -->
+<!-- The collection listing (page_size a page: [html] in edition.toml; by date, oldest or newest
+     first, or by title; with filters) and its data file. -->
 <xsl:stylesheet version="3.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -12,21 +13,48 @@
     <xsl:variable name="root" select="string(@root)"/>
     <xsl:call-template name="f:page">
       <xsl:with-param name="title" select="concat('Documents', if (@number != '1') then concat(', page ', @number) else '',
-        if (@sort = 'title') then ' (by title)' else '')"/>
+        if (@sort != 'date') then concat(' (', order[@key = current()/@sort]/@label, ')') else '')"/>
       <xsl:with-param name="root" select="$root"/>
       <xsl:with-param name="section" select="'documents'"/>
       <xsl:with-param name="page-class" select="'page-listing'"/>
       <xsl:with-param name="content">
         <h1>Documents</h1>
+        <xsl:variable name="facets" select="(facets, ../facets)[1]"/>
         <div class="listing-controls">
-          <p class="sort-links">Sort by:
-            <xsl:choose>
-              <xsl:when test="@sort = 'date'"><strong aria-current="true">date</strong> · <a href="{$root}{alt/@href}">title</a></xsl:when>
-              <xsl:otherwise><a href="{$root}{alt/@href}">date</a> · <strong aria-current="true">title</strong></xsl:otherwise>
-            </xsl:choose>
+          <!-- #14: three orders, each its own pages (they work without JavaScript) -->
+          <p class="sort-links" data-order="{@sort}">Order:
+            <xsl:for-each select="order">
+              <xsl:if test="position() gt 1"> · </xsl:if>
+              <xsl:choose>
+                <xsl:when test="@key = current()/../@sort"><strong aria-current="true"><xsl:value-of select="@label"/></strong></xsl:when>
+                <xsl:otherwise><a href="{$root}{@href}"><xsl:value-of select="@label"/></a></xsl:otherwise>
+              </xsl:choose>
+            </xsl:for-each>
           </p>
-          <form class="facets" hidden="hidden" aria-label="Filter documents">
-            <xsl:for-each select="(facets, ../facets)[1]/facet[option]">
+          <form class="facets" hidden="hidden" aria-label="Filter documents" data-page-size="{@page-size}">
+            <xsl:if test="$facets/@partly = 'true'">
+              <p class="facet">
+                <label for="facet-text">Text</label>
+                <select id="facet-text" name="text" data-facet="text">
+                  <option value="">Any</option>
+                  <option value="full">Full text</option>
+                  <option value="summary">Summary only</option>
+                </select>
+              </p>
+            </xsl:if>
+            <xsl:if test="count($facets/year) gt 1">
+              <xsl:for-each select="('from', 'to')">
+                <xsl:variable name="end" select="."/>
+                <p class="facet">
+                  <label for="facet-{$end}"><xsl:value-of select="if ($end = 'from') then 'From' else 'To'"/></label>
+                  <select id="facet-{$end}" name="{$end}" data-facet="{$end}">
+                    <option value="">Any year</option>
+                    <xsl:for-each select="$facets/year"><option value="{@value}"><xsl:value-of select="@value"/></option></xsl:for-each>
+                  </select>
+                </p>
+              </xsl:for-each>
+            </xsl:if>
+            <xsl:for-each select="$facets/facet[option]">
               <xsl:variable name="label" select="map{'person': 'Person', 'place': 'Place', 'org': 'Organisation'}(@kind)"/>
               <p class="facet">
                 <label for="facet-{@kind}"><xsl:value-of select="$label"/></label>
@@ -79,6 +107,10 @@
       <p class="doc-item-date"><xsl:call-template name="fp:time"/></p>
       <p class="doc-item-title"><a href="{$root}{@page}"><xsl:value-of select="@title"/></a></p>
       <xsl:if test="normalize-space(@summary)"><p class="doc-item-summary"><xsl:value-of select="@summary"/></p></xsl:if>
+      <!-- #14: in an edition where some documents are summaries only, each says which it is -->
+      <xsl:if test="../@partly = 'true'">
+        <p class="doc-item-status"><span class="badge{if (@transcribed = 'true') then ' badge-full' else ''}"><xsl:value-of select="if (@transcribed = 'true') then 'Full text' else 'Summary only'"/></span></p>
+      </xsl:if>
     </li>
   </xsl:template>
 
@@ -98,7 +130,7 @@
     <xsl:variable name="docs" select="array{ doc ! map{
         'id': string(@id), 'page': string(@page), 'when': string(@when),
         'date': string((@date[normalize-space()], f:date-label(@when))[1]),
-        'title': string(@title), 'summary': string(@summary),
+        'title': string(@title), 'summary': string(@summary), 'transcribed': @transcribed = 'true',
         'entities': array{ tokenize(@entities) } } }"/>
     <xsl:text>window.EDITION_DOCUMENTS = </xsl:text>
     <!-- JSON with "<" escaped so no text can close a script element -->

@@ -112,22 +112,24 @@
           <xsl:when test="empty($places)"><p>No place in this edition has coordinates.</p></xsl:when>
           <xsl:otherwise>
             <p><xsl:value-of select="count($places)"/> place<xsl:if test="count($places) != 1">s</xsl:if> with coordinates. Places without certain coordinates (districts, regions, states) are listed in the <a href="{$root}places.html">index of places</a>.</p>
-            <xsl:variable name="lats" select="$places/xs:double(@lat)"/>
-            <xsl:variable name="lons" select="$places/xs:double(@long)"/>
-            <xsl:variable name="pad" select="max((1.5, (max($lons) - min($lons)) * 0.12, (max($lats) - min($lats)) * 0.12))"/>
-            <xsl:variable name="lat0" select="max((-90, min($lats) - $pad))"/>
-            <xsl:variable name="lat1" select="min((90, max($lats) + $pad))"/>
-            <xsl:variable name="lon0" select="max((-180, min($lons) - $pad * 1.5))"/>
-            <xsl:variable name="lon1" select="min((180, max($lons) + $pad * 1.5))"/>
-            <xsl:variable name="k" select="math:cos(($lat0 + $lat1) div 2 * math:pi() div 180)"/>
-            <xsl:variable name="W" select="900"/>
-            <xsl:variable name="H" select="max((240, min((900, round($W * ($lat1 - $lat0) div (($lon1 - $lon0) * $k))))))"/>
+            <!-- the frame: toolkit/outputs/html/outline.py (Frame), which also projects the outline -->
+            <xsl:variable name="lat0" select="xs:double(@lat0)"/>
+            <xsl:variable name="lat1" select="xs:double(@lat1)"/>
+            <xsl:variable name="lon0" select="xs:double(@lon0)"/>
+            <xsl:variable name="lon1" select="xs:double(@lon1)"/>
+            <xsl:variable name="W" select="xs:integer(@width)"/>
+            <xsl:variable name="H" select="xs:integer(@height)"/>
             <xsl:variable name="x" select="function($lon) { round(($lon - $lon0) div ($lon1 - $lon0) * $W * 10) div 10 }"/>
             <xsl:variable name="y" select="function($lat) { round(($lat1 - $lat) div ($lat1 - $lat0) * $H * 10) div 10 }"/>
             <p class="map-skip"><a href="#places-table">Skip the map: the places as a table</a></p>
             <figure class="map">
               <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} {$H}" class="map-svg{if (count($places) gt $fp:max-static-labels) then ' map-hover-labels' else ''}" role="group" aria-labelledby="map-caption">
                 <rect x="0" y="0" width="{$W}" height="{$H}" class="map-bg"/>
+                <!-- #14: coastlines and borders (Natural Earth), drawn at build time -->
+                <xsl:for-each select="outline">
+                  <path d="{@land}" class="map-land"/>
+                  <path d="{@borders}" class="map-border"/>
+                </xsl:for-each>
                 <xsl:variable name="ls" select="fp:step($lon1 - $lon0)"/>
                 <xsl:for-each select="xs:integer(ceiling($lon0 div $ls)) to xs:integer(floor($lon1 div $ls))">
                   <xsl:variable name="v" select=". * $ls"/>
@@ -171,14 +173,15 @@
                   </xsl:for-each>
                 </xsl:for-each>
               </svg>
-              <figcaption id="map-caption">Places with coordinates, plotted by latitude and longitude (equirectangular; no base map).</figcaption>
+              <figcaption id="map-caption">Places with coordinates, plotted by latitude and longitude (equirectangular)<xsl:if test="outline">, on coastlines and today's borders from Natural Earth</xsl:if>.</figcaption>
             </figure>
             <div class="table-wrap" id="places-table" tabindex="-1"><table class="places-table">
               <caption>Places on the map</caption>
-              <thead><tr><th scope="col">Place</th><th scope="col">Latitude</th><th scope="col">Longitude</th><th scope="col">Documents</th></tr></thead>
+              <!-- #14: three columns, readable at 390 px: latitude and longitude as one -->
+              <thead><tr><th scope="col">Place</th><th scope="col">Coordinates</th><th scope="col">Documents</th></tr></thead>
               <tbody>
                 <xsl:for-each select="$places">
-                  <tr><td><a href="{$root}{@page}"><xsl:value-of select="@name"/></a></td><td><xsl:value-of select="@lat"/></td><td><xsl:value-of select="@long"/></td><td><xsl:value-of select="@documents"/></td></tr>
+                  <tr><td><a href="{$root}{@page}"><xsl:value-of select="@name"/></a></td><td class="coords"><xsl:value-of select="concat(@lat, ', ', @long)"/></td><td class="num"><xsl:value-of select="@documents"/></td></tr>
                 </xsl:for-each>
               </tbody>
             </table></div>

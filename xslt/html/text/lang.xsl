@@ -15,16 +15,42 @@
   exclude-result-prefixes="#all">
 
   <!-- lang from the element's xml:lang (f:lang: the tag kept whole), when it has one; dir when
-       its language runs the other way than the text around it (f:lang-dir, f:dir-of) -->
+       its language runs the other way than the text around it (f:lang-dir, f:dir-of; in the
+       header, fp:header-dir) -->
   <xsl:template name="fp:lang-attributes">
     <xsl:param name="of" as="element()?" select="."/>
-    <xsl:variable name="lang" select="f:lang($of/@xml:lang)"/>
-    <xsl:if test="exists($lang)"><xsl:attribute name="lang" select="$lang"/></xsl:if>
-    <xsl:variable name="dir" select="f:lang-dir($lang)"/>
-    <xsl:if test="exists($dir) and $dir != (f:dir-of($of/..), 'ltr')[1]">
-      <xsl:attribute name="dir" select="$dir"/>
+    <xsl:param name="fp:header-dirs" tunnel="yes" as="xs:string*" select="()"/>
+    <xsl:param name="fp:header-el" tunnel="yes" as="element()?" select="()"/>
+    <!-- most elements have no xml:lang, and then neither attribute: no function calls for them -->
+    <xsl:if test="$of/@xml:lang">
+      <xsl:variable name="lang" select="f:lang($of/@xml:lang)"/>
+      <xsl:if test="exists($lang)"><xsl:attribute name="lang" select="$lang"/></xsl:if>
+      <xsl:variable name="dir" select="f:lang-dir($lang)"/>
+      <xsl:if test="exists($dir) and $dir != (if (empty($of/ancestor::tei:teiHeader)) then (f:dir-of($of/..), 'ltr')[1]
+                    else fp:header-dir(if ($of is $fp:header-el) then $fp:header-dirs[position() lt last()] else $fp:header-dirs))">
+        <xsl:attribute name="dir" select="$dir"/>
+      </xsl:if>
     </xsl:if>
   </xsl:template>
+
+  <!-- The header is written in parts (a field's value from an element's content, not the
+       element), so the HTML around a header node does not follow its TEI ancestors' languages:
+       each header element with a language that the text templates render (and fp:lang-attributes
+       gives its dir) passes its direction down, and a header node's context is the direction of
+       the innermost one (fp:header-dir), the page's left to right without one. -->
+  <xsl:template match="tei:teiHeader//*[@xml:lang]" mode="m:text" priority="100">
+    <xsl:param name="fp:header-dirs" tunnel="yes" as="xs:string*" select="()"/>
+    <xsl:variable name="dir" select="f:lang-dir(@xml:lang)"/>
+    <xsl:next-match>
+      <xsl:with-param name="fp:header-dirs" tunnel="yes" select="$fp:header-dirs, $dir"/>
+      <xsl:with-param name="fp:header-el" tunnel="yes" select=".[exists($dir)]"/>
+    </xsl:next-match>
+  </xsl:template>
+
+  <xsl:function name="fp:header-dir" as="xs:string">
+    <xsl:param name="dirs" as="xs:string*"/>
+    <xsl:sequence select="($dirs[last()], 'ltr')[1]"/>
+  </xsl:function>
 
   <!-- lang and dir of the text an element stands in (its own or its ancestors' language), for
        HTML elements placed outside the text's container (the list of notes) -->
@@ -35,7 +61,9 @@
   </xsl:template>
 
   <!-- Text: a right-to-left run outside a right-to-left context is isolated in <bdi> (its
-       direction is its own; neutral characters around it keep the paragraph's). -->
+       direction is its own; neutral characters around it keep the paragraph's). The context is
+       the language of the text's TEI ancestors, as the elements rendered around it carry it; in
+       the header, that of the header elements rendered around it (fp:header-dir). -->
   <xsl:template match="text()" mode="m:text">
     <xsl:choose>
       <!-- most documents have neither: their text nodes are copied without a look at each -->
@@ -49,15 +77,21 @@
        can a text node need a <bdi> or lose the white space at a line break. Once per tree. -->
   <xsl:function name="fp:needs-text-scan" as="xs:boolean" cache="yes">
     <xsl:param name="tree" as="node()"/>
-    <xsl:variable name="all" select="string($tree)"/>
-    <xsl:sequence select="matches($all, $f:rtl-char) or matches($all, $f:spaceless-char)
-                          or exists($tree/descendant-or-self::tei:lb[@break = ('no', 'false')])"/>
+    <!-- one pass of one character class over the text (a novel's megabyte costs Saxon ~15 ms a
+         pass); lb first, it is cheap -->
+    <xsl:sequence select="exists($tree/descendant-or-self::tei:lb[@break = ('no', 'false')])
+                          or matches(string($tree), $fp:rtl-or-spaceless-char)"/>
   </xsl:function>
+  <!-- the union of the two classes (both "[…]") -->
+  <xsl:variable name="fp:rtl-or-spaceless-char" as="xs:string"
+    select="replace($f:rtl-char, '\]$', '') || replace($f:spaceless-char, '^\[', '')"/>
 
   <xsl:template name="fp:scanned-text">
+    <xsl:param name="fp:header-dirs" tunnel="yes" as="xs:string*" select="()"/>
     <xsl:variable name="text" select="fp:trim-at-joining-breaks(.)"/>
     <xsl:choose>
-      <xsl:when test="matches($text, $f:rtl-char) and not(f:dir-of(.) = 'rtl')">
+      <xsl:when test="matches($text, $f:rtl-char) and not((if (empty(ancestor::tei:teiHeader)) then f:dir-of(.)
+                      else fp:header-dir($fp:header-dirs)) = 'rtl')">
         <xsl:for-each select="f:rtl-runs($text)">
           <xsl:choose>
             <xsl:when test="self::rtl"><bdi dir="rtl"><xsl:value-of select="."/></bdi></xsl:when>

@@ -211,23 +211,52 @@
   <!-- Popovers: one hidden tooltip per entity mentioned on the page. -->
   <xsl:template name="f:popovers">
     <xsl:param name="entities" as="element(entity)*"/>
+    <xsl:param name="page-root" tunnel="yes" as="xs:string?" select="()"/>
     <xsl:if test="exists($entities)">
-      <div class="popovers">
+      <div class="popovers" data-pagefind-ignore="all">
         <xsl:for-each select="$entities">
           <div class="popover" role="tooltip" id="{f:popover-id(.)}" hidden="hidden">
             <span class="popover-name"><xsl:value-of select="name[@type = 'preferred'][1]"/></span>
-            <span class="popover-kind"><xsl:value-of select="f:kind-label(@kind)"/></span>
+            <!-- kind, dates and roles (the context's: toolkit/tei/entities.py) -->
+            <span class="popover-kind"><xsl:value-of select="string-join((f:kind-label(@kind), dates[normalize-space()], role), ' · ')"/></span>
             <xsl:if test="name[@type = 'variant']">
               <span class="popover-variants">Also: <xsl:value-of select="string-join(name[@type = 'variant'], '; ')"/></span>
             </xsl:if>
             <xsl:if test="normalize-space(note)">
-              <span class="popover-note"><xsl:value-of select="f:shorten(note, 280)"/></span>
+              <span class="popover-note"><xsl:value-of select="fp:first-sentences(note, 300)"/></span>
+            </xsl:if>
+            <!-- authority identifiers, as labelled links -->
+            <xsl:variable name="ids" select="idno[f:safe-url(@href) and matches(@href, '^https?:')]"/>
+            <xsl:if test="exists($ids)">
+              <span class="popover-ids">
+                <xsl:for-each select="$ids">
+                  <xsl:if test="position() gt 1"><xsl:text> · </xsl:text></xsl:if>
+                  <a href="{f:safe-url(@href)}" rel="noopener noreferrer" title="{.}"><xsl:value-of select="@label"/></a>
+                </xsl:for-each>
+              </span>
+            </xsl:if>
+            <xsl:if test="@page">
+              <a class="popover-more" href="{f:entity-href(., ($page-root, $root)[1])}">More about <xsl:value-of select="name[@type = 'preferred'][1]"/> →</a>
             </xsl:if>
           </div>
         </xsl:for-each>
       </div>
     </xsl:if>
   </xsl:template>
+
+  <!-- The sentences of a text that fit in $max characters (at least the first), never cut
+       within a sentence; "…" marks that more follows (the entity's page has it all). -->
+  <xsl:function name="fp:first-sentences" as="xs:string">
+    <xsl:param name="s" as="xs:string?"/>
+    <xsl:param name="max" as="xs:integer"/>
+    <xsl:variable name="t" select="normalize-space($s)"/>
+    <xsl:variable name="sentences" select="tokenize(replace($t, '(\S\S[.!?…][”’&quot;»)]?)\s+(\p{Lu}|[“‘&quot;«(])', '$1&#xE000;$2'), '&#xE000;')"/>
+    <!-- (a sentence ends after a word of two or more characters: "A. Vyshinsky" goes on) -->
+    <!-- the lengths of the first 1, 2, 3 … sentences grow: those within $max are a prefix -->
+    <xsl:variable name="lengths" select="for $i in 1 to count($sentences) return string-length(string-join(subsequence($sentences, 1, $i), ' '))"/>
+    <xsl:variable name="n" select="max((1, count($lengths[. le $max])))"/>
+    <xsl:sequence select="concat(string-join(subsequence($sentences, 1, $n), ' '), if ($n lt count($sentences)) then ' …' else '')"/>
+  </xsl:function>
 
   <xsl:function name="f:kind-label" as="xs:string">
     <xsl:param name="kind" as="xs:string?"/>

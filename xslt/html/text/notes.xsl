@@ -35,10 +35,8 @@
       <span class="marginal-label">
         <xsl:value-of select="string-join(($kind, fp:place-label(@place)), ', ')"/>
         <xsl:if test="@hand">
-          <xsl:text> · hand: </xsl:text>
-          <span class="hand" title="{normalize-space(f:hand-note(@hand, .))}">
-            <xsl:value-of select="f:hand-label(@hand, .)"/>
-          </span>
+          <xsl:text>, </xsl:text>
+          <xsl:call-template name="fp:hand-ref"><xsl:with-param name="pointer" select="@hand"/></xsl:call-template>
         </xsl:if>
       </span>
       <xsl:text> </xsl:text>
@@ -47,6 +45,34 @@
         <xsl:with-param name="in-note" tunnel="yes" select="true()"/>
       </xsl:apply-templates></span>
     </xsl:element>
+  </xsl:template>
+
+  <!-- The context's <hand> (its siglum and place in the list of hands: toolkit/tei/notes.py,
+       hand_sigla) of the handNote a pointer names in the document of $from; () when none. -->
+  <xsl:function name="fp:hand" as="element(hand)?">
+    <xsl:param name="pointer" as="xs:string?"/>
+    <xsl:param name="from" as="element()"/>
+    <xsl:variable name="note" select="f:hand-note($pointer, $from)"/>
+    <xsl:sequence select="if (exists($note/@xml:id)) then f:document($from)/hand[@ref = string($note/@xml:id)][1] else ()"/>
+  </xsl:function>
+
+  <!-- "hand A": a link to the hand's entry in Document information (by keyboard and touch, no
+       tooltip); a pointer that names no hand of the document by its label (f:hand-label) -->
+  <xsl:template name="fp:hand-ref">
+    <xsl:param name="pointer" as="attribute()"/>
+    <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:variable name="hand" select="fp:hand($pointer, $pointer/..)"/>
+    <xsl:choose>
+      <xsl:when test="exists($hand) and not($in-link)">
+        <a class="hand-ref" href="#hand-note-{$hand/@n}">hand <span class="hand-siglum"><xsl:value-of select="$hand/@siglum"/></span></a>
+      </xsl:when>
+      <xsl:when test="exists($hand)">
+        <span class="hand-ref">hand <span class="hand-siglum"><xsl:value-of select="$hand/@siglum"/></span></span>
+      </xsl:when>
+      <xsl:when test="f:hand-label($pointer, $pointer/..)">
+        <span class="hand-ref">hand <xsl:value-of select="f:hand-label($pointer, $pointer/..)"/></span>
+      </xsl:when>
+    </xsl:choose>
   </xsl:template>
 
   <!-- A note's label: its running number on the page (never its @n: two notes may share one, and
@@ -156,7 +182,7 @@
           <span class="lem">
             <xsl:choose>
               <xsl:when test="exists($lem)">
-                <xsl:apply-templates select="$lem/node() except $lem//tei:witDetail" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
+                <xsl:apply-templates select="$lem/node() except $lem//tei:witDetail" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/><xsl:with-param name="in-note" tunnel="yes" select="true()"/></xsl:apply-templates>
               </xsl:when>
               <xsl:otherwise><xsl:value-of select="f:spanned-text(.)"/></xsl:otherwise>
             </xsl:choose>

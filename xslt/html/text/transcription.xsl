@@ -25,12 +25,8 @@
   </xsl:template>
   <xsl:template match="tei:choice/tei:reg | tei:choice/tei:corr | tei:choice/tei:expan" mode="m:text">
     <xsl:variable name="other" select="../(tei:orig, tei:sic, tei:abbr)[1]"/>
-    <span class="tei-{local-name()} read intervention">
-      <xsl:if test="exists($other)">
-        <xsl:attribute name="title" select="concat(
-          if (self::tei:corr) then 'corrected; the source has: ' else if (self::tei:expan) then 'expanded; the source has: ' else 'regularised; the source has: ',
-          normalize-space(string-join($other//text(), '')))"/>
-      </xsl:if>
+    <span class="tei-{local-name()} read intervention iv-changed">
+      <xsl:call-template name="fp:intervention-attributes"/>
       <xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
     </span>
   </xsl:template>
@@ -43,14 +39,14 @@
 
   <!-- standalone: shown in both views, marked -->
   <xsl:template match="tei:sic" mode="m:text">
-    <span class="tei-sic intervention" title="sic: so in the source"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><span class="read"> [sic]</span></span>
+    <span class="tei-sic intervention iv-sic"><xsl:call-template name="fp:intervention-attributes"/><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><span class="read"> [sic]</span></span>
   </xsl:template>
   <xsl:template match="tei:corr | tei:reg | tei:expan | tei:orig | tei:abbr | tei:ex" mode="m:text">
-    <span class="tei-{local-name()} intervention"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
+    <span class="tei-{local-name()} intervention iv-changed"><xsl:call-template name="fp:intervention-attributes"/><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
 
   <xsl:template match="tei:add" mode="m:text">
-    <span class="tei-add intervention" title="added{if (@place) then concat(' (', @place, ')') else ''}"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
+    <span class="tei-add intervention iv-added"><xsl:call-template name="fp:intervention-attributes"/><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
   <xsl:template match="tei:del | tei:surplus" mode="m:text">
     <del class="tei-{local-name()} dipl" data-pagefind-ignore=""><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></del>
@@ -91,10 +87,10 @@
   </xsl:template>
 
   <xsl:template match="tei:supplied" mode="m:text">
-    <span class="tei-supplied intervention" title="supplied{if (@reason) then concat(' (', @reason, ')') else ''}"><span class="bracket">[</span><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><span class="bracket">]</span></span>
+    <span class="tei-supplied intervention iv-supplied"><xsl:call-template name="fp:intervention-attributes"/><span class="bracket">[</span><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><span class="bracket">]</span></span>
   </xsl:template>
   <xsl:template match="tei:unclear" mode="m:text">
-    <span class="tei-unclear intervention" title="unclear{if (@reason) then concat(' (', @reason, ')') else ''}"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
+    <span class="tei-unclear intervention iv-unclear"><xsl:call-template name="fp:intervention-attributes"/><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
   </xsl:template>
   <xsl:template match="tei:gap" mode="m:text">
     <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
@@ -108,7 +104,7 @@
         </xsl:element>
       </xsl:when>
       <xsl:otherwise>
-        <span class="tei-gap intervention" title="gap{if (@reason) then concat(': ', @reason) else ''}{if (@quantity) then concat(', ', @quantity, ' ', @unit) else ''}">[…]</span>
+        <span class="tei-gap intervention iv-gap"><xsl:call-template name="fp:intervention-attributes"/>[…]</span>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -312,6 +308,61 @@
     <xsl:sequence select="if ($text != '' and $text != $siglum) then concat($siglum, ': ', $text) else ()"/>
   </xsl:function>
 
+  <!-- Interventions: each is marked in the text (edition.css: one look per kind, in both views)
+       and explained in the list under the text's legend (document.xsl, fp:intervention-list);
+       outside a link it can be focused and clicked, its explanation then shown beside it
+       (edition.js); inside one, the list is the way to it. -->
+  <xsl:template name="fp:intervention-attributes">
+    <xsl:param name="in-link" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:param name="in-note" tunnel="yes" as="xs:boolean" select="false()"/>
+    <xsl:param name="page-root" tunnel="yes" as="xs:string?" select="()"/>
+    <!-- on a document page only (site pages quoting the text have no list), once (not in notes,
+         nor in a lemma repeated in the list of notes) -->
+    <xsl:if test="empty($page-root) and not($in-note) and fp:listed-intervention(.)">
+      <xsl:attribute name="id" select="concat('iv-', fp:node-key(.))"/>
+      <xsl:if test="not($in-link)">
+        <xsl:attribute name="tabindex" select="'0'"/>
+        <xsl:attribute name="aria-describedby" select="concat('ivn-', fp:node-key(.))"/>
+      </xsl:if>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- Whether an intervention is in the legend's list (document.xsl): in the text, the shown
+       title or the summary, not in a note (a note's own text is not the text). -->
+  <xsl:function name="fp:listed-intervention" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="empty($e/ancestor::tei:note) and (exists($e/ancestor::tei:text | $e/ancestor::tei:sourceDoc)
+      or exists($e/ancestor::tei:abstract[parent::tei:profileDesc])
+      or (exists($e/ancestor::tei:titleStmt) and exists($e/ancestor::tei:title[. is f:title-element(ancestor::tei:teiHeader[1])])))"/>
+  </xsl:function>
+
+  <!-- A key of an element for ids the page makes (interventions): generate-id() without the
+       tree's number, so the element's number in its document — the same in every build of the
+       same file, whichever other documents the process read before (an incremental build makes
+       the same page as a full one). -->
+  <xsl:function name="fp:node-key" as="xs:string">
+    <xsl:param name="e" as="node()"/>
+    <xsl:sequence select="replace(generate-id($e), '^d\d+', '')"/>
+  </xsl:function>
+
+  <!-- What an intervention is, in words: "regularised; the source has: Hotan" -->
+  <xsl:function name="f:intervention-note" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="other" select="if ($e/parent::tei:choice) then $e/../(tei:orig, tei:sic, tei:abbr)[1] else ()"/>
+    <xsl:variable name="source" select="if (exists($other)) then concat('; the source has: ', normalize-space(string-join($other//text(), ''))) else ''"/>
+    <xsl:variable name="why" select="normalize-space(string-join(($e/@reason, $e/@place), ', '))"/>
+    <xsl:sequence select="concat(
+      if ($e/self::tei:corr) then 'corrected' else if ($e/self::tei:expan or $e/self::tei:ex) then 'expanded'
+      else if ($e/self::tei:reg) then 'regularised' else if ($e/self::tei:sic) then 'sic: so in the source'
+      else if ($e/self::tei:orig) then 'as written in the source' else if ($e/self::tei:abbr) then 'abbreviated in the source'
+      else if ($e/self::tei:add) then 'added in the source' else if ($e/self::tei:supplied) then 'supplied by the editor'
+      else if ($e/self::tei:unclear) then 'unclear in the source' else if ($e/self::tei:gap) then 'omitted: a gap in the text'
+      else 'intervention',
+      if ($why != '') then concat(' (', $why, ')') else '',
+      if ($e/self::tei:gap and $e/@quantity) then concat(', ', $e/@quantity, ' ', $e/@unit) else '',
+      $source)"/>
+  </xsl:function>
+
   <!-- A change of hand: a small visible marker "[hand: X]" (the hand's label, f:hand-label, the
        scribe, the pointer or the medium), outside the search index; content inside (not TEI, but
        met) is kept. -->
@@ -339,7 +390,7 @@
   <!-- Seals, stamps and signatures: set apart, labelled, with their hand. -->
   <xsl:template match="tei:stamp" mode="m:text">
     <span class="tei-stamp set-apart{if (@type) then concat(' type-', f:slug(@type)) else ''}">
-      <span class="set-apart-label"><xsl:value-of select="if (@type = 'seal') then 'Seal' else 'Stamp'"/></span>
+      <span class="set-apart-label"><xsl:value-of select="if (@type = 'seal') then 'seal' else 'stamp'"/></span>
       <xsl:text> </xsl:text>
       <span class="set-apart-body"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
     </span>
@@ -350,7 +401,7 @@
       <xsl:call-template name="fp:common-attributes">
         <xsl:with-param name="class" select="'tei-signed set-apart'"/>
       </xsl:call-template>
-      <span class="set-apart-label">Signature<xsl:value-of select="fp:hand-suffix(@hand, .)"/></span>
+      <span class="set-apart-label">signed<xsl:if test="@hand"><xsl:text>, </xsl:text><xsl:call-template name="fp:hand-ref"><xsl:with-param name="pointer" select="@hand"/></xsl:call-template></xsl:if></span>
       <xsl:text> </xsl:text>
       <span class="set-apart-body"><xsl:apply-templates mode="m:text">
         <xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
@@ -359,13 +410,5 @@
   <xsl:template match="tei:closer/tei:roleName | tei:closer/tei:orgName" mode="m:text" priority="3">
     <span class="tei-{local-name()} closer-role"><xsl:next-match/></span>
   </xsl:template>
-
-  <!-- " (hand: archive)" for a @hand (f:hand-label) -->
-  <xsl:function name="fp:hand-suffix" as="xs:string">
-    <xsl:param name="hand" as="attribute()?"/>
-    <xsl:param name="from" as="element()"/>
-    <xsl:variable name="label" select="f:hand-label($hand, $from)"/>
-    <xsl:sequence select="if ($label) then concat(' (hand: ', $label, ')') else ''"/>
-  </xsl:function>
 
 </xsl:stylesheet>
