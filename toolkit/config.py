@@ -355,26 +355,16 @@ def _iiif_base(value: str) -> str | None:
     return None
 
 
-def _site_url(value: str) -> str | None:
-    return "must be an http(s) URL ending in /" if value and not re.match(r"^https?://[^\s]+/$", value) else None
-
-
 @dataclass
 class FacsimileOptions:
-    """Page images (docs/facsimiles.md): how bare image ids become IIIF addresses, and where the
-    site is published (the IIIF manifests' addresses)."""
+    """Page images (docs/facsimiles.md): how bare image ids become IIIF addresses. (The IIIF
+    manifests name their resources by [html] base_url.)"""
 
     iiif_base: str = option(
         "", "The IIIF Image API base of a bare image id (a `@facs` or `graphic/@url` without a "
         "path or extension, such as `MS-B-00005-B-000-00036`): a URL where `{id}` stands for the id. "
         "Not set: bare ids show no image.", check=_iiif_base, rule="an http(s) URL with {id}",
         default_doc="not set", example="https://iiif.example.org/iiif/images/{id}.jp2")
-    site_url: str = option(
-        "", "The address the HTML site is published at (ending in `/`): the IIIF manifests and "
-        "image services name their resources by it. Not set: they use addresses relative to "
-        "the site's root, which IIIF viewers opening a manifest by its address cannot follow.",
-        check=_site_url, rule="an http(s) URL ending in /", default_doc="not set",
-        example="https://edition.example.org/")
 
 
 CORE_TABLES: dict[str, type] = {"edition": EditionOptions, "schemas": SchemasOptions,

@@ -10,7 +10,8 @@ title = "Facsimile test"
 sources = ["tei/*.xml"]
 [facsimile]
 iiif_base = "https://iiif.example.org/iiif/{id}"
-site_url = "https://edition.example.org/"
+[html]
+base_url = "https://edition.example.org"
 """
 
 FILLER = "<p>" + "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 40 + "</p>\n"

@@ -195,7 +195,9 @@ class Facsimiles:
 
     @property
     def base(self) -> str:
-        return self.options.site_url
+        """[html] base_url, ending in "/" ("" when not set: relative addresses)."""
+        url = self.ed.config.options("html").base_url
+        return url if not url or url.endswith("/") else url + "/"
 
     def of(self, d, facs: fx.Facsimile) -> list[SurfaceView]:
         views = [self._view(d, s) for s in facs.surfaces]
