@@ -5,18 +5,24 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: build test lint install install-test system-deps clean
+.PHONY: build test lint install install-test system-deps clean vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # An editable install leaves the toolkit's modules uncompiled, and where PYTHONDONTWRITEBYTECODE
 # is set Python never caches them: every `edition` run would compile ~50 ms of source again.
-install: $(BIN)/python
+# The page-image viewer the sites ship (OpenSeadragon, pinned in vendor/package-lock.json): into
+# vendor/node_modules, never committed; without npm the pages link their images instead.
+install: $(BIN)/python vendor
 	$(BIN)/pip install --quiet -e .
 	$(BIN)/python -m compileall -q toolkit > /dev/null
 
-install-test: $(BIN)/python
+vendor:
+	@if command -v npm > /dev/null; then npm ci --prefix vendor --no-audit --no-fund --silent; \
+	else echo "npm not found: the facsimile viewer is left out (docs/facsimiles.md)"; fi
+
+install-test: $(BIN)/python vendor
 	$(BIN)/pip install --quiet -e '.[test]'
 	$(BIN)/python -m compileall -q toolkit > /dev/null
 

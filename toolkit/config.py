@@ -347,9 +347,30 @@ class TextOptions:
         "set: every document counts as transcribed.", example=["not-transcribed"])
 
 
+def _iiif_base(value: str) -> str | None:
+    if value and not re.match(r"^https?://[^\s]+$", value):
+        return "must be an http(s) URL"
+    if value and value.count("{id}") != 1:
+        return "must hold {id} once (where the bare id goes)"
+    return None
+
+
+@dataclass
+class FacsimileOptions:
+    """Page images (docs/facsimiles.md): how bare image ids become IIIF addresses. (The IIIF
+    manifests name their resources by [html] base_url.)"""
+
+    iiif_base: str = option(
+        "", "The IIIF Image API base of a bare image id (a `@facs` or `graphic/@url` without a "
+        "path or extension, such as `MS-B-00005-B-000-00036`): a URL where `{id}` stands for the id. "
+        "Not set: bare ids show no image.", check=_iiif_base, rule="an http(s) URL with {id}",
+        default_doc="not set", example="https://iiif.example.org/iiif/images/{id}.jp2")
+
+
 CORE_TABLES: dict[str, type] = {"edition": EditionOptions, "schemas": SchemasOptions,
                                 "validate": ValidateOptions, "import": ImportOptions,
-                                "document_info": DocumentInfoOptions, "text": TextOptions}
+                                "document_info": DocumentInfoOptions, "text": TextOptions,
+                                "facsimile": FacsimileOptions}
 # Config attribute of each key of the tables Config mirrors
 CORE_ATTRS = {
     "edition": {f: f for f in ("title", "sources", "authority", "edition_file", "schema", "schematron",

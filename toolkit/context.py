@@ -134,6 +134,37 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
     return e
 
 
+def facsimile_element(views, targets: dict, manifest: str | None, viewer: str,
+                      base_url: str = "") -> etree._Element:
+    """A document's page images (toolkit/outputs/html/facsimiles.py: SurfaceView), the @facs
+    tokens of its text with the surface and zone each names, its IIIF manifest's address (and
+    its absolute URL, with [html] base_url) and the viewer library's folder ("" when it is
+    not installed): xslt/html/facsimile.xsl."""
+    e = etree.Element("facsimile", viewer=viewer)
+    if manifest:
+        e.set("manifest", manifest)
+        if base_url:
+            e.set("manifest-url", base_url + manifest)
+    for v in views:
+        s = v.surface
+        el = etree.SubElement(e, "surface", id=s.id, label=s.label, kind=v.kind, src=v.src, link=v.link,
+                              width=_n(v.width), height=_n(v.height), x=_n(s.origin[0]), y=_n(s.origin[1]))
+        if v.tiles is not None:
+            el.set("image-width", str(v.tiles.width))
+            el.set("image-height", str(v.tiles.height))
+            el.set("tile", str(v.tiles.tile))
+            el.set("scales", " ".join(map(str, v.tiles.scales)))
+        for z in s.zones:
+            etree.SubElement(el, "zone", id=z.id, x=_n(z.box[0]), y=_n(z.box[1]), w=_n(z.box[2]), h=_n(z.box[3]))
+    for token, (sid, zid) in targets.items():
+        etree.SubElement(e, "target", token=token, surface=sid, zone=zid)
+    return e
+
+
+def _n(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.2f}"
+
+
 def entity_element(edition, eid: str, ent, page: str | None = None,
                    mentioned: dict[str, int] | None = None) -> etree._Element:
     """An entity: the key it sorts by and its heading in every index (Entity.sort_key,
@@ -315,10 +346,11 @@ class PageContexts:
         return el
 
     def page(self, doc_id: str, near: list[str], linked: list[str], entities: list[str],
-             media=(), tei=None) -> etree._ElementTree:
+             media=(), tei=None, facsimile: etree._Element | None = None) -> etree._ElementTree:
         """`near`: the document and its neighbours, in order; `linked`: the other documents
         it links to; `entities`: the ids of the entities it names; `media`: its copied images;
-        `tei`: the document's root element, for the facts only its page shows (page_facts)."""
+        `tei`: the document's root element, for the facts only its page shows (page_facts);
+        `facsimile`: its page images (facsimile_element)."""
         root = edition_element(self.edition, self.info_fields)
         for x in near:
             el = copy.deepcopy(self._document(x))
@@ -327,6 +359,8 @@ class PageContexts:
                     etree.SubElement(el, "media", src=url, base=bases, href=href)
                 if tei is not None:
                     page_facts(el, tei)
+                if facsimile is not None:
+                    el.append(facsimile)
             root.append(el)
         refs = etree.SubElement(root, "refs")
         for x in linked:

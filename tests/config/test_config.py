@@ -153,7 +153,7 @@ def test_find_line_follows_toml_keys():
                                              "(it is 'sometimes')"),
     ('[edition]\noutput = " "\n', "edition.toml:2: [edition] output must name a folder"),
     ('[edition]\ntitle = "t"\n\n[htlm]\ntheme = "dark"\n',
-     "edition.toml:4: unknown table [htlm]; known: [edition], [schemas], [validate], [import], [document_info], [text], [html], [pdf], [json]"),
+     "edition.toml:4: unknown table [htlm]; known: [edition], [schemas], [validate], [import], [document_info], [text], [facsimile], [html], [pdf], [json]"),
     ('pdf = 3\n', "edition.toml:1: pdf must be a table ([pdf])"),
     ('[schemas.map]\n"http://x/y.rng" = 1\n', 'edition.toml:2: [schemas.map] "http://x/y.rng" must be a string (it is 1)'),
     ('[validate]\nexclude = [true]\n', "edition.toml:2: [validate] exclude must be a string or a list of strings"),
@@ -264,7 +264,7 @@ def test_a_builder_table_is_read_with_the_builders_options(tmp_path, registry):
     assert msg.endswith("edition.toml:2: [html] theme must be light or dark (it is 'blue')")
     msg = error(tmp_path, '[html]\ntheem = "dark"\n')
     assert msg.endswith("edition.toml:2: unknown key(s) in [html]: theem; known: theme")
-    assert "known: [edition], [schemas], [validate], [import], [document_info], [text], [html], [pdf]" in error(tmp_path, "[htlm]\n")
+    assert "known: [edition], [schemas], [validate], [import], [document_info], [text], [facsimile], [html], [pdf]" in error(tmp_path, "[htlm]\n")
 
 
 def test_without_a_registry_html_is_unknown_and_pdf_is_checked(tmp_path, monkeypatch):

@@ -41,6 +41,7 @@ from ..tei.reading import reading_blocks
 from ..saxon import MAX_DEPTH, XSLT_DIR, XsltError, compile_stylesheet, processor, to_xdm, transform
 from ..xmlsafe import SourceFile
 from . import pdf_chars, pdf_tables
+from .pdf_facsimile import Plates
 from .pdf_options import FONT_DIRS, SCRIPTS, PdfOptions  # noqa: F401  (FONT_DIRS: the default [pdf] font_dirs; tests use it)
 from .publish import staged_output, write_file
 from .base import Builder, BuildError, BuildResult, Job, print_diagnostics, run
@@ -174,7 +175,7 @@ def document_keys(edition: Edition) -> list[str]:
     return [names[doc.id] for doc in edition.documents]
 
 
-def document_typst(edition: Edition, context, src: SourceFile, key: str, warn=None) -> str:
+def document_typst(edition: Edition, context, src: SourceFile, key: str, warn=None, facsimile=None) -> str:
     """The Typst fragment of one document; XsltError when Saxon fails on it."""
     from saxonche import PySaxonApiError
     exe = compile_stylesheet(DOCUMENT_XSL)
@@ -182,8 +183,9 @@ def document_typst(edition: Edition, context, src: SourceFile, key: str, warn=No
         tree = to_xdm(etree.ElementTree(_with_lines(src.root, warn)), src.path.as_uri())
     except PySaxonApiError as e:  # Saxon's own parser refuses it (a limit of its own)
         raise XsltError(" ".join(str(e).split())) from None
+    extra = {"facsimile": to_xdm(etree.ElementTree(facsimile))} if facsimile is not None else {}
     return transform(exe, tree, _params(edition_context=context, doc_key=key,
-                                        default_lang=edition.config.language or "en"))
+                                        default_lang=edition.config.language or "en", **extra))
 
 
 def volume_part(edition: Edition, context, part: str, build_date: str, pdf_title: str = "",
@@ -268,6 +270,7 @@ class Typesetter:
                                        sys_inputs={k: "\n".join(v) for k, v in (families or {}).items()})
         self.standards = standards
         self.timestamp = timestamp
+        self.root: str | None = None  # the plates' folder, when the PDF has facsimile plates
         self.warnings: list[str] = []
         self._covered: dict[str, bool] = {}
 
@@ -276,6 +279,8 @@ class Typesetter:
             kwargs = {"pdf_standards": self.standards} if self.standards else {}
             if self.timestamp is not None:
                 kwargs["timestamp"] = self.timestamp
+            if self.root is not None:
+                kwargs["root"] = self.root
             pdf, warnings = self.compiler.compile_with_warnings(input=source.encode("utf-8"),
                                                                 **kwargs)
         except self._typst.TypstError as e:
@@ -446,6 +451,10 @@ class PdfBuild:
         self.context = to_xdm(full_context(self.edition))
         self.setter = Typesetter(self.settings["font_paths"], self.settings["standards"], self.timestamp,
                                  self.settings["families"])
+        mode = self.job.options.facsimiles
+        self.plates = Plates(self.edition, mode, PDF_DIR) if mode != "none" else None
+        if self.plates is not None:
+            self.setter.root = self.plates.root
         volume = self._volume_parts()
         frags = []
         for doc, key in zip(self.edition.documents, document_keys(self.edition)):
@@ -458,6 +467,8 @@ class PdfBuild:
             f = self._fragment(doc, key)
             if f:
                 frags.append(f)
+        for display, message in self.plates.notes if self.plates is not None else ():
+            self.problem(display, 0, 0, message, "pdf.facsimile", severity=WARNING)
         parts = [p for p in (volume.preamble, volume.front, volume.back, *frags) if not p.chars]
         for p in parts:
             p.chars = pdf_chars.candidates(p.typst)
@@ -497,7 +508,9 @@ class PdfBuild:
             if deep is not None:
                 raise XsltError(f"elements nested more than {SAXON_MAX_DEPTH} deep, more than "
                                 f"the XML parser of the PDF stylesheet reads")
-            frag.typst = document_typst(self.edition, self.context, src, key, self._table_warner(src))
+            plates = self.plates.element(doc, src) if self.plates is not None else None
+            frag.typst = document_typst(self.edition, self.context, src, key, self._table_warner(src),
+                                        **({"facsimile": plates} if plates is not None else {}))
         except XsltError as e:
             reason = " ".join(str(e).split()) or "unknown error"
             line, col = src.position(deep) if deep is not None else (0, 0)

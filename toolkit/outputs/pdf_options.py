@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Literal
 
 from ..options import option
 
@@ -179,3 +180,8 @@ class PdfOptions:
     max_document_pages: int = option(
         MAX_DOCUMENT_PAGES, "A document estimated above this many pages gets no PDF and stays out of "
         "the volume (an error diagnostic says so).", min=1, example=300)
+    facsimiles: Literal["none", "plates", "facing"] = option(
+        "none", "Page images (docs/facsimiles.md) in the PDF, from the edition's local images: "
+        "`plates` after each document's text, one a page; `facing` each on the left-hand page "
+        "facing its text; `none` leaves them out. Remote images are never fetched.",
+        example="plates")

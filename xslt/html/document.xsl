@@ -20,6 +20,7 @@
   <xsl:import href="pages/collection.xsl"/>
   <xsl:include href="pages/msdesc.xsl"/>
   <xsl:include href="pages/citation.xsl"/>
+  <xsl:include href="facsimile.xsl"/>
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
   <xsl:mode use-accumulators="#all"/>
@@ -160,6 +161,7 @@
             </nav>
           </xsl:if>
 
+          <xsl:call-template name="f:facsimile-viewer"><xsl:with-param name="doc" select="$doc"/></xsl:call-template>
           <xsl:if test="exists($texts) or empty($transcriptions)">
           <section class="text-section" aria-labelledby="text-heading" data-pagefind-body="">
             <div class="text-heading-row" data-pagefind-ignore="">

@@ -22,6 +22,7 @@
   <xsl:import href="header.xsl"/>
   <xsl:import href="collection.xsl"/>
   <xsl:include href="msdesc.xsl"/>
+  <xsl:include href="facsimile.xsl"/>
 
   <xsl:output method="text" encoding="UTF-8"/>
 
@@ -93,6 +94,7 @@
         <xsl:apply-templates select="node()"/>
       </xsl:otherwise>
     </xsl:choose>
+    <xsl:call-template name="ty:facsimile-plates"/>
     <xsl:text>&#10;#ed-after[</xsl:text>
     <xsl:apply-templates select="$header/tei:fileDesc/tei:sourceDesc" mode="ty:msdesc"/>
     <xsl:apply-templates select="$header" mode="ty:source-line"/>

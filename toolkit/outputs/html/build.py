@@ -20,6 +20,7 @@ from .. import search
 from . import incremental, pool as workers
 from .addresses import Addresses, assign
 from .documents import DocumentPages
+from .facsimiles import Facsimiles
 from .media import Media
 from .passages import Mentions
 from .site import PER_PAGE, SitePages
@@ -34,9 +35,10 @@ class Rest:
     shards: dict = field(default_factory=dict)   # search shard → its pages, to index
     media: list = field(default_factory=list)    # images to copy
     stale: list = field(default_factory=list)    # files of the last build no longer made
+    viewer: list = field(default_factory=list)   # (address, file) of the facsimile viewer to copy
 
     def any(self) -> bool:
-        return bool(self.site or self.assets or self.stale or self.shards or self.media)
+        return bool(self.site or self.assets or self.stale or self.shards or self.media or self.viewer)
 
 
 class HtmlBuilder(Builder):
@@ -74,6 +76,7 @@ class HtmlBuild:
         self.sources = incremental.Sources(edition, self.previous.files)
         self.mentions = Mentions(edition, self.sources, self.previous.mentions)
         self.media = Media(edition, self.plan, self.previous.media)
+        self.facsimiles = Facsimiles(edition, self.plan, self.media)  # page images: tiles, manifests
         self.progress = Progress("html", interactive)
         # the optional information fields some document has: part of every document page's context
         self.info_fields = edition.info_fields()
@@ -131,7 +134,7 @@ class HtmlBuild:
         edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
         base = self._base(edition_src)
         documents = DocumentPages(ed, self.target, self.plan, a, self.sources, self.mentions, self.media,
-                                  shards, self.info_fields, self.progress, self.job)
+                                  shards, self.info_fields, self.progress, self.job, self.facsimiles)
         documents.plan_all(base)
         site = SitePages(ed, a, self.mentions, sorted(shards.pages), self.previous.site, self.progress,
                          page_size=self.job.options.page_size)
@@ -185,6 +188,10 @@ class HtmlBuild:
                 for href in rest.media:
                     self.media.copy(stage, href)
                     written += 1
+                for href, p in rest.viewer:
+                    write_file(stage / href, p.read_bytes())
+                    written += 1
+                written += self.facsimiles.write(stage)
                 try:  # no image left: no folder either (as in a full build)
                     (stage / "media").rmdir()
                 except OSError:
@@ -210,6 +217,7 @@ class HtmlBuild:
                 shutil.rmtree(documents.search_work, ignore_errors=True)
         result.written = written
         result.skipped = len(self.plan.current) - written
+        result.messages.extend(self.facsimiles.messages())
         for page, diag in documents.render_failed.items():
             result.messages.append(f"plain-text page {page} for {diag.path}: the stylesheet failed on it")
         result.seconds = time.perf_counter() - t0
@@ -229,7 +237,8 @@ class HtmlBuild:
             sig = digest(*(f"{rel}\x1f{self.plan.current[rel]}" for rel in pages_k))
             if self.plan.add(f"pagefind/shard-{k}/pagefind-entry.json", sig):
                 todo_shards[k] = pages_k
-        self._rest = Rest(todo_site, todo_assets, todo_shards, self.media.to_copy(), self.plan.stale())
+        viewer = [(href, p) for href, p in self.facsimiles.viewer_files() if self.plan.add(href, digest(p.read_bytes()))]
+        self._rest = Rest(todo_site, todo_assets, todo_shards, self.media.to_copy(), self.plan.stale(), viewer)
         return self._rest
 
     def _write_state(self, site: SitePages) -> None:

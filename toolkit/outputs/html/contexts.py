@@ -47,8 +47,9 @@ class PageContext:
         self.links = links
         self.contexts = context.PageContexts(edition, addresses, info_fields)
 
-    def of(self, d, refs: set[str], files: set[str], media, tei=None) -> str:
+    def of(self, d, refs: set[str], files: set[str], media, tei=None, facsimile=None) -> str:
         near = self.links.near(d)
         linked = [x for x in self.links.linked(d, refs, files) if x not in near]
         entities = [r for r in sorted(refs) if r in self.ed.entities]
-        return etree.tostring(self.contexts.page(d.id, near, linked, entities, media, tei), encoding="unicode")
+        return etree.tostring(self.contexts.page(d.id, near, linked, entities, media, tei, facsimile),
+                              encoding="unicode")

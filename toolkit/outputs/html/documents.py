@@ -20,6 +20,7 @@ from . import pool as workers, stylesheets
 from .contexts import Links, PageContext
 from .fallback import plain_page
 from .incremental import entity_record, pointed_to
+from .facsimiles import page_facsimile
 from .media import graphic_refs
 
 
@@ -38,7 +39,7 @@ class DocumentPages:
     to make), `write` makes them."""
 
     def __init__(self, edition, target: Path, plan, addresses, sources, mentions, media, shards,
-                 info_fields: str, progress, job):
+                 info_fields: str, progress, job, facsimiles=None):
         self.ed = edition
         self.target = target
         self.plan = plan
@@ -50,6 +51,8 @@ class DocumentPages:
         self.info_fields = info_fields
         self.progress = progress
         self.job = job  # base.Job: pages that could not be rendered are its problems (and --strict)
+        self.facsimiles = facsimiles  # facsimiles.Facsimiles: page images, tiles, manifests
+        self.facs: dict = {}  # document id → its facsimile context element (or None)
         self.links = Links(edition)
         self.contexts = PageContext(edition, addresses, info_fields, links=self.links)
         self.refs: dict[str, tuple[set, set]] = {}  # document id → (ids, file names) it points to
@@ -81,6 +84,8 @@ class DocumentPages:
             if graphics is None:
                 graphics = graphic_refs(self.sources.full_tree(d).getroot())
             media = self.media.of(d, graphics)
+            facs = self.facs[d.id] = page_facsimile(self.facsimiles, d, facts, a.doc_page[d.id],
+                                                    lambda d=d: self.sources.full_tree(d).getroot())
             ents = [entity_record(ed, a.ent_page, r) for r in sorted(refs) if r in ed.entities]
             prev_next = [f"{n.id}\x1f{n.title}\x1f{n.date_label}\x1f{n.when}" for n in self.links.neighbours(d)]
             # documents it links by file name or by id (a letter's previous/next letter): the page
@@ -90,7 +95,7 @@ class DocumentPages:
                             for x in self.links.linked(d, refs, files)]
             data_hash = self.sources.data_hash(d)
             fp = digest(base, data_hash, d.id, d.title, d.when, d.date_label, *ents, "|", *prev_next,
-                        "|", self.info_fields, "|", *linked_facts, "|", *("\x1f".join(m) for m in media))
+                        "|", self.info_fields, "|", *linked_facts, "|", *("\x1f".join(m) for m in media), "|", facs[1] if facs else "")
             if self.plan.add(a.doc_page[d.id], fp):
                 self.todo.append(d)
             if self.plan.add(a.doc_source[d.id], data_hash):
@@ -157,7 +162,8 @@ class DocumentPages:
         refs, files = self.refs.get(d.id, (set(), set()))
         tree = self.sources.full_tree(d)
         return DocJob(d.file, page, serialize_for_saxon(tree), canon(d.file).as_uri(),
-                      self.contexts.of(d, refs, files, self.media.of_document.get(d.id, ()), tree.getroot()),
+                      self.contexts.of(d, refs, files, self.media.of_document.get(d.id, ()), tree.getroot(),
+                                       (self.facs.get(d.id) or (None,))[0]),
                       self._search_out(page))
 
     def _lazy_job(self, stage: Path, d) -> workers.LazyJob:

@@ -27,6 +27,7 @@ from ...xmlsafe import SourceFile, parse_file, read_regular, stat_key
 from ..base import BuildError
 from ..plan import digest
 from ..state import TRUST_STAT, state_file, trusted_stat, write_state
+from .facsimiles import facsimile_facts
 from .media import graphic_refs
 
 CACHE = "html.json"  # the build's state (toolkit/outputs/state.py), outside the site
@@ -301,6 +302,7 @@ class Sources:
                  "doc": [d.source_id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields,
                          d.date_written],
                  "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root),
+                 "facsimile": facsimile_facts(src.root, self.ed.config),
                  "page": page, "source": source, "style": self.ed.date_style.key()}
         if src.included:
             facts["included"] = [str(p) for p in src.included]
