@@ -18,9 +18,12 @@ install: $(BIN)/python vendor
 	$(BIN)/pip install --quiet -e .
 	$(BIN)/python -m compileall -q toolkit > /dev/null
 
+# ... and the map's outline data (npm world-atlas: Natural Earth, pinned in xslt/html/map/), so
+# `make build` draws the same map as the tests do.
 vendor:
 	@if command -v npm > /dev/null; then npm ci --prefix vendor --no-audit --no-fund --silent; \
-	else echo "npm not found: the facsimile viewer is left out (docs/facsimiles.md)"; fi
+	  npm ci --prefix xslt/html/map --no-audit --no-fund --silent; \
+	else echo "npm not found: the facsimile viewer and the map's outline are left out (docs/facsimiles.md, docs/html.md)"; fi
 
 install-test: $(BIN)/python vendor
 	$(BIN)/pip install --quiet -e '.[test]'
