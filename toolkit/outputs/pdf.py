@@ -2,7 +2,9 @@
 
 Writes `edition.pdf` (the volume: title page, contents, editorial note, the documents in date
 order, indices, list of sources) and `<document-id>.pdf` for each document, into a staging
-folder that replaces the output folder when the build is done.
+folder that replaces the output folder when the build is done. A volume estimated longer than
+[pdf] part_pages comes in parts, `edition-1.pdf`, `edition-2.pdf`, …, each a volume of its own,
+typeset one after the other so that memory follows the part (PdfBuild.typeset).
 
 How it fits together:
 - xslt/pdf/document.xsl turns one TEI document into a Typst fragment (a call of ed-document);
@@ -56,12 +58,13 @@ CHARS_PER_PAGE = 2600
 # The page estimate of a volume (estimated_pages): the header's text prints in part and in small
 # type (summary, source), a document that opens a page leaves half of its last one empty on
 # average, and the front and back matter grow by a line or two per document (contents, list of
-# sources, index). Calibrated on the bundled edition and its replicas (0.33 page for a
-# summary-only document, 2 for the transcribed one) and on ELTeC novels (Ward's 1.74 million
-# characters make 408 pages, 4,260 a page; the 707 pages of Anna Karenina in Russian, about
-# 2,500): within a factor of 1.3 either way.
+# sources, index). Characters are counted with runs of white space as one. Calibrated on the
+# bundled edition and its replicas (0.33 page for a summary-only document, 2 for the
+# transcribed one), the Schnitzler letters (30 letters, 68 pages) and ELTeC novels (Ward's
+# 1.62 million characters make 408 pages, about 4,000 a page; the 707 pages of Anna Karenina
+# in Russian about 2,500): within a factor of 1.3 either way.
 BODY_CHARS_PER_PAGE = 3300
-HEADER_CHARS_PER_PAGE = 5000
+HEADER_CHARS_PER_PAGE = 3500
 FRONT_PAGES, FRONT_DOCS_PER_PAGE = 4, 35
 BACK_PAGES, BACK_DOCS_PER_PAGE = 2, 25
 MAX_TABLE_WARNINGS = 20   # a file's warnings about bounded table spans; then how many more
@@ -403,12 +406,25 @@ def _map_back(lines: list[str], line: int, col: int, parts: list[Fragment]):
     return file_index, tei_line or 0
 
 
+# Lists of entities and references inside a text (a letter's back matter repeating its names)
+# are not printed as such: they feed the index.
+_UNPRINTED_LISTS = tuple(T + n for n in ("listPerson", "listPlace", "listOrg", "listBibl", "listEvent"))
+
+
+def _printed_chars(el: etree._Element) -> int:
+    """Characters of the element's text, runs of white space counted as one (indentation)."""
+    return sum(len(" ".join(s.split())) + (s[:1].isspace()) for s in el.itertext())
+
+
 def _text_sizes(root: etree._Element) -> tuple[int, int]:
-    """Characters in the document's <text> elements (outermost) and in the rest."""
-    total = sum(len(s) for s in root.itertext())
-    body = sum(len(s) for t in root.iter(T + "text")
-               if not any(a.tag == T + "text" for a in t.iterancestors()) for s in t.itertext())
-    return body, total - body
+    """Characters a document prints from its outermost <text> elements (without their lists
+    of entities) and from its header (summary, source, …)."""
+    body = 0
+    for t in root.iter(T + "text"):
+        if not any(a.tag == T + "text" for a in t.iterancestors()):
+            body += _printed_chars(t) - sum(_printed_chars(x) for x in t.iter(*_UNPRINTED_LISTS))
+    header = sum(_printed_chars(h) for h in root.iter(T + "teiHeader"))
+    return body, header
 
 
 def estimated_pages(frag: Fragment, run_on: bool) -> float:
@@ -728,7 +744,7 @@ class PdfBuild:
                      f"(a previous build's is kept)")
         return None
 
-    def typeset_volume(self, volume: Volume, frags: list[Fragment]) -> bytes | None:
+    def typeset_volume(self, volume: Volume, frags: list[Fragment], name: str = "edition.pdf") -> bytes | None:
         """The volume of the documents that typeset; a document the volume alone fails on is
         left out of it (reported), and the volume made again."""
         frags = list(frags)
@@ -741,7 +757,7 @@ class PdfBuild:
                 if not e.part:  # the edition file's parts, or nowhere: not one document's fault
                     self.check_style(volume)
                     self.problem(e.display, e.line, 1, f"the volume could not be typeset: {e.text}",
-                                 "pdf.typeset", "edition.pdf is not made (a previous build's is kept)")
+                                 "pdf.typeset", f"{name} is not made (a previous build's is kept)")
                     return None
                 bad = frags.pop(e.part - 1)
                 self.problem(bad.display, e.line, 1, f"the volume could not be typeset with this "
@@ -765,7 +781,7 @@ class PdfBuild:
             if not done:
                 out.notes.append(f"{name} not built: no document of it could be typeset")
                 continue
-            pdf = self.typeset_volume(self.part_volume(volume, number, len(parts)), done)
+            pdf = self.typeset_volume(self.part_volume(volume, number, len(parts)), done, name)
             if pdf is None:
                 out.kept.append(name)
             else:
