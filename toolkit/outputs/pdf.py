@@ -26,6 +26,8 @@ stops the build.
 from __future__ import annotations
 
 import copy
+import ctypes
+import ctypes.util
 import os
 import re
 import time
@@ -274,6 +276,16 @@ def plain_typst(frag: Fragment, lang: str) -> str:
 # ----------------------------------------------------------------------------------------------
 # Typst
 
+def _trim_heap() -> None:
+    """Give the C heap's free memory back to the system (glibc's malloc_trim), so that what
+    Typst freed in its threads' arenas does not stay resident beside the next compile."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 class Typesetter:
     """One typst.Compiler for the whole build: fonts are read once, caches shared."""
 
@@ -311,6 +323,7 @@ class Typesetter:
         finished volume part's layout before the next part is typeset."""
         for _ in range(10):
             self.compiler.compile(input=b"#set page(width: 1cm, height: 1cm)\n")
+        _trim_heap()
 
     def uncovered(self, chars) -> set[str]:
         """The characters no font of the house style can show. One probe compile for all
@@ -781,13 +794,13 @@ class PdfBuild:
             if not done:
                 out.notes.append(f"{name} not built: no document of it could be typeset")
                 continue
+            # the documents' layouts (and a previous part's) go before the part is typeset
+            self.setter.release()
             pdf = self.typeset_volume(self.part_volume(volume, number, len(parts)), done, name)
             if pdf is None:
                 out.kept.append(name)
             else:
                 out.outputs[name] = pdf
-            if number < len(parts):
-                self.setter.release()
         if len(parts) > 1:
             out.notes.append(f"the volume is published in {len(parts)} parts (edition-1.pdf … "
                              f"edition-{len(parts)}.pdf), each of about {self.settings['part_pages']} "
