@@ -34,18 +34,30 @@ def _tree_rss_kb(pid: int) -> int:
     """The memory (kB) of a process and all its descendants, from /proc: the sum of their
     proportional set sizes (PSS), so that a child just forked (which shares its parent's pages
     until it runs another program) does not count the parent twice."""
-    total, todo = 0, [pid]
+    total, todo = 0, [(pid, None)]
     while todo:
-        p = todo.pop()
+        p, parent_mm = todo.pop()
         try:
-            with open(f"/proc/{p}/smaps_rollup") as f:
-                total += next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
+            mm = _mm_sizes(p)
+            # a child made by vfork (subprocess does so) runs in its parent's memory until it
+            # runs its program: the same memory, not counted again
+            if mm != parent_mm:
+                with open(f"/proc/{p}/smaps_rollup") as f:
+                    total += next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
-                    todo.extend(int(c) for c in f.read().split())
+                    todo.extend((int(c), mm) for c in f.read().split())
         except (OSError, ValueError):
             pass
     return total
+
+
+def _mm_sizes(pid: int) -> tuple[str, str]:
+    """A process's virtual size and resident pages (/proc/PID/stat): equal for two processes
+    sharing one memory."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return fields[20], fields[21]
 
 
 def measured(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> dict:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import copy
 import ctypes
-import ctypes.util
 import os
 import re
 import time
@@ -279,10 +278,9 @@ def plain_typst(frag: Fragment, lang: str) -> str:
 def _trim_heap() -> None:
     """Give the C heap's free memory back to the system (glibc's malloc_trim), so that what
     Typst freed in its threads' arenas does not stay resident beside the next compile."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
+    try:  # (the process's own symbols include the C library's: no lookup that starts a program)
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):  # not glibc: nothing to do
         pass
 
 
