@@ -72,7 +72,8 @@ def main():
             results: dict[str, list[dict]] = {name: [] for name, _ in versions}
             for i in range(opts.runs):
                 for name, checkout in (versions if i % 2 == 0 else versions[::-1]):
-                    results[name].append(run(checkout, args, cwd, tmp / f"out-{name}"))
+                    # a fresh folder each run: replacing a previous output starts `rm` (not measured)
+                    results[name].append(run(checkout, args, cwd, tmp / f"out-{name}-{i}"))
             for name, _ in versions:
                 rs = results[name]
                 cpu = statistics.median(r["cpu"] for r in rs)
