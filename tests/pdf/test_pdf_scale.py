@@ -89,6 +89,16 @@ def test_long_volume_is_published_in_parts(split):
     assert len(list(split["out"].glob("doc-*.pdf"))) == 30
 
 
+def test_each_part_keeps_the_standards_of_the_volume(split):
+    # PDF/A-2b and PDF/UA-1 (tagged), as edition.toml's default [pdf] standards claim
+    for part in split["parts"]:
+        root = PdfReader(str(part)).trailer["/Root"]
+        xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+        assert re.search(r"pdfaid:part>2<|pdfaid:part=\"2\"", xmp), part.name
+        assert re.search(r"pdfuaid:part>1<|pdfuaid:part=\"1\"", xmp), part.name
+        assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"], part.name
+
+
 def test_parts_hold_every_document_once_in_order(split):
     whole = documents(outline(split["whole"]))
     joined = [title for part in split["parts"] for title, _ in documents(outline(part))]
@@ -141,6 +151,22 @@ def test_each_part_indexes_its_own_pages(split):
                         assert any(w in texts[page - 1] for w in names), (part.name, entry, page)
                         checked += 1
         assert checked >= 3, part.name
+
+
+def test_part_names_never_take_a_documents_pdf(tmp_path):
+    ed = edition_copy(tmp_path)
+    doc = ed / "tei" / "doc-1935-09-13.xml"
+    doc.write_text(doc.read_text(encoding="utf-8").replace('xml:id="doc-1935-09-13"', 'xml:id="edition-1"'),
+                   encoding="utf-8")
+    set_pdf(ed, part_pages=8)
+    r = run_cli("build", "pdf", "--out", str(tmp_path / "out"), cwd=ed)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "out"
+    parts = sorted(p.name for p in out.glob("edition-part-*.pdf"))
+    assert len(parts) >= 2 and "parts (edition-part-1.pdf" in r.stdout
+    # edition-1.pdf is the document's own PDF, not a part of the volume
+    first = page_texts(out / "edition-1.pdf")[0]
+    assert "13 September 1935" in first and "Part 1 of" not in first
 
 
 def _estimate_and_pages(root: Path) -> tuple[int, int]:

@@ -784,11 +784,12 @@ class PdfBuild:
                              f"{'s' if len(self.stale) != 1 else ''} whose source cannot be read now "
                              f"({', '.join(self.stale)}); their previous PDFs are kept")
         parts = self.plan_parts(frags, out)
+        names = self.part_names(len(parts))
         for number, part in enumerate(parts or [frags], 1):
             done = [f for f in part if self._document_pdf(volume, f, out)]
             if not parts:
                 continue
-            name = "edition.pdf" if len(parts) == 1 else f"edition-{number}.pdf"
+            name = names[number - 1]
             if not done:
                 out.notes.append(f"{name} not built: no document of it could be typeset")
                 continue
@@ -800,10 +801,21 @@ class PdfBuild:
             else:
                 out.outputs[name] = pdf
         if len(parts) > 1:
-            out.notes.append(f"the volume is published in {len(parts)} parts (edition-1.pdf … "
-                             f"edition-{len(parts)}.pdf), each of about {self.settings['part_pages']} "
+            out.notes.append(f"the volume is published in {len(parts)} parts ({names[0]} … "
+                             f"{names[-1]}), each of about {self.settings['part_pages']} "
                              f"pages or less ([pdf] part_pages)")
         return out
+
+    def part_names(self, count: int) -> list[str]:
+        """The volume's file names: edition.pdf, or edition-1.pdf … for parts; "-part" is added
+        to the stem while a document's PDF has one of those names (a document edition-2)."""
+        if count <= 1:
+            return ["edition.pdf"]
+        keys = {d.casefold() for d in document_keys(self.edition)}
+        stem = "edition"
+        while any(f"{stem}-{i}".casefold() in keys for i in range(1, count + 1)):
+            stem += "-part"
+        return [f"{stem}-{i}.pdf" for i in range(1, count + 1)]
 
     def plan_parts(self, frags: list[Fragment], out: Outcome) -> list[list[Fragment]]:
         """The volume's parts ([pdf] part_pages); none when there is nothing to typeset or the
