@@ -777,7 +777,7 @@ class PdfBuild:
 
     def typeset(self, volume: Volume, frags: list[Fragment]) -> Outcome:
         """Every document's PDF, then the volume: in parts when it is long, each part's documents
-        typeset just before it, so that Typst's memory follows the part (see part_volumes)."""
+        typeset just before it and Typst's memory released in between (Typesetter.release)."""
         out = Outcome(kept=[f"{key}.pdf" for key in self.left_out])
         if self.stale:
             out.notes.append(f"edition.pdf leaves out {len(self.stale)} document"
