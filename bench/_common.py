@@ -34,19 +34,21 @@ def _tree_rss_kb(pid: int) -> int:
     """The memory (kB) of a process and all its descendants, from /proc: the sum of their
     proportional set sizes (PSS), so that a child just forked (which shares its parent's pages
     until it runs another program) does not count the parent twice."""
-    total, todo = 0, [(pid, None)]
+    total, todo = 0, [(pid, None, None)]
     while todo:
-        p, parent_mm = todo.pop()
+        p, parent_mm, parent_exe = todo.pop()
         try:
             mm = _mm_sizes(p)
+            exe = os.readlink(f"/proc/{p}/exe")
             # a child made by vfork (subprocess does so) runs in its parent's memory until it
-            # runs its program: the same memory, not counted again
-            if mm != parent_mm:
+            # runs its program: the same memory, not counted again (nor a forked child that has
+            # not run another program yet: the builds measured here have no worker pools)
+            if mm != parent_mm and exe != parent_exe:
                 with open(f"/proc/{p}/smaps_rollup") as f:
                     total += next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
-                    todo.extend((int(c), mm) for c in f.read().split())
+                    todo.extend((int(c), mm, exe) for c in f.read().split())
         except (OSError, ValueError):
             pass
     return total
