@@ -1,93 +1,94 @@
-"""Benchmark: the PDF edition (XSLT → Typst → PDF), time and peak memory.
+"""Benchmark: the PDF edition (XSLT → Typst → PDF), CPU time and peak memory, beside a previous
+version of the toolkit.
 
-(a) the bundled edition: `edition build pdf` (volume + 11 per-document PDFs), whole command;
-(b) a ~300-page volume made by replicating the bundled documents: the volume alone (XSLT for
-    every document and the check of its characters + one Typst compile), measured in a fresh
-    process; then the whole command
-    (volume + every per-document PDF);
-(c) optionally (--eltec) all 93 ELTeC novels ad hoc: per-document PDFs (the volume would be far
-    over the page limit and is skipped by design).
-Targets: (b) volume under 5 s, peak memory under 1 GB.
-Run: .venv/bin/python bench/pdf.py [--eltec]
+Cases, each a whole `edition build pdf` in a fresh process:
+(a) the bundled edition (volume + 11 per-document PDFs);
+(b) a volume of about 300 pages: the bundled documents replicated to 550 (305 pages in one
+    volume), [pdf] max_volume_pages raised so that older versions build the volume too (their
+    estimate put it at 2,758 pages and skipped it);
+(c) the largest ELTeC novel (ENG18880_Ward.xml, 1.8 MB, 408 pages), ad hoc: its PDF and a
+    volume of it.
+With --old PATH (a second checkout, e.g. `git worktree add --detach /tmp/pdfscale-old main`),
+each case runs for both versions, alternating, --runs times; medians are printed. Memory is
+the peak for all processes together (bench/_common.measured); compare CPU time, not wall
+time, on a loaded machine. Target (#15.14): (b) at most 512 MB.
+--eltec adds all 93 ELTeC novels (this version only).
+Run: .venv/bin/python bench/pdf.py [--old PATH] [--runs N] [--eltec]
 """
 from __future__ import annotations
 
-import json
-import resource
-import subprocess
+import argparse
+import os
+import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ELTEC, REPO, need_shared, replicate_edition, timed  # noqa: E402
+from _common import ELTEC, REPO, measured, need_shared, replicate_edition  # noqa: E402
 
-BIN = Path(sys.executable).parent
-EDITION = [sys.executable, "-m", "toolkit.cli"]
+LARGEST_NOVEL = "ENG18880_Ward.xml"
 
 
-def volume_only(edition_dir: str) -> dict:
-    """In this (fresh) process: build only the volume and report the phases."""
-    sys.path.insert(0, str(REPO))
+def pages(out: Path) -> str:
+    """The volume's pages (per part when it is in parts) and the number of PDFs."""
     from pypdf import PdfReader
-    from toolkit.outputs import pdf
-    from toolkit.config import load_config
-    from toolkit.model import Edition
+    vols = sorted(out.glob("edition*.pdf"))
+    counts = [len(PdfReader(str(v)).pages) for v in vols]
+    others = len(list(out.glob("*.pdf"))) - len(vols)
+    vol = "no volume" if not counts else ("+".join(map(str, counts)) + " pages")
+    return f"{vol}, {others} other PDFs"
 
-    t0 = time.perf_counter()
-    ed = Edition.load(load_config(Path(edition_dir) / "edition.toml"))
-    _ = ed.documents, ed.mentions
-    t1 = time.perf_counter()
-    job = pdf.PdfBuild(ed)
-    volume, frags = job.prepare()   # XSLT, the characters' check, the Typst compiler made
-    t2 = time.perf_counter()
-    data = job.typeset_volume(volume, frags)
-    t3 = time.perf_counter()
-    out = Path(edition_dir) / "volume.pdf"
-    out.write_bytes(data)
-    return {"documents": len(frags), "pages": len(PdfReader(str(out)).pages),
-            "load": t1 - t0, "xslt": t2 - t1, "typst": t3 - t2, "total": t3 - t0,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+
+def run(checkout: Path, args: list[str], cwd: Path, out: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    r = measured([sys.executable, "-m", "toolkit.cli", "build", "pdf", *args, "--out", str(out)], cwd=cwd, env=env)
+    if r["returncode"] != 0:
+        sys.exit(f"{checkout}: exit {r['returncode']}\n{r['stderr'][-2000:]}")
+    r["pages"] = pages(out)
+    return r
 
 
 def main():
-    if len(sys.argv) > 2 and sys.argv[1] == "--volume-only":
-        print(json.dumps(volume_only(sys.argv[2])))
-        return
-    eltec = "--eltec" in sys.argv
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--old", type=Path, help="a checkout of the previous version")
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--eltec", action="store_true")
+    opts = ap.parse_args()
+    need_shared()
+    versions = [("new", REPO)] + ([("old", opts.old.resolve())] if opts.old else [])
     with tempfile.TemporaryDirectory() as tmp:
-        wall, mem, res = timed(EDITION + ["build", "pdf", "--out", str(Path(tmp) / "bundled")], cwd=REPO)
-        print(f"(a) bundled edition, volume + 11 documents: {wall:.2f} s wall, peak {mem} MB "
-              f"(exit {res.returncode})")
-
-        # (b) grow until the volume has at least 300 pages
-        n = 220
-        while True:
-            ed = replicate_edition(Path(tmp) / "big", n)
-            r = subprocess.run([sys.executable, __file__, "--volume-only", str(ed)],
-                               capture_output=True, text=True, cwd=REPO)
-            if r.returncode != 0:
-                sys.exit(r.stderr[-2000:])
-            stats = json.loads(r.stdout.strip().splitlines()[-1])
-            if stats["pages"] >= 300 or n > 2000:
-                break
-            n = int(n * 300 / max(stats["pages"], 1)) + 5
-        ok = "OK" if stats["typst"] + stats["xslt"] < 5 and stats["peak_mb"] < 1024 else "OVER TARGET"
-        print(f"(b) volume of {stats['pages']} pages ({stats['documents']} documents): "
-              f"{stats['total']:.2f} s [load {stats['load']:.2f}, XSLT+chars {stats['xslt']:.2f}, "
-              f"Typst {stats['typst']:.2f}], peak {stats['peak_mb']} MB — target < 5 s, < 1 GB: {ok}")
-        wall, mem, res = timed(EDITION + ["build", "pdf", "--out", str(Path(tmp) / "big-out")], cwd=ed)
-        print(f"    whole command (volume + {stats['documents']} per-document PDFs): {wall:.2f} s wall, "
-              f"peak {mem} MB (exit {res.returncode})")
-
-        if eltec:
-            need_shared()
+        tmp = Path(tmp)
+        big = replicate_edition(tmp / "big", 550)
+        with open(big / "edition.toml", "a", encoding="utf-8") as f:
+            f.write("\n[pdf]\nmax_volume_pages = 100000\n")
+        novel = ELTEC / LARGEST_NOVEL
+        (tmp / "novel").mkdir()
+        cases = [("(a) bundled edition", [], REPO),
+                 ("(b) 300-page volume, 550 documents", [], big),
+                 (f"(c) largest ELTeC novel, {LARGEST_NOVEL}", [str(novel)], tmp / "novel")]
+        print(f"{'case':<44} {'version':<8} {'CPU s':>7} {'wall s':>7} {'peak MB':>8}  output")
+        for label, args, cwd in cases:
+            results: dict[str, list[dict]] = {name: [] for name, _ in versions}
+            for i in range(opts.runs):
+                for name, checkout in (versions if i % 2 == 0 else versions[::-1]):
+                    # a fresh folder each run: replacing a previous output starts `rm` (not measured)
+                    results[name].append(run(checkout, args, cwd, tmp / f"out-{name}-{i}"))
+            for name, _ in versions:
+                rs = results[name]
+                cpu = statistics.median(r["cpu"] for r in rs)
+                wall = statistics.median(r["wall"] for r in rs)
+                peak = statistics.median(r["peak_mb"] for r in rs)
+                each = "/".join(str(r["peak_mb"]) for r in rs)
+                print(f"{label:<44} {name:<8} {cpu:7.2f} {wall:7.2f} {peak:8.0f}  {rs[-1]['pages']} "
+                      f"(peaks {each} MB)", flush=True)
+        if opts.eltec:
             novels = sorted(str(p) for p in ELTEC.glob("*.xml"))
-            wall, mem, res = timed(EDITION + ["build", "pdf", *novels, "--out", str(Path(tmp) / "eltec")],
-                                   cwd=Path(tmp))
-            print(f"(c) ELTeC, {len(novels)} novels, per-document PDFs: {wall:.1f} s wall, peak {mem} MB "
-                  f"(exit {res.returncode}) {res.stdout.strip().splitlines()[0] if res.stdout.strip() else res.stderr[-300:]}")
+            r = measured([sys.executable, "-m", "toolkit.cli", "build", "pdf", *novels, "--out",
+                          str(tmp / "eltec")], cwd=tmp / "novel")
+            first = (r["stdout"].strip().splitlines() or [r["stderr"][-300:]])[0]
+            print(f"(d) ELTeC, {len(novels)} novels: CPU {r['cpu']:.1f} s, wall {r['wall']:.1f} s, peak "
+                  f"{r['peak_mb']} MB (exit {r['returncode']}) {first}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 Writes `edition.pdf` (the volume: title page, contents, editorial note, the documents in date
 order, indices, list of sources) and `<document-id>.pdf` for each document, into a staging
-folder that replaces the output folder when the build is done.
+folder that replaces the output folder when the build is done. A volume estimated longer than
+[pdf] part_pages comes in parts, `edition-1.pdf`, `edition-2.pdf`, …, each a volume of its own,
+typeset one after the other so that memory follows the part (PdfBuild.typeset).
 
 How it fits together:
 - xslt/pdf/document.xsl turns one TEI document into a Typst fragment (a call of ed-document);
@@ -24,6 +26,7 @@ stops the build.
 from __future__ import annotations
 
 import copy
+import ctypes
 import os
 import re
 import time
@@ -54,6 +57,18 @@ LINE_NS = "urn:x-tei-edition:line"
 _LN = "{%s}n" % LINE_NS
 
 CHARS_PER_PAGE = 2600
+# The page estimate of a volume (estimated_pages): the header's text prints in part and in small
+# type (summary, source), a document that opens a page leaves half of its last one empty on
+# average, and the front and back matter grow by a line or two per document (contents, list of
+# sources, index). Characters are counted with runs of white space as one. Calibrated on the
+# bundled edition and its replicas (0.33 page for a summary-only document, 2 for the
+# transcribed one), the Schnitzler letters (30 letters, 68 pages) and ELTeC novels (Ward's
+# 1.62 million characters make 408 pages, about 4,000 a page; the 707 pages of Anna Karenina
+# in Russian about 2,500): within a factor of 1.3 either way.
+BODY_CHARS_PER_PAGE = 3300
+HEADER_CHARS_PER_PAGE = 3500
+FRONT_PAGES, FRONT_DOCS_PER_PAGE = 4, 35
+BACK_PAGES, BACK_DOCS_PER_PAGE = 2, 25
 MAX_TABLE_WARNINGS = 20   # a file's warnings about bounded table spans; then how many more
 
 _MARK = re.compile(r"/\*@([LF])(\d+)\*/")
@@ -76,6 +91,8 @@ class Fragment:
     degraded: str = ""         # why the document is shown as plain text ("" when it is not)
     chars: set[str] = field(default_factory=set)   # its distinct characters worth a look
     replaced: set[str] = field(default_factory=set)  # characters shown as placeholder boxes
+    text_chars: int = 0        # characters of its <text> (for the page estimate)
+    other_chars: int = 0       # characters of the rest (header: summary, source, …)
 
 
 class TypesetError(Exception):
@@ -110,6 +127,7 @@ def _settings(edition: Edition, opts: PdfOptions) -> dict:
                      # edition.typ's ed-run-on: [pdf] run_on_untranscribed
                      "ed-run-on": ["true" if opts.run_on_untranscribed else "false"]},
         "max_volume_pages": opts.max_volume_pages,
+        "part_pages": opts.part_pages,
         "max_document_pages": opts.max_document_pages,
     }
 
@@ -189,7 +207,9 @@ def document_typst(edition: Edition, context, src: SourceFile, key: str, warn=No
 
 
 def volume_part(edition: Edition, context, part: str, build_date: str, pdf_title: str = "",
-                warn=None, permalink: str = "") -> str:
+                warn=None, permalink: str = "", volume_part: str = "") -> str:
+    """The volume's preamble, front or back matter (`part`); `volume_part` ("2/3") when the
+    volume is published in parts."""
     exe = compile_stylesheet(VOLUME_XSL)
     root = _edition_tree(edition)
     if root is not None:
@@ -199,7 +219,7 @@ def volume_part(edition: Edition, context, part: str, build_date: str, pdf_title
     try:
         return transform(exe, source, _params(edition_context=context, part=part,
                                               build_date=build_date, pdf_title=pdf_title,
-                                              permalink=permalink,
+                                              permalink=permalink, volume_part=volume_part,
                                               default_lang=edition.config.language or "en"))
     except XsltError as e:
         raise BuildError(f"the PDF stylesheet volume.xsl failed: {e}") from None
@@ -257,6 +277,15 @@ def plain_typst(frag: Fragment, lang: str) -> str:
 # ----------------------------------------------------------------------------------------------
 # Typst
 
+def _trim_heap() -> None:
+    """Give the C heap's free memory back to the system (glibc's malloc_trim), so that what
+    Typst freed in its threads' arenas does not stay resident beside the next compile."""
+    try:  # (the process's own symbols include the C library's: no lookup that starts a program)
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):  # not glibc: nothing to do
+        pass
+
+
 class Typesetter:
     """One typst.Compiler for the whole build: fonts are read once, caches shared."""
 
@@ -290,6 +319,14 @@ class Typesetter:
             if msg not in self.warnings:
                 self.warnings.append(msg)
         return pdf
+
+    def release(self) -> None:
+        """Let go of the memory of the compiles so far: typst-py evicts after every compile what
+        the last ten compiles did not use (comemo::evict(10)), so ten tiny compiles drop a
+        finished volume part's layout before the next part is typeset."""
+        for _ in range(10):
+            self.compiler.compile(input=b"#set page(width: 1cm, height: 1cm)\n")
+        _trim_heap()
 
     def uncovered(self, chars) -> set[str]:
         """The characters no font of the house style can show. One probe compile for all
@@ -383,6 +420,60 @@ def _map_back(lines: list[str], line: int, col: int, parts: list[Fragment]):
     if file_index is None or file_index >= len(parts):
         return None
     return file_index, tei_line or 0
+
+
+# Lists of entities and references inside a text (a letter's back matter repeating its names)
+# are not printed as such: they feed the index.
+_UNPRINTED_LISTS = tuple(T + n for n in ("listPerson", "listPlace", "listOrg", "listBibl", "listEvent"))
+
+
+def _printed_chars(el: etree._Element) -> int:
+    """Characters of the element's text, runs of white space counted as one (indentation)."""
+    return sum(len(" ".join(s.split())) + (s[:1].isspace()) for s in el.itertext())
+
+
+def _text_sizes(root: etree._Element) -> tuple[int, int]:
+    """Characters a document prints from its outermost <text> elements (without their lists
+    of entities) and from its header (summary, source, …)."""
+    body = 0
+    for t in root.iter(T + "text"):
+        if not any(a.tag == T + "text" for a in t.iterancestors()):
+            body += _printed_chars(t) - sum(_printed_chars(x) for x in t.iter(*_UNPRINTED_LISTS))
+    header = sum(_printed_chars(h) for h in root.iter(T + "teiHeader"))
+    return body, header
+
+
+def estimated_pages(frag: Fragment, run_on: bool) -> float:
+    """Pages a document takes in the volume, from the length of its text and header."""
+    pages = frag.text_chars / BODY_CHARS_PER_PAGE + frag.other_chars / HEADER_CHARS_PER_PAGE
+    runs_on = run_on and frag.doc is not None and not frag.doc.transcribed
+    return pages if runs_on else pages + 0.5
+
+
+def volume_pages(frags: list[Fragment], run_on: bool) -> int:
+    """Pages of a volume of these documents, front and back matter included."""
+    n = len(frags)
+    matter = FRONT_PAGES + n / FRONT_DOCS_PER_PAGE + BACK_PAGES + n / BACK_DOCS_PER_PAGE
+    return round(matter + sum(estimated_pages(f, run_on) for f in frags))
+
+
+def split_parts(frags: list[Fragment], part_pages: int, run_on: bool) -> list[list[Fragment]]:
+    """The documents, in order, cut into parts of about `part_pages` pages each (front and back
+    matter counted); a document is never cut, and a long one makes a part of its own."""
+    if volume_pages(frags, run_on) <= part_pages:
+        return [list(frags)]
+    parts: list[list[Fragment]] = [[]]
+    docs = 0.0   # the current part's documents' pages
+    for f in frags:
+        pages = estimated_pages(f, run_on)
+        n = len(parts[-1]) + 1
+        matter = FRONT_PAGES + n / FRONT_DOCS_PER_PAGE + BACK_PAGES + n / BACK_DOCS_PER_PAGE
+        if parts[-1] and matter + docs + pages > part_pages:
+            parts.append([])
+            docs = 0.0
+        parts[-1].append(f)
+        docs += pages
+    return parts
 
 
 def assemble(preamble: str, parts: list[tuple[int, str]]) -> str:
@@ -503,6 +594,7 @@ class PdfBuild:
             self.left_out.append(key)
             return None
         frag = Fragment(doc, key, src.display, doc.file, "", src)
+        frag.text_chars, frag.other_chars = _text_sizes(src.root)
         deep = _too_deep(src.root)
         try:
             if deep is not None:
@@ -676,7 +768,7 @@ class PdfBuild:
                      f"(a previous build's is kept)")
         return None
 
-    def typeset_volume(self, volume: Volume, frags: list[Fragment]) -> bytes | None:
+    def typeset_volume(self, volume: Volume, frags: list[Fragment], name: str = "edition.pdf") -> bytes | None:
         """The volume of the documents that typeset; a document the volume alone fails on is
         left out of it (reported), and the volume made again."""
         frags = list(frags)
@@ -689,7 +781,7 @@ class PdfBuild:
                 if not e.part:  # the edition file's parts, or nowhere: not one document's fault
                     self.check_style(volume)
                     self.problem(e.display, e.line, 1, f"the volume could not be typeset: {e.text}",
-                                 "pdf.typeset", "edition.pdf is not made (a previous build's is kept)")
+                                 "pdf.typeset", f"{name} is not made (a previous build's is kept)")
                     return None
                 bad = frags.pop(e.part - 1)
                 self.problem(bad.display, e.line, 1, f"the volume could not be typeset with this "
@@ -697,41 +789,99 @@ class PdfBuild:
         return None
 
     def typeset(self, volume: Volume, frags: list[Fragment]) -> Outcome:
+        """Every document's PDF, then the volume: in parts when it is long, each part's documents
+        typeset just before it and Typst's memory released in between (Typesetter.release)."""
         out = Outcome(kept=[f"{key}.pdf" for key in self.left_out])
         if self.stale:
             out.notes.append(f"edition.pdf leaves out {len(self.stale)} document"
                              f"{'s' if len(self.stale) != 1 else ''} whose source cannot be read now "
                              f"({', '.join(self.stale)}); their previous PDFs are kept")
-        done = []
-        for f in frags:
-            pdf = self.typeset_document(volume, f)
+        parts = self.plan_parts(frags, out)
+        names = self.part_names(len(parts))
+        for number, part in enumerate(parts or [frags], 1):
+            done = [f for f in part if self._document_pdf(volume, f, out)]
+            if not parts:
+                continue
+            name = names[number - 1]
+            if not done:
+                out.notes.append(f"{name} not built: no document of it could be typeset")
+                continue
+            # the documents' layouts (and a previous part's) go before the part is typeset
+            self.setter.release()
+            pdf = self.typeset_volume(self.part_volume(volume, number, len(parts)), done, name)
             if pdf is None:
-                out.kept.append(f"{f.key}.pdf")
+                out.kept.append(name)
             else:
-                out.outputs[f"{f.key}.pdf"] = pdf
-                done.append(f)
-            if f.degraded and pdf is not None:
-                out.notes.append(f"plain-text {f.key}.pdf for {f.display}: {f.degraded}")
-            elif f.replaced and pdf is not None:
-                n = len(f.replaced)
-                out.notes.append(f"placeholders in {f.key}.pdf for {n} character{'s' if n != 1 else ''} "
-                                 f"of {f.display}")
-        est_pages = sum(len(f.typst) for f in done) // CHARS_PER_PAGE + 4 * len(done)
-        limit = self.settings["max_volume_pages"]
-        if not done:
-            out.notes.append("edition.pdf not built: no document could be typeset")
-        elif est_pages > limit:
-            out.notes.append(
-                f"edition.pdf not built: the volume would have about {est_pages} pages, more than "
-                f"the limit of {limit} ([pdf] max_volume_pages in edition.toml); "
-                f"the per-document PDFs are built")
-        else:
-            pdf = self.typeset_volume(volume, done)
-            if pdf is None:
-                out.kept.append("edition.pdf")
-            else:
-                out.outputs["edition.pdf"] = pdf
+                out.outputs[name] = pdf
+        if len(parts) > 1:
+            out.notes.append(f"the volume is published in {len(parts)} parts ({names[0]} … "
+                             f"{names[-1]}), each of about {self.settings['part_pages']} "
+                             f"pages or less ([pdf] part_pages)")
         return out
+
+    def part_names(self, count: int) -> list[str]:
+        """The volume's file names: edition.pdf, or edition-1.pdf … for parts; "-part" is added
+        to the stem while a document's PDF has one of those names (a document edition-2)."""
+        if count <= 1:
+            return ["edition.pdf"]
+        keys = {d.casefold() for d in document_keys(self.edition)}
+        stem = "edition"
+        while any(f"{stem}-{i}".casefold() in keys for i in range(1, count + 1)):
+            stem += "-part"
+        return [f"{stem}-{i}.pdf" for i in range(1, count + 1)]
+
+    def plan_parts(self, frags: list[Fragment], out: Outcome) -> list[list[Fragment]]:
+        """The volume's parts ([pdf] part_pages); none when there is nothing to typeset or the
+        whole would pass [pdf] max_volume_pages, which a warning says."""
+        run_on = self.job.options.run_on_untranscribed
+        if not frags:
+            out.notes.append("edition.pdf not built: no document could be typeset")
+            return []
+        pages, limit = volume_pages(frags, run_on), self.settings["max_volume_pages"]
+        if pages > limit:
+            message = (f"the volume is not built: it would have about {pages} pages, more than the "
+                       f"limit of {limit}")
+            self.problem(self._edition_display(), 0, 0, message, "pdf.volume-too-large",
+                         "raise [pdf] max_volume_pages in edition.toml (the volume is typeset in "
+                         "parts of [pdf] part_pages, so memory does not grow with it); the "
+                         "per-document PDFs are built", severity=WARNING)
+            out.notes.append(f"edition.pdf not built: {message} ([pdf] max_volume_pages)")
+            return []
+        return split_parts(frags, self.settings["part_pages"], run_on)
+
+    def _edition_display(self) -> str:
+        src = self.edition.files.get(self.edition.edition_path) if self.edition.edition_path else None
+        return src.display if src is not None and src.ok else "edition.toml"
+
+    def part_volume(self, volume: Volume, number: int, count: int) -> Volume:
+        """The volume's parts for part `number` of `count`: its title says which part it is."""
+        if count == 1:
+            return volume
+        label = f"{number}/{count}"
+
+        def made(name: str) -> Fragment:
+            frag = Fragment(None, "edition", volume.preamble.display, volume.preamble.path,
+                            volume_part(self.edition, self.context, name, self.build_date,
+                                        volume_part=label), volume.preamble.source)
+            self._classify(pdf_chars.candidates(frag.typst))
+            self._substitute(frag)
+            return frag
+        return Volume(made("preamble"), made("front"), volume.back)
+
+    def _document_pdf(self, volume: Volume, f: Fragment, out: Outcome) -> bool:
+        """The document's own PDF into `out`; whether it could be typeset."""
+        pdf = self.typeset_document(volume, f)
+        if pdf is None:
+            out.kept.append(f"{f.key}.pdf")
+            return False
+        out.outputs[f"{f.key}.pdf"] = pdf
+        if f.degraded:
+            out.notes.append(f"plain-text {f.key}.pdf for {f.display}: {f.degraded}")
+        elif f.replaced:
+            n = len(f.replaced)
+            out.notes.append(f"placeholders in {f.key}.pdf for {n} character{'s' if n != 1 else ''} "
+                             f"of {f.display}")
+        return True
 
 
 def _publish(target: Path, out: Outcome) -> None:

@@ -29,9 +29,12 @@ FONT_DIRS = list(FONT_PACKAGES)
 SYSTEM_FONT_ROOTS = ("/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts",
                      "/System/Library/Fonts")
 DEFAULT_STANDARDS = ["a-2b", "ua-1"]
-# A volume estimated above this many pages is not built (Typst holds ~2.4 MB per page while
-# laying out); the per-document PDFs still are.
+# A volume estimated above this many pages is not built (a warning says so); the per-document
+# PDFs still are. Since volumes are typeset in parts, this bounds time and files, not memory.
 MAX_VOLUME_PAGES = 2000
+# A volume estimated above this many pages is published as several part files, each a volume of
+# its own: Typst holds about 2 MB a page while laying out, so memory follows the part.
+PART_PAGES = 150
 # A document estimated above this many pages gets no PDF and stays out of the volume (a 9 M
 # character paragraph would take minutes and gigabytes). The longest ELTeC novel makes ~700.
 MAX_DOCUMENT_PAGES = 1000
@@ -174,9 +177,14 @@ class PdfOptions:
         "heading, instead of opening a new page; false gives every document a page of its own. "
         "Per-document PDFs are not affected.", example=False)
     max_volume_pages: int = option(
-        MAX_VOLUME_PAGES, "A volume estimated above this many pages (2,600 characters a page) is not "
-        "built; the per-document PDFs still are. Typst needs up to 2.4 MB a page while laying out.",
-        min=1, example=500)
+        MAX_VOLUME_PAGES, "A volume estimated above this many pages is not built (a warning says "
+        "so); the per-document PDFs still are.", min=1, example=500)
+    part_pages: int = option(
+        PART_PAGES, "A volume estimated above this many pages is published in parts of about "
+        "this size (edition-1.pdf, edition-2.pdf, …), each with its own title page, contents "
+        "and indices, and typeset one after the other: Typst needs about 2 MB a page while "
+        "laying out, so the build's memory follows the part, not the volume. Documents are "
+        "never split; a document longer than this makes a part of its own.", min=1, example=400)
     max_document_pages: int = option(
         MAX_DOCUMENT_PAGES, "A document estimated above this many pages gets no PDF and stays out of "
         "the volume (an error diagnostic says so).", min=1, example=300)

@@ -30,6 +30,9 @@
        [html] base_url) -->
   <xsl:param name="permalink" as="xs:string" select="''"/>
 
+  <!-- a volume published in parts: "2/3" for the second of three (toolkit/outputs/pdf.py) -->
+  <xsl:param name="volume-part" as="xs:string" select="''"/>
+
   <xsl:variable name="header" select="/tei:TEI/tei:teiHeader"/>
   <xsl:variable name="titles" select="$header/tei:fileDesc/tei:titleStmt/tei:title"/>
   <xsl:variable name="volume-title" select="f:edition-title(/, $edition-context)"/>
@@ -50,7 +53,9 @@
       for $r in $header/tei:fileDesc/tei:titleStmt/(tei:editor | tei:author | tei:respStmt/(* except tei:resp))
       return f:reading-text($r))[. != '']"/>
     <xsl:text>#import "/edition.typ": *&#10;</xsl:text>
-    <xsl:value-of select="concat('#show: ed-volume.with(title: ', ty:lit(if ($pdf-title) then $pdf-title else $volume-title),
+    <xsl:value-of select="concat('#show: ed-volume.with(title: ', ty:lit(if ($pdf-title) then $pdf-title
+                                        else if ($volume-part) then concat($volume-title, ' (', $volume-part, ')')
+                                        else $volume-title),
                                  ', volume-title: ', ty:lit($volume-title),
                                  ', author: ', ty:array($authors),
                                  ', lang: ', ty:lit($lang), ')&#10;')"/>
@@ -71,6 +76,9 @@
     <xsl:for-each select="($titles[@type = 'sub'])[1]">
       <xsl:value-of select="concat(', subtitle: ', ty:lit(f:reading-text(.)))"/>
     </xsl:for-each>
+    <xsl:if test="matches($volume-part, '^\d+/\d+$')">
+      <xsl:value-of select="concat(', part: (', replace($volume-part, '/', ', '), ')')"/>
+    </xsl:if>
     <xsl:text>, resp: (</xsl:text>
     <xsl:for-each select="$fd/tei:titleStmt/(tei:editor | tei:author | tei:respStmt)">
       <xsl:value-of select="ty:mark(.)"/>
