@@ -24,6 +24,34 @@ def inside(real: str, top) -> bool:
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
+def local_file(file_uri: str, bases: str, url: str, top: str, suffixes) -> str | None:
+    """The real path of the file a relative @url designates (resolved against the TEI file's URI
+    and the xml:base values in effect, symbolic links followed) when it lies inside the folder
+    `top` and its extension is one of `suffixes` (lower case, with the dot); else None: a URL, an
+    absolute or ../ path out, a link out. The one rule for every file a TEI document points to
+    (images on the page, facsimiles, PDF plates)."""
+    from urllib.parse import unquote, urljoin, urlsplit
+    base = file_uri
+    for b in bases.split():
+        base = urljoin(base, b)
+    parts = urlsplit(urljoin(base, url.strip().split("#", 1)[0]))
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost") or parts.query:
+        return None
+    path = unquote(parts.path)
+    if not path or "\x00" in path:
+        return None
+    try:
+        real = os.path.realpath(path)
+        top = os.path.realpath(top)
+    except (OSError, ValueError):
+        return None
+    if os.path.commonpath([real, top]) != top or real == top:
+        return None
+    if os.path.splitext(real)[1].lower() not in suffixes:
+        return None
+    return real
+
+
 def _norm(path: str) -> str:
     return os.path.normpath(os.path.abspath(path))
 

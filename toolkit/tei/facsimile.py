@@ -281,28 +281,11 @@ def _line_after(lb) -> str:
 
 
 def local_path(file_uri: str, bases: str, url: str, top: str) -> str | None:
-    """The real path of a local image (its @url resolved against the TEI file and the xml:base
-    in effect, symbolic links followed) when it is a file inside the folder `top` with an
-    extension of IMAGE_TYPES; else None (a ../ path out, an absolute path, a link out)."""
-    base = file_uri
-    for b in bases.split():
-        base = urljoin(base, b)
-    parts = urlsplit(urljoin(base, url.strip().split("#", 1)[0]))
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost") or parts.query:
-        return None
-    path = unquote(parts.path)
-    if not path or "\x00" in path:
-        return None
-    try:
-        real = os.path.realpath(path)
-    except (OSError, ValueError):
-        return None
-    top = os.path.realpath(top)
-    if os.path.commonpath([real, top]) != top or real == top:
-        return None
-    if os.path.splitext(real)[1].lower() not in IMAGE_TYPES or not os.path.isfile(real):
-        return None
-    return real
+    """The real path of a local image (toolkit/files.local_file: inside the folder `top`, with an
+    extension of IMAGE_TYPES) that is a regular file; else None."""
+    from ..files import local_file
+    real = local_file(file_uri, bases, url, top, IMAGE_TYPES)
+    return real if real is not None and os.path.isfile(real) else None
 
 
 def to_data(f: Facsimile) -> dict:

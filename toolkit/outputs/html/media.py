@@ -9,8 +9,8 @@ import re
 import stat
 import time
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
 
+from ...files import local_file
 from ...model import T, canon, local
 from ...xmlsafe import stat_key
 from ..base import BuildError
@@ -136,27 +136,8 @@ def graphic_refs(root) -> list[list[str]]:
 
 
 def _local_image(file_uri: str, bases: str, url: str, top: str) -> str | None:
-    """The real path of the image a relative @url designates (resolved against the TEI file's
-    URI and the xml:base values in effect, symbolic links followed), when it lies inside the
-    folder `top` and has an image extension a browser shows; else None."""
-    base = file_uri
-    for b in bases.split():
-        base = urljoin(base, b)
-    target = urljoin(base, url.strip().split("#", 1)[0])
-    parts = urlsplit(target)
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost") or parts.query:
-        return None
-    path = unquote(parts.path)
-    if not path or "\x00" in path:
-        return None
-    try:
-        real = os.path.realpath(path)
-    except (OSError, ValueError):
-        return None
-    if os.path.commonpath([real, top]) != top or real == top:
-        return None
-    if os.path.splitext(real)[1].lower() not in MEDIA_TYPES:
-        return None
-    return real
+    """The real path of the image a relative @url designates, inside the folder `top`, with an
+    extension a browser shows (toolkit/files.local_file); else None."""
+    return local_file(file_uri, bases, url, top, MEDIA_TYPES)
 
 
