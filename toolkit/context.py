@@ -119,6 +119,8 @@ def document_element(edition, d, page: str | None = None, source: str | None = N
     sigla and call number where its tree is at hand."""
     e = etree.Element("document", id=d.id, href=d.href, uri=canon(d.file).as_uri(), when=d.when,
                       title=d.title, transcribed=str(d.transcribed).lower())
+    if d.doc_type:  # toolkit/tei/facts.py, document_type
+        e.set("type", d.doc_type)
     if page is not None:
         e.set("page", page)
         # its PDF's file name (the PDF is called as the page is: Edition.page_names)

@@ -20,7 +20,7 @@ from .tei import T, XML_ID, local, norm_space
 from .xmlsafe import XML_NS
 from .tei.classes import CLASSES, not_rendered
 from .tei.conventions import conventions, info_fields, transcribed
-from .tei.facts import date_label, date_style, date_value, document_date_element, title_element
+from .tei.facts import date_label, date_style, date_value, document_date_element, document_type, title_element
 from .tei.facts import document_date  # noqa: F401  (re-exported: the tests' and callers' name)
 from .tei.facts import written as written_date
 from .tei.geo import entity_geo
@@ -87,6 +87,7 @@ class Document:
     # shows only in editions where some document gives it
     fields: str = ""
     date_written: str = ""       # the date as the source writes it
+    doc_type: str = ""           # the document's type (toolkit/tei/facts.py, document_type)
     # the id the file gives (its root's xml:id, else its name); `id` differs only where several
     # documents give the same one (Edition.documents makes ids unique)
     source_id: str = ""
@@ -109,7 +110,7 @@ class Edition:
         self.date_style = date_style(config.language)  # how dates are written (toolkit/tei/facts.py)
         # Documents whose facts a caller already knows (the HTML build's cache, keyed by the
         # file's bytes): (id, title, when, date label, summary, transcribed, fields, date as
-        # written) per canonical path.
+        # written, type) per canonical path.
         # Their SourceFile may then be an id-only stand-in (light); see `documents`.
         self.known_documents: dict[Path, tuple] = dict(known_documents or {})
         self.base = base
@@ -354,7 +355,7 @@ class Edition:
         doc_id = root.get(XML_ID) or _file_title(path).replace("#", "-")
         return Document(doc_id, path, self.href(path), title, when, label, summary,
                         transcribed(root, self.conventions), info_fields(header, self.conventions), written,
-                        collection=self._collections.get(canon(path), ()))
+                        document_type(root) or "", collection=self._collections.get(canon(path), ()))
 
     def info_fields(self) -> str:
         """The optional fields of "Document information" that some document of the edition

@@ -216,3 +216,25 @@ def date_label(d, style: DateStyle = ENGLISH) -> str:
         if start or end:
             return range_label(start, end, after, before, style) or text or "–".join(x for x in (start, end) if x)
     return iso_label(text, style) or text
+
+
+def document_type(root) -> str | None:
+    """The document's type as editors encode it, the first found winning: the first non-empty
+    profileDesc/textClass/keywords/term, then textClass/classCode, text/@type, the first
+    msContents/msItem/@class (a pointer's "#" dropped). None when it gives none."""
+    header = root.find(T + "teiHeader")
+    if header is not None:
+        for el in header.iterfind(f"{T}profileDesc/{T}textClass/{T}keywords/{T}term"):
+            if value := norm_space("".join(el.itertext())):
+                return value
+        for el in header.iterfind(f"{T}profileDesc/{T}textClass/{T}classCode"):
+            if value := norm_space("".join(el.itertext())):
+                return value
+    text = root.find(T + "text")
+    if text is not None and (value := norm_space(text.get("type") or "")):
+        return value
+    if header is not None:
+        for el in header.iterfind(f".//{T}msContents/{T}msItem[@class]"):
+            if value := norm_space(el.get("class")).split(" ")[0].lstrip("#"):
+                return value
+    return None

@@ -63,6 +63,9 @@
         <span data-pagefind-filter="year[data-value]" data-value="{substring($when, 1, 4)}"></span>
         <span data-pagefind-sort="date[data-value]" data-pagefind-meta="when[data-value]" data-value="{$when}"></span>
       </xsl:if>
+      <xsl:if test="normalize-space($doc/@type)">
+        <span data-pagefind-filter="doctype[data-value]" data-value="{$doc/@type}"></span>
+      </xsl:if>
       <xsl:if test="$doc/@transcribed">
         <span data-pagefind-filter="text[data-value]" data-value="{if ($doc/@transcribed = 'true') then 'Full text' else 'Summary only'}"></span>
       </xsl:if>

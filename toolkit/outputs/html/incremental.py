@@ -300,7 +300,7 @@ class Sources:
         refs, files = pointed_to(src.root)
         facts = {"hash": self.data_hash(d), "ids": [[el.tag, i] for i, el in self.ed.ids.get(path, {}).items()],
                  "doc": [d.source_id, d.title, d.when, d.date_label, d.summary, d.transcribed, d.fields,
-                         d.date_written],
+                         d.date_written, d.doc_type],
                  "refs": sorted(refs), "files": sorted(files), "graphics": graphic_refs(src.root),
                  "facsimile": facsimile_facts(src.root, self.ed.config),
                  "page": page, "source": source, "style": self.ed.date_style.key()}

@@ -80,7 +80,7 @@ class SitePages:
         it needs no site page made, not even to compute its fingerprint."""
         ed = self.ed
         docs = [[d.id, self.addresses.doc_page[d.id], d.when, d.date_label, d.title, d.summary, d.transcribed,
-                 self.mentions.raw(d)] for d in ed.documents]
+                 self.mentions.raw(d), d.doc_type] for d in ed.documents]
         ents = [[eid, page, ed.entities[eid].preferred, ed.entities[eid].kind, ed.entities[eid].variants,
                  canon(ed.entities[eid].file).as_uri(),
                  etree.tostring(ed.entities[eid].element, encoding="unicode", with_tail=False)]
@@ -114,7 +114,8 @@ class SitePages:
 
         doc_attrs = {d.id: {"id": d.id, "page": self.addresses.doc_page[d.id], "when": d.when, "date": d.date_label,
                             "title": d.title, "summary": d.summary,
-                            "transcribed": str(d.transcribed).lower()} for d in docs}
+                            "transcribed": str(d.transcribed).lower(),
+                            **({"type": d.doc_type} if d.doc_type else {})} for d in docs}
         doc_order = {d.id: i for i, d in enumerate(docs)}
 
         def doc_el(parent, d, tag="doc"):
@@ -143,6 +144,8 @@ class SitePages:
                                  count=str(len(ent_docs[eid])))
         for year in sorted({d.when[:4] for d in docs if d.when[:4].isdigit()}):
             etree.SubElement(facets, "year", value=year)
+        for doc_type in sorted({d.doc_type for d in docs if d.doc_type}):  # #14: the Type filter
+            etree.SubElement(facets, "doctype", value=doc_type)
         by_title = sorted(docs, key=lambda d: (d.title.lower(), d.when, d.id))
         newest = sorted(docs, key=lambda d: (d.when or "", doc_order[d.id]), reverse=True)
         newest = [d for d in newest if d.when] + [d for d in docs if not d.when]  # undated last

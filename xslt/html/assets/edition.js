@@ -297,6 +297,7 @@
         var hits = docs.filter(function (d) {
           if (!want.every(function (w) { return d.entities.indexOf(w) >= 0; })) return false;
           if (state.text && (state.text === "full") !== d.transcribed) return false;
+          if (state.doctype && d.type !== state.doctype) return false;
           if ((state.from || state.to) && !year(d)) return false;
           if (state.from && year(d) < state.from) return false;
           if (state.to && year(d) > state.to) return false;
@@ -318,6 +319,7 @@
           var t = p("doc-item-title", ""); var a = document.createElement("a");
           a.href = root + d.page; a.textContent = d.title; t.appendChild(a); li.appendChild(t);
           if (d.summary) li.appendChild(p("doc-item-summary", d.summary));
+          if (d.type) li.appendChild(p("doc-item-type", d.type));
           var status = staticPart.querySelector(".doc-item-status");
           if (status) {
             var st = p("doc-item-status", ""), b = document.createElement("span");
@@ -614,7 +616,7 @@
       return pf;
     };
     /* #14: the filters Pagefind recorded (data-pagefind-filter), one select each, in this order */
-    var FILTERS = [["type", "Type"], ["year", "Year"], ["text", "Text"], ["person", "Person"],
+    var FILTERS = [["type", "Type"], ["year", "Year"], ["text", "Text"], ["doctype", "Document type"], ["person", "Person"],
                    ["place", "Place"], ["org", "Organisation"], ["language", "Language"]];
     var filterSelects = {};
     var buildFilters = function (pagefind) {

@@ -42,6 +42,15 @@
                 </select>
               </p>
             </xsl:if>
+            <xsl:if test="$facets/doctype">
+              <p class="facet">
+                <label for="facet-doctype">Type</label>
+                <select id="facet-doctype" name="doctype" data-facet="doctype">
+                  <option value="">Any type</option>
+                  <xsl:for-each select="$facets/doctype"><option value="{@value}"><xsl:value-of select="@value"/></option></xsl:for-each>
+                </select>
+              </p>
+            </xsl:if>
             <xsl:if test="count($facets/year) gt 1">
               <xsl:for-each select="('from', 'to')">
                 <xsl:variable name="end" select="."/>
@@ -106,6 +115,7 @@
     <li class="doc-item">
       <p class="doc-item-date"><xsl:call-template name="fp:time"/></p>
       <p class="doc-item-title"><a href="{$root}{@page}"><xsl:value-of select="@title"/></a></p>
+      <xsl:if test="normalize-space(@type)"><p class="doc-item-type"><xsl:value-of select="@type"/></p></xsl:if>
       <xsl:if test="normalize-space(@summary)"><p class="doc-item-summary"><xsl:value-of select="@summary"/></p></xsl:if>
       <!-- #14: in an edition where some documents are summaries only, each says which it is -->
       <xsl:if test="../@partly = 'true'">
@@ -130,7 +140,7 @@
     <xsl:variable name="docs" select="array{ doc ! map{
         'id': string(@id), 'page': string(@page), 'when': string(@when),
         'date': string((@date[normalize-space()], f:date-label(@when))[1]),
-        'title': string(@title), 'summary': string(@summary), 'transcribed': @transcribed = 'true',
+        'title': string(@title), 'summary': string(@summary), 'transcribed': @transcribed = 'true', 'type': string(@type),
         'entities': array{ tokenize(@entities) } } }"/>
     <xsl:text>window.EDITION_DOCUMENTS = </xsl:text>
     <!-- JSON with "<" escaped so no text can close a script element -->
