@@ -62,3 +62,22 @@ def test_manifest_volumes_are_read(tmp_path):
     assert published_volumes(tmp_path / "absent") == DEFAULT
     (tmp_path / ".edition-build.json").write_text("{not json")
     assert published_volumes(tmp_path) == DEFAULT
+
+
+def test_incremental_build_follows_the_volume_names_and_pdf_url(tmp_path):
+    """A PDF build that splits the volume (or a changed pdf_url) changes the pages that link
+    it, though no source changed: the pages' fingerprints include them."""
+    ed = edition_copy(tmp_path)
+    out = build_html(ed, tmp_path / "out" / "html")
+    (tmp_path / "out" / "pdf").mkdir()
+    (tmp_path / "out" / "pdf" / ".edition-build.json").write_text(json.dumps(
+        {"pages": {}, "volumes": ["edition-1.pdf", "edition-2.pdf"]}))
+    build_html(ed, out)
+    links = html_page(out / "index.html").xpath("//li[@class='home-pdf']/a/@href")
+    assert links == ["../pdf/edition-1.pdf", "../pdf/edition-2.pdf"]
+    toml = ed / "edition.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('pdf_url = "../pdf/"',
+                                                            'pdf_url = "https://pdf.example.org/x/"'))
+    build_html(ed, out)
+    [a] = html_page(out / DOC).xpath("//a[@type='application/pdf']")
+    assert a.get("href") == "https://pdf.example.org/x/doc-1937-06-14.pdf"
