@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,6 +192,7 @@ class DaskEngine:
 class DaskRun(Running):
     def __init__(self, engine: DaskEngine, work: Work):
         import logging
+        import uuid
         from distributed import Client, LocalCluster
         for name in ("distributed", "tornado"):  # its info lines are not the build's
             logging.getLogger(name).setLevel(logging.ERROR)

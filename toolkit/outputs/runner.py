@@ -11,7 +11,6 @@ from ..tei.classes import CLASSES
 from ..tei.conventions import CONVENTION_TABLES
 from ..model import ENTITY_KINDS, XML_ID, Edition, T, canon
 from . import registry
-from .engine import Distribution, check_dask
 from .base import BuildError, BuildResult, Job, print_diagnostics, run, source_problems, with_overrides
 from .publish import check_output
 
@@ -152,7 +151,10 @@ def _options(config: Config, name: str, cls):
 def _check_dist(dist, builders: dict):
     """The distribution asked for, checked before any work: only builders that can spread their
     documents take one, and the engine chosen must be installed (engine.EngineError)."""
-    if dist is None or dist == Distribution():
+    if dist is None:
+        return None
+    from .engine import Distribution, check_dask
+    if dist == Distribution():
         return None
     if not all(cls.distributable for cls in builders.values()):
         names = ", ".join(n for n, cls in builders.items() if not cls.distributable)
