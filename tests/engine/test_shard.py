@@ -132,3 +132,26 @@ def test_shard_folder_default_and_rebuilt(tmp_path):
     assert (ed / "output" / "html-shard-2-of-3" / SHARD_FILE).is_file()
     assert not (ed / "output" / "html").exists()
     shutil.rmtree(ed / "output")
+
+
+def test_merge_parses_no_document(tmp_path, monkeypatch):
+    """The merge makes the site from the shards' compact records (each document's facts and
+    mentions, verified by the hash of its bytes): no document file is parsed; the authority
+    files and the edition file are."""
+    from toolkit import model
+    from toolkit.config import load_config
+    from toolkit.outputs import runner
+    from toolkit.outputs.engine import Distribution
+    from toolkit.outputs.html import incremental
+    dirs = shards(tmp_path)
+    parsed = []
+    for mod in (model, incremental):
+        real = mod.parse_file
+        monkeypatch.setattr(mod, "parse_file", lambda p, *a, real=real, **k: parsed.append(p.name) or real(p, *a, **k))
+    [r] = runner.build(load_config(REPO / "edition.toml"), ["html"], out=tmp_path / "merged", search_index=False,
+                       dist=Distribution(merge=tuple(dirs)))
+    assert r.ok and not r.has_errors
+    assert parsed and not [n for n in parsed if n.startswith("doc-")], parsed
+    single = tmp_path / "single"
+    assert run_cli("build", "html", "--out", str(single), "--no-search").returncode == 0
+    assert_same_site(single, tmp_path / "merged")

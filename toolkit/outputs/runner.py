@@ -207,6 +207,10 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
     html_target = targets.get("html", out if out else config.output_dir / "html")
     from .html import load_known
     known = load_known(html_target) if html_target.is_dir() else {}
+    if dist is not None and dist.merge:  # the shards' records of their documents
+        from .shard import read_shards, records
+        read_shards(dist.merge)  # (a set of shards that does not fit: refused before any work)
+        known = {**known, **records(dist.merge)[0]}
     edition = load_for_build(config, paths, authority or [], known, html_target,
                              reuse=all(cls.reads_stand_ins for cls in builders.values()) and not full)
     given = [*(authority or []), *(config.authority_files() if not paths else [])]

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from .. import __version__
+from ..model import canon
 from .base import BuildError, BuildResult
 from .engine import Running, Work
 from .publish import staged_output, write_file
@@ -54,8 +55,15 @@ def build_shard(b) -> BuildResult:
             result.written = documents.write(stage, edition_src) if documents.todo else 0
         finally:
             b.progress.stop()
+        # the compact records of its documents (the HTML build state's): the merge takes their
+        # facts and mentions from them instead of parsing the documents (verified by hash)
+        paths = sorted(str(canon(d.file)) for d in documents.todo)
+        for d in documents.todo:
+            b.mentions.raw(d)
         record = {"format": FORMAT, "toolkit": __version__, "shard": [i, n], "pages": dict(sorted(pages.items())),
-                  "render_failed": {p: d.message for p, d in sorted(documents.render_failed.items())}}
+                  "render_failed": {p: d.message for p, d in sorted(documents.render_failed.items())},
+                  "files": {p: b.sources.facts[p] for p in paths if p in b.sources.facts},
+                  "mentions": {d.id: b.mentions.cache[d.id] for d in documents.todo if d.id in b.mentions.cache}}
         write_file(stage / SHARD_FILE, json.dumps(record, indent=0, ensure_ascii=False))
     result.messages.append(f"shard {i}/{n}: {len(pages)} of {len(ed.documents)} document pages; "
                            f"merge the shards with `edition build html --merge DIR …`")
@@ -98,6 +106,26 @@ def read_shards(dirs) -> dict[str, tuple[Path, str, str | None]]:
     return pages
 
 
+def records(dirs) -> tuple[dict, dict]:
+    """The shards' compact records, merged: (canonical path → file facts, document id →
+    mentions), as an HTML build state holds them (html/incremental.py). A merge loads the
+    edition with them as its last build's (runner.load_for_build, HtmlBuild): documents whose
+    bytes have the recorded hash are not parsed; anything else is worked out anew."""
+    files: dict = {}
+    mentions: dict = {}
+    for d in dirs:
+        try:
+            rec = json.loads((Path(d) / SHARD_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # (read_shards has refused it already)
+        f, m = rec.get("files"), rec.get("mentions")
+        if isinstance(f, dict) and all(isinstance(v, dict) for v in f.values()):
+            files.update(f)
+        if isinstance(m, dict):
+            mentions.update(m)
+    return files, mentions
+
+
 class MergeEngine:
     """The document pages of a merge: read from the shard results, never transformed here."""
     name = "merge"
@@ -138,4 +166,4 @@ class MergeEngine:
             yield out, None, ""
 
 
-__all__ = ["MergeEngine", "SHARD_FILE", "build_shard", "in_shard", "read_shards"]
+__all__ = ["MergeEngine", "SHARD_FILE", "build_shard", "in_shard", "read_shards", "records"]

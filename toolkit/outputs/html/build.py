@@ -79,6 +79,11 @@ class HtmlBuild:
                                                    interactive, report=None)
         self.plan = Plan.load(self.target, full)
         self.previous = incremental.previous_state(self.target, full, edition)
+        if self.job.dist is not None and self.job.dist.merge:  # the shards' records (shard.py)
+            from ..shard import records
+            files, mentions = records(self.job.dist.merge)
+            self.previous.files.update(files)
+            self.previous.mentions.update(mentions)
         self.sources = incremental.Sources(edition, self.previous.files)
         self.mentions = Mentions(edition, self.sources, self.previous.mentions)
         self.media = Media(edition, self.plan, self.previous.media)
