@@ -103,8 +103,9 @@ class Work:
     progress_shown: bool = False
 
 
-def for_job(job) -> LocalEngine:
-    """The engine of a build (base.Job.dist): the local pool unless another is chosen."""
+def for_job(job):
+    """The engine of a build (base.Job.dist): the local pool unless another is chosen (each
+    engine has `takes(docs, size)` and `start(work) -> Running`)."""
     dist = getattr(job, "dist", None)
     if dist is None:
         return LocalEngine()
