@@ -189,7 +189,8 @@ def _build_options(f):
     return f
 
 
-def _run_build(ctx, formats, paths, out, authority, full, strict=False, options=None):
+def _run_build(ctx, formats, paths, out, authority, full, strict=False, options=None, dist=None):
+    from .outputs.engine import EngineError
     from .outputs.publish import OutputError
     from .outputs.runner import BuildError, build
     cfg = _config(ctx)
@@ -197,8 +198,8 @@ def _run_build(ctx, formats, paths, out, authority, full, strict=False, options=
     try:
         results = build(cfg, formats=formats, paths=list(paths), out=out, authority=list(authority),
                         full=full, interactive=terminal.interactive(sys.stderr), strict=strict,
-                        options=options)
-    except (OutputError, ConfigError) as e:
+                        options=options, dist=dist)
+    except (OutputError, ConfigError, EngineError) as e:
         _fail(str(e), EXIT_USAGE)
     except BuildError as e:
         if cfg.path is None and not paths and "no TEI documents" in str(e):
@@ -219,16 +220,55 @@ _STRICT_HELP = ("Fail, writing nothing, when an output would be degraded (a sour
 def _builder_command(name: str, builder) -> click.Command:
     """`edition build <name>`: the options every builder has, and the builder's own flags."""
     def command(ctx, paths, out, authority, full, strict, **flags):
+        dist = _distribution(flags) if builder.distributable else None
         options = {f.option: f.value for f in builder.flags if flags.get(_flag_key(f))}
         _run_build(ctx, [name], paths, out, authority, full, strict=strict or ctx.obj.get("strict", False),
-                   options={name: options} if options else None)
+                   options={name: options} if options else None, dist=dist)
     f = click.pass_context(command)
     for flag in builder.flags:
         f = click.option(flag.name, _flag_key(flag), is_flag=True, help=flag.help)(f)
+    if builder.distributable:
+        f = _distribution_options(f)
     f = click.option("--strict", is_flag=True, help=_STRICT_HELP)(f)
     f = _build_options(f)
     f = _terminal_options(f)
     return click.command(name, help=builder.description)(f)
+
+
+def _distribution_options(f):
+    """--engine, --scheduler, --workers, --shard, --merge (docs/scale.md): command-line only, as
+    an edition's configuration is untrusted and a scheduler receives its documents."""
+    def shard(ctx, param, value):
+        from .outputs.engine import parse_shard
+        try:
+            return parse_shard(value) if value else None
+        except ValueError as e:
+            raise click.BadParameter(str(e).split(": ", 1)[-1], ctx, param) from None
+    f = click.option("--merge", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     help="A shard's result folder (--shard): repeat for every shard; the document "
+                          "pages are taken from them, the rest of the site is made here.")(f)
+    f = click.option("--shard", metavar="I/N", callback=shard,
+                     help="Make only the document pages of shard I of N (for a CI matrix), into --out "
+                          "(default: output/html-shard-I-of-N); then merge with --merge.")(f)
+    f = click.option("--workers", type=click.IntRange(1), metavar="N",
+                     help="Workers of the Dask cluster started here when no --scheduler is given "
+                          "(default: one per core).")(f)
+    f = click.option("--scheduler", metavar="ADDRESS",
+                     help="The Dask scheduler to send the documents to (tcp://host:8786); "
+                          "default: a cluster on this machine.")(f)
+    f = click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                     help="Where the document pages are made: worker processes here, or a Dask "
+                          "cluster (pip install 'tei-edition-toolkit[dask]').")(f)
+    return f
+
+
+def _distribution(flags: dict):
+    from .outputs.engine import Distribution
+    engine, scheduler, workers = flags.pop("engine"), flags.pop("scheduler"), flags.pop("workers")
+    shard, merge = flags.pop("shard"), tuple(flags.pop("merge"))
+    if (scheduler or workers) and engine != "dask":
+        _fail("--scheduler and --workers are for --engine dask", EXIT_USAGE)
+    return Distribution(engine, scheduler, workers, shard, merge)
 
 
 def _flag_key(flag) -> str:

@@ -87,6 +87,7 @@ class Job:
     strict: bool = False          # a degraded output is a failure: nothing written
     report: object = print_diagnostics  # called with findings as they come (None: not at all)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # findings so far (problem)
+    dist: object = None           # engine.Distribution: engine, shard, merge (None: local)
 
     def problem(self, diag: Diagnostic) -> None:
         """A finding that does not stop the build (a document degraded or left out): kept for
@@ -118,6 +119,7 @@ class Builder:
     default: bool = False           # made by a plain `edition build`
     reads_stand_ins: bool = False   # copes with id-only stand-ins of unchanged documents (HTML)
     flags: tuple[Flag, ...] = ()    # command-line flags of `edition build <name>`
+    distributable: bool = False     # takes --engine, --scheduler, --shard, --merge (engine.py)
 
     def plan(self, job: Job):
         """What to write (for an incremental builder: what changed), before anything is

@@ -148,10 +148,28 @@ def _options(config: Config, name: str, cls):
     return read_options(cls.options, {}, name)
 
 
+def _check_dist(dist, builders: dict):
+    """The distribution asked for, checked before any work: only builders that can spread their
+    documents take one, and the engine chosen must be installed (engine.EngineError)."""
+    if dist is None:
+        return None
+    from .engine import Distribution, check_dask
+    if dist == Distribution():
+        return None
+    if not all(cls.distributable for cls in builders.values()):
+        names = ", ".join(n for n, cls in builders.items() if not cls.distributable)
+        raise BuildError(f"--engine, --shard and --merge are for the HTML build; not for {names}")
+    if dist.shard and dist.merge:
+        raise BuildError("give --shard (build one shard) or --merge (merge the shards), not both")
+    if dist.engine == "dask" and not dist.merge:
+        check_dask()
+    return dist
+
+
 def build(config: Config, formats: list[str], paths: list[Path] | None = None, out: Path | None = None,
           authority: list[Path] | None = None, full: bool = False, interactive: bool = False,
           search_index: bool = True, report=print_diagnostics, strict: bool = False,
-          options: dict[str, dict] | None = None) -> list[BuildResult]:
+          options: dict[str, dict] | None = None, dist=None) -> list[BuildResult]:
     """Build each output named in `formats` (registry: html, pdf, json and any plug-in's), each
     by base.run, the policy every builder shares. `options`: per builder, values that override
     its [<name>] table of edition.toml (the command line's flags); search_index=False is
@@ -161,9 +179,13 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
 
     `report` receives the findings that do not stop the build (an authority file that gives no
     entity, a page the stylesheet could not render) as they are known: on stderr by default.
-    They are also in each result's `diagnostics`."""
+    They are also in each result's `diagnostics`.
+
+    `dist` (engine.Distribution): where the documents are made (another engine than the local
+    pool), the shard of them this run makes, or the shard results a merge takes them from."""
     paths = paths or []
     builders = {fmt: registry.get(fmt) for fmt in formats}  # an unknown name: before any work
+    dist = _check_dist(dist, builders)
     overrides = {k: dict(v) for k, v in (options or {}).items()}
     if not search_index:
         overrides.setdefault("html", {})["search_index"] = False
@@ -173,6 +195,9 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
                          "for the edition itself)")
     targets = {fmt: (out if (out and len(formats) == 1) else (out / fmt if out else config.output_dir / fmt))
                for fmt in formats}
+    if dist is not None and dist.shard and not out:  # a shard's result beside the site, never in it
+        i, n = dist.shard
+        targets = {fmt: config.output_dir / f"{fmt}-shard-{i}-of-{n}" for fmt in formats}
     protect = _protected(config, paths, authority or [])
     for fmt in formats:  # before any work: a folder that is not ours is refused, nothing touched
         targets[fmt] = check_output(targets[fmt], protect)
@@ -182,6 +207,10 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
     html_target = targets.get("html", out if out else config.output_dir / "html")
     from .html import load_known
     known = load_known(html_target) if html_target.is_dir() else {}
+    if dist is not None and dist.merge:  # the shards' records of their documents
+        from .shard import read_shards, records
+        read_shards(dist.merge)  # (a set of shards that does not fit: refused before any work)
+        known = {**known, **records(dist.merge)[0]}
     edition = load_for_build(config, paths, authority or [], known, html_target,
                              reuse=all(cls.reads_stand_ins for cls in builders.values()) and not full)
     given = [*(authority or []), *(config.authority_files() if not paths else [])]
@@ -202,7 +231,7 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
             from .pdf_volumes import published_volumes
             edition.pdf_volumes = published_volumes(targets.get("pdf", targets[fmt].parent / "pdf"))
         job = Job(edition, targets[fmt], settings[fmt], full=full, interactive=interactive,
-                  strict=strict, report=report)
+                  strict=strict, report=report, dist=dist)
         result = run(cls(), job)
         result.diagnostics[:0] = warnings
         results.append(result)

@@ -48,6 +48,7 @@ class HtmlBuilder(Builder):
     supports_incremental = True
     default = True
     reads_stand_ins = True  # it parses an unchanged document itself when a page needs it
+    distributable = True    # --engine, --shard, --merge (outputs/engine.py, shard.py)
     flags = (Flag("--no-search", "search_index", False,
                   "Leave out the search index (a quicker preview: the search page then says so; the "
                   "next build without this flag indexes every page)."),)
@@ -55,9 +56,14 @@ class HtmlBuilder(Builder):
     def plan(self, job: Job) -> HtmlBuild:
         """The build with the last build's plan and state loaded; the pages' fingerprints are
         worked out as it runs (the site pages' beside the document transforms)."""
-        return HtmlBuild(job.edition, job.target, job.full, job.interactive, job.options.search_index, job=job)
+        shard = job.dist is not None and job.dist.shard
+        return HtmlBuild(job.edition, job.target, job.full or bool(shard), job.interactive,
+                         job.options.search_index, job=job)
 
     def build(self, job: Job, plan: HtmlBuild) -> BuildResult:
+        if job.dist is not None and job.dist.shard:
+            from ..shard import build_shard
+            return build_shard(plan)
         return plan.run()
 
 
@@ -73,6 +79,11 @@ class HtmlBuild:
                                                    interactive, report=None)
         self.plan = Plan.load(self.target, full)
         self.previous = incremental.previous_state(self.target, full, edition)
+        if self.job.dist is not None and self.job.dist.merge:  # the shards' records (shard.py)
+            from ..shard import records
+            files, mentions = records(self.job.dist.merge)
+            self.previous.files.update(files)
+            self.previous.mentions.update(mentions)
         self.sources = incremental.Sources(edition, self.previous.files)
         self.mentions = Mentions(edition, self.sources, self.previous.mentions)
         self.media = Media(edition, self.plan, self.previous.media)

@@ -4,7 +4,6 @@ fallback page and an error diagnostic; a document whose file cannot be read now 
 good page and copy (Edition.stale)."""
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from ...xmlsafe import serialize_for_saxon
 from ..base import BuildError
 from ..plan import digest
 from ..publish import write_file
+from .. import engine as engines
 from . import pool as workers, stylesheets
 from .contexts import Links, PageContext
 from .fallback import plain_page
@@ -61,6 +61,7 @@ class DocumentPages:
         self.render_failed: dict[str, Diagnostic] = {}  # page → why the stylesheet failed on it
         self.search_work: Path | None = None  # search copies written by the document workers
         self._precompile: threading.Thread | None = None
+        self.engine = None  # outputs/engine.py: where the pages are made (None: the job's)
 
     # -- planning ------------------------------------------------------------------------------
     def plan_all(self, base: str) -> None:
@@ -218,23 +219,27 @@ class DocumentPages:
         ctx_uri = (self.target / "context.xml").resolve().as_uri()
         ed_uri = canon(edition_src.path).as_uri() if edition_src is not None and edition_src.ok else None
         size = {d.id: self.sources.size(d) for d in docs}
-        n_workers = min(os.cpu_count() or 1, len(docs))
-        if n_workers > 1 and workers.wanted(len(docs), sum(size.values())):
-            ed_xml = serialize_for_saxon(edition_src.tree) if ed_uri else None
-            fork = workers.Pool.can_fork(self.progress.shown)
+        engine = self.engine if self.engine is not None else engines.for_job(self.job)
+        if engine.takes(len(docs), sum(size.values())):
             # biggest first, so one large file does not finish last
             order = sorted(docs, key=lambda d: -size[d.id])
             by_out = {str(stage / self.addresses.doc_page[d.id]): d for d in order}
-            if fork:
-                jobs = [self._lazy_job(stage, d) for d in order]
-            else:
-                jobs = []
-                for d in order:
-                    j = self._job(d)
-                    jobs.append((str(stage / j.page), j.text, j.uri, j.context, j.search_out))
-            with workers.Pool(n_workers, fork, jobs, ed_xml, (ctx_uri, ed_uri)) as pool:
+
+            def job(d):
+                j = self._job(d)
+                return str(stage / j.page), j.text, j.uri, j.context, j.search_out
+            work = engines.Work(
+                order, job, lambda d: self._lazy_job(stage, d),
+                lambda: serialize_for_saxon(edition_src.tree) if ed_uri else None, (ctx_uri, ed_uri),
+                page=lambda d: self.addresses.doc_page[d.id],
+                out=lambda d: str(stage / self.addresses.doc_page[d.id]),
+                search_out=lambda d: self._search_out(self.addresses.doc_page[d.id]),
+                fingerprint=lambda d: self.plan.current.get(self.addresses.doc_page[d.id]),
+                write=lambda out, html, search_out: stylesheets.write_page(Path(out), html, search_out),
+                progress_shown=self.progress.shown)
+            with engine.start(work) as pool:
                 written += write_sources()  # file creation, while the workers transform
-                during(pool)
+                during(pool if pool.shares_site else None)
                 for out, err, kind in pool.results:
                     if err and kind != "render":
                         pool.terminate()

@@ -99,7 +99,8 @@ class LazyJob:
 class Pool:
     """Worker processes for one build: started with the jobs (forked: LazyJob each; spawned:
     their arguments, made here), the results in any order (`results`), shares of the site pages
-    queued after the documents (`site`)."""
+    queued after the documents (`site`). The local engine of outputs/engine.py."""
+    shares_site = True  # its workers write into this machine's staging folder
 
     def __init__(self, workers: int, fork: bool, jobs: list, edition_xml: str | None,
                  base_uris: tuple[str, str | None]):
