@@ -22,6 +22,9 @@ import base64
 import hashlib
 import os
 import re
+import shutil
+import tempfile
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,7 +94,7 @@ class HtmlCustom:
 @dataclass
 class PdfCustom:
     template: str | None = None   # the Typst template's text
-    template_key: str = ""
+    template_path: str = ""       # where the volume imports it from, in Typst's root folder
     layer: saxon.Layer | None = None
 
 
@@ -294,35 +297,70 @@ def install_html(custom: HtmlCustom) -> None:
         saxon.set_layer(entry, custom.layer)
 
 
+# Typst's root holds the house style's .typ files (linked) and the edition's template in this
+# folder, under its path in the edition (so that Typst's messages name it).
+TEMPLATE_FOLDER = "edition-template"
+
+
 def pdf(config) -> PdfCustom:
-    """The [pdf] customisation: the Typst template's text, the PDF layer."""
+    """The [pdf] customisation: the Typst template's text, the PDF layer (the edition's module
+    and the template's address, over xslt/pdf/document.xsl and volume.xsl)."""
     opts = config.options("pdf")
     files = _Files(config, "pdf")
     out = PdfCustom()
+    declarations = ""
     if getattr(opts, "template", ""):
-        _, data = files.read("template", opts.template, (".typ",))
+        p, data = files.read("template", opts.template, (".typ",))
         try:
             out.template = data.decode("utf-8")
         except UnicodeDecodeError:
             files.fail("template", opts.template, "is not UTF-8 text")
-        out.template_key = hashlib.sha256(data).hexdigest()
+        out.template_path = f"/{TEMPLATE_FOLDER}/{files.display(p)}"
+        literal = out.template_path.replace("&", "&amp;").replace("'", "''").replace('"', "&quot;").replace("<", "&lt;")
+        declarations = f'<xsl:variable name="fp:typst-template" select="\'{literal}\'"/>'
+    module = None
     if getattr(opts, "xslt", ""):
         module = files.path("xslt", opts.xslt, (".xsl", ".xslt"))
-        key = _modules_hash(module, files.root)
-        out.layer = saxon.Layer(module, (files.root,), "", key, files.display(module))
+        files.hashes.append(_modules_hash(module, files.root))
+    if files.hashes:
+        key = hashlib.sha256("\n".join(files.hashes).encode()).hexdigest()
+        out.layer = saxon.Layer(module, (files.root,), declarations, key,
+                                files.display(module) if module else "")
     return out
 
 
 def install_pdf(custom: PdfCustom, document_xsl: Path, volume_xsl: Path) -> None:
+    """Compile the PDF entry stylesheets with the edition's layer (or without one) from now on."""
     for entry in (document_xsl, volume_xsl):
         saxon.set_layer(entry, custom.layer)
 
 
-def watched(config) -> list[Path]:
-    """The customisation files `edition serve` watches (those inside the edition's folder; the
-    modules a layer includes are found as the compile finds them)."""
+def typst_root(owner, custom: PdfCustom, pdf_dir: Path, root: str | None) -> str | None:
+    """The folder Typst reads as its root when the edition has a template: `root` (the
+    facsimile plates' folder, which links the house style already) or a new one removed with
+    `owner`; the template written in it. None without a template."""
+    if custom.template is None:
+        return root
+    if root is None:
+        root = tempfile.mkdtemp(prefix="tei-edition-typst-")
+        weakref.finalize(owner, shutil.rmtree, root, True)
+        for p in pdf_dir.glob("*.typ"):
+            os.symlink(p, os.path.join(root, p.name))
+    dest = Path(root + custom.template_path)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(custom.template, encoding="utf-8")
+    return root
+
+
+_KEYS = {"html": ("css", "logo", "header", "footer", "pages", "xslt"), "pdf": ("template", "xslt")}
+
+
+def watched(config, tables=("html", "pdf")) -> list[Path]:
+    """The customisation files of the tables that `edition serve` watches (those inside the
+    edition's folder; the modules a layer includes as the compile finds them)."""
     out: list[Path] = []
-    for table, keys in (("html", ("css", "logo", "header", "footer", "pages", "xslt")), ("pdf", ("template", "xslt"))):
+    for table in tables:
+        keys = _KEYS[table]
         try:
             opts = config.options(table)
         except KeyError:
