@@ -171,12 +171,11 @@ def fragment(shown: str, data: bytes) -> etree._Element:
     <fragment> element in no namespace, parsed by the safe parser (no DTD, no entities but
     XML's own, nothing external); BuildError with file, line and column when it is not
     well-formed or loads from another site."""
-    head = b""
     m = re.match(rb"^\xef\xbb\xbf?\s*<\?xml[^>]*\?>", data)
     if m:  # the declaration becomes spaces: lines and columns stay
         data = b" " * len(m.group()) + data[m.end():]
     wrap = b"<fragment>"
-    src = parse_bytes(wrap + head + data + b"</fragment>", display=shown)
+    src = parse_bytes(wrap + data + b"</fragment>", display=shown)
     if not src.ok:
         d = src.diagnostics[0]
         col = d.column - len(wrap) if d.line == 1 else d.column
@@ -195,11 +194,12 @@ def fragment(shown: str, data: bytes) -> etree._Element:
         css += el.get("style", "")
         if loads or _CSS_REMOTE.search(css):
             line, col = src.position(el)
+            col = col - len(wrap) if line == 1 else col
             what = f'{loads[0][0]}="{loads[0][1]}"' if loads else "a style that loads from another site"
             raise BuildError(f"{shown}:{line}:{col}: <{el.tag}> {what}: published pages load nothing "
                              "from another site (no CDN)"
                              "\n    hint: copy the file into the edition and name it by a relative address "
-                             "(a script or style sheet: [html] css, or a file beside the fragment's page)")
+                             "(a style sheet: [html] css; docs/customizing.md)")
     etree.cleanup_namespaces(root)
     return root
 

@@ -123,7 +123,7 @@ class HtmlBuild:
         edition_bytes = edition_src.data if edition_src is not None and edition_src.ok else b""
         site_hash = digest(styles, ed.config.title, ed.config.language, edition_bytes, str(PER_PAGE),
                            repr(ed.conventions), getattr(self.job.options, "base_url", ""),
-                           self.custom.digest())
+                           *([self.custom.digest()] if self.custom.layer else []))
         docmap = digest(*(f"{d.id}\x1f{a.doc_page[d.id]}\x1f{canon(d.file).as_uri()}" for d in ed.documents))
         return digest(site_hash, docmap)
 
