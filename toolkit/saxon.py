@@ -22,6 +22,11 @@ stylesheets (docs/validation.md, "What XSLT may read"):
   xsl:result-document), which holds the lock that every run of a stylesheet the toolkit did not
   write holds too. Such a stylesheet (generated from a Schematron schema) also has its result
   documents captured in memory, never written.
+- An edition's customisation layer (set_layer; docs/customizing.md) is compiled only after
+  file access is off, from data: URIs (its modules read by Python, confined to the edition's
+  folder). Since the entries compile with extensions on, anything of the layer's that runs
+  while it compiles (static variables and parameters, use-when, shadow attributes) or writes
+  files (xsl:result-document), and Saxon's extensions, are refused before Saxon sees it.
 - The XML parser's limits (element depth, attributes per element, name length) are raised to
   lxml's, since Saxon only parses text that the safe parser has already accepted.
 """
