@@ -288,3 +288,46 @@ def test_config_reference_lists_the_options():
     from toolkit.outputs.pdf_options import PdfOptions
     names = set(HtmlOptions.__dataclass_fields__) | {f"pdf.{n}" for n in PdfOptions.__dataclass_fields__}
     assert {"css", "logo", "header", "footer", "pages", "xslt", "pdf.template", "pdf.xslt"} <= names
+
+
+def test_layer_and_page_in_worker_processes(tmp_path):
+    """The bundled edition (enough documents for the worker pool): the workers compile the
+    stylesheets with the layer the parent set, and write the edition's page among the site
+    pages."""
+    from conftest import edition_copy
+    ed = edition_copy(tmp_path)
+    files = {**recipes()["Recipe 2"], **recipes()["Recipe 3"]}
+    del files["edition.toml (add)"]
+    write(ed, files)
+    with open(ed / "edition.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[html]\nxslt = "xslt/custom.xsl"\npages = ["pages/about.html"]\n')
+    r = build(ed)
+    assert r.ok and not r.has_errors, r.summary()
+    names = [norm_text(e) for p in sorted((ed / "output" / "html" / "doc").glob("*.html"))
+             for e in _page(ed, f"doc/{p.name}").find_class("person-name")]
+    assert len(names) > 10
+    assert norm_text(_page(ed, "about.html").find(".//h1")) == "About the edition"
+
+
+def test_names_with_hash_or_percent(tmp_path):
+    ed = small_edition(tmp_path, '[html]\ncss = ["style/a#b%20c.css"]\n')
+    write(ed, {"style/a#b%20c.css": "p { color: red }\n"})
+    assert build(ed).ok
+    [css] = (ed / "output" / "html" / "assets" / "custom").glob("*.css")
+    assert css.name.startswith("a-b-20c.") and css.read_text() == "p { color: red }\n"
+
+
+def test_typst_template_is_confined_and_its_errors_named(tmp_path):
+    ed = small_edition(tmp_path, '[pdf]\ntemplate = "typst/custom.typ"\n')
+    write(ed, {"typst/custom.typ": '#import "/edition.typ": *\n#let ed-summary-first(body) = block(\n'})
+    p = run_cli("-c", str(ed / "edition.toml"), "build", "pdf", cwd=ed)
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+    assert "the PDF template typst/custom.typ does not typeset: unclosed delimiter (at custom.typ:2:" in p.stderr, p.stderr
+    write(ed, {"typst/custom.typ": '#import "/edition.typ": *\n'
+                                   '#let ed-summary-first(body) = raw(read("/etc/passwd") + read("../../../etc/passwd"))\n'})
+    p = run_cli("-c", str(ed / "edition.toml"), "build", "pdf", cwd=ed)
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+    assert "file not found" in p.stderr or "outside" in p.stderr, p.stderr
+    for pdf in (ed / "output" / "pdf").glob("*.pdf"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "root:" not in text

@@ -27,6 +27,7 @@ import tempfile
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -95,6 +96,7 @@ class HtmlCustom:
 class PdfCustom:
     template: str | None = None   # the Typst template's text
     template_path: str = ""       # where the volume imports it from, in Typst's root folder
+    template_shown: str = ""      # its path in the edition, for messages
     layer: saxon.Layer | None = None
 
 
@@ -124,7 +126,7 @@ class _Files:
 
     def path(self, key: str, value: str, suffixes) -> Path:
         """The real path of a file an option names, when it lies inside the edition's folder."""
-        real = local_file(Path(self.root).as_uri() + "/", "", value.replace("\\", "/"), self.root, suffixes)
+        real = _local(self.root, value, suffixes)
         if real is None:
             named = os.path.normpath(os.path.join(self.root, value))
             if os.path.islink(named) or os.path.realpath(named) != named:
@@ -147,6 +149,12 @@ class _Files:
 
     def display(self, p: Path) -> str:
         return os.path.relpath(p, self.root).replace(os.sep, "/")
+
+
+def _local(root: str, value: str, suffixes) -> str | None:
+    """files.local_file for a path edition.toml gives (quoted: a # or %20 in a name is the
+    name's, not an address's)."""
+    return local_file(Path(root).as_uri() + "/", "", quote(value.replace("\\", "/")), root, suffixes)
 
 
 def _hashed_name(value: str, data: bytes) -> str:
@@ -315,7 +323,8 @@ def pdf(config) -> PdfCustom:
             out.template = data.decode("utf-8")
         except UnicodeDecodeError:
             files.fail("template", opts.template, "is not UTF-8 text")
-        out.template_path = f"/{TEMPLATE_FOLDER}/{files.display(p)}"
+        out.template_shown = files.display(p)
+        out.template_path = f"/{TEMPLATE_FOLDER}/{out.template_shown}"
         literal = out.template_path.replace("&", "&amp;").replace("'", "''").replace('"', "&quot;").replace("<", "&lt;")
         declarations = f'<xsl:variable name="fp:typst-template" select="\'{literal}\'"/>'
     module = None
@@ -369,7 +378,7 @@ def watched(config, tables=("html", "pdf")) -> list[Path]:
         for key in keys:
             value = getattr(opts, key, None)
             for v in (value if isinstance(value, list) else [value] if value else []):
-                real = local_file(Path(root).as_uri() + "/", "", v, root, (os.path.splitext(v)[1].lower(),))
+                real = _local(root, v, (os.path.splitext(v)[1].lower(),))
                 if real is None:
                     continue
                 out.append(Path(real))

@@ -739,7 +739,7 @@ class PdfBuild:
         try:
             self.compile(volume.preamble, [(0, canary)], [canary])
         except TypesetError as e:
-            style = f"template {self.custom.template_path.lstrip('/')}" if self.custom.template else f"house style {TEMPLATE}"
+            style = f"template {self.custom.template_shown}" if self.custom.template else f"house style {TEMPLATE}"
             raise BuildError(f"the PDF {style} does not typeset: {e.text}") from None
         self._style_ok = True
 
