@@ -455,6 +455,8 @@ def _compile_layered(path: Path, layer: Layer):
             _allow_extensions(False)
         if exe is None:
             raise LayerError(f"{layer.shown or path.name}: stylesheet does not compile")
+        for old in [k for k in _compiled if len(k) == 3 and k[0] == key[0]]:
+            del _compiled[old]  # an earlier layer's (edition serve, after an edit): not used again
         _compiled[key] = exe
     return exe
 
