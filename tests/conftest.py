@@ -40,6 +40,19 @@ def edition_copy(tmp_path: Path, name: str = "ed") -> Path:
     shutil.copy(REPO / "edition.toml", ed / "edition.toml")
     return ed
 
+def add_options(toml: Path, table: str, lines: str) -> None:
+    """Add `lines` (key = value lines) to [table] of an edition.toml: into the table when the
+    file has it (the bundled edition sets some [html] options), else as a new table at the end."""
+    text = toml.read_text(encoding="utf-8")
+    header = f"\n[{table}]\n"
+    if header in "\n" + text:
+        at = ("\n" + text).index(header) - 1 + len(header)
+        text = text[:at] + lines.rstrip("\n") + "\n" + text[at:]
+    else:
+        text = text.rstrip("\n") + f"\n{header}{lines.rstrip(chr(10))}\n"
+    toml.write_text(text, encoding="utf-8")
+
+
 def run_cli(*args: str, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess:
     """Run the real `edition` command in a subprocess (exit codes, stderr, no tracebacks)."""
     return subprocess.run([sys.executable, "-m", "toolkit.cli", *args], cwd=cwd or REPO,

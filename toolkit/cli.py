@@ -309,8 +309,8 @@ def _checked(check):
 @_terminal_options
 def new(directory, template, title, language, base_url, schema, force):
     """Start an edition in DIRECTORY: edition.toml, a sample document and authority files in
-    tei/, the schema, a README, a .gitignore, a pre-commit configuration and GitHub workflows
-    (validate pull requests, publish with GitHub Pages).
+    tei/, the schema, a README, encoding guidelines (ENCODING.md), a .gitignore, a pre-commit
+    configuration and GitHub workflows (validate pull requests, publish with GitHub Pages).
 
     On a terminal, what the options do not give is asked for. Files already there are kept:
     identical ones count as done, the others are listed as skipped (--force replaces them).

@@ -70,6 +70,9 @@ def edition_element(edition, info_fields: str | None = None) -> etree._Element:
         pdf_url = _html_option(edition, "pdf_url")
         if pdf_url:
             root.set("pdf-url", pdf_url)
+            # the volume's files as the last PDF build named them (edition.pdf, or its parts)
+            from .outputs.pdf_volumes import DEFAULT
+            root.set("pdf-volumes", " ".join(getattr(edition, "pdf_volumes", DEFAULT)))
         for f in edition.conventions.info_fields:
             etree.SubElement(root, "info-field", name=f.name, label=f.label, find=" ".join(f.find))
         root.append(citation_element(edition))

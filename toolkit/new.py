@@ -4,7 +4,8 @@ The templates are package data (toolkit/templates/): `common/` for every edition
 .gitignore, pre-commit, GitHub workflows, the Schematron), `authority/` for the templates with
 authority files, and one folder per template. A path part `dot-x` is written as `.x` (a wheel
 and a git checkout keep the files visible), and `@@NAME@@` tokens take the editor's answers,
-escaped for the file they stand in.
+escaped for the file they stand in. `ENCODING.md`, the encoding guidelines, is the template's
+part of their one source, templates/guide/ENCODING.md (docs/templates.md is made from it too).
 
 What is already in DIR is never overwritten unless it is identical (nothing to do) or --force
 is given; a symbolic link — DIR itself, a folder below it or a file — is never written through
@@ -35,6 +36,9 @@ _TOKEN = re.compile(r"@@([A-Z_]+)@@")
 # a BCP 47 tag in its common shape: language, then subtags (script, region, variants)
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _RNG = "http://relaxng.org/ns/structure/1.0"
+# a part of the guidelines' source kept only for some tags; a part opened on a line of its own
+# takes the line ending after its `end` with it
+_GUIDE_PART = re.compile(r"<!-- only: (?P<tags>[a-z_ ]+) -->(?P<nl>\n)?(?P<body>.*?)<!-- end -->(?(nl)\n?)", re.S)
 _SCH = "http://purl.oclc.org/dsdl/schematron"
 
 
@@ -132,7 +136,42 @@ def template_files(template: str, schema: str = "subset") -> dict[str, bytes]:
         out.update(_walk(root / layer))
     if schema == "tei_all":
         out.pop("schema/edition.rng", None)
+    out["ENCODING.md"] = encoding_guide(template, schema).encode("utf-8")
     return dict(sorted(out.items()))
+
+
+def guide_source() -> str:
+    return (_templates_root() / "guide" / "ENCODING.md").read_text(encoding="utf-8")
+
+
+def guide_parts(text: str):
+    """(tags, text) of the guidelines' source in order: tags None for what every copy has."""
+    at = 0
+    for m in _GUIDE_PART.finditer(text):
+        if "<!-- only:" in m["body"]:
+            raise ValueError(f"a part of the guidelines inside another, at {m['body'][:60]!r}")
+        before = text[at:m.start()]
+        if "<!-- end -->" in before:
+            raise ValueError("an end of a part of the guidelines without its part")
+        yield None, before
+        yield frozenset(m["tags"].split()), m["body"]
+        at = m.end()
+    rest = text[at:]
+    if "<!-- only:" in rest or "<!-- end -->" in rest:
+        raise ValueError("a part of the guidelines without its end, or an end without its part")
+    yield None, rest
+
+
+def tidy_guide(text: str) -> str:
+    """No run of blank lines where left-out parts stood; one line ending at the end."""
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+
+
+def encoding_guide(template: str, schema: str = "subset") -> str:
+    """The new edition's ENCODING.md: the parts for its template, its schema and "project"."""
+    keep = {template, schema, "project"}
+    return tidy_guide("".join(part for tags, part in guide_parts(guide_source())
+                              if tags is None or tags & keep))
 
 
 def _xml(text: str) -> str:
@@ -191,7 +230,8 @@ def _schema_readme(schema: str) -> str:
 def _files_readme(template: str, schema: str) -> str:
     rows = [("`schema/`", "the Schematron rules the files are checked against (the schema is TEI P5, by URL)"
              if schema == "tei_all" else
-             "the schema (RELAX NG) and the rules (Schematron) the files are checked against")]
+             "the schema (RELAX NG) and the rules (Schematron) the files are checked against"),
+            ("`ENCODING.md`", "the encoding guidelines: how to encode a document with this schema")]
     if template == "minimal":
         rows.insert(0, ("`tei/sample.xml`", "the sample document, with its persons, places and "
                         "organisations in its `<back>`"))

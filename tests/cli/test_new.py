@@ -194,7 +194,7 @@ def test_running_again_keeps_changed_files_and_force_replaces_them(tmp_path):
     time.sleep(0.01)
     again = edition("new", "ed", "--template", "documents", "--title", TITLE, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert "12 files there already, identical" in again.stdout
+    assert "13 files there already, identical" in again.stdout   # with ENCODING.md
     assert {p: p.stat().st_mtime_ns for p in ed.rglob("*") if p.is_file()} == before
 
     readme.write_text("my own notes\n", encoding="utf-8")
@@ -352,4 +352,4 @@ def test_the_wheel_carries_the_templates(tmp_path):
     assert stored and stored <= names, sorted(stored - names)
     assert "toolkit/templates/common/dot-github/workflows/publish.yml" in names
     assert "toolkit/tei/reading.py" in names and "toolkit/new.py" in names
-    assert len(template_files("documents")) == 12
+    assert len(template_files("documents")) == 13   # with ENCODING.md

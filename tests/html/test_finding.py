@@ -115,12 +115,12 @@ def test_listing_orders_status_and_filters(site):
 
 
 def test_listing_page_size_is_configurable(tmp_path):
-    from conftest import edition_copy
+    from conftest import add_options, edition_copy
     from toolkit.config import load_config
     from toolkit.outputs.runner import build
     ed = edition_copy(tmp_path)
     toml = ed / "edition.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + "\n[html]\npage_size = 4\nsearch_index = false\n", encoding="utf-8")
+    add_options(toml, "html", "page_size = 4\nsearch_index = false\n")
     [r] = build(load_config(toml), ["html"], out=ed / "output" / "html")
     assert r.ok, r.summary()
     out = ed / "output" / "html"
@@ -131,10 +131,10 @@ def test_listing_page_size_is_configurable(tmp_path):
 
 
 def test_listing_page_size_must_be_positive(tmp_path):
-    from conftest import edition_copy, run_cli
+    from conftest import add_options, edition_copy, run_cli
     ed = edition_copy(tmp_path)
     toml = ed / "edition.toml"
-    toml.write_text(toml.read_text(encoding="utf-8") + "\n[html]\npage_size = 0\n", encoding="utf-8")
+    add_options(toml, "html", "page_size = 0\n")
     r = run_cli("build", "html", cwd=ed)
     assert r.returncode != 0 and "page_size" in r.stderr + r.stdout and "Traceback" not in r.stderr
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import REPO, build_site, edition_copy, html_page, norm_text
+from conftest import REPO, add_options, build_site, edition_copy, html_page, norm_text
 
 DOC = "doc/doc-1937-06-14.html"
 
@@ -121,8 +121,7 @@ def configured(tmp_path_factory) -> Path:
     from toolkit.outputs.runner import build
     ed = edition_copy(tmp_path_factory.mktemp("configured"))
     toml = ed / "edition.toml"
-    toml.write_text(toml.read_text() + f'\n[html]\nbase_url = "{BASE[:-1]}"\npdf_url = "../pdf"\n'
-                    'search_index = false\n')
+    add_options(toml, "html", f'base_url = "{BASE[:-1]}"\nsearch_index = false\n')
     doc = ed / "tei" / "doc-1937-06-14.xml"
     doc.write_text(doc.read_text().replace("<title>Concerning the <orgName",
                                            "<title>Concerning &lt;/script&gt;&lt;!-- the <orgName", 1))
@@ -227,16 +226,15 @@ def test_json_ld_is_escaped_for_its_script_element(configured):
     assert r"title = {Concerning </script><!-- the 36th Division" in bib
 
 
-def test_pdf_linked_beside_the_tei_when_configured(doc, configured):
-    assert not doc.xpath("//ul[@class='doc-tools']//a[@type='application/pdf']")
+def test_pdf_linked_beside_the_tei_when_configured(configured):
+    # (without [html] pdf_url: no PDF links, tests/html/test_pdf_links.py)
     page = html_page(configured / DOC)
     [a] = page.xpath("//ul[@class='doc-tools']//a[@type='application/pdf']")
     assert a.get("href") == "../../pdf/doc-1937-06-14.pdf"
     assert meta(page, "citation_pdf_url") == ["https://edition.example.org/pdf/doc-1937-06-14.pdf"]
 
 
-def test_home_page_offers_the_volume_when_configured(site, configured):
-    assert not html_page(site / "index.html").xpath("//a[@type='application/pdf']")
+def test_home_page_offers_the_volume_when_configured(configured):
     [a] = html_page(configured / "index.html").xpath("//a[@type='application/pdf']")
     assert a.get("href") == "../pdf/edition.pdf" and norm_text(a) == "The whole edition as one PDF"
 

@@ -195,3 +195,20 @@ def test_a_volume_not_built_is_reported(tmp_path):
     assert "warning" in warning.lower() and "not built" in warning and "more than the limit of 5" in warning
     assert not (tmp_path / "out" / "edition.pdf").exists()
     assert len(list((tmp_path / "out").glob("doc-*.pdf"))) == 11
+
+
+def test_home_page_links_every_part_the_pdf_build_named(split, tmp_path):
+    """#14 item 7: the home page offers the volume as the PDF build published it, in parts here;
+    the names come from the PDF output's manifest (pdf_volumes), not a second rule."""
+    from toolkit.outputs.publish import read_manifest
+    from toolkit.outputs.runner import build
+    from conftest import html_page
+    names = [p.name for p in split["parts"]]
+    assert read_manifest(split["out"])["volumes"] == names
+    site = tmp_path / "site"
+    shutil.copytree(split["out"], site / "pdf")
+    [r] = build(load_config(split["ed"] / "edition.toml"), ["html"], out=site / "html", search_index=False)
+    assert r.ok, r.summary()
+    links = html_page(site / "html" / "index.html").xpath("//li[@class='home-pdf']/a")
+    assert [a.get("href") for a in links] == [f"../pdf/{n}" for n in names]
+    assert [a.text for a in links] == [f"part {i}" for i in range(1, len(names) + 1)]

@@ -52,7 +52,8 @@ class HtmlOptions:
         "site's root (\"../pdf/\" when output/html and output/pdf are published side by side, as "
         "`edition build` writes them) or an absolute one. Each document page then links its PDF "
         "beside the TEI download and names it in its metadata (citation_pdf_url); the home page "
-        "links the volume (edition.pdf). Empty: no PDF links.", check=_pdf_url,
+        "links the volume (edition.pdf, or each of its parts as the last PDF build named them, "
+        "[pdf] part_pages; `edition build` typesets the PDFs first). Empty: no PDF links.", check=_pdf_url,
         rule="a relative or http(s) address of a folder, without query or fragment",
         example="../pdf/", default_doc="not set")
 

@@ -46,7 +46,7 @@ from ..xmlsafe import SourceFile
 from . import custom, pdf_chars, pdf_tables
 from .pdf_facsimile import Plates
 from .pdf_options import FONT_DIRS, SCRIPTS, PdfOptions  # noqa: F401  (FONT_DIRS: the default [pdf] font_dirs; tests use it)
-from .publish import staged_output, write_file
+from .publish import _all_files, staged_output, write_file, write_manifest
 from .base import Builder, BuildError, BuildResult, Job, print_diagnostics, run
 
 PDF_DIR = XSLT_DIR / "pdf"
@@ -500,6 +500,7 @@ class Outcome:
     outputs: dict[str, bytes] = field(default_factory=dict)
     kept: list[str] = field(default_factory=list)      # previous files kept for failed ones
     notes: list[str] = field(default_factory=list)      # summary lines
+    volumes: list[str] = field(default_factory=list)    # the volume's files (pdf_volumes)
 
 
 class PdfBuild:
@@ -803,6 +804,7 @@ class PdfBuild:
                              f"({', '.join(self.stale)}); their previous PDFs are kept")
         parts = self.plan_parts(frags, out)
         names = self.part_names(len(parts))
+        out.volumes = names if parts else []
         for number, part in enumerate(parts or [frags], 1):
             done = [f for f in part if self._document_pdf(volume, f, out)]
             if not parts:
@@ -903,6 +905,10 @@ def _publish(target: Path, out: Outcome) -> None:
                     except OSError:
                         write_file(stage / name, old.read_bytes())
                     out.notes.append(f"kept the previous build's {name}")
+            # the volume's names, for the HTML home page's links (pdf_volumes)
+            written = _all_files(stage)
+            write_manifest(stage, {name: "" for name in written},
+                           extra={"builder": "pdf", "volumes": [n for n in out.volumes if n in written]})
     except OSError as e:
         raise BuildError(f"cannot write the PDFs to {target}: {e.strerror or e}") from None
 

@@ -193,10 +193,17 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
         d = skipped[0]
         raise BuildError(f"{d.path}:{d.line}:{d.column}: {d.message}")
     results = []
-    for fmt, cls in builders.items():
+    # the PDFs before the pages: the home page links the volume's files as the PDF build named
+    # them (pdf_volumes); the results keep the order asked for
+    order = sorted(builders, key=lambda fmt: (fmt != "pdf", 0)) if "html" in builders else list(builders)
+    for fmt in order:
+        cls = builders[fmt]
+        if fmt == "html":  # the PDFs beside the pages, as the PDF build (this one or the last) named them
+            from .pdf_volumes import published_volumes
+            edition.pdf_volumes = published_volumes(targets.get("pdf", targets[fmt].parent / "pdf"))
         job = Job(edition, targets[fmt], settings[fmt], full=full, interactive=interactive,
                   strict=strict, report=report)
         result = run(cls(), job)
         result.diagnostics[:0] = warnings
         results.append(result)
-    return results
+    return sorted(results, key=lambda r: list(builders).index(r.format) if r.format in builders else 0)

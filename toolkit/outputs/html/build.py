@@ -117,12 +117,14 @@ class HtmlBuild:
         """The fingerprint part every page shares: the stylesheets and assets (and the shared
         library's data: the element classes), the site's title, language and edition file, the
         edition's conventions (its fields of "Document information", its transcription marker),
-        and the map of documents to pages."""
+        the addresses of the site and of its PDFs (and the volume's file names), the edition's
+        customisation (custom.py), and the map of documents to pages."""
         ed, a = self.ed, self.addresses
         styles = tree_digest(XSLT_HTML, saxon.XSLT_DIR / "lib", suffixes=(".xsl", ".xml", ".css", ".js", ".svg"))
         edition_bytes = edition_src.data if edition_src is not None and edition_src.ok else b""
         site_hash = digest(styles, ed.config.title, ed.config.language, edition_bytes, str(PER_PAGE),
                            repr(ed.conventions), getattr(self.job.options, "base_url", ""),
+                           getattr(self.job.options, "pdf_url", ""), " ".join(getattr(ed, "pdf_volumes", ())),
                            *([self.custom.digest()] if self.custom.layer else []))
         docmap = digest(*(f"{d.id}\x1f{a.doc_page[d.id]}\x1f{canon(d.file).as_uri()}" for d in ed.documents))
         return digest(site_hash, docmap)

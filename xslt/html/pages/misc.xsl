@@ -43,7 +43,21 @@
             <li>How the texts are edited: the <a href="{$root}principles.html">editorial principles</a></li>
             <!-- #14: the whole volume as a PDF ([html] pdf_url) -->
             <xsl:if test="normalize-space($edition-context/edition/@pdf-url)">
-              <li><a href="{if (matches($edition-context/edition/@pdf-url, '^https?:')) then '' else $root}{$edition-context/edition/@pdf-url}edition.pdf" type="application/pdf">The whole edition as one PDF</a></li>
+              <xsl:variable name="pdf-base" select="(if (matches($edition-context/edition/@pdf-url, '^https?:')) then '' else $root) || $edition-context/edition/@pdf-url"/>
+              <xsl:variable name="volumes" select="let $v := tokenize($edition-context/edition/@pdf-volumes) return if (exists($v)) then $v else 'edition.pdf'"/>
+              <li class="home-pdf">
+                <xsl:choose>
+                  <xsl:when test="count($volumes) = 1">
+                    <a href="{$pdf-base}{$volumes}" type="application/pdf">The whole edition as one PDF</a>
+                  </xsl:when>
+                  <xsl:otherwise>The whole edition as PDF, in <xsl:value-of select="count($volumes)"/> parts:
+                    <xsl:for-each select="$volumes">
+                      <a href="{$pdf-base}{.}" type="application/pdf">part <xsl:value-of select="position()"/></a>
+                      <xsl:if test="position() != last()">, </xsl:if>
+                    </xsl:for-each>
+                  </xsl:otherwise>
+                </xsl:choose>
+              </li>
             </xsl:if>
           </ul>
         </section>
