@@ -299,8 +299,12 @@ def test_layer_and_page_in_worker_processes(tmp_path):
     files = {**recipes()["Recipe 2"], **recipes()["Recipe 3"]}
     del files["edition.toml (add)"]
     write(ed, files)
-    with open(ed / "edition.toml", "a", encoding="utf-8") as fh:
-        fh.write('\n[html]\nxslt = "xslt/custom.xsl"\npages = ["pages/about.html"]\n')
+    toml = (ed / "edition.toml").read_text(encoding="utf-8")
+    keys = 'xslt = "xslt/custom.xsl"\npages = ["pages/about.html"]\n'
+    # into the bundled edition's [html] table, when it has one
+    toml = re.sub(r"^\[html\]\n", lambda m: m.group() + keys, toml, count=1, flags=re.M) \
+        if re.search(r"^\[html\]$", toml, re.M) else toml + "\n[html]\n" + keys
+    (ed / "edition.toml").write_text(toml, encoding="utf-8")
     r = build(ed)
     assert r.ok and not r.has_errors, r.summary()
     names = [norm_text(e) for p in sorted((ed / "output" / "html" / "doc").glob("*.html"))
