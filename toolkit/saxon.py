@@ -22,6 +22,11 @@ stylesheets (docs/validation.md, "What XSLT may read"):
   xsl:result-document), which holds the lock that every run of a stylesheet the toolkit did not
   write holds too. Such a stylesheet (generated from a Schematron schema) also has its result
   documents captured in memory, never written.
+- An edition's customisation layer (set_layer; docs/customizing.md) is compiled only after
+  file access is off, from data: URIs (its modules read by Python, confined to the edition's
+  folder). Since the entries compile with extensions on, anything of the layer's that runs
+  while it compiles (static variables and parameters, use-when, shadow attributes) or writes
+  files (xsl:result-document), and Saxon's extensions, are refused before Saxon sees it.
 - The XML parser's limits (element depth, attributes per element, name length) are raised to
   lxml's, since Saxon only parses text that the safe parser has already accepted.
 """
@@ -32,6 +37,7 @@ import os
 import re
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
@@ -315,6 +321,9 @@ def compile_stylesheet(path: str | Path, family: bool = True):
     rebuild of a few pages that may need no site page: compiling site.xsl costs 50-80 ms; were
     it needed after all, it is compiled from its text)."""
     path = Path(path).resolve()
+    layer = _layers.get(str(path))
+    if layer is not None:
+        return _compile_layered(path, layer)
     key = (str(path), path.stat().st_mtime)
     with _lock:
         exe = _compiled.get(key)
@@ -370,6 +379,159 @@ def _compile_trusted(path: Path, file: bool):
     if exe is None:
         raise XsltError(f"{path.name}: stylesheet does not compile")
     return exe
+
+
+# ------------------------------------------------------------------------------ customisation
+
+@dataclass(frozen=True)
+class Layer:
+    """What an edition adds to one of the toolkit's entry stylesheets (docs/customizing.md):
+    its own stylesheet module, imported after the entry so that it overrides it (its modules
+    read confined to `roots`, the edition's folder), and declarations the toolkit writes (the
+    edition's fragments as global variables), imported last. `key`: a hash of all of it, part
+    of the compiled stylesheet's cache key."""
+    module: Path | None = None
+    roots: tuple[str, ...] = ()
+    declarations: str = ""
+    key: str = ""
+    shown: str = ""  # the module's path as messages name it (relative to edition.toml)
+
+
+_layers: dict[str, Layer] = {}
+_SAXON_NS = "http://saxon.sf.net/"
+
+
+def set_layer(entry: str | Path, layer: Layer | None) -> None:
+    """Compile the toolkit's entry stylesheet `entry` with the edition's layer from now on in
+    this process (None: without). Worker processes forked later inherit it."""
+    with _lock:
+        if layer is None:
+            _layers.pop(str(Path(entry).resolve()), None)
+        else:
+            _layers[str(Path(entry).resolve())] = layer
+
+
+class LayerError(XsltError):
+    """The edition's customisation layer is refused or does not compile; the message names the
+    file, line and column."""
+
+
+def _compile_layered(path: Path, layer: Layer):
+    """The entry stylesheet `path` imported by a stylesheet that then imports the edition's layer
+    and the toolkit's declarations. Compiled from data: URIs after file access is off, so that
+    nothing the edition wrote is ever compiled while Saxon may read files."""
+    key = (str(path), path.stat().st_mtime, layer.key)
+    with _lock:
+        exe = _compiled.get(key)
+        if exe is not None:
+            return exe
+        _close()
+    imports = [module_data_uri(path, (XSLT_DIR,))]
+    files: list[Path] = []
+    if layer.module is not None:
+        try:
+            imports.append(module_data_uri(layer.module, layer.roots, files))
+        except RefusedError as e:
+            raise LayerError(_layer_place(e.path, e.line, layer) + str(e)) from None
+        for f in files:
+            _refuse_compile_time_code(f, layer)
+    text = ('<xsl:stylesheet version="3.0" xmlns:xsl="%s" xmlns:f="urn:x-tei-edition:functions" '
+            'xmlns:fp="urn:x-tei-edition:private" exclude-result-prefixes="#all">\n%s\n%s\n'
+            '</xsl:stylesheet>' % (XSL_NS, "\n".join(f'<xsl:import href="{u}"/>' for u in imports),
+                                   layer.declarations))
+    proc = _raw_processor()
+    with _lock:
+        # extensions on while compiling, as for every entry of the toolkit's (site.xsl writes its
+        # pages with xsl:result-document); what the edition wrote cannot use that moment:
+        # _refuse_compile_time_code
+        _allow_extensions(True)
+        try:
+            xp = proc.new_xslt30_processor()
+            xp.set_parameter("classes-href", proc.make_string_value(_classes_data_uri()))
+            exe = xp.compile_stylesheet(stylesheet_text=text)
+        except Exception as e:
+            raise LayerError(_layer_message(readable(str(e)), layer, path, files)) from None
+        finally:
+            _allow_extensions(False)
+        if exe is None:
+            raise LayerError(f"{layer.shown or path.name}: stylesheet does not compile")
+        for old in [k for k in _compiled if len(k) == 3 and k[0] == key[0]]:
+            del _compiled[old]  # an earlier layer's (edition serve, after an edit): not used again
+        _compiled[key] = exe
+    return exe
+
+
+def _layer_place(path: Path | None, line: int, layer: Layer) -> str:
+    if path is None or layer.module is None:
+        return f"{layer.shown}: "
+    return f"{_shown(path, layer)}:{line}: "
+
+
+def _shown(path: Path, layer: Layer) -> str:
+    """A module of the layer as messages name it: relative to the edition's folder."""
+    for r in layer.roots:
+        try:
+            return Path(path).resolve().relative_to(Path(r).resolve()).as_posix()
+        except ValueError:
+            continue
+    return str(path)
+
+
+_SAXON_PLACE = re.compile(r"\bon line (\d+)(?: column (\d+))? of ([^\s:]+):?")
+
+
+def _layer_message(msg: str, layer: Layer, entry: Path, files: list[Path]) -> str:
+    """Saxon's compile error as `file:line:column: message` when Saxon places it in a module of
+    the layer (Saxon names a module by its file name: readable), the file named as edition.toml
+    names it; else the message after the layer's name."""
+    msg = " ".join(msg.split())
+    m = _SAXON_PLACE.search(msg)
+    own = next((f for f in files if m and f.name == m.group(3)), None)
+    if own is not None:
+        where = f"{_shown(own, layer)}:{m.group(1)}" + (f":{m.group(2)}" if m.group(2) else "")
+        rest = (msg[:m.start()].strip() + " " + msg[m.end():].strip()).strip(" :")
+        return f"{where}: {rest}"
+    return f"{layer.shown or entry.name}: stylesheet does not compile: {msg}"
+
+
+# What of an XSLT module runs while it compiles (static variables and parameters, use-when,
+# shadow attributes), or writes files (xsl:result-document), or reaches Saxon's extensions: the
+# toolkit's entries compile with extensions on (site.xsl writes its pages), so none of it is
+# allowed in an edition's layer (a static variable could read a Java system property).
+def _refuse_compile_time_code(path: Path, layer: Layer) -> None:
+    from .xmlsafe import parse_file
+    src = parse_file(path)
+    if not src.ok:
+        return  # Saxon says what is wrong with it
+    for el in src.root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        ns, local = _split(el.tag)
+        why = None
+        if ns == _SAXON_NS:
+            why = "Saxon's extensions are not available to a customisation layer"
+        elif ns == XSL_NS and local == "result-document":
+            why = "xsl:result-document is not allowed in a customisation layer (pages are the toolkit's to write)"
+        elif ns == XSL_NS and el.get("static", "").strip() in ("yes", "true", "1"):
+            why = f"static {local}s are not allowed in a customisation layer (they run while it compiles)"
+        else:
+            for name in el.attrib:
+                ans, alocal = _split(name)
+                if (ns == XSL_NS and not ans and (alocal == "use-when" or alocal.startswith("_"))) \
+                        or (ans == XSL_NS and alocal == "use-when") or ans == _SAXON_NS:
+                    why = (f"the attribute {alocal} is not allowed in a customisation layer "
+                           "(use-when and shadow attributes run while it compiles)")
+                    break
+        if why:
+            line, col = src.position(el)
+            raise LayerError(f"{_shown(path, layer)}:{line}:{col}: {why}")
+
+
+def _split(name: str) -> tuple[str, str]:
+    if name.startswith("{"):
+        ns, local = name[1:].split("}", 1)
+        return ns, local
+    return "", name
 
 
 def _classes_data_uri() -> str:

@@ -404,7 +404,8 @@ def make_server(out: Path, host: str = "127.0.0.1", port: int = 0, state: _State
 
 def watched_files(config, paths: list[Path], authority: list[Path], out: Path | None = None) -> list[Path]:
     """The files whose change rebuilds the site: the TEI files, the configuration, the
-    stylesheets and assets, and the images the last build copied into the site (the build's
+    stylesheets and assets, the edition's customisation ([html] css, logo, header, footer,
+    pages, xslt and the modules it includes), and the images the last build copied into the site (the build's
     cache lists them, wherever they are: no folder is walked for them)."""
     from .saxon import XSLT_DIR
     files: list[Path] = []
@@ -419,6 +420,8 @@ def watched_files(config, paths: list[Path], authority: list[Path], out: Path | 
         files += [Path(p) for p in sorted(read_state(Path(out)).get("media", {}))]
     if config.path:
         files.append(config.path)
+        from .outputs.custom import watched  # the edition's style sheets, fragments, pages, layer
+        files += watched(config, ("html",))
     files += [p for p in (XSLT_DIR / "html").rglob("*") if p.is_file()]
     files.append(XSLT_DIR / "lib" / "common.xsl")
     return files

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..options import option
+from .custom_paths import edition_path, edition_paths
 
 _BASE_URL = re.compile(r"^https?://[^\s/?#\"'<>\\]+(/[^\s?#\"'<>\\]*)?$", re.I)
 
@@ -60,6 +61,46 @@ class HtmlOptions:
         10, "Documents on a page of the listing (documents.html). The documents are spread evenly "
         "over the pages, so no page holds a small remainder alone: 11 documents at 10 a page are "
         "one page, 25 are two pages of 13 and 12.", example=20, min=1, max=1000)
+
+    # -- customisation (docs/customizing.md): files of the edition's own, inside its folder
+    css: list[str] = option(
+        [], "Style sheets of the edition's own, linked on every page after the toolkit's "
+        "(assets/edition.css), so their rules win. Copied into the site under names holding "
+        "their content's hash (assets/custom/extra.1a2b3c4d.css): a changed file gets a new "
+        "address, no browser keeps the old one. They may not load anything from another site "
+        "(`@import` or `url()` of an http(s) address).", check=edition_paths(".css"),
+        rule="files ending in .css inside the edition's folder", example=["style/extra.css"])
+    logo: str = option(
+        "", "An image shown before the site's title in every page's banner (.svg, .png, .jpg, "
+        ".jpeg, .webp, .gif), copied into the site under a name holding its hash.",
+        check=edition_path(".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"),
+        rule="an image file inside the edition's folder", example="img/logo.svg",
+        default_doc="not set")
+    header: str = option(
+        "", "An HTML fragment (well-formed XML: XHTML elements, no DOCTYPE, no entities but "
+        "the five of XML and character references) shown in every page's banner, after the "
+        "site's navigation. Relative addresses in it are relative to the site's root.",
+        check=edition_path(".html", ".xhtml", ".xml"), rule="a .html, .xhtml or .xml file inside "
+        "the edition's folder", example="fragments/header.html", default_doc="not set")
+    footer: str = option(
+        "", "An HTML fragment, as `header`, shown at the end of every page's footer.",
+        check=edition_path(".html", ".xhtml", ".xml"), rule="a .html, .xhtml or .xml file inside "
+        "the edition's folder", example="fragments/footer.html", default_doc="not set")
+    pages: list[str] = option(
+        [], "Pages of the edition's own (an \"About\" page): each an HTML fragment, as `header`, "
+        "made into a page of the site with its banner and footer, named after the file "
+        "(pages/about.html becomes about.html) and linked in the site's navigation under the "
+        "text of its first `<h1>` (else its name).", check=edition_paths(".html", ".xhtml", ".xml"),
+        rule=".html, .xhtml or .xml files inside the edition's folder, whose names are not the "
+        "site's own pages'", example=["pages/about.html"])
+    xslt: str = option(
+        "", "A customisation layer: an XSLT 3.0 stylesheet module imported after the toolkit's "
+        "own by the stylesheets of the document pages and of the site pages, so its templates, "
+        "functions, variables and parameters override theirs (the public ones are listed in "
+        "docs/xslt-api.md). It may include or import modules of its own inside the edition's "
+        "folder, never the toolkit's files or anything outside.", check=edition_path(".xsl", ".xslt"),
+        rule="a .xsl or .xslt file inside the edition's folder", example="xslt/custom.xsl",
+        default_doc="not set")
 
     def __post_init__(self):
         if self.base_url and not self.base_url.endswith("/"):

@@ -43,7 +43,7 @@ from ..model import Document, Edition, T, canon
 from ..tei.reading import reading_blocks
 from ..saxon import MAX_DEPTH, XSLT_DIR, XsltError, compile_stylesheet, processor, to_xdm, transform
 from ..xmlsafe import SourceFile
-from . import pdf_chars, pdf_tables
+from . import custom, pdf_chars, pdf_tables
 from .pdf_facsimile import Plates
 from .pdf_options import FONT_DIRS, SCRIPTS, PdfOptions  # noqa: F401  (FONT_DIRS: the default [pdf] font_dirs; tests use it)
 from .publish import _all_files, staged_output, write_file, write_manifest
@@ -520,6 +520,9 @@ class PdfBuild:
         self.setter: Typesetter | None = None
         self.left_out: list[str] = []          # keys of documents not typeset (too large, stale)
         self.stale: list[str] = []             # keys of documents whose file cannot be read now
+        # [pdf] template and xslt (docs/customizing.md): read and checked before anything is built
+        self.custom = custom.pdf(edition.config)
+        custom.install_pdf(self.custom, DOCUMENT_XSL, VOLUME_XSL)
 
     # -- findings ----------------------------------------------------------------------------
     def problem(self, display: str, line: int, col: int, message: str, rule: str, hint: str = "",
@@ -547,6 +550,7 @@ class PdfBuild:
         self.plates = Plates(self.edition, mode, PDF_DIR) if mode != "none" else None
         if self.plates is not None:
             self.setter.root = self.plates.root
+        self.setter.root = custom.typst_root(self, self.custom, PDF_DIR, self.setter.root)
         volume = self._volume_parts()
         frags = []
         for doc, key in zip(self.edition.documents, document_keys(self.edition)):
@@ -736,7 +740,8 @@ class PdfBuild:
         try:
             self.compile(volume.preamble, [(0, canary)], [canary])
         except TypesetError as e:
-            raise BuildError(f"the PDF house style {TEMPLATE} does not typeset: {e.text}") from None
+            style = f"template {self.custom.template_shown}" if self.custom.template else f"house style {TEMPLATE}"
+            raise BuildError(f"the PDF {style} does not typeset: {e.text}") from None
         self._style_ok = True
 
     def typeset_document(self, volume: Volume, frag: Fragment) -> bytes | None:

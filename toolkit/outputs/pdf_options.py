@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..options import option
+from .custom_paths import edition_path
 
 # Where the fonts of the house style are looked for by default: the folders of the Debian (and
 # Ubuntu) packages fonts-dejavu-core, fonts-noto-cjk (CJK), fonts-noto-core (Indic, Hebrew,
@@ -193,3 +194,15 @@ class PdfOptions:
         "`plates` after each document's text, one a page; `facing` each on the left-hand page "
         "facing its text; `none` leaves them out. Remote images are never fetched.",
         example="plates")
+    template: str = option(
+        "", "A Typst template of the edition's own, used instead of the house style "
+        "(xslt/pdf/edition.typ): it starts with `#import \"/edition.typ\": *` and redefines the "
+        "functions it wants otherwise (`ed-volume` for the page and the fonts, `ed-hi`, "
+        "`ed-note`, …; docs/customizing.md). It is read alone: it cannot import or read other "
+        "files of the edition.", check=edition_path(".typ"), rule="a .typ file inside the "
+        "edition's folder", example="typst/custom.typ", default_doc="not set")
+    xslt: str = option(
+        "", "A customisation layer for the PDF, as [html] xslt: an XSLT 3.0 module imported after "
+        "the toolkit's stylesheets that write the Typst source (xslt/pdf/document.xsl and "
+        "volume.xsl).", check=edition_path(".xsl", ".xslt"), rule="a .xsl or .xslt file inside "
+        "the edition's folder", example="xslt/pdf-custom.xsl", default_doc="not set")

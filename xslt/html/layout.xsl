@@ -105,6 +105,7 @@
         <title><xsl:value-of select="if ($title = $f:site-title) then $title else concat($title, ' · ', $f:site-title)"/></title>
         <link rel="icon" href="{$root}assets/favicon.svg" type="image/svg+xml"/>
         <link rel="stylesheet" href="{$root}assets/edition.css"/>
+        <xsl:call-template name="f:custom-head"><xsl:with-param name="root" select="$root"/></xsl:call-template>
         <script src="{$root}assets/edition.js" defer="defer"></script>
         <xsl:if test="exists($path) and f:permalink($path)">
           <link rel="canonical" href="{f:permalink($path)}"/>
@@ -114,10 +115,10 @@
       <body class="{normalize-space(concat('page ', $page-class))}" data-view="reading" data-root="{$root}">
         <a class="skip-link" href="#main">Skip to content</a>
         <header class="site-header">
-          <p class="site-title"><a href="{$root}index.html"><xsl:value-of select="$f:site-title"/></a></p>
+          <p class="site-title"><a href="{$root}index.html"><xsl:call-template name="f:site-logo"><xsl:with-param name="root" select="$root"/></xsl:call-template><xsl:value-of select="$f:site-title"/></a></p>
           <nav class="site-nav" aria-label="Site">
             <ul>
-              <xsl:for-each select="$fp:nav">
+              <xsl:for-each select="$fp:nav, $fp:custom-nav">
                 <li>
                   <a href="{$root}{@href}">
                     <xsl:if test="@key = $section"><xsl:attribute name="aria-current" select="'page'"/></xsl:if>
@@ -127,6 +128,7 @@
               </xsl:for-each>
             </ul>
           </nav>
+          <xsl:call-template name="f:custom-header"><xsl:with-param name="root" select="$root"/></xsl:call-template>
         </header>
         <main id="main" tabindex="-1">
           <xsl:sequence select="$content"/>
@@ -154,8 +156,68 @@
             </xsl:for-each>
           </p>
           <p><a href="{$root}principles.html">Editorial principles</a> · <a href="{$root}index.html#cite-heading">How to cite</a></p>
+          <xsl:call-template name="f:custom-footer"><xsl:with-param name="root" select="$root"/></xsl:call-template>
         </footer>
       </body>
     </html>
   </xsl:template>
+
+  <!-- ==== #16 customisation: what edition.toml's [html] css, logo, header, footer and pages add
+       (toolkit/outputs/custom.py; docs/customizing.md). $fp:custom is the toolkit's, set by the
+       layer it compiles over this stylesheet; the named templates are public (docs/xslt-api.md):
+       a customisation layer may override them. ========================================== -->
+  <xsl:variable name="fp:custom" as="document-node()?" select="()"/>
+
+  <!-- the navigation items of the edition's own pages, after the site's -->
+  <xsl:variable name="fp:custom-nav" as="element(item)*">
+    <xsl:for-each select="$fp:custom/custom/nav">
+      <item key="{substring-before(@href, '.html')}" href="{@href}"><xsl:value-of select="."/></item>
+    </xsl:for-each>
+  </xsl:variable>
+
+  <!-- public: the links in <head> after the toolkit's style sheet: [html] css, in order -->
+  <xsl:template name="f:custom-head">
+    <xsl:param name="root" as="xs:string" select="''"/>
+    <xsl:for-each select="$fp:custom/custom/css">
+      <link rel="stylesheet" href="{$root}{@href}"/>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- public: the logo before the site's title in the banner ([html] logo; alt="": the title
+       follows it in the same link) -->
+  <xsl:template name="f:site-logo">
+    <xsl:param name="root" as="xs:string" select="''"/>
+    <xsl:for-each select="$fp:custom/custom/logo">
+      <img class="site-logo" src="{$root}{@href}" alt=""/>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- public: [html] header, at the end of the banner -->
+  <xsl:template name="f:custom-header">
+    <xsl:param name="root" as="xs:string" select="''"/>
+    <xsl:for-each select="$fp:custom/custom/header">
+      <div class="site-header-custom">
+        <xsl:apply-templates select="node()" mode="fp:fragment"><xsl:with-param name="root" select="$root" tunnel="yes"/></xsl:apply-templates>
+      </div>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- public: [html] footer, at the end of the footer -->
+  <xsl:template name="f:custom-footer">
+    <xsl:param name="root" as="xs:string" select="''"/>
+    <xsl:for-each select="$fp:custom/custom/footer">
+      <div class="site-footer-custom">
+        <xsl:apply-templates select="node()" mode="fp:fragment"><xsl:with-param name="root" select="$root" tunnel="yes"/></xsl:apply-templates>
+      </div>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- a fragment's nodes as they are, its relative addresses made relative to the page (they
+       are written relative to the site's root) -->
+  <xsl:mode name="fp:fragment" on-no-match="shallow-copy"/>
+  <xsl:template match="@href | @src | @poster" mode="fp:fragment">
+    <xsl:param name="root" as="xs:string" tunnel="yes" select="''"/>
+    <xsl:attribute name="{name()}" select="if (matches(., '^([A-Za-z][A-Za-z0-9+.-]*:|/|#|\?)') or . = '') then string(.) else concat($root, .)"/>
+  </xsl:template>
+  <!-- ==== end #16 customisation ============================================================ -->
 </xsl:stylesheet>

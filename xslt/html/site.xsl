@@ -19,6 +19,7 @@
   <xsl:include href="pages/entity.xsl"/>
   <xsl:include href="pages/map.xsl"/>
   <xsl:include href="pages/misc.xsl"/>
+  <xsl:include href="pages/custom.xsl"/>
 
   <xsl:output name="page" method="html" html-version="5" encoding="UTF-8" indent="no" include-content-type="no"/>
   <xsl:output name="script" method="text" encoding="UTF-8"/>

@@ -11,6 +11,7 @@
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:f="urn:x-tei-edition:functions"
   xmlns:ty="urn:x-tei-edition:typst"
+  xmlns:fp="urn:x-tei-edition:private"
   exclude-result-prefixes="#all">
 
   <xsl:import href="../lib/common.xsl"/>
@@ -48,11 +49,15 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- #16: the template the volume imports: the house style, or [pdf] template (the layer the
+       toolkit compiles over this stylesheet then sets this: toolkit/outputs/custom.py) -->
+  <xsl:variable name="fp:typst-template" as="xs:string" select="'/edition.typ'"/>
+
   <xsl:template name="preamble">
     <xsl:variable name="authors" select="distinct-values(
       for $r in $header/tei:fileDesc/tei:titleStmt/(tei:editor | tei:author | tei:respStmt/(* except tei:resp))
       return f:reading-text($r))[. != '']"/>
-    <xsl:text>#import "/edition.typ": *&#10;</xsl:text>
+    <xsl:value-of select="concat('#import ', ty:lit($fp:typst-template), ': *&#10;')"/>
     <xsl:value-of select="concat('#show: ed-volume.with(title: ', ty:lit(if ($pdf-title) then $pdf-title
                                         else if ($volume-part) then concat($volume-title, ' (', $volume-part, ')')
                                         else $volume-title),

@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from ... import context, saxon
 from ...model import Edition, canon
 from ..base import Builder, BuildError, BuildResult, Flag, Job, run, with_overrides
@@ -16,7 +18,7 @@ from ..html_options import HtmlOptions
 from ..plan import MANIFEST, Plan, digest, tree_digest
 from ..progress import Progress
 from ..publish import staged_output, start_seed, write_file
-from .. import search
+from .. import custom, search
 from . import incremental, pool as workers
 from .addresses import Addresses, assign
 from .documents import DocumentPages
@@ -36,9 +38,11 @@ class Rest:
     media: list = field(default_factory=list)    # images to copy
     stale: list = field(default_factory=list)    # files of the last build no longer made
     viewer: list = field(default_factory=list)   # (address, file) of the facsimile viewer to copy
+    custom: list = field(default_factory=list)   # the edition's style sheets and logo to copy (Asset)
 
     def any(self) -> bool:
-        return bool(self.site or self.assets or self.stale or self.shards or self.media or self.viewer)
+        return bool(self.site or self.assets or self.stale or self.shards or self.media or self.viewer
+                    or self.custom)
 
 
 class HtmlBuilder(Builder):
@@ -94,6 +98,10 @@ class HtmlBuild:
         self.addresses: Addresses | None = None  # assign_pages
         self.seed = None  # the staging folder being filled with the current output (run)
         self._rest: Rest | None = None  # _plan_rest
+        # [html] css, logo, header, footer, pages, xslt (docs/customizing.md): read and checked
+        # before anything is built; the stylesheets are compiled with the edition's layer
+        self.custom = custom.html(edition.config)
+        custom.install_html(self.custom)
 
     def assign_pages(self) -> Addresses:
         """Every page's address (addresses.assign)."""
@@ -120,13 +128,15 @@ class HtmlBuild:
         """The fingerprint part every page shares: the stylesheets and assets (and the shared
         library's data: the element classes), the site's title, language and edition file, the
         edition's conventions (its fields of "Document information", its transcription marker),
-        the addresses of the site and of its PDFs (and the volume's file names), and the map of documents to pages."""
+        the addresses of the site and of its PDFs (and the volume's file names), the edition's
+        customisation (custom.py), and the map of documents to pages."""
         ed, a = self.ed, self.addresses
         styles = tree_digest(XSLT_HTML, saxon.XSLT_DIR / "lib", suffixes=(".xsl", ".xml", ".css", ".js", ".svg"))
         edition_bytes = edition_src.data if edition_src is not None and edition_src.ok else b""
         site_hash = digest(styles, ed.config.title, ed.config.language, edition_bytes, str(PER_PAGE),
                            repr(ed.conventions), getattr(self.job.options, "base_url", ""),
-                           getattr(self.job.options, "pdf_url", ""), " ".join(getattr(ed, "pdf_volumes", ())))
+                           getattr(self.job.options, "pdf_url", ""), " ".join(getattr(ed, "pdf_volumes", ())),
+                           *([self.custom.digest()] if self.custom.layer else []))
         docmap = digest(*(f"{d.id}\x1f{a.doc_page[d.id]}\x1f{canon(d.file).as_uri()}" for d in ed.documents))
         return digest(site_hash, docmap)
 
@@ -197,6 +207,10 @@ class HtmlBuild:
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     write_file(dest, p.read_bytes())
                     written += 1
+                for a in rest.custom:
+                    (stage / a.href).parent.mkdir(parents=True, exist_ok=True)
+                    write_file(stage / a.href, a.data)
+                    written += 1
                 for href in rest.media:
                     self.media.copy(stage, href)
                     written += 1
@@ -240,6 +254,9 @@ class HtmlBuild:
         if self._rest is not None:
             return self._rest
         todo_site = site.plan(self.plan, base)
+        todo_site += [el for el in self.custom.page_elements()
+                      if self.plan.add(el.get("href"), digest(base, etree.tostring(el)))]
+        todo_custom = [a for a in self.custom.assets if self.plan.add(a.href, digest(a.data))]
         asset_files = sorted(p for p in ASSETS.rglob("*") if p.is_file())
         todo_assets = [p for p in asset_files
                        if self.plan.add("assets/" + p.relative_to(ASSETS).as_posix(), digest(p.read_bytes()))]
@@ -250,7 +267,8 @@ class HtmlBuild:
             if self.plan.add(f"pagefind/shard-{k}/pagefind-entry.json", sig):
                 todo_shards[k] = pages_k
         viewer = [(href, p) for href, p in self.facsimiles.viewer_files() if self.plan.add(href, digest(p.read_bytes()))]
-        self._rest = Rest(todo_site, todo_assets, todo_shards, self.media.to_copy(), self.plan.stale(), viewer)
+        self._rest = Rest(todo_site, todo_assets, todo_shards, self.media.to_copy(), self.plan.stale(), viewer,
+                          todo_custom)
         return self._rest
 
     def _write_state(self, site: SitePages) -> None:
