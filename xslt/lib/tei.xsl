@@ -16,6 +16,7 @@
 
   <xsl:import href="classes.xsl"/>
   <xsl:include href="script.xsl"/>
+  <xsl:include href="messages.xsl"/>
 
   <!-- ============================================================================ titles -->
   <!-- The title element of a teiHeader, by the rule of toolkit/tei/facts.py (title_element):
