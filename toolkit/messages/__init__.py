@@ -154,17 +154,12 @@ def xml_document() -> str:
     return etree.tostring(root, encoding="unicode")
 
 
-_warned: set[str] = set()
-
-
 def language_warnings(language: str | None, where: str = "edition.toml"):
-    """A warning (once per process and language) when the configured language has no
-    catalogue: the interface is then in English."""
+    """A warning (one per build) when the configured language has no catalogue: the interface
+    is then in English."""
     from ..diagnostics import WARNING, Diagnostic
-    tag = lang_tag(language) or ENGLISH
-    if has_catalogue(tag) or tag in _warned:
+    if has_catalogue(language):
         return []
-    _warned.add(tag)
     return [Diagnostic(where, 0, 0, WARNING,
                        f"no interface messages for the language '{language}': the interface is in English",
                        "build.language", f"languages with messages: {', '.join(languages())} "
@@ -184,3 +179,31 @@ def typst_words(language: str | None) -> list[str]:
 
 
 _ONE_LINE = re.compile(r"[\t\r\n]+")
+
+
+# -- the check command (edition messages) ------------------------------------------------------
+def check(languages: list[str]) -> tuple[list[str], bool]:
+    """Lines saying, for each language (a tag: "de-CH" is checked as de), which keys of the
+    English catalogue its catalogue lacks, and which keys the stylesheets, scripts and Python
+    use that the English catalogue lacks; and whether all is complete."""
+    lines, ok = [], True
+    for key, files in sorted(unknown_keys().items()):
+        lines.append(f"en: '{key}' is used ({', '.join(sorted(set(files)))}) but has no English text")
+        ok = False
+    for language in languages:
+        tag = lang_tag(language) or language
+        code = (tag or "").split("-")[0]
+        if not has_catalogue(tag):
+            lines.append(f"{language}: no catalogue: the interface is in English "
+                         f"(catalogues: {', '.join(languages())})")
+            ok = False
+            continue
+        gaps = missing(code)
+        if gaps:
+            ok = False
+            lines.append(f"{code}: {len(gaps)} missing (English shown instead):")
+            lines.extend(f"  {k}: {catalogue(ENGLISH).get(k) or catalogue(ENGLISH).get(k.rpartition('.')[0] + '.other', '')}"
+                         for k in gaps)
+        else:
+            lines.append(f"{code}: complete ({len(catalogue(code))} messages)")
+    return lines, ok
