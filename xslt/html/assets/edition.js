@@ -20,6 +20,11 @@
     return msg(found ? key + "." + found : key, p);
   }
 
+  /* where a popover starts beside its link: at the link's start edge (its right one in a
+     right-to-left page) */
+  var RTL = document.documentElement.getAttribute("dir") === "rtl";
+  function startX(r, pop) { return RTL ? r.right - pop.offsetWidth : r.left; }
+
   /* reading / diplomatic view */
   var KEY = "edition-view";
   function setView(view) {
@@ -69,7 +74,7 @@
     if (r.bottom + 4 + pop.offsetHeight > window.innerHeight && r.top - 4 - pop.offsetHeight >= 0) {
       top = window.scrollY + r.top - 4 - pop.offsetHeight;  /* no room below: above the link */
     }
-    var left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - pop.offsetWidth - 8));
+    var left = Math.max(8, Math.min(window.scrollX + startX(r, pop), window.scrollX + document.documentElement.clientWidth - pop.offsetWidth - 8));
     pop.style.top = top + "px";
     pop.style.left = left + "px";
     current = pop; currentLink = link;
@@ -150,7 +155,7 @@
     ivPop.hidden = false;
     var r = el.getBoundingClientRect();
     ivPop.style.top = (window.scrollY + r.bottom + 4) + "px";
-    ivPop.style.left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - ivPop.offsetWidth - 8)) + "px";
+    ivPop.style.left = Math.max(8, Math.min(window.scrollX + startX(r, ivPop), window.scrollX + document.documentElement.clientWidth - ivPop.offsetWidth - 8)) + "px";
     ivFor = el;
   }
   function ivTarget(t) { return t && t.closest ? t.closest(".intervention[id^='iv-']") : null; }

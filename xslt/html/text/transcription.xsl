@@ -123,7 +123,7 @@
     <span class="tei-pb" data-pagefind-ignore="">
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-      <xsl:value-of select="if (@n) then concat('[p. ', @n, ']') else '[page]'"/>
+      <xsl:value-of select="if (@n) then concat('[', f:msg('pb.n', map{'n': string(@n)}), ']') else concat('[', f:msg('pb.page'), ']')"/>
     </span>
   </xsl:template>
   <xsl:template match="tei:cb" mode="m:text">
