@@ -182,7 +182,7 @@ _ONE_LINE = re.compile(r"[\t\r\n]+")
 
 
 # -- the check command (edition messages) ------------------------------------------------------
-def check(languages: list[str]) -> tuple[list[str], bool]:
+def check(tags: list[str]) -> tuple[list[str], bool]:
     """Lines saying, for each language (a tag: "de-CH" is checked as de), which keys of the
     English catalogue its catalogue lacks, and which keys the stylesheets, scripts and Python
     use that the English catalogue lacks; and whether all is complete."""
@@ -190,7 +190,7 @@ def check(languages: list[str]) -> tuple[list[str], bool]:
     for key, files in sorted(unknown_keys().items()):
         lines.append(f"en: '{key}' is used ({', '.join(sorted(set(files)))}) but has no English text")
         ok = False
-    for language in languages:
+    for language in tags:
         tag = lang_tag(language) or language
         code = (tag or "").split("-")[0]
         if not has_catalogue(tag):
