@@ -188,3 +188,13 @@ def test_the_check_lists_the_missing_keys(catalogues):
     assert lines[0] == "ru: 2 missing (English shown instead):"
     # Russian counts need one, few and many, not English's other
     assert lines[1:] == ["  count.documents.many: {n} documents", "  nav.places: Places"]
+
+
+def test_the_plain_page_of_a_document_that_failed_speaks_the_language():
+    from types import SimpleNamespace
+    from toolkit.outputs.html.fallback import plain_page
+    d = SimpleNamespace(title="Brief", id="b1", date_label="1. Mai 1900", when="1900-05-01")
+    page = plain_page(None, d, "Briefe", "tei/b1.xml", lang="de-AT")
+    assert '<html lang="de-AT">' in page
+    assert "Diese Seite zeigt den Text des Dokuments ohne sein Markup" in page and ">TEI-Quelle</a>" in page
+    assert "without its markup" not in page
