@@ -110,7 +110,6 @@
           <link rel="canonical" href="{f:permalink($path)}"/>
         </xsl:if>
         <xsl:sequence select="$head"/>
-        <script type="application/json" id="edition-messages"><xsl:value-of select="f:script-messages()"/></script>
       </head>
       <body class="{normalize-space(concat('page ', $page-class))}" data-view="reading" data-root="{$root}">
         <a class="skip-link" href="#main"><xsl:value-of select="f:msg('layout.skip')"/></a>
@@ -145,6 +144,8 @@
             <xsl:with-param name="entities" select="$missing"/>
           </xsl:call-template>
         </main>
+        <!-- #16: the scripts' words (an attribute: no page text, not in the search index) -->
+        <div id="edition-messages" hidden="hidden" data-messages="{f:script-messages()}"></div>
         <!-- #14: the whole licence, no developer notes -->
         <footer class="site-footer">
           <p><xsl:value-of select="$f:site-title"/>.

@@ -116,8 +116,8 @@
     <xsl:sequence select="if (exists($english)) then (f:msg-opt('language.' || lower-case(replace($english, ' ', '-'))), $english)[1] else ()"/>
   </xsl:function>
 
-  <!-- the messages the page's script uses (keys js.*), as JSON for a <script type="application/json">
-       ("<" escaped: no text can close the script element) -->
+  <!-- the messages the page's scripts use (keys js.*), as JSON (for the data-messages attribute
+       of xslt/html/layout.xsl; "<" escaped all the same) -->
   <xsl:function name="f:script-messages" as="xs:string">
     <xsl:variable name="keys" select="distinct-values((map:keys($fp:english), map:keys($fp:catalogue))[starts-with(., 'js.')])"/>
     <!-- with the date style (xslt/lib/tei.xsl): the citation's access date is written by the script -->

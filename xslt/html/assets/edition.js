@@ -6,7 +6,7 @@
 
   /* the interface's words: the page carries them (xslt/lib/messages.xsl, f:script-messages) */
   var MSG = {};
-  try { MSG = JSON.parse(document.getElementById("edition-messages").textContent) || {}; } catch (e) { MSG = {}; }
+  try { MSG = JSON.parse(document.getElementById("edition-messages").getAttribute("data-messages")) || {}; } catch (e) { MSG = {}; }
   function msg(key, params) {
     var t = MSG[key] === undefined ? key : String(MSG[key]);
     return params ? t.replace(/\{([a-z][a-z0-9_-]*)\}/g, function (m, k) { return k in params ? String(params[k]) : m; }) : t;

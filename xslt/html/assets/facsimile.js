@@ -14,7 +14,7 @@
   var OSD = window.OpenSeadragon;
   /* the interface's words, as the page carries them (edition.js reads the same) */
   var MSG = {};
-  try { MSG = JSON.parse(document.getElementById('edition-messages').textContent) || {}; } catch (e) { MSG = {}; }
+  try { MSG = JSON.parse(document.getElementById('edition-messages').getAttribute('data-messages')) || {}; } catch (e) { MSG = {}; }
   function msg(key) { return MSG[key] === undefined ? key : String(MSG[key]); }
   var viewer = null;
   var current = null;
