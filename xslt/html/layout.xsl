@@ -145,7 +145,7 @@
           </xsl:call-template>
         </main>
         <!-- #16: the scripts' words (an attribute: no page text, not in the search index) -->
-        <div id="edition-messages" hidden="hidden" data-messages="{f:script-messages()}"></div>
+        <div id="edition-messages" hidden="hidden" data-messages="{$f:script-messages}"></div>
         <!-- #14: the whole licence, no developer notes -->
         <footer class="site-footer">
           <p><xsl:value-of select="$f:site-title"/>.

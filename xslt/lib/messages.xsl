@@ -116,13 +116,13 @@
     <xsl:sequence select="if (exists($english)) then (f:msg-opt('language.' || lower-case(replace($english, ' ', '-'))), $english)[1] else ()"/>
   </xsl:function>
 
-  <!-- the messages the page's scripts use (keys js.*), as JSON (for the data-messages attribute
+  <!-- the messages the page's scripts use (keys js.*), as JSON, made once per transform (for the data-messages attribute
        of xslt/html/layout.xsl; "<" escaped all the same) -->
-  <xsl:function name="f:script-messages" as="xs:string">
+  <xsl:variable name="f:script-messages" as="xs:string">
     <xsl:variable name="keys" select="distinct-values((map:keys($fp:english), map:keys($fp:catalogue))[starts-with(., 'js.')])"/>
     <!-- with the date style (xslt/lib/tei.xsl): the citation's access date is written by the script -->
     <xsl:sequence select="replace(serialize(map:merge((for $k in sort($keys) return map{substring($k, 4): f:msg($k)},
       map{'date-day': $fp:date-style?day, 'date-months': array{$fp:date-style?months}})),
       map{'method': 'json'}), '&lt;', '\\u003c')"/>
-  </xsl:function>
+  </xsl:variable>
 </xsl:stylesheet>
