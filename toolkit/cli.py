@@ -460,6 +460,29 @@ def serve(ctx, paths, out, authority, host, port, no_watch):
         click.echo("stopped")
 
 
+@main.command("messages")
+@click.option("-l", "--language", "langs", multiple=True, metavar="TAG",
+              help="A language to check (repeatable; default: [edition] language).")
+@click.option("--all", "all_", is_flag=True, help="Check every language that has a catalogue.")
+@_terminal_options
+@click.pass_context
+def messages_(ctx, langs, all_):
+    """Check the interface's message catalogues (docs/i18n.md).
+
+    Lists the messages a language's catalogue lacks (the interface shows them in English) and
+    the messages the stylesheets and scripts use that English lacks. Exit status: 0 complete,
+    1 something is missing."""
+    from . import messages
+    if all_:
+        langs = messages.languages()
+    elif not langs:
+        langs = (_config(ctx).language or "en",)
+    lines, ok = messages.check(list(langs))
+    for line in lines:
+        click.echo(line)
+    sys.exit(EXIT_OK if ok else EXIT_ERRORS)
+
+
 @main.group()
 @_terminal_options
 def schemas():

@@ -370,6 +370,8 @@ def _compile_trusted(path: Path, file: bool):
             xp = proc.new_xslt30_processor()
             if not file:  # xslt/lib/classes.xsl reads its data file when compiling: as data
                 xp.set_parameter("classes-href", proc.make_string_value(_classes_data_uri()))
+            # the interface messages (toolkit/messages), read by xslt/lib/messages.xsl at compile time
+            xp.set_parameter("messages-href", proc.make_string_value(_messages_data_uri()))
             exe = xp.compile_stylesheet(stylesheet_file=str(path)) if file \
                 else xp.compile_stylesheet(stylesheet_node=node)
         except Exception as e:
@@ -537,6 +539,12 @@ def _split(name: str) -> tuple[str, str]:
 def _classes_data_uri() -> str:
     """xslt/lib/tei-classes.xml (the element classes, read at compile time) as a data: URI."""
     return _data_uri((XSLT_DIR / "lib" / "tei-classes.xml").read_text(encoding="utf-8"))
+
+
+def _messages_data_uri() -> str:
+    """Every message catalogue (toolkit/messages) as one XML document, as a data: URI."""
+    from .messages import xml_document
+    return _data_uri(xml_document())
 
 
 def compile_stylesheet_text(text: str, cache_key: str):

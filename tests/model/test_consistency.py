@@ -18,6 +18,7 @@ import pytest
 from lxml import html as lhtml
 from pypdf import PdfReader
 
+from toolkit import messages
 from toolkit.config import load_config
 from toolkit.model import Edition
 from toolkit.outputs.runner import build
@@ -117,7 +118,7 @@ def html_facts(out: Path) -> Facts:
         facts.dates[title] = flat(root.xpath("string(//p[@class='doc-date'])"))
         facts.footnotes[title] = len(root.xpath("//ol[@class='note-list']/li"))
         # the hands the text names ("hand A": a.hand-ref; #14)
-        facts.hands[title] = {flat(x.text_content()).removeprefix("hand ") for x in root.xpath(
+        facts.hands[title] = {flat(x.text_content()).removeprefix(messages.message("de", "hand.label") + " ") for x in root.xpath(
             "//article//*[contains(concat(' ', @class, ' '), ' hand-ref ')]")}
         facts.langs[title] = root.xpath("string((//div[@class='text'])[1]/@lang)")
         facts.pages[title] = page.stem
@@ -142,7 +143,8 @@ def pdf_facts(out: Path) -> Facts:
         facts.hands[title] = _pdf_hands(raw)
         facts.langs[title] = _text_lang(reader)
         facts.pages[title] = pdf.stem
-    facts.persons = _index_order(out / "pdf" / "edition.pdf", "Index of persons")
+    # the probe's language is de: the index's heading is the catalogue's (#16)
+    facts.persons = _index_order(out / "pdf" / "edition.pdf", messages.message("de", "pdf.persons"))
     return facts
 
 
@@ -151,10 +153,13 @@ def _pdf_hands(raw: str) -> set[str]:
     hand_sigla) in the margin ("C, top of page", ending a line of the text layer) and at signatures
     ("signed (B)"), and the key to them before the text ("B (Molotov): …", "C: …")."""
     key_text = flat(raw)
-    hands = re.search(r"hands\. (.*)", key_text, re.I)
+    # the probe is German (#16): the PDF's words are the catalogue's
+    words = {w: re.escape(messages.message("de", "pdf." + w)) for w in ("hands", "signed")}
+    hands = re.search(rf"{words['hands']}\. (.*)", key_text, re.I)
     key = {m.group(1): m.group(2) or m.group(1)
            for m in re.finditer(r"(?:^|\. |: )([A-Z]{1,2})(?: \(([^)]+)\))?: ", hands.group(1) if hands else "")}
-    used = set(re.findall(r"(?:^|\s)([A-Z]{1,2})(?:, [a-z ]+)?[ \t]*$", raw, re.M)) | set(re.findall(r"signed \(([A-Z]{1,2})\)", key_text))
+    used = set(re.findall(r"(?:^|\s)([A-Z]{1,2})(?:, [^\W\d_][\w ]*)?[ \t]*$", raw, re.M)) \
+        | set(re.findall(rf"{words['signed']} \(([A-Z]{{1,2}})\)", key_text))
     return {s for s in used if s in key}  # the sigla, as every output names hands (#14)
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .. import messages
 from ..context import full as full_context
 from ..diagnostics import ERROR, WARNING, Diagnostic
 from ..config import repository_top
@@ -125,7 +126,9 @@ def _settings(edition: Edition, opts: PdfOptions) -> dict:
         "families": {**{k: v for k, v in (("ed-font", opts.fonts), ("ed-sans", opts.sans_fonts)) if v},
                      "ed-scripts": script_font_lines(opts.script_fonts),
                      # edition.typ's ed-run-on: [pdf] run_on_untranscribed
-                     "ed-run-on": ["true" if opts.run_on_untranscribed else "false"]},
+                     "ed-run-on": ["true" if opts.run_on_untranscribed else "false"],
+                     # edition.typ's style.words in the interface language (toolkit/messages)
+                     "ed-words": messages.typst_words(edition.config.language)},
         "max_volume_pages": opts.max_volume_pages,
         "part_pages": opts.part_pages,
         "max_document_pages": opts.max_document_pages,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import messages
 from ..config import Config
 from ..options import read_options
 from ..diagnostics import WARNING, Diagnostic
@@ -215,6 +216,7 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
                              reuse=all(cls.reads_stand_ins for cls in builders.values()) and not full)
     given = [*(authority or []), *(config.authority_files() if not paths else [])]
     warnings = authority_warnings(edition, given) + id_clash_warnings(edition) + include_warnings(edition)
+    warnings += messages.language_warnings(config.language, config.path.name if config.path else "edition.toml")
     if warnings and report:
         report(warnings)
     skipped, _ = source_problems(edition)

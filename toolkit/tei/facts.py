@@ -121,6 +121,9 @@ class DateStyle:
     months: tuple[str, ...]       # the months' names with a day ("14 июня 1937")
     months_alone: tuple[str, ...]  # … without one ("июнь 1937")
     bc: str = "{y} BC"            # a year before the common era
+    # the words of a range: "after 1930", "before 1935", "from 1930", "until 1935" (the message
+    # catalogue's date.after … in the edition's language: date_style fills them in)
+    words: tuple[str, str, str, str] = ("after", "before", "from", "until")
 
     def key(self) -> str:
         """A short name of the style: facts labelled in another style are not reused."""
@@ -145,19 +148,29 @@ DATE_STYLES = {
     "ru": _style("{d} {m} {y} г.", "{m} {y} г.", "января февраля марта апреля мая июня июля августа "
                  "сентября октября ноября декабря", "январь февраль март апрель май июнь июль август "
                  "сентябрь октябрь ноябрь декабрь", bc="{y} г. до н. э."),
+    # Chinese: 1937年3月5日, 1937年3月; the months are numbers (1月 … 12月)
+    "zh": _style("{y}年{m}{d}日", "{y}年{m}", " ".join(f"{i}月" for i in range(1, 13)), bc="公元前{y}"),
+    # Arabic: 5 مارس 1937, with the month names of Egypt and the Gulf (CLDR's "ar") and Western
+    # digits, as the sources and the ISO dates beside them have them (docs/i18n.md)
+    "ar": _style("{d} {m} {y}", "{m} {y}", "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر "
+                 "أكتوبر نوفمبر ديسمبر", bc="{y} ق.م"),
 }
 ENGLISH = DATE_STYLES["en"]
 
 
 def date_style(language: str | None) -> DateStyle:
     """The date style of a language tag ("en-US", "de-AT", "ru"): its own, else its primary
-    language's, else English."""
+    language's, else English; with the words of a range in the interface language."""
+    from dataclasses import replace
+    from .. import messages
     tag = lang_tag(language) or "en"
-    return DATE_STYLES.get(tag) or DATE_STYLES.get(tag.split("-")[0]) or ENGLISH
+    style = DATE_STYLES.get(tag) or DATE_STYLES.get(tag.split("-")[0]) or ENGLISH
+    words = tuple(messages.message(language, "date." + w) for w in ("after", "before", "from", "until"))
+    return style if words == style.words else replace(style, words=words)
 
 
 _ISO_VALUE = re.compile(r"(-?)(\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?)?")
-_RANGES = (("notBefore", "notAfter", "after", "before"), ("from", "to", "from", "until"))
+_RANGES = (("notBefore", "notAfter", 0, 1), ("from", "to", 2, 3))  # the bounds, their words (DateStyle.words)
 
 
 def _days(year: int, month: int) -> int:
@@ -214,7 +227,7 @@ def date_label(d, style: DateStyle = ENGLISH) -> str:
     for lo, hi, after, before in _RANGES:
         start, end = _attr(d, lo), _attr(d, hi)
         if start or end:
-            return range_label(start, end, after, before, style) or text or "–".join(x for x in (start, end) if x)
+            return range_label(start, end, style.words[after], style.words[before], style) or text or "–".join(x for x in (start, end) if x)
     return iso_label(text, style) or text
 
 

@@ -33,7 +33,7 @@
     <!-- the title element, rendered in the heading; the title as text is the model's (the context's
          document/@title: page title, search title, citation), never recomputed here -->
     <xsl:variable name="title-el" select="f:title-element($header)"/>
-    <xsl:variable name="title" select="($doc/@title, string($tei/@xml:id), 'Untitled document')[normalize-space()][1]"/>
+    <xsl:variable name="title" select="($doc/@title, string($tei/@xml:id), f:msg('doc.untitled-document'))[normalize-space()][1]"/>
     <xsl:variable name="texts" select="$tei//tei:text[not(ancestor::tei:text)]"/>
     <!-- embedded transcriptions (sourceDoc; or the root itself when it is a sourceDoc or surface):
          text/sourcedoc.xsl, in a section of their own -->
@@ -115,20 +115,20 @@
             </xsl:call-template>
             <ul class="doc-tools" data-pagefind-ignore="">
               <xsl:if test="$doc/@source">
-                <li><a href="{$root}{$doc/@source}" download="" type="application/xml">Download the TEI source</a></li>
+                <li><a href="{$root}{$doc/@source}" download="" type="application/xml"><xsl:value-of select="f:msg('doc.download-tei')"/></a></li>
               </xsl:if>
               <!-- its PDF ([html] pdf_url: edition build pdf writes it under the page's name) -->
               <xsl:for-each select="fp:pdf-href($doc/@pdf, $root)">
                 <li><a href="{.}" type="application/pdf">PDF</a></li>
               </xsl:for-each>
-              <li><a href="#citation">Suggested citation</a></li>
-              <li><a href="#doc-info">Document information</a></li>
+              <li><a href="#citation"><xsl:value-of select="f:msg('cite.heading')"/></a></li>
+              <li><a href="#doc-info"><xsl:value-of select="f:msg('info.heading')"/></a></li>
             </ul>
           </header>
 
           <xsl:if test="exists($abstract)">
             <section class="summary" id="summary" aria-labelledby="summary-heading" data-pagefind-body="">
-              <h2 id="summary-heading" data-pagefind-ignore="">Summary</h2>
+              <h2 id="summary-heading" data-pagefind-ignore=""><xsl:value-of select="f:msg('doc.summary')"/></h2>
               <xsl:apply-templates select="$abstract[1]/node()" mode="m:text"/>
             </section>
           </xsl:if>
@@ -137,7 +137,7 @@
           <xsl:variable name="toc" select="fp:toc-divisions($texts)"/>
           <xsl:if test="count($toc[tei:head[normalize-space()]]) + count($toc[not(tei:head[normalize-space()])]/fp:headed-divisions(.)) ge 3">
             <nav class="toc" aria-labelledby="toc-heading" data-pagefind-ignore="">
-              <h2 id="toc-heading">Contents</h2>
+              <h2 id="toc-heading"><xsl:value-of select="f:msg('doc.contents')"/></h2>
               <ol>
                 <xsl:for-each select="$toc">
                   <xsl:variable name="subs" select="fp:headed-divisions(.)"/>
@@ -165,15 +165,15 @@
           <xsl:if test="exists($texts) or empty($transcriptions)">
           <section class="text-section" aria-labelledby="text-heading" data-pagefind-body="">
             <div class="text-heading-row" data-pagefind-ignore="">
-              <h2 id="text-heading">Text</h2>
+              <h2 id="text-heading"><xsl:value-of select="f:msg('doc.text')"/></h2>
               <xsl:call-template name="fp:name-switch">
                 <!-- the kinds of the entities the page names (no second pass over the text) -->
                 <xsl:with-param name="kinds" select="distinct-values($mentioned/@kind)"/>
               </xsl:call-template>
               <xsl:if test="$has-views">
-                <div class="view-switch" role="group" aria-label="Text view" hidden="hidden" data-pagefind-ignore="">
-                  <button type="button" data-set-view="reading" aria-pressed="true">Reading view</button>
-                  <button type="button" data-set-view="diplomatic" aria-pressed="false">Diplomatic view</button>
+                <div class="view-switch" role="group" aria-label="{f:msg('doc.view')}" hidden="hidden" data-pagefind-ignore="">
+                  <button type="button" data-set-view="reading" aria-pressed="true"><xsl:value-of select="f:msg('doc.view-reading')"/></button>
+                  <button type="button" data-set-view="diplomatic" aria-pressed="false"><xsl:value-of select="f:msg('doc.view-diplomatic')"/></button>
                 </div>
               </xsl:if>
             </div>
@@ -191,7 +191,7 @@
 
           <xsl:if test="exists($transcriptions)">
             <section class="transcription-section" aria-labelledby="transcription-heading" data-pagefind-body="">
-              <h2 id="transcription-heading" data-pagefind-ignore="">Transcription</h2>
+              <h2 id="transcription-heading" data-pagefind-ignore=""><xsl:value-of select="f:msg('doc.transcription')"/></h2>
               <div class="text transcription">
                 <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
                 <xsl:apply-templates select="$transcriptions" mode="m:text"/>
@@ -202,7 +202,7 @@
           <!-- the text's back (lists of names, appendices): after the text, not inside it -->
           <xsl:if test="exists($backs)">
             <section class="back-section" aria-labelledby="back-heading" data-pagefind-body="">
-              <h2 id="back-heading" data-pagefind-ignore="">Back matter</h2>
+              <h2 id="back-heading" data-pagefind-ignore=""><xsl:value-of select="f:msg('doc.back')"/></h2>
               <div class="text back-matter">
                 <xsl:if test="$lang"><xsl:attribute name="lang" select="$lang"/></xsl:if>
                 <xsl:if test="exists($dir) and $dir != $f:site-dir"><xsl:attribute name="dir" select="$dir"/></xsl:if>
@@ -246,8 +246,8 @@
             <!-- a page made without an edition's context (no model facts): the title and id -->
             <xsl:otherwise>
               <section class="citation" id="citation" aria-labelledby="citation-heading" data-pagefind-ignore="">
-                <h2 id="citation-heading">Suggested citation</h2>
-                <p class="cite-text">“<bdi><xsl:value-of select="$title"/></bdi>”. In <cite><xsl:value-of select="$f:site-title"/></cite>. Document <code><xsl:value-of select="$tei/@xml:id"/></code>.</p>
+                <h2 id="citation-heading"><xsl:value-of select="f:msg('cite.heading')"/></h2>
+                <p class="cite-text">“<bdi><xsl:value-of select="$title"/></bdi>”. <xsl:value-of select="f:msg('cite.in')"/><xsl:text> </xsl:text><cite><xsl:value-of select="$f:site-title"/></cite>. <xsl:value-of select="f:msg('kind.document')"/><xsl:text> </xsl:text><code><xsl:value-of select="$tei/@xml:id"/></code>.</p>
               </section>
             </xsl:otherwise>
           </xsl:choose>
@@ -256,14 +256,14 @@
         <xsl:if test="exists($doc)">
           <xsl:variable name="prev" select="$doc/preceding-sibling::document[1]"/>
           <xsl:variable name="next" select="$doc/following-sibling::document[1]"/>
-          <nav class="prev-next" aria-label="Previous and next document" data-pagefind-ignore="">
+          <nav class="prev-next" aria-label="{f:msg('doc.prev-next')}" data-pagefind-ignore="">
             <ul>
               <xsl:if test="$prev">
-                <li class="prev"><a href="{$root}{$prev/@page}" rel="prev"><span class="pn-label">Previous: </span>
+                <li class="prev"><a href="{$root}{$prev/@page}" rel="prev"><span class="pn-label"><xsl:value-of select="f:msg('doc.previous')"/><xsl:text> </xsl:text></span>
                   <xsl:for-each select="$prev/date[normalize-space()]"><bdi><xsl:value-of select="."/></bdi> — </xsl:for-each><bdi><xsl:value-of select="$prev/@title"/></bdi></a></li>
               </xsl:if>
               <xsl:if test="$next">
-                <li class="next"><a href="{$root}{$next/@page}" rel="next"><span class="pn-label">Next: </span>
+                <li class="next"><a href="{$root}{$next/@page}" rel="next"><span class="pn-label"><xsl:value-of select="f:msg('doc.next')"/><xsl:text> </xsl:text></span>
                   <xsl:for-each select="$next/date[normalize-space()]"><bdi><xsl:value-of select="."/></bdi> — </xsl:for-each><bdi><xsl:value-of select="$next/@title"/></bdi></a></li>
               </xsl:if>
             </ul>
@@ -284,12 +284,12 @@
     <xsl:param name="kinds" as="xs:anyAtomicType*"/>
     <xsl:if test="exists($kinds)">
       <div class="name-switch" data-pagefind-ignore="">
-        <span class="name-key">Names:
+        <span class="name-key"><xsl:value-of select="f:msg('doc.names')"/>
           <xsl:for-each select="('person', 'place', 'org')[. = $kinds]">
             <xsl:text> </xsl:text><span class="key-{.}"><xsl:value-of select="lower-case(f:kind-label(.))"/></span>
           </xsl:for-each>
         </span>
-        <button type="button" class="names-toggle" aria-pressed="true" hidden="hidden">Highlight names</button>
+        <button type="button" class="names-toggle" aria-pressed="true" hidden="hidden"><xsl:value-of select="f:msg('doc.highlight-names')"/></button>
       </div>
     </xsl:if>
   </xsl:template>
@@ -317,26 +317,26 @@
     <xsl:if test="$has-views or exists($interventions)">
       <div class="iv-legend" data-pagefind-ignore="">
         <xsl:if test="$has-views">
-          <p class="view-help view-help-js">Reading view: regularised forms and corrections. Diplomatic view: the text as written.</p>
-          <p class="view-help view-help-nojs">Both readings are shown: the source’s form, then the edited form in brackets.</p>
+          <p class="view-help view-help-js"><xsl:value-of select="f:msg('doc.view-help')"/></p>
+          <p class="view-help view-help-nojs"><xsl:value-of select="f:msg('doc.view-help-nojs')"/></p>
         </xsl:if>
         <xsl:if test="exists($interventions)">
-          <p class="iv-key"><span class="iv-key-label">Marks in the text:</span>
+          <p class="iv-key"><span class="iv-key-label"><xsl:value-of select="f:msg('iv.key')"/></span>
             <xsl:if test="$interventions[self::tei:reg or self::tei:corr or self::tei:expan or self::tei:orig or self::tei:abbr or self::tei:ex]">
-              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-changed">dotted underline</span> regularised, corrected or expanded</span></xsl:if>
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-changed"><xsl:value-of select="f:msg('iv.changed-mark')"/></span><xsl:text> </xsl:text><xsl:value-of select="f:msg('iv.changed')"/></span></xsl:if>
             <xsl:if test="$interventions[self::tei:supplied]">
-              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-supplied">[brackets]</span> supplied by the editor</span></xsl:if>
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-supplied"><xsl:value-of select="f:msg('iv.supplied-mark')"/></span><xsl:text> </xsl:text><xsl:value-of select="f:msg('iv.supplied')"/></span></xsl:if>
             <xsl:if test="$interventions[self::tei:add]">
-              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-added">green</span> added in the source</span></xsl:if>
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-added"><xsl:value-of select="f:msg('iv.added-mark')"/></span><xsl:text> </xsl:text><xsl:value-of select="f:msg('iv.added')"/></span></xsl:if>
             <xsl:if test="$interventions[self::tei:sic]">
-              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-sic">[sic]</span> so in the source</span></xsl:if>
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-sic">[sic]</span><xsl:text> </xsl:text><xsl:value-of select="f:msg('iv.sic')"/></span></xsl:if>
             <xsl:if test="$interventions[self::tei:unclear]">
-              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-unclear">dashed</span> unclear</span></xsl:if>
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-unclear"><xsl:value-of select="f:msg('iv.unclear-mark')"/></span><xsl:text> </xsl:text><xsl:value-of select="f:msg('iv.unclear')"/></span></xsl:if>
             <xsl:if test="$interventions[self::tei:gap]">
-              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-gap">[…]</span> omitted</span></xsl:if>
+              <xsl:text> </xsl:text><span class="iv-key-item"><span class="intervention iv-gap">[…]</span><xsl:text> </xsl:text><xsl:value-of select="f:msg('iv.gap')"/></span></xsl:if>
           </p>
           <details class="iv-details">
-            <summary><xsl:value-of select="count($interventions)"/> editorial intervention<xsl:if test="count($interventions) != 1">s</xsl:if></summary>
+            <summary><xsl:value-of select="f:msg-n('iv.count', count($interventions))"/></summary>
             <ol class="iv-list">
               <xsl:for-each select="$interventions">
                 <li id="ivn-{fp:node-key(.)}"><a href="#iv-{fp:node-key(.)}"><xsl:value-of select="(normalize-space(f:reading-text(.))[. != ''], '[…]')[1]"/></a>: <xsl:value-of select="f:intervention-note(.)"/></li>
@@ -372,8 +372,8 @@
   <xsl:function name="fp:group-label" as="xs:string">
     <xsl:param name="div" as="element()"/>
     <xsl:param name="toc" as="element()*"/>
-    <xsl:variable name="kind" select="(map{'volume': 'Volume', 'book': 'Book', 'part': 'Part', 'chapter': 'Chapter',
-      'section': 'Section'}(lower-case(string($div/@type))), 'Part')[1]"/>
+    <xsl:variable name="kind" select="f:msg('toc.' || (lower-case(string($div/@type))[. = ('volume', 'book', 'part', 'chapter',
+      'section')], 'part')[1])"/>
     <xsl:variable name="groups" select="$toc[not(tei:head[normalize-space()])]"/>
     <xsl:sequence select="concat($kind, ' ', (normalize-space($div/@n)[. != ''],
       string(count($groups[. &lt;&lt; $div]) + 1))[1])"/>
@@ -382,7 +382,7 @@
   <!-- One entry: a link to the division (its id, else its head's) with the head's reading text. -->
   <xsl:template name="fp:toc-link">
     <xsl:variable name="target" select="(f:cite-id(.), f:cite-id(tei:head[normalize-space()][1]))[1]"/>
-    <xsl:variable name="label" select="(f:reading-text(tei:head[normalize-space()][1])[normalize-space()], 'Untitled')[1]"/>
+    <xsl:variable name="label" select="(f:reading-text(tei:head[normalize-space()][1])[normalize-space()], f:msg('doc.untitled'))[1]"/>
     <xsl:choose>
       <!-- the head's language and direction (the contents stand outside the text) -->
       <xsl:when test="exists($target)"><a href="#{encode-for-uri($target)}"><xsl:for-each select="tei:head[normalize-space()][1]"><xsl:call-template name="fp:context-lang-attributes"/></xsl:for-each><xsl:value-of select="$label"/></a></xsl:when>

@@ -49,14 +49,14 @@
       <aside class="facs" id="facsimile" aria-labelledby="facs-heading" data-pagefind-ignore=""
              data-viewer="{if (normalize-space($facs/@viewer)) then concat($root, $facs/@viewer) else ''}">
         <link rel="stylesheet" href="{$root}assets/facsimile.css"/>
-        <h2 id="facs-heading">Page images</h2>
+        <h2 id="facs-heading"><xsl:value-of select="f:msg('facs.heading')"/></h2>
         <xsl:if test="$facs/@manifest">
           <!-- IIIF drag-and-drop: the manifest's address, with ?manifest= its absolute URL (what a
                viewer the link is dropped on reads; a static server ignores the query) -->
           <p class="facs-iiif"><a href="{$root}{$facs/@manifest}{if ($facs/@manifest-url) then concat('?manifest=', encode-for-uri($facs/@manifest-url)) else ''}"
-            type="application/ld+json" title="IIIF manifest: drag it into a IIIF viewer (Mirador, Tify)">IIIF manifest</a></p>
+            type="application/ld+json" title="{f:msg('facs.manifest-help')}"><xsl:value-of select="f:msg('facs.manifest')"/></a></p>
         </xsl:if>
-        <div class="facs-stage" hidden="hidden" role="region" aria-label="Page image (focus it: arrow keys pan, + and − zoom, 0 fits the page)"/>
+        <div class="facs-stage" hidden="hidden" role="region" aria-label="{f:msg('facs.stage')}"/>
         <ol class="facs-pages">
           <xsl:for-each select="$facs/surface[@kind != 'none']">
             <li id="facs-{@id}" data-surface="{@id}" data-kind="{@kind}" data-width="{@width}" data-height="{@height}"
@@ -68,7 +68,7 @@
                 <xsl:attribute name="data-tile" select="@tile"/>
                 <xsl:attribute name="data-scales" select="@scales"/>
               </xsl:if>
-              <a href="{fp:facs-href(., $root)}">Page <xsl:value-of select="@label"/></a>
+              <a href="{fp:facs-href(., $root)}"><xsl:value-of select="f:msg('facs.page', map{'n': string(@label)})"/></a>
               <xsl:for-each select="zone">
                 <span class="facs-zone-data" hidden="hidden" data-zone="{@id}" data-x="{@x}" data-y="{@y}" data-w="{@w}" data-h="{@h}"/>
               </xsl:for-each>
@@ -88,7 +88,7 @@
     <xsl:variable name="t" select="fp:facs-target(.)"/>
     <xsl:variable name="s" select="$t/../surface[@id = $t/@surface][@kind != 'none']"/>
     <xsl:if test="exists($s)">
-      <a class="facs-pb" data-surface="{$s/@id}" href="{fp:facs-href($s, $root)}" data-pagefind-ignore="">[image <xsl:value-of select="$s/@label"/>]</a>
+      <a class="facs-pb" data-surface="{$s/@id}" href="{fp:facs-href($s, $root)}" data-pagefind-ignore="">[<xsl:value-of select="f:msg('facs.image', map{'n': string($s/@label)})"/>]</a>
     </xsl:if>
     <xsl:next-match/>
   </xsl:template>
@@ -98,7 +98,7 @@
     <xsl:variable name="t" select="fp:facs-target(.)[normalize-space(@zone)]"/>
     <xsl:if test="exists($t)">
       <span class="facs-link facs-line" data-zone="{$t/@zone}" data-surface="{$t/@surface}" tabindex="0"
-            title="Show this line on the page image" data-pagefind-ignore=""/>
+            title="{f:msg('facs.show-line')}" data-pagefind-ignore=""/>
     </xsl:if>
     <xsl:next-match/>
   </xsl:template>

@@ -23,14 +23,14 @@
   <xsl:variable name="f:site-dir" as="xs:string" select="(f:lang-dir($f:site-lang), 'ltr')[1]"/>
 
   <xsl:variable name="fp:nav" as="element(item)*">
-    <item key="documents" href="documents.html">Documents</item>
-    <item key="persons" href="persons.html">Persons</item>
-    <item key="places" href="places.html">Places</item>
-    <item key="orgs" href="orgs.html">Organisations</item>
-    <item key="map" href="map.html">Map</item>
-    <item key="chronology" href="chronology.html">Chronology</item>
-    <item key="search" href="search.html">Search</item>
-    <item key="principles" href="principles.html">Editorial principles</item>
+    <item key="documents" href="documents.html">nav.documents</item>
+    <item key="persons" href="persons.html">nav.persons</item>
+    <item key="places" href="places.html">nav.places</item>
+    <item key="orgs" href="orgs.html">nav.orgs</item>
+    <item key="map" href="map.html">nav.map</item>
+    <item key="chronology" href="chronology.html">nav.chronology</item>
+    <item key="search" href="search.html">nav.search</item>
+    <item key="principles" href="principles.html">nav.principles</item>
   </xsl:variable>
 
   <!-- The absolute address of a page of the site ([html] base_url + its path; the home page is
@@ -52,7 +52,7 @@
        label enters the index: type, year, transcription status, language of the text, the
        persons, places and organisations named; the date (ISO) as the sort key. -->
   <xsl:template name="f:search-facets">
-    <xsl:param name="type" as="xs:string" select="'Document'"/>
+    <xsl:param name="type" as="xs:string" select="f:msg('kind.document')"/>
     <xsl:param name="doc" as="element()?" select="()"/>
     <xsl:param name="lang" as="xs:string?" select="()"/>
     <xsl:param name="entities" as="element()*" select="()"/>
@@ -67,7 +67,7 @@
         <span data-pagefind-filter="doctype[data-value]" data-value="{$doc/@type}"></span>
       </xsl:if>
       <xsl:if test="$doc/@transcribed">
-        <span data-pagefind-filter="text[data-value]" data-value="{if ($doc/@transcribed = 'true') then 'Full text' else 'Summary only'}"></span>
+        <span data-pagefind-filter="text[data-value]" data-value="{if ($doc/@transcribed = 'true') then f:msg('status.full') else f:msg('status.summary')}"></span>
       </xsl:if>
       <xsl:if test="$lang">
         <span data-pagefind-filter="language[data-value]" data-value="{fp:language-label($lang)}"></span>
@@ -83,7 +83,7 @@
   <xsl:function name="fp:language-label" as="xs:string">
     <xsl:param name="tag" as="xs:string"/>
     <xsl:variable name="primary" select="tokenize($tag, '-')[1]"/>
-    <xsl:sequence select="if (map:contains($c:language-names, $primary)) then $c:language-names($primary) else $tag"/>
+    <xsl:sequence select="if (map:contains($c:language-names, $primary)) then f:language-name($primary) else $tag"/>
   </xsl:function>
   <!-- ==== end #14 finding ================================================================ -->
 
@@ -113,16 +113,16 @@
         <xsl:sequence select="$head"/>
       </head>
       <body class="{normalize-space(concat('page ', $page-class))}" data-view="reading" data-root="{$root}">
-        <a class="skip-link" href="#main">Skip to content</a>
+        <a class="skip-link" href="#main"><xsl:value-of select="f:msg('layout.skip')"/></a>
         <header class="site-header">
           <p class="site-title"><a href="{$root}index.html"><xsl:call-template name="f:site-logo"><xsl:with-param name="root" select="$root"/></xsl:call-template><xsl:value-of select="$f:site-title"/></a></p>
-          <nav class="site-nav" aria-label="Site">
+          <nav class="site-nav" aria-label="{f:msg('layout.site-nav')}">
             <ul>
               <xsl:for-each select="$fp:nav, $fp:custom-nav">
                 <li>
                   <a href="{$root}{@href}">
                     <xsl:if test="@key = $section"><xsl:attribute name="aria-current" select="'page'"/></xsl:if>
-                    <xsl:value-of select="."/>
+                    <xsl:value-of select="f:msg(.)"/>
                   </a>
                 </li>
               </xsl:for-each>
@@ -146,16 +146,18 @@
             <xsl:with-param name="entities" select="$missing"/>
           </xsl:call-template>
         </main>
+        <!-- #16: the scripts' words (an attribute: no page text, not in the search index) -->
+        <div id="edition-messages" hidden="hidden" data-messages="{$f:script-messages}"></div>
         <!-- #14: the whole licence, no developer notes -->
         <footer class="site-footer">
           <p><xsl:value-of select="$f:site-title"/>.
             <xsl:for-each select="($edition-file//tei:licence)[1]">
               <xsl:text> </xsl:text>
               <xsl:value-of select="normalize-space(.)"/>
-              <xsl:if test="f:safe-url(@target)"><xsl:text> </xsl:text><a href="{f:safe-url(@target)}" rel="license">Licence</a>.</xsl:if>
+              <xsl:if test="f:safe-url(@target)"><xsl:text> </xsl:text><a href="{f:safe-url(@target)}" rel="license"><xsl:value-of select="f:msg('layout.licence')"/></a>.</xsl:if>
             </xsl:for-each>
           </p>
-          <p><a href="{$root}principles.html">Editorial principles</a> · <a href="{$root}index.html#cite-heading">How to cite</a></p>
+          <p><a href="{$root}principles.html"><xsl:value-of select="f:msg('nav.principles')"/></a> · <a href="{$root}index.html#cite-heading"><xsl:value-of select="f:msg('home.cite')"/></a></p>
           <xsl:call-template name="f:custom-footer"><xsl:with-param name="root" select="$root"/></xsl:call-template>
         </footer>
       </body>

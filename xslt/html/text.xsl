@@ -16,4 +16,5 @@
   <xsl:include href="text/notes.xsl"/>
   <xsl:include href="text/sourcedoc.xsl"/>
   <xsl:include href="text/verse.xsl"/>
+  <xsl:include href="text/msg-parts.xsl"/>
 </xsl:stylesheet>

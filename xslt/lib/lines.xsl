@@ -61,7 +61,7 @@
        "Surface 3" (its place among its siblings). -->
   <xsl:function name="f:surface-label" as="xs:string">
     <xsl:param name="s" as="element()"/>
-    <xsl:variable name="word" select="if ($s/self::tei:surfaceGrp) then 'Surfaces' else 'Surface'"/>
+    <xsl:variable name="word" select="f:msg(if ($s/self::tei:surfaceGrp) then 'surface.group' else 'surface.single')"/>
     <xsl:variable name="n" select="normalize-space($s/@n)"/>
     <xsl:variable name="type" select="normalize-space($s/@type)"/>
     <xsl:sequence select="string-join(($word, if ($n != '') then $n
@@ -75,8 +75,8 @@
     <xsl:param name="z" as="element()"/>
     <xsl:variable name="what" select="normalize-space(string-join((normalize-space($z/@type), normalize-space($z/@n)), ' '))"/>
     <xsl:variable name="rotate" select="normalize-space($z/@rotate)"/>
-    <xsl:variable name="parts" select="($what[. != ''], if ($rotate != '' and $rotate != '0') then 'rotated ' || $rotate || '°' else ())"/>
-    <xsl:sequence select="if (exists($parts)) then 'Zone: ' || string-join($parts, ', ') else ''"/>
+    <xsl:variable name="parts" select="($what[. != ''], if ($rotate != '' and $rotate != '0') then f:msg('zone.rotated', map{'deg': $rotate}) else ())"/>
+    <xsl:sequence select="if (exists($parts)) then f:msg('zone.label') || ' ' || string-join($parts, ', ') else ''"/>
   </xsl:function>
 
   <!-- The number of a documentary line: its @n, else its place among the lines of its surface. -->

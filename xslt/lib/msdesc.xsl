@@ -31,96 +31,13 @@
     select="('p', 'ab', 'list', 'listBibl', 'table', 'lg', 'quote', 'summary', 'listPerson',
              'listPlace', 'listOrg', 'listEvent')"/>
 
-  <!-- Labels per language (the site's language: [edition] language), English when the language
-       has no table or the table no entry; an element without any label is named by its own
-       name ("accMat" → "Acc mat"). -->
-  <xsl:variable name="fp:ms-labels" as="map(xs:string, map(xs:string, xs:string))" select="map{
-    'en': map{
-      'msDesc': 'Manuscript description', 'msDesc+': 'Manuscript descriptions',
-      'msIdentifier': 'Identifier', 'country': 'Country', 'region': 'Region', 'settlement': 'Place',
-      'institution': 'Institution', 'repository': 'Repository', 'collection': 'Collection',
-      'idno': 'Shelfmark', 'altIdentifier': 'Other identifier', 'msName': 'Name',
-      'head': 'Heading', 'msContents': 'Contents', 'summary': 'Summary', 'textLang': 'Language',
-      'msItem': 'Item', 'msItemStruct': 'Item', 'locus': 'Folios', 'locusGrp': 'Folios',
-      'author': 'Author', 'editor': 'Editor', 'respStmt': 'Responsibility', 'title': 'Title',
-      'rubric': 'Rubric', 'incipit': 'Incipit', 'explicit': 'Explicit', 'finalRubric': 'Final rubric',
-      'colophon': 'Colophon', 'quote': 'Quotation', 'filiation': 'Filiation', 'note': 'Note',
-      'bibl': 'Bibliography', 'listBibl': 'Bibliography', 'biblStruct': 'Bibliography',
-      'decoNote': 'Decoration', 'docImprint': 'Imprint', 'gap': 'Gap',
-      'physDesc': 'Physical description', 'objectDesc': 'Object', 'form': 'Form',
-      'supportDesc': 'Support', 'material': 'Material', 'support': 'Support', 'objectType': 'Object type',
-      'extent': 'Extent', 'dimensions': 'Dimensions', 'foliation': 'Foliation', 'collation': 'Collation',
-      'condition': 'Condition', 'layoutDesc': 'Layout', 'layout': 'Layout', 'handDesc': 'Hands',
-      'handNote': 'Hand', 'scriptDesc': 'Script', 'scriptNote': 'Script', 'typeDesc': 'Type',
-      'typeNote': 'Type', 'musicNotation': 'Music notation', 'decoDesc': 'Decoration',
-      'additions': 'Additions', 'bindingDesc': 'Binding', 'binding': 'Binding', 'sealDesc': 'Seals',
-      'seal': 'Seal', 'accMat': 'Accompanying material', 'history': 'History', 'origin': 'Origin',
-      'origDate': 'Date of origin', 'origPlace': 'Place of origin', 'date': 'Date', 'placeName': 'Place',
-      'provenance': 'Provenance', 'provenance:found': 'Findspot', 'provenance:observed': 'Observed',
-      'provenance:not-observed': 'Not observed', 'provenance:transferred': 'Transferred',
-      'acquisition': 'Acquisition', 'additional': 'Additional information',
-      'adminInfo': 'Administrative information', 'recordHist': 'Record history', 'source': 'Source',
-      'change': 'Change', 'availability': 'Availability', 'custodialHist': 'Custodial history',
-      'custEvent': 'Custodial event', 'surrogates': 'Surrogates', 'msPart': 'Part', 'msFrag': 'Fragment',
-      'columns': 'columns', 'writtenLines': 'written lines', 'ruledLines': 'ruled lines',
-      'material:perg': 'parchment', 'material:chart': 'paper', 'material:mixed': 'mixed'},
-    'de': map{
-      'msDesc': 'Handschriftenbeschreibung', 'msDesc+': 'Handschriftenbeschreibungen',
-      'msIdentifier': 'Kennung', 'country': 'Land', 'region': 'Region', 'settlement': 'Ort',
-      'institution': 'Institution', 'repository': 'Aufbewahrungsort', 'collection': 'Sammlung',
-      'idno': 'Signatur', 'altIdentifier': 'Weitere Kennung', 'msName': 'Name',
-      'head': 'Überschrift', 'msContents': 'Inhalt', 'summary': 'Zusammenfassung', 'textLang': 'Sprache',
-      'msItem': 'Stück', 'msItemStruct': 'Stück', 'locus': 'Blatt', 'locusGrp': 'Blatt',
-      'author': 'Verfasser', 'editor': 'Herausgeber', 'respStmt': 'Verantwortlich', 'title': 'Titel',
-      'rubric': 'Rubrik', 'incipit': 'Incipit', 'explicit': 'Explicit', 'finalRubric': 'Schlussrubrik',
-      'colophon': 'Kolophon', 'quote': 'Zitat', 'filiation': 'Filiation', 'note': 'Anmerkung',
-      'bibl': 'Literatur', 'listBibl': 'Literatur', 'biblStruct': 'Literatur', 'decoNote': 'Buchschmuck',
-      'physDesc': 'Äußere Beschreibung', 'objectDesc': 'Objekt', 'form': 'Form',
-      'supportDesc': 'Beschreibstoff', 'material': 'Material', 'support': 'Beschreibstoff',
-      'objectType': 'Objektart', 'extent': 'Umfang', 'dimensions': 'Maße', 'foliation': 'Foliierung',
-      'collation': 'Lagen', 'condition': 'Zustand', 'layoutDesc': 'Einrichtung', 'layout': 'Einrichtung',
-      'handDesc': 'Hände', 'handNote': 'Hand', 'scriptDesc': 'Schrift', 'scriptNote': 'Schrift',
-      'decoDesc': 'Buchschmuck', 'additions': 'Nachträge', 'bindingDesc': 'Einband', 'binding': 'Einband',
-      'sealDesc': 'Siegel', 'seal': 'Siegel', 'accMat': 'Beilagen', 'history': 'Geschichte',
-      'origin': 'Entstehung', 'origDate': 'Entstehungszeit', 'origPlace': 'Entstehungsort',
-      'date': 'Datum', 'placeName': 'Ort', 'provenance': 'Provenienz', 'provenance:found': 'Fundort',
-      'acquisition': 'Erwerbung', 'additional': 'Weitere Angaben', 'adminInfo': 'Verwaltung',
-      'recordHist': 'Geschichte der Beschreibung', 'source': 'Quelle', 'availability': 'Verfügbarkeit',
-      'custodialHist': 'Bestandsgeschichte', 'surrogates': 'Reproduktionen', 'msPart': 'Teil',
-      'msFrag': 'Fragment', 'columns': 'Spalten', 'writtenLines': 'Zeilen', 'ruledLines': 'linierte Zeilen',
-      'material:perg': 'Pergament', 'material:chart': 'Papier', 'material:mixed': 'gemischt'},
-    'fr': map{
-      'msDesc': 'Description du manuscrit', 'msDesc+': 'Descriptions des manuscrits',
-      'msIdentifier': 'Identifiant', 'country': 'Pays', 'region': 'Région', 'settlement': 'Lieu',
-      'institution': 'Institution', 'repository': 'Dépôt', 'collection': 'Fonds', 'idno': 'Cote',
-      'altIdentifier': 'Autre identifiant', 'msName': 'Nom', 'msContents': 'Contenu',
-      'summary': 'Résumé', 'textLang': 'Langue', 'msItem': 'Pièce', 'locus': 'Feuillets',
-      'author': 'Auteur', 'title': 'Titre', 'rubric': 'Rubrique', 'incipit': 'Incipit',
-      'explicit': 'Explicit', 'finalRubric': 'Rubrique finale', 'colophon': 'Colophon', 'note': 'Note',
-      'bibl': 'Bibliographie', 'listBibl': 'Bibliographie', 'decoNote': 'Décoration',
-      'physDesc': 'Description matérielle', 'objectDesc': 'Objet', 'form': 'Forme', 'support': 'Support',
-      'supportDesc': 'Support', 'material': 'Matériau', 'extent': 'Étendue', 'dimensions': 'Dimensions',
-      'foliation': 'Foliotation', 'collation': 'Collation', 'condition': 'État', 'layout': 'Mise en page',
-      'layoutDesc': 'Mise en page', 'handDesc': 'Mains', 'handNote': 'Main', 'scriptDesc': 'Écriture',
-      'decoDesc': 'Décoration', 'additions': 'Ajouts', 'bindingDesc': 'Reliure', 'binding': 'Reliure',
-      'sealDesc': 'Sceaux', 'seal': 'Sceau', 'accMat': 'Matériel d’accompagnement', 'history': 'Historique',
-      'origin': 'Origine', 'origDate': 'Date d’origine', 'origPlace': 'Lieu d’origine',
-      'provenance': 'Provenance', 'acquisition': 'Acquisition', 'additional': 'Informations complémentaires',
-      'adminInfo': 'Informations administratives', 'recordHist': 'Historique de la notice',
-      'source': 'Source', 'availability': 'Disponibilité', 'custodialHist': 'Historique de la conservation',
-      'surrogates': 'Reproductions', 'msPart': 'Partie', 'msFrag': 'Fragment',
-      'material:perg': 'parchemin', 'material:chart': 'papier'}
-  }"/>
-
-  <!-- The site's language (the context's edition/@lang), its primary subtag. -->
-  <xsl:variable name="fp:ms-lang" as="xs:string"
-    select="lower-case(tokenize(string(($edition-context/edition/@lang)[1]), '[-_]')[1])"/>
-
+  <!-- Labels in the interface language (message catalogues, keys "ms." + an element's name,
+       "name:type" or a word: f:msg, xslt/lib/messages.xsl), English when the language has no
+       entry; an element without any label is named by its own name ("accMat" → "Acc mat"). -->
   <!-- The label of a key (an element's name, "name:type", or a word of the table). -->
   <xsl:function name="f:ms-label" as="xs:string">
     <xsl:param name="key" as="xs:string"/>
-    <xsl:variable name="own" select="if (map:contains($fp:ms-labels, $fp:ms-lang)) then $fp:ms-labels($fp:ms-lang)($key) else ()"/>
-    <xsl:sequence select="($own, $fp:ms-labels('en')($key), fp:name-words($key))[1]"/>
+    <xsl:sequence select="(f:msg-opt('ms.' || $key), fp:name-words($key))[1]"/>
   </xsl:function>
   <!-- "accMat" → "Acc mat", "provenance:sold" → "Sold" -->
   <xsl:function name="fp:name-words" as="xs:string">
@@ -134,8 +51,7 @@
   <xsl:function name="f:ms-element-label" as="xs:string">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="typed" select="concat(local-name($e), ':', normalize-space($e/@type))"/>
-    <xsl:variable name="lang-table" select="if (map:contains($fp:ms-labels, $fp:ms-lang)) then $fp:ms-labels($fp:ms-lang) else map{}"/>
-    <xsl:sequence select="if ($e/@type and (map:contains($lang-table, $typed) or map:contains($fp:ms-labels('en'), $typed)))
+    <xsl:sequence select="if ($e/@type and exists(f:msg-opt('ms.' || $typed)))
       then f:ms-label($typed)
       (: an identifier other than the shelfmark: 'Identifier (ieArk)' :)
       else if ($e/self::tei:idno and normalize-space($e/@type) and not(lower-case($e/@type) = 'shelfmark'))
@@ -173,8 +89,7 @@
   </xsl:function>
   <xsl:function name="f:ms-label-or-empty" as="xs:string?">
     <xsl:param name="key" as="xs:string"/>
-    <xsl:sequence select="(if (map:contains($fp:ms-labels, $fp:ms-lang)) then $fp:ms-labels($fp:ms-lang)($key) else (),
-                           $fp:ms-labels('en')($key))[1]"/>
+    <xsl:sequence select="f:msg-opt('ms.' || $key)"/>
   </xsl:function>
 
   <!-- The text of an element that says what it says in attributes (() for any other: its
@@ -219,7 +134,7 @@
   <xsl:function name="fp:ms-language" as="xs:string">
     <xsl:param name="code" as="xs:string"/>
     <xsl:variable name="primary" select="lower-case(tokenize($code, '-')[1])"/>
-    <xsl:sequence select="if (map:contains($c:language-names, $primary)) then $c:language-names($primary) else $code"/>
+    <xsl:sequence select="if (map:contains($c:language-names, $primary)) then f:language-name($primary) else $code"/>
   </xsl:function>
 
   <!-- "7.25 × 5 in"; "4–5 cm" (atLeast/atMost); a dimension with text of its own: that text. -->

@@ -22,9 +22,9 @@
   <!-- "Persons named" for listPerson …; "Entries" for a list of another kind. -->
   <xsl:function name="f:register-label" as="xs:string">
     <xsl:param name="list" as="xs:string"/>
-    <xsl:sequence select="(map{'listPerson': 'Persons named', 'listPlace': 'Places named',
-      'listOrg': 'Organisations named', 'listBibl': 'Works named', 'listEvent': 'Events named',
-      'listObject': 'Objects named', 'listNym': 'Names', 'listRelation': 'Relations'}($list), 'Entries')[1]"/>
+    <xsl:sequence select="f:msg('register.' || ($list[. = ('listPerson', 'listPlace',
+      'listOrg', 'listBibl', 'listEvent',
+      'listObject', 'listNym', 'listRelation')], 'entries')[1])"/>
   </xsl:function>
 
   <!-- An entry's name: its preferred (else first) name, main (else first) title, event name or

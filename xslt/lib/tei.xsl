@@ -16,6 +16,7 @@
 
   <xsl:import href="classes.xsl"/>
   <xsl:include href="script.xsl"/>
+  <xsl:include href="messages.xsl"/>
 
   <!-- ============================================================================ titles -->
   <!-- The title element of a teiHeader, by the rule of toolkit/tei/facts.py (title_element):
@@ -40,7 +41,7 @@
     <xsl:param name="edition-file" as="document-node()?"/>
     <xsl:param name="context" as="document-node()?"/>
     <xsl:variable name="own" select="f:reading-text(f:title-element($edition-file/tei:TEI/tei:teiHeader))"/>
-    <xsl:sequence select="($own[. != ''], normalize-space($context/edition/@title)[. != ''], 'TEI edition')[1]"/>
+    <xsl:sequence select="($own[. != ''], normalize-space($context/edition/@title)[. != ''], f:msg('edition.default-title'))[1]"/>
   </xsl:function>
 
   <!-- ============================================================================= notes -->
@@ -251,8 +252,8 @@
     <xsl:param name="d" as="element()"/>
     <xsl:variable name="text" select="normalize-space($d)"/>
     <xsl:variable name="when" select="fp:date-attr($d, 'when')"/>
-    <xsl:variable name="ranges" select="(fp:date-range($d, 'notBefore', 'notAfter', 'after', 'before'),
-                                         fp:date-range($d, 'from', 'to', 'from', 'until'))"/>
+    <xsl:variable name="ranges" select="(fp:date-range($d, 'notBefore', 'notAfter', f:msg('date.after'), f:msg('date.before')),
+                                         fp:date-range($d, 'from', 'to', f:msg('date.from'), f:msg('date.until')))"/>
     <xsl:sequence select="if ($when != '') then (fp:iso-label($when), $text[. != ''], $when)[1]
       else if (exists($ranges)) then $ranges[1]
       else (fp:iso-label($text), $text)[1]"/>

@@ -13,6 +13,7 @@
   xmlns:xs="http://www.w3.org/2001/XMLSchema"
   xmlns:tei="http://www.tei-c.org/ns/1.0"
   xmlns:ty="urn:x-tei-edition:typst"
+  xmlns:f="urn:x-tei-edition:functions"
   exclude-result-prefixes="#all">
 
   <!-- (a document node: the toolkit's parameters are built as documents) -->
@@ -22,8 +23,8 @@
   <xsl:function name="ty:plate" as="xs:string">
     <xsl:param name="s" as="element(surface)"/>
     <xsl:sequence select="concat('#figure(image(', ty:lit($s/@plate), ', height: 85%, fit: &quot;contain&quot;, alt: ',
-      ty:lit(concat('Page image ', $s/@label)), '), caption: [',
-      ty:text(concat('Page ', $s/@label)), '])')"/>
+      ty:lit(f:msg('pdf.page-image', map{'n': string($s/@label)})), '), caption: [',
+      ty:text(f:msg('facs.page', map{'n': string($s/@label)})), '])')"/>
   </xsl:function>
 
   <xsl:template name="ty:facsimile-plates">

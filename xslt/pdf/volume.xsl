@@ -89,7 +89,7 @@
       <xsl:value-of select="ty:mark(.)"/>
       <xsl:text>(</xsl:text>
       <xsl:value-of select="ty:lit(if (self::tei:respStmt) then normalize-space(tei:resp[1])
-                                   else if (self::tei:author) then 'Author' else 'Editor')"/>
+                                   else if (self::tei:author) then f:msg('info.author') else f:msg('resp.editor'))"/>
       <xsl:text>, [</xsl:text>
       <xsl:for-each select="if (self::tei:respStmt) then * except tei:resp else .">
         <xsl:if test="position() gt 1"><xsl:text>, </xsl:text></xsl:if>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ... import messages
 from ...model import T, XML_ID, local
 from ...tei.lang import lang_tag
 from ...tei.reading import reading_blocks
@@ -49,8 +50,8 @@ def plain_page(tree, d, site_title: str, source: str, lang: str = "en") -> str:
             E.MAIN(E.ARTICLE(
                 E.H1(title, id="title"),
                 *([E.P(d.date_label or d.when, E.CLASS("doc-date"))] if (d.date_label or d.when) else []),
-                E.P("This page shows the document's text without its markup: the full page could "
-                    "not be made. ", E.A("TEI source", href="../" + source), E.CLASS("render-failed")),
+                E.P(messages.message(lang, "fallback.notice") + " ",
+                    E.A(messages.message(lang, "fallback.tei-source"), href="../" + source), E.CLASS("render-failed")),
                 body, E.CLASS("document"), **{"data-pagefind-body": ""}), id="main")),
         lang=lang_tag(lang) or "en")  # the site's language, as layout.xsl writes it
     return "<!DOCTYPE html>\n" + etree.tostring(page, method="html", encoding="unicode")

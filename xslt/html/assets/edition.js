@@ -4,6 +4,27 @@
   "use strict";
   var body = document.body;
 
+  /* the interface's words: the page carries them (xslt/lib/messages.xsl, f:script-messages) */
+  var MSG = {};
+  try { MSG = JSON.parse(document.getElementById("edition-messages").getAttribute("data-messages")) || {}; } catch (e) { MSG = {}; }
+  function msg(key, params) {
+    var t = MSG[key] === undefined ? key : String(MSG[key]);
+    return params ? t.replace(/\{([a-z][a-z0-9_-]*)\}/g, function (m, k) { return k in params ? String(params[k]) : m; }) : t;
+  }
+  var plurals = null;
+  try { plurals = new Intl.PluralRules(document.documentElement.lang || "en"); } catch (e) { plurals = null; }
+  function msgN(key, n, params) {
+    var cat = plurals ? plurals.select(n) : (n === 1 ? "one" : "other");
+    var p = params || {}; p.n = n;
+    var found = [cat, "other", "many", "one"].filter(function (c) { return MSG[key + "." + c] !== undefined; })[0];
+    return msg(found ? key + "." + found : key, p);
+  }
+
+  /* where a popover starts beside its link: at the link's start edge (its right one in a
+     right-to-left page) */
+  var RTL = document.documentElement.getAttribute("dir") === "rtl";
+  function startX(r, pop) { return RTL ? r.right - pop.offsetWidth : r.left; }
+
   /* reading / diplomatic view */
   var KEY = "edition-view";
   function setView(view) {
@@ -53,7 +74,7 @@
     if (r.bottom + 4 + pop.offsetHeight > window.innerHeight && r.top - 4 - pop.offsetHeight >= 0) {
       top = window.scrollY + r.top - 4 - pop.offsetHeight;  /* no room below: above the link */
     }
-    var left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - pop.offsetWidth - 8));
+    var left = Math.max(8, Math.min(window.scrollX + startX(r, pop), window.scrollX + document.documentElement.clientWidth - pop.offsetWidth - 8));
     pop.style.top = top + "px";
     pop.style.left = left + "px";
     current = pop; currentLink = link;
@@ -134,7 +155,7 @@
     ivPop.hidden = false;
     var r = el.getBoundingClientRect();
     ivPop.style.top = (window.scrollY + r.bottom + 4) + "px";
-    ivPop.style.left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - ivPop.offsetWidth - 8)) + "px";
+    ivPop.style.left = Math.max(8, Math.min(window.scrollX + startX(r, ivPop), window.scrollX + document.documentElement.clientWidth - ivPop.offsetWidth - 8)) + "px";
     ivFor = el;
   }
   function ivTarget(t) { return t && t.closest ? t.closest(".intervention[id^='iv-']") : null; }
@@ -160,7 +181,7 @@
     var a = document.createElement("a");
     a.className = "para-anchor";
     a.href = "#" + encodeURIComponent(p.id);
-    a.setAttribute("aria-label", "Link to this paragraph (#" + p.id + ")");
+    a.setAttribute("aria-label", msg("paragraph-link", { id: "#" + p.id }));
     a.setAttribute("data-pagefind-ignore", "");
     p.appendChild(a);
   });
@@ -183,11 +204,12 @@
     el.textContent = el.getAttribute("data-permalink") || window.location.href.split("#")[0];
   });
   /* the access date, in the edition's date style ("7 December 2026"), and the copy button */
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December"];
+  var MONTHS = MSG["date-months"] || [];
   var today = new Date();
   document.querySelectorAll(".cite-accessed").forEach(function (el) {
-    el.textContent = today.getDate() + " " + MONTHS[today.getMonth()] + " " + today.getFullYear();
+    el.textContent = String(MSG["date-day"] || "{d} {m} {y}").replace(/\{([dmy])\}/g, function (m, k) {
+      return String(k === "d" ? today.getDate() : k === "y" ? today.getFullYear() : (MONTHS[today.getMonth()] || today.getMonth() + 1));
+    });
   });
   document.querySelectorAll(".cite-copy").forEach(function (button) {
     var text = document.getElementById("cite-text");
@@ -196,7 +218,7 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       var plain = text.textContent.replace(/\s+/g, " ").trim();
-      function done(ok) { if (status) status.textContent = ok ? "Copied." : "Select the citation above to copy it."; }
+      function done(ok) { if (status) status.textContent = ok ? msg("copied") : msg("copy-failed"); }
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(plain).then(function () { done(true); }, function () { done(false); });
       } else {
@@ -241,7 +263,7 @@
       var order = (document.querySelector(".sort-links") || body).getAttribute("data-order") || "date";
       var pager = document.createElement("nav");
       pager.className = "pager filtered-pager";
-      pager.setAttribute("aria-label", "Pages of the filtered documents");
+      pager.setAttribute("aria-label", msg("filtered-pages"));
       filtered.appendChild(pager);
       count.tabIndex = -1;
       function p(cls, text) { var e = document.createElement("p"); e.className = cls; e.textContent = text; return e; }
@@ -315,7 +337,7 @@
         list.start = first + 1;
         shown.forEach(function (d) {
           var li = document.createElement("li"); li.className = "doc-item";
-          li.appendChild(p("doc-item-date", d.date || "Undated"));
+          li.appendChild(p("doc-item-date", d.date || msg("undated")));
           var t = p("doc-item-title", ""); var a = document.createElement("a");
           a.href = root + d.page; a.textContent = d.title; t.appendChild(a); li.appendChild(t);
           if (d.summary) li.appendChild(p("doc-item-summary", d.summary));
@@ -324,20 +346,20 @@
           if (status) {
             var st = p("doc-item-status", ""), b = document.createElement("span");
             b.className = d.transcribed ? "badge badge-full" : "badge";
-            b.textContent = d.transcribed ? "Full text" : "Summary only";
+            b.textContent = d.transcribed ? msg("full-text") : msg("summary-only");
             st.appendChild(b); li.appendChild(st);
           }
           list.appendChild(li);
         });
-        count.textContent = hits.length ? (first + 1) + " - " + (first + shown.length) + " of " + hits.length
-          : "No document matches the filters";
+        count.textContent = hits.length ? msg("range", { first: first + 1, last: first + shown.length, total: hits.length })
+          : msg("no-match");
         pager.textContent = "";
         pager.hidden = pages < 2;
         if (pages > 1) {
           var ul = document.createElement("ul");
-          if (page > 1) ul.appendChild(pageLink(state, page - 1, "Previous", "prev"));
+          if (page > 1) ul.appendChild(pageLink(state, page - 1, msg("previous"), "prev"));
           for (var n = 1; n <= pages; n++) ul.appendChild(pageLink(state, n, String(n)));
-          if (page < pages) ul.appendChild(pageLink(state, page + 1, "Next", "next"));
+          if (page < pages) ul.appendChild(pageLink(state, page + 1, msg("next"), "next"));
           pager.appendChild(ul);
         }
         staticPart.hidden = true; filtered.hidden = false;
@@ -379,7 +401,7 @@
         if (el.tagName !== "TABLE" && !el.hasAttribute("role")) {
           var cap = el.querySelector("caption");
           el.setAttribute("role", "region");
-          el.setAttribute("aria-label", (cap && cap.textContent.trim()) || "Table");
+          el.setAttribute("aria-label", (cap && cap.textContent.trim()) || msg("table"));
           el.setAttribute("data-scroll-role", "");
         }
       } else if (!scrolls && ours) {
@@ -616,8 +638,9 @@
       return pf;
     };
     /* #14: the filters Pagefind recorded (data-pagefind-filter), one select each, in this order */
-    var FILTERS = [["type", "Type"], ["year", "Year"], ["text", "Text"], ["doctype", "Document type"], ["person", "Person"],
-                   ["place", "Place"], ["org", "Organisation"], ["language", "Language"]];
+    var FILTERS = ["type", "year", "text", "doctype", "person", "place", "org", "language"].map(function (k) {
+      return [k, msg("filter-" + k)];
+    });
     var filterSelects = {};
     var buildFilters = function (pagefind) {
       if (!filterBox || filterBox.getAttribute("data-built")) return Promise.resolve();
@@ -630,7 +653,7 @@
           var p = document.createElement("p"); p.className = "facet";
           var label = document.createElement("label"); label.htmlFor = "search-filter-" + f[0]; label.textContent = f[1];
           var sel = document.createElement("select"); sel.id = "search-filter-" + f[0]; sel.name = f[0];
-          var any = document.createElement("option"); any.value = ""; any.textContent = "Any";
+          var any = document.createElement("option"); any.value = ""; any.textContent = msg("any");
           sel.appendChild(any);
           values.forEach(function (v) {
             var o = document.createElement("option"); o.value = v; o.textContent = v + " (" + all[f[0]][v] + ")";
@@ -730,15 +753,14 @@
       results.textContent = "";
       removeMore();
       if (!q) { status.textContent = ""; return; }
-      status.textContent = "Searching…";
+      status.textContent = msg("searching");
       load().then(function (pagefind) {
         return buildFilters(pagefind).then(function () { return rankedSearch(pagefind, q); }).then(function (all) {
           if (id !== runId) return;
           var shown = 0;
           var n = all.length;
           var summary = function () {
-            return n + " result" + (n === 1 ? "" : "s") + " for “" + q + "”" +
-              (shown < n ? " (showing 1 – " + shown + ")" : "");
+            return msgN("results", n, { q: q }) + (shown < n ? " " + msg("showing", { shown: shown }) : "");
           };
           var showNext = function (focusFirst) {
             var batch = all.slice(shown, shown + PAGE);
@@ -776,7 +798,7 @@
                   });
                   results.parentNode.insertBefore(more, results.nextSibling);
                 }
-                more.textContent = "Show more results (" + Math.min(PAGE, n - shown) + " of " + (n - shown) + " more)";
+                more.textContent = msg("show-more", { next: Math.min(PAGE, n - shown), rest: n - shown });
               } else {
                 removeMore();
               }
@@ -787,8 +809,7 @@
         });
       }).catch(function (e) {
         if (id !== runId) return;
-        status.textContent = noIndex ? "This build of the edition has no search index (it was made with “edition build html --no-search”)."
-          : "Search is not available when the edition is opened from disk: serve the folder (for example with “edition serve”) and open it over http.";
+        status.textContent = noIndex ? msg("no-index") : msg("from-disk");
       });
     };
     searchForm.addEventListener("submit", function (ev) {

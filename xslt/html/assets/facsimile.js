@@ -12,6 +12,10 @@
   var markers = Array.prototype.slice.call(document.querySelectorAll('a.facs-pb[data-surface]'));
   var stage = aside.querySelector('.facs-stage');
   var OSD = window.OpenSeadragon;
+  /* the interface's words, as the page carries them (edition.js reads the same) */
+  var MSG = {};
+  try { MSG = JSON.parse(document.getElementById('edition-messages').getAttribute('data-messages')) || {}; } catch (e) { MSG = {}; }
+  function msg(key) { return MSG[key] === undefined ? key : String(MSG[key]); }
   var viewer = null;
   var current = null;
   var pending = null; // a zone to highlight once its page is open
@@ -39,7 +43,7 @@
       b.type = 'button';
       b.className = 'facs-zone';
       b.dataset.zone = z.dataset.zone;
-      b.setAttribute('aria-label', 'Go to the text of this zone');
+      b.setAttribute('aria-label', msg('facs-zone'));
       b.addEventListener('click', function () { toText(z.dataset.zone); });
       viewer.addOverlay({ element: b, location: zoneRect(li, z) });
     });
@@ -87,6 +91,11 @@
     stage.hidden = false;
     aside.classList.add('has-viewer');
     markers.forEach(function (m) { m.tabIndex = -1; m.setAttribute('aria-hidden', 'true'); });
+    /* OpenSeadragon's own button titles, in the edition's language */
+    if (OSD.setString) {
+      [['Tooltips.ZoomIn', 'osd-zoom-in'], ['Tooltips.ZoomOut', 'osd-zoom-out'], ['Tooltips.Home', 'osd-home'],
+       ['Tooltips.FullPage', 'osd-full-page']].forEach(function (s) { OSD.setString(s[0], msg(s[1])); });
+    }
     viewer = OSD({ element: stage, prefixUrl: aside.dataset.viewer + 'images/', showNavigator: false,
       crossOriginPolicy: false, gestureSettingsMouse: { clickToZoom: false }, visibilityRatio: 0.5 });
     aside.osd = viewer; // (the tests read it)

@@ -63,26 +63,26 @@
     <xsl:param name="page" as="xs:string"/>
     <xsl:variable name="eds" select="array:flatten($cite?editors)"/>
     <section class="citation" id="citation" aria-labelledby="citation-heading" data-pagefind-ignore="">
-      <h2 id="citation-heading">Suggested citation</h2>
+      <h2 id="citation-heading"><xsl:value-of select="f:msg('cite.heading')"/></h2>
       <p class="cite-text" id="cite-text">“<bdi><xsl:value-of select="$cite?title"/></bdi>,”<xsl:if test="$cite?date != ''"><xsl:text> </xsl:text><xsl:value-of select="$cite?date"/>,</xsl:if>
         <xsl:if test="$cite?call-number != ''"><xsl:text> </xsl:text><xsl:value-of select="$cite?call-number"/>,</xsl:if>
-        in <cite><xsl:value-of select="$cite?edition"/></cite><xsl:if test="exists($eds)">, ed. <xsl:value-of select="string-join($eds, ', ')"/></xsl:if>
-        <xsl:if test="$cite?version != ''">, version <xsl:value-of select="$cite?version"/></xsl:if>
+        <xsl:text> </xsl:text><xsl:value-of select="f:msg('cite.in-edition')"/><xsl:text> </xsl:text><cite><xsl:value-of select="$cite?edition"/></cite><xsl:if test="exists($eds)">, <xsl:value-of select="f:msg('cite.ed')"/><xsl:text> </xsl:text><xsl:value-of select="string-join($eds, ', ')"/></xsl:if>
+        <xsl:if test="$cite?version != ''">, <xsl:value-of select="f:msg('cite.version')"/><xsl:text> </xsl:text><xsl:value-of select="$cite?version"/></xsl:if>
         <xsl:if test="$cite?edition-date != ''"> (<xsl:value-of select="$cite?edition-date"/>)</xsl:if>
         <xsl:if test="$cite?publisher != '' and not($cite?publisher = $eds)">, <xsl:value-of select="$cite?publisher"/></xsl:if>,
         <span class="cite-url" data-permalink="{$cite?url}"><xsl:value-of select="($cite?url[. != ''], $page)[1]"/></span>
-        (accessed <span class="cite-accessed">[date]</span>).</p>
+        <xsl:text> </xsl:text>(<xsl:value-of select="f:msg('cite.accessed')"/><xsl:text> </xsl:text><span class="cite-accessed">[<xsl:value-of select="f:msg('cite.date')"/>]</span>).</p>
       <p class="cite-tools">
-        <button type="button" class="cite-copy" hidden="hidden">Copy the citation</button>
+        <button type="button" class="cite-copy" hidden="hidden"><xsl:value-of select="f:msg('cite.copy')"/></button>
         <span class="cite-copied" role="status"></span>
-        <span class="cite-exports">Download: <a download="{$cite?id}.bib" type="application/x-bibtex"
+        <span class="cite-exports"><xsl:value-of select="f:msg('cite.download')"/><xsl:text> </xsl:text><a download="{$cite?id}.bib" type="application/x-bibtex"
             href="data:application/x-bibtex;charset=utf-8,{encode-for-uri(fp:bibtex($cite))}">BibTeX</a>
           · <a download="{$cite?id}.ris" type="application/x-research-info-systems"
             href="data:application/x-research-info-systems;charset=utf-8,{encode-for-uri(fp:ris($cite))}">RIS</a>
           · <a download="{$cite?id}.json" type="application/vnd.citationstyles.csl+json"
             href="data:application/vnd.citationstyles.csl+json;charset=utf-8,{encode-for-uri(fp:csl-json($cite))}">CSL-JSON</a></span>
       </p>
-      <p class="cite-help">Passages can be cited by their anchors: every paragraph and note has a stable id (for example <code>#p-1</code>, <code>#note-1</code>); the ¶ beside a paragraph is its link.</p>
+      <p class="cite-help"><xsl:sequence select="f:msg-nodes('cite.help', map{'p': fp:code('#p-1'), 'note': fp:code('#note-1')})"/></p>
     </section>
   </xsl:template>
 

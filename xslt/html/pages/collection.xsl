@@ -10,7 +10,7 @@
     <xsl:param name="doc" as="element()?"/>
     <xsl:if test="exists($doc/collection)">
       <section class="doc-collection" aria-labelledby="collection-heading">
-        <h2 id="collection-heading">Collection</h2>
+        <h2 id="collection-heading"><xsl:value-of select="f:msg('collection.heading')"/></h2>
         <p class="collection-path">
           <xsl:for-each select="$doc/collection">
             <xsl:if test="position() gt 1"><xsl:text> › </xsl:text></xsl:if>

@@ -90,24 +90,24 @@
     <xsl:variable name="primary" select="lower-case(tokenize($ident, '-')[1])"/>
     <xsl:sequence select="if (normalize-space($language)) then normalize-space($language)
       else if ($primary != '' and map:contains($c:language-names, $primary))
-        then (if ($ident = $primary) then $c:language-names($primary)
-              else concat($c:language-names($primary), ' (', $ident, ')'))
+        then (if ($ident = $primary) then f:language-name($primary)
+              else concat(f:language-name($primary), ' (', $ident, ')'))
       else $ident"/>
   </xsl:function>
 
   <!-- A letter's correspDesc: for each correspAction who sent / received it (names linked to
        their entity pages, as in the text), where and when; then the previous and next letter
        of correspContext. Rows of class info-corresp. -->
-  <xsl:variable name="fp:corresp-labels" select="map{
-      'sent': ('Sent by', 'Sent from', 'Date sent'),
-      'received': ('Received by', 'Received at', 'Date received'),
-      'forwarded': ('Forwarded by', 'Forwarded from', 'Date forwarded'),
-      'redirected': ('Redirected by', 'Redirected from', 'Date redirected'),
-      'transmitted': ('Transmitted by', 'Transmitted from', 'Date transmitted')}"/>
+  <xsl:variable name="fp:corresp-labels" select="map:merge(
+      ('sent',
+      'received',
+      'forwarded',
+      'redirected',
+      'transmitted') ! map{.: (f:msg('corresp.' || . || '.by'), f:msg('corresp.' || . || '.from'), f:msg('corresp.' || . || '.date'))})"/>
   <xsl:template name="fp:corresp-rows">
     <xsl:param name="corresp" as="element()*"/>
     <xsl:for-each select="$corresp/tei:correspAction">
-      <xsl:variable name="labels" select="($fp:corresp-labels(string(@type)), 'Correspondent', 'Place', 'Date')[position() le 3]"/>
+      <xsl:variable name="labels" select="($fp:corresp-labels(string(@type)), f:msg('corresp.correspondent'), f:msg('corresp.place'), f:msg('info.date'))[position() le 3]"/>
       <xsl:variable name="fields" select="(
         *[self::tei:persName or self::tei:orgName or ((self::tei:name or self::tei:rs) and not(@type = ('place', 'settlement')))][normalize-space()],
         *[self::tei:placeName or self::tei:settlement or ((self::tei:name or self::tei:rs) and @type = ('place', 'settlement'))][normalize-space()],
@@ -137,9 +137,9 @@
       <xsl:variable name="next" select="@type = 'next' or @subtype = 'next_letter'"/>
       <xsl:variable name="doc" select="fp:document-target(.)"/>
       <xsl:call-template name="fp:info-row">
-        <xsl:with-param name="label" select="concat(if ($next) then 'Next letter' else 'Previous letter',
-          if (@type = 'withinCorrespondence') then ' in this correspondence'
-          else if (@type = 'withinCollection') then ' in the collection' else '')"/>
+        <xsl:with-param name="label" select="f:msg(concat(if ($next) then 'corresp.next' else 'corresp.previous',
+          if (@type = 'withinCorrespondence') then '-correspondence'
+          else if (@type = 'withinCollection') then '-collection' else ''))"/>
         <xsl:with-param name="class" select="'corresp'"/>
         <xsl:with-param name="value">
           <xsl:variable name="label" as="node()*">
@@ -219,7 +219,7 @@
         <xsl:call-template name="fp:info-row">
           <xsl:with-param name="label" select="string(@label)"/>
           <xsl:with-param name="class" select="if ($resp) then 'resp' else f:slug(@label)"/>
-          <xsl:with-param name="value"><span class="not-given">Not given in the source</span></xsl:with-param>
+          <xsl:with-param name="value"><span class="not-given"><xsl:value-of select="f:msg('info.not-given')"/></span></xsl:with-param>
         </xsl:call-template>
       </xsl:when>
     </xsl:choose>
@@ -231,13 +231,13 @@
     <xsl:param name="tei" as="element()"/>
     <xsl:variable name="fd" select="$header/tei:fileDesc"/>
     <xsl:variable name="ms" select="$fd/tei:sourceDesc//tei:msIdentifier"/>
-    <xsl:variable name="not-given" as="element()"><span class="not-given">Not given in the source</span></xsl:variable>
+    <xsl:variable name="not-given" as="element()"><span class="not-given"><xsl:value-of select="f:msg('info.not-given')"/></span></xsl:variable>
     <section class="doc-info" id="doc-info" aria-labelledby="doc-info-heading">
-      <h2 id="doc-info-heading">Document information</h2>
+      <h2 id="doc-info-heading"><xsl:value-of select="f:msg('info.heading')"/></h2>
       <dl class="info-list">
         <xsl:if test="$header/tei:profileDesc/tei:creation//tei:date">
           <xsl:call-template name="fp:info-row">
-            <xsl:with-param name="label" select="'Date'"/>
+            <xsl:with-param name="label" select="f:msg('info.date')"/><xsl:with-param name="class" select="'date'"/>
             <!-- the model's label when it dates the document by this date (#14: one date style,
                  as in the title area, the listings and the PDF), else the date as written -->
             <xsl:with-param name="value" select="if (normalize-space($doc/date) and $doc/@when = (($header/tei:profileDesc/tei:creation//tei:date)[1]/(@when, @when-iso))[1])
@@ -246,7 +246,7 @@
         </xsl:if>
         <xsl:for-each select="$fd/tei:titleStmt/tei:author">
           <xsl:call-template name="fp:info-row">
-            <xsl:with-param name="label" select="'Author'"/>
+            <xsl:with-param name="label" select="f:msg('info.author')"/><xsl:with-param name="class" select="'author'"/>
             <xsl:with-param name="value" select="fp:inline(node())"/>
           </xsl:call-template>
         </xsl:for-each>
@@ -255,7 +255,7 @@
         </xsl:call-template>
         <!-- archival source: the citation, else the identifier's parts, else the source description -->
         <xsl:call-template name="fp:info-row">
-          <xsl:with-param name="label" select="'Archival source'"/>
+          <xsl:with-param name="label" select="f:msg('info.archival-source')"/><xsl:with-param name="class" select="'archival-source'"/>
           <xsl:with-param name="value">
             <xsl:choose>
               <!-- the call number, as the citation gives it (toolkit/tei/citation.py) -->
@@ -271,7 +271,7 @@
         </xsl:call-template>
         <xsl:for-each select="$fd/tei:sourceDesc/tei:bibl[@type = ('digital-archive', 'listing')]">
           <xsl:call-template name="fp:info-row">
-            <xsl:with-param name="label" select="'Published source'"/>
+            <xsl:with-param name="label" select="f:msg('info.published-source')"/><xsl:with-param name="class" select="'published-source'"/>
             <xsl:with-param name="value" select="fp:inline(node())"/>
           </xsl:call-template>
         </xsl:for-each>
@@ -291,7 +291,7 @@
         </xsl:for-each>
         <xsl:if test="$fd/tei:publicationStmt/(tei:availability | tei:licence)">
           <xsl:call-template name="fp:info-row">
-            <xsl:with-param name="label" select="'Rights'"/>
+            <xsl:with-param name="label" select="f:msg('info.rights')"/><xsl:with-param name="class" select="'rights'"/>
             <xsl:with-param name="value">
               <xsl:for-each select="$fd/tei:publicationStmt/tei:availability">
                 <xsl:variable name="ref" select="replace(normalize-space(@corresp), '^.*#', '')"/>
@@ -330,7 +330,7 @@
         <xsl:variable name="hand-notes" select="$tei//tei:handNote"/>
         <xsl:if test="exists($doc/hand) and exists($hand-notes)">
           <xsl:call-template name="fp:info-row">
-            <xsl:with-param name="label" select="'Hands'"/>
+            <xsl:with-param name="label" select="f:msg('info.hands')"/><xsl:with-param name="class" select="'hands'"/>
             <xsl:with-param name="value">
               <ul class="hand-list">
                 <xsl:for-each select="$doc/hand">
@@ -344,18 +344,18 @@
         </xsl:if>
         <xsl:if test="$header/tei:profileDesc/tei:langUsage/tei:language">
           <xsl:call-template name="fp:info-row">
-            <xsl:with-param name="label" select="'Languages'"/>
+            <xsl:with-param name="label" select="f:msg('info.languages')"/><xsl:with-param name="class" select="'languages'"/>
             <xsl:with-param name="value" select="string-join($header/tei:profileDesc/tei:langUsage/tei:language/fp:language-name(.)[. != ''], '; ')"/>
           </xsl:call-template>
         </xsl:if>
         <xsl:for-each select="$fd/tei:notesStmt/tei:note">
           <xsl:call-template name="fp:info-row">
-            <xsl:with-param name="label" select="'Note'"/>
+            <xsl:with-param name="label" select="f:msg('info.note')"/><xsl:with-param name="class" select="'note'"/>
             <xsl:with-param name="value" select="fp:inline(node())"/>
           </xsl:call-template>
         </xsl:for-each>
         <xsl:call-template name="fp:info-row">
-          <xsl:with-param name="label" select="'Edition id'"/>
+          <xsl:with-param name="label" select="f:msg('info.edition-id')"/><xsl:with-param name="class" select="'edition-id'"/>
           <xsl:with-param name="value"><code><xsl:value-of select="($doc/@id, $tei/@xml:id)[1]"/></code></xsl:with-param>
         </xsl:call-template>
       </dl>

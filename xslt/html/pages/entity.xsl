@@ -10,7 +10,7 @@
   xmlns:m="urn:x-tei-edition:modes"
   exclude-result-prefixes="#all">
 
-  <xsl:variable name="fp:index-title" select="map{'person': 'Persons', 'place': 'Places', 'org': 'Organisations'}"/>
+  <xsl:variable name="fp:index-title" select="map{'person': f:msg('nav.persons'), 'place': f:msg('nav.places'), 'org': f:msg('nav.orgs')}"/>
   <xsl:variable name="fp:index-href" select="map{'person': 'persons.html', 'place': 'places.html', 'org': 'orgs.html'}"/>
 
   <xsl:template match="page[@kind = 'index']" mode="m:page">
@@ -25,12 +25,12 @@
         <h1><xsl:value-of select="$fp:index-title($kind)"/></h1>
         <xsl:choose>
           <xsl:when test="entity">
-            <p class="result-count"><xsl:value-of select="count(entity)"/> entries</p>
+            <p class="result-count"><xsl:value-of select="f:msg-n('index.entries', count(entity))"/></p>
             <!-- by the model's sort key (persons by surname), under their headings ("Stalin,
                  I. V."); the letters side by side (edition.css), with a line of letters first -->
             <xsl:variable name="letters" select="distinct-values(entity/upper-case(substring((@sort, f:sort-key(@name))[1], 1, 1)))"/>
             <xsl:if test="count($letters) gt 1">
-              <nav aria-label="Letters"><ul class="index-letters">
+              <nav aria-label="{f:msg('index.letters')}"><ul class="index-letters">
                 <xsl:for-each select="$letters"><li><a href="#letter-{position()}"><xsl:value-of select="."/></a></li></xsl:for-each>
               </ul></nav>
             </xsl:if>
@@ -43,7 +43,7 @@
                     <li>
                       <a href="{$root}{@page}"><xsl:value-of select="(@heading, @name)[1]"/></a>
                       <xsl:if test="variant"><span class="variants"> (<xsl:value-of select="string-join(variant, '; ')"/>)</span></xsl:if>
-                      <span class="count"> — <xsl:value-of select="@documents"/> document<xsl:if test="@documents != '1'">s</xsl:if></span>
+                      <span class="count"> — <xsl:value-of select="f:msg-n('count.documents', xs:integer(@documents))"/></span>
                     </li>
                   </xsl:for-each>
                 </ul>
@@ -51,7 +51,7 @@
             </xsl:for-each-group>
             </div>
           </xsl:when>
-          <xsl:otherwise><p>None in this edition.</p></xsl:otherwise>
+          <xsl:otherwise><p><xsl:value-of select="f:msg('index.none')"/></p></xsl:otherwise>
         </xsl:choose>
       </xsl:with-param>
     </xsl:call-template>
@@ -74,21 +74,21 @@
           <!-- the trailing spaces in dt and dd keep label and value apart in the search index
                (Pagefind does not separate the words of adjacent dt and dd) -->
           <dl class="info-list">
-            <div class="info-row" data-pagefind-ignore=""><dt>Kind<xsl:text> </xsl:text></dt><dd><xsl:value-of select="f:kind-label($kind)"/><xsl:text> </xsl:text></dd></div>
+            <div class="info-row" data-pagefind-ignore=""><dt><xsl:value-of select="f:msg('entity.kind')"/><xsl:text> </xsl:text></dt><dd><xsl:value-of select="f:kind-label($kind)"/><xsl:text> </xsl:text></dd></div>
             <xsl:if test="variant">
-              <div class="info-row"><dt data-pagefind-ignore="">Other names<xsl:text> </xsl:text></dt><dd><xsl:value-of select="string-join(variant, '; ')"/><xsl:text> </xsl:text></dd></div>
+              <div class="info-row"><dt data-pagefind-ignore=""><xsl:value-of select="f:msg('entity.other-names')"/><xsl:text> </xsl:text></dt><dd><xsl:value-of select="string-join(variant, '; ')"/><xsl:text> </xsl:text></dd></div>
             </xsl:if>
             <xsl:if test="geo">
-              <div class="info-row" data-pagefind-ignore=""><dt>Coordinates<xsl:text> </xsl:text></dt><dd><xsl:value-of select="concat(geo/@lat, ', ', geo/@long)"/>
+              <div class="info-row" data-pagefind-ignore=""><dt><xsl:value-of select="f:msg('entity.coordinates')"/><xsl:text> </xsl:text></dt><dd><xsl:value-of select="concat(geo/@lat, ', ', geo/@long)"/>
                 <!-- a link to the map only for what it plots (places: html.py sets geo/@on-map) -->
-                <xsl:if test="geo/@on-map = 'true'"> (<a href="{$root}map.html#place-{@anchor}">on the map</a>)</xsl:if><xsl:text> </xsl:text></dd></div>
+                <xsl:if test="geo/@on-map = 'true'"> (<a href="{$root}map.html#place-{@anchor}"><xsl:value-of select="f:msg('entity.on-map')"/></a>)</xsl:if><xsl:text> </xsl:text></dd></div>
             </xsl:if>
             <xsl:for-each select="$tei/(tei:birth | tei:death | tei:occupation | tei:floruit)">
-              <div class="info-row"><dt data-pagefind-ignore=""><xsl:value-of select="fp:ucfirst(local-name())"/><xsl:text> </xsl:text></dt>
+              <div class="info-row"><dt data-pagefind-ignore=""><xsl:value-of select="f:msg('entity.' || local-name())"/><xsl:text> </xsl:text></dt>
                 <dd><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates><xsl:text> </xsl:text></dd></div>
             </xsl:for-each>
             <xsl:for-each select="$tei/tei:idno[f:safe-url(.) and matches(., '^https?:')]">
-              <div class="info-row" data-pagefind-ignore=""><dt>Identifier<xsl:if test="@type"> (<xsl:value-of select="@type"/>)</xsl:if><xsl:text> </xsl:text></dt>
+              <div class="info-row" data-pagefind-ignore=""><dt><xsl:value-of select="f:msg('entity.identifier')"/><xsl:if test="@type"> (<xsl:value-of select="@type"/>)</xsl:if><xsl:text> </xsl:text></dt>
                 <dd><a href="{f:safe-url(.)}" rel="noopener noreferrer"><xsl:value-of select="normalize-space(.)"/></a><xsl:text> </xsl:text></dd></div>
             </xsl:for-each>
           </dl>
@@ -98,11 +98,11 @@
             </div>
           </xsl:for-each>
           <section class="mentions" aria-labelledby="mentions-heading" data-pagefind-ignore="all">
-            <h2 id="mentions-heading">Mentioned in</h2>
+            <h2 id="mentions-heading"><xsl:value-of select="f:msg('entity.mentioned')"/></h2>
             <xsl:choose>
               <xsl:when test="doc">
-                <p class="result-count"><xsl:value-of select="count(doc)"/> document<xsl:if test="count(doc) != 1">s</xsl:if>,
-                  <xsl:value-of select="count(doc/passage)"/> passage<xsl:if test="count(doc/passage) != 1">s</xsl:if></p>
+                <p class="result-count"><xsl:value-of select="f:msg-n('count.documents', count(doc))"/>,
+                  <xsl:value-of select="f:msg-n('count.passages', count(doc/passage))"/></p>
                 <ol class="mention-list">
                   <xsl:for-each select="doc">
                     <li>
@@ -118,7 +118,7 @@
                   </xsl:for-each>
                 </ol>
               </xsl:when>
-              <xsl:otherwise><p>Not mentioned in the documents of this edition.</p></xsl:otherwise>
+              <xsl:otherwise><p><xsl:value-of select="f:msg('entity.not-mentioned')"/></p></xsl:otherwise>
             </xsl:choose>
           </section>
         </article>
@@ -126,10 +126,10 @@
     </xsl:call-template>
   </xsl:template>
 
-  <xsl:variable name="fp:passage-labels" select="map{'title': 'Title', 'summary': 'Summary', 'doc-info': 'Document information',
-      'p': 'Paragraph', 'ab': 'Block', 'head': 'Heading', 'item': 'Item', 'l': 'Line', 'note': 'Note',
-      'signed': 'Signature', 'salute': 'Salutation', 'dateline': 'Dateline', 'postscript': 'Postscript',
-      'div': 'Section', 'closer': 'Closing', 'opener': 'Opening', 'main': 'Text'}"/>
+  <xsl:variable name="fp:passage-labels" select="('title', 'summary', 'doc-info',
+      'p', 'ab', 'head', 'item', 'l', 'note',
+      'signed', 'salute', 'dateline', 'postscript',
+      'div', 'closer', 'opener', 'main')"/>
 
   <!-- "p-3" → "Paragraph 3" (one regular expression test per passage: there are thousands) -->
   <xsl:function name="fp:passage-label" as="xs:string">
@@ -137,7 +137,7 @@
     <xsl:variable name="numbered" select="matches($id, '-\d+$')"/>
     <xsl:variable name="kind" select="if ($numbered) then replace($id, '-\d+$', '') else $id"/>
     <xsl:variable name="n" select="if ($numbered) then replace($id, '^.*-', '') else ''"/>
-    <xsl:variable name="label" select="$fp:passage-labels($kind)"/>
+    <xsl:variable name="label" select="if ($kind = $fp:passage-labels) then f:msg('passage.' || $kind) else ()"/>
     <xsl:sequence select="if (exists($label)) then normalize-space(concat($label, ' ', $n)) else concat('§ ', $id)"/>
   </xsl:function>
 </xsl:stylesheet>

@@ -12,41 +12,42 @@
   <xsl:template match="page[@kind = 'listing']" mode="m:page">
     <xsl:variable name="root" select="string(@root)"/>
     <xsl:call-template name="f:page">
-      <xsl:with-param name="title" select="concat('Documents', if (@number != '1') then concat(', page ', @number) else '',
-        if (@sort != 'date') then concat(' (', order[@key = current()/@sort]/@label, ')') else '')"/>
+      <xsl:with-param name="title" select="concat(f:msg('nav.documents'), if (@number != '1') then f:msg('listing.title-page', map{'n': string(@number)}) else '',
+        if (@sort != 'date') then concat(' (', f:msg('listing.order.' || @sort), ')') else '')"/>
       <xsl:with-param name="root" select="$root"/>
       <xsl:with-param name="section" select="'documents'"/>
       <xsl:with-param name="page-class" select="'page-listing'"/>
       <xsl:with-param name="content">
-        <h1>Documents</h1>
+        <h1><xsl:value-of select="f:msg('nav.documents')"/></h1>
         <xsl:variable name="facets" select="(facets, ../facets)[1]"/>
         <div class="listing-controls">
           <!-- #14: three orders, each its own pages (they work without JavaScript) -->
-          <p class="sort-links" data-order="{@sort}">Order:
+          <p class="sort-links" data-order="{@sort}"><xsl:value-of select="f:msg('listing.order')"/><xsl:text>
+            </xsl:text>
             <xsl:for-each select="order">
               <xsl:if test="position() gt 1"> · </xsl:if>
               <xsl:choose>
-                <xsl:when test="@key = current()/../@sort"><strong aria-current="true"><xsl:value-of select="@label"/></strong></xsl:when>
-                <xsl:otherwise><a href="{$root}{@href}"><xsl:value-of select="@label"/></a></xsl:otherwise>
+                <xsl:when test="@key = current()/../@sort"><strong aria-current="true"><xsl:value-of select="f:msg('listing.order.' || @key)"/></strong></xsl:when>
+                <xsl:otherwise><a href="{$root}{@href}"><xsl:value-of select="f:msg('listing.order.' || @key)"/></a></xsl:otherwise>
               </xsl:choose>
             </xsl:for-each>
           </p>
-          <form class="facets" hidden="hidden" aria-label="Filter documents" data-page-size="{@page-size}">
+          <form class="facets" hidden="hidden" aria-label="{f:msg('listing.filter')}" data-page-size="{@page-size}">
             <xsl:if test="$facets/@partly = 'true'">
               <p class="facet">
-                <label for="facet-text">Text</label>
+                <label for="facet-text"><xsl:value-of select="f:msg('listing.text')"/></label>
                 <select id="facet-text" name="text" data-facet="text">
-                  <option value="">Any</option>
-                  <option value="full">Full text</option>
-                  <option value="summary">Summary only</option>
+                  <option value=""><xsl:value-of select="f:msg('listing.any')"/></option>
+                  <option value="full"><xsl:value-of select="f:msg('status.full')"/></option>
+                  <option value="summary"><xsl:value-of select="f:msg('status.summary')"/></option>
                 </select>
               </p>
             </xsl:if>
             <xsl:if test="$facets/doctype">
               <p class="facet">
-                <label for="facet-doctype">Type</label>
+                <label for="facet-doctype"><xsl:value-of select="f:msg('listing.type')"/></label>
                 <select id="facet-doctype" name="doctype" data-facet="doctype">
-                  <option value="">Any type</option>
+                  <option value=""><xsl:value-of select="f:msg('listing.any-type')"/></option>
                   <xsl:for-each select="$facets/doctype"><option value="{@value}"><xsl:value-of select="@value"/></option></xsl:for-each>
                 </select>
               </p>
@@ -55,39 +56,39 @@
               <xsl:for-each select="('from', 'to')">
                 <xsl:variable name="end" select="."/>
                 <p class="facet">
-                  <label for="facet-{$end}"><xsl:value-of select="if ($end = 'from') then 'From' else 'To'"/></label>
+                  <label for="facet-{$end}"><xsl:value-of select="f:msg('listing.' || $end)"/></label>
                   <select id="facet-{$end}" name="{$end}" data-facet="{$end}">
-                    <option value="">Any year</option>
+                    <option value=""><xsl:value-of select="f:msg('listing.any-year')"/></option>
                     <xsl:for-each select="$facets/year"><option value="{@value}"><xsl:value-of select="@value"/></option></xsl:for-each>
                   </select>
                 </p>
               </xsl:for-each>
             </xsl:if>
             <xsl:for-each select="$facets/facet[option]">
-              <xsl:variable name="label" select="map{'person': 'Person', 'place': 'Place', 'org': 'Organisation'}(@kind)"/>
+              <xsl:variable name="label" select="f:kind-label(@kind)"/>
               <p class="facet">
                 <label for="facet-{@kind}"><xsl:value-of select="$label"/></label>
                 <select id="facet-{@kind}" name="{@kind}" data-facet="{@kind}">
-                  <option value="">Any <xsl:value-of select="lower-case($label)"/></option>
+                  <option value=""><xsl:value-of select="f:msg('listing.any-' || @kind)"/></option>
                   <xsl:for-each select="option">
                     <option value="{@id}"><xsl:value-of select="@name"/> (<xsl:value-of select="@count"/>)</option>
                   </xsl:for-each>
                 </select>
               </p>
             </xsl:for-each>
-            <p class="facet"><button type="reset">Clear filters</button></p>
+            <p class="facet"><button type="reset"><xsl:value-of select="f:msg('listing.clear')"/></button></p>
           </form>
         </div>
         <div class="listing-static">
-          <p class="result-count" id="result-count"><xsl:value-of select="concat(@first, ' - ', @last, ' of ', @total)"/></p>
+          <p class="result-count" id="result-count"><xsl:value-of select="f:msg('listing.range', map{'first': string(@first), 'last': string(@last), 'total': string(@total)})"/></p>
           <ol class="doc-list" start="{@first}">
             <xsl:for-each select="doc"><xsl:call-template name="fp:doc-item"><xsl:with-param name="root" select="$root"/></xsl:call-template></xsl:for-each>
           </ol>
           <xsl:if test="xs:integer(@pages) gt 1">
-            <nav class="pager" aria-label="Pages">
+            <nav class="pager" aria-label="{f:msg('listing.pages')}">
               <ul>
                 <xsl:variable name="n" select="xs:integer(@number)"/>
-                <xsl:if test="$n gt 1"><li><a href="{$root}{link[$n - 1]/@href}" rel="prev">Previous</a></li></xsl:if>
+                <xsl:if test="$n gt 1"><li><a href="{$root}{link[$n - 1]/@href}" rel="prev"><xsl:value-of select="f:msg('listing.previous')"/></a></li></xsl:if>
                 <xsl:for-each select="link">
                   <li>
                     <xsl:choose>
@@ -96,7 +97,7 @@
                     </xsl:choose>
                   </li>
                 </xsl:for-each>
-                <xsl:if test="$n lt count(link)"><li><a href="{$root}{link[$n + 1]/@href}" rel="next">Next</a></li></xsl:if>
+                <xsl:if test="$n lt count(link)"><li><a href="{$root}{link[$n + 1]/@href}" rel="next"><xsl:value-of select="f:msg('listing.next')"/></a></li></xsl:if>
               </ul>
             </nav>
           </xsl:if>
@@ -119,7 +120,7 @@
       <xsl:if test="normalize-space(@summary)"><p class="doc-item-summary"><xsl:value-of select="@summary"/></p></xsl:if>
       <!-- #14: in an edition where some documents are summaries only, each says which it is -->
       <xsl:if test="../@partly = 'true'">
-        <p class="doc-item-status"><span class="badge{if (@transcribed = 'true') then ' badge-full' else ''}"><xsl:value-of select="if (@transcribed = 'true') then 'Full text' else 'Summary only'"/></span></p>
+        <p class="doc-item-status"><span class="badge{if (@transcribed = 'true') then ' badge-full' else ''}"><xsl:value-of select="f:msg(if (@transcribed = 'true') then 'status.full' else 'status.summary')"/></span></p>
       </xsl:if>
     </li>
   </xsl:template>
@@ -131,7 +132,7 @@
         <time datetime="{@when}"><xsl:value-of select="$label"/></time>
       </xsl:when>
       <xsl:when test="normalize-space($label)"><xsl:value-of select="$label"/></xsl:when>
-      <xsl:otherwise>Undated</xsl:otherwise>
+      <xsl:otherwise><xsl:value-of select="f:msg('date.undated')"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 

@@ -102,16 +102,16 @@
     <xsl:variable name="root" select="string(@root)"/>
     <xsl:variable name="places" select="place"/>
     <xsl:call-template name="f:page">
-      <xsl:with-param name="title" select="'Map'"/>
+      <xsl:with-param name="title" select="f:msg('nav.map')"/>
       <xsl:with-param name="root" select="$root"/>
       <xsl:with-param name="section" select="'map'"/>
       <xsl:with-param name="page-class" select="'page-map'"/>
       <xsl:with-param name="content">
-        <h1>Map</h1>
+        <h1><xsl:value-of select="f:msg('nav.map')"/></h1>
         <xsl:choose>
-          <xsl:when test="empty($places)"><p>No place in this edition has coordinates.</p></xsl:when>
+          <xsl:when test="empty($places)"><p><xsl:value-of select="f:msg('map.none')"/></p></xsl:when>
           <xsl:otherwise>
-            <p><xsl:value-of select="count($places)"/> place<xsl:if test="count($places) != 1">s</xsl:if> with coordinates. Places without certain coordinates (districts, regions, states) are listed in the <a href="{$root}places.html">index of places</a>.</p>
+            <p><xsl:value-of select="f:msg-n('map.count', count($places))"/><xsl:text> </xsl:text><xsl:sequence select="f:msg-nodes('map.uncertain', map{'index': fp:link($root || 'places.html', f:msg('map.index-link'))})"/></p>
             <!-- the frame: toolkit/outputs/html/outline.py (Frame), which also projects the outline -->
             <xsl:variable name="lat0" select="xs:double(@lat0)"/>
             <xsl:variable name="lat1" select="xs:double(@lat1)"/>
@@ -121,7 +121,7 @@
             <xsl:variable name="H" select="xs:integer(@height)"/>
             <xsl:variable name="x" select="function($lon) { round(($lon - $lon0) div ($lon1 - $lon0) * $W * 10) div 10 }"/>
             <xsl:variable name="y" select="function($lat) { round(($lat1 - $lat) div ($lat1 - $lat0) * $H * 10) div 10 }"/>
-            <p class="map-skip"><a href="#places-table">Skip the map: the places as a table</a></p>
+            <p class="map-skip"><a href="#places-table"><xsl:value-of select="f:msg('map.skip')"/></a></p>
             <figure class="map">
               <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} {$H}" class="map-svg{if (count($places) gt $fp:max-static-labels) then ' map-hover-labels' else ''}" role="group" aria-labelledby="map-caption">
                 <rect x="0" y="0" width="{$W}" height="{$H}" class="map-bg"/>
@@ -173,12 +173,12 @@
                   </xsl:for-each>
                 </xsl:for-each>
               </svg>
-              <figcaption id="map-caption">Places with coordinates, plotted by latitude and longitude (equirectangular)<xsl:if test="outline">, on coastlines and today's borders from Natural Earth</xsl:if>.</figcaption>
+              <figcaption id="map-caption"><xsl:value-of select="f:msg('map.caption')"/><xsl:if test="outline"><xsl:value-of select="f:msg('map.caption-outline')"/></xsl:if>.</figcaption>
             </figure>
             <div class="table-wrap" id="places-table" tabindex="-1"><table class="places-table">
-              <caption>Places on the map</caption>
+              <caption><xsl:value-of select="f:msg('map.table')"/></caption>
               <!-- #14: three columns, readable at 390 px: latitude and longitude as one -->
-              <thead><tr><th scope="col">Place</th><th scope="col">Coordinates</th><th scope="col">Documents</th></tr></thead>
+              <thead><tr><th scope="col"><xsl:value-of select="f:msg('kind.place')"/></th><th scope="col"><xsl:value-of select="f:msg('entity.coordinates')"/></th><th scope="col"><xsl:value-of select="f:msg('nav.documents')"/></th></tr></thead>
               <tbody>
                 <xsl:for-each select="$places">
                   <tr><td><a href="{$root}{@page}"><xsl:value-of select="@name"/></a></td><td class="coords"><xsl:value-of select="concat(@lat, ', ', @long)"/></td><td class="num"><xsl:value-of select="@documents"/></td></tr>

@@ -26,21 +26,21 @@
         </xsl:for-each>
         <xsl:if test="$hdr/tei:encodingDesc/tei:projectDesc">
           <section aria-labelledby="about-heading">
-            <h2 id="about-heading">About this edition</h2>
+            <h2 id="about-heading"><xsl:value-of select="f:msg('home.about')"/></h2>
             <xsl:apply-templates select="$hdr/tei:encodingDesc/tei:projectDesc/node()" mode="m:text"/>
           </section>
         </xsl:if>
         <section aria-labelledby="start-heading">
-          <h2 id="start-heading">Start reading</h2>
+          <h2 id="start-heading"><xsl:value-of select="f:msg('home.start')"/></h2>
           <ul class="home-links">
             <xsl:for-each select="doc">
-              <li class="home-featured">The fully transcribed document: <a href="{$root}{@page}"><xsl:value-of select="@title"/></a>
+              <li class="home-featured"><xsl:value-of select="f:msg('home.featured')"/><xsl:text> </xsl:text><a href="{$root}{@page}"><xsl:value-of select="@title"/></a>
                 (<xsl:call-template name="fp:time"/>)</li>
             </xsl:for-each>
-            <li><a href="{$root}documents.html">All <xsl:value-of select="@documents"/> documents</a> in date order, or <a href="{$root}chronology.html">as a chronology</a></li>
-            <li>The <a href="{$root}persons.html"><xsl:value-of select="@persons"/> persons</a>, <a href="{$root}places.html"><xsl:value-of select="@places"/> places</a> (on a <a href="{$root}map.html">map</a>) and <a href="{$root}orgs.html"><xsl:value-of select="@orgs"/> organisations</a> they name</li>
-            <li><a href="{$root}search.html">Search</a> the documents and the indexes</li>
-            <li>How the texts are edited: the <a href="{$root}principles.html">editorial principles</a></li>
+            <li><xsl:sequence select="f:msg-nodes('home.documents', map{'documents': fp:link($root || 'documents.html', f:msg-n('home.all-documents', xs:integer(@documents))), 'chronology': fp:link($root || 'chronology.html', f:msg('home.as-chronology'))})"/></li>
+            <li><xsl:sequence select="f:msg-nodes('home.registers', map{'persons': fp:link($root || 'persons.html', f:msg-n('count.persons', xs:integer(@persons))), 'places': fp:link($root || 'places.html', f:msg-n('count.places', xs:integer(@places))), 'map': fp:link($root || 'map.html', f:msg('home.map')), 'orgs': fp:link($root || 'orgs.html', f:msg-n('count.orgs', xs:integer(@orgs)))})"/></li>
+            <li><xsl:sequence select="f:msg-nodes('home.search', map{'search': fp:link($root || 'search.html', f:msg('home.search-link'))})"/></li>
+            <li><xsl:sequence select="f:msg-nodes('home.principles', map{'principles': fp:link($root || 'principles.html', f:msg('home.principles-link'))})"/></li>
             <!-- #14: the whole volume as a PDF ([html] pdf_url) -->
             <xsl:if test="normalize-space($edition-context/edition/@pdf-url)">
               <xsl:variable name="pdf-base" select="(if (matches($edition-context/edition/@pdf-url, '^https?:')) then '' else $root) || $edition-context/edition/@pdf-url"/>
@@ -48,13 +48,16 @@
               <li class="home-pdf">
                 <xsl:choose>
                   <xsl:when test="count($volumes) = 1">
-                    <a href="{$pdf-base}{$volumes}" type="application/pdf">The whole edition as one PDF</a>
+                    <a href="{$pdf-base}{$volumes}" type="application/pdf"><xsl:value-of select="f:msg('home.pdf')"/></a>
                   </xsl:when>
-                  <xsl:otherwise>The whole edition as PDF, in <xsl:value-of select="count($volumes)"/> parts:
-                    <xsl:for-each select="$volumes">
-                      <a href="{$pdf-base}{.}" type="application/pdf">part <xsl:value-of select="position()"/></a>
-                      <xsl:if test="position() != last()">, </xsl:if>
-                    </xsl:for-each>
+                  <xsl:otherwise>
+                    <xsl:variable name="links" as="node()*">
+                      <xsl:for-each select="$volumes">
+                        <a href="{$pdf-base}{.}" type="application/pdf"><xsl:value-of select="f:msg('home.pdf-part', map{'n': position()})"/></a>
+                        <xsl:if test="position() != last()">, </xsl:if>
+                      </xsl:for-each>
+                    </xsl:variable>
+                    <xsl:sequence select="f:msg-nodes('home.pdf-parts', map{'n': string(count($volumes)), 'parts': $links})"/>
                   </xsl:otherwise>
                 </xsl:choose>
               </li>
@@ -62,17 +65,16 @@
           </ul>
         </section>
         <section aria-labelledby="cite-heading">
-          <h2 id="cite-heading">How to cite</h2>
+          <h2 id="cite-heading"><xsl:value-of select="f:msg('home.cite')"/></h2>
           <xsl:variable name="fd" select="$hdr/tei:fileDesc"/>
           <xsl:variable name="by" select="($fd/tei:titleStmt/tei:editor, $fd/tei:publicationStmt/(tei:publisher, tei:authority, tei:distributor))[normalize-space()][1]"/>
           <xsl:variable name="when" select="($fd/tei:editionStmt//tei:date, $fd/tei:publicationStmt/tei:date)[1]"/>
           <p class="cite-text"><cite><xsl:value-of select="$f:site-title"/></cite><xsl:if test="$fd/tei:editionStmt/tei:edition[normalize-space()]">, <xsl:value-of select="normalize-space($fd/tei:editionStmt/tei:edition[1])"/></xsl:if><xsl:if test="$by">. <xsl:value-of select="normalize-space($by)"/></xsl:if><xsl:if test="$when">, <xsl:value-of select="f:date-element-label($when)"/></xsl:if>.</p>
-          <p>Each document’s page gives its own suggested citation; every paragraph of a text has a
-            stable anchor, so a passage can be cited by its address.</p>
+          <p><xsl:value-of select="f:msg('home.cite-help')"/></p>
         </section>
         <xsl:if test="$hdr/tei:fileDesc/tei:titleStmt/tei:respStmt">
           <section aria-labelledby="resp-heading">
-            <h2 id="resp-heading">Responsibilities</h2>
+            <h2 id="resp-heading"><xsl:value-of select="f:msg('home.resp')"/></h2>
             <dl class="info-list">
               <xsl:for-each select="$hdr/tei:fileDesc/tei:titleStmt/tei:respStmt">
                 <div class="info-row"><dt><xsl:value-of select="fp:ucfirst(string-join(tei:resp, '; '))"/></dt>
@@ -93,21 +95,21 @@
     <xsl:variable name="hdr" select="$edition-file/tei:TEI/tei:teiHeader"/>
     <xsl:variable name="decl" select="$hdr/tei:encodingDesc/tei:editorialDecl"/>
     <xsl:call-template name="f:page">
-      <xsl:with-param name="title" select="'Editorial principles'"/>
+      <xsl:with-param name="title" select="f:msg('nav.principles')"/>
       <xsl:with-param name="root" select="$root"/>
       <xsl:with-param name="section" select="'principles'"/>
       <xsl:with-param name="page-class" select="'page-principles reader-page'"/>
       <xsl:with-param name="content">
-        <h1>Editorial principles</h1>
-        <xsl:if test="empty($decl)"><p>This edition does not describe its editorial principles.</p></xsl:if>
+        <h1><xsl:value-of select="f:msg('nav.principles')"/></h1>
+        <xsl:if test="empty($decl)"><p><xsl:value-of select="f:msg('principles.none')"/></p></xsl:if>
         <xsl:for-each select="$decl/tei:p">
           <p><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></p>
         </xsl:for-each>
         <xsl:for-each select="$decl/*[not(self::tei:p)][.//tei:p]">
           <section aria-labelledby="principles-{local-name()}">
-            <h2 id="principles-{local-name()}"><xsl:value-of select="(map{'normalization': 'Normalisation', 'correction': 'Corrections',
-              'interpretation': 'Interpretation', 'quotation': 'Quotation', 'hyphenation': 'Hyphenation', 'segmentation': 'Segmentation',
-              'punctuation': 'Punctuation', 'stdVals': 'Standard values'}(local-name()), fp:ucfirst(local-name()))[1]"/></h2>
+            <h2 id="principles-{local-name()}"><xsl:value-of select="(local-name()[. = ('normalization', 'correction',
+              'interpretation', 'quotation', 'hyphenation', 'segmentation',
+              'punctuation', 'stdVals')] ! f:msg('principles.' || .), fp:ucfirst(local-name()))[1]"/></h2>
             <xsl:for-each select=".//tei:p">
               <p><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></p>
             </xsl:for-each>
@@ -115,7 +117,7 @@
         </xsl:for-each>
         <xsl:if test="$hdr/tei:fileDesc/tei:notesStmt/tei:note">
           <section aria-labelledby="notes-heading">
-            <h2 id="notes-heading">Notes on the sources</h2>
+            <h2 id="notes-heading"><xsl:value-of select="f:msg('principles.notes')"/></h2>
             <xsl:for-each select="$hdr/tei:fileDesc/tei:notesStmt/tei:note">
               <p><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></p>
             </xsl:for-each>
@@ -123,10 +125,10 @@
         </xsl:if>
         <xsl:if test="$hdr//tei:licence">
           <section aria-labelledby="licence-heading">
-            <h2 id="licence-heading">Licence</h2>
+            <h2 id="licence-heading"><xsl:value-of select="f:msg('layout.licence')"/></h2>
             <xsl:for-each select="$hdr//tei:licence">
               <p><xsl:value-of select="normalize-space(.)"/>
-                <xsl:if test="f:safe-url(@target)"><xsl:text> </xsl:text><a href="{f:safe-url(@target)}" rel="license">The licence’s text</a>.</xsl:if></p>
+                <xsl:if test="f:safe-url(@target)"><xsl:text> </xsl:text><a href="{f:safe-url(@target)}" rel="license"><xsl:value-of select="f:msg('principles.licence-text')"/></a>.</xsl:if></p>
             </xsl:for-each>
           </section>
         </xsl:if>
@@ -137,24 +139,24 @@
   <xsl:template match="page[@kind = 'chronology']" mode="m:page">
     <xsl:variable name="root" select="string(@root)"/>
     <xsl:call-template name="f:page">
-      <xsl:with-param name="title" select="'Chronology'"/>
+      <xsl:with-param name="title" select="f:msg('nav.chronology')"/>
       <xsl:with-param name="root" select="$root"/>
       <xsl:with-param name="section" select="'chronology'"/>
       <xsl:with-param name="page-class" select="'page-chronology'"/>
       <xsl:with-param name="content">
-        <h1>Chronology</h1>
+        <h1><xsl:value-of select="f:msg('nav.chronology')"/></h1>
         <!-- the badge "full text" only in an edition where some documents are not transcribed -->
         <xsl:variable name="partly" select="exists(doc[@transcribed = 'false'])"/>
         <xsl:for-each-group select="doc" group-adjacent="if (matches(@when, '^-?\d{4}')) then replace(@when, '^(-?\d{4}).*$', '$1') else 'Undated'">
           <section class="year" aria-labelledby="year-{current-grouping-key()}">
-            <h2 id="year-{current-grouping-key()}"><xsl:value-of select="current-grouping-key()"/></h2>
+            <h2 id="year-{current-grouping-key()}"><xsl:value-of select="if (current-grouping-key() = 'Undated') then f:msg('date.undated') else current-grouping-key()"/></h2>
             <ol class="timeline">
               <xsl:for-each select="current-group()">
                 <!-- #14: date and title in two columns (one above the other on a narrow screen) -->
                 <li>
                   <span class="timeline-date"><xsl:call-template name="fp:time"/></span>
                   <span class="timeline-title"><a href="{$root}{@page}"><xsl:value-of select="@title"/></a>
-                    <xsl:if test="@transcribed = 'true' and $partly"><xsl:text> </xsl:text><span class="badge badge-full">full text</span></xsl:if></span>
+                    <xsl:if test="@transcribed = 'true' and $partly"><xsl:text> </xsl:text><span class="badge badge-full"><xsl:value-of select="f:msg('chronology.full')"/></span></xsl:if></span>
                 </li>
               </xsl:for-each>
             </ol>
@@ -167,32 +169,32 @@
   <xsl:template match="page[@kind = 'search']" mode="m:page">
     <xsl:variable name="root" select="string(@root)"/>
     <xsl:call-template name="f:page">
-      <xsl:with-param name="title" select="'Search'"/>
+      <xsl:with-param name="title" select="f:msg('nav.search')"/>
       <xsl:with-param name="root" select="$root"/>
       <xsl:with-param name="section" select="'search'"/>
       <xsl:with-param name="page-class" select="'page-search'"/>
       <xsl:with-param name="content">
-        <h1>Search</h1>
+        <h1><xsl:value-of select="f:msg('nav.search')"/></h1>
         <form class="search-form" role="search" action="search.html" method="get" data-bundles="{@bundles}">
-          <label for="search-input">Search documents, persons, places and organisations</label>
+          <label for="search-input"><xsl:value-of select="f:msg('search.label')"/></label>
           <input type="search" id="search-input" name="q" autocomplete="off"/>
-          <button type="submit">Search</button>
+          <button type="submit"><xsl:value-of select="f:msg('search.submit')"/></button>
         </form>
         <!-- #14: filters (built from the index's own, data-pagefind-filter) and sort by date -->
         <div class="search-options" id="search-options" hidden="hidden">
           <p class="facet">
-            <label for="search-sort">Order</label>
+            <label for="search-sort"><xsl:value-of select="f:msg('search.order')"/></label>
             <select id="search-sort" name="sort">
-              <option value="">Best match first</option>
-              <option value="asc">Oldest first</option>
-              <option value="desc">Newest first</option>
+              <option value=""><xsl:value-of select="f:msg('search.best')"/></option>
+              <option value="asc"><xsl:value-of select="f:msg('search.oldest')"/></option>
+              <option value="desc"><xsl:value-of select="f:msg('search.newest')"/></option>
             </select>
           </p>
-          <div class="search-filters facets" id="search-filters" role="group" aria-label="Filter the results"></div>
+          <div class="search-filters facets" id="search-filters" role="group" aria-label="{f:msg('search.filter')}"></div>
         </div>
-        <p class="search-status" id="search-status" aria-live="polite"><xsl:if test="not(normalize-space(@bundles))">This build of the edition has no search index (it was made with <code>edition build html --no-search</code>).</xsl:if></p>
+        <p class="search-status" id="search-status" aria-live="polite"><xsl:if test="not(normalize-space(@bundles))"><xsl:sequence select="f:msg-nodes('search.no-index', map{'command': fp:code('edition build html --no-search')})"/></xsl:if></p>
         <ol class="search-results" id="search-results"></ol>
-        <noscript><p>Search needs JavaScript. The <a href="{$root}documents.html">documents</a> and the indices can be browsed without it.</p></noscript>
+        <noscript><p><xsl:sequence select="f:msg-nodes('search.noscript', map{'documents': fp:link($root || 'documents.html', f:msg('search.documents-link'))})"/></p></noscript>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>

@@ -220,7 +220,7 @@
             <!-- kind, dates and roles (the context's: toolkit/tei/entities.py) -->
             <span class="popover-kind"><xsl:value-of select="string-join((f:kind-label(@kind), dates[normalize-space()], role), ' · ')"/></span>
             <xsl:if test="name[@type = 'variant']">
-              <span class="popover-variants">Also: <xsl:value-of select="string-join(name[@type = 'variant'], '; ')"/></span>
+              <span class="popover-variants"><xsl:value-of select="f:msg('popover.also')"/><xsl:text> </xsl:text><xsl:value-of select="string-join(name[@type = 'variant'], '; ')"/></span>
             </xsl:if>
             <xsl:if test="normalize-space(note)">
               <span class="popover-note"><xsl:value-of select="fp:first-sentences(note, 300)"/></span>
@@ -236,7 +236,7 @@
               </span>
             </xsl:if>
             <xsl:if test="@page">
-              <a class="popover-more" href="{f:entity-href(., ($page-root, $root)[1])}">More about <xsl:value-of select="name[@type = 'preferred'][1]"/> →</a>
+              <a class="popover-more" href="{f:entity-href(., ($page-root, $root)[1])}"><xsl:value-of select="f:msg('popover.more', map{'name': string(name[@type = 'preferred'][1])})"/></a>
             </xsl:if>
           </div>
         </xsl:for-each>
@@ -260,7 +260,7 @@
 
   <xsl:function name="f:kind-label" as="xs:string">
     <xsl:param name="kind" as="xs:string?"/>
-    <xsl:sequence select="(map{'person': 'Person', 'place': 'Place', 'org': 'Organisation'}($kind), 'Name')[1]"/>
+    <xsl:sequence select="f:msg('kind.' || ($kind[. = ('person', 'place', 'org')], 'name')[1])"/>
   </xsl:function>
 
   <xsl:function name="f:shorten" as="xs:string">

@@ -17,16 +17,16 @@
     <xsl:param name="place" as="xs:string?"/>
     <xsl:variable name="p" select="normalize-space($place)"/>
     <xsl:sequence select="if ($p = '') then ()
-      else (map{'top': 'at the top of the page', 'bottom': 'at the bottom of the page',
-                'before-entry': 'before the previous entry', 'margin': 'in the margin',
-                'left': 'in the left margin', 'right': 'in the right margin',
-                'margin-left': 'in the left margin', 'margin-right': 'in the right margin',
-                'above': 'above the line', 'below': 'below the line'}($p), $p)[1]"/>
+      else (map{'top': 'note.place.top', 'bottom': 'note.place.bottom',
+                'before-entry': 'note.place.before-entry', 'margin': 'note.place.margin',
+                'left': 'note.place.left', 'right': 'note.place.right',
+                'margin-left': 'note.place.left', 'margin-right': 'note.place.right',
+                'above': 'note.place.above', 'below': 'note.place.below'}($p) ! f:msg(.), $p)[1]"/>
   </xsl:function>
 
   <xsl:template match="tei:note[f:is-marginal(.)]" mode="m:text">
     <xsl:param name="inline" tunnel="yes" as="xs:boolean" select="false()"/>
-    <xsl:variable name="kind" select="if (@type = 'handwritten' or @hand) then 'Handwritten note' else 'Marginal note'"/>
+    <xsl:variable name="kind" select="if (@type = 'handwritten' or @hand) then f:msg('note.handwritten') else f:msg('note.marginal')"/>
     <xsl:element name="{if ($inline) then 'span' else 'aside'}">
       <xsl:call-template name="fp:common-attributes">
         <xsl:with-param name="class" select="string-join(('tei-note', 'marginal', if ($inline) then 'as-block' else ()), ' ')"/>
@@ -64,13 +64,13 @@
     <xsl:variable name="hand" select="fp:hand($pointer, $pointer/..)"/>
     <xsl:choose>
       <xsl:when test="exists($hand) and not($in-link)">
-        <a class="hand-ref" href="#hand-note-{$hand/@n}">hand <span class="hand-siglum"><xsl:value-of select="$hand/@siglum"/></span></a>
+        <a class="hand-ref" href="#hand-note-{$hand/@n}"><xsl:value-of select="f:msg('hand.label')"/><xsl:text> </xsl:text><span class="hand-siglum"><xsl:value-of select="$hand/@siglum"/></span></a>
       </xsl:when>
       <xsl:when test="exists($hand)">
-        <span class="hand-ref">hand <span class="hand-siglum"><xsl:value-of select="$hand/@siglum"/></span></span>
+        <span class="hand-ref"><xsl:value-of select="f:msg('hand.label')"/><xsl:text> </xsl:text><span class="hand-siglum"><xsl:value-of select="$hand/@siglum"/></span></span>
       </xsl:when>
       <xsl:when test="f:hand-label($pointer, $pointer/..)">
-        <span class="hand-ref">hand <xsl:value-of select="f:hand-label($pointer, $pointer/..)"/></span>
+        <span class="hand-ref"><xsl:value-of select="f:msg('hand.label')"/><xsl:text> </xsl:text><xsl:value-of select="f:hand-label($pointer, $pointer/..)"/></span>
       </xsl:when>
     </xsl:choose>
   </xsl:template>
@@ -112,7 +112,7 @@
       <xsl:choose>
         <xsl:when test="$in-link"><sup class="note-ref" id="{$id}-ref"><xsl:value-of select="$labels[$i]"/></sup></xsl:when>
         <xsl:otherwise>
-          <sup class="note-ref"><a href="#{$id}" id="{$id}-ref" role="doc-noteref" aria-label="Note {$labels[$i]}"><xsl:value-of select="$labels[$i]"/></a></sup>
+          <sup class="note-ref"><a href="#{$id}" id="{$id}-ref" role="doc-noteref" aria-label="{f:msg('note.ref', map{'n': $labels[$i]})}"><xsl:value-of select="$labels[$i]"/></a></sup>
         </xsl:otherwise>
       </xsl:choose>
     </xsl:for-each>
@@ -127,7 +127,7 @@
         <sup class="note-ref" id="{$id}-ref"><xsl:value-of select="f:note-label(.)"/></sup>
       </xsl:when>
       <xsl:otherwise>
-        <sup class="note-ref"><a href="#{$id}" id="{$id}-ref" role="doc-noteref" aria-label="Note {f:note-label(.)}"><xsl:value-of select="f:note-label(.)"/></a></sup>
+        <sup class="note-ref"><a href="#{$id}" id="{$id}-ref" role="doc-noteref" aria-label="{f:msg('note.ref', map{'n': f:note-label(.)})}"><xsl:value-of select="f:note-label(.)"/></a></sup>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -161,7 +161,7 @@
     </xsl:variable>
     <xsl:if test="exists($entries)">
       <section class="notes" aria-labelledby="notes-heading">
-        <h2 id="notes-heading">Notes</h2>
+        <h2 id="notes-heading"><xsl:value-of select="f:msg('notes.heading')"/></h2>
         <ol class="note-list">
           <xsl:sequence select="$entries"/>
         </ol>
@@ -202,7 +202,7 @@
         </xsl:otherwise>
       </xsl:choose>
       <xsl:text> </xsl:text>
-      <a href="#{$id}-ref" class="backlink" role="doc-backlink" aria-label="Back to the text">↩</a>
+      <a href="#{$id}-ref" class="backlink" role="doc-backlink" aria-label="{f:msg('note.back')}">↩</a>
     </li>
   </xsl:template>
 
@@ -212,14 +212,14 @@
       <xsl:call-template name="fp:context-lang-attributes"/>
       <span class="note-label"><xsl:value-of select="f:note-label(.)"/>. </span>
       <xsl:if test="@type = 'editorial' or @resp">
-        <span class="note-kind">Editorial note: </span>
+        <span class="note-kind"><xsl:value-of select="f:msg('note.editorial')"/><xsl:text> </xsl:text></span>
       </xsl:if>
       <xsl:apply-templates mode="m:text">
         <xsl:with-param name="inline" tunnel="yes" select="false()"/>
         <xsl:with-param name="in-note" tunnel="yes" select="true()"/>
       </xsl:apply-templates>
       <xsl:text> </xsl:text>
-      <a href="#{f:cite-id(.)}-ref" class="backlink" role="doc-backlink" aria-label="Back to the text">↩</a>
+      <a href="#{f:cite-id(.)}-ref" class="backlink" role="doc-backlink" aria-label="{f:msg('note.back')}">↩</a>
     </li>
   </xsl:template>
 </xsl:stylesheet>

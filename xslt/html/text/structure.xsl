@@ -335,8 +335,8 @@
         <img class="tei-graphic" src="{($page-root, $root)[1]}{$copy/@href}" loading="lazy" decoding="async"
              alt="{if ($desc) then $desc else concat('image: ', tokenize($url, '/')[last()])}"/>
       </xsl:when>
-      <xsl:when test="exists($url)"><a class="tei-graphic" href="{$url}">[image: <xsl:value-of select="tokenize($url, '/')[last()]"/>]</a></xsl:when>
-      <xsl:otherwise><span class="tei-graphic">[image]</span></xsl:otherwise>
+      <xsl:when test="exists($url)"><a class="tei-graphic" href="{$url}">[<xsl:value-of select="f:msg('image.label')"/><xsl:text> </xsl:text><xsl:value-of select="tokenize($url, '/')[last()]"/>]</a></xsl:when>
+      <xsl:otherwise><span class="tei-graphic">[<xsl:value-of select="f:msg('image.bare')"/>]</span></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 

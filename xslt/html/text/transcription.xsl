@@ -100,7 +100,7 @@
       <xsl:when test="parent::tei:body and f:document(.)/@transcribed = 'false'">
         <xsl:element name="{if ($inline) then 'span' else 'p'}">
           <xsl:attribute name="class" select="'tei-gap not-transcribed'"/>
-          <xsl:text>The text of this document is not transcribed in this edition.</xsl:text>
+          <xsl:value-of select="f:msg('text.not-transcribed')"/>
         </xsl:element>
       </xsl:when>
       <xsl:otherwise>
@@ -123,7 +123,7 @@
     <span class="tei-pb" data-pagefind-ignore="">
       <xsl:variable name="id" select="f:cite-id(.)"/>
       <xsl:if test="exists($id)"><xsl:attribute name="id" select="$id"/></xsl:if>
-      <xsl:value-of select="if (@n) then concat('[p. ', @n, ']') else '[page]'"/>
+      <xsl:value-of select="if (@n) then concat('[', f:msg('pb.n', map{'n': string(@n)}), ']') else concat('[', f:msg('pb.page'), ']')"/>
     </span>
   </xsl:template>
   <xsl:template match="tei:cb" mode="m:text">
@@ -190,7 +190,7 @@
         <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
         <xsl:call-template name="fp:lang-attributes"/>
         <xsl:choose>
-          <xsl:when test="f:reading-omitted(.)"><span class="om">om.</span></xsl:when>
+          <xsl:when test="f:reading-omitted(.)"><span class="om"><xsl:value-of select="f:msg('app.om')"/></span></xsl:when>
           <xsl:otherwise>
             <xsl:apply-templates select="node() except .//tei:witDetail" mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates>
           </xsl:otherwise>
@@ -271,10 +271,10 @@
     <xsl:param name="witnesses" as="element()*"/>
     <xsl:if test="exists($witnesses)">
       <section class="witnesses" id="witnesses" aria-labelledby="witnesses-heading" data-pagefind-ignore="">
-        <h2 id="witnesses-heading">Witnesses</h2>
+        <h2 id="witnesses-heading"><xsl:value-of select="f:msg('app.witnesses')"/></h2>
         <dl class="witness-list">
           <xsl:for-each select="$witnesses">
-            <xsl:variable name="siglum" select="(fp:own-siglum(.), normalize-space(@xml:id)[. != ''], 'Witness ' || position())[1]"/>
+            <xsl:variable name="siglum" select="(fp:own-siglum(.), normalize-space(@xml:id)[. != ''], f:msg('app.witness', map{'n': position()}))[1]"/>
             <xsl:variable name="desc" select="fp:witness-description(.)"/>
             <dt>
               <xsl:variable name="anchor" select="fp:witness-anchor(.)"/>
@@ -288,7 +288,7 @@
                   <xsl:call-template name="fp:lang-attributes"/>
                   <xsl:value-of select="$desc"/>
                 </xsl:when>
-                <xsl:otherwise><span class="witness-undescribed">No description given.</span></xsl:otherwise>
+                <xsl:otherwise><span class="witness-undescribed"><xsl:value-of select="f:msg('app.no-description')"/></span></xsl:otherwise>
               </xsl:choose>
             </dd>
           </xsl:for-each>
@@ -349,15 +349,15 @@
   <xsl:function name="f:intervention-note" as="xs:string">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="other" select="if ($e/parent::tei:choice) then $e/../(tei:orig, tei:sic, tei:abbr)[1] else ()"/>
-    <xsl:variable name="source" select="if (exists($other)) then concat('; the source has: ', normalize-space(string-join($other//text(), ''))) else ''"/>
+    <xsl:variable name="source" select="if (exists($other)) then concat('; ', f:msg('iv.source-has'), ' ', normalize-space(string-join($other//text(), ''))) else ''"/>
     <xsl:variable name="why" select="normalize-space(string-join(($e/@reason, $e/@place), ', '))"/>
     <xsl:sequence select="concat(
-      if ($e/self::tei:corr) then 'corrected' else if ($e/self::tei:expan or $e/self::tei:ex) then 'expanded'
-      else if ($e/self::tei:reg) then 'regularised' else if ($e/self::tei:sic) then 'sic: so in the source'
-      else if ($e/self::tei:orig) then 'as written in the source' else if ($e/self::tei:abbr) then 'abbreviated in the source'
-      else if ($e/self::tei:add) then 'added in the source' else if ($e/self::tei:supplied) then 'supplied by the editor'
-      else if ($e/self::tei:unclear) then 'unclear in the source' else if ($e/self::tei:gap) then 'omitted: a gap in the text'
-      else 'intervention',
+      f:msg('iv.note.' || (if ($e/self::tei:corr) then 'corr' else if ($e/self::tei:expan or $e/self::tei:ex) then 'expan'
+      else if ($e/self::tei:reg) then 'reg' else if ($e/self::tei:sic) then 'sic'
+      else if ($e/self::tei:orig) then 'orig' else if ($e/self::tei:abbr) then 'abbr'
+      else if ($e/self::tei:add) then 'add' else if ($e/self::tei:supplied) then 'supplied'
+      else if ($e/self::tei:unclear) then 'unclear' else if ($e/self::tei:gap) then 'gap'
+      else 'intervention')),
       if ($why != '') then concat(' (', $why, ')') else '',
       if ($e/self::tei:gap and $e/@quantity) then concat(', ', $e/@quantity, ' ', $e/@unit) else '',
       $source)"/>
@@ -377,7 +377,7 @@
     <span class="tei-handShift hand-shift" data-pagefind-ignore="">
       <xsl:if test="@xml:id"><xsl:attribute name="id" select="f:html-id(@xml:id)"/></xsl:if>
       <xsl:if test="normalize-space($note)"><xsl:attribute name="title" select="normalize-space($note)"/></xsl:if>
-      <xsl:value-of select="if ($label) then concat('[hand: ', $label, ']') else '[hand change]'"/>
+      <xsl:value-of select="if ($label) then concat('[', f:msg('hand.shift'), ' ', $label, ']') else concat('[', f:msg('hand.change'), ']')"/>
     </span>
     <xsl:if test="node()">
       <span class="tei-handShift-content">
@@ -390,7 +390,7 @@
   <!-- Seals, stamps and signatures: set apart, labelled, with their hand. -->
   <xsl:template match="tei:stamp" mode="m:text">
     <span class="tei-stamp set-apart{if (@type) then concat(' type-', f:slug(@type)) else ''}">
-      <span class="set-apart-label"><xsl:value-of select="if (@type = 'seal') then 'seal' else 'stamp'"/></span>
+      <span class="set-apart-label"><xsl:value-of select="f:msg(if (@type = 'seal') then 'set-apart.seal' else 'set-apart.stamp')"/></span>
       <xsl:text> </xsl:text>
       <span class="set-apart-body"><xsl:apply-templates mode="m:text"><xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
     </span>
@@ -401,7 +401,7 @@
       <xsl:call-template name="fp:common-attributes">
         <xsl:with-param name="class" select="'tei-signed set-apart'"/>
       </xsl:call-template>
-      <span class="set-apart-label">signed<xsl:if test="@hand"><xsl:text>, </xsl:text><xsl:call-template name="fp:hand-ref"><xsl:with-param name="pointer" select="@hand"/></xsl:call-template></xsl:if></span>
+      <span class="set-apart-label"><xsl:value-of select="f:msg('set-apart.signed')"/><xsl:if test="@hand"><xsl:text>, </xsl:text><xsl:call-template name="fp:hand-ref"><xsl:with-param name="pointer" select="@hand"/></xsl:call-template></xsl:if></span>
       <xsl:text> </xsl:text>
       <span class="set-apart-body"><xsl:apply-templates mode="m:text">
         <xsl:with-param name="inline" tunnel="yes" select="true()"/></xsl:apply-templates></span>
