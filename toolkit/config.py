@@ -204,9 +204,14 @@ class EditionOptions:
     output: str = option("output", "The output folder (`html/` and `pdf/` go inside); never read as "
                          "a source.", check=_a_folder, rule="not empty")
     language: str = option("en", "The language of the edition's text where a file does not say "
-                           "(BCP 47 tag): search stemming, PDF hyphenation, and how every output "
+                           "(BCP 47 tag), and of its interface: the words of the HTML pages and the "
+                           "PDF (message catalogues `en`, `de`, `fr`, `ru`, `zh`, `ar`; any other "
+                           "language gets the English interface and a build warning; "
+                           "`edition messages` lists what a catalogue lacks, docs/i18n.md), "
+                           "`<html lang dir>`, search stemming, PDF hyphenation, and how every output "
                            "writes dates (`en`: 14 June 1937, `en-US`: June 14, 1937, `de`: 14. Juni "
-                           "1937; also `fr`, `it`, `es`, `ru`; any other language in English).",
+                           "1937, `zh`: 1937年6月14日, `ar`: 14 يونيو 1937; also `fr`, `it`, `es`, `ru`; "
+                           "any other language in English).",
                            example="de")
     references: Literal["auto", "on", "off"] = option(
         "auto", "The check that pointers between files resolve (`persons.xml#stalin`), made from "
