@@ -35,7 +35,8 @@ from .model import POINTER_ATTRS, canon, local
 from .tei.names import index_variants
 from .saxon import XSLT_DIR
 from .tei.citation import call_number, edition_citation
-from .tei.entities import dates as entity_dates, heading, idnos, roles as entity_roles
+from .tei.entities import WEB, dates as entity_dates, heading, idnos, roles as entity_roles
+from .messages import message
 from .tei.notes import hand_sigla
 from .xmlsafe import TEI_NS, XML_NS, parse_file
 
@@ -201,6 +202,8 @@ def entity_element(edition, eid: str, ent, page: str | None = None,
         for r in entity_roles(el):
             etree.SubElement(e, "role").text = r
         for label, value, url in idnos(el):
+            if label == WEB:
+                label = message(edition.config.language, "entity.web")
             etree.SubElement(e, "idno", label=label, href=url).text = value
     for doc_id, n in sorted((mentioned or {}).items()):
         etree.SubElement(e, "mentioned", doc=doc_id, count=str(n))

@@ -198,3 +198,36 @@ def test_the_plain_page_of_a_document_that_failed_speaks_the_language():
     assert '<html lang="de-AT">' in page
     assert "Diese Seite zeigt den Text des Dokuments ohne sein Markup" in page and ">TEI-Quelle</a>" in page
     assert "without its markup" not in page
+
+
+def test_iiif_manifest_labels_in_english_and_the_interface_language():
+    """A IIIF language map: viewers pick the reader's language; English stays for the others."""
+    from types import SimpleNamespace
+    from toolkit.outputs.html.facsimiles import manifest
+    d = SimpleNamespace(title="Brief", date_label="3. März 1937", id="b1", summary="")
+    m = manifest(d, [], "https://e.example/", "iiif/b1.json", "doc/b1.html", "de-CH")
+    assert [x["label"] for x in m["metadata"]] == [
+        {"en": ["Title"], "de": ["Titel"]}, {"en": ["Date"], "de": ["Datum"]},
+        {"en": ["Document"], "de": ["Dokument"]}]
+    m = manifest(d, [], "https://e.example/", "iiif/b1.json", "doc/b1.html", "en")
+    assert m["metadata"][0]["label"] == {"en": ["Title"]}
+
+
+def test_a_plain_web_address_is_labelled_in_the_interface_language(tmp_path):
+    from conftest import edition_copy
+    from toolkit.config import load_config
+    from toolkit.context import entity_element
+    from toolkit.model import Edition
+    ed = edition_copy(tmp_path)
+    persons = ed / "tei" / "persons.xml"
+    persons.write_text(persons.read_text(encoding="utf-8").replace(
+        '<persName type="variant">Stalin</persName>',
+        '<persName type="variant">Stalin</persName><idno type="URL">https://example.org/stalin</idno>', 1),
+        encoding="utf-8")
+    toml = ed / "edition.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('language = "en"', 'language = "ru"'),
+                    encoding="utf-8")
+    edition = Edition.load(load_config(toml))
+    eid = next(e for e, ent in edition.entities.items() if "Stalin" in ent.variants)
+    el = entity_element(edition, eid, edition.entities[eid])
+    assert [(i.get("label"), i.text) for i in el.findall("idno")] == [("Сайт", "https://example.org/stalin")]

@@ -13,11 +13,12 @@ from .facts import date_label
 from .names import index_heading, sort_key
 from .reading import text_of
 
+WEB = "Web"  # the label of a plain web address: a word of the interface (context.py translates it)
 # authority identifiers: a label for the idno's @type (case-insensitive), or for its URL's host
 _AUTHORITIES = {"gnd": "GND", "viaf": "VIAF", "wikidata": "Wikidata", "wd": "Wikidata",
                 "geonames": "GeoNames", "orcid": "ORCID", "isni": "ISNI", "lccn": "LCCN",
                 "loc": "Library of Congress", "pleiades": "Pleiades", "tgn": "Getty TGN",
-                "ulan": "Getty ULAN", "pmb": "PMB", "wikipedia": "Wikipedia", "url": "Web"}
+                "ulan": "Getty ULAN", "pmb": "PMB", "wikipedia": "Wikipedia", "url": WEB}
 _HOSTS = (("d-nb.info", "GND"), ("viaf.org", "VIAF"), ("wikidata.org", "Wikidata"),
           ("geonames.org", "GeoNames"), ("orcid.org", "ORCID"), ("isni.org", "ISNI"),
           ("id.loc.gov", "Library of Congress"), ("pleiades.stoa.org", "Pleiades"),

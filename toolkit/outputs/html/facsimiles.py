@@ -29,6 +29,7 @@ from pathlib import Path
 from lxml import etree
 
 from ... import context
+from ...messages import interface_language, message
 from ...model import canon
 from ...tei import facsimile as fx
 from ..base import BuildError
@@ -268,7 +269,8 @@ class Facsimiles:
         if not views:
             return None
         href = self.manifest_href(page)
-        data = json.dumps(manifest(d, views, self.base, href, page), ensure_ascii=False, indent=1).encode()
+        data = json.dumps(manifest(d, views, self.base, href, page, self.ed.config.language),
+                          ensure_ascii=False, indent=1).encode()
         self.manifests[href] = data
         self.plan.add(href, hashlib.sha256(data).hexdigest())
         return href
@@ -309,7 +311,7 @@ class Facsimiles:
         return (OSD / "build" / "openseadragon" / "openseadragon.min.js").is_file()
 
 
-def manifest(d, views: list[SurfaceView], base: str, href: str, page: str) -> dict:
+def manifest(d, views: list[SurfaceView], base: str, href: str, page: str, language: str | None = "en") -> dict:
     """A IIIF Presentation 3 manifest of a document (the spec's required properties: @context,
     id, type, label, items; a canvas per surface with its size and one painting annotation; the
     zones' text as supplementing annotations targeting the canvas's region)."""
@@ -318,10 +320,18 @@ def manifest(d, views: list[SurfaceView], base: str, href: str, page: str) -> di
 
     def label(text: str) -> dict:
         return {"none": [text]}
-    metadata = [{"label": {"en": ["Title"]}, "value": label(d.title)}]
+
+    def word(key: str) -> dict:
+        """A metadata label in English and in the interface language (a IIIF language map)."""
+        words = {"en": [message("en", key)]}
+        ui = interface_language(language)
+        if ui != "en":
+            words[ui] = [message(ui, key)]
+        return words
+    metadata = [{"label": word("passage.title"), "value": label(d.title)}]
     if d.date_label:
-        metadata.append({"label": {"en": ["Date"]}, "value": label(d.date_label)})
-    metadata.append({"label": {"en": ["Document"]}, "value": label(d.id)})
+        metadata.append({"label": word("info.date"), "value": label(d.date_label)})
+    metadata.append({"label": word("kind.document"), "value": label(d.id)})
     out = {"@context": "http://iiif.io/api/presentation/3/context.json", "id": mid, "type": "Manifest",
            "label": label(d.title or d.id), "metadata": metadata,
            "homepage": [{"id": base + page, "type": "Text", "label": label(d.title or d.id), "format": "text/html"}],
