@@ -31,7 +31,7 @@
               </xsl:choose>
             </xsl:for-each>
           </p>
-          <form class="facets" hidden="hidden" aria-label="Filter documents" data-page-size="{@page-size}">
+          <form class="facets" hidden="hidden" aria-label="Filter documents" data-page-size="{@page-size}" data-chunks="{$facets/@chunks}">
             <xsl:if test="$facets/@partly = 'true'">
               <p class="facet">
                 <label for="facet-text">Text</label>
@@ -87,8 +87,10 @@
             <nav class="pager" aria-label="Pages">
               <ul>
                 <xsl:variable name="n" select="xs:integer(@number)"/>
-                <xsl:if test="$n gt 1"><li><a href="{$root}{link[$n - 1]/@href}" rel="prev">Previous</a></li></xsl:if>
+                <xsl:if test="$n gt 1"><li><a href="{$root}{link[xs:integer(@number) = $n - 1]/@href}" rel="prev">Previous</a></li></xsl:if>
+                <!-- #18: a window of pages (site.py, paging.window); a gap shows as an ellipsis -->
                 <xsl:for-each select="link">
+                  <xsl:if test="position() gt 1 and xs:integer(@number) gt xs:integer(preceding-sibling::link[1]/@number) + 1"><li class="pager-gap" aria-hidden="true">…</li></xsl:if>
                   <li>
                     <xsl:choose>
                       <xsl:when test="xs:integer(@number) = $n"><a href="{$root}{@href}" aria-current="page"><xsl:value-of select="@number"/></a></xsl:when>
@@ -96,7 +98,7 @@
                     </xsl:choose>
                   </li>
                 </xsl:for-each>
-                <xsl:if test="$n lt count(link)"><li><a href="{$root}{link[$n + 1]/@href}" rel="next">Next</a></li></xsl:if>
+                <xsl:if test="$n lt xs:integer(@pages)"><li><a href="{$root}{link[xs:integer(@number) = $n + 1]/@href}" rel="next">Next</a></li></xsl:if>
               </ul>
             </nav>
           </xsl:if>
@@ -105,7 +107,6 @@
           <p class="result-count filtered-count"></p>
           <ol class="doc-list filtered-list"></ol>
         </div>
-        <script src="{$root}assets/data.js" defer="defer"></script>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
@@ -135,16 +136,20 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- assets/data.js: the documents with the entities they name, for the listing's filters -->
+  <!-- assets/data.js (and data-2.js …): the documents with the entities they name, for the listing's filters -->
   <xsl:template match="page[@kind = 'data']" mode="m:page">
     <xsl:variable name="docs" select="array{ doc ! map{
         'id': string(@id), 'page': string(@page), 'when': string(@when),
         'date': string((@date[normalize-space()], f:date-label(@when))[1]),
         'title': string(@title), 'summary': string(@summary), 'transcribed': @transcribed = 'true', 'type': string(@type),
         'entities': array{ tokenize(@entities) } } }"/>
+    <!-- #18: in chunks (data.js, data-2.js …), which the listing loads in order, each adding
+         its documents to the ones before -->
     <xsl:text>window.EDITION_DOCUMENTS = </xsl:text>
+    <xsl:if test="@chunk != '1'">(window.EDITION_DOCUMENTS || []).concat(</xsl:if>
     <!-- JSON with "<" escaped so no text can close a script element -->
     <xsl:value-of select="replace(serialize($docs, map{'method': 'json'}), '&lt;', '\\u003c')"/>
+    <xsl:if test="@chunk != '1'">)</xsl:if>
     <xsl:text>;&#10;</xsl:text>
   </xsl:template>
 </xsl:stylesheet>

@@ -123,14 +123,16 @@
   <xsl:template match="page[@kind = 'chronology']" mode="m:page">
     <xsl:variable name="root" select="string(@root)"/>
     <xsl:call-template name="f:page">
-      <xsl:with-param name="title" select="'Chronology'"/>
+      <xsl:with-param name="title" select="concat('Chronology', if (xs:integer((@pages, 1)[1]) gt 1) then concat(', ', link[@number = current()/@number]/@label) else '')"/>
       <xsl:with-param name="root" select="$root"/>
       <xsl:with-param name="section" select="'chronology'"/>
       <xsl:with-param name="page-class" select="'page-chronology'"/>
       <xsl:with-param name="content">
         <h1>Chronology</h1>
         <!-- the badge "full text" only in an edition where some documents are not transcribed -->
-        <xsl:variable name="partly" select="exists(doc[@transcribed = 'false'])"/>
+        <xsl:variable name="partly" select="if (@partly) then @partly = 'true' else exists(doc[@transcribed = 'false'])"/>
+        <!-- #18: a large chronology has pages of whole years (site.py), linked here -->
+        <xsl:call-template name="fp:part-nav"><xsl:with-param name="label" select="'Years'"/></xsl:call-template>
         <xsl:for-each-group select="doc" group-adjacent="if (matches(@when, '^-?\d{4}')) then replace(@when, '^(-?\d{4}).*$', '$1') else 'Undated'">
           <section class="year" aria-labelledby="year-{current-grouping-key()}">
             <h2 id="year-{current-grouping-key()}"><xsl:value-of select="current-grouping-key()"/></h2>
