@@ -219,7 +219,7 @@
   var form = document.querySelector("form.facets");
   if (form) {
     var start = function () {
-      var docs = null, loading = null, shown = 0;
+      var docs = window.EDITION_DOCUMENTS || null, loading = null, shown = 0;
       form.hidden = false;
       var CHUNKS = parseInt(form.getAttribute("data-chunks"), 10) || 1;
       /* the filter data: one script per chunk (scripts, not fetch, so that the site works from
@@ -389,7 +389,9 @@
       go(readState(), false);
     };
     var root = body.getAttribute("data-root") || "";
-    start();
+    /* a small edition's data comes with the page (listing.xsl): start once it has run */
+    if (document.querySelector("script[data-filter-data]") && !window.EDITION_DOCUMENTS) window.addEventListener("load", start);
+    else start();
   }
 
   /* a table wider than its box scrolls inside it (edition.css): such a box is made reachable

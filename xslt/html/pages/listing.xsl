@@ -107,6 +107,9 @@
           <p class="result-count filtered-count"></p>
           <ol class="doc-list filtered-list"></ol>
         </div>
+        <!-- #18: filter data of one file (at most about 150 KB) comes with the page; in more, it
+             is loaded when a filter is chosen (edition.js) -->
+        <xsl:if test="$facets/@chunks = '1'"><script src="{$root}assets/data.js" defer="defer" data-filter-data=""></script></xsl:if>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
