@@ -17,7 +17,7 @@
     <xsl:variable name="root" select="string(@root)"/>
     <xsl:variable name="kind" select="string(@entity-kind)"/>
     <xsl:call-template name="f:page">
-      <xsl:with-param name="title" select="$fp:index-title($kind)"/>
+      <xsl:with-param name="title" select="concat($fp:index-title($kind), if (link) then concat(', ', link[@number = current()/@number]/@label) else '')"/>
       <xsl:with-param name="root" select="$root"/>
       <xsl:with-param name="section" select="substring-before($fp:index-href($kind), '.html')"/>
       <xsl:with-param name="page-class" select="'page-index'"/>
