@@ -20,7 +20,7 @@ NAMES = (["Adams", "Abel", "Allen", "Avery", "Baker", "Brown", "Clark", "Cole", 
          + ["Борис", "Бахтин", "Вера", "Глеб"] + ["أحمد", "امين", "بشير"] + ["王", "李", "张"]
          + ["7 Samurai", "1812 Committee", "@home"])
 SMALL = {"PAGER_WINDOW": 2, "MENTIONS_PER_PAGE": 7, "INDEX_ONE_PAGE_UP_TO": 10, "INDEX_PER_PAGE": 3,
-         "CHRONOLOGY_PER_PAGE": 8, "DATA_CHUNK_BYTES": 2500}
+         "CHRONOLOGY_PER_PAGE": 8, "DATA_CHUNK_BYTES": 2500, "FACET_OPTIONS": 10}
 PAGE_SIZE = 3
 
 

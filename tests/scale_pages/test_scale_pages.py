@@ -140,6 +140,15 @@ def test_filter_data_in_chunks_that_cover_every_document(site):
         assert not page(site, href).xpath("//script[contains(@src, 'data')]")
 
 
+def test_long_filter_lists_keep_the_entities_named_most(site):
+    options = page(site, "documents-7.html").xpath("//select[@id='facet-person']/option")
+    values = [o.get("value") for o in options]
+    # "Any person", the 10 named most often (p0 by all, then by the sort key among the 3-document
+    # ones), and a note on the others
+    assert values[0] == "" and "p0" in values and "p1" in values and len(values) == 12
+    assert options[-1].get("disabled") is not None and options[-1].text == f"… {len(NAMES) - 10} more: see the index"
+
+
 # -- 6. no page grows with the edition -----------------------------------------------------------
 def test_no_site_page_over_the_scaled_limit(site):
     sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*.html")

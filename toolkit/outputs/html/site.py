@@ -145,8 +145,13 @@ class SitePages:
         facets = etree.Element("facets", partly=str(partly).lower())
         for kind in ("person", "place", "org"):
             f = etree.SubElement(facets, "facet", kind=kind)
-            for eid in sorted((e for e in ent_docs if ed.entities[e].kind == kind),
-                              key=lambda e: (ed.entities[e].sort_key, e)):
+            named = [e for e in ent_docs if ed.entities[e].kind == kind]
+            # #18: every listing page carries the options: a long list keeps the entities named
+            # most often (their pages list the documents of the others)
+            if len(named) > paging.FACET_OPTIONS:
+                named = sorted(named, key=lambda e: (-len(ent_docs[e]), ed.entities[e].sort_key, e))[:paging.FACET_OPTIONS]
+                f.set("more", str(sum(1 for e in ent_docs if ed.entities[e].kind == kind) - len(named)))
+            for eid in sorted(named, key=lambda e: (ed.entities[e].sort_key, e)):
                 etree.SubElement(f, "option", id=eid, name=heading(ed.entities[eid].kind, ed.entities[eid].element, ed.entities[eid].preferred),
                                  count=str(len(ent_docs[eid])))
         for year in sorted({d.when[:4] for d in docs if d.when[:4].isdigit()}):

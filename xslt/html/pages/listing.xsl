@@ -72,6 +72,8 @@
                   <xsl:for-each select="option">
                     <option value="{@id}"><xsl:value-of select="@name"/> (<xsl:value-of select="@count"/>)</option>
                   </xsl:for-each>
+                  <!-- #18: a long list keeps those named most often; the index has the others -->
+                  <xsl:if test="@more"><option value="" disabled="disabled"><xsl:value-of select="concat('… ', @more, ' more: see the index')"/></option></xsl:if>
                 </select>
               </p>
             </xsl:for-each>
