@@ -54,3 +54,12 @@ def test_filters_load_every_chunk_on_demand(served, page):
     page.wait_for_selector(".listing-filtered", state="visible")
     assert page.inner_text(".filtered-count") == f"{PAGE_SIZE + 1} - {2 * PAGE_SIZE} of {N_DOCS}"
     assert page.errors == []
+
+
+def test_filter_data_that_cannot_be_loaded_is_said(served, page):
+    _, url = served
+    page.route("**/assets/data-3.js", lambda route: route.abort())
+    page.goto(url + "documents.html?person=p0")
+    page.wait_for_selector(".listing-filtered", state="visible")
+    assert page.inner_text(".filtered-count") == "The filters could not be loaded"
+    assert page.locator(".filtered-list > li").count() == 0

@@ -211,8 +211,9 @@
     });
   });
 
-  /* listing filters (data from assets/data.js, data-2.js …: #18, in chunks, loaded in order the
-     first time a filter is chosen, never by the listing itself). The filter and the page of filtered results are
+  /* listing filters (data from assets/data.js, data-2.js …: #18, in chunks; a small edition's one
+     file comes with the listing, more are loaded, in order, when a filter is first chosen). The
+     filter and the page of filtered results are
      kept in the address (documents.html?person=stalin&page=2), so a filtered listing can be
      bookmarked, shared, reloaded and reached again with Back; as many documents a page as
      without filters. */
@@ -303,7 +304,12 @@
         var ticket = ++shown;
         if (docs || !selects.some(function (s) { return state[s.name]; })) { show(state); return; }
         loadDocs().then(function () { if (ticket === shown) show(state); },
-                        function () { count.textContent = "The filters could not be loaded"; });
+                        function () {
+                          if (ticket !== shown) return;
+                          list.textContent = ""; pager.hidden = true;
+                          count.textContent = "The filters could not be loaded";
+                          staticPart.hidden = true; filtered.hidden = false;
+                        });
       }
       function show(state) {
         selects.forEach(function (s) { s.value = state[s.name] || ""; });
