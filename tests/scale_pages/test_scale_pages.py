@@ -154,5 +154,5 @@ def test_no_site_page_over_the_scaled_limit(site):
     sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*.html")
              if not p.relative_to(site).as_posix().startswith("doc/")}
     big = max(sizes, key=sizes.get)
-    # unsplit, entity/p0.html alone (120 passages) is about 40 KB and the chronology 25 KB
+    # unsplit (paging.py limits not patched), entity/p0.html alone (120 passages) is 30 KB
     assert sizes[big] < 20_000, (big, sizes[big])
