@@ -156,3 +156,13 @@ def test_no_site_page_over_the_scaled_limit(site):
     big = max(sizes, key=sizes.get)
     # unsplit (paging.py limits not patched), entity/p0.html alone (120 passages) is 30 KB
     assert sizes[big] < 20_000, (big, sizes[big])
+
+
+def test_home_page_names_the_first_transcribed_documents(tmp_path, monkeypatch):
+    from conftest import build_site
+    monkeypatch.setattr(paging, "HOME_FEATURED", 0)  # the bundled edition has one
+    out = build_site(tmp_path / "site", search=False)
+    home = page(out, "index.html")
+    assert home.xpath("//li[@class='home-featured']//a/@href") == ["documents.html?text=full"]
+    assert " ".join(home.xpath("//li[@class='home-featured']//text()")).split() == \
+        "And 1 more fully transcribed documents".split()

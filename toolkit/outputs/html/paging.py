@@ -20,6 +20,7 @@ INDEX_PER_PAGE = 2000        # entries on one page of an initial (a larger initi
 INDEX_MAX_INITIALS = 60      # more initials than this (CJK): neighbouring small ones share a page
 CHRONOLOGY_PER_PAGE = 2000   # documents on one page of the chronology
 DATA_CHUNK_BYTES = 150_000   # estimated bytes of one filter data file (assets/data*.js)
+HOME_FEATURED = 20           # fully transcribed documents the home page names (the listing has all)
 FACET_OPTIONS = 500          # a listing filter's options (about 60 bytes each, on every listing page)
 
 OTHER = "#"  # the initial of the names that do not begin with a letter (digits, symbols)

@@ -134,9 +134,11 @@ class SitePages:
             home.set(kind + "s", str(sum(1 for e in self.addresses.ent_page if ed.entities[e].kind == kind)))
         # #14: the home page leads to the fully transcribed documents, where some are not
         if any(not d.transcribed for d in docs):
-            for d in docs:
-                if d.transcribed:
-                    doc_el(home, d)
+            full = [d for d in docs if d.transcribed]
+            for d in full[:paging.HOME_FEATURED]:  # #18: the first few; the listing filters the rest
+                doc_el(home, d)
+            if len(full) > paging.HOME_FEATURED:
+                home.set("more-transcribed", str(len(full) - paging.HOME_FEATURED))
         page("principles", "principles.html")
         page("search", "search.html", bundles=" ".join(f"pagefind/shard-{k}" for k in self.bundles))
 

@@ -37,6 +37,8 @@
               <li class="home-featured">The fully transcribed document: <a href="{$root}{@page}"><xsl:value-of select="@title"/></a>
                 (<xsl:call-template name="fp:time"/>)</li>
             </xsl:for-each>
+            <!-- #18: a long list of them ends with a link to all of them (the listing's Text filter) -->
+            <xsl:if test="@more-transcribed"><li class="home-featured"><a href="{$root}documents.html?text=full"><xsl:value-of select="concat('And ', @more-transcribed, ' more fully transcribed documents')"/></a></li></xsl:if>
             <li><a href="{$root}documents.html">All <xsl:value-of select="@documents"/> documents</a> in date order, or <a href="{$root}chronology.html">as a chronology</a></li>
             <li>The <a href="{$root}persons.html"><xsl:value-of select="@persons"/> persons</a>, <a href="{$root}places.html"><xsl:value-of select="@places"/> places</a> (on a <a href="{$root}map.html">map</a>) and <a href="{$root}orgs.html"><xsl:value-of select="@orgs"/> organisations</a> they name</li>
             <li><a href="{$root}search.html">Search</a> the documents and the indexes</li>
