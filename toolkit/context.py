@@ -36,7 +36,7 @@ from .tei.names import index_variants
 from .saxon import XSLT_DIR
 from .tei.citation import call_number, edition_citation
 from .tei.entities import WEB, dates as entity_dates, heading, idnos, roles as entity_roles
-from .messages import message
+from . import messages
 from .tei.notes import hand_sigla
 from .xmlsafe import TEI_NS, XML_NS, parse_file
 
@@ -203,7 +203,7 @@ def entity_element(edition, eid: str, ent, page: str | None = None,
             etree.SubElement(e, "role").text = r
         for label, value, url in idnos(el):
             if label == WEB:
-                label = message(edition.config.language, "entity.web")
+                label = messages.message(edition.config.language, "entity.web")
             etree.SubElement(e, "idno", label=label, href=url).text = value
     for doc_id, n in sorted((mentioned or {}).items()):
         etree.SubElement(e, "mentioned", doc=doc_id, count=str(n))

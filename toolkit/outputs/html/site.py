@@ -5,6 +5,7 @@ their fingerprints and skipped whole when nothing they show has changed (SitePag
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -15,6 +16,7 @@ from ...tei.entities import heading
 from ..base import BuildError
 from ..plan import digest
 from .incremental import entity_record
+from . import paging
 from .outline import Frame, installed, outline
 from .stylesheets import SITE_XSL, compile_or_fail, site_error
 
@@ -37,6 +39,11 @@ def page_bounds(total: int, size: int) -> list[tuple[int, int]]:
         start = end
     return bounds
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+
+
+def data_href(k: int) -> str:
+    """The k-th file of the listing's filter data (edition.js derives the same names)."""
+    return "assets/data.js" if k == 1 else f"assets/data-{k}.js"
 
 
 class SitePages:
@@ -127,9 +134,11 @@ class SitePages:
             home.set(kind + "s", str(sum(1 for e in self.addresses.ent_page if ed.entities[e].kind == kind)))
         # #14: the home page leads to the fully transcribed documents, where some are not
         if any(not d.transcribed for d in docs):
-            for d in docs:
-                if d.transcribed:
-                    doc_el(home, d)
+            full = [d for d in docs if d.transcribed]
+            for d in full[:paging.HOME_FEATURED]:  # #18: the first few; the listing filters the rest
+                doc_el(home, d)
+            if len(full) > paging.HOME_FEATURED:
+                home.set("more-transcribed", str(len(full) - paging.HOME_FEATURED))
         page("principles", "principles.html")
         page("search", "search.html", bundles=" ".join(f"pagefind/shard-{k}" for k in self.bundles))
 
@@ -138,8 +147,13 @@ class SitePages:
         facets = etree.Element("facets", partly=str(partly).lower())
         for kind in ("person", "place", "org"):
             f = etree.SubElement(facets, "facet", kind=kind)
-            for eid in sorted((e for e in ent_docs if ed.entities[e].kind == kind),
-                              key=lambda e: (ed.entities[e].sort_key, e)):
+            named = [e for e in ent_docs if ed.entities[e].kind == kind]
+            # #18: every listing page carries the options: a long list keeps the entities named
+            # most often (their pages list the documents of the others)
+            if len(named) > paging.FACET_OPTIONS:
+                named = sorted(named, key=lambda e: (-len(ent_docs[e]), ed.entities[e].sort_key, e))[:paging.FACET_OPTIONS]
+                f.set("more", str(sum(1 for e in ent_docs if ed.entities[e].kind == kind) - len(named)))
+            for eid in sorted(named, key=lambda e: (ed.entities[e].sort_key, e)):
                 etree.SubElement(f, "option", id=eid, name=heading(ed.entities[eid].kind, ed.entities[eid].element, ed.entities[eid].preferred),
                                  count=str(len(ent_docs[eid])))
         for year in sorted({d.when[:4] for d in docs if d.when[:4].isdigit()}):
@@ -158,39 +172,70 @@ class SitePages:
                 el = page("listing", hrefs[i], sort=sort, number=str(i + 1), pages=str(len(bounds)),
                           total=str(len(seq)), first=str(a + 1), last=str(b), partly=str(partly).lower(),
                           **{"page-size": str(self.page_size)})
-                for j, h in enumerate(hrefs):
-                    etree.SubElement(el, "link", number=str(j + 1), href=h)
+                for j in paging.window(i + 1, len(hrefs)):  # #18: a window, not every page
+                    etree.SubElement(el, "link", number=str(j), href=hrefs[j - 1])
                 for key, text, other in ORDERS:
                     etree.SubElement(el, "order", key=key, label=text, href=f"{other}.html")
                 for d in chunk:
                     doc_el(el, d)
+
+        # facet data for the listing's filters: assets/data.js, data-2.js … (#18: in chunks of
+        # at most DATA_CHUNK_BYTES, loaded by the listing only when a filter is chosen)
+        def weight(d):
+            return 120 + len(json.dumps(doc_attrs[d.id], ensure_ascii=False).encode()) + \
+                sum(3 + len(e.encode()) for e in doc_ents.get(d.id, ()))
+        chunks = paging.chunks_by_bytes(docs, weight)
+        for k, chunk in enumerate(chunks):
+            data = page("data", data_href(k + 1), chunk=str(k + 1))
+            for d in chunk:
+                doc_el(data, d).set("entities", " ".join(sorted(doc_ents.get(d.id, ()))))
+        facets.set("chunks", str(len(chunks)))
         self.facets = facets
         facets_key = etree.tostring(facets)
-
-        # facet data for the listing's filters (assets/data.js)
-        data = page("data", "assets/data.js")
-        for d in docs:
-            doc_el(data, d).set("entities", " ".join(sorted(doc_ents.get(d.id, ()))))
 
         # indices and entity pages
         passages = self.mentions.by_entity()
         for kind, href in (("person", "persons.html"), ("place", "places.html"), ("org", "orgs.html")):
-            idx = page("index", href, **{"entity-kind": kind})
-            for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].sort_key, kv[0])):
-                if e.kind != kind or eid not in self.addresses.ent_page:
-                    continue
-                x = etree.SubElement(idx, "entity", id=eid, page=self.addresses.ent_page[eid], name=e.preferred,
-                                     heading=heading(e.kind, e.element, e.preferred), sort=e.sort_key,
-                                     documents=str(len(ent_docs.get(eid, ()))))
-                for v in e.variants:
-                    etree.SubElement(x, "variant").text = v
+            entries = [(eid, e) for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].sort_key, kv[0]))
+                       if e.kind == kind and eid in self.addresses.ent_page]
+            # #18: a large index gets a page per initial (paging.index_pages)
+            parts = paging.index_pages(entries, lambda kv: kv[1].sort_key)
+            hrefs = [href if k == 0 else f"{href[:-5]}-{k + 1}.html" for k in range(len(parts))]
+            labels = _part_labels(parts)
+            for k, part in enumerate(parts):
+                idx = page("index", hrefs[k], **{"entity-kind": kind, "total": str(len(entries)),
+                                                 "number": str(k + 1), "pages": str(len(parts))})
+                if len(parts) > 1:
+                    for j, label in enumerate(labels):
+                        etree.SubElement(idx, "link", number=str(j + 1), href=hrefs[j], label=label)
+                for letter, group in part:
+                    for eid, e in group:
+                        x = etree.SubElement(idx, "entity", id=eid, page=self.addresses.ent_page[eid], name=e.preferred,
+                                             heading=heading(e.kind, e.element, e.preferred), sort=e.sort_key,
+                                             initial=letter, documents=str(len(ent_docs.get(eid, ()))))
+                        for v in e.variants:
+                            etree.SubElement(x, "variant").text = v
+
         def entity_doc_attrs(did):
             a = doc_attrs[did]
             return {k: a[k] for k in ("id", "page", "when", "date", "title")}
 
-        def entity_page(eid, e, geo, grouped):
+        def mention_docs(el, part):
+            for did, items in part:  # entity.xsl shows each document's title, date, address
+                x = etree.SubElement(el, "doc", entity_doc_attrs(did))
+                for pid, snip in items:
+                    etree.SubElement(x, "passage", id=pid).text = snip
+
+        def mention_links(el, number, hrefs):
+            el.set("number", str(number))
+            el.set("pages", str(len(hrefs)))
+            if len(hrefs) > 1:
+                for j in paging.window(number, len(hrefs)):
+                    etree.SubElement(el, "link", number=str(j), href=hrefs[j - 1])
+
+        def entity_page(eid, e, geo, parts, hrefs, counts):
             el = new_page("entity", self.addresses.ent_page[eid], id=eid, name=e.preferred, anchor=ed.entity_names()[eid],
-                          **{"entity-kind": e.kind})
+                          **{"entity-kind": e.kind, **counts})
             for v in e.variants:
                 etree.SubElement(el, "variant").text = v
             if geo:
@@ -201,10 +246,16 @@ class SitePages:
             copy = etree.fromstring(etree.tostring(e.element))
             copy.set(XML_BASE, canon(e.file).as_uri())
             tei.append(copy)
-            for did, items in grouped:  # entity.xsl shows each document's title, date, address
-                x = etree.SubElement(el, "doc", entity_doc_attrs(did))
-                for pid, snip in items:
-                    etree.SubElement(x, "passage", id=pid).text = snip
+            mention_links(el, 1, hrefs)
+            mention_docs(el, parts[0])
+            return el
+
+        def more_mentions(eid, e, k, parts, hrefs, counts):
+            """Page k (2, 3 …) of an entity's mentions (#18): entity/<name>/<k>.html."""
+            el = new_page("mentions", hrefs[k - 1], id=eid, name=e.preferred, entity=self.addresses.ent_page[eid],
+                          **{"entity-kind": e.kind, **counts})
+            mention_links(el, k, hrefs)
+            mention_docs(el, parts[k - 1])
             return el
 
         for eid, e in sorted(ed.entities.items()):
@@ -215,15 +266,25 @@ class SitePages:
             for did, pid, snip in passages.get(eid, []):
                 by_doc.setdefault(did, []).append((pid, snip))
             grouped = [(did, by_doc[did]) for did in sorted(by_doc, key=doc_order.__getitem__)]
+            # #18: at most MENTIONS_PER_PAGE passages a page; page 2 on in entity/<name>/
+            parts = paging.mention_pages(grouped)
+            own = self.addresses.ent_page[eid]
+            hrefs = [own] + [f"{own[:-5]}/{k}.html" for k in range(2, len(parts) + 1)]
+            counts = {"documents": str(len(grouped)), "passages": str(sum(len(items) for _, items in grouped))}
             # the fingerprint data: exactly what entity_page puts into the element, and the
             # records of the entities its own TEI names (their popovers are on the page)
-            key = json.dumps(["entity", eid, self.addresses.ent_page[eid], e.preferred, e.kind, e.variants,
+            key = json.dumps(["entity", eid, own, e.preferred, e.kind, e.variants,
                               geo and [f"{geo[0]:.5g}", f"{geo[1]:.5g}", e.kind == "place"], canon(e.file).as_uri(),
                               etree.tostring(e.element, encoding="unicode", with_tail=False),
-                              [(entity_doc_attrs(did), items) for did, items in grouped],
+                              [(entity_doc_attrs(did), items) for did, items in parts[0]], len(parts), counts,
                               self.named_records(e.element)], ensure_ascii=False)
-            lazy.append((self.addresses.ent_page[eid], key,
-                         lambda eid=eid, e=e, geo=geo, grouped=grouped: entity_page(eid, e, geo, grouped)))
+            lazy.append((own, key, lambda eid=eid, e=e, geo=geo, parts=parts, hrefs=hrefs, counts=counts:
+                         entity_page(eid, e, geo, parts, hrefs, counts)))
+            for k in range(2, len(parts) + 1):
+                key = json.dumps(["mentions", eid, own, e.preferred, e.kind, k, len(parts), counts,
+                                  [(entity_doc_attrs(did), items) for did, items in parts[k - 1]]], ensure_ascii=False)
+                lazy.append((hrefs[k - 1], key, lambda eid=eid, e=e, k=k, parts=parts, hrefs=hrefs, counts=counts:
+                             more_mentions(eid, e, k, parts, hrefs, counts)))
 
         # map and chronology
         mp = page("map", "map.html")
@@ -243,9 +304,20 @@ class SitePages:
             drawn = outline(frame)
             if drawn is not None:
                 etree.SubElement(mp, "outline", land=drawn[0], borders=drawn[1])
-        chron = page("chronology", "chronology.html")
-        for d in docs:
-            doc_el(chron, d)
+        # #18: a large chronology on pages of whole years (CHRONOLOGY_PER_PAGE documents)
+        years = paging.group_adjacent(docs, _year)
+        parts = [years] if len(docs) <= paging.CHRONOLOGY_PER_PAGE else paging.pack(years, paging.CHRONOLOGY_PER_PAGE)
+        hrefs = ["chronology.html" if k == 0 else f"chronology-{k + 1}.html" for k in range(len(parts))]
+        labels = _part_labels(parts)
+        for k, part in enumerate(parts):
+            chron = page("chronology", hrefs[k], number=str(k + 1), pages=str(len(parts)), total=str(len(docs)),
+                         partly=str(partly).lower())
+            if len(parts) > 1:
+                for j, label in enumerate(labels):
+                    etree.SubElement(chron, "link", number=str(j + 1), href=hrefs[j], label=label)
+            for _, group in part:
+                for d in group:
+                    doc_el(chron, d)
         # the home page shows edition.xml's texts, whose names get popovers: their records
         edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
         home_names = self.named_records(edition_src.root) if edition_src is not None and edition_src.ok else []
@@ -309,6 +381,32 @@ class SitePages:
         self.progress.step("site pages")
         return len(todo)
 
+
+
+def _year(d) -> str:
+    """The chronology's heading for a document: its year, or Undated (as misc.xsl groups)."""
+    m = re.match(r"-?\d{4}", d.when or "")
+    return m.group(0) if m else "Undated"
+
+
+def _part_labels(parts: list[list[tuple[str, list]]]) -> list[str]:
+    """The names of the pages of a split index or chronology in their navigation: the heading
+    of a page's one group ("S", "1937"), numbered when the group goes on over several pages
+    ("S 2"), or the first and the last ("A–C", "1935–1939")."""
+    labels, seen = [], {}
+    for part in parts:
+        if not part:
+            labels.append("")
+            continue
+        first, last = part[0][0], part[-1][0]
+        seen[first] = seen.get(first, 0) + 1
+        if first == last:
+            labels.append(first if seen[first] == 1 else f"{first} {seen[first]}")
+        else:
+            labels.append(f"{first}–{last}")
+        if last != first:
+            seen[last] = seen.get(last, 0) + 1
+    return labels
 
 
 def _unlink_old(stage: Path, todo: list[etree._Element]) -> None:

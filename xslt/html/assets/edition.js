@@ -233,16 +233,34 @@
     });
   });
 
-  /* listing filters (data from assets/data.js). The filter and the page of filtered results are
+  /* listing filters (data from assets/data.js, data-2.js …: #18, in chunks; a small edition's one
+     file comes with the listing, more are loaded, in order, when a filter is first chosen). The
+     filter and the page of filtered results are
      kept in the address (documents.html?person=stalin&page=2), so a filtered listing can be
      bookmarked, shared, reloaded and reached again with Back; as many documents a page as
      without filters. */
   var form = document.querySelector("form.facets");
   if (form) {
     var start = function () {
-      var docs = window.EDITION_DOCUMENTS;
-      if (!docs) return;
+      var docs = window.EDITION_DOCUMENTS || null, loading = null, shown = 0;
       form.hidden = false;
+      var CHUNKS = parseInt(form.getAttribute("data-chunks"), 10) || 1;
+      /* the filter data: one script per chunk (scripts, not fetch, so that the site works from
+         file: too), inserted at once and run in order (async = false); each adds its documents */
+      var loadDocs = function () {
+        if (!loading) loading = new Promise(function (resolve, reject) {
+          var left = CHUNKS;
+          for (var k = 1; k <= CHUNKS; k++) {
+            var s = document.createElement("script");
+            s.src = root + "assets/" + (k === 1 ? "data.js" : "data-" + k + ".js");
+            s.async = false;
+            s.onload = function () { if (--left === 0) { docs = window.EDITION_DOCUMENTS || []; resolve(docs); } };
+            s.onerror = function () { loading = null; reject(new Error("filter data not loaded")); };
+            document.head.appendChild(s);
+          }
+        });
+        return loading;
+      };
       /* [html] page_size, and the pages as the static listing has them (toolkit/outputs/html/
          site.py, page_bounds): about that many a page, spread evenly, no remainder alone */
       var PER_PAGE = parseInt(form.getAttribute("data-page-size"), 10) || 10;
@@ -252,7 +270,6 @@
         for (var i = 0; i < pages; i++) { var end = start + base + (i < extra ? 1 : 0); out.push([start, end]); start = end; }
         return out;
       };
-      var root = body.getAttribute("data-root") || "";
       var staticPart = document.querySelector(".listing-static");
       var filtered = document.querySelector(".listing-filtered");
       var list = filtered.querySelector(".filtered-list");
@@ -306,6 +323,17 @@
         return li;
       }
       function render(state) {
+        var ticket = ++shown;
+        if (docs || !selects.some(function (s) { return state[s.name]; })) { show(state); return; }
+        loadDocs().then(function () { if (ticket === shown) show(state); },
+                        function () {
+                          if (ticket !== shown) return;
+                          list.textContent = ""; pager.hidden = true;
+                          count.textContent = msg("filters-failed");
+                          staticPart.hidden = true; filtered.hidden = false;
+                        });
+      }
+      function show(state) {
         selects.forEach(function (s) { s.value = state[s.name] || ""; });
         /* #14: entity facets, transcription (text) and a date range (from, to: years) */
         var ENTITY = { person: 1, place: 1, org: 1 };
@@ -358,7 +386,11 @@
         if (pages > 1) {
           var ul = document.createElement("ul");
           if (page > 1) ul.appendChild(pageLink(state, page - 1, msg("previous"), "prev"));
-          for (var n = 1; n <= pages; n++) ul.appendChild(pageLink(state, n, String(n)));
+          /* #18: the first, the last and five either side (as the static pager: paging.window) */
+          for (var n = 1; n <= pages; n++) {
+            if (n === 1 || n === pages || Math.abs(n - page) <= 5) ul.appendChild(pageLink(state, n, String(n)));
+            else if (n === 2 || n === pages - 1) { var gap = document.createElement("li"); gap.className = "pager-gap"; gap.setAttribute("aria-hidden", "true"); gap.textContent = "\u2026"; ul.appendChild(gap); }
+          }
           if (page < pages) ul.appendChild(pageLink(state, page + 1, msg("next"), "next"));
           pager.appendChild(ul);
         }
@@ -384,7 +416,10 @@
       window.addEventListener("popstate", function () { render(readState()); });
       go(readState(), false);
     };
-    if (window.EDITION_DOCUMENTS) start(); else window.addEventListener("load", start);
+    var root = body.getAttribute("data-root") || "";
+    /* a small edition's data comes with the page (listing.xsl): start once it has run */
+    if (document.querySelector("script[data-filter-data]") && !window.EDITION_DOCUMENTS) window.addEventListener("load", start);
+    else start();
   }
 
   /* a table wider than its box scrolls inside it (edition.css): such a box is made reachable

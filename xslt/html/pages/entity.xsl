@@ -17,7 +17,7 @@
     <xsl:variable name="root" select="string(@root)"/>
     <xsl:variable name="kind" select="string(@entity-kind)"/>
     <xsl:call-template name="f:page">
-      <xsl:with-param name="title" select="$fp:index-title($kind)"/>
+      <xsl:with-param name="title" select="if (link) then f:msg('index.page-title', map{'index': $fp:index-title($kind), 'label': string(link[@number = current()/@number]/@label)}) else $fp:index-title($kind)"/>
       <xsl:with-param name="root" select="$root"/>
       <xsl:with-param name="section" select="substring-before($fp:index-href($kind), '.html')"/>
       <xsl:with-param name="page-class" select="'page-index'"/>
@@ -25,17 +25,20 @@
         <h1><xsl:value-of select="$fp:index-title($kind)"/></h1>
         <xsl:choose>
           <xsl:when test="entity">
-            <p class="result-count"><xsl:value-of select="f:msg-n('index.entries', count(entity))"/></p>
+            <p class="result-count"><xsl:value-of select="f:msg-n('index.entries', xs:integer((@total, count(entity))[1]))"/></p>
             <!-- by the model's sort key (persons by surname), under their headings ("Stalin,
                  I. V."); the letters side by side (edition.css), with a line of letters first -->
-            <xsl:variable name="letters" select="distinct-values(entity/upper-case(substring((@sort, f:sort-key(@name))[1], 1, 1)))"/>
-            <xsl:if test="count($letters) gt 1">
+            <xsl:variable name="letters" select="distinct-values(entity/(@initial, upper-case(substring((@sort, f:sort-key(@name))[1], 1, 1)))[1])"/>
+            <!-- #18: a large index has a page per initial (site.py, paging.index_pages): its
+                 line of letters links those pages -->
+            <xsl:call-template name="fp:part-nav"><xsl:with-param name="label" select="f:msg('index.letters')"/></xsl:call-template>
+            <xsl:if test="count($letters) gt 1 and not(link)">
               <nav aria-label="{f:msg('index.letters')}"><ul class="index-letters">
                 <xsl:for-each select="$letters"><li><a href="#letter-{position()}"><xsl:value-of select="."/></a></li></xsl:for-each>
               </ul></nav>
             </xsl:if>
             <div class="index-groups">
-            <xsl:for-each-group select="entity" group-by="upper-case(substring((@sort, f:sort-key(@name))[1], 1, 1))">
+            <xsl:for-each-group select="entity" group-by="(@initial, upper-case(substring((@sort, f:sort-key(@name))[1], 1, 1)))[1]">
               <section class="index-group" aria-labelledby="letter-{position()}">
                 <h2 id="letter-{position()}"><xsl:value-of select="current-grouping-key()"/></h2>
                 <ul class="entity-list">
@@ -99,31 +102,98 @@
           </xsl:for-each>
           <section class="mentions" aria-labelledby="mentions-heading" data-pagefind-ignore="all">
             <h2 id="mentions-heading"><xsl:value-of select="f:msg('entity.mentioned')"/></h2>
-            <xsl:choose>
-              <xsl:when test="doc">
-                <p class="result-count"><xsl:value-of select="f:msg-n('count.documents', count(doc))"/>,
-                  <xsl:value-of select="f:msg-n('count.passages', count(doc/passage))"/></p>
-                <ol class="mention-list">
-                  <xsl:for-each select="doc">
-                    <li>
-                      <p class="doc-item-title"><a href="{$root}{@page}"><xsl:value-of select="@title"/></a>
-                        <xsl:text> </xsl:text><span class="doc-item-date">(<xsl:call-template name="fp:time"/>)</span></p>
-                      <ul class="passages">
-                        <xsl:for-each select="passage">
-                          <li><a class="passage-link" href="{$root}{../@page}#{encode-for-uri(@id)}"><xsl:value-of select="fp:passage-label(@id)"/></a>
-                            <xsl:if test="normalize-space()"><xsl:text>: </xsl:text><q class="snippet"><xsl:value-of select="."/></q></xsl:if></li>
-                        </xsl:for-each>
-                      </ul>
-                    </li>
-                  </xsl:for-each>
-                </ol>
-              </xsl:when>
-              <xsl:otherwise><p><xsl:value-of select="f:msg('entity.not-mentioned')"/></p></xsl:otherwise>
-            </xsl:choose>
+            <xsl:call-template name="fp:mentions"><xsl:with-param name="root" select="$root"/></xsl:call-template>
           </section>
         </article>
       </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- the mentions of an entity: the documents and their passages (on its page, and with many,
+       on further pages: #18, site.py) -->
+  <xsl:template name="fp:mentions">
+    <xsl:param name="root" as="xs:string"/>
+    <xsl:choose>
+      <xsl:when test="doc">
+        <xsl:variable name="docs" select="xs:integer((@documents, count(doc))[1])"/>
+        <xsl:variable name="passages" select="xs:integer((@passages, count(doc/passage))[1])"/>
+        <p class="result-count"><xsl:value-of select="f:msg-n('count.documents', $docs)"/>,
+          <xsl:value-of select="f:msg-n('count.passages', $passages)"/><xsl:if test="xs:integer((@pages, 1)[1]) gt 1"><xsl:value-of select="f:msg('mentions.page-of', map{'n': string(@number), 'm': string(@pages)})"/></xsl:if></p>
+        <ol class="mention-list">
+          <xsl:for-each select="doc">
+            <li>
+              <p class="doc-item-title"><a href="{$root}{@page}"><xsl:value-of select="@title"/></a>
+                <xsl:text> </xsl:text><span class="doc-item-date">(<xsl:call-template name="fp:time"/>)</span></p>
+              <ul class="passages">
+                <xsl:for-each select="passage">
+                  <li><a class="passage-link" href="{$root}{../@page}#{encode-for-uri(@id)}"><xsl:value-of select="fp:passage-label(@id)"/></a>
+                    <xsl:if test="normalize-space()"><xsl:text>: </xsl:text><q class="snippet"><xsl:value-of select="."/></q></xsl:if></li>
+                </xsl:for-each>
+              </ul>
+            </li>
+          </xsl:for-each>
+        </ol>
+        <xsl:call-template name="fp:pager"><xsl:with-param name="root" select="$root"/><xsl:with-param name="label" select="f:msg('mentions.pager-label')"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><p><xsl:value-of select="f:msg('entity.not-mentioned')"/></p></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- #18: page 2, 3 … of an entity's mentions (entity/<name>/<k>.html) -->
+  <xsl:template match="page[@kind = 'mentions']" mode="m:page">
+    <xsl:variable name="root" select="string(@root)"/>
+    <xsl:variable name="kind" select="string(@entity-kind)"/>
+    <xsl:call-template name="f:page">
+      <xsl:with-param name="title" select="f:msg('mentions.page-title', map{'name': string(@name), 'n': string(@number)})"/>
+      <xsl:with-param name="root" select="$root"/>
+      <xsl:with-param name="section" select="substring-before($fp:index-href($kind), '.html')"/>
+      <xsl:with-param name="page-class" select="'page-entity'"/>
+      <xsl:with-param name="content">
+        <article class="entity-page">
+          <p class="kicker"><a href="{$root}{$fp:index-href($kind)}"><xsl:value-of select="$fp:index-title($kind)"/></a></p>
+          <h1><a href="{$root}{@entity}"><xsl:value-of select="@name"/></a></h1>
+          <section class="mentions" aria-labelledby="mentions-heading">
+            <h2 id="mentions-heading"><xsl:value-of select="f:msg('entity.mentioned')"/></h2>
+            <xsl:call-template name="fp:mentions"><xsl:with-param name="root" select="$root"/></xsl:call-template>
+          </section>
+        </article>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- #18: a pager over a window of pages (link elements: site.py, paging.window); a gap
+       shows as an ellipsis -->
+  <xsl:template name="fp:pager">
+    <xsl:param name="root" as="xs:string"/>
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:if test="xs:integer((@pages, 1)[1]) gt 1">
+      <xsl:variable name="n" select="xs:integer(@number)"/>
+      <nav class="pager" aria-label="{$label}">
+        <ul>
+          <xsl:if test="$n gt 1"><li><a href="{$root}{link[xs:integer(@number) = $n - 1]/@href}" rel="prev"><xsl:value-of select="f:msg('listing.previous')"/></a></li></xsl:if>
+          <xsl:for-each select="link">
+            <xsl:if test="position() gt 1 and xs:integer(@number) gt xs:integer(preceding-sibling::link[1]/@number) + 1"><li class="pager-gap" aria-hidden="true">…</li></xsl:if>
+            <li><a href="{$root}{@href}"><xsl:if test="xs:integer(@number) = $n"><xsl:attribute name="aria-current" select="'page'"/></xsl:if><xsl:value-of select="@number"/></a></li>
+          </xsl:for-each>
+          <xsl:if test="$n lt xs:integer(@pages)"><li><a href="{$root}{link[xs:integer(@number) = $n + 1]/@href}" rel="next"><xsl:value-of select="f:msg('listing.next')"/></a></li></xsl:if>
+        </ul>
+      </nav>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- #18: the pages of a split index or chronology, each named by what it holds ("S",
+       "1935–1939"; link/@label) -->
+  <xsl:template name="fp:part-nav">
+    <xsl:param name="label" as="xs:string"/>
+    <xsl:if test="link">
+      <xsl:variable name="root" select="string(@root)"/>
+      <xsl:variable name="n" select="string(@number)"/>
+      <nav aria-label="{$label}"><ul class="index-letters">
+        <xsl:for-each select="link">
+          <li><a href="{$root}{@href}"><xsl:if test="@number = $n"><xsl:attribute name="aria-current" select="'page'"/></xsl:if><xsl:value-of select="@label"/></a></li>
+        </xsl:for-each>
+      </ul></nav>
+    </xsl:if>
   </xsl:template>
 
   <xsl:variable name="fp:passage-labels" select="('title', 'summary', 'doc-info',

@@ -32,7 +32,7 @@
               </xsl:choose>
             </xsl:for-each>
           </p>
-          <form class="facets" hidden="hidden" aria-label="{f:msg('listing.filter')}" data-page-size="{@page-size}">
+          <form class="facets" hidden="hidden" aria-label="{f:msg('listing.filter')}" data-page-size="{@page-size}" data-chunks="{$facets/@chunks}">
             <xsl:if test="$facets/@partly = 'true'">
               <p class="facet">
                 <label for="facet-text"><xsl:value-of select="f:msg('listing.text')"/></label>
@@ -73,6 +73,8 @@
                   <xsl:for-each select="option">
                     <option value="{@id}"><xsl:value-of select="@name"/> (<xsl:value-of select="@count"/>)</option>
                   </xsl:for-each>
+                  <!-- #18: a long list keeps those named most often; the index has the others -->
+                  <xsl:if test="@more"><option value="" disabled="disabled"><xsl:value-of select="f:msg('listing.facet-more', map{'n': string(@more)})"/></option></xsl:if>
                 </select>
               </p>
             </xsl:for-each>
@@ -88,8 +90,10 @@
             <nav class="pager" aria-label="{f:msg('listing.pages')}">
               <ul>
                 <xsl:variable name="n" select="xs:integer(@number)"/>
-                <xsl:if test="$n gt 1"><li><a href="{$root}{link[$n - 1]/@href}" rel="prev"><xsl:value-of select="f:msg('listing.previous')"/></a></li></xsl:if>
+                <xsl:if test="$n gt 1"><li><a href="{$root}{link[xs:integer(@number) = $n - 1]/@href}" rel="prev"><xsl:value-of select="f:msg('listing.previous')"/></a></li></xsl:if>
+                <!-- #18: a window of pages (site.py, paging.window); a gap shows as an ellipsis -->
                 <xsl:for-each select="link">
+                  <xsl:if test="position() gt 1 and xs:integer(@number) gt xs:integer(preceding-sibling::link[1]/@number) + 1"><li class="pager-gap" aria-hidden="true">…</li></xsl:if>
                   <li>
                     <xsl:choose>
                       <xsl:when test="xs:integer(@number) = $n"><a href="{$root}{@href}" aria-current="page"><xsl:value-of select="@number"/></a></xsl:when>
@@ -97,7 +101,7 @@
                     </xsl:choose>
                   </li>
                 </xsl:for-each>
-                <xsl:if test="$n lt count(link)"><li><a href="{$root}{link[$n + 1]/@href}" rel="next"><xsl:value-of select="f:msg('listing.next')"/></a></li></xsl:if>
+                <xsl:if test="$n lt xs:integer(@pages)"><li><a href="{$root}{link[xs:integer(@number) = $n + 1]/@href}" rel="next"><xsl:value-of select="f:msg('listing.next')"/></a></li></xsl:if>
               </ul>
             </nav>
           </xsl:if>
@@ -106,7 +110,9 @@
           <p class="result-count filtered-count"></p>
           <ol class="doc-list filtered-list"></ol>
         </div>
-        <script src="{$root}assets/data.js" defer="defer"></script>
+        <!-- #18: filter data of one file (at most about 150 KB) comes with the page; in more, it
+             is loaded when a filter is chosen (edition.js) -->
+        <xsl:if test="$facets/@chunks = '1'"><script src="{$root}assets/data.js" defer="defer" data-filter-data=""></script></xsl:if>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
@@ -136,16 +142,20 @@
     </xsl:choose>
   </xsl:template>
 
-  <!-- assets/data.js: the documents with the entities they name, for the listing's filters -->
+  <!-- assets/data.js (and data-2.js …): the documents with the entities they name, for the listing's filters -->
   <xsl:template match="page[@kind = 'data']" mode="m:page">
     <xsl:variable name="docs" select="array{ doc ! map{
         'id': string(@id), 'page': string(@page), 'when': string(@when),
         'date': string((@date[normalize-space()], f:date-label(@when))[1]),
         'title': string(@title), 'summary': string(@summary), 'transcribed': @transcribed = 'true', 'type': string(@type),
         'entities': array{ tokenize(@entities) } } }"/>
+    <!-- #18: in chunks (data.js, data-2.js …), which the listing loads in order, each adding
+         its documents to the ones before -->
     <xsl:text>window.EDITION_DOCUMENTS = </xsl:text>
+    <xsl:if test="@chunk != '1'">(window.EDITION_DOCUMENTS || []).concat(</xsl:if>
     <!-- JSON with "<" escaped so no text can close a script element -->
     <xsl:value-of select="replace(serialize($docs, map{'method': 'json'}), '&lt;', '\\u003c')"/>
+    <xsl:if test="@chunk != '1'">)</xsl:if>
     <xsl:text>;&#10;</xsl:text>
   </xsl:template>
 </xsl:stylesheet>

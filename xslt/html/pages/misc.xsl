@@ -37,6 +37,8 @@
               <li class="home-featured"><xsl:value-of select="f:msg('home.featured')"/><xsl:text> </xsl:text><a href="{$root}{@page}"><xsl:value-of select="@title"/></a>
                 (<xsl:call-template name="fp:time"/>)</li>
             </xsl:for-each>
+            <!-- #18: a long list of them ends with a link to all of them (the listing's Text filter) -->
+            <xsl:if test="@more-transcribed"><li class="home-featured"><a href="{$root}documents.html?text=full"><xsl:value-of select="f:msg-n('home.more-transcribed', xs:integer(@more-transcribed))"/></a></li></xsl:if>
             <li><xsl:sequence select="f:msg-nodes('home.documents', map{'documents': fp:link($root || 'documents.html', f:msg-n('home.all-documents', xs:integer(@documents))), 'chronology': fp:link($root || 'chronology.html', f:msg('home.as-chronology'))})"/></li>
             <li><xsl:sequence select="f:msg-nodes('home.registers', map{'persons': fp:link($root || 'persons.html', f:msg-n('count.persons', xs:integer(@persons))), 'places': fp:link($root || 'places.html', f:msg-n('count.places', xs:integer(@places))), 'map': fp:link($root || 'map.html', f:msg('home.map')), 'orgs': fp:link($root || 'orgs.html', f:msg-n('count.orgs', xs:integer(@orgs)))})"/></li>
             <li><xsl:sequence select="f:msg-nodes('home.search', map{'search': fp:link($root || 'search.html', f:msg('home.search-link'))})"/></li>
@@ -139,14 +141,16 @@
   <xsl:template match="page[@kind = 'chronology']" mode="m:page">
     <xsl:variable name="root" select="string(@root)"/>
     <xsl:call-template name="f:page">
-      <xsl:with-param name="title" select="f:msg('nav.chronology')"/>
+      <xsl:with-param name="title" select="if (xs:integer((@pages, 1)[1]) gt 1) then f:msg('index.page-title', map{'index': f:msg('nav.chronology'), 'label': string(link[@number = current()/@number]/@label)}) else f:msg('nav.chronology')"/>
       <xsl:with-param name="root" select="$root"/>
       <xsl:with-param name="section" select="'chronology'"/>
       <xsl:with-param name="page-class" select="'page-chronology'"/>
       <xsl:with-param name="content">
         <h1><xsl:value-of select="f:msg('nav.chronology')"/></h1>
         <!-- the badge "full text" only in an edition where some documents are not transcribed -->
-        <xsl:variable name="partly" select="exists(doc[@transcribed = 'false'])"/>
+        <xsl:variable name="partly" select="if (@partly) then @partly = 'true' else exists(doc[@transcribed = 'false'])"/>
+        <!-- #18: a large chronology has pages of whole years (site.py), linked here -->
+        <xsl:call-template name="fp:part-nav"><xsl:with-param name="label" select="f:msg('chronology.years')"/></xsl:call-template>
         <xsl:for-each-group select="doc" group-adjacent="if (matches(@when, '^-?\d{4}')) then replace(@when, '^(-?\d{4}).*$', '$1') else 'Undated'">
           <section class="year" aria-labelledby="year-{current-grouping-key()}">
             <h2 id="year-{current-grouping-key()}"><xsl:value-of select="if (current-grouping-key() = 'Undated') then f:msg('date.undated') else current-grouping-key()"/></h2>
