@@ -393,6 +393,7 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     extra = all_targets
     if split and not _pointers_needed(config, resolver, [parsed[canon(p)] for p in targets]):
         extra = targets
+    compact = _Compactor(config, auth_files)
     for p in edition_files + [t for t in extra if split]:
         key = canon(p)
         if key not in parsed:
@@ -400,8 +401,8 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                 flat = known_ids(key) if known_ids is not None else None
                 parsed[key] = _stand_in(p, shown(p), flat) if flat is not None \
                     else index_ids_only(p, display=shown(p))
-            else:
-                parsed[key] = parse_file(p, display=shown(p))
+            else:  # read whole for the model, kept as its record (no other check needs its tree)
+                parsed[key] = compact(parse_file(p, display=shown(p)))
     loaded: list[Edition] = []
 
     def edition() -> Edition:
@@ -542,6 +543,27 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     if broken:
         diags = _pointers_into_broken_files(diags, broken, parsed, targets)
     return diags, applied
+
+
+class _Compactor:
+    """Keeps a document that is read only for the model (not checked here) as a CompactFile:
+    the process that checks the authority files then holds no document's tree (issue #18)."""
+
+    def __init__(self, config: Config, auth_files: set[Path]):
+        from ..model import conventions, date_style
+        self.config, self.auth = config, auth_files
+        self.edition_file = canon(config.resolve(config.edition_file)) if config.edition_file else None
+        self.conventions, self.style = conventions(config), date_style(config.language)
+
+    def __call__(self, src: SourceFile) -> SourceFile:
+        from ..model import compact_document, compactable, is_authority_tree
+        key = canon(src.path)
+        if not src.ok or key in self.auth or key == self.edition_file:
+            return src
+        expand_includes(src, roots_for(self.config, src.path))
+        if not compactable(src) or (not self.config.authority and is_authority_tree(src.tree)):
+            return src
+        return compact_document(src, self.conventions, self.style)
 
 
 def _stand_in(path: Path, display: str, flat: list[str]) -> SourceFile:
