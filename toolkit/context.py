@@ -225,7 +225,7 @@ def full(edition) -> etree._ElementTree:
     for d in edition.documents:
         el = document_element(edition, d)
         src = edition.files.get(canon(d.file))
-        if isinstance(src, CompactFile):
+        if isinstance(src, CompactFile) and src.record is not None:
             el.extend(copy.deepcopy(f) for f in src.record.page_facts)
         elif src is not None and src.ok and not src.light:  # its hands' sigla, its call number
             page_facts(el, src.root)
@@ -240,7 +240,7 @@ def full(edition) -> etree._ElementTree:
     for eid, ent in sorted(edition.entities.items()):
         root.append(entity_element(edition, eid, ent, mentioned=counts.get(eid)))
     for path, src in sorted(edition.files.items()):
-        if isinstance(src, CompactFile):
+        if isinstance(src, CompactFile) and src.record is not None:
             pointers = src.record.pointers
         elif not src.ok or src.light:
             continue
@@ -293,7 +293,8 @@ def for_file(edition, path: Path) -> etree._ElementTree:
     src = edition.files.get(path)
     if src is not None and src.ok:
         folder = str(path.parent)
-        pointers = src.record.pointers if isinstance(src, CompactFile) else pointer_tokens(src.root)
+        pointers = pointer_tokens(src.root) if not isinstance(src, CompactFile) \
+            else src.record.pointers if src.record is not None else ()
         for pointer, _, _ in pointers:
             file_part = pointer.split("#", 1)[0]
             if file_part and "://" not in file_part:

@@ -91,7 +91,25 @@ class CompactFile(SourceFile):
     """A document as its Record and an id-only stand-in tree (xmlsafe.index_ids_only's shape,
     its elements keeping the real ones' names and lines): a model of the whole edition then
     holds no document's parsed tree."""
-    record: Record | None = None
+    record: Record | None = None   # None: its ids only (the checks of other files need no more)
+    roots: tuple = ()              # where its xi:includes read (position reads the file again)
+
+    def position(self, node) -> tuple[int, int]:
+        """An element of the stand-in: the (line, column) of the element giving its id in the
+        file as read whole (xmlsafe.SourceFile.position): the file is read again, once."""
+        if node is None or node.getroottree().getroot() is not self.root:
+            return super().position(node)
+        if self._positions is None:
+            self._positions = {}
+            from .xinclude import expand
+            whole = parse_file(self.path, self.display)
+            if whole.ok:
+                expand(whole, list(self.roots))
+                ids = own_ids(whole)
+                for el in self.root.iter():
+                    if (real := ids.get(el.get(XML_ID))) is not None:
+                        self._positions[el] = whole.position(real)
+        return self._positions.get(node) or (node.sourceline or 1, 1)
 
 
 @dataclass
@@ -138,7 +156,7 @@ class Edition:
         self.base = base
         self.files: dict[Path, SourceFile] = {canon(f.path): f for f in files}
         for path, f in self.files.items():
-            if isinstance(f, CompactFile):
+            if isinstance(f, CompactFile) and f.record is not None:
                 self.known_documents[path] = f.record.facts
         self.authority_paths = {canon(p) for p in authority}
         self.edition_path = canon(edition_file) if edition_file else None
@@ -247,7 +265,7 @@ class Edition:
             if not src.ok or self.role(path) != "document":
                 continue
             root = src.root
-            if isinstance(src, CompactFile):
+            if isinstance(src, CompactFile) and src.record is not None:
                 for kind, eid, el in src.record.entries:
                     if eid not in self.entities:
                         self.entities[eid] = self._entity(eid, kind, path, el)
@@ -288,7 +306,7 @@ class Edition:
                     self.unknown_roots.append((path, local(src.root.tag)))
                 continue
             if src.ok and self.role(path) == "document":
-                if src.light and not isinstance(src, CompactFile) \
+                if src.light and not (isinstance(src, CompactFile) and src.record is not None) \
                         and not (allow_known and path in self.known_documents):
                     if path in self.stale:
                         continue  # unreadable now: its mentions are those of its last good page
@@ -326,7 +344,7 @@ class Edition:
         if self._mentions is None:
             self._mentions = []
             for path, src in self._document_files():
-                if isinstance(src, CompactFile):
+                if isinstance(src, CompactFile) and src.record is not None:
                     for pointer, element, line, here in src.record.mentions:
                         target = self.resolve(pointer, here or path)
                         eid = target[1] if target and target[1] in self.entities else None
@@ -462,10 +480,13 @@ def compactable(src: SourceFile) -> bool:
     return src.ok and not src.light and src.root.tag in DOCUMENT_ROOTS
 
 
-def compact_document(src: SourceFile, convs, style) -> CompactFile:
-    """A parsed document file (its xi:includes expanded) as a CompactFile: its Record, and a
-    stand-in tree of one element per xml:id (the real root's name, each element's name and line)
-    from which the model finds the same ids as in the whole tree."""
+def compact_document(src: SourceFile, convs, style, roots=()) -> CompactFile:
+    """A parsed document file (its xi:includes expanded, from `roots`) as a CompactFile: its
+    Record, and a stand-in tree of one element per xml:id (the real root's name, each element's
+    name and line) from which the model finds the same ids as in the whole tree. `convs` None:
+    its ids only, no Record."""
+    if convs is None:
+        return _compact(src, None, roots)
     from .context import page_facts, pointer_tokens  # (context imports this module)
     root = src.root
     path = canon(src.path)
@@ -479,6 +500,11 @@ def compact_document(src: SourceFile, convs, style) -> CompactFile:
     page_facts(holder, root)
     record = Record(document_facts(path, root, convs, style), mentions, pointer_tokens(root),
                     list(holder), [(kind, eid, deepcopy(el)) for kind, eid, el in local_entries(root)])
+    return _compact(src, record, roots)
+
+
+def _compact(src: SourceFile, record: Record | None, roots) -> CompactFile:
+    root = src.root
     stand_in = etree.Element(root.tag)
     for i, el in own_ids(src).items():
         if el is root:
@@ -489,7 +515,7 @@ def compact_document(src: SourceFile, convs, style) -> CompactFile:
             child.sourceline = el.sourceline
     return CompactFile(path=src.path, display=src.display, tree=etree.ElementTree(stand_in),
                        diagnostics=src.diagnostics, light=True, read_stat=src.read_stat,
-                       included=src.included, record=record)
+                       included=src.included, record=record, roots=tuple(roots))
 
 
 # Roots that make a document: a TEI, and the documentary ones (a page, a group of pages, a

@@ -125,3 +125,19 @@ def test_a_split_validate_with_compact_records_reports_what_one_process_reports(
     found = {(Path(d[0]).name, d[5]) for d in runs["one"]}
     assert ("doc-1935-09-13.xml", "id.duplicate") in found
     assert any(d[4].find("unused-one") >= 0 for d in runs["one"]), runs["one"]
+
+
+def test_an_id_used_in_two_files_is_placed_by_line_and_column_though_kept_compact(tmp_path):
+    """Files checked are kept compact between their checks (the id-only stand-in): the place of
+    an id another file repeats is that of the element in the file as read whole."""
+    ed = tmp_path / "ids"
+    ed.mkdir()
+    (ed / "edition.toml").write_text('[edition]\ntitle = "t"\nsources = ["*.xml"]\n', encoding="utf-8")
+    head = f'<TEI xmlns="{TEI_NS}">\n<teiHeader/>\n<text><body>\n'
+    (ed / "a.xml").write_text(head + '<p>x</p>   <p n="1"\n     xml:id="same">a</p>\n</body></text></TEI>\n')
+    (ed / "b.xml").write_text(head + '<div><p xml:id="same">b</p></div>\n</body></text></TEI>\n')
+    config = load_config(start=ed)
+    from toolkit.validate.validator import validate
+    found = sorted((Path(d.path).name, d.line, d.column) for d in validate(config).diagnostics
+                   if d.rule == "id.unique")
+    assert found == [("a.xml", 4, 12), ("b.xml", 4, 6)]
