@@ -522,7 +522,7 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         if progress:
             progress(i + 1, len(targets), src.display)
         if isinstance(src, CompactFile):
-            src = in_hand[canon(p)] = compact.whole(p, src.display)
+            src = in_hand[canon(p)] = compact.whole(src)
         check_one(p, src)
         if in_hand:
             in_hand.clear()
@@ -597,11 +597,11 @@ class _Compactor:
             return src
         return compact_document(src, self.conventions, self.style, roots)
 
-    def whole(self, path: Path, display: str) -> SourceFile:
-        """A file kept compact, read again whole (and expanded) to be checked."""
-        src = parse_file(path, display=display)
+    def whole(self, kept: CompactFile) -> SourceFile:
+        """A file kept compact, read again whole (and expanded as before) to be checked."""
+        src = parse_file(kept.path, display=kept.display)
         if src.ok:
-            expand_includes(src, roots_for(self.config, path))
+            expand_includes(src, list(kept.roots))
         return src
 
 
