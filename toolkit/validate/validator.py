@@ -395,10 +395,11 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     needed = not split
     for p in targets:
         src = parse_file(p, display=shown(p))
+        roots = roots_for(config, p)
         if src.ok:  # validated as expanded, as the editors' schema expects
-            expand_includes(src, roots_for(config, p))
+            expand_includes(src, roots)
         needed = needed or _pointers_needed(config, resolver, [src])
-        parsed[canon(p)] = compact(src)
+        parsed[canon(p)] = compact(src, roots)
     extra = all_targets if needed else targets
     for p in edition_files + [t for t in extra if split]:
         key = canon(p)
@@ -586,12 +587,13 @@ class _Compactor:
         self.conventions = conventions(config) if records else None
         self.style = date_style(config.language)
 
-    def __call__(self, src: SourceFile) -> SourceFile:
+    def __call__(self, src: SourceFile, roots: list | None = None) -> SourceFile:
+        """`roots`: where its xi:includes read (xinclude.roots_for), when already known."""
         from ..model import compact_document, compactable, is_authority_tree
         key = canon(src.path)
         if not src.ok or key in self.auth or key == self.edition_file:
             return src
-        roots = roots_for(self.config, src.path)
+        roots = roots_for(self.config, src.path) if roots is None else roots
         expand_includes(src, roots)
         if not compactable(src) or (not self.config.authority and is_authority_tree(src.tree)):
             return src
