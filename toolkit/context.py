@@ -31,7 +31,7 @@ from urllib.parse import unquote, urljoin
 
 from lxml import etree
 
-from .model import POINTER_ATTRS, canon, local
+from .model import POINTER_ATTRS, CompactFile, canon, local
 from .tei.names import index_variants
 from .saxon import XSLT_DIR
 from .tei.citation import call_number, edition_citation
@@ -231,7 +231,9 @@ def full(edition) -> etree._ElementTree:
     for d in edition.documents:
         el = document_element(edition, d)
         src = edition.files.get(canon(d.file))
-        if src is not None and src.ok and not src.light:  # its hands' sigla, its call number
+        if isinstance(src, CompactFile) and src.record is not None:
+            el.extend(copy.deepcopy(f) for f in src.record.page_facts)
+        elif src is not None and src.ok and not src.light:  # its hands' sigla, its call number
             page_facts(el, src.root)
         root.append(el)
     counts: dict[str, dict[str, int]] = {}
@@ -244,17 +246,24 @@ def full(edition) -> etree._ElementTree:
     for eid, ent in sorted(edition.entities.items()):
         root.append(entity_element(edition, eid, ent, mentioned=counts.get(eid)))
     for path, src in sorted(edition.files.items()):
-        if not src.ok or src.light:
+        if isinstance(src, CompactFile) and src.record is not None:
+            pointers = src.record.pointers
+        elif not src.ok or src.light:
             continue
+        else:
+            pointers = pointer_tokens(src.root)
         uri = path.as_uri()
-        for el in _with_pointer(src.root):
-            for attr in POINTER_ATTRS:
-                for pointer in (el.get(attr) or "").split():
-                    target = edition.resolve(pointer, path)
-                    root.append(mention_element(pointer, local(el.tag), uri,
-                                                target[0].as_uri() if target else "",
-                                                target[1] if target else "", attribute=attr))
+        for pointer, element, attr in pointers:
+            target = edition.resolve(pointer, path)
+            root.append(mention_element(pointer, element, uri, target[0].as_uri() if target else "",
+                                        target[1] if target else "", attribute=attr))
     return _made(etree.ElementTree(root))
+
+
+def pointer_tokens(root) -> list[tuple[str, str, str]]:
+    """Every pointer token of a tree in document order: (token, element, attribute)."""
+    return [(pointer, local(el.tag), attr) for el in _with_pointer(root) for attr in POINTER_ATTRS
+            for pointer in (el.get(attr) or "").split()]
 
 
 def _files(edition, root) -> None:
@@ -290,14 +299,14 @@ def for_file(edition, path: Path) -> etree._ElementTree:
     src = edition.files.get(path)
     if src is not None and src.ok:
         folder = str(path.parent)
-        for el in _with_pointer(src.root):
-            for attr in POINTER_ATTRS:
-                for pointer in (el.get(attr) or "").split():
-                    file_part = pointer.split("#", 1)[0]
-                    if file_part and "://" not in file_part:
-                        keep.add(Path(os.path.normpath(os.path.join(folder, unquote(file_part)))))
-                    elif not file_part:
-                        keep.update(owners.get(unquote(pointer[1:]), ()))
+        pointers = pointer_tokens(src.root) if not isinstance(src, CompactFile) \
+            else src.record.pointers if src.record is not None else ()
+        for pointer, _, _ in pointers:
+            file_part = pointer.split("#", 1)[0]
+            if file_part and "://" not in file_part:
+                keep.add(Path(os.path.normpath(os.path.join(folder, unquote(file_part)))))
+            elif not file_part:
+                keep.update(owners.get(unquote(pointer[1:]), ()))
         for i in edition.ids.get(path, {}):
             keep.update(owners.get(i, ()))
     root = edition_element(edition)

@@ -73,6 +73,46 @@ class Mention:
 
 
 @dataclass
+class Record:
+    """What the model keeps of a document whose tree it let go (see compact_document): what the
+    checks of other files and the Schematron's full context read of it."""
+    facts: tuple                 # as Edition.known_documents holds them (document_facts)
+    # the names pointing to entities, in document order: (pointer, element, line, the file it
+    # was written in: an included part's own)
+    mentions: list[tuple[str, str, int, Path]]
+    # every pointer token, in document order: (pointer, element, attribute) (context.full)
+    pointers: list[tuple[str, str, str]]
+    page_facts: list              # the elements context.page_facts adds (copies)
+    entries: list                 # (kind, id, element copy) of its back matter's registers
+
+
+@dataclass
+class CompactFile(SourceFile):
+    """A document as its Record and an id-only stand-in tree (xmlsafe.index_ids_only's shape,
+    its elements keeping the real ones' names and lines): a model of the whole edition then
+    holds no document's parsed tree."""
+    record: Record | None = None   # None: its ids only (the checks of other files need no more)
+    roots: tuple = ()              # where its xi:includes read (position reads the file again)
+
+    def position(self, node) -> tuple[int, int]:
+        """An element of the stand-in: the (line, column) of the element giving its id in the
+        file as read whole (xmlsafe.SourceFile.position): the file is read again, once."""
+        if node is None or node.getroottree().getroot() is not self.root:
+            return super().position(node)
+        if self._positions is None:
+            self._positions = {}
+            from .xinclude import expand
+            whole = parse_file(self.path, self.display)
+            if whole.ok:
+                expand(whole, list(self.roots))
+                ids = own_ids(whole)
+                for el in self.root.iter():
+                    if (real := ids.get(el.get(XML_ID))) is not None:
+                        self._positions[el] = whole.position(real)
+        return self._positions.get(node) or (node.sourceline or 1, 1)
+
+
+@dataclass
 class Document:
     id: str
     file: Path
@@ -115,6 +155,9 @@ class Edition:
         self.known_documents: dict[Path, tuple] = dict(known_documents or {})
         self.base = base
         self.files: dict[Path, SourceFile] = {canon(f.path): f for f in files}
+        for path, f in self.files.items():
+            if isinstance(f, CompactFile) and f.record is not None:
+                self.known_documents[path] = f.record.facts
         self.authority_paths = {canon(p) for p in authority}
         self.edition_path = canon(edition_file) if edition_file else None
         self.ids: dict[Path, dict[str, etree._Element]] = {}
@@ -201,16 +244,8 @@ class Edition:
     # -- indexing --------------------------------------------------------------------------
     def _index(self):
         for path, src in self.files.items():
-            if not src.ok:
-                continue
-            ids = {}
-            for el in _with_xml_id(src.root):
-                if src.origins and el in src.origins:
-                    continue  # included from another file: that file's id, not this one's
-                i = el.get(XML_ID)
-                if i not in ids:
-                    ids[i] = el
-            self.ids[path] = ids
+            if src.ok:
+                self.ids[path] = own_ids(src)
         for path in sorted(self.authority_paths):
             src = self.files.get(path)
             if src is None or not src.ok:
@@ -230,6 +265,11 @@ class Edition:
             if not src.ok or self.role(path) != "document":
                 continue
             root = src.root
+            if isinstance(src, CompactFile) and src.record is not None:
+                for kind, eid, el in src.record.entries:
+                    if eid not in self.entities:
+                        self.entities[eid] = self._entity(eid, kind, path, el)
+                continue
             if src.light:
                 # an output build's stand-in for an unchanged document (its facts are known): read
                 # when it may have entries; a validator's stand-ins (files not being checked) never
@@ -266,7 +306,8 @@ class Edition:
                     self.unknown_roots.append((path, local(src.root.tag)))
                 continue
             if src.ok and self.role(path) == "document":
-                if src.light and not (allow_known and path in self.known_documents):
+                if src.light and not (isinstance(src, CompactFile) and src.record is not None) \
+                        and not (allow_known and path in self.known_documents):
                     if path in self.stale:
                         continue  # unreadable now: its mentions are those of its last good page
                     raise RuntimeError(f"{path}: indexed by ids only; documents and mentions "
@@ -303,6 +344,12 @@ class Edition:
         if self._mentions is None:
             self._mentions = []
             for path, src in self._document_files():
+                if isinstance(src, CompactFile) and src.record is not None:
+                    for pointer, element, line, here in src.record.mentions:
+                        target = self.resolve(pointer, here or path)
+                        eid = target[1] if target and target[1] in self.entities else None
+                        self._mentions.append(Mention(eid, pointer, element, path, line))
+                    continue
                 for el in src.root.iter(*NAME_ELEMENTS):
                     ref = el.get("ref")
                     if not ref or not_rendered(el):  # (no output shows such a name)
@@ -343,19 +390,9 @@ class Edition:
                       geo, el.sourceline or 0)
 
     def _document(self, path: Path, src: SourceFile) -> Document:
-        root = src.root
-        header = root.find(T + "teiHeader")
-        titles = root.findall(f"{T}teiHeader/{T}fileDesc/{T}titleStmt/{T}title")
-        title = text_of(title_element(titles)) or _own_title(root) or _file_title(path)
-        dated = document_date_element(root)
-        when, label, written = (date_value(dated), date_label(dated, self.date_style), written_date(dated)) \
-            if dated is not None else ("", "", "")
-        abstract = header.find(f"{T}profileDesc/{T}abstract") if header is not None else None
-        summary = text_of(abstract) if abstract is not None else ""
-        doc_id = root.get(XML_ID) or _file_title(path).replace("#", "-")
-        return Document(doc_id, path, self.href(path), title, when, label, summary,
-                        transcribed(root, self.conventions), info_fields(header, self.conventions), written,
-                        document_type(root) or "", collection=self._collections.get(canon(path), ()))
+        facts = document_facts(path, src.root, self.conventions, self.date_style)
+        return Document(facts[0], path, self.href(path), *facts[1:],
+                        collection=self._collections.get(canon(path), ()))
 
     def info_fields(self) -> str:
         """The optional fields of "Document information" that some document of the edition
@@ -406,6 +443,79 @@ class Edition:
         if not hasattr(self, "_doc_by_path"):
             self._doc_by_path = {canon(d.file): d for d in self.documents}
         return self._doc_by_path.get(canon(path))
+
+
+def document_facts(path: Path, root, convs, style) -> tuple:
+    """A document's facts as Edition.known_documents holds them: (id, title, when, date label,
+    summary, transcribed, fields, date as written, type)."""
+    header = root.find(T + "teiHeader")
+    titles = root.findall(f"{T}teiHeader/{T}fileDesc/{T}titleStmt/{T}title")
+    title = text_of(title_element(titles)) or _own_title(root) or _file_title(path)
+    dated = document_date_element(root)
+    when, label, written = (date_value(dated), date_label(dated, style), written_date(dated)) \
+        if dated is not None else ("", "", "")
+    abstract = header.find(f"{T}profileDesc/{T}abstract") if header is not None else None
+    summary = text_of(abstract) if abstract is not None else ""
+    doc_id = root.get(XML_ID) or _file_title(path).replace("#", "-")
+    return (doc_id, title, when, label, summary, transcribed(root, convs), info_fields(header, convs),
+            written, document_type(root) or "")
+
+
+def own_ids(src: SourceFile) -> dict:
+    """A file's xml:ids (id → the element giving it, the first where one repeats), in document
+    order; those an xi:include brought in are the included file's, not this one's."""
+    ids = {}
+    for el in _with_xml_id(src.root):
+        if src.origins and el in src.origins:
+            continue
+        i = el.get(XML_ID)
+        if i not in ids:
+            ids[i] = el
+    return ids
+
+
+def compactable(src: SourceFile) -> bool:
+    """Whether a parsed (and expanded) file can be kept as a CompactFile: a document of one
+    TEI (or documentary root), not a teiCorpus, not an id-only stand-in already."""
+    return src.ok and not src.light and src.root.tag in DOCUMENT_ROOTS
+
+
+def compact_document(src: SourceFile, convs, style, roots=()) -> CompactFile:
+    """A parsed document file (its xi:includes expanded, from `roots`) as a CompactFile: its
+    Record, and a stand-in tree of one element per xml:id (the real root's name, each element's
+    name and line) from which the model finds the same ids as in the whole tree. `convs` None:
+    its ids only, no Record."""
+    if convs is None:
+        return _compact(src, None, roots)
+    from .context import page_facts, pointer_tokens  # (context imports this module)
+    root = src.root
+    path = canon(src.path)
+    mentions = []
+    for el in root.iter(*NAME_ELEMENTS):
+        ref = el.get("ref")
+        if ref and not not_rendered(el):
+            here = src.written_in(el) if src.origins else None
+            mentions += [(pointer, local(el.tag), el.sourceline or 0, here) for pointer in ref.split()]
+    holder = etree.Element("facts")
+    page_facts(holder, root)
+    record = Record(document_facts(path, root, convs, style), mentions, pointer_tokens(root),
+                    list(holder), [(kind, eid, deepcopy(el)) for kind, eid, el in local_entries(root)])
+    return _compact(src, record, roots)
+
+
+def _compact(src: SourceFile, record: Record | None, roots) -> CompactFile:
+    root = src.root
+    stand_in = etree.Element(root.tag)
+    for i, el in own_ids(src).items():
+        if el is root:
+            stand_in.set(XML_ID, i)
+            stand_in.sourceline = root.sourceline
+        else:
+            child = etree.SubElement(stand_in, el.tag, {XML_ID: i})
+            child.sourceline = el.sourceline
+    return CompactFile(path=src.path, display=src.display, tree=etree.ElementTree(stand_in),
+                       diagnostics=src.diagnostics, light=True, read_stat=src.read_stat,
+                       included=src.included, record=record, roots=tuple(roots))
 
 
 # Roots that make a document: a TEI, and the documentary ones (a page, a group of pages, a

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..diagnostics import ERROR, WARNING, Diagnostic, sort_diagnostics
-from ..model import Edition, canon, display_name
+from ..model import CompactFile, Edition, canon, display_name
 from ..xinclude import expand as expand_includes, roots_for
 from ..xmlsafe import SourceFile, index_ids_only, parse_file
 from . import references
@@ -375,10 +375,6 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     pointers need it."""
     parsed: dict[Path, SourceFile] = {}
     shown = _display_names(Path.cwd())
-    for p in targets:
-        parsed[canon(p)] = parse_file(p, display=shown(p))
-        if parsed[canon(p)].ok:  # validated as expanded, as the editors' schema expects
-            expand_includes(parsed[canon(p)], roots_for(config, p))
     edition_files = config.source_files()
     auth_files = {canon(a) for a in config.authority_files() + list(authority or [])}
     # When only some files are checked and none of them is an authority file, the rest of the
@@ -388,11 +384,23 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     resolver = SchemaResolver(config, schema, schematron)
     if schema_paths is not None:
         resolver = _MappedResolver(resolver, schema_paths)
+    # No process holds the trees of all its documents (issue #18): each is kept as a compact
+    # record, with what the model needs when this process checks an authority file (its
+    # mentions, for the unused-entry warnings), else its ids; a file checked here is read
+    # again, whole, when its turn comes.
+    records = not split and (bool({canon(t) for t in targets} & auth_files) or not config.authority)
+    compact = _Compactor(config, auth_files, records)
     # The other chunks' files are read only for what points into them (references, the
     # Schematron context, duplicate ids): not at all when nothing checked here reads them.
-    extra = all_targets
-    if split and not _pointers_needed(config, resolver, [parsed[canon(p)] for p in targets]):
-        extra = targets
+    needed = not split
+    for p in targets:
+        src = parse_file(p, display=shown(p))
+        roots = roots_for(config, p)
+        if src.ok:  # validated as expanded, as the editors' schema expects
+            expand_includes(src, roots)
+        needed = needed or _pointers_needed(config, resolver, [src])
+        parsed[canon(p)] = compact(src, roots)
+    extra = all_targets if needed else targets
     for p in edition_files + [t for t in extra if split]:
         key = canon(p)
         if key not in parsed:
@@ -400,15 +408,18 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                 flat = known_ids(key) if known_ids is not None else None
                 parsed[key] = _stand_in(p, shown(p), flat) if flat is not None \
                     else index_ids_only(p, display=shown(p))
-            else:
-                parsed[key] = parse_file(p, display=shown(p))
+            else:  # read whole for the model (no check here needs its tree)
+                parsed[key] = compact(parse_file(p, display=shown(p)))
     loaded: list[Edition] = []
+    in_hand: dict[Path, SourceFile] = {}  # the file being checked, whole
 
     def edition() -> Edition:
-        """The model, made when first needed (checks that look at no other file never need it)."""
+        """The model, made when first needed (checks that look at no other file never need it),
+        with the file being checked whole."""
         if not loaded:
             loaded.append(Edition.load(config, extra_files=[p for p in extra if p.exists()],
                                        authority=authority or [], parsed=parsed))
+        loaded[0].files.update(in_hand)
         return loaded[0]
 
     diags: list[Diagnostic] = []
@@ -480,7 +491,7 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                         context = to_xdm(ctx.for_file(edition(), p))
                     else:
                         if "full" not in contexts:
-                            contexts["full"] = to_xdm(ctx.full(edition()))
+                            contexts["full"] = _full_context(edition())
                         context = contexts["full"]
                     diags += _check_schematron(src, ref, context)
                 used.append(_schema_label(ref))
@@ -511,7 +522,13 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         src = parsed[canon(p)]
         if progress:
             progress(i + 1, len(targets), src.display)
+        if isinstance(src, CompactFile):
+            src = in_hand[canon(p)] = compact.whole(src)
         check_one(p, src)
+        if in_hand:
+            in_hand.clear()
+            if loaded:
+                loaded[0].files[canon(p)] = parsed[canon(p)]
     if claims is not None and extra is targets:
         # Done with this chunk: take files the other processes have not reached, last first.
         # Only files that look nowhere else, whose schemas are local and already in use here
@@ -542,6 +559,52 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     if broken:
         diags = _pointers_into_broken_files(diags, broken, parsed, targets)
     return diags, applied
+
+
+def _full_context(edition: Edition):
+    """The whole edition's context for Saxon. The lxml tree (a kilobyte per pointer of the
+    edition) goes, and the C heap gives its memory back, before Saxon makes its own copy."""
+    import ctypes
+    from .. import context as ctx
+    from ..saxon import to_xdm
+    from ..xmlsafe import serialize_for_saxon
+    text = serialize_for_saxon(ctx.full(edition))
+    try:  # glibc's malloc_trim (the process's own symbols include the C library's)
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):  # not glibc: nothing to do
+        pass
+    return to_xdm(text)
+
+
+class _Compactor:
+    """Keeps a document that is read only for the model (not checked here) as a CompactFile:
+    the process that checks the authority files then holds no document's tree (issue #18)."""
+
+    def __init__(self, config: Config, auth_files: set[Path], records: bool = True):
+        from ..model import conventions, date_style
+        self.config, self.auth = config, auth_files
+        self.edition_file = canon(config.resolve(config.edition_file)) if config.edition_file else None
+        self.conventions = conventions(config) if records else None
+        self.style = date_style(config.language)
+
+    def __call__(self, src: SourceFile, roots: list | None = None) -> SourceFile:
+        """`roots`: where its xi:includes read (xinclude.roots_for), when already known."""
+        from ..model import compact_document, compactable, is_authority_tree
+        key = canon(src.path)
+        if not src.ok or key in self.auth or key == self.edition_file:
+            return src
+        roots = roots_for(self.config, src.path) if roots is None else roots
+        expand_includes(src, roots)
+        if not compactable(src) or (not self.config.authority and is_authority_tree(src.tree)):
+            return src
+        return compact_document(src, self.conventions, self.style, roots)
+
+    def whole(self, kept: CompactFile) -> SourceFile:
+        """A file kept compact, read again whole (and expanded as before) to be checked."""
+        src = parse_file(kept.path, display=kept.display)
+        if src.ok:
+            expand_includes(src, list(kept.roots))
+        return src
 
 
 def _stand_in(path: Path, display: str, flat: list[str]) -> SourceFile:
