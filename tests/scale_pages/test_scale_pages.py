@@ -165,4 +165,4 @@ def test_home_page_names_the_first_transcribed_documents(tmp_path, monkeypatch):
     home = page(out, "index.html")
     assert home.xpath("//li[@class='home-featured']//a/@href") == ["documents.html?text=full"]
     assert " ".join(home.xpath("//li[@class='home-featured']//text()")).split() == \
-        "And 1 more fully transcribed documents".split()
+        "And 1 more fully transcribed document".split()  # one: singular (home.more-transcribed.one)
