@@ -139,12 +139,13 @@ def test_a_short_document_is_typeset_whole(tmp_path):
 
 def test_the_cut_never_falls_inside_a_string_or_a_call():
     tricky = '#"a [b] \\"c\\" (d"; '
-    body = "".join(f' /*@L{i}*/#ed-p[#"P{i}. Words."; {tricky}#ed-note[#"n ]";]] #ed-pb(n: "{i}")'
-                   for i in range(40)) + " #ed-after[#ed-source[]]"
+    body = "".join(f' #ed-head(level: 3)[#"H{i}";] /*@L{i}*/#ed-p[#"P{i}. Words."; {tricky}#ed-note[#"n ]";]]'
+                   f' #ed-pb(n: "{i}")' for i in range(40)) + " #ed-after[#ed-source[]]"
     chunks, cut_para = pdf_split.chunks(body, 300)
     assert len(chunks) > 5 and not cut_para
     assert "".join(chunks) == body
     for c in chunks:
+        assert not c.lstrip().startswith("["), c[:40]   # never between a call's brackets
         stripped = re.sub(r'"(?:[^"\\]|\\.)*"', '""', c)
         assert stripped.count("[") == stripped.count("]") and stripped.count("(") == stripped.count(")")
     assert pdf_split.notes_in(body) == 40   # the "]" inside a literal is no call's end
@@ -156,3 +157,25 @@ def test_a_sequel_continues_the_numbers():
     piece = split.piece("#ed-p[#\"b\";]", first=False, notes=3, page=12)
     assert piece.startswith('/*@L2*/#ed-continued(notes: 3, first-page: 12, key: "k"')
     assert piece.endswith('[#ed-p[#"b";]]\n')
+
+
+def test_a_part_may_begin_inside_a_section(tmp_path):
+    # a book of chapters (headings of level 3): a volume part that begins inside the book opens
+    # with a chapter's heading, which PDF/UA (a first heading of level 1, no level skipped)
+    # refuses; such a part is typeset without PDF/UA, the others keep it
+    para = "Words of a chapter that go on for a while and then some more. " * 14
+    chapters = "".join(f'<div><head>Chapter {n}</head>' + "".join(f"<p>C{n}.{k}. {para}</p>" for k in range(3))
+                       + "</div>" for n in range(1, 41))
+    doc = tmp_path / "book.xml"
+    doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="book"><teiHeader><fileDesc><titleStmt>'
+                   '<title>A book</title></titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc>'
+                   f'<p>x</p></sourceDesc></fileDesc></teiHeader><text><body><div><head>Book one</head>'
+                   f'{chapters}</div></body></text></TEI>', encoding="utf-8")
+    r, out = build(tmp_path, doc, "part_pages = 6")
+    assert "error" not in r.stderr, r.stderr
+    parts = sorted(out.glob("edition-*.pdf"), key=lambda p: int(p.stem.split("-")[1]))
+    assert len(parts) >= 3
+    volume = "\n".join("\n".join(page_texts(p)) for p in parts)
+    assert numbers(r"\bC(\d+)\.0\.", volume) == list(range(1, 41))
+    first = PdfReader(str(parts[0])).trailer["/Root"]
+    assert "/StructTreeRoot" in first   # the part that opens with the document: PDF/UA as before

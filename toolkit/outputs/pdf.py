@@ -25,6 +25,7 @@ stops the build.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import ctypes
 import dataclasses
@@ -953,22 +954,30 @@ class PdfBuild:
                          f"and {frag.key}.pdf joined from them: each part but the last ends its "
                          f"last page early, and the joined PDF is not PDF/A or PDF/UA", cut_para)
         pdfs, page = [], 1
-        standards = self.setter.standards
-        try:
-            for i, (chunk, notes) in enumerate(pieces):
-                if i:
-                    self.setter.release()
-                    # PDF/UA wants a first heading of level 1, which a sequel has not; the
-                    # joined PDF claims no conformance anyway
-                    self.setter.standards = [s for s in standards if not s.startswith("ua")]
-                part = dataclasses.replace(frag, typst=split.piece(chunk, i == 0, notes, page if i else None))
-                self._substitute(part)  # characters found bad in an earlier piece
+        for i, (chunk, notes) in enumerate(pieces):
+            if i:
+                self.setter.release()
+            part = dataclasses.replace(frag, typst=split.piece(chunk, i == 0, notes, page if i else None))
+            self._substitute(part)  # characters found bad in an earlier piece
+            # (the joined PDF claims no conformance anyway)
+            with self._without_ua(i > 0):
                 pdfs.append(self.compile(pre, [(0, part)], [part]))
-                page += pdf_page_count(pdfs[-1])
-        finally:
-            self.setter.standards = standards
+            page += pdf_page_count(pdfs[-1])
         self.setter.release()   # (the last piece's layout: pypdf's join takes some 70 KB a page)
         return join_pdfs(pdfs)
+
+    @contextlib.contextmanager
+    def _without_ua(self, drop: bool):
+        """Typeset without PDF/UA, when `drop`: a part that begins inside a document has not
+        the document's heading, and PDF/UA wants a first heading of level 1 and no level
+        skipped from there (the part's first heading may be a section's of level 3)."""
+        standards = self.setter.standards
+        if drop:
+            self.setter.standards = [s for s in standards if not s.startswith("ua")]
+        try:
+            yield
+        finally:
+            self.setter.standards = standards
 
     def _cut(self, frag: Fragment, pages_each: int):
         """pdf_split.plan of a document estimated above `pages_each` pages; None otherwise."""
@@ -1069,7 +1078,8 @@ class PdfBuild:
                 continue
             # the documents' layouts (and a previous part's) go before the part is typeset
             self.setter.release()
-            pdf = self.typeset_volume(self.part_volume(volume, number, len(parts)), done, name)
+            with self._without_ua(done[0].piece > 0):   # it begins inside a long document
+                pdf = self.typeset_volume(self.part_volume(volume, number, len(parts)), done, name)
             if pdf is None:
                 out.kept.append(name)
             else:

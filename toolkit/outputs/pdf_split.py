@@ -94,7 +94,8 @@ def chunks(body: str, budget: int) -> tuple[list[str], bool]:
 
 
 def _blocks(body: str):
-    """The body's top-level blocks, each with the white space and markers before it."""
+    """The body's top-level blocks, each with the white space and markers before it (a call
+    ends where its last bracket closes: `#ed-head(level: 3)[…]` is one block)."""
     depth, start = 0, 0
     for m in _TOKEN.finditer(body):
         tok = m.group()
@@ -102,7 +103,7 @@ def _blocks(body: str):
             depth += 1
         elif tok in ")]":
             depth -= 1
-            if depth == 0:
+            if depth == 0 and body[m.end():m.end() + 1] not in ("[", "("):
                 yield body[start:m.end()]
                 start = m.end()
     if start < len(body):
