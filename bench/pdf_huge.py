@@ -102,11 +102,12 @@ def run(checkout: Path, doc: Path, cwd: Path, out: Path) -> dict:
     r = measured([sys.executable, "-m", "toolkit.cli", "build", "pdf", str(doc), "--out", str(out)],
                  cwd=cwd, env=env)
     pdfs = sorted(p.name for p in out.glob("*.pdf")) if out.is_dir() else []
-    pages = 0
-    if pdfs:
-        from pypdf import PdfReader
-        pages = len(PdfReader(str(out / pdfs[0])).pages)
-    r["output"] = f"exit {r['returncode']}, {', '.join(pdfs) or 'no PDF'}, {pages} pages"
+    from pypdf import PdfReader
+    own = [n for n in pdfs if not n.startswith("edition")]
+    volume = [n for n in pdfs if n.startswith("edition")]
+    pages = len(PdfReader(str(out / own[0])).pages) if own else 0
+    r["output"] = (f"exit {r['returncode']}, {own[0] if own else 'no PDF'} of {pages} pages, "
+                   f"volume: {len(volume)} file(s)")
     return r
 
 
