@@ -13,7 +13,7 @@ each case runs for both versions, alternating, --runs times; medians are printed
 the peak for all processes together (bench/_common.measured); compare CPU time, not wall
 time, on a loaded machine. Target (#15.14): (b) at most 512 MB.
 --eltec adds all 93 ELTeC novels (this version only).
-Run: .venv/bin/python bench/pdf.py [--old PATH] [--runs N] [--eltec]
+Run: .venv/bin/python bench/pdf.py [--old PATH] [--runs N] [--eltec] [--cases abc]
 """
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ def main():
     ap.add_argument("--old", type=Path, help="a checkout of the previous version")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--eltec", action="store_true")
+    ap.add_argument("--cases", default="abc", help="which of the cases (a), (b), (c) to run")
     opts = ap.parse_args()
     need_shared()
     versions = [("new", REPO)] + ([("old", opts.old.resolve())] if opts.old else [])
@@ -68,7 +69,7 @@ def main():
                  ("(b) 300-page volume, 550 documents", [], big),
                  (f"(c) largest ELTeC novel, {LARGEST_NOVEL}", [str(novel)], tmp / "novel")]
         print(f"{'case':<44} {'version':<8} {'CPU s':>7} {'wall s':>7} {'peak MB':>8}  output")
-        for label, args, cwd in cases:
+        for label, args, cwd in [c for c in cases if c[0][1] in opts.cases]:
             results: dict[str, list[dict]] = {name: [] for name, _ in versions}
             for i in range(opts.runs):
                 for name, checkout in (versions if i % 2 == 0 else versions[::-1]):

@@ -394,6 +394,8 @@ from toolkit.outputs.runner import load_for_build
 from toolkit.config import Config
 t = time.perf_counter()
 ed = load_for_build(Config(root=Path.cwd()), [Path(p) for p in sys.argv[2:]], [])
+# a bound below the document (the default, 20,000 pages, typesets it in parts: minutes)
+ed.config.options("pdf").max_document_pages = 1000
 diags = []
 r = build_pdf(ed, Path(sys.argv[1]), report=diags.extend)
 print(round(time.perf_counter() - t, 2), %s,

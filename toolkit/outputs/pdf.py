@@ -25,10 +25,14 @@ stops the build.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import ctypes
+import dataclasses
+import io
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -43,8 +47,9 @@ from ..config import repository_top
 from ..model import Document, Edition, T, canon
 from ..tei.reading import reading_blocks
 from ..saxon import MAX_DEPTH, XSLT_DIR, XsltError, compile_stylesheet, processor, to_xdm, transform
+from ..saxon import processor_started as saxon_started
 from ..xmlsafe import SourceFile
-from . import custom, pdf_chars, pdf_tables
+from . import custom, pdf_chars, pdf_split, pdf_tables
 from .pdf_facsimile import Plates
 from .pdf_options import FONT_DIRS, SCRIPTS, PdfOptions  # noqa: F401  (FONT_DIRS: the default [pdf] font_dirs; tests use it)
 from .publish import _all_files, staged_output, write_file, write_manifest
@@ -94,6 +99,8 @@ class Fragment:
     replaced: set[str] = field(default_factory=set)  # characters shown as placeholder boxes
     text_chars: int = 0        # characters of its <text> (for the page estimate)
     other_chars: int = 0       # characters of the rest (header: summary, source, …)
+    whole: Fragment | None = None   # for a piece of a long document in the volume: the document
+    piece: int = 0             # which piece (0: the first, with the heading)
 
 
 class TypesetError(Exception):
@@ -131,6 +138,7 @@ def _settings(edition: Edition, opts: PdfOptions) -> dict:
                      "ed-words": messages.typst_words(edition.config.language)},
         "max_volume_pages": opts.max_volume_pages,
         "part_pages": opts.part_pages,
+        "document_part_pages": opts.document_part_pages,
         "max_document_pages": opts.max_document_pages,
     }
 
@@ -479,6 +487,27 @@ def split_parts(frags: list[Fragment], part_pages: int, run_on: bool) -> list[li
     return parts
 
 
+def pdf_page_count(pdf: bytes) -> int:
+    from pypdf import PdfReader
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def join_pdfs(pdfs: list[bytes]) -> bytes:
+    """One PDF of the pages of several, in order, with their bookmarks and the first one's
+    document information (title, author, dates). pypdf does not join the parts' tag trees, so
+    the result claims no PDF/A or PDF/UA conformance (its XMP metadata is not copied)."""
+    from pypdf import PdfReader, PdfWriter
+    writer = PdfWriter()
+    for data in pdfs:
+        writer.append(PdfReader(io.BytesIO(data)))
+    info = PdfReader(io.BytesIO(pdfs[0])).metadata
+    if info:
+        writer.add_metadata(dict(info))
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
 def assemble(preamble: str, parts: list[tuple[int, str]]) -> str:
     """The main Typst source: preamble, then each part after its file marker."""
     out = [preamble]
@@ -496,6 +525,53 @@ class Volume:
     preamble: Fragment
     front: Fragment
     back: Fragment
+
+
+@dataclass
+class Made:
+    """What the stylesheets made for a build (strings only: it may come from a child process)."""
+    volume: dict[str, str] = field(default_factory=dict)        # preamble, front, back
+    documents: dict[str, tuple] = field(default_factory=dict)   # key → PdfBuild._transform
+    preambles: dict[str, str] = field(default_factory=dict)     # key → its own PDF's preamble
+    matter: dict[tuple[str, str], str] = field(default_factory=dict)  # (part, "2/3") → text
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # found in the child
+
+
+def run_apart(work):
+    """work() in a forked child process, its result (pickled) back through a pipe; None when
+    the child did not finish (killed, or an error: the caller then does the work itself)."""
+    import pickle
+    import signal
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid == 0:  # the child: never returns
+        code = 1
+        try:
+            os.close(read)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles Ctrl-C
+            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write, "wb") as f:
+                f.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    try:
+        with os.fdopen(read, "rb") as f:
+            data = f.read()
+    except BaseException:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        raise
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not data:
+        return None
+    return pickle.loads(data)   # (our own child's)
 
 
 @dataclass
@@ -521,11 +597,15 @@ class PdfBuild:
         self._reported: set[tuple[str, str]] = set()   # (file, character) already reported
         self._style_ok = False
         self.setter: Typesetter | None = None
+        self._context = None                   # the edition context in Saxon (PdfBuild.context)
         self.left_out: list[str] = []          # keys of documents not typeset (too large, stale)
         self.stale: list[str] = []             # keys of documents whose file cannot be read now
         # [pdf] template and xslt (docs/customizing.md): read and checked before anything is built
         self.custom = custom.pdf(edition.config)
         custom.install_pdf(self.custom, DOCUMENT_XSL, VOLUME_XSL)
+        self._pieces: dict[str, list[Fragment]] = {}   # a long document's pieces in the volume
+        self._typeset_ok: dict[str, bool] = {}         # whether a cut document's own PDF was made
+        self._told_split: set[tuple[str, str]] = set()
 
     # -- findings ----------------------------------------------------------------------------
     def problem(self, display: str, line: int, col: int, message: str, rule: str, hint: str = "",
@@ -546,26 +626,17 @@ class PdfBuild:
         characters the PDF cannot show replaced and reported."""
         if not self.edition.documents:
             raise BuildError("no TEI documents to typeset")
-        self.context = to_xdm(full_context(self.edition))
-        self.setter = Typesetter(self.settings["font_paths"], self.settings["standards"], self.timestamp,
-                                 self.settings["families"])
         mode = self.job.options.facsimiles
         self.plates = Plates(self.edition, mode, PDF_DIR) if mode != "none" else None
+        todo = self._documents()
+        self.made = (self._stylesheets_apart(todo) if self._may_fork() else None) or self._stylesheets(todo)
+        self.setter = Typesetter(self.settings["font_paths"], self.settings["standards"], self.timestamp,
+                                 self.settings["families"])
         if self.plates is not None:
             self.setter.root = self.plates.root
         self.setter.root = custom.typst_root(self, self.custom, PDF_DIR, self.setter.root)
         volume = self._volume_parts()
-        frags = []
-        for doc, key in zip(self.edition.documents, document_keys(self.edition)):
-            if canon(doc.file) in self.edition.stale:
-                # its file cannot be read now (the runner reports it): its last good PDF is kept,
-                # and the volume goes without it until the file is mended
-                self.left_out.append(key)
-                self.stale.append(key)
-                continue
-            f = self._fragment(doc, key)
-            if f:
-                frags.append(f)
+        frags = [self._fragment(doc, key, src) for doc, key, src in todo]
         for display, message in self.plates.notes if self.plates is not None else ():
             self.problem(display, 0, 0, message, "pdf.facsimile", severity=WARNING)
         parts = [p for p in (volume.preamble, volume.front, volume.back, *frags) if not p.chars]
@@ -576,44 +647,149 @@ class PdfBuild:
             self._clean(p)
         return volume, frags
 
-    def _volume_parts(self) -> Volume:
+    @property
+    def context(self):
+        """The edition context as Saxon reads it (made on first use: a build whose stylesheets
+        ran in a child process may never need it here)."""
+        if self._context is None:
+            self._context = to_xdm(full_context(self.edition))
+        return self._context
+
+    def _documents(self) -> list[tuple[Document, str, SourceFile]]:
+        """The documents to typeset: not those whose file cannot be read now, nor those above
+        [pdf] max_document_pages (each reported)."""
+        todo = []
+        for doc, key in zip(self.edition.documents, document_keys(self.edition)):
+            if canon(doc.file) in self.edition.stale:
+                # its file cannot be read now (the runner reports it): its last good PDF is kept,
+                # and the volume goes without it until the file is mended
+                self.left_out.append(key)
+                self.stale.append(key)
+                continue
+            src = self.edition.files[canon(doc.file)]
+            limit = self.settings["max_document_pages"]
+            pages = self._estimated_pages(src)
+            if pages > limit:
+                self.problem(src.display, 0, 0,
+                             f"not typeset: the document would make about {pages} pages, more than "
+                             f"the limit of {limit} pages per document", "pdf.too-large",
+                             f"it is left out of the volume and {key}.pdf is not made (a previous "
+                             f"build's is kept); if the machine has the time (long documents are "
+                             f"typeset in parts), raise [pdf] max_document_pages in edition.toml")
+                self.left_out.append(key)
+                continue
+            todo.append((doc, key, src))
+        return todo
+
+    # -- the stylesheets ---------------------------------------------------------------------
+    def _may_fork(self) -> bool:
+        """Whether the stylesheets can run in a forked child: on POSIX, before Saxon has started
+        in this process (a forked GraalVM isolate is unusable), with no other thread, and without
+        facsimile plates (whose files and notes the build keeps)."""
+        return (hasattr(os, "fork") and not saxon_started() and threading.active_count() == 1
+                and self.plates is None)
+
+    def _stylesheets_apart(self, todo) -> Made | None:
+        """_stylesheets in a forked child process, with all the typesetting will ask of Saxon:
+        Saxon keeps what it took (the context, its heap: about 230 MB for 550 documents) until
+        the process ends, and the child's end gives it back before Typst starts (issue #15
+        item 14). Its findings are reported here; None when the child failed (the parent then
+        runs the stylesheets itself, and reports any error)."""
+        found: list[Diagnostic] = []
+
+        def work() -> Made:
+            self.job.problem = found.append   # (the child's own copy of the job)
+            made = self._stylesheets(todo, ahead=True)
+            made.diagnostics = found
+            return made
+        made = run_apart(work)
+        if made is None:
+            return None
+        for d in made.diagnostics:
+            self.job.problem(d)
+        made.diagnostics = []
+        return made
+
+    def _stylesheets(self, todo, ahead: bool = False) -> Made:
+        """The XSLT work: the volume's preamble, front and back matter, every document's
+        fragment; `ahead`: also each document's preamble and the parts' front matter, which the
+        typesetting would otherwise ask for."""
         ed = self.edition
         src = ed.files.get(ed.edition_path) if ed.edition_path else None
-        display = src.display if src is not None and src.ok else "edition"
-
-        def part(name: str, warn=None) -> Fragment:
-            return Fragment(None, "edition", display, ed.edition_path,
-                            volume_part(ed, self.context, name, self.build_date, warn=warn),
-                            src if src is not None and src.ok else None)
+        made = Made()
         # (the front matter is the part with the edition file's text: its tables are told once)
-        return Volume(part("preamble"), part("front", self._table_warner(src)), part("back"))
+        for name in ("preamble", "front", "back"):
+            made.volume[name] = volume_part(ed, self.context, name, self.build_date,
+                                            warn=self._table_warner(src) if name == "front" else None)
+        for doc, key, s in todo:
+            made.documents[key] = self._transform(doc, key, s)
+        if ahead:
+            for doc, key, _ in todo:
+                made.preambles[key] = self._document_preamble(doc, key)
+            count = self._part_count(made, todo)
+            for number in range(1, count + 1) if count > 1 else ():
+                for name in ("preamble", "front"):
+                    label = f"{number}/{count}"
+                    made.matter[name, label] = volume_part(ed, self.context, name, self.build_date,
+                                                           volume_part=label)
+        return made
 
-    def _fragment(self, doc: Document, key: str) -> Fragment | None:
-        src = self.edition.files[canon(doc.file)]
-        limit = self.settings["max_document_pages"]
-        pages = self._estimated_pages(src)
-        if pages > limit:
-            self.problem(src.display, 0, 0,
-                         f"not typeset: the document would make about {pages} pages, more than "
-                         f"the limit of {limit} pages per document", "pdf.too-large",
-                         f"it is left out of the volume and {key}.pdf is not made (a previous "
-                         f"build's is kept); if the machine has the memory (Typst needs about "
-                         f"1 MB a page), raise [pdf] max_document_pages in edition.toml")
-            self.left_out.append(key)
-            return None
-        frag = Fragment(doc, key, src.display, doc.file, "", src)
-        frag.text_chars, frag.other_chars = _text_sizes(src.root)
+    def _transform(self, doc: Document, key: str, src: SourceFile) -> tuple[str | None, str, int, int]:
+        """(fragment, "", 0, 0) of a document, or (None, why, line, column) when the stylesheet
+        failed on it."""
         deep = _too_deep(src.root)
         try:
             if deep is not None:
                 raise XsltError(f"elements nested more than {SAXON_MAX_DEPTH} deep, more than "
                                 f"the XML parser of the PDF stylesheet reads")
             plates = self.plates.element(doc, src) if self.plates is not None else None
-            frag.typst = document_typst(self.edition, self.context, src, key, self._table_warner(src),
-                                        **({"facsimile": plates} if plates is not None else {}))
+            return (document_typst(self.edition, self.context, src, key, self._table_warner(src),
+                                   **({"facsimile": plates} if plates is not None else {})), "", 0, 0)
         except XsltError as e:
-            reason = " ".join(str(e).split()) or "unknown error"
             line, col = src.position(deep) if deep is not None else (0, 0)
+            return None, " ".join(str(e).split()) or "unknown error", line, col
+
+    def _document_preamble(self, doc: Document, key: str) -> str:
+        """The preamble of a document's own PDF (its title, its permanent address)."""
+        made = getattr(self, "made", None)
+        if made is not None and key in made.preambles:
+            return made.preambles[key]
+        title = f"{doc.date_label or doc.when}: {doc.title}" if (doc.date_label or doc.when) else doc.title
+        return volume_part(self.edition, self.context, "preamble", self.build_date, pdf_title=title,
+                           permalink=permalink(self.edition, key))
+
+    def _part_count(self, made: Made, todo) -> int:
+        """How many parts the volume will have (plan_parts), without telling anything."""
+        frags = []
+        for doc, key, src in todo:
+            f = Fragment(doc, key, src.display, doc.file, made.documents[key][0] or "", src)
+            f.text_chars, f.other_chars = _text_sizes(src.root)
+            if not f.typst:
+                f.degraded = "-"
+                f.typst = plain_typst(f, self.lang)
+            frags.append(f)
+        run_on = self.job.options.run_on_untranscribed
+        if not frags or volume_pages(frags, run_on) > self.settings["max_volume_pages"]:
+            return 0
+        return len(split_parts(self.volume_pieces(frags, tell=False), self.settings["part_pages"], run_on))
+
+    def _volume_parts(self) -> Volume:
+        ed = self.edition
+        src = ed.files.get(ed.edition_path) if ed.edition_path else None
+        display = src.display if src is not None and src.ok else "edition"
+
+        def part(name: str) -> Fragment:
+            return Fragment(None, "edition", display, ed.edition_path, self.made.volume[name],
+                            src if src is not None and src.ok else None)
+        return Volume(part("preamble"), part("front"), part("back"))
+
+    def _fragment(self, doc: Document, key: str, src: SourceFile) -> Fragment:
+        frag = Fragment(doc, key, src.display, doc.file, "", src)
+        frag.text_chars, frag.other_chars = _text_sizes(src.root)
+        typst, reason, line, col = self.made.documents.pop(key)
+        if typst is not None:
+            frag.typst = typst
+        else:
             self.problem(src.display, line, col, f"the PDF stylesheet failed on the document: {reason}",
                          "pdf.transform", f"{key}.pdf and the volume show its text without markup")
             self._make_plain(frag, "the PDF stylesheet failed on this document")
@@ -750,22 +926,19 @@ class PdfBuild:
     def typeset_document(self, volume: Volume, frag: Fragment) -> bytes | None:
         """The document's own PDF; as plain text when Typst fails on it; None when that fails
         too (the document is then left out of the volume)."""
-        doc = frag.doc
-        title = f"{doc.date_label or doc.when}: {doc.title}" if (doc.date_label or doc.when) else doc.title
         pre = Fragment(None, "preamble", volume.preamble.display, None,
-                       volume_part(self.edition, self.context, "preamble", self.build_date, pdf_title=title,
-                                   permalink=permalink(self.edition, frag.key)))
+                       self._document_preamble(frag.doc, frag.key))
         self._classify(pdf_chars.candidates(pre.typst))
         self._substitute(pre)
         try:
-            return self.compile(pre, [(0, frag)], [frag])
+            return self._compile_document(pre, frag)
         except TypesetError as e:
             first = e
         self.check_style(volume)
         if not frag.degraded:
             self._make_plain(frag, "Typst could not typeset this document")
             try:
-                pdf = self.compile(pre, [(0, frag)], [frag])
+                pdf = self._compile_document(pre, frag)
                 self.problem(frag.display, first.line, 1, f"the document could not be typeset: "
                              f"{first.text}", "pdf.typeset",
                              f"{frag.key}.pdf and the volume show its text without markup")
@@ -776,6 +949,103 @@ class PdfBuild:
                      "pdf.typeset", f"it is left out of the volume; {frag.key}.pdf is not made "
                      f"(a previous build's is kept)")
         return None
+
+    def _compile_document(self, pre: Fragment, frag: Fragment) -> bytes:
+        """The document's own PDF: one compile, or for a document estimated above [pdf]
+        document_part_pages one compile a piece (pdf_split), each after the memory of the one
+        before is released, page and note numbers going on; their PDFs joined."""
+        cut = self._cut(frag, self.settings["document_part_pages"])
+        if cut is None:
+            return self.compile(pre, [(0, frag)], [frag])
+        split, pieces, cut_para = cut
+        self._tell_split(frag, f"it is typeset in {len(pieces)} parts of about "
+                         f"{self.settings['document_part_pages']} pages ([pdf] document_part_pages) "
+                         f"and {frag.key}.pdf joined from them: each part but the last ends its "
+                         f"last page early, and the joined PDF is not PDF/A or PDF/UA", cut_para)
+        pdfs, page = [], 1
+        for i, (chunk, notes) in enumerate(pieces):
+            if i:
+                self.setter.release()
+            part = dataclasses.replace(frag, typst=split.piece(chunk, i == 0, notes, page if i else None))
+            self._substitute(part)  # characters found bad in an earlier piece
+            # (the joined PDF claims no conformance anyway)
+            with self._without_ua(i > 0):
+                pdfs.append(self.compile(pre, [(0, part)], [part]))
+            page += pdf_page_count(pdfs[-1])
+        self.setter.release()   # (the last piece's layout: pypdf's join takes some 70 KB a page)
+        return join_pdfs(pdfs)
+
+    @contextlib.contextmanager
+    def _without_ua(self, drop: bool):
+        """Typeset without PDF/UA, when `drop`: a part that begins inside a document has not
+        the document's heading, and PDF/UA wants a first heading of level 1 and no level
+        skipped from there (the part's first heading may be a section's of level 3)."""
+        standards = self.setter.standards
+        if drop:
+            self.setter.standards = [s for s in standards if not s.startswith("ua")]
+        try:
+            yield
+        finally:
+            self.setter.standards = standards
+
+    def _cut(self, frag: Fragment, pages_each: int):
+        """pdf_split.plan of a document estimated above `pages_each` pages; None otherwise."""
+        pages = estimated_pages(frag, self.job.options.run_on_untranscribed)
+        if frag.doc is None or pages <= pages_each:
+            return None
+        return pdf_split.plan(frag.typst, pages, pages_each)
+
+    def _tell_split(self, frag: Fragment, how: str, cut_para: bool) -> None:
+        if (frag.key, how) in self._told_split:
+            return
+        self._told_split.add((frag.key, how))
+        pages = round(estimated_pages(frag, self.job.options.run_on_untranscribed))
+        para = ("; a paragraph longer than a part is cut after a sentence, where it shows as a "
+                "paragraph break") if cut_para else ""
+        self.problem(frag.display, 0, 0, f"a long document (about {pages} pages): {how}{para}",
+                     "pdf.document-split", "Typst's memory follows the part; raise [pdf] "
+                     "document_part_pages or part_pages for fewer parts", severity=WARNING)
+
+    def volume_pieces(self, frags: list[Fragment], tell: bool = True) -> list[Fragment]:
+        """The volume's documents, one estimated above [pdf] part_pages as pieces of that size
+        (pdf_split), so that it goes on across the volume's parts."""
+        out = []
+        for f in frags:
+            cut = self._cut(f, self.settings["part_pages"])
+            if cut is None:
+                out.append(f)
+                continue
+            split, pieces, cut_para = cut
+            if tell:
+                self._tell_split(f, f"the volume has it in {len(pieces)} pieces of about "
+                                 f"{self.settings['part_pages']} pages ([pdf] part_pages)", cut_para)
+            body = max(len(split.body), 1)
+            made = [Fragment(f.doc, f.key, f.display, f.path, split.piece(chunk, i == 0, notes),
+                             f.source, f.degraded, f.chars, f.replaced,
+                             text_chars=f.text_chars * len(chunk) // body,
+                             other_chars=f.other_chars if i == 0 else 0, whole=f, piece=i)
+                    for i, (chunk, notes) in enumerate(pieces)]
+            if tell:
+                self._pieces[f.key] = made
+            out.extend(made)
+        return out
+
+    def _recut(self, whole: Fragment) -> None:
+        """A document's pieces in the volume again, from its plain-text stand-in (its own PDF
+        needed it): as many as before, so they keep their places in the parts."""
+        made = self._pieces.get(whole.key, [])
+        split = pdf_split.parse(whole.typst)
+        if not made or split is None:
+            return
+        count = len(made)
+        pieces, _ = pdf_split.chunks(split.body, -(-len(split.body) // count))
+        notes, with_notes = 0, []
+        for chunk in pieces:
+            with_notes.append((chunk, notes))
+            notes += pdf_split.notes_in(chunk)
+        for i, (chunk, notes) in enumerate(pdf_split.regroup(with_notes, count)):
+            made[i].typst = split.piece(chunk, i == 0, notes)
+            made[i].degraded = whole.degraded
 
     def typeset_volume(self, volume: Volume, frags: list[Fragment], name: str = "edition.pdf") -> bytes | None:
         """The volume of the documents that typeset; a document the volume alone fails on is
@@ -809,7 +1079,7 @@ class PdfBuild:
         names = self.part_names(len(parts))
         out.volumes = names if parts else []
         for number, part in enumerate(parts or [frags], 1):
-            done = [f for f in part if self._document_pdf(volume, f, out)]
+            done = [f for f in part if self._own_pdf(volume, f, out)]
             if not parts:
                 continue
             name = names[number - 1]
@@ -818,7 +1088,8 @@ class PdfBuild:
                 continue
             # the documents' layouts (and a previous part's) go before the part is typeset
             self.setter.release()
-            pdf = self.typeset_volume(self.part_volume(volume, number, len(parts)), done, name)
+            with self._without_ua(done[0].piece > 0):   # it begins inside a long document
+                pdf = self.typeset_volume(self.part_volume(volume, number, len(parts)), done, name)
             if pdf is None:
                 out.kept.append(name)
             else:
@@ -857,7 +1128,7 @@ class PdfBuild:
                          "per-document PDFs are built", severity=WARNING)
             out.notes.append(f"edition.pdf not built: {message} ([pdf] max_volume_pages)")
             return []
-        return split_parts(frags, self.settings["part_pages"], run_on)
+        return split_parts(self.volume_pieces(frags), self.settings["part_pages"], run_on)
 
     def _edition_display(self) -> str:
         src = self.edition.files.get(self.edition.edition_path) if self.edition.edition_path else None
@@ -870,13 +1141,27 @@ class PdfBuild:
         label = f"{number}/{count}"
 
         def made(name: str) -> Fragment:
+            text = self.made.matter.get((name, label)) if getattr(self, "made", None) else None
+            if text is None:   # (not made ahead: the stylesheets ran here, or the count differs)
+                text = volume_part(self.edition, self.context, name, self.build_date, volume_part=label)
             frag = Fragment(None, "edition", volume.preamble.display, volume.preamble.path,
-                            volume_part(self.edition, self.context, name, self.build_date,
-                                        volume_part=label), volume.preamble.source)
+                            text, volume.preamble.source)
             self._classify(pdf_chars.candidates(frag.typst))
             self._substitute(frag)
             return frag
         return Volume(made("preamble"), made("front"), volume.back)
+
+    def _own_pdf(self, volume: Volume, f: Fragment, out: Outcome) -> bool:
+        """The document's own PDF for a fragment of the volume (for the first piece of a long
+        document: the whole document's); whether the fragment can go into the volume."""
+        if f.whole is None:
+            return self._document_pdf(volume, f, out)
+        if f.piece == 0:
+            was = f.whole.degraded
+            self._typeset_ok[f.key] = self._document_pdf(volume, f.whole, out)
+            if f.whole.degraded != was:
+                self._recut(f.whole)
+        return self._typeset_ok.get(f.key, False)
 
     def _document_pdf(self, volume: Volume, f: Fragment, out: Outcome) -> bool:
         """The document's own PDF into `out`; whether it could be typeset."""

@@ -36,9 +36,14 @@ MAX_VOLUME_PAGES = 2000
 # A volume estimated above this many pages is published as several part files, each a volume of
 # its own: Typst holds about 2 MB a page while laying out, so memory follows the part.
 PART_PAGES = 150
-# A document estimated above this many pages gets no PDF and stays out of the volume (a 9 M
-# character paragraph would take minutes and gigabytes). The longest ELTeC novel makes ~700.
-MAX_DOCUMENT_PAGES = 1000
+# A document estimated above this many pages is typeset in parts of about this size, its PDF
+# joined from theirs (pdf_split.py): Typst's memory follows the part (about 1.1 GB for 450
+# pages of text with notes). The longest ELTeC novel makes ~700 pages, Ward's 408 stay whole.
+DOCUMENT_PART_PAGES = 500
+# A document estimated above this many pages gets no PDF and stays out of the volume: a safety
+# limit for pathological input (time, not memory: about 6 s per 500 pages). 20,000 pages are
+# some 60 MB of text; a 20 MB document makes about 6,000.
+MAX_DOCUMENT_PAGES = 20000
 # The house style's font families (xslt/pdf/edition.typ `style.font`, `style.sans`): what the
 # PDF uses when edition.toml names none.
 HOUSE_FONTS = ["Libertinus Serif", "Noto Serif CJK SC"]
@@ -184,11 +189,19 @@ class PdfOptions:
         PART_PAGES, "A volume estimated above this many pages is published in parts of about "
         "this size (edition-1.pdf, edition-2.pdf, …), each with its own title page, contents "
         "and indices, and typeset one after the other: Typst needs about 2 MB a page while "
-        "laying out, so the build's memory follows the part, not the volume. Documents are "
-        "never split; a document longer than this makes a part of its own.", min=1, example=400)
+        "laying out, so the build's memory follows the part, not the volume. A document longer "
+        "than this is cut between its paragraphs (or inside a paragraph longer than a part) "
+        "and goes on in the next part.", min=1, example=400)
+    document_part_pages: int = option(
+        DOCUMENT_PART_PAGES, "A document estimated above this many pages is typeset in parts of "
+        "about this size, with page and note numbers going on, and its PDF joined from theirs "
+        "(a warning says so): memory follows the part, not the document. Each part but the last "
+        "ends its last page early, and the joined PDF is not PDF/A or PDF/UA (the parts' tags "
+        "are not joined).", min=1, example=1000)
     max_document_pages: int = option(
         MAX_DOCUMENT_PAGES, "A document estimated above this many pages gets no PDF and stays out of "
-        "the volume (an error diagnostic says so).", min=1, example=300)
+        "the volume (an error diagnostic says so): a safety limit for pathological input; "
+        "long documents are typeset in parts ([pdf] document_part_pages).", min=1, example=5000)
     facsimiles: Literal["none", "plates", "facing"] = option(
         "none", "Page images (docs/facsimiles.md) in the PDF, from the edition's local images: "
         "`plates` after each document's text, one a page; `facing` each on the left-hand page "
