@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from toolkit.cli import main  # noqa: E402
+import generated  # noqa: E402
 
 TARGET = ROOT / "docs" / "cli.md"
 
@@ -104,13 +105,4 @@ def render() -> str:
 
 
 if __name__ == "__main__":
-    text = render()
-    if "--write" in sys.argv:
-        TARGET.write_text(text, encoding="utf-8")
-    elif "--check" in sys.argv:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET} is out of date: run python scripts/cli_reference.py --write", file=sys.stderr)
-            sys.exit(1)
-    else:
-        sys.stdout.write(text)
+    sys.exit(generated.run(sys.argv[1:], render, TARGET, "cli_reference.py"))

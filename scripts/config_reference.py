@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from toolkit.config import option_tables  # noqa: E402
+import generated  # noqa: E402
 from toolkit.options import _BARE, _optional, describe, fields_of  # noqa: E402
 
 TARGET = ROOT / "docs" / "configuration.md"
@@ -171,17 +172,7 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render()
-    if "--write" in argv:
-        TARGET.write_text(text, encoding="utf-8")
-        return 0
-    if "--check" in argv:
-        if TARGET.read_text(encoding="utf-8") != text:
-            print(f"{TARGET} is out of date: run python scripts/config_reference.py --write", file=sys.stderr)
-            return 1
-        return 0
-    sys.stdout.write(text)
-    return 0
+    return generated.run(argv, render, TARGET, "config_reference.py")
 
 
 if __name__ == "__main__":
