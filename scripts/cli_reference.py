@@ -17,6 +17,7 @@ import click
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/generated.py, also under runpy
 
 from toolkit.cli import main  # noqa: E402
 import generated  # noqa: E402

@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/generated.py, also under runpy
 
 from toolkit.config import option_tables  # noqa: E402
 import generated  # noqa: E402

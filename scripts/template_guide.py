@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/generated.py, also under runpy
 
 from toolkit.new import TEMPLATES, guide_parts, guide_source, tidy_guide  # noqa: E402
 import generated  # noqa: E402
