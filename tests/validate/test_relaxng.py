@@ -58,3 +58,21 @@ def test_grammar_knows_allowed_children_and_attributes():
     g = load_schema(MINI).grammar
     assert g.allowed("p") == (("date", "persName"), ("n",))
     assert g.start_names() == ("TEI",)
+
+
+def test_validating_an_edition_leaves_no_read_limit_behind(tmp_path):
+    """The read limits are set for one validation (validator.confined_reads): a program that
+    validates an edition and then loads a schema elsewhere (a test run, an editor's tooling)
+    is not held to the first edition's folder; during the validation they hold."""
+    from conftest import REPO, edition_copy
+    from toolkit import xmlsafe
+    from toolkit.config import load_config
+    from toolkit.validate import schemas
+    from toolkit.validate.validator import confined_reads, validate
+    ed = edition_copy(tmp_path)
+    assert xmlsafe._read_roots is None
+    validate(load_config(ed / "edition.toml"), [ed / "tei" / "doc-1937-06-14.xml"])
+    assert xmlsafe._read_roots is None and schemas._own_roots == ()
+    with confined_reads(load_config(ed / "edition.toml"), None):
+        assert xmlsafe.outside_roots(REPO / "schema" / "edition.rng") is not None
+    assert xmlsafe.outside_roots(REPO / "schema" / "edition.rng") is None

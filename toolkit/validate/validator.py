@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -106,7 +107,11 @@ def validate(config: Config, paths: list[Path] | None = None, staged: bool = Fal
         from .staged import validate_staged
         return validate_staged(config.root, config_path=config.path, schema=schema,
                                schematron=schematron, authority=authority, progress=progress)
-    confine_reads(config, paths, [schema, *(schematron or [])])
+    with confined_reads(config, paths, [schema, *(schematron or [])]):
+        return _validate(config, paths, schema, schematron, authority, progress, schema_paths, known_ids)
+
+
+def _validate(config, paths, schema, schematron, authority, progress, schema_paths, known_ids) -> Report:
     if paths:
         targets = expand_paths(paths, config)
     else:
@@ -212,6 +217,21 @@ def _prefetch(targets: list[Path]) -> None:
                 note(f"fetched {tei.label} from {tei.url()} into the schema cache")
             except FetchError:
                 pass
+
+
+@contextmanager
+def confined_reads(config: Config, paths: list[Path] | None, chosen=()):
+    """confine_reads for one validation: the limits it set are lifted again afterwards, so a
+    program that validates one edition and then reads another's schemas (a test run, an
+    editor's tooling) is not held to the first edition's folder."""
+    from .. import xmlsafe
+    from . import schemas
+    saved = (xmlsafe._read_roots, schemas._own_roots)
+    try:
+        confine_reads(config, paths, chosen)
+        yield
+    finally:
+        xmlsafe._read_roots, schemas._own_roots = saved
 
 
 def confine_reads(config: Config, paths: list[Path] | None, chosen=()) -> None:
