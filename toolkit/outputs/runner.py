@@ -226,8 +226,8 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
     results = []
     # the PDFs before the pages: the home page links the volume's files as the PDF build named
     # them (pdf_volumes); the results keep the order asked for
-    order = sorted(builders, key=lambda fmt: (fmt != "pdf", 0)) if "html" in builders else list(builders)
-    for fmt in order:
+    asked = list(builders)
+    for fmt in sorted(asked, key=lambda fmt: fmt != "pdf"):  # stable: the others keep their order
         cls = builders[fmt]
         if fmt == "html":  # the PDFs beside the pages, as the PDF build (this one or the last) named them
             from .pdf_volumes import published_volumes
@@ -236,5 +236,5 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
                   strict=strict, report=report, dist=dist)
         result = run(cls(), job)
         result.diagnostics[:0] = warnings
-        results.append(result)
-    return sorted(results, key=lambda r: list(builders).index(r.format) if r.format in builders else 0)
+        results.append((asked.index(fmt), result))
+    return [result for _, result in sorted(results, key=lambda pair: pair[0])]
