@@ -25,6 +25,7 @@ from .documents import DocumentPages
 from .facsimiles import Facsimiles
 from .media import Media
 from .passages import Mentions
+from .records import Records
 from .site import PER_PAGE, SitePages
 from .stylesheets import ASSETS, XSLT_HTML
 
@@ -88,8 +89,11 @@ class HtmlBuild:
             files, mentions = records(self.job.dist.merge)
             self.previous.files.update(files)
             self.previous.mentions.update(mentions)
-        self.sources = incremental.Sources(edition, self.previous.files)
-        self.mentions = Mentions(edition, self.sources, self.previous.mentions)
+        # the documents this build read into records (records.py): their facts and names stand
+        # for their trees, which the model did not keep
+        read = edition.records if edition.records is not None else Records()
+        self.sources = incremental.Sources(edition, self.previous.files, read.facts)
+        self.mentions = Mentions(edition, self.sources, self.previous.mentions, read.names)
         self.media = Media(edition, self.plan, self.previous.media)
         self.facsimiles = Facsimiles(edition, self.plan, self.media)  # page images: tiles, manifests
         self.progress = Progress("html", interactive)
