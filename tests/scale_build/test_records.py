@@ -188,3 +188,36 @@ def test_a_full_build_from_records_publishes_what_a_build_of_trees_publishes(tmp
     assert [k for k in sites["records"] if sites["records"][k] != sites["trees"][k]] == []
     page = sites["records"]["entity/stalin.html"].decode()
     assert "doc-1935-10-03" in page and "doc-1935-09-13" in page  # included part, record
+
+
+def test_site_pages_in_small_blocks_are_the_pages_of_one_block(tmp_path, monkeypatch):
+    """The site pages go to site.xsl in blocks of bounded size (site.BLOCK_CHARS), in the
+    workers and in this process: any cut gives the same pages, and no block is larger than the
+    limit but by one page."""
+    from toolkit.outputs.html import pool, site
+    ed = _richer(tmp_path)
+    config = load_config(start=ed)
+    sizes = []
+    real_blocks = site.SitePages.blocks
+
+    def recorded(self, todo, shares=1, limit=None):
+        for text, n in real_blocks(self, todo, shares, limit):
+            sizes.append((len(text), n))
+            yield text, n
+    monkeypatch.setattr(site.SitePages, "blocks", recorded)
+    outs = {}
+    for mode, chars, min_site in (("one", 10**9, 10**9), ("small", 3000, 10**9), ("workers", 3000, 1)):
+        monkeypatch.setattr(site, "BLOCK_CHARS", chars)
+        monkeypatch.setattr(pool, "PARALLEL_MIN_SITE_PAGES", min_site)
+        monkeypatch.setattr(pool, "PARALLEL_MIN_DOCS", 1)
+        sizes.clear()
+        out = tmp_path / f"out-{mode}"
+        runner.build(config, ["html"], out=out, full=True, search_index=False, report=None)
+        outs[mode] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+                      if p.is_file() and p.name != ".edition-build.json"}
+        if mode == "one":
+            assert len(sizes) == 1
+        else:
+            assert len(sizes) > 20 and all(n == 1 or size < chars + 60_000 for size, n in sizes), sizes
+    assert outs["small"] == outs["one"]
+    assert outs["workers"] == outs["one"]

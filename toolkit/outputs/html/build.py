@@ -243,6 +243,7 @@ class HtmlBuild:
                     bookkeeping()
         finally:
             self.progress.stop()
+            site.cleanup()
             if documents.search_work is not None:  # (in /dev/shm it is not removed with the staging)
                 shutil.rmtree(documents.search_work, ignore_errors=True)
         result.written = written
@@ -258,7 +259,7 @@ class HtmlBuild:
         if self._rest is not None:
             return self._rest
         todo_site = site.plan(self.plan, base)
-        todo_site += [el for el in self.custom.page_elements()
+        todo_site += [(el.get("href"), el) for el in self.custom.page_elements()
                       if self.plan.add(el.get("href"), digest(base, etree.tostring(el)))]
         todo_custom = [a for a in self.custom.assets if self.plan.add(a.href, digest(a.data))]
         asset_files = sorted(p for p in ASSETS.rglob("*") if p.is_file())
