@@ -133,6 +133,8 @@ def test_records_read_by_workers_are_those_read_here(tmp_path, monkeypatch):
         return get_context(kind)
     monkeypatch.setattr(multiprocessing, "get_context", counting)
     monkeypatch.setattr(records.workers, "wanted", lambda docs, size: True)
+    # (the suite may have started Saxon in this process: the readers never call it)
+    monkeypatch.setattr(records.workers.Pool, "can_fork", staticmethod(lambda shown: True))
     by_workers = records.read_all(config, paths)
     assert forks == ["fork"]
     monkeypatch.setattr(records.workers, "wanted", lambda docs, size: False)
@@ -221,3 +223,26 @@ def test_site_pages_in_small_blocks_are_the_pages_of_one_block(tmp_path, monkeyp
             assert len(sizes) > 20 and all(n == 1 or size < chars + 60_000 for size, n in sizes), sizes
     assert outs["small"] == outs["one"]
     assert outs["workers"] == outs["one"]
+
+
+def test_a_full_build_reads_the_last_builds_state_only_for_a_document_it_cannot_read(tmp_path, monkeypatch):
+    """The state of a large edition is big (every file's facts, every mention): a full build
+    needs it only to keep the last good page of a document that cannot be read now."""
+    import toolkit.outputs.html as html
+    ed = _richer(tmp_path)
+    broken = ed / "tei" / "doc-broken.xml"
+    broken.unlink()
+    config = load_config(start=ed)
+    out = tmp_path / "out"
+    runner.build(config, ["html"], out=out, full=True, search_index=False, report=None)
+    reads = []
+    real = html.load_known
+    monkeypatch.setattr(html, "load_known", lambda target: reads.append(target) or real(target))
+    runner.build(config, ["html"], out=out, full=True, search_index=False, report=None)
+    assert reads == []
+    doc = ed / "tei" / "doc-1936-02-07.xml"
+    page = out / "doc" / "doc-1936-02-07.html"
+    assert page.is_file()
+    doc.write_text(doc.read_text(encoding="utf-8").replace("</body>", "<p>unclosed</body>", 1), encoding="utf-8")
+    runner.build(config, ["html"], out=out, full=True, search_index=False, report=lambda diags: None)
+    assert reads == [out] and page.is_file()  # its last good page kept, from the state

@@ -65,6 +65,28 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
     return edition
 
 
+class _Lazy(dict):
+    """The last build's facts of its files, read when first looked up: a full build needs them
+    only for a document that cannot be read now (html.recover_from)."""
+
+    def __init__(self, load):
+        super().__init__()
+        self._load = load
+        self._loaded = False
+
+    def _fill(self):
+        if not self._loaded:
+            self._loaded = True
+            self.update(self._load())
+
+    def get(self, key, default=None):
+        self._fill()
+        return super().get(key, default)
+
+    def __bool__(self) -> bool:
+        return True  # (whether there are any is known when one is asked for)
+
+
 def _protected(config: Config, paths: list[Path], authority: list[Path]) -> list[Path]:
     """What no output folder may contain: the edition's root and its source folders (or the
     files and folders given for an ad hoc build), and the authority files."""
@@ -220,14 +242,17 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
     # cannot be read now keeps its page)
     html_target = targets.get("html", out if out else config.output_dir / "html")
     from .html import load_known
-    known = load_known(html_target) if html_target.is_dir() else {}
+    reuse = all(cls.reads_stand_ins for cls in builders.values()) and not full
+    if reuse:
+        known = load_known(html_target) if html_target.is_dir() else {}
+    else:  # only a document that cannot be read needs them (#18: the state of 100,000 documents)
+        known = _Lazy(lambda: load_known(html_target) if html_target.is_dir() else {})
     if dist is not None and dist.merge:  # the shards' records of their documents
         from .shard import read_shards, records
         read_shards(dist.merge)  # (a set of shards that does not fit: refused before any work)
         known = {**known, **records(dist.merge)[0]}
-    stand_ins_read = all(cls.reads_stand_ins for cls in builders.values())
-    edition = load_for_build(config, paths, authority or [], known, html_target,
-                             reuse=stand_ins_read and not full, compact=stand_ins_read)
+    edition = load_for_build(config, paths, authority or [], known, html_target, reuse=reuse,
+                             compact=all(cls.reads_stand_ins for cls in builders.values()))
     given = [*(authority or []), *(config.authority_files() if not paths else [])]
     warnings = authority_warnings(edition, given) + id_clash_warnings(edition) + include_warnings(edition)
     warnings += messages.language_warnings(config.language, config.path.name if config.path else "edition.toml")
