@@ -16,7 +16,7 @@ from ...tei.entities import heading
 from ..base import BuildError
 from ..plan import digest
 from .incremental import entity_record
-from . import paging
+from . import mapdata, paging
 from .outline import Frame, installed, outline
 from .stylesheets import SITE_XSL, compile_or_fail, site_error
 
@@ -287,23 +287,7 @@ class SitePages:
                              more_mentions(eid, e, k, parts, hrefs, counts)))
 
         # map and chronology
-        mp = page("map", "map.html")
-        for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].sort_key, kv[0])):
-            geo = e.geo if e.kind == "place" and eid in self.addresses.ent_page else None
-            if geo:
-                etree.SubElement(mp, "place", id=eid, page=self.addresses.ent_page[eid], name=e.preferred,
-                                 anchor=ed.entity_names()[eid],
-                                 lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}",
-                                 documents=str(len(ent_docs.get(eid, ()))))
-        # #14: the map's frame (outline.py decides it) and its coastlines and borders
-        points = [(float(p.get("lat")), float(p.get("long"))) for p in mp]
-        if points:
-            frame = Frame.of(points)
-            for k, v in frame.attributes().items():
-                mp.set(k, v)
-            drawn = outline(frame)
-            if drawn is not None:
-                etree.SubElement(mp, "outline", land=drawn[0], borders=drawn[1])
+        self._map(page, ent_docs)
         # #18: a large chronology on pages of whole years (CHRONOLOGY_PER_PAGE documents)
         years = paging.group_adjacent(docs, _year)
         parts = [years] if len(docs) <= paging.CHRONOLOGY_PER_PAGE else paging.pack(years, paging.CHRONOLOGY_PER_PAGE)
@@ -330,6 +314,69 @@ class SitePages:
                 key += json.dumps(home_names, ensure_ascii=False).encode()
             out.append((el.get("href"), key, el))
         return out + lazy
+
+    def _map(self, page, ent_docs) -> None:
+        """map.html: every place with coordinates as a dot (as many as mapdata.INLINE_PLACES);
+        more (#18): an overview by grid cell, the places in data files of bounded size
+        (assets/places*.js) and the table on pages by initial (mapdata.py)."""
+        ed = self.ed
+        places = []
+        for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].sort_key, kv[0])):
+            geo = e.geo if e.kind == "place" and eid in self.addresses.ent_page else None
+            if geo:
+                places.append(mapdata.Place(eid, self.addresses.ent_page[eid], e.preferred, ed.entity_names()[eid],
+                                            f"{geo[0]:.5g}", f"{geo[1]:.5g}", len(ent_docs.get(eid, ())), e.sort_key))
+
+        def place_el(parent, p, tag="place"):
+            return etree.SubElement(parent, tag, id=p.id, page=p.page, name=p.name, anchor=p.anchor,
+                                    lat=p.lat, long=p.long, documents=str(p.documents))
+
+        if len(places) <= mapdata.INLINE_PLACES:
+            mp = page("map", "map.html")
+            for p in places:
+                place_el(mp, p)
+        else:
+            mp = None
+        # #14: the map's frame (outline.py decides it) and its coastlines and borders
+        if not places:
+            return
+        frame = Frame.of([(float(p.lat), float(p.long)) for p in places])
+        if mp is None:
+            mp = self._large_map(page, place_el, frame, places)
+        for k, v in frame.attributes().items():
+            mp.set(k, v)
+        drawn = outline(frame)
+        if drawn is not None:
+            etree.SubElement(mp, "outline", land=drawn[0], borders=drawn[1])
+
+    def _large_map(self, page, place_el, frame, places) -> etree._Element:
+        """#18: the map's pages and data files above mapdata.INLINE_PLACES places; the first
+        page (map.html, the plot's)."""
+        parts = mapdata.list_pages(places)
+        hrefs = [mapdata.list_href(k + 1) for k in range(len(parts))]
+        labels = _part_labels(parts)
+        files = mapdata.chunks(frame, places)
+        first = None
+        for k, part in enumerate(parts):
+            el = page("map", hrefs[k], number=str(k + 1), pages=str(len(parts)), total=str(len(places)))
+            for j, label in enumerate(labels):
+                etree.SubElement(el, "link", number=str(j + 1), href=hrefs[j], label=label)
+            for _, group in part:
+                for p in group:
+                    place_el(el, p)
+            first = first if first is not None else el
+        for c in mapdata.overview(frame, places):
+            cl = etree.SubElement(first, "cluster", x=f"{c.x:g}", y=f"{c.y:g}", count=str(c.count))
+            if c.only is not None:
+                place_el(cl, c.only)
+        for k, part in enumerate(files):
+            x0, y0, x1, y1 = mapdata.box(frame, part)
+            etree.SubElement(first, "chunk", href=mapdata.chunk_href(k + 1), count=str(len(part)),
+                             x0=f"{x0:g}", y0=f"{y0:g}", x1=f"{x1:g}", y1=f"{y1:g}")
+            data = page("map-data", mapdata.chunk_href(k + 1), chunk=str(k + 1))
+            for p in part:
+                place_el(data, p)
+        return first
 
     def named_records(self, el) -> list[str]:
         """The records (entity_record) of the entities the pointers in an element and its
