@@ -111,8 +111,9 @@
   };
   var zoomAt = function (x, y) {
     var w = (view ? view.w : W) / ZOOM, h = (view ? view.h : H) / ZOOM;
-    show(clamp({ x: x - w / 2, y: y - h / 2, w: w, h: h }));
+    zoomed = show(clamp({ x: x - w / 2, y: y - h / 2, w: w, h: h }));
   };
+  var zoomed = Promise.resolve();
 
   var el = function (name, attrs) {
     var e = document.createElementNS(NS, name);
@@ -219,6 +220,7 @@
       var li = document.createElement("li"), a = document.createElement("a");
       a.href = root + p.page;
       a.textContent = p.name;
+      a.setAttribute("data-anchor", p.anchor);
       li.appendChild(a);
       ul.appendChild(li);
     });
@@ -237,9 +239,10 @@
     if (ps) {
       var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
       ps.forEach(function (p) { x0 = Math.min(x0, p.x); x1 = Math.max(x1, p.x); y0 = Math.min(y0, p.y); y1 = Math.max(y1, p.y); });
-      if (x1 - x0 < 1e-6 && y1 - y0 < 1e-6) { list(ps); return; }
+      if (x1 - x0 < 1e-6 && y1 - y0 < 1e-6) { list(ps); return true; }
     }
     zoomAt(+g.getAttribute("data-x"), +g.getAttribute("data-y"));
+    return false;
   };
   var clusterOf = function (t) {
     while (t && t !== svg) {
@@ -284,6 +287,24 @@
     svg.addEventListener(type, function (e) { if (placeOf(e.target)) hideLabel(); });
   });
 
+  /* the place's dot focused; while it is in a group, that group chosen (zoomed into, or listed
+     when its places are at one point) */
+  var reveal = function (p, depth) {
+    var a = document.getElementById("place-" + p.anchor);
+    if (a) { a.scrollIntoView({ block: "center" }); a.focus(); return; }
+    var g = Array.prototype.filter.call(layer.querySelectorAll(".map-cluster"), function (c) {
+      return c.mapPlaces && c.mapPlaces.indexOf(p) >= 0;
+    })[0];
+    if (!g || depth > 12) return;
+    var listed = choose(g);
+    if (listed) {
+      var link = here.querySelector('a[data-anchor="' + CSS.escape(p.anchor) + '"]');
+      if (link) link.focus();
+    } else {
+      zoomed.then(function () { reveal(p, depth + 1); });
+    }
+  };
+
   /* map.html#place-… (an entity page's link to its dot): a dot of the overview is in the page;
      any other is looked for in the data files, and the map zoomed to it */
   var seek = function (anchor) {
@@ -296,10 +317,7 @@
         var p = ps.filter(function (q) { return q.anchor === anchor; })[0];
         if (!p) { next(); return; }
         var w = W / 64, h = H / 64;
-        show(clamp({ x: p.x - w / 2, y: p.y - h / 2, w: w, h: h })).then(function () {
-          var a = document.getElementById("place-" + anchor);
-          if (a) { a.scrollIntoView({ block: "center" }); a.focus(); }
-        });
+        show(clamp({ x: p.x - w / 2, y: p.y - h / 2, w: w, h: h })).then(function () { reveal(p, 0); });
       });
     };
     next();
