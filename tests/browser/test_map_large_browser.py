@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
-from browser_support import CHROMIUM, NO_CHROMIUM, serve  # noqa: E402
+from browser_support import CHROMIUM, NO_CHROMIUM, axe_violations, serve  # noqa: E402
 from browser_support import browser, page  # noqa: E402,F401,F811 (the fixtures, by import)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "html"))
@@ -56,6 +56,7 @@ def test_overview_zoom_and_a_dot_that_links(site, page):
     # the overview: every place counted once, in a bounded number of shapes, no data loaded
     assert first["places"] == N and first["groups"] > 0 and first["groups"] + first["dots"] < 1000
     assert first["loaded"] == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     whole = page.get_by_role("button", name="Whole map")
     assert not whole.is_visible()
     # the largest group, by keyboard: the map zooms in around it and loads some data files
@@ -92,6 +93,7 @@ def test_overview_zoom_and_a_dot_that_links(site, page):
     page.locator(".map-overview .map-cluster").first.click()
     page.get_by_role("button", name="Whole map").click()
     assert page.evaluate(SHOWN)["viewBox"] == first["viewBox"]
+    assert axe_violations(page) == []
     assert page.errors == []
 
 

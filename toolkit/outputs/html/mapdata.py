@@ -7,14 +7,15 @@ Up to INLINE_PLACES places the page draws every dot, as it always did. Above tha
 * the page's plot shows an overview: the places aggregated in a grid of OVERVIEW_CELL units
   (at most (900 / 30)² cells whatever the number of places), a cell of one place as its dot;
 * the places themselves are in data files (assets/places.js, places-2.js …) of at most about
-  CHUNK_BYTES each, the places of neighbouring cells together (sorted along a Z-order curve), and
-  the page names each file's bounding box, so that map.js loads only the files of the part of the
-  map the reader zooms into;
+  CHUNK_BYTES each, one square of a quadtree over the plot each (the largest squares whose
+  places fit), and the page names each file's bounding box, so that map.js loads only the files
+  of the part of the map the reader zooms into, and an edit rewrites one file;
 * the places as a table (the map without JavaScript, and its accessible alternative) split into
   pages by initial, as the index of places is (paging.index_pages).
 """
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from collections.abc import Sequence
@@ -90,9 +91,34 @@ def row_bytes(p: Place) -> int:
 
 
 def chunks(frame: Frame, places: Sequence[Place], budget: int = CHUNK_BYTES) -> list[list[Place]]:
-    """The places in data files: along the Z-order curve (ties by name), cut by estimated size."""
-    ordered = sorted(places, key=lambda p: (_z(frame, p), p.sort_key, p.id))
-    return paging.chunks_by_bytes(ordered, row_bytes, budget)
+    """The places in data files: the largest squares of a quadtree over the plot whose places
+    fit the budget (estimated bytes), in Z-order (places by name within a square). The squares'
+    bounds do not depend on the other squares' places, so an edit rewrites the file of the
+    square it falls in (two or four when a square is split or joined), not all that follow.
+    A point with more places than a file holds is cut by size."""
+    keyed = sorted(((_z(frame, p), p.sort_key, p.id, p) for p in places), key=lambda t: t[:3])
+    zs = [t[0] for t in keyed]
+    weights = [0]
+    for t in keyed:
+        weights.append(weights[-1] + row_bytes(t[3]))
+    out: list[list[Place]] = []
+
+    def square(lo: int, hi: int, prefix: int, level: int) -> None:
+        if lo == hi:
+            return
+        if weights[hi] - weights[lo] <= budget:
+            out.append([t[3] for t in keyed[lo:hi]])
+        elif level == Z_BITS:
+            out.extend(paging.chunks_by_bytes([t[3] for t in keyed[lo:hi]], row_bytes, budget))
+        else:
+            shift = 2 * (Z_BITS - level - 1)
+            for q in range(4):
+                sub = (prefix << 2 | q) << shift
+                a, b = bisect.bisect_left(zs, sub, lo, hi), bisect.bisect_left(zs, sub + (1 << shift), lo, hi)
+                square(a, b, prefix << 2 | q, level + 1)
+
+    square(0, len(keyed), 0, 0)
+    return out
 
 
 def box(frame: Frame, part: Sequence[Place]) -> tuple[float, float, float, float]:
