@@ -1,9 +1,10 @@
 /* The map of a large edition (#18: map.xsl draws it above mapdata.INLINE_PLACES places; the map
    page alone loads this script). The page shows an overview, the places grouped by cells of the
    plot; choosing a group zooms in (four times, around it). The places of the part shown come
-   from the data files (assets/places.js, places-2.js …, each of one neighbourhood: the page names
-   their bounding boxes), loaded when first needed, and are grouped again in cells of CELL_PX
-   screen pixels, so that whatever the number of places at most a few hundred shapes are drawn.
+   from the data files (assets/places.js, places-2.js …, each a square of the plot: the page names
+   their bounding boxes), loaded when first needed, and are grouped again, no two groups nearer
+   than CELL_PX screen pixels, so that whatever the number of places at most a few hundred
+   shapes are drawn.
    A group whose places all lie at one point lists them instead. No markup from data is parsed:
    names go in through textContent. */
 (function () {
@@ -95,7 +96,7 @@
   };
 
   /* the view: null for the whole map, else {x, y, w, h} in the plot's units (its proportions) */
-  var view = null, u = 1, drawn = 0;
+  var view = null, u = 1;
   var scale = function () {
     var box = svg.getBoundingClientRect();
     if (!box.width || !box.height) return;
@@ -155,28 +156,37 @@
   };
   Array.prototype.forEach.call(overview.querySelectorAll(".map-cluster"), activate);
 
-  /* the places of the view, grouped in cells of CELL_PX pixels */
+  /* the places of the view, grouped: each place joins the first group begun within CELL_PX
+     pixels of it (looked for in the grid cells around it), else begins one at its own point; so
+     no two groups are drawn nearer than CELL_PX, and none covers another */
   var draw = function (v, lists) {
-    var cell = CELL_PX * u, cells = new Map();
+    var cell = CELL_PX * u, grid = new Map(), groups = [];
     lists.forEach(function (list) {
       list.forEach(function (p) {
         if (p.x < v.x || p.x > v.x + v.w || p.y < v.y || p.y > v.y + v.h) return;
-        var key = Math.floor((p.x - v.x) / cell) + "," + Math.floor((p.y - v.y) / cell);
-        var c = cells.get(key);
-        if (c) c.push(p); else cells.set(key, [p]);
+        var cx = Math.floor((p.x - v.x) / cell), cy = Math.floor((p.y - v.y) / cell), found = null;
+        for (var i = cx - 1; i <= cx + 1 && !found; i++) {
+          for (var j = cy - 1; j <= cy + 1 && !found; j++) {
+            var near = grid.get(i + "," + j) || [];
+            for (var k = 0; k < near.length; k++) {
+              var dx = near[k].x - p.x, dy = near[k].y - p.y;
+              if (dx * dx + dy * dy < cell * cell) { found = near[k]; break; }
+            }
+          }
+        }
+        if (found) { found.ps.push(p); return; }
+        var g = { x: p.x, y: p.y, ps: [p] }, key = cx + "," + cy;
+        groups.push(g);
+        if (grid.has(key)) grid.get(key).push(g); else grid.set(key, [g]);
       });
     });
     while (layer.firstChild) layer.removeChild(layer.firstChild);
     var frag = document.createDocumentFragment();
-    drawn = 0;
-    cells.forEach(function (ps) {
-      if (ps.length === 1) { frag.appendChild(dot(ps[0])); drawn++; return; }
-      var sx = 0, sy = 0;
-      ps.forEach(function (p) { sx += p.x; sy += p.y; });
-      var g = group(sx / ps.length, sy / ps.length, ps.length, ps);
-      activate(g);
-      frag.appendChild(g);
-      drawn++;
+    groups.forEach(function (g) {
+      if (g.ps.length === 1) { frag.appendChild(dot(g.ps[0])); return; }
+      var shape = group(g.x, g.y, g.ps.length, g.ps);
+      activate(shape);
+      frag.appendChild(shape);
     });
     layer.appendChild(frag);
   };
