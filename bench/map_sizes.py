@@ -1,6 +1,6 @@
 """The map's page and data file sizes at 100 … 100,000 places (#18, item 3), cheaply: the places
 are generated (tests/html/map_large_support.py) and go through the site's own steps for the map
-(mapdata.py, SitePages._large_map, outline.py, site.xsl) without the rest of an edition.
+(site.map_pages, mapdata.py, outline.py, site.xsl) without the rest of an edition.
 
     .venv/bin/python bench/map_sizes.py [N …]     (default: 100 1000 1700 10000 100000)
 """
@@ -19,8 +19,7 @@ from map_large_support import coords, name  # noqa: E402
 
 from toolkit import saxon  # noqa: E402
 from toolkit.outputs.html import mapdata  # noqa: E402
-from toolkit.outputs.html.outline import Frame, outline  # noqa: E402
-from toolkit.outputs.html.site import SitePages  # noqa: E402
+from toolkit.outputs.html.site import map_pages  # noqa: E402
 from toolkit.outputs.html.stylesheets import SITE_XSL  # noqa: E402
 
 
@@ -29,30 +28,13 @@ def site_pages(n: int) -> tuple[list[etree._Element], int]:
     places = sorted((mapdata.Place(f"pl{i}", f"entity/pl{i}.html", name(i), f"pl{i}", f"{coords(i)[0]:.5g}",
                                    f"{coords(i)[1]:.5g}", i % 7, name(i).lower()) for i in range(n)),
                     key=lambda p: (p.sort_key, p.id))
-    pages: list[etree._Element] = []
 
-    def page(kind, href, **attrs):
-        el = etree.Element("page", kind=kind, href=href, root="../" * href.count("/"), **attrs)
-        pages.append(el)
-        return el
+    def new_page(kind, href, **attrs):
+        return etree.Element("page", kind=kind, href=href, root="../" * href.count("/"), **attrs)
 
-    def place_el(parent, p, tag="place"):
-        return etree.SubElement(parent, tag, id=p.id, page=p.page, name=p.name, anchor=p.anchor,
-                                lat=p.lat, long=p.long, documents=str(p.documents))
-
-    frame = Frame.of([(float(p.lat), float(p.long)) for p in places])
-    if n <= mapdata.INLINE_PLACES:
-        mp = page("map", "map.html")
-        for p in places:
-            place_el(mp, p)
-    else:
-        mp = SitePages._large_map(None, page, place_el, frame, places)
-    for k, v in frame.attributes().items():
-        mp.set(k, v)
-    drawn = outline(frame)
-    if drawn:
-        etree.SubElement(mp, "outline", land=drawn[0], borders=drawn[1])
-    return pages, len(drawn[0] + drawn[1]) if drawn else 0
+    pages = [make() for make in map_pages(places, new_page)]
+    drawn = pages[0].find("outline")
+    return pages, 0 if drawn is None else len(drawn.get("land")) + len(drawn.get("borders"))
 
 
 def main(sizes: list[int]) -> None:

@@ -175,6 +175,9 @@ class Edition:
         # files whose root makes no document ((path, root's name): a warning at the build)
         self.unknown_roots: list[tuple[Path, str]] = []
         self._collections: dict[Path, tuple] = {}
+        # what an output's loader kept of the documents it read without keeping their trees
+        # (outputs/html/records.Records), for that output's builder; None: it kept the trees
+        self.records = None
         self._split_corpora()
         self._index()
 
@@ -279,7 +282,8 @@ class Edition:
                 root = full.root
             for kind, eid, el in local_entries(root):
                 if eid not in self.entities:
-                    self.entities[eid] = self._entity(eid, kind, path, el)
+                    # a stand-in's entry is copied out of the tree read for it: the tree goes
+                    self.entities[eid] = self._entity(eid, kind, path, deepcopy(el) if src.light else el)
 
     def _split_corpora(self) -> None:
         """Each TEI of a teiCorpus file (nested corpora too) becomes a document of its own: a

@@ -20,14 +20,18 @@ __all__ = ["BuildError", "BuildResult", "build", "load_for_build", "print_diagno
 
 def load_for_build(config: Config, paths: list[Path], authority: list[Path],
                    known: dict | None = None, html_target: Path | None = None,
-                   reuse: bool = True) -> Edition:
+                   reuse: bool = True, compact: bool = False) -> Edition:
     """The edition, or an ad hoc one made of the given files/folders and authority files.
 
     `known` (the HTML build's file facts from its previous build, see html.load_known) lets
     documents whose bytes are unchanged skip the parse (with `reuse`): they get an id-only
     stand-in built from the ids the previous build recorded, and their document facts come from
     the same record. A document file that cannot be read now keeps the facts of its last good
-    version that `html_target` published (html.recover_from; Edition.stale lists it)."""
+    version that `html_target` published (html.recover_from; Edition.stale lists it).
+
+    `compact` (the builders cope with stand-ins): every other plain document is read into a
+    record (html/records.py) and stands in too, so that the model holds no document's tree;
+    the records are the edition's `records`."""
     if paths:
         from ..validate.validator import expand_paths
         refused: dict = {}
@@ -44,12 +48,21 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
     if known and html_target is not None:
         from .html import recover_from
         recover = recover_from(html_target, known)
-    if not known or not reuse:
+    if (not known or not reuse) and not compact:
         return Edition.load(config, authority=authority, recover=recover)
     from .html import stand_ins
-    parsed, docs = stand_ins(config, authority, known)
-    return Edition.load(config, authority=authority, parsed=parsed, known_documents=docs,
-                        recover=recover)
+    parsed, docs = stand_ins(config, authority, known) if known and reuse else ({}, {})
+    records = None
+    if compact:
+        from .html import records as html_records
+        skip = {canon(Path(p)) for p in (*config.authority_files(), *authority)}
+        if config.edition_file:
+            skip.add(canon(config.resolve(config.edition_file)))
+        records = html_records.load(config, parsed, docs, skip)
+    edition = Edition.load(config, authority=authority, parsed=parsed, known_documents=docs,
+                           recover=recover)
+    edition.records = records
+    return edition
 
 
 def _protected(config: Config, paths: list[Path], authority: list[Path]) -> list[Path]:
@@ -212,8 +225,9 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
         from .shard import read_shards, records
         read_shards(dist.merge)  # (a set of shards that does not fit: refused before any work)
         known = {**known, **records(dist.merge)[0]}
+    stand_ins_read = all(cls.reads_stand_ins for cls in builders.values())
     edition = load_for_build(config, paths, authority or [], known, html_target,
-                             reuse=all(cls.reads_stand_ins for cls in builders.values()) and not full)
+                             reuse=stand_ins_read and not full, compact=stand_ins_read)
     given = [*(authority or []), *(config.authority_files() if not paths else [])]
     warnings = authority_warnings(edition, given) + id_clash_warnings(edition) + include_warnings(edition)
     warnings += messages.language_warnings(config.language, config.path.name if config.path else "edition.toml")

@@ -25,6 +25,7 @@ from .documents import DocumentPages
 from .facsimiles import Facsimiles
 from .media import Media
 from .passages import Mentions
+from .records import Records
 from .site import PER_PAGE, SitePages
 from .stylesheets import ASSETS, XSLT_HTML
 
@@ -88,8 +89,11 @@ class HtmlBuild:
             files, mentions = records(self.job.dist.merge)
             self.previous.files.update(files)
             self.previous.mentions.update(mentions)
-        self.sources = incremental.Sources(edition, self.previous.files)
-        self.mentions = Mentions(edition, self.sources, self.previous.mentions)
+        # the documents this build read into records (records.py): their facts and names stand
+        # for their trees, which the model did not keep
+        read = edition.records if edition.records is not None else Records()
+        self.sources = incremental.Sources(edition, self.previous.files, read.facts)
+        self.mentions = Mentions(edition, self.sources, self.previous.mentions, read.names)
         self.media = Media(edition, self.plan, self.previous.media)
         self.facsimiles = Facsimiles(edition, self.plan, self.media)  # page images: tiles, manifests
         self.progress = Progress("html", interactive)
@@ -239,6 +243,7 @@ class HtmlBuild:
                     bookkeeping()
         finally:
             self.progress.stop()
+            site.cleanup()
             if documents.search_work is not None:  # (in /dev/shm it is not removed with the staging)
                 shutil.rmtree(documents.search_work, ignore_errors=True)
         result.written = written
@@ -254,7 +259,7 @@ class HtmlBuild:
         if self._rest is not None:
             return self._rest
         todo_site = site.plan(self.plan, base)
-        todo_site += [el for el in self.custom.page_elements()
+        todo_site += [(el.get("href"), el) for el in self.custom.page_elements()
                       if self.plan.add(el.get("href"), digest(base, etree.tostring(el)))]
         todo_custom = [a for a in self.custom.assets if self.plan.add(a.href, digest(a.data))]
         asset_files = sorted(p for p in ASSETS.rglob("*") if p.is_file())

@@ -111,20 +111,22 @@ def write(target: Path, mentions: dict, files: dict, site: dict, media: dict) ->
 
 
 class LazySourceFile(SourceFile):
-    """An id-only stand-in whose file is known unchanged by its size, times, inode and device:
-    its bytes are read only if asked for (the TEI copy offered for download, when that must be
-    written), and must still be those the previous build recorded."""
+    """An id-only stand-in whose file is known unchanged by its size, times, inode and device
+    (or was read into a record by this build: records.py): its bytes are read only if asked for
+    (the TEI copy offered for download, when that must be written), and must still be those
+    recorded. They are not kept: a full build writes every TEI copy, and the edition's bytes
+    would stay in memory."""
     known_size = 0
     expected_hash = ""
 
     @property
     def data(self) -> bytes:
-        if self.__dict__.get("_bytes") is None:
-            data = Path(self.path).read_bytes()
-            if digest(data) != self.expected_hash:
-                raise BuildError(f"{self.display}: changed while building")
-            self.__dict__["_bytes"] = data
-        return self.__dict__["_bytes"]
+        if self.__dict__.get("_bytes") is not None:
+            return self.__dict__["_bytes"]
+        data = Path(self.path).read_bytes()
+        if digest(data) != self.expected_hash:
+            raise BuildError(f"{self.display}: changed while building")
+        return data
 
     @data.setter
     def data(self, value: bytes) -> None:
@@ -254,12 +256,16 @@ class Sources:
     now when the model holds a stand-in), and the facts recorded for the next build (`facts`,
     canonical path → facts: file_facts, or the last good ones of a stale file)."""
 
-    def __init__(self, edition, previous: dict):
+    def __init__(self, edition, previous: dict, fresh: dict | None = None):
         self.ed = edition
-        self.previous: dict[str, dict] = previous
+        # the facts of files whose stand-in the model holds: the last build's, or this build's
+        # of the documents it read into records (records.py)
+        self.previous: dict[str, dict] = {**previous, **fresh} if fresh else previous
         self.facts: dict[str, dict] = {}
         self._hashes: dict[Path, str] = {}
-        self._full_trees: dict[Path, etree._ElementTree] = {}
+        # the last stand-in parsed whole (its page and, should the stylesheet fail on it, its
+        # plain page): one at a time, so that a worker's memory does not grow with its share
+        self._full_tree: tuple[Path, etree._ElementTree] | None = None
 
     def data_hash(self, d) -> str:
         """The hash of a document file's bytes (computed once per build)."""
@@ -278,13 +284,14 @@ class Sources:
         if not src.light:
             return src.tree
         path = canon(d.file)
-        if path not in self._full_trees:
+        if self._full_tree is None or self._full_tree[0] != path:
+            self._full_tree = None
             full = parse_file(src.path, src.display)
             prev = self.previous.get(str(path))
             if not full.ok or (prev is not None and digest(full.data) != prev["hash"]):
                 raise BuildError(f"{src.display}: changed while building")
-            self._full_trees[path] = full.tree
-        return self._full_trees[path]
+            self._full_tree = (path, full.tree)
+        return self._full_tree[1]
 
     def file_facts(self, d, page: str, source: str) -> dict | None:
         """What the next build needs to know of this document's file without parsing it."""

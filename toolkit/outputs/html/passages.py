@@ -205,10 +205,13 @@ class Mentions:
     the build state (incremental.State: "mentions"), keyed by the document's bytes and the
     edition's entity ids; a stale document (Edition.stale) keeps its last good ones."""
 
-    def __init__(self, edition, sources, previous: dict):
+    def __init__(self, edition, sources, previous: dict, names: dict | None = None):
         self.ed = edition
         self.sources = sources  # incremental.Sources: each document's hash and parsed tree
         self.previous: dict[str, list] = previous  # document id → [key, mentions, registered]
+        # canonical path → the names of a document this build read into a record (records.py),
+        # whose tree it did not keep: their pointers are resolved here
+        self.names: dict[str, list] = names or {}
         self.cache: dict[str, list] = {}
         self.entities_key = digest(*(f"{eid}@{e.file}" for eid, e in sorted(edition.entities.items())))
         self._resolved: dict[tuple, str | None] = {}
@@ -230,11 +233,25 @@ class Mentions:
         if hit and hit[0] == key:
             self.cache[d.id] = hit
             return hit[1]
+        out, seen = [], set()
+        registered: set[str] = set()
+        recorded = self.names.pop(str(canon(d.file)), None)  # (read once: the cache keeps the result)
+        if recorded is not None:
+            for ref, register, pid, snip in recorded:
+                for pointer in ref.split():
+                    eid = self._entity_of(pointer, d.file)
+                    if eid is None:
+                        continue
+                    if register:
+                        registered.add(eid)
+                    elif (eid, pid) not in seen:
+                        seen.add((eid, pid))
+                        out.append((eid, pid, snip))
+            self.cache[d.id] = [key, out, sorted(registered)]
+            return out
         root = self.sources.full_tree(d).getroot()
         ids = cite_ids(root)
         texts: dict = {}
-        out, seen = [], set()
-        registered: set[str] = set()
         for el, eid, register in self.names_in(root, d.file):
             if register:  # a register entry of the back matter describes, it does not mention
                 registered.add(eid)

@@ -68,8 +68,9 @@ def _worker_run(job) -> tuple[str, str | None, str]:
 
 
 def _site_run(job) -> tuple[str, str | None]:
-    """Write a share of the site pages (site.xsl, compiled once per worker)."""
-    site_xml, ctx_xml, base_out = job
+    """Write a block of the site pages (site.xsl, compiled once per worker), read from the file
+    the parent wrote it to; the site context, read from its file, is parsed once per worker."""
+    site_file, ctx_file, base_out = job
     try:
         exe = _worker.get("site")
         if exe is None:
@@ -77,9 +78,12 @@ def _site_run(job) -> tuple[str, str | None]:
             if _worker.get("edition") is not None:
                 exe.set_parameter("edition-file", _worker["edition"])
             _worker["site"] = exe
-        exe.set_parameter("edition-context", saxon.to_xdm(ctx_xml, _worker["ctx_uri"]))
+        if _worker.get("site-context") != ctx_file:
+            ctx = saxon.to_xdm(Path(ctx_file).read_text(encoding="utf-8"), _worker["ctx_uri"])
+            exe.set_parameter("edition-context", ctx)
+            _worker["site-context"] = ctx_file
         exe.set_base_output_uri(base_out)
-        saxon.run(exe, xdm_node=saxon.to_xdm(site_xml, base_out + "site.xml"))
+        saxon.run(exe, xdm_node=saxon.to_xdm(Path(site_file).read_text(encoding="utf-8"), base_out + "site.xml"))
         return "site pages", None
     except Exception as e:  # reported by the parent
         return "site pages", str(e) or type(e).__name__
@@ -126,8 +130,9 @@ class Pool:
         return not saxon.processor_started() and not progress_shown and os.name == "posix" \
             and threading.active_count() == 1
 
-    def queue_site(self, site_xml: str, ctx_xml: str, base_out: str) -> None:
-        self._site.append(self._pool.apply_async(_site_run, ((site_xml, ctx_xml, base_out),)))
+    def queue_site(self, site_file: str, ctx_file: str, base_out: str) -> None:
+        """A block of site pages to write: the files of its <site> document and of the context."""
+        self._site.append(self._pool.apply_async(_site_run, ((site_file, ctx_file, base_out),)))
 
     def site_results(self) -> list[str | None]:
         """The errors (or None) of the site page shares queued, once done."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from lxml import etree
@@ -21,6 +23,9 @@ from .outline import Frame, installed, outline
 from .stylesheets import SITE_XSL, compile_or_fail, site_error
 
 PER_PAGE = 10  # the listing's page size unless [html] page_size says otherwise
+# The site pages go to site.xsl in blocks of about this many characters: few enough transforms
+# (each indexes the site context anew), and no more than a block of pages in memory at a time.
+BLOCK_CHARS = 8_000_000
 # the listing's orders: (key, label, file stem); the first is the model's (date) order
 ORDERS = (("date", "oldest first", "documents"), ("date-desc", "newest first", "documents-newest"),
           ("title", "title", "documents-by-title"))
@@ -61,9 +66,12 @@ class SitePages:
         self.progress = progress
         self.state: dict = {}
         self.facets: etree._Element | None = None  # the listing pages' filters (pages)
+        self.work: list[Path] = []  # the work folders of the site blocks given to workers (queue)
 
-    def plan(self, plan, base: str) -> list[etree._Element]:
-        """Register every site page in the plan; the pages to (re)write."""
+    def plan(self, plan, base: str) -> list[tuple]:
+        """Register every site page in the plan; the pages to (re)write, as (address, page or a
+        function making it): they are made again when written, in blocks (`blocks`), so that
+        no more than a block of them is in memory at a time."""
         todo = []
         key = self.key(base)
         prev = self.previous
@@ -76,8 +84,8 @@ class SitePages:
         hrefs = []
         for href, data, make in self.pages():
             hrefs.append(href)
-            if plan.add(href, digest(base, data)):
-                todo.append(make() if callable(make) else make)
+            if plan.add(href, digest(base, data() if callable(data) else data)):
+                todo.append((href, make))
         self.state = {"key": key, "pages": hrefs}
         return todo
 
@@ -95,23 +103,24 @@ class SitePages:
         return digest(base, str(self.page_size), str(installed()),
                       json.dumps([docs, ents, self.bundles], ensure_ascii=False))
 
-    def pages(self) -> list[tuple]:
-        """[(address, fingerprint data, page)]: a page is the <page> element site.xsl renders, or
-        a function making it (entity pages: only those to be rebuilt are made). The listing
-        pages share one <facets> (self.facets, put once into the site document); it is part of
-        their fingerprint data."""
+    def pages(self):
+        """Each site page as (address, fingerprint data, page): the data is text or a function
+        giving it, the page a function making the <page> element site.xsl renders. One at a
+        time (#18: at 100,000 documents the site pages are gigabytes as elements): a page is
+        made for its fingerprint and let go, and made again only if it is to be written. The
+        listing pages share one <facets> (self.facets, put once into the site document); it is
+        part of their fingerprint data."""
         ed = self.ed
         docs = ed.documents
-        pages: list[etree._Element] = []
         lazy: list[tuple] = []
 
         def new_page(kind, href, **attrs):
             return etree.Element("page", kind=kind, href=href, root="../" * href.count("/"), **attrs)
 
-        def page(kind, href, **attrs):
-            el = new_page(kind, href, **attrs)
-            pages.append(el)
-            return el
+        def made(make, extra=b""):
+            """(address, data, maker) of a page whose fingerprint data is the page itself."""
+            el = make()
+            return el.get("href"), etree.tostring(el) + extra, make
 
         doc_ents: dict[str, set[str]] = {d.id: {eid for eid, _, _ in self.mentions.of(d)} for d in docs}
         ent_docs: dict[str, set[str]] = {}
@@ -128,19 +137,31 @@ class SitePages:
         def doc_el(parent, d, tag="doc"):
             return etree.SubElement(parent, tag, doc_attrs[d.id])
 
+        # the home page shows edition.xml's texts, whose names get popovers: their records
+        edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
+        home_names = self.named_records(edition_src.root) if edition_src is not None and edition_src.ok else []
+        home_key = json.dumps(home_names, ensure_ascii=False).encode()
+
         # the home page and the search page
-        home = page("home", "index.html", documents=str(len(docs)), entities=str(len(self.addresses.ent_page)))
-        for kind in ("person", "place", "org"):
-            home.set(kind + "s", str(sum(1 for e in self.addresses.ent_page if ed.entities[e].kind == kind)))
-        # #14: the home page leads to the fully transcribed documents, where some are not
-        if any(not d.transcribed for d in docs):
-            full = [d for d in docs if d.transcribed]
-            for d in full[:paging.HOME_FEATURED]:  # #18: the first few; the listing filters the rest
-                doc_el(home, d)
-            if len(full) > paging.HOME_FEATURED:
-                home.set("more-transcribed", str(len(full) - paging.HOME_FEATURED))
-        page("principles", "principles.html")
-        page("search", "search.html", bundles=" ".join(f"pagefind/shard-{k}" for k in self.bundles))
+        kind_counts = {kind + "s": str(sum(1 for e in self.addresses.ent_page if ed.entities[e].kind == kind))
+                       for kind in ("person", "place", "org")}
+        full = [d for d in docs if d.transcribed] if any(not d.transcribed for d in docs) else None
+
+        def home_page():
+            home = new_page("home", "index.html", documents=str(len(docs)), entities=str(len(self.addresses.ent_page)))
+            for k, v in kind_counts.items():
+                home.set(k, v)
+            # #14: the home page leads to the fully transcribed documents, where some are not
+            if full is not None:
+                for d in full[:paging.HOME_FEATURED]:  # #18: the first few; the listing filters the rest
+                    doc_el(home, d)
+                if len(full) > paging.HOME_FEATURED:
+                    home.set("more-transcribed", str(len(full) - paging.HOME_FEATURED))
+            return home
+        yield made(home_page, home_key)
+        yield made(lambda: new_page("principles", "principles.html"), home_key)
+        yield made(lambda: new_page("search", "search.html",
+                                    bundles=" ".join(f"pagefind/shard-{k}" for k in self.bundles)))
 
         # listings: by date (the model's order), newest first and by title; page_size a page
         partly = any(not d.transcribed for d in docs)
@@ -160,38 +181,46 @@ class SitePages:
             etree.SubElement(facets, "year", value=year)
         for doc_type in sorted({d.doc_type for d in docs if d.doc_type}):  # #14: the Type filter
             etree.SubElement(facets, "doctype", value=doc_type)
-        by_title = sorted(docs, key=lambda d: (d.title.lower(), d.when, d.id))
-        newest = sorted(docs, key=lambda d: (d.when or "", doc_order[d.id]), reverse=True)
-        newest = [d for d in newest if d.when] + [d for d in docs if not d.when]  # undated last
-        bounds = page_bounds(len(docs), self.page_size)
-        for sort, _label, stem in ORDERS:
-            seq = {"date": docs, "date-desc": newest, "title": by_title}[sort]
-            hrefs = [f"{stem}.html" if i == 0 else f"{stem}-{i + 1}.html" for i in range(len(bounds))]
-            for i, (a, b) in enumerate(bounds):
-                chunk = seq[a:b]
-                el = page("listing", hrefs[i], sort=sort, number=str(i + 1), pages=str(len(bounds)),
-                          total=str(len(seq)), first=str(a + 1), last=str(b), partly=str(partly).lower(),
-                          **{"page-size": str(self.page_size)})
-                for j in paging.window(i + 1, len(hrefs)):  # #18: a window, not every page
-                    etree.SubElement(el, "link", number=str(j), href=hrefs[j - 1])
-                for key, text, other in ORDERS:
-                    etree.SubElement(el, "order", key=key, label=text, href=f"{other}.html")
-                for d in chunk:
-                    doc_el(el, d)
-
         # facet data for the listing's filters: assets/data.js, data-2.js … (#18: in chunks of
         # at most DATA_CHUNK_BYTES, loaded by the listing only when a filter is chosen)
         def weight(d):
             return 120 + len(json.dumps(doc_attrs[d.id], ensure_ascii=False).encode()) + \
                 sum(3 + len(e.encode()) for e in doc_ents.get(d.id, ()))
         chunks = paging.chunks_by_bytes(docs, weight)
-        for k, chunk in enumerate(chunks):
-            data = page("data", data_href(k + 1), chunk=str(k + 1))
-            for d in chunk:
-                doc_el(data, d).set("entities", " ".join(sorted(doc_ents.get(d.id, ()))))
         facets.set("chunks", str(len(chunks)))
         self.facets = facets
         facets_key = etree.tostring(facets)
+
+        by_title = sorted(docs, key=lambda d: (d.title.lower(), d.when, d.id))
+        newest = sorted(docs, key=lambda d: (d.when or "", doc_order[d.id]), reverse=True)
+        newest = [d for d in newest if d.when] + [d for d in docs if not d.when]  # undated last
+        bounds = page_bounds(len(docs), self.page_size)
+
+        def listing_page(sort, seq, hrefs, i, a, b):
+            el = new_page("listing", hrefs[i], sort=sort, number=str(i + 1), pages=str(len(bounds)),
+                          total=str(len(seq)), first=str(a + 1), last=str(b), partly=str(partly).lower(),
+                          **{"page-size": str(self.page_size)})
+            for j in paging.window(i + 1, len(hrefs)):  # #18: a window, not every page
+                etree.SubElement(el, "link", number=str(j), href=hrefs[j - 1])
+            for key, text, other in ORDERS:
+                etree.SubElement(el, "order", key=key, label=text, href=f"{other}.html")
+            for d in seq[a:b]:
+                doc_el(el, d)
+            return el
+        for sort, _label, stem in ORDERS:
+            seq = {"date": docs, "date-desc": newest, "title": by_title}[sort]
+            hrefs = [f"{stem}.html" if i == 0 else f"{stem}-{i + 1}.html" for i in range(len(bounds))]
+            for i, (a, b) in enumerate(bounds):
+                yield made(lambda sort=sort, seq=seq, hrefs=hrefs, i=i, a=a, b=b:
+                           listing_page(sort, seq, hrefs, i, a, b), facets_key)
+
+        def data_page(k, chunk):
+            data = new_page("data", data_href(k + 1), chunk=str(k + 1))
+            for d in chunk:
+                doc_el(data, d).set("entities", " ".join(sorted(doc_ents.get(d.id, ()))))
+            return data
+        for k, chunk in enumerate(chunks):
+            yield made(lambda k=k, chunk=chunk: data_page(k, chunk))
 
         # indices and entity pages
         passages = self.mentions.by_entity()
@@ -202,9 +231,11 @@ class SitePages:
             parts = paging.index_pages(entries, lambda kv: kv[1].sort_key)
             hrefs = [href if k == 0 else f"{href[:-5]}-{k + 1}.html" for k in range(len(parts))]
             labels = _part_labels(parts)
-            for k, part in enumerate(parts):
-                idx = page("index", hrefs[k], **{"entity-kind": kind, "total": str(len(entries)),
-                                                 "number": str(k + 1), "pages": str(len(parts))})
+
+            def index_page(kind, entries, parts, hrefs, labels, k):
+                part = parts[k]
+                idx = new_page("index", hrefs[k], **{"entity-kind": kind, "total": str(len(entries)),
+                                                     "number": str(k + 1), "pages": str(len(parts))})
                 if len(parts) > 1:
                     for j, label in enumerate(labels):
                         etree.SubElement(idx, "link", number=str(j + 1), href=hrefs[j], label=label)
@@ -215,6 +246,10 @@ class SitePages:
                                              initial=letter, documents=str(len(ent_docs.get(eid, ()))))
                         for v in e.variants:
                             etree.SubElement(x, "variant").text = v
+                return idx
+            for k in range(len(parts)):
+                yield made(lambda kind=kind, entries=entries, parts=parts, hrefs=hrefs, labels=labels, k=k:
+                           index_page(kind, entries, parts, hrefs, labels, k))
 
         def entity_doc_attrs(did):
             a = doc_attrs[did]
@@ -273,52 +308,48 @@ class SitePages:
             counts = {"documents": str(len(grouped)), "passages": str(sum(len(items) for _, items in grouped))}
             # the fingerprint data: exactly what entity_page puts into the element, and the
             # records of the entities its own TEI names (their popovers are on the page)
-            key = json.dumps(["entity", eid, own, e.preferred, e.kind, e.variants,
-                              geo and [f"{geo[0]:.5g}", f"{geo[1]:.5g}", e.kind == "place"], canon(e.file).as_uri(),
-                              etree.tostring(e.element, encoding="unicode", with_tail=False),
-                              [(entity_doc_attrs(did), items) for did, items in parts[0]], len(parts), counts,
-                              self.named_records(e.element)], ensure_ascii=False)
-            lazy.append((own, key, lambda eid=eid, e=e, geo=geo, parts=parts, hrefs=hrefs, counts=counts:
-                         entity_page(eid, e, geo, parts, hrefs, counts)))
+            # (made when the page's fingerprint is worked out, and let go: see `pages`)
+            lazy.append((own, lambda eid=eid, e=e, geo=geo, own=own, parts=parts, counts=counts: json.dumps(
+                ["entity", eid, own, e.preferred, e.kind, e.variants,
+                 geo and [f"{geo[0]:.5g}", f"{geo[1]:.5g}", e.kind == "place"], canon(e.file).as_uri(),
+                 etree.tostring(e.element, encoding="unicode", with_tail=False),
+                 [(entity_doc_attrs(did), items) for did, items in parts[0]], len(parts), counts,
+                 self.named_records(e.element)], ensure_ascii=False),
+                lambda eid=eid, e=e, geo=geo, parts=parts, hrefs=hrefs, counts=counts:
+                entity_page(eid, e, geo, parts, hrefs, counts)))
             for k in range(2, len(parts) + 1):
-                key = json.dumps(["mentions", eid, own, e.preferred, e.kind, k, len(parts), counts,
-                                  [(entity_doc_attrs(did), items) for did, items in parts[k - 1]]], ensure_ascii=False)
-                lazy.append((hrefs[k - 1], key, lambda eid=eid, e=e, k=k, parts=parts, hrefs=hrefs, counts=counts:
-                             more_mentions(eid, e, k, parts, hrefs, counts)))
+                lazy.append((hrefs[k - 1], lambda eid=eid, e=e, own=own, k=k, parts=parts, counts=counts: json.dumps(
+                    ["mentions", eid, own, e.preferred, e.kind, k, len(parts), counts,
+                     [(entity_doc_attrs(did), items) for did, items in parts[k - 1]]], ensure_ascii=False),
+                    lambda eid=eid, e=e, k=k, parts=parts, hrefs=hrefs, counts=counts:
+                    more_mentions(eid, e, k, parts, hrefs, counts)))
 
         # map and chronology
-        self._map(page, ent_docs)
+        for make in self._map_pages(new_page, ent_docs):
+            yield made(make)
+
         # #18: a large chronology on pages of whole years (CHRONOLOGY_PER_PAGE documents)
         years = paging.group_adjacent(docs, _year)
         parts = [years] if len(docs) <= paging.CHRONOLOGY_PER_PAGE else paging.pack(years, paging.CHRONOLOGY_PER_PAGE)
         hrefs = ["chronology.html" if k == 0 else f"chronology-{k + 1}.html" for k in range(len(parts))]
         labels = _part_labels(parts)
-        for k, part in enumerate(parts):
-            chron = page("chronology", hrefs[k], number=str(k + 1), pages=str(len(parts)), total=str(len(docs)),
-                         partly=str(partly).lower())
+
+        def chronology_page(k, parts=parts, hrefs=hrefs, labels=labels):
+            chron = new_page("chronology", hrefs[k], number=str(k + 1), pages=str(len(parts)), total=str(len(docs)),
+                             partly=str(partly).lower())
             if len(parts) > 1:
                 for j, label in enumerate(labels):
                     etree.SubElement(chron, "link", number=str(j + 1), href=hrefs[j], label=label)
-            for _, group in part:
+            for _, group in parts[k]:
                 for d in group:
                     doc_el(chron, d)
-        # the home page shows edition.xml's texts, whose names get popovers: their records
-        edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
-        home_names = self.named_records(edition_src.root) if edition_src is not None and edition_src.ok else []
-        out = []
-        for el in pages:
-            key = etree.tostring(el)
-            if el.get("kind") == "listing":
-                key += facets_key
-            elif el.get("kind") in ("home", "principles"):
-                key += json.dumps(home_names, ensure_ascii=False).encode()
-            out.append((el.get("href"), key, el))
-        return out + lazy
+            return chron
+        for k in range(len(parts)):
+            yield made(lambda k=k: chronology_page(k))
+        yield from lazy
 
-    def _map(self, page, ent_docs) -> None:
-        """map.html: every place with coordinates as a dot (as many as mapdata.INLINE_PLACES);
-        more (#18): an overview by grid cell, the places in data files of bounded size
-        (assets/places*.js) and the table on pages by initial (mapdata.py)."""
+    def _map_pages(self, new_page, ent_docs) -> list:
+        """The map's pages (map_pages) from the places with coordinates that have pages."""
         ed = self.ed
         places = []
         for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].sort_key, kv[0])):
@@ -326,57 +357,7 @@ class SitePages:
             if geo:
                 places.append(mapdata.Place(eid, self.addresses.ent_page[eid], e.preferred, ed.entity_names()[eid],
                                             f"{geo[0]:.5g}", f"{geo[1]:.5g}", len(ent_docs.get(eid, ())), e.sort_key))
-
-        def place_el(parent, p, tag="place"):
-            return etree.SubElement(parent, tag, id=p.id, page=p.page, name=p.name, anchor=p.anchor,
-                                    lat=p.lat, long=p.long, documents=str(p.documents))
-
-        if len(places) <= mapdata.INLINE_PLACES:
-            mp = page("map", "map.html")
-            for p in places:
-                place_el(mp, p)
-        else:
-            mp = None
-        # #14: the map's frame (outline.py decides it) and its coastlines and borders
-        if not places:
-            return
-        frame = Frame.of([(float(p.lat), float(p.long)) for p in places])
-        if mp is None:
-            mp = self._large_map(page, place_el, frame, places)
-        for k, v in frame.attributes().items():
-            mp.set(k, v)
-        drawn = outline(frame)
-        if drawn is not None:
-            etree.SubElement(mp, "outline", land=drawn[0], borders=drawn[1])
-
-    def _large_map(self, page, place_el, frame, places) -> etree._Element:
-        """#18: the map's pages and data files above mapdata.INLINE_PLACES places; the first
-        page (map.html, the plot's)."""
-        parts = mapdata.list_pages(places)
-        hrefs = [mapdata.list_href(k + 1) for k in range(len(parts))]
-        labels = _part_labels(parts)
-        files = mapdata.chunks(frame, places)
-        first = None
-        for k, part in enumerate(parts):
-            el = page("map", hrefs[k], number=str(k + 1), pages=str(len(parts)), total=str(len(places)))
-            for j, label in enumerate(labels):
-                etree.SubElement(el, "link", number=str(j + 1), href=hrefs[j], label=label)
-            for _, group in part:
-                for p in group:
-                    place_el(el, p)
-            first = first if first is not None else el
-        for c in mapdata.overview(frame, places):
-            cl = etree.SubElement(first, "cluster", x=f"{c.x:g}", y=f"{c.y:g}", count=str(c.count))
-            if c.only is not None:
-                place_el(cl, c.only)
-        for k, part in enumerate(files):
-            x0, y0, x1, y1 = mapdata.box(frame, part)
-            etree.SubElement(first, "chunk", href=mapdata.chunk_href(k + 1), count=str(len(part)),
-                             x0=f"{x0:g}", y0=f"{y0:g}", x1=f"{x1:g}", y1=f"{y1:g}")
-            data = page("map-data", mapdata.chunk_href(k + 1), chunk=str(k + 1))
-            for p in part:
-                place_el(data, p)
-        return first
+        return map_pages(places, new_page)
 
     def named_records(self, el) -> list[str]:
         """The records (entity_record) of the entities the pointers in an element and its
@@ -386,27 +367,62 @@ class SitePages:
                 for tok in str(v).split()}
         return [entity_record(self.ed, self.addresses.ent_page, r) for r in sorted(refs) if r in self.ed.entities]
 
-    def queue(self, pool, stage: Path, ctx, todo: list[etree._Element]) -> int:
-        """Hand the site pages to the worker pool, one share per worker (pages are independent;
-        a share with listing pages carries the facets they show); the document pages' step
-        collects the results."""
+    def blocks(self, todo: list[tuple], shares: int = 1, limit: int | None = None):
+        """The <site> documents to render the pages `todo` (plan's pairs): the pages made one by
+        one and dealt round-robin into `shares` blocks, each given out as soon as it holds
+        `limit` characters (BLOCK_CHARS), the rest at the end; a block with listing pages
+        carries the facets they show. Yields (site document's text, number of pages)."""
+        limit = BLOCK_CHARS if limit is None else limit
+        facets = etree.tostring(self.facets, encoding="unicode") if self.facets is not None else ""
+        open_blocks = [[[], 0, False] for _ in range(max(1, shares))]
+
+        def close(block):
+            parts, _, listing = block
+            text = "<site>" + (facets if listing else "") + "".join(parts) + "</site>"
+            if context.check is not None:  # (the tests check every site document made)
+                context.check(etree.ElementTree(etree.fromstring(text)))
+            return text, len(parts)
+        for n, (_href, make) in enumerate(todo):
+            el = make() if callable(make) else make
+            block = open_blocks[n % len(open_blocks)]
+            text = etree.tostring(el, encoding="unicode")
+            block[0].append(text)
+            block[1] += len(text)
+            block[2] = block[2] or el.get("kind") == "listing"
+            if block[1] >= limit:
+                yield close(block)
+                block[:] = [[], 0, False]
+        for block in open_blocks:
+            if block[0]:
+                yield close(block)
+
+    def queue(self, pool, stage: Path, ctx, todo: list[tuple]) -> int:
+        """Hand the site pages to the worker pool: in blocks of bounded size (one per worker at
+        least; pages are independent), written to a work folder beside the context, which each
+        worker reads once; the document pages' step collects the results."""
         _unlink_old(stage, todo)
-        shares = max(1, min(pool.workers, len(todo)))
-        ctx_xml = etree.tostring(ctx.getroot(), encoding="unicode")
+        work = Path(tempfile.mkdtemp(prefix="edition-site-"))
+        self.work.append(work)
+        ctx_file = work / "context.xml"
+        ctx.write(str(ctx_file), encoding="utf-8")
         base_out = stage.resolve().as_uri() + "/"
-        for k in range(shares):
-            part = todo[k::shares]
-            listing = any(el.get("kind") == "listing" for el in part)
-            site = context.site_input(part, self.facets if listing else None)
-            pool.queue_site(etree.tostring(site, encoding="unicode"), ctx_xml, base_out)
+        for k, (text, _) in enumerate(self.blocks(todo, pool.workers)):
+            block = work / f"site-{k + 1}.xml"
+            block.write_text(text, encoding="utf-8")
+            pool.queue_site(str(block), str(ctx_file), base_out)
         return len(todo)
 
-    def write(self, stage: Path, ctx, todo: list[etree._Element], edition_src, ctx_uri: str) -> int:
-        """Write the pages in this process, in one transform."""
+    def cleanup(self) -> None:
+        """Remove the work folders of `queue` (after the workers are done with them)."""
+        for work in self.work:
+            shutil.rmtree(work, ignore_errors=True)
+        self.work.clear()
+
+    def write(self, stage: Path, ctx, todo: list[tuple], edition_src, ctx_uri: str) -> int:
+        """Write the pages in this process: a transform per block of pages (`blocks`)."""
         if not todo:
             self.progress.step("site pages")
             return 0
-        site = context.site_input(todo, self.facets if any(el.get("kind") == "listing" for el in todo) else None)
         # site.xsl alone: were document.xsl needed in this process, it would have been compiled
         # first (with site.xsl); when it was not, the workers made the pages (0.1 s of CPU saved)
         exe = compile_or_fail(SITE_XSL, family=False)
@@ -420,14 +436,80 @@ class SitePages:
         for k, v in params.items():
             exe.set_parameter(k, v)
         exe.set_base_output_uri(base_out)
-        try:
-            saxon.run(exe, xdm_node=saxon.to_xdm(etree.tostring(site, encoding="unicode"), base_out + "site.xml"))
-        except saxon.XsltError as e:
-            raise BuildError(site_error(str(e), stage)) from None
+        for text, _ in self.blocks(todo):
+            try:
+                saxon.run(exe, xdm_node=saxon.to_xdm(text, base_out + "site.xml"))
+            except saxon.XsltError as e:
+                raise BuildError(site_error(str(e), stage)) from None
         del proc
         self.progress.step("site pages")
         return len(todo)
 
+
+
+def map_pages(places: list, new_page) -> list:
+    """map.html: every place (mapdata.Place, by name) as a dot, as many as mapdata.INLINE_PLACES;
+    more (#18): an overview by grid cell, the places in data files of bounded size
+    (assets/places*.js) and the table on pages by initial (mapdata.py). Functions making each
+    page's <page> (new_page(kind, href, **attributes) makes one); the frame, the outline, the
+    overview and the data files are worked out once."""
+    def place_el(parent, p):
+        return etree.SubElement(parent, "place", id=p.id, page=p.page, name=p.name, anchor=p.anchor,
+                                lat=p.lat, long=p.long, documents=str(p.documents))
+    # #14: the map's frame (outline.py decides it) and its coastlines and borders
+    frame = Frame.of([(float(p.lat), float(p.long)) for p in places]) if places else None
+    drawn = outline(frame) if frame is not None else None
+
+    def framed(el):
+        if frame is not None:
+            for k, v in frame.attributes().items():
+                el.set(k, v)
+            if drawn is not None:
+                etree.SubElement(el, "outline", land=drawn[0], borders=drawn[1])
+        return el
+
+    if len(places) <= mapdata.INLINE_PLACES:
+        def map_page():
+            el = new_page("map", "map.html")
+            for p in places:
+                place_el(el, p)
+            return framed(el)
+        return [map_page]
+
+    parts = mapdata.list_pages(places)
+    hrefs = [mapdata.list_href(k + 1) for k in range(len(parts))]
+    labels = _part_labels(parts)
+    files = mapdata.chunks(frame, places)
+    cells = mapdata.overview(frame, places)
+
+    def table_page(k):
+        """Page k + 1 of the table; the first also has the overview, the data files' boxes and
+        the frame."""
+        el = new_page("map", hrefs[k], number=str(k + 1), pages=str(len(parts)), total=str(len(places)))
+        for j, label in enumerate(labels):
+            etree.SubElement(el, "link", number=str(j + 1), href=hrefs[j], label=label)
+        for _, group in parts[k]:
+            for p in group:
+                place_el(el, p)
+        if k > 0:
+            return el
+        for c in cells:
+            cl = etree.SubElement(el, "cluster", x=f"{c.x:g}", y=f"{c.y:g}", count=str(c.count))
+            if c.only is not None:
+                place_el(cl, c.only)
+        for n, part in enumerate(files):
+            x0, y0, x1, y1 = mapdata.box(frame, part)
+            etree.SubElement(el, "chunk", href=mapdata.chunk_href(n + 1), count=str(len(part)),
+                             x0=f"{x0:g}", y0=f"{y0:g}", x1=f"{x1:g}", y1=f"{y1:g}")
+        return framed(el)
+
+    def data_page(k):
+        el = new_page("map-data", mapdata.chunk_href(k + 1), chunk=str(k + 1))
+        for p in files[k]:
+            place_el(el, p)
+        return el
+    return [lambda k=k: table_page(k) for k in range(len(parts))] + \
+        [lambda k=k: data_page(k) for k in range(len(files))]
 
 
 def _year(d) -> str:
@@ -456,13 +538,13 @@ def _part_labels(parts: list[list[tuple[str, list]]]) -> list[str]:
     return labels
 
 
-def _unlink_old(stage: Path, todo: list[etree._Element]) -> None:
+def _unlink_old(stage: Path, todo: list[tuple]) -> None:
     # Saxon writes the pages itself (xsl:result-document, serialised by each page's
     # xsl:output); old hard-linked copies are unlinked first so the previous output is
     # never modified in place.
-    for el in todo:
+    for href, _ in todo:
         try:
-            (stage / el.get("href")).unlink()
+            (stage / href).unlink()
         except FileNotFoundError:
             pass
 
