@@ -168,3 +168,31 @@ def test_grid_and_chunks_by_hand():
     parts = mapdata.chunks(frame, crowd, budget=20_000)
     assert len(parts) > 1 and sum(map(len, parts)) == 2000
     assert re.fullmatch(r"assets/places(-\d+)?\.js", mapdata.chunk_href(3))
+
+
+def test_names_cannot_close_the_data_files_script(tmp_path, monkeypatch):
+    """A place's name is data in the data file (JSON, "<" escaped), never markup or code."""
+    from lxml import etree
+
+    from toolkit import saxon
+    from toolkit.outputs.html.site import map_pages
+    from toolkit.outputs.html.stylesheets import SITE_XSL
+    monkeypatch.setattr(mapdata, "INLINE_PLACES", 1)
+    hostile = '</script><script>alert("x")</script>\u2028'
+    places = [mapdata.Place(f"p{i}", f"entity/p{i}.html", hostile if i == 0 else f"P {i}", f"p{i}",
+                            *map(str, coords(i)), 1, f"p {i}") for i in range(3)]
+
+    def new_page(kind, href, **attrs):
+        return etree.Element("page", kind=kind, href=href, root="", **attrs)
+    site = etree.Element("site")
+    site.extend(make() for make in map_pages(places, new_page))
+    exe = saxon.compile_stylesheet(SITE_XSL)
+    exe.set_base_output_uri(tmp_path.as_uri() + "/")
+    exe.transform_to_string(xdm_node=saxon.to_xdm(etree.tostring(site, encoding="unicode"), tmp_path.as_uri() + "/s.xml"))
+    text = (tmp_path / "assets" / "places.js").read_text(encoding="utf-8")
+    assert "<" not in text
+    rows = chunk_rows(tmp_path / "assets" / "places.js", 1)
+    assert hostile in [r[0] for r in rows]
+    page = html.fromstring((tmp_path / "map.html").read_bytes())
+    assert not page.xpath("//script[contains(., 'alert')]")
+    assert hostile in page.xpath("//table[@class='places-table']//td/a/text()")
