@@ -88,11 +88,19 @@ def test_overview_zoom_and_a_dot_that_links(site, page):
     dot.click()
     page.wait_for_url("**/entity/*.html")
     assert page.url.endswith(href) and page.locator("h1").first.text_content() == label
-    # back to the whole map
+    # a step out, and back to the whole map
     page.goto(url + "map.html")
     page.locator(".map-overview .map-cluster").first.click()
+    page.wait_for_function("document.querySelectorAll('.map-zoomed > *').length > 0")
+    one = page.evaluate(SHOWN)["viewBox"]
+    page.locator(".map-zoomed .map-cluster").first.click()
+    page.wait_for_function(f"document.querySelector('figure.map-large svg').getAttribute('viewBox') !== '{one}'")
+    page.get_by_role("button", name="Zoom out").click()
+    page.wait_for_function(f"document.querySelector('figure.map-large svg').getAttribute('viewBox') === '{one}'")
     page.get_by_role("button", name="Whole map").click()
     assert page.evaluate(SHOWN)["viewBox"] == first["viewBox"]
+    assert page.evaluate("document.activeElement.closest('.map-overview') !== null")
+    assert not page.get_by_role("button", name="Zoom out").is_visible()
     assert axe_violations(page) == []
     assert page.errors == []
 

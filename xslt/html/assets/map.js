@@ -1,12 +1,12 @@
 /* The map of a large edition (#18: map.xsl draws it above mapdata.INLINE_PLACES places; the map
    page alone loads this script). The page shows an overview, the places grouped by cells of the
-   plot; choosing a group zooms in (four times, around it). The places of the part shown come
-   from the data files (assets/places.js, places-2.js …, each a square of the plot: the page names
-   their bounding boxes), loaded when first needed, and are grouped again, no two groups nearer
-   than CELL_PX screen pixels, so that whatever the number of places at most a few hundred
-   shapes are drawn.
-   A group whose places all lie at one point lists them instead. No markup from data is parsed:
-   names go in through textContent. */
+   plot; choosing a group zooms in (four times, around it), "Zoom out" goes back a step, "Whole
+   map" to the start. The places of the part shown come from the data files (assets/places.js,
+   places-2.js …, each a square of the plot: the page names their bounding boxes), loaded when
+   first needed, and are grouped again, no two groups nearer than CELL_PX screen pixels, so that
+   whatever the number of places at most a few hundred shapes are drawn. A group whose places
+   all lie at one point lists them instead. No markup from data is parsed: names go in through
+   textContent. */
 (function () {
   "use strict";
   var fig = document.querySelector("figure.map-large");
@@ -53,9 +53,14 @@
   whole.type = "button";
   whole.textContent = text("whole");
   whole.hidden = true;
+  var out = document.createElement("button");
+  out.type = "button";
+  out.textContent = text("zoom-out");
+  out.hidden = true;
   var status = document.createElement("span");
   status.className = "map-status";
   status.setAttribute("role", "status");
+  bar.appendChild(out);
   bar.appendChild(whole);
   bar.appendChild(status);
   fig.insertBefore(bar, svg);
@@ -110,8 +115,10 @@
     v.y = Math.max(0, Math.min(H - v.h, v.y));
     return v;
   };
+  var steps = [];  /* the views zoomed in from, for "Zoom out" */
   var zoomAt = function (x, y) {
     var w = (view ? view.w : W) / ZOOM, h = (view ? view.h : H) / ZOOM;
+    steps.push(view);
     zoomed = show(clamp({ x: x - w / 2, y: y - h / 2, w: w, h: h }));
   };
   var zoomed = Promise.resolve();
@@ -200,6 +207,7 @@
     svg.setAttribute("viewBox", v ? [v.x, v.y, v.w, v.h].map(function (n) { return +n.toFixed(4); }).join(" ") : "0 0 " + W + " " + H);
     scale();
     whole.hidden = !v;
+    out.hidden = !v;
     /* out of the document while zoomed: its dots' ids are then the zoomed layer's */
     if (v && overview.parentNode) svg.removeChild(overview);
     else if (!v && !overview.parentNode) svg.insertBefore(overview, layer);
@@ -269,7 +277,27 @@
     var g = clusterOf(e.target);
     if (g && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); choose(g); }
   });
-  whole.addEventListener("click", function () { show(null); });
+  /* back on the whole map, the focus (on a button now hidden) goes to its first group or dot */
+  var home = function () {
+    steps = [];
+    show(null);
+    var first = overview.querySelector(".map-cluster, a.map-place");
+    if (first) first.focus();
+  };
+  whole.addEventListener("click", home);
+  /* one step out: the view zoomed in from; else (a view reached by an address) one ZOOM times
+     larger around its centre; the whole map at the last */
+  out.addEventListener("click", function () {
+    if (!view) return;
+    if (steps.length) {
+      var back = steps.pop();
+      if (back) zoomed = show(back); else home();
+      return;
+    }
+    var w = view.w * ZOOM, h = view.h * ZOOM;
+    if (w >= W - 1e-9 || h >= H - 1e-9) { home(); return; }
+    zoomed = show(clamp({ x: view.x + view.w / 2 - w / 2, y: view.y + view.h / 2 - h / 2, w: w, h: h }));
+  });
 
   /* a dot's name beside it while it is hovered or focused */
   var placeOf = function (t) {

@@ -220,7 +220,7 @@
        the catalogues have -->
   <xsl:function name="fp:map-messages" as="map(*)">
     <xsl:sequence select="map:merge((
-      for $k in ('whole', 'loading', 'failed', 'more') return map{$k: f:msg('map.' || $k)},
+      for $k in ('whole', 'zoom-out', 'loading', 'failed', 'more') return map{$k: f:msg('map.' || $k)},
       for $k in ('cluster', 'zoom'), $c in ('zero', 'one', 'two', 'few', 'many', 'other')
       return f:msg-opt('map.' || $k || '.' || $c) ! map{$k || '.' || $c: .}))"/>
   </xsl:function>
