@@ -29,7 +29,7 @@
   <xsl:template match="/site">
     <xsl:for-each select="page">
       <xsl:choose>
-        <xsl:when test="@kind = 'data'">
+        <xsl:when test="@kind = ('data', 'map-data')">
           <xsl:result-document href="{@href}" format="script">
             <xsl:apply-templates select="." mode="m:page"/>
           </xsl:result-document>

@@ -18,7 +18,7 @@ from ...tei.entities import heading
 from ..base import BuildError
 from ..plan import digest
 from .incremental import entity_record
-from . import paging
+from . import mapdata, paging
 from .outline import Frame, installed, outline
 from .stylesheets import SITE_XSL, compile_or_fail, site_error
 
@@ -66,7 +66,6 @@ class SitePages:
         self.progress = progress
         self.state: dict = {}
         self.facets: etree._Element | None = None  # the listing pages' filters (pages)
-        self._map_page: etree._Element | None = None
         self.work: list[Path] = []  # the work folders of the site blocks given to workers (queue)
 
     def plan(self, plan, base: str) -> list[tuple]:
@@ -326,12 +325,8 @@ class SitePages:
                     more_mentions(eid, e, k, parts, hrefs, counts)))
 
         # map and chronology
-        def map_page():  # (one page, its outline worked out once: kept)
-            if self._map_page is None:
-                self._map_page = new_page("map", "map.html")
-                self._map(self._map_page, ent_docs)
-            return self._map_page
-        yield made(map_page)
+        for make in self._map_pages(new_page, ent_docs):
+            yield made(make)
 
         # #18: a large chronology on pages of whole years (CHRONOLOGY_PER_PAGE documents)
         years = paging.group_adjacent(docs, _year)
@@ -353,25 +348,16 @@ class SitePages:
             yield made(lambda k=k: chronology_page(k))
         yield from lazy
 
-    def _map(self, mp, ent_docs) -> None:
-        """The map page's places and frame (into `mp`, its <page>)."""
+    def _map_pages(self, new_page, ent_docs) -> list:
+        """The map's pages (map_pages) from the places with coordinates that have pages."""
         ed = self.ed
+        places = []
         for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].sort_key, kv[0])):
             geo = e.geo if e.kind == "place" and eid in self.addresses.ent_page else None
             if geo:
-                etree.SubElement(mp, "place", id=eid, page=self.addresses.ent_page[eid], name=e.preferred,
-                                 anchor=ed.entity_names()[eid],
-                                 lat=f"{geo[0]:.5g}", long=f"{geo[1]:.5g}",
-                                 documents=str(len(ent_docs.get(eid, ()))))
-        # #14: the map's frame (outline.py decides it) and its coastlines and borders
-        points = [(float(p.get("lat")), float(p.get("long"))) for p in mp]
-        if points:
-            frame = Frame.of(points)
-            for k, v in frame.attributes().items():
-                mp.set(k, v)
-            drawn = outline(frame)
-            if drawn is not None:
-                etree.SubElement(mp, "outline", land=drawn[0], borders=drawn[1])
+                places.append(mapdata.Place(eid, self.addresses.ent_page[eid], e.preferred, ed.entity_names()[eid],
+                                            f"{geo[0]:.5g}", f"{geo[1]:.5g}", len(ent_docs.get(eid, ())), e.sort_key))
+        return map_pages(places, new_page)
 
     def named_records(self, el) -> list[str]:
         """The records (entity_record) of the entities the pointers in an element and its
@@ -459,6 +445,71 @@ class SitePages:
         self.progress.step("site pages")
         return len(todo)
 
+
+
+def map_pages(places: list, new_page) -> list:
+    """map.html: every place (mapdata.Place, by name) as a dot, as many as mapdata.INLINE_PLACES;
+    more (#18): an overview by grid cell, the places in data files of bounded size
+    (assets/places*.js) and the table on pages by initial (mapdata.py). Functions making each
+    page's <page> (new_page(kind, href, **attributes) makes one); the frame, the outline, the
+    overview and the data files are worked out once."""
+    def place_el(parent, p):
+        return etree.SubElement(parent, "place", id=p.id, page=p.page, name=p.name, anchor=p.anchor,
+                                lat=p.lat, long=p.long, documents=str(p.documents))
+    # #14: the map's frame (outline.py decides it) and its coastlines and borders
+    frame = Frame.of([(float(p.lat), float(p.long)) for p in places]) if places else None
+    drawn = outline(frame) if frame is not None else None
+
+    def framed(el):
+        if frame is not None:
+            for k, v in frame.attributes().items():
+                el.set(k, v)
+            if drawn is not None:
+                etree.SubElement(el, "outline", land=drawn[0], borders=drawn[1])
+        return el
+
+    if len(places) <= mapdata.INLINE_PLACES:
+        def map_page():
+            el = new_page("map", "map.html")
+            for p in places:
+                place_el(el, p)
+            return framed(el)
+        return [map_page]
+
+    parts = mapdata.list_pages(places)
+    hrefs = [mapdata.list_href(k + 1) for k in range(len(parts))]
+    labels = _part_labels(parts)
+    files = mapdata.chunks(frame, places)
+    cells = mapdata.overview(frame, places)
+
+    def table_page(k):
+        """Page k + 1 of the table; the first also has the overview, the data files' boxes and
+        the frame."""
+        el = new_page("map", hrefs[k], number=str(k + 1), pages=str(len(parts)), total=str(len(places)))
+        for j, label in enumerate(labels):
+            etree.SubElement(el, "link", number=str(j + 1), href=hrefs[j], label=label)
+        for _, group in parts[k]:
+            for p in group:
+                place_el(el, p)
+        if k > 0:
+            return el
+        for c in cells:
+            cl = etree.SubElement(el, "cluster", x=f"{c.x:g}", y=f"{c.y:g}", count=str(c.count))
+            if c.only is not None:
+                place_el(cl, c.only)
+        for n, part in enumerate(files):
+            x0, y0, x1, y1 = mapdata.box(frame, part)
+            etree.SubElement(el, "chunk", href=mapdata.chunk_href(n + 1), count=str(len(part)),
+                             x0=f"{x0:g}", y0=f"{y0:g}", x1=f"{x1:g}", y1=f"{y1:g}")
+        return framed(el)
+
+    def data_page(k):
+        el = new_page("map-data", mapdata.chunk_href(k + 1), chunk=str(k + 1))
+        for p in files[k]:
+            place_el(el, p)
+        return el
+    return [lambda k=k: table_page(k) for k in range(len(parts))] + \
+        [lambda k=k: data_page(k) for k in range(len(files))]
 
 
 def _year(d) -> str:

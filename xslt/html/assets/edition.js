@@ -465,7 +465,7 @@
      (they scale with the font size). A map of many places (class map-hover-labels, from map.xsl)
      has no static labels: each shows on hover and focus only, measured and placed when shown. While the
      window is resized only the scale (--u) follows; the labels are placed again once it stops. */
-  var mapSvg = document.querySelector("svg.map-svg");
+  var mapSvg = document.querySelector("svg.map-svg:not(.map-clustered)");  /* #18: map.js draws the other */
   if (mapSvg && mapSvg.viewBox && mapSvg.viewBox.baseVal) {
     var NS = "http://www.w3.org/2000/svg", LABEL_PX = 13, DOT_PX = 6, GAP_PX = 4, SETTLE_MS = 200;
     var vb = mapSvg.viewBox.baseVal;

@@ -98,7 +98,41 @@
     <xsl:sequence select="$a?x0 lt $b?x1 and $b?x0 lt $a?x1 and $a?y0 lt $b?y1 and $b?y0 lt $a?y1"/>
   </xsl:function>
 
-  <xsl:template match="page[@kind = 'map']" mode="m:page">
+  <!-- the plot's background, coastlines and borders, graticule and its labels (both maps) -->
+  <xsl:template name="fp:map-frame" xmlns="http://www.w3.org/2000/svg">
+    <xsl:variable name="lat0" select="xs:double(@lat0)"/>
+    <xsl:variable name="lat1" select="xs:double(@lat1)"/>
+    <xsl:variable name="lon0" select="xs:double(@lon0)"/>
+    <xsl:variable name="lon1" select="xs:double(@lon1)"/>
+    <xsl:variable name="W" select="xs:integer(@width)"/>
+    <xsl:variable name="H" select="xs:integer(@height)"/>
+    <xsl:variable name="x" select="function($lon) { round(($lon - $lon0) div ($lon1 - $lon0) * $W * 10) div 10 }"/>
+    <xsl:variable name="y" select="function($lat) { round(($lat1 - $lat) div ($lat1 - $lat0) * $H * 10) div 10 }"/>
+    <rect x="0" y="0" width="{$W}" height="{$H}" class="map-bg"/>
+    <!-- #14: coastlines and borders (Natural Earth), drawn at build time -->
+    <xsl:for-each select="outline">
+      <path d="{@land}" class="map-land"/>
+      <path d="{@borders}" class="map-border"/>
+    </xsl:for-each>
+    <xsl:variable name="ls" select="fp:step($lon1 - $lon0)"/>
+    <xsl:for-each select="xs:integer(ceiling($lon0 div $ls)) to xs:integer(floor($lon1 div $ls))">
+      <xsl:variable name="v" select=". * $ls"/>
+      <line x1="{$x($v)}" x2="{$x($v)}" y1="0" y2="{$H}" class="graticule"/>
+      <xsl:if test="$x($v) + 48 lt $W">
+        <text x="{$x($v) + 3}" y="{$H - 6}" class="graticule-label"><xsl:value-of select="concat(abs($v), if ($v lt 0) then '°W' else '°E')"/></text>
+      </xsl:if>
+    </xsl:for-each>
+    <xsl:variable name="as" select="fp:step($lat1 - $lat0)"/>
+    <xsl:for-each select="xs:integer(ceiling($lat0 div $as)) to xs:integer(floor($lat1 div $as))">
+      <xsl:variable name="v" select=". * $as"/>
+      <line x1="0" x2="{$W}" y1="{$y($v)}" y2="{$y($v)}" class="graticule"/>
+      <xsl:if test="$y($v) gt 20">
+        <text x="4" y="{$y($v) - 4}" class="graticule-label"><xsl:value-of select="concat(abs($v), if ($v lt 0) then '°S' else '°N')"/></text>
+      </xsl:if>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:template match="page[@kind = 'map'][not(@pages)]" mode="m:page">
     <xsl:variable name="root" select="string(@root)"/>
     <xsl:variable name="places" select="place"/>
     <xsl:call-template name="f:page">
@@ -124,28 +158,7 @@
             <p class="map-skip"><a href="#places-table"><xsl:value-of select="f:msg('map.skip')"/></a></p>
             <figure class="map">
               <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {$W} {$H}" class="map-svg{if (count($places) gt $fp:max-static-labels) then ' map-hover-labels' else ''}" role="group" aria-labelledby="map-caption">
-                <rect x="0" y="0" width="{$W}" height="{$H}" class="map-bg"/>
-                <!-- #14: coastlines and borders (Natural Earth), drawn at build time -->
-                <xsl:for-each select="outline">
-                  <path d="{@land}" class="map-land"/>
-                  <path d="{@borders}" class="map-border"/>
-                </xsl:for-each>
-                <xsl:variable name="ls" select="fp:step($lon1 - $lon0)"/>
-                <xsl:for-each select="xs:integer(ceiling($lon0 div $ls)) to xs:integer(floor($lon1 div $ls))">
-                  <xsl:variable name="v" select=". * $ls"/>
-                  <line x1="{$x($v)}" x2="{$x($v)}" y1="0" y2="{$H}" class="graticule"/>
-                  <xsl:if test="$x($v) + 48 lt $W">
-                    <text x="{$x($v) + 3}" y="{$H - 6}" class="graticule-label"><xsl:value-of select="concat(abs($v), if ($v lt 0) then '°W' else '°E')"/></text>
-                  </xsl:if>
-                </xsl:for-each>
-                <xsl:variable name="as" select="fp:step($lat1 - $lat0)"/>
-                <xsl:for-each select="xs:integer(ceiling($lat0 div $as)) to xs:integer(floor($lat1 div $as))">
-                  <xsl:variable name="v" select=". * $as"/>
-                  <line x1="0" x2="{$W}" y1="{$y($v)}" y2="{$y($v)}" class="graticule"/>
-                  <xsl:if test="$y($v) gt 20">
-                    <text x="4" y="{$y($v) - 4}" class="graticule-label"><xsl:value-of select="concat(abs($v), if ($v lt 0) then '°S' else '°N')"/></text>
-                  </xsl:if>
-                </xsl:for-each>
+                <xsl:call-template name="fp:map-frame"/>
                 <!-- Places, most mentioned first (their labels are placed first). Each dot is a link
                      named by its <title>. A label is drawn only where it fits inside the plot without
                      covering another label or dot (beside, left of, above or below its dot); the other
@@ -189,5 +202,99 @@
         </xsl:choose>
       </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+  <!-- #18: the map of more places than mapdata.INLINE_PLACES (toolkit/outputs/html/mapdata.py).
+       map.html shows an overview: the places grouped by cells of the plot (a circle with their
+       number; a cell of one place is its dot, as on a small map); assets/map.js zooms into a
+       group when it is chosen, loading the data files (assets/places*.js) of the part shown.
+       The table is split into pages by initial (map.html, map-2.html …), as the index of places:
+       without JavaScript it leads to every place. -->
+  <xsl:function name="fp:short-count" as="xs:string">
+    <xsl:param name="n" as="xs:integer"/>
+    <xsl:sequence select="if ($n ge 10000) then round($n div 1000) || 'k'
+                          else if ($n ge 1000) then format-number($n div 1000, '0.#') || 'k'
+                          else string($n)"/>
+  </xsl:function>
+
+  <!-- map.js's words (the map page alone needs them): its keys, the counts in every plural form
+       the catalogues have -->
+  <xsl:function name="fp:map-messages" as="map(*)">
+    <xsl:sequence select="map:merge((
+      for $k in ('whole', 'zoom-out', 'loading', 'failed', 'more') return map{$k: f:msg('map.' || $k)},
+      for $k in ('cluster', 'zoom'), $c in ('zero', 'one', 'two', 'few', 'many', 'other')
+      return f:msg-opt('map.' || $k || '.' || $c) ! map{$k || '.' || $c: .}))"/>
+  </xsl:function>
+
+  <xsl:template match="page[@kind = 'map'][@pages]" mode="m:page">
+    <xsl:variable name="root" select="string(@root)"/>
+    <xsl:variable name="label" select="string(link[@number = current()/@number]/@label)"/>
+    <xsl:call-template name="f:page">
+      <xsl:with-param name="title" select="if (@number = '1') then f:msg('nav.map') else f:msg('index.page-title', map{'index': f:msg('nav.map'), 'label': $label})"/>
+      <xsl:with-param name="root" select="$root"/>
+      <xsl:with-param name="section" select="'map'"/>
+      <xsl:with-param name="page-class" select="'page-map'"/>
+      <xsl:with-param name="content">
+        <h1><xsl:value-of select="f:msg('nav.map')"/></h1>
+        <p><xsl:value-of select="f:msg-n('map.count', xs:integer(@total))"/><xsl:text> </xsl:text><xsl:sequence select="f:msg-nodes('map.uncertain', map{'index': fp:link($root || 'places.html', f:msg('map.index-link'))})"/></p>
+        <xsl:if test="cluster">
+          <p class="map-skip"><a href="#places-table"><xsl:value-of select="f:msg('map.skip')"/></a></p>
+          <p class="map-note"><xsl:value-of select="f:msg('map.overview')"/></p>
+          <xsl:variable name="config" select="map{
+              'frame': array{ xs:double(@lat0), xs:double(@lat1), xs:double(@lon0), xs:double(@lon1), xs:integer(@width), xs:integer(@height) },
+              'chunks': array{ chunk ! array{ string(@href), xs:double(@x0), xs:double(@y0), xs:double(@x1), xs:double(@y1), xs:integer(@count) } } }"/>
+          <figure class="map map-large" data-root="{$root}" data-map="{serialize($config, map{'method': 'json'})}" data-messages="{serialize(fp:map-messages(), map{'method': 'json'})}">
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {@width} {@height}" class="map-svg map-clustered map-hover-labels" role="group" aria-labelledby="map-caption">
+              <xsl:call-template name="fp:map-frame"/>
+              <g class="map-overview">
+                <xsl:for-each select="cluster">
+                  <xsl:choose>
+                    <xsl:when test="place">
+                      <a href="{$root}{place/@page}" id="place-{place/@anchor}" class="map-place">
+                        <title><xsl:value-of select="place/concat(@name, ' (', @lat, ', ', @long, ')')"/></title>
+                        <circle cx="{@x}" cy="{@y}" r="6" class="map-dot"/>
+                        <text x="{xs:double(@x) + 10}" y="{xs:double(@y) + 5.25}" text-anchor="start" class="map-label"><xsl:value-of select="place/@name"/></text>
+                      </a>
+                    </xsl:when>
+                    <xsl:otherwise>
+                      <xsl:variable name="n" select="xs:integer(@count)"/>
+                      <g class="map-cluster" data-x="{@x}" data-y="{@y}" data-count="{$n}">
+                        <title><xsl:value-of select="f:msg-n('map.cluster', $n)"/></title>
+                        <circle cx="{@x}" cy="{@y}" r="{8 + 2 * round(math:log10($n) * 10) div 10}" style="--r: {8 + 2 * round(math:log10($n) * 10) div 10}" class="map-cluster-dot"/>
+                        <text x="{@x}" y="{@y}" class="map-cluster-count"><xsl:value-of select="fp:short-count($n)"/></text>
+                      </g>
+                    </xsl:otherwise>
+                  </xsl:choose>
+                </xsl:for-each>
+              </g>
+            </svg>
+            <figcaption id="map-caption"><xsl:value-of select="f:msg('map.caption')"/><xsl:if test="outline"><xsl:value-of select="f:msg('map.caption-outline')"/></xsl:if>.</figcaption>
+          </figure>
+        </xsl:if>
+        <xsl:call-template name="fp:part-nav"><xsl:with-param name="label" select="f:msg('index.letters')"/></xsl:call-template>
+        <div class="table-wrap" id="places-table" tabindex="-1"><table class="places-table">
+          <caption><xsl:value-of select="f:msg('map.table')"/><xsl:if test="$label"><xsl:value-of select="' (' || $label || ')'"/></xsl:if></caption>
+          <thead><tr><th scope="col"><xsl:value-of select="f:msg('kind.place')"/></th><th scope="col"><xsl:value-of select="f:msg('entity.coordinates')"/></th><th scope="col"><xsl:value-of select="f:msg('nav.documents')"/></th></tr></thead>
+          <tbody>
+            <xsl:for-each select="place">
+              <tr><td><a href="{$root}{@page}"><xsl:value-of select="@name"/></a></td><td class="coords"><xsl:value-of select="concat(@lat, ', ', @long)"/></td><td class="num"><xsl:value-of select="@documents"/></td></tr>
+            </xsl:for-each>
+          </tbody>
+        </table></div>
+        <xsl:if test="cluster"><script src="{$root}assets/map.js" defer="defer"></script></xsl:if>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- #18: a data file of the large map (assets/places.js, places-2.js …): its places as
+       [name, page, anchor, latitude, longitude, documents], which map.js reads by number -->
+  <xsl:template match="page[@kind = 'map-data']" mode="m:page">
+    <xsl:variable name="rows" select="array{ place ! array{ string(@name), string(@page), string(@anchor),
+        xs:double(@lat), xs:double(@long), xs:integer(@documents) } }"/>
+    <xsl:text>(window.EDITION_PLACES = window.EDITION_PLACES || {})[</xsl:text>
+    <xsl:value-of select="@chunk"/>
+    <xsl:text>] = </xsl:text>
+    <!-- JSON with "<" escaped so no text can close a script element -->
+    <xsl:value-of select="replace(serialize($rows, map{'method': 'json'}), '&lt;', '\\u003c')"/>
+    <xsl:text>;&#10;</xsl:text>
   </xsl:template>
 </xsl:stylesheet>
