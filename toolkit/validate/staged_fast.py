@@ -236,7 +236,7 @@ class _Run:
         for path, (status, *_) in changes.items():
             if status == "D":
                 self.overlay[path] = None
-            elif path.endswith(".xml") or _under(path, e.root):
+            elif path.endswith(".xml") or match(os.path.join(str(self.top), path), True):
                 data = self.clean(path)
                 self.bytes[path] = data
                 self.overlay[path] = record_of(data)
