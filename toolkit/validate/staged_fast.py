@@ -55,25 +55,38 @@ def fast_check(start: Path, config_path: Path | None, options: dict, cwd: Path):
     """(report, staged paths checked, repository top, staged paths not deleted), or None."""
     if not ENABLED or options.get("authority"):
         return None
-    from .staged import _git_all
-    try:
-        where, listing = _git_all(
-            start, ["rev-parse", "--show-toplevel", "--absolute-git-dir", "HEAD^{tree}"],
-            ["diff-index", "--cached", "-z", "--raw", "--no-renames", "HEAD"],
-            env={"GIT_OPTIONAL_LOCKS": "0"})
+    from .staged import _git_all, _start
+    env = {"GIT_OPTIONAL_LOCKS": "0"}
+    try:  # what the commit changes: read when needed, the store and edition.toml meanwhile
+        diff = _start(start, ["diff-index", "--cached", "-z", "--raw", "--no-renames", "HEAD"], env)
     except UsageError:
-        return None  # no commit yet, or no repository: the general path says what is wrong
-    lines = os.fsdecode(where).splitlines()
-    if len(lines) != 3:
         return None
-    top, tree = Path(lines[0]), lines[2]
-    run = _Run(top, tree)
     try:
-        return run.check(_changes(listing), config_path, options, cwd)
-    except (_Step, StoreUnusable):
-        return None
+        try:
+            [where] = _git_all(start, ["rev-parse", "--show-toplevel", "--absolute-git-dir", "HEAD^{tree}"],
+                               env=env)
+        except UsageError:
+            return None  # no commit yet, or no repository: the general path says what is wrong
+        lines = os.fsdecode(where).splitlines()
+        if len(lines) != 3:
+            return None
+
+        def changes():
+            out, _ = diff.communicate()
+            if diff.returncode:
+                raise _Step
+            return _changes(out)
+        run = _Run(Path(lines[0]), lines[2])
+        try:
+            return run.check(changes, config_path, options, cwd)
+        except (_Step, StoreUnusable):
+            return None
+        finally:
+            run.close()
     finally:
-        run.close()
+        if diff.poll() is None:
+            diff.kill()
+        diff.communicate()
 
 
 def _changes(listing: bytes) -> dict[str, tuple[str, str, str | None, str | None]]:
@@ -186,12 +199,11 @@ class _Run:
         return data
 
     # the check -------------------------------------------------------------------------
-    def check(self, changes: dict, config_path: Path | None, options: dict, cwd: Path):
+    def check(self, read_changes, config_path: Path | None, options: dict, cwd: Path):
+        """`read_changes()` gives what the commit changes (_changes), asked once the store and
+        edition.toml are read."""
         from .staged import SCHEMA_SUFFIXES, _Edition, _add_config_paths, _under
-        self.changes = changes
-        if any(os.path.splitext(p)[1].lower() in SCHEMA_SUFFIXES or os.path.basename(p) == CONFIG_NAME
-               for p in changes):
-            raise _Step  # the whole edition, or every edition, is checked
+        self.changes = {}
         self.store = RefStore.open(store_path(self.top))
         self.store.sync(self.tree, self.git, self.blobs)
         if self.store.paths("l:"):
@@ -205,7 +217,16 @@ class _Run:
         elif len(configs) != 1:
             raise _Step
         e = _Edition(only if only is not None else os.path.dirname(next(iter(configs))), True)
-        toml = self.clean(e.config_path)
+        try:
+            toml = (self.top / e.config_path).read_bytes()
+            config = load_config(self.top / e.config_path)
+        except (OSError, ConfigError):
+            raise _Step from None
+        self.changes = changes = read_changes()
+        if any(os.path.splitext(p)[1].lower() in SCHEMA_SUFFIXES or os.path.basename(p) == CONFIG_NAME
+               for p in changes):
+            raise _Step  # the whole edition, or every edition, is checked
+        self.clean(e.config_path, toml)
         try:
             _add_config_paths(e, tomllib.loads(toml.decode("utf-8")), self.top,
                               lambda rel: self.store.entry(rel) is not None)
@@ -216,10 +237,6 @@ class _Run:
         concern = {p: c for p, c in changes.items() if _under(p, e.root) or any(_under(p, f) for f in e.folders)}
         if only is None and len(concern) < len(changes) and e.root:
             raise _Step  # the default edition at the top takes the others
-        try:
-            config = load_config(self.top / e.config_path)
-        except ConfigError:
-            raise _Step from None
         match = config.source_match()
         if match is None or not config.authority:
             raise _Step
