@@ -180,3 +180,14 @@ def test_the_store_follows_commits_by_their_difference(ed, monkeypatch):
     with sqlite3.connect(store_path(ed)) as conn:
         rec = conn.execute("SELECT rec FROM files WHERE path = 'tei/a.xml'").fetchone()[0]
     assert '"y"' in rec and '"x"' not in rec
+
+
+def test_a_cache_folder_with_uri_characters_in_its_name(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c?a#c%20he"))
+    ed = init_repo(make_edition(tmp_path / "ed"))
+    _rename_x_in_a(ed)
+    errors, took = _fast(ed, monkeypatch)
+    assert took and ("tei/d.xml", 4, "ref.resolves") in errors
+    assert store_path(ed).is_file() and str(tmp_path / "c?a#c%20he") in str(store_path(ed))
+    errors, took = _fast(ed, monkeypatch)  # opened again, not made anew
+    assert took and ("tei/d.xml", 4, "ref.resolves") in errors

@@ -225,7 +225,7 @@ class RefStore:
         if not _own(st):
             raise StoreUnusable(f"{path} is not the toolkit's own file")
         try:
-            conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=10,
+            conn = sqlite3.connect(_uri(path), uri=True, timeout=10,
                                    isolation_level=None, check_same_thread=False)
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         except (sqlite3.Error, ValueError, TypeError):
@@ -255,7 +255,7 @@ class RefStore:
                               ("version", __version__), ("tree", "")])
             conn.close()
             os.replace(tmp, path)
-            conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=10,
+            conn = sqlite3.connect(_uri(path), uri=True, timeout=10,
                                    isolation_level=None, check_same_thread=False)
         except (OSError, sqlite3.Error) as e:
             raise StoreUnusable(str(e)) from None
@@ -361,6 +361,13 @@ class RefStore:
         if not (isinstance(mode, str) and isinstance(blob, str) and _SHA.fullmatch(blob)):
             raise StoreUnusable(f"a damaged entry for {path}")
         return mode, blob, (_parse_record(rec) if rec is not None else None)
+
+
+def _uri(path: Path) -> str:
+    """An SQLite URI opening an existing file read-write (never creating one): the path quoted,
+    so that a '?' or '#' in the cache folder's name stays part of it."""
+    from urllib.parse import quote
+    return "file:" + quote(str(path)) + "?mode=rw"
 
 
 def _parse_record(text) -> Record:
