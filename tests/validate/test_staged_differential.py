@@ -158,9 +158,28 @@ def s_authority(ed, kind):
     git(ed, "add", str(p))
 
 
+def s_dirty_dependent(ed, kind):
+    s_renamed_target(ed, kind)  # document 25 points at 15's id, 15's id renamed
+    d = _docs(ed)[25]
+    _edit(d, "<ref target=", "<ref old=")  # its working copy no longer points: not committed
+
+
+def s_dirty_elsewhere(ed, kind):
+    s_bad_pointers(ed, kind)
+    _edit(_docs(ed)[150], "</body>", "<p><brokenElement/></p></body>")  # not staged, not read
+
+
+def s_untracked(ed, kind):
+    s_duplicate(ed, kind)
+    dup = "hand-archive" if kind == "bundled" else "x42"
+    write(ed / "tei" / ("doc-untracked.xml" if kind == "bundled" else "duntracked.xml"),
+          doc(f'<seg xml:id="{dup}">not committed</seg>'))
+
+
 SCENARIOS = [(s_text, True), (s_bad_pointers, True), (s_duplicate, True), (s_renamed_target, True),
              (s_removed, True), (s_added, True), (s_bare_fragment_removed, True),
-             (s_two_documents, True), (s_dirty, False), (s_authority, False)]
+             (s_two_documents, True), (s_dirty, False), (s_authority, False),
+             (s_dirty_dependent, False), (s_dirty_elsewhere, True), (s_untracked, True)]
 
 
 def _staged(ed: Path, monkeypatch, fast: bool):
@@ -185,7 +204,18 @@ def _staged(ed: Path, monkeypatch, fast: bool):
 
 
 def _rows(diags):
-    return sorted(astuple(d) for d in diags)
+    return sorted(_same_hint(astuple(d)) for d in diags)
+
+
+def _same_hint(row: tuple) -> tuple:
+    """A RELAX NG hint lists what was allowed in the order the memoized schema happens to hold
+    its choices, which depends on what the process validated before (a schema read from the
+    index's snapshot is another schema object): compared as a set."""
+    hint = row[6]
+    if hint.startswith("allowed: ") and " (and " not in hint:
+        items = re.split(r", | or ", hint[len("allowed: "):])
+        hint = "allowed: " + " | ".join(sorted(items))
+    return (*row[:6], hint, *row[7:])
 
 
 @pytest.mark.parametrize("scenario,fast", SCENARIOS, ids=[s.__name__ for s, _ in SCENARIOS])
@@ -203,7 +233,8 @@ def test_fast_general_and_whole_edition_agree(edition, scenario, fast, monkeypat
         assert (new.files, new.notes) == (general.files, general.notes)
         if fast and scenario is not s_text:
             assert new.diagnostics, "the scenario was meant to find something"
-        if fast:  # the whole edition, validated as it will be committed, says the same of them
+        if fast and scenario not in (s_dirty_elsewhere, s_untracked):
+            # the whole edition, validated as it will be committed, says the same of them
             monkeypatch.chdir(ed)
             whole = validate(load_config(ed / "edition.toml"))
             shown = {str(p.relative_to(ed)) for p in checked}
