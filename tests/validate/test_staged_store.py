@@ -191,3 +191,17 @@ def test_a_cache_folder_with_uri_characters_in_its_name(tmp_path, monkeypatch):
     assert store_path(ed).is_file() and str(tmp_path / "c?a#c%20he") in str(store_path(ed))
     errors, took = _fast(ed, monkeypatch)  # opened again, not made anew
     assert took and ("tei/d.xml", 4, "ref.resolves") in errors
+
+
+def test_a_new_store_keeps_only_the_latest_build_states(tmp_path, monkeypatch):
+    import time
+    from toolkit.outputs import state
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    builds = tmp_path / "cache" / "tei-edition-toolkit" / "builds"
+    for n in range(state.KEEP + 5):
+        (builds / f"old-{n:02d}").mkdir(parents=True)
+        os.utime(builds / f"old-{n:02d}", (time.time() - 10000 + n, time.time() - 10000 + n))
+    store = RefStore.open(tmp_path / "cache" / "tei-edition-toolkit" / "builds" / "mine" / "staged-refs.sqlite")
+    store.close()
+    left = sorted(p.name for p in builds.iterdir())
+    assert len(left) == state.KEEP and "mine" in left and "old-00" not in left

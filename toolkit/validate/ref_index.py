@@ -255,6 +255,8 @@ class RefStore:
                               ("version", __version__), ("tree", "")])
             conn.close()
             os.replace(tmp, path)
+            from ..outputs.state import _prune as prune_states
+            prune_states(path.parent.parent)  # as a build's state: only the latest folders stay
             conn = sqlite3.connect(_uri(path), uri=True, timeout=10,
                                    isolation_level=None, check_same_thread=False)
         except (OSError, sqlite3.Error) as e:
