@@ -328,11 +328,15 @@ class _Run:
         from ..xmlsafe import XML_NS, parse_bytes
         from .staged import WorkingTree, _schema_clean_by
         part: set[Path] = set(targets)
-        for a in config.authority_files() + ([config.resolve(config.edition_file)] if config.edition_file else []):
+        for a in config.authority_files():  # read whole by the check
             rel = self.rel(a)
             if rel is not None and is_source(rel):
                 part.add(canon(a))
-                self.clean(rel)  # read whole by the check (authority files)
+                self.clean(rel)
+        if config.edition_file:  # its ids from the store
+            rel = self.rel(config.resolve(config.edition_file))
+            if rel is not None and is_source(rel):
+                part.add(canon(config.resolve(config.edition_file)))
         for t in targets:
             rel = self.rel(t)
             data = self.bytes.get(rel)
