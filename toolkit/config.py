@@ -96,6 +96,40 @@ class Config:
         return [Path(p) for p in sorted((p for p in files if not p.startswith(outdir)),
                                         key=lambda p: p.split(os.sep))]
 
+    def source_match(self):
+        """Membership of source_files() told for one path at a time, without listing folders:
+        the staged check matches the files git knows with it. A function (absolute normalised
+        path, whether it exists) -> bool, exact for regular files inside the edition's folder or
+        its repository (no symbolic links on the way); None when a pattern is beyond it (a
+        '.' or '..' after a wildcard, or a last part that may match other files than .xml)."""
+        rules = []
+        for pattern in self.sources + self.authority + ([self.edition_file] if self.edition_file else []):
+            full = str(self.resolve(pattern))
+            if not glob.has_magic(full):
+                rules.append((os.path.normpath(os.path.abspath(full)), None))
+                continue
+            parts = full.split(os.sep)
+            n = next(i for i, p in enumerate(parts) if glob.has_magic(p))
+            rest = parts[n:]
+            if any(p in (".", "..", "") for p in rest) or not rest[-1].endswith(".xml"):
+                return None
+            base = os.path.normpath(os.path.abspath(os.sep.join(parts[:n]) or os.sep))
+            rules.append((base, rest))
+        outdir = os.path.normpath(os.path.abspath(self.resolve(self.output))) + os.sep
+
+        def match(path: str, exists: bool = True) -> bool:
+            if path.startswith(outdir):
+                return False
+            return any(_matches(path, exists, base, rest) for base, rest in rules)
+        return match
+
+    def use_files(self, files: list[Path]) -> None:
+        """Take these as the edition's files instead of listing its folders: the staged check
+        gives the part of the edition a check can read (from git's index), sorted as
+        source_files() sorts."""
+        self._files_cache = sorted(files, key=lambda p: str(p).split(os.sep))
+        self._refused = {}
+
     def rescan(self) -> None:
         """Find the edition's files anew on next use (a file was added or removed)."""
         self._files_cache = None
@@ -135,6 +169,29 @@ class Config:
     @property
     def output_dir(self) -> Path:
         return self.resolve(self.output)
+
+
+def _matches(path: str, exists: bool, base: str, rest: list[str] | None) -> bool:
+    """Whether Finder would list `path` for one pattern (Config.source_match): a fixed path (the
+    file, named even when missing, or the .xml files below the folder), else the wildcard parts
+    `rest` below `base` (hidden names only for a part that starts with "."; none with "**"; a
+    folder matched by the last part gives its .xml files)."""
+    if rest is None:
+        return path == base or (exists and path.endswith(".xml") and path.startswith(base + os.sep))
+    if not exists or not path.startswith(base.rstrip(os.sep) + os.sep):
+        return False
+    rel = path[len(base.rstrip(os.sep)) + 1:].split(os.sep)
+    if "**" in rest:
+        from .files import translate
+        return not any(p.startswith(".") for p in rel) and \
+            re.fullmatch(translate(rest), "/".join(rel)) is not None
+    if len(rel) < len(rest):
+        return False
+    import fnmatch
+    for name, part in zip(rel, rest):
+        if (name.startswith(".") and not part.startswith(".")) or not re.match(fnmatch.translate(part), name):
+            return False
+    return len(rel) == len(rest) or path.endswith(".xml")
 
 
 def repository_top(folder: Path) -> list[Path]:

@@ -29,7 +29,8 @@ def commit(repo: Path, message: str = "c"):
     """A real `git commit` of everything, from an environment without the toolkit on PATH; its
     stdout holds all it printed (git gives the hook's output on stderr)."""
     git(repo, "add", "-A")
-    env = {**BARE_ENV, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+    env = {**BARE_ENV, "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],  # the tests' cache folder
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
     return subprocess.run(["git", "commit", "-qm", message], cwd=repo, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, env=env)
@@ -235,7 +236,8 @@ def test_the_pre_commit_entry_checks_what_is_staged_in_any_layout(tmp_path):
 def test_commit_a_and_a_partial_commit_check_what_those_commits_hold(ed):
     """git commit -a and git commit PATH hand the hook an index of their own (GIT_INDEX_FILE)."""
     assert install(ed).returncode == 0
-    env = {**BARE_ENV, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+    env = {**BARE_ENV, "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],  # the tests' cache folder
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
 
     def run(*args):

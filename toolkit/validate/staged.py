@@ -446,22 +446,29 @@ def _editions(repo: Repo, only: str | None) -> dict[str, _Edition]:
             data = tomllib.loads(data.decode("utf-8"))
         except (OSError, KeyError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue  # loading it for the check reports the problem
-        files, schemas = _config_paths(data)
-        for value in files + schemas:
-            where = Path(value).expanduser()
-            where = Path(os.path.normpath(where if where.is_absolute() else repo.top / e.root / where))
-            fixed = where
-            while glob_magic(str(fixed)):
-                fixed = fixed.parent
-            rel = _rel(fixed, repo.top)
-            if rel is None:
-                e.outside += _files_at(where)
-                continue
-            if value in schemas or rel in repo.index:
-                rel = os.path.dirname(rel)  # a schema's includes are beside it
-            if not _under(rel, e.root):
-                e.folders.add(rel)
+        _add_config_paths(e, data, repo.top, repo.index.__contains__)
     return editions
+
+
+def _add_config_paths(e: _Edition, data: dict, top: Path, in_index) -> None:
+    """The folders of the repository outside the edition's own that its edition.toml (read as
+    `data`) names, and the files outside the repository; `in_index(path from top)` tells a file
+    of the index."""
+    files, schemas = _config_paths(data)
+    for value in files + schemas:
+        where = Path(value).expanduser()
+        where = Path(os.path.normpath(where if where.is_absolute() else top / e.root / where))
+        fixed = where
+        while glob_magic(str(fixed)):
+            fixed = fixed.parent
+        rel = _rel(fixed, top)
+        if rel is None:
+            e.outside += _files_at(where)
+            continue
+        if value in schemas or in_index(rel):
+            rel = os.path.dirname(rel)  # a schema's includes are beside it
+        if not _under(rel, e.root):
+            e.folders.add(rel)
 
 
 def _files_at(where: Path) -> list[Path]:
@@ -499,6 +506,12 @@ def validate_staged(start: Path, config_path: Path | None = None, schema: Path |
     options = dict(schema=real(schema) if schema else None,
                    schematron=[real(p) for p in schematron or []] or None,
                    authority=[real(p) for p in authority or []], progress=progress)
+    from .staged_fast import fast_check
+    fast = fast_check(Path(start), config_path, options, cwd)
+    if fast is not None:  # the common case, answered from the reference store
+        report, checked, top, staged = fast
+        _note_missed(report, top, staged, checked, cwd)
+        return report
     repo = Repo.read(Path(start))
     snap = Snapshot(repo)
     try:
@@ -508,15 +521,19 @@ def validate_staged(start: Path, config_path: Path | None = None, schema: Path |
     finally:
         snap.remove()
         repo.close()
-    missed = sorted(p for p, c in repo.changes.items()
-                    if c.status != "D" and p.endswith(".xml") and p not in checked)
+    _note_missed(report, repo.top, [p for p, c in repo.changes.items() if c.status != "D"], checked, cwd)
+    return report
+
+
+def _note_missed(report: Report, top: Path, staged: list[str], checked: set[str], cwd: Path) -> None:
+    """A note naming the staged XML files (not deleted) that no edition checked."""
+    missed = sorted(p for p in staged if p.endswith(".xml") and p not in checked)
     if missed:
-        names = [display_name(repo.top / p, cwd) for p in missed]
+        names = [display_name(top / p, cwd) for p in missed]
         shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
         report.notes.append(f"{len(names)} staged XML file{'s' if len(names) != 1 else ''} not "
                             f"checked (not among an edition's sources, or excluded by "
                             f"[validate] exclude): {shown}")
-    return report
 
 
 def _only(repo: Repo, config_path: Path | None) -> str | None:
@@ -689,14 +706,18 @@ class _Records:
 def _schema_clean(repo: Repo, path: Path) -> bool:
     """A schema the check read in the working tree is the index's, and so are the schema files
     beside it (which it may include)."""
-    if not repo.clean(_rel(path, repo.top)):
+    return _schema_clean_by(path, lambda p: repo.clean(_rel(p, repo.top)))
+
+
+def _schema_clean_by(path: Path, clean) -> bool:
+    """_schema_clean with `clean(path)` telling a file whose working copy is the index's."""
+    if not clean(path):
         return False
     try:
         names = os.listdir(path.parent)
     except OSError:
         return True
-    return all(repo.clean(_rel(path.parent / n, repo.top)) for n in names
-               if os.path.splitext(n)[1].lower() in SCHEMA_SUFFIXES)
+    return all(clean(path.parent / n) for n in names if os.path.splitext(n)[1].lower() in SCHEMA_SUFFIXES)
 
 
 def _fill_changed_ids(repo: Repo, e: _Edition, changes: dict[Path, FileChange],
