@@ -510,8 +510,10 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                     elif light or split or edition().role(p) != "authority":
                         context = to_xdm(ctx.for_file(edition(), p))
                     else:
-                        if "authority" not in contexts:
-                            contexts["authority"] = to_xdm(ctx.for_authority(edition()))
+                        if "authority" not in contexts:  # (its lxml tree goes before Saxon's copy)
+                            from ..xmlsafe import serialize_for_saxon
+                            text = serialize_for_saxon(ctx.for_authority(edition()))
+                            contexts["authority"] = to_xdm(text)
                         context = contexts["authority"]
                     diags += _check_schematron(src, ref, context)
                 used.append(_schema_label(ref))
