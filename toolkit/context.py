@@ -6,8 +6,9 @@ One function per element kind (`file_element`, `document_element`, `entity_eleme
 which describes every context below. The contexts:
 
 - `full(edition)`: files with their ids, documents (with their hands' sigla), entities (with
-  where they are mentioned) and every pointer (`mention`): the PDF, and the Schematron of
-  authority files (unused entries).
+  where they are mentioned) and every pointer (`mention`): the PDF.
+- `for_authority(edition)`: files with their ids and the edition's pointers, each way a pointer
+  can resolve once (`distinct_pointers`): the Schematron of authority files (unused entries).
 - `for_file(edition, path)`: the files checking one file can need (the Schematron of any other
   file); small, because Saxon indexes a context anew for every run.
 - `site(edition, addresses, info_fields)`: the site pages' context (documents and entities with
@@ -210,11 +211,14 @@ def entity_element(edition, eid: str, ent, page: str | None = None,
     return e
 
 
-def mention_element(ref: str, element: str, file_uri: str, target_uri: str, target_id: str,
+def mention_element(ref: str, element: str | None, file_uri: str, target_uri: str, target_id: str,
                     attribute: str | None = None) -> etree._Element:
-    """A pointer: its token, the element and attribute carrying it, its file, and what it
-    resolves to ("" when nothing)."""
-    attrs = {"ref": ref, "element": element}
+    """A pointer: its token, the element and attribute carrying it (None: a mention standing for
+    all the pointers that resolve alike, see distinct_pointers), its file, and what it resolves
+    to ("" when nothing)."""
+    attrs = {"ref": ref}
+    if element is not None:
+        attrs["element"] = element
     if attribute is not None:
         attrs["attribute"] = attribute
     attrs.update({"file-uri": file_uri, "target-uri": target_uri, "target-id": target_id})
@@ -245,19 +249,83 @@ def full(edition) -> etree._ElementTree:
                 counts[m.entity_id][doc.id] += 1
     for eid, ent in sorted(edition.entities.items()):
         root.append(entity_element(edition, eid, ent, mentioned=counts.get(eid)))
-    for path, src in sorted(edition.files.items()):
-        if isinstance(src, CompactFile) and src.record is not None:
-            pointers = src.record.pointers
-        elif not src.ok or src.light:
-            continue
-        else:
-            pointers = pointer_tokens(src.root)
+    for path, pointers in _pointers_by_file(edition):
         uri = path.as_uri()
         for pointer, element, attr in pointers:
-            target = edition.resolve(pointer, path)
-            root.append(mention_element(pointer, element, uri, target[0].as_uri() if target else "",
-                                        target[1] if target else "", attribute=attr))
+            root.append(_mention(edition, pointer, path, uri, element, attr))
     return _made(etree.ElementTree(root))
+
+
+def _mention(edition, pointer: str, path: Path, uri: str, element: str | None = None,
+             attr: str | None = None) -> etree._Element:
+    target = edition.resolve(pointer, path)
+    return mention_element(pointer, element, uri, target[0].as_uri() if target else "",
+                           target[1] if target else "", attribute=attr)
+
+
+def _pointers_by_file(edition):
+    """(path, its pointer tokens as pointer_tokens gives them) of every readable file, in path
+    order: a compact record's, else its tree's."""
+    for path, src in sorted(edition.files.items()):
+        if isinstance(src, CompactFile) and src.record is not None:
+            yield path, src.record.pointers
+        elif src.ok and not src.light:
+            yield path, pointer_tokens(src.root)
+
+
+def for_authority(edition) -> etree._ElementTree:
+    """The Schematron of authority files: every file with its ids, and one mention for each way
+    a pointer of the edition can resolve (distinct_pointers) instead of one per pointer, so that
+    its size grows with the files and their ids, not with the pointers (issue #18: Saxon's copy
+    of one mention per pointer took about 35 KB a document). edition.sch reads the mentions
+    only to find the authority entries something points to, and whether anything points
+    anywhere at all ($ed-used, $ed-has-mentions)."""
+    root = edition_element(edition)
+    _files(edition, root)
+    for path, pointer in distinct_pointers(edition):
+        root.append(_mention(edition, pointer, path, path.as_uri()))
+    return _made(etree.ElementTree(root))
+
+
+# edition.sch's ed:is-external: a pointer with a URI scheme, which its rules skip
+_EXTERNAL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:")
+
+
+def distinct_pointers(edition):
+    """(file, pointer token): of the pointers full() gives, in its order, one for each way they
+    can resolve as edition.sch resolves them (ed:resolve, the one place of that rule; nothing is
+    resolved here). The first pointer of the edition is always kept (the rules check unused
+    entries only when the edition has a pointer at all); after it, a pointer that resolves as
+    one already kept is left out:
+    - "persons.xml#x" (a file part): resolved against its file's folder, so once per folder
+      (a file part that is only a query, "?q#x", keeps the file's name, but names no file of
+      the edition wherever it stands: file URIs escape "?");
+    - a bare "#x" in a file that gives no xml:id x: looked up across the edition, so once;
+    - a bare "#x" in a file that gives x points there: kept only for the authority files (the
+      files checked with this context: a pointer into another file makes no entry used);
+    - a pointer with a URI scheme ("https://…"): skipped by the rules."""
+    seen: set[tuple[str, str]] = set()
+    first = True
+    for path, pointers in _pointers_by_file(edition):
+        uri = path.as_uri()
+        folder = uri.rsplit("/", 1)[0]
+        ids = edition.ids.get(path, {})
+        own = path in edition.authority_paths
+        for pointer, _, _ in pointers:
+            file_part, _, frag = pointer.partition("#")
+            if _EXTERNAL.match(pointer):
+                key = None
+            elif not file_part:
+                key = (uri, pointer) if frag in ids else ("", pointer)
+                if frag in ids and not own:
+                    key = None
+            else:
+                key = (folder, pointer)
+            if first or (key is not None and key not in seen):
+                first = False
+                if key is not None:
+                    seen.add(key)
+                yield path, pointer
 
 
 def pointer_tokens(root) -> list[tuple[str, str, str]]:

@@ -499,9 +499,9 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                     diags += grammar_checker(ref.kind)(src, ref.path)
                 elif ref.kind == "sch":
                     has_sch = True
-                    # Documents and mentions only matter for authority files (unused-entry
-                    # warnings); any other file gets the slice of the context it can need,
-                    # which Saxon indexes far faster than the whole edition.
+                    # The edition's pointers only matter for authority files (unused-entry
+                    # warnings: each way a pointer resolves, once); any other file gets the
+                    # slice of the context it can need, which Saxon indexes far faster.
                     from .. import context as ctx
                     from ..saxon import to_xdm
                     from .schematron import uses_edition_context
@@ -510,9 +510,11 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
                     elif light or split or edition().role(p) != "authority":
                         context = to_xdm(ctx.for_file(edition(), p))
                     else:
-                        if "full" not in contexts:
-                            contexts["full"] = _full_context(edition())
-                        context = contexts["full"]
+                        if "authority" not in contexts:  # (its lxml tree goes before Saxon's copy)
+                            from ..xmlsafe import serialize_for_saxon
+                            text = serialize_for_saxon(ctx.for_authority(edition()))
+                            contexts["authority"] = to_xdm(text)
+                        context = contexts["authority"]
                     diags += _check_schematron(src, ref, context)
                 used.append(_schema_label(ref))
             except SchemaError as e:
@@ -579,21 +581,6 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     if broken:
         diags = _pointers_into_broken_files(diags, broken, parsed, targets)
     return diags, applied
-
-
-def _full_context(edition: Edition):
-    """The whole edition's context for Saxon. The lxml tree (a kilobyte per pointer of the
-    edition) goes, and the C heap gives its memory back, before Saxon makes its own copy."""
-    import ctypes
-    from .. import context as ctx
-    from ..saxon import to_xdm
-    from ..xmlsafe import serialize_for_saxon
-    text = serialize_for_saxon(ctx.full(edition))
-    try:  # glibc's malloc_trim (the process's own symbols include the C library's)
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError, TypeError):  # not glibc: nothing to do
-        pass
-    return to_xdm(text)
 
 
 class _Compactor:
