@@ -20,7 +20,7 @@ from ..plan import digest
 from .incremental import entity_record
 from . import mapdata, paging
 from .outline import Frame, installed, outline
-from .stylesheets import SITE_XSL, compile_or_fail, site_error
+from .stylesheets import DISK_ADVICE, SITE_XSL, compile_or_fail, site_error
 
 PER_PAGE = 10  # the listing's page size unless [html] page_size says otherwise
 # The site pages go to site.xsl in blocks of about this many characters: few enough transforms
@@ -404,11 +404,11 @@ class SitePages:
         work = Path(tempfile.mkdtemp(prefix="edition-site-"))
         self.work.append(work)
         ctx_file = work / "context.xml"
-        ctx.write(str(ctx_file), encoding="utf-8")
+        _write_work(ctx_file, etree.tostring(ctx.getroot(), encoding="utf-8"))
         base_out = stage.resolve().as_uri() + "/"
         for k, (text, _) in enumerate(self.blocks(todo, pool.workers)):
             block = work / f"site-{k + 1}.xml"
-            block.write_text(text, encoding="utf-8")
+            _write_work(block, text.encode("utf-8"))
             pool.queue_site(str(block), str(ctx_file), base_out)
         return len(todo)
 
@@ -536,6 +536,18 @@ def _part_labels(parts: list[list[tuple[str, list]]]) -> list[str]:
         if last != first:
             seen[last] = seen.get(last, 0) + 1
     return labels
+
+
+def _write_work(path: Path, data: bytes) -> None:
+    """Write a work file of the site pages (a block, the context), or stop the build saying why
+    (a full disk, a file size limit)."""
+    try:
+        path.write_bytes(data)
+    except OSError as e:
+        why = e.strerror or str(e)
+        advice = next((a for k, a in DISK_ADVICE if k.lower() in why.lower()), "")
+        raise BuildError(f"cannot write the site pages' work file {path}: {why}; the previous output "
+                         f"is unchanged" + (f"\n    hint: {advice}" if advice else "")) from None
 
 
 def _unlink_old(stage: Path, todo: list[tuple]) -> None:

@@ -32,7 +32,7 @@ def write_page(out: Path, html: str, search_out: str | None) -> None:
 
 
 _WRITE_FAILED = re.compile(r"Failure writing to (file:\S+?)(?:\s*\((.+)\))?\s*$")
-_DISK_ADVICE = (("No space left", "free some space on that disk, or build elsewhere with --out"),
+DISK_ADVICE = (("No space left", "free some space on that disk, or build elsewhere with --out"),
                 ("Disk quota", "free some space (disk quota), or build elsewhere with --out"),
                 ("File too large", "a page is larger than this system allows (ulimit -f)"),
                 ("Read-only file system", "build elsewhere with --out"),
@@ -52,6 +52,6 @@ def site_error(message: str, stage: Path) -> str:
     except ValueError:
         pass
     why = m.group(2) or "the file system refused it"
-    advice = next((a for k, a in _DISK_ADVICE if k.lower() in why.lower()), "")
+    advice = next((a for k, a in DISK_ADVICE if k.lower() in why.lower()), "")
     return (f"cannot write the site page {page}: {why}; the previous output is unchanged"
             + (f"\n    hint: {advice}" if advice else ""))
