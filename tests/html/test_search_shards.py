@@ -36,6 +36,21 @@ def test_shards_grow_with_the_pages_and_stay_small(monkeypatch):
     assert list(search.Shards(pages[:4]).pages) == [1]
 
 
+def test_shards_start_small_and_grow_with_the_edition():
+    """Small editions keep the small shards of before (one edit re-indexes a few dozen pages);
+    larger ones get larger shards, not more and more of them, up to PAGES_PER_SHARD."""
+    def sizes(n):
+        s = search.Shards([f"doc/p{i}.html" for i in range(n)])
+        return len(s.pages), max(map(len, s.pages.values()))
+    assert sizes(40) == (1, 40)
+    count, largest = sizes(1000)
+    assert count <= 32 and largest <= search.SMALL_PAGES
+    count, largest = sizes(20_000)
+    assert count == 64 and largest <= 768
+    count, largest = sizes(100_000)
+    assert count == 128 and largest <= search.PAGES_PER_SHARD == 1000
+
+
 def test_one_page_more_or_less_moves_one_shard(monkeypatch):
     monkeypatch.setattr(search, "PAGES_PER_SHARD", 4)
     pages = [f"doc/p{i}.html" for i in range(300)]

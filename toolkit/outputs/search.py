@@ -54,9 +54,17 @@ EXCLUDE_ARGS = ("--exclude-selectors", ", ".join(EXCLUDED_LABELS))
 # larger than that alone): one edit re-indexes at most that much, and one Pagefind process holds
 # at most that much in memory (≈ 150 KB a page plus ≈ 25 bytes per byte of text it indexes:
 # 176 MB for 1,000 pages, 4.4 GB for 30,000, 0.6 GB for 27 MB of text; bench/RESULTS.md).
-# Smaller shards would cost the browser more requests per search (one index chunk per shard).
+# But every shard costs the browser one index chunk (≈ 40 KB) per word searched, so shards start
+# small and grow with the edition: a node of the trie (see Shards) at depth d is split when it
+# holds more than SMALL_PAGES · 4^(d - GROW_FROM) pages (or SMALL_BYTES · 4^(d - GROW_FROM)
+# bytes), within those bounds: 16 shards of up to 48 pages at 768 pages, 32 of up to 192 at
+# 6,000, 64 of up to 768 at 49,000, 128 of up to 1,000 at 100,000 (the count grows as the cube
+# root of the pages until the bound, then as the pages).
 PAGES_PER_SHARD = 1000
 BYTES_PER_SHARD = 16 * 1024 * 1024
+SMALL_PAGES = 48
+SMALL_BYTES = 2 * 1024 * 1024
+GROW_FROM = 4
 HASH_BITS = 64
 
 
@@ -74,8 +82,8 @@ class Shards:
     count as 0).
 
     The shards are the leaves of a binary trie over the pages' hashes: a node is split in two
-    (by the next bit of the hash) while it holds more than PAGES_PER_SHARD pages or
-    BYTES_PER_SHARD bytes. Shard numbers are the nodes' numbers (root 1, children of n: 2n and
+    (by the next bit of the hash) while it holds more pages or bytes than its depth allows (see
+    PAGES_PER_SHARD). Shard numbers are the nodes' numbers (root 1, children of n: 2n and
     2n + 1). The shards depend on the set of pages (and their sizes) only, so a full and an
     incremental build make the same; a page added, removed or resized changes the counts along
     its own path only: at most its own shard is split in two, or the subtree of one of its
@@ -92,13 +100,16 @@ class Shards:
         self._split(0, len(pages), 1, 0, 0)
         del self._hashes, self._pages, self._bytes
 
-    def _small(self, lo: int, hi: int) -> bool:
-        return hi - lo <= PAGES_PER_SHARD and (self._bytes is None or self._bytes[hi] - self._bytes[lo] <= BYTES_PER_SHARD)
+    def _small(self, lo: int, hi: int, depth: int) -> bool:
+        grow = 4 ** max(0, depth - GROW_FROM)
+        if hi - lo > min(PAGES_PER_SHARD, SMALL_PAGES * grow):
+            return False
+        return self._bytes is None or self._bytes[hi] - self._bytes[lo] <= min(BYTES_PER_SHARD, SMALL_BYTES * grow)
 
     def _split(self, lo: int, hi: int, node: int, depth: int, base: int) -> None:
         if lo == hi:
             return  # no empty shards
-        if depth == HASH_BITS or hi - lo == 1 or self._small(lo, hi):
+        if depth == HASH_BITS or hi - lo == 1 or self._small(lo, hi, depth):
             self.pages[node] = self._pages[lo:hi]
             return
         half = base + (1 << (HASH_BITS - 1 - depth))
