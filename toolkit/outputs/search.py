@@ -65,15 +65,23 @@ BYTES_PER_SHARD = 16 * 1024 * 1024
 SMALL_PAGES = 48
 SMALL_BYTES = 2 * 1024 * 1024
 GROW_FROM = 4
-HASH_BITS = 64
+HASH_BITS = 32
 
 
 class SearchIndexError(Exception):
     pass
 
 
+_REVERSED_BYTE = [int(f"{b:08b}"[::-1], 2) for b in range(256)]
+
+
 def page_hash(page: str) -> int:
-    return int.from_bytes(hashlib.blake2b(page.encode(), digest_size=HASH_BITS // 8).digest(), "big")
+    """A page's place in the trie, its path read from the top bit down: the bits of the hash the
+    shards were chosen by before the trie (blake2b, 4 bytes, little-endian, modulo the number of
+    shards) from the lowest up, so that an edition of 2 or 4 shards keeps the same shards, whose
+    statistics Pagefind ranks each shard's results by."""
+    digest = hashlib.blake2b(page.encode(), digest_size=HASH_BITS // 8).digest()
+    return int.from_bytes(bytes(_REVERSED_BYTE[b] for b in digest), "big")
 
 
 class Shards:
