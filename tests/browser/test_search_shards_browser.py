@@ -64,3 +64,33 @@ def test_word_of_a_shard_past_the_32nd_is_found(site, page):
     hrefs = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
     assert [h.split("#")[0] for h in hrefs] == [url_of_last], (word, hrefs)
     assert page.errors == []
+
+
+def test_results_do_not_wait_for_the_filters(site, page):
+    """The filters' values take a request per filter and shard: the results come first (held
+    filter requests do not hold them back), the filters once their requests are answered; a
+    filter asked for in the address is applied to the first results."""
+    _, url = site
+    held, released = [], []
+    page.route("**/pagefind/*/filter/**", lambda route: route.continue_() if released else held.append(route))
+    page.goto(url + "search.html?q=Kashgar")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('result')",
+                           timeout=15000)
+    assert page.locator("#search-results li").count() > 1
+    assert not page.locator("#search-filter-type").count()
+    page.wait_for_timeout(300)
+    assert held  # asked for, after the results
+    released.append(True)
+    for route in held:
+        route.continue_()
+    page.wait_for_selector("#search-filter-type", state="attached", timeout=15000)
+    page.select_option("#search-filter-type", "Document")
+    page.wait_for_function("[...document.querySelectorAll('#search-results .result-meta')].every("
+                           "m => m.textContent.startsWith('Document'))", timeout=15000)
+    kinds = page.eval_on_selector_all("#search-results .result-meta", "els => els.map(e => e.textContent)")
+    page.goto(url + "search.html?q=Kashgar&type=Document")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('result')",
+                           timeout=15000)
+    assert page.eval_on_selector_all("#search-results .result-meta", "els => els.map(e => e.textContent)") == kinds
+    assert page.input_value("#search-filter-type") == "Document"
+    assert page.errors == []
