@@ -1,13 +1,15 @@
 """Full-text search with Pagefind (PyPI `pagefind[bin]`), run once per build, never per file.
 
 The searchable pages (documents and entity pages: their `data-pagefind-body`) are split into
-shards by a stable hash of their path; each shard is one Pagefind bundle in
-`pagefind/shard-N/`, and the search page merges them in the browser (Pagefind's mergeIndex).
-A build re-indexes only the shards whose pages changed (so one edited document re-indexes one
-small shard, not the whole site), and runs the shards' Pagefind processes side by side on the
-available cores. Search works when the site is served over http(s) (`edition serve` or any
-static web server); browsers refuse module loading from file:// pages, which the search page
-explains.
+shards of at most PAGES_PER_SHARD pages by a binary trie over a stable hash of their path
+(`Shards`): as many shards as the pages need, and a page added or removed moves the pages of its
+own shard only. Each shard is one Pagefind bundle in `pagefind/shard-N/`, and the search page
+merges them in the browser (Pagefind's mergeIndex). A build re-indexes only the shards whose
+pages changed (so one edited document re-indexes one shard of at most PAGES_PER_SHARD pages,
+whatever the edition's size: Pagefind has no incremental update), and runs the shards' Pagefind
+processes side by side on the available cores. Search works when the site is served over
+http(s) (`edition serve` or any static web server); browsers refuse module loading from file://
+pages, which the search page explains.
 
 Pagefind reads a *search copy* of each page (`search_copy`), not the page itself: only the
 elements marked `data-pagefind-body` (inside the page's own `<html>`, `<head>` and `<body>`
@@ -25,13 +27,16 @@ them); Pagefind has less to read (a third of the bytes for the bundled edition) 
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 # Pagefind writes its ready-made search interfaces into every bundle; the search page uses its
@@ -45,36 +50,89 @@ UNUSED_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "p
 EXCLUDED_LABELS = (".marginal-label", ".set-apart-label", ".note-ref", ".note-label", ".note-kind",
                    ".hand-shift", ".line-n")
 EXCLUDE_ARGS = ("--exclude-selectors", ", ".join(EXCLUDED_LABELS))
-PAGES_PER_SHARD = 48
-BYTES_PER_SHARD = 2 * 1024 * 1024
-MAX_SHARDS = 32
+# A shard holds at most PAGES_PER_SHARD pages and BYTES_PER_SHARD bytes of TEI sources (a page
+# larger than that alone): one edit re-indexes at most that much, and one Pagefind process holds
+# at most that much in memory (≈ 150 KB a page plus ≈ 25 bytes per byte of text it indexes:
+# 176 MB for 1,000 pages, 4.4 GB for 30,000, 0.6 GB for 27 MB of text; bench/RESULTS.md).
+# But every shard costs the browser one index chunk (≈ 40 KB) per word searched, so shards start
+# small and grow with the edition: a node of the trie (see Shards) at depth d is split when it
+# holds more than SMALL_PAGES · 4^(d - GROW_FROM) pages (or SMALL_BYTES · 4^(d - GROW_FROM)
+# bytes), within those bounds: 16 shards of up to 48 pages at 768 pages, 32 of up to 192 at
+# 6,000, 64 of up to 768 at 49,000, 128 of up to 1,000 at 100,000 (the count grows as the cube
+# root of the pages until the bound, then as the pages).
+PAGES_PER_SHARD = 1000
+BYTES_PER_SHARD = 16 * 1024 * 1024
+SMALL_PAGES = 48
+SMALL_BYTES = 2 * 1024 * 1024
+GROW_FROM = 4
+HASH_BITS = 32
 
 
 class SearchIndexError(Exception):
     pass
 
 
-def shard_count(pages: int, total_bytes: int) -> int:
-    n = max(-(-pages // PAGES_PER_SHARD), -(-total_bytes // BYTES_PER_SHARD), 1)
-    return min(n, MAX_SHARDS)
+_REVERSED_BYTE = [int(f"{b:08b}"[::-1], 2) for b in range(256)]
 
 
-def shard_of(page: str, shards: int) -> int:
-    return int.from_bytes(hashlib.blake2b(page.encode(), digest_size=4).digest(), "little") % shards
+def page_hash(page: str) -> int:
+    """A page's place in the trie, its path read from the top bit down: the bits of the hash the
+    shards were chosen by before the trie (blake2b, 4 bytes, little-endian, modulo the number of
+    shards) from the lowest up, so that an edition of 2 or 4 shards keeps the same shards, whose
+    statistics Pagefind ranks each shard's results by."""
+    digest = hashlib.blake2b(page.encode(), digest_size=HASH_BITS // 8).digest()
+    return int.from_bytes(bytes(_REVERSED_BYTE[b] for b in digest), "big")
 
 
 class Shards:
-    """The search index of one build: how many shards, and the searchable pages of each (none
-    when the index is left out: --no-search). A page's shard depends on its address only."""
+    """The search index of one build: its shards and the searchable pages of each (none when
+    the index is left out: --no-search). `sizes`: page → bytes of its source (pages left out
+    count as 0).
 
-    def __init__(self, searchable: list[str], source_bytes: int, indexed: bool = True):
-        self.count = shard_count(len(searchable), source_bytes)
+    The shards are the leaves of a binary trie over the pages' hashes: a node is split in two
+    (by the next bit of the hash) while it holds more pages or bytes than its depth allows (see
+    PAGES_PER_SHARD). Shard numbers are the nodes' numbers (root 1, children of n: 2n and
+    2n + 1). The shards depend on the set of pages (and their sizes) only, so a full and an
+    incremental build make the same; a page added, removed or resized changes the counts along
+    its own path only: at most its own shard is split in two, or the subtree of one of its
+    ancestors joined into one shard. Every other shard keeps its pages, and is not re-indexed."""
+
+    def __init__(self, searchable: list[str], sizes: Mapping[str, int] | None = None, indexed: bool = True):
+        pages = list(searchable) if indexed else []
+        hashes = [page_hash(rel) for rel in pages]
+        order = sorted(range(len(pages)), key=hashes.__getitem__)
+        self._hashes = [hashes[i] for i in order]
+        self._pages = [pages[i] for i in order]
+        self._bytes = [0, *itertools.accumulate(sizes.get(p, 0) for p in self._pages)] if sizes else None
         self.pages: dict[int, list[str]] = {}
-        for rel in (searchable if indexed else ()):
-            self.pages.setdefault(shard_of(rel, self.count), []).append(rel)
+        self._split(0, len(pages), 1, 0, 0)
+        del self._hashes, self._pages, self._bytes
+
+    def _small(self, lo: int, hi: int, depth: int) -> bool:
+        grow = 4 ** max(0, depth - GROW_FROM)
+        if hi - lo > min(PAGES_PER_SHARD, SMALL_PAGES * grow):
+            return False
+        return self._bytes is None or self._bytes[hi] - self._bytes[lo] <= min(BYTES_PER_SHARD, SMALL_BYTES * grow)
+
+    def _split(self, lo: int, hi: int, node: int, depth: int, base: int) -> None:
+        if lo == hi:
+            return  # no empty shards
+        if depth == HASH_BITS or hi - lo == 1 or self._small(lo, hi, depth):
+            self.pages[node] = self._pages[lo:hi]
+            return
+        half = base + (1 << (HASH_BITS - 1 - depth))
+        mid = bisect.bisect_left(self._hashes, half, lo, hi)
+        self._split(lo, mid, 2 * node, depth + 1, base)
+        self._split(mid, hi, 2 * node + 1, depth + 1, half)
 
     def of(self, page: str) -> int:
-        return shard_of(page, self.count)
+        """The shard of a searchable page: the leaf its hash leads to."""
+        h, node = page_hash(page), 1
+        for depth in range(HASH_BITS):
+            if node in self.pages:
+                break
+            node = 2 * node + (h >> (HASH_BITS - 1 - depth) & 1)
+        return node
 
 
 # Block elements: Pagefind separates their words anyway, so their ids can go. (The id of an inline

@@ -155,8 +155,9 @@ class HtmlBuild:
         self.seed = start_seed(self.target) if not self.full and (self.target / MANIFEST).exists() else None
         a = self.assign_pages()
         searchable = [a.doc_page[d.id] for d in ed.documents] + sorted(a.ent_page.values())
-        source_bytes = sum(self.sources.size(d) for d in ed.documents)
-        shards = search.Shards(searchable, source_bytes, self.search_index)
+        sizes = {a.doc_page[d.id]: self.sources.size(d) for d in ed.documents}
+        source_bytes = sum(sizes.values())
+        shards = search.Shards(searchable, sizes, self.search_index)
         edition_src = ed.files.get(ed.edition_path) if ed.edition_path else None
         base = self._base(edition_src)
         documents = DocumentPages(ed, self.target, self.plan, a, self.sources, self.mentions, self.media,

@@ -677,8 +677,19 @@
       return [k, msg("filter-" + k)];
     });
     var filterSelects = {};
+    /* #18: the filters' values come from every shard (a request per filter and shard): built
+       after the first results are shown, unless the address asks for a filter */
+    var filtersBuilt = null;
+    var askedFilter = function () {
+      var params = new URL(location.href).searchParams;
+      return FILTERS.some(function (f) { return params.get(f[0]); });
+    };
     var buildFilters = function (pagefind) {
-      if (!filterBox || filterBox.getAttribute("data-built")) return Promise.resolve();
+      if (!filterBox) return Promise.resolve();
+      if (!filtersBuilt) filtersBuilt = buildFilterSelects(pagefind);
+      return filtersBuilt;
+    };
+    var buildFilterSelects = function (pagefind) {
       return pagefind.filters().then(function (all) {
         filterBox.setAttribute("data-built", "true");
         var params = new URL(location.href).searchParams;
@@ -790,7 +801,8 @@
       if (!q) { status.textContent = ""; return; }
       status.textContent = msg("searching");
       load().then(function (pagefind) {
-        return buildFilters(pagefind).then(function () { return rankedSearch(pagefind, q); }).then(function (all) {
+        var before = askedFilter() ? buildFilters(pagefind) : Promise.resolve();
+        return before.then(function () { return rankedSearch(pagefind, q); }).then(function (all) {
           if (id !== runId) return;
           var shown = 0;
           var n = all.length;
@@ -840,7 +852,9 @@
               if (focusFirst && first) first.focus();
             });
           };
-          return showNext(false);
+          return showNext(false).then(function () {
+            buildFilters(pagefind).catch(function () { filtersBuilt = null; });
+          });
         });
       }).catch(function (e) {
         if (id !== runId) return;
