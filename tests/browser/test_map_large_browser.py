@@ -16,7 +16,7 @@ from browser_support import CHROMIUM, NO_CHROMIUM, axe_violations, serve  # noqa
 from browser_support import browser, page  # noqa: E402,F401,F811 (the fixtures, by import)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "html"))
-from map_large_support import build, coords, name, write_edition  # noqa: E402
+from map_large_support import built_site, coords, name  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM)
 N = 5000
@@ -24,10 +24,7 @@ N = 5000
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    src = tmp_path_factory.mktemp("src")
-    docs, places = write_edition(src, N)
-    out = tmp_path_factory.mktemp("large") / "site"
-    build(out, docs, places)
+    out, _, _ = built_site(tmp_path_factory, N)
     server, url = serve(out)
     yield out, url
     server.shutdown()

@@ -60,3 +60,13 @@ def build(out: Path, docs: list[Path], places: Path) -> None:
     [r] = run(load_config(REPO / "edition.toml"), ["html"], paths=docs, authority=[places], out=out,
               search_index=False)
     assert r.ok, r.diagnostics
+
+
+def built_site(tmp_path_factory, n: int):
+    """(site folder, documents, places) of a generated edition of `n` places, built once per
+    test module (the tests' and the browser tests' fixture)."""
+    src = tmp_path_factory.mktemp("src")
+    docs, places = write_edition(src, n)
+    out = tmp_path_factory.mktemp("large") / "site"
+    build(out, docs, places)
+    return out, docs, places

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from map_large_support import build, coords, write_edition
+from map_large_support import build, built_site, coords, write_edition
 from toolkit.outputs.html import mapdata
 from toolkit.outputs.html.outline import Frame
 
@@ -22,11 +22,7 @@ MB = 1_000_000
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    src = tmp_path_factory.mktemp("src")
-    docs, places = write_edition(src, N)
-    out = tmp_path_factory.mktemp("large") / "site"
-    build(out, docs, places)
-    return out, docs, places
+    return built_site(tmp_path_factory, N)
 
 
 def chunk_rows(path: Path, k: int) -> list[list]:
