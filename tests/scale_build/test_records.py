@@ -228,7 +228,6 @@ def test_site_pages_in_small_blocks_are_the_pages_of_one_block(tmp_path, monkeyp
 def test_a_full_build_reads_the_last_builds_state_only_for_a_document_it_cannot_read(tmp_path, monkeypatch):
     """The state of a large edition is big (every file's facts, every mention): a full build
     needs it only to keep the last good page of a document that cannot be read now."""
-    import toolkit.outputs.html as html
     ed = _richer(tmp_path)
     broken = ed / "tei" / "doc-broken.xml"
     broken.unlink()
@@ -236,8 +235,8 @@ def test_a_full_build_reads_the_last_builds_state_only_for_a_document_it_cannot_
     out = tmp_path / "out"
     runner.build(config, ["html"], out=out, full=True, search_index=False, report=None)
     reads = []
-    real = html.load_known
-    monkeypatch.setattr(html, "load_known", lambda target: reads.append(target) or real(target))
+    real = incremental.read_state
+    monkeypatch.setattr(incremental, "read_state", lambda target: reads.append(target) or real(target))
     runner.build(config, ["html"], out=out, full=True, search_index=False, report=None)
     assert reads == []
     doc = ed / "tei" / "doc-1936-02-07.xml"
@@ -245,4 +244,4 @@ def test_a_full_build_reads_the_last_builds_state_only_for_a_document_it_cannot_
     assert page.is_file()
     doc.write_text(doc.read_text(encoding="utf-8").replace("</body>", "<p>unclosed</body>", 1), encoding="utf-8")
     runner.build(config, ["html"], out=out, full=True, search_index=False, report=lambda diags: None)
-    assert reads == [out] and page.is_file()  # its last good page kept, from the state
+    assert set(reads) == {out} and page.is_file()  # its last good page kept, from the state

@@ -45,9 +45,9 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
         config._include_roots = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
         authority = []
     recover = None
-    if known and html_target is not None:
+    if html_target is not None:  # (the state read only if needed, when not given: a full build)
         from .html import recover_from
-        recover = recover_from(html_target, known)
+        recover = recover_from(html_target, known if known and reuse else None)
     if (not known or not reuse) and not compact:
         return Edition.load(config, authority=authority, recover=recover)
     from .html import stand_ins
@@ -55,36 +55,12 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
     records = None
     if compact:
         from .html import records as html_records
-        skip = {canon(Path(p)) for p in (*config.authority_files(), *authority)}
-        if config.edition_file:
-            skip.add(canon(config.resolve(config.edition_file)))
-        records = html_records.load(config, parsed, docs, skip)
+        from .html.incremental import not_documents
+        records = html_records.load(config, parsed, docs, not_documents(config, authority))
     edition = Edition.load(config, authority=authority, parsed=parsed, known_documents=docs,
                            recover=recover)
     edition.records = records
     return edition
-
-
-class _Lazy(dict):
-    """The last build's facts of its files, read when first looked up: a full build needs them
-    only for a document that cannot be read now (html.recover_from)."""
-
-    def __init__(self, load):
-        super().__init__()
-        self._load = load
-        self._loaded = False
-
-    def _fill(self):
-        if not self._loaded:
-            self._loaded = True
-            self.update(self._load())
-
-    def get(self, key, default=None):
-        self._fill()
-        return super().get(key, default)
-
-    def __bool__(self) -> bool:
-        return True  # (whether there are any is known when one is asked for)
 
 
 def _protected(config: Config, paths: list[Path], authority: list[Path]) -> list[Path]:
@@ -243,10 +219,8 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
     html_target = targets.get("html", out if out else config.output_dir / "html")
     from .html import load_known
     reuse = all(cls.reads_stand_ins for cls in builders.values()) and not full
-    if reuse:
-        known = load_known(html_target) if html_target.is_dir() else {}
-    else:  # only a document that cannot be read needs them (#18: the state of 100,000 documents)
-        known = _Lazy(lambda: load_known(html_target) if html_target.is_dir() else {})
+    # (a build that parses every document reads them only for one it cannot read: recover_from)
+    known = load_known(html_target) if reuse and html_target.is_dir() else {}
     if dist is not None and dist.merge:  # the shards' records of their documents
         from .shard import read_shards, records
         read_shards(dist.merge)  # (a set of shards that does not fit: refused before any work)

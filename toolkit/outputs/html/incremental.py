@@ -133,6 +133,23 @@ class LazySourceFile(SourceFile):
         self.__dict__["_bytes"] = value or None
 
 
+def _ids_tree(ids) -> etree._ElementTree:
+    """The id-only tree of a file whose ids are recorded ([[element name, id]]): one element
+    per id, under a TEI root."""
+    root = etree.Element(T + "TEI")
+    for tag, i in ids:
+        etree.SubElement(root, tag, {XML_ID: i})
+    return etree.ElementTree(root)
+
+
+def id_stand_in(path: Path, display: str, ids, size: int, expected_hash: str) -> LazySourceFile:
+    """The id-only stand-in of a document file whose ids and hash are recorded (the last build's
+    state, or this build's record: records.py); its bytes are read when asked for."""
+    src = LazySourceFile(path=Path(path), display=display, tree=_ids_tree(ids), light=True)
+    src.known_size, src.expected_hash = size, expected_hash
+    return src
+
+
 def file_size(src) -> int:
     """A document file's size, without reading a LazySourceFile's bytes."""
     return src.known_size if isinstance(src, LazySourceFile) else len(src.data)
@@ -143,14 +160,21 @@ def file_size(src) -> int:
 _stat_refreshed: set[str] = set()
 
 
+def not_documents(config, authority: list[Path]) -> set[Path]:
+    """The canonical paths of the edition's files that are no documents: its authority files
+    (configured or given) and its edition file."""
+    skip = {canon(Path(p)) for p in (*config.authority_files(), *authority)}
+    if config.edition_file:
+        skip.add(canon(config.resolve(config.edition_file)))
+    return skip
+
+
 def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
     """Id-only stand-ins (no parse) for the document files whose bytes are those of the previous
     build, and their document facts: ({path: SourceFile}, {path: facts}) for Edition.load."""
     from ...model import display_name
     from ...tei.facts import date_style
-    skip = {canon(Path(p)) for p in config.authority_files()} | {canon(Path(a)) for a in authority}
-    if config.edition_file:
-        skip.add(canon(config.resolve(config.edition_file)))
+    skip = not_documents(config, authority)
     parsed, docs = {}, {}
     root_dir = config.root
     style = date_style(config.language).key()  # facts labelled in another date style are read again
@@ -182,37 +206,32 @@ def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
             if fresh is not None and fresh != stat_rec:
                 f["stat"] = fresh
                 _stat_refreshed.add(name)
-        root = etree.Element(T + "TEI")
-        for tag, i in f["ids"]:
-            etree.SubElement(root, tag, {XML_ID: i})
         # display_name's answer, without its path arithmetic, for a file below the root
         display = name[len(root_s):] if name.startswith(root_s) and os.sep == "/" else display_name(p, root_dir)
         if src_kw:
-            src = LazySourceFile(path=p, display=display, tree=etree.ElementTree(root), light=True)
-            src.known_size, src.expected_hash = src_kw["known_size"], f["hash"]
+            src = id_stand_in(p, display, f["ids"], src_kw["known_size"], f["hash"])
         else:
-            src = SourceFile(path=p, display=display, data=data, tree=etree.ElementTree(root), light=True)
+            src = SourceFile(path=p, display=display, data=data, tree=_ids_tree(f["ids"]), light=True)
         parsed[rp] = src
         docs[rp] = tuple(f["doc"])
     return parsed, docs
 
 
-def recover_from(target: Path, known: dict):
+def recover_from(target: Path, known: dict | None = None):
     """Edition.load's `recover` for an output folder: a document file that cannot be read now,
     whose last good version this output published (the build state records its ids, facts and
     page, and the page is still there), stands in with that version's ids and facts; its page
     and TEI copy stay as they are (documents.DocumentPages.keep_stale). Its bytes are never read again."""
 
+    state = [known]  # None: read on the first document that cannot be read (a full build)
+
     def recover(path: Path, failed: SourceFile):
-        f = known.get(str(path))
+        if state[0] is None:
+            state[0] = load_known(target)
+        f = state[0].get(str(path))
         if not f or not f.get("page") or not f.get("doc") or not os.path.isfile(os.path.join(target, f["page"])):
             return None
-        root = etree.Element(T + "TEI")
-        for tag, i in f["ids"]:
-            etree.SubElement(root, tag, {XML_ID: i})
-        src = LazySourceFile(path=path, display=failed.display, tree=etree.ElementTree(root), light=True)
-        src.known_size, src.expected_hash = 0, f["hash"]
-        return src, tuple(f["doc"])
+        return id_stand_in(path, failed.display, f["ids"], 0, f["hash"]), tuple(f["doc"])
     return recover
 
 

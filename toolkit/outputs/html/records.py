@@ -18,18 +18,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from lxml import etree
 
-from ...model import DOCUMENT_ROOTS, T, XML_ID, canon, display_name, document_facts, is_authority_tree, own_ids
+from ...model import DOCUMENT_ROOTS, canon, display_name, document_facts, is_authority_tree, own_ids
 from ...tei.classes import not_rendered
 from ...tei.conventions import conventions
 from ...tei.facts import date_style
 from ...xinclude import expand as expand_includes, roots_for
-from ...xmlsafe import SourceFile, parse_file
+from ...xmlsafe import parse_file
 from ..plan import digest
 from ..state import trusted_stat
 from .facsimiles import facsimile_facts
-from .incremental import LazySourceFile, pointed_to
+from .incremental import id_stand_in, pointed_to
 from .media import graphic_refs
 from .passages import NAME_TAGS, cite_ids, in_register, passage_of, passage_text, snippet
 from . import pool as workers
@@ -126,17 +125,6 @@ def read_all(config, paths: list[str]) -> dict[str, dict | None]:
         _reader = None
 
 
-def stand_in(path: str, display: str, rec: dict) -> SourceFile:
-    """The id-only stand-in of a document read into `rec` (as incremental.stand_ins makes one for
-    an unchanged file): its bytes are read again only when asked for, and must be those read."""
-    root = etree.Element(T + "TEI")
-    for tag, i in rec["facts"]["ids"]:
-        etree.SubElement(root, tag, {XML_ID: i})
-    src = LazySourceFile(path=Path(path), display=display, tree=etree.ElementTree(root), light=True)
-    src.known_size, src.expected_hash = rec["size"], rec["facts"]["hash"]
-    return src
-
-
 class Records:
     """The records of the documents this build read (path → facts; path → names), which the
     HTML build takes as this build's facts of those files (incremental.Sources, Mentions)."""
@@ -161,11 +149,12 @@ def load(config, stand_ins: dict, known_docs: dict, skip: set) -> Records:
         if rec is None:
             continue
         p = Path(path)
-        stand_ins[canon(p)] = stand_in(path, display_name(p, config.root), rec)
+        stand_ins[canon(p)] = id_stand_in(p, display_name(p, config.root), rec["facts"]["ids"], rec["size"],
+                                          rec["facts"]["hash"])
         known_docs[canon(p)] = tuple(rec["facts"]["doc"])
         records.facts[path] = rec["facts"]
         records.names[path] = rec["names"]
     return records
 
 
-__all__ = ["Reader", "Records", "load", "names", "read_all", "stand_in"]
+__all__ = ["Reader", "Records", "load", "names", "read_all"]
