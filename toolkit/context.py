@@ -16,7 +16,8 @@ which describes every context below. The contexts:
 - `PageContexts`: the context of one document page (document.xsl): the document, its
   neighbours, the documents it links to and the entities it names.
 - `folder(folder)`: the context of a folder of files (the Schematron without an edition).
-- `site_input(pages, facets)`: the <site> document site.xsl renders.
+- `site_input(pages, facets)`: the <site> document site.xsl renders (as text, from the pages'
+  text).
 
 `check`, when set (tests/conftest.py sets it to the RELAX NG schema for the whole test session),
 is called with every tree made here.
@@ -466,15 +467,15 @@ def page_facts(el: etree._Element, tei) -> None:
         etree.SubElement(el, "call-number").text = number
 
 
-def site_input(pages: list[etree._Element], facets: etree._Element | None = None) -> etree._ElementTree:
-    """The <site> document site.xsl renders: the pages to write (each a <page> element, moved
-    into it), after the listing pages' shared <facets> (copied) when given."""
-    root = etree.Element("site")
-    if facets is not None:
-        root.append(copy.deepcopy(facets))
-    for el in pages:
-        root.append(el)
-    return _made(etree.ElementTree(root))
+def site_input(pages: list[str], facets: str = "") -> str:
+    """The <site> document site.xsl renders, as text: the pages to write (each a <page>
+    element, serialised), after the listing pages' shared <facets> (serialised) when given. Made
+    from text: the site pages are serialised one by one as they are made (site.SitePages.blocks),
+    never held together as elements."""
+    text = "<site>" + facets + "".join(pages) + "</site>"
+    if check is not None:
+        check(etree.ElementTree(etree.fromstring(text)))
+    return text
 
 
 # -- a folder without an edition -----------------------------------------------------------------

@@ -378,10 +378,7 @@ class SitePages:
 
         def close(block):
             parts, _, listing = block
-            text = "<site>" + (facets if listing else "") + "".join(parts) + "</site>"
-            if context.check is not None:  # (the tests check every site document made)
-                context.check(etree.ElementTree(etree.fromstring(text)))
-            return text, len(parts)
+            return context.site_input(parts, facets if listing else ""), len(parts)
         for n, (_href, make) in enumerate(todo):
             el = make() if callable(make) else make
             block = open_blocks[n % len(open_blocks)]
