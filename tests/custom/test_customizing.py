@@ -213,6 +213,19 @@ def test_page_names_of_the_site_are_refused(tmp_path):
     assert "edition.toml:6: [html] pages = 'pages/search.html' cannot become the page search.html" in err, err
 
 
+def test_numbered_site_page_names_are_refused(tmp_path):
+    """A large edition's site pages its indices, chronology and map (places-2.html …): an
+    edition's own page may not take those names either, whatever the edition's size now."""
+    for stem in ("map-2", "places-3", "chronology-2", "documents-newest-4"):
+        ed = small_edition(tmp_path / stem, f'[html]\npages = ["pages/{stem}.html"]\n')
+        write(ed, {f"pages/{stem}.html": "<h1>Mine</h1>"})
+        err = _fails(ed)
+        assert f"pages/{stem}.html' cannot become the page {stem}.html: the site has" in err, err
+    ed = small_edition(tmp_path / "ok", '[html]\npages = ["pages/map-notes.html"]\n')
+    write(ed, {"pages/map-notes.html": "<h1>Notes on the map</h1>"})
+    assert run_cli("-c", str(ed / "edition.toml"), "build", "html", "--no-search", cwd=ed).returncode == 0
+
+
 # -- the XSLT layer: errors and confinement ------------------------------------------------------
 
 LAYER_HEAD = ('<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"\n'

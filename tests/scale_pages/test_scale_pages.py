@@ -158,6 +158,15 @@ def test_no_site_page_over_the_scaled_limit(site):
     assert sizes[big] < 20_000, (big, sizes[big])
 
 
+def test_every_top_level_page_has_a_name_custom_pages_may_not_take(site):
+    """The names an edition's own page may not take (outputs/custom.site_page) cover every page
+    the site writes at its top level, its numbered pages too."""
+    from toolkit.outputs.custom import site_page
+    tops = sorted(p.stem for p in site.glob("*.html"))
+    assert any(s[-1].isdigit() for s in tops), tops  # the fixture's site is paged
+    assert [s for s in tops if not site_page(s)] == []
+
+
 def test_home_page_names_the_first_transcribed_documents(tmp_path, monkeypatch):
     from conftest import build_site
     monkeypatch.setattr(paging, "HOME_FEATURED", 0)  # the bundled edition has one

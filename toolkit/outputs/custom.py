@@ -44,12 +44,20 @@ FRAGMENTS = (".html", ".xhtml", ".xml")
 SITE_NAMES = {"index", "documents", "persons", "places", "orgs", "map", "chronology", "search",
               "principles", "context", "assets", "doc", "entity", "media", "pagefind", "tei",
               "iiif", "data"}
+# …and their numbered pages when the site pages them (#18: map-2, places-3, chronology-2 …);
+# the listing's orders are documents-newest, documents-by-title and their pages.
+_SITE_PAGE = re.compile(r"(?:%s)(?:-[0-9]+)?|documents.*" % "|".join(sorted(SITE_NAMES)))
 _PAGE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 # an address that loads from another site: a scheme of the network, or // (the page's scheme)
 _REMOTE = re.compile(r"^\s*(?:(?:https?|ftp|wss?):|//)", re.I)
 _CSS_REMOTE = re.compile(r"""@import\s+(?:url\(\s*)?["']?\s*(?:https?:|//)|url\(\s*["']?\s*(?:https?:|//)""", re.I)
 # attributes whose address the browser loads by itself (a link's href is followed by the reader)
 _LOADS = {"src", "srcset", "poster", "data", "background"}
+
+
+def site_page(stem: str) -> bool:
+    """Whether the site's own pages use (or, in a larger edition, would use) this page name."""
+    return bool(_SITE_PAGE.fullmatch(stem))
 
 
 @dataclass
@@ -238,10 +246,10 @@ def html(config) -> HtmlCustom:
     for value in getattr(opts, "pages", []):
         p, data = files.read("pages", value, FRAGMENTS)
         stem = os.path.splitext(os.path.basename(value))[0]
-        if not _PAGE_NAME.fullmatch(stem) or stem in SITE_NAMES or stem.startswith("documents") or stem in seen:
+        if not _PAGE_NAME.fullmatch(stem) or site_page(stem) or stem in seen:
             files.fail("pages", value, f"cannot become the page {stem}.html: "
-                       + ("the site has a page or folder of that name" if stem in SITE_NAMES
-                          or stem.startswith("documents") else "another page has that name" if stem in seen
+                       + ("the site has (or may have) a page or folder of that name" if site_page(stem)
+                          else "another page has that name" if stem in seen
                           else "a page's name is lower-case letters, digits, - and _"))
         seen.add(stem)
         content = fragment(files.display(p), data)
