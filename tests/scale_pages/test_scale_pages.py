@@ -89,6 +89,15 @@ def test_initials_of_sort_keys():
         ["A", "Б", "أ", "王", "#", "#", "#", "É"]  # sort keys have lost their marks: "ahmad" → "ا"
 
 
+def test_hangul_names_group_under_letters_a_font_draws_alone():
+    """A Korean name's sort key begins with a conjoining jamo (NFKD); its initial is the
+    compatibility letter, which renders on its own in the index's heading and pager."""
+    from toolkit.tei.names import sort_key
+    got = [paging.initial(sort_key(n)) for n in ("한국", "김철수", "꽃", "이순신", "ㅎ")]
+    assert got == ["ㅎ", "ㄱ", "ㄲ", "ㅇ", "ㅎ"]
+    assert all(0x3131 <= ord(c) <= 0x318E for c in got)  # Hangul Compatibility Jamo
+
+
 def test_small_index_stays_one_page(tmp_path):
     entries = [("x", k) for k in ("abel", "борис", "王", "7")]
     assert paging.index_pages(entries, lambda e: e[1]) == [[("A", [entries[0]]), ("Б", [entries[1]]),

@@ -24,6 +24,9 @@ HOME_FEATURED = 20           # fully transcribed documents the home page names (
 FACET_OPTIONS = 500          # a listing filter's options (about 60 bytes each, on every listing page)
 
 OTHER = "#"  # the initial of the names that do not begin with a letter (digits, symbols)
+# Hangul's 19 leading consonants (U+1100–U+1112, the conjoining jamo a syllable decomposes to)
+# as the letters a reader knows and a font draws alone (Hangul Compatibility Jamo).
+_CHOSEONG = {chr(0x1100 + i): c for i, c in enumerate("ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ")}
 
 
 def window(current: int, total: int, width: int | None = None) -> list[int]:
@@ -37,11 +40,12 @@ def window(current: int, total: int, width: int | None = None) -> list[int]:
 def initial(sort_key: str) -> str:
     """The letter an index groups a name under: the first of its sort key (toolkit/tei/names.py,
     accents already dropped), in upper case; OTHER for a digit, a symbol or nothing. Hangul
-    syllables, decomposed by the key's NFKD, group by their leading consonant."""
+    syllables, decomposed by the key's NFKD, group by their leading consonant, labelled with its
+    compatibility letter (ㅎ, not the conjoining ᄒ that only draws inside a syllable)."""
     c = sort_key[:1]
     if not c or not c.isalpha():
         return OTHER
-    return unicodedata.normalize("NFC", c.upper())[:1]
+    return _CHOSEONG.get(c) or unicodedata.normalize("NFC", c.upper())[:1]
 
 
 def group_adjacent(items: Sequence[T], key: Callable[[T], str]) -> list[tuple[str, list[T]]]:
