@@ -146,6 +146,54 @@ def test_serve_watches_the_customisation(tmp_path):
         assert os.path.realpath(ed / rel) in files, rel
 
 
+def test_images_a_fragment_shows_are_copied(tmp_path):
+    """An image the footer or a page of the edition's own shows (relative to the fragment's
+    file) is copied into the site under a fingerprinted name, and the pages point at the copy,
+    in folders too; a file the edition does not have keeps its address (the editor's own file
+    in the output folder); `edition serve` watches the images."""
+    from toolkit.config import load_config
+    from toolkit.serve import watched_files
+    ed = small_edition(tmp_path, '[html]\nfooter = "fragments/footer.html"\npages = ["pages/team.html"]\n')
+    jpg, png = b"\xff\xd8\xff\xe0 not really a jpeg", b"\x89PNG\r\n\x1a\n a png"
+    (ed / "img").mkdir()
+    (ed / "img" / "team.jpg").write_bytes(jpg)
+    (ed / "img" / "team@2x.png").write_bytes(png)
+    write(ed, {"fragments/footer.html": '<p>Funded by\n  <img src="../img/team.jpg" alt="The team"/>'
+                                        '<img src="img/mine.png" alt="kept"/></p>\n',
+               "pages/team.html": '<h1>Team</h1>\n<picture><source srcset="../img/team.jpg 1x, '
+                                  '../img/team@2x.png 2x"/><img src="../img/team.jpg" alt="us"/></picture>\n'})
+    r = build(ed)
+    assert r.ok and not r.has_errors, r.summary()
+    site = ed / "output" / "html"
+    copy = f"assets/custom/team.{hashlib.sha256(jpg).hexdigest()[:10]}.jpg"
+    copy2 = f"assets/custom/team-2x.{hashlib.sha256(png).hexdigest()[:10]}.png"
+    assert (site / copy).read_bytes() == jpg and (site / copy2).read_bytes() == png
+    for rel, root in (("index.html", ""), ("doc/doc-1.html", "../")):
+        footer = _page(ed, rel).find_class("site-footer-custom")[0]
+        assert [i.get("src") for i in footer.iter("img")] == [root + copy, root + "img/mine.png"]
+    team = _page(ed, "team.html")
+    assert team.find(".//source").get("srcset") == f"{copy} 1x, {copy2} 2x"
+    assert team.find(".//main//img").get("src") == copy
+    files = {os.path.realpath(p) for p in watched_files(load_config(ed / "edition.toml"), [], [])}
+    assert {os.path.realpath(ed / "img" / n) for n in ("team.jpg", "team@2x.png")} <= files
+
+
+def test_fragment_images_out_of_the_edition_are_refused(tmp_path):
+    """A fragment's image that leads out of the edition's folder (../ or a link) is refused
+    with the fragment's line and column, and nothing is read or published."""
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG secret")
+    ed = small_edition(tmp_path, '[html]\nfooter = "fragments/footer.html"\n')
+    write(ed, {"fragments/footer.html": '<p>Hello</p>\n<p>  <img src="../../secret.png"/></p>\n'})
+    err = _fails(ed)
+    assert 'fragments/footer.html:2:6: <img> src="../../secret.png" leads out of the edition' in err, err
+    (ed / "img").mkdir()
+    (ed / "img" / "logo.png").symlink_to(secret)
+    write(ed, {"fragments/footer.html": '<p><img alt="x"\n src="../img/logo.png"/></p>\n'})
+    err = _fails(ed)
+    assert 'fragments/footer.html:1:4: <img> src="../img/logo.png" leads out of the edition' in err, err
+
+
 # -- refused: paths out of the edition, bad fragments, remote loads ------------------------------
 
 def _fails(ed, *args):

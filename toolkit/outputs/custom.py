@@ -53,6 +53,9 @@ _REMOTE = re.compile(r"^\s*(?:(?:https?|ftp|wss?):|//)", re.I)
 _CSS_REMOTE = re.compile(r"""@import\s+(?:url\(\s*)?["']?\s*(?:https?:|//)|url\(\s*["']?\s*(?:https?:|//)""", re.I)
 # attributes whose address the browser loads by itself (a link's href is followed by the reader)
 _LOADS = {"src", "srcset", "poster", "data", "background"}
+# the files a fragment may show that the build copies from the edition (_fragment_files)
+SHOWN = IMAGES + (".avif", ".ico", ".mp3", ".mp4", ".m4a", ".ogg", ".oga", ".webm", ".wav", ".js")
+_ADDRESS = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|/|#|\?)")  # not a relative path
 
 
 def site_page(stem: str) -> bool:
@@ -82,9 +85,11 @@ class HtmlCustom:
     pages: list[Page] = field(default_factory=list)
     layer: saxon.Layer | None = None
 
+    shown: list[Asset] = field(default_factory=list)  # files the fragments show (img src …)
+
     @property
     def assets(self) -> list[Asset]:
-        return self.css + ([self.logo] if self.logo else [])
+        return self.css + ([self.logo] if self.logo else []) + self.shown
 
     def digest(self) -> str:
         """What every page shows of the customisation (its layer's key covers it all)."""
@@ -182,16 +187,33 @@ def _check_css(shown: str, data: bytes) -> None:
                              "relative address")
 
 
+_WRAP = b"<fragment>"
+
+
+def _fragment_source(shown: str, data: bytes):
+    """The fragment's bytes parsed inside one <fragment> element (xmlsafe.parse_bytes)."""
+    m = re.match(rb"^\xef\xbb\xbf?\s*<\?xml[^>]*\?>", data)
+    if m:  # the declaration becomes spaces: lines and columns stay
+        data = b" " * len(m.group()) + data[m.end():]
+    return parse_bytes(_WRAP + data + b"</fragment>", display=shown)
+
+
+def _where(shown: str, data: bytes, frag: etree._Element, el: etree._Element) -> str:
+    """file:line:column of an element of a fragment (parsed again: the same elements in the
+    same order, so the n-th is the one)."""
+    n = [e for e in frag.iter() if isinstance(e.tag, str)].index(el)
+    src = _fragment_source(shown, data)
+    line, col = src.position([e for e in src.root.iter() if isinstance(e.tag, str)][n])
+    return f"{shown}:{line}:{max(col - len(_WRAP) if line == 1 else col, 1)}"
+
+
 def fragment(shown: str, data: bytes) -> etree._Element:
     """An HTML fragment file (well-formed XML, any number of elements and text) as a
     <fragment> element in no namespace, parsed by the safe parser (no DTD, no entities but
     XML's own, nothing external); BuildError with file, line and column when it is not
     well-formed or loads from another site."""
-    m = re.match(rb"^\xef\xbb\xbf?\s*<\?xml[^>]*\?>", data)
-    if m:  # the declaration becomes spaces: lines and columns stay
-        data = b" " * len(m.group()) + data[m.end():]
-    wrap = b"<fragment>"
-    src = parse_bytes(wrap + data + b"</fragment>", display=shown)
+    src = _fragment_source(shown, data)
+    wrap = _WRAP
     if not src.ok:
         d = src.diagnostics[0]
         col = d.column - len(wrap) if d.line == 1 else d.column
@@ -220,6 +242,60 @@ def fragment(shown: str, data: bytes) -> etree._Element:
     return root
 
 
+def _relative(value: str) -> bool:
+    v = value.strip()
+    return bool(v) and not _ADDRESS.match(v)
+
+
+def _urls(attr: str, value: str) -> list[str]:
+    """The addresses an attribute loads: one, or srcset's comma-separated candidates."""
+    if attr != "srcset":
+        return [value]
+    return [c.split()[0] for c in value.split(",") if c.split()]
+
+
+def _fragment_files(root: str, p: Path, frag: etree._Element):
+    """(element, attribute, address, real path or None) for each relative address a fragment
+    loads (img src, srcset, video poster …) of a kind the build copies (SHOWN): the path when
+    the file it names, relative to the fragment's own file, lies inside the edition's folder;
+    None when it leads out (a ../ path, a link). Addresses of other kinds are the editor's."""
+    for el in frag.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr in sorted(set(el.attrib) & _LOADS):
+            for url in _urls(attr, el.get(attr)):
+                path = url.split("#", 1)[0].split("?", 1)[0]
+                if not _relative(url) or os.path.splitext(path)[1].lower() not in SHOWN:
+                    continue
+                yield el, attr, url, local_file(p.as_uri(), "", url, root, SHOWN)
+
+
+def _with_files(files: "_Files", p: Path, data: bytes, frag: etree._Element, out: HtmlCustom) -> etree._Element:
+    """The fragment with the edition's files it shows copied into the site (fingerprinted, as
+    the style sheets: assets/custom/team.1a2b3c4d5e.jpg) and its addresses changed to theirs.
+    A file that does not exist in the edition keeps its address (a file the editor put into the
+    output folder); one that leads out of the edition's folder is refused, never read."""
+    shown = files.display(p)
+    for el, attr, url, real in list(_fragment_files(files.root, p, frag)):
+        if real is None:
+            raise BuildError(f"{_where(shown, data, frag, el)}: <{el.tag}> {attr}=\"{url}\" leads out of "
+                             "the edition's folder: not read"
+                             "\n    hint: copy the file into the edition and name it by a relative address")
+        if not os.path.exists(real):
+            continue
+        try:
+            body, _ = read_regular(Path(real))
+        except OSError as e:
+            raise BuildError(f"{_where(shown, data, frag, el)}: <{el.tag}> {attr}=\"{url}\" cannot be "
+                             f"read: {e.strerror or e}") from None
+        asset = Asset(_hashed_name(os.path.basename(real), body), body)
+        if all(a.href != asset.href for a in out.shown):
+            out.shown.append(asset)
+            files.hashes.append(f"shown\x1f{files.display(Path(real))}\x1f{hashlib.sha256(body).hexdigest()}")
+        el.set(attr, el.get(attr).replace(url, asset.href) if attr == "srcset" else asset.href)
+    return frag
+
+
 def _copy(el: etree._Element) -> etree._Element:
     return etree.fromstring(etree.tostring(el))
 
@@ -241,7 +317,7 @@ def html(config) -> HtmlCustom:
         value = getattr(opts, key, "")
         if value:
             p, data = files.read(key, value, FRAGMENTS)
-            setattr(out, key, fragment(files.display(p), data))
+            setattr(out, key, _with_files(files, p, data, fragment(files.display(p), data), out))
     seen: set[str] = set()
     for value in getattr(opts, "pages", []):
         p, data = files.read("pages", value, FRAGMENTS)
@@ -252,7 +328,7 @@ def html(config) -> HtmlCustom:
                           else "another page has that name" if stem in seen
                           else "a page's name is lower-case letters, digits, - and _"))
         seen.add(stem)
-        content = fragment(files.display(p), data)
+        content = _with_files(files, p, data, fragment(files.display(p), data), out)
         h1 = next(iter(content.iter("h1")), None)
         title = " ".join("".join(h1.itertext()).split()) if h1 is not None else ""
         out.pages.append(Page(f"{stem}.html", title or stem, content))
@@ -372,6 +448,16 @@ def typst_root(owner, custom: PdfCustom, pdf_dir: Path, root: str | None) -> str
 _KEYS = {"html": ("css", "logo", "header", "footer", "pages", "xslt"), "pdf": ("template", "xslt")}
 
 
+def _shown_files(root: str, p: Path) -> list[Path]:
+    """The edition's files a fragment shows (for `edition serve` to watch); none when it
+    cannot be read now (the build will say why)."""
+    try:
+        frag = fragment(str(p), read_regular(p)[0])
+    except (OSError, BuildError):
+        return []
+    return [Path(real) for *_, real in _fragment_files(root, p, frag) if real and os.path.exists(real)]
+
+
 def watched(config, tables=("html", "pdf")) -> list[Path]:
     """The customisation files of the tables that `edition serve` watches (those inside the
     edition's folder; the modules a layer includes as the compile finds them)."""
@@ -390,6 +476,8 @@ def watched(config, tables=("html", "pdf")) -> list[Path]:
                 if real is None:
                     continue
                 out.append(Path(real))
+                if key in ("header", "footer", "pages"):
+                    out += _shown_files(root, Path(real))
                 if key == "xslt":
                     more: list[Path] = []
                     try:

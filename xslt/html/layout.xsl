@@ -217,9 +217,23 @@
   <!-- a fragment's nodes as they are, its relative addresses made relative to the page (they
        are written relative to the site's root) -->
   <xsl:mode name="fp:fragment" on-no-match="shallow-copy"/>
-  <xsl:template match="@href | @src | @poster" mode="fp:fragment">
+  <xsl:template match="@href | @src | @poster | @data" mode="fp:fragment">
     <xsl:param name="root" as="xs:string" tunnel="yes" select="''"/>
-    <xsl:attribute name="{name()}" select="if (matches(., '^([A-Za-z][A-Za-z0-9+.-]*:|/|#|\?)') or . = '') then string(.) else concat($root, .)"/>
+    <xsl:attribute name="{name()}" select="fp:from-root(., $root)"/>
   </xsl:template>
+  <!-- srcset: each candidate's address ("a.jpg 1x, b.jpg 2x") -->
+  <xsl:template match="@srcset" mode="fp:fragment">
+    <xsl:param name="root" as="xs:string" tunnel="yes" select="''"/>
+    <xsl:attribute name="srcset" select="string-join(
+      for $c in tokenize(., ',')[normalize-space()] ! normalize-space()
+      return string-join((fp:from-root(substring-before($c || ' ', ' '), $root), substring-after($c, ' ')[. != '']), ' '),
+      ', ')"/>
+  </xsl:template>
+  <xsl:function name="fp:from-root" as="xs:string">
+    <xsl:param name="address" as="xs:string"/>
+    <xsl:param name="root" as="xs:string"/>
+    <xsl:sequence select="if (matches($address, '^([A-Za-z][A-Za-z0-9+.-]*:|/|#|\?)') or $address = '') then $address
+      else concat($root, $address)"/>
+  </xsl:function>
   <!-- ==== end #16 customisation ============================================================ -->
 </xsl:stylesheet>
