@@ -350,3 +350,17 @@ def test_a_schema_it_cannot_load_is_read_once(tmp_path, monkeypatch):
         with pytest.raises(rd.RngSchemaError, match="only relative local hrefs"):
             rd.load(schema)
     assert len(made) == 1
+
+
+def test_allowed_values_in_one_order_whatever_the_patterns_order():
+    """The "allowed: …" list of a bad value does not depend on the order the patterns come in
+    (a choice's members are a set: their order follows what the process compiled before)."""
+    from itertools import permutations
+
+    from toolkit.validate.rng_derivative import XSD_LIB, Patterns, describe_value_patterns
+    ps = Patterns()
+    pats = [ps.value(XSD_LIB, "token", "letter"), ps.data(XSD_LIB, "date", (), None),
+            ps.value(XSD_LIB, "token", "decree"), ps.data(XSD_LIB, "gYear", (), None),
+            ps.choice(ps.value(XSD_LIB, "token", "minutes"), ps.value(XSD_LIB, "token", "act"))]
+    seen = {tuple(describe_value_patterns(list(order), ps)) for order in permutations(pats)}
+    assert seen == {('"act"', '"decree"', '"letter"', '"minutes"', "a date YYYY-MM-DD", "a year YYYY")}

@@ -569,7 +569,10 @@ def describe_value_patterns(pats, ps: Patterns, depth=0) -> list[str]:
             out += describe_value_patterns(f[2], ps, depth + 1)
             if f[1]:
                 out.append("any text")
-    return list(dict.fromkeys(out))
+    out = list(dict.fromkeys(out))
+    # in one order whatever the order the patterns came in (a choice's members are a set, and
+    # the patterns' order depends on what the process validated before): values, then kinds
+    return sorted(out, key=lambda s: (not s.startswith('"'), s.lower(), s)) if depth == 0 else out
 
 
 _TYPE_LABELS = {
