@@ -297,6 +297,15 @@ def _trim_heap() -> None:
         pass
 
 
+def release_compiler(compiler) -> None:
+    """Let go of the memory of a compiler's compiles so far: typst-py evicts after every compile
+    what the last ten compiles did not use (comemo::evict(10)), so ten tiny compiles drop a
+    finished volume part's layout before the next part is typeset."""
+    for _ in range(10):
+        compiler.compile(input=b"#set page(width: 1cm, height: 1cm)\n")
+    _trim_heap()
+
+
 class Typesetter:
     """One typst.Compiler for the whole build: fonts are read once, caches shared."""
 
@@ -308,36 +317,52 @@ class Typesetter:
         # sys.inputs (one family a line); without them it keeps its own
         self.compiler = typst.Compiler(root=str(PDF_DIR), font_paths=font_paths, ignore_system_fonts=True,
                                        sys_inputs={k: "\n".join(v) for k, v in (families or {}).items()})
+        self.font_paths, self.families = font_paths, families or {}
         self.standards = standards
         self.timestamp = timestamp
         self.root: str | None = None  # the plates' folder, when the PDF has facsimile plates
         self.warnings: list[str] = []
         self._covered: dict[str, bool] = {}
+        # pdf_engine.Remote: where the compiles run when not here (a Dask cluster, shard results);
+        # the character probes always run here
+        self.remote = None
+
+    def kwargs(self) -> dict:
+        """The arguments of a compile besides its source."""
+        kwargs = {"pdf_standards": self.standards} if self.standards else {}
+        if self.timestamp is not None:
+            kwargs["timestamp"] = self.timestamp
+        if self.root is not None:
+            kwargs["root"] = self.root
+        return kwargs
 
     def compile(self, source: str, parts: list[Fragment]) -> bytes:
-        try:
-            kwargs = {"pdf_standards": self.standards} if self.standards else {}
-            if self.timestamp is not None:
-                kwargs["timestamp"] = self.timestamp
-            if self.root is not None:
-                kwargs["root"] = self.root
-            pdf, warnings = self.compiler.compile_with_warnings(input=source.encode("utf-8"),
-                                                                **kwargs)
-        except self._typst.TypstError as e:
-            raise self.explain(e, source, parts) from None
+        kwargs = self.kwargs()
+        if self.remote is not None:
+            pdf, warnings, failure = self.remote.compile(source, kwargs)
+            if failure is not None:
+                raise self.explain(failure, source, parts)
+        else:
+            pdf, warnings = self.compile_here(source, parts, kwargs)
         for w in warnings or []:
             msg = getattr(w, "message", str(w))
             if msg not in self.warnings:
                 self.warnings.append(msg)
         return pdf
 
+    def compile_here(self, source: str, parts: list[Fragment], kwargs: dict):
+        """(pdf, Typst's warnings) of a compile in this process; TypesetError when it fails."""
+        try:
+            return self.compiler.compile_with_warnings(input=source.encode("utf-8"), **kwargs)
+        except self._typst.TypstError as e:
+            raise self.explain(e, source, parts) from None
+
     def release(self) -> None:
-        """Let go of the memory of the compiles so far: typst-py evicts after every compile what
-        the last ten compiles did not use (comemo::evict(10)), so ten tiny compiles drop a
-        finished volume part's layout before the next part is typeset."""
-        for _ in range(10):
-            self.compiler.compile(input=b"#set page(width: 1cm, height: 1cm)\n")
-        _trim_heap()
+        """Let go of the memory of the compiles so far (release_compiler), where they run."""
+        if self.remote is not None:
+            self.remote.release()
+        else:
+            release_compiler(self.compiler)
 
     def uncovered(self, chars) -> set[str]:
         """The characters no font of the house style can show. One probe compile for all
@@ -876,9 +901,7 @@ class PdfBuild:
         reported, and the compile tried again."""
         last = None
         for _ in range(3):
-            shows = preamble.replaced or any(p.replaced for _, p in parts)
-            source = assemble(preamble.typst + (PLACEHOLDERS if shows else ""),
-                              [(i, p.typst) for i, p in parts])
+            source = self._source(preamble, parts)
             try:
                 return self.setter.compile(source, mapping)
             except TypesetError as e:
@@ -892,6 +915,11 @@ class PdfBuild:
                     self._clean(p, new)
                 self._substitute(preamble)
         raise last
+
+    @staticmethod
+    def _source(preamble: Fragment, parts: list[tuple[int, Fragment]]) -> str:
+        shows = preamble.replaced or any(p.replaced for _, p in parts)
+        return assemble(preamble.typst + (PLACEHOLDERS if shows else ""), [(i, p.typst) for i, p in parts])
 
     def _missed(self, clusters: tuple[str, ...]) -> set[str]:
         """The characters to blame for glyphs the compile found missing: in each cluster, those
@@ -926,10 +954,9 @@ class PdfBuild:
     def typeset_document(self, volume: Volume, frag: Fragment) -> bytes | None:
         """The document's own PDF; as plain text when Typst fails on it; None when that fails
         too (the document is then left out of the volume)."""
-        pre = Fragment(None, "preamble", volume.preamble.display, None,
-                       self._document_preamble(frag.doc, frag.key))
-        self._classify(pdf_chars.candidates(pre.typst))
-        self._substitute(pre)
+        pre = self._own_preamble(volume, frag)
+        if self.setter.remote is not None:
+            self.setter.remote.document(frag.key)
         try:
             return self._compile_document(pre, frag)
         except TypesetError as e:
@@ -949,6 +976,25 @@ class PdfBuild:
                      "pdf.typeset", f"it is left out of the volume; {frag.key}.pdf is not made "
                      f"(a previous build's is kept)")
         return None
+
+    def _own_preamble(self, volume: Volume, frag: Fragment) -> Fragment:
+        """The preamble of the document's own PDF, its characters checked."""
+        pre = Fragment(None, "preamble", volume.preamble.display, None,
+                       self._document_preamble(frag.doc, frag.key))
+        self._classify(pdf_chars.candidates(pre.typst))
+        self._substitute(pre)
+        return pre
+
+    def send_ahead(self, volume: Volume, frags: list[Fragment]) -> None:
+        """Give the remote compiler (setter.remote) the documents' own PDFs' sources now, as
+        typeset_document will first ask for them: they are compiled while this process goes on
+        (a source changed meanwhile, by a character found bad in the volume, is sent again).
+        Documents typeset in parts are not: each part's first page follows the one before."""
+        kwargs = self.setter.kwargs()
+        run_on, each = self.job.options.run_on_untranscribed, self.settings["document_part_pages"]
+        ahead = [(self._source(self._own_preamble(volume, f), [(0, f)]), kwargs) for f in frags
+                 if estimated_pages(f, run_on) <= each]
+        self.setter.remote.prefetch(ahead)
 
     def _compile_document(self, pre: Fragment, frag: Fragment) -> bytes:
         """The document's own PDF: one compile, or for a document estimated above [pdf]
@@ -1047,6 +1093,24 @@ class PdfBuild:
             made[i].typst = split.piece(chunk, i == 0, notes)
             made[i].degraded = whole.degraded
 
+    @contextlib.contextmanager
+    def distributed(self):
+        """The compiles where job.dist says (pdf_engine): on a Dask cluster, or here."""
+        dist = self.job.dist
+        if dist is None or dist.engine != "dask":
+            yield
+            return
+        from . import pdf_engine
+        from .engine import DaskEngine
+        setup = pdf_engine.make_setup(self.setter, PDF_DIR, self.settings["font_dirs"])
+        self.setter.remote = pdf_engine.DaskTypesetting(DaskEngine(dist.scheduler, dist.workers),
+                                                        self.setter, setup)
+        try:
+            yield
+        finally:
+            self.setter.remote.close()
+            self.setter.remote = None
+
     def typeset_volume(self, volume: Volume, frags: list[Fragment], name: str = "edition.pdf") -> bytes | None:
         """The volume of the documents that typeset; a document the volume alone fails on is
         left out of it (reported), and the volume made again."""
@@ -1075,6 +1139,8 @@ class PdfBuild:
             out.notes.append(f"edition.pdf leaves out {len(self.stale)} document"
                              f"{'s' if len(self.stale) != 1 else ''} whose source cannot be read now "
                              f"({', '.join(self.stale)}); their previous PDFs are kept")
+        if self.setter.remote is not None:
+            self.send_ahead(volume, frags)
         parts = self.plan_parts(frags, out)
         names = self.part_names(len(parts))
         out.volumes = names if parts else []
@@ -1230,9 +1296,12 @@ class PdfBuilder(Builder):
         job.check_strict("the PDFs")
         return build, volume, frags
 
+    distributable = True  # --engine dask, --shard, --merge (pdf_engine.py)
+
     def build(self, job: Job, plan) -> BuildResult:
         build, volume, frags = plan
-        out = build.typeset(volume, frags)
+        with build.distributed():
+            out = build.typeset(volume, frags)
         job.check_strict("the PDFs")
         _publish(job.target, out)
         result = BuildResult("pdf", job.target, written=len(out.outputs))

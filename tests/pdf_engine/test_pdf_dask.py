@@ -1,0 +1,136 @@
+"""The PDF build on a Dask cluster (toolkit/outputs/pdf_engine.py): the bundled edition, and
+documents Typst fails on or lacks glyphs for, typeset by a local cluster of two worker processes
+are the local build's PDFs byte for byte, with the same findings; the engine chosen but not
+installed is a usage error."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import REPO
+
+from toolkit.config import Config, load_config
+from toolkit.outputs.engine import Distribution
+from toolkit.outputs.runner import build
+
+EPOCH = 1_700_000_000  # 2023-11-14 22:13:20 UTC
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def assert_same_files(a: Path, b: Path) -> None:
+    fa, fb = files(a), files(b)
+    assert sorted(fa) == sorted(fb)
+    assert [k for k in fa if fa[k] != fb[k]] == []
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed", reason="the [dask] extra is not installed")
+    # started before the tests set SOURCE_DATE_EPOCH: the workers' environment has none, the PDFs'
+    # date must come from the build's machine
+    env = os.environ.pop("SOURCE_DATE_EPOCH", None)
+    try:
+        c = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                     host="127.0.0.1", dashboard_address=None)
+    finally:
+        if env is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = env
+    with c:
+        yield c
+
+
+def typeset_tasks(cluster) -> int:
+    """Compiles the cluster finished (tasks of pdf_engine.worker_typeset that reached memory)."""
+    prefix = cluster.scheduler.task_prefixes.get("worker_typeset")
+    return 0 if prefix is None else prefix.state_counts["memory"]
+
+
+def test_two_worker_cluster_typesets_the_local_pdfs(tmp_path, cluster, monkeypatch):
+    """Every file of output/pdf (per-document PDFs, the volume, the manifest), byte for byte;
+    the documents' PDFs and the volume were typeset by the cluster, by both workers."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    cfg = load_config(REPO / "edition.toml")
+    before = typeset_tasks(cluster)
+    [local] = build(cfg, ["pdf"], out=tmp_path / "local")
+    [dask] = build(cfg, ["pdf"], out=tmp_path / "dask", dist=Distribution("dask", cluster.scheduler_address))
+    assert local.ok and dask.ok and not dask.has_errors, dask.summary()
+    assert dask.written == local.written == 12
+    assert_same_files(tmp_path / "local", tmp_path / "dask")
+    assert typeset_tasks(cluster) - before >= 12  # 11 documents and the volume
+    from distributed import Client
+    with Client(cluster) as client:  # each worker set the build up (and typeset some of it)
+        setups = client.run(lambda: len(__import__("toolkit.outputs.pdf_engine").outputs.pdf_engine._state))
+    assert sorted(setups.values()) == [1, 1]
+    info = PdfReader(io.BytesIO((tmp_path / "dask" / "doc-1945-07.pdf").read_bytes())).metadata
+    assert int(info.creation_date.timestamp()) == EPOCH  # the build's date, not the workers'
+
+
+def tei(doc_id: str, body: str) -> str:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{doc_id}" xml:lang="en">
+  <teiHeader><fileDesc><titleStmt><title>Document {doc_id}</title></titleStmt>
+    <publicationStmt><p>Made by the tests.</p></publicationStmt>
+    <sourceDesc><p>Test.</p></sourceDesc></fileDesc>
+    <profileDesc><creation><date when="1950-01-0{len(doc_id) % 9 + 1}"/></creation></profileDesc>
+  </teiHeader>
+  <text><body>
+{body}
+  </body></text>
+</TEI>
+"""
+
+
+# Typst fails on the first (show rules nested too deep): its PDF is plain text; no font has the
+# characters of the second: placeholders, each reported with its line
+HARD = {"deephi": "<p>" + "<hi rend='italic'>" * 90 + "DEEP-TEXT" + "</hi>" * 90 + " after.</p>",
+        "glyph": "<p>Vithkuqi \U00010570 and a Toto letter \U0001E290 here.</p>",
+        "good": "<p>The good document.</p>"}
+
+
+def test_documents_typst_fails_on_degrade_as_locally(tmp_path, cluster, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    src = tmp_path / "src"
+    src.mkdir()
+    paths = []
+    for name, body in HARD.items():
+        paths.append(src / f"{name}.xml")
+        paths[-1].write_text(tei(name, body), encoding="utf-8")
+    found = {}
+    for how, dist in (("local", None), ("dask", Distribution("dask", cluster.scheduler_address))):
+        diags: list = []
+        [r] = build(Config(root=tmp_path), ["pdf"], paths=paths, out=tmp_path / how,
+                    report=diags.extend, dist=dist)
+        assert r.ok and r.has_errors
+        found[how] = [(Path(d.path).name, d.line, d.rule, d.message) for d in diags]
+    assert found["dask"] == found["local"]
+    assert [f[:3] for f in found["local"]] == [("glyph.xml", 9, "pdf.glyph"), ("glyph.xml", 9, "pdf.glyph"),
+                                              ("deephi.xml", 0, "pdf.typeset")]
+    assert "maximum show rule depth exceeded" in found["dask"][2][3]
+    assert_same_files(tmp_path / "local", tmp_path / "dask")
+    text = " ".join((p.extract_text() or "") for p in PdfReader(str(tmp_path / "dask" / "deephi.pdf")).pages)
+    assert "Typst could not typeset this document" in " ".join(text.split())
+
+
+def test_engine_chosen_but_not_installed(tmp_path):
+    """--engine dask without the extra: one line saying what to install, exit status 2, nothing
+    written, no traceback."""
+    fake = tmp_path / "fake"
+    (fake / "distributed").mkdir(parents=True)
+    (fake / "distributed" / "__init__.py").write_text("raise ImportError(\"No module named 'distributed'\")\n")
+    out = tmp_path / "pdf"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake), str(REPO)])}
+    r = subprocess.run([sys.executable, "-m", "toolkit.cli", "build", "pdf", "--engine", "dask",
+                        "--out", str(out)], cwd=REPO, capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    assert "the engine 'dask' is not installed: install it with pip install 'tei-edition-toolkit[dask]'" in r.stderr
+    assert not out.exists()
