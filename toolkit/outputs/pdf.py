@@ -631,6 +631,7 @@ class PdfBuild:
         self._pieces: dict[str, list[Fragment]] = {}   # a long document's pieces in the volume
         self._typeset_ok: dict[str, bool] = {}         # whether a cut document's own PDF was made
         self._told_split: set[tuple[str, str]] = set()
+        self.made_text: dict[str, str] = {}   # what the stylesheet made of each document, as text
 
     # -- findings ----------------------------------------------------------------------------
     def problem(self, display: str, line: int, col: int, message: str, rule: str, hint: str = "",
@@ -704,6 +705,10 @@ class PdfBuild:
                 self.left_out.append(key)
                 continue
             todo.append((doc, key, src))
+        shard = self.job.dist.shard if self.job.dist is not None else None
+        if shard:  # a shard build (pdf_shard): its documents only
+            from .pdf_shard import shard_of
+            todo = [t for t in todo if shard_of(t[1], *shard)]
         return todo
 
     # -- the stylesheets ---------------------------------------------------------------------
@@ -812,6 +817,7 @@ class PdfBuild:
         frag = Fragment(doc, key, src.display, doc.file, "", src)
         frag.text_chars, frag.other_chars = _text_sizes(src.root)
         typst, reason, line, col = self.made.documents.pop(key)
+        self.made_text[key] = f"{typst}\0{reason}\0{line}\0{col}"   # (pdf_shard.document_key)
         if typst is not None:
             frag.typst = typst
         else:
@@ -1095,21 +1101,43 @@ class PdfBuild:
 
     @contextlib.contextmanager
     def distributed(self):
-        """The compiles where job.dist says (pdf_engine): on a Dask cluster, or here."""
+        """The compiles where job.dist says (pdf_engine): on a Dask cluster, recorded for a
+        shard, answered from the shards for a merge (pdf_shard), or here."""
         dist = self.job.dist
-        if dist is None or dist.engine != "dask":
+        if dist is None or (dist.engine != "dask" and not dist.shard and not dist.merge):
             yield
             return
-        from . import pdf_engine
-        from .engine import DaskEngine
+        from . import pdf_engine, pdf_shard
         setup = pdf_engine.make_setup(self.setter, PDF_DIR, self.settings["font_dirs"])
-        self.setter.remote = pdf_engine.DaskTypesetting(DaskEngine(dist.scheduler, dist.workers),
-                                                        self.setter, setup)
+        if dist.shard:
+            self.setter.remote = pdf_shard.ShardRecorder(self.setter, setup.key)
+        elif dist.merge:
+            inputs = {k: pdf_shard.document_key(setup.key, k, t) for k, t in self.made_text.items()}
+            self.setter.remote = pdf_shard.MergeTypesetting(self.setter, setup.key,
+                                                            pdf_shard.read_pdf_shards(dist.merge), inputs)
+        else:
+            from .engine import DaskEngine
+            self.setter.remote = pdf_engine.DaskTypesetting(DaskEngine(dist.scheduler, dist.workers),
+                                                            self.setter, setup)
         try:
             yield
         finally:
             self.setter.remote.close()
             self.setter.remote = None
+
+    def typeset_shard(self, volume: Volume, frags: list[Fragment]) -> Outcome:
+        """A shard's result (pdf_shard): its documents' own PDFs typeset, every compile kept."""
+        from .pdf_shard import document_key
+        recorder = self.setter.remote
+        for f in frags:
+            self._document_pdf(volume, f, Outcome())
+        i, n = self.job.dist.shard
+        documents = {f.key: document_key(recorder.key, f.key, self.made_text[f.key]) for f in frags}
+        files, what = recorder.record(i, n, documents)
+        out = Outcome(outputs=files)
+        out.notes.append(f"shard {i}/{n}: {what} of {len(self.edition.documents)}; merge the shards "
+                         f"with `edition build pdf --merge DIR …`")
+        return out
 
     def typeset_volume(self, volume: Volume, frags: list[Fragment], name: str = "edition.pdf") -> bytes | None:
         """The volume of the documents that typeset; a document the volume alone fails on is
@@ -1291,6 +1319,9 @@ class PdfBuilder(Builder):
 
     def plan(self, job: Job) -> tuple[PdfBuild, Volume, list[Fragment]]:
         """Every document's fragment (XSLT), its characters checked: what the build typesets."""
+        if job.dist is not None and job.dist.merge:  # shards that do not fit: before any work
+            from .pdf_shard import read_pdf_shards
+            read_pdf_shards(job.dist.merge)
         build = PdfBuild(job.edition, job)
         volume, frags = build.prepare()
         job.check_strict("the PDFs")
@@ -1301,7 +1332,8 @@ class PdfBuilder(Builder):
     def build(self, job: Job, plan) -> BuildResult:
         build, volume, frags = plan
         with build.distributed():
-            out = build.typeset(volume, frags)
+            shard = job.dist is not None and job.dist.shard
+            out = build.typeset_shard(volume, frags) if shard else build.typeset(volume, frags)
         job.check_strict("the PDFs")
         _publish(job.target, out)
         result = BuildResult("pdf", job.target, written=len(out.outputs))

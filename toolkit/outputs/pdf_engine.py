@@ -187,9 +187,19 @@ def _write(folder: str, files: dict) -> None:
         p.write_bytes(data)
 
 
+def typst_compile(compiler, source: str, kwargs: dict):
+    """("ok", pdf, warnings) or ("typst", Failure): one compile, its outcome as data."""
+    import typst
+    try:
+        pdf, warnings = compiler.compile_with_warnings(input=source.encode("utf-8"), **kwargs)
+    except typst.TypstError as e:
+        return "typst", Failure(getattr(e, "message", str(e)), list(getattr(e, "hints", []) or []),
+                                getattr(e, "diagnostic", "") or "")
+    return "ok", pdf, [getattr(w, "message", str(w)) for w in warnings or []]
+
+
 def worker_typeset(setup: Setup, source: str, kwargs: dict, plate_files: dict, release: bool):
     """Run in a Dask worker: ("ok", pdf, warnings) | ("typst", Failure) | ("setup", why)."""
-    import typst
     from .pdf import release_compiler
     with _lock:
         try:
@@ -203,12 +213,7 @@ def worker_typeset(setup: Setup, source: str, kwargs: dict, plate_files: dict, r
                 Path(p).write_bytes(data)
         if release:
             release_compiler(compiler)
-        try:
-            pdf, warnings = compiler.compile_with_warnings(input=source.encode("utf-8"), root=root, **kwargs)
-        except typst.TypstError as e:
-            return "typst", Failure(getattr(e, "message", str(e)), list(getattr(e, "hints", []) or []),
-                                    getattr(e, "diagnostic", "") or "")
-        return "ok", pdf, [getattr(w, "message", str(w)) for w in warnings or []]
+        return typst_compile(compiler, source, {**kwargs, "root": root})
 
 
 # -- in the main process --------------------------------------------------------------------------
@@ -283,4 +288,4 @@ class DaskTypesetting(Remote):
             self._cluster = None
 
 
-__all__ = ["DaskTypesetting", "Failure", "Remote", "Setup", "make_setup", "worker_typeset"]
+__all__ = ["DaskTypesetting", "Failure", "Remote", "Setup", "make_setup", "typst_compile", "worker_typeset"]
