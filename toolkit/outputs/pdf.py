@@ -13,6 +13,8 @@ How it fits together:
 - The fragments are compiled by one typst.Compiler (fonts loaded once), with PDF/A-2b +
   PDF/UA-1 by default: each document alone, then the volume. Indices, contents and running heads
   are computed by Typst itself from invisible markers, in the same compile.
+- The compiles may run elsewhere (pdf_engine: a Dask cluster; pdf_shard: --shard/--merge):
+  Typesetter.compile is the seam, everything else stays here.
 - Every element of the TEI copy given to Saxon carries its source line; the stylesheets write it
   as /*@L<line>*/ markers, so a Typst error is reported against the TEI file and line.
 
