@@ -134,3 +134,34 @@ def test_engine_chosen_but_not_installed(tmp_path):
     assert "Traceback" not in r.stderr
     assert "the engine 'dask' is not installed: install it with pip install 'tei-edition-toolkit[dask]'" in r.stderr
     assert not out.exists()
+
+
+def test_template_fonts_and_plates_travel_to_the_workers(tmp_path, cluster, monkeypatch):
+    """What a worker has no copy of — the edition's [pdf] template, its own fonts, the facsimile
+    plates — goes with the build's setup and with each compile: the PDFs are the local ones."""
+    sys.path.insert(0, str(REPO / "tests" / "html"))
+    try:
+        from facsimile_support import TOML, facsimile_edition
+    finally:
+        sys.path.pop(0)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    toml = TOML + ('[pdf]\nfacsimiles = "plates"\ntemplate = "typst/custom.typ"\n'
+                   'font_paths = ["fonts"]\nfonts = ["DejaVu Sans Mono"]\n')
+    root = facsimile_edition(tmp_path / "ed", toml=toml)
+    (root / "typst").mkdir()
+    (root / "typst" / "custom.typ").write_text('#import "/edition.typ": *\n', encoding="utf-8")
+    mono = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
+    if not mono.is_file():
+        pytest.skip("DejaVu Sans Mono is not installed")
+    (root / "fonts").mkdir()
+    (root / "fonts" / "Mono.ttf").write_bytes(mono.read_bytes())
+    cfg = load_config(root / "edition.toml")
+    [local] = build(cfg, ["pdf"], out=tmp_path / "local")
+    [dask] = build(cfg, ["pdf"], out=tmp_path / "dask", dist=Distribution("dask", cluster.scheduler_address))
+    assert local.ok and dask.ok and not dask.has_errors, dask.summary()
+    assert_same_files(tmp_path / "local", tmp_path / "dask")
+    reader = PdfReader(str(tmp_path / "dask" / "d1.pdf"))
+    assert sum(len(p.images) for p in reader.pages) == 2  # the two local page images, as plates
+    fonts = {str(f["/BaseFont"]) for p in reader.pages for f in (p["/Resources"].get("/Font") or {}).values()
+             if "/BaseFont" in f.get_object()}
+    assert any("DejaVuSansMono" in f for f in fonts), fonts
