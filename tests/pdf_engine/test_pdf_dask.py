@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from conftest import REPO
 
 from toolkit.config import Config, load_config
+from toolkit.outputs.base import BuildError
 from toolkit.outputs.engine import Distribution
 from toolkit.outputs.runner import build
 
@@ -67,9 +68,12 @@ def test_two_worker_cluster_typesets_the_local_pdfs(tmp_path, cluster, monkeypat
     assert_same_files(tmp_path / "local", tmp_path / "dask")
     assert typeset_tasks(cluster) - before >= 12  # 11 documents and the volume
     from distributed import Client
-    with Client(cluster) as client:  # each worker set the build up (and typeset some of it)
-        setups = client.run(lambda: len(__import__("toolkit.outputs.pdf_engine").outputs.pdf_engine._state))
-    assert sorted(setups.values()) == [1, 1]
+    with Client(cluster) as client:  # each worker set the build up, once, in its own folder
+        scratch = client.run(lambda: [s for _, s in __import__("toolkit.outputs.pdf_engine").outputs.pdf_engine._state.values()])
+        folders = client.run(lambda dask_worker: dask_worker.local_directory)
+    assert sorted(map(len, scratch.values())) == [1, 1]
+    # (Dask removes a worker's folder when it closes: a worker process runs no atexit handlers)
+    assert all(Path(s).parent == Path(folders[w]) for w, [s] in scratch.items())
     info = PdfReader(io.BytesIO((tmp_path / "dask" / "doc-1945-07.pdf").read_bytes())).metadata
     assert int(info.creation_date.timestamp()) == EPOCH  # the build's date, not the workers'
 
@@ -165,3 +169,55 @@ def test_template_fonts_and_plates_travel_to_the_workers(tmp_path, cluster, monk
     fonts = {str(f["/BaseFont"]) for p in reader.pages for f in (p["/Resources"].get("/Font") or {}).values()
              if "/BaseFont" in f.get_object()}
     assert any("DejaVuSansMono" in f for f in fonts), fonts
+
+
+def test_shards_typeset_on_the_cluster_merge_into_the_local_pdfs(tmp_path, cluster, monkeypatch):
+    """--shard with --engine dask, sources sent ahead two at a time (pdf_engine.AHEAD), then the
+    merge: the local build's files."""
+    from toolkit.outputs import pdf_engine
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    monkeypatch.setattr(pdf_engine, "AHEAD", 2)
+    cfg = load_config(REPO / "edition.toml")
+    [local] = build(cfg, ["pdf"], out=tmp_path / "local")
+    before = typeset_tasks(cluster)
+    for i in (1, 2):
+        [r] = build(cfg, ["pdf"], out=tmp_path / f"s{i}",
+                    dist=Distribution("dask", cluster.scheduler_address, shard=(i, 2)))
+        assert r.ok and not r.has_errors, r.summary()
+    assert typeset_tasks(cluster) - before == 11  # each document once, by the cluster
+    [merged] = build(cfg, ["pdf"], out=tmp_path / "merged", dist=Distribution(merge=(tmp_path / "s1", tmp_path / "s2")))
+    assert merged.ok and not merged.has_errors, merged.summary()
+    assert_same_files(tmp_path / "local", tmp_path / "merged")
+
+
+def _other_fonts(same: bool) -> None:
+    """(Run in each worker:) make its system fonts look other than the main process's, as a
+    fresh worker (no build set up) would see them."""
+    import shutil
+    from toolkit.outputs import pdf_engine
+    for _, scratch in pdf_engine._state.values():
+        shutil.rmtree(scratch, ignore_errors=True)
+    pdf_engine._state.clear()
+    if same:
+        pdf_engine.system_fonts = pdf_engine._real_system_fonts
+    else:
+        pdf_engine._real_system_fonts = pdf_engine.system_fonts
+        pdf_engine.system_fonts = lambda dirs: "other"
+
+
+def test_a_worker_with_other_fonts_refuses_the_build(tmp_path, cluster, monkeypatch):
+    """Other fonts would make other PDFs: the build stops, saying why, and writes nothing."""
+    from distributed import Client
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    out = tmp_path / "pdf"
+    with Client(cluster) as client:
+        client.run(_other_fonts, False)
+        try:
+            with pytest.raises(BuildError) as e:
+                build(load_config(REPO / "edition.toml"), ["pdf"], out=out,
+                      dist=Distribution("dask", cluster.scheduler_address))
+        finally:
+            client.run(_other_fonts, True)
+    assert "a Dask worker cannot typeset this build: the fonts in" in str(e.value)
+    assert "install the same font packages on every worker" in str(e.value)
+    assert not out.exists()

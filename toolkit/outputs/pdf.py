@@ -994,15 +994,15 @@ class PdfBuild:
         return pre
 
     def send_ahead(self, volume: Volume, frags: list[Fragment]) -> None:
-        """Give the remote compiler (setter.remote) the documents' own PDFs' sources now, as
-        typeset_document will first ask for them: they are compiled while this process goes on
-        (a source changed meanwhile, by a character found bad in the volume, is sent again).
-        Documents typeset in parts are not: each part's first page follows the one before."""
+        """Give the remote compiler (setter.remote) the documents' own PDFs' sources, made as
+        it reads them, in the order typeset_document will first ask for them: they are compiled
+        while this process goes on (a source changed meanwhile, by a character found bad in the
+        volume, is sent again). Documents typeset in parts are not: each part's first page
+        follows the one before."""
         kwargs = self.setter.kwargs()
         run_on, each = self.job.options.run_on_untranscribed, self.settings["document_part_pages"]
-        ahead = [(self._source(self._own_preamble(volume, f), [(0, f)]), kwargs) for f in frags
-                 if estimated_pages(f, run_on) <= each]
-        self.setter.remote.prefetch(ahead)
+        self.setter.remote.prefetch((self._source(self._own_preamble(volume, f), [(0, f)]), kwargs)
+                                    for f in frags if estimated_pages(f, run_on) <= each)
 
     def _compile_document(self, pre: Fragment, frag: Fragment) -> bytes:
         """The document's own PDF: one compile, or for a document estimated above [pdf]
@@ -1111,16 +1111,21 @@ class PdfBuild:
             return
         from . import pdf_engine, pdf_shard
         setup = pdf_engine.make_setup(self.setter, PDF_DIR, self.settings["font_dirs"])
+        remote = None
         if dist.shard:
-            self.setter.remote = pdf_shard.ShardRecorder(self.setter, setup.key)
-        elif dist.merge:
+            remote = pdf_shard.ShardRecorder(self.setter, setup.key)
+        elif dist.merge:  # (shards that do not fit this build: refused before a cluster starts)
             inputs = {k: pdf_shard.document_key(setup.key, k, t) for k, t in self.made_text.items()}
-            self.setter.remote = pdf_shard.MergeTypesetting(self.setter, setup.key,
-                                                            pdf_shard.read_pdf_shards(dist.merge), inputs)
-        else:
+            remote = pdf_shard.MergeTypesetting(self.setter, setup.key, pdf_shard.read_pdf_shards(dist.merge),
+                                                inputs)
+        if dist.engine == "dask":  # (a shard's or a merge's own compiles there too)
             from .engine import DaskEngine
-            self.setter.remote = pdf_engine.DaskTypesetting(DaskEngine(dist.scheduler, dist.workers),
-                                                            self.setter, setup)
+            cluster = pdf_engine.DaskTypesetting(DaskEngine(dist.scheduler, dist.workers), self.setter, setup)
+            if remote is None:
+                remote = cluster
+            else:
+                remote.inner = cluster
+        self.setter.remote = remote
         try:
             yield
         finally:
@@ -1131,6 +1136,7 @@ class PdfBuild:
         """A shard's result (pdf_shard): its documents' own PDFs typeset, every compile kept."""
         from .pdf_shard import document_key
         recorder = self.setter.remote
+        self.send_ahead(volume, frags)
         for f in frags:
             self._document_pdf(volume, f, Outcome())
         i, n = self.job.dist.shard

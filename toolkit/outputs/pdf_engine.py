@@ -163,7 +163,7 @@ def _worker_compiler(setup: Setup):
     for old in list(_state.values()):  # one build's at a time: the last build's goes
         shutil.rmtree(old[1], ignore_errors=True)
     _state.clear()
-    scratch = tempfile.mkdtemp(prefix="tei-edition-worker-")
+    scratch = tempfile.mkdtemp(prefix="tei-edition-worker-", dir=_worker_folder())
     root = os.path.join(scratch, "root")
     _write(root, setup.root)
     os.mkdir(os.path.join(root, "plates"))
@@ -178,6 +178,16 @@ def _worker_compiler(setup: Setup):
                               sys_inputs={k: "\n".join(v) for k, v in (setup.families or {}).items()})
     _state[setup.key] = (compiler, scratch)
     return _state[setup.key]
+
+
+def _worker_folder() -> str | None:
+    """The Dask worker's own folder, which Dask removes when the worker closes (a worker
+    process ends without running atexit handlers); None outside a worker."""
+    try:
+        from distributed import get_worker
+        return get_worker().local_directory
+    except (ImportError, ValueError):
+        return None
 
 
 def _write(folder: str, files: dict) -> None:
@@ -236,17 +246,23 @@ class Remote:
         pass
 
 
+# Sources sent ahead to the cluster at a time: enough to keep many workers busy, few enough
+# that the scheduler and the main process do not hold every document's source at once.
+AHEAD = 256
+
+
 class DaskTypesetting(Remote):
     """The compiles on a Dask cluster: the build's Setup scattered to every worker once, each
-    compile a task of its own; sources sent ahead (prefetch) are compiled while the main
-    process goes on, and taken when the build asks for exactly that source."""
+    compile a task of its own; sources sent ahead (prefetch, AHEAD at a time) are compiled
+    while the main process goes on, and taken when the build asks for exactly that source."""
 
     def __init__(self, engine, setter, setup: Setup):
         from .engine import dask_connect
         self.setter, self.setup = setter, setup
         self.client, self._cluster = dask_connect(engine)
         self._setup = self.client.scatter(setup, broadcast=True)
-        self._ahead: dict = {}
+        self._ahead: dict = {}     # (source, kwargs) → future, in the order the build will ask
+        self._coming = iter(())    # the sources still to send ahead
         self._release = False
 
     def _submit(self, source: str, kwargs: dict, release: bool = False):
@@ -254,16 +270,29 @@ class DaskTypesetting(Remote):
                                   plates(source, self.setter.root), release, pure=False)
 
     def prefetch(self, sources) -> None:
-        for source, kwargs in sources:
-            k = (source, json.dumps(kwargs, sort_keys=True))
+        """Send these (source, kwargs), an iterable made as it is read, ahead."""
+        self._coming = iter(sources)
+        self._top_up()
+
+    def _top_up(self) -> None:
+        while len(self._ahead) < AHEAD:
+            nxt = next(self._coming, None)
+            if nxt is None:
+                return
+            k = (nxt[0], json.dumps(nxt[1], sort_keys=True))
             if k not in self._ahead:
-                self._ahead[k] = self._submit(source, kwargs)
+                self._ahead[k] = self._submit(*nxt)
 
     def release(self) -> None:
         self._release = True
 
     def compile(self, source: str, kwargs: dict):
-        future = self._ahead.pop((source, json.dumps(kwargs, sort_keys=True)), None)
+        k = (source, json.dumps(kwargs, sort_keys=True))
+        future = self._ahead.get(k)
+        if future is not None:  # those sent before it were not asked for: their sources changed
+            while (first := self._ahead.pop(next(iter(self._ahead)))) is not future:
+                first.cancel()
+        self._top_up()
         if future is None:
             future, self._release = self._submit(source, kwargs, self._release), False
         try:

@@ -39,28 +39,53 @@ def document_key(setup_key: str, key: str, made: str) -> str:
     return hashlib.sha256(f"{setup_key}\0{key}\0{made}".encode("utf-8")).hexdigest()
 
 
-class ShardRecorder(Remote):
-    """The compiles of a shard build: made here, each kept with its fingerprint."""
+class Here(Remote):
+    """Compiles made by `inner` (a Dask cluster: pdf_engine.DaskTypesetting) or in this
+    process: what a shard and a merge stand on."""
 
-    def __init__(self, setter, setup_key: str):
-        self.setter, self.key = setter, setup_key
+    def __init__(self, setter, inner: Remote | None):
+        self.setter, self.inner = setter, inner
+
+    def made(self, source: str, kwargs: dict):
+        if self.inner is not None:
+            return self.inner.compile(source, kwargs)
+        got = typst_compile(self.setter.compiler, source, kwargs)
+        return (None, [], got[1]) if got[0] == "typst" else (got[1], got[2], None)
+
+    def prefetch(self, sources) -> None:
+        if self.inner is not None:
+            self.inner.prefetch(sources)
+
+    def release(self) -> None:
+        if self.inner is not None:
+            self.inner.release()
+        else:
+            from .pdf import release_compiler
+            release_compiler(self.setter.compiler)
+
+    def close(self) -> None:
+        if self.inner is not None:
+            self.inner.close()
+
+
+class ShardRecorder(Here):
+    """The compiles of a shard build (here or on a cluster), each kept with its fingerprint."""
+
+    def __init__(self, setter, setup_key: str, inner: Remote | None = None):
+        super().__init__(setter, inner)
+        self.key = setup_key
         self.pdfs: dict[str, bytes] = {}       # fingerprint → PDF
         self.compiles: dict[str, dict] = {}    # fingerprint → its record
 
     def compile(self, source: str, kwargs: dict):
         fp = compile_key(self.key, source, kwargs, plates(source, self.setter.root))
-        got = typst_compile(self.setter.compiler, source, kwargs)
-        if got[0] == "typst":
-            f = got[1]
+        pdf, warnings, f = self.made(source, kwargs)
+        if f is not None:
             self.compiles[fp] = {"failure": {"message": f.message, "hints": f.hints, "diagnostic": f.diagnostic}}
             return None, [], f
-        self.pdfs[fp] = got[1]
-        self.compiles[fp] = {"sha256": hashlib.sha256(got[1]).hexdigest(), "warnings": got[2]}
-        return got[1], got[2], None
-
-    def release(self) -> None:
-        from .pdf import release_compiler
-        release_compiler(self.setter.compiler)
+        self.pdfs[fp] = pdf
+        self.compiles[fp] = {"sha256": hashlib.sha256(pdf).hexdigest(), "warnings": list(warnings)}
+        return pdf, warnings, None
 
     def record(self, i: int, n: int, documents: dict[str, str]) -> tuple[dict[str, bytes], str]:
         """The shard's files: its compiles' PDFs and its record."""
@@ -88,12 +113,13 @@ def read_pdf_shards(dirs) -> list[tuple[Path, dict, int, int]]:
     return out
 
 
-class MergeTypesetting(Remote):
+class MergeTypesetting(Here):
     """The compiles of a merge: taken from the shard that made exactly that compile, made here
-    when none did. `inputs`: each document's input fingerprint (PdfBuild.inputs)."""
+    (or on a cluster) when none did. `inputs`: each document's input fingerprint."""
 
-    def __init__(self, setter, setup_key: str, shards, inputs: dict[str, str]):
-        self.setter, self.key, self.inputs = setter, setup_key, inputs
+    def __init__(self, setter, setup_key: str, shards, inputs: dict[str, str], inner: Remote | None = None):
+        super().__init__(setter, inner)
+        self.key, self.inputs = setup_key, inputs
         self.shards = shards
         self.count = shards[0][3] if shards else 0
         for d, rec, i, n in shards:
@@ -120,12 +146,18 @@ class MergeTypesetting(Remote):
                                  f"merge from the same commit")
             return
 
+    def _fp(self, source: str, kwargs: dict) -> str:
+        return compile_key(self.key, source, kwargs, plates(source, self.setter.root))
+
+    def prefetch(self, sources) -> None:
+        """Only what no shard made goes ahead to the cluster."""
+        super().prefetch((s, k) for s, k in sources if self._fp(s, k) not in self.compiles)
+
     def compile(self, source: str, kwargs: dict):
-        fp = compile_key(self.key, source, kwargs, plates(source, self.setter.root))
+        fp = self._fp(source, kwargs)
         c = self.compiles.get(fp)
         if c is None:   # no shard made it (the volume, a fragment changed here): made here
-            got = typst_compile(self.setter.compiler, source, kwargs)
-            return (None, [], got[1]) if got[0] == "typst" else (got[1], got[2], None)
+            return self.made(source, kwargs)
         if "failure" in c:
             f = c["failure"]
             return None, [], Failure(str(f.get("message", "")), list(f.get("hints") or []),
@@ -140,10 +172,6 @@ class MergeTypesetting(Remote):
                              f"(changed since it was made): build the shard again")
         warnings = c.get("warnings") or []
         return pdf, [str(w) for w in warnings] if isinstance(warnings, list) else [], None
-
-    def release(self) -> None:
-        from .pdf import release_compiler
-        release_compiler(self.setter.compiler)
 
 
 __all__ = ["MergeTypesetting", "ShardRecorder", "document_key", "read_pdf_shards", "shard_of"]
