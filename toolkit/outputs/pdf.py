@@ -1141,10 +1141,9 @@ class PdfBuild:
             self._document_pdf(volume, f, Outcome())
         i, n = self.job.dist.shard
         documents = {f.key: document_key(recorder.key, f.key, self.made_text[f.key]) for f in frags}
-        files, what = recorder.record(i, n, documents)
-        out = Outcome(outputs=files)
-        out.notes.append(f"shard {i}/{n}: {what} of {len(self.edition.documents)}; merge the shards "
-                         f"with `edition build pdf --merge DIR …`")
+        out = Outcome(outputs=recorder.record(i, n, documents))
+        out.notes.append(f"shard {i}/{n}: the PDFs of {len(documents)} of {len(self.edition.documents)} "
+                         f"documents; merge the shards with `edition build pdf --merge DIR …`")
         return out
 
     def typeset_volume(self, volume: Volume, frags: list[Fragment], name: str = "edition.pdf") -> bytes | None:
@@ -1323,6 +1322,7 @@ class PdfBuilder(Builder):
     description = "Typeset PDF volume and per-document PDFs (output/pdf). PATHS: ad hoc, as for html."
     options = PdfOptions
     supports_incremental = False  # each build typesets every document: Typst's work is not kept between builds
+    distributable = True  # --engine dask, --shard, --merge (pdf_engine.py, pdf_shard.py)
     default = True
 
     def plan(self, job: Job) -> tuple[PdfBuild, Volume, list[Fragment]]:
@@ -1334,8 +1334,6 @@ class PdfBuilder(Builder):
         volume, frags = build.prepare()
         job.check_strict("the PDFs")
         return build, volume, frags
-
-    distributable = True  # --engine dask, --shard, --merge (pdf_engine.py)
 
     def build(self, job: Job, plan) -> BuildResult:
         build, volume, frags = plan

@@ -240,7 +240,7 @@ class Remote:
         pass
 
     def document(self, key: str) -> None:
-        """The compiles that follow are the document's own PDF (until the next call)."""
+        """typeset_document begins the document's own PDF (a merge checks its shard here)."""
 
     def close(self) -> None:
         pass

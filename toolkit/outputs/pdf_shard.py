@@ -87,14 +87,14 @@ class ShardRecorder(Here):
         self.compiles[fp] = {"sha256": hashlib.sha256(pdf).hexdigest(), "warnings": list(warnings)}
         return pdf, warnings, None
 
-    def record(self, i: int, n: int, documents: dict[str, str]) -> tuple[dict[str, bytes], str]:
+    def record(self, i: int, n: int, documents: dict[str, str]) -> dict[str, bytes]:
         """The shard's files: its compiles' PDFs and its record."""
         rec = {"format": FORMAT, "toolkit": __version__, "builder": "pdf", "shard": [i, n],
                "setup": self.key, "documents": dict(sorted(documents.items())),
                "compiles": dict(sorted(self.compiles.items()))}
         files = {f"{FOLDER}/{fp}.pdf": pdf for fp, pdf in sorted(self.pdfs.items())}
         files[SHARD_FILE] = json.dumps(rec, indent=0, ensure_ascii=False).encode("utf-8")
-        return files, f"{len(documents)} documents' PDFs"
+        return files
 
 
 def read_pdf_shards(dirs) -> list[tuple[Path, dict, int, int]]:
