@@ -221,3 +221,22 @@ def test_a_worker_with_other_fonts_refuses_the_build(tmp_path, cluster, monkeypa
     assert "a Dask worker cannot typeset this build: the fonts in" in str(e.value)
     assert "install the same font packages on every worker" in str(e.value)
     assert not out.exists()
+
+
+def test_the_setup_reads_nothing_that_leads_out_of_an_edition_font_folder(tmp_path):
+    """An edition's font folder (untrusted) with links to a file and a folder outside: the
+    build's setup, sent to every worker, carries its own fonts only."""
+    from types import SimpleNamespace
+    from toolkit.outputs.pdf import PDF_DIR
+    from toolkit.outputs.pdf_engine import make_setup
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "key.ttf").write_bytes(b"SECRET")
+    fonts = tmp_path / "ed" / "fonts"
+    fonts.mkdir(parents=True)
+    (fonts / "own.ttf").write_bytes(b"OWN")
+    (fonts / "link.ttf").symlink_to(tmp_path / "secret" / "key.ttf")
+    (fonts / "dir").symlink_to(tmp_path / "secret", target_is_directory=True)
+    setter = SimpleNamespace(root=None, font_paths=[str(fonts)], standards=[], timestamp=EPOCH, families={})
+    setup = make_setup(setter, PDF_DIR, [])
+    assert setup.fonts == [{"own.ttf": b"OWN"}]
+    assert "edition.typ" in setup.root

@@ -63,18 +63,27 @@ def typst_version() -> str:
         return "?"
 
 
-def _files(folder: Path, keep=lambda p: True) -> dict[str, bytes]:
-    """Every file under `folder` (links followed: the house style is linked into a plates
-    root), by its path inside it."""
+def _files(folder: Path, keep=lambda p: True, confined: bool = False) -> dict[str, bytes]:
+    """Every file under `folder`, by its path inside it. Links are followed (the house style
+    is linked into a plates root), unless `confined` (an edition's font folder: untrusted, so
+    nothing that leads out of it is read)."""
     out = {}
-    for dirpath, dirs, names in os.walk(folder, followlinks=True):
+    top = os.path.realpath(folder)
+    for dirpath, dirs, names in os.walk(folder, followlinks=not confined):
         dirs.sort()
         for name in sorted(names):
             p = Path(dirpath, name)
             rel = p.relative_to(folder).as_posix()
+            if confined and not os.path.realpath(p).startswith(top + os.sep):
+                continue
             if keep(rel) and p.is_file():
                 out[rel] = p.read_bytes()
     return out
+
+
+def _file(path: Path) -> dict[str, bytes]:
+    """A font path that names a file (inside the edition: pdf._settings), or nothing."""
+    return {path.name: path.read_bytes()} if path.is_file() else {}
 
 
 def system_fonts(dirs) -> str:
@@ -103,8 +112,8 @@ def make_setup(setter, pdf_dir: Path, font_dirs) -> Setup:
     else:
         root = _files(Path(setter.root), lambda rel: not rel.startswith("plates/"))
     system = [d for d in setter.font_paths if d in font_dirs]
-    fonts = [d if d in font_dirs else _files(Path(d), lambda rel: rel.lower().endswith(FONT_SUFFIXES))
-             if Path(d).is_dir() else {Path(d).name: Path(d).read_bytes()} for d in setter.font_paths]
+    fonts = [d if d in font_dirs else _files(Path(d), lambda rel: rel.lower().endswith(FONT_SUFFIXES), True)
+             if Path(d).is_dir() else _file(Path(d)) for d in setter.font_paths]
     h = hashlib.sha256()
     h.update(json.dumps([__version__, typst_version(), setter.standards, setter.timestamp,
                          setter.families, system_fonts(system)], sort_keys=True).encode())
