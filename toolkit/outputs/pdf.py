@@ -633,7 +633,7 @@ class PdfBuild:
         self._pieces: dict[str, list[Fragment]] = {}   # a long document's pieces in the volume
         self._typeset_ok: dict[str, bool] = {}         # whether a cut document's own PDF was made
         self._told_split: set[tuple[str, str]] = set()
-        self.made_text: dict[str, str] = {}   # what the stylesheet made of each document, as text
+        self.made_hash: dict[str, str] = {}   # a shard's or merge's: what the stylesheet made, hashed
 
     # -- findings ----------------------------------------------------------------------------
     def problem(self, display: str, line: int, col: int, message: str, rule: str, hint: str = "",
@@ -819,7 +819,8 @@ class PdfBuild:
         frag = Fragment(doc, key, src.display, doc.file, "", src)
         frag.text_chars, frag.other_chars = _text_sizes(src.root)
         typst, reason, line, col = self.made.documents.pop(key)
-        self.made_text[key] = f"{typst}\0{reason}\0{line}\0{col}"   # (pdf_shard.document_key)
+        if self.job.dist is not None and (self.job.dist.shard or self.job.dist.merge):
+            self.made_hash[key] = _hash_made(typst, reason, line, col)
         if typst is not None:
             frag.typst = typst
         else:
@@ -1115,7 +1116,7 @@ class PdfBuild:
         if dist.shard:
             remote = pdf_shard.ShardRecorder(self.setter, setup.key)
         elif dist.merge:  # (shards that do not fit this build: refused before a cluster starts)
-            inputs = {k: pdf_shard.document_key(setup.key, k, t) for k, t in self.made_text.items()}
+            inputs = {k: pdf_shard.document_key(setup.key, k, t) for k, t in self.made_hash.items()}
             remote = pdf_shard.MergeTypesetting(self.setter, setup.key, pdf_shard.read_pdf_shards(dist.merge),
                                                 inputs)
         if dist.engine == "dask":  # (a shard's or a merge's own compiles there too)
@@ -1140,7 +1141,7 @@ class PdfBuild:
         for f in frags:
             self._document_pdf(volume, f, Outcome())
         i, n = self.job.dist.shard
-        documents = {f.key: document_key(recorder.key, f.key, self.made_text[f.key]) for f in frags}
+        documents = {f.key: document_key(recorder.key, f.key, self.made_hash[f.key]) for f in frags}
         out = Outcome(outputs=recorder.record(i, n, documents))
         out.notes.append(f"shard {i}/{n}: the PDFs of {len(documents)} of {len(self.edition.documents)} "
                          f"documents; merge the shards with `edition build pdf --merge DIR …`")
@@ -1278,6 +1279,13 @@ class PdfBuild:
             out.notes.append(f"placeholders in {f.key}.pdf for {n} character{'s' if n != 1 else ''} "
                              f"of {f.display}")
         return True
+
+
+def _hash_made(typst: str | None, reason: str, line: int, col: int) -> str:
+    """What the stylesheet made of a document (PdfBuild._transform), hashed: a shard records
+    it and a merge compares it (pdf_shard.document_key)."""
+    import hashlib
+    return hashlib.sha256(f"{typst}\0{reason}\0{line}\0{col}".encode("utf-8")).hexdigest()
 
 
 def _publish(target: Path, out: Outcome) -> None:
