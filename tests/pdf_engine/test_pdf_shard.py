@@ -156,3 +156,12 @@ def test_cli_refusal_exits_1_without_traceback(made, tmp_path):
     assert not out.exists()
     r = run_cli("build", "pdf", "--shard", "3/2", "--out", str(out))
     assert r.returncode == 2 and "i must be between 1 and n" in r.stderr
+
+
+def test_pdf_shards_are_not_html_shards(made, tmp_path):
+    """Each merge takes its own builder's shards only (shard.read_records: one rule for both)."""
+    with pytest.raises(BuildError) as e:
+        build(load_config(REPO / "edition.toml"), ["html"], out=tmp_path / "site", search_index=False,
+              dist=Distribution(merge=tuple(made[1])))
+    assert str(e.value).startswith(f"--merge {made[1][0]}: a shard of the pdf build, not of the html build")
+    assert not (tmp_path / "site").exists()
