@@ -16,7 +16,7 @@ message, which PdfBuild explains against the TEI as it does locally.
   records it so that a merge made with other settings is refused.
 - Each compile carries its source and the plates it names (`/plates/<hash>.jpg`).
 - The main process does every write (publish.py); workers write only their scratch copy of the
-  Typst root and fonts, in a temporary folder of their own."""
+  Typst root and fonts, in their Dask folder (removed with the worker)."""
 from __future__ import annotations
 
 import hashlib
@@ -114,14 +114,15 @@ def make_setup(setter, pdf_dir: Path, font_dirs) -> Setup:
     system = [d for d in setter.font_paths if d in font_dirs]
     fonts = [d if d in font_dirs else _files(Path(d), lambda rel: rel.lower().endswith(FONT_SUFFIXES), True)
              if Path(d).is_dir() else _file(Path(d)) for d in setter.font_paths]
+    system_fp = system_fonts(system)
     h = hashlib.sha256()
     h.update(json.dumps([__version__, typst_version(), setter.standards, setter.timestamp,
-                         setter.families, system_fonts(system)], sort_keys=True).encode())
+                         setter.families, system_fp], sort_keys=True).encode())
     for files in [root, *[f for f in fonts if isinstance(f, dict)]]:
         for rel, data in sorted(files.items()):
             h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
         h.update(b"\1")
-    return Setup(h.hexdigest(), root, fonts, system_fonts(system), setter.families, typst_version())
+    return Setup(h.hexdigest(), root, fonts, system_fp, setter.families, typst_version())
 
 
 def plates(source: str, root: str | None) -> dict[str, bytes]:
