@@ -228,16 +228,24 @@ def _builder_command(name: str, builder) -> click.Command:
     for flag in builder.flags:
         f = click.option(flag.name, _flag_key(flag), is_flag=True, help=flag.help)(f)
     if builder.distributable:
-        f = _distribution_options(f)
+        f = _distribution_options(f, name)
     f = click.option("--strict", is_flag=True, help=_STRICT_HELP)(f)
     f = _build_options(f)
     f = _terminal_options(f)
     return click.command(name, help=builder.description)(f)
 
 
-def _distribution_options(f):
+# What the distribution options spread, per builder (the HTML build's the default).
+_SPREAD = {"pdf": ("per-document PDFs", "the documents' PDFs are taken from them, the volume is typeset here",
+                   "Where the PDFs are typeset: here, or on a Dask cluster")}
+
+
+def _distribution_options(f, name: str = "html"):
     """--engine, --scheduler, --workers, --shard, --merge (docs/scale.md): command-line only, as
     an edition's configuration is untrusted and a scheduler receives its documents."""
+    what, merged, where = _SPREAD.get(name, (
+        "document pages", "the document pages are taken from them, the rest of the site is made here",
+        "Where the document pages are made: worker processes here, or a Dask cluster"))
     def shard(ctx, param, value):
         from .outputs.engine import parse_shard
         try:
@@ -245,11 +253,10 @@ def _distribution_options(f):
         except ValueError as e:
             raise click.BadParameter(str(e).split(": ", 1)[-1], ctx, param) from None
     f = click.option("--merge", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-                     help="A shard's result folder (--shard): repeat for every shard; the document "
-                          "pages are taken from them, the rest of the site is made here.")(f)
+                     help=f"A shard's result folder (--shard): repeat for every shard; {merged}.")(f)
     f = click.option("--shard", metavar="I/N", callback=shard,
-                     help="Make only the document pages of shard I of N (for a CI matrix), into --out "
-                          "(default: output/html-shard-I-of-N); then merge with --merge.")(f)
+                     help=f"Make only the {what} of shard I of N (for a CI matrix), into --out "
+                          f"(default: output/{name}-shard-I-of-N); then merge with --merge.")(f)
     f = click.option("--workers", type=click.IntRange(1), metavar="N",
                      help="Workers of the Dask cluster started here when no --scheduler is given "
                           "(default: one per core).")(f)
@@ -257,8 +264,7 @@ def _distribution_options(f):
                      help="The Dask scheduler to send the documents to (tcp://host:8786); "
                           "default: a cluster on this machine.")(f)
     f = click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-                     help="Where the document pages are made: worker processes here, or a Dask "
-                          "cluster (pip install 'tei-edition-toolkit[dask]').")(f)
+                     help=f"{where} (pip install 'tei-edition-toolkit[dask]').")(f)
     return f
 
 

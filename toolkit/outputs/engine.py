@@ -190,26 +190,34 @@ class DaskEngine:
         return DaskRun(self, work)
 
 
+def dask_connect(engine: DaskEngine):
+    """(client, cluster or None): a client of the scheduler at engine.scheduler, or of a cluster
+    started on this machine (its workers processes on 127.0.0.1); EngineError when out of reach.
+    Used by the HTML build (DaskRun) and the PDF build (pdf_engine.DaskTypesetting)."""
+    import logging
+    from distributed import Client, LocalCluster
+    for name in ("distributed", "tornado"):  # its info lines are not the build's
+        logging.getLogger(name).setLevel(logging.ERROR)
+    cluster = None
+    try:
+        if engine.scheduler:
+            return Client(engine.scheduler, timeout="20s"), None
+        cluster = LocalCluster(n_workers=engine.workers or os.cpu_count() or 1,
+                               threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None)
+        return Client(cluster), cluster
+    except (OSError, TimeoutError) as e:
+        if cluster is not None:
+            cluster.close()
+        where = engine.scheduler or "on this machine"
+        raise EngineError(f"cannot reach the Dask scheduler {where}: {e}") from None
+
+
 class DaskRun(Running):
     def __init__(self, engine: DaskEngine, work: Work):
-        import logging
         import uuid
-        from distributed import Client, LocalCluster
-        for name in ("distributed", "tornado"):  # its info lines are not the build's
-            logging.getLogger(name).setLevel(logging.ERROR)
         self.work, self._cluster = work, None
-        try:
-            if engine.scheduler:
-                self.client = Client(engine.scheduler, timeout="20s")
-            else:
-                self._cluster = LocalCluster(n_workers=engine.workers or os.cpu_count() or 1,
-                                             threads_per_worker=1, processes=True,
-                                             host="127.0.0.1", dashboard_address=None)
-                self.client = Client(self._cluster)
-        except (OSError, TimeoutError) as e:
-            self.terminate()
-            where = engine.scheduler or "on this machine"
-            raise EngineError(f"cannot reach the Dask scheduler {where}: {e}") from None
+        self.client, self._cluster = dask_connect(engine)
         edition_xml = work.edition_xml()
         key = uuid.uuid4().hex  # this build's, in workers that may serve several
         self.client.register_plugin(_plugin(key, (edition_xml, work.base_uris)))

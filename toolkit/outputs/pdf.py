@@ -13,6 +13,8 @@ How it fits together:
 - The fragments are compiled by one typst.Compiler (fonts loaded once), with PDF/A-2b +
   PDF/UA-1 by default: each document alone, then the volume. Indices, contents and running heads
   are computed by Typst itself from invisible markers, in the same compile.
+- The compiles may run elsewhere (pdf_engine: a Dask cluster; pdf_shard: --shard/--merge):
+  Typesetter.compile is the seam, everything else stays here.
 - Every element of the TEI copy given to Saxon carries its source line; the stylesheets write it
   as /*@L<line>*/ markers, so a Typst error is reported against the TEI file and line.
 
@@ -297,6 +299,15 @@ def _trim_heap() -> None:
         pass
 
 
+def release_compiler(compiler) -> None:
+    """Let go of the memory of a compiler's compiles so far: typst-py evicts after every compile
+    what the last ten compiles did not use (comemo::evict(10)), so ten tiny compiles drop a
+    finished volume part's layout before the next part is typeset."""
+    for _ in range(10):
+        compiler.compile(input=b"#set page(width: 1cm, height: 1cm)\n")
+    _trim_heap()
+
+
 class Typesetter:
     """One typst.Compiler for the whole build: fonts are read once, caches shared."""
 
@@ -308,36 +319,52 @@ class Typesetter:
         # sys.inputs (one family a line); without them it keeps its own
         self.compiler = typst.Compiler(root=str(PDF_DIR), font_paths=font_paths, ignore_system_fonts=True,
                                        sys_inputs={k: "\n".join(v) for k, v in (families or {}).items()})
+        self.font_paths, self.families = font_paths, families or {}
         self.standards = standards
         self.timestamp = timestamp
         self.root: str | None = None  # the plates' folder, when the PDF has facsimile plates
         self.warnings: list[str] = []
         self._covered: dict[str, bool] = {}
+        # pdf_engine.Remote: where the compiles run when not here (a Dask cluster, shard results);
+        # the character probes always run here
+        self.remote = None
+
+    def kwargs(self) -> dict:
+        """The arguments of a compile besides its source."""
+        kwargs = {"pdf_standards": self.standards} if self.standards else {}
+        if self.timestamp is not None:
+            kwargs["timestamp"] = self.timestamp
+        if self.root is not None:
+            kwargs["root"] = self.root
+        return kwargs
 
     def compile(self, source: str, parts: list[Fragment]) -> bytes:
-        try:
-            kwargs = {"pdf_standards": self.standards} if self.standards else {}
-            if self.timestamp is not None:
-                kwargs["timestamp"] = self.timestamp
-            if self.root is not None:
-                kwargs["root"] = self.root
-            pdf, warnings = self.compiler.compile_with_warnings(input=source.encode("utf-8"),
-                                                                **kwargs)
-        except self._typst.TypstError as e:
-            raise self.explain(e, source, parts) from None
+        kwargs = self.kwargs()
+        if self.remote is not None:
+            pdf, warnings, failure = self.remote.compile(source, kwargs)
+            if failure is not None:
+                raise self.explain(failure, source, parts)
+        else:
+            pdf, warnings = self.compile_here(source, parts, kwargs)
         for w in warnings or []:
             msg = getattr(w, "message", str(w))
             if msg not in self.warnings:
                 self.warnings.append(msg)
         return pdf
 
+    def compile_here(self, source: str, parts: list[Fragment], kwargs: dict):
+        """(pdf, Typst's warnings) of a compile in this process; TypesetError when it fails."""
+        try:
+            return self.compiler.compile_with_warnings(input=source.encode("utf-8"), **kwargs)
+        except self._typst.TypstError as e:
+            raise self.explain(e, source, parts) from None
+
     def release(self) -> None:
-        """Let go of the memory of the compiles so far: typst-py evicts after every compile what
-        the last ten compiles did not use (comemo::evict(10)), so ten tiny compiles drop a
-        finished volume part's layout before the next part is typeset."""
-        for _ in range(10):
-            self.compiler.compile(input=b"#set page(width: 1cm, height: 1cm)\n")
-        _trim_heap()
+        """Let go of the memory of the compiles so far (release_compiler), where they run."""
+        if self.remote is not None:
+            self.remote.release()
+        else:
+            release_compiler(self.compiler)
 
     def uncovered(self, chars) -> set[str]:
         """The characters no font of the house style can show. One probe compile for all
@@ -606,6 +633,7 @@ class PdfBuild:
         self._pieces: dict[str, list[Fragment]] = {}   # a long document's pieces in the volume
         self._typeset_ok: dict[str, bool] = {}         # whether a cut document's own PDF was made
         self._told_split: set[tuple[str, str]] = set()
+        self.made_hash: dict[str, str] = {}   # a shard's or merge's: what the stylesheet made, hashed
 
     # -- findings ----------------------------------------------------------------------------
     def problem(self, display: str, line: int, col: int, message: str, rule: str, hint: str = "",
@@ -679,6 +707,10 @@ class PdfBuild:
                 self.left_out.append(key)
                 continue
             todo.append((doc, key, src))
+        shard = self.job.dist.shard if self.job.dist is not None else None
+        if shard:  # a shard build (pdf_shard): its documents only
+            from .pdf_shard import shard_of
+            todo = [t for t in todo if shard_of(t[1], *shard)]
         return todo
 
     # -- the stylesheets ---------------------------------------------------------------------
@@ -787,6 +819,8 @@ class PdfBuild:
         frag = Fragment(doc, key, src.display, doc.file, "", src)
         frag.text_chars, frag.other_chars = _text_sizes(src.root)
         typst, reason, line, col = self.made.documents.pop(key)
+        if self.job.dist is not None and (self.job.dist.shard or self.job.dist.merge):
+            self.made_hash[key] = _hash_made(typst, reason, line, col)
         if typst is not None:
             frag.typst = typst
         else:
@@ -876,9 +910,7 @@ class PdfBuild:
         reported, and the compile tried again."""
         last = None
         for _ in range(3):
-            shows = preamble.replaced or any(p.replaced for _, p in parts)
-            source = assemble(preamble.typst + (PLACEHOLDERS if shows else ""),
-                              [(i, p.typst) for i, p in parts])
+            source = self._source(preamble, parts)
             try:
                 return self.setter.compile(source, mapping)
             except TypesetError as e:
@@ -892,6 +924,11 @@ class PdfBuild:
                     self._clean(p, new)
                 self._substitute(preamble)
         raise last
+
+    @staticmethod
+    def _source(preamble: Fragment, parts: list[tuple[int, Fragment]]) -> str:
+        shows = preamble.replaced or any(p.replaced for _, p in parts)
+        return assemble(preamble.typst + (PLACEHOLDERS if shows else ""), [(i, p.typst) for i, p in parts])
 
     def _missed(self, clusters: tuple[str, ...]) -> set[str]:
         """The characters to blame for glyphs the compile found missing: in each cluster, those
@@ -926,10 +963,9 @@ class PdfBuild:
     def typeset_document(self, volume: Volume, frag: Fragment) -> bytes | None:
         """The document's own PDF; as plain text when Typst fails on it; None when that fails
         too (the document is then left out of the volume)."""
-        pre = Fragment(None, "preamble", volume.preamble.display, None,
-                       self._document_preamble(frag.doc, frag.key))
-        self._classify(pdf_chars.candidates(pre.typst))
-        self._substitute(pre)
+        pre = self._own_preamble(volume, frag)
+        if self.setter.remote is not None:
+            self.setter.remote.document(frag.key)
         try:
             return self._compile_document(pre, frag)
         except TypesetError as e:
@@ -949,6 +985,25 @@ class PdfBuild:
                      "pdf.typeset", f"it is left out of the volume; {frag.key}.pdf is not made "
                      f"(a previous build's is kept)")
         return None
+
+    def _own_preamble(self, volume: Volume, frag: Fragment) -> Fragment:
+        """The preamble of the document's own PDF, its characters checked."""
+        pre = Fragment(None, "preamble", volume.preamble.display, None,
+                       self._document_preamble(frag.doc, frag.key))
+        self._classify(pdf_chars.candidates(pre.typst))
+        self._substitute(pre)
+        return pre
+
+    def send_ahead(self, volume: Volume, frags: list[Fragment]) -> None:
+        """Give the remote compiler (setter.remote) the documents' own PDFs' sources, made as
+        it reads them, in the order typeset_document will first ask for them: they are compiled
+        while this process goes on (a source changed meanwhile, by a character found bad in the
+        volume, is sent again). Documents typeset in parts are not: each part's first page
+        follows the one before."""
+        kwargs = self.setter.kwargs()
+        run_on, each = self.job.options.run_on_untranscribed, self.settings["document_part_pages"]
+        self.setter.remote.prefetch((self._source(self._own_preamble(volume, f), [(0, f)]), kwargs)
+                                    for f in frags if estimated_pages(f, run_on) <= each)
 
     def _compile_document(self, pre: Fragment, frag: Fragment) -> bytes:
         """The document's own PDF: one compile, or for a document estimated above [pdf]
@@ -1047,6 +1102,51 @@ class PdfBuild:
             made[i].typst = split.piece(chunk, i == 0, notes)
             made[i].degraded = whole.degraded
 
+    @contextlib.contextmanager
+    def distributed(self):
+        """The compiles where job.dist says (pdf_engine): on a Dask cluster, recorded for a
+        shard, answered from the shards for a merge (pdf_shard), or here."""
+        dist = self.job.dist
+        if dist is None or (dist.engine != "dask" and not dist.shard and not dist.merge):
+            yield
+            return
+        from . import pdf_engine, pdf_shard
+        setup = pdf_engine.make_setup(self.setter, PDF_DIR, self.settings["font_dirs"])
+        remote = None
+        if dist.shard:
+            remote = pdf_shard.ShardRecorder(self.setter, setup.key)
+        elif dist.merge:  # (shards that do not fit this build: refused before a cluster starts)
+            inputs = {k: pdf_shard.document_key(setup.key, k, t) for k, t in self.made_hash.items()}
+            remote = pdf_shard.MergeTypesetting(self.setter, setup.key, pdf_shard.read_pdf_shards(dist.merge),
+                                                inputs)
+        if dist.engine == "dask":  # (a shard's or a merge's own compiles there too)
+            from .engine import DaskEngine
+            cluster = pdf_engine.DaskTypesetting(DaskEngine(dist.scheduler, dist.workers), self.setter, setup)
+            if remote is None:
+                remote = cluster
+            else:
+                remote.inner = cluster
+        self.setter.remote = remote
+        try:
+            yield
+        finally:
+            self.setter.remote.close()
+            self.setter.remote = None
+
+    def typeset_shard(self, volume: Volume, frags: list[Fragment]) -> Outcome:
+        """A shard's result (pdf_shard): its documents' own PDFs typeset, every compile kept."""
+        from .pdf_shard import document_key
+        recorder = self.setter.remote
+        self.send_ahead(volume, frags)
+        for f in frags:
+            self._document_pdf(volume, f, Outcome())
+        i, n = self.job.dist.shard
+        documents = {f.key: document_key(recorder.key, f.key, self.made_hash[f.key]) for f in frags}
+        out = Outcome(outputs=recorder.record(i, n, documents))
+        out.notes.append(f"shard {i}/{n}: the PDFs of {len(documents)} of {len(self.edition.documents)} "
+                         f"documents; merge the shards with `edition build pdf --merge DIR …`")
+        return out
+
     def typeset_volume(self, volume: Volume, frags: list[Fragment], name: str = "edition.pdf") -> bytes | None:
         """The volume of the documents that typeset; a document the volume alone fails on is
         left out of it (reported), and the volume made again."""
@@ -1075,6 +1175,8 @@ class PdfBuild:
             out.notes.append(f"edition.pdf leaves out {len(self.stale)} document"
                              f"{'s' if len(self.stale) != 1 else ''} whose source cannot be read now "
                              f"({', '.join(self.stale)}); their previous PDFs are kept")
+        if self.setter.remote is not None:
+            self.send_ahead(volume, frags)
         parts = self.plan_parts(frags, out)
         names = self.part_names(len(parts))
         out.volumes = names if parts else []
@@ -1179,6 +1281,13 @@ class PdfBuild:
         return True
 
 
+def _hash_made(typst: str | None, reason: str, line: int, col: int) -> str:
+    """What the stylesheet made of a document (PdfBuild._transform), hashed: a shard records
+    it and a merge compares it (pdf_shard.document_key)."""
+    import hashlib
+    return hashlib.sha256(f"{typst}\0{reason}\0{line}\0{col}".encode("utf-8")).hexdigest()
+
+
 def _publish(target: Path, out: Outcome) -> None:
     """Write the PDFs; a PDF that could not be made keeps the previous build's file, if any."""
     try:
@@ -1221,10 +1330,14 @@ class PdfBuilder(Builder):
     description = "Typeset PDF volume and per-document PDFs (output/pdf). PATHS: ad hoc, as for html."
     options = PdfOptions
     supports_incremental = False  # each build typesets every document: Typst's work is not kept between builds
+    distributable = True  # --engine dask, --shard, --merge (pdf_engine.py, pdf_shard.py)
     default = True
 
     def plan(self, job: Job) -> tuple[PdfBuild, Volume, list[Fragment]]:
         """Every document's fragment (XSLT), its characters checked: what the build typesets."""
+        if job.dist is not None and job.dist.merge:  # shards that do not fit: before any work
+            from .pdf_shard import read_pdf_shards
+            read_pdf_shards(job.dist.merge)
         build = PdfBuild(job.edition, job)
         volume, frags = build.prepare()
         job.check_strict("the PDFs")
@@ -1232,7 +1345,9 @@ class PdfBuilder(Builder):
 
     def build(self, job: Job, plan) -> BuildResult:
         build, volume, frags = plan
-        out = build.typeset(volume, frags)
+        with build.distributed():
+            shard = job.dist is not None and job.dist.shard
+            out = build.typeset_shard(volume, frags) if shard else build.typeset(volume, frags)
         job.check_strict("the PDFs")
         _publish(job.target, out)
         result = BuildResult("pdf", job.target, written=len(out.outputs))

@@ -170,7 +170,7 @@ def _check_dist(dist, builders: dict):
         return None
     if not all(cls.distributable for cls in builders.values()):
         names = ", ".join(n for n, cls in builders.items() if not cls.distributable)
-        raise BuildError(f"--engine, --shard and --merge are for the HTML build; not for {names}")
+        raise BuildError(f"--engine, --shard and --merge are for the HTML and PDF builds; not for {names}")
     if dist.shard and dist.merge:
         raise BuildError("give --shard (build one shard) or --merge (merge the shards), not both")
     if dist.engine == "dask" and not dist.merge:
@@ -221,7 +221,7 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
     reuse = all(cls.reads_stand_ins for cls in builders.values()) and not full
     # (a build that parses every document reads them only for one it cannot read: recover_from)
     known = load_known(html_target) if reuse and html_target.is_dir() else {}
-    if dist is not None and dist.merge:  # the shards' records of their documents
+    if dist is not None and dist.merge and "html" in builders:  # the shards' records of their documents
         from .shard import read_shards, records
         read_shards(dist.merge)  # (a set of shards that does not fit: refused before any work)
         known = {**known, **records(dist.merge)[0]}

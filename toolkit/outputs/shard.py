@@ -71,10 +71,11 @@ def build_shard(b) -> BuildResult:
     return result
 
 
-def read_shards(dirs) -> dict[str, tuple[Path, str, str | None]]:
-    """page → (shard folder, fingerprint, the stylesheet's error or None), from every shard result
-    given; BuildError when one is not a shard result, or they are not the n shards of one split."""
-    pages: dict = {}
+def read_records(dirs, builder: str = "html") -> list[tuple[Path, dict, int, int]]:
+    """(folder, record, i, n) of every shard result given; BuildError when one is not a shard
+    result of this toolkit and builder, or they are not the n shards of one split. The HTML
+    and PDF merges both check their shards here."""
+    out = []
     seen: dict[int, Path] = {}
     count = None
     for d in dirs:
@@ -82,13 +83,15 @@ def read_shards(dirs) -> dict[str, tuple[Path, str, str | None]]:
         try:
             rec = json.loads((d / SHARD_FILE).read_text(encoding="utf-8"))
             i, n = (int(x) for x in rec["shard"])
-            own = rec["pages"]
-            failed = rec.get("render_failed", {})
-            if rec.get("format") != FORMAT or not isinstance(own, dict) or not isinstance(failed, dict):
+            if rec.get("format") != FORMAT or not isinstance(rec, dict):
                 raise ValueError("format")
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             raise BuildError(f"--merge {d}: not a shard result of this toolkit (no readable {SHARD_FILE}); "
-                             f"make it with `edition build html --shard i/n --out {d}`") from None
+                             f"make it with `edition build {builder} --shard i/n --out {d}`") from None
+        made_by = rec.get("builder", "html")
+        if made_by != builder:
+            raise BuildError(f"--merge {d}: a shard of the {made_by} build, not of the {builder} build; "
+                             f"make it with `edition build {builder} --shard i/n --out {d}`")
         if rec.get("toolkit") != __version__:
             raise BuildError(f"--merge {d}: made by toolkit {rec.get('toolkit')}, this is {__version__}; "
                              f"build the shards and the merge with the same toolkit")
@@ -97,12 +100,25 @@ def read_shards(dirs) -> dict[str, tuple[Path, str, str | None]]:
         if i in seen:
             raise BuildError(f"--merge {d}: shard {i}/{n} is given twice ({seen[i]})")
         count, seen[i] = n, d
-        for page, fp in own.items():
-            pages[str(page)] = (d, str(fp), failed.get(page))
+        out.append((d, rec, i, n))
     missing = sorted(set(range(1, (count or 0) + 1)) - set(seen))
     if missing:
         raise BuildError(f"--merge: shard{'s' if len(missing) > 1 else ''} "
                          f"{', '.join(f'{k}/{count}' for k in missing)} not given; give every shard's folder")
+    return out
+
+
+def read_shards(dirs) -> dict[str, tuple[Path, str, str | None]]:
+    """page → (shard folder, fingerprint, the stylesheet's error or None), from every shard result
+    given; BuildError when one is not a shard result, or they are not the n shards of one split."""
+    pages: dict = {}
+    for d, rec, _, _ in read_records(dirs, "html"):
+        own, failed = rec.get("pages"), rec.get("render_failed", {})
+        if not isinstance(own, dict) or not isinstance(failed, dict):
+            raise BuildError(f"--merge {d}: not a shard result of this toolkit (no readable {SHARD_FILE}); "
+                             f"make it with `edition build html --shard i/n --out {d}`")
+        for page, fp in own.items():
+            pages[str(page)] = (d, str(fp), failed.get(page))
     return pages
 
 
@@ -166,4 +182,4 @@ class MergeEngine:
             yield out, None, ""
 
 
-__all__ = ["MergeEngine", "SHARD_FILE", "build_shard", "in_shard", "read_shards", "records"]
+__all__ = ["MergeEngine", "SHARD_FILE", "build_shard", "in_shard", "read_records", "read_shards", "records"]
