@@ -116,3 +116,21 @@ def test_edition_without_authority_files(tmp_path):
             assert (merged.returncode, merged.stdout, merged.stderr) == (whole.returncode, whole.stdout, whole.stderr)
     out = json.loads(merged.stdout if fmt == "json" else run_cli("validate", "--format", "json", cwd=ed).stdout)
     assert (out["files"], out["errors"]) == (2, 2)
+
+
+def test_pointers_into_a_broken_authority_file(tmp_path):
+    """Every document's pointers into an authority file that cannot be read are left out, the
+    file's own error standing for them: one note counting them all, as the whole validate says
+    it (each shard counts its own)."""
+    from conftest import edition_copy
+    ed = edition_copy(tmp_path)
+    edit(ed / "tei" / "persons.xml", '<person xml:id="smirnov">', '<person xml:id="smirnov"><broken>')
+    dirs = [tmp_path / f"s{i}" for i in (1, 2, 3)]
+    for i, d in enumerate(dirs, 1):
+        assert run_cli("validate", "--shard", f"{i}/3", "--out", str(d), cwd=ed).returncode == 0
+    whole = run_cli("validate", cwd=ed)
+    merged = run_cli("validate", *[x for d in dirs for x in ("--merge", str(d))], cwd=ed)
+    assert (merged.returncode, merged.stdout, merged.stderr) == (whole.returncode, whole.stdout, whole.stderr)
+    notes = [n for n in merged.stderr.splitlines() if "not checked: that file could not be read" in n]
+    assert len(notes) == 1 and notes[0].startswith("note: ") and "into tei/persons.xml" in notes[0]
+    assert "[xml.well-formed]" in merged.stdout

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -311,10 +312,31 @@ def merge(config: Config, dirs, schema=None, schematron=None, authority=None, pr
     seen: set[str] = set()
     diags = [d for d in sort_diagnostics(diags) if d.rule not in ("schema.remote", "schema.not-cached")
              or not (d.message in seen or seen.add(d.message))]
-    report.notes = list(dict.fromkeys(notes + take_notes()))
+    report.notes = _merged_notes(notes + take_notes())
     report.schemas = dict(sorted(report.schemas.items()))
     report.diagnostics = sort_diagnostics(_drop_restatements(diags) + refused)
     return report
+
+
+# validator._pointers_into_broken_files's note, said by each shard for its own files
+_SKIPPED = re.compile(r"(\d+) references? into (.+) (?:were|was) not checked: (that file could not be read .*)")
+
+
+def _merged_notes(notes: list[str]) -> list[str]:
+    """The shards' notes as one process says them: each once, and the references not checked
+    because the file they point into is broken counted together, one note per file."""
+    out: dict[str, list] = {}
+    for note in notes:
+        m = _SKIPPED.fullmatch(note)
+        if m is None:
+            out.setdefault(note, [note])
+            continue
+        key = f"skipped:{m.group(2)}:{m.group(3)}"
+        counted = out.setdefault(key, [0, m.group(2), m.group(3)])
+        counted[0] += int(m.group(1))
+    return [v[0] if len(v) == 1 else
+            f"{v[0]} reference{'s' if v[0] != 1 else ''} into {v[1]} {'were' if v[0] != 1 else 'was'} not checked: {v[2]}"
+            for v in out.values()]
 
 
 __all__ = ["SHARD_FILE", "ShardError", "ShardResult", "merge", "read_record", "read_shards", "share",
