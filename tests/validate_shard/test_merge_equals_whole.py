@@ -33,7 +33,7 @@ def edit(p: Path, old: str, new: str) -> None:
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory) -> dict:
     """A 240-document edition with a bad pointer, an id used in two files of different shards,
-    an unused authority entry, a RELAX NG error and a Schematron error."""
+    an unused authority entry, RELAX NG errors and a Schematron error."""
     ed = replicate_edition(tmp_path_factory.mktemp("shards") / "ed", 240)
     docs = sorted((ed / "tei").glob("doc-*.xml"))
     rel = [d.relative_to(ed).as_posix() for d in docs]
@@ -44,6 +44,9 @@ def broken(tmp_path_factory) -> dict:
     edit(docs[b], "<p>", '<p xml:id="twice">')
     edit(docs[9], "<p>", '<p bogus="1">')
     edit(docs[12], 'when="19', 'when="1x')
+    # a value two of the schema's attribute patterns describe (their order once depended on
+    # what the process had checked before)
+    edit(docs[40], "<p>", f'<p><ref target="{docs[41].name}#{docs[41].stem}">x</ref>')
     edit(ed / "tei" / "persons.xml", '<person xml:id="smirnov">',
          '<person xml:id="nobody"><persName type="preferred">Nobody</persName></person>\n<person xml:id="smirnov">')
     dirs = []
@@ -53,7 +56,7 @@ def broken(tmp_path_factory) -> dict:
         assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
         assert r.stdout.startswith(f"shard {i}/{N}: ")
         dirs.append(d)
-    return {"ed": ed, "dirs": dirs, "a": rel[a], "b": rel[b], "rng": rel[9], "sch": rel[12],
+    return {"ed": ed, "dirs": dirs, "a": rel[a], "b": rel[b], "rng": rel[9], "sch": rel[12], "target": rel[40],
             "merge": [x for d in dirs for x in ("--merge", str(d))]}
 
 
@@ -73,7 +76,7 @@ def test_the_injected_errors_are_all_reported(broken):
     found = {(d["path"], d["rule"]) for d in out["diagnostics"]}
     a, b = broken["a"], broken["b"]
     assert {(a, "ref.resolves"), (a, "id.unique"), (b, "id.unique"), (broken["rng"], "rng"),
-            (broken["sch"], "date.iso"), ("tei/persons.xml", "authority.unused")} <= found
+            (broken["sch"], "date.iso"), ("tei/persons.xml", "authority.unused"), (broken["target"], "rng")} <= found
     assert out["files"] == 240 + 4  # the documents, three authority files and the edition file
     assert len(out["schemas"]) == out["files"]
 

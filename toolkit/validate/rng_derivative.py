@@ -572,6 +572,14 @@ def describe_value_patterns(pats, ps: Patterns, depth=0) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def describe_in_order(pats, ps: Patterns) -> list[str]:
+    """describe_value_patterns of each pattern, in an order of their descriptions: patterns
+    gathered from a choice come in its frozenset's order, which follows their addresses and so
+    what the process checked before (a file alone, or in a shard, read otherwise)."""
+    groups = sorted(describe_value_patterns([p], ps) for p in pats)
+    return list(dict.fromkeys(d for g in groups for d in g))
+
+
 _TYPE_LABELS = {
     "date": "a date YYYY-MM-DD", "gYearMonth": "a year and month YYYY-MM", "gYear": "a year YYYY",
     "dateTime": "a date and time YYYY-MM-DDThh:mm:ss", "time": "a time hh:mm:ss",
@@ -990,7 +998,7 @@ class _Run:
                     self.problems.append(Problem(el, label, ATTRIBUTE_NOT_ALLOWED, allowed, value,
                                                  f"attribute {label!r} not allowed here"))
                     continue
-                exp = describe_value_patterns([a.b for a in ps.att_matches(p, ans, alocal)], ps)
+                exp = describe_in_order([a.b for a in ps.att_matches(p, ans, alocal)], ps)
                 self.problems.append(Problem(el, label, ATTRIBUTE_VALUE, exp, value,
                                              f"value of attribute {label!r} is invalid"))
             p = q
@@ -1043,7 +1051,7 @@ class _Run:
     def _text_problem(self, p: P, el, text: str, following=None):
         els, text_ok, data = self.ps.firsts(p)
         if data:
-            exp = describe_value_patterns(data, self.ps)
+            exp = describe_in_order(data, self.ps)
             self.problems.append(Problem(el, None, TEXT_VALUE, exp, text.strip(),
                                          "character content is invalid", at=following))
         else:
