@@ -127,6 +127,9 @@ def validate(ctx, paths, staged, fmt, schema, schematron, authority, shard, out,
     PATHS are files or folders; default is the whole edition. Text output: one line per
     finding and a summary (-q: the findings only; -v: the info lines too; JSON and GitHub output
     always carry them). Exit status: 0 no errors, 1 errors found, 2 usage error.
+
+    In a CI matrix: `--shard I/N --out DIR` in each job (exit status 0 once written), then
+    `--merge DIR …` prints the whole edition's report (docs/scale.md, "Validation in shards").
     """
     from .validate.validator import UsageError, validate as run_validate
 
@@ -178,7 +181,7 @@ def validate(ctx, paths, staged, fmt, schema, schematron, authority, shard, out,
         _say(f"shard {shard[0]}/{shard[1]}: {done.files} of {done.total} files checked "
              f"({done.errors} errors, {done.warnings} warnings) into {done.record}; "
              "print the report with `edition validate --merge DIR …` (every shard's folder)")
-        sys.exit(EXIT_OK)
+        sys.exit(EXIT_OK)  # the verdict is the merge's
     if report.files == 0 and not staged and not paths:
         if cfg.path is None:
             _note(f"no edition.toml here or above, and no TEI files: {_NO_EDITION_HINT}")
