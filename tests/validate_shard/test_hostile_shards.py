@@ -174,6 +174,8 @@ def test_edited_without_the_digest(shards):
     lambda rec: rec.update(schemas={"a": "b"}),
     lambda rec: rec.update(notes=[1]),
     lambda rec: rec.update(inputs=[]),
+    lambda rec: rec["inputs"].pop("toolkit"),
+    lambda rec: rec["inputs"].update(toolkit=1),
     lambda rec: rec.update(diagnostics={}),
     lambda rec: rec["diagnostics"].append(["a.xml", 1 << 40, 1, "error", "m", "r", ""]),  # a relocation ticket
     lambda rec: rec["diagnostics"].append(["a.xml", -1, 1, "error", "m", "r", ""]),

@@ -125,7 +125,8 @@ def validate_shard(config: Config, shard: tuple[int, int], out: Path, schema=Non
     if mine:
         with confined_reads(config, None, [schema, *(schematron or [])]):
             # as a worker of a whole-edition validate checks its chunk (split=True)
-            diags, schemas = _check(config, mine, targets, schema, schematron, authority, progress, True)
+            diags, schemas = _check(config, mine, targets, schema=schema, schematron=schematron,
+                                    authority=authority, progress=progress, split=True)
         diags = sort_diagnostics(_drop_restatements(diags))
     body = {
         "format": FORMAT, "shard": [i, n], "inputs": inputs(config, targets, schema, schematron, authority),
@@ -225,7 +226,8 @@ def _shape_problem(rec: dict) -> str | None:
     s = rec["shard"]
     if not (isinstance(s, list) and len(s) == 2 and all(_is_int(x) for x in s) and 1 <= s[0] <= s[1]):
         return "no shard i/n"
-    if not (isinstance(rec["inputs"], dict) and all(isinstance(v, str) for v in rec["inputs"].values())):
+    if not (isinstance(rec["inputs"], dict) and set(rec["inputs"]) == set(_INPUT_WHAT)
+            and all(isinstance(v, str) for v in rec["inputs"].values())):
         return "inputs"
     if not _strs(rec["files"]) or not _strs(rec["notes"]) or not isinstance(rec["digest"], str):
         return "files, notes or digest"
@@ -305,7 +307,8 @@ def merge(config: Config, dirs, schema=None, schematron=None, authority=None, pr
     if auth_targets:
         with confined_reads(config, None, [schema, *(schematron or [])]):
             # as the main process of a whole-edition validate checks them (split=False)
-            more, applied = _check(config, auth_targets, targets, schema, schematron, authority, progress, False)
+            more, applied = _check(config, auth_targets, targets, schema=schema, schematron=schematron,
+                                   authority=authority, progress=progress, split=False)
         diags += more
         report.schemas.update(applied)
     # each shard warns once about a remote or uncached schema: keep the first (validator._validate)
