@@ -73,6 +73,16 @@ def test_missing_shard(shards):
     refused(merge(ed, dirs[:1]), "shards 2/3, 3/3 not given")
 
 
+def test_forged_count_of_shards(shards):
+    """A record claiming to be shard 1 of 10**12 (with its share: no file) is refused at once."""
+    ed, dirs = shards
+    one = dirs[0]
+    rewrite(one, lambda rec: rec.update(shard=[1, 10**12], files=[]))
+    err = refused(merge(ed, [one]), "shards 2/1000000000000, 3/1000000000000, 4/1000000000000, "
+                  "5/1000000000000, 6/1000000000000 and 999999999994 more not given")
+    assert len(err) < 300
+
+
 def test_shard_of_another_split(shards, tmp_path):
     ed, dirs = shards
     other = tmp_path / "of-two"

@@ -275,11 +275,23 @@ def read_shards(config: Config, dirs, targets: list[Path], auth: set[Path], expe
             raise _refuse(d, f"shard {i}/{n} names other files than its share of the edition (damaged or edited)")
         count, seen[i] = n, d
         records.append(rec)
-    missing = sorted(set(range(1, (count or 0) + 1)) - set(seen))
-    if missing:
-        raise ShardError(f"--merge: shard{'s' if len(missing) > 1 else ''} "
-                         f"{', '.join(f'{k}/{count}' for k in missing)} not given; give every shard's folder")
+    if count is not None and len(seen) < count:
+        raise ShardError(f"--merge: {_missing(seen, count)} not given; give every shard's folder")
     return records
+
+
+def _missing(seen: dict, count: int, shown: int = 5) -> str:
+    """The shards not given, the first few named: a forged n of 10**12 costs no more than a
+    real one (only len(seen) + shown numbers are looked at)."""
+    names = []
+    for k in range(1, count + 1):
+        if k not in seen:
+            names.append(f"{k}/{count}")
+            if len(names) == shown:
+                break
+    more = count - len(seen) - len(names)
+    return (f"shard{'s' if len(names) > 1 else ''} {', '.join(names)}"
+            + (f" and {more} more" if more else ""))
 
 
 def merge(config: Config, dirs, schema=None, schematron=None, authority=None, progress=None) -> Report:
