@@ -137,3 +137,32 @@ def test_pointers_into_a_broken_authority_file(tmp_path):
     notes = [n for n in merged.stderr.splitlines() if "not checked: that file could not be read" in n]
     assert len(notes) == 1 and notes[0].startswith("note: ") and "into tei/persons.xml" in notes[0]
     assert "[xml.well-formed]" in merged.stdout
+
+
+def test_a_shard_in_worker_processes(tmp_path):
+    """A large share is checked in one process per core, as a whole-edition validate's job is
+    (here forced at any size): the same report, the workers' notes kept."""
+    import os
+    import re
+    import subprocess
+    from conftest import edition_copy
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: a shard is checked in one process")
+    ed = edition_copy(tmp_path)
+    edit(ed / "tei" / "persons.xml", '<person xml:id="smirnov">', '<person xml:id="smirnov"><broken>')
+    docs = sorted((ed / "tei").glob("doc-*.xml"))
+    edit(docs[3], "<p>", '<p bogus="1">')
+    forced = ("import sys; from toolkit.validate import validator; validator.PARALLEL_MIN_BYTES = 0; "
+              "real = validator._chunks_for_processes; "
+              "validator._chunks_for_processes = lambda t: print('chunks', len(real(t)), file=sys.stderr) "
+              "or real(t); from toolkit.cli import main; sys.argv = ['edition'] + sys.argv[1:]; main()")
+    dirs = [tmp_path / f"s{i}" for i in (1, 2)]
+    for i, d in enumerate(dirs, 1):
+        r = subprocess.run([sys.executable, "-c", forced, "validate", "--shard", f"{i}/2", "--out", str(d)],
+                           cwd=ed, capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+        assert re.search(r"^chunks [2-9]$", r.stderr, re.M), r.stderr
+    merged = run_cli("validate", *[x for d in dirs for x in ("--merge", str(d))], cwd=ed)
+    whole = run_cli("validate", cwd=ed)
+    assert (merged.returncode, merged.stdout, merged.stderr) == (whole.returncode, whole.stdout, whole.stderr)
+    assert "[rng]" in merged.stdout and "references into tei/persons.xml were not checked" in merged.stderr

@@ -115,18 +115,17 @@ def validate_shard(config: Config, shard: tuple[int, int], out: Path, schema=Non
                    authority=None, progress=None) -> ShardResult:
     """Check shard i of n's files and write its record into `out` (made if missing)."""
     from .schema_cache import take_notes
-    from .validator import _check, _drop_restatements, confined_reads
+    from .validator import _drop_restatements, confined_reads
     i, n = shard
     record_path = _writable(out)
     targets, auth = _plan(config, authority)
     mine = share(config, targets, auth, i, n)
     diags: list[Diagnostic] = []
     schemas: dict = {}
+    notes: list[str] = []
     if mine:
         with confined_reads(config, None, [schema, *(schematron or [])]):
-            # as a worker of a whole-edition validate checks its chunk (split=True)
-            diags, schemas = _check(config, mine, targets, schema=schema, schematron=schematron,
-                                    authority=authority, progress=progress, split=True)
+            diags, schemas, notes = _check_share(config, mine, targets, schema, schematron, authority, progress)
         diags = sort_diagnostics(_drop_restatements(diags))
     body = {
         "format": FORMAT, "shard": [i, n], "inputs": inputs(config, targets, schema, schematron, authority),
@@ -134,12 +133,50 @@ def validate_shard(config: Config, shard: tuple[int, int], out: Path, schema=Non
         "diagnostics": [[d.path, d.line, d.column, d.severity, d.message, d.rule, d.hint]
                         for d in diags],
         "schemas": dict(sorted(schemas.items())),
-        "notes": take_notes(),
+        "notes": notes + take_notes(),
     }
     record = {**body, "digest": _body_digest(body)}
     _write(record_path, json.dumps(record, ensure_ascii=False, indent=0))
     return ShardResult((i, n), len(mine), len(targets), sum(d.is_error for d in diags),
                        sum(d.severity == WARNING for d in diags), record_path)
+
+
+def _check_share(config, mine, targets, schema, schematron, authority, progress):
+    """(diagnostics, schemas applied, notes) of the shard's files: each checked as a worker of a
+    whole-edition validate checks its chunk (split=True), in one process per core when the
+    share is large enough (validator._chunks_for_processes), each process's notes kept."""
+    from .validator import _check, _chunks_for_processes
+    chunks = _chunks_for_processes(mine)
+    options = dict(schema=schema, schematron=schematron, authority=authority, split=True)
+    if len(chunks) == 1:
+        diags, schemas = _check(config, mine, targets, progress=progress, **options)
+        return diags, schemas, []
+    import multiprocessing
+    from .schema_cache import take_notes
+    from .validator import _prefetch
+    if config.schema_fetch == "auto":
+        _prefetch(mine)  # here, once, not in every worker process
+    diags, schemas = [], {}
+    with multiprocessing.get_context("fork").Pool(len(chunks) - 1) as pool:
+        others = [pool.apply_async(_check_chunk, (config, chunk, targets, options)) for chunk in chunks[1:]]
+        more, applied = _check(config, chunks[0], targets, progress=progress, **options)
+        diags += more
+        schemas.update(applied)
+        notes = take_notes()
+        for r in others:
+            more, applied, said = r.get()
+            diags += more
+            schemas.update(applied)
+            notes += said
+    return diags, schemas, notes
+
+
+def _check_chunk(config, chunk, targets, options):
+    """A worker process's part of a shard, with the notes it said (they are not the parent's)."""
+    from .schema_cache import take_notes
+    from .validator import _check
+    diags, schemas = _check(config, chunk, targets, progress=None, **options)
+    return diags, schemas, take_notes()
 
 
 def _writable(out: Path) -> Path:
