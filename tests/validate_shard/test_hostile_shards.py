@@ -194,6 +194,10 @@ def test_edited_without_the_digest(shards):
     lambda rec: rec["diagnostics"].append(["a.xml", 1.5, 1, "error", "m", "r", ""]),
     lambda rec: rec["diagnostics"].append(["a.xml", 1, 1, "error", None, "r", ""]),
     lambda rec: rec["diagnostics"].append("a.xml:1:1"),
+    # terminal escapes (no XML text has them, so no true finding)
+    lambda rec: rec["diagnostics"].append(["a.xml", 1, 1, "error", "\x1b]0;owned\x07\x1b[2J", "r", ""]),
+    lambda rec: rec["notes"].append("\x1b[31mred"),
+    lambda rec: rec["inputs"].update(cwd="/tmp/\x1b[2J"),
 ])
 def test_forged_shapes(shards, change):
     ed, dirs = shards
@@ -209,11 +213,26 @@ def test_forged_share(shards):
     refused(merge(ed, dirs), str(dirs[1]), "other files than its share")
 
 
+def test_not_a_regular_file(shards, tmp_path):
+    """A FIFO is not waited on, a device not read."""
+    ed, dirs = shards
+    (dirs[0] / SHARD_FILE).unlink()
+    os.mkfifo(dirs[0] / SHARD_FILE)
+    refused(merge(ed, dirs), str(dirs[0]), "not a regular file")
+    (dirs[0] / SHARD_FILE).unlink()
+    os.symlink("/dev/zero", dirs[0] / SHARD_FILE)
+    refused(merge(ed, dirs), str(dirs[0]), "not a regular file")
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / SHARD_FILE)
+    refused(run_cli("validate", "--shard", "1/3", "--out", str(out), cwd=ed), str(out))
+
+
 def test_too_large_record(shards):
     ed, dirs = shards
     with open(dirs[0] / SHARD_FILE, "r+b") as f:
         f.truncate((1 << 31) + 1)  # sparse: no disk used
-    refused(merge(ed, dirs), str(dirs[0]), "too large")
+    refused(merge(ed, dirs), str(dirs[0]), "at most 2 GB")
 
 
 def test_shard_never_overwrites_a_foreign_file(made, tmp_path):

@@ -189,7 +189,8 @@ def _writable(out: Path) -> Path:
         raise ShardError(f"--out {out}: {SHARD_FILE} there is not a file the toolkit wrote; remove it or choose another folder")
     if path.exists():
         try:
-            old = json.loads(path.read_text(encoding="utf-8"))
+            data = _read_regular(path)
+            old = json.loads(data.decode("utf-8")) if data is not None else None
             ours = isinstance(old, dict) and old.get("format") == FORMAT and "shard" in old
         except (OSError, ValueError, RecursionError):
             ours = False
@@ -226,12 +227,11 @@ def read_record(d: Path) -> dict:
     path = Path(d) / SHARD_FILE
     hint = f"make it with `edition validate --shard I/N --out {d}`"
     try:
-        with open(path, "rb") as f:
-            if os.fstat(f.fileno()).st_size > MAX_BYTES:
-                raise _refuse(d, f"{SHARD_FILE} is too large to be a shard's record")
-            data = f.read()
+        data = _read_regular(path)
     except OSError as e:
         raise _refuse(d, f"no readable {SHARD_FILE} ({e.strerror or e}): not a validation shard; {hint}") from None
+    if data is None:
+        raise _refuse(d, f"{SHARD_FILE} is not a regular file of at most {MAX_BYTES >> 30} GB: not a shard's record")
     try:
         rec = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -245,6 +245,26 @@ def read_record(d: Path) -> dict:
     if rec["digest"] != _body_digest(body):
         raise _refuse(d, f"{SHARD_FILE} does not match its digest (damaged or edited); {hint}")
     return rec
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """A regular file's bytes, or None for anything else (a FIFO is not waited on, a device not
+    read) or a file too large to be a record."""
+    import stat
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return None
+        return f.read()
+
+
+# characters no XML 1.0 text has, nor so any finding: in a record, a forger's terminal escapes
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _clean(strings) -> bool:
+    return not any(_CONTROL.search(x) for x in strings)
 
 
 def _is_int(v) -> bool:
@@ -264,18 +284,20 @@ def _shape_problem(rec: dict) -> str | None:
     if not (isinstance(s, list) and len(s) == 2 and all(_is_int(x) for x in s) and 1 <= s[0] <= s[1]):
         return "no shard i/n"
     if not (isinstance(rec["inputs"], dict) and set(rec["inputs"]) == set(_INPUT_WHAT)
-            and all(isinstance(v, str) for v in rec["inputs"].values())):
+            and all(isinstance(v, str) for v in rec["inputs"].values()) and _clean(rec["inputs"].values())):
         return "inputs"
     if not _strs(rec["files"]) or not _strs(rec["notes"]) or not isinstance(rec["digest"], str):
         return "files, notes or digest"
     if not (isinstance(rec["schemas"], dict) and all(_strs(v) for v in rec["schemas"].values())):
         return "schemas"
+    if not _clean([*rec["files"], *rec["notes"], *rec["schemas"], *(x for v in rec["schemas"].values() for x in v)]):
+        return "a control character"
     if not isinstance(rec["diagnostics"], list):
         return "diagnostics"
     for n, d in enumerate(rec["diagnostics"]):
         if not (isinstance(d, list) and len(d) == 7 and all(_is_int(x) for x in d[1:3])
                 and all(isinstance(x, str) for x in d[:1] + d[3:]) and d[3] in _SEVERITIES
-                and 0 <= d[1] < RELOCATED_BASE and 0 <= d[2] < RELOCATED_BASE):
+                and 0 <= d[1] < RELOCATED_BASE and 0 <= d[2] < RELOCATED_BASE and _clean(d[:1] + d[3:])):
             return f"diagnostic {n + 1}"
     return None
 
