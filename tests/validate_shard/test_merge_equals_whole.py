@@ -166,3 +166,26 @@ def test_a_shard_in_worker_processes(tmp_path):
     whole = run_cli("validate", cwd=ed)
     assert (merged.returncode, merged.stdout, merged.stderr) == (whole.returncode, whole.stdout, whole.stderr)
     assert "[rng]" in merged.stdout and "references into tei/persons.xml were not checked" in merged.stderr
+
+
+def test_pointers_into_a_broken_document_of_another_shard(tmp_path):
+    """A shard reads the files its documents point into whole (the others as their ids only), so
+    that a document that cannot be read is known as such there too: the pointers into it are
+    left out with one note, not checked against the ids its bytes seem to hold."""
+    from conftest import edition_copy
+    ed = edition_copy(tmp_path)
+    docs = sorted((ed / "tei").glob("doc-*.xml"))
+    rel = [d.relative_to(ed).as_posix() for d in docs]
+    a = 0
+    b = next(k for k in range(1, len(docs)) if shard_of(rel[k]) != shard_of(rel[a]))
+    edit(docs[a], "<p>", f'<p><ref target="{docs[b].name}#{docs[b].stem}">x</ref>'
+                         f'<ref target="{docs[b].name}#no-such-id">y</ref>')
+    edit(docs[b], "</body>", "<p></body>")  # not well-formed
+    dirs = [tmp_path / f"s{i}" for i in (1, 2, 3)]
+    for i, d in enumerate(dirs, 1):
+        assert run_cli("validate", "--shard", f"{i}/3", "--out", str(d), cwd=ed).returncode == 0
+    whole = run_cli("validate", cwd=ed)
+    merged = run_cli("validate", *[x for d in dirs for x in ("--merge", str(d))], cwd=ed)
+    assert (merged.returncode, merged.stdout, merged.stderr) == (whole.returncode, whole.stdout, whole.stderr)
+    assert f"references into {rel[b]} were not checked" in merged.stderr
+    assert "no-such-id" not in merged.stdout.replace(f"@target=\"{docs[b].name}#no-such-id\"", "")

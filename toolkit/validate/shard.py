@@ -147,7 +147,8 @@ def _check_share(config, mine, targets, schema, schematron, authority, progress)
     share is large enough (validator._chunks_for_processes), each process's notes kept."""
     from .validator import _check, _chunks_for_processes
     chunks = _chunks_for_processes(mine)
-    options = dict(schema=schema, schematron=schematron, authority=authority, split=True)
+    options = dict(schema=schema, schematron=schematron, authority=authority, split=True,
+                   whole=_pointed_into(config, mine, targets))
     if len(chunks) == 1:
         diags, schemas = _check(config, mine, targets, progress=progress, **options)
         return diags, schemas, []
@@ -169,6 +170,31 @@ def _check_share(config, mine, targets, schema, schematron, authority, progress)
             schemas.update(applied)
             notes += said
     return diags, schemas, notes
+
+
+def _pointed_into(config: Config, mine: list[Path], targets: list[Path]) -> frozenset[Path]:
+    """The other files of the edition that the shard's files point into (`file.xml#id`, found
+    by a scan of their bytes): read whole, not as their ids only, so that one that cannot be read
+    is known as such, and the pointers into it are left out with a note, as in a whole-edition
+    validate (where every file is read whole), not checked against the ids its bytes seem to hold."""
+    from urllib.parse import unquote, urlsplit
+    from .dependents import pointer_tokens
+    edition = {canon(p) for p in config.source_files() + targets}
+    own = {canon(p) for p in mine}
+    out: set[Path] = set()
+    for p in mine:
+        try:
+            data = p.read_bytes()
+        except OSError:
+            continue  # (its check says why)
+        for token in set(pointer_tokens(data)):
+            file_part = token.split("#", 1)[0]
+            if "#" not in token or not file_part or urlsplit(file_part).scheme:
+                continue
+            key = canon(p.parent / unquote(file_part))
+            if key in edition and key not in own:
+                out.add(key)
+    return frozenset(out)
 
 
 def _check_chunk(config, chunk, targets, options):
