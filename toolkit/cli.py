@@ -67,6 +67,15 @@ def _terminal_options(f):
     return f
 
 
+def _shard_option(ctx, param, value):
+    """--shard I/N (validate, build html): (i, n)."""
+    from .outputs.engine import parse_shard
+    try:
+        return parse_shard(value) if value else None
+    except ValueError as e:
+        raise click.BadParameter(str(e).split(": ", 1)[-1], ctx, param) from None
+
+
 _NO_EDITION_HINT = "start one with `edition new DIR`, or give files or folders"
 
 
@@ -102,19 +111,38 @@ def main(ctx, config_path):
               help="Schematron (.sch, or .rng with embedded rules); repeatable.")
 @click.option("--authority", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Extra authority file for resolving references; repeatable.")
+@click.option("--shard", metavar="I/N", callback=_shard_option,
+              help="Check only the documents of shard I of N (for a CI matrix), writing the findings "
+                   "into --out; then print the report with --merge (docs/scale.md).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="The folder for a shard's findings (with --shard).")
+@click.option("--merge", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A shard's folder (--shard --out): repeat for every shard; prints the whole "
+                   "edition's report.")
 @_terminal_options
 @click.pass_context
-def validate(ctx, paths, staged, fmt, schema, schematron, authority):
+def validate(ctx, paths, staged, fmt, schema, schematron, authority, shard, out, merge):
     """Check TEI files: well-formedness, RELAX NG, Schematron, cross-file references.
 
     PATHS are files or folders; default is the whole edition. Text output: one line per
     finding and a summary (-q: the findings only; -v: the info lines too; JSON and GitHub output
     always carry them). Exit status: 0 no errors, 1 errors found, 2 usage error.
+
+    In a CI matrix: `--shard I/N --out DIR` in each job (exit status 0 once written), then
+    `--merge DIR …` prints the whole edition's report (docs/scale.md, "Validation in shards").
     """
     from .validate.validator import UsageError, validate as run_validate
 
     if staged and paths:
         _fail("give either PATHS or --staged, not both")
+    if (shard or merge) and (staged or paths):
+        _fail("--shard and --merge check the whole edition: give no PATHS and no --staged")
+    if shard and merge:
+        _fail("give either --shard (a job of the matrix) or --merge (the last job), not both")
+    if shard and out is None:
+        _fail("--shard needs --out DIR, the folder for the shard's findings")
+    if out is not None and not shard:
+        _fail("--out is for --shard")
     cfg = None if staged else _config(ctx)  # --staged reads each edition.toml from git's index
     interactive = terminal.interactive(sys.stderr) and fmt == "text"
     progress = None
@@ -133,7 +161,13 @@ def validate(ctx, paths, staged, fmt, schema, schematron, authority):
     options = dict(schema=schema, schematron=list(schematron) or None, authority=list(authority),
                    progress=progress)
     try:
-        if staged:
+        if shard:
+            from .validate.shard import validate_shard
+            done = validate_shard(cfg, shard, out, **options)
+        elif merge:
+            from .validate.shard import merge as merge_shards
+            report = merge_shards(cfg, list(merge), **options)
+        elif staged:
             from .validate.staged import validate_staged
             report = validate_staged(Path.cwd(), config_path=ctx.obj.get("config_path"), **options)
         else:
@@ -143,6 +177,11 @@ def validate(ctx, paths, staged, fmt, schema, schematron, authority):
     finally:
         if bar is not None:
             bar.stop()
+    if shard:
+        _say(f"shard {shard[0]}/{shard[1]}: {done.files} of {done.total} files checked "
+             f"({done.errors} errors, {done.warnings} warnings) into {done.record}; "
+             "print the report with `edition validate --merge DIR …` (every shard's folder)")
+        sys.exit(EXIT_OK)  # the verdict is the merge's
     if report.files == 0 and not staged and not paths:
         if cfg.path is None:
             _note(f"no edition.toml here or above, and no TEI files: {_NO_EDITION_HINT}")
@@ -246,15 +285,9 @@ def _distribution_options(f, name: str = "html"):
     what, merged, where = _SPREAD.get(name, (
         "document pages", "the document pages are taken from them, the rest of the site is made here",
         "Where the document pages are made: worker processes here, or a Dask cluster"))
-    def shard(ctx, param, value):
-        from .outputs.engine import parse_shard
-        try:
-            return parse_shard(value) if value else None
-        except ValueError as e:
-            raise click.BadParameter(str(e).split(": ", 1)[-1], ctx, param) from None
     f = click.option("--merge", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
                      help=f"A shard's result folder (--shard): repeat for every shard; {merged}.")(f)
-    f = click.option("--shard", metavar="I/N", callback=shard,
+    f = click.option("--shard", metavar="I/N", callback=_shard_option,
                      help=f"Make only the {what} of shard I of N (for a CI matrix), into --out "
                           f"(default: output/{name}-shard-I-of-N); then merge with --merge.")(f)
     f = click.option("--workers", type=click.IntRange(1), metavar="N",

@@ -389,10 +389,11 @@ def _tei_schema(config: Config, src: SourceFile, ref: SchemaRef, warned: set[str
 
 def _check(config: Config, targets: list[Path], all_targets: list[Path], schema, schematron,
            authority, progress, split: bool, schema_paths=None,
-           known_ids=None) -> tuple[list[Diagnostic], dict]:
+           known_ids=None, whole=frozenset()) -> tuple[list[Diagnostic], dict]:
     """Diagnostics for `targets`, and the schemas applied to each; the rest of the edition (and,
     when the job is split across processes, the other chunks' files) is read only as far as
-    pointers need it."""
+    pointers need it. `whole`: files read whole all the same (a validation shard's: those its
+    files point into, so that one that cannot be read is known as such, validate/shard.py)."""
     parsed: dict[Path, SourceFile] = {}
     shown = _display_names(Path.cwd())
     edition_files = config.source_files()
@@ -424,7 +425,7 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     for p in edition_files + [t for t in extra if split]:
         key = canon(p)
         if key not in parsed:
-            if (light or split) and key not in auth_files:
+            if (light or split) and key not in auth_files and key not in whole:
                 flat = known_ids(key) if known_ids is not None else None
                 parsed[key] = _stand_in(p, shown(p), flat) if flat is not None \
                     else index_ids_only(p, display=shown(p))
