@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO, edition_copy, run_cli
 from test_dask import assert_same_site, files
 
@@ -98,6 +100,32 @@ def test_merge_refuses_shards_that_do_not_fit(tmp_path):
     assert "Traceback" not in r.stderr
     for m in ("m1", "m2", "m3", "m4"):
         assert not (tmp_path / m).exists()  # nothing written
+
+
+def test_merge_refuses_forged_and_hostile_records(tmp_path):
+    """A shard record is untrusted: a forged shard count of 10^12 is answered at once (not by
+    counting to it), a shard number out of its split and a FIFO in the record's place are
+    refused, naming the folder, without hanging or a traceback."""
+    import os
+
+    from toolkit.outputs.base import BuildError
+    from toolkit.outputs.shard import read_records
+    ed = edition_copy(tmp_path)
+    [d] = shards(tmp_path, 1, ed)
+    rec = json.loads((d / SHARD_FILE).read_text())
+    forged = tmp_path / "forged"
+    shutil.copytree(d, forged)
+    (forged / SHARD_FILE).write_text(json.dumps({**rec, "shard": [1, 10**12]}))
+    with pytest.raises(BuildError, match=r"shards 2/1000000000000, 3/1000000000000, .* … not given"):
+        read_records([forged])
+    (forged / SHARD_FILE).write_text(json.dumps({**rec, "shard": [3, 2]}))
+    with pytest.raises(BuildError, match="not a shard result"):
+        read_records([forged])
+    (forged / SHARD_FILE).unlink()
+    os.mkfifo(forged / SHARD_FILE)
+    r = run_cli("build", "html", "--merge", str(forged), "--out", str(tmp_path / "m"), cwd=ed)
+    assert r.returncode == 1 and f"--merge {forged}: not a shard result" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "m").exists()
 
 
 def test_shard_of_a_page_is_stable():
