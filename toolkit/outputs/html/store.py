@@ -84,7 +84,12 @@ class HtmlStore:
         this code (else empty); in memory when the cache folder cannot hold it."""
         path = state_dir(target) / NAME
         try:
-            return cls._open_file(path, code)
+            made = not path.parent.exists()
+            store = cls._open_file(path, code)
+            if made:  # (which output folder it is the state of: for people reading the cache)
+                (path.parent / "target").write_text(os.path.abspath(target), encoding="utf-8",
+                                                    errors="surrogateescape")
+            return store
         except (OSError, sqlite3.Error):
             return cls.memory(code)
 
