@@ -123,3 +123,45 @@ def test_a_damaged_or_forged_store_costs_speed_only(tmp_path):
             _build(root, ref, full=True)
         if _store(out).is_dir():
             _store(out).rmdir()
+
+
+def test_a_store_damaged_while_in_use_stops_the_build_with_a_message(tmp_path, monkeypatch):
+    """Damage under a running build (its queries fail): a BuildError naming the state, the
+    store removed, the previous output intact; the next build is whole again."""
+    from toolkit.outputs.base import BuildError
+    root = _edition(tmp_path)
+    out = tmp_path / "out"
+    _build(root, out, full=True)
+    before = _site(out)
+    real = html_store.HtmlStore.passage_counts
+
+    def failing(self, eid):
+        _store(out).write_bytes(b"SQLite format 3\x00" + b"\xff" * 8192)
+        self.conn.execute("PRAGMA cache_size = 0")
+        raise html_store.StoreDamaged(self._damaged(sqlite3.DatabaseError("database disk image is malformed")))
+    monkeypatch.setattr(html_store.HtmlStore, "passage_counts", failing)
+    try:
+        _build(root, out, full=True)
+    except BuildError as e:
+        assert "state" in str(e) and "damaged" in str(e) and "build again" in str(e)
+    else:
+        raise AssertionError("the build went on with a damaged state")
+    assert not _store(out).exists() and _site(out) == before
+    monkeypatch.setattr(html_store.HtmlStore, "passage_counts", real)
+    _build(root, out)
+    assert _site(out) == before
+
+
+def test_a_state_in_use_by_another_build_is_not_removed(tmp_path):
+    st = html_store.HtmlStore._create(tmp_path / "s.sqlite", "code")
+    other = sqlite3.connect(tmp_path / "s.sqlite", timeout=0)
+    other.execute("BEGIN EXCLUSIVE")
+    st.conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        st.put_json("site", {"key": "k"})
+    except html_store.StoreDamaged as e:
+        assert "in use by another build" in str(e)
+    else:
+        raise AssertionError("no lock met")
+    other.rollback()
+    assert (tmp_path / "s.sqlite").exists()

@@ -168,8 +168,11 @@ class HtmlStore:
             raise StoreDamaged(self._damaged(e)) from None
 
     def _damaged(self, e: Exception) -> str:
-        """Why the build stops; the file is removed so that the next build starts afresh."""
+        """Why the build stops; a damaged file is removed so that the next build starts afresh
+        (one another build holds locked is left to it)."""
         self.close()
+        if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
+            return f"the HTML build's state ({self.path}) is in use by another build of this output folder"
         if self.path is not None:
             try:
                 os.unlink(self.path)
