@@ -227,6 +227,7 @@ class Mentions:
         self.entities_key = digest(*(f"{eid}@{e.file}" for eid, e in sorted(edition.entities.items())))
         self._resolved: dict[tuple, str | None] = {}
         self._last_entity: tuple[str, list] | None = None
+        self._rows: dict | None = None  # (_entry)
 
     @property
     def store(self):
@@ -270,7 +271,9 @@ class Mentions:
         hit = self.previous.get(d.id)
         hit = hit if _mentions_shape(hit) and (stale or hit[0] == key) else None
         if hit is None and (self.reuse or stale):
-            row = store.mention_row(d.id)
+            if self._rows is None:  # the last build's rows, read at once (then one by one)
+                self._rows = store.mention_rows() if self.reuse else {}
+            row = store.mention_row(d.id, self._rows.pop(d.id, None))
             if row is not None and (stale or row[0] == key):
                 self.cache[d.id] = (row[0], tuple(row[1]), row[2], row[3])
                 return self.cache[d.id]

@@ -132,6 +132,10 @@ class HtmlStore:
                          [("writer", _WRITER), ("format", str(FORMAT)), ("code", code)])
         conn.close()
         os.replace(tmp, path)
+        try:  # the state as earlier versions kept it (a JSON file): no longer read
+            os.unlink(path.parent / "html.json")
+        except OSError:
+            pass
         _prune(path.parent.parent)
         return cls(_connect(_uri(path)), path, code)
 
@@ -229,10 +233,17 @@ class HtmlStore:
             self.changed = True
 
     # mentions -----------------------------------------------------------------------------------
-    def mention_row(self, doc: str):
-        """(key, entities, registered, digest) recorded for a document, or None."""
-        row = self._run("SELECT key, ents, registered, digest FROM mentions WHERE doc = ?", (doc,)).fetchone()
-        if row is None or not all(isinstance(x, str) for x in row):
+    def mention_rows(self) -> dict:
+        """document → its raw mentions row (mention_row checks it): every row in one query,
+        cheaper than a query per document."""
+        return {r[0]: r[1:] for r in self._run("SELECT doc, key, ents, registered, digest FROM mentions")}
+
+    def mention_row(self, doc: str, row=None):
+        """(key, entities, registered, digest) recorded for a document (or given: a row of
+        mention_rows), or None."""
+        if row is None:
+            row = self._run("SELECT key, ents, registered, digest FROM mentions WHERE doc = ?", (doc,)).fetchone()
+        if row is None or len(row) != 4 or not all(isinstance(x, str) for x in row):
             return None
         try:
             ents, registered = json.loads(row[1]), json.loads(row[2])
