@@ -82,7 +82,10 @@ def _damage(path: Path, how: str) -> None:
             conn.execute("UPDATE files SET facts = '[1, 2]' WHERE rowid % 2 = 0")
             conn.execute("UPDATE files SET facts = '{\"hash\": 3, \"ids\": \"x\", \"doc\": []}' "
                          "WHERE rowid % 2 = 1")
-            conn.execute("UPDATE mentions SET ents = 'not json', registered = 7")
+            conn.execute("UPDATE mentions SET registered = 7 WHERE rowid % 2 = 0")
+            # another real entity's id in a document's entities (a page it would get)
+            conn.execute("UPDATE mentions SET ents = ents || char(31) || "
+                         "(SELECT eid FROM passages ORDER BY eid DESC LIMIT 1) WHERE rowid % 2 = 1")
             conn.execute("UPDATE meta SET value = '{\"not\": \"a list\"' WHERE key = 'media'")
             conn.execute("UPDATE meta SET value = '[]' WHERE key = 'site'")
     elif how == "other code":
