@@ -79,9 +79,12 @@ def _damage(path: Path, how: str) -> None:
         path.write_bytes(data[: len(data) // 3])
     elif how == "wrong shapes":  # rows of the wrong shape: ignored, their files read again
         with sqlite3.connect(path) as conn:
-            conn.execute("UPDATE files SET facts = '[1, 2]' WHERE rowid % 2 = 0")
+            # a document's id changed in its facts (its page would move)
+            conn.execute("UPDATE files SET facts = replace(facts, '\"doc\": [\"', '\"doc\": [\"x') "
+                         "WHERE rowid % 3 = 0")
+            conn.execute("UPDATE files SET facts = '[1, 2]' WHERE rowid % 3 = 1")
             conn.execute("UPDATE files SET facts = '{\"hash\": 3, \"ids\": \"x\", \"doc\": []}' "
-                         "WHERE rowid % 2 = 1")
+                         "WHERE rowid % 3 = 2")
             conn.execute("UPDATE mentions SET registered = 7 WHERE rowid % 2 = 0")
             # another real entity's id in a document's entities (a page it would get)
             conn.execute("UPDATE mentions SET ents = ents || char(31) || "

@@ -28,11 +28,11 @@ from pathlib import Path
 from ..state import _prune, state_dir
 
 NAME = "html.sqlite"
-FORMAT = 2
+FORMAT = 3
 _WRITER = "tei-edition-toolkit html build state"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-    "CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, facts TEXT);"
+    "CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, facts TEXT, checked TEXT);"
     "CREATE TABLE IF NOT EXISTS mentions(doc TEXT PRIMARY KEY, key TEXT, ents TEXT, registered TEXT,"
     " digest TEXT, checked TEXT);"
     "CREATE TABLE IF NOT EXISTS passages(eid TEXT, doc TEXT, n INTEGER, pid TEXT, snip TEXT,"
@@ -208,20 +208,21 @@ class HtmlStore:
         (the runner, then the builder)."""
         if self._files is None:
             out = {}
-            for path, text in self._run("SELECT path, facts FROM files"):
-                facts = _facts(text)
-                if isinstance(path, str) and facts is not None:
+            for path, text, checked in self._run("SELECT path, facts, checked FROM files"):
+                facts = _facts(path, text, checked)
+                if facts is not None:
                     out[path] = facts
             self._files = out
         return self._files
 
     def file(self, path: str) -> dict | None:
-        row = self._run("SELECT facts FROM files WHERE path = ?", (path,)).fetchone()
-        return _facts(row[0]) if row else None
+        row = self._run("SELECT facts, checked FROM files WHERE path = ?", (path,)).fetchone()
+        return _facts(path, *row) if row else None
 
     def put_file(self, path: str, facts: dict) -> None:
         self.begin()
-        self._run("INSERT OR REPLACE INTO files VALUES (?, ?)", (path, json.dumps(facts, ensure_ascii=False)))
+        text = json.dumps(facts, ensure_ascii=False)
+        self._run("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (path, text, _check(path, text)))
         self.changed = True
 
     def keep_files(self, paths: set[str]) -> None:
@@ -294,7 +295,7 @@ _SEP = "\x1f"
 
 
 def _check(*parts: str) -> str:
-    """A mentions row's check: a row damaged in place (not a forged one) is not believed."""
+    """A row's check: a row damaged in place (not a forged one) is not believed."""
     import hashlib
     return hashlib.blake2b("\x1e".join(parts).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
@@ -310,9 +311,9 @@ def _strings(value) -> bool:
 _FACT_KEYS = {"hash": str, "ids": list, "doc": list}
 
 
-def _facts(text) -> dict | None:
-    """A file's facts as recorded, or None when the row has not their shape."""
-    if not isinstance(text, str):
+def _facts(path, text, checked) -> dict | None:
+    """A file's facts as recorded, or None when the row is damaged or has not their shape."""
+    if not (isinstance(path, str) and isinstance(text, str)) or checked != _check(path, text):
         return None
     try:
         facts = json.loads(text)
