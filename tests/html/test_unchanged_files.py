@@ -14,7 +14,7 @@ from pathlib import Path
 
 from conftest import REPO
 from toolkit.outputs import state as build_state
-from toolkit.outputs.html import incremental as html_build
+from toolkit.outputs.html import incremental as html_build, store as html_store
 from toolkit.outputs.runner import build
 from toolkit.outputs.state import state_file
 from toolkit.config import load_config
@@ -39,7 +39,11 @@ def _build(root: Path, full: bool = False):
 
 
 def _facts(root: Path) -> dict:
-    return json.loads(state_file(root / "output" / "html", html_build.CACHE).read_text(encoding="utf-8"))["files"]
+    """The file facts the last build recorded (its store, html/store.py)."""
+    import sqlite3
+    path = state_file(root / "output" / "html", html_store.NAME)
+    with sqlite3.connect(path) as conn:
+        return {p: json.loads(f) for p, f in conn.execute("SELECT path, facts FROM files")}
 
 
 def test_unchanged_files_are_not_read(tmp_path, monkeypatch):

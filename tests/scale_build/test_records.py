@@ -135,10 +135,10 @@ def test_records_read_by_workers_are_those_read_here(tmp_path, monkeypatch):
     monkeypatch.setattr(records.workers, "wanted", lambda docs, size: True)
     # (the suite may have started Saxon in this process: the readers never call it)
     monkeypatch.setattr(records.workers.Pool, "can_fork", staticmethod(lambda shown: True))
-    by_workers = records.read_all(config, paths)
+    by_workers = dict(records.read_all(config, paths))  # (as they come)
     assert forks == ["fork"]
     monkeypatch.setattr(records.workers, "wanted", lambda docs, size: False)
-    here = records.read_all(config, paths)
+    here = dict(records.read_all(config, paths))
     for rec in (*by_workers.values(), *here.values()):  # (a file written within the last 2 s:
         rec["facts"].pop("stat", None)                   # its stat is trusted by the later read)
     assert by_workers == here and all(here.values())
@@ -235,8 +235,8 @@ def test_a_full_build_reads_the_last_builds_state_only_for_a_document_it_cannot_
     out = tmp_path / "out"
     runner.build(config, ["html"], out=out, full=True, search_index=False, report=None)
     reads = []
-    real = incremental.read_state
-    monkeypatch.setattr(incremental, "read_state", lambda target: reads.append(target) or real(target))
+    real = incremental.load_known  # the file facts of the last build (its store)
+    monkeypatch.setattr(incremental, "load_known", lambda target: reads.append(target) or real(target))
     runner.build(config, ["html"], out=out, full=True, search_index=False, report=None)
     assert reads == []
     doc = ed / "tei" / "doc-1936-02-07.xml"

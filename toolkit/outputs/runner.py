@@ -56,7 +56,10 @@ def load_for_build(config: Config, paths: list[Path], authority: list[Path],
     if compact:
         from .html import records as html_records
         from .html.incremental import not_documents
-        records = html_records.load(config, parsed, docs, not_documents(config, authority))
+        from .html.incremental import state_store
+        # (the records' facts go to the HTML build's state as they come: html/store.py)
+        records = html_records.load(config, parsed, docs, not_documents(config, authority),
+                                    store=state_store(html_target) if html_target is not None else None)
     edition = Edition.load(config, authority=authority, parsed=parsed, known_documents=docs,
                            recover=recover)
     edition.records = records
@@ -195,6 +198,16 @@ def build(config: Config, formats: list[str], paths: list[Path] | None = None, o
 
     `dist` (engine.Distribution): where the documents are made (another engine than the local
     pool), the shard of them this run makes, or the shard results a merge takes them from."""
+    from .html.store import release_all
+    try:
+        return _build(config, formats, paths, out, authority, full, interactive, search_index, report, strict,
+                      options, dist)
+    finally:  # the HTML build's state: saved by a build that completed, else dropped
+        release_all()
+
+
+def _build(config: Config, formats: list[str], paths, out, authority, full, interactive, search_index, report,
+           strict, options, dist) -> list[BuildResult]:
     paths = paths or []
     builders = {fmt: registry.get(fmt) for fmt in formats}  # an unknown name: before any work
     dist = _check_dist(dist, builders)

@@ -36,6 +36,7 @@ def build_shard(b) -> BuildResult:
     an html.build.HtmlBuild planned as a full build)."""
     from . import search
     from .html.documents import DocumentPages
+    from .html.incremental import whole
     t0 = time.perf_counter()
     ed = b.ed
     if not ed.documents:
@@ -59,12 +60,11 @@ def build_shard(b) -> BuildResult:
         # the compact records of its documents (the HTML build state's): the merge takes their
         # facts and mentions from them instead of parsing the documents (verified by hash)
         paths = sorted(str(canon(d.file)) for d in documents.todo)
-        for d in documents.todo:
-            b.mentions.raw(d)
         record = {"format": FORMAT, "toolkit": __version__, "shard": [i, n], "pages": dict(sorted(pages.items())),
                   "render_failed": {p: d.message for p, d in sorted(documents.render_failed.items())},
-                  "files": {p: b.sources.facts[p] for p in paths if p in b.sources.facts},
-                  "mentions": {d.id: b.mentions.cache[d.id] for d in documents.todo if d.id in b.mentions.cache}}
+                  "files": {p: f for p in paths if p in b.sources.facts
+                            and (f := whole(b.mentions.store, p, b.sources.facts[p])) is not None},
+                  "mentions": {d.id: b.mentions.full(d) for d in documents.todo}}
         write_file(stage / SHARD_FILE, json.dumps(record, indent=0, ensure_ascii=False))
     result.messages.append(f"shard {i}/{n}: {len(pages)} of {len(ed.documents)} document pages; "
                            f"merge the shards with `edition build html --merge DIR …`")

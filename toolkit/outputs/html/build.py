@@ -27,6 +27,7 @@ from .media import Media
 from .passages import Mentions
 from .records import Records
 from .site import PER_PAGE, SitePages
+from .store import StoreDamaged, release
 from .stylesheets import ASSETS, XSLT_HTML
 
 
@@ -66,10 +67,15 @@ class HtmlBuilder(Builder):
                          job.options.search_index, job=job)
 
     def build(self, job: Job, plan: HtmlBuild) -> BuildResult:
-        if job.dist is not None and job.dist.shard:
-            from ..shard import build_shard
-            return build_shard(plan)
-        return plan.run()
+        try:
+            if job.dist is not None and job.dist.shard:
+                from ..shard import build_shard
+                return build_shard(plan)
+            return plan.run()
+        except StoreDamaged as e:
+            raise BuildError(str(e)) from None
+        finally:  # saved by a build that completed (HtmlBuild._write_state), else dropped
+            release(plan.target)
 
 
 class HtmlBuild:
@@ -93,7 +99,8 @@ class HtmlBuild:
         # for their trees, which the model did not keep
         read = edition.records if edition.records is not None else Records()
         self.sources = incremental.Sources(edition, self.previous.files, read.facts)
-        self.mentions = Mentions(edition, self.sources, self.previous.mentions, read.names)
+        self.mentions = Mentions(edition, self.sources, self.previous.mentions, read.names,
+                                 store=incremental.state_store(self.target), reuse=not full)
         self.media = Media(edition, self.plan, self.previous.media)
         self.facsimiles = Facsimiles(edition, self.plan, self.media)  # page images: tiles, manifests
         self.progress = Progress("html", interactive)
@@ -111,7 +118,7 @@ class HtmlBuild:
         """Every page's address (addresses.assign)."""
         def mentioned() -> set[str]:
             docs = self.ed.documents
-            return {eid for d in docs for eid, _, _ in self.mentions.of(d)} \
+            return {eid for d in docs for eid in self.mentions.entities(d)} \
                 | {eid for d in docs for eid in self.mentions.registered(d)}
         self.addresses = assign(self.ed, mentioned)
         return self.addresses
@@ -127,6 +134,8 @@ class HtmlBuild:
             if self.seed is not None:  # not used, or already removed: either way, gone
                 self.seed.cancel()
             raise
+        finally:  # the state was saved by a build that completed (_write_state); else dropped
+            release(self.target)
 
     def _base(self, edition_src) -> str:
         """The fingerprint part every page shares: the stylesheets and assets (and the shared
@@ -176,9 +185,7 @@ class HtmlBuild:
             if not (documents.todo or rest.any()) and (self.target / MANIFEST).exists():
                 if self.seed is not None:
                     self.seed.cancel()
-                if incremental.state_changed(self.previous, self.mentions.cache, self.sources.facts,
-                                             site.state, self.media.hashes):
-                    self._write_state(site)  # derived data only: no page depends on the file
+                self._write_state(site)  # (what changed: a file's stat refreshed …)
                 result.skipped = len(self.plan.current)
                 result.seconds = time.perf_counter() - t0
                 return result
@@ -278,7 +285,8 @@ class HtmlBuild:
         return self._rest
 
     def _write_state(self, site: SitePages) -> None:
-        incremental.write(self.target, self.mentions.cache, self.sources.facts, site.state, self.media.hashes)
+        incremental.save_state(self.target, self.previous, self.sources.facts, site.state, self.media.hashes,
+                               self.ed.documents)
 
 
 def _remove_stale(stage: Path, stale: list[str], shards: search.Shards) -> None:

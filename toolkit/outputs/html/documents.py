@@ -61,6 +61,7 @@ class DocumentPages:
         self.render_failed: dict[str, Diagnostic] = {}  # page → why the stylesheet failed on it
         self.search_work: Path | None = None  # search copies written by the document workers
         self._precompile: threading.Thread | None = None
+        self._ent_records: dict[str, str] = {}  # (_entity_record)
         self.engine = None  # outputs/engine.py: where the pages are made (None: the job's)
 
     # -- planning ------------------------------------------------------------------------------
@@ -87,7 +88,7 @@ class DocumentPages:
             media = self.media.of(d, graphics)
             facs = self.facs[d.id] = page_facsimile(self.facsimiles, d, facts, a.doc_page[d.id],
                                                     lambda d=d: self.sources.full_tree(d).getroot())
-            ents = [entity_record(ed, a.ent_page, r) for r in sorted(refs) if r in ed.entities]
+            ents = [self._entity_record(r) for r in sorted(refs) if r in ed.entities]
             prev_next = [f"{n.id}\x1f{n.title}\x1f{n.date_label}\x1f{n.when}" for n in self.links.neighbours(d)]
             # documents it links by file name or by id (a letter's previous/next letter): the page
             # shows their titles and dates (as its context gives them)
@@ -101,6 +102,14 @@ class DocumentPages:
                 self.todo.append(d)
             if self.plan.add(a.doc_source[d.id], data_hash):
                 self.todo.append(("source", d))
+
+    def _entity_record(self, eid: str) -> str:
+        """entity_record, once per entity and build (the documents name the same entities:
+        88,000 records for 10,000 documents took 1.8 s of a one-edit build)."""
+        rec = self._ent_records.get(eid)
+        if rec is None:
+            rec = self._ent_records[eid] = entity_record(self.ed, self.addresses.ent_page, eid)
+        return rec
 
     def _plan_stale(self, d) -> None:
         """A document whose file cannot be read now keeps the page and TEI copy of its last good

@@ -1,7 +1,7 @@
 """Incremental builds: what the HTML build keeps between builds (its state, in the toolkit's
 cache folder: toolkit/outputs/state.py) and how an unchanged or unreadable file stands in.
 
-- The state (`html.json`): each document file's facts (its bytes' hash and stat, its xml:ids, its
+- The state (store.py: an SQLite file in the cache folder): each document file's facts (its bytes' hash and stat, its xml:ids, its
   document facts, what it points to, its graphics, its page), each document's mentions, the site
   pages' key and each copied image's hash. It is reused only when written by this very code
   (code_key): facts derived by other code are derived again.
@@ -13,7 +13,6 @@ cache folder: toolkit/outputs/state.py) and how an unchanged or unreadable file 
 """
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,54 +25,59 @@ from ...tei.entities import dates as entity_dates, idnos, roles as entity_roles
 from ...xmlsafe import SourceFile, parse_file, read_regular, stat_key
 from ..base import BuildError
 from ..plan import digest
-from ..state import TRUST_STAT, state_file, trusted_stat, write_state
+from ..state import TRUST_STAT, trusted_stat
 from .facsimiles import facsimile_facts
 from .media import graphic_refs
 
-CACHE = "html.json"  # the build's state (toolkit/outputs/state.py), outside the site
-CACHE_FORMAT = 7  # bump when what is cached (or how the model derives document facts) changes
-_cache_read: dict = {}
+CACHE_FORMAT = 8  # bump when what is cached (or how the model derives document facts) changes
+_code: dict = {}
 _TOOLKIT = Path(__file__).resolve().parents[2]
 
 
+def state_store(target: Path):
+    """The store (store.HtmlStore) of the last build of this output folder, when made by this
+    very code (code_key); else an empty one."""
+    from . import store
+    return store.for_target(target, f"{CACHE_FORMAT}:{code_key()}")
+
+
 def read_state(target: Path) -> dict:
-    """The state the last build of this output folder left (see write), when the code that
-    derived it is this one; else {}."""
-    path = state_file(target, CACHE)
-    try:
-        st = path.stat()
-        key = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
-        if _cache_read.get("key") == key:  # read once per build (runner, then the builder)
-            return _cache_read["data"]
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """What the last build of this output folder recorded: {"files": canonical path → file
+    facts, "site": the site pages' key, "media": image path → [stat key, hash]} ({} of each
+    when there is none)."""
+    st = state_store(target)
+    return {"files": st.files(), "site": st.get_json("site") or {}, "media": _media(st.get_json("media"))}
+
+
+def _media(value) -> dict:
+    """The images' hashes as recorded, those of the right shape ([stat key or None, hash])."""
+    if not isinstance(value, dict):
         return {}
-    # facts derived by code that has changed since (the model, this package …) are not reused
-    data = data if isinstance(data, dict) and data.get("format") == CACHE_FORMAT \
-        and data.get("code") == code_key() else {}
-    _cache_read.update(key=key, data=data)
-    return data
+    return {k: v for k, v in value.items() if isinstance(v, list) and len(v) == 2 and isinstance(v[1], str)
+            and (v[0] is None or isinstance(v[0], list))}
 
 
 def code_key() -> str:
     """One hash of the toolkit's Python modules and of the TEI rules' data (the element classes,
     xslt/lib/tei-classes.xml): the state's facts are derived by them (the model's document facts,
     the mentions, the file facts), wherever a rule lives."""
-    if "code" not in _cache_read:
+    if "code" not in _code:
         rules = sorted((XSLT_DIR / "lib").glob("*.xml"))
-        _cache_read["code"] = digest(*(p.read_bytes() for p in (*sorted(_TOOLKIT.rglob("*.py")), *rules)))
-    return _cache_read["code"]
+        _code["code"] = digest(*(p.read_bytes() for p in (*sorted(_TOOLKIT.rglob("*.py")), *rules)))
+    return _code["code"]
 
 
 def load_known(target: Path) -> dict:
     """canonical path → facts of each document file of the previous build (its bytes' hash, its
     xml:ids, its document facts, what it points to), for runner.load_for_build."""
-    return read_state(target).get("files", {})
+    return state_store(target).files()
 
 
 @dataclass
 class Previous:
-    """What the last build recorded, as this build may use it."""
+    """What the last build recorded, as this build may use it (the documents' mentions are
+    read from the store by passages.Mentions; `mentions` holds those known besides: a merge's
+    shards')."""
     mentions: dict = field(default_factory=dict)   # document id → [key, mentions, registered]
     files: dict = field(default_factory=dict)      # canonical path → file facts
     site: dict = field(default_factory=dict)       # {"key": …, "pages": [addresses]}
@@ -82,32 +86,47 @@ class Previous:
 
 def previous_state(target: Path, full: bool, edition) -> Previous:
     """The last build's state; a full build uses none of it, except what it knew of documents
-    it cannot read now (their last good facts and mentions)."""
+    it cannot read now (their last good facts; their mentions: passages.Mentions)."""
     if not full:
         prev = read_state(target)
-        return Previous(prev.get("mentions", {}), prev.get("files", {}), prev.get("site", {}),
-                        prev.get("media", {}))
+        site = prev["site"] if isinstance(prev["site"], dict) else {}
+        return Previous({}, prev["files"], site, prev["media"])
     if edition.stale:
-        prev = read_state(target)
-        stale_ids = {d.id for d in edition.documents if canon(d.file) in edition.stale}
-        return Previous({k: v for k, v in prev.get("mentions", {}).items() if k in stale_ids},
-                        {k: v for k, v in prev.get("files", {}).items() if Path(k) in edition.stale})
+        files = load_known(target)
+        return Previous({}, {k: v for k, v in files.items() if Path(k) in edition.stale})
     return Previous()
 
 
-def state_json(mentions: dict, files: dict, site: dict, media: dict) -> str:
-    return json.dumps({"format": CACHE_FORMAT, "code": code_key(), "mentions": mentions, "files": files,
-                       "site": site, "media": media}, ensure_ascii=False)
+def save_state(target: Path, previous: Previous, files: dict, site: dict, media: dict, documents) -> None:
+    """Record this build's state (store.HtmlStore: the mentions are there already): the rows of
+    the files whose facts changed, the site's key and the images' hashes; rows of files and
+    documents no longer in the edition removed. Committed at once (the output is complete)."""
+    st = state_store(target)
+    for path, facts in files.items():
+        if facts != previous.files.get(path) or path in _stat_refreshed:
+            facts = whole(st, path, facts)
+            if facts is not None:
+                st.put_file(path, facts)
+    st.keep_files(set(files))
+    st.keep_documents({d.id for d in documents})
+    st.put_json("site", site)
+    st.put_json("media", media)
+    st.save()
 
 
-def state_changed(prev: Previous, mentions: dict, files: dict, site: dict, media: dict) -> bool:
-    """Whether the state to record differs from the last one (or a file's stat was refreshed)."""
-    return mentions != prev.mentions or files != prev.files or site != prev.site \
-        or media != prev.media or bool(_stat_refreshed)
+def slim(facts: dict) -> dict:
+    """A file's facts without its ids: what memory keeps once its id-only stand-in is made
+    (the store has them; `whole` puts them back)."""
+    return {k: v for k, v in facts.items() if k != "ids"}
 
 
-def write(target: Path, mentions: dict, files: dict, site: dict, media: dict) -> None:
-    write_state(target, CACHE, state_json(mentions, files, site, media))
+def whole(st, path: str, facts: dict) -> dict | None:
+    """A file's facts with its ids (from the store's row when memory kept them `slim`), or
+    None when the store no longer has them (the next build reads the file again)."""
+    if "ids" in facts:
+        return facts
+    row = st.file(path)
+    return {**row, **facts} if row is not None else None
 
 
 class LazySourceFile(SourceFile):
@@ -214,6 +233,7 @@ def stand_ins(config, authority: list[Path], known: dict) -> tuple[dict, dict]:
             src = SourceFile(path=p, display=display, data=data, tree=_ids_tree(f["ids"]), light=True)
         parsed[rp] = src
         docs[rp] = tuple(f["doc"])
+        del f["ids"]  # (in its stand-in now, and in the store: save_state puts them back)
     return parsed, docs
 
 

@@ -4,6 +4,7 @@ with its snippet, and each document's mentions (Mentions), which the entity page
 the document pages' fingerprints and the JSON output list."""
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -201,41 +202,88 @@ def snippet(text: str, node, width: int = 220) -> str:
 
 class Mentions:
     """Each document's mentions: [(entity id, passage id, snippet)] in document order, once per
-    entity and passage, and the entities its back-matter registers name. Kept across builds in
-    the build state (incremental.State: "mentions"), keyed by the document's bytes and the
-    edition's entity ids; a stale document (Edition.stale) keeps its last good ones."""
+    entity and passage, and the entities its back-matter registers name. Kept in the build's
+    store (store.HtmlStore: "mentions" and "passages"), keyed by the document's bytes and the
+    edition's entity ids, so that memory holds only each document's entity ids and a digest
+    of its mentions; an entity page reads its passages from the store (passages_of). A stale
+    document (Edition.stale) keeps its last good ones.
 
-    def __init__(self, edition, sources, previous: dict, names: dict | None = None):
+    `previous`: document id → [key, mentions, registered] known besides the store (a merge's
+    shards); `reuse`: whether the store's rows of the last build may stand (not in a full
+    build, but for stale documents)."""
+
+    def __init__(self, edition, sources, previous: dict, names: dict | None = None, store=None,
+                 reuse: bool = True):
         self.ed = edition
         self.sources = sources  # incremental.Sources: each document's hash and parsed tree
-        self.previous: dict[str, list] = previous  # document id → [key, mentions, registered]
+        self.previous: dict[str, list] = previous
+        self.reuse = reuse
+        self._store = store
         # canonical path → the names of a document this build read into a record (records.py),
         # whose tree it did not keep: their pointers are resolved here
-        self.names: dict[str, list] = names or {}
-        self.cache: dict[str, list] = {}
+        self.names: dict[str, list] = names if names is not None else {}
+        # document id → (key, entity ids in order, registered, digest of the mentions)
+        self.cache: dict[str, tuple] = {}
         self.entities_key = digest(*(f"{eid}@{e.file}" for eid, e in sorted(edition.entities.items())))
         self._resolved: dict[tuple, str | None] = {}
+        self._last_entity: tuple[str, list] | None = None
+        self._rows: dict | None = None  # (_entry)
+
+    @property
+    def store(self):
+        if self._store is None:
+            from .store import HtmlStore
+            self._store = HtmlStore.memory()
+        return self._store
 
     def of(self, d) -> list[tuple[str, str, str]]:
-        """[(entity id, passage id, snippet)] for one document."""
-        return [tuple(x) for x in self.raw(d)]
+        """[(entity id, passage id, snippet)] for one document (from the store)."""
+        self._entry(d)
+        return self.store.passages_of_doc(d.id) or []
 
     def raw(self, d) -> list:
-        """As `of`, as stored (lists): what the site's fingerprint data holds."""
+        """As `of`, as lists (as a shard's record holds them)."""
+        return [list(x) for x in self.of(d)]
+
+    def full(self, d) -> list:
+        """[key, mentions, registered]: what a shard's record holds of a document."""
+        key, _, registered, _ = self._entry(d)
+        return [key, self.raw(d), list(registered)]
+
+    def entities(self, d) -> tuple[str, ...]:
+        """The entities a document's mentions name, each once, in document order."""
+        return self._entry(d)[1]
+
+    def registered(self, d) -> list[str]:
+        """The entities a document's back-matter registers name (no passages: in_register)."""
+        return self._entry(d)[2]
+
+    def digest_of(self, d) -> str:
+        """A digest of a document's mentions (what the site's key holds of them)."""
+        return self._entry(d)[3]
+
+    def _entry(self, d) -> tuple:
         if d.id in self.cache:
-            return self.cache[d.id][1]
+            return self.cache[d.id]
+        store = self.store
+        stale = canon(d.file) in self.ed.stale
+        key = "" if stale else digest(self.sources.data_hash(d), self.entities_key)
         hit = self.previous.get(d.id)
-        hit = hit if hit and len(hit) == 3 else None
-        if canon(d.file) in self.ed.stale:  # its last good mentions, whatever changed (its bytes
-            self.cache[d.id] = hit or ["", [], []]  # cannot be read now)
-            return self.cache[d.id][1]
-        key = digest(self.sources.data_hash(d), self.entities_key)
-        if hit and hit[0] == key:
-            self.cache[d.id] = hit
-            return hit[1]
+        hit = hit if _mentions_shape(hit) and (stale or hit[0] == key) else None
+        if hit is None and (self.reuse or stale):
+            if self._rows is None:  # the last build's rows, read at once (then one by one)
+                self._rows = store.mention_rows() if self.reuse else {}
+            row = store.mention_row(d.id, self._rows.pop(d.id, None))
+            if row is not None and (stale or row[0] == key):
+                self.cache[d.id] = (row[0], tuple(row[1]), row[2], row[3])
+                return self.cache[d.id]
+        if hit is not None:
+            return self._keep(d, hit[0], [tuple(m) for m in hit[1]], list(hit[2]))
+        if stale:  # (its bytes cannot be read now, and nothing was recorded)
+            return self._keep(d, "", [], [])
         out, seen = [], set()
         registered: set[str] = set()
-        recorded = self.names.pop(str(canon(d.file)), None)  # (read once: the cache keeps the result)
+        recorded = self.names.pop(str(canon(d.file)), None)  # (read once: the store keeps the result)
         if recorded is not None:
             for ref, register, pid, snip in recorded:
                 for pointer in ref.split():
@@ -247,8 +295,7 @@ class Mentions:
                     elif (eid, pid) not in seen:
                         seen.add((eid, pid))
                         out.append((eid, pid, snip))
-            self.cache[d.id] = [key, out, sorted(registered)]
-            return out
+            return self._keep(d, key, out, sorted(registered))
         root = self.sources.full_tree(d).getroot()
         ids = cite_ids(root)
         texts: dict = {}
@@ -263,8 +310,35 @@ class Mentions:
             if passage is not None and passage not in texts:
                 texts[passage] = passage_text(passage)
             out.append((eid, pid, snippet(texts.get(passage, ""), el)))
-        self.cache[d.id] = [key, out, sorted(registered)]
-        return out
+        return self._keep(d, key, out, sorted(registered))
+
+    def _keep(self, d, key: str, mentions: list, registered: list) -> tuple:
+        """Record a document's mentions in the store; memory keeps the compact entry."""
+        dig = digest(json.dumps(mentions, ensure_ascii=False))
+        self.store.put_mentions(d.id, key, mentions, registered, dig)
+        entry = self.cache[d.id] = (key, tuple(dict.fromkeys(eid for eid, _, _ in mentions)), registered, dig)
+        return entry
+
+    def passages_of(self, eid: str, order: dict[str, int]) -> list[tuple[str, list]]:
+        """[(document id, [(passage id, snippet)])] of the passages naming an entity, in the
+        documents' order (`order`: document id → position; other documents' rows left out).
+        The last entity's are remembered: its pages are made one after the other."""
+        if self._last_entity is not None and self._last_entity[0] == eid:
+            return self._last_entity[1]
+        rows = sorted((r for r in self.store.passages_of(eid) if r[0] in order),
+                      key=lambda r: (order[r[0]], r[1]))
+        grouped: list[tuple[str, list]] = []
+        for did, _, pid, snip in rows:
+            if not grouped or grouped[-1][0] != did:
+                grouped.append((did, []))
+            grouped[-1][1].append((pid, snip))
+        self._last_entity = (eid, grouped)
+        return grouped
+
+    def counts_of(self, eid: str, order: dict[str, int]) -> list[tuple[str, int]]:
+        """[(document id, number of passages)] naming an entity, in the documents' order."""
+        return sorted(((did, n) for did, n in self.store.passage_counts(eid) if did in order),
+                      key=lambda r: order[r[0]])
 
     def names_in(self, root, file: Path):
         """Each (name element, entity id, whether it stands in a register) of a document's tree,
@@ -285,13 +359,9 @@ class Mentions:
                     register = in_register(el) if register is None else register
                     yield el, eid, register
 
-    def registered(self, d) -> list[str]:
-        """The entities a document's back-matter registers name (no passages: in_register)."""
-        self.raw(d)
-        return self.cache[d.id][2]
-
     def by_entity(self) -> dict[str, list[tuple[str, str, str]]]:
-        """entity id → [(document id, passage id, snippet)], in document order."""
+        """entity id → [(document id, passage id, snippet)], in document order (the whole
+        edition's: for tests and small editions; the site reads passages_of)."""
         out: dict[str, list[tuple[str, str, str]]] = {}
         for d in self.ed.documents:
             for eid, pid, snip in self.of(d):
@@ -310,3 +380,11 @@ class Mentions:
             target = self.ed.resolve(pointer, file)
             self._resolved[key] = target[1] if target and target[1] in self.ed.entities else None
         return self._resolved[key]
+
+
+def _mentions_shape(hit) -> bool:
+    """Whether a document's mentions from a shard's record have their shape."""
+    return isinstance(hit, list) and len(hit) == 3 and isinstance(hit[0], str) \
+        and isinstance(hit[1], list) and isinstance(hit[2], list) \
+        and all(isinstance(m, list) and len(m) == 3 and all(isinstance(x, str) for x in m) for m in hit[1]) \
+        and all(isinstance(x, str) for x in hit[2])

@@ -5,6 +5,7 @@ then make their jobs themselves from what they inherited; otherwise spawned, wit
 here."""
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -118,7 +119,13 @@ class Pool:
             _fork_jobs = []
             args = jobs
         self.workers = workers
-        self._pool = mp.Pool(workers, initializer=_worker_init, initargs=(edition_xml, base_uris))
+        if fork:  # (#18) the collector of a forked worker would touch every object it inherited,
+            gc.freeze()  # copying the parent's pages: they are left out of its collections
+        try:
+            self._pool = mp.Pool(workers, initializer=_worker_init, initargs=(edition_xml, base_uris))
+        finally:
+            if fork:
+                gc.unfreeze()
         self.results = self._pool.imap_unordered(_worker_run, args, chunksize=1)
         self._site: list = []
 

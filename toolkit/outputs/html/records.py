@@ -28,7 +28,7 @@ from ...xmlsafe import parse_file
 from ..plan import digest
 from ..state import trusted_stat
 from .facsimiles import facsimile_facts
-from .incremental import id_stand_in, pointed_to
+from .incremental import id_stand_in, pointed_to, slim
 from .media import graphic_refs
 from .passages import NAME_TAGS, cite_ids, in_register, passage_of, passage_text, snippet
 from . import pool as workers
@@ -100,9 +100,9 @@ def _read_chunk(paths: list[str]) -> list:
     return [(p, _reader.record(p)) for p in paths]
 
 
-def read_all(config, paths: list[str]) -> dict[str, dict | None]:
-    """path → record (or None) of each document file given, read in worker processes when there
-    are many and forking is safe (pool.Pool.can_fork), else here."""
+def read_all(config, paths: list[str]):
+    """(path, record or None) of each document file given, as they are read: in worker
+    processes when there are many and forking is safe (pool.Pool.can_fork), else here."""
     global _reader
     _reader = Reader(config)
     try:
@@ -113,14 +113,14 @@ def read_all(config, paths: list[str]) -> dict[str, dict | None]:
             except OSError:
                 pass
         if not workers.wanted(len(paths), size) or not workers.Pool.can_fork(False) or len(paths) < 2 * CHUNK:
-            return {p: _reader.record(p) for p in paths}
+            for p in paths:
+                yield p, _reader.record(p)
+            return
         import multiprocessing
         chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
-        out: dict = {}
         with multiprocessing.get_context("fork").Pool(min(os.cpu_count() or 1, len(chunks))) as pool:
             for part in pool.imap(_read_chunk, chunks):
-                out.update(part)
-        return out
+                yield from part
     finally:
         _reader = None
 
@@ -134,25 +134,29 @@ class Records:
         self.names: dict[str, list] = names or {}
 
 
-def load(config, stand_ins: dict, known_docs: dict, skip: set) -> Records:
+def load(config, stand_ins: dict, known_docs: dict, skip: set, store=None) -> Records:
     """Read every document file of the edition that has no stand-in yet into a record:
     (stand-ins of those recorded, added to `stand_ins`; their document facts, added to
     `known_docs`; the Records). `skip`: canonical paths that are not documents (authority
-    files, the edition file)."""
+    files, the edition file). With the build's `store` (store.HtmlStore), each record's facts
+    go there as they come, and memory keeps them without the ids (incremental.slim)."""
     todo = []
     for p in dict.fromkeys(config.source_files()):
         rp = canon(p)
         if rp not in stand_ins and rp not in skip:
             todo.append(str(rp))
     records = Records()
-    for path, rec in read_all(config, todo).items():
+    for path, rec in read_all(config, todo):
         if rec is None:
             continue
         p = Path(path)
-        stand_ins[canon(p)] = id_stand_in(p, display_name(p, config.root), rec["facts"]["ids"], rec["size"],
-                                          rec["facts"]["hash"])
-        known_docs[canon(p)] = tuple(rec["facts"]["doc"])
-        records.facts[path] = rec["facts"]
+        facts = rec["facts"]
+        stand_ins[canon(p)] = id_stand_in(p, display_name(p, config.root), facts["ids"], rec["size"], facts["hash"])
+        known_docs[canon(p)] = tuple(facts["doc"])
+        if store is not None:
+            store.put_file(path, facts)
+            facts = slim(facts)
+        records.facts[path] = facts
         records.names[path] = rec["names"]
     return records
 

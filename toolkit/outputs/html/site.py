@@ -95,7 +95,7 @@ class SitePages:
         it needs no site page made, not even to compute its fingerprint."""
         ed = self.ed
         docs = [[d.id, self.addresses.doc_page[d.id], d.when, d.date_label, d.title, d.summary, d.transcribed,
-                 self.mentions.raw(d), d.doc_type] for d in ed.documents]
+                 self.mentions.digest_of(d), d.doc_type] for d in ed.documents]
         ents = [[eid, page, ed.entities[eid].preferred, ed.entities[eid].kind, ed.entities[eid].variants,
                  canon(ed.entities[eid].file).as_uri(),
                  etree.tostring(ed.entities[eid].element, encoding="unicode", with_tail=False)]
@@ -122,7 +122,7 @@ class SitePages:
             el = make()
             return el.get("href"), etree.tostring(el) + extra, make
 
-        doc_ents: dict[str, set[str]] = {d.id: {eid for eid, _, _ in self.mentions.of(d)} for d in docs}
+        doc_ents: dict[str, set[str]] = {d.id: set(self.mentions.entities(d)) for d in docs}
         ent_docs: dict[str, set[str]] = {}
         for did, ents in doc_ents.items():
             for e in ents:
@@ -223,7 +223,6 @@ class SitePages:
             yield made(lambda k=k, chunk=chunk: data_page(k, chunk))
 
         # indices and entity pages
-        passages = self.mentions.by_entity()
         for kind, href in (("person", "persons.html"), ("place", "places.html"), ("org", "orgs.html")):
             entries = [(eid, e) for eid, e in sorted(ed.entities.items(), key=lambda kv: (kv[1].sort_key, kv[0]))
                        if e.kind == kind and eid in self.addresses.ent_page]
@@ -297,32 +296,36 @@ class SitePages:
             if eid not in self.addresses.ent_page:
                 continue
             geo = e.geo  # the model's (toolkit/tei/geo.py)
-            by_doc: dict[str, list] = {}
-            for did, pid, snip in passages.get(eid, []):
-                by_doc.setdefault(did, []).append((pid, snip))
-            grouped = [(did, by_doc[did]) for did in sorted(by_doc, key=doc_order.__getitem__)]
-            # #18: at most MENTIONS_PER_PAGE passages a page; page 2 on in entity/<name>/
-            parts = paging.mention_pages(grouped)
+            # #18: at most MENTIONS_PER_PAGE passages a page; page 2 on in entity/<name>/. The
+            # pages are laid out from the passages' numbers; the passages themselves are read
+            # from the store when a page is made (parts), not held for every entity at once
+            sizes = self.mentions.counts_of(eid, doc_order)
+            layout = paging.mention_pages([(did, [None] * n) for did, n in sizes])
             own = self.addresses.ent_page[eid]
-            hrefs = [own] + [f"{own[:-5]}/{k}.html" for k in range(2, len(parts) + 1)]
-            counts = {"documents": str(len(grouped)), "passages": str(sum(len(items) for _, items in grouped))}
+            hrefs = [own] + [f"{own[:-5]}/{k}.html" for k in range(2, len(layout) + 1)]
+            counts = {"documents": str(len(sizes)), "passages": str(sum(n for _, n in sizes))}
+            n_parts = len(layout)
+            del layout
+
+            def parts(eid=eid):
+                return paging.mention_pages(self.mentions.passages_of(eid, doc_order))
             # the fingerprint data: exactly what entity_page puts into the element, and the
             # records of the entities its own TEI names (their popovers are on the page)
             # (made when the page's fingerprint is worked out, and let go: see `pages`)
-            lazy.append((own, lambda eid=eid, e=e, geo=geo, own=own, parts=parts, counts=counts: json.dumps(
+            lazy.append((own, lambda eid=eid, e=e, geo=geo, own=own, parts=parts, n_parts=n_parts, counts=counts: json.dumps(
                 ["entity", eid, own, e.preferred, e.kind, e.variants,
                  geo and [f"{geo[0]:.5g}", f"{geo[1]:.5g}", e.kind == "place"], canon(e.file).as_uri(),
                  etree.tostring(e.element, encoding="unicode", with_tail=False),
-                 [(entity_doc_attrs(did), items) for did, items in parts[0]], len(parts), counts,
+                 [(entity_doc_attrs(did), items) for did, items in parts()[0]], n_parts, counts,
                  self.named_records(e.element)], ensure_ascii=False),
                 lambda eid=eid, e=e, geo=geo, parts=parts, hrefs=hrefs, counts=counts:
-                entity_page(eid, e, geo, parts, hrefs, counts)))
-            for k in range(2, len(parts) + 1):
-                lazy.append((hrefs[k - 1], lambda eid=eid, e=e, own=own, k=k, parts=parts, counts=counts: json.dumps(
-                    ["mentions", eid, own, e.preferred, e.kind, k, len(parts), counts,
-                     [(entity_doc_attrs(did), items) for did, items in parts[k - 1]]], ensure_ascii=False),
+                entity_page(eid, e, geo, parts(), hrefs, counts)))
+            for k in range(2, n_parts + 1):
+                lazy.append((hrefs[k - 1], lambda eid=eid, e=e, own=own, k=k, parts=parts, n_parts=n_parts, counts=counts: json.dumps(
+                    ["mentions", eid, own, e.preferred, e.kind, k, n_parts, counts,
+                     [(entity_doc_attrs(did), items) for did, items in parts()[k - 1]]], ensure_ascii=False),
                     lambda eid=eid, e=e, k=k, parts=parts, hrefs=hrefs, counts=counts:
-                    more_mentions(eid, e, k, parts, hrefs, counts)))
+                    more_mentions(eid, e, k, parts(), hrefs, counts)))
 
         # map and chronology
         for make in self._map_pages(new_page, ent_docs):
