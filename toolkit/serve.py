@@ -416,8 +416,8 @@ def watched_files(config, paths: list[Path], authority: list[Path], out: Path | 
         files += config.source_files()
     files += list(authority)
     if out is not None:
-        from .outputs.html import read_state
-        files += [Path(p) for p in sorted(read_state(Path(out)).get("media", {}))]
+        from .outputs.html import read_media
+        files += [Path(p) for p in sorted(read_media(Path(out)))]
     if config.path:
         files.append(config.path)
         from .outputs.custom import watched  # the edition's style sheets, fragments, pages, layer

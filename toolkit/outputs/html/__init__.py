@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from .build import HtmlBuild, HtmlBuilder, HtmlOptions, build_html
 from .fallback import plain_page
-from .incremental import load_known, read_state, recover_from, stand_ins
+from .incremental import load_known, read_media, read_state, recover_from, stand_ins
 from .passages import RESERVED_PAGE_IDS, cite_ids, page_id, passage_of, passage_text, snippet
 
 __all__ = ["HtmlBuild", "HtmlBuilder", "HtmlOptions", "RESERVED_PAGE_IDS", "build_html", "cite_ids", "load_known", "page_id",
-           "passage_of", "passage_text", "plain_page", "read_state", "recover_from", "snippet",
+           "passage_of", "passage_text", "plain_page", "read_media", "read_state", "recover_from", "snippet",
            "stand_ins"]

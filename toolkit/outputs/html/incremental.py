@@ -49,6 +49,12 @@ def read_state(target: Path) -> dict:
     return {"files": st.files(), "site": st.get_json("site") or {}, "media": _media(st.get_json("media"))}
 
 
+def read_media(target: Path) -> dict:
+    """The images the last build of this output folder copied (image path → [stat key, hash]):
+    what `edition serve` watches, without reading every file's facts."""
+    return _media(state_store(target).get_json("media"))
+
+
 def _media(value) -> dict:
     """The images' hashes as recorded, those of the right shape ([stat key or None, hash])."""
     if not isinstance(value, dict):
