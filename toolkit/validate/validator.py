@@ -17,6 +17,7 @@ from ..model import CompactFile, Edition, canon, display_name
 from ..xinclude import expand as expand_includes, roots_for
 from ..xmlsafe import SourceFile, index_ids_only, parse_file
 from . import references
+from .id_table import IdTable, IdsView
 from .kinds import checker as grammar_checker, label as kind_label
 from .relaxng import SchemaError
 from .schemas import SchemaRef, SchemaResolver
@@ -133,9 +134,11 @@ def _validate(config, paths, schema, schematron, authority, progress, schema_pat
                                        False, schema_paths, known_ids)
     else:
         import multiprocessing
-        global _claims
+        global _claims, _id_table
         ctx = multiprocessing.get_context("fork")
         _claims = ctx.Array("b", len(targets))  # inherited by the forked workers
+        if known_ids is None:  # read once here, shared with the workers (id_table.py)
+            _id_table = _table_for(config, targets, authority)
         for n, t in enumerate(targets):  # the authority files are the main process's alone
             if canon(t) in auth:
                 _claims[n] = 1
@@ -159,7 +162,7 @@ def _validate(config, paths, schema, schematron, authority, progress, schema_pat
                     diags += more
                     report.schemas.update(applied)
         finally:
-            _claims = None
+            _claims = _id_table = None
         seen: set[str] = set()  # each chunk warns once about a remote schema: keep the first
         diags = [d for d in sort_diagnostics(diags) if d.rule not in ("schema.remote", "schema.not-cached")
                  or not (d.message in seen or seen.add(d.message))]
@@ -293,6 +296,17 @@ def _chunks_for_processes(targets: list[Path]) -> list[list[Path]]:
 # Files of a split job, one flag each: set by the process that checks the file. Each process
 # checks its own chunk and then takes files the others have not reached (see _check).
 _claims = None
+# The ids of every file of a split job, read before the fork (id_table.py): the workers' model
+# looks the files it does not check up there instead of holding a stand-in for each.
+_id_table = None
+
+
+def _table_for(config: Config, targets: list[Path], authority) -> IdTable:
+    """The table of the files a worker's model holds (Edition.load's, in its order), less the
+    authority files, which the workers parse whole."""
+    whole = {canon(a) for a in config.authority_files() + list(authority or [])}
+    order = dict.fromkeys([*config.source_files(), *(p for p in targets if p.exists()), *(authority or [])])
+    return IdTable(list(order), whole)
 
 
 def _claim(index: int) -> bool:
@@ -421,10 +435,18 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         needed = needed or _pointers_needed(config, resolver, [src])
         parsed[canon(p)] = compact(src, roots)
     extra = all_targets if needed else targets
+    # A worker of a split job finds the files it does not check in the table made before the
+    # fork, not as stand-ins of its own (those that could not be read: read here, for their error)
+    table = _id_table if split and needed and known_ids is None else None
+    for p in table.unreadable() if table is not None else ():
+        if p not in parsed:
+            parsed[p] = parse_file(p, display=shown(p))
     for p in edition_files + [t for t in extra if split]:
         key = canon(p)
         if key not in parsed:
             if (light or split) and key not in auth_files:
+                if table is not None:
+                    continue
                 flat = known_ids(key) if known_ids is not None else None
                 parsed[key] = _stand_in(p, shown(p), flat) if flat is not None \
                     else index_ids_only(p, display=shown(p))
@@ -437,8 +459,11 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         """The model, made when first needed (checks that look at no other file never need it),
         with the file being checked whole."""
         if not loaded:
-            loaded.append(Edition.load(config, extra_files=[p for p in extra if p.exists()],
-                                       authority=authority or [], parsed=parsed))
+            ed = Edition.load(config, extra_files=[p for p in extra if p.exists()],
+                              authority=authority or [], parsed=parsed, parsed_only=table is not None)
+            if table is not None:
+                ed.ids = IdsView(ed.ids, ed.files, table, shown)
+            loaded.append(ed)
         loaded[0].files.update(in_hand)
         return loaded[0]
 
@@ -579,7 +604,8 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     broken = {k: src for k, src in parsed.items()
               if not src.ok and not any(d.rule == "file.missing" for d in src.diagnostics)}
     if broken:
-        diags = _pointers_into_broken_files(diags, broken, parsed, targets)
+        diags = _pointers_into_broken_files(diags, broken, parsed, targets,
+                                            [] if table is None else table.paths, shown)
     return diags, applied
 
 
@@ -635,13 +661,14 @@ _UNRESOLVED = re.compile(r"/@[\w:.-]+ '([^']*)' points to nothing")
 
 
 def _pointers_into_broken_files(diags: list[Diagnostic], broken: dict, parsed: dict,
-                                targets: list[Path]) -> list[Diagnostic]:
+                                targets: list[Path], tabled=(), shown=None) -> list[Diagnostic]:
     """Pointers into a file that could not be read are not each an error ("no file X in the
     edition", once per pointer): they go, and the broken file's own error stands for them,
     shown even when that file is not among those checked, with one note counting them."""
     from urllib.parse import unquote
     from .schema_cache import note
-    by_display = {src.display: k for k, src in parsed.items()}
+    by_display = {shown(k): k for k in tabled if k not in parsed}  # (a worker's table's files)
+    by_display.update({src.display: k for k, src in parsed.items()})
     skipped: dict[Path, int] = {}
     out = []
     for d in diags:
