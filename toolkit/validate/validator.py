@@ -423,7 +423,7 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     # mentions, for the unused-entry warnings), else its ids; a file checked here is read
     # again, whole, when its turn comes.
     records = not split and (bool({canon(t) for t in targets} & auth_files) or not config.authority)
-    compact = _Compactor(config, auth_files, records)
+    compact = _Compactor(config, auth_files, records, lean=True)
     # The other chunks' files are read only for what points into them (references, the
     # Schematron context, duplicate ids): not at all when nothing checked here reads them.
     needed = not split
@@ -613,12 +613,14 @@ class _Compactor:
     """Keeps a document that is read only for the model (not checked here) as a CompactFile:
     the process that checks the authority files then holds no document's tree (issue #18)."""
 
-    def __init__(self, config: Config, auth_files: set[Path], records: bool = True):
+    def __init__(self, config: Config, auth_files: set[Path], records: bool = True, lean: bool = False):
+        """`lean`: records without the mentions and page facts, which validate never reads."""
         from ..model import conventions, date_style
         self.config, self.auth = config, auth_files
         self.edition_file = canon(config.resolve(config.edition_file)) if config.edition_file else None
         self.conventions = conventions(config) if records else None
         self.style = date_style(config.language)
+        self.lean = lean
 
     def __call__(self, src: SourceFile, roots: list | None = None) -> SourceFile:
         """`roots`: where its xi:includes read (xinclude.roots_for), when already known."""
@@ -631,7 +633,7 @@ class _Compactor:
         if not compactable(src) or (not self.config.authority and is_authority_tree(src.tree)):
             return src
         kept = compact_document(src, self.conventions, self.style, roots)
-        if kept.record is not None:
+        if kept.record is not None and self.lean:
             # what validate reads of a record is its pointers and register entries (the
             # authority files' context, the entities); its mentions and page facts went unread,
             # kept for every document (1.7 KB each): not kept (issue #18)
