@@ -96,6 +96,10 @@ class IdsView:
         # files the model holds that the table has not (a corpus's members): after the table's
         extra = [k for k in files if k not in table.number]
         self._extra = {k: len(table.paths) + n for n, k in enumerate(extra)}
+        self._own_by_id: dict[str, list[Path]] = {}  # (the model's own files: this worker's few)
+        for k, ids in own.items():
+            for i in ids:
+                self._own_by_id.setdefault(i, []).append(k)
         self.by_id = _ByIdLookup(self)
 
     def _position(self, key: Path) -> int:
@@ -132,7 +136,7 @@ class IdsView:
 
     def owners(self, i: str) -> list[Path]:
         """The files giving xml:id i, in the model's order."""
-        found = [k for k, ids in self.own.items() if i in ids]
+        found = list(self._own_by_id.get(i, ()))
         found += [self.table.paths[n] for n in self.table.givers(i)
                   if self.table.paths[n] not in self.files]
         return sorted(found, key=self._position)
