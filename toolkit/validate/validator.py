@@ -572,6 +572,10 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         if isinstance(src, CompactFile):
             src = in_hand[canon(p)] = compact.whole(src)
         check_one(p, src)
+        if table is not None and loaded:
+            # the model's memo of resolved pointers is keyed by the pointing file: of no use
+            # after that file's check, and it grew by every pointer of the worker's chunk
+            loaded[0]._resolved.clear()
         if in_hand:
             in_hand.clear()
             if loaded:
