@@ -346,11 +346,14 @@ class _FileSlices:
     <file> element of each file asked for (copied into each slice)."""
 
     def __init__(self, edition):
+        self.elements: dict[Path, etree._Element] = {}
+        if hasattr(edition.ids, "by_id"):  # validate's IdsView (validate/id_table.py): looked up
+            self.owners = edition.ids.by_id
+            return
         self.owners: dict[str, list[Path]] = {}
         for p, ids in edition.ids.items():
             for i in ids:
                 self.owners.setdefault(i, []).append(p)
-        self.elements: dict[Path, etree._Element] = {}
 
 
 _file_slices: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -186,11 +186,13 @@ class Edition:
     @classmethod
     def load(cls, config: Config, extra_files: list[Path] | None = None,
              authority: list[Path] | None = None, parsed: dict[Path, SourceFile] | None = None,
-             known_documents: dict[Path, tuple] | None = None, recover=None) -> "Edition":
+             known_documents: dict[Path, tuple] | None = None, recover=None,
+             parsed_only: bool = False) -> "Edition":
         """`recover(path, failed SourceFile)`, when given, may return (stand-in SourceFile,
         document facts) for a document file that cannot be read: the last good version's ids
         and facts (the HTML build's state), so that an editor's typo does not unpublish the
-        document; the edition lists such files in `stale`."""
+        document; the edition lists such files in `stale`. `parsed_only`: the files not in
+        `parsed` are left out (validate's workers give their ids another way: id_table.py)."""
         paths = list(dict.fromkeys([*(config.source_files()), *(extra_files or []),
                                     *(authority or [])]))
         parsed = parsed or {}
@@ -202,6 +204,8 @@ class Edition:
         not_documents = {canon(a) for a in auth} | ({canon(edition_file)} if edition_file else set())
         for p in paths:
             rp = canon(p)
+            if parsed_only and rp not in parsed:
+                continue
             src = parsed.get(rp) or parse_file(p, display=display_name(p, config.root))
             if src.included is None and src.ok and not src.light:
                 expand_includes(src, roots_for(config, p))
@@ -433,6 +437,9 @@ class Edition:
                 return (here, frag)
             if frag in self.entities:
                 return (self.entities[frag].file, frag)
+            if hasattr(self.ids, "first_owner"):  # validate's IdsView: looked up, not scanned
+                path = self.ids.first_owner(frag)
+                return (path, frag) if path is not None else None
             for path, ids in self.ids.items():
                 if frag in ids:
                     return (path, frag)

@@ -46,6 +46,7 @@ def check_file(edition: Edition, path: Path) -> list[Diagnostic]:
                     file_part, frag = pointer.split("#", 1)
                     target_file = canon(here.parent / file_part) if file_part else None
                     if target_file is not None and target_file not in edition.files \
+                            and target_file not in edition.ids \
                             and edition.config.path is None:
                         # ad hoc files: the pointed-to file is simply not among those given
                         out.append(Diagnostic(src.display, line, col, WARNING,
@@ -72,11 +73,15 @@ def check_file(edition: Edition, path: Path) -> list[Diagnostic]:
 
 def duplicate_ids(edition: Edition, paths: list[Path]) -> list[Diagnostic]:
     """xml:ids used in more than one file of the edition (reported in the files checked)."""
-    owners: dict[str, list[Path]] = {}
-    for p, ids in edition.ids.items():
-        for i in ids:
-            owners.setdefault(i, []).append(p)
     wanted = {canon(p) for p in paths}
+    if hasattr(edition.ids, "owners"):  # validate's IdsView: the ids of the files checked
+        owners = {i: edition.ids.owners(i) for p, ids in edition.ids.own.items() if p in wanted
+                  for i in ids}
+    else:
+        owners = {}
+        for p, ids in edition.ids.items():
+            for i in ids:
+                owners.setdefault(i, []).append(p)
     out = []
     for i, files in owners.items():
         if len(files) < 2:
@@ -87,8 +92,13 @@ def duplicate_ids(edition: Edition, paths: list[Path]) -> list[Diagnostic]:
             src = edition.files[p]
             el = edition.ids[p][i]
             line, col = src.position(el)
-            others = ", ".join(edition.files[o].display for o in files if o != p)
+            others = ", ".join(_display(edition, o) for o in files if o != p)
             out.append(Diagnostic(src.display, line, col, ERROR,
                                   f"xml:id '{i}' is also used in {others}; ids must be unique "
                                   f"across the edition", "id.unique"))
     return out
+
+
+def _display(edition: Edition, path: Path) -> str:
+    src = edition.files.get(path)
+    return src.display if src is not None else edition.ids.display(path)

@@ -17,6 +17,7 @@ from ..model import CompactFile, Edition, canon, display_name
 from ..xinclude import expand as expand_includes, roots_for
 from ..xmlsafe import SourceFile, index_ids_only, parse_file
 from . import references
+from .id_table import IdTable, IdsView
 from .kinds import checker as grammar_checker, label as kind_label
 from .relaxng import SchemaError
 from .schemas import SchemaRef, SchemaResolver
@@ -133,9 +134,11 @@ def _validate(config, paths, schema, schematron, authority, progress, schema_pat
                                        False, schema_paths, known_ids)
     else:
         import multiprocessing
-        global _claims
+        global _claims, _id_table
         ctx = multiprocessing.get_context("fork")
         _claims = ctx.Array("b", len(targets))  # inherited by the forked workers
+        if known_ids is None:  # read once here, shared with the workers (id_table.py)
+            _id_table = _table_for(config, targets, authority)
         for n, t in enumerate(targets):  # the authority files are the main process's alone
             if canon(t) in auth:
                 _claims[n] = 1
@@ -159,7 +162,7 @@ def _validate(config, paths, schema, schematron, authority, progress, schema_pat
                     diags += more
                     report.schemas.update(applied)
         finally:
-            _claims = None
+            _claims = _id_table = None
         seen: set[str] = set()  # each chunk warns once about a remote schema: keep the first
         diags = [d for d in sort_diagnostics(diags) if d.rule not in ("schema.remote", "schema.not-cached")
                  or not (d.message in seen or seen.add(d.message))]
@@ -293,6 +296,17 @@ def _chunks_for_processes(targets: list[Path]) -> list[list[Path]]:
 # Files of a split job, one flag each: set by the process that checks the file. Each process
 # checks its own chunk and then takes files the others have not reached (see _check).
 _claims = None
+# The ids of every file of a split job, read before the fork (id_table.py): the workers' model
+# looks the files it does not check up there instead of holding a stand-in for each.
+_id_table = None
+
+
+def _table_for(config: Config, targets: list[Path], authority) -> IdTable:
+    """The table of the files a worker's model holds (Edition.load's, in its order), less the
+    authority files, which the workers parse whole."""
+    whole = {canon(a) for a in config.authority_files() + list(authority or [])}
+    order = dict.fromkeys([*config.source_files(), *(p for p in targets if p.exists()), *(authority or [])])
+    return IdTable(list(order), whole)
 
 
 def _claim(index: int) -> bool:
@@ -410,7 +424,7 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     # mentions, for the unused-entry warnings), else its ids; a file checked here is read
     # again, whole, when its turn comes.
     records = not split and (bool({canon(t) for t in targets} & auth_files) or not config.authority)
-    compact = _Compactor(config, auth_files, records)
+    compact = _Compactor(config, auth_files, records, lean=True)
     # The other chunks' files are read only for what points into them (references, the
     # Schematron context, duplicate ids): not at all when nothing checked here reads them.
     needed = not split
@@ -422,10 +436,18 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         needed = needed or _pointers_needed(config, resolver, [src])
         parsed[canon(p)] = compact(src, roots)
     extra = all_targets if needed else targets
+    # A worker of a split job finds the files it does not check in the table made before the
+    # fork, not as stand-ins of its own (those that could not be read: read here, for their error)
+    table = _id_table if split and needed and known_ids is None else None
+    for p in table.unreadable() if table is not None else ():
+        if p not in parsed:
+            parsed[p] = parse_file(p, display=shown(p))
     for p in edition_files + [t for t in extra if split]:
         key = canon(p)
         if key not in parsed:
             if (light or split) and key not in auth_files and key not in whole:
+                if table is not None:
+                    continue
                 flat = known_ids(key) if known_ids is not None else None
                 parsed[key] = _stand_in(p, shown(p), flat) if flat is not None \
                     else index_ids_only(p, display=shown(p))
@@ -438,8 +460,11 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         """The model, made when first needed (checks that look at no other file never need it),
         with the file being checked whole."""
         if not loaded:
-            loaded.append(Edition.load(config, extra_files=[p for p in extra if p.exists()],
-                                       authority=authority or [], parsed=parsed))
+            ed = Edition.load(config, extra_files=[p for p in extra if p.exists()],
+                              authority=authority or [], parsed=parsed, parsed_only=table is not None)
+            if table is not None:
+                ed.ids = IdsView(ed.ids, ed.files, table, shown)
+            loaded.append(ed)
         loaded[0].files.update(in_hand)
         return loaded[0]
 
@@ -548,6 +573,10 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
         if isinstance(src, CompactFile):
             src = in_hand[canon(p)] = compact.whole(src)
         check_one(p, src)
+        if table is not None and loaded:
+            # the model's memo of resolved pointers is keyed by the pointing file: of no use
+            # after that file's check, and it grew by every pointer of the worker's chunk
+            loaded[0]._resolved.clear()
         if in_hand:
             in_hand.clear()
             if loaded:
@@ -580,7 +609,8 @@ def _check(config: Config, targets: list[Path], all_targets: list[Path], schema,
     broken = {k: src for k, src in parsed.items()
               if not src.ok and not any(d.rule == "file.missing" for d in src.diagnostics)}
     if broken:
-        diags = _pointers_into_broken_files(diags, broken, parsed, targets)
+        diags = _pointers_into_broken_files(diags, broken, parsed, targets,
+                                            [] if table is None else table.paths, shown)
     return diags, applied
 
 
@@ -588,12 +618,14 @@ class _Compactor:
     """Keeps a document that is read only for the model (not checked here) as a CompactFile:
     the process that checks the authority files then holds no document's tree (issue #18)."""
 
-    def __init__(self, config: Config, auth_files: set[Path], records: bool = True):
+    def __init__(self, config: Config, auth_files: set[Path], records: bool = True, lean: bool = False):
+        """`lean`: records without the mentions and page facts, which validate never reads."""
         from ..model import conventions, date_style
         self.config, self.auth = config, auth_files
         self.edition_file = canon(config.resolve(config.edition_file)) if config.edition_file else None
         self.conventions = conventions(config) if records else None
         self.style = date_style(config.language)
+        self.lean = lean
 
     def __call__(self, src: SourceFile, roots: list | None = None) -> SourceFile:
         """`roots`: where its xi:includes read (xinclude.roots_for), when already known."""
@@ -605,7 +637,13 @@ class _Compactor:
         expand_includes(src, roots)
         if not compactable(src) or (not self.config.authority and is_authority_tree(src.tree)):
             return src
-        return compact_document(src, self.conventions, self.style, roots)
+        kept = compact_document(src, self.conventions, self.style, roots)
+        if kept.record is not None and self.lean:
+            # what validate reads of a record is its pointers and register entries (the
+            # authority files' context, the entities); its mentions and page facts went unread,
+            # kept for every document (1.7 KB each): not kept (issue #18)
+            kept.record = replace(kept.record, mentions=[], page_facts=[])
+        return kept
 
     def whole(self, kept: CompactFile) -> SourceFile:
         """A file kept compact, read again whole (and expanded as before) to be checked."""
@@ -636,13 +674,14 @@ _UNRESOLVED = re.compile(r"/@[\w:.-]+ '([^']*)' points to nothing")
 
 
 def _pointers_into_broken_files(diags: list[Diagnostic], broken: dict, parsed: dict,
-                                targets: list[Path]) -> list[Diagnostic]:
+                                targets: list[Path], tabled=(), shown=None) -> list[Diagnostic]:
     """Pointers into a file that could not be read are not each an error ("no file X in the
     edition", once per pointer): they go, and the broken file's own error stands for them,
     shown even when that file is not among those checked, with one note counting them."""
     from urllib.parse import unquote
     from .schema_cache import note
-    by_display = {src.display: k for k, src in parsed.items()}
+    by_display = {shown(k): k for k in tabled if k not in parsed}  # (a worker's table's files)
+    by_display.update({src.display: k for k, src in parsed.items()})
     skipped: dict[Path, int] = {}
     out = []
     for d in diags:
