@@ -137,3 +137,19 @@ def norm_text(el) -> str:
 
 def classes(el) -> set[str]:
     return set((el.get("class") or "").split())
+
+
+def tei_doc(doc_id: str, body: str, title: str | None = None) -> str:
+    """A minimal TEI document (a title, a creation date, `body` in <body>) for the build tests."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{doc_id}" xml:lang="en">
+  <teiHeader><fileDesc><titleStmt><title>{title or 'Document ' + doc_id}</title></titleStmt>
+    <publicationStmt><p>Made by the tests.</p></publicationStmt>
+    <sourceDesc><p>Test.</p></sourceDesc></fileDesc>
+    <profileDesc><creation><date when="1950-01-0{len(doc_id) % 9 + 1}"/></creation></profileDesc>
+  </teiHeader>
+  <text><body>
+{body}
+  </body></text>
+</TEI>
+"""

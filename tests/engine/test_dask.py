@@ -83,15 +83,16 @@ def test_pages_the_stylesheet_fails_on_fall_back_as_locally(tmp_path, cluster):
     check_plain_page(tmp_path / "site")
 
 
-def test_engine_chosen_but_not_installed(tmp_path):
-    """--engine dask without the extra: one line saying what to install, exit status 2, nothing
+@pytest.mark.parametrize("builder", ["html", "pdf"])
+def test_engine_chosen_but_not_installed(tmp_path, builder):
+    """--engine dask without the extra (the HTML and the PDF build): one line saying what to install, exit status 2, nothing
     written, no traceback."""
     fake = tmp_path / "fake"
     (fake / "distributed").mkdir(parents=True)
     (fake / "distributed" / "__init__.py").write_text("raise ImportError(\"No module named 'distributed'\")\n")
     out = tmp_path / "site"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake), str(REPO)])}
-    r = subprocess.run([sys.executable, "-m", "toolkit.cli", "build", "html", "--engine", "dask",
+    r = subprocess.run([sys.executable, "-m", "toolkit.cli", "build", builder, "--engine", "dask",
                         "--out", str(out)], cwd=REPO, capture_output=True, text=True, env=env, timeout=300)
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr

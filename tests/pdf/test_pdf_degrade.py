@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import tei_doc as tei
+
 from toolkit.outputs.publish import write_manifest
 from pypdf import PdfReader
 
@@ -27,21 +29,6 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-def tei(doc_id: str, body: str, title: str | None = None) -> str:
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{doc_id}" xml:lang="en">
-  <teiHeader><fileDesc><titleStmt><title>{title or 'Document ' + doc_id}</title></titleStmt>
-    <publicationStmt><p>Made by the tests.</p></publicationStmt>
-    <sourceDesc><p>Test.</p></sourceDesc></fileDesc>
-    <profileDesc><creation><date when="1950-01-0{len(doc_id) % 9 + 1}"/></creation></profileDesc>
-  </teiHeader>
-  <text><body>
-{body}
-  </body></text>
-</TEI>
-"""
-
 
 def place(text: str, needle: str) -> tuple[int, int]:
     """1-based (line, column) of the first occurrence of needle in a file's text."""

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO
+from conftest import REPO, tei_doc
 
 from toolkit.config import Config, load_config
 from toolkit.outputs.base import BuildError
@@ -78,21 +77,6 @@ def test_two_worker_cluster_typesets_the_local_pdfs(tmp_path, cluster, monkeypat
     assert int(info.creation_date.timestamp()) == EPOCH  # the build's date, not the workers'
 
 
-def tei(doc_id: str, body: str) -> str:
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="{doc_id}" xml:lang="en">
-  <teiHeader><fileDesc><titleStmt><title>Document {doc_id}</title></titleStmt>
-    <publicationStmt><p>Made by the tests.</p></publicationStmt>
-    <sourceDesc><p>Test.</p></sourceDesc></fileDesc>
-    <profileDesc><creation><date when="1950-01-0{len(doc_id) % 9 + 1}"/></creation></profileDesc>
-  </teiHeader>
-  <text><body>
-{body}
-  </body></text>
-</TEI>
-"""
-
-
 # Typst fails on the first (show rules nested too deep): its PDF is plain text; no font has the
 # characters of the second: placeholders, each reported with its line
 HARD = {"deephi": "<p>" + "<hi rend='italic'>" * 90 + "DEEP-TEXT" + "</hi>" * 90 + " after.</p>",
@@ -107,7 +91,7 @@ def test_documents_typst_fails_on_degrade_as_locally(tmp_path, cluster, monkeypa
     paths = []
     for name, body in HARD.items():
         paths.append(src / f"{name}.xml")
-        paths[-1].write_text(tei(name, body), encoding="utf-8")
+        paths[-1].write_text(tei_doc(name, body), encoding="utf-8")
     found = {}
     for how, dist in (("local", None), ("dask", Distribution("dask", cluster.scheduler_address))):
         diags: list = []
@@ -122,22 +106,6 @@ def test_documents_typst_fails_on_degrade_as_locally(tmp_path, cluster, monkeypa
     assert_same_files(tmp_path / "local", tmp_path / "dask")
     text = " ".join((p.extract_text() or "") for p in PdfReader(str(tmp_path / "dask" / "deephi.pdf")).pages)
     assert "Typst could not typeset this document" in " ".join(text.split())
-
-
-def test_engine_chosen_but_not_installed(tmp_path):
-    """--engine dask without the extra: one line saying what to install, exit status 2, nothing
-    written, no traceback."""
-    fake = tmp_path / "fake"
-    (fake / "distributed").mkdir(parents=True)
-    (fake / "distributed" / "__init__.py").write_text("raise ImportError(\"No module named 'distributed'\")\n")
-    out = tmp_path / "pdf"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake), str(REPO)])}
-    r = subprocess.run([sys.executable, "-m", "toolkit.cli", "build", "pdf", "--engine", "dask",
-                        "--out", str(out)], cwd=REPO, capture_output=True, text=True, env=env, timeout=300)
-    assert r.returncode == 2, r.stderr
-    assert "Traceback" not in r.stderr
-    assert "the engine 'dask' is not installed: install it with pip install 'tei-edition-toolkit[dask]'" in r.stderr
-    assert not out.exists()
 
 
 def test_template_fonts_and_plates_travel_to_the_workers(tmp_path, cluster, monkeypatch):
