@@ -254,6 +254,17 @@ def _urls(attr: str, value: str) -> list[str]:
     return [c.split()[0] for c in value.split(",") if c.split()]
 
 
+def _srcset_with(srcset: str, url: str, href: str) -> str:
+    """srcset with the candidates whose address is `url` pointing at `href` instead."""
+    out = []
+    for c in srcset.split(","):
+        parts = c.split()
+        if parts and parts[0] == url:
+            parts[0] = href
+        out.append(" ".join(parts))
+    return ", ".join(x for x in out if x)
+
+
 def _fragment_files(root: str, p: Path, frag: etree._Element):
     """(element, attribute, address, real path or None) for each relative address a fragment
     loads (img src, srcset, video poster …) of a kind the build copies (SHOWN): the path when
@@ -292,7 +303,7 @@ def _with_files(files: "_Files", p: Path, data: bytes, frag: etree._Element, out
         if all(a.href != asset.href for a in out.shown):
             out.shown.append(asset)
             files.hashes.append(f"shown\x1f{files.display(Path(real))}\x1f{hashlib.sha256(body).hexdigest()}")
-        el.set(attr, el.get(attr).replace(url, asset.href) if attr == "srcset" else asset.href)
+        el.set(attr, _srcset_with(el.get(attr), url, asset.href) if attr == "srcset" else asset.href)
     return frag
 
 
