@@ -165,3 +165,24 @@ def test_pdf_shards_are_not_html_shards(made, tmp_path):
               dist=Distribution(merge=tuple(made[1])))
     assert str(e.value).startswith(f"--merge {made[1][0]}: a shard of the pdf build, not of the html build")
     assert not (tmp_path / "site").exists()
+
+
+def test_shards_of_one_day_merge_without_a_date_set(tmp_path, monkeypatch):
+    """An edition with no publication date and no SOURCE_DATE_EPOCH: the PDFs are dated by the
+    day (midnight UTC), so the shards of a matrix and their merge, run minutes apart, fit."""
+    from types import SimpleNamespace
+
+    from toolkit.outputs import pdf as pdfmod
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setattr(pdfmod, "_edition_tree", lambda edition: None)  # no publication date
+    day = 1_765_152_000  # a midnight UTC
+    clock = iter([day + 36_000, day + 36_300, day + 36_600])  # 10:00, 10:05, 10:10
+    monkeypatch.setattr(pdfmod, "time", SimpleNamespace(time=lambda: next(clock, day + 37_000)))
+    cfg = load_config(REPO / "edition.toml")
+    for i in (1, 2):
+        [r] = build(cfg, ["pdf"], out=tmp_path / f"s{i}", dist=Distribution(shard=(i, 2)))
+        assert r.ok and not r.has_errors, r.summary()
+    [r] = build(cfg, ["pdf"], out=tmp_path / "merged",
+                dist=Distribution(merge=(tmp_path / "s1", tmp_path / "s2")))
+    assert r.ok and not r.has_errors, r.summary()
+    assert pdfmod._timestamp(None) == day

@@ -153,7 +153,8 @@ def script_font_lines(table: dict[str, list[str]]) -> list[str]:
 
 def _timestamp(edition: Edition) -> int:
     """PDF creation date: SOURCE_DATE_EPOCH (reproducible builds), the edition's publication
-    date, or now."""
+    date, or today (midnight UTC: the day is what the PDF prints, and two builds of one day —
+    the shards of a CI matrix and their merge, a rebuild — make the same bytes)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return int(epoch)
@@ -168,7 +169,7 @@ def _timestamp(edition: Edition) -> int:
                         return int(datetime.strptime(w, fmt).replace(tzinfo=timezone.utc).timestamp())
                     except ValueError:
                         pass
-    return int(time.time())
+    return int(time.time()) // 86400 * 86400
 
 
 def _edition_tree(edition: Edition):
