@@ -491,6 +491,9 @@ def serve(config, out: Path, paths: list[Path], authority: list[Path], host: str
             echo(r.summary())
         state.set_problems(build_problems(results))
 
+    # what the first build reads, as it was before: a file changed while it ran (an editor's
+    # save) is rebuilt at the first look, not missed until the next change
+    before = snapshot(watched_files(config, paths, authority, out)) if watch else {}
     rebuild(config)
     out.mkdir(parents=True, exist_ok=True)
     server = make_server(out, host, port, state, report=echo)
@@ -501,6 +504,8 @@ def serve(config, out: Path, paths: list[Path], authority: list[Path], host: str
     stop = stop or threading.Event()
     try:
         seen = snapshot(watched_files(config, paths, authority, out))
+        if any(seen.get(f, (0, 0)) != v for f, v in before.items()):
+            seen = {}
         folders = source_folders(config, paths, out)
         seen_folders = snapshot(folders)
         look = config

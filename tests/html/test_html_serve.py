@@ -215,6 +215,30 @@ def test_serve_shows_a_failed_build_in_a_banner(tmp_path):
         assert "build failed" in banner.text_content() and "no TEI documents" in banner.text_content()
 
 
+def test_serve_rebuilds_what_changed_during_its_first_build(tmp_path, monkeypatch):
+    """A document saved while the first build runs (after it was read) is rebuilt at once, not
+    missed until the next change: what the build reads is looked at before it starts."""
+    from toolkit.outputs import runner
+    root = bundled_edition(tmp_path)
+    doc = root / "tei" / f"{DOC}.xml"
+    real, calls = runner.build, []
+
+    def build_then_save(*args, **kwargs):
+        results = real(*args, **kwargs)
+        if not calls:  # the editor saves as the first build ends
+            text = doc.read_text(encoding="utf-8")
+            doc.write_text(text.replace("</body>", "<p>Saved while building.</p></body>", 1), encoding="utf-8")
+        calls.append(1)
+        return results
+    monkeypatch.setattr(runner, "build", build_then_save)
+    with serving(root) as base:
+        deadline = time.time() + 60
+        while time.time() < deadline and "Saved while building." not in fetch(base + f"doc/{DOC}.html")[1]:
+            time.sleep(0.2)
+        assert "Saved while building." in fetch(base + f"doc/{DOC}.html")[1]
+    assert len(calls) >= 2
+
+
 def test_serve_keeps_serving_a_broken_documents_last_good_page(tmp_path):
     root = bundled_edition(tmp_path)
     doc = root / "tei" / f"{DOC}.xml"
