@@ -80,8 +80,9 @@ def test_search_filters_and_sort(site, page):
     assert {"Document", "Place"} <= kinds
     # filters come from the index, with counts; choosing one narrows the results
     page.select_option("#search-filter-type", "Document")
-    page.wait_for_function("[...document.querySelectorAll('#search-results .result-meta')].every("
-                           "m => m.textContent.startsWith('Document'))", timeout=15000)
+    # not vacuously true on the empty list the results are cleared to while they are found
+    page.wait_for_function("(ms => ms.length > 0 && ms.every(m => m.textContent.startsWith('Document')))"
+                           "([...document.querySelectorAll('#search-results .result-meta')])", timeout=15000)
     assert "type=Document" in page.url
     page.select_option("#search-sort", "asc")
     page.wait_for_function("document.querySelectorAll('#search-results li').length > 2", timeout=15000)

@@ -85,8 +85,9 @@ def test_results_do_not_wait_for_the_filters(site, page):
         route.continue_()
     page.wait_for_selector("#search-filter-type", state="attached", timeout=15000)
     page.select_option("#search-filter-type", "Document")
-    page.wait_for_function("[...document.querySelectorAll('#search-results .result-meta')].every("
-                           "m => m.textContent.startsWith('Document'))", timeout=15000)
+    # not vacuously true on the empty list the results are cleared to while they are found
+    page.wait_for_function("(ms => ms.length > 0 && ms.every(m => m.textContent.startsWith('Document')))"
+                           "([...document.querySelectorAll('#search-results .result-meta')])", timeout=15000)
     kinds = page.eval_on_selector_all("#search-results .result-meta", "els => els.map(e => e.textContent)")
     page.goto(url + "search.html?q=Kashgar&type=Document")
     page.wait_for_function("document.getElementById('search-status').textContent.includes('result')",
