@@ -278,7 +278,7 @@ def _fragment_files(root: str, p: Path, frag: etree._Element):
                 path = url.split("#", 1)[0].split("?", 1)[0]
                 if not _relative(url) or os.path.splitext(path)[1].lower() not in SHOWN:
                     continue
-                yield el, attr, url, local_file(p.as_uri(), "", url, root, SHOWN)
+                yield el, attr, url, local_file(p.as_uri(), "", path, root, SHOWN)  # ?v=2 is the editor's cache-buster
 
 
 def _with_files(files: "_Files", p: Path, data: bytes, frag: etree._Element, out: HtmlCustom) -> etree._Element:
