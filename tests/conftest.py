@@ -153,3 +153,15 @@ def tei_doc(doc_id: str, body: str, title: str | None = None) -> str:
   </body></text>
 </TEI>
 """
+
+
+def tree_files(root: Path) -> dict[str, bytes]:
+    """Every file of a built output folder, by its path inside it."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def assert_same_files(a: Path, b: Path) -> None:
+    """Two output folders hold the same files, byte for byte (the differing ones named)."""
+    fa, fb = tree_files(a), tree_files(b)
+    assert sorted(fa) == sorted(fb)
+    assert [k for k in fa if fa[k] != fb[k]] == []

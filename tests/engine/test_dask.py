@@ -6,26 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, assert_same_files, run_cli
 
 from toolkit.config import load_config
 from toolkit.outputs.engine import Distribution
 from toolkit.outputs.runner import build
-
-
-def files(root: Path) -> dict[str, bytes]:
-    """Every file of a built site, by its path inside it."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def assert_same_site(a: Path, b: Path) -> None:
-    fa, fb = files(a), files(b)
-    assert sorted(fa) == sorted(fb)
-    assert [k for k in fa if fa[k] != fb[k]] == []
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +33,7 @@ def test_two_worker_cluster_builds_the_local_site(tmp_path, cluster):
                    dist=Distribution("dask", cluster.scheduler_address))
     assert local.ok and dask.ok and not dask.has_errors, dask.summary()
     assert dask.written == local.written > 11
-    assert_same_site(tmp_path / "local", tmp_path / "dask")
+    assert_same_files(tmp_path / "local", tmp_path / "dask")
     prefix = cluster.scheduler.task_prefixes["dask_render"]  # (Dask drops the leading "_")
     assert sum(prefix.state_counts.values()) >= 11  # the 11 documents went to the cluster
     from distributed import Client

@@ -10,8 +10,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, edition_copy, run_cli
-from test_dask import assert_same_site, files
+from conftest import REPO, assert_same_files, edition_copy, run_cli, tree_files
 
 from toolkit.outputs.shard import SHARD_FILE, in_shard
 
@@ -38,12 +37,12 @@ def test_two_shards_merged_are_the_single_build(tmp_path):
     # each document page is in exactly one shard, and a shard holds nothing else of the site
     pages = [set(json.loads((d / SHARD_FILE).read_text())["pages"]) for d in dirs]
     assert pages[0] and pages[1] and not pages[0] & pages[1]
-    doc_pages = {k for k in files(single) if k.startswith("doc/") and k.endswith(".html")}
+    doc_pages = {k for k in tree_files(single) if k.startswith("doc/") and k.endswith(".html")}
     assert pages[0] | pages[1] == doc_pages
     assert not (dirs[0] / "index.html").exists() and not (dirs[0] / "assets").exists()
     r = run_cli("build", "html", *merge_args(dirs), "--out", str(merged), "--no-search")
     assert r.returncode == 0, r.stderr
-    assert_same_site(single, merged)
+    assert_same_files(single, merged)
 
 
 def test_merge_with_search_index(tmp_path):
@@ -53,7 +52,7 @@ def test_merge_with_search_index(tmp_path):
     assert run_cli("build", "html", "--out", str(single)).returncode == 0
     r = run_cli("build", "html", *merge_args(shards(tmp_path)), "--out", str(merged))
     assert r.returncode == 0, r.stderr
-    fa, fb = files(single), files(merged)
+    fa, fb = tree_files(single), tree_files(merged)
     outside = [k for k in fa if not k.startswith("pagefind/")]
     assert outside == [k for k in fb if not k.startswith("pagefind/")]
     assert [k for k in outside if fa[k] != fb[k]] == []
@@ -182,4 +181,4 @@ def test_merge_parses_no_document(tmp_path, monkeypatch):
     assert parsed and not [n for n in parsed if n.startswith("doc-")], parsed
     single = tmp_path / "single"
     assert run_cli("build", "html", "--out", str(single), "--no-search").returncode == 0
-    assert_same_site(single, tmp_path / "merged")
+    assert_same_files(single, tmp_path / "merged")

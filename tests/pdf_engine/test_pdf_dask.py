@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO, tei_doc
+from conftest import REPO, assert_same_files, tei_doc
 
 from toolkit.config import Config, load_config
 from toolkit.outputs.base import BuildError
@@ -20,16 +20,6 @@ from toolkit.outputs.engine import Distribution
 from toolkit.outputs.runner import build
 
 EPOCH = 1_700_000_000  # 2023-11-14 22:13:20 UTC
-
-
-def files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def assert_same_files(a: Path, b: Path) -> None:
-    fa, fb = files(a), files(b)
-    assert sorted(fa) == sorted(fb)
-    assert [k for k in fa if fa[k] != fb[k]] == []
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, tree_files
 
 from toolkit.config import load_config
 from toolkit.outputs.base import BuildError
@@ -18,10 +18,6 @@ from toolkit.outputs.runner import build
 from toolkit.outputs.shard import SHARD_FILE
 
 EPOCH = "1700000000"
-
-
-def files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +58,7 @@ def test_shards_merged_are_the_single_build(made, tmp_path, monkeypatch):
     assert not list(shards[0].glob("*.pdf"))  # no volume in a shard
     [r] = merge(shards, tmp_path / "merged")
     assert r.ok and not r.has_errors, r.summary()
-    a, b = files(base / "whole"), files(tmp_path / "merged")
+    a, b = tree_files(base / "whole"), tree_files(tmp_path / "merged")
     assert sorted(a) == sorted(b) and [k for k in a if a[k] != b[k]] == []
     assert len([k for k in a if k.endswith(".pdf")]) == 12
 
