@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..config import Config
+from ..xmlsafe import read_regular
 from ..diagnostics import ERROR, INFO, RELOCATED_BASE, WARNING, Diagnostic, sort_diagnostics
 from ..model import canon
 from .validator import Report, UsageError
@@ -82,7 +83,7 @@ def _digest(parts) -> str:
 
 def _file_bytes(path: Path | None) -> bytes:
     try:
-        return path.read_bytes() if path is not None else b"<none>"
+        return read_regular(path, with_stat=False)[0] if path is not None else b"<none>"
     except OSError:
         return b"<unreadable>"
 
@@ -184,7 +185,7 @@ def _pointed_into(config: Config, mine: list[Path], targets: list[Path]) -> froz
     out: set[Path] = set()
     for p in mine:
         try:
-            data = p.read_bytes()
+            data, _ = read_regular(p, with_stat=False)
         except OSError:
             continue  # (its check says why)
         for token in set(pointer_tokens(data)):
