@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..config import Config
-from ..xmlsafe import read_regular
+from ..xmlsafe import UnreadableFile, read_regular
 from ..diagnostics import ERROR, INFO, RELOCATED_BASE, WARNING, Diagnostic, sort_diagnostics
 from ..model import canon
 from .validator import Report, UsageError
@@ -275,15 +275,12 @@ def read_record(d: Path) -> dict:
 
 
 def _read_regular(path: Path) -> bytes | None:
-    """A regular file's bytes, or None for anything else (a FIFO is not waited on, a device not
-    read) or a file too large to be a record."""
-    import stat
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as f:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
-            return None
-        return f.read()
+    """A regular file's bytes (xmlsafe.read_regular), or None for anything else (a FIFO is not
+    waited on, a device not read) or a file too large to be a record."""
+    try:
+        return read_regular(path, MAX_BYTES, with_stat=False)[0]
+    except UnreadableFile:
+        return None
 
 
 # characters no XML 1.0 text has, nor so any finding: in a record, a forger's terminal escapes
